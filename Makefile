@@ -1,0 +1,93 @@
+# hooklens - build, test, sanitize, fuzz. Everything builds into build/.
+#   make          the CLI (build/hooklens) and every example
+#   make run      the main job on the bundled default model
+#   make test     the test suite; last line "N passed, N failed"
+#   make asan     the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz     libFuzzer targets (needs clang); FUZZ_SECONDS=60 per target with `make fuzz-run`
+
+CC      ?= cc
+CXX     ?= c++
+CLANG   ?= clang
+BUILD   := build
+# -ffp-contract=off: no silent FMA contraction, so the scalar reference path is reproducible.
+BASEFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -ffp-contract=off \
+             -D_POSIX_C_SOURCE=200809L -pthread
+# The library translation units get the strictest flags.
+LIBFLAGS  := -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -pedantic
+OPT     ?= -O2 -g
+LDLIBS  := -lm -pthread
+
+CLI_SRC   := $(wildcard tools/cli/*.c)
+TEST_SRC  := $(filter-out tests/impl.c,$(wildcard tests/*.c))
+EX_SRC    := $(wildcard examples/*.c)
+EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EX_SRC))
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+HDR       := hooklens.h
+
+.PHONY: all run test asan fuzz fuzz-run clean compile-tests
+all: $(BUILD)/hooklens $(EXAMPLES)
+
+$(BUILD)/obj/%.o: tools/cli/%.c $(HDR) tools/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPT) $(if $(filter impl.c,$(notdir $<)),$(LIBFLAGS)) -c $< -o $@
+
+$(BUILD)/hooklens: $(patsubst tools/cli/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/examples/%: examples/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPT) -o $@ $< $(LDLIBS)
+
+# ---- tests -------------------------------------------------------------------------------
+$(BUILD)/suites.h: $(TEST_SRC)
+	@mkdir -p $(BUILD)
+	@for f in $(sort $(filter tests/test_%.c,$(TEST_SRC))); do \
+	    n=$${f#tests/test_}; echo "SUITE($${n%.c})"; done > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/tests_impl.o: tests/impl.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPT) $(LIBFLAGS) -c $< -o $@
+
+$(BUILD)/tests: $(TEST_SRC) $(BUILD)/obj/tests_impl.o tests/hl_test.h $(HDR) $(BUILD)/suites.h
+	$(CC) $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) $(BUILD)/obj/tests_impl.o $(LDLIBS)
+
+# The header must compile as C++ and as C99 too (stb, sokol).
+$(BUILD)/compile_cpp.o: tests/compile/compile_cpp.cpp $(HDR)
+	@mkdir -p $(BUILD)
+	$(CXX) -std=c++11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -c $< -o $@
+$(BUILD)/compile_c99.o: tests/compile/compile_c99.c $(HDR)
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -c $< -o $@
+compile-tests: $(BUILD)/compile_cpp.o $(BUILD)/compile_c99.o
+
+test: all compile-tests $(BUILD)/tests
+	./$(BUILD)/tests $(T)
+
+# ---- sanitizers --------------------------------------------------------------------------
+ASANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(BUILD)/asan/tests: $(TEST_SRC) tests/impl.c tests/hl_test.h $(HDR) $(BUILD)/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(ASANFLAGS) -I$(BUILD) -o $@ $(TEST_SRC) -x c tests/impl.c $(LDLIBS)
+
+asan: $(BUILD)/asan/tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(BUILD)/asan/tests $(T)
+
+# ---- fuzzing (clang + libFuzzer) ------------------------------------------------------------
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined -o $@ $< -lm -pthread
+fuzz:
+	@if command -v $(CLANG) >/dev/null 2>&1; then $(MAKE) $(FUZZERS); \
+	else echo "make fuzz: clang not found (apt-get install clang); skipping"; fi
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
+	  echo "== $$n"; ./$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/corpus/$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 12; done
+
+# ---- the main job -----------------------------------------------------------------------
+run: $(BUILD)/hooklens
+	./$(BUILD)/hooklens --help
+
+clean:
+	rm -rf $(BUILD)

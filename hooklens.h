@@ -1,0 +1,713 @@
+/* hooklens.h - v0.1.0 - mechanistic interpretability for transformers on the CPU, in one C header
+
+   hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral) on
+   the CPU with TransformerLens-named hook points, activation caches and sparse autoencoders (GemmaScope
+   params.npz, SAELens folders). It needs libc, libm and pthreads.
+
+   CONTENTS
+     QUICK START . OPTIONS . HOOK POINTS . OWNERSHIP . THREADS & DETERMINISM . SECURITY . DOES NOT
+     public API (after the doc comment), then the implementation after #ifdef HL_IMPLEMENTATION, with
+     greppable banners in pipeline order:
+       >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>kernels_scalar
+       >>kernels_x86 >>kernels_neon >>dispatch >>threads >>model >>forward >>hooks >>cache >>generate
+       >>sae >>explain
+
+   QUICK START
+     In exactly ONE .c file:
+         #define HL_IMPLEMENTATION
+         #include "hooklens.h"
+     Everywhere else just #include "hooklens.h".
+
+   OPTIONS (define before the #include that has HL_IMPLEMENTATION)
+     HL_STATIC              make every public symbol static
+     HL_MALLOC/HL_REALLOC/HL_FREE   define all three or none
+     HL_NO_MMAP             always read files into owned memory instead of mmap
+     HL_NO_THREADS          no pthreads; results are the same bits
+     HL_NO_SIMD             scalar kernels only
+     HL_MAX_HEADER_BYTES    largest safetensors/npy header accepted (default 100 MB)
+     HL_MAX_JSON_DEPTH      deepest JSON nesting accepted (default 128)
+
+   ERRORS
+     Every fallible call returns an hl_status and fills an optional hl_error with a specific message
+     naming the file, the key or tensor and the numbers that disagreed. Library code never aborts,
+     exits or prints on bad input.
+
+   SECURITY
+     Every parser (JSON, safetensors, npy/npz/zip, inflate, gzip, tokenizer.json, config.json, SAE cfg)
+     treats its input as hostile: sizes are checked by subtraction against what remains, products are
+     overflow-checked, and any crash, hang or out-of-bounds read on any input is a bug.
+
+   DOES NOT
+     train, use a GPU, download anything, or train tokenizers.
+
+   LICENSE: MIT, full text at the end of this file.
+*/
+#ifndef HOOKLENS_H_INCLUDED
+#define HOOKLENS_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HL_VERSION_MAJOR  0
+#define HL_VERSION_MINOR  1
+#define HL_VERSION_PATCH  0
+#define HL_VERSION_STRING "0.1.0"
+
+#ifndef HL_API
+#    ifdef HL_STATIC
+#        define HL_API static
+#    else
+#        define HL_API extern
+#    endif
+#endif
+
+#ifndef HL_MAX_DIMS
+#    define HL_MAX_DIMS 8
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ==== status and errors ================================================================== */
+/* clang-format off */
+#define HL_STATUS_LIST(X) \
+    X(OK,              "ok") \
+    X(ERR_ARG,         "invalid argument") \
+    X(ERR_IO,          "i/o error") \
+    X(ERR_FORMAT,      "malformed file") \
+    X(ERR_UNSUPPORTED, "valid but unsupported") \
+    X(ERR_LIMIT,       "exceeds an HL_MAX_* limit") \
+    X(ERR_SHAPE,       "shape mismatch") \
+    X(ERR_OOM,         "out of memory") \
+    X(ERR_NOT_FOUND,   "not found") \
+    X(ERR_ABORTED,     "stopped by a hook or callback")
+/* clang-format on */
+typedef enum hl_status {
+#define HL__X(id, text) HL_##id,
+    HL_STATUS_LIST(HL__X)
+#undef HL__X
+    HL_STATUS_COUNT
+} hl_status;
+
+/* The optional last argument of every fallible call. No globals, no thread-local state. */
+typedef struct hl_error {
+    hl_status status;
+    char msg[512];
+} hl_error;
+
+HL_API const char *hl_status_str(hl_status s);
+HL_API const char *hl_version(void);
+
+/* ==== dtypes and tensors ================================================================= */
+/* clang-format off */
+/*  id     safetensors  numpy  bytes */
+#define HL_DTYPE_LIST(X) \
+    X(F64,  "F64",  "f8", 8) \
+    X(F32,  "F32",  "f4", 4) \
+    X(F16,  "F16",  "f2", 2) \
+    X(BF16, "BF16", "",   2) \
+    X(I64,  "I64",  "i8", 8) \
+    X(I32,  "I32",  "i4", 4) \
+    X(I16,  "I16",  "i2", 2) \
+    X(I8,   "I8",   "i1", 1) \
+    X(U8,   "U8",   "u1", 1) \
+    X(BOOL, "BOOL", "b1", 1)
+/* clang-format on */
+typedef enum hl_dtype {
+    HL_DTYPE_INVALID = 0,
+#define HL__X(id, st, np, sz) HL_DTYPE_##id,
+    HL_DTYPE_LIST(HL__X)
+#undef HL__X
+    HL_DTYPE_COUNT
+} hl_dtype;
+
+HL_API size_t      hl_dtype_size(hl_dtype t);     /* bytes per element, 0 for INVALID */
+HL_API const char *hl_dtype_name(hl_dtype t);     /* safetensors spelling: "F32", "BF16", ... */
+HL_API hl_dtype    hl_dtype_from_name(const char *s, size_t len); /* INVALID if unknown */
+
+/* A dense, row-major (C order) tensor view. Shapes are written outermost first, as in PyTorch:
+   x: [pos, d_model] means x[p*d_model + i]. `data` is borrowed unless the owner says otherwise. */
+typedef struct hl_tensor {
+    hl_dtype dtype;
+    int      ndim;
+    int64_t  shape[HL_MAX_DIMS];
+    void    *data;
+} hl_tensor;
+
+HL_API int64_t hl_tensor_numel(const hl_tensor *t);
+HL_API size_t  hl_tensor_nbytes(const hl_tensor *t);
+/* Convert element i of any float dtype (F64/F32/F16/BF16) to float; integer dtypes convert too. */
+HL_API float   hl_tensor_get_f32(const hl_tensor *t, int64_t i);
+
+/* Scalar conversions, IEEE round-to-nearest-even on the way down; NaN stays NaN. */
+HL_API float    hl_bf16_to_f32(uint16_t h);
+HL_API uint16_t hl_f32_to_bf16(float f);
+HL_API float    hl_f16_to_f32(uint16_t h);
+HL_API uint16_t hl_f32_to_f16(float f);
+
+/* >>api_json ================================================================================ */
+
+/* <<api_json */
+
+/* >>api_safetensors ========================================================================= */
+
+/* <<api_safetensors */
+
+/* >>api_npz ================================================================================= */
+
+/* <<api_npz */
+
+/* >>api_tokenizer =========================================================================== */
+
+/* <<api_tokenizer */
+
+/* >>api_kernels ============================================================================= */
+
+/* <<api_kernels */
+
+/* >>api_model =============================================================================== */
+
+/* <<api_model */
+
+/* >>api_sae ================================================================================= */
+
+/* <<api_sae */
+
+/* >>api_explain ============================================================================= */
+
+/* <<api_explain */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOOKLENS_H_INCLUDED */
+
+/* ========================================================================================== */
+/*                                     IMPLEMENTATION                                         */
+/* ========================================================================================== */
+#ifdef HL_IMPLEMENTATION
+#ifndef HL__IMPLEMENTED
+#define HL__IMPLEMENTED
+/* Private helpers are static; a program that uses only part of the library leaves some unused. */
+#if defined(__GNUC__)
+#    pragma GCC diagnostic push
+#    pragma GCC diagnostic ignored "-Wunused-function"
+#endif
+
+/* >>config ================================================================================== */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <math.h>
+#include <errno.h>
+#include <limits.h>
+#include <float.h>
+#ifndef HL_NO_STDIO
+#    include <fcntl.h>
+#    include <unistd.h>
+#    include <sys/stat.h>
+#    ifndef HL_NO_MMAP
+#        include <sys/mman.h>
+#    endif
+#endif
+
+#if defined(HL_MALLOC) && defined(HL_REALLOC) && defined(HL_FREE)
+#elif !defined(HL_MALLOC) && !defined(HL_REALLOC) && !defined(HL_FREE)
+#    define HL_MALLOC(sz)     malloc(sz)
+#    define HL_REALLOC(p, sz) realloc(p, sz)
+#    define HL_FREE(p)        free(p)
+#else
+#    error "define all of HL_MALLOC, HL_REALLOC and HL_FREE, or none of them"
+#endif
+
+#ifndef HL_ASSERT
+#    include <assert.h>
+#    define HL_ASSERT(c) assert(c)
+#endif
+#ifndef HL_MAX_HEADER_BYTES
+#    define HL_MAX_HEADER_BYTES ((uint64_t)100 * 1000 * 1000)
+#endif
+#ifndef HL_MAX_JSON_DEPTH
+#    define HL_MAX_JSON_DEPTH 128
+#endif
+
+#if defined(HL_STATIC)
+#    define HL__DEF static
+#else
+#    define HL__DEF
+#endif
+
+/* >>util ==================================================================================== */
+
+HL__DEF const char *hl_version(void) {
+    return HL_VERSION_STRING;
+}
+
+HL__DEF const char *hl_status_str(hl_status s) {
+    switch (s) {
+#define HL__X(id, text) \
+    case HL_##id: return text;
+        HL_STATUS_LIST(HL__X)
+#undef HL__X
+    default: return "unknown status";
+    }
+}
+
+/* Fills *err (if given) with status and a printf-formatted message; returns the status, so that
+   callers can write `return hl__fail(err, HL_ERR_FORMAT, "%s: ...", path);`. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static hl_status hl__fail(hl_error *err, hl_status st, const char *fmt, ...) {
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->status = st;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* Prefixes an existing message with context ("tokenizer.json: " + msg); returns err->status. */
+static hl_status hl__wrap(hl_error *err, hl_status st, const char *prefix) {
+    if (err) {
+        char tmp[sizeof err->msg];
+        size_t a = strlen(prefix), b = strlen(err->msg);
+        if (a > sizeof tmp - 3) a = sizeof tmp - 3;
+        if (b > sizeof tmp - 3 - a) b = sizeof tmp - 3 - a;
+        memcpy(tmp, prefix, a);
+        tmp[a] = ':';
+        tmp[a + 1] = ' ';
+        memcpy(tmp + a + 2, err->msg, b);
+        tmp[a + 2 + b] = 0;
+        memcpy(err->msg, tmp, sizeof tmp);
+        err->status = st;
+    }
+    return st;
+}
+
+/* Overflow-checked size arithmetic: return 1 and write *out when the result fits. */
+static int hl__mul_ok(uint64_t a, uint64_t b, uint64_t *out) {
+    if (a != 0 && b > UINT64_MAX / a) return 0;
+    *out = a * b;
+    return 1;
+}
+static int hl__add_ok(uint64_t a, uint64_t b, uint64_t *out) {
+    if (b > UINT64_MAX - a) return 0;
+    *out = a + b;
+    return 1;
+}
+
+static void *hl__malloc(size_t n) {
+    return HL_MALLOC(n ? n : 1);
+}
+static void *hl__calloc(size_t count, size_t size) {
+    uint64_t n;
+    void *p;
+    if (!hl__mul_ok(count, size, &n) || n > SIZE_MAX) return NULL;
+    p = HL_MALLOC(n ? (size_t)n : 1);
+    if (p) memset(p, 0, (size_t)n);
+    return p;
+}
+static void *hl__realloc(void *p, size_t n) {
+    return HL_REALLOC(p, n ? n : 1);
+}
+static void hl__free(void *p) {
+    if (p) HL_FREE(p);
+}
+static char *hl__strndup(const char *s, size_t n) {
+    char *d = (char *)hl__malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+static char *hl__strdup(const char *s) {
+    return hl__strndup(s, strlen(s));
+}
+
+/* Little-endian loads, assembled byte by byte so that the host's byte order does not matter. */
+static uint16_t hl__rd16(const uint8_t *p) {
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+static uint32_t hl__rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static uint64_t hl__rd64(const uint8_t *p) {
+    return (uint64_t)hl__rd32(p) | ((uint64_t)hl__rd32(p + 4) << 32);
+}
+static void hl__wr32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static void hl__wr64(uint8_t *p, uint64_t v) {
+    hl__wr32(p, (uint32_t)v);
+    hl__wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* A growable byte buffer (used for building strings, JSON output and files). */
+typedef struct hl__buf {
+    char  *data;
+    size_t len, cap;
+    int    oom; /* sticky: set when a push failed; the caller checks it once at the end */
+} hl__buf;
+
+static int hl__buf_reserve(hl__buf *b, size_t extra) {
+    size_t need, cap;
+    if (b->oom) return 0;
+    if (extra > SIZE_MAX - b->len - 1) { b->oom = 1; return 0; }
+    need = b->len + extra + 1;
+    if (need <= b->cap) return 1;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    {
+        char *d = (char *)hl__realloc(b->data, cap);
+        if (!d) { b->oom = 1; return 0; }
+        b->data = d;
+        b->cap = cap;
+    }
+    return 1;
+}
+static void hl__buf_push(hl__buf *b, const void *p, size_t n) {
+    if (!hl__buf_reserve(b, n)) return;
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+static void hl__buf_putc(hl__buf *b, char c) {
+    hl__buf_push(b, &c, 1);
+}
+static void hl__buf_puts(hl__buf *b, const char *s) {
+    hl__buf_push(b, s, strlen(s));
+}
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void hl__buf_printf(hl__buf *b, const char *fmt, ...) {
+    va_list ap;
+    int n;
+    char small[256];
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) { b->oom = 1; return; }
+    if ((size_t)n < sizeof small) { hl__buf_push(b, small, (size_t)n); return; }
+    if (!hl__buf_reserve(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+static void hl__buf_free(hl__buf *b) {
+    hl__free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- dtypes ---- */
+HL__DEF size_t hl_dtype_size(hl_dtype t) {
+    switch (t) {
+#define HL__X(id, st, np, sz) \
+    case HL_DTYPE_##id: return sz;
+        HL_DTYPE_LIST(HL__X)
+#undef HL__X
+    default: return 0;
+    }
+}
+HL__DEF const char *hl_dtype_name(hl_dtype t) {
+    switch (t) {
+#define HL__X(id, st, np, sz) \
+    case HL_DTYPE_##id: return st;
+        HL_DTYPE_LIST(HL__X)
+#undef HL__X
+    default: return "INVALID";
+    }
+}
+HL__DEF hl_dtype hl_dtype_from_name(const char *s, size_t len) {
+#define HL__X(id, st, np, sz) \
+    if (len == sizeof(st) - 1 && memcmp(s, st, len) == 0) return HL_DTYPE_##id;
+    HL_DTYPE_LIST(HL__X)
+#undef HL__X
+    return HL_DTYPE_INVALID;
+}
+
+/* bfloat16 is the top half of an IEEE binary32. Rounding down is round-to-nearest-even on the
+   discarded 16 bits (as torch does); NaNs are kept quiet NaNs. */
+HL__DEF float hl_bf16_to_f32(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+HL__DEF uint16_t hl_f32_to_bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40); /* NaN */
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+/* IEEE binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits. */
+HL__DEF float hl_f16_to_f32(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, u;
+    float f;
+    if (exp == 0) {
+        if (man == 0) {
+            u = sign;
+        } else { /* subnormal: value = man * 2^-24 */
+            f = (float)man * 5.9604644775390625e-08f;
+            return sign ? -f : f;
+        }
+    } else if (exp == 31) {
+        u = sign | 0x7f800000u | (man << 13);
+    } else {
+        u = sign | ((exp + 112u) << 23) | (man << 13);
+    }
+    memcpy(&f, &u, 4);
+    return f;
+}
+HL__DEF uint16_t hl_f32_to_f16(float f) {
+    uint32_t u, sign, exp, man;
+    memcpy(&u, &f, 4);
+    sign = (u >> 16) & 0x8000u;
+    exp = (u >> 23) & 0xffu;
+    man = u & 0x7fffffu;
+    if (exp == 0xff) return (uint16_t)(sign | 0x7c00u | (man ? 0x200u : 0));
+    {
+        int e = (int)exp - 127 + 15;
+        if (e >= 31) return (uint16_t)(sign | 0x7c00u); /* overflow -> inf */
+        if (e <= 0) { /* subnormal or zero in f16 */
+            uint32_t m, shift, r, half;
+            if (e < -10) return (uint16_t)sign;
+            m = man | 0x800000u;
+            shift = (uint32_t)(14 - e);
+            r = m >> shift;
+            half = 1u << (shift - 1);
+            if ((m & ((1u << shift) - 1)) > half || ((m & ((1u << shift) - 1)) == half && (r & 1u))) r++;
+            return (uint16_t)(sign | r);
+        }
+        {
+            uint32_t r = ((uint32_t)e << 10) | (man >> 13), rem = man & 0x1fffu;
+            if (rem > 0x1000u || (rem == 0x1000u && (r & 1u))) r++; /* may carry into exp: fine */
+            return (uint16_t)(sign | r);
+        }
+    }
+}
+
+HL__DEF int64_t hl_tensor_numel(const hl_tensor *t) {
+    int64_t n = 1;
+    int i;
+    for (i = 0; i < t->ndim; i++) n *= t->shape[i];
+    return n;
+}
+HL__DEF size_t hl_tensor_nbytes(const hl_tensor *t) {
+    return (size_t)hl_tensor_numel(t) * hl_dtype_size(t->dtype);
+}
+HL__DEF float hl_tensor_get_f32(const hl_tensor *t, int64_t i) {
+    const uint8_t *p = (const uint8_t *)t->data;
+    switch (t->dtype) {
+    case HL_DTYPE_F64: { double v; memcpy(&v, p + i * 8, 8); return (float)v; }
+    case HL_DTYPE_F32: { float v; memcpy(&v, p + i * 4, 4); return v; }
+    case HL_DTYPE_F16: { uint16_t v; memcpy(&v, p + i * 2, 2); return hl_f16_to_f32(v); }
+    case HL_DTYPE_BF16: { uint16_t v; memcpy(&v, p + i * 2, 2); return hl_bf16_to_f32(v); }
+    case HL_DTYPE_I64: { int64_t v; memcpy(&v, p + i * 8, 8); return (float)v; }
+    case HL_DTYPE_I32: { int32_t v; memcpy(&v, p + i * 4, 4); return (float)v; }
+    case HL_DTYPE_I16: { int16_t v; memcpy(&v, p + i * 2, 2); return (float)v; }
+    case HL_DTYPE_I8: return (float)(int8_t)p[i];
+    case HL_DTYPE_U8: case HL_DTYPE_BOOL: return (float)p[i];
+    default: return 0.0f;
+    }
+}
+
+/* >>io ====================================================================================== */
+/* A read-only view of a whole file: mmapped when possible, otherwise read into owned memory.
+   No other code knows which of the two it got. */
+typedef struct hl__file {
+    const uint8_t *data;
+    size_t         size;
+    int            mapped;
+} hl__file;
+
+#ifndef HL_NO_STDIO
+static hl_status hl__file_open(const char *path, hl__file *out, hl_error *err) {
+    struct stat st;
+    int fd;
+    uint8_t *buf;
+    size_t got = 0;
+    memset(out, 0, sizeof *out);
+    fd = open(path, O_RDONLY);
+    if (fd < 0) return hl__fail(err, HL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return hl__fail(err, HL_ERR_IO, "%s: cannot stat: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return hl__fail(err, HL_ERR_IO, "%s: is a directory, expected a file", path);
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+        close(fd);
+        return hl__fail(err, HL_ERR_IO, "%s: file too large for this machine", path);
+    }
+#    ifndef HL_NO_MMAP
+    if (st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p != MAP_FAILED) {
+            close(fd);
+            out->data = (const uint8_t *)p;
+            out->size = (size_t)st.st_size;
+            out->mapped = 1;
+            return HL_OK;
+        }
+    }
+#    endif
+    /* fallback: read() loop, handling short reads and EINTR */
+    buf = (uint8_t *)hl__malloc((size_t)st.st_size);
+    if (!buf) {
+        close(fd);
+        return hl__fail(err, HL_ERR_OOM, "%s: cannot allocate %llu bytes", path,
+                        (unsigned long long)st.st_size);
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            int e = errno;
+            close(fd);
+            hl__free(buf);
+            return hl__fail(err, HL_ERR_IO, "%s: read failed after %llu bytes: %s", path,
+                            (unsigned long long)got, r == 0 ? "unexpected end of file" : strerror(e));
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    out->data = buf;
+    out->size = got;
+    out->mapped = 0;
+    return HL_OK;
+}
+
+static void hl__file_close(hl__file *f) {
+    if (!f || !f->data) return;
+#    ifndef HL_NO_MMAP
+    if (f->mapped) munmap((void *)(uintptr_t)f->data, f->size);
+    else
+#    endif
+        hl__free((void *)(uintptr_t)f->data);
+    memset(f, 0, sizeof *f);
+}
+
+/* Writes n bytes to path (created or truncated), handling short writes. */
+static hl_status hl__file_write(const char *path, const void *data, size_t n, hl_error *err) {
+    const uint8_t *p = (const uint8_t *)data;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            return hl__fail(err, HL_ERR_IO, "%s: write failed: %s", path, strerror(e));
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    if (close(fd) != 0) return hl__fail(err, HL_ERR_IO, "%s: close failed: %s", path, strerror(errno));
+    return HL_OK;
+}
+
+/* Joins a directory and a file name into a new string ("dir/name"); NULL when out of memory. */
+static char *hl__path_join(const char *dir, const char *name) {
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = (char *)hl__malloc(a + b + 2);
+    if (!p) return NULL;
+    memcpy(p, dir, a);
+    if (a && dir[a - 1] != '/') p[a++] = '/';
+    memcpy(p + a, name, b + 1);
+    return p;
+}
+static int hl__is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+static int hl__exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+#endif /* HL_NO_STDIO */
+
+/* >>json ==================================================================================== */
+
+/* <<json */
+
+/* >>safetensors ============================================================================= */
+
+/* <<safetensors */
+
+/* >>npz ===================================================================================== */
+
+/* <<npz */
+
+/* >>unicode ================================================================================= */
+
+/* <<unicode */
+
+/* >>tokenizer =============================================================================== */
+
+/* <<tokenizer */
+
+/* >>kernels ================================================================================= */
+
+/* <<kernels */
+
+/* >>threads ================================================================================= */
+
+/* <<threads */
+
+/* >>model =================================================================================== */
+
+/* <<model */
+
+/* >>sae ===================================================================================== */
+
+/* <<sae */
+
+/* >>explain ================================================================================= */
+
+/* <<explain */
+
+#if defined(__GNUC__)
+#    pragma GCC diagnostic pop
+#endif
+#endif /* HL__IMPLEMENTED */
+#endif /* HL_IMPLEMENTATION */
+
+/*
+REVISION HISTORY
+    0.1.0 (2026-11-27) first release: foundation (errors, files, JSON, safetensors, npz).
+
+LICENSE
+------------------------------------------------------------------------------
+MIT License
+
+Copyright (c) 2026 the hooklens authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES
+OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+------------------------------------------------------------------------------
+*/

@@ -1,0 +1,3 @@
+/* The one translation unit of the test binary that holds the implementation. */
+#define HL_IMPLEMENTATION
+#include "../hooklens.h"

@@ -1,0 +1,42 @@
+/* tools/cli/cli.h - shared declarations of the hooklens command-line tool. Each command lives in its
+   own file (cmd_*.c) and returns the process exit status: 0 ok, 1 error (message on stderr), 2 usage. */
+#ifndef HL_CLI_H
+#define HL_CLI_H
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../hooklens.h"
+
+/* clang-format off */
+/*  command              function               one-line help */
+#define HL_CLI_COMMANDS(X) \
+    X("info",              cmd_info,              "info PATH                       tensors of a safetensors/index/npz file or model folder") \
+    X("tokenize",          cmd_tokenize,          "tokenize TOKENIZER|MODEL [--special] [--pieces] [--text-file F | --json-lines F | TEXT]") \
+    X("detokenize",        cmd_detokenize,        "detokenize TOKENIZER|MODEL IDS...") \
+    X("run",               cmd_run,               "run MODEL (--prompt P | --tokens IDS) --cache OUT.safetensors [--names GLOB]...") \
+    X("generate",          cmd_generate,          "generate MODEL (--prompt P | --tokens IDS) --max-new-tokens N [--temperature T ...]") \
+    X("test-prompt",       cmd_test_prompt,       "test-prompt MODEL --prompt P --answer A [--top-k K]") \
+    X("logprobs",          cmd_logprobs,          "logprobs MODEL --prompt P [--html OUT]") \
+    X("attention",         cmd_attention,         "attention MODEL --prompt P --layer L --html OUT") \
+    X("sae",               cmd_sae,               "sae MODEL SAE (--prompt P | --tokens IDS) [--top K] [--error-term] [--cache OUT] ...") \
+    X("saes",              cmd_saes,              "saes (list [--model M] | show RELEASE [SAE_ID])") \
+    X("explain",           cmd_explain,           "explain (search FILES_OR_DIR --query Q | show FILES_OR_DIR FEATURE)") \
+    X("bench",             cmd_bench,             "bench MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--fast] [--cache-all]") \
+    X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] OUT_DIR") \
+    X("convert-llama2c",   cmd_convert_llama2c,   "convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR")
+/* clang-format on */
+
+#define HL__X(name, fn, help) int fn(int argc, char **argv);
+HL_CLI_COMMANDS(HL__X)
+#undef HL__X
+
+/* Directory of the bundled default model (relative to the repository root, or $HL_MODEL). */
+const char *cli_default_model(void);
+/* Prints "hooklens: <msg>" to stderr and returns 1. */
+int cli_error(const hl_error *err);
+/* Prints "hooklens <cmd>: usage: ..." and returns 2. */
+int cli_usage(const char *cmd);
+/* True when stderr is a terminal (progress bars are shown only then). */
+int cli_stderr_is_tty(void);
+
+#endif

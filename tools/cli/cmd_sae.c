@@ -1,0 +1,17 @@
+/* tools/cli/cmd_sae.c - sae: SAE features per token; saes: the pretrained SAE directory */
+#include "cli.h"
+
+int cmd_sae(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "hooklens: not implemented yet\n");
+    return 1;
+}
+
+int cmd_saes(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "hooklens: not implemented yet\n");
+    return 1;
+}
+

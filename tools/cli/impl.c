@@ -1,0 +1,3 @@
+/* The one translation unit of the CLI that holds the library implementation. */
+#define HL_IMPLEMENTATION
+#include "../../hooklens.h"

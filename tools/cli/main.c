@@ -1,0 +1,63 @@
+/* tools/cli/main.c - the `hooklens` command: dispatch to one function per subcommand. */
+#include <unistd.h>
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} cli_command;
+
+static const cli_command commands[] = {
+#define HL__X(name, fn, help) {name, fn, help},
+    HL_CLI_COMMANDS(HL__X)
+#undef HL__X
+};
+
+const char *cli_default_model(void) {
+    const char *m = getenv("HL_MODEL");
+    return (m && *m) ? m : "models/stories260K";
+}
+
+int cli_error(const hl_error *err) {
+    fprintf(stderr, "hooklens: %s\n", err && err->msg[0] ? err->msg : "error");
+    return 1;
+}
+
+int cli_usage(const char *cmd) {
+    size_t i;
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, cmd) == 0) fprintf(stderr, "usage: hooklens %s\n", commands[i].help);
+    return 2;
+}
+
+int cli_stderr_is_tty(void) {
+    return isatty(2);
+}
+
+static void print_help(FILE *f) {
+    size_t i;
+    fprintf(f, "hooklens %s - TransformerLens-style interpretability on the CPU\n\ncommands:\n",
+            hl_version());
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++) fprintf(f, "  hooklens %s\n", commands[i].help);
+    fprintf(f, "\nMODEL defaults to the bundled model (%s) where a command allows it.\n",
+            cli_default_model());
+}
+
+int main(int argc, char **argv) {
+    size_t i;
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        print_help(stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("hooklens %s\n", hl_version());
+        return 0;
+    }
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "hooklens: unknown command '%s'\n\n", argv[1]);
+    print_help(stderr);
+    return 2;
+}
