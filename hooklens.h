@@ -147,14 +147,123 @@ HL_API float    hl_f16_to_f32(uint16_t h);
 HL_API uint16_t hl_f32_to_f16(float f);
 
 /* >>api_json ================================================================================ */
+/* A small RFC 8259 JSON parser (used for config.json, tokenizer.json, safetensors headers, SAE
+   cfg.json, index files and explanation exports). The whole document is parsed into one arena owned
+   by an hl_json_doc; every node, key and string is borrowed from it. Strings are decoded UTF-8 (all
+   escapes, \u surrogate pairs), NUL-terminated, and may contain NUL bytes (use `len`). Invalid UTF-8,
+   trailing garbage and nesting deeper than HL_MAX_JSON_DEPTH are errors. */
+typedef enum hl_json_type {
+    HL_JSON_INVALID = 0,
+    HL_JSON_NULL,
+    HL_JSON_BOOL,
+    HL_JSON_NUMBER,
+    HL_JSON_STRING,
+    HL_JSON_ARRAY,
+    HL_JSON_OBJECT
+} hl_json_type;
+
+typedef struct hl_json hl_json;
+struct hl_json {
+    hl_json_type type;
+    int          boolean; /* BOOL: 0 or 1 */
+    int          is_int;  /* NUMBER: the literal had no fraction/exponent and fits in int64 */
+    int64_t      i64;     /* NUMBER: exact value when is_int */
+    double       num;     /* NUMBER: value as a double (always set) */
+    const char  *str;     /* STRING: decoded bytes, NUL-terminated */
+    size_t       len;     /* STRING: byte length; ARRAY/OBJECT: number of children */
+    hl_json     *kids;    /* ARRAY/OBJECT: the children, contiguous, in document order */
+    const char  *key;     /* set on the children of an OBJECT: the member name, NUL-terminated */
+    size_t       key_len;
+};
+typedef struct hl_json_doc hl_json_doc;
+
+/* Parses `len` bytes of JSON text. [in] text (borrowed only during the call) [out] *out.
+   Returns HL_OK, HL_ERR_FORMAT (with line:column), HL_ERR_LIMIT (depth) or HL_ERR_OOM.
+   Frees with hl_json_free. */
+HL_API hl_status      hl_json_parse(const char *text, size_t len, hl_json_doc **out, hl_error *err);
+HL_API void           hl_json_free(hl_json_doc *doc);
+HL_API const hl_json *hl_json_root(const hl_json_doc *doc);
+/* Member of an object by key (the first if duplicated); NULL if `obj` is not an object or lacks it. */
+HL_API const hl_json *hl_json_get(const hl_json *obj, const char *key);
+/* Element i of an array or object; NULL when out of range or not a container. */
+HL_API const hl_json *hl_json_at(const hl_json *v, size_t i);
+/* Typed reads with a default for a NULL or wrongly typed value. */
+HL_API const char    *hl_json_str(const hl_json *v, const char *dflt);
+HL_API double         hl_json_num(const hl_json *v, double dflt);
+HL_API int64_t        hl_json_int(const hl_json *v, int64_t dflt); /* only exact integers */
+HL_API int            hl_json_bool(const hl_json *v, int dflt);
 
 /* <<api_json */
 
 /* >>api_safetensors ========================================================================= */
+/* safetensors (https://github.com/huggingface/safetensors): u64 LE header length n, n bytes of JSON
+   {"name": {"dtype","shape","data_offsets":[begin,end]}, "__metadata__": {str: str}}, then the data
+   section. Tensors are borrowed, read-only views into the mapped file (copied only when a tensor's
+   offset is not aligned to its element size). */
+typedef struct hl_safetensors hl_safetensors;
+
+HL_API hl_status hl_safetensors_open(const char *path, hl_safetensors **out, hl_error *err);
+/* Same, over memory the caller keeps alive until hl_safetensors_close. `name` is used in messages. */
+HL_API hl_status hl_safetensors_open_memory(const void *data, size_t size, const char *name,
+                                            hl_safetensors **out, hl_error *err);
+HL_API void             hl_safetensors_close(hl_safetensors *st);
+HL_API size_t           hl_safetensors_count(const hl_safetensors *st);
+HL_API const char      *hl_safetensors_name(const hl_safetensors *st, size_t i);
+HL_API const hl_tensor *hl_safetensors_tensor(const hl_safetensors *st, size_t i);
+HL_API const hl_tensor *hl_safetensors_find(const hl_safetensors *st, const char *name); /* or NULL */
+/* Value of a "__metadata__" entry, or NULL. */
+HL_API const char      *hl_safetensors_metadata(const hl_safetensors *st, const char *key);
+
+/* A model's weights: one .safetensors file, a folder with model.safetensors, or a folder/ file
+   model.safetensors.index.json naming shards ("weight_map"). Lookup by name across shards. */
+typedef struct hl_weights hl_weights;
+HL_API hl_status        hl_weights_open(const char *path, hl_weights **out, hl_error *err);
+HL_API void             hl_weights_close(hl_weights *w);
+HL_API size_t           hl_weights_count(const hl_weights *w);
+HL_API const char      *hl_weights_name(const hl_weights *w, size_t i);
+HL_API const hl_tensor *hl_weights_tensor(const hl_weights *w, size_t i);
+HL_API const hl_tensor *hl_weights_find(const hl_weights *w, const char *name); /* or NULL */
+HL_API uint64_t         hl_weights_total_bytes(const hl_weights *w);
+
+/* Writes n tensors (any dtype) to a safetensors file, names in the given order, offsets 8-aligned.
+   `meta` is NULL or a NULL-terminated list of key, value, key, value, ... strings. */
+HL_API hl_status hl_safetensors_write(const char *path, const char *const *names,
+                                      const hl_tensor *tensors, size_t n, const char *const *meta,
+                                      hl_error *err);
 
 /* <<api_safetensors */
 
 /* >>api_npz ================================================================================= */
+/* numpy .npy (versions 1, 2, 3; little-endian f8 f4 f2 i8 i4 u1 b1; C order) and .npz (a ZIP of
+   .npy members, ZIP64 aware). Stored members are borrowed views into the mapped file; deflated
+   members (np.savez_compressed) are inflated into memory owned by the hl_npz. Also raw DEFLATE
+   (RFC 1951), gzip (RFC 1952, concatenated members) and CRC-32. */
+typedef struct hl_npz hl_npz;
+
+HL_API hl_status        hl_npz_open(const char *path, hl_npz **out, hl_error *err);
+HL_API hl_status        hl_npz_open_memory(const void *data, size_t size, const char *name,
+                                           hl_npz **out, hl_error *err); /* borrows data */
+HL_API void             hl_npz_close(hl_npz *z);
+HL_API size_t           hl_npz_count(const hl_npz *z);
+HL_API const char      *hl_npz_name(const hl_npz *z, size_t i); /* member name without ".npy" */
+HL_API const hl_tensor *hl_npz_tensor(const hl_npz *z, size_t i);
+HL_API const hl_tensor *hl_npz_find(const hl_npz *z, const char *name); /* or NULL */
+/* Parses one .npy image; *out borrows `data` (copied nowhere). */
+HL_API hl_status        hl_npy_parse(const void *data, size_t size, hl_tensor *out, hl_error *err);
+
+HL_API uint32_t  hl_crc32(uint32_t crc, const void *data, size_t n); /* start with crc = 0 */
+/* Inflates a raw DEFLATE stream into dst[cap]; *out_len bytes written, *in_used bytes consumed. */
+HL_API hl_status hl_inflate(const void *src, size_t n, void *dst, size_t cap, size_t *out_len,
+                            size_t *in_used, hl_error *err);
+/* Decompresses a whole gzip file (all concatenated members) into a new buffer (free with free()
+   or HL_FREE). Checks CRC-32 and ISIZE of every member. */
+HL_API hl_status hl_gunzip(const void *src, size_t n, uint8_t **out, size_t *out_len, hl_error *err);
+/* Streaming gzip reader with bounded memory (for multi-GB .jsonl.gz exports). */
+typedef struct hl_gzreader hl_gzreader;
+HL_API hl_status hl_gzreader_open(const char *path, hl_gzreader **out, hl_error *err);
+/* Reads up to cap decompressed bytes; *got == 0 at the end of the last member. */
+HL_API hl_status hl_gzreader_read(hl_gzreader *r, void *buf, size_t cap, size_t *got, hl_error *err);
+HL_API void      hl_gzreader_close(hl_gzreader *r);
 
 /* <<api_npz */
 
@@ -163,6 +272,20 @@ HL_API uint16_t hl_f32_to_f16(float f);
 /* <<api_tokenizer */
 
 /* >>api_kernels ============================================================================= */
+/* Compute kernels are picked at run time from cpuid; the scalar kernels are the readable reference
+   and can always be forced (HL_KERNELS_SCALAR, or the environment variable HL_FORCE_SCALAR=1 in the
+   CLI) for auditing. */
+typedef enum hl_kernels {
+    HL_KERNELS_DEFAULT = 0, /* the best this CPU supports */
+    HL_KERNELS_SCALAR,
+    HL_KERNELS_AVX2,        /* AVX2 + FMA + F16C */
+    HL_KERNELS_AVX512,      /* AVX-512F/BW/VL (+ AVX512-BF16 when present, fast mode only) */
+    HL_KERNELS_NEON,
+    HL_KERNELS_COUNT
+} hl_kernels;
+HL_API hl_kernels  hl_kernels_best(void);             /* what DEFAULT resolves to on this CPU */
+HL_API int         hl_kernels_available(hl_kernels k);
+HL_API const char *hl_kernels_name(hl_kernels k);
 
 /* <<api_kernels */
 
@@ -660,6 +783,63 @@ static int hl__exists(const char *path) {
 /* <<tokenizer */
 
 /* >>kernels ================================================================================= */
+/* Internal kernel interface used by the model and the SAE code. A kernel table (hl__kern) is chosen
+   once per model; a thread pool (hl__pool, NULL = serial) splits work over INDEPENDENT outputs only,
+   so every result is bit-identical for any thread count.
+
+   Matrix product against a Hugging Face Linear weight (stored [out, in], any of F32/BF16/F16):
+     y[m, n] = sum_k x[m, k] * W[n, k]        x: [M, K] f32   W: [N, K] wdt   y: [M, N] f32
+   PyTorch: y = x @ W.T  (F.linear without bias). The sum over k is accumulated in f32. */
+typedef struct hl__pool hl__pool;
+typedef struct hl__kern {
+    hl_kernels level;
+    int        fast; /* fast mode: activations rounded to bf16 for bf16 dot products (opt-in) */
+} hl__kern;
+
+static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
+    switch (wdt) {
+    case HL_DTYPE_F32: return ((const float *)W)[i];
+    case HL_DTYPE_BF16: return hl_bf16_to_f32(((const uint16_t *)W)[i]);
+    case HL_DTYPE_F16: return hl_f16_to_f32(((const uint16_t *)W)[i]);
+    default: return 0.0f;
+    }
+}
+
+/* Scalar reference: one row of W at a time, k ascending. */
+static void hl__matmul_scalar(float *y, const float *x, const void *W, hl_dtype wdt, int64_t M,
+                              int64_t N, int64_t K, int64_t n0, int64_t n1) {
+    int64_t m, n, k;
+    for (m = 0; m < M; m++)
+        for (n = n0; n < n1; n++) {
+            float acc = 0.0f;
+            for (k = 0; k < K; k++) acc += x[m * K + k] * hl__load_w(W, wdt, n * K + k);
+            y[m * N + n] = acc;
+        }
+}
+
+static void hl__matmul(const hl__kern *kt, hl__pool *pool, float *y, const float *x, const void *W,
+                       hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
+    (void)kt;
+    (void)pool;
+    hl__matmul_scalar(y, x, W, wdt, M, N, K, 0, N);
+}
+
+HL__DEF hl_kernels hl_kernels_best(void) {
+    return HL_KERNELS_SCALAR;
+}
+HL__DEF int hl_kernels_available(hl_kernels k) {
+    return k == HL_KERNELS_SCALAR || k == HL_KERNELS_DEFAULT;
+}
+HL__DEF const char *hl_kernels_name(hl_kernels k) {
+    switch (k) {
+    case HL_KERNELS_DEFAULT: return "default";
+    case HL_KERNELS_SCALAR: return "scalar";
+    case HL_KERNELS_AVX2: return "avx2";
+    case HL_KERNELS_AVX512: return "avx512";
+    case HL_KERNELS_NEON: return "neon";
+    default: return "unknown";
+    }
+}
 
 /* <<kernels */
 
