@@ -98,6 +98,8 @@ typedef struct hl_error {
 
 HL_API const char *hl_status_str(hl_status s);
 HL_API const char *hl_version(void);
+/* Frees any array or string the library returned to the caller (token ids, decoded text, ...). */
+HL_API void        hl_free(void *p);
 
 /* ==== dtypes and tensors ================================================================= */
 /* clang-format off */
@@ -268,6 +270,29 @@ HL_API void      hl_gzreader_close(hl_gzreader *r);
 /* <<api_npz */
 
 /* >>api_tokenizer =========================================================================== */
+/* Hugging Face tokenizer.json (BPE models: Gemma, GPT-2, NeoX/Pythia, Llama/SentencePiece-style),
+   encoding and decoding exactly like HF tokenizers. Token ids are int32_t. */
+typedef struct hl_tokenizer hl_tokenizer;
+
+/* [in] path: a tokenizer.json file or a folder that holds one. Frees with hl_tokenizer_free. */
+HL_API hl_status hl_tokenizer_load(const char *path, hl_tokenizer **out, hl_error *err);
+HL_API hl_status hl_tokenizer_load_memory(const char *json, size_t len, hl_tokenizer **out,
+                                          hl_error *err);
+HL_API void      hl_tokenizer_free(hl_tokenizer *t);
+/* Encodes `len` bytes of UTF-8 text (invalid UTF-8 is HL_ERR_ARG). add_special != 0 runs the
+   post-processor (e.g. prepends <bos>). [out] *ids: new array, free with hl_free; *n_ids its length. */
+HL_API hl_status hl_tokenizer_encode(const hl_tokenizer *t, const char *text, size_t len,
+                                     int add_special, int32_t **ids, int64_t *n_ids, hl_error *err);
+/* Decodes ids to UTF-8 text (skip_special != 0 drops special tokens, as skip_special_tokens=True).
+   [out] *text: new NUL-terminated string, free with hl_free; *len its byte length (may be NULL). */
+HL_API hl_status hl_tokenizer_decode(const hl_tokenizer *t, const int32_t *ids, int64_t n,
+                                     int skip_special, char **text, size_t *len, hl_error *err);
+HL_API int64_t     hl_tokenizer_vocab_size(const hl_tokenizer *t);
+HL_API const char *hl_tokenizer_piece(const hl_tokenizer *t, int32_t id);      /* vocab string or NULL */
+HL_API int32_t     hl_tokenizer_piece_to_id(const hl_tokenizer *t, const char *piece); /* -1 if absent */
+HL_API int32_t     hl_tokenizer_bos_id(const hl_tokenizer *t); /* -1 when the tokenizer has none */
+HL_API int32_t     hl_tokenizer_eos_id(const hl_tokenizer *t);
+HL_API int32_t     hl_tokenizer_pad_id(const hl_tokenizer *t);
 
 /* <<api_tokenizer */
 
@@ -374,6 +399,10 @@ HL_API const char *hl_kernels_name(hl_kernels k);
 
 HL__DEF const char *hl_version(void) {
     return HL_VERSION_STRING;
+}
+
+HL__DEF void hl_free(void *p) {
+    if (p) HL_FREE(p);
 }
 
 HL__DEF const char *hl_status_str(hl_status s) {
@@ -852,6 +881,29 @@ HL__DEF const char *hl_kernels_name(hl_kernels k) {
 /* <<kernels */
 
 /* >>threads ================================================================================= */
+/* Thread pool contract (the kernels owner replaces the serial body below with pthreads):
+     hl__pool_create(n)  n <= 1 or failure -> NULL, which means "run serially"
+     hl__parallel_for(pool, n, grain, fn, ctx) calls fn(ctx, i0, i1) over disjoint [i0, i1) ranges
+     covering [0, n), each at least `grain` long except the last, and returns when all are done.
+   Work is only ever split over independent outputs, so results do not depend on the thread count. */
+typedef void (*hl__task_fn)(void *ctx, int64_t i0, int64_t i1);
+
+static hl__pool *hl__pool_create(int n_threads) {
+    (void)n_threads;
+    return NULL;
+}
+static void hl__pool_free(hl__pool *p) {
+    (void)p;
+}
+static int hl__pool_threads(const hl__pool *p) {
+    (void)p;
+    return 1;
+}
+static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx) {
+    (void)p;
+    (void)grain;
+    if (n > 0) fn(ctx, 0, n);
+}
 
 /* <<threads */
 

@@ -30,6 +30,9 @@
 HL_CLI_COMMANDS(HL__X)
 #undef HL__X
 
+/* Prints the model config of a model folder as TransformerLens's cfg would show it (cmd_model.c);
+   returns 0, or 1 after printing an error. Used by `hooklens info MODEL`. */
+int cli_print_model_cfg(const char *dir);
 /* Directory of the bundled default model (relative to the repository root, or $HL_MODEL). */
 const char *cli_default_model(void);
 /* Prints "hooklens: <msg>" to stderr and returns 1. */

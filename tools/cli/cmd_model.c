@@ -22,3 +22,7 @@ int cmd_test_prompt(int argc, char **argv) {
     return 1;
 }
 
+int cli_print_model_cfg(const char *dir) {
+    (void)dir;
+    return 0;
+}

@@ -1,4 +1,4 @@
-/* tools/cli/cmd_sae.c - sae: SAE features per token; saes: the pretrained SAE directory */
+/* tools/cli/cmd_sae.c - sae: SAE features per token */
 #include "cli.h"
 
 int cmd_sae(int argc, char **argv) {
@@ -7,11 +7,3 @@ int cmd_sae(int argc, char **argv) {
     fprintf(stderr, "hooklens: not implemented yet\n");
     return 1;
 }
-
-int cmd_saes(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
-    return 1;
-}
-

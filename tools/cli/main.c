@@ -16,7 +16,7 @@ static const cli_command commands[] = {
 
 const char *cli_default_model(void) {
     const char *m = getenv("HL_MODEL");
-    return (m && *m) ? m : "models/stories260K";
+    return (m && *m) ? m : "examples/stories260K";
 }
 
 int cli_error(const hl_error *err) {
