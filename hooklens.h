@@ -800,6 +800,461 @@ static int hl__exists(const char *path) {
 #endif /* HL_NO_STDIO */
 
 /* >>json ==================================================================================== */
+/* RFC 8259 JSON, parsed by recursive descent into one arena.
+     value  = object / array / string / number / true / false / null
+     number = [ "-" ] ( "0" / [1-9] *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT ]
+   Children of a container are first collected on a scratch stack shared by all levels, then copied
+   into the arena as one contiguous block when the container closes, so `kids[i]` is O(1).
+   Strings are validated as UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF). */
+
+typedef struct hl__arena_block {
+    struct hl__arena_block *next;
+    size_t used, cap;
+    /* data follows, 16-aligned */
+} hl__arena_block;
+
+typedef struct hl__arena {
+    hl__arena_block *head;
+} hl__arena;
+
+/* Returns n bytes of 8-aligned memory from the arena, or NULL when out of memory. */
+static void *hl__arena_alloc(hl__arena *a, size_t n) {
+    hl__arena_block *b = a->head;
+    size_t hdr = (sizeof(hl__arena_block) + 15) & ~(size_t)15;
+    n = (n + 7) & ~(size_t)7;
+    if (!b || n > b->cap - b->used) {
+        size_t cap = n > ((size_t)1 << 16) ? n : ((size_t)1 << 16);
+        if (b && b->cap * 2 > cap && b->cap < ((size_t)1 << 24)) cap = b->cap * 2;
+        if (cap > SIZE_MAX - hdr) return NULL;
+        b = (hl__arena_block *)hl__malloc(hdr + cap);
+        if (!b) return NULL;
+        b->cap = cap;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    {
+        void *p = (uint8_t *)b + hdr + b->used;
+        b->used += n;
+        return p;
+    }
+}
+static void hl__arena_free(hl__arena *a) {
+    hl__arena_block *b = a->head;
+    while (b) {
+        hl__arena_block *n = b->next;
+        hl__free(b);
+        b = n;
+    }
+    a->head = NULL;
+}
+
+struct hl_json_doc {
+    hl__arena arena;
+    hl_json  *root;
+};
+
+typedef struct hl__jp {
+    const char *s;     /* text */
+    size_t      n, i;  /* length, cursor */
+    hl__arena  *arena;
+    hl_json    *stack; /* scratch stack of finished children */
+    size_t      top, cap;
+    hl_error   *err;
+    hl_status   st;
+} hl__jp;
+
+/* Records a syntax error at the cursor with line:column and returns the status. */
+static hl_status hl__jp_fail(hl__jp *p, hl_status st, const char *what) {
+    size_t line = 1, col = 1, k;
+    for (k = 0; k < p->i && k < p->n; k++) {
+        if (p->s[k] == '\n') { line++; col = 1; } else col++;
+    }
+    p->st = st;
+    return hl__fail(p->err, st, "JSON %s at line %llu, column %llu (byte %llu)", what,
+                    (unsigned long long)line, (unsigned long long)col, (unsigned long long)p->i);
+}
+
+static void hl__jp_ws(hl__jp *p) {
+    while (p->i < p->n) {
+        char c = p->s[p->i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+        p->i++;
+    }
+}
+
+/* Length of the valid UTF-8 sequence at s[0..avail), or 0 when it is invalid (RFC 3629 table 3-7). */
+static size_t hl__utf8_valid_len(const uint8_t *s, size_t avail) {
+    uint8_t c = s[0];
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) return (avail >= 2 && (s[1] & 0xc0) == 0x80) ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+        uint8_t lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+        if (avail < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80) return 0;
+        return 3;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        uint8_t lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+        if (avail < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* Writes code point cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
+static size_t hl__utf8_put(char *out, uint32_t cp) {
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static int hl__hex4(const char *s, uint32_t *out) {
+    uint32_t v = 0;
+    int k;
+    for (k = 0; k < 4; k++) {
+        char c = s[k];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (uint32_t)(c - 'A' + 10);
+        else return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Parses the string starting at the opening quote into the arena. The decoded form is never longer
+   than the source (an escape of 6 or 12 bytes yields at most 4), so one allocation suffices. */
+static hl_status hl__jp_string(hl__jp *p, const char **out, size_t *out_len) {
+    size_t start = ++p->i, end = start, len = 0;
+    char *dst;
+    int escapes = 0;
+    /* pass 1: find the closing quote, validate UTF-8 and control characters */
+    while (end < p->n) {
+        uint8_t c = (uint8_t)p->s[end];
+        if (c == '"') break;
+        if (c == '\\') {
+            escapes = 1;
+            if (p->n - end < 2) break;
+            end += 2;
+            continue;
+        }
+        if (c < 0x20) { p->i = end; return hl__jp_fail(p, HL_ERR_FORMAT, "control character in string"); }
+        if (c >= 0x80) {
+            size_t k = hl__utf8_valid_len((const uint8_t *)p->s + end, p->n - end);
+            if (!k) { p->i = end; return hl__jp_fail(p, HL_ERR_FORMAT, "invalid UTF-8 in string"); }
+            end += k;
+            continue;
+        }
+        end++;
+    }
+    if (end >= p->n) { p->i = p->n; return hl__jp_fail(p, HL_ERR_FORMAT, "unterminated string"); }
+    dst = (char *)hl__arena_alloc(p->arena, end - start + 1);
+    if (!dst) return hl__jp_fail(p, HL_ERR_OOM, "out of memory");
+    if (!escapes) {
+        memcpy(dst, p->s + start, end - start);
+        len = end - start;
+    } else {
+        size_t k = start;
+        while (k < end) {
+            char c = p->s[k];
+            if (c != '\\') { dst[len++] = c; k++; continue; }
+            c = p->s[k + 1];
+            switch (c) {
+            case '"': dst[len++] = '"'; break;
+            case '\\': dst[len++] = '\\'; break;
+            case '/': dst[len++] = '/'; break;
+            case 'b': dst[len++] = '\b'; break;
+            case 'f': dst[len++] = '\f'; break;
+            case 'n': dst[len++] = '\n'; break;
+            case 'r': dst[len++] = '\r'; break;
+            case 't': dst[len++] = '\t'; break;
+            case 'u': {
+                uint32_t cp, lo;
+                if (end - k < 6 || !hl__hex4(p->s + k + 2, &cp)) {
+                    p->i = k;
+                    return hl__jp_fail(p, HL_ERR_FORMAT, "bad \\u escape");
+                }
+                if (cp >= 0xdc00 && cp <= 0xdfff) {
+                    p->i = k;
+                    return hl__jp_fail(p, HL_ERR_FORMAT, "lone low surrogate in \\u escape");
+                }
+                if (cp >= 0xd800 && cp <= 0xdbff) { /* high surrogate: a low one must follow */
+                    if (end - k < 12 || p->s[k + 6] != '\\' || p->s[k + 7] != 'u' ||
+                        !hl__hex4(p->s + k + 8, &lo) || lo < 0xdc00 || lo > 0xdfff) {
+                        p->i = k;
+                        return hl__jp_fail(p, HL_ERR_FORMAT, "unpaired high surrogate in \\u escape");
+                    }
+                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                    k += 6;
+                }
+                len += hl__utf8_put(dst + len, cp);
+                k += 6;
+                continue;
+            }
+            default:
+                p->i = k;
+                return hl__jp_fail(p, HL_ERR_FORMAT, "invalid escape");
+            }
+            k += 2;
+        }
+    }
+    dst[len] = 0;
+    p->i = end + 1;
+    *out = dst;
+    *out_len = len;
+    return HL_OK;
+}
+
+static hl_status hl__jp_number(hl__jp *p, hl_json *v) {
+    size_t s = p->i, k = p->i;
+    int is_int = 1;
+    char small[64], *buf = small;
+    if (k < p->n && p->s[k] == '-') k++;
+    if (k >= p->n || !(p->s[k] >= '0' && p->s[k] <= '9')) { p->i = k; return hl__jp_fail(p, HL_ERR_FORMAT, "invalid number"); }
+    if (p->s[k] == '0') k++;
+    else while (k < p->n && p->s[k] >= '0' && p->s[k] <= '9') k++;
+    if (k < p->n && p->s[k] == '.') {
+        is_int = 0;
+        k++;
+        if (k >= p->n || !(p->s[k] >= '0' && p->s[k] <= '9')) { p->i = k; return hl__jp_fail(p, HL_ERR_FORMAT, "digit expected after '.'"); }
+        while (k < p->n && p->s[k] >= '0' && p->s[k] <= '9') k++;
+    }
+    if (k < p->n && (p->s[k] == 'e' || p->s[k] == 'E')) {
+        is_int = 0;
+        k++;
+        if (k < p->n && (p->s[k] == '+' || p->s[k] == '-')) k++;
+        if (k >= p->n || !(p->s[k] >= '0' && p->s[k] <= '9')) { p->i = k; return hl__jp_fail(p, HL_ERR_FORMAT, "digit expected in exponent"); }
+        while (k < p->n && p->s[k] >= '0' && p->s[k] <= '9') k++;
+    }
+    v->type = HL_JSON_NUMBER;
+    if (is_int) { /* exact int64 when it fits */
+        size_t j = s;
+        int neg = p->s[j] == '-';
+        uint64_t acc = 0, lim = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+        if (neg) j++;
+        for (; j < k; j++) {
+            uint64_t d = (uint64_t)(p->s[j] - '0');
+            if (acc > (lim - d) / 10) { is_int = 0; break; }
+            acc = acc * 10 + d;
+        }
+        if (is_int) {
+            v->is_int = 1;
+            v->i64 = neg ? (acc == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)acc) : (int64_t)acc;
+        }
+    }
+    if (k - s >= sizeof small) {
+        buf = (char *)hl__malloc(k - s + 1);
+        if (!buf) return hl__jp_fail(p, HL_ERR_OOM, "out of memory");
+    }
+    memcpy(buf, p->s + s, k - s);
+    buf[k - s] = 0;
+    v->num = strtod(buf, NULL); /* the grammar was checked above; strtod only converts */
+    if (buf != small) hl__free(buf);
+    p->i = k;
+    return HL_OK;
+}
+
+static hl_status hl__jp_value(hl__jp *p, hl_json *v, int depth);
+
+/* Pushes a finished child on the scratch stack. */
+static hl_status hl__jp_push(hl__jp *p, const hl_json *v) {
+    if (p->top == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        hl_json *s = (hl_json *)hl__realloc(p->stack, cap * sizeof(hl_json));
+        if (!s) return hl__jp_fail(p, HL_ERR_OOM, "out of memory");
+        p->stack = s;
+        p->cap = cap;
+    }
+    p->stack[p->top++] = *v;
+    return HL_OK;
+}
+
+/* Moves the children stack[base..top) into one arena block of the container v. */
+static hl_status hl__jp_close(hl__jp *p, hl_json *v, size_t base) {
+    size_t count = p->top - base;
+    v->len = count;
+    v->kids = NULL;
+    if (count) {
+        v->kids = (hl_json *)hl__arena_alloc(p->arena, count * sizeof(hl_json));
+        if (!v->kids) return hl__jp_fail(p, HL_ERR_OOM, "out of memory");
+        memcpy(v->kids, p->stack + base, count * sizeof(hl_json));
+    }
+    p->top = base;
+    return HL_OK;
+}
+
+static hl_status hl__jp_container(hl__jp *p, hl_json *v, int depth, int is_obj) {
+    size_t base = p->top;
+    char close = is_obj ? '}' : ']';
+    if (depth >= HL_MAX_JSON_DEPTH) return hl__jp_fail(p, HL_ERR_LIMIT, "nesting deeper than HL_MAX_JSON_DEPTH");
+    v->type = is_obj ? HL_JSON_OBJECT : HL_JSON_ARRAY;
+    p->i++; /* the opening bracket */
+    hl__jp_ws(p);
+    if (p->i < p->n && p->s[p->i] == close) {
+        p->i++;
+        return hl__jp_close(p, v, base);
+    }
+    for (;;) {
+        hl_json kid;
+        memset(&kid, 0, sizeof kid);
+        hl__jp_ws(p);
+        if (is_obj) {
+            if (p->i >= p->n || p->s[p->i] != '"') return hl__jp_fail(p, HL_ERR_FORMAT, "object key (a string) expected");
+            if (hl__jp_string(p, &kid.key, &kid.key_len) != HL_OK) return p->st;
+            hl__jp_ws(p);
+            if (p->i >= p->n || p->s[p->i] != ':') return hl__jp_fail(p, HL_ERR_FORMAT, "':' expected after object key");
+            p->i++;
+            hl__jp_ws(p);
+        }
+        if (hl__jp_value(p, &kid, depth + 1) != HL_OK) return p->st;
+        if (hl__jp_push(p, &kid) != HL_OK) return p->st;
+        hl__jp_ws(p);
+        if (p->i >= p->n) return hl__jp_fail(p, HL_ERR_FORMAT, is_obj ? "unterminated object" : "unterminated array");
+        if (p->s[p->i] == ',') { p->i++; continue; }
+        if (p->s[p->i] == close) { p->i++; break; }
+        return hl__jp_fail(p, HL_ERR_FORMAT, is_obj ? "',' or '}' expected" : "',' or ']' expected");
+    }
+    return hl__jp_close(p, v, base);
+}
+
+static int hl__jp_lit(hl__jp *p, const char *lit, size_t n) {
+    if (p->n - p->i < n || memcmp(p->s + p->i, lit, n) != 0) return 0;
+    p->i += n;
+    return 1;
+}
+
+/* Parses one value at the cursor into *v (whose key fields the caller has set). */
+static hl_status hl__jp_value(hl__jp *p, hl_json *v, int depth) {
+    char c;
+    if (p->i >= p->n) return hl__jp_fail(p, HL_ERR_FORMAT, "value expected, found end of input");
+    c = p->s[p->i];
+    switch (c) {
+    case '{': return hl__jp_container(p, v, depth, 1);
+    case '[': return hl__jp_container(p, v, depth, 0);
+    case '"':
+        v->type = HL_JSON_STRING;
+        return hl__jp_string(p, &v->str, &v->len);
+    case 't':
+        if (!hl__jp_lit(p, "true", 4)) break;
+        v->type = HL_JSON_BOOL;
+        v->boolean = 1;
+        return HL_OK;
+    case 'f':
+        if (!hl__jp_lit(p, "false", 5)) break;
+        v->type = HL_JSON_BOOL;
+        return HL_OK;
+    case 'n':
+        if (!hl__jp_lit(p, "null", 4)) break;
+        v->type = HL_JSON_NULL;
+        return HL_OK;
+    default:
+        if (c == '-' || (c >= '0' && c <= '9')) return hl__jp_number(p, v);
+    }
+    return hl__jp_fail(p, HL_ERR_FORMAT, "unexpected character");
+}
+
+HL__DEF hl_status hl_json_parse(const char *text, size_t len, hl_json_doc **out, hl_error *err) {
+    hl__jp p;
+    hl_json_doc *doc;
+    if (!out || (!text && len)) return hl__fail(err, HL_ERR_ARG, "hl_json_parse: NULL argument");
+    doc = (hl_json_doc *)hl__calloc(1, sizeof *doc);
+    if (!doc) return hl__fail(err, HL_ERR_OOM, "JSON: out of memory");
+    memset(&p, 0, sizeof p);
+    p.s = text;
+    p.n = len;
+    p.arena = &doc->arena;
+    p.err = err;
+    doc->root = (hl_json *)hl__arena_alloc(&doc->arena, sizeof(hl_json));
+    if (!doc->root) { hl__jp_fail(&p, HL_ERR_OOM, "out of memory"); goto fail; }
+    memset(doc->root, 0, sizeof(hl_json));
+    /* a UTF-8 byte order mark is not JSON (RFC 8259 section 8.1); it is rejected below */
+    hl__jp_ws(&p);
+    if (hl__jp_value(&p, doc->root, 0) != HL_OK) goto fail;
+    hl__jp_ws(&p);
+    if (p.i != p.n) { hl__jp_fail(&p, HL_ERR_FORMAT, "trailing characters after the value"); goto fail; }
+    hl__free(p.stack);
+    *out = doc;
+    return HL_OK;
+fail:
+    hl__free(p.stack);
+    hl__arena_free(&doc->arena);
+    hl__free(doc);
+    return p.st ? p.st : HL_ERR_FORMAT;
+}
+
+HL__DEF void hl_json_free(hl_json_doc *doc) {
+    if (!doc) return;
+    hl__arena_free(&doc->arena);
+    hl__free(doc);
+}
+HL__DEF const hl_json *hl_json_root(const hl_json_doc *doc) {
+    return doc ? doc->root : NULL;
+}
+HL__DEF const hl_json *hl_json_get(const hl_json *obj, const char *key) {
+    size_t i, n;
+    if (!obj || obj->type != HL_JSON_OBJECT || !key) return NULL;
+    n = strlen(key);
+    for (i = 0; i < obj->len; i++)
+        if (obj->kids[i].key_len == n && memcmp(obj->kids[i].key, key, n) == 0) return &obj->kids[i];
+    return NULL;
+}
+HL__DEF const hl_json *hl_json_at(const hl_json *v, size_t i) {
+    if (!v || (v->type != HL_JSON_ARRAY && v->type != HL_JSON_OBJECT) || i >= v->len) return NULL;
+    return &v->kids[i];
+}
+HL__DEF const char *hl_json_str(const hl_json *v, const char *dflt) {
+    return (v && v->type == HL_JSON_STRING) ? v->str : dflt;
+}
+HL__DEF double hl_json_num(const hl_json *v, double dflt) {
+    return (v && v->type == HL_JSON_NUMBER) ? v->num : dflt;
+}
+HL__DEF int64_t hl_json_int(const hl_json *v, int64_t dflt) {
+    return (v && v->type == HL_JSON_NUMBER && v->is_int) ? v->i64 : dflt;
+}
+HL__DEF int hl_json_bool(const hl_json *v, int dflt) {
+    return (v && v->type == HL_JSON_BOOL) ? v->boolean : dflt;
+}
+
+/* Appends s[0..n) as a quoted JSON string (control characters and '"' '\' escaped; "</" written
+   as "<\/" so the text can sit inside an HTML <script>). Used by every writer in the library. */
+static void hl__buf_json_str(hl__buf *b, const char *s, size_t n) {
+    size_t i;
+    hl__buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': hl__buf_puts(b, "\\\""); break;
+        case '\\': hl__buf_puts(b, "\\\\"); break;
+        case '\n': hl__buf_puts(b, "\\n"); break;
+        case '\r': hl__buf_puts(b, "\\r"); break;
+        case '\t': hl__buf_puts(b, "\\t"); break;
+        case '/':
+            if (i > 0 && s[i - 1] == '<') hl__buf_puts(b, "\\/");
+            else hl__buf_putc(b, '/');
+            break;
+        default:
+            if (c < 0x20) hl__buf_printf(b, "\\u%04x", c);
+            else hl__buf_putc(b, (char)c);
+        }
+    }
+    hl__buf_putc(b, '"');
+}
 
 /* <<json */
 
