@@ -216,8 +216,12 @@ HL_API const hl_tensor *hl_safetensors_find(const hl_safetensors *st, const char
 /* Value of a "__metadata__" entry, or NULL. */
 HL_API const char      *hl_safetensors_metadata(const hl_safetensors *st, const char *key);
 
-/* A model's weights: one .safetensors file, a folder with model.safetensors, or a folder/ file
-   model.safetensors.index.json naming shards ("weight_map"). Lookup by name across shards. */
+/* A model's weights: one .safetensors file, a folder with model.safetensors (preferred, as in HF
+   transformers) or model.safetensors.index.json, or the index file itself. The index's "weight_map"
+   names a shard (a plain file name in the index's folder) for every tensor; each shard is opened
+   once and must contain the tensors mapped to it. The weights are exactly the weight_map's names,
+   in its order. Tensors are borrowed until hl_weights_close. A folder with neither file is
+   HL_ERR_NOT_FOUND. */
 typedef struct hl_weights hl_weights;
 HL_API hl_status        hl_weights_open(const char *path, hl_weights **out, hl_error *err);
 HL_API void             hl_weights_close(hl_weights *w);
@@ -227,7 +231,11 @@ HL_API const hl_tensor *hl_weights_tensor(const hl_weights *w, size_t i);
 HL_API const hl_tensor *hl_weights_find(const hl_weights *w, const char *name); /* or NULL */
 HL_API uint64_t         hl_weights_total_bytes(const hl_weights *w);
 
-/* Writes n tensors (any dtype) to a safetensors file, names in the given order, offsets 8-aligned.
+/* Writes n tensors (any dtype) to a safetensors file that Python's safetensors loads: header keys in
+   the given order, header padded with spaces to a multiple of 8, data laid out largest element size
+   first so that every tensor is aligned to its element size with no gaps. Written to "<path>.tmp"
+   and renamed, so a failure never leaves a partial file under `path`. Names must be unique, valid
+   UTF-8 and not "__metadata__" (else HL_ERR_ARG).
    `meta` is NULL or a NULL-terminated list of key, value, key, value, ... strings. */
 HL_API hl_status hl_safetensors_write(const char *path, const char *const *names,
                                       const hl_tensor *tensors, size_t n, const char *const *meta,
@@ -950,7 +958,7 @@ static hl_status hl__jp_string(hl__jp *p, const char **out, size_t *out_len) {
         if (c == '"') break;
         if (c == '\\') {
             escapes = 1;
-            if (p->n - end < 2) break;
+            if (p->n - end < 2) { end = p->n; break; } /* a '\' as the last byte: unterminated */
             end += 2;
             continue;
         }
@@ -1259,6 +1267,768 @@ static void hl__buf_json_str(hl__buf *b, const char *s, size_t n) {
 /* <<json */
 
 /* >>safetensors ============================================================================= */
+/* File layout (https://github.com/huggingface/safetensors, format section):
+     [0, 8)          n: u64 little-endian, the header length
+     [8, 8 + n)      JSON object {"name": {"dtype": "F32", "shape": [..], "data_offsets": [b, e]},
+                     "__metadata__": {"key": "value"}}, possibly padded with trailing spaces
+     [8 + n, size)   the data section; tensor bytes are data[b, e), row-major, little-endian
+   Validation, before any pointer is formed: n against the file size and HL_MAX_HEADER_BYTES; every
+   entry has a known dtype, ndim <= HL_MAX_DIMS, a shape whose byte size (checked products) equals
+   e - b, and b <= e <= data size; after sorting by offset no two non-empty tensors overlap; names
+   are unique and contain no NUL. Like the Rust reference reader we sort by offset instead of relying
+   on the header's key order; unlike it we accept gaps and trailing bytes (they are harmless). */
+#ifndef HL_MAX_TENSORS
+#    define HL_MAX_TENSORS 65536
+#endif
+
+typedef struct hl__st_ix {
+    const char *name;
+    size_t      idx;
+} hl__st_ix;
+
+struct hl_safetensors {
+    hl__file        file;     /* the mapping; zeroed when opened over caller memory */
+    char           *label;    /* path or caller's name, used in messages */
+    hl_json_doc    *header;   /* tensor names and metadata strings borrow from it */
+    const hl_json  *meta;     /* the "__metadata__" object, or NULL */
+    size_t          n;
+    const char    **names;    /* [n] in header order */
+    hl_tensor      *tensors;  /* [n] */
+    hl__st_ix      *sorted;   /* [n] by name, for hl_safetensors_find */
+    void          **copies;   /* owned copies of tensors whose offset is misaligned for the dtype */
+    size_t          n_copies;
+    uint64_t        data_size;
+};
+
+static int hl__st_ix_cmp(const void *a, const void *b) {
+    return strcmp(((const hl__st_ix *)a)->name, ((const hl__st_ix *)b)->name);
+}
+
+/* Binary search in an array sorted by hl__st_ix_cmp; returns the index into the original array or
+   (size_t)-1. */
+static size_t hl__st_ix_find(const hl__st_ix *ix, size_t n, const char *name) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ix[mid].name, name);
+        if (c == 0) return ix[mid].idx;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return (size_t)-1;
+}
+
+/* "[2, 3, 4]" into buf (truncated safely). */
+static const char *hl__st_shape_str(char *buf, size_t cap, const int64_t *shape, int ndim) {
+    size_t len = 0;
+    int i;
+    buf[0] = 0;
+    len += (size_t)snprintf(buf, cap, "[");
+    for (i = 0; i < ndim && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)shape[i]);
+    if (len < cap) snprintf(buf + len, cap - len, "]");
+    return buf;
+}
+
+/* Safetensors dtype spellings that are valid in the format but that hooklens does not read. */
+static int hl__st_known_unsupported(const char *s) {
+    static const char *const names[] = {"U16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0",
+                                        "F6_E2M3", "F6_E3M2", "F4", "C64", "E8M0"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s, names[i]) == 0) return 1;
+    return 0;
+}
+
+/* Reads a JSON number that must be an exact non-negative integer. */
+static int hl__st_uint(const hl_json *v, uint64_t *out) {
+    if (!v || v->type != HL_JSON_NUMBER || !v->is_int || v->i64 < 0) return 0;
+    *out = (uint64_t)v->i64;
+    return 1;
+}
+
+typedef struct hl__st_span {
+    uint64_t begin, end;
+    size_t   idx;
+} hl__st_span;
+
+static int hl__st_span_cmp(const void *a, const void *b) {
+    const hl__st_span *x = (const hl__st_span *)a, *y = (const hl__st_span *)b;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+/* Validates one tensor entry `e` (named e->key) and fills *t (data not yet set) and its span. */
+static hl_status hl__st_entry(const hl_safetensors *st, const hl_json *e, uint64_t data_size,
+                              hl_tensor *t, hl__st_span *sp, hl_error *err) {
+    const char *L = st->label, *name = e->key;
+    const hl_json *dt, *shape, *offs;
+    uint64_t numel = 1, nbytes, b, en;
+    size_t i;
+    char sbuf[200];
+    if (e->type != HL_JSON_OBJECT)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': header entry is not an object", L, name);
+    dt = hl_json_get(e, "dtype");
+    shape = hl_json_get(e, "shape");
+    offs = hl_json_get(e, "data_offsets");
+    if (!dt || dt->type != HL_JSON_STRING)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': missing or non-string \"dtype\"", L, name);
+    if (!shape || shape->type != HL_JSON_ARRAY)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': missing or non-array \"shape\"", L, name);
+    if (!offs || offs->type != HL_JSON_ARRAY)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': missing or non-array \"data_offsets\"", L,
+                        name);
+    memset(t, 0, sizeof *t);
+    t->dtype = hl_dtype_from_name(dt->str, dt->len);
+    if (t->dtype == HL_DTYPE_INVALID) {
+        if (hl__st_known_unsupported(dt->str))
+            return hl__fail(err, HL_ERR_UNSUPPORTED,
+                            "%s: tensor '%s': dtype %s is not supported (supported: F64 F32 F16 BF16 "
+                            "I64 I32 I16 I8 U8 BOOL)", L, name, dt->str);
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': unknown dtype \"%s\"", L, name, dt->str);
+    }
+    if (shape->len > HL_MAX_DIMS)
+        return hl__fail(err, HL_ERR_LIMIT, "%s: tensor '%s': %llu dimensions, more than HL_MAX_DIMS = %d",
+                        L, name, (unsigned long long)shape->len, HL_MAX_DIMS);
+    t->ndim = (int)shape->len;
+    for (i = 0; i < shape->len; i++) {
+        uint64_t d;
+        if (!hl__st_uint(&shape->kids[i], &d))
+            return hl__fail(err, HL_ERR_FORMAT,
+                            "%s: tensor '%s': shape entry %llu is not a non-negative integer", L, name,
+                            (unsigned long long)i);
+        t->shape[i] = (int64_t)d;
+        if (!hl__mul_ok(numel, d, &numel) || numel > (uint64_t)INT64_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s has more than 2^63 elements",
+                            L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, (int)i + 1));
+    }
+    if (!hl__mul_ok(numel, hl_dtype_size(t->dtype), &nbytes))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s of %s overflows a 64-bit byte size",
+                        L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim),
+                        hl_dtype_name(t->dtype));
+    if (offs->len != 2 || !hl__st_uint(&offs->kids[0], &b) || !hl__st_uint(&offs->kids[1], &en))
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: tensor '%s': \"data_offsets\" must be two non-negative integers [begin, end]",
+                        L, name);
+    if (b > en)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s' data_offsets [%llu, %llu] are not ascending",
+                        L, name, (unsigned long long)b, (unsigned long long)en);
+    if (en > data_size)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: tensor '%s' data_offsets [%llu, %llu] exceed the file's data section of %llu "
+                        "bytes", L, name, (unsigned long long)b, (unsigned long long)en,
+                        (unsigned long long)data_size);
+    if (en - b != nbytes)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: tensor '%s': shape %s of %s is %llu bytes but data_offsets [%llu, %llu] span "
+                        "%llu", L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim),
+                        hl_dtype_name(t->dtype), (unsigned long long)nbytes, (unsigned long long)b,
+                        (unsigned long long)en, (unsigned long long)(en - b));
+    sp->begin = b;
+    sp->end = en;
+    return HL_OK;
+}
+
+/* Parses and validates p[0, size) into st (whose label is set); on failure the caller frees st. */
+static hl_status hl__st_parse(hl_safetensors *st, const uint8_t *p, size_t size, hl_error *err) {
+    const char *L = st->label;
+    const hl_json *root;
+    hl__st_span *spans = NULL;
+    uint64_t hlen, data_size, max_end = 0;
+    const uint8_t *data;
+    size_t i, k, n = 0, prev = (size_t)-1;
+    hl_status s;
+    if (size < 8)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: file is %llu bytes, too short for the 8-byte header length",
+                        L, (unsigned long long)size);
+    hlen = hl__rd64(p);
+    if (hlen > size - 8)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: header length %llu exceeds the %llu bytes that follow it (truncated or not "
+                        "a safetensors file)", L, (unsigned long long)hlen, (unsigned long long)(size - 8));
+    if (hlen > HL_MAX_HEADER_BYTES)
+        return hl__fail(err, HL_ERR_LIMIT, "%s: header length %llu exceeds HL_MAX_HEADER_BYTES = %llu", L,
+                        (unsigned long long)hlen, (unsigned long long)HL_MAX_HEADER_BYTES);
+    if (hlen < 2 || p[8] != '{')
+        return hl__fail(err, HL_ERR_FORMAT, "%s: the %llu-byte header is not a JSON object", L,
+                        (unsigned long long)hlen);
+    s = hl_json_parse((const char *)p + 8, (size_t)hlen, &st->header, err);
+    if (s != HL_OK) {
+        char pre[300];
+        snprintf(pre, sizeof pre, "%s: header", L);
+        return hl__wrap(err, s, pre);
+    }
+    root = hl_json_root(st->header);
+    if (root->type != HL_JSON_OBJECT)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: the header is not a JSON object", L);
+    data = p + 8 + hlen;
+    data_size = size - 8 - hlen;
+    st->data_size = data_size;
+    for (i = 0; i < root->len; i++) {
+        const hl_json *e = &root->kids[i];
+        if (strcmp(e->key, "__metadata__") == 0 && e->key_len == 12) {
+            if (e->type != HL_JSON_OBJECT)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: \"__metadata__\" is not an object", L);
+            for (k = 0; k < e->len; k++)
+                if (e->kids[k].type != HL_JSON_STRING)
+                    return hl__fail(err, HL_ERR_FORMAT,
+                                    "%s: \"__metadata__\" value of '%s' is not a string", L, e->kids[k].key);
+            if (!st->meta) st->meta = e;
+            continue;
+        }
+        if (strlen(e->key) != e->key_len)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: tensor name '%s' contains a NUL byte", L, e->key);
+        n++;
+    }
+    if (n > HL_MAX_TENSORS)
+        return hl__fail(err, HL_ERR_LIMIT, "%s: %llu tensors, more than HL_MAX_TENSORS = %d", L,
+                        (unsigned long long)n, HL_MAX_TENSORS);
+    st->names = (const char **)hl__calloc(n, sizeof *st->names);
+    st->tensors = (hl_tensor *)hl__calloc(n, sizeof *st->tensors);
+    st->sorted = (hl__st_ix *)hl__calloc(n, sizeof *st->sorted);
+    st->copies = (void **)hl__calloc(n, sizeof *st->copies);
+    spans = (hl__st_span *)hl__calloc(n, sizeof *spans);
+    if (!st->names || !st->tensors || !st->sorted || !st->copies || !spans) {
+        s = hl__fail(err, HL_ERR_OOM, "%s: out of memory for %llu tensors", L, (unsigned long long)n);
+        goto fail;
+    }
+    for (i = 0, k = 0; i < root->len; i++) {
+        const hl_json *e = &root->kids[i];
+        if (strcmp(e->key, "__metadata__") == 0) continue;
+        s = hl__st_entry(st, e, data_size, &st->tensors[k], &spans[k], err);
+        if (s != HL_OK) goto fail;
+        spans[k].idx = k;
+        st->names[k] = e->key;
+        st->sorted[k].name = e->key;
+        st->sorted[k].idx = k;
+        k++;
+    }
+    st->n = n;
+    /* unique names */
+    qsort(st->sorted, n, sizeof *st->sorted, hl__st_ix_cmp);
+    for (i = 1; i < n; i++)
+        if (strcmp(st->sorted[i - 1].name, st->sorted[i].name) == 0) {
+            s = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s' appears more than once in the header", L,
+                         st->sorted[i].name);
+            goto fail;
+        }
+    /* no two non-empty tensors share a byte */
+    qsort(spans, n, sizeof *spans, hl__st_span_cmp);
+    for (i = 0; i < n; i++) {
+        if (spans[i].begin == spans[i].end) continue;
+        if (prev != (size_t)-1 && spans[i].begin < max_end) {
+            const hl__st_span *a = &spans[prev], *b = &spans[i];
+            s = hl__fail(err, HL_ERR_FORMAT,
+                         "%s: tensors '%s' data_offsets [%llu, %llu] and '%s' [%llu, %llu] overlap", L,
+                         st->names[a->idx], (unsigned long long)a->begin, (unsigned long long)a->end,
+                         st->names[b->idx], (unsigned long long)b->begin, (unsigned long long)b->end);
+            goto fail;
+        }
+        if (spans[i].end > max_end) {
+            max_end = spans[i].end;
+            prev = i;
+        }
+    }
+    /* views into the data, or aligned copies when the address is misaligned for the dtype */
+    for (i = 0; i < n; i++) {
+        hl_tensor *t = &st->tensors[spans[i].idx];
+        const uint8_t *src = data + spans[i].begin;
+        size_t nb = (size_t)(spans[i].end - spans[i].begin), es = hl_dtype_size(t->dtype);
+        if ((uintptr_t)src % es == 0) {
+            t->data = (void *)(uintptr_t)src;
+        } else {
+            void *c = hl__malloc(nb);
+            if (!c) {
+                s = hl__fail(err, HL_ERR_OOM, "%s: out of memory copying misaligned tensor '%s'", L,
+                             st->names[spans[i].idx]);
+                goto fail;
+            }
+            memcpy(c, src, nb);
+            st->copies[st->n_copies++] = c;
+            t->data = c;
+        }
+    }
+    hl__free(spans);
+    return HL_OK;
+fail:
+    hl__free(spans);
+    return s;
+}
+
+HL__DEF void hl_safetensors_close(hl_safetensors *st) {
+    size_t i;
+    if (!st) return;
+#ifndef HL_NO_STDIO
+    hl__file_close(&st->file);
+#endif
+    for (i = 0; i < st->n_copies; i++) hl__free(st->copies[i]);
+    hl__free(st->copies);
+    hl__free(st->sorted);
+    hl__free(st->tensors);
+    hl__free((void *)st->names);
+    hl_json_free(st->header);
+    hl__free(st->label);
+    hl__free(st);
+}
+
+static hl_safetensors *hl__st_new(const char *label) {
+    hl_safetensors *st = (hl_safetensors *)hl__calloc(1, sizeof *st);
+    if (!st) return NULL;
+    st->label = hl__strdup(label ? label : "<memory>");
+    if (!st->label) {
+        hl__free(st);
+        return NULL;
+    }
+    return st;
+}
+
+HL__DEF hl_status hl_safetensors_open_memory(const void *data, size_t size, const char *name,
+                                            hl_safetensors **out, hl_error *err) {
+    hl_safetensors *st;
+    hl_status s;
+    if (!out || (!data && size)) return hl__fail(err, HL_ERR_ARG, "hl_safetensors_open_memory: NULL argument");
+    st = hl__st_new(name);
+    if (!st) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", name ? name : "<memory>");
+    s = hl__st_parse(st, (const uint8_t *)data, size, err);
+    if (s != HL_OK) {
+        hl_safetensors_close(st);
+        return s;
+    }
+    *out = st;
+    return HL_OK;
+}
+
+#ifndef HL_NO_STDIO
+HL__DEF hl_status hl_safetensors_open(const char *path, hl_safetensors **out, hl_error *err) {
+    hl_safetensors *st;
+    hl_status s;
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_safetensors_open: NULL argument");
+    st = hl__st_new(path);
+    if (!st) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    s = hl__file_open(path, &st->file, err);
+    if (s == HL_OK) s = hl__st_parse(st, st->file.data, st->file.size, err);
+    if (s != HL_OK) {
+        hl_safetensors_close(st);
+        return s;
+    }
+    *out = st;
+    return HL_OK;
+}
+#endif
+
+HL__DEF size_t hl_safetensors_count(const hl_safetensors *st) {
+    return st ? st->n : 0;
+}
+HL__DEF const char *hl_safetensors_name(const hl_safetensors *st, size_t i) {
+    return (st && i < st->n) ? st->names[i] : NULL;
+}
+HL__DEF const hl_tensor *hl_safetensors_tensor(const hl_safetensors *st, size_t i) {
+    return (st && i < st->n) ? &st->tensors[i] : NULL;
+}
+HL__DEF const hl_tensor *hl_safetensors_find(const hl_safetensors *st, const char *name) {
+    size_t i;
+    if (!st || !name) return NULL;
+    i = hl__st_ix_find(st->sorted, st->n, name);
+    return i == (size_t)-1 ? NULL : &st->tensors[i];
+}
+HL__DEF const char *hl_safetensors_metadata(const hl_safetensors *st, const char *key) {
+    return st ? hl_json_str(hl_json_get(st->meta, key), NULL) : NULL;
+}
+
+/* ---- hl_weights: one file, or shards through model.safetensors.index.json ---- */
+struct hl_weights {
+    hl_safetensors  **shards;
+    size_t            n_shards;
+    hl_json_doc      *index;   /* names borrow from it (sharded case) */
+    size_t            n;
+    const char      **names;   /* [n] */
+    const hl_tensor **tensors; /* [n] borrowed from the shards */
+    hl__st_ix        *sorted;  /* [n] by name */
+    uint64_t          total_bytes;
+};
+
+HL__DEF void hl_weights_close(hl_weights *w) {
+    size_t i;
+    if (!w) return;
+    for (i = 0; i < w->n_shards; i++) hl_safetensors_close(w->shards[i]);
+    hl__free(w->shards);
+    hl_json_free(w->index);
+    hl__free((void *)w->names);
+    hl__free((void *)w->tensors);
+    hl__free(w->sorted);
+    hl__free(w);
+}
+
+/* Allocates the name/tensor/sorted arrays for n entries. */
+static int hl__w_alloc(hl_weights *w, size_t n) {
+    w->names = (const char **)hl__calloc(n, sizeof *w->names);
+    w->tensors = (const hl_tensor **)hl__calloc(n, sizeof *w->tensors);
+    w->sorted = (hl__st_ix *)hl__calloc(n, sizeof *w->sorted);
+    return w->names && w->tensors && w->sorted;
+}
+
+/* Sorts the name index and sums the sizes; fails on a duplicate name. */
+static hl_status hl__w_finish(hl_weights *w, const char *label, hl_error *err) {
+    size_t i;
+    for (i = 0; i < w->n; i++) {
+        w->sorted[i].name = w->names[i];
+        w->sorted[i].idx = i;
+        w->total_bytes += hl_tensor_nbytes(w->tensors[i]);
+    }
+    qsort(w->sorted, w->n, sizeof *w->sorted, hl__st_ix_cmp);
+    for (i = 1; i < w->n; i++)
+        if (strcmp(w->sorted[i - 1].name, w->sorted[i].name) == 0)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s' is listed more than once", label,
+                            w->sorted[i].name);
+    return HL_OK;
+}
+
+#ifndef HL_NO_STDIO
+static int hl__ends_with(const char *s, const char *suffix) {
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static hl_status hl__w_open_single(hl_weights *w, const char *path, hl_error *err) {
+    size_t i;
+    hl_status s;
+    w->shards = (hl_safetensors **)hl__calloc(1, sizeof *w->shards);
+    if (!w->shards) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    s = hl_safetensors_open(path, &w->shards[0], err);
+    if (s != HL_OK) return s;
+    w->n_shards = 1;
+    w->n = w->shards[0]->n;
+    if (!hl__w_alloc(w, w->n)) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    for (i = 0; i < w->n; i++) {
+        w->names[i] = w->shards[0]->names[i];
+        w->tensors[i] = &w->shards[0]->tensors[i];
+    }
+    return hl__w_finish(w, path, err);
+}
+
+/* model.safetensors.index.json: {"metadata": {...}, "weight_map": {"tensor name": "shard file"}}.
+   Shards are file names in the index's folder; each is opened once, and every mapped name must be
+   in its shard. The weights are exactly the names of the weight_map, in its order. */
+static hl_status hl__w_open_index(hl_weights *w, const char *path, hl_error *err) {
+    hl__file f;
+    const hl_json *root, *map;
+    char *dir = NULL, *sp = NULL;
+    const char **shard_names = NULL;
+    size_t *shard_of = NULL, i, j;
+    const char *slash;
+    hl_status s;
+    s = hl__file_open(path, &f, err);
+    if (s != HL_OK) return s;
+    s = hl_json_parse((const char *)f.data, f.size, &w->index, err);
+    hl__file_close(&f);
+    if (s != HL_OK) return hl__wrap(err, s, path);
+    root = hl_json_root(w->index);
+    map = hl_json_get(root, "weight_map");
+    if (!map || map->type != HL_JSON_OBJECT)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: no \"weight_map\" object", path);
+    if (map->len > HL_MAX_TENSORS)
+        return hl__fail(err, HL_ERR_LIMIT, "%s: %llu tensors, more than HL_MAX_TENSORS = %d", path,
+                        (unsigned long long)map->len, HL_MAX_TENSORS);
+    slash = strrchr(path, '/');
+    dir = slash ? hl__strndup(path, (size_t)(slash - path) + 1) : hl__strdup(".");
+    shard_names = (const char **)hl__calloc(map->len, sizeof *shard_names);
+    shard_of = (size_t *)hl__calloc(map->len, sizeof *shard_of);
+    if (!dir || !shard_names || !shard_of || !hl__w_alloc(w, map->len)) {
+        s = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+        goto done;
+    }
+    /* distinct shard names, in order of first use */
+    for (i = 0; i < map->len; i++) {
+        const hl_json *e = &map->kids[i];
+        if (e->type != HL_JSON_STRING) {
+            s = hl__fail(err, HL_ERR_FORMAT, "%s: weight_map value of '%s' is not a string", path, e->key);
+            goto done;
+        }
+        if (e->len == 0 || strlen(e->str) != e->len || strchr(e->str, '/') || strcmp(e->str, "..") == 0 ||
+            strcmp(e->str, ".") == 0) {
+            s = hl__fail(err, HL_ERR_FORMAT,
+                         "%s: weight_map entry '%s' names shard \"%s\", which is not a plain file name",
+                         path, e->key, e->str);
+            goto done;
+        }
+        if (strlen(e->key) != e->key_len) {
+            s = hl__fail(err, HL_ERR_FORMAT, "%s: tensor name '%s' contains a NUL byte", path, e->key);
+            goto done;
+        }
+        for (j = 0; j < w->n_shards; j++)
+            if (strcmp(shard_names[j], e->str) == 0) break;
+        if (j == w->n_shards) shard_names[w->n_shards++] = e->str;
+        shard_of[i] = j;
+    }
+    w->shards = (hl_safetensors **)hl__calloc(w->n_shards, sizeof *w->shards);
+    if (!w->shards) {
+        s = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+        goto done;
+    }
+    for (j = 0; j < w->n_shards; j++) {
+        sp = hl__path_join(dir, shard_names[j]);
+        if (!sp) {
+            s = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+            goto done;
+        }
+        s = hl_safetensors_open(sp, &w->shards[j], err);
+        hl__free(sp);
+        sp = NULL;
+        if (s != HL_OK) {
+            hl__wrap(err, s, path);
+            goto done;
+        }
+    }
+    for (i = 0; i < map->len; i++) {
+        const hl_json *e = &map->kids[i];
+        const hl_tensor *t = hl_safetensors_find(w->shards[shard_of[i]], e->key);
+        if (!t) {
+            s = hl__fail(err, HL_ERR_FORMAT,
+                         "%s: tensor '%s' is mapped to shard '%s', which does not contain it", path,
+                         e->key, e->str);
+            goto done;
+        }
+        w->names[i] = e->key;
+        w->tensors[i] = t;
+    }
+    w->n = map->len;
+    s = hl__w_finish(w, path, err);
+done:
+    hl__free(dir);
+    hl__free((void *)shard_names);
+    hl__free(shard_of);
+    return s;
+}
+
+HL__DEF hl_status hl_weights_open(const char *path, hl_weights **out, hl_error *err) {
+    hl_weights *w;
+    char *file = NULL;
+    int index = 0;
+    hl_status s;
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_weights_open: NULL argument");
+    if (hl__is_dir(path)) {
+        /* as Hugging Face transformers: the single file first, then the sharded index */
+        file = hl__path_join(path, "model.safetensors");
+        if (file && !hl__exists(file)) {
+            hl__free(file);
+            file = hl__path_join(path, "model.safetensors.index.json");
+            index = 1;
+            if (file && !hl__exists(file)) {
+                hl__free(file);
+                return hl__fail(err, HL_ERR_NOT_FOUND,
+                                "%s: no model.safetensors or model.safetensors.index.json in this folder",
+                                path);
+            }
+        }
+    } else {
+        file = hl__strdup(path);
+        index = hl__ends_with(path, ".json");
+    }
+    if (!file) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    w = (hl_weights *)hl__calloc(1, sizeof *w);
+    if (!w) {
+        hl__free(file);
+        return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    }
+    s = index ? hl__w_open_index(w, file, err) : hl__w_open_single(w, file, err);
+    hl__free(file);
+    if (s != HL_OK) {
+        hl_weights_close(w);
+        return s;
+    }
+    *out = w;
+    return HL_OK;
+}
+#endif /* HL_NO_STDIO */
+
+HL__DEF size_t hl_weights_count(const hl_weights *w) {
+    return w ? w->n : 0;
+}
+HL__DEF const char *hl_weights_name(const hl_weights *w, size_t i) {
+    return (w && i < w->n) ? w->names[i] : NULL;
+}
+HL__DEF const hl_tensor *hl_weights_tensor(const hl_weights *w, size_t i) {
+    return (w && i < w->n) ? w->tensors[i] : NULL;
+}
+HL__DEF const hl_tensor *hl_weights_find(const hl_weights *w, const char *name) {
+    size_t i;
+    if (!w || !name) return NULL;
+    i = hl__st_ix_find(w->sorted, w->n, name);
+    return i == (size_t)-1 ? NULL : w->tensors[i];
+}
+HL__DEF uint64_t hl_weights_total_bytes(const hl_weights *w) {
+    return w ? w->total_bytes : 0;
+}
+
+/* ---- writer ---- */
+/* Byte size of t after checking it is writable; 0 with *ok = 0 when it is not. */
+static hl_status hl__st_check_tensor(const char *path, const char *name, const hl_tensor *t,
+                                     uint64_t *nbytes, hl_error *err) {
+    uint64_t numel = 1;
+    int d;
+    if (hl_dtype_size(t->dtype) == 0)
+        return hl__fail(err, HL_ERR_ARG, "%s: tensor '%s': invalid dtype %d", path, name, (int)t->dtype);
+    if (t->ndim < 0 || t->ndim > HL_MAX_DIMS)
+        return hl__fail(err, HL_ERR_ARG, "%s: tensor '%s': ndim %d outside [0, %d]", path, name, t->ndim,
+                        HL_MAX_DIMS);
+    for (d = 0; d < t->ndim; d++)
+        if (t->shape[d] < 0 || !hl__mul_ok(numel, (uint64_t)t->shape[d], &numel))
+            return hl__fail(err, HL_ERR_ARG, "%s: tensor '%s': invalid shape", path, name);
+    if (!hl__mul_ok(numel, hl_dtype_size(t->dtype), nbytes) || *nbytes > SIZE_MAX)
+        return hl__fail(err, HL_ERR_ARG, "%s: tensor '%s': byte size overflows", path, name);
+    if (*nbytes && !t->data) return hl__fail(err, HL_ERR_ARG, "%s: tensor '%s': data is NULL", path, name);
+    return HL_OK;
+}
+
+static int hl__utf8_ok(const char *s) {
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        size_t k = hl__utf8_valid_len((const uint8_t *)s + i, n - i);
+        if (!k) return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Builds the header JSON (without the length prefix), padded with spaces to make 8 + length a
+   multiple of 8. Tensor data is laid out by element size, largest first (stable), as Python's
+   safetensors does: with an 8-aligned data section every tensor is then aligned to its element
+   size and there are no gaps (the Rust reader rejects gaps). order[] receives the data order. */
+static hl_status hl__st_header(const char *path, const char *const *names, const hl_tensor *tensors,
+                               size_t n, const char *const *meta, size_t *order, hl__buf *h,
+                               hl_error *err) {
+    uint64_t *begin = NULL, off = 0;
+    size_t i, k, es, m = 0;
+    static const size_t sizes[4] = {8, 4, 2, 1};
+    hl_status s = HL_OK;
+    begin = (uint64_t *)hl__calloc(n, sizeof *begin);
+    if (!begin) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    for (k = 0; k < 4; k++)
+        for (i = 0; i < n; i++) {
+            uint64_t nb;
+            es = hl_dtype_size(tensors[i].dtype);
+            if (es != sizes[k]) continue;
+            s = hl__st_check_tensor(path, names[i], &tensors[i], &nb, err);
+            if (s != HL_OK) goto done;
+            begin[i] = off;
+            order[m++] = i;
+            if (!hl__add_ok(off, nb, &off)) {
+                s = hl__fail(err, HL_ERR_ARG, "%s: total size overflows", path);
+                goto done;
+            }
+        }
+    if (m != n) { /* some dtype of size 0: report the first */
+        for (i = 0; i < n; i++)
+            if (hl_dtype_size(tensors[i].dtype) == 0) {
+                uint64_t nb;
+                s = hl__st_check_tensor(path, names[i], &tensors[i], &nb, err);
+                goto done;
+            }
+    }
+    hl__buf_putc(h, '{');
+    if (meta && meta[0]) {
+        hl__buf_puts(h, "\"__metadata__\":{");
+        for (k = 0; meta[k]; k += 2) {
+            if (!meta[k + 1] || !hl__utf8_ok(meta[k]) || !hl__utf8_ok(meta[k + 1])) {
+                s = hl__fail(err, HL_ERR_ARG, "%s: metadata entry %llu: missing value or invalid UTF-8", path,
+                             (unsigned long long)(k / 2));
+                goto done;
+            }
+            if (k) hl__buf_putc(h, ',');
+            hl__buf_json_str(h, meta[k], strlen(meta[k]));
+            hl__buf_putc(h, ':');
+            hl__buf_json_str(h, meta[k + 1], strlen(meta[k + 1]));
+        }
+        hl__buf_putc(h, '}');
+        if (n) hl__buf_putc(h, ',');
+    }
+    for (i = 0; i < n; i++) {
+        const hl_tensor *t = &tensors[i];
+        int d;
+        uint64_t nb = (uint64_t)hl_tensor_nbytes(t);
+        if (i) hl__buf_putc(h, ',');
+        hl__buf_json_str(h, names[i], strlen(names[i]));
+        hl__buf_printf(h, ":{\"dtype\":\"%s\",\"shape\":[", hl_dtype_name(t->dtype));
+        for (d = 0; d < t->ndim; d++) hl__buf_printf(h, d ? ",%lld" : "%lld", (long long)t->shape[d]);
+        hl__buf_printf(h, "],\"data_offsets\":[%llu,%llu]}", (unsigned long long)begin[i],
+                       (unsigned long long)(begin[i] + nb));
+    }
+    hl__buf_putc(h, '}');
+    while ((8 + h->len) % 8) hl__buf_putc(h, ' ');
+    if (h->oom) s = hl__fail(err, HL_ERR_OOM, "%s: out of memory building the header", path);
+done:
+    hl__free(begin);
+    return s;
+}
+
+#ifndef HL_NO_STDIO
+static hl_status hl__st_write_all(int fd, const char *path, const void *data, size_t n, hl_error *err) {
+    const uint8_t *p = (const uint8_t *)data;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return hl__fail(err, HL_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+        p += w;
+        n -= (size_t)w;
+    }
+    return HL_OK;
+}
+
+/* Writes to "<path>.tmp" and renames it over path once complete, so a failure never leaves a
+   truncated file under the final name. */
+HL__DEF hl_status hl_safetensors_write(const char *path, const char *const *names,
+                                       const hl_tensor *tensors, size_t n, const char *const *meta,
+                                       hl_error *err) {
+    hl__buf h, tmp;
+    size_t *order = NULL, i, j;
+    uint8_t len8[8];
+    int fd = -1;
+    hl_status s;
+    memset(&h, 0, sizeof h);
+    memset(&tmp, 0, sizeof tmp);
+    if (!path || (n && (!names || !tensors)))
+        return hl__fail(err, HL_ERR_ARG, "hl_safetensors_write: NULL argument");
+    for (i = 0; i < n; i++) {
+        if (!names[i]) return hl__fail(err, HL_ERR_ARG, "%s: name %llu is NULL", path, (unsigned long long)i);
+        if (!hl__utf8_ok(names[i]) || strcmp(names[i], "__metadata__") == 0)
+            return hl__fail(err, HL_ERR_ARG, "%s: tensor name '%s' is not valid UTF-8 or is reserved", path,
+                            names[i]);
+        for (j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return hl__fail(err, HL_ERR_ARG, "%s: tensor name '%s' given twice", path, names[i]);
+    }
+    order = (size_t *)hl__calloc(n, sizeof *order);
+    if (!order) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    s = hl__st_header(path, names, tensors, n, meta, order, &h, err);
+    if (s != HL_OK) goto done;
+    hl__buf_printf(&tmp, "%s.tmp", path);
+    if (tmp.oom) {
+        s = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+        goto done;
+    }
+    fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        s = hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", tmp.data, strerror(errno));
+        goto done;
+    }
+    hl__wr64(len8, (uint64_t)h.len);
+    s = hl__st_write_all(fd, tmp.data, len8, 8, err);
+    if (s == HL_OK) s = hl__st_write_all(fd, tmp.data, h.data, h.len, err);
+    for (i = 0; i < n && s == HL_OK; i++)
+        s = hl__st_write_all(fd, tmp.data, tensors[order[i]].data, hl_tensor_nbytes(&tensors[order[i]]), err);
+    if (close(fd) != 0 && s == HL_OK) s = hl__fail(err, HL_ERR_IO, "%s: close failed: %s", tmp.data, strerror(errno));
+    fd = -1;
+    if (s == HL_OK && rename(tmp.data, path) != 0)
+        s = hl__fail(err, HL_ERR_IO, "%s: cannot rename %s over it: %s", path, tmp.data, strerror(errno));
+    if (s != HL_OK) unlink(tmp.data);
+done:
+    hl__free(order);
+    hl__buf_free(&h);
+    hl__buf_free(&tmp);
+    return s;
+}
+#endif /* HL_NO_STDIO */
 
 /* <<safetensors */
 
