@@ -2051,46 +2051,88 @@ done:
 
    Matrix product against a Hugging Face Linear weight (stored [out, in], any of F32/BF16/F16):
      y[m, n] = sum_k x[m, k] * W[n, k]        x: [M, K] f32   W: [N, K] wdt   y: [M, N] f32
-   PyTorch: y = x @ W.T  (F.linear without bias). The sum over k is accumulated in f32. */
+   PyTorch: y = x @ W.T  (F.linear without bias). The sum over k is accumulated in f32.
+
+   Summation order (what makes results reproducible):
+     scalar   one f32 accumulator per output, k = 0, 1, 2, ... in order (x*w rounded, then added).
+     SIMD     one L-lane vector accumulator per output (L = 16 for AVX-512, 8 for AVX2, 4 for NEON);
+              lane l sums k = l, l+L, l+2L, ... in order with fused multiply-add, the ragged end of k is
+              masked (zero lanes leave the sum unchanged), then the L lanes are added in a fixed tree.
+   The order depends only on K and the kernel level, never on the tile a row lands in, on M, or on
+   the thread split, so a token gets the same bits in a 512-token prefill and in a 1-token decode and
+   for any thread count. SIMD and scalar differ by rounding only (relative ~1e-6 for K in the
+   thousands); the tests state the tolerances.
+
+   Modes: exact (default) keeps activations in f32 and widens bf16/f16 weights to f32 in registers
+   (bf16 -> f32 is exact: a 16-bit shift; f16 -> f32 is exact). fast (opt-in, hl__kern.fast) rounds
+   the activations to bf16 and uses AVX512-BF16 dot products (vdpbf16ps: each f32 lane adds two
+   bf16 x bf16 products) for BF16 weights; other weights and other levels use the exact kernels. */
 typedef struct hl__pool hl__pool;
 typedef struct hl__kern {
-    hl_kernels level;
-    int        fast; /* fast mode: activations rounded to bf16 for bf16 dot products (opt-in) */
+    hl_kernels level; /* HL_KERNELS_DEFAULT = the best this CPU supports */
+    int        fast;  /* fast mode: activations rounded to bf16 for bf16 dot products (opt-in) */
 } hl__kern;
 
-static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
-    switch (wdt) {
-    case HL_DTYPE_F32: return ((const float *)W)[i];
-    case HL_DTYPE_BF16: return hl_bf16_to_f32(((const uint16_t *)W)[i]);
-    case HL_DTYPE_F16: return hl_f16_to_f32(((const uint16_t *)W)[i]);
-    default: return 0.0f;
+/* The thread pool lives in >>threads; the kernels only need these two calls. */
+typedef void (*hl__task_fn)(void *ctx, int64_t i0, int64_t i1);
+static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx);
+static int  hl__pool_threads(const hl__pool *p);
+
+#if !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__x86_64__)
+#    define HL__X86 1
+#    include <immintrin.h>
+#    define HL__TGT_AVX2   __attribute__((target("avx2,fma,f16c")))
+#    define HL__TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+#    define HL__TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
+#    define HL__INLINE     static inline __attribute__((always_inline))
+#elif !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__aarch64__) && defined(__ARM_NEON)
+#    define HL__NEON 1
+#    include <arm_neon.h>
+#endif
+#if defined(__GNUC__)
+#    define HL__UNROLL _Pragma("GCC unroll 8")
+#else
+#    define HL__UNROLL
+#endif
+
+/* ---- cpu features and the kernel level ------------------------------------------------------ */
+/* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
+   3 avx512bf16). A benign race: every thread computes the same value. */
+static int hl__cpu_bits(void) {
+    static int bits;
+    int b = __atomic_load_n(&bits, __ATOMIC_RELAXED);
+    if (b) return b;
+    b = 1;
+#if defined(HL__X86)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
+        b |= 2;
+    if ((b & 2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl"))
+        b |= 4;
+    if ((b & 4) && __builtin_cpu_supports("avx512bf16")) b |= 8;
+#elif defined(HL__NEON)
+    b |= 16;
+#endif
+    __atomic_store_n(&bits, b, __ATOMIC_RELAXED);
+    return b;
+}
+
+HL__DEF int hl_kernels_available(hl_kernels k) {
+    int b = hl__cpu_bits();
+    switch (k) {
+    case HL_KERNELS_DEFAULT: case HL_KERNELS_SCALAR: return 1;
+    case HL_KERNELS_AVX2: return (b & 2) != 0;
+    case HL_KERNELS_AVX512: return (b & 4) != 0;
+    case HL_KERNELS_NEON: return (b & 16) != 0;
+    default: return 0;
     }
 }
-
-/* Scalar reference: one row of W at a time, k ascending. */
-static void hl__matmul_scalar(float *y, const float *x, const void *W, hl_dtype wdt, int64_t M,
-                              int64_t N, int64_t K, int64_t n0, int64_t n1) {
-    int64_t m, n, k;
-    for (m = 0; m < M; m++)
-        for (n = n0; n < n1; n++) {
-            float acc = 0.0f;
-            for (k = 0; k < K; k++) acc += x[m * K + k] * hl__load_w(W, wdt, n * K + k);
-            y[m * N + n] = acc;
-        }
-}
-
-static void hl__matmul(const hl__kern *kt, hl__pool *pool, float *y, const float *x, const void *W,
-                       hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
-    (void)kt;
-    (void)pool;
-    hl__matmul_scalar(y, x, W, wdt, M, N, K, 0, N);
-}
-
 HL__DEF hl_kernels hl_kernels_best(void) {
+    if (hl_kernels_available(HL_KERNELS_AVX512)) return HL_KERNELS_AVX512;
+    if (hl_kernels_available(HL_KERNELS_AVX2)) return HL_KERNELS_AVX2;
+    if (hl_kernels_available(HL_KERNELS_NEON)) return HL_KERNELS_NEON;
     return HL_KERNELS_SCALAR;
-}
-HL__DEF int hl_kernels_available(hl_kernels k) {
-    return k == HL_KERNELS_SCALAR || k == HL_KERNELS_DEFAULT;
 }
 HL__DEF const char *hl_kernels_name(hl_kernels k) {
     switch (k) {
@@ -2102,17 +2144,625 @@ HL__DEF const char *hl_kernels_name(hl_kernels k) {
     default: return "unknown";
     }
 }
+/* Fills a kernel table: `want` is a level (DEFAULT = best); a level this CPU lacks falls back to
+   the best one it has. The environment is not read here (the CLI maps HL_FORCE_SCALAR to
+   HL_KERNELS_SCALAR). */
+static void hl__kern_init(hl__kern *kt, hl_kernels want, int fast) {
+    kt->level = (want == HL_KERNELS_DEFAULT || !hl_kernels_available(want)) ? hl_kernels_best() : want;
+    kt->fast = fast ? 1 : 0;
+}
+/* The level a table actually runs (NULL or DEFAULT = best). */
+static hl_kernels hl__kern_level(const hl__kern *kt) {
+    if (!kt || kt->level == HL_KERNELS_DEFAULT || !hl_kernels_available(kt->level)) return hl_kernels_best();
+    return kt->level;
+}
+/* True when fast-mode bf16 dot products run for this table (AVX-512 level with AVX512-BF16). */
+static int hl__kern_fast_bf16(const hl__kern *kt) {
+    return kt && kt->fast && hl__kern_level(kt) == HL_KERNELS_AVX512 && (hl__cpu_bits() & 8);
+}
+
+/* ---- scalar reference ------------------------------------------------------------------------ */
+static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
+    switch (wdt) {
+    case HL_DTYPE_F32: return ((const float *)W)[i];
+    case HL_DTYPE_BF16: return hl_bf16_to_f32(((const uint16_t *)W)[i]);
+    case HL_DTYPE_F16: return hl_f16_to_f32(((const uint16_t *)W)[i]);
+    default: return 0.0f;
+    }
+}
+
+/* Scalar reference: one row of W at a time, k ascending. Rows n0..n1-1 of the output. */
+static void hl__matmul_scalar(float *y, const float *x, const void *W, hl_dtype wdt, int64_t M,
+                              int64_t N, int64_t K, int64_t n0, int64_t n1) {
+    int64_t m, n, k;
+    for (m = 0; m < M; m++)
+        for (n = n0; n < n1; n++) {
+            float acc = 0.0f;
+            for (k = 0; k < K; k++) acc += x[m * K + k] * hl__load_w(W, wdt, n * K + k);
+            y[m * N + n] = acc;
+        }
+}
+
+/* sum_i a[i] * b[i], i ascending. */
+static float hl__dot_f32_scalar(const float *a, const float *b, int64_t n) {
+    float acc = 0.0f;
+    int64_t i;
+    for (i = 0; i < n; i++) acc += a[i] * b[i];
+    return acc;
+}
+/* y[i] += alpha * x[i] */
+static void hl__axpy_f32_scalar(float *y, float alpha, const float *x, int64_t n) {
+    int64_t i;
+    for (i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+/* x[i] *= alpha */
+static void hl__scale_f32_scalar(float *x, float alpha, int64_t n) {
+    int64_t i;
+    for (i = 0; i < n; i++) x[i] *= alpha;
+}
+
+/* ---- AVX2 + FMA + F16C ------------------------------------------------------------------------ */
+#if defined(HL__X86)
+/* 8 weights W[i .. i+8) widened to f32 (bf16: shift into the high half; f16: vcvtph2ps). */
+HL__INLINE HL__TGT_AVX2 __m256 hl__w8_avx2(const void *W, hl_dtype wdt, int64_t i) {
+    if (wdt == HL_DTYPE_F32) return _mm256_loadu_ps((const float *)W + i);
+    {
+        __m128i h = _mm_loadu_si128((const __m128i *)((const uint16_t *)W + i));
+        if (wdt == HL_DTYPE_BF16) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+        return _mm256_cvtph_ps(h);
+    }
+}
+/* The ragged end k in [k0, K) of a row, zero-padded to 8 lanes (same dtype handling). */
+HL__INLINE HL__TGT_AVX2 __m256 hl__w8_tail_avx2(const void *W, hl_dtype wdt, int64_t i, int64_t r) {
+    float t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t j;
+    for (j = 0; j < r; j++) t[j] = hl__load_w(W, wdt, i + j);
+    return _mm256_loadu_ps(t);
+}
+/* Fixed-order horizontal sum: (lo128 + hi128), then (0+2, 1+3), then (0 + 1). */
+HL__INLINE HL__TGT_AVX2 float hl__hsum_avx2(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+/* Register tile: MR tokens x NR weight rows, 8-lane accumulators (MR*NR + NR + 1 <= 16 ymm).
+   y[i*ldy + j] = sum_k x[i*K + k] * W[j*K + k]. */
+HL__INLINE HL__TGT_AVX2 void hl__tile_avx2(int MR, int NR, float *y, int64_t ldy, const float *x,
+                                           const void *W, hl_dtype wdt, int64_t K) {
+    __m256 acc[4][3], w[3], xv;
+    int i, j;
+    int64_t k;
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm256_setzero_ps();
+    for (k = 0; k + 8 <= K; k += 8) {
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w8_avx2(W, wdt, j * K + k);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            xv = _mm256_loadu_ps(x + i * K + k);
+            HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm256_fmadd_ps(xv, w[j], acc[i][j]);
+        }
+    }
+    if (k < K) {
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w8_tail_avx2(W, wdt, j * K + k, K - k);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            xv = hl__w8_tail_avx2(x + i * K, HL_DTYPE_F32, k, K - k);
+            HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm256_fmadd_ps(xv, w[j], acc[i][j]);
+        }
+    }
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = hl__hsum_avx2(acc[i][j]);
+}
+#endif
+
+/* ---- AVX-512 ---------------------------------------------------------------------------------- */
+#if defined(HL__X86)
+/* 16 weights W[i .. i+16) widened to f32; `mask` selects lanes (the rest read as 0). */
+HL__INLINE HL__TGT_AVX512 __m512 hl__w16_avx512(const void *W, hl_dtype wdt, int64_t i, __mmask16 mask) {
+    if (wdt == HL_DTYPE_F32) return _mm512_maskz_loadu_ps(mask, (const float *)W + i);
+    {
+        __m256i h = _mm256_maskz_loadu_epi16(mask, (const uint16_t *)W + i);
+        if (wdt == HL_DTYPE_BF16) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+        return _mm512_cvtph_ps(h);
+    }
+}
+/* Register tile: MR tokens x NR weight rows (MR*NR + NR + 1 <= 32 zmm). Full 16-lane steps use
+   unmasked loads; the last partial step masks both operands. */
+HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t ldy, const float *x,
+                                               const void *W, hl_dtype wdt, int64_t K) {
+    __m512 acc[6][4], w[4], xv;
+    int i, j;
+    int64_t k;
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
+    for (k = 0; k + 16 <= K; k += 16) {
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * K + k, (__mmask16)0xffff);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            xv = _mm512_loadu_ps(x + i * K + k);
+            HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_fmadd_ps(xv, w[j], acc[i][j]);
+        }
+    }
+    if (k < K) {
+        __mmask16 mk = (__mmask16)((1u << (K - k)) - 1u);
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * K + k, mk);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            xv = _mm512_maskz_loadu_ps(mk, x + i * K + k);
+            HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_mask3_fmadd_ps(xv, w[j], acc[i][j], mk);
+        }
+    }
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = _mm512_reduce_add_ps(acc[i][j]);
+}
+
+/* Fast mode, bf16 x bf16 -> f32: xb = activations already rounded to bf16 ([MR, K] uint16), W bf16.
+   Each step of 32 k: acc lane l += xb[2l]*w[2l] + xb[2l+1]*w[2l+1] (vdpbf16ps). */
+HL__INLINE HL__TGT_BF16 void hl__tile_bf16dp(int MR, int NR, float *y, int64_t ldy, const uint16_t *xb,
+                                              const uint16_t *W, int64_t K) {
+    __m512 acc[6][4];
+    __m512i w[4], xv;
+    int i, j;
+    int64_t k;
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
+    for (k = 0; k + 32 <= K; k += 32) {
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = _mm512_loadu_si512((const void *)(W + j * K + k));
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            xv = _mm512_loadu_si512((const void *)(xb + i * K + k));
+            HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], (__m512bh)xv, (__m512bh)w[j]);
+        }
+    }
+    if (k < K) {
+        __mmask32 mk = (__mmask32)((1ull << (K - k)) - 1ull);
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = _mm512_maskz_loadu_epi16(mk, W + j * K + k);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            xv = _mm512_maskz_loadu_epi16(mk, xb + i * K + k);
+            HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], (__m512bh)xv, (__m512bh)w[j]);
+        }
+    }
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = _mm512_reduce_add_ps(acc[i][j]);
+}
+/* Activations f32 -> bf16, round to nearest even (vcvtneps2bf16). n floats. */
+static HL__TGT_BF16 void hl__round_bf16_avx512(uint16_t *out, const float *x, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(out + i), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(x + i)));
+    for (; i < n; i++) out[i] = hl_f32_to_bf16(x[i]);
+}
+#endif
+
+/* ---- NEON (aarch64) ---------------------------------------------------------------------------- */
+#if defined(HL__NEON)
+/* 4 weights W[i .. i+4) widened to f32. */
+static inline float32x4_t hl__w4_neon(const void *W, hl_dtype wdt, int64_t i) {
+    if (wdt == HL_DTYPE_F32) return vld1q_f32((const float *)W + i);
+    if (wdt == HL_DTYPE_BF16) return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16((const uint16_t *)W + i), 16));
+    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const uint16_t *)W + i)));
+}
+/* One output: 4-lane accumulator, lane l sums k = l, l+4, ...; tail zero-padded; fixed lane tree. */
+static float hl__dot_w_neon(const float *x, const void *W, hl_dtype wdt, int64_t K) {
+    float32x4_t acc = vdupq_n_f32(0.0f);
+    float t[4], tw[4];
+    int64_t k, j;
+    for (k = 0; k + 4 <= K; k += 4) acc = vfmaq_f32(acc, vld1q_f32(x + k), hl__w4_neon(W, wdt, k));
+    if (k < K) {
+        for (j = 0; j < 4; j++) {
+            t[j] = k + j < K ? x[k + j] : 0.0f;
+            tw[j] = k + j < K ? hl__load_w(W, wdt, k + j) : 0.0f;
+        }
+        acc = vfmaq_f32(acc, vld1q_f32(t), vld1q_f32(tw));
+    }
+    return (vgetq_lane_f32(acc, 0) + vgetq_lane_f32(acc, 2)) + (vgetq_lane_f32(acc, 1) + vgetq_lane_f32(acc, 3));
+}
+#endif
+
+/* ---- row-range drivers -------------------------------------------------------------------------- */
+/* Everything one call needs; a task computes output columns n in [n0, n1) for all M tokens. */
+typedef struct hl__mm_job {
+    hl_kernels      level;
+    float          *y;
+    const float    *x;
+    const uint16_t *xb; /* fast mode: x rounded to bf16, or NULL */
+    const void     *W;
+    hl_dtype        wdt;
+    int64_t         M, N, K;
+} hl__mm_job;
+
+/* Tokens per cache block: x[mb .. mb+MB) (MB*K floats) stays in L2 while a strip of W rows streams
+   past it; each loaded W row then serves MB tokens from registers and L1. */
+static int64_t hl__mm_mblock(int64_t K, int64_t mr) {
+    int64_t mb = ((int64_t)256 * 1024 / 4) / (K > 0 ? K : 1);
+    mb -= mb % mr;
+    return mb < mr ? mr : mb;
+}
+
+#if defined(HL__X86)
+/* Instantiations with constant tile shapes (the always-inline tile is specialised per call). */
+static HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
+    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
+    const uint8_t *Wb = (const uint8_t *)j->W;
+    int64_t MB = hl__mm_mblock(K, 6), mb, m, n;
+    for (mb = 0; mb < M; mb += MB) {
+        int64_t me = mb + MB < M ? mb + MB : M;
+        for (n = n0; n + 4 <= n1; n += 4) {
+            const void *Wt = Wb + n * K * ws;
+            for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+        }
+        for (; n < n1; n++) {
+            const void *Wt = Wb + n * K * ws;
+            for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+        }
+    }
+}
+static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    switch (j->wdt) { /* constant dtypes so the widening is chosen at compile time */
+    case HL_DTYPE_F32: hl__mm_rows_avx512_t(j, HL_DTYPE_F32, n0, n1); break;
+    case HL_DTYPE_BF16: hl__mm_rows_avx512_t(j, HL_DTYPE_BF16, n0, n1); break;
+    default: hl__mm_rows_avx512_t(j, HL_DTYPE_F16, n0, n1); break;
+    }
+}
+static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    const int64_t M = j->M, N = j->N, K = j->K;
+    const uint16_t *W = (const uint16_t *)j->W;
+    int64_t MB = hl__mm_mblock(K / 2, 6), mb, m, n;
+    for (mb = 0; mb < M; mb += MB) {
+        int64_t me = mb + MB < M ? mb + MB : M;
+        for (n = n0; n + 4 <= n1; n += 4) {
+            for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+            for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+        }
+        for (; n < n1; n++) {
+            for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 1, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+            for (; m < me; m++) hl__tile_bf16dp(1, 1, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+        }
+    }
+}
+static HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
+    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
+    const uint8_t *Wb = (const uint8_t *)j->W;
+    int64_t MB = hl__mm_mblock(K, 4), mb, m, n;
+    for (mb = 0; mb < M; mb += MB) {
+        int64_t me = mb + MB < M ? mb + MB : M;
+        for (n = n0; n + 3 <= n1; n += 3) {
+            const void *Wt = Wb + n * K * ws;
+            for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            for (; m < me; m++) hl__tile_avx2(1, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+        }
+        for (; n < n1; n++) {
+            const void *Wt = Wb + n * K * ws;
+            for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            for (; m < me; m++) hl__tile_avx2(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+        }
+    }
+}
+static HL__TGT_AVX2 void hl__mm_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    switch (j->wdt) {
+    case HL_DTYPE_F32: hl__mm_rows_avx2_t(j, HL_DTYPE_F32, n0, n1); break;
+    case HL_DTYPE_BF16: hl__mm_rows_avx2_t(j, HL_DTYPE_BF16, n0, n1); break;
+    default: hl__mm_rows_avx2_t(j, HL_DTYPE_F16, n0, n1); break;
+    }
+}
+#endif
+
+#if defined(HL__NEON)
+static void hl__mm_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    const int64_t ws = (int64_t)hl_dtype_size(j->wdt);
+    int64_t m, n;
+    for (m = 0; m < j->M; m++)
+        for (n = n0; n < n1; n++)
+            j->y[m * j->N + n] = hl__dot_w_neon(j->x + m * j->K, (const uint8_t *)j->W + n * j->K * ws, j->wdt, j->K);
+}
+#endif
+
+static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
+    const hl__mm_job *j = (const hl__mm_job *)ctx;
+    switch (j->level) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512:
+        if (j->xb) hl__mm_rows_bf16dp(j, n0, n1);
+        else hl__mm_rows_avx512(j, n0, n1);
+        return;
+    case HL_KERNELS_AVX2: hl__mm_rows_avx2(j, n0, n1); return;
+#endif
+#if defined(HL__NEON)
+    case HL_KERNELS_NEON: hl__mm_rows_neon(j, n0, n1); return;
+#endif
+    default: hl__matmul_scalar(j->y, j->x, j->W, j->wdt, j->M, j->N, j->K, n0, n1); return;
+    }
+}
+
+/* y[M, N] = x[M, K] @ W[N, K]^T (see the top of this section). The pool splits the N outputs into
+   disjoint ranges; small products run on the calling thread. */
+static void hl__matmul(const hl__kern *kt, hl__pool *pool, float *y, const float *x, const void *W,
+                       hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
+    hl__mm_job j;
+    uint16_t *xb = NULL;
+    if (M <= 0 || N <= 0) return;
+    j.level = hl__kern_level(kt);
+    j.y = y;
+    j.x = x;
+    j.xb = NULL;
+    j.W = W;
+    j.wdt = wdt;
+    j.M = M;
+    j.N = N;
+    j.K = K;
+#if defined(HL__X86)
+    if (wdt == HL_DTYPE_BF16 && K > 0 && hl__kern_fast_bf16(kt)) {
+        /* fast mode: round the activations to bf16 once; if memory is short, run exact instead */
+        uint64_t bytes;
+        if (hl__mul_ok((uint64_t)M, (uint64_t)K * 2u, &bytes) && bytes <= SIZE_MAX)
+            xb = (uint16_t *)HL_MALLOC((size_t)bytes);
+        if (xb) {
+            hl__round_bf16_avx512(xb, x, M * K);
+            j.xb = xb;
+        }
+    }
+#endif
+    if (!pool || (double)M * (double)N * (double)K < 65536.0) {
+        hl__mm_task(&j, 0, N);
+    } else {
+        /* grain: whole register tiles (12 rows = 3 AVX-512 tiles = 4 AVX2 tiles) */
+        hl__parallel_for(pool, N, 12, hl__mm_task, &j);
+    }
+    if (xb) HL_FREE(xb);
+}
+
+/* ---- vector helpers ------------------------------------------------------------------------------ */
+/* Small BLAS-1 helpers for attention, norms and the SAE code. Same order rules as the matmul:
+   SIMD versions keep L-lane partial sums and add them in a fixed tree. Never threaded. */
+#if defined(HL__X86)
+static HL__TGT_AVX512 float hl__dot_f32_avx512(const float *a, const float *b, int64_t n) {
+    /* two accumulators (even/odd 16-blocks) hide the FMA latency; added once at the end */
+    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
+        s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
+    }
+    if (i < n) {
+        int64_t r = n - i;
+        __mmask16 m0 = (__mmask16)(r >= 16 ? 0xffffu : (1u << r) - 1u);
+        __mmask16 m1 = (__mmask16)(r > 16 ? (1u << (r - 16)) - 1u : 0u);
+        s0 = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(m0, a + i), _mm512_maskz_loadu_ps(m0, b + i), s0, m0);
+        s1 = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(m1, a + i + 16), _mm512_maskz_loadu_ps(m1, b + i + 16), s1, m1);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+static HL__TGT_AVX512 void hl__axpy_f32_avx512(float *y, float alpha, const float *x, int64_t n) {
+    __m512 a = _mm512_set1_ps(alpha);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, _mm512_fmadd_ps(a, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(a, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
+    }
+}
+static HL__TGT_AVX512 void hl__scale_f32_avx512(float *x, float alpha, int64_t n) {
+    __m512 a = _mm512_set1_ps(alpha);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(a, _mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(a, _mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+static HL__TGT_AVX2 float hl__dot_f32_avx2(const float *a, const float *b, int64_t n) {
+    __m256 s = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s);
+    if (i < n) s = _mm256_fmadd_ps(hl__w8_tail_avx2(a, HL_DTYPE_F32, i, n - i), hl__w8_tail_avx2(b, HL_DTYPE_F32, i, n - i), s);
+    return hl__hsum_avx2(s);
+}
+static HL__TGT_AVX2 void hl__axpy_f32_avx2(float *y, float alpha, const float *x, int64_t n) {
+    __m256 a = _mm256_set1_ps(alpha);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] = fmaf(alpha, x[i], y[i]); /* fused, like the vector lanes */
+}
+#endif
+
+/* sum_i a[i] * b[i] */
+static float hl__dot_f32(const hl__kern *kt, const float *a, const float *b, int64_t n) {
+    switch (hl__kern_level(kt)) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: return hl__dot_f32_avx512(a, b, n);
+    case HL_KERNELS_AVX2: return hl__dot_f32_avx2(a, b, n);
+#endif
+#if defined(HL__NEON)
+    case HL_KERNELS_NEON: return hl__dot_w_neon(a, b, HL_DTYPE_F32, n);
+#endif
+    default: return hl__dot_f32_scalar(a, b, n);
+    }
+}
+/* y[i] += alpha * x[i] (SIMD levels fuse the multiply-add: one rounding per element). */
+static void hl__axpy_f32(const hl__kern *kt, float *y, float alpha, const float *x, int64_t n) {
+    switch (hl__kern_level(kt)) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: hl__axpy_f32_avx512(y, alpha, x, n); return;
+    case HL_KERNELS_AVX2: hl__axpy_f32_avx2(y, alpha, x, n); return;
+#endif
+    default: hl__axpy_f32_scalar(y, alpha, x, n); return;
+    }
+}
+/* x[i] *= alpha (bit-identical on every level: one rounded multiply per element). */
+static void hl__scale_f32(const hl__kern *kt, float *x, float alpha, int64_t n) {
+    switch (hl__kern_level(kt)) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: hl__scale_f32_avx512(x, alpha, n); return;
+#endif
+    default: hl__scale_f32_scalar(x, alpha, n); return;
+    }
+}
 
 /* <<kernels */
 
 /* >>threads ================================================================================= */
-/* Thread pool contract (the kernels owner replaces the serial body below with pthreads):
+/* Thread pool contract:
      hl__pool_create(n)  n <= 1 or failure -> NULL, which means "run serially"
      hl__parallel_for(pool, n, grain, fn, ctx) calls fn(ctx, i0, i1) over disjoint [i0, i1) ranges
-     covering [0, n), each at least `grain` long except the last, and returns when all are done.
-   Work is only ever split over independent outputs, so results do not depend on the thread count. */
-typedef void (*hl__task_fn)(void *ctx, int64_t i0, int64_t i1);
+     covering [0, n), each a multiple of `grain` long except the last, and returns when all are done.
+   Work is only ever split over independent outputs, so results do not depend on the thread count.
 
+   Design: n-1 persistent pthreads plus the calling thread. A call publishes the job and bumps a
+   generation counter; workers that were spinning see it at once, sleeping ones are woken through a
+   condition variable. Ranges are claimed from an atomic counter (so a core that another process
+   steals does not hold the others up), and the caller waits until every worker has left the job.
+   A parallel_for issued from inside a running job (nesting) runs serially on that thread.
+   hl__default_threads() is the number of online cores (the API/CLI default). */
+#if !defined(HL_NO_THREADS) && defined(__GNUC__)
+#    define HL__THREADS 1
+#    include <pthread.h>
+#    include <unistd.h>
+#endif
+
+static int hl__default_threads(void) {
+#if defined(HL__THREADS) && defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+#else
+    return 1;
+#endif
+}
+
+#if defined(HL__THREADS)
+struct hl__pool {
+    int             n_threads; /* including the calling thread */
+    pthread_t      *threads;   /* n_threads - 1 workers */
+    pthread_mutex_t mu;
+    pthread_cond_t  cv_start, cv_done;
+    /* the current job, written by the caller before `gen` is bumped */
+    hl__task_fn     fn;
+    void           *ctx;
+    int64_t         n, chunk, n_chunks;
+    int64_t         next;   /* atomic: next chunk to claim */
+    int             active; /* atomic: workers still inside the job */
+    unsigned        gen;    /* atomic: job generation */
+    int             stop;
+    int             busy;   /* atomic: a job is running (nested calls go serial) */
+};
+
+/* Busy-wait budget before sleeping: long enough to bridge back-to-back matmuls, short enough not to
+   burn a shared core. */
+#define HL__SPIN 20000
+
+static inline void hl__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static void hl__pool_run_chunks(hl__pool *p) {
+    for (;;) {
+        int64_t c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED), i0, i1;
+        if (c >= p->n_chunks) return;
+        i0 = c * p->chunk;
+        i1 = i0 + p->chunk < p->n ? i0 + p->chunk : p->n;
+        p->fn(p->ctx, i0, i1);
+    }
+}
+
+static void *hl__pool_worker(void *arg) {
+    hl__pool *p = (hl__pool *)arg;
+    unsigned seen = 0;
+    for (;;) {
+        int spin;
+        for (spin = 0; spin < HL__SPIN && __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen; spin++) hl__cpu_relax();
+        if (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen) {
+            pthread_mutex_lock(&p->mu);
+            while (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen && !p->stop) pthread_cond_wait(&p->cv_start, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen) break; /* stop */
+        seen = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
+        hl__pool_run_chunks(p);
+        if (__atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL) == 0) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_signal(&p->cv_done);
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+    return NULL;
+}
+
+static void hl__pool_free(hl__pool *p) {
+    int i;
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv_start);
+    pthread_mutex_unlock(&p->mu);
+    for (i = 0; i < p->n_threads - 1; i++) pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->cv_start);
+    pthread_cond_destroy(&p->cv_done);
+    pthread_mutex_destroy(&p->mu);
+    HL_FREE(p->threads);
+    HL_FREE(p);
+}
+
+static hl__pool *hl__pool_create(int n_threads) {
+    hl__pool *p;
+    int i;
+    if (n_threads <= 1) return NULL;
+    if (n_threads > 256) n_threads = 256;
+    p = (hl__pool *)HL_MALLOC(sizeof *p);
+    if (!p) return NULL;
+    memset(p, 0, sizeof *p);
+    p->threads = (pthread_t *)HL_MALLOC(sizeof(pthread_t) * (size_t)(n_threads - 1));
+    if (!p->threads) {
+        HL_FREE(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv_start, NULL);
+    pthread_cond_init(&p->cv_done, NULL);
+    p->n_threads = 1;
+    for (i = 0; i < n_threads - 1; i++) {
+        if (pthread_create(&p->threads[i], NULL, hl__pool_worker, p) != 0) {
+            hl__pool_free(p); /* joins the ones that started */
+            return NULL;
+        }
+        p->n_threads++;
+    }
+    return p;
+}
+
+static int hl__pool_threads(const hl__pool *p) {
+    return p ? p->n_threads : 1;
+}
+
+static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx) {
+    int64_t chunk;
+    int spin;
+    if (n <= 0) return;
+    if (grain < 1) grain = 1;
+    if (!p || n <= grain || __atomic_exchange_n(&p->busy, 1, __ATOMIC_ACQUIRE)) {
+        fn(ctx, 0, n);
+        return;
+    }
+    /* about 4 ranges per thread (load balance on a shared machine), whole multiples of grain */
+    chunk = (n + (int64_t)p->n_threads * 4 - 1) / ((int64_t)p->n_threads * 4);
+    chunk = (chunk + grain - 1) / grain * grain;
+    p->fn = fn;
+    p->ctx = ctx;
+    p->n = n;
+    p->chunk = chunk;
+    p->n_chunks = (n + chunk - 1) / chunk;
+    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->active, p->n_threads - 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&p->mu);
+    __atomic_add_fetch(&p->gen, 1u, __ATOMIC_RELEASE);
+    pthread_cond_broadcast(&p->cv_start);
+    pthread_mutex_unlock(&p->mu);
+    hl__pool_run_chunks(p);
+    for (spin = 0; spin < HL__SPIN && __atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0; spin++) hl__cpu_relax();
+    if (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0) {
+        pthread_mutex_lock(&p->mu);
+        while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0) pthread_cond_wait(&p->cv_done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
+    __atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
+}
+#else
+/* HL_NO_THREADS (or a compiler without GNU atomics): everything runs on the calling thread. */
 static hl__pool *hl__pool_create(int n_threads) {
     (void)n_threads;
     return NULL;
@@ -2129,6 +2779,7 @@ static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn 
     (void)grain;
     if (n > 0) fn(ctx, 0, n);
 }
+#endif
 
 /* <<threads */
 

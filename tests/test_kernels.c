@@ -1,0 +1,382 @@
+/* tests/test_kernels.c - matmul kernels and vector helpers at every dispatch level this CPU has,
+   against the scalar reference and a double-precision reference; thread pool coverage and
+   bit-identical results for 1, 2 and 3 threads.
+
+   Tolerances (stated once, used below):
+     integer-valued data (every product and partial sum exact in f32): bit-exact on every level.
+     random data, exact mode: |y - y_double| <= 1e-5 * sum_k |x_k * w_k| (scalar and SIMD alike;
+       f32 summation error is ~sqrt(K) * 6e-8 of that sum, K <= 4097).
+     fast mode (activations rounded to bf16): the same bound against a double reference computed
+       from the bf16-rounded activations, and max relative error <= 2e-2 against exact mode.
+   The private kernels are static, so this file includes its own static copy of the implementation. */
+/* API functions other modules have not implemented yet are "declared static but never defined". */
+#if defined(__GNUC__)
+#    pragma GCC diagnostic ignored "-Wunused-function"
+#endif
+#define HL_STATIC
+#define HL_IMPLEMENTATION
+#include "../hooklens.h"
+#include "hl_test.h"
+#include <stdlib.h>
+
+/* deterministic xorshift random numbers */
+static uint32_t kt_rng = 12345u;
+static uint32_t kt_next(void) {
+    kt_rng ^= kt_rng << 13;
+    kt_rng ^= kt_rng >> 17;
+    kt_rng ^= kt_rng << 5;
+    return kt_rng;
+}
+static float kt_uniform(void) { /* [-1, 1) */
+    return (float)(kt_next() >> 8) * (2.0f / 16777216.0f) - 1.0f;
+}
+static float kt_small_int(void) { /* {-2, ..., 2} */
+    return (float)((int)(kt_next() % 5u) - 2);
+}
+
+static const hl_kernels kt_levels[] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
+#define KT_NLEVELS 4
+
+/* Weights W[N, K] in dtype `dt` from f32 values (rounded to the dtype); `wf` gets the rounded f32. */
+static void *kt_make_w(hl_dtype dt, const float *w, float *wf, int64_t n) {
+    int64_t i;
+    void *p = malloc((size_t)(n > 0 ? n : 1) * hl_dtype_size(dt));
+    for (i = 0; i < n; i++) {
+        if (dt == HL_DTYPE_F32) {
+            ((float *)p)[i] = w[i];
+        } else if (dt == HL_DTYPE_BF16) {
+            ((uint16_t *)p)[i] = hl_f32_to_bf16(w[i]);
+        } else {
+            ((uint16_t *)p)[i] = hl_f32_to_f16(w[i]);
+        }
+        wf[i] = hl__load_w(p, dt, i);
+    }
+    return p;
+}
+
+/* y_double[m, n] and the error scale sum_k |x w| */
+static void kt_ref_double(double *yd, double *scale, const float *x, const float *wf, int64_t M, int64_t N, int64_t K) {
+    int64_t m, n, k;
+    for (m = 0; m < M; m++)
+        for (n = 0; n < N; n++) {
+            double s = 0, a = 0;
+            for (k = 0; k < K; k++) {
+                s += (double)x[m * K + k] * (double)wf[n * K + k];
+                a += fabs((double)x[m * K + k] * (double)wf[n * K + k]);
+            }
+            yd[m * N + n] = s;
+            scale[m * N + n] = a;
+        }
+}
+
+static const hl_dtype kt_dtypes[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16};
+static const int64_t kt_Ks[] = {0, 1, 7, 8, 9, 31, 4095, 4097};
+static const int64_t kt_Ms[] = {1, 2, 3, 5, 17, 64};
+
+static void test_kernels_levels(void) {
+    int l;
+    CHECK(hl_kernels_available(HL_KERNELS_SCALAR));
+    CHECK(hl_kernels_available(HL_KERNELS_DEFAULT));
+    CHECK(hl_kernels_available(hl_kernels_best()));
+    CHECK(!hl_kernels_available(HL_KERNELS_COUNT));
+    CHECK(strcmp(hl_kernels_name(HL_KERNELS_AVX512), "avx512") == 0);
+    for (l = 0; l < KT_NLEVELS; l++) {
+        hl__kern kt;
+        hl__kern_init(&kt, kt_levels[l], 0);
+        if (hl_kernels_available(kt_levels[l])) CHECK(kt.level == kt_levels[l]);
+        else CHECK(kt.level == hl_kernels_best());
+    }
+#if defined(__x86_64__) && !defined(HL_NO_SIMD)
+    /* on x86-64 both SIMD levels must be found when cpuid has them */
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+        CHECK(hl_kernels_best() == HL_KERNELS_AVX512);
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) CHECK(hl_kernels_available(HL_KERNELS_AVX2));
+#endif
+}
+
+/* Every level x dtype x M x K against the double reference (random data) and bit-exact against
+   the scalar reference (integer data). N = 13 covers full register tiles and the ragged rows. */
+static void kt_matmul_case(int integer_data) {
+    const int64_t N = 13;
+    size_t a, b, c;
+    int l, bad = 0;
+    for (a = 0; a < sizeof kt_dtypes / sizeof kt_dtypes[0]; a++)
+        for (b = 0; b < sizeof kt_Ms / sizeof kt_Ms[0]; b++)
+            for (c = 0; c < sizeof kt_Ks / sizeof kt_Ks[0]; c++) {
+                hl_dtype dt = kt_dtypes[a];
+                int64_t M = kt_Ms[b], K = kt_Ks[c], i;
+                float *x = (float *)malloc((size_t)(M * K + 1) * 4), *w = (float *)malloc((size_t)(N * K + 1) * 4);
+                float *wf = (float *)malloc((size_t)(N * K + 1) * 4), *yref = (float *)malloc((size_t)(M * N) * 4);
+                float *y = (float *)malloc((size_t)(M * N) * 4);
+                double *yd = (double *)malloc((size_t)(M * N) * 8), *sc = (double *)malloc((size_t)(M * N) * 8);
+                void *W;
+                for (i = 0; i < M * K; i++) x[i] = integer_data ? kt_small_int() : kt_uniform();
+                for (i = 0; i < N * K; i++) w[i] = integer_data ? kt_small_int() : kt_uniform();
+                W = kt_make_w(dt, w, wf, N * K);
+                kt_ref_double(yd, sc, x, wf, M, N, K);
+                hl__matmul_scalar(yref, x, W, dt, M, N, K, 0, N);
+                for (l = 0; l < KT_NLEVELS; l++) {
+                    hl__kern kt;
+                    if (!hl_kernels_available(kt_levels[l])) continue;
+                    kt.level = kt_levels[l];
+                    kt.fast = 0;
+                    for (i = 0; i < M * N; i++) y[i] = NAN;
+                    hl__matmul(&kt, NULL, y, x, W, dt, M, N, K);
+                    if (integer_data || K <= 1) {
+                        if (memcmp(y, yref, (size_t)(M * N) * 4) != 0 && bad++ < 5)
+                            printf("  %s %s M=%lld K=%lld: not bit-exact vs scalar\n", hl_kernels_name(kt.level),
+                                   hl_dtype_name(dt), (long long)M, (long long)K);
+                    }
+                    for (i = 0; i < M * N; i++) {
+                        double d = fabs((double)y[i] - yd[i]);
+                        if (!(d <= 1e-5 * sc[i]) && bad++ < 5)
+                            printf("  %s %s M=%lld K=%lld i=%lld: %.9g vs %.9g (scale %.3g)\n", hl_kernels_name(kt.level),
+                                   hl_dtype_name(dt), (long long)M, (long long)K, (long long)i, (double)y[i], yd[i], sc[i]);
+                    }
+                }
+                free(x), free(w), free(wf), free(yref), free(y), free(yd), free(sc), free(W);
+            }
+    CHECKF(bad == 0, "%d mismatches", bad);
+}
+static void test_matmul_vs_reference_random(void) {
+    kt_matmul_case(0);
+}
+static void test_matmul_bit_exact_integer_data(void) {
+    kt_matmul_case(1);
+}
+
+/* The ragged end of k and n lands at unaligned addresses: offset every operand by one element. */
+static void test_matmul_unaligned(void) {
+    const int64_t M = 5, N = 7, K = 37;
+    float *xb = (float *)malloc((M * K + 1) * 4), *wb = (float *)malloc((N * K + 1) * 4), *wf = (float *)malloc(N * K * 4);
+    float *yb = (float *)malloc((M * N + 1) * 4), *yref = (float *)malloc(M * N * 4);
+    uint16_t *hb = (uint16_t *)malloc((N * K + 1) * 2);
+    int64_t i;
+    int l;
+    for (i = 0; i < M * K + 1; i++) xb[i] = kt_small_int();
+    for (i = 0; i < N * K + 1; i++) {
+        wb[i] = kt_small_int();
+        hb[i] = hl_f32_to_bf16(wb[i]);
+    }
+    for (i = 0; i < N * K; i++) wf[i] = wb[1 + i];
+    hl__matmul_scalar(yref, xb + 1, wf, HL_DTYPE_F32, M, N, K, 0, N);
+    for (l = 0; l < KT_NLEVELS; l++) {
+        hl__kern kt;
+        if (!hl_kernels_available(kt_levels[l])) continue;
+        kt.level = kt_levels[l];
+        kt.fast = 0;
+        hl__matmul(&kt, NULL, yb + 1, xb + 1, wb + 1, HL_DTYPE_F32, M, N, K);
+        CHECKF(memcmp(yb + 1, yref, M * N * 4) == 0, "%s f32", hl_kernels_name(kt.level));
+        hl__matmul(&kt, NULL, yb + 1, xb + 1, hb + 1, HL_DTYPE_BF16, M, N, K);
+        CHECKF(memcmp(yb + 1, yref, M * N * 4) == 0, "%s bf16", hl_kernels_name(kt.level));
+    }
+    free(xb), free(wb), free(wf), free(yb), free(yref), free(hb);
+}
+
+/* One token gets the same bits whether it is row m of a batch or multiplied alone (M = 1), and the
+   result is identical (memcmp) for 1, 2 and 3 threads, in exact and in fast mode. */
+static void test_matmul_threads_and_batch_bit_identical(void) {
+    const int64_t M = 17, N = 301, K = 263;
+    float *x = (float *)malloc(M * K * 4), *w = (float *)malloc(N * K * 4), *wf = (float *)malloc(N * K * 4);
+    float *y1 = (float *)malloc(M * N * 4), *y2 = (float *)malloc(M * N * 4), *row = (float *)malloc(N * 4);
+    hl__pool *p2 = hl__pool_create(2), *p3 = hl__pool_create(3);
+    int64_t i, m;
+    int l, fast;
+    size_t a;
+    CHECK(hl__pool_create(1) == NULL);
+    CHECK(hl__pool_threads(NULL) == 1);
+#if !defined(HL_NO_THREADS)
+    CHECK(p2 != NULL && hl__pool_threads(p2) == 2);
+    CHECK(p3 != NULL && hl__pool_threads(p3) == 3);
+#endif
+    for (i = 0; i < M * K; i++) x[i] = kt_uniform();
+    for (i = 0; i < N * K; i++) w[i] = kt_uniform();
+    for (a = 0; a < 3; a++) {
+        void *W = kt_make_w(kt_dtypes[a], w, wf, N * K);
+        for (l = 0; l < KT_NLEVELS; l++)
+            for (fast = 0; fast < 2; fast++) {
+                hl__kern kt;
+                if (!hl_kernels_available(kt_levels[l])) continue;
+                kt.level = kt_levels[l];
+                kt.fast = fast;
+                hl__matmul(&kt, NULL, y1, x, W, kt_dtypes[a], M, N, K);
+                hl__matmul(&kt, p2, y2, x, W, kt_dtypes[a], M, N, K);
+                CHECKF(memcmp(y1, y2, M * N * 4) == 0, "%s %s fast=%d: 2 threads", hl_kernels_name(kt.level),
+                       hl_dtype_name(kt_dtypes[a]), fast);
+                memset(y2, 0, M * N * 4);
+                hl__matmul(&kt, p3, y2, x, W, kt_dtypes[a], M, N, K);
+                CHECKF(memcmp(y1, y2, M * N * 4) == 0, "%s %s fast=%d: 3 threads", hl_kernels_name(kt.level),
+                       hl_dtype_name(kt_dtypes[a]), fast);
+                for (m = 0; m < M; m += 5) {
+                    hl__matmul(&kt, p2, row, x + m * K, W, kt_dtypes[a], 1, N, K);
+                    CHECKF(memcmp(row, y1 + m * N, N * 4) == 0, "%s %s fast=%d: token %lld alone", hl_kernels_name(kt.level),
+                           hl_dtype_name(kt_dtypes[a]), fast, (long long)m);
+                }
+            }
+        free(W);
+    }
+    hl__pool_free(p2);
+    hl__pool_free(p3);
+    free(x), free(w), free(wf), free(y1), free(y2), free(row);
+}
+
+/* Fast mode (bf16 activations, vdpbf16ps) where the CPU has AVX512-BF16. */
+static void test_matmul_fast_mode(void) {
+    size_t b, c;
+    int bad = 0;
+    hl__kern kt;
+    hl__kern_init(&kt, HL_KERNELS_AVX512, 1);
+    if (!hl__kern_fast_bf16(&kt)) {
+        /* without AVX512-BF16 fast mode runs the exact kernels: nothing else to check */
+        CHECK(hl_kernels_best() != HL_KERNELS_AVX512 || !(hl__cpu_bits() & 8));
+        return;
+    }
+    for (b = 0; b < sizeof kt_Ms / sizeof kt_Ms[0]; b++)
+        for (c = 0; c < sizeof kt_Ks / sizeof kt_Ks[0]; c++) {
+            const int64_t N = 13;
+            int64_t M = kt_Ms[b], K = kt_Ks[c], i;
+            float *x = (float *)malloc((size_t)(M * K + 1) * 4), *xr = (float *)malloc((size_t)(M * K + 1) * 4);
+            float *w = (float *)malloc((size_t)(N * K + 1) * 4), *wf = (float *)malloc((size_t)(N * K + 1) * 4);
+            float *y = (float *)malloc((size_t)(M * N) * 4), *ye = (float *)malloc((size_t)(M * N) * 4);
+            double *yd = (double *)malloc((size_t)(M * N) * 8), *sc = (double *)malloc((size_t)(M * N) * 8);
+            hl__kern ke;
+            void *W;
+            for (i = 0; i < M * K; i++) {
+                x[i] = kt_uniform();
+                xr[i] = hl_bf16_to_f32(hl_f32_to_bf16(x[i]));
+            }
+            for (i = 0; i < N * K; i++) w[i] = kt_uniform();
+            W = kt_make_w(HL_DTYPE_BF16, w, wf, N * K);
+            kt_ref_double(yd, sc, xr, wf, M, N, K);
+            hl__matmul(&kt, NULL, y, x, W, HL_DTYPE_BF16, M, N, K);
+            hl__kern_init(&ke, HL_KERNELS_AVX512, 0);
+            hl__matmul(&ke, NULL, ye, x, W, HL_DTYPE_BF16, M, N, K);
+            for (i = 0; i < M * N; i++)
+                if (!(fabs((double)y[i] - yd[i]) <= 1e-5 * sc[i]) && bad++ < 5)
+                    printf("  fast M=%lld K=%lld i=%lld: %.9g vs %.9g\n", (long long)M, (long long)K, (long long)i, (double)y[i], yd[i]);
+            if (K >= 31) CHECKF(hlt_rel_err(y, ye, M * N) <= 2e-2, "M=%lld K=%lld rel %.3g", (long long)M, (long long)K, hlt_rel_err(y, ye, M * N));
+            free(x), free(xr), free(w), free(wf), free(y), free(ye), free(yd), free(sc), free(W);
+        }
+    CHECKF(bad == 0, "%d mismatches", bad);
+}
+
+static void test_vector_helpers(void) {
+    size_t c;
+    int l, bad = 0;
+    for (c = 0; c < sizeof kt_Ks / sizeof kt_Ks[0]; c++) {
+        int64_t n = kt_Ks[c], i;
+        float *a = (float *)malloc((size_t)(n + 1) * 4), *b = (float *)malloc((size_t)(n + 1) * 4);
+        float *ai = (float *)malloc((size_t)(n + 1) * 4), *bi = (float *)malloc((size_t)(n + 1) * 4);
+        float *y0 = (float *)malloc((size_t)(n + 1) * 4), *y1 = (float *)malloc((size_t)(n + 1) * 4);
+        double dd = 0, sc = 0;
+        for (i = 0; i < n; i++) {
+            a[i] = kt_uniform(), b[i] = kt_uniform();
+            ai[i] = kt_small_int(), bi[i] = kt_small_int();
+            dd += (double)a[i] * b[i];
+            sc += fabs((double)a[i] * b[i]);
+        }
+        for (l = 0; l < KT_NLEVELS; l++) {
+            hl__kern kt;
+            float d;
+            if (!hl_kernels_available(kt_levels[l])) continue;
+            kt.level = kt_levels[l];
+            kt.fast = 0;
+            /* dot: bit-exact on integer data, 1e-5 of sum |a b| on random data */
+            if (hl__dot_f32(&kt, ai, bi, n) != hl__dot_f32_scalar(ai, bi, n) && bad++ < 5)
+                printf("  dot %s n=%lld integer data\n", hl_kernels_name(kt.level), (long long)n);
+            d = hl__dot_f32(&kt, a, b, n);
+            if (!(fabs((double)d - dd) <= 1e-5 * sc) && bad++ < 5)
+                printf("  dot %s n=%lld: %.9g vs %.9g\n", hl_kernels_name(kt.level), (long long)n, (double)d, dd);
+            /* scale: one rounded multiply per element, bit-exact everywhere */
+            memcpy(y0, a, (size_t)n * 4);
+            memcpy(y1, a, (size_t)n * 4);
+            hl__scale_f32_scalar(y0, 0.37f, n);
+            hl__scale_f32(&kt, y1, 0.37f, n);
+            if (n && memcmp(y0, y1, (size_t)n * 4) != 0 && bad++ < 5) printf("  scale %s n=%lld\n", hl_kernels_name(kt.level), (long long)n);
+            /* axpy: SIMD fuses the multiply-add, so within 1 ulp of |y| + |alpha x| (bit-exact on integers) */
+            memcpy(y0, b, (size_t)n * 4);
+            memcpy(y1, b, (size_t)n * 4);
+            hl__axpy_f32_scalar(y0, 0.37f, a, n);
+            hl__axpy_f32(&kt, y1, 0.37f, a, n);
+            for (i = 0; i < n; i++)
+                if (!(fabs((double)y0[i] - y1[i]) <= 1.2e-7 * (fabs((double)b[i]) + fabs(0.37 * a[i]))) && bad++ < 5)
+                    printf("  axpy %s n=%lld i=%lld\n", hl_kernels_name(kt.level), (long long)n, (long long)i);
+            memcpy(y0, bi, (size_t)n * 4);
+            memcpy(y1, bi, (size_t)n * 4);
+            hl__axpy_f32_scalar(y0, 3.0f, ai, n);
+            hl__axpy_f32(&kt, y1, 3.0f, ai, n);
+            if (n && memcmp(y0, y1, (size_t)n * 4) != 0 && bad++ < 5) printf("  axpy %s n=%lld integer\n", hl_kernels_name(kt.level), (long long)n);
+        }
+        free(a), free(b), free(ai), free(bi), free(y0), free(y1);
+    }
+    CHECKF(bad == 0, "%d mismatches", bad);
+}
+
+/* ---- thread pool ------------------------------------------------------------------------------- */
+typedef struct kt_cover {
+    int    *hits;
+    int64_t grain;
+    int     bad;
+    hl__pool *pool;
+} kt_cover;
+static void kt_cover_fn(void *ctx, int64_t i0, int64_t i1) {
+    kt_cover *c = (kt_cover *)ctx;
+    int64_t i;
+    if (i0 % c->grain != 0) __atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+    for (i = i0; i < i1; i++) c->hits[i]++; /* disjoint ranges: no two threads touch one entry */
+}
+static void kt_nested_fn(void *ctx, int64_t i0, int64_t i1) {
+    kt_cover *c = (kt_cover *)ctx;
+    kt_cover inner;
+    int h[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i;
+    inner.hits = h;
+    inner.grain = 1;
+    inner.bad = 0;
+    inner.pool = NULL;
+    hl__parallel_for(c->pool, 8, 1, kt_cover_fn, &inner); /* nested: runs serially, still complete */
+    for (i = 0; i < 8; i++)
+        if (h[i] != 1) __atomic_add_fetch(&c->bad, 1, __ATOMIC_RELAXED);
+    for (i = i0; i < i1; i++) c->hits[i]++;
+}
+
+static void test_pool_covers_every_index_once(void) {
+    static const int64_t ns[] = {0, 1, 2, 5, 12, 13, 100, 1001, 4097};
+    static const int64_t grains[] = {1, 3, 12};
+    int t;
+    for (t = 1; t <= 3; t++) {
+        hl__pool *p = hl__pool_create(t);
+        size_t a, g;
+        int rep, bad = 0;
+        for (a = 0; a < sizeof ns / sizeof ns[0]; a++)
+            for (g = 0; g < 3; g++)
+                for (rep = 0; rep < 20; rep++) {
+                    kt_cover c;
+                    int64_t i;
+                    c.hits = (int *)calloc((size_t)ns[a] + 1, sizeof(int));
+                    c.grain = grains[g];
+                    c.bad = 0;
+                    c.pool = p;
+                    hl__parallel_for(p, ns[a], grains[g], rep % 2 ? kt_nested_fn : kt_cover_fn, &c);
+                    for (i = 0; i < ns[a]; i++) bad += c.hits[i] != 1;
+                    bad += c.bad;
+                    free(c.hits);
+                }
+        CHECKF(bad == 0, "threads=%d: %d bad", t, bad);
+        hl__pool_free(p);
+    }
+    hl__pool_free(NULL);
+    CHECK(hl__default_threads() >= 1);
+}
+
+void suite_kernels(void) {
+    RUN(test_kernels_levels);
+    RUN(test_matmul_vs_reference_random);
+    RUN(test_matmul_bit_exact_integer_data);
+    RUN(test_matmul_unaligned);
+    RUN(test_matmul_threads_and_batch_bit_identical);
+    RUN(test_matmul_fast_mode);
+    RUN(test_vector_helpers);
+    RUN(test_pool_covers_every_index_once);
+}
