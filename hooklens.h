@@ -339,6 +339,35 @@ HL_API const char *hl_kernels_name(hl_kernels k);
 /* <<api_views */
 
 /* >>api_convert ============================================================================= */
+/* llama2.c (karpathy/llama2.c, the legacy "version 0" export read by run.c) to a Hugging Face
+   LlamaForCausalLM folder: config.json, model.safetensors (float32, HF tensor names, q_proj/k_proj
+   rows permuted from Meta's interleaved-pair rotary layout to rotate-half) and tokenizer.json
+   (SentencePiece-style BPE with byte fallback, built from the llama2.c tokenizer.bin). */
+typedef struct hl_llama2c_info {
+    int32_t dim, hidden_dim, n_layers, n_heads, n_kv_heads; /* the 7-int32 header ... */
+    int32_t vocab_size, seq_len; /* ... with vocab_size made positive */
+    int     shared_classifier;   /* 1 when the header's vocab_size > 0: lm_head tied to the embedding */
+    int32_t unk_id, bos_id, eos_id;
+    int64_t n_merges;            /* BPE merges written to tokenizer.json */
+    int64_t n_params;            /* float32 values written to model.safetensors */
+} hl_llama2c_info;
+
+/* Converts a llama2.c checkpoint and its tokenizer into a Hugging Face model folder.
+   [in] model_bin: llama2.c checkpoint (header dim, hidden_dim, n_layers, n_heads, n_kv_heads,
+   vocab_size (negative: unshared classifier), seq_len as int32, then float32 weights in run.c order).
+   [in] tokenizer_bin: llama2.c tokenizer (int32 max_token_length, then per token float32 score,
+   int32 length, bytes). [in] out_dir: created if missing; config.json, model.safetensors and
+   tokenizer.json inside it are overwritten. [out, optional] info.
+   The output is a pure function of the two inputs (running twice gives identical bytes).
+   Returns HL_OK, HL_ERR_IO, HL_ERR_FORMAT (header or sizes inconsistent with the file sizes, bad
+   tokenizer entries), HL_ERR_UNSUPPORTED (the newer "ak42" export versions) or HL_ERR_OOM. */
+HL_API hl_status hl_convert_llama2c(const char *model_bin, const char *tokenizer_bin,
+                                    const char *out_dir, hl_llama2c_info *info, hl_error *err);
+/* Runs the whole conversion in memory and writes nothing (validation, tokenizer.json and
+   config.json text, permuted tensors): the fuzzing entry point. [in] model, tok: borrowed during the
+   call. Returns as hl_convert_llama2c. */
+HL_API hl_status hl_convert_llama2c_memory(const void *model, size_t model_size, const void *tok,
+                                           size_t tok_size, hl_llama2c_info *info, hl_error *err);
 
 /* <<api_convert */
 
@@ -2800,6 +2829,645 @@ static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn 
 /* <<views */
 
 /* >>convert ================================================================================= */
+/* llama2.c -> Hugging Face LlamaForCausalLM.
+   Sources read (not copied): karpathy/llama2.c run.c (read_checkpoint, memory_map_weights,
+   build_tokenizer) and export.py (legacy_export), tokenizer.py (export); HF transformers
+   models/llama/convert_llama_weights_to_hf.py (permute) and convert_slow_tokenizer.py
+   (SpmConverter / SentencePieceExtractor: how a SentencePiece BPE model becomes tokenizer.json). */
+
+#define HL__L2C_HEADER_BYTES 28 /* 7 x int32 */
+#define HL__L2C_MAGIC 0x616b3432u /* "ak42": the header of llama2.c export versions 1 and 2 */
+
+typedef struct hl__l2c_piece {
+    char  *s;     /* the HF vocab string (owned): ' ' -> U+2581, "\n<s>\n" -> "<s>", "\n</s>\n" -> "</s>" */
+    size_t len;
+    float  score;
+} hl__l2c_piece;
+
+typedef struct hl__l2c_merge {
+    int32_t merged, left, right;
+    float   score; /* score of the merged piece */
+} hl__l2c_merge;
+
+typedef struct hl__l2c {
+    hl_llama2c_info info;
+    const uint8_t  *w; /* first weight byte (model + 28) */
+    /* offsets, in float32 values from w, of each section in run.c's order */
+    uint64_t        off_emb, off_rms_att, off_wq, off_wk, off_wv, off_wo, off_rms_ffn, off_w1, off_w2,
+        off_w3, off_rms_final, off_wcls;
+    hl__l2c_piece  *pieces;
+    int64_t         n_pieces;
+    int32_t        *slots; /* open-addressing hash of piece strings -> id, -1 = empty */
+    uint64_t        n_slots;
+    hl__l2c_merge  *merges;
+    int64_t         n_merges;
+    hl__buf         config_json, tokenizer_json;
+    /* model.safetensors: names sorted (as HF save_pretrained orders them) */
+    char          **names;
+    hl_tensor      *tensors;
+    size_t          n_tensors;
+    uint8_t        *qk; /* the permuted q_proj and k_proj weights of every layer */
+} hl__l2c;
+
+static void hl__l2c_free(hl__l2c *c) {
+    int64_t i;
+    size_t k;
+    for (i = 0; i < c->n_pieces; i++) hl__free(c->pieces[i].s);
+    hl__free(c->pieces);
+    hl__free(c->slots);
+    hl__free(c->merges);
+    hl__buf_free(&c->config_json);
+    hl__buf_free(&c->tokenizer_json);
+    for (k = 0; c->names && k < c->n_tensors; k++) hl__free(c->names[k]);
+    hl__free(c->names);
+    hl__free(c->tensors);
+    hl__free(c->qk);
+    memset(c, 0, sizeof *c);
+}
+
+static int32_t hl__l2c_i32(const uint8_t *p) {
+    uint32_t u = hl__rd32(p);
+    int32_t v;
+    memcpy(&v, &u, 4);
+    return v;
+}
+
+/* a * b * c in uint64, or 0 when it overflows. */
+static int hl__l2c_mul3(uint64_t a, uint64_t b, uint64_t c, uint64_t *out) {
+    uint64_t t;
+    return hl__mul_ok(a, b, &t) && hl__mul_ok(t, c, out);
+}
+
+/* Parses and validates the 28-byte llama2.c header against the file size and lays out the weight
+   sections exactly as run.c's memory_map_weights walks them:
+     token_embedding [vocab, dim], rms_att [layers, dim], wq [layers, dim, dim],
+     wk [layers, kv_dim, dim], wv [layers, kv_dim, dim], wo [layers, dim, dim], rms_ffn [layers, dim],
+     w1 [layers, hidden, dim], w2 [layers, dim, hidden], w3 [layers, hidden, dim], rms_final [dim],
+     freq_cis_real and freq_cis_imag [seq_len, head_size/2] each (unused: skipped),
+     wcls [vocab, dim] only when the header's vocab_size is negative (unshared classifier).
+   Every matrix is a PyTorch nn.Linear weight, [out_features, in_features], row-major. */
+static hl_status hl__l2c_parse_model(hl__l2c *c, const uint8_t *d, size_t size, const char *name,
+                                     hl_error *err) {
+    static const char *const field[7] = {"dim",        "hidden_dim", "n_layers", "n_heads",
+                                         "n_kv_heads", "vocab_size", "seq_len"};
+    int32_t h[7];
+    uint64_t D, H, L, NH, KV, V, S, hs, n[13], total = 0, bytes, *off[13];
+    int i;
+    if (size < HL__L2C_HEADER_BYTES)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: %llu bytes, too short for the %d-byte llama2.c header", name,
+                        (unsigned long long)size, HL__L2C_HEADER_BYTES);
+    if (hl__rd32(d) == HL__L2C_MAGIC)
+        return hl__fail(err, HL_ERR_UNSUPPORTED,
+                        "%s: llama2.c export version %d (magic \"ak42\") is not supported; "
+                        "only the legacy version-0 format that run.c reads", name,
+                        (int)hl__l2c_i32(d + 4));
+    for (i = 0; i < 7; i++) h[i] = hl__l2c_i32(d + 4 * i);
+    for (i = 0; i < 7; i++) {
+        if (i == 5 ? (h[i] == 0 || h[i] == INT32_MIN) : h[i] <= 0)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: header %s = %ld is not a valid size", name,
+                            field[i], (long)h[i]);
+    }
+    c->info.dim = h[0];
+    c->info.hidden_dim = h[1];
+    c->info.n_layers = h[2];
+    c->info.n_heads = h[3];
+    c->info.n_kv_heads = h[4];
+    c->info.shared_classifier = h[5] > 0;
+    c->info.vocab_size = h[5] > 0 ? h[5] : -h[5];
+    c->info.seq_len = h[6];
+    if (h[0] % h[3] != 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: dim %ld is not a multiple of n_heads %ld", name,
+                        (long)h[0], (long)h[3]);
+    if (h[4] > h[3] || h[3] % h[4] != 0)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: n_heads %ld is not a multiple of n_kv_heads %ld", name, (long)h[3],
+                        (long)h[4]);
+    if ((h[0] / h[3]) % 2 != 0)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: head size %ld (dim %ld / n_heads %ld) is odd; rotary needs pairs", name,
+                        (long)(h[0] / h[3]), (long)h[0], (long)h[3]);
+    D = (uint64_t)h[0];
+    H = (uint64_t)h[1];
+    L = (uint64_t)h[2];
+    NH = (uint64_t)h[3];
+    KV = (uint64_t)h[4];
+    V = (uint64_t)c->info.vocab_size;
+    S = (uint64_t)h[6];
+    hs = D / NH;
+    /* section sizes in floats; all factors are < 2^31, so only the products can overflow */
+    if (!hl__mul_ok(V, D, &n[0]) || !hl__mul_ok(L, D, &n[1]) || !hl__l2c_mul3(L, D, D, &n[2]) ||
+        !hl__l2c_mul3(L, KV * hs, D, &n[3]) || !hl__l2c_mul3(L, KV * hs, D, &n[4]) ||
+        !hl__l2c_mul3(L, D, D, &n[5]) || !hl__mul_ok(L, D, &n[6]) || !hl__l2c_mul3(L, H, D, &n[7]) ||
+        !hl__l2c_mul3(L, D, H, &n[8]) || !hl__l2c_mul3(L, H, D, &n[9]) || !hl__mul_ok(D, 1, &n[10]) ||
+        !hl__mul_ok(S, hs, &n[11]) /* freq_cis_real + imag: 2 * seq_len * head_size / 2 */)
+        goto overflow;
+    n[12] = c->info.shared_classifier ? 0 : n[0];
+    off[0] = &c->off_emb;
+    off[1] = &c->off_rms_att;
+    off[2] = &c->off_wq;
+    off[3] = &c->off_wk;
+    off[4] = &c->off_wv;
+    off[5] = &c->off_wo;
+    off[6] = &c->off_rms_ffn;
+    off[7] = &c->off_w1;
+    off[8] = &c->off_w2;
+    off[9] = &c->off_w3;
+    off[10] = &c->off_rms_final;
+    off[11] = NULL; /* freq_cis */
+    off[12] = &c->off_wcls;
+    for (i = 0; i < 13; i++) {
+        if (off[i]) *off[i] = total;
+        if (!hl__add_ok(total, n[i], &total)) goto overflow;
+    }
+    if (c->info.shared_classifier) c->off_wcls = c->off_emb;
+    if (!hl__mul_ok(total, 4, &bytes)) goto overflow;
+    if (bytes != (uint64_t)(size - HL__L2C_HEADER_BYTES))
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: header (dim %ld, hidden_dim %ld, n_layers %ld, n_heads %ld, n_kv_heads "
+                        "%ld, vocab_size %ld, seq_len %ld) implies %llu bytes of float32 weights, "
+                        "the file has %llu after the header",
+                        name, (long)h[0], (long)h[1], (long)h[2], (long)h[3], (long)h[4], (long)h[5],
+                        (long)h[6], (unsigned long long)bytes,
+                        (unsigned long long)(size - HL__L2C_HEADER_BYTES));
+    c->w = d + HL__L2C_HEADER_BYTES;
+    c->info.n_params = (int64_t)(total - n[11]);
+    return HL_OK;
+overflow:
+    return hl__fail(err, HL_ERR_FORMAT,
+                    "%s: header (dim %ld, hidden_dim %ld, n_layers %ld, n_heads %ld, n_kv_heads %ld, "
+                    "vocab_size %ld, seq_len %ld) implies more weights than 2^64 bytes",
+                    name, (long)h[0], (long)h[1], (long)h[2], (long)h[3], (long)h[4], (long)h[5],
+                    (long)h[6]);
+}
+
+/* FNV-1a hash of a byte string. */
+static uint64_t hl__l2c_hash(const char *s, size_t n) {
+    uint64_t x = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++) x = (x ^ (uint8_t)s[i]) * 1099511628211ull;
+    return x;
+}
+
+/* Id of the piece s[0..n), or -1. */
+static int32_t hl__l2c_find(const hl__l2c *c, const char *s, size_t n) {
+    uint64_t i = hl__l2c_hash(s, n) & (c->n_slots - 1);
+    for (;;) {
+        int32_t id = c->slots[i];
+        if (id < 0) return -1;
+        if (c->pieces[id].len == n && memcmp(c->pieces[id].s, s, n) == 0) return id;
+        i = (i + 1) & (c->n_slots - 1);
+    }
+}
+
+/* Parses the llama2.c tokenizer.bin (vocab_size entries, vocab_size from the model header):
+     int32 max_token_length, then per token: float32 score, int32 len, len bytes.
+   Maps every piece to its SentencePiece spelling (llama2.c's export wrote U+2581 as ' ' and
+   BOS/EOS as "\n<s>\n"/"\n</s>\n") and indexes the pieces in a hash table. */
+static hl_status hl__l2c_parse_tok(hl__l2c *c, const uint8_t *d, size_t size, const char *name,
+                                   hl_error *err) {
+    int64_t V = c->info.vocab_size, i;
+    int32_t max_len;
+    size_t off = 4;
+    if (size < 4)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: %llu bytes, too short for the int32 max_token_length", name,
+                        (unsigned long long)size);
+    max_len = hl__l2c_i32(d);
+    if (max_len <= 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: max_token_length %ld is not positive", name,
+                        (long)max_len);
+    /* each entry takes at least 8 bytes: check before allocating from the model's number */
+    if ((uint64_t)V > (uint64_t)(size - 4) / 8)
+        return hl__fail(err, HL_ERR_FORMAT,
+                        "%s: the model's vocab_size %lld needs at least %llu bytes of entries, the "
+                        "file has %llu", name, (long long)V, (unsigned long long)V * 8,
+                        (unsigned long long)(size - 4));
+    c->pieces = (hl__l2c_piece *)hl__calloc((size_t)V, sizeof *c->pieces);
+    if (!c->pieces) return hl__fail(err, HL_ERR_OOM, "%s: out of memory for %lld pieces", name, (long long)V);
+    c->n_pieces = V;
+    c->info.unk_id = c->info.bos_id = c->info.eos_id = -1;
+    for (i = 0; i < V; i++) {
+        hl__l2c_piece *p = &c->pieces[i];
+        const uint8_t *b;
+        int32_t len;
+        size_t j, k, spaces = 0;
+        uint32_t u;
+        if (size - off < 8)
+            return hl__fail(err, HL_ERR_FORMAT,
+                            "%s: token %lld: entry header at byte %llu runs past the end (%llu bytes)",
+                            name, (long long)i, (unsigned long long)off, (unsigned long long)size);
+        u = hl__rd32(d + off);
+        memcpy(&p->score, &u, 4);
+        len = hl__l2c_i32(d + off + 4);
+        off += 8;
+        if (p->score != p->score || p->score > FLT_MAX || p->score < -FLT_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: token %lld: score is not finite", name,
+                            (long long)i);
+        if (len <= 0 || len > max_len)
+            return hl__fail(err, HL_ERR_FORMAT,
+                            "%s: token %lld: length %ld outside [1, max_token_length %ld]", name,
+                            (long long)i, (long)len, (long)max_len);
+        if ((size_t)len > size - off)
+            return hl__fail(err, HL_ERR_FORMAT,
+                            "%s: token %lld: %ld bytes at byte %llu run past the end (%llu bytes)",
+                            name, (long long)i, (long)len, (unsigned long long)off,
+                            (unsigned long long)size);
+        b = d + off;
+        off += (size_t)len;
+        for (j = 0; j < (size_t)len;) {
+            size_t n = hl__utf8_valid_len(b + j, (size_t)len - j);
+            if (n == 0)
+                return hl__fail(err, HL_ERR_FORMAT,
+                                "%s: token %lld: invalid UTF-8 at byte %llu of the piece", name,
+                                (long long)i, (unsigned long long)j);
+            if (b[j] == 0)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: token %lld: NUL byte in the piece", name,
+                                (long long)i);
+            if (b[j] == ' ') spaces++;
+            j += n;
+        }
+        if (len == 5 && memcmp(b, "\n<s>\n", 5) == 0) {
+            p->s = hl__strdup("<s>");
+        } else if (len == 6 && memcmp(b, "\n</s>\n", 6) == 0) {
+            p->s = hl__strdup("</s>");
+        } else {
+            p->s = (char *)hl__malloc((size_t)len + 2 * spaces + 1);
+            if (p->s) {
+                for (j = 0, k = 0; j < (size_t)len; j++) {
+                    if (b[j] == ' ') { /* U+2581 LOWER ONE EIGHTH BLOCK, SentencePiece's space */
+                        memcpy(p->s + k, "\xe2\x96\x81", 3);
+                        k += 3;
+                    } else {
+                        p->s[k++] = (char)b[j];
+                    }
+                }
+                p->s[k] = 0;
+            }
+        }
+        if (!p->s) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", name);
+        p->len = strlen(p->s);
+        if (strcmp(p->s, "<unk>") == 0) c->info.unk_id = (int32_t)i;
+        if (strcmp(p->s, "<s>") == 0) c->info.bos_id = (int32_t)i;
+        if (strcmp(p->s, "</s>") == 0) c->info.eos_id = (int32_t)i;
+    }
+    if (off != size)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %llu trailing bytes after the %lld tokens", name,
+                        (unsigned long long)(size - off), (long long)V);
+    if (c->info.unk_id < 0 || c->info.bos_id < 0 || c->info.eos_id < 0)
+        return hl__fail(err, HL_ERR_UNSUPPORTED,
+                        "%s: no %s piece (SentencePiece models have <unk>, and llama2.c writes BOS "
+                        "and EOS as \"\\n<s>\\n\" and \"\\n</s>\\n\")", name,
+                        c->info.unk_id < 0 ? "<unk>" : c->info.bos_id < 0 ? "BOS" : "EOS");
+    /* hash table, load factor <= 1/2; duplicates cannot be a JSON object's keys */
+    c->n_slots = 16;
+    while (c->n_slots < (uint64_t)V * 2) c->n_slots *= 2;
+    c->slots = (int32_t *)hl__malloc((size_t)c->n_slots * sizeof *c->slots);
+    if (!c->slots) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", name);
+    memset(c->slots, 0xff, (size_t)c->n_slots * sizeof *c->slots);
+    for (i = 0; i < V; i++) {
+        const hl__l2c_piece *p = &c->pieces[i];
+        uint64_t s = hl__l2c_hash(p->s, p->len) & (c->n_slots - 1);
+        while (c->slots[s] >= 0) {
+            const hl__l2c_piece *q = &c->pieces[c->slots[s]];
+            if (q->len == p->len && memcmp(q->s, p->s, p->len) == 0)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: tokens %ld and %lld are both '%.64s'",
+                                name, (long)c->slots[s], (long long)i, p->s);
+            s = (s + 1) & (c->n_slots - 1);
+        }
+        c->slots[s] = (int32_t)i;
+    }
+    return HL_OK;
+}
+
+/* Merge order of HF's SentencePieceExtractor: by score of the merged piece, highest first; ties in
+   the order the merged pieces appear in the vocab, then by (id of left, id of right). */
+static int hl__l2c_merge_cmp(const void *pa, const void *pb) {
+    const hl__l2c_merge *a = (const hl__l2c_merge *)pa, *b = (const hl__l2c_merge *)pb;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    if (a->merged != b->merged) return a->merged < b->merged ? -1 : 1;
+    if (a->left != b->left) return a->left < b->left ? -1 : 1;
+    if (a->right != b->right) return a->right < b->right ? -1 : 1;
+    return 0;
+}
+
+/* SentencePiece BPE as HF BPE merges: every split of a piece at a character boundary into two
+   pieces that are both in the vocab is a merge "left right" with the merged piece's score. */
+static hl_status hl__l2c_build_merges(hl__l2c *c, hl_error *err) {
+    int64_t i, cap = 0, n = 0;
+    for (i = 0; i < c->n_pieces; i++) cap += (int64_t)c->pieces[i].len; /* > number of splits */
+    c->merges = (hl__l2c_merge *)hl__calloc((size_t)cap, sizeof *c->merges);
+    if (!c->merges) return hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory for merges");
+    for (i = 0; i < c->n_pieces; i++) {
+        const hl__l2c_piece *p = &c->pieces[i];
+        size_t k;
+        for (k = 1; k < p->len; k++) {
+            int32_t l, r;
+            if (((uint8_t)p->s[k] & 0xc0) == 0x80) continue; /* inside a UTF-8 sequence */
+            l = hl__l2c_find(c, p->s, k);
+            if (l < 0) continue;
+            r = hl__l2c_find(c, p->s + k, p->len - k);
+            if (r < 0) continue;
+            c->merges[n].merged = (int32_t)i;
+            c->merges[n].left = l;
+            c->merges[n].right = r;
+            c->merges[n].score = p->score;
+            n++;
+        }
+    }
+    qsort(c->merges, (size_t)n, sizeof *c->merges, hl__l2c_merge_cmp);
+    c->n_merges = n;
+    c->info.n_merges = n;
+    return HL_OK;
+}
+
+/* Appends s[0..n) (valid UTF-8) JSON-escaped, without quotes, the way serde_json (HF tokenizers)
+   escapes: '"', '\\' and control characters; everything else raw. */
+static void hl__l2c_json_chars(hl__buf *b, const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"') hl__buf_puts(b, "\\\"");
+        else if (ch == '\\') hl__buf_puts(b, "\\\\");
+        else if (ch == '\n') hl__buf_puts(b, "\\n");
+        else if (ch == '\r') hl__buf_puts(b, "\\r");
+        else if (ch == '\t') hl__buf_puts(b, "\\t");
+        else if (ch == '\b') hl__buf_puts(b, "\\b");
+        else if (ch == '\f') hl__buf_puts(b, "\\f");
+        else if (ch < 0x20) hl__buf_printf(b, "\\u%04x", ch);
+        else hl__buf_putc(b, (char)ch);
+    }
+}
+
+static void hl__l2c_added_token(hl__buf *b, int32_t id, const char *content, int last) {
+    hl__buf_printf(b, "    {\n      \"id\": %ld,\n      \"content\": \"%s\",\n", (long)id, content);
+    hl__buf_puts(b, "      \"single_word\": false,\n      \"lstrip\": false,\n"
+                    "      \"rstrip\": false,\n      \"normalized\": false,\n"
+                    "      \"special\": true\n    }");
+    hl__buf_puts(b, last ? "\n" : ",\n");
+}
+
+/* tokenizer.json of a Llama SentencePiece BPE, laid out as HF tokenizers pretty-prints it:
+   normalizer Prepend("▁") + Replace(" " -> "▁"), no pre-tokenizer, BPE with byte_fallback and
+   fuse_unk, decoder Replace("▁" -> " ") + ByteFallback + Fuse + Strip(1 leading space),
+   post-processor TemplateProcessing "<s> $A" (and "<s> $A <s> $B" for pairs). */
+static hl_status hl__l2c_build_tokenizer_json(hl__l2c *c, hl_error *err) {
+    hl__buf *b = &c->tokenizer_json;
+    int32_t sp[3], t;
+    int64_t i;
+    int k;
+    sp[0] = c->info.unk_id;
+    sp[1] = c->info.bos_id;
+    sp[2] = c->info.eos_id;
+    for (k = 0; k < 2; k++) /* the three specials in id order */
+        for (i = 0; i < 2 - k; i++)
+            if (sp[i] > sp[i + 1]) { t = sp[i]; sp[i] = sp[i + 1]; sp[i + 1] = t; }
+    hl__buf_puts(b, "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n"
+                    "  \"added_tokens\": [\n");
+    for (k = 0; k < 3; k++) hl__l2c_added_token(b, sp[k], c->pieces[sp[k]].s, k == 2);
+    hl__buf_puts(b,
+                 "  ],\n"
+                 "  \"normalizer\": {\n    \"type\": \"Sequence\",\n    \"normalizers\": [\n"
+                 "      {\n        \"type\": \"Prepend\",\n        \"prepend\": \"\xe2\x96\x81\"\n      },\n"
+                 "      {\n        \"type\": \"Replace\",\n        \"pattern\": {\n"
+                 "          \"String\": \" \"\n        },\n        \"content\": \"\xe2\x96\x81\"\n      }\n"
+                 "    ]\n  },\n"
+                 "  \"pre_tokenizer\": null,\n"
+                 "  \"post_processor\": {\n    \"type\": \"TemplateProcessing\",\n    \"single\": [\n"
+                 "      {\n        \"SpecialToken\": {\n          \"id\": \"<s>\",\n          \"type_id\": 0\n        }\n      },\n"
+                 "      {\n        \"Sequence\": {\n          \"id\": \"A\",\n          \"type_id\": 0\n        }\n      }\n"
+                 "    ],\n    \"pair\": [\n"
+                 "      {\n        \"SpecialToken\": {\n          \"id\": \"<s>\",\n          \"type_id\": 0\n        }\n      },\n"
+                 "      {\n        \"Sequence\": {\n          \"id\": \"A\",\n          \"type_id\": 0\n        }\n      },\n"
+                 "      {\n        \"SpecialToken\": {\n          \"id\": \"<s>\",\n          \"type_id\": 1\n        }\n      },\n"
+                 "      {\n        \"Sequence\": {\n          \"id\": \"B\",\n          \"type_id\": 1\n        }\n      }\n"
+                 "    ],\n    \"special_tokens\": {\n      \"<s>\": {\n        \"id\": \"<s>\",\n"
+                 "        \"ids\": [\n");
+    hl__buf_printf(b, "          %ld\n", (long)c->info.bos_id);
+    hl__buf_puts(b,
+                 "        ],\n        \"tokens\": [\n          \"<s>\"\n        ]\n      }\n    }\n  },\n"
+                 "  \"decoder\": {\n    \"type\": \"Sequence\",\n    \"decoders\": [\n"
+                 "      {\n        \"type\": \"Replace\",\n        \"pattern\": {\n"
+                 "          \"String\": \"\xe2\x96\x81\"\n        },\n        \"content\": \" \"\n      },\n"
+                 "      {\n        \"type\": \"ByteFallback\"\n      },\n"
+                 "      {\n        \"type\": \"Fuse\"\n      },\n"
+                 "      {\n        \"type\": \"Strip\",\n        \"content\": \" \",\n"
+                 "        \"start\": 1,\n        \"stop\": 0\n      }\n"
+                 "    ]\n  },\n"
+                 "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n"
+                 "    \"unk_token\": \"<unk>\",\n    \"continuing_subword_prefix\": null,\n"
+                 "    \"end_of_word_suffix\": null,\n    \"fuse_unk\": true,\n"
+                 "    \"byte_fallback\": true,\n    \"vocab\": {\n");
+    for (i = 0; i < c->n_pieces; i++) {
+        hl__buf_puts(b, "      \"");
+        hl__l2c_json_chars(b, c->pieces[i].s, c->pieces[i].len);
+        hl__buf_printf(b, "\": %lld%s\n", (long long)i, i + 1 < c->n_pieces ? "," : "");
+    }
+    hl__buf_puts(b, "    },\n    \"merges\": [\n");
+    for (i = 0; i < c->n_merges; i++) {
+        const hl__l2c_piece *l = &c->pieces[c->merges[i].left], *r = &c->pieces[c->merges[i].right];
+        /* pieces never contain ' ' (it became U+2581), so "left right" is unambiguous */
+        hl__buf_puts(b, "      \"");
+        hl__l2c_json_chars(b, l->s, l->len);
+        hl__buf_putc(b, ' ');
+        hl__l2c_json_chars(b, r->s, r->len);
+        hl__buf_puts(b, i + 1 < c->n_merges ? "\",\n" : "\"\n");
+    }
+    hl__buf_puts(b, "    ]\n  }\n}");
+    if (b->oom) return hl__fail(err, HL_ERR_OOM, "tokenizer.json: out of memory");
+    return HL_OK;
+}
+
+/* config.json of LlamaForCausalLM, keys sorted as HF save_pretrained writes them. llama2.c fixes
+   rms_norm_eps = 1e-5 and rope theta = 10000 (run.c); max_position_embeddings = seq_len. */
+static hl_status hl__l2c_build_config_json(hl__l2c *c, hl_error *err) {
+    hl__buf *b = &c->config_json;
+    const hl_llama2c_info *f = &c->info;
+    hl__buf_puts(b, "{\n  \"architectures\": [\n    \"LlamaForCausalLM\"\n  ],\n"
+                    "  \"attention_bias\": false,\n");
+    hl__buf_printf(b, "  \"bos_token_id\": %ld,\n  \"eos_token_id\": %ld,\n", (long)f->bos_id,
+                   (long)f->eos_id);
+    hl__buf_printf(b, "  \"hidden_act\": \"silu\",\n  \"hidden_size\": %ld,\n"
+                      "  \"intermediate_size\": %ld,\n  \"max_position_embeddings\": %ld,\n",
+                   (long)f->dim, (long)f->hidden_dim, (long)f->seq_len);
+    hl__buf_printf(b, "  \"model_type\": \"llama\",\n  \"num_attention_heads\": %ld,\n"
+                      "  \"num_hidden_layers\": %ld,\n  \"num_key_value_heads\": %ld,\n",
+                   (long)f->n_heads, (long)f->n_layers, (long)f->n_kv_heads);
+    hl__buf_printf(b, "  \"rms_norm_eps\": 1e-05,\n  \"rope_theta\": 10000.0,\n"
+                      "  \"tie_word_embeddings\": %s,\n  \"torch_dtype\": \"float32\",\n"
+                      "  \"vocab_size\": %ld\n}\n",
+                   f->shared_classifier ? "true" : "false", (long)f->vocab_size);
+    if (b->oom) return hl__fail(err, HL_ERR_OOM, "config.json: out of memory");
+    return HL_OK;
+}
+
+static int hl__l2c_name_cmp(const void *pa, const void *pb) {
+    return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+/* Rotary layout, Meta -> HF (convert_llama_weights_to_hf.py `permute`):
+     w.view(n_heads, head_dim/2, 2, dim).transpose(1, 2).reshape(n_heads*head_dim, dim)
+   Meta rotates the interleaved pairs (2i, 2i+1) of each head; HF's rotate_half pairs (i, i+head_dim/2).
+   So HF row h*head_dim + j*head_dim/2 + i  =  Meta row h*head_dim + 2i + j   (j in {0, 1}).
+   src, dst: [n_heads*head_dim, dim] float32, as bytes. */
+static void hl__l2c_permute_rows(uint8_t *dst, const uint8_t *src, uint64_t n_heads,
+                                 uint64_t head_dim, uint64_t dim) {
+    uint64_t h, i, j, row = dim * 4;
+    for (h = 0; h < n_heads; h++)
+        for (j = 0; j < 2; j++)
+            for (i = 0; i < head_dim / 2; i++)
+                memcpy(dst + (h * head_dim + j * (head_dim / 2) + i) * row,
+                       src + (h * head_dim + 2 * i + j) * row, (size_t)row);
+}
+
+/* Fills the tensor list of model.safetensors (HF names, [out, in] shapes), q/k permuted. */
+static hl_status hl__l2c_build_tensors(hl__l2c *c, hl_error *err) {
+    const hl_llama2c_info *f = &c->info;
+    uint64_t D = (uint64_t)f->dim, H = (uint64_t)f->hidden_dim, L = (uint64_t)f->n_layers;
+    uint64_t hs = D / (uint64_t)f->n_heads, KVD = (uint64_t)f->n_kv_heads * hs, l, q_bytes, k_bytes;
+    size_t n = 0, cap = (size_t)(9 * L + 3), k;
+    char **names = NULL;
+    hl_tensor *ts = NULL;
+    q_bytes = D * D * 4;
+    k_bytes = KVD * D * 4;
+    c->names = (char **)hl__calloc(cap, sizeof *c->names);
+    c->tensors = (hl_tensor *)hl__calloc(cap, sizeof *c->tensors);
+    c->qk = (uint8_t *)hl__malloc((size_t)(L * (q_bytes + k_bytes)));
+    if (!c->names || !c->tensors || !c->qk) goto oom;
+#define HL__L2C_ADD(off_floats, rows, cols, ...)                                                   \
+    do {                                                                                           \
+        hl__buf nb_;                                                                               \
+        memset(&nb_, 0, sizeof nb_);                                                               \
+        hl__buf_printf(&nb_, __VA_ARGS__);                                                         \
+        if (nb_.oom) goto oom;                                                                     \
+        c->names[n] = nb_.data;                                                                    \
+        c->tensors[n].dtype = HL_DTYPE_F32;                                                        \
+        c->tensors[n].ndim = (cols) ? 2 : 1;                                                       \
+        c->tensors[n].shape[0] = (int64_t)(rows);                                                  \
+        c->tensors[n].shape[1] = (int64_t)(cols);                                                  \
+        c->tensors[n].data = (void *)(uintptr_t)(c->w + (off_floats)*4);                           \
+        n++;                                                                                       \
+        c->n_tensors = n;                                                                          \
+    } while (0)
+    HL__L2C_ADD(c->off_emb, f->vocab_size, D, "model.embed_tokens.weight");
+    for (l = 0; l < L; l++) {
+        unsigned long long li = (unsigned long long)l;
+        uint8_t *q = c->qk + l * (q_bytes + k_bytes), *kk = q + q_bytes;
+        HL__L2C_ADD(c->off_rms_att + l * D, D, 0, "model.layers.%llu.input_layernorm.weight", li);
+        HL__L2C_ADD(0, D, D, "model.layers.%llu.self_attn.q_proj.weight", li);
+        hl__l2c_permute_rows(q, c->w + (c->off_wq + l * D * D) * 4, (uint64_t)f->n_heads, hs, D);
+        c->tensors[n - 1].data = q;
+        HL__L2C_ADD(0, KVD, D, "model.layers.%llu.self_attn.k_proj.weight", li);
+        hl__l2c_permute_rows(kk, c->w + (c->off_wk + l * KVD * D) * 4, (uint64_t)f->n_kv_heads, hs, D);
+        c->tensors[n - 1].data = kk;
+        HL__L2C_ADD(c->off_wv + l * KVD * D, KVD, D, "model.layers.%llu.self_attn.v_proj.weight", li);
+        HL__L2C_ADD(c->off_wo + l * D * D, D, D, "model.layers.%llu.self_attn.o_proj.weight", li);
+        HL__L2C_ADD(c->off_rms_ffn + l * D, D, 0, "model.layers.%llu.post_attention_layernorm.weight", li);
+        HL__L2C_ADD(c->off_w1 + l * H * D, H, D, "model.layers.%llu.mlp.gate_proj.weight", li);
+        HL__L2C_ADD(c->off_w2 + l * D * H, D, H, "model.layers.%llu.mlp.down_proj.weight", li);
+        HL__L2C_ADD(c->off_w3 + l * H * D, H, D, "model.layers.%llu.mlp.up_proj.weight", li);
+    }
+    HL__L2C_ADD(c->off_rms_final, D, 0, "model.norm.weight");
+    if (!f->shared_classifier) HL__L2C_ADD(c->off_wcls, f->vocab_size, D, "lm_head.weight");
+#undef HL__L2C_ADD
+    /* sort by name, keeping each tensor with its name */
+    names = (char **)hl__calloc(n, sizeof *names);
+    ts = (hl_tensor *)hl__calloc(n, sizeof *ts);
+    if (!names || !ts) goto oom;
+    memcpy(names, c->names, n * sizeof *names);
+    qsort(names, n, sizeof *names, hl__l2c_name_cmp);
+    for (k = 0; k < n; k++) {
+        size_t m;
+        for (m = 0; m < n; m++)
+            if (c->names[m] == names[k]) ts[k] = c->tensors[m];
+    }
+    memcpy(c->names, names, n * sizeof *names);
+    memcpy(c->tensors, ts, n * sizeof *ts);
+    hl__free(names);
+    hl__free(ts);
+    return HL_OK;
+oom:
+    hl__free(names);
+    hl__free(ts);
+    return hl__fail(err, HL_ERR_OOM, "model.safetensors: out of memory for %llu layers",
+                    (unsigned long long)L);
+}
+
+/* Everything but the writing: parse both inputs, then build the three outputs in memory. */
+static hl_status hl__l2c_build(hl__l2c *c, const uint8_t *model, size_t model_size,
+                               const char *model_name, const uint8_t *tok, size_t tok_size,
+                               const char *tok_name, hl_error *err) {
+    hl_status st;
+    memset(c, 0, sizeof *c);
+    if ((st = hl__l2c_parse_model(c, model, model_size, model_name, err)) != HL_OK) return st;
+    if ((st = hl__l2c_parse_tok(c, tok, tok_size, tok_name, err)) != HL_OK) return st;
+    if ((st = hl__l2c_build_merges(c, err)) != HL_OK) return st;
+    if ((st = hl__l2c_build_tokenizer_json(c, err)) != HL_OK) return st;
+    if ((st = hl__l2c_build_config_json(c, err)) != HL_OK) return st;
+    return hl__l2c_build_tensors(c, err);
+}
+
+HL__DEF hl_status hl_convert_llama2c_memory(const void *model, size_t model_size, const void *tok,
+                                            size_t tok_size, hl_llama2c_info *info,
+                                            hl_error *err) {
+    hl__l2c c;
+    hl_status st;
+    if ((!model && model_size) || (!tok && tok_size))
+        return hl__fail(err, HL_ERR_ARG, "hl_convert_llama2c_memory: NULL buffer");
+    if (!model) model = "";
+    if (!tok) tok = "";
+    st = hl__l2c_build(&c, (const uint8_t *)model, model_size, "llama2.c model",
+                       (const uint8_t *)tok, tok_size, "llama2.c tokenizer", err);
+    if (st == HL_OK && info) *info = c.info;
+    hl__l2c_free(&c);
+    return st;
+}
+
+#ifndef HL_NO_STDIO
+HL__DEF hl_status hl_convert_llama2c(const char *model_bin, const char *tokenizer_bin,
+                                     const char *out_dir, hl_llama2c_info *info, hl_error *err) {
+    static const char *const meta[] = {"format", "pt", NULL};
+    hl__file mf, tf;
+    hl__l2c c;
+    hl_status st;
+    char *path = NULL;
+    memset(&mf, 0, sizeof mf);
+    memset(&tf, 0, sizeof tf);
+    memset(&c, 0, sizeof c);
+    if (!model_bin || !tokenizer_bin || !out_dir)
+        return hl__fail(err, HL_ERR_ARG, "hl_convert_llama2c: NULL path");
+    if ((st = hl__file_open(model_bin, &mf, err)) != HL_OK) goto fail;
+    if ((st = hl__file_open(tokenizer_bin, &tf, err)) != HL_OK) goto fail;
+    st = hl__l2c_build(&c, mf.data, mf.size, model_bin, tf.data, tf.size, tokenizer_bin, err);
+    if (st != HL_OK) goto fail;
+    if (!hl__is_dir(out_dir) && mkdir(out_dir, 0755) != 0) {
+        st = hl__fail(err, HL_ERR_IO, "%s: cannot create directory: %s", out_dir, strerror(errno));
+        goto fail;
+    }
+#define HL__L2C_WRITE(file, call)                                                                  \
+    do {                                                                                           \
+        path = hl__path_join(out_dir, file);                                                       \
+        if (!path) { st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", out_dir); goto fail; }     \
+        if ((st = (call)) != HL_OK) goto fail;                                                     \
+        hl__free(path);                                                                            \
+        path = NULL;                                                                               \
+    } while (0)
+    HL__L2C_WRITE("config.json", hl__file_write(path, c.config_json.data, c.config_json.len, err));
+    HL__L2C_WRITE("tokenizer.json",
+                  hl__file_write(path, c.tokenizer_json.data, c.tokenizer_json.len, err));
+    HL__L2C_WRITE("model.safetensors",
+                  hl_safetensors_write(path, (const char *const *)c.names, c.tensors, c.n_tensors,
+                                       meta, err));
+#undef HL__L2C_WRITE
+    if (info) *info = c.info;
+fail:
+    hl__free(path);
+    hl__l2c_free(&c);
+    hl__file_close(&mf);
+    hl__file_close(&tf);
+    return st;
+}
+#endif /* HL_NO_STDIO */
 
 /* <<convert */
 
