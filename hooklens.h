@@ -3424,6 +3424,24 @@ HL__DEF hl_status hl_convert_llama2c_memory(const void *model, size_t model_size
 }
 
 #ifndef HL_NO_STDIO
+/* mkdir -p: creates dir and any missing parents (mode 0755). */
+static hl_status hl__l2c_mkdirs(const char *dir, hl_error *err) {
+    char *p = hl__strdup(dir);
+    size_t i, n;
+    hl_status st = HL_OK;
+    if (!p) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", dir);
+    n = strlen(p);
+    for (i = 1; i <= n && st == HL_OK; i++) {
+        if (p[i] != '/' && p[i] != 0) continue;
+        p[i] = 0;
+        if (!hl__is_dir(p) && mkdir(p, 0755) != 0 && errno != EEXIST)
+            st = hl__fail(err, HL_ERR_IO, "%s: cannot create directory: %s", p, strerror(errno));
+        if (i < n) p[i] = '/';
+    }
+    hl__free(p);
+    return st;
+}
+
 HL__DEF hl_status hl_convert_llama2c(const char *model_bin, const char *tokenizer_bin,
                                      const char *out_dir, hl_llama2c_info *info, hl_error *err) {
     static const char *const meta[] = {"format", "pt", NULL};
@@ -3440,10 +3458,7 @@ HL__DEF hl_status hl_convert_llama2c(const char *model_bin, const char *tokenize
     if ((st = hl__file_open(tokenizer_bin, &tf, err)) != HL_OK) goto fail;
     st = hl__l2c_build(&c, mf.data, mf.size, model_bin, tf.data, tf.size, tokenizer_bin, err);
     if (st != HL_OK) goto fail;
-    if (!hl__is_dir(out_dir) && mkdir(out_dir, 0755) != 0) {
-        st = hl__fail(err, HL_ERR_IO, "%s: cannot create directory: %s", out_dir, strerror(errno));
-        goto fail;
-    }
+    if ((st = hl__l2c_mkdirs(out_dir, err)) != HL_OK) goto fail;
 #define HL__L2C_WRITE(file, call)                                                                  \
     do {                                                                                           \
         path = hl__path_join(out_dir, file);                                                       \

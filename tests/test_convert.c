@@ -118,9 +118,9 @@ static void test_convert_stories260K_matches_bundled(void) {
     int r, f;
     if (!hlt_need(bin) || !hlt_need(tok)) return;
     for (r = 0; r < 2; r++) {
-        hl_error err;
+        hl_error err, *ep = &err;
         hl_llama2c_info info;
-        CHECK_OK(hl_convert_llama2c(bin, tok, outs[r], &info, &err), &err);
+        CHECK_OK(hl_convert_llama2c(bin, tok, outs[r], &info, &err), ep);
         CHECK(info.dim == 64 && info.hidden_dim == 172 && info.n_layers == 5);
         CHECK(info.n_heads == 8 && info.n_kv_heads == 4 && info.vocab_size == 512);
         CHECK(info.seq_len == 512 && info.shared_classifier == 1);
@@ -139,14 +139,14 @@ static void test_convert_stories260K_matches_bundled(void) {
 static void test_convert_stories260K_layout(void) {
     const char *bin = hlt_fixture(L2C_DIR "stories260K.bin");
     hl_safetensors *st = NULL;
-    hl_error err;
+    hl_error err, *ep = &err;
     unsigned char *raw;
     size_t n = 0;
     const hl_tensor *emb, *q, *k, *down;
     if (!hlt_need(bin)) return;
     raw = read_all(bin, &n);
     CHECK(raw != NULL && n == 1056540);
-    CHECK_OK(hl_safetensors_open(BUNDLED "/model.safetensors", &st, &err), &err);
+    CHECK_OK(hl_safetensors_open(BUNDLED "/model.safetensors", &st, &err), ep);
     if (!raw || !st) goto done;
     CHECK(hl_safetensors_count(st) == 2 + 9 * 5); /* tied: no lm_head.weight */
     CHECK(hl_safetensors_find(st, "lm_head.weight") == NULL);
@@ -191,14 +191,14 @@ static void test_convert_tiny_shared_and_unshared(void) {
     size_t mn, tn;
     unsigned char *m = tiny_model(1, &mn), *t = tiny_tok(&tn), *u;
     hl_llama2c_info info;
-    hl_error err;
-    CHECK_OK(hl_convert_llama2c_memory(m, mn, t, tn, &info, &err), &err);
+    hl_error err, *ep = &err;
+    CHECK_OK(hl_convert_llama2c_memory(m, mn, t, tn, &info, &err), ep);
     CHECK(info.shared_classifier == 1 && info.vocab_size == TV && info.n_params == (int64_t)(tiny_model_floats(1) - TS * 4));
     /* merges: "▁a" = "▁"+"a", "ab" = "a"+"b" */
     CHECK(info.n_merges == 2);
     free(m);
     u = tiny_model(0, &mn);
-    CHECK_OK(hl_convert_llama2c_memory(u, mn, t, tn, &info, &err), &err);
+    CHECK_OK(hl_convert_llama2c_memory(u, mn, t, tn, &info, &err), ep);
     CHECK(info.shared_classifier == 0 && info.vocab_size == TV);
     /* the same bytes read as shared: the classifier is 8*8 floats too many */
     put_i32(u + 20, TV);
@@ -211,7 +211,7 @@ static void test_convert_tiny_files(void) {
     size_t mn, tn;
     unsigned char *m = tiny_model(0, &mn), *t = tiny_tok(&tn);
     FILE *f;
-    hl_error err;
+    hl_error err, *ep = &err;
     hl_safetensors *st = NULL;
     f = fopen("build/test_convert_tiny.bin", "wb");
     fwrite(m, 1, mn, f);
@@ -220,8 +220,8 @@ static void test_convert_tiny_files(void) {
     fwrite(t, 1, tn, f);
     fclose(f);
     CHECK_OK(hl_convert_llama2c("build/test_convert_tiny.bin", "build/test_convert_tiny_tok.bin",
-                                "build/test_convert_tiny", NULL, &err), &err);
-    CHECK_OK(hl_safetensors_open("build/test_convert_tiny/model.safetensors", &st, &err), &err);
+                                "build/test_convert_tiny", NULL, &err), ep);
+    CHECK_OK(hl_safetensors_open("build/test_convert_tiny/model.safetensors", &st, &err), ep);
     if (st) {
         const hl_tensor *lm = hl_safetensors_find(st, "lm_head.weight");
         CHECK(hl_safetensors_count(st) == 12);
