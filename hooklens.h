@@ -2062,6 +2062,1301 @@ done:
 /* <<safetensors */
 
 /* >>npz ===================================================================================== */
+/* Contents: CRC-32 . bit reader . canonical Huffman codes . inflate (RFC 1951) . gzip (RFC 1952,
+   whole buffer and streaming) . npy . zip/npz. Everything here reads hostile input: every read is
+   bounds-checked, and every length is checked by subtraction against what remains. */
+
+/* ---- CRC-32 ------------------------------------------------------------------------------
+   The IEEE 802.3 CRC used by zip, gzip and PNG: reflected polynomial 0xEDB88320, initial value and
+   final xor 0xFFFFFFFF. Table-driven, one byte per step:
+       crc = table[(crc ^ byte) & 0xff] ^ (crc >> 8)
+   where table[i] is i run through 8 rounds of  c = (c & 1) ? 0xEDB88320 ^ (c >> 1) : c >> 1.
+   The table is a constant (no lazy init, so no shared mutable state); tests/test_npz.c rebuilds it
+   from that definition and compares. */
+static const uint32_t hl__crc_table[256] = {
+    0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu, 0xe963a535u, 0x9e6495a3u,
+    0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u, 0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u,
+    0x1db71064u, 0x6ab020f2u, 0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
+    0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u, 0xfa0f3d63u, 0x8d080df5u,
+    0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u, 0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu,
+    0x35b5a8fau, 0x42b2986cu, 0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
+    0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u, 0xcfba9599u, 0xb8bda50fu,
+    0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u, 0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du,
+    0x76dc4190u, 0x01db7106u, 0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
+    0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du, 0x91646c97u, 0xe6635c01u,
+    0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu, 0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u,
+    0x65b0d9c6u, 0x12b7e950u, 0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
+    0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u, 0xa4d1c46du, 0xd3d6f4fbu,
+    0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u, 0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u,
+    0x5005713cu, 0x270241aau, 0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
+    0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u, 0xb7bd5c3bu, 0xc0ba6cadu,
+    0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au, 0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u,
+    0xe3630b12u, 0x94643b84u, 0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
+    0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu, 0x196c3671u, 0x6e6b06e7u,
+    0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu, 0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u,
+    0xd6d6a3e8u, 0xa1d1937eu, 0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
+    0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u, 0x316e8eefu, 0x4669be79u,
+    0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u, 0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu,
+    0xc5ba3bbeu, 0xb2bd0b28u, 0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
+    0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu, 0x72076785u, 0x05005713u,
+    0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u, 0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u,
+    0x86d3d2d4u, 0xf1d4e242u, 0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
+    0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u, 0x616bffd3u, 0x166ccf45u,
+    0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u, 0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu,
+    0xaed16a4au, 0xd9d65adcu, 0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
+    0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u, 0x54de5729u, 0x23d967bfu,
+    0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u, 0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
+};
+
+HL__DEF uint32_t hl_crc32(uint32_t crc, const void *data, size_t n) {
+    const uint8_t *p = (const uint8_t *)data;
+    size_t i;
+    crc = ~crc;
+    for (i = 0; i < n; i++) crc = hl__crc_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* ---- inflate: state ----------------------------------------------------------------------
+   One decoder serves three callers:
+     - hl_inflate and deflated npz members: flat output, `win` is the whole destination buffer and
+       `mask` is all ones, so win[pos & mask] == win[pos];
+     - hl_gunzip: the same, over a buffer that grows (the decoder only keeps an index into it);
+     - hl_gzreader: a 32 KiB ring (`mask` = 32767), input pulled through `more` in 64 KiB chunks.
+   The decoder can stop before any output byte (when `limit` is reached) and resume later, so a
+   streaming reader needs only the window and one input buffer.
+   Bits are consumed least-significant first (RFC 1951 3.1.1); Huffman codes are packed starting
+   with their most significant bit, so lookup tables are indexed by the bit-reversed code. */
+#define HL__WSIZE 32768u /* the DEFLATE window: the largest distance is 32768 */
+
+enum { HL__INF_HEADER = 0, HL__INF_STORED, HL__INF_HUFF, HL__INF_DONE };
+
+/* A canonical Huffman code (RFC 1951 3.2.2): codes of one length are consecutive integers, shorter
+   codes sort first, and within one length symbols keep their numeric order. */
+typedef struct hl__huff {
+    uint16_t count[16];   /* count[l]: number of symbols whose code has l bits (l = 1..15) */
+    uint16_t symbol[288]; /* the symbols in code order */
+    uint16_t fast[512];   /* 9-bit lookup by reversed code: (symbol << 4) | length; 0 = longer code */
+} hl__huff;
+
+typedef struct hl__inflate {
+    /* input */
+    const uint8_t *in;
+    size_t         in_len, in_pos;
+    uint64_t       in_base;                    /* bytes consumed before the current chunk */
+    int          (*more)(struct hl__inflate *); /* streaming refill: 1 = more input, 0 = none */
+    void          *more_ctx;
+    int            eof;                        /* `more` reported the end; don't ask again */
+    uint64_t       bits;                       /* bit buffer, next bit in bit 0 */
+    unsigned       nbits;
+    /* output */
+    uint8_t *win;
+    size_t   mask;
+    uint64_t out; /* bytes produced by this stream (gzip: by this member) */
+    /* block state */
+    int      state, last; /* last: the current block has BFINAL set */
+    uint64_t stored_left;
+    unsigned match_len, match_dist;
+    int      pending_lit; /* a decoded literal that did not fit before `limit`, or -1 */
+    hl__huff lit, dist;
+} hl__inflate;
+
+static void hl__inf_reset(hl__inflate *s) {
+    s->out = 0;
+    s->state = HL__INF_HEADER;
+    s->last = 0;
+    s->stored_left = 0;
+    s->match_len = s->match_dist = 0;
+    s->pending_lit = -1;
+}
+
+/* Input offset of the next unread byte, for messages. */
+static unsigned long long hl__inf_pos(const hl__inflate *s) {
+    return (unsigned long long)(s->in_base + s->in_pos - s->nbits / 8);
+}
+
+static int hl__inf_more(hl__inflate *s) {
+    if (s->eof || !s->more) return 0;
+    if (s->more(s) > 0 && s->in_pos < s->in_len) return 1;
+    s->eof = 1;
+    return 0;
+}
+
+/* Loads whole bytes into the bit buffer until it holds more than 56 bits or the input ends. */
+static void hl__inf_fill(hl__inflate *s) {
+    while (s->nbits <= 56) {
+        if (s->in_pos == s->in_len && !hl__inf_more(s)) break;
+        s->bits |= (uint64_t)s->in[s->in_pos++] << s->nbits;
+        s->nbits += 8;
+    }
+}
+
+/* Reads n <= 16 bits (first bit read = bit 0 of *v); 0 when the input ends first. */
+static int hl__inf_getbits(hl__inflate *s, unsigned n, uint32_t *v) {
+    if (s->nbits < n) hl__inf_fill(s);
+    if (s->nbits < n) return 0;
+    *v = (uint32_t)(s->bits & ((1u << n) - 1u));
+    s->bits >>= n;
+    s->nbits -= n;
+    return 1;
+}
+
+/* Byte-level reads (stored blocks, gzip header and trailer): drop the bits left in the current
+   byte, then take whole bytes, first those already in the bit buffer. */
+static void hl__inf_align(hl__inflate *s) {
+    s->bits >>= s->nbits & 7u;
+    s->nbits -= s->nbits & 7u;
+}
+static int hl__inf_byte(hl__inflate *s, uint8_t *b) {
+    hl__inf_align(s);
+    if (s->nbits >= 8) {
+        *b = (uint8_t)s->bits;
+        s->bits >>= 8;
+        s->nbits -= 8;
+        return 1;
+    }
+    if (s->in_pos == s->in_len && !hl__inf_more(s)) return 0;
+    *b = s->in[s->in_pos++];
+    return 1;
+}
+/* 1 when every input byte has been consumed (byte-aligned callers only). */
+static int hl__inf_at_end(hl__inflate *s) {
+    hl__inf_align(s);
+    return s->nbits == 0 && s->in_pos == s->in_len && !hl__inf_more(s);
+}
+
+static hl_status hl__inf_truncated(const hl__inflate *s, hl_error *err) {
+    return hl__fail(err, HL_ERR_FORMAT, "deflate: input ends inside the stream (truncated) at byte %llu",
+                    hl__inf_pos(s));
+}
+
+/* Builds the code from code lengths len[0..n) (0 = symbol unused). Returns 0 for a complete code,
+   > 0 for an incomplete one (number of unused codes at 15 bits) and -1 when over-subscribed
+   (more codes of some length than the shorter ones leave room for). */
+static int hl__huff_build(hl__huff *h, const uint8_t *len, int n) {
+    uint16_t offs[16];
+    int left = 1, i, l;
+    unsigned code = 0, idx = 0, k;
+    memset(h->count, 0, sizeof h->count);
+    for (i = 0; i < n; i++) h->count[len[i]]++;
+    for (l = 1; l <= 15; l++) {
+        left = left * 2 - h->count[l];
+        if (left < 0) return -1;
+    }
+    offs[1] = 0;
+    for (l = 1; l < 15; l++) offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+    for (i = 0; i < n; i++)
+        if (len[i]) h->symbol[offs[len[i]]++] = (uint16_t)i;
+    /* fast table: every 9-bit index whose low l bits are the reversed l-bit code */
+    memset(h->fast, 0, sizeof h->fast);
+    for (l = 1; l <= 9; l++) {
+        for (k = 0; k < h->count[l]; k++, code++, idx++) {
+            unsigned rev = 0, b, j;
+            for (b = 0; b < (unsigned)l; b++) rev |= ((code >> b) & 1u) << (l - 1 - b);
+            for (j = rev; j < 512; j += 1u << l) h->fast[j] = (uint16_t)((h->symbol[idx] << 4) | l);
+        }
+        code <<= 1;
+    }
+    return left;
+}
+
+/* Decodes one symbol. Fast path: a 9-bit table lookup. Slow path (codes of 10..15 bits, or too few
+   bits left for a lookup): walk the code one bit at a time, as RFC 1951 defines it: at each length
+   l the codes are first .. first+count[l]-1. */
+static hl_status hl__inf_decode(hl__inflate *s, const hl__huff *h, const char *what, int *sym,
+                                hl_error *err) {
+    unsigned e, l;
+    int code = 0, first = 0, index = 0;
+    if (s->nbits < 15) hl__inf_fill(s);
+    e = h->fast[s->bits & 511u];
+    if (e && (e & 15u) <= s->nbits) {
+        s->bits >>= e & 15u;
+        s->nbits -= e & 15u;
+        *sym = (int)(e >> 4);
+        return HL_OK;
+    }
+    for (l = 1; l <= 15; l++) {
+        uint32_t bit;
+        int count = h->count[l];
+        if (!hl__inf_getbits(s, 1, &bit)) return hl__inf_truncated(s, err);
+        code |= (int)bit;
+        if (code - first < count) {
+            *sym = h->symbol[index + code - first];
+            return HL_OK;
+        }
+        index += count;
+        first = (first + count) << 1;
+        code <<= 1;
+    }
+    return hl__fail(err, HL_ERR_FORMAT, "deflate: invalid %s code (no code matches the next 15 bits) before byte %llu",
+                    what, hl__inf_pos(s));
+}
+
+/* Checks a built code: over-subscribed is always an error; incomplete only passes for a code with
+   a single 1-bit code (RFC 1951 allows one distance code; zlib accepts that for both alphabets)
+   or, when `may_be_empty`, no codes at all (a block with literals only). */
+static hl_status hl__inf_check_code(const hl__inflate *s, const hl__huff *h, int r, const char *what,
+                                    int may_be_empty, hl_error *err) {
+    int used = 0, l;
+    for (l = 1; l <= 15; l++) used += h->count[l];
+    if (r < 0)
+        return hl__fail(err, HL_ERR_FORMAT, "deflate: over-subscribed %s code lengths (more codes than a prefix code allows) before byte %llu",
+                        what, hl__inf_pos(s));
+    if (r > 0 && !(used == 1 && h->count[1] == 1) && !(used == 0 && may_be_empty))
+        return hl__fail(err, HL_ERR_FORMAT, "deflate: incomplete %s code lengths (%d codes leave gaps) before byte %llu",
+                        what, used, hl__inf_pos(s));
+    return HL_OK;
+}
+
+/* The fixed codes of BTYPE=01 (RFC 1951 3.2.6): literal/length 0-143: 8 bits, 144-255: 9,
+   256-279: 7, 280-287: 8; 32 distance codes of 5 bits (30 and 31 never occur in valid data). */
+static void hl__inf_fixed(hl__inflate *s) {
+    uint8_t len[288];
+    int i;
+    for (i = 0; i < 144; i++) len[i] = 8;
+    for (; i < 256; i++) len[i] = 9;
+    for (; i < 280; i++) len[i] = 7;
+    for (; i < 288; i++) len[i] = 8;
+    (void)hl__huff_build(&s->lit, len, 288);
+    for (i = 0; i < 32; i++) len[i] = 5;
+    (void)hl__huff_build(&s->dist, len, 32);
+}
+
+/* The header of a BTYPE=10 block (RFC 1951 3.2.7): HLIT, HDIST, HCLEN, the code length code's
+   3-bit lengths in a fixed order, then the run-length coded lengths of both codes. */
+static hl_status hl__inf_dynamic(hl__inflate *s, hl_error *err) {
+    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    uint8_t len[286 + 30];
+    uint32_t hlit, hdist, hclen, v;
+    unsigned i, total;
+    int r, sym;
+    hl_status st;
+    if (!hl__inf_getbits(s, 5, &hlit) || !hl__inf_getbits(s, 5, &hdist) || !hl__inf_getbits(s, 4, &hclen))
+        return hl__inf_truncated(s, err);
+    hlit += 257;
+    hdist += 1;
+    hclen += 4;
+    if (hlit > 286 || hdist > 30)
+        return hl__fail(err, HL_ERR_FORMAT, "deflate: dynamic block declares %u literal/length and %u distance codes (at most 286 and 30) before byte %llu",
+                        (unsigned)hlit, (unsigned)hdist, hl__inf_pos(s));
+    memset(len, 0, sizeof len);
+    for (i = 0; i < hclen; i++) {
+        if (!hl__inf_getbits(s, 3, &v)) return hl__inf_truncated(s, err);
+        len[order[i]] = (uint8_t)v;
+    }
+    r = hl__huff_build(&s->lit, len, 19); /* s->lit holds the code length code for now */
+    if (r != 0) {
+        if (r < 0)
+            return hl__fail(err, HL_ERR_FORMAT, "deflate: over-subscribed code length code before byte %llu", hl__inf_pos(s));
+        return hl__fail(err, HL_ERR_FORMAT, "deflate: incomplete code length code before byte %llu", hl__inf_pos(s));
+    }
+    total = hlit + hdist;
+    memset(len, 0, sizeof len);
+    for (i = 0; i < total;) {
+        uint32_t rep;
+        uint8_t val = 0;
+        if ((st = hl__inf_decode(s, &s->lit, "code length", &sym, err)) != HL_OK) return st;
+        if (sym < 16) {
+            len[i++] = (uint8_t)sym;
+            continue;
+        }
+        if (sym == 16) { /* repeat the previous length 3-6 times */
+            if (i == 0)
+                return hl__fail(err, HL_ERR_FORMAT, "deflate: code length repeat (16) with no previous length before byte %llu",
+                                hl__inf_pos(s));
+            val = len[i - 1];
+            if (!hl__inf_getbits(s, 2, &rep)) return hl__inf_truncated(s, err);
+            rep += 3;
+        } else if (sym == 17) { /* 3-10 zeros */
+            if (!hl__inf_getbits(s, 3, &rep)) return hl__inf_truncated(s, err);
+            rep += 3;
+        } else { /* 18: 11-138 zeros */
+            if (!hl__inf_getbits(s, 7, &rep)) return hl__inf_truncated(s, err);
+            rep += 11;
+        }
+        if (rep > total - i)
+            return hl__fail(err, HL_ERR_FORMAT, "deflate: code length repeat of %u runs past the %u declared lengths before byte %llu",
+                            (unsigned)rep, total, hl__inf_pos(s));
+        while (rep--) len[i++] = val;
+    }
+    if (len[256] == 0)
+        return hl__fail(err, HL_ERR_FORMAT, "deflate: dynamic block has no end-of-block code before byte %llu", hl__inf_pos(s));
+    r = hl__huff_build(&s->lit, len, (int)hlit);
+    if ((st = hl__inf_check_code(s, &s->lit, r, "literal/length", 0, err)) != HL_OK) return st;
+    r = hl__huff_build(&s->dist, len + hlit, (int)hdist);
+    return hl__inf_check_code(s, &s->dist, r, "distance", 1, err);
+}
+
+/* Runs the decoder until the stream's last block ends (s->state == HL__INF_DONE) or the next
+   output byte would land at position `limit` (then it returns HL_OK with the state kept, and a
+   later call with a larger limit resumes exactly there). */
+static hl_status hl__inf_run(hl__inflate *s, uint64_t limit, hl_error *err) {
+    static const uint16_t len_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                          31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+    static const uint8_t len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                          2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+    static const uint16_t dist_base[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,
+                                           33,  49,  65,  97,  129, 193,  257,  385,  513,  769,
+                                           1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+    static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6,
+                                           6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+    hl_status st;
+    for (;;) {
+        if (s->pending_lit >= 0) {
+            if (s->out >= limit) return HL_OK;
+            s->win[s->out & s->mask] = (uint8_t)s->pending_lit;
+            s->out++;
+            s->pending_lit = -1;
+        }
+        while (s->match_len) { /* copy byte by byte: an overlapping copy (dist < len) repeats */
+            if (s->out >= limit) return HL_OK;
+            s->win[s->out & s->mask] = s->win[(s->out - s->match_dist) & s->mask];
+            s->out++;
+            s->match_len--;
+        }
+        switch (s->state) {
+        case HL__INF_DONE: return HL_OK;
+        case HL__INF_HEADER: {
+            uint32_t bfinal, btype;
+            if (s->last) {
+                s->state = HL__INF_DONE;
+                break;
+            }
+            if (!hl__inf_getbits(s, 1, &bfinal) || !hl__inf_getbits(s, 2, &btype)) return hl__inf_truncated(s, err);
+            s->last = (int)bfinal;
+            if (btype == 0) { /* stored: byte-align, LEN, NLEN = ~LEN, then LEN raw bytes */
+                uint8_t b[4];
+                int i;
+                for (i = 0; i < 4; i++)
+                    if (!hl__inf_byte(s, &b[i])) return hl__inf_truncated(s, err);
+                if ((b[0] ^ b[2]) != 0xff || (b[1] ^ b[3]) != 0xff)
+                    return hl__fail(err, HL_ERR_FORMAT, "deflate: stored block length %u does not match its complement %u before byte %llu",
+                                    (unsigned)(b[0] | (b[1] << 8)), (unsigned)(b[2] | (b[3] << 8)), hl__inf_pos(s));
+                s->stored_left = (uint64_t)(b[0] | (b[1] << 8));
+                s->state = HL__INF_STORED;
+            } else if (btype == 1) {
+                hl__inf_fixed(s);
+                s->state = HL__INF_HUFF;
+            } else if (btype == 2) {
+                if ((st = hl__inf_dynamic(s, err)) != HL_OK) return st;
+                s->state = HL__INF_HUFF;
+            } else {
+                return hl__fail(err, HL_ERR_FORMAT, "deflate: invalid block type 3 before byte %llu", hl__inf_pos(s));
+            }
+            break;
+        }
+        case HL__INF_STORED:
+            while (s->stored_left) {
+                uint8_t b;
+                if (s->out >= limit) return HL_OK;
+                if (!hl__inf_byte(s, &b)) return hl__inf_truncated(s, err);
+                s->win[s->out & s->mask] = b;
+                s->out++;
+                s->stored_left--;
+            }
+            s->state = HL__INF_HEADER;
+            break;
+        case HL__INF_HUFF: {
+            int sym;
+            uint32_t extra = 0;
+            unsigned len, dist;
+            if ((st = hl__inf_decode(s, &s->lit, "literal/length", &sym, err)) != HL_OK) return st;
+            if (sym < 256) {
+                if (s->out >= limit) {
+                    s->pending_lit = sym;
+                    return HL_OK;
+                }
+                s->win[s->out & s->mask] = (uint8_t)sym;
+                s->out++;
+                break;
+            }
+            if (sym == 256) {
+                s->state = HL__INF_HEADER;
+                break;
+            }
+            if (sym > 285)
+                return hl__fail(err, HL_ERR_FORMAT, "deflate: invalid literal/length symbol %d before byte %llu", sym,
+                                hl__inf_pos(s));
+            sym -= 257;
+            if (!hl__inf_getbits(s, len_extra[sym], &extra)) return hl__inf_truncated(s, err);
+            len = len_base[sym] + extra;
+            if ((st = hl__inf_decode(s, &s->dist, "distance", &sym, err)) != HL_OK) return st;
+            if (sym > 29)
+                return hl__fail(err, HL_ERR_FORMAT, "deflate: invalid distance symbol %d before byte %llu", sym, hl__inf_pos(s));
+            if (!hl__inf_getbits(s, dist_extra[sym], &extra)) return hl__inf_truncated(s, err);
+            dist = dist_base[sym] + extra;
+            if (dist > s->out)
+                return hl__fail(err, HL_ERR_FORMAT, "deflate: distance %u reaches back before the start of the output (%llu bytes written) before byte %llu",
+                                dist, (unsigned long long)s->out, hl__inf_pos(s));
+            s->match_len = len;
+            s->match_dist = dist;
+            break;
+        }
+        default: return hl__fail(err, HL_ERR_ARG, "deflate: corrupt decoder state");
+        }
+    }
+}
+
+static void hl__inf_init_mem(hl__inflate *s, const void *src, size_t n) {
+    memset(s, 0, sizeof *s);
+    s->in = (const uint8_t *)src;
+    s->in_len = n;
+    s->mask = (size_t)-1;
+    hl__inf_reset(s);
+}
+
+/* Inflates src[0..n) into dst[0..cap). *overflow is set (and HL_OK returned) when the stream has
+   more output than cap; otherwise the stream ended and *out_len and *in_used are set. */
+static hl_status hl__inflate_buf(const void *src, size_t n, void *dst, size_t cap, size_t *out_len,
+                                 size_t *in_used, int *overflow, hl_error *err) {
+    hl__inflate *s = (hl__inflate *)hl__malloc(sizeof *s); /* ~3 KB of tables: off small stacks */
+    hl_status st;
+    if (!s) return hl__fail(err, HL_ERR_OOM, "deflate: out of memory");
+    hl__inf_init_mem(s, src, n);
+    s->win = (uint8_t *)dst;
+    st = hl__inf_run(s, (uint64_t)cap, err);
+    *overflow = st == HL_OK && s->state != HL__INF_DONE;
+    if (st == HL_OK && !*overflow) {
+        hl__inf_align(s);
+        *out_len = (size_t)s->out;
+        *in_used = s->in_pos - s->nbits / 8;
+    }
+    hl__free(s);
+    return st;
+}
+
+HL__DEF hl_status hl_inflate(const void *src, size_t n, void *dst, size_t cap, size_t *out_len,
+                             size_t *in_used, hl_error *err) {
+    size_t got = 0, used = 0;
+    int overflow = 0;
+    hl_status st;
+    if ((!src && n) || (!dst && cap)) return hl__fail(err, HL_ERR_ARG, "hl_inflate: NULL buffer");
+    if ((st = hl__inflate_buf(src, n, dst, cap, &got, &used, &overflow, err)) != HL_OK) return st;
+    if (overflow)
+        return hl__fail(err, HL_ERR_FORMAT, "deflate: output exceeds the %llu-byte buffer", (unsigned long long)cap);
+    if (out_len) *out_len = got;
+    if (in_used) *in_used = used;
+    return HL_OK;
+}
+
+/* ---- gzip (RFC 1952) ---------------------------------------------------------------------
+   A member: 1f 8b, CM = 8, FLG, MTIME[4], XFL, OS; then per FLG: FEXTRA (u16 XLEN + data), FNAME and
+   FCOMMENT (NUL-terminated), FHCRC (low 16 bits of the CRC-32 of the header so far); the DEFLATE
+   stream; CRC32 and ISIZE (length mod 2^32) of the uncompressed data. Members may be concatenated;
+   the result is their concatenation. Anything after the last member that is not a member is an error. */
+#define HL__GZ_FTEXT    0x01
+#define HL__GZ_FHCRC    0x02
+#define HL__GZ_FEXTRA   0x04
+#define HL__GZ_FNAME    0x08
+#define HL__GZ_FCOMMENT 0x10
+
+static hl_status hl__gz_byte(hl__inflate *s, uint8_t *b, uint32_t *crc, unsigned long long member,
+                             const char *where, hl_error *err) {
+    if (!hl__inf_byte(s, b))
+        return hl__fail(err, HL_ERR_FORMAT, "gzip: member %llu is truncated in its %s at byte %llu", member, where,
+                        hl__inf_pos(s));
+    if (crc) *crc = hl_crc32(*crc, b, 1);
+    return HL_OK;
+}
+
+static hl_status hl__gz_header(hl__inflate *s, unsigned long long member, hl_error *err) {
+    uint8_t h[10], b;
+    uint32_t crc = 0;
+    unsigned long long start = hl__inf_pos(s);
+    hl_status st;
+    int i;
+    for (i = 0; i < 10; i++)
+        if ((st = hl__gz_byte(s, &h[i], &crc, member, "10-byte header", err)) != HL_OK) {
+            if (i >= 2 || member == 0) return st;
+            return hl__fail(err, HL_ERR_FORMAT, "gzip: %d trailing byte(s) after member %llu at byte %llu are not a gzip member",
+                            i, member - 1, start);
+        }
+    if (h[0] != 0x1f || h[1] != 0x8b) {
+        if (member > 0)
+            return hl__fail(err, HL_ERR_FORMAT, "gzip: trailing data after member %llu at byte %llu is not a gzip member (starts %02x %02x)",
+                            member - 1, start, h[0], h[1]);
+        return hl__fail(err, HL_ERR_FORMAT, "gzip: bad magic %02x %02x at byte %llu (expected 1f 8b)", h[0], h[1], start);
+    }
+    if (h[2] != 8)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "gzip: member %llu uses compression method %u (only 8, deflate, exists)",
+                        member, h[2]);
+    if (h[3] & 0xe0)
+        return hl__fail(err, HL_ERR_FORMAT, "gzip: member %llu sets reserved flag bits 0x%02x", member, h[3] & 0xe0);
+    if (h[3] & HL__GZ_FEXTRA) {
+        uint8_t x[2];
+        unsigned xlen, k;
+        if ((st = hl__gz_byte(s, &x[0], &crc, member, "FEXTRA length", err)) != HL_OK) return st;
+        if ((st = hl__gz_byte(s, &x[1], &crc, member, "FEXTRA length", err)) != HL_OK) return st;
+        xlen = (unsigned)(x[0] | (x[1] << 8));
+        for (k = 0; k < xlen; k++)
+            if ((st = hl__gz_byte(s, &b, &crc, member, "FEXTRA field", err)) != HL_OK) return st;
+    }
+    if (h[3] & HL__GZ_FNAME) do {
+            if ((st = hl__gz_byte(s, &b, &crc, member, "file name (FNAME)", err)) != HL_OK) return st;
+        } while (b != 0);
+    if (h[3] & HL__GZ_FCOMMENT) do {
+            if ((st = hl__gz_byte(s, &b, &crc, member, "comment (FCOMMENT)", err)) != HL_OK) return st;
+        } while (b != 0);
+    if (h[3] & HL__GZ_FHCRC) {
+        uint8_t c[2];
+        unsigned want = crc & 0xffffu, got;
+        if ((st = hl__gz_byte(s, &c[0], NULL, member, "header CRC (FHCRC)", err)) != HL_OK) return st;
+        if ((st = hl__gz_byte(s, &c[1], NULL, member, "header CRC (FHCRC)", err)) != HL_OK) return st;
+        got = (unsigned)(c[0] | (c[1] << 8));
+        if (got != want)
+            return hl__fail(err, HL_ERR_FORMAT, "gzip: member %llu header CRC 0x%04x does not match the computed 0x%04x",
+                            member, got, want);
+    }
+    hl__inf_reset(s);
+    return HL_OK;
+}
+
+/* Reads the 8-byte trailer and checks it against the CRC-32 and length of the member's output. */
+static hl_status hl__gz_trailer(hl__inflate *s, unsigned long long member, uint32_t crc, hl_error *err) {
+    uint8_t t[8];
+    uint32_t want_crc, want_size;
+    hl_status st;
+    int i;
+    for (i = 0; i < 8; i++)
+        if ((st = hl__gz_byte(s, &t[i], NULL, member, "8-byte trailer (CRC32, ISIZE)", err)) != HL_OK) return st;
+    want_crc = hl__rd32(t);
+    want_size = hl__rd32(t + 4);
+    if (want_crc != crc)
+        return hl__fail(err, HL_ERR_FORMAT, "gzip: member %llu CRC-32 mismatch: trailer says 0x%08x, data has 0x%08x",
+                        member, (unsigned)want_crc, (unsigned)crc);
+    if (want_size != (uint32_t)s->out)
+        return hl__fail(err, HL_ERR_FORMAT, "gzip: member %llu ISIZE mismatch: trailer says %u bytes (mod 2^32), inflated %llu",
+                        member, (unsigned)want_size, (unsigned long long)s->out);
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_gunzip(const void *src, size_t n, uint8_t **out, size_t *out_len, hl_error *err) {
+    hl__inflate *s = NULL;
+    uint8_t *buf = NULL;
+    size_t cap, total = 0;
+    unsigned long long member = 0;
+    hl_status st = HL_OK;
+    if (!src && n) return hl__fail(err, HL_ERR_ARG, "hl_gunzip: NULL input");
+    if (!out) return hl__fail(err, HL_ERR_ARG, "hl_gunzip: NULL output pointer");
+    if (n == 0) return hl__fail(err, HL_ERR_FORMAT, "gzip: empty input (a gzip file has at least 18 bytes)");
+    /* first guess: 4x the input, at least 4 KiB, at most 64 MiB; then doubling */
+    cap = n < (size_t)16 << 20 ? n * 4 : (size_t)64 << 20;
+    if (cap < 4096) cap = 4096;
+    buf = (uint8_t *)hl__malloc(cap);
+    s = (hl__inflate *)hl__malloc(sizeof *s);
+    if (!buf || !s) {
+        st = hl__fail(err, HL_ERR_OOM, "gzip: out of memory");
+        goto fail;
+    }
+    hl__inf_init_mem(s, src, n);
+    do {
+        if ((st = hl__gz_header(s, member, err)) != HL_OK) goto fail;
+        for (;;) {
+            s->win = buf + total;
+            if ((st = hl__inf_run(s, (uint64_t)(cap - total), err)) != HL_OK) goto fail;
+            if (s->state == HL__INF_DONE) break;
+            {
+                size_t ncap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+                uint8_t *nb = ncap > cap ? (uint8_t *)hl__realloc(buf, ncap) : NULL;
+                if (!nb) {
+                    st = hl__fail(err, HL_ERR_OOM, "gzip: out of memory growing the output past %llu bytes",
+                                  (unsigned long long)cap);
+                    goto fail;
+                }
+                buf = nb;
+                cap = ncap;
+            }
+        }
+        if ((st = hl__gz_trailer(s, member, hl_crc32(0, buf + total, (size_t)s->out), err)) != HL_OK) goto fail;
+        total += (size_t)s->out;
+        member++;
+    } while (!hl__inf_at_end(s));
+    hl__free(s);
+    *out = buf;
+    if (out_len) *out_len = total;
+    return HL_OK;
+fail:
+    hl__free(s);
+    hl__free(buf);
+    return st;
+}
+
+#ifndef HL_NO_STDIO
+/* Streaming reader: memory is this struct (~100 KB) whatever the file size. */
+struct hl_gzreader {
+    int                fd;
+    char              *path;
+    hl__inflate        s;
+    uint8_t            inbuf[65536];
+    uint8_t            ring[HL__WSIZE];
+    unsigned long long member;    /* index of the current member */
+    int                in_member; /* between a header and its trailer */
+    int                finished;
+    uint32_t           crc;
+    hl_status          sticky; /* after an error every read returns it again */
+    hl_error           sticky_err;
+    hl_status          io_status; /* a read() failure seen by the refill callback */
+    char               io_msg[256];
+};
+
+static int hl__gzr_more(hl__inflate *s) {
+    hl_gzreader *r = (hl_gzreader *)s->more_ctx;
+    for (;;) {
+        ssize_t got = read(r->fd, r->inbuf, sizeof r->inbuf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            r->io_status = HL_ERR_IO;
+            snprintf(r->io_msg, sizeof r->io_msg, "%s: read failed: %s", r->path, strerror(errno));
+            return -1;
+        }
+        s->in_base += s->in_len;
+        s->in = r->inbuf;
+        s->in_len = (size_t)got;
+        s->in_pos = 0;
+        return got > 0;
+    }
+}
+
+/* Records a failure: the message gets the path, a read() error wins over the "truncated" it caused. */
+static hl_status hl__gzr_fail(hl_gzreader *r, hl_status st, hl_error *err) {
+    if (r->io_status != HL_OK) {
+        st = hl__fail(err, r->io_status, "%s", r->io_msg);
+    } else {
+        hl__wrap(err, st, r->path);
+    }
+    r->sticky = st;
+    if (err) r->sticky_err = *err;
+    else hl__fail(&r->sticky_err, st, "%s: earlier error", r->path);
+    return st;
+}
+
+HL__DEF hl_status hl_gzreader_open(const char *path, hl_gzreader **out, hl_error *err) {
+    hl_gzreader *r;
+    hl_status st;
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_gzreader_open: NULL argument");
+    r = (hl_gzreader *)hl__calloc(1, sizeof *r);
+    if (!r) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    r->path = hl__strdup(path);
+    r->fd = open(path, O_RDONLY);
+    if (!r->path || r->fd < 0) {
+        st = r->path ? hl__fail(err, HL_ERR_IO, "%s: cannot open: %s", path, strerror(errno))
+                     : hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+        if (r->fd >= 0) close(r->fd);
+        hl__free(r->path);
+        hl__free(r);
+        return st;
+    }
+    hl__inf_init_mem(&r->s, r->inbuf, 0);
+    r->s.more = hl__gzr_more;
+    r->s.more_ctx = r;
+    r->s.win = r->ring;
+    r->s.mask = HL__WSIZE - 1;
+    if (hl__inf_at_end(&r->s)) {
+        st = r->io_status != HL_OK ? hl__fail(err, r->io_status, "%s", r->io_msg)
+                                   : hl__fail(err, HL_ERR_FORMAT, "%s: empty file, not gzip", path);
+        hl_gzreader_close(r);
+        return st;
+    }
+    if ((st = hl__gz_header(&r->s, 0, err)) != HL_OK) {
+        hl__gzr_fail(r, st, err);
+        hl_gzreader_close(r);
+        return st;
+    }
+    r->in_member = 1;
+    *out = r;
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_gzreader_read(hl_gzreader *r, void *buf, size_t cap, size_t *got, hl_error *err) {
+    uint8_t *dst = (uint8_t *)buf;
+    size_t total = 0;
+    hl_status st;
+    if (!r || (!buf && cap) || !got) return hl__fail(err, HL_ERR_ARG, "hl_gzreader_read: NULL argument");
+    if (r->sticky != HL_OK) {
+        if (err) *err = r->sticky_err;
+        return r->sticky;
+    }
+    while (total < cap && !r->finished) {
+        uint64_t before;
+        size_t k, produced, at, first;
+        if (!r->in_member) {
+            if (hl__inf_at_end(&r->s)) {
+                if (r->io_status != HL_OK) return hl__gzr_fail(r, HL_ERR_IO, err);
+                r->finished = 1;
+                break;
+            }
+            if ((st = hl__gz_header(&r->s, r->member, err)) != HL_OK) return hl__gzr_fail(r, st, err);
+            r->in_member = 1;
+            r->crc = 0;
+        }
+        /* produce at most one window's worth, then copy it out of the ring before it is overwritten */
+        k = cap - total < HL__WSIZE ? cap - total : HL__WSIZE;
+        before = r->s.out;
+        if ((st = hl__inf_run(&r->s, before + k, err)) != HL_OK) return hl__gzr_fail(r, st, err);
+        produced = (size_t)(r->s.out - before);
+        at = (size_t)(before & (HL__WSIZE - 1));
+        first = produced < HL__WSIZE - at ? produced : HL__WSIZE - at;
+        memcpy(dst + total, r->ring + at, first);
+        memcpy(dst + total + first, r->ring, produced - first);
+        r->crc = hl_crc32(r->crc, dst + total, produced);
+        total += produced;
+        if (r->s.state == HL__INF_DONE) {
+            if ((st = hl__gz_trailer(&r->s, r->member, r->crc, err)) != HL_OK) return hl__gzr_fail(r, st, err);
+            r->in_member = 0;
+            r->member++;
+        }
+    }
+    *got = total;
+    return HL_OK;
+}
+
+HL__DEF void hl_gzreader_close(hl_gzreader *r) {
+    if (!r) return;
+    if (r->fd >= 0) close(r->fd);
+    hl__free(r->path);
+    hl__free(r);
+}
+#endif /* HL_NO_STDIO */
+
+/* ---- npy ---------------------------------------------------------------------------------
+   "\x93NUMPY", major, minor, header length (u16 LE for 1.0, u32 LE for 2.0 and 3.0), then a Python
+   dict literal such as {'descr': '<f4', 'fortran_order': False, 'shape': (64, 256), } padded with
+   spaces and a final '\n', then the raw array in C order. Only that literal form is accepted:
+   single- or double-quoted strings without escapes, True/False, and a tuple of non-negative ints. */
+typedef struct hl__py {
+    const char *h;
+    size_t      n, i;
+} hl__py;
+
+static void hl__py_ws(hl__py *p) {
+    while (p->i < p->n && (p->h[p->i] == ' ' || p->h[p->i] == '\t' || p->h[p->i] == '\n' || p->h[p->i] == '\r'))
+        p->i++;
+}
+static int hl__py_peek(hl__py *p) {
+    hl__py_ws(p);
+    return p->i < p->n ? (unsigned char)p->h[p->i] : -1;
+}
+static hl_status hl__py_expect(hl__py *p, char c, const char *what, hl_error *err) {
+    if (hl__py_peek(p) != (unsigned char)c)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: header is not a valid dict literal: expected '%c' %s at header byte %llu",
+                        c, what, (unsigned long long)p->i);
+    p->i++;
+    return HL_OK;
+}
+static hl_status hl__py_str(hl__py *p, const char **s, size_t *len, hl_error *err) {
+    int q = hl__py_peek(p);
+    size_t start;
+    if (q != '\'' && q != '"')
+        return hl__fail(err, HL_ERR_FORMAT, "npy: header is not a valid dict literal: expected a quoted string at header byte %llu",
+                        (unsigned long long)p->i);
+    start = ++p->i;
+    while (p->i < p->n && p->h[p->i] != q) {
+        if (p->h[p->i] == '\\' || p->h[p->i] == '\n')
+            return hl__fail(err, HL_ERR_FORMAT, "npy: header string at byte %llu has an escape or newline (not supported)",
+                            (unsigned long long)p->i);
+        p->i++;
+    }
+    if (p->i == p->n)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: header string starting at byte %llu is not terminated",
+                        (unsigned long long)start);
+    *s = p->h + start;
+    *len = p->i - start;
+    p->i++;
+    return HL_OK;
+}
+static int hl__py_word(hl__py *p, const char *w) {
+    size_t l = strlen(w);
+    hl__py_ws(p);
+    if (l > p->n - p->i || memcmp(p->h + p->i, w, l) != 0) return 0;
+    p->i += l;
+    return 1;
+}
+
+/* Maps a numpy descr ('<f4', '|u1', ...) to a dtype. Multi-byte types must be little-endian ('<');
+   one-byte types may use '|', '<' or '>' (byte order is meaningless for them). */
+static hl_status hl__npy_descr(const char *d, size_t len, hl_dtype *out, hl_error *err) {
+    hl_dtype t = HL_DTYPE_INVALID;
+    if (len == 3) {
+#define HL__X(id, st, np, sz)                                                                      \
+    if (sizeof(np) == 3 && memcmp(d + 1, np, 2) == 0) t = HL_DTYPE_##id;
+        HL_DTYPE_LIST(HL__X)
+#undef HL__X
+    }
+    if (t == HL_DTYPE_INVALID)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: dtype '%.*s' not supported (little-endian f8 f4 f2 i8 i4 i2 i1 u1 b1)",
+                        (int)(len > 64 ? 64 : len), d);
+    if (d[0] == '>' && hl_dtype_size(t) > 1)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: big-endian dtype '%.3s' not supported (only little-endian '<')", d);
+    if (d[0] != '<' && !(hl_dtype_size(t) == 1 && (d[0] == '|' || d[0] == '>')))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: dtype '%.3s' has byte order '%c' (expected '<'%s)", d, d[0],
+                        hl_dtype_size(t) == 1 ? " or '|'" : "");
+    *out = t;
+    return HL_OK;
+}
+
+/* Writes "(a, b, c)" into buf (for messages). */
+static const char *hl__shape_str(char *buf, size_t cap, const int64_t *shape, int ndim) {
+    size_t o = 0;
+    int i;
+    o += (size_t)snprintf(buf, cap, "(");
+    for (i = 0; i < ndim && o < cap; i++)
+        o += (size_t)snprintf(buf + o, cap - o, i ? ", %lld" : "%lld", (long long)shape[i]);
+    if (o < cap) snprintf(buf + o, cap - o, ")");
+    return buf;
+}
+
+HL__DEF hl_status hl_npy_parse(const void *data, size_t size, hl_tensor *out, hl_error *err) {
+    const uint8_t *d = (const uint8_t *)data;
+    uint64_t hlen, pre, numel = 1, nbytes, avail;
+    hl__py p;
+    hl_tensor t;
+    int have_descr = 0, have_fortran = 0, have_shape = 0, fortran = 0, i;
+    char sbuf[200];
+    hl_status st;
+    if ((!d && size) || !out) return hl__fail(err, HL_ERR_ARG, "hl_npy_parse: NULL argument");
+    memset(&t, 0, sizeof t);
+    if (size < 10)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: %llu bytes is too short for the 10-byte preamble", (unsigned long long)size);
+    if (memcmp(d, "\x93NUMPY", 6) != 0) return hl__fail(err, HL_ERR_FORMAT, "npy: bad magic (expected \\x93NUMPY)");
+    if (d[6] == 1 && d[7] == 0) {
+        hlen = hl__rd16(d + 8);
+        pre = 10;
+    } else if ((d[6] == 2 || d[6] == 3) && d[7] == 0) {
+        if (size < 12)
+            return hl__fail(err, HL_ERR_FORMAT, "npy: %llu bytes is too short for the 12-byte version %u.0 preamble",
+                            (unsigned long long)size, d[6]);
+        hlen = hl__rd32(d + 8);
+        pre = 12;
+    } else {
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: format version %u.%u not supported (1.0, 2.0, 3.0)", d[6], d[7]);
+    }
+    if (hlen > HL_MAX_HEADER_BYTES)
+        return hl__fail(err, HL_ERR_LIMIT, "npy: header length %llu exceeds HL_MAX_HEADER_BYTES (%llu)",
+                        (unsigned long long)hlen, (unsigned long long)HL_MAX_HEADER_BYTES);
+    if (hlen > size - pre)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: header length %llu exceeds the %llu bytes after the preamble (truncated)",
+                        (unsigned long long)hlen, (unsigned long long)(size - pre));
+    p.h = (const char *)d + pre;
+    p.n = (size_t)hlen;
+    p.i = 0;
+    if ((st = hl__py_expect(&p, '{', "to open the header dict", err)) != HL_OK) return st;
+    while (hl__py_peek(&p) != '}') {
+        const char *k;
+        size_t kl;
+        if ((st = hl__py_str(&p, &k, &kl, err)) != HL_OK) return st;
+        if ((st = hl__py_expect(&p, ':', "after a key", err)) != HL_OK) return st;
+        if (kl == 5 && memcmp(k, "descr", 5) == 0 && !have_descr) {
+            const char *v;
+            size_t vl;
+            if ((st = hl__py_str(&p, &v, &vl, err)) != HL_OK) return st;
+            if ((st = hl__npy_descr(v, vl, &t.dtype, err)) != HL_OK) return st;
+            have_descr = 1;
+        } else if (kl == 13 && memcmp(k, "fortran_order", 13) == 0 && !have_fortran) {
+            if (hl__py_word(&p, "True")) fortran = 1;
+            else if (!hl__py_word(&p, "False"))
+                return hl__fail(err, HL_ERR_FORMAT, "npy: 'fortran_order' must be True or False (header byte %llu)",
+                                (unsigned long long)p.i);
+            have_fortran = 1;
+        } else if (kl == 5 && memcmp(k, "shape", 5) == 0 && !have_shape) {
+            if ((st = hl__py_expect(&p, '(', "to open 'shape'", err)) != HL_OK) return st;
+            while (hl__py_peek(&p) != ')') {
+                uint64_t v = 0;
+                size_t digits = 0;
+                if (t.ndim == HL_MAX_DIMS)
+                    return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: shape has more than %d dimensions (HL_MAX_DIMS)", HL_MAX_DIMS);
+                while (p.i < p.n && p.h[p.i] >= '0' && p.h[p.i] <= '9') {
+                    if (v > ((uint64_t)INT64_MAX - 9) / 10)
+                        return hl__fail(err, HL_ERR_FORMAT, "npy: shape dimension %d does not fit in 64 bits", t.ndim);
+                    v = v * 10 + (uint64_t)(p.h[p.i++] - '0');
+                    digits++;
+                }
+                if (!digits)
+                    return hl__fail(err, HL_ERR_FORMAT, "npy: 'shape' must be a tuple of non-negative integers (header byte %llu)",
+                                    (unsigned long long)p.i);
+                if (p.i < p.n && p.h[p.i] == 'L') p.i++; /* Python 2 long literal */
+                t.shape[t.ndim++] = (int64_t)v;
+                if (hl__py_peek(&p) == ',') p.i++;
+                else if (hl__py_peek(&p) != ')')
+                    return hl__fail(err, HL_ERR_FORMAT, "npy: expected ',' or ')' in 'shape' at header byte %llu",
+                                    (unsigned long long)p.i);
+            }
+            p.i++;
+            have_shape = 1;
+        } else {
+            return hl__fail(err, HL_ERR_FORMAT, "npy: unexpected or repeated key '%.*s' in the header (expected descr, fortran_order, shape)",
+                            (int)(kl > 64 ? 64 : kl), k);
+        }
+        if (hl__py_peek(&p) == ',') p.i++;
+        else if (hl__py_peek(&p) != '}')
+            return hl__fail(err, HL_ERR_FORMAT, "npy: expected ',' or '}' in the header dict at byte %llu", (unsigned long long)p.i);
+    }
+    p.i++;
+    if (hl__py_peek(&p) != -1)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: unexpected characters after the header dict at header byte %llu",
+                        (unsigned long long)p.i);
+    if (!have_descr || !have_fortran || !have_shape)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: header lacks %s", !have_descr ? "'descr'" : !have_fortran ? "'fortran_order'" : "'shape'");
+    if (fortran)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: fortran_order True (column-major) arrays are not supported; save with np.ascontiguousarray");
+    for (i = 0; i < t.ndim; i++)
+        if (!hl__mul_ok(numel, (uint64_t)t.shape[i], &numel) || numel > (uint64_t)INT64_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "npy: shape %s has more elements than fit in 64 bits",
+                            hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim));
+    if (!hl__mul_ok(numel, hl_dtype_size(t.dtype), &nbytes))
+        return hl__fail(err, HL_ERR_FORMAT, "npy: shape %s of %s is more bytes than fit in 64 bits",
+                        hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim), hl_dtype_name(t.dtype));
+    avail = size - pre - hlen;
+    if (nbytes != avail)
+        return hl__fail(err, HL_ERR_FORMAT, "npy: shape %s of %s needs %llu bytes of data, but %llu bytes follow the header",
+                        hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim), hl_dtype_name(t.dtype),
+                        (unsigned long long)nbytes, (unsigned long long)avail);
+    t.data = (void *)(uintptr_t)(d + pre + hlen);
+    *out = t;
+    return HL_OK;
+}
+
+/* ---- zip / npz ---------------------------------------------------------------------------
+   Layout (PKWARE APPNOTE 6.3): [local header, data]... central directory, [ZIP64 end record,
+   ZIP64 locator], end record. The directory is authoritative for sizes, CRCs and offsets; each
+   member's data starts after ITS local header, whose name and extra lengths may differ from the
+   directory's (numpy writes a 20-byte ZIP64 extra in every local header). When a 32-bit field is
+   0xFFFFFFFF its value is in the ZIP64 extra (id 0x0001) in the order: uncompressed size,
+   compressed size, local header offset, each present only if its field is 0xFFFFFFFF.
+   Stored members are borrowed from the file; their CRC-32 is verified only up to
+   HL_NPZ_VERIFY_STORED_MAX bytes (default 64 MiB), so opening a 20 GB GemmaScope file does not
+   read all of it. Deflated members are always checked (CRC-32 and size). */
+#ifndef HL_NPZ_VERIFY_STORED_MAX
+#    define HL_NPZ_VERIFY_STORED_MAX ((uint64_t)64 << 20)
+#endif
+#define HL__ZIP_LOCAL   0x04034b50u
+#define HL__ZIP_CENTRAL 0x02014b50u
+#define HL__ZIP_END     0x06054b50u
+#define HL__ZIP64_END   0x06064b50u
+#define HL__ZIP64_LOC   0x07064b50u
+
+typedef struct hl__npz_item {
+    char     *name; /* member name without ".npy" */
+    hl_tensor t;
+    void     *owned; /* inflated or realigned data (t.data points into it), or NULL: borrowed */
+} hl__npz_item;
+
+struct hl_npz {
+    hl__file      file; /* the mapped file (hl_npz_open); all zero for hl_npz_open_memory */
+    hl__npz_item *items;
+    size_t        n;
+};
+
+/* Reads the values that a ZIP64 extra field holds for the fields flagged in `want` (bit 0:
+   uncompressed size, 1: compressed size, 2: local header offset), in that order. */
+static hl_status hl__zip64_extra(const uint8_t *x, size_t xlen, unsigned want, uint64_t *usize, uint64_t *csize,
+                                 uint64_t *off, const char *file, const char *where, const char *member,
+                                 hl_error *err) {
+    size_t pos = 0;
+    if (!want) return HL_OK;
+    while (xlen - pos >= 4) {
+        unsigned id = hl__rd16(x + pos), sz = hl__rd16(x + pos + 2);
+        if (sz > xlen - pos - 4)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: %s of '%s': extra field 0x%04x of %u bytes overruns the %llu-byte extra area",
+                            file, where, member, id, sz, (unsigned long long)(xlen - pos - 4));
+        if (id == 0x0001) {
+            const uint8_t *v = x + pos + 4;
+            unsigned need = 8u * ((want & 1u) + ((want >> 1) & 1u) + ((want >> 2) & 1u));
+            if (sz < need)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: %s of '%s': ZIP64 extra field has %u bytes, but the fields marked 0xFFFFFFFF need %u",
+                                file, where, member, sz, need);
+            if (want & 1u) { *usize = hl__rd64(v); v += 8; }
+            if (want & 2u) { *csize = hl__rd64(v); v += 8; }
+            if (want & 4u) *off = hl__rd64(v);
+            return HL_OK;
+        }
+        pos += 4 + (size_t)sz;
+    }
+    return hl__fail(err, HL_ERR_FORMAT, "%s: %s of '%s': a size or offset is 0xFFFFFFFF but there is no ZIP64 extra field",
+                    file, where, member);
+}
+
+static void hl__npz_free_items(hl_npz *z) {
+    size_t i;
+    for (i = 0; i < z->n; i++) {
+        hl__free(z->items[i].name);
+        hl__free(z->items[i].owned);
+    }
+    hl__free(z->items);
+    z->items = NULL;
+    z->n = 0;
+}
+
+/* Finds the end of central directory record: 22 bytes plus a comment of up to 65535 bytes at the
+   end of the file, so scan back at most 65557 bytes for its signature. */
+static hl_status hl__zip_find_end(const uint8_t *d, size_t size, const char *file, size_t *at, hl_error *err) {
+    size_t pos, stop;
+    if (size < 22)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %llu bytes is too short for a zip file (end record is 22 bytes)", file,
+                        (unsigned long long)size);
+    stop = size - 22 > 65535 ? size - 22 - 65535 : 0;
+    for (pos = size - 22 + 1; pos-- > stop;) {
+        if (hl__rd32(d + pos) == HL__ZIP_END && hl__rd16(d + pos + 20) <= size - pos - 22) {
+            *at = pos;
+            return HL_OK;
+        }
+    }
+    return hl__fail(err, HL_ERR_FORMAT, "%s: no zip end of central directory record in the last %llu bytes (not a zip/npz file, or truncated)",
+                    file, (unsigned long long)(size - stop));
+}
+
+static hl_status hl__npz_parse(hl_npz *z, const uint8_t *d, size_t size, const char *file, hl_error *err) {
+    size_t eocd = 0, pos, cd_end_limit;
+    uint64_t count, cd_size, cd_off, i;
+    unsigned disk, cd_disk;
+    hl_status st;
+    if ((st = hl__zip_find_end(d, size, file, &eocd, err)) != HL_OK) return st;
+    disk = hl__rd16(d + eocd + 4);
+    cd_disk = hl__rd16(d + eocd + 6);
+    count = hl__rd16(d + eocd + 10);
+    cd_size = hl__rd32(d + eocd + 12);
+    cd_off = hl__rd32(d + eocd + 16);
+    cd_end_limit = eocd;
+    if (eocd >= 20 && hl__rd32(d + eocd - 20) == HL__ZIP64_LOC) {
+        /* ZIP64 locator (20 bytes, just before the end record) -> ZIP64 end record (56+ bytes) */
+        const uint8_t *loc = d + eocd - 20, *r;
+        uint64_t z64 = hl__rd64(loc + 8), z_count, z_size, z_off;
+        if (hl__rd32(loc + 4) != 0 || hl__rd32(loc + 16) > 1)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: multi-disk (split) zip archives are not supported", file);
+        if (z64 > eocd - 20 || eocd - 20 - z64 < 56)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: ZIP64 end record offset %llu leaves no room for its 56 bytes before the locator at %llu",
+                            file, (unsigned long long)z64, (unsigned long long)(eocd - 20));
+        r = d + z64;
+        if (hl__rd32(r) != HL__ZIP64_END)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: no ZIP64 end record signature at offset %llu (the locator points there)", file,
+                            (unsigned long long)z64);
+        if (hl__rd32(r + 16) != 0 || hl__rd32(r + 20) != 0)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: multi-disk (split) zip archives are not supported", file);
+        z_count = hl__rd64(r + 32);
+        z_size = hl__rd64(r + 40);
+        z_off = hl__rd64(r + 48);
+        /* the classic record holds either the same value or the 0xFFFF / 0xFFFFFFFF marker */
+        if ((count != 0xffffu && count != z_count) || (cd_size != 0xffffffffu && cd_size != z_size) ||
+            (cd_off != 0xffffffffu && cd_off != z_off))
+            return hl__fail(err, HL_ERR_FORMAT, "%s: ZIP64 end record (%llu entries, directory %llu bytes at %llu) disagrees with the end record (%llu, %llu at %llu)",
+                            file, (unsigned long long)z_count, (unsigned long long)z_size, (unsigned long long)z_off,
+                            (unsigned long long)count, (unsigned long long)cd_size, (unsigned long long)cd_off);
+        count = z_count;
+        cd_size = z_size;
+        cd_off = z_off;
+        cd_end_limit = (size_t)z64;
+    } else if (disk != 0 || cd_disk != 0) {
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: multi-disk (split) zip archives are not supported", file);
+    }
+    if (cd_off > cd_end_limit || cd_size > cd_end_limit - cd_off)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: central directory [%llu, +%llu bytes) runs past its end at offset %llu (file is %llu bytes)",
+                        file, (unsigned long long)cd_off, (unsigned long long)cd_size,
+                        (unsigned long long)cd_end_limit, (unsigned long long)size);
+    if (count > cd_size / 46)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %llu entries cannot fit in a %llu-byte central directory (46 bytes each at least)",
+                        file, (unsigned long long)count, (unsigned long long)cd_size);
+    z->items = (hl__npz_item *)hl__calloc((size_t)count ? (size_t)count : 1, sizeof *z->items);
+    if (!z->items) return hl__fail(err, HL_ERR_OOM, "%s: out of memory for %llu entries", file, (unsigned long long)count);
+
+    pos = (size_t)cd_off;
+    for (i = 0; i < count; i++) {
+        const uint8_t *c = d + pos, *lh;
+        size_t left = (size_t)(cd_off + cd_size) - pos, nlen, xlen, clen, lnlen, lxlen;
+        unsigned flags, method, want = 0;
+        uint64_t usize, csize, loff, data_off;
+        uint32_t crc;
+        char member[256]; /* the name for messages, NUL-safe and truncated */
+        hl__npz_item *it;
+        if (left < 46 || hl__rd32(c) != HL__ZIP_CENTRAL)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu at offset %llu: %s", file,
+                            (unsigned long long)i, (unsigned long long)pos,
+                            left < 46 ? "truncated (directory ends)" : "bad signature");
+        flags = hl__rd16(c + 8);
+        method = hl__rd16(c + 10);
+        crc = hl__rd32(c + 16);
+        csize = hl__rd32(c + 20);
+        usize = hl__rd32(c + 24);
+        nlen = hl__rd16(c + 28);
+        xlen = hl__rd16(c + 30);
+        clen = hl__rd16(c + 32);
+        loff = hl__rd32(c + 42);
+        if (nlen + xlen + clen > left - 46)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu: name, extra and comment (%llu bytes) run past the directory",
+                            file, (unsigned long long)i, (unsigned long long)(nlen + xlen + clen));
+        snprintf(member, sizeof member, "%.*s", (int)(nlen < 200 ? nlen : 200), (const char *)c + 46);
+        if (memchr(c + 46, 0, nlen))
+            return hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu: member name contains a NUL byte", file,
+                            (unsigned long long)i);
+        if (usize == 0xffffffffu) want |= 1u;
+        if (csize == 0xffffffffu) want |= 2u;
+        if (loff == 0xffffffffu) want |= 4u;
+        if ((st = hl__zip64_extra(c + 46 + nlen, xlen, want, &usize, &csize, &loff, file, "central directory entry", member,
+                                  err)) != HL_OK)
+            return st;
+        pos += 46 + nlen + xlen + clen;
+        if (flags & 0x41u)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: member '%s' is encrypted", file, member);
+        if (method != 0 && method != 8)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: member '%s' uses compression method %u (supported: 0 stored, 8 deflate)",
+                            file, member, method);
+        /* local header: its own name and extra lengths decide where the data starts */
+        if (loff > cd_off || cd_off - loff < 30)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': local header offset %llu is not before the central directory at %llu",
+                            file, member, (unsigned long long)loff, (unsigned long long)cd_off);
+        lh = d + loff;
+        if (hl__rd32(lh) != HL__ZIP_LOCAL)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': no local header signature at offset %llu", file, member,
+                            (unsigned long long)loff);
+        lnlen = hl__rd16(lh + 26);
+        lxlen = hl__rd16(lh + 28);
+        if (lnlen + lxlen > cd_off - loff - 30)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': local header name and extra (%llu bytes) run past the central directory",
+                            file, member, (unsigned long long)(lnlen + lxlen));
+        if (hl__rd16(lh + 8) != method || lnlen != nlen || memcmp(lh + 30, c + 46, nlen) != 0)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': local header (method %u, name '%.*s') disagrees with the central directory (method %u)",
+                            file, member, hl__rd16(lh + 8), (int)(lnlen < 200 ? lnlen : 200), (const char *)lh + 30, method);
+        if (!(flags & 0x08u)) {
+            /* no data descriptor: the local sizes must agree with the directory */
+            uint64_t lcs = hl__rd32(lh + 18), lus = hl__rd32(lh + 22), dummy = 0;
+            unsigned lwant = (lus == 0xffffffffu ? 1u : 0u) | (lcs == 0xffffffffu ? 2u : 0u);
+            if ((st = hl__zip64_extra(lh + 30 + lnlen, lxlen, lwant, &lus, &lcs, &dummy, file, "local header", member,
+                                      err)) != HL_OK)
+                return st;
+            if (lus != usize || lcs != csize)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': local header sizes (%llu compressed, %llu uncompressed) disagree with the central directory (%llu, %llu)",
+                                file, member, (unsigned long long)lcs, (unsigned long long)lus,
+                                (unsigned long long)csize, (unsigned long long)usize);
+        }
+        data_off = loff + 30 + lnlen + lxlen;
+        if (csize > cd_off - data_off)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': %llu bytes of data at offset %llu run past the central directory at %llu",
+                            file, member, (unsigned long long)csize, (unsigned long long)data_off, (unsigned long long)cd_off);
+        if (nlen < 4 || memcmp(c + 46 + nlen - 4, ".npy", 4) != 0) continue; /* not an array: skip */
+
+        it = &z->items[z->n];
+        it->name = hl__strndup((const char *)c + 46, nlen - 4);
+        if (!it->name) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", file);
+        z->n++;
+        {
+            size_t j;
+            for (j = 0; j + 1 < z->n; j++)
+                if (strcmp(z->items[j].name, it->name) == 0)
+                    return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s' appears twice", file, member);
+        }
+        if (method == 0) {
+            if (csize != usize)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: stored member '%s' has compressed size %llu but uncompressed size %llu",
+                                file, member, (unsigned long long)csize, (unsigned long long)usize);
+            if (usize <= HL_NPZ_VERIFY_STORED_MAX && hl_crc32(0, d + data_off, (size_t)usize) != crc)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': CRC-32 mismatch (directory says 0x%08x, data has 0x%08x)",
+                                file, member, (unsigned)crc, (unsigned)hl_crc32(0, d + data_off, (size_t)usize));
+            if ((st = hl_npy_parse(d + data_off, (size_t)usize, &it->t, err)) != HL_OK) goto npy_fail;
+        } else {
+            size_t got = 0;
+            /* DEFLATE expands at most 1032:1 (a 258-byte match in 2 bits); refuse bigger claims
+               before allocating from an untrusted number */
+            if (usize / 1032 > csize + 64 || usize > (uint64_t)SIZE_MAX)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s' claims %llu bytes from %llu deflated bytes (more than DEFLATE can expand)",
+                                file, member, (unsigned long long)usize, (unsigned long long)csize);
+            it->owned = hl__malloc((size_t)usize);
+            if (!it->owned)
+                return hl__fail(err, HL_ERR_OOM, "%s: member '%s': cannot allocate %llu bytes", file, member,
+                                (unsigned long long)usize);
+            {
+                size_t used = 0;
+                int overflow = 0;
+                if ((st = hl__inflate_buf(d + data_off, (size_t)csize, it->owned, (size_t)usize, &got, &used, &overflow,
+                                          err)) != HL_OK)
+                    goto npy_fail; /* the same "file: member 'X': " prefix */
+                if (overflow)
+                    return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s' inflates to more than the %llu bytes the directory declares",
+                                    file, member, (unsigned long long)usize);
+            }
+            if (got != usize)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s' inflates to %llu bytes, the directory declares %llu",
+                                file, member, (unsigned long long)got, (unsigned long long)usize);
+            if (hl_crc32(0, it->owned, (size_t)usize) != crc)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': CRC-32 mismatch (directory says 0x%08x, data has 0x%08x)",
+                                file, member, (unsigned)crc, (unsigned)hl_crc32(0, it->owned, (size_t)usize));
+            if ((st = hl_npy_parse(it->owned, (size_t)usize, &it->t, err)) != HL_OK) goto npy_fail;
+        }
+        /* the data must be aligned for its dtype before anyone casts it to float* etc. */
+        {
+            size_t al = hl_dtype_size(it->t.dtype), nb = hl_tensor_nbytes(&it->t);
+            if (al > 1 && ((uintptr_t)it->t.data % al) != 0) {
+                void *copy = hl__malloc(nb);
+                if (!copy) return hl__fail(err, HL_ERR_OOM, "%s: member '%s': cannot allocate %llu bytes", file, member,
+                                           (unsigned long long)nb);
+                memcpy(copy, it->t.data, nb);
+                hl__free(it->owned);
+                it->owned = copy;
+                it->t.data = copy;
+            }
+        }
+        continue;
+    npy_fail: {
+        char pre[300];
+        snprintf(pre, sizeof pre, "%s: member '%s'", file, member);
+        return hl__wrap(err, st, pre);
+    }
+    }
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_npz_open_memory(const void *data, size_t size, const char *name, hl_npz **out, hl_error *err) {
+    hl_npz *z;
+    hl_status st;
+    if ((!data && size) || !out) return hl__fail(err, HL_ERR_ARG, "hl_npz_open_memory: NULL argument");
+    if (!name) name = "<memory>";
+    z = (hl_npz *)hl__calloc(1, sizeof *z);
+    if (!z) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", name);
+    if ((st = hl__npz_parse(z, (const uint8_t *)data, size, name, err)) != HL_OK) {
+        hl_npz_close(z);
+        return st;
+    }
+    *out = z;
+    return HL_OK;
+}
+
+#ifndef HL_NO_STDIO
+HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
+    hl_npz *z;
+    hl_status st;
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_npz_open: NULL argument");
+    z = (hl_npz *)hl__calloc(1, sizeof *z);
+    if (!z) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    if ((st = hl__file_open(path, &z->file, err)) != HL_OK ||
+        (st = hl__npz_parse(z, z->file.data, z->file.size, path, err)) != HL_OK) {
+        hl_npz_close(z);
+        return st;
+    }
+    *out = z;
+    return HL_OK;
+}
+#endif
+
+HL__DEF void hl_npz_close(hl_npz *z) {
+    if (!z) return;
+    hl__npz_free_items(z);
+#ifndef HL_NO_STDIO
+    hl__file_close(&z->file);
+#endif
+    hl__free(z);
+}
+HL__DEF size_t hl_npz_count(const hl_npz *z) {
+    return z ? z->n : 0;
+}
+HL__DEF const char *hl_npz_name(const hl_npz *z, size_t i) {
+    return z && i < z->n ? z->items[i].name : NULL;
+}
+HL__DEF const hl_tensor *hl_npz_tensor(const hl_npz *z, size_t i) {
+    return z && i < z->n ? &z->items[i].t : NULL;
+}
+HL__DEF const hl_tensor *hl_npz_find(const hl_npz *z, const char *name) {
+    size_t i;
+    if (!z || !name) return NULL;
+    for (i = 0; i < z->n; i++)
+        if (strcmp(z->items[i].name, name) == 0) return &z->items[i].t;
+    return NULL;
+}
 
 /* <<npz */
 
