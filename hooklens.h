@@ -323,6 +323,328 @@ HL_API const char *hl_kernels_name(hl_kernels k);
 /* <<api_kernels */
 
 /* >>api_model =============================================================================== */
+/* Models: Hugging Face checkpoints of Gemma2ForCausalLM, GemmaForCausalLM, LlamaForCausalLM and
+   MistralForCausalLM, run on the CPU with every TransformerLens (TL) hook point.
+
+   QUICK TOUR
+       hl_model_desc d = {0};  d.path = "gemma-2-2b";          (all zeros = defaults)
+       hl_model *m;  hl_error e;
+       if (hl_model_load(&d, &m, &e) != HL_OK) { puts(e.msg); ... }
+       hl_model_add_hook(m, "blocks.*.hook_resid_post", my_fn, my_ctx, &handle, &e);
+       hl_model_run(m, tokens, n, logits, &e);                  logits: [n, d_vocab] or NULL
+       hl_model_run_with_cache(m, tokens, n, &filter, cache, logits, &e);
+       hl_model_generate(m, prompt, n, &gen_opts, &out_ids, &n_out, &e);
+       hl_model_free(m);
+
+   CONVENTIONS
+     * Every activation handed out (hooks, cache) has TL's shape with a leading batch dim of 1:
+       [1, pos, d_model], [1, n_heads, query_pos, key_pos], ... (see HL_HOOK_LIST) and dtype F32.
+     * Logits are Hugging Face's (Gemma-2: after the final softcap). TL additionally centres the
+       logits of Gemma-1 over the vocabulary (center_unembed); hooklens does not (log-probs agree).
+     * Gemma-2 local (sliding-window) attention is on EVEN layers 0, 2, ..., as in HF and Google's
+       reference: key k is visible from query q when q - window < k <= q. TL HookedTransformer puts
+       it on ODD layers (TL issue #778); set desc.tl_window_parity = 1 to get TL's order. The two
+       only differ once a sequence is longer than the window (4096 for the real models). Mistral's
+       window applies to every layer (HF).
+     * ln1 is computed once per block and its hooks fire once (TL computes and hooks it 3 times with
+       identical values), unless HL_USE_SPLIT_QKV_INPUT is on: then ln1 runs per stream (q, k, v),
+       its hooks fire three times, with a head axis: [1, pos, n_heads or n_kv_heads, 1|d_model].
+     * The residual stream is one buffer: an in-place edit at blocks.{i+1}.hook_resid_pre is the
+       same as one at blocks.{i}.hook_resid_post. Cached tensors are copies, unlike TL's aliases. */
+
+/* clang-format off */
+/*   id                   TransformerLens name ({L} = layer)       shape (batch dim first)           */
+#define HL_HOOK_LIST(X) \
+    X(EMBED,               "hook_embed",                      "[batch, pos, d_model]") \
+    X(RESID_PRE,           "blocks.{L}.hook_resid_pre",       "[batch, pos, d_model]") \
+    X(ATTN_IN,             "blocks.{L}.hook_attn_in",         "[batch, pos, n_heads, d_model]") \
+    X(Q_INPUT,             "blocks.{L}.hook_q_input",         "[batch, pos, n_heads, d_model]") \
+    X(K_INPUT,             "blocks.{L}.hook_k_input",         "[batch, pos, n_kv_heads, d_model]") \
+    X(V_INPUT,             "blocks.{L}.hook_v_input",         "[batch, pos, n_kv_heads, d_model]") \
+    X(LN1_SCALE,           "blocks.{L}.ln1.hook_scale",       "[batch, pos, 1]") \
+    X(LN1_NORMALIZED,      "blocks.{L}.ln1.hook_normalized",  "[batch, pos, d_model]") \
+    X(ATTN_Q,              "blocks.{L}.attn.hook_q",          "[batch, pos, n_heads, d_head]") \
+    X(ATTN_K,              "blocks.{L}.attn.hook_k",          "[batch, pos, n_kv_heads, d_head]") \
+    X(ATTN_V,              "blocks.{L}.attn.hook_v",          "[batch, pos, n_kv_heads, d_head]") \
+    X(ATTN_ROT_Q,          "blocks.{L}.attn.hook_rot_q",      "[batch, pos, n_heads, d_head]") \
+    X(ATTN_ROT_K,          "blocks.{L}.attn.hook_rot_k",      "[batch, pos, n_kv_heads, d_head]") \
+    X(ATTN_SCORES,         "blocks.{L}.attn.hook_attn_scores","[batch, n_heads, query_pos, key_pos]") \
+    X(ATTN_PATTERN,        "blocks.{L}.attn.hook_pattern",    "[batch, n_heads, query_pos, key_pos]") \
+    X(ATTN_Z,              "blocks.{L}.attn.hook_z",          "[batch, pos, n_heads, d_head]") \
+    X(ATTN_RESULT,         "blocks.{L}.attn.hook_result",     "[batch, pos, n_heads, d_model]") \
+    X(LN1_POST_SCALE,      "blocks.{L}.ln1_post.hook_scale",  "[batch, pos, 1]") \
+    X(LN1_POST_NORMALIZED, "blocks.{L}.ln1_post.hook_normalized", "[batch, pos, d_model]") \
+    X(ATTN_OUT,            "blocks.{L}.hook_attn_out",        "[batch, pos, d_model]") \
+    X(RESID_MID,           "blocks.{L}.hook_resid_mid",       "[batch, pos, d_model]") \
+    X(MLP_IN,              "blocks.{L}.hook_mlp_in",          "[batch, pos, d_model]") \
+    X(LN2_SCALE,           "blocks.{L}.ln2.hook_scale",       "[batch, pos, 1]") \
+    X(LN2_NORMALIZED,      "blocks.{L}.ln2.hook_normalized",  "[batch, pos, d_model]") \
+    X(MLP_PRE,             "blocks.{L}.mlp.hook_pre",         "[batch, pos, d_mlp]") \
+    X(MLP_PRE_LINEAR,      "blocks.{L}.mlp.hook_pre_linear",  "[batch, pos, d_mlp]") \
+    X(MLP_POST,            "blocks.{L}.mlp.hook_post",        "[batch, pos, d_mlp]") \
+    X(LN2_POST_SCALE,      "blocks.{L}.ln2_post.hook_scale",  "[batch, pos, 1]") \
+    X(LN2_POST_NORMALIZED, "blocks.{L}.ln2_post.hook_normalized", "[batch, pos, d_model]") \
+    X(MLP_OUT,             "blocks.{L}.hook_mlp_out",         "[batch, pos, d_model]") \
+    X(RESID_POST,          "blocks.{L}.hook_resid_post",      "[batch, pos, d_model]") \
+    X(LN_FINAL_SCALE,      "ln_final.hook_scale",             "[batch, pos, 1]") \
+    X(LN_FINAL_NORMALIZED, "ln_final.hook_normalized",        "[batch, pos, d_model]")
+/* clang-format on */
+/* Hook points in execution order. What each holds (TL semantics, hooks-reference.md section 2):
+     EMBED           W_E[token], times sqrt(d_model) for Gemma (Gemma: float32 sqrt(d_model)).
+     *_SCALE         sqrt(mean(x^2) + eps) of the norm's input;  *_NORMALIZED  x / scale, BEFORE
+                     the norm weight.  ln1/ln2 = pre-attention / pre-MLP norms, ln1_post/ln2_post =
+                     Gemma-2's post-norms of the raw attention / MLP output (Gemma-2 only).
+     ATTN_Q/K/V      x_hat (w) W_Q/K/V, before RoPE. K and V have n_kv_heads heads (GQA).
+     ATTN_ROT_Q/K    after rotate-half RoPE.  ATTN_SCORES  q.k / attn_scale, then the Gemma-2
+                     softcap, then the mask: masked entries are -inf.  ATTN_PATTERN  softmax.
+     ATTN_Z          sum_k pattern * v.  ATTN_RESULT  z_h W_O[h] per head (optional).
+     ATTN_OUT        what attention adds to the residual (after ln1_post on Gemma-2).
+     MLP_PRE         gate pre-activation x_hat W_gate;  MLP_PRE_LINEAR  x_hat W_up;
+     MLP_POST        act(pre) * pre_linear (GELU-tanh for Gemma, SiLU for Llama/Mistral).
+     MLP_OUT         what the MLP adds (after ln2_post on Gemma-2).
+   Optional points (ATTN_IN, Q/K/V_INPUT, ATTN_RESULT, MLP_IN) exist on every model but fire only
+   after hl_model_set_flags turns them on (TL: use_attn_in, use_split_qkv_input, use_attn_result,
+   use_hook_mlp_in). With HL_USE_ATTN_IN alone, query head h reads attn_in[:, h] and kv head g
+   reads attn_in[:, g * n_heads / n_kv_heads] (its group's first query head). With
+   HL_USE_SPLIT_QKV_INPUT the three streams are copies of resid_pre, as in TL v2. */
+typedef enum hl_hook {
+#define HL__X(id, name, shape) HL_HOOK_##id,
+    HL_HOOK_LIST(HL__X)
+#undef HL__X
+    HL_HOOK_COUNT
+} hl_hook;
+
+/* The TL name pattern ("blocks.{L}.hook_resid_pre") and shape text of a hook id; "" if invalid. */
+HL_API const char *hl_hook_pattern(hl_hook h);
+HL_API const char *hl_hook_shape(hl_hook h);
+HL_API int         hl_hook_per_layer(hl_hook h); /* 1 for "blocks.{L}." hooks */
+/* Writes the concrete name of (h, layer) into buf[cap] ("blocks.3.hook_resid_pre"); returns its
+   length, or 0 when it does not fit or h is invalid. layer is ignored for global hooks. */
+HL_API size_t      hl_hook_name(hl_hook h, int64_t layer, char *buf, size_t cap);
+/* Parses a concrete TL hook name. [out] *id, *layer (-1 for global hooks).
+   Returns HL_OK or HL_ERR_NOT_FOUND (not a hook name). */
+HL_API hl_status   hl_hook_parse(const char *name, hl_hook *id, int64_t *layer, hl_error *err);
+/* Shell-style glob: '*' matches any run of characters (dots too), '?' one character. */
+HL_API int         hl_glob_match(const char *pattern, const char *name);
+
+typedef enum hl_arch {
+    HL_ARCH_INVALID = 0,
+    HL_ARCH_GEMMA2,  /* Gemma2ForCausalLM */
+    HL_ARCH_GEMMA,   /* GemmaForCausalLM (Gemma-1) */
+    HL_ARCH_LLAMA,   /* LlamaForCausalLM */
+    HL_ARCH_MISTRAL  /* MistralForCausalLM */
+} hl_arch;
+
+typedef enum hl_act_fn { HL_ACT_GELU_TANH = 1, HL_ACT_SILU } hl_act_fn;
+
+/* A model's configuration, read from config.json (the HF key is named on each field). */
+typedef struct hl_model_cfg {
+    hl_arch     arch;
+    const char *architecture;   /* "Gemma2ForCausalLM", ...  borrowed: lives as long as model */
+    int64_t     n_layers;       /* num_hidden_layers */
+    int64_t     d_model;        /* hidden_size */
+    int64_t     n_heads;        /* num_attention_heads */
+    int64_t     n_kv_heads;     /* num_key_value_heads (default n_heads) */
+    int64_t     d_head;         /* head_dim (default d_model / n_heads) */
+    int64_t     d_mlp;          /* intermediate_size */
+    int64_t     d_vocab;        /* vocab_size */
+    int64_t     n_ctx;          /* max_position_embeddings, or desc.n_ctx */
+    float       eps;            /* rms_norm_eps */
+    float       rope_theta;     /* rope_theta */
+    float       attn_scale;     /* scores are divided by this: sqrt(query_pre_attn_scalar) for
+                                   Gemma-2, sqrt(head_dim) otherwise */
+    float       attn_softcap;   /* attn_logit_softcapping, 0 = none */
+    float       final_softcap;  /* final_logit_softcapping, 0 = none */
+    int64_t     window;         /* sliding_window, 0 = none */
+    int         norm_plus_one;  /* Gemma: RMSNorm multiplies by (1 + w), Llama by w */
+    int         post_norms;     /* Gemma-2: ln1_post / ln2_post */
+    int         embed_scale;    /* Gemma: embeddings times sqrt(d_model) */
+    int         tied;           /* unembedding = embed_tokens (no lm_head.weight) */
+    hl_act_fn   act;            /* hidden_activation / hidden_act */
+    int32_t     bos_id, eos_id, pad_id; /* bos_token_id, eos_token_id, pad_token_id (-1 = none) */
+    int         default_prepend_bos;    /* 1 for all supported models (TL default) */
+    hl_dtype    weight_dtype;   /* dtype of the stored weights (F32, BF16 or F16) */
+} hl_model_cfg;
+
+/* Load options. All zeros means the defaults. */
+typedef struct hl_model_desc {
+    const char *path;       /* folder with config.json and *.safetensors (+ tokenizer.json) */
+    int         n_threads;  /* 0 = online cores, 1 = serial; results are the same bits for any */
+    hl_kernels  kernels;    /* 0 = best for this CPU; HL_KERNELS_SCALAR = readable reference */
+    int         fast;       /* 1 = fast mode (activations rounded to bf16 for bf16 weights) */
+    int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
+    int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
+    int         tl_window_parity; /* 1 = Gemma-2 local attention on ODD layers, as TL does */
+} hl_model_desc;
+
+typedef struct hl_model hl_model;
+
+/* Loads a model folder. Weights stay memory-mapped in their stored dtype (F32, BF16, F16); only
+   the small norm vectors are copied. Unknown architectures, missing or inconsistent config.json
+   fields and weights whose shapes disagree with the config are errors naming the key or tensor.
+   [in] desc  [out] *out.  Frees with hl_model_free. */
+HL_API hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_error *err);
+HL_API void      hl_model_free(hl_model *m);
+HL_API const hl_model_cfg *hl_model_config(const hl_model *m);
+/* The model's tokenizer, or NULL when the folder has no tokenizer.json. borrowed. */
+HL_API const hl_tokenizer *hl_model_tokenizer(const hl_model *m);
+/* 1 when layer uses sliding-window (local) attention. */
+HL_API int       hl_model_layer_is_local(const hl_model *m, int64_t layer);
+/* 1 when hook point h exists on this architecture (ln1_post/ln2_post are Gemma-2 only). */
+HL_API int       hl_model_has_hook(const hl_model *m, hl_hook h);
+/* Number of worker threads in use. */
+HL_API int       hl_model_threads(const hl_model *m);
+
+/* ---- hooks ---- */
+typedef struct hl_hook_info {
+    const char *name;  /* the TL name, e.g. "blocks.3.hook_resid_pre"; borrowed, valid in the call */
+    hl_hook     id;    /* HL_HOOK_COUNT for a named sub-point fired by hl_model_fire (SAE points) */
+    int64_t     layer; /* -1 for global hooks */
+    int64_t     pos0;  /* absolute position of the first row (> 0 when decoding with the KV cache) */
+    int         stream;/* split-input ln1 hooks: 0 q, 1 k, 2 v; otherwise 0 */
+} hl_hook_info;
+
+/* A hook callback. `act` is a writable F32 view of the activation (TL shape, batch dim 1 first),
+   valid only during the call; edit it in place to patch, ablate or steer (the shape is fixed).
+   Return HL_OK to continue; any other status stops the forward pass, which returns it. */
+typedef hl_status (*hl_hook_fn)(const hl_hook_info *info, hl_tensor *act, void *user);
+
+/* Optional hook points (see HL_HOOK_LIST). */
+enum {
+    HL_USE_ATTN_RESULT     = 1, /* attn.hook_result; attention output becomes sum_h result_h */
+    HL_USE_SPLIT_QKV_INPUT = 2, /* hook_q_input / hook_k_input / hook_v_input */
+    HL_USE_ATTN_IN         = 4, /* hook_attn_in */
+    HL_USE_HOOK_MLP_IN     = 8  /* hook_mlp_in */
+};
+HL_API void     hl_model_set_flags(hl_model *m, unsigned flags); /* replaces all HL_USE_* flags */
+HL_API unsigned hl_model_flags(const hl_model *m);
+
+/* Adds a hook on every point whose name matches `name` (an exact name or a glob such as
+   "blocks.*.hook_resid_post"). Hooks on one point run in registration order; each sees the
+   previous one's edits. An exact name must be a hook point of this model or a sub-point of one
+   (e.g. "blocks.2.hook_resid_post.hook_sae_acts_post", fired by an attached SAE); otherwise
+   HL_ERR_NOT_FOUND. A glob may match nothing yet. [out] *handle (optional) for
+   hl_model_remove_hook. Points that no hook, cache or splice wants cost nothing (no copies). */
+HL_API hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn, void *user,
+                                   int *handle, hl_error *err);
+/* Removes one hook; HL_ERR_NOT_FOUND for an unknown handle. */
+HL_API hl_status hl_model_remove_hook(hl_model *m, int handle, hl_error *err);
+/* Removes every hook (splices stay; see hl_model_set_splice). */
+HL_API void      hl_model_reset_hooks(hl_model *m);
+
+/* Splice slot, for module replacement (how SAEs are attached): at most one per hook point. At
+   that point the order is: user hooks (registration order), then the run_with_cache capture, then
+   the splice, which may overwrite the activation in place (e.g. with an SAE's reconstruction), and
+   may fire named sub-points with hl_model_fire. fn = NULL clears the slot. Note: SAELens removes
+   the original hook point when it attaches an SAE; here the point stays, and its hooks and cache
+   see the activation before the splice. [in] name: an exact hook name of this model. */
+HL_API hl_status hl_model_set_splice(hl_model *m, const char *name, hl_hook_fn fn, void *user,
+                                     hl_error *err);
+HL_API void      hl_model_clear_splices(hl_model *m);
+/* Fires a named sub-point (e.g. "blocks.2.hook_resid_post.hook_sae_acts_post") from inside a
+   splice: runs the hooks whose pattern matches `name` and captures it into the running cache when
+   its filter accepts the name. `act` is F32 and may be edited by the hooks. */
+HL_API hl_status hl_model_fire(hl_model *m, const char *name, int64_t layer, hl_tensor *act,
+                               hl_error *err);
+
+/* ---- forward ---- */
+/* Full forward pass over tokens[0..n) from position 0 (the KV cache is reset, then holds these n
+   positions, so hl_model_decode can continue). Hooks fire at every point they match.
+   [out] logits: NULL, or [n, d_vocab] floats written on success. */
+HL_API hl_status hl_model_run(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
+                              hl_error *err);
+/* Incremental decoding: feeds tokens[0..n) at positions kv_len .. kv_len+n-1, attending to the
+   cached keys/values. Hooks see only the new positions ([1, n, ...]; attention scores and pattern
+   [1, n_heads, n, kv_len + n]). [out] logits: NULL or [n, d_vocab]; last_only = 1 writes only the
+   last row ([d_vocab]). */
+HL_API hl_status hl_model_decode(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
+                                 int last_only, hl_error *err);
+HL_API void      hl_model_kv_reset(hl_model *m);
+HL_API int64_t   hl_model_kv_len(const hl_model *m);
+
+/* ---- activation cache (run_with_cache) ---- */
+/* Which hook names to cache. All zeros = every hook that fires. names: exact names or globs, any
+   may match; fn: a predicate (nonzero = keep); when both are set a name must pass both. */
+typedef struct hl_names_filter {
+    const char *const *names;
+    size_t             n_names;
+    int              (*fn)(const char *name, void *user);
+    void              *user;
+} hl_names_filter;
+HL_API int hl_names_filter_match(const hl_names_filter *f, const char *name); /* NULL f = all */
+
+/* A name -> tensor map (F32, owned copies) in insertion (= execution) order. */
+typedef struct hl_cache hl_cache;
+HL_API hl_status        hl_cache_create(hl_cache **out, hl_error *err);
+HL_API void             hl_cache_free(hl_cache *c);
+HL_API void             hl_cache_clear(hl_cache *c);
+HL_API size_t           hl_cache_count(const hl_cache *c);
+HL_API const char      *hl_cache_name(const hl_cache *c, size_t i);
+HL_API const hl_tensor *hl_cache_tensor(const hl_cache *c, size_t i);
+HL_API const hl_tensor *hl_cache_get(const hl_cache *c, const char *name); /* or NULL */
+/* Stores a copy of t (any dtype) under name, replacing an existing entry of that name. */
+HL_API hl_status        hl_cache_put(hl_cache *c, const char *name, const hl_tensor *t,
+                                     hl_error *err);
+/* Writes every entry to a safetensors file with TL names and shapes (Python:
+   safetensors.numpy.load_file(path)["blocks.0.hook_resid_pre"]). */
+HL_API hl_status        hl_cache_save(const hl_cache *c, const char *path, hl_error *err);
+
+/* hl_model_run plus caching: every hook point that fires and passes `filter` (NULL = all) is
+   copied into `cache` (cleared first) after the user hooks at that point have run. */
+HL_API hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int64_t n,
+                                         const hl_names_filter *filter, hl_cache *cache,
+                                         float *logits, hl_error *err);
+
+/* ---- generation ---- */
+/* Returns nonzero to stop generating after this token. */
+typedef int (*hl_token_fn)(int32_t token, int64_t index, void *user);
+/* Sampling options (TL generate, hooks-reference 6.4). All zeros = 10 greedy tokens, stopping at
+   eos. NOTE: temperature 0 means greedy here (TL's default is sampling at 1.0). */
+typedef struct hl_generate_opts {
+    int64_t        max_new_tokens; /* 0 = 10 */
+    float          temperature;    /* 0 = greedy (argmax, first index on ties) */
+    int64_t        top_k;          /* 0 = off; keeps logits >= the k-th largest (ties kept) */
+    float          top_p;          /* 0 = off; nucleus, the token crossing p is kept; top_k wins */
+    float          freq_penalty;   /* logit -= freq_penalty * count in prompt + generated */
+    uint64_t       seed;           /* PRNG seed (any value; same seed, same tokens) */
+    int            no_stop_at_eos; /* 0 = stop after emitting eos (it stays in the output) */
+    const int32_t *eos_ids;        /* NULL = config eos_token_id */
+    size_t         n_eos;
+    hl_token_fn    on_token;       /* optional streaming callback */
+    void          *user;
+    int            no_kv_cache;    /* 1 = rerun the whole sequence each step (hooks re-fire) */
+} hl_generate_opts;
+/* Generates from prompt[0..n) with the KV cache: the prompt is run once, then one new position
+   per step, so hooks see [1, 1, ...] tensors after the first step. As in TL, hook_embed does not
+   fire during generate. [out] *tokens: prompt followed by the new tokens (free with hl_free),
+   *n_tokens its length. */
+HL_API hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t n,
+                                   const hl_generate_opts *opts, int32_t **tokens,
+                                   int64_t *n_tokens, hl_error *err);
+
+/* ---- helpers ---- */
+/* Tokenizes text like TL to_tokens: prepend_bos < 0 = the model default (BOS for all supported
+   models), 0 = no, 1 = yes. [out] *ids (free with hl_free), *n. Needs tokenizer.json. */
+HL_API hl_status hl_model_to_tokens(const hl_model *m, const char *text, int prepend_bos,
+                                    int32_t **ids, int64_t *n, hl_error *err);
+/* Decodes each id on its own (TL to_str_tokens). [out] *strs: n NUL-terminated strings in one
+   block: free the whole thing with one hl_free(*strs). */
+HL_API hl_status hl_model_to_str_tokens(const hl_model *m, const int32_t *ids, int64_t n,
+                                        char ***strs, hl_error *err);
+/* Decodes ids to one string, special tokens kept (TL to_string). Free with hl_free. */
+HL_API hl_status hl_model_to_string(const hl_model *m, const int32_t *ids, int64_t n, char **text,
+                                    hl_error *err);
+/* out[i] = x[i] - log(sum_j exp(x[j])), over n values (out may equal x). */
+HL_API void      hl_log_softmax(const float *x, int64_t n, float *out);
+/* The k largest of x[0..n): indices (descending value, lower index first on ties) and values. */
+HL_API void      hl_top_k(const float *x, int64_t n, int64_t k, int32_t *idx, float *val);
+/* TL utils.test_prompt: runs prompt + answer tokens once and renders TL's printed report
+   (tokenized prompt and answer, rank/logit/prob of every answer token and the top_k table for
+   each, then the ranks list). top_k 0 = 10; a space is prepended to the answer unless it starts
+   with one or no_prepend_space is set. [out] *report: new string, free with hl_free. */
+HL_API hl_status hl_model_test_prompt(hl_model *m, const char *prompt, const char *answer,
+                                      int64_t top_k, int no_prepend_space, char **report,
+                                      hl_error *err);
 
 /* <<api_model */
 
@@ -4108,6 +4430,1870 @@ static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn 
 /* <<threads */
 
 /* >>model =================================================================================== */
+/* Model loading, the forward pass with TransformerLens hook points, the activation cache, the KV
+   cache, generation and the TL-style helpers, in pipeline order:
+     ---- hook names ---- config ---- weights ---- load ---- hooks ---- cache ---- forward ----
+     ---- generate ---- helpers ----
+   Sources: HF transformers models/{gemma2,gemma,llama,mistral}/modeling_*.py (eager attention),
+   TransformerLens components/ and hooks-reference.md (the spec of every hook value). */
+
+/* Set to 0 to build the model code without the tokenizer (helpers then return HL_ERR_UNSUPPORTED). */
+#ifndef HL__MODEL_TOKENIZER
+#    define HL__MODEL_TOKENIZER 0
+#endif
+
+/* ---- hook names ---- */
+static const char *const hl__hook_patterns[HL_HOOK_COUNT] = {
+#define HL__X(id, name, shape) name,
+    HL_HOOK_LIST(HL__X)
+#undef HL__X
+};
+static const char *const hl__hook_shapes[HL_HOOK_COUNT] = {
+#define HL__X(id, name, shape) shape,
+    HL_HOOK_LIST(HL__X)
+#undef HL__X
+};
+
+HL__DEF const char *hl_hook_pattern(hl_hook h) {
+    return (h >= 0 && h < HL_HOOK_COUNT) ? hl__hook_patterns[h] : "";
+}
+HL__DEF const char *hl_hook_shape(hl_hook h) {
+    return (h >= 0 && h < HL_HOOK_COUNT) ? hl__hook_shapes[h] : "";
+}
+HL__DEF int hl_hook_per_layer(hl_hook h) {
+    return (h >= 0 && h < HL_HOOK_COUNT) && strncmp(hl__hook_patterns[h], "blocks.{L}.", 11) == 0;
+}
+
+HL__DEF size_t hl_hook_name(hl_hook h, int64_t layer, char *buf, size_t cap) {
+    int n;
+    if (h < 0 || h >= HL_HOOK_COUNT || !buf || cap == 0) return 0;
+    if (hl_hook_per_layer(h))
+        n = snprintf(buf, cap, "blocks.%lld.%s", (long long)layer, hl__hook_patterns[h] + 11);
+    else
+        n = snprintf(buf, cap, "%s", hl__hook_patterns[h]);
+    if (n < 0 || (size_t)n >= cap) {
+        buf[0] = 0;
+        return 0;
+    }
+    return (size_t)n;
+}
+
+HL__DEF hl_status hl_hook_parse(const char *name, hl_hook *id, int64_t *layer, hl_error *err) {
+    int h;
+    int64_t L = -1;
+    const char *rest = name;
+    if (!name) return hl__fail(err, HL_ERR_ARG, "hl_hook_parse: name is NULL");
+    if (strncmp(name, "blocks.", 7) == 0) {
+        const char *p = name + 7;
+        L = 0;
+        if (*p < '0' || *p > '9') goto notfound;
+        while (*p >= '0' && *p <= '9') {
+            if (L > (INT64_MAX - 9) / 10) goto notfound;
+            L = L * 10 + (*p - '0');
+            p++;
+        }
+        if (*p != '.') goto notfound;
+        rest = p + 1;
+    }
+    for (h = 0; h < HL_HOOK_COUNT; h++) {
+        int per = hl_hook_per_layer((hl_hook)h);
+        const char *pat = per ? hl__hook_patterns[h] + 11 : hl__hook_patterns[h];
+        if ((L >= 0) == per && strcmp(pat, rest) == 0) {
+            if (id) *id = (hl_hook)h;
+            if (layer) *layer = L;
+            return HL_OK;
+        }
+    }
+notfound:
+    return hl__fail(err, HL_ERR_NOT_FOUND, "'%s' is not a TransformerLens hook name", name);
+}
+
+HL__DEF int hl_glob_match(const char *pat, const char *s) {
+    /* iterative matcher with one backtrack point for the last '*' (linear for typical patterns) */
+    const char *star = NULL, *retry = NULL;
+    while (*s) {
+        if (*pat == '*') {
+            star = ++pat;
+            retry = s;
+        } else if (*pat == '?' || *pat == *s) {
+            pat++;
+            s++;
+        } else if (star) {
+            pat = star;
+            s = ++retry;
+        } else {
+            return 0;
+        }
+    }
+    while (*pat == '*') pat++;
+    return *pat == 0;
+}
+
+static int hl__is_glob(const char *s) {
+    return strchr(s, '*') != NULL || strchr(s, '?') != NULL;
+}
+
+/* ---- config ---- */
+/* The model object. Weights are borrowed views into the mmapped safetensors; norm vectors are
+   copied to f32 with Gemma's "+1" applied (they are d_model floats each). */
+typedef struct hl__layer_w {
+    const hl_tensor *q, *k, *v, *o;       /* q_proj [H*dh, d], k_proj/v_proj [G*dh, d], o_proj [d, H*dh] */
+    const hl_tensor *gate, *up, *down;    /* gate_proj/up_proj [d_mlp, d], down_proj [d, d_mlp] */
+    float           *ln1, *ln2;           /* effective pre-norm weights [d] */
+    float           *ln1_post, *ln2_post; /* Gemma-2 post-norm weights [d], else NULL */
+} hl__layer_w;
+
+typedef struct hl__reg {
+    int            handle;
+    hl_hook_fn     fn;
+    void          *user;
+    char          *pattern;
+    int            glob;
+    unsigned char *match; /* [n_points]: 1 where this hook applies */
+} hl__reg;
+
+typedef struct hl__splice {
+    hl_hook_fn fn;
+    void      *user;
+} hl__splice;
+
+struct hl_model {
+    hl_model_cfg     cfg;
+    char            *arch_name;
+    hl_weights      *w;
+    hl_tokenizer    *tok;
+    hl__kern         kt;
+    hl__pool        *pool;
+    int              n_threads;
+    const hl_tensor *embed;   /* embed_tokens [d_vocab, d] */
+    const hl_tensor *unembed; /* lm_head [d_vocab, d], or embed_tokens when tied */
+    float           *final_norm;
+    hl__layer_w     *layers;
+    unsigned char   *is_local; /* [n_layers] */
+    unsigned         flags;
+    /* hooks: point index pt = (layer + 1) * HL_HOOK_COUNT + id, global hooks at layer -1 */
+    int64_t          n_points;
+    hl__reg         *regs;
+    size_t           n_regs, cap_regs;
+    int              next_handle;
+    int             *pt_users;  /* [n_points] number of hooks on the point */
+    unsigned char   *pt_cache;  /* [n_points] cached by the running run_with_cache */
+    unsigned char   *pt_want;   /* [n_points] users || cache || splice */
+    hl__splice      *splices;   /* [n_points] */
+    /* state of the running forward pass */
+    hl_cache              *run_cache;
+    const hl_names_filter *run_filter;
+    int                    suppress_embed_hook;
+    int64_t                cur_pos0;
+    int                    cur_stream;
+    char                   namebuf[256];
+    /* KV cache: per layer [kv_cap, n_kv_heads * d_head] rotated keys and values */
+    float          **kc, **vc;
+    int64_t          kv_len, kv_cap;
+};
+
+/* Reads a required positive integer from config.json. */
+static hl_status hl__cfg_int(const hl_json *root, const char *path, const char *key, int64_t *out,
+                             hl_error *err) {
+    const hl_json *v = hl_json_get(root, key);
+    if (!v) return hl__fail(err, HL_ERR_FORMAT, "%s: missing required key \"%s\"", path, key);
+    if (v->type != HL_JSON_NUMBER || !v->is_int || v->i64 <= 0 || v->i64 > ((int64_t)1 << 40))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: \"%s\" must be a positive integer", path, key);
+    *out = v->i64;
+    return HL_OK;
+}
+/* Optional positive integer: absent or null -> dflt. */
+static hl_status hl__cfg_int_opt(const hl_json *root, const char *path, const char *key,
+                                 int64_t dflt, int64_t *out, hl_error *err) {
+    const hl_json *v = hl_json_get(root, key);
+    if (!v || v->type == HL_JSON_NULL) {
+        *out = dflt;
+        return HL_OK;
+    }
+    return hl__cfg_int(root, path, key, out, err);
+}
+/* Optional number: absent or null -> dflt. */
+static hl_status hl__cfg_num_opt(const hl_json *root, const char *path, const char *key,
+                                 double dflt, double *out, hl_error *err) {
+    const hl_json *v = hl_json_get(root, key);
+    if (!v || v->type == HL_JSON_NULL) {
+        *out = dflt;
+        return HL_OK;
+    }
+    if (v->type != HL_JSON_NUMBER)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: \"%s\" must be a number", path, key);
+    *out = v->num;
+    return HL_OK;
+}
+/* A token id key: absent/null -> -1; a list takes its first element (HF allows eos lists). */
+static int32_t hl__cfg_tok(const hl_json *root, const char *key, int32_t dflt) {
+    const hl_json *v = hl_json_get(root, key);
+    if (v && v->type == HL_JSON_ARRAY) v = hl_json_at(v, 0);
+    if (!v || v->type != HL_JSON_NUMBER || !v->is_int || v->i64 < 0 || v->i64 > INT32_MAX)
+        return dflt;
+    return (int32_t)v->i64;
+}
+
+/* Parses config.json into m->cfg (and m->is_local). Every check names the key that failed. */
+static hl_status hl__parse_config(hl_model *m, const char *path, const char *text, size_t len,
+                                  const hl_model_desc *d, hl_error *err) {
+    hl_json_doc *doc = NULL;
+    const hl_json *root, *archs, *v;
+    const char *arch;
+    hl_model_cfg *c = &m->cfg;
+    hl_status st;
+    double num;
+    int64_t L, i;
+
+    st = hl_json_parse(text, len, &doc, err);
+    if (st != HL_OK) return hl__wrap(err, st, path);
+    root = hl_json_root(doc);
+    if (!root || root->type != HL_JSON_OBJECT) {
+        st = hl__fail(err, HL_ERR_FORMAT, "%s: expected a JSON object", path);
+        goto fail;
+    }
+    archs = hl_json_get(root, "architectures");
+    arch = hl_json_str(hl_json_at(archs, 0), NULL);
+    if (!arch) {
+        st = hl__fail(err, HL_ERR_FORMAT, "%s: missing \"architectures\" (a list of one string)", path);
+        goto fail;
+    }
+    if (strcmp(arch, "Gemma2ForCausalLM") == 0) c->arch = HL_ARCH_GEMMA2;
+    else if (strcmp(arch, "GemmaForCausalLM") == 0) c->arch = HL_ARCH_GEMMA;
+    else if (strcmp(arch, "LlamaForCausalLM") == 0) c->arch = HL_ARCH_LLAMA;
+    else if (strcmp(arch, "MistralForCausalLM") == 0) c->arch = HL_ARCH_MISTRAL;
+    else {
+        st = hl__fail(err, HL_ERR_UNSUPPORTED,
+                      "%s: architecture \"%s\" is not supported (supported: Gemma2ForCausalLM, "
+                      "GemmaForCausalLM, LlamaForCausalLM, MistralForCausalLM)", path, arch);
+        goto fail;
+    }
+    m->arch_name = hl__strdup(arch);
+    if (!m->arch_name) {
+        st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+        goto fail;
+    }
+    c->architecture = m->arch_name;
+    {
+        int gemma = c->arch == HL_ARCH_GEMMA2 || c->arch == HL_ARCH_GEMMA;
+        if ((st = hl__cfg_int(root, path, "hidden_size", &c->d_model, err)) != HL_OK) goto fail;
+        if ((st = hl__cfg_int(root, path, "num_hidden_layers", &c->n_layers, err)) != HL_OK) goto fail;
+        if ((st = hl__cfg_int(root, path, "num_attention_heads", &c->n_heads, err)) != HL_OK) goto fail;
+        if ((st = hl__cfg_int(root, path, "intermediate_size", &c->d_mlp, err)) != HL_OK) goto fail;
+        if ((st = hl__cfg_int(root, path, "vocab_size", &c->d_vocab, err)) != HL_OK) goto fail;
+        if ((st = hl__cfg_int_opt(root, path, "num_key_value_heads", c->n_heads, &c->n_kv_heads, err)) != HL_OK) goto fail;
+        if (c->d_model % c->n_heads != 0 && !hl_json_get(root, "head_dim")) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: hidden_size %lld is not divisible by num_attention_heads %lld and head_dim is missing",
+                          path, (long long)c->d_model, (long long)c->n_heads);
+            goto fail;
+        }
+        if ((st = hl__cfg_int_opt(root, path, "head_dim", c->d_model / c->n_heads, &c->d_head, err)) != HL_OK) goto fail;
+        if (c->n_heads % c->n_kv_heads != 0) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: num_attention_heads %lld is not a multiple of num_key_value_heads %lld",
+                          path, (long long)c->n_heads, (long long)c->n_kv_heads);
+            goto fail;
+        }
+        if (c->d_head % 2 != 0) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: head_dim %lld must be even for rotary embeddings", path, (long long)c->d_head);
+            goto fail;
+        }
+        if ((st = hl__cfg_int_opt(root, path, "max_position_embeddings", 8192, &c->n_ctx, err)) != HL_OK) goto fail;
+        if (d->n_ctx > 0) c->n_ctx = d->n_ctx;
+        if ((st = hl__cfg_num_opt(root, path, "rms_norm_eps", 1e-6, &num, err)) != HL_OK) goto fail;
+        if (!(num > 0 && num < 1)) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: rms_norm_eps %g is out of range", path, num);
+            goto fail;
+        }
+        c->eps = (float)num;
+        if ((st = hl__cfg_num_opt(root, path, "rope_theta", 10000.0, &num, err)) != HL_OK) goto fail;
+        if (!(num > 1)) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: rope_theta %g must be > 1", path, num);
+            goto fail;
+        }
+        c->rope_theta = (float)num;
+        v = hl_json_get(root, "rope_scaling");
+        if (v && v->type != HL_JSON_NULL) {
+            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: \"rope_scaling\" is not supported yet", path);
+            goto fail;
+        }
+        if (hl_json_bool(hl_json_get(root, "attention_bias"), 0) || hl_json_bool(hl_json_get(root, "mlp_bias"), 0)) {
+            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);
+            goto fail;
+        }
+        /* activation: Gemma's "hidden_activation" (falls back to the legacy "hidden_act"; HF and
+           Google use tanh-GELU for Gemma-1 even when the legacy key says "gelu", HF PR #29402) */
+        {
+            const char *act = hl_json_str(hl_json_get(root, "hidden_activation"), NULL);
+            if (!act) act = hl_json_str(hl_json_get(root, "hidden_act"), gemma ? "gelu_pytorch_tanh" : "silu");
+            if (strcmp(act, "gelu_pytorch_tanh") == 0 || strcmp(act, "gelu_new") == 0 ||
+                (gemma && strcmp(act, "gelu") == 0))
+                c->act = HL_ACT_GELU_TANH;
+            else if (strcmp(act, "silu") == 0 || strcmp(act, "swish") == 0)
+                c->act = HL_ACT_SILU;
+            else {
+                st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported (gelu_pytorch_tanh, silu)", path, act);
+                goto fail;
+            }
+        }
+        c->norm_plus_one = gemma;
+        c->embed_scale = gemma;
+        c->post_norms = c->arch == HL_ARCH_GEMMA2;
+        c->attn_scale = sqrtf((float)c->d_head);
+        if (c->arch == HL_ARCH_GEMMA2) {
+            int64_t qpas;
+            if ((st = hl__cfg_int_opt(root, path, "query_pre_attn_scalar", 256, &qpas, err)) != HL_OK) goto fail;
+            c->attn_scale = sqrtf((float)qpas);
+            if ((st = hl__cfg_num_opt(root, path, "attn_logit_softcapping", 0.0, &num, err)) != HL_OK) goto fail;
+            c->attn_softcap = (float)num;
+            if ((st = hl__cfg_num_opt(root, path, "final_logit_softcapping", 0.0, &num, err)) != HL_OK) goto fail;
+            c->final_softcap = (float)num;
+            if (c->attn_softcap < 0 || c->final_softcap < 0) {
+                st = hl__fail(err, HL_ERR_FORMAT, "%s: softcapping values must be >= 0", path);
+                goto fail;
+            }
+        }
+        if (c->arch == HL_ARCH_GEMMA2 || c->arch == HL_ARCH_MISTRAL) {
+            if ((st = hl__cfg_int_opt(root, path, "sliding_window", c->arch == HL_ARCH_GEMMA2 ? 4096 : 0, &c->window, err)) != HL_OK) goto fail;
+        }
+        c->bos_id = hl__cfg_tok(root, "bos_token_id", gemma ? 2 : 1);
+        c->eos_id = hl__cfg_tok(root, "eos_token_id", gemma ? 1 : 2);
+        c->pad_id = hl__cfg_tok(root, "pad_token_id", -1);
+        c->default_prepend_bos = 1;
+        /* tie_word_embeddings: HF default true for Gemma, false for Llama/Mistral; resolved against
+           the weights (lm_head.weight present or not) in hl__bind_weights */
+        c->tied = hl_json_bool(hl_json_get(root, "tie_word_embeddings"), gemma);
+    }
+    L = c->n_layers;
+    m->is_local = (unsigned char *)hl__calloc((size_t)L, 1);
+    if (!m->is_local) {
+        st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+        goto fail;
+    }
+    /* Which layers use the sliding window:
+         Gemma-2 (HF/Google): layer_types[i] == "sliding_attention" if given, else EVEN layers.
+         TL HookedTransformer uses ODD layers (attn_types ["global","local"]*N): tl_window_parity.
+         Mistral (HF): every layer when sliding_window is set. */
+    if (c->arch == HL_ARCH_GEMMA2 && c->window > 0) {
+        const hl_json *lt = hl_json_get(root, "layer_types");
+        if (lt && lt->type == HL_JSON_ARRAY && !d->tl_window_parity) {
+            if ((int64_t)lt->len != L) {
+                st = hl__fail(err, HL_ERR_FORMAT, "%s: layer_types has %llu entries, num_hidden_layers is %lld",
+                              path, (unsigned long long)lt->len, (long long)L);
+                goto fail;
+            }
+            for (i = 0; i < L; i++) {
+                const char *s = hl_json_str(hl_json_at(lt, (size_t)i), "");
+                m->is_local[i] = strcmp(s, "sliding_attention") == 0;
+            }
+        } else {
+            for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)((i % 2) == (d->tl_window_parity ? 1 : 0));
+        }
+    } else if (c->arch == HL_ARCH_MISTRAL && c->window > 0) {
+        for (i = 0; i < L; i++) m->is_local[i] = 1;
+    }
+    hl_json_free(doc);
+    return HL_OK;
+fail:
+    hl_json_free(doc);
+    return st;
+}
+
+/* ---- weights ---- */
+/* Finds a weight and checks its dtype (F32/BF16/F16) and 2-D shape [rows, cols] (cols 0 = 1-D). */
+static hl_status hl__bind(hl_model *m, const char *name, int64_t rows, int64_t cols,
+                          const hl_tensor **out, hl_error *err) {
+    const hl_tensor *t = hl_weights_find(m->w, name);
+    if (!t) return hl__fail(err, HL_ERR_FORMAT, "weights: missing tensor '%s'", name);
+    if (t->dtype != HL_DTYPE_F32 && t->dtype != HL_DTYPE_BF16 && t->dtype != HL_DTYPE_F16)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "weights: tensor '%s' has dtype %s (F32, BF16, F16 supported)",
+                        name, hl_dtype_name(t->dtype));
+    if (cols == 0) {
+        if (t->ndim != 1 || t->shape[0] != rows)
+            return hl__fail(err, HL_ERR_SHAPE, "weights: tensor '%s' has shape [%lld%s], config.json implies [%lld]",
+                            name, (long long)(t->ndim > 0 ? t->shape[0] : 0), t->ndim > 1 ? ", ..." : "", (long long)rows);
+    } else if (t->ndim != 2 || t->shape[0] != rows || t->shape[1] != cols) {
+        return hl__fail(err, HL_ERR_SHAPE, "weights: tensor '%s' has shape [%lld, %lld] (ndim %d), config.json implies [%lld, %lld]",
+                        name, (long long)(t->ndim > 0 ? t->shape[0] : 0), (long long)(t->ndim > 1 ? t->shape[1] : 0),
+                        t->ndim, (long long)rows, (long long)cols);
+    }
+    *out = t;
+    return HL_OK;
+}
+
+/* Copies a norm weight [d] to f32: w_eff = 1 + w (Gemma, computed in f32) or w (Llama). */
+static hl_status hl__bind_norm(hl_model *m, const char *name, float **out, hl_error *err) {
+    const hl_tensor *t;
+    int64_t i, d = m->cfg.d_model;
+    float *w;
+    hl_status st = hl__bind(m, name, d, 0, &t, err);
+    if (st != HL_OK) return st;
+    w = (float *)hl__malloc((size_t)d * sizeof(float));
+    if (!w) return hl__fail(err, HL_ERR_OOM, "weights: out of memory for '%s'", name);
+    for (i = 0; i < d; i++) w[i] = (m->cfg.norm_plus_one ? 1.0f : 0.0f) + hl_tensor_get_f32(t, i);
+    *out = w;
+    return HL_OK;
+}
+
+/* Binds every tensor the architecture needs, checking shapes against the config. */
+static hl_status hl__bind_weights(hl_model *m, hl_error *err) {
+    const hl_model_cfg *c = &m->cfg;
+    int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, dm = c->d_mlp, l;
+    char nm[160];
+    hl_status st;
+    const hl_tensor *lm;
+    if ((st = hl__bind(m, "model.embed_tokens.weight", c->d_vocab, d, &m->embed, err)) != HL_OK) return st;
+    m->cfg.weight_dtype = m->embed->dtype;
+    if ((st = hl__bind_norm(m, "model.norm.weight", &m->final_norm, err)) != HL_OK) return st;
+    lm = hl_weights_find(m->w, "lm_head.weight");
+    if (lm && !c->tied) {
+        if ((st = hl__bind(m, "lm_head.weight", c->d_vocab, d, &m->unembed, err)) != HL_OK) return st;
+    } else if (!lm && !c->tied) {
+        return hl__fail(err, HL_ERR_FORMAT, "weights: tie_word_embeddings is false but 'lm_head.weight' is missing");
+    } else {
+        m->unembed = m->embed; /* tied: logits = x_hat @ embed_tokens^T */
+    }
+    m->layers = (hl__layer_w *)hl__calloc((size_t)c->n_layers, sizeof(hl__layer_w));
+    if (!m->layers) return hl__fail(err, HL_ERR_OOM, "weights: out of memory");
+    for (l = 0; l < c->n_layers; l++) {
+        hl__layer_w *lw = &m->layers[l];
+#define HL__BIND(suffix, rows, cols, dst)                                                    \
+    snprintf(nm, sizeof nm, "model.layers.%lld.%s", (long long)l, suffix);                 \
+    if ((st = hl__bind(m, nm, rows, cols, dst, err)) != HL_OK) return st
+#define HL__NORM(suffix, dst)                                                                \
+    snprintf(nm, sizeof nm, "model.layers.%lld.%s", (long long)l, suffix);                 \
+    if ((st = hl__bind_norm(m, nm, dst, err)) != HL_OK) return st
+        HL__BIND("self_attn.q_proj.weight", H * dh, d, &lw->q);
+        HL__BIND("self_attn.k_proj.weight", G * dh, d, &lw->k);
+        HL__BIND("self_attn.v_proj.weight", G * dh, d, &lw->v);
+        HL__BIND("self_attn.o_proj.weight", d, H * dh, &lw->o);
+        HL__BIND("mlp.gate_proj.weight", dm, d, &lw->gate);
+        HL__BIND("mlp.up_proj.weight", dm, d, &lw->up);
+        HL__BIND("mlp.down_proj.weight", d, dm, &lw->down);
+        HL__NORM("input_layernorm.weight", &lw->ln1);
+        if (c->post_norms) {
+            /* Gemma-2: post_attention_layernorm is the POST-norm of attention (TL ln1_post);
+               pre_feedforward_layernorm feeds the MLP (TL ln2) */
+            HL__NORM("post_attention_layernorm.weight", &lw->ln1_post);
+            HL__NORM("pre_feedforward_layernorm.weight", &lw->ln2);
+            HL__NORM("post_feedforward_layernorm.weight", &lw->ln2_post);
+        } else {
+            /* Gemma-1 / Llama / Mistral: post_attention_layernorm feeds the MLP (TL ln2) */
+            HL__NORM("post_attention_layernorm.weight", &lw->ln2);
+        }
+#undef HL__BIND
+#undef HL__NORM
+    }
+    return HL_OK;
+}
+
+/* ---- load ---- */
+static int hl__online_cores(void) {
+#if defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)(n > 256 ? 256 : n) : 1;
+#else
+    return 1;
+#endif
+}
+
+static void hl__model_update_want(hl_model *m);
+
+HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_error *err) {
+    hl_model *m = NULL;
+    hl_model_desc d;
+    hl__file f;
+    char *cfg_path = NULL, *tok_path = NULL;
+    hl_status st;
+    memset(&f, 0, sizeof f);
+    if (!desc || !desc->path || !out) return hl__fail(err, HL_ERR_ARG, "hl_model_load: desc, desc->path and out are required");
+    d = *desc;
+    if (d.n_threads < 0 || d.n_ctx < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_load: n_threads and n_ctx must be >= 0");
+    if (d.n_threads == 0) d.n_threads = hl__online_cores();
+    m = (hl_model *)hl__calloc(1, sizeof *m);
+    if (!m) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
+    cfg_path = hl__path_join(d.path, "config.json");
+    if (!cfg_path) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
+    if ((st = hl__file_open(cfg_path, &f, err)) != HL_OK) goto fail;
+    if ((st = hl__parse_config(m, cfg_path, (const char *)f.data, f.size, &d, err)) != HL_OK) goto fail;
+    hl__file_close(&f);
+    if ((st = hl_weights_open(d.path, &m->w, err)) != HL_OK) goto fail;
+    if ((st = hl__bind_weights(m, err)) != HL_OK) goto fail;
+#if HL__MODEL_TOKENIZER
+    if (!d.no_tokenizer) {
+        tok_path = hl__path_join(d.path, "tokenizer.json");
+        if (!tok_path) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
+        if (hl__exists(tok_path) && (st = hl_tokenizer_load(tok_path, &m->tok, err)) != HL_OK) goto fail;
+    }
+#endif
+    memset(&m->kt, 0, sizeof m->kt);
+    m->kt.level = d.kernels;
+    if (d.kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(d.kernels)) {
+        st = hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available on this CPU", hl_kernels_name(d.kernels));
+        goto fail;
+    }
+    m->kt.fast = d.fast ? 1 : 0;
+    m->pool = hl__pool_create(d.n_threads);
+    m->n_threads = m->pool ? hl__pool_threads(m->pool) : 1;
+    m->n_points = (m->cfg.n_layers + 1) * HL_HOOK_COUNT;
+    m->pt_users = (int *)hl__calloc((size_t)m->n_points, sizeof(int));
+    m->pt_cache = (unsigned char *)hl__calloc((size_t)m->n_points, 1);
+    m->pt_want = (unsigned char *)hl__calloc((size_t)m->n_points, 1);
+    m->splices = (hl__splice *)hl__calloc((size_t)m->n_points, sizeof(hl__splice));
+    m->kc = (float **)hl__calloc((size_t)m->cfg.n_layers, sizeof(float *));
+    m->vc = (float **)hl__calloc((size_t)m->cfg.n_layers, sizeof(float *));
+    if (!m->pt_users || !m->pt_cache || !m->pt_want || !m->splices || !m->kc || !m->vc) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
+        goto fail;
+    }
+    m->next_handle = 1;
+    hl__free(cfg_path);
+    hl__free(tok_path);
+    *out = m;
+    return HL_OK;
+fail:
+    hl__file_close(&f);
+    hl__free(cfg_path);
+    hl__free(tok_path);
+    hl_model_free(m);
+    return st;
+}
+
+HL__DEF void hl_model_free(hl_model *m) {
+    int64_t l;
+    size_t i;
+    if (!m) return;
+    if (m->layers)
+        for (l = 0; l < m->cfg.n_layers; l++) {
+            hl__free(m->layers[l].ln1);
+            hl__free(m->layers[l].ln2);
+            hl__free(m->layers[l].ln1_post);
+            hl__free(m->layers[l].ln2_post);
+        }
+    if (m->kc)
+        for (l = 0; l < m->cfg.n_layers; l++) hl__free(m->kc[l]);
+    if (m->vc)
+        for (l = 0; l < m->cfg.n_layers; l++) hl__free(m->vc[l]);
+    for (i = 0; i < m->n_regs; i++) {
+        hl__free(m->regs[i].pattern);
+        hl__free(m->regs[i].match);
+    }
+    hl__free(m->regs);
+    hl__free(m->kc);
+    hl__free(m->vc);
+    hl__free(m->layers);
+    hl__free(m->final_norm);
+    hl__free(m->is_local);
+    hl__free(m->pt_users);
+    hl__free(m->pt_cache);
+    hl__free(m->pt_want);
+    hl__free(m->splices);
+    hl__free(m->arch_name);
+#if HL__MODEL_TOKENIZER
+    hl_tokenizer_free(m->tok);
+#endif
+    if (m->pool) hl__pool_free(m->pool);
+    hl_weights_close(m->w);
+    hl__free(m);
+}
+
+HL__DEF const hl_model_cfg *hl_model_config(const hl_model *m) {
+    return m ? &m->cfg : NULL;
+}
+HL__DEF const hl_tokenizer *hl_model_tokenizer(const hl_model *m) {
+    return m ? m->tok : NULL;
+}
+HL__DEF int hl_model_layer_is_local(const hl_model *m, int64_t layer) {
+    return m && layer >= 0 && layer < m->cfg.n_layers && m->is_local[layer];
+}
+HL__DEF int hl_model_has_hook(const hl_model *m, hl_hook h) {
+    if (!m || h < 0 || h >= HL_HOOK_COUNT) return 0;
+    if (h == HL_HOOK_LN1_POST_SCALE || h == HL_HOOK_LN1_POST_NORMALIZED || h == HL_HOOK_LN2_POST_SCALE ||
+        h == HL_HOOK_LN2_POST_NORMALIZED)
+        return m->cfg.post_norms;
+    return 1;
+}
+HL__DEF int hl_model_threads(const hl_model *m) {
+    return m ? m->n_threads : 0;
+}
+HL__DEF void hl_model_set_flags(hl_model *m, unsigned flags) {
+    if (m) m->flags = flags & 15u;
+}
+HL__DEF unsigned hl_model_flags(const hl_model *m) {
+    return m ? m->flags : 0;
+}
+
+/* ---- hooks ---- */
+/* Point index of (id, layer): global hooks at layer -1. */
+static int64_t hl__pt(const hl_model *m, hl_hook id, int64_t layer) {
+    (void)m;
+    return (layer + 1) * HL_HOOK_COUNT + (int64_t)id;
+}
+
+/* Recomputes pt_want = any hook, cache capture or splice at the point. */
+static void hl__model_update_want(hl_model *m) {
+    int64_t p;
+    for (p = 0; p < m->n_points; p++)
+        m->pt_want[p] = (unsigned char)(m->pt_users[p] > 0 || m->pt_cache[p] || m->splices[p].fn != NULL);
+}
+
+/* Calls fn(m, id, layer, name, ctx) for every hook point of this model. */
+typedef void (*hl__pt_visit)(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx);
+static void hl__for_each_point(hl_model *m, hl__pt_visit fn, void *ctx) {
+    int h;
+    int64_t l;
+    char name[128];
+    for (h = 0; h < HL_HOOK_COUNT; h++) {
+        if (!hl_model_has_hook(m, (hl_hook)h)) continue;
+        if (!hl_hook_per_layer((hl_hook)h)) {
+            hl_hook_name((hl_hook)h, -1, name, sizeof name);
+            fn(m, (hl_hook)h, -1, name, ctx);
+        } else {
+            for (l = 0; l < m->cfg.n_layers; l++) {
+                hl_hook_name((hl_hook)h, l, name, sizeof name);
+                fn(m, (hl_hook)h, l, name, ctx);
+            }
+        }
+    }
+}
+
+typedef struct hl__match_ctx {
+    const char    *pattern;
+    int            glob;
+    unsigned char *match;
+    int64_t        count;
+} hl__match_ctx;
+static void hl__match_visit(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx) {
+    hl__match_ctx *c = (hl__match_ctx *)ctx;
+    if (c->glob ? hl_glob_match(c->pattern, name) : strcmp(c->pattern, name) == 0) {
+        c->match[hl__pt(m, id, layer)] = 1;
+        c->count++;
+    }
+}
+/* 1 when `name` is "<a hook point of m>.<something>" (a sub-point such as an SAE's hook_sae_*). */
+typedef struct hl__prefix_ctx {
+    const char *name;
+    int         found;
+} hl__prefix_ctx;
+static void hl__prefix_visit(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx) {
+    hl__prefix_ctx *c = (hl__prefix_ctx *)ctx;
+    size_t n = strlen(name);
+    (void)m; (void)id; (void)layer;
+    if (strncmp(c->name, name, n) == 0 && c->name[n] == '.' && c->name[n + 1]) c->found = 1;
+}
+
+HL__DEF hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn, void *user,
+                                    int *handle, hl_error *err) {
+    hl__reg r;
+    hl__match_ctx mc;
+    int64_t p;
+    if (!m || !name || !fn) return hl__fail(err, HL_ERR_ARG, "hl_model_add_hook: model, name and fn are required");
+    memset(&r, 0, sizeof r);
+    r.glob = hl__is_glob(name);
+    r.pattern = hl__strdup(name);
+    r.match = (unsigned char *)hl__calloc((size_t)m->n_points, 1);
+    if (!r.pattern || !r.match) goto oom;
+    mc.pattern = name;
+    mc.glob = r.glob;
+    mc.match = r.match;
+    mc.count = 0;
+    hl__for_each_point(m, hl__match_visit, &mc);
+    if (!r.glob && mc.count == 0) {
+        hl__prefix_ctx pc;
+        pc.name = name;
+        pc.found = 0;
+        hl__for_each_point(m, hl__prefix_visit, &pc);
+        if (!pc.found) {
+            hl__free(r.pattern);
+            hl__free(r.match);
+            return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_add_hook: '%s' is not a hook point of this %s model",
+                            name, m->cfg.architecture);
+        }
+    }
+    if (m->n_regs == m->cap_regs) {
+        size_t cap = m->cap_regs ? m->cap_regs * 2 : 8;
+        hl__reg *nr = (hl__reg *)hl__realloc(m->regs, cap * sizeof(hl__reg));
+        if (!nr) goto oom;
+        m->regs = nr;
+        m->cap_regs = cap;
+    }
+    r.fn = fn;
+    r.user = user;
+    r.handle = m->next_handle++;
+    m->regs[m->n_regs++] = r;
+    for (p = 0; p < m->n_points; p++) m->pt_users[p] += r.match[p];
+    hl__model_update_want(m);
+    if (handle) *handle = r.handle;
+    return HL_OK;
+oom:
+    hl__free(r.pattern);
+    hl__free(r.match);
+    return hl__fail(err, HL_ERR_OOM, "hl_model_add_hook: out of memory");
+}
+
+HL__DEF hl_status hl_model_remove_hook(hl_model *m, int handle, hl_error *err) {
+    size_t i;
+    int64_t p;
+    if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_remove_hook: model is NULL");
+    for (i = 0; i < m->n_regs; i++) {
+        if (m->regs[i].handle != handle) continue;
+        for (p = 0; p < m->n_points; p++) m->pt_users[p] -= m->regs[i].match[p];
+        hl__free(m->regs[i].pattern);
+        hl__free(m->regs[i].match);
+        memmove(&m->regs[i], &m->regs[i + 1], (m->n_regs - i - 1) * sizeof(hl__reg));
+        m->n_regs--;
+        hl__model_update_want(m);
+        return HL_OK;
+    }
+    return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_remove_hook: no hook with handle %d", handle);
+}
+
+HL__DEF void hl_model_reset_hooks(hl_model *m) {
+    size_t i;
+    if (!m) return;
+    for (i = 0; i < m->n_regs; i++) {
+        hl__free(m->regs[i].pattern);
+        hl__free(m->regs[i].match);
+    }
+    m->n_regs = 0;
+    memset(m->pt_users, 0, (size_t)m->n_points * sizeof(int));
+    hl__model_update_want(m);
+}
+
+HL__DEF hl_status hl_model_set_splice(hl_model *m, const char *name, hl_hook_fn fn, void *user,
+                                      hl_error *err) {
+    hl_hook id;
+    int64_t layer, p;
+    hl_status st;
+    if (!m || !name) return hl__fail(err, HL_ERR_ARG, "hl_model_set_splice: model and name are required");
+    if ((st = hl_hook_parse(name, &id, &layer, err)) != HL_OK) return st;
+    if (!hl_model_has_hook(m, id) || layer >= m->cfg.n_layers)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_set_splice: '%s' is not a hook point of this %s model (%lld layers)",
+                        name, m->cfg.architecture, (long long)m->cfg.n_layers);
+    p = hl__pt(m, id, layer);
+    m->splices[p].fn = fn;
+    m->splices[p].user = fn ? user : NULL;
+    hl__model_update_want(m);
+    return HL_OK;
+}
+
+HL__DEF void hl_model_clear_splices(hl_model *m) {
+    if (!m) return;
+    memset(m->splices, 0, (size_t)m->n_points * sizeof(hl__splice));
+    hl__model_update_want(m);
+}
+
+HL__DEF int hl_names_filter_match(const hl_names_filter *f, const char *name) {
+    size_t i;
+    int ok;
+    if (!f || (!f->names && !f->fn)) return 1;
+    ok = f->names == NULL;
+    for (i = 0; !ok && f->names && i < f->n_names; i++)
+        if (f->names[i] && (hl__is_glob(f->names[i]) ? hl_glob_match(f->names[i], name) : strcmp(f->names[i], name) == 0))
+            ok = 1;
+    if (ok && f->fn) ok = f->fn(name, f->user) != 0;
+    return ok;
+}
+
+/* Runs the hooks, the cache capture and the splice of one point, in that order. */
+static hl_status hl__hook_fire(hl_model *m, hl_hook id, int64_t layer, float *data, int ndim,
+                               int64_t s0, int64_t s1, int64_t s2, int64_t s3, hl_error *err) {
+    hl_tensor t;
+    hl_hook_info info;
+    int64_t p = hl__pt(m, id, layer);
+    size_t i;
+    hl_status st;
+    memset(&t, 0, sizeof t);
+    t.dtype = HL_DTYPE_F32;
+    t.ndim = ndim;
+    t.shape[0] = s0;
+    t.shape[1] = s1;
+    t.shape[2] = s2;
+    t.shape[3] = s3;
+    t.data = data;
+    hl_hook_name(id, layer, m->namebuf, sizeof m->namebuf);
+    info.name = m->namebuf;
+    info.id = id;
+    info.layer = layer;
+    info.pos0 = m->cur_pos0;
+    info.stream = m->cur_stream;
+    if (m->pt_users[p])
+        for (i = 0; i < m->n_regs; i++) {
+            if (!m->regs[i].match[p]) continue;
+            st = m->regs[i].fn(&info, &t, m->regs[i].user);
+            if (st != HL_OK)
+                return hl__fail(err, st, "hook %d on %s stopped the forward pass: %s", m->regs[i].handle,
+                                m->namebuf, hl_status_str(st));
+        }
+    if (m->pt_cache[p] && m->run_cache && (st = hl_cache_put(m->run_cache, m->namebuf, &t, err)) != HL_OK)
+        return st;
+    if (m->splices[p].fn) {
+        st = m->splices[p].fn(&info, &t, m->splices[p].user);
+        if (st != HL_OK) {
+            if (err && err->status == st && err->msg[0]) return st; /* the splice filled the message */
+            return hl__fail(err, st, "splice on %s failed: %s", m->namebuf, hl_status_str(st));
+        }
+    }
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_model_fire(hl_model *m, const char *name, int64_t layer, hl_tensor *act,
+                                hl_error *err) {
+    hl_hook_info info;
+    size_t i;
+    hl_status st;
+    if (!m || !name || !act || act->dtype != HL_DTYPE_F32)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_fire: model, name and an F32 tensor are required");
+    info.name = name;
+    info.id = HL_HOOK_COUNT;
+    info.layer = layer;
+    info.pos0 = m->cur_pos0;
+    info.stream = 0;
+    for (i = 0; i < m->n_regs; i++) {
+        const hl__reg *r = &m->regs[i];
+        if (!(r->glob ? hl_glob_match(r->pattern, name) : strcmp(r->pattern, name) == 0)) continue;
+        st = r->fn(&info, act, r->user);
+        if (st != HL_OK)
+            return hl__fail(err, st, "hook %d on %s stopped the forward pass: %s", r->handle, name, hl_status_str(st));
+    }
+    if (m->run_cache && hl_names_filter_match(m->run_filter, name))
+        return hl_cache_put(m->run_cache, name, act, err);
+    return HL_OK;
+}
+
+/* Fires a hook point when anything wants it. Needs `st` and a `fail:` label in the caller. */
+#define HL__HOOK(m, id, layer, data, ndim, s0, s1, s2, s3)                                       \
+    do {                                                                                         \
+        if ((m)->pt_want[hl__pt((m), (id), (layer))]) {                                         \
+            st = hl__hook_fire((m), (id), (layer), (data), (ndim), (s0), (s1), (s2), (s3), err); \
+            if (st != HL_OK) goto fail;                                                          \
+        }                                                                                        \
+    } while (0)
+
+/* ---- cache ---- */
+typedef struct hl__cache_entry {
+    char     *name;
+    hl_tensor t; /* owns t.data */
+} hl__cache_entry;
+struct hl_cache {
+    hl__cache_entry *e;
+    size_t           n, cap;
+};
+
+HL__DEF hl_status hl_cache_create(hl_cache **out, hl_error *err) {
+    hl_cache *c;
+    if (!out) return hl__fail(err, HL_ERR_ARG, "hl_cache_create: out is NULL");
+    c = (hl_cache *)hl__calloc(1, sizeof *c);
+    if (!c) return hl__fail(err, HL_ERR_OOM, "hl_cache_create: out of memory");
+    *out = c;
+    return HL_OK;
+}
+HL__DEF void hl_cache_clear(hl_cache *c) {
+    size_t i;
+    if (!c) return;
+    for (i = 0; i < c->n; i++) {
+        hl__free(c->e[i].name);
+        hl__free(c->e[i].t.data);
+    }
+    c->n = 0;
+}
+HL__DEF void hl_cache_free(hl_cache *c) {
+    if (!c) return;
+    hl_cache_clear(c);
+    hl__free(c->e);
+    hl__free(c);
+}
+HL__DEF size_t hl_cache_count(const hl_cache *c) {
+    return c ? c->n : 0;
+}
+HL__DEF const char *hl_cache_name(const hl_cache *c, size_t i) {
+    return (c && i < c->n) ? c->e[i].name : NULL;
+}
+HL__DEF const hl_tensor *hl_cache_tensor(const hl_cache *c, size_t i) {
+    return (c && i < c->n) ? &c->e[i].t : NULL;
+}
+HL__DEF const hl_tensor *hl_cache_get(const hl_cache *c, const char *name) {
+    size_t i;
+    if (!c || !name) return NULL;
+    for (i = 0; i < c->n; i++)
+        if (strcmp(c->e[i].name, name) == 0) return &c->e[i].t;
+    return NULL;
+}
+HL__DEF hl_status hl_cache_put(hl_cache *c, const char *name, const hl_tensor *t, hl_error *err) {
+    size_t i, nb;
+    void *data;
+    if (!c || !name || !t || t->ndim < 0 || t->ndim > HL_MAX_DIMS || hl_dtype_size(t->dtype) == 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_cache_put: cache, name and a valid tensor are required");
+    nb = hl_tensor_nbytes(t);
+    data = hl__malloc(nb);
+    if (!data) return hl__fail(err, HL_ERR_OOM, "hl_cache_put: cannot allocate %llu bytes for '%s'", (unsigned long long)nb, name);
+    if (nb) memcpy(data, t->data, nb);
+    for (i = 0; i < c->n; i++)
+        if (strcmp(c->e[i].name, name) == 0) {
+            hl__free(c->e[i].t.data);
+            c->e[i].t = *t;
+            c->e[i].t.data = data;
+            return HL_OK;
+        }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        hl__cache_entry *ne = (hl__cache_entry *)hl__realloc(c->e, cap * sizeof *ne);
+        if (!ne) {
+            hl__free(data);
+            return hl__fail(err, HL_ERR_OOM, "hl_cache_put: out of memory");
+        }
+        c->e = ne;
+        c->cap = cap;
+    }
+    c->e[c->n].name = hl__strdup(name);
+    if (!c->e[c->n].name) {
+        hl__free(data);
+        return hl__fail(err, HL_ERR_OOM, "hl_cache_put: out of memory");
+    }
+    c->e[c->n].t = *t;
+    c->e[c->n].t.data = data;
+    c->n++;
+    return HL_OK;
+}
+HL__DEF hl_status hl_cache_save(const hl_cache *c, const char *path, hl_error *err) {
+    const char **names;
+    hl_tensor *ts;
+    size_t i;
+    hl_status st;
+    if (!c || !path) return hl__fail(err, HL_ERR_ARG, "hl_cache_save: cache and path are required");
+    names = (const char **)hl__calloc(c->n + 1, sizeof(char *));
+    ts = (hl_tensor *)hl__calloc(c->n + 1, sizeof(hl_tensor));
+    if (!names || !ts) {
+        hl__free((void *)names);
+        hl__free(ts);
+        return hl__fail(err, HL_ERR_OOM, "hl_cache_save: out of memory");
+    }
+    for (i = 0; i < c->n; i++) {
+        names[i] = c->e[i].name;
+        ts[i] = c->e[i].t;
+    }
+    st = hl_safetensors_write(path, names, ts, c->n, NULL, err);
+    hl__free((void *)names);
+    hl__free(ts);
+    return st;
+}
+
+/* ---- forward ---- */
+/* RMS statistics, shared by every norm           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
+ *   scale[r]  = sqrt(mean_i x[r,i]^2 + eps)        -> *.hook_scale      [rows] (TL [.., 1])
+ *   xn[r,i]   = x[r,i] / scale[r]                  -> *.hook_normalized [rows, d] (before w)
+ * The sum of squares is accumulated in f64 (one row per call, in index order). */
+static void hl__rms(const float *x, int64_t rows, int64_t d, float eps, float *scale, float *xn) {
+    int64_t r, i;
+    for (r = 0; r < rows; r++) {
+        const float *xr = x + r * d;
+        double ss = 0.0;
+        float s;
+        for (i = 0; i < d; i++) ss += (double)xr[i] * (double)xr[i];
+        s = (float)sqrt(ss / (double)d + (double)eps);
+        scale[r] = s;
+        for (i = 0; i < d; i++) xn[r * d + i] = xr[i] / s;
+    }
+}
+/* The norm's learned weight: y[r,i] = xn[r,i] * w[i], with w = 1 + w_hf (Gemma) or w_hf (Llama)
+   already folded in at load (hl__bind_norm). */
+static void hl__mulw(const float *xn, const float *w, int64_t rows, int64_t d, float *y) {
+    int64_t r, i;
+    for (r = 0; r < rows; r++)
+        for (i = 0; i < d; i++) y[r * d + i] = xn[r * d + i] * w[i];
+}
+
+/* Activations of the gated MLP:
+ *   GELU, tanh approximation ("gelu_pytorch_tanh", Gemma):
+ *       gelu(x) = 0.5 x (1 + tanh( sqrt(2/pi) (x + 0.044715 x^3) ))
+ *   SiLU (Llama, Mistral):  silu(x) = x / (1 + exp(-x)) */
+static float hl__gelu_tanh(float x) {
+    const float k = 0.7978845608028654f; /* sqrt(2/pi) */
+    return 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)));
+}
+static float hl__silu(float x) {
+    return x / (1.0f + expf(-x));
+}
+
+/* Rotary embedding, rotate-half ("NeoX") pairing        [RoFormer arXiv:2104.09864; HF
+ * apply_rotary_pos_emb with rotate_half; TL abstract_attention.py]:
+ *   theta_j = pos * rope_theta^(-2j / d_head),  j < d_head/2
+ *   x'[j]          = x[j] cos theta_j - x[j + d_head/2] sin theta_j
+ *   x'[j+d_head/2] = x[j + d_head/2] cos theta_j + x[j] sin theta_j
+ * i.e. channel j pairs with channel j + d_head/2 (not the adjacent one, as Meta's layout does):
+ *     [ x0 x1 .. x(h-1) | xh .. x(2h-1) ]   pairs (x0, xh), (x1, xh+1), ...
+ * The angles are computed in f64 and rounded once: cs, sn: [n, d_head/2]. */
+static void hl__rope_table(int64_t p0, int64_t n, int64_t dh, float theta, float *cs, float *sn) {
+    int64_t i, j, half = dh / 2;
+    for (i = 0; i < n; i++)
+        for (j = 0; j < half; j++) {
+            double inv = pow((double)theta, -2.0 * (double)j / (double)dh);
+            double a = (double)(p0 + i) * inv;
+            cs[i * half + j] = (float)cos(a);
+            sn[i * half + j] = (float)sin(a);
+        }
+}
+/* Applies RoPE in place to x: [n, heads, d_head]. */
+static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, const float *cs,
+                           const float *sn) {
+    int64_t i, h, j, half = dh / 2;
+    for (i = 0; i < n; i++)
+        for (h = 0; h < heads; h++) {
+            float *v = x + (i * heads + h) * dh;
+            for (j = 0; j < half; j++) {
+                float c = cs[i * half + j], s = sn[i * half + j], a = v[j], b = v[j + half];
+                v[j] = a * c - b * s;
+                v[j + half] = b * c + a * s;
+            }
+        }
+}
+
+/* Attention of one layer, split over heads (independent outputs: thread count does not change
+ * a single bit). GQA: query head h reads kv head g = h / (n_heads / n_kv_heads).
+ *   s[h,i,k] = q[i,h,:] . k[k,g,:] / attn_scale          attn_scale: sqrt(query_pre_attn_scalar)
+ *                                                         (Gemma-2) or sqrt(d_head)
+ *   s = cap * tanh(s / cap)                               Gemma-2 attn_logit_softcapping
+ *   s = -inf where k > qpos (causal), or, on sliding layers, where k <= qpos - window
+ *                                                         -> attn.hook_attn_scores [H, n, K]
+ *   p[h,i,:] = softmax_k s[h,i,:]                        -> attn.hook_pattern     [H, n, K]
+ *   z[i,h,:] = sum_k p[h,i,k] v[k,g,:]                   -> attn.hook_z           [n, H, d_head]
+ * q: [n, H, dh] (rotated), kc/vc: [K, G, dh] (KV cache, rotated keys), qpos = p0 + i, K = p0 + n.
+ * phase 0 computes row by row in a scratch row per head; phases 1..3 go through the full S so
+ * that hooks can see and edit it; both run the same row functions, so the bits agree. */
+typedef struct hl__attn_ctx {
+    const float *q, *kc, *vc;
+    float       *z, *S, *rows;
+    int64_t      n, K, p0, H, G, dh, window;
+    float        scale, cap;
+    int          phase;
+} hl__attn_ctx;
+
+static void hl__attn_scores_row(const hl__attn_ctx *c, int64_t h, int64_t i, float *row) {
+    int64_t g = h / (c->H / c->G), qp = c->p0 + i, k, j;
+    const float *qv = c->q + (i * c->H + h) * c->dh;
+    for (k = 0; k < c->K; k++) {
+        const float *kv = c->kc + (k * c->G + g) * c->dh;
+        float s = 0.0f;
+        if (k > qp || (c->window > 0 && k <= qp - c->window)) {
+            row[k] = -INFINITY;
+            continue;
+        }
+        for (j = 0; j < c->dh; j++) s += qv[j] * kv[j];
+        s = s / c->scale;
+        if (c->cap > 0.0f) s = c->cap * tanhf(s / c->cap);
+        row[k] = s;
+    }
+}
+static void hl__softmax_row(float *row, int64_t K) {
+    int64_t k;
+    float mx = -INFINITY, sum = 0.0f;
+    for (k = 0; k < K; k++)
+        if (row[k] > mx) mx = row[k];
+    if (mx == -INFINITY) { /* a fully masked row: TL turns its NaNs into 0 */
+        for (k = 0; k < K; k++) row[k] = 0.0f;
+        return;
+    }
+    for (k = 0; k < K; k++) {
+        row[k] = expf(row[k] - mx);
+        sum += row[k];
+    }
+    for (k = 0; k < K; k++) row[k] /= sum;
+}
+static void hl__attn_z_row(const hl__attn_ctx *c, int64_t h, int64_t i, const float *p) {
+    int64_t g = h / (c->H / c->G), k, j;
+    float *zv = c->z + (i * c->H + h) * c->dh;
+    for (j = 0; j < c->dh; j++) zv[j] = 0.0f;
+    for (k = 0; k < c->K; k++) {
+        const float *vv = c->vc + (k * c->G + g) * c->dh;
+        float pk = p[k];
+        if (pk == 0.0f) continue;
+        for (j = 0; j < c->dh; j++) zv[j] += pk * vv[j];
+    }
+}
+static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
+    const hl__attn_ctx *c = (const hl__attn_ctx *)ctx;
+    int64_t h, i;
+    for (h = h0; h < h1; h++)
+        for (i = 0; i < c->n; i++) {
+            float *row = c->phase == 0 ? c->rows + h * c->K : c->S + (h * c->n + i) * c->K;
+            if (c->phase == 0 || c->phase == 1) hl__attn_scores_row(c, h, i, row);
+            if (c->phase == 0 || c->phase == 2) hl__softmax_row(row, c->K);
+            if (c->phase == 0 || c->phase == 3) hl__attn_z_row(c, h, i, row);
+        }
+}
+
+/* Makes room for `need` positions in the KV cache (grows geometrically up to n_ctx). */
+static hl_status hl__kv_reserve(hl_model *m, int64_t need, hl_error *err) {
+    int64_t cap, l, row = m->cfg.n_kv_heads * m->cfg.d_head;
+    uint64_t bytes;
+    if (need <= m->kv_cap) return HL_OK;
+    cap = m->kv_cap ? m->kv_cap : 64;
+    while (cap < need) cap *= 2;
+    if (cap > m->cfg.n_ctx) cap = m->cfg.n_ctx;
+    if (!hl__mul_ok((uint64_t)cap, (uint64_t)row * sizeof(float), &bytes) || bytes > SIZE_MAX)
+        return hl__fail(err, HL_ERR_OOM, "KV cache: %lld positions do not fit in memory", (long long)cap);
+    for (l = 0; l < m->cfg.n_layers; l++) {
+        float *k = (float *)hl__realloc(m->kc[l], (size_t)bytes);
+        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
+        m->kc[l] = k;
+        k = (float *)hl__realloc(m->vc[l], (size_t)bytes);
+        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
+        m->vc[l] = k;
+    }
+    m->kv_cap = cap;
+    return HL_OK;
+}
+
+/* Per-head input streams of the optional split-input / attn_in hooks: for each stream s (q: H
+   heads, k: G, v: G) in[s]: [n, heads, d]. ln1 runs per stream and fires with a head axis, then
+   each head multiplies its own rows of W_Q/W_K/W_V. */
+static hl_status hl__qkv_headed(hl_model *m, int64_t l, const float *x, float *out_q, float *out_k,
+                                float *out_v, float *buf_in, float *buf_n, float *buf_s,
+                                float *tmp_x, float *tmp_y, int64_t n, hl_error *err) {
+    const hl_model_cfg *c = &m->cfg;
+    const hl__layer_w *lw = &m->layers[l];
+    int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, rep = H / G;
+    int64_t s, i, h, j;
+    hl_status st = HL_OK;
+    float *attn_in = NULL;
+    if (m->flags & HL_USE_ATTN_IN) {
+        /* hook_attn_in: resid_pre copied once per query head  [n, H, d] */
+        attn_in = buf_in + 3 * n * H * d;
+        for (i = 0; i < n; i++)
+            for (h = 0; h < H; h++) memcpy(attn_in + (i * H + h) * d, x + i * d, (size_t)d * sizeof(float));
+        HL__HOOK(m, HL_HOOK_ATTN_IN, l, attn_in, 4, 1, n, H, d);
+    }
+    for (s = 0; s < 3; s++) {
+        int64_t nh = s == 0 ? H : G;
+        float *in = buf_in + s * n * H * d;
+        const hl_tensor *W = s == 0 ? lw->q : (s == 1 ? lw->k : lw->v);
+        float *out = s == 0 ? out_q : (s == 1 ? out_k : out_v);
+        static const hl_hook split_ids[3] = {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT};
+        for (i = 0; i < n; i++)
+            for (h = 0; h < nh; h++) {
+                const float *src = x + i * d; /* split inputs copy resid_pre (TL v2) */
+                if (attn_in && !(m->flags & HL_USE_SPLIT_QKV_INPUT))
+                    src = attn_in + (i * H + (s == 0 ? h : h * rep)) * d;
+                memcpy(in + (i * nh + h) * d, src, (size_t)d * sizeof(float));
+            }
+        m->cur_stream = (int)s;
+        if (m->flags & HL_USE_SPLIT_QKV_INPUT) HL__HOOK(m, split_ids[s], l, in, 4, 1, n, nh, d);
+        hl__rms(in, n * nh, d, c->eps, buf_s, buf_n);
+        HL__HOOK(m, HL_HOOK_LN1_SCALE, l, buf_s, 4, 1, n, nh, 1);
+        HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, buf_n, 4, 1, n, nh, d);
+        hl__mulw(buf_n, lw->ln1, n * nh, d, buf_n);
+        for (h = 0; h < nh; h++) {
+            /* head h: y[i, :] = xw[i, h, :] @ W[h*dh:(h+1)*dh, :]^T */
+            const uint8_t *wrows = (const uint8_t *)W->data + (size_t)(h * dh * d) * hl_dtype_size(W->dtype);
+            for (i = 0; i < n; i++) memcpy(tmp_x + i * d, buf_n + (i * nh + h) * d, (size_t)d * sizeof(float));
+            hl__matmul(&m->kt, m->pool, tmp_y, tmp_x, wrows, W->dtype, n, dh, d);
+            for (i = 0; i < n; i++)
+                for (j = 0; j < dh; j++) out[(i * nh + h) * dh + j] = tmp_y[i * dh + j];
+        }
+    }
+    m->cur_stream = 0;
+    return HL_OK;
+fail:
+    m->cur_stream = 0;
+    return st;
+}
+
+/* One forward pass over tokens[0..n) at positions p0 = kv_len .. p0+n-1 (appending to the KV
+   cache). logits: NULL, [n, d_vocab] or (last_only) [d_vocab]. */
+static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
+                             int last_only, hl_error *err) {
+    const hl_model_cfg *c = &m->cfg;
+    const int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, dm = c->d_mlp;
+    const int64_t V = c->d_vocab, L = c->n_layers, p0 = m->kv_len, K = p0 + n, half = dh / 2;
+    int headed = (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) != 0;
+    int want_result = (m->flags & HL_USE_ATTN_RESULT) != 0, want_mlp_in = (m->flags & HL_USE_HOOK_MLP_IN) != 0;
+    int full_scores = 0;
+    float *mem = NULL, *x, *xn, *xw, *sc, *q, *kk, *vv, *z, *o, *gate, *up, *cs, *sn, *rows, *S = NULL;
+    float *res = NULL, *hin = NULL, *hn = NULL, *hs = NULL, *tx = NULL, *ty = NULL, *mlp_in = NULL;
+    uint64_t total = 0, sz[24];
+    int nb = 0, bi;
+    int64_t i, j, l;
+    hl_status st = HL_OK;
+
+    if (n <= 0 || !tokens) return hl__fail(err, HL_ERR_ARG, "forward: need at least one token (got %lld)", (long long)n);
+    if (n > c->n_ctx || p0 > c->n_ctx - n)
+        return hl__fail(err, HL_ERR_LIMIT, "forward: %lld cached + %lld new positions exceed n_ctx %lld",
+                        (long long)p0, (long long)n, (long long)c->n_ctx);
+    for (i = 0; i < n; i++)
+        if (tokens[i] < 0 || tokens[i] >= V)
+            return hl__fail(err, HL_ERR_ARG, "forward: token %lld at position %lld is outside the vocabulary [0, %lld)",
+                            (long long)tokens[i], (long long)i, (long long)V);
+    for (l = 0; l < L; l++)
+        if (m->pt_want[hl__pt(m, HL_HOOK_ATTN_SCORES, l)] || m->pt_want[hl__pt(m, HL_HOOK_ATTN_PATTERN, l)]) full_scores = 1;
+    if ((st = hl__kv_reserve(m, K, err)) != HL_OK) return st;
+
+    /* scratch: one allocation, carved into the buffers below (sizes in floats) */
+    sz[nb++] = (uint64_t)n * d;      /* x    residual stream [n, d] */
+    sz[nb++] = (uint64_t)n * d;      /* xn   normalized [n, d] */
+    sz[nb++] = (uint64_t)n * d;      /* xw   normalized * w [n, d] */
+    sz[nb++] = (uint64_t)n;          /* sc   norm scale [n] */
+    sz[nb++] = (uint64_t)n * H * dh; /* q */
+    sz[nb++] = (uint64_t)n * G * dh; /* k */
+    sz[nb++] = (uint64_t)n * G * dh; /* v */
+    sz[nb++] = (uint64_t)n * H * dh; /* z */
+    sz[nb++] = (uint64_t)n * d;      /* o: attention / MLP output before the post-norm */
+    sz[nb++] = (uint64_t)n * dm;     /* gate (then post) */
+    sz[nb++] = (uint64_t)n * dm;     /* up */
+    sz[nb++] = (uint64_t)n * half;   /* cos */
+    sz[nb++] = (uint64_t)n * half;   /* sin */
+    sz[nb++] = (uint64_t)H * K;      /* one score row per head */
+    sz[nb++] = full_scores ? (uint64_t)H * n * K : 0;     /* S [H, n, K] */
+    sz[nb++] = want_result ? (uint64_t)n * H * d : 0;     /* result [n, H, d] */
+    sz[nb++] = headed ? (uint64_t)4 * n * H * d : 0;      /* q/k/v inputs + attn_in */
+    sz[nb++] = headed ? (uint64_t)n * H * d : 0;          /* per-head normalized */
+    sz[nb++] = headed ? (uint64_t)n * H : 0;              /* per-head scale */
+    sz[nb++] = headed ? (uint64_t)n * d : 0;              /* tmp x */
+    sz[nb++] = headed ? (uint64_t)n * dh : 0;             /* tmp y */
+    sz[nb++] = want_mlp_in ? (uint64_t)n * d : 0;         /* mlp_in */
+    for (bi = 0; bi < nb; bi++)
+        if (!hl__add_ok(total, sz[bi], &total)) total = UINT64_MAX;
+    if (total > SIZE_MAX / sizeof(float) || !(mem = (float *)hl__malloc((size_t)total * sizeof(float))))
+        return hl__fail(err, HL_ERR_OOM, "forward: cannot allocate scratch for %lld positions (%llu floats)",
+                        (long long)n, (unsigned long long)total);
+    {
+        float *p = mem, **dst[22];
+        dst[0] = &x; dst[1] = &xn; dst[2] = &xw; dst[3] = &sc; dst[4] = &q; dst[5] = &kk; dst[6] = &vv;
+        dst[7] = &z; dst[8] = &o; dst[9] = &gate; dst[10] = &up; dst[11] = &cs; dst[12] = &sn;
+        dst[13] = &rows; dst[14] = &S; dst[15] = &res; dst[16] = &hin; dst[17] = &hn; dst[18] = &hs;
+        dst[19] = &tx; dst[20] = &ty; dst[21] = &mlp_in;
+        for (bi = 0; bi < nb; bi++) {
+            *dst[bi] = sz[bi] ? p : NULL;
+            p += sz[bi];
+        }
+    }
+    m->cur_pos0 = p0;
+    m->cur_stream = 0;
+
+    /* Embedding [HF Gemma2Model: hidden = embed_tokens(ids) * normalizer]:
+     *   x[i,:] = E[token_i,:] * sqrt(d_model)   (Gemma; the constant is float32(sqrt(d_model)))
+     *   x[i,:] = E[token_i,:]                   (Llama, Mistral)        -> hook_embed [1, n, d] */
+    {
+        float normalizer = c->embed_scale ? sqrtf((float)d) : 1.0f;
+        for (i = 0; i < n; i++)
+            for (j = 0; j < d; j++)
+                x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j) * normalizer;
+    }
+    if (!m->suppress_embed_hook) HL__HOOK(m, HL_HOOK_EMBED, -1, x, 3, 1, n, d, 0);
+    hl__rope_table(p0, n, dh, c->rope_theta, cs, sn);
+
+    for (l = 0; l < L; l++) {
+        const hl__layer_w *lw = &m->layers[l];
+        hl__attn_ctx ac;
+        HL__HOOK(m, HL_HOOK_RESID_PRE, l, x, 3, 1, n, d, 0);
+
+        /* ---- attention block ----
+         * ln1 [TL blocks.L.ln1]: x_hat = x / RMS(x);  q = (x_hat * w_ln1) W_Q^T,  k, v likewise
+         *   q: [n, H, dh]  k, v: [n, G, dh]   (HF q_proj/k_proj/v_proj, no biases) */
+        if (headed) {
+            st = hl__qkv_headed(m, l, x, q, kk, vv, hin, hn, hs, tx, ty, n, err);
+            if (st != HL_OK) goto fail;
+        } else {
+            hl__rms(x, n, d, c->eps, sc, xn);
+            HL__HOOK(m, HL_HOOK_LN1_SCALE, l, sc, 3, 1, n, 1, 0);
+            HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, xn, 3, 1, n, d, 0);
+            hl__mulw(xn, lw->ln1, n, d, xw);
+            hl__matmul(&m->kt, m->pool, q, xw, lw->q->data, lw->q->dtype, n, H * dh, d);
+            hl__matmul(&m->kt, m->pool, kk, xw, lw->k->data, lw->k->dtype, n, G * dh, d);
+            hl__matmul(&m->kt, m->pool, vv, xw, lw->v->data, lw->v->dtype, n, G * dh, d);
+        }
+        HL__HOOK(m, HL_HOOK_ATTN_Q, l, q, 4, 1, n, H, dh);
+        HL__HOOK(m, HL_HOOK_ATTN_K, l, kk, 4, 1, n, G, dh);
+        HL__HOOK(m, HL_HOOK_ATTN_V, l, vv, 4, 1, n, G, dh);
+        hl__rope_apply(q, n, H, dh, cs, sn);
+        hl__rope_apply(kk, n, G, dh, cs, sn);
+        HL__HOOK(m, HL_HOOK_ATTN_ROT_Q, l, q, 4, 1, n, H, dh);
+        HL__HOOK(m, HL_HOOK_ATTN_ROT_K, l, kk, 4, 1, n, G, dh);
+        /* append the new rotated keys and values to the KV cache rows p0 .. p0+n-1 */
+        memcpy(m->kc[l] + p0 * G * dh, kk, (size_t)(n * G * dh) * sizeof(float));
+        memcpy(m->vc[l] + p0 * G * dh, vv, (size_t)(n * G * dh) * sizeof(float));
+
+        memset(&ac, 0, sizeof ac);
+        ac.q = q;
+        ac.kc = m->kc[l];
+        ac.vc = m->vc[l];
+        ac.z = z;
+        ac.S = S;
+        ac.rows = rows;
+        ac.n = n;
+        ac.K = K;
+        ac.p0 = p0;
+        ac.H = H;
+        ac.G = G;
+        ac.dh = dh;
+        ac.window = m->is_local[l] ? c->window : 0;
+        ac.scale = c->attn_scale;
+        ac.cap = c->attn_softcap;
+        if (m->pt_want[hl__pt(m, HL_HOOK_ATTN_SCORES, l)] || m->pt_want[hl__pt(m, HL_HOOK_ATTN_PATTERN, l)]) {
+            ac.phase = 1;
+            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
+            HL__HOOK(m, HL_HOOK_ATTN_SCORES, l, S, 4, 1, H, n, K);
+            ac.phase = 2;
+            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
+            HL__HOOK(m, HL_HOOK_ATTN_PATTERN, l, S, 4, 1, H, n, K);
+            ac.phase = 3;
+            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
+        } else {
+            ac.phase = 0;
+            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
+        }
+        HL__HOOK(m, HL_HOOK_ATTN_Z, l, z, 4, 1, n, H, dh);
+
+        /* Output projection [HF o_proj]: o[i,:] = z[i,:,:] (flattened) W_O^T   o: [n, d]
+         * With use_attn_result: result[i,h,:] = z[i,h,:] W_O[:, h*dh:(h+1)*dh]^T, o = sum_h result */
+        if (want_result) {
+            const hl_tensor *W = lw->o;
+            int64_t h, jj, e;
+            for (i = 0; i < n; i++)
+                for (h = 0; h < H; h++)
+                    for (e = 0; e < d; e++) {
+                        float acc = 0.0f;
+                        for (jj = 0; jj < dh; jj++)
+                            acc += z[(i * H + h) * dh + jj] * hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
+                        res[(i * H + h) * d + e] = acc;
+                    }
+            HL__HOOK(m, HL_HOOK_ATTN_RESULT, l, res, 4, 1, n, H, d);
+            for (i = 0; i < n; i++)
+                for (e = 0; e < d; e++) {
+                    float acc = 0.0f;
+                    for (h = 0; h < H; h++) acc += res[(i * H + h) * d + e];
+                    o[i * d + e] = acc;
+                }
+        } else {
+            hl__matmul(&m->kt, m->pool, o, z, lw->o->data, lw->o->dtype, n, d, H * dh);
+        }
+        /* Gemma-2 post-attention norm [TL ln1_post; HF post_attention_layernorm]:
+         *   attn_out = o / RMS(o) * (1 + w)      (not folded in TL either) */
+        if (c->post_norms) {
+            hl__rms(o, n, d, c->eps, sc, xn);
+            HL__HOOK(m, HL_HOOK_LN1_POST_SCALE, l, sc, 3, 1, n, 1, 0);
+            HL__HOOK(m, HL_HOOK_LN1_POST_NORMALIZED, l, xn, 3, 1, n, d, 0);
+            hl__mulw(xn, lw->ln1_post, n, d, o);
+        }
+        HL__HOOK(m, HL_HOOK_ATTN_OUT, l, o, 3, 1, n, d, 0);
+        /* resid_mid = resid_pre + attn_out */
+        for (i = 0; i < n * d; i++) x[i] += o[i];
+        HL__HOOK(m, HL_HOOK_RESID_MID, l, x, 3, 1, n, d, 0);
+
+        /* ---- MLP block ----
+         * ln2 [TL blocks.L.ln2; HF pre_feedforward_layernorm (Gemma-2) / post_attention_layernorm]
+         *   pre = x_hat W_gate^T,  pre_linear = x_hat W_up^T        [n, d_mlp]
+         *   post = act(pre) * pre_linear     GeGLU (tanh-GELU) / SwiGLU (SiLU)
+         *   f = post W_down^T                [n, d] */
+        {
+            const float *ln2_in = x;
+            if (want_mlp_in) { /* TL: hook_mlp_in(resid_mid.clone()) feeds ln2 */
+                memcpy(mlp_in, x, (size_t)(n * d) * sizeof(float));
+                HL__HOOK(m, HL_HOOK_MLP_IN, l, mlp_in, 3, 1, n, d, 0);
+                ln2_in = mlp_in;
+            }
+            hl__rms(ln2_in, n, d, c->eps, sc, xn);
+        }
+        HL__HOOK(m, HL_HOOK_LN2_SCALE, l, sc, 3, 1, n, 1, 0);
+        HL__HOOK(m, HL_HOOK_LN2_NORMALIZED, l, xn, 3, 1, n, d, 0);
+        hl__mulw(xn, lw->ln2, n, d, xw);
+        hl__matmul(&m->kt, m->pool, gate, xw, lw->gate->data, lw->gate->dtype, n, dm, d);
+        hl__matmul(&m->kt, m->pool, up, xw, lw->up->data, lw->up->dtype, n, dm, d);
+        HL__HOOK(m, HL_HOOK_MLP_PRE, l, gate, 3, 1, n, dm, 0);
+        HL__HOOK(m, HL_HOOK_MLP_PRE_LINEAR, l, up, 3, 1, n, dm, 0);
+        if (c->act == HL_ACT_GELU_TANH)
+            for (i = 0; i < n * dm; i++) gate[i] = hl__gelu_tanh(gate[i]) * up[i];
+        else
+            for (i = 0; i < n * dm; i++) gate[i] = hl__silu(gate[i]) * up[i];
+        HL__HOOK(m, HL_HOOK_MLP_POST, l, gate, 3, 1, n, dm, 0);
+        hl__matmul(&m->kt, m->pool, o, gate, lw->down->data, lw->down->dtype, n, d, dm);
+        /* Gemma-2 post-MLP norm [TL ln2_post; HF post_feedforward_layernorm] */
+        if (c->post_norms) {
+            hl__rms(o, n, d, c->eps, sc, xn);
+            HL__HOOK(m, HL_HOOK_LN2_POST_SCALE, l, sc, 3, 1, n, 1, 0);
+            HL__HOOK(m, HL_HOOK_LN2_POST_NORMALIZED, l, xn, 3, 1, n, d, 0);
+            hl__mulw(xn, lw->ln2_post, n, d, o);
+        }
+        HL__HOOK(m, HL_HOOK_MLP_OUT, l, o, 3, 1, n, d, 0);
+        /* resid_post = resid_mid + mlp_out (and the next block's resid_pre: same buffer) */
+        for (i = 0; i < n * d; i++) x[i] += o[i];
+        HL__HOOK(m, HL_HOOK_RESID_POST, l, x, 3, 1, n, d, 0);
+    }
+
+    /* Final norm and unembedding [HF model.norm, lm_head / tied embed_tokens]:
+     *   logits = (x_hat * w_norm) W_U^T           W_U: [d_vocab, d]
+     *   logits = cap * tanh(logits / cap)         Gemma-2 final_logit_softcapping */
+    hl__rms(x, n, d, c->eps, sc, xn);
+    HL__HOOK(m, HL_HOOK_LN_FINAL_SCALE, -1, sc, 3, 1, n, 1, 0);
+    HL__HOOK(m, HL_HOOK_LN_FINAL_NORMALIZED, -1, xn, 3, 1, n, d, 0);
+    if (logits) {
+        int64_t r0 = last_only ? n - 1 : 0, nr = n - r0;
+        hl__mulw(xn + r0 * d, m->final_norm, nr, d, xw);
+        hl__matmul(&m->kt, m->pool, logits, xw, m->unembed->data, m->unembed->dtype, nr, V, d);
+        if (c->final_softcap > 0.0f)
+            for (i = 0; i < nr * V; i++) logits[i] = c->final_softcap * tanhf(logits[i] / c->final_softcap);
+    }
+    m->kv_len = K;
+    hl__free(mem);
+    return HL_OK;
+fail:
+    /* a stopped pass leaves the KV cache as it was before the call */
+    hl__free(mem);
+    return st;
+}
+
+HL__DEF void hl_model_kv_reset(hl_model *m) {
+    if (m) m->kv_len = 0;
+}
+HL__DEF int64_t hl_model_kv_len(const hl_model *m) {
+    return m ? m->kv_len : 0;
+}
+
+/* Marks the points a running run_with_cache wants (pt_cache) from the names filter. */
+static void hl__cache_visit(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx) {
+    (void)ctx;
+    m->pt_cache[hl__pt(m, id, layer)] = (unsigned char)hl_names_filter_match(m->run_filter, name);
+}
+
+HL__DEF hl_status hl_model_decode(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
+                                  int last_only, hl_error *err) {
+    if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_decode: model is NULL");
+    return hl__forward(m, tokens, n, logits, last_only, err);
+}
+
+HL__DEF hl_status hl_model_run(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
+                               hl_error *err) {
+    if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_run: model is NULL");
+    m->kv_len = 0;
+    return hl__forward(m, tokens, n, logits, 0, err);
+}
+
+HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int64_t n,
+                                          const hl_names_filter *filter, hl_cache *cache,
+                                          float *logits, hl_error *err) {
+    hl_status st;
+    if (!m || !cache) return hl__fail(err, HL_ERR_ARG, "hl_model_run_with_cache: model and cache are required");
+    hl_cache_clear(cache);
+    m->run_cache = cache;
+    m->run_filter = filter;
+    hl__for_each_point(m, hl__cache_visit, NULL);
+    hl__model_update_want(m);
+    m->kv_len = 0;
+    st = hl__forward(m, tokens, n, logits, 0, err);
+    m->run_cache = NULL;
+    m->run_filter = NULL;
+    memset(m->pt_cache, 0, (size_t)m->n_points);
+    hl__model_update_want(m);
+    return st;
+}
+
+/* ---- generate ---- */
+/* splitmix64 [Steele, Lea, Flood 2014]: a tiny, seedable PRNG; every seed gives a good stream. */
+static uint64_t hl__rng_next(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static double hl__rng_uniform(uint64_t *s) { /* [0, 1) with 53 bits */
+    return (double)(hl__rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int64_t hl__argmax(const float *x, int64_t n) {
+    int64_t i, best = 0;
+    for (i = 1; i < n; i++)
+        if (x[i] > x[best]) best = i;
+    return best;
+}
+
+typedef struct hl__sort_item {
+    float   v;
+    int32_t i;
+} hl__sort_item;
+static int hl__sort_desc(const void *a, const void *b) {
+    const hl__sort_item *x = (const hl__sort_item *)a, *y = (const hl__sort_item *)b;
+    if (x->v > y->v) return -1;
+    if (x->v < y->v) return 1;
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+/* TL sample_logits (utils.py), on one row of logits [V] (modified in place):
+ *   temperature 0 -> argmax; else logits /= T; logits -= freq_penalty * count(token);
+ *   top_k: keep logits >= k-th largest; else top_p: sort descending, keep tokens whose preceding
+ *   cumulative probability is <= p (the crossing token and the top-1 always stay);
+ *   then sample from softmax(logits) with the PRNG. */
+static int32_t hl__sample(float *lg, int64_t V, const hl_generate_opts *o, const int32_t *hist,
+                          int64_t n_hist, uint64_t *rng, hl__sort_item *tmp) {
+    int64_t i;
+    double sum = 0.0, u, acc = 0.0;
+    float mx;
+    if (o->temperature <= 0.0f) return (int32_t)hl__argmax(lg, V);
+    for (i = 0; i < V; i++) lg[i] /= o->temperature;
+    if (o->freq_penalty != 0.0f)
+        for (i = 0; i < n_hist; i++)
+            if (hist[i] >= 0 && hist[i] < V) lg[hist[i]] -= o->freq_penalty;
+    if (o->top_k > 0 || (o->top_p > 0.0f && o->top_p < 1.0f)) {
+        for (i = 0; i < V; i++) {
+            tmp[i].v = lg[i];
+            tmp[i].i = (int32_t)i;
+        }
+        qsort(tmp, (size_t)V, sizeof *tmp, hl__sort_desc);
+        if (o->top_k > 0) {
+            float kth = tmp[(o->top_k < V ? o->top_k : V) - 1].v;
+            for (i = 0; i < V; i++)
+                if (lg[i] < kth) lg[i] = -INFINITY;
+        } else {
+            double cum = 0.0, z = 0.0;
+            int64_t keep;
+            for (i = 0; i < V; i++) z += exp((double)(tmp[i].v - tmp[0].v));
+            for (keep = 0; keep < V; keep++) {
+                if (keep > 0 && cum > (double)o->top_p) break; /* previous cumsum > p: removed */
+                cum += exp((double)(tmp[keep].v - tmp[0].v)) / z;
+            }
+            for (i = keep; i < V; i++) lg[tmp[i].i] = -INFINITY;
+        }
+    }
+    mx = lg[hl__argmax(lg, V)];
+    for (i = 0; i < V; i++) sum += lg[i] == -INFINITY ? 0.0 : exp((double)(lg[i] - mx));
+    u = hl__rng_uniform(rng) * sum;
+    for (i = 0; i < V; i++) {
+        if (lg[i] == -INFINITY) continue;
+        acc += exp((double)(lg[i] - mx));
+        if (u < acc) return (int32_t)i;
+    }
+    return (int32_t)hl__argmax(lg, V);
+}
+
+HL__DEF hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t n,
+                                    const hl_generate_opts *opts, int32_t **tokens,
+                                    int64_t *n_tokens, hl_error *err) {
+    hl_generate_opts o;
+    int32_t *toks = NULL;
+    float *lg = NULL;
+    hl__sort_item *tmp = NULL;
+    int64_t V, max_new, len, step;
+    uint64_t rng;
+    hl_status st = HL_OK;
+    if (!m || !prompt || n <= 0 || !tokens || !n_tokens)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_generate: model, a non-empty prompt and out-params are required");
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    max_new = o.max_new_tokens > 0 ? o.max_new_tokens : 10;
+    if (o.temperature < 0 || o.top_p < 0 || o.top_k < 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_generate: temperature, top_k and top_p must be >= 0");
+    if (max_new > m->cfg.n_ctx || n > m->cfg.n_ctx - max_new) max_new = m->cfg.n_ctx - n;
+    if (max_new <= 0)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_model_generate: prompt of %lld tokens leaves no room in n_ctx %lld",
+                        (long long)n, (long long)m->cfg.n_ctx);
+    V = m->cfg.d_vocab;
+    toks = (int32_t *)hl__malloc((size_t)(n + max_new) * sizeof(int32_t));
+    lg = (float *)hl__malloc((size_t)V * sizeof(float));
+    tmp = (hl__sort_item *)hl__malloc((size_t)V * sizeof(hl__sort_item));
+    if (!toks || !lg || !tmp) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_model_generate: out of memory");
+        goto fail;
+    }
+    memcpy(toks, prompt, (size_t)n * sizeof(int32_t));
+    len = n;
+    rng = o.seed;
+    m->suppress_embed_hook = 1; /* TL generate embeds directly: hook_embed does not fire */
+    m->kv_len = 0;
+    st = hl__forward(m, toks, len, lg, 1, err);
+    for (step = 0; st == HL_OK && step < max_new; step++) {
+        int32_t t = hl__sample(lg, V, &o, toks, len, &rng, tmp);
+        int stop = 0;
+        size_t e;
+        toks[len++] = t;
+        if (o.on_token && o.on_token(t, step, o.user)) stop = 1;
+        if (!o.no_stop_at_eos) {
+            if (o.eos_ids) {
+                for (e = 0; e < o.n_eos; e++)
+                    if (o.eos_ids[e] == t) stop = 1;
+            } else if (t == m->cfg.eos_id) {
+                stop = 1;
+            }
+        }
+        if (stop || step + 1 == max_new) break;
+        if (o.no_kv_cache) {
+            m->kv_len = 0; /* rerun (and re-hook) the whole sequence */
+            st = hl__forward(m, toks, len, lg, 1, err);
+        } else {
+            st = hl__forward(m, toks + len - 1, 1, lg, 1, err);
+        }
+    }
+    m->suppress_embed_hook = 0;
+    if (st != HL_OK) goto fail;
+    hl__free(lg);
+    hl__free(tmp);
+    *tokens = toks;
+    *n_tokens = len;
+    return HL_OK;
+fail:
+    m->suppress_embed_hook = 0;
+    hl__free(toks);
+    hl__free(lg);
+    hl__free(tmp);
+    return st;
+}
+
+/* ---- helpers ---- */
+HL__DEF void hl_log_softmax(const float *x, int64_t n, float *out) {
+    int64_t i;
+    float mx = -INFINITY;
+    double sum = 0.0, lse;
+    for (i = 0; i < n; i++)
+        if (x[i] > mx) mx = x[i];
+    for (i = 0; i < n; i++) sum += exp((double)(x[i] - mx));
+    lse = (double)mx + log(sum);
+    for (i = 0; i < n; i++) out[i] = (float)((double)x[i] - lse);
+}
+
+HL__DEF void hl_top_k(const float *x, int64_t n, int64_t k, int32_t *idx, float *val) {
+    /* partial selection: k passes would be O(nk); a bounded insertion list is simpler and fast
+       enough for k << n (k = 10 over a 256000 vocabulary) */
+    int64_t i, j, cnt = 0;
+    if (k > n) k = n;
+    if (k <= 0) return;
+    for (i = 0; i < n; i++) {
+        float v = x[i];
+        if (cnt == k && !(v > val[k - 1])) continue;
+        j = cnt < k ? cnt++ : k - 1;
+        while (j > 0 && v > val[j - 1]) {
+            val[j] = val[j - 1];
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        val[j] = v;
+        idx[j] = (int32_t)i;
+    }
+}
+
+#if HL__MODEL_TOKENIZER
+static hl_status hl__need_tok(const hl_model *m, hl_error *err) {
+    if (!m) return hl__fail(err, HL_ERR_ARG, "model is NULL");
+    if (!m->tok) return hl__fail(err, HL_ERR_NOT_FOUND, "this model folder has no tokenizer.json");
+    return HL_OK;
+}
+#endif
+
+HL__DEF hl_status hl_model_to_tokens(const hl_model *m, const char *text, int prepend_bos,
+                                     int32_t **ids, int64_t *n, hl_error *err) {
+#if HL__MODEL_TOKENIZER
+    int32_t *raw = NULL, *outp;
+    int64_t nraw = 0, bos;
+    hl_status st;
+    if ((st = hl__need_tok(m, err)) != HL_OK) return st;
+    if (!text || !ids || !n) return hl__fail(err, HL_ERR_ARG, "hl_model_to_tokens: text and out-params are required");
+    if (prepend_bos < 0) prepend_bos = m->cfg.default_prepend_bos;
+    /* TL: BOS wanted -> the tokenizer's own post-processor adds it (Gemma, Llama) or TL prepends the
+       bos token; either way the result is [bos] + encode(text). */
+    if ((st = hl_tokenizer_encode(m->tok, text, strlen(text), 0, &raw, &nraw, err)) != HL_OK) return st;
+    bos = prepend_bos ? 1 : 0;
+    outp = (int32_t *)hl__malloc((size_t)(nraw + bos) * sizeof(int32_t));
+    if (!outp) {
+        hl_free(raw);
+        return hl__fail(err, HL_ERR_OOM, "hl_model_to_tokens: out of memory");
+    }
+    if (bos) {
+        int32_t b = hl_tokenizer_bos_id(m->tok);
+        outp[0] = b >= 0 ? b : m->cfg.bos_id;
+    }
+    if (nraw) memcpy(outp + bos, raw, (size_t)nraw * sizeof(int32_t));
+    hl_free(raw);
+    *ids = outp;
+    *n = nraw + bos;
+    return HL_OK;
+#else
+    (void)m; (void)text; (void)prepend_bos; (void)ids; (void)n;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_to_tokens: built without the tokenizer");
+#endif
+}
+
+HL__DEF hl_status hl_model_to_str_tokens(const hl_model *m, const int32_t *ids, int64_t n,
+                                         char ***strs, hl_error *err) {
+#if HL__MODEL_TOKENIZER
+    hl__buf b;
+    size_t *offs = NULL, hdr;
+    int64_t i;
+    hl_status st;
+    char **arr;
+    if ((st = hl__need_tok(m, err)) != HL_OK) return st;
+    if (!strs || (n > 0 && !ids) || n < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_to_str_tokens: bad arguments");
+    memset(&b, 0, sizeof b);
+    offs = (size_t *)hl__malloc((size_t)(n + 1) * sizeof(size_t));
+    if (!offs) return hl__fail(err, HL_ERR_OOM, "hl_model_to_str_tokens: out of memory");
+    for (i = 0; i < n; i++) { /* each id decoded on its own, as TL does */
+        char *s = NULL;
+        size_t len = 0;
+        if ((st = hl_tokenizer_decode(m->tok, ids + i, 1, 0, &s, &len, err)) != HL_OK) {
+            hl__free(offs);
+            hl__buf_free(&b);
+            return st;
+        }
+        offs[i] = b.len;
+        hl__buf_push(&b, s, len);
+        hl__buf_putc(&b, 0);
+        hl_free(s);
+    }
+    if (b.oom) {
+        hl__free(offs);
+        hl__buf_free(&b);
+        return hl__fail(err, HL_ERR_OOM, "hl_model_to_str_tokens: out of memory");
+    }
+    /* one block: n pointers, then the strings */
+    hdr = (size_t)n * sizeof(char *);
+    arr = (char **)hl__malloc(hdr + b.len + 1);
+    if (!arr) {
+        hl__free(offs);
+        hl__buf_free(&b);
+        return hl__fail(err, HL_ERR_OOM, "hl_model_to_str_tokens: out of memory");
+    }
+    if (b.len) memcpy((char *)arr + hdr, b.data, b.len);
+    for (i = 0; i < n; i++) arr[i] = (char *)arr + hdr + offs[i];
+    hl__free(offs);
+    hl__buf_free(&b);
+    *strs = arr;
+    return HL_OK;
+#else
+    (void)m; (void)ids; (void)n; (void)strs;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_to_str_tokens: built without the tokenizer");
+#endif
+}
+
+HL__DEF hl_status hl_model_to_string(const hl_model *m, const int32_t *ids, int64_t n, char **text,
+                                     hl_error *err) {
+#if HL__MODEL_TOKENIZER
+    hl_status st;
+    if ((st = hl__need_tok(m, err)) != HL_OK) return st;
+    return hl_tokenizer_decode(m->tok, ids, n, 0, text, NULL, err);
+#else
+    (void)m; (void)ids; (void)n; (void)text;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_to_string: built without the tokenizer");
+#endif
+}
+
+/* Appends Python's repr() of a UTF-8 string: quotes chosen like CPython, \\ \n \r \t and \xNN
+   escapes for control characters; other characters are kept. */
+static void hl__buf_pyrepr(hl__buf *b, const char *s) {
+    char q = (strchr(s, '\'') && !strchr(s, '"')) ? '"' : '\'';
+    hl__buf_putc(b, q);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\\') hl__buf_puts(b, "\\\\");
+        else if (ch == (unsigned char)q) { hl__buf_putc(b, '\\'); hl__buf_putc(b, q); }
+        else if (ch == '\n') hl__buf_puts(b, "\\n");
+        else if (ch == '\r') hl__buf_puts(b, "\\r");
+        else if (ch == '\t') hl__buf_puts(b, "\\t");
+        else if (ch < 0x20 || ch == 0x7f) hl__buf_printf(b, "\\x%02x", ch);
+        else hl__buf_putc(b, (char)ch);
+    }
+    hl__buf_putc(b, q);
+}
+
+HL__DEF hl_status hl_model_test_prompt(hl_model *m, const char *prompt, const char *answer,
+                                       int64_t top_k, int no_prepend_space, char **report,
+                                       hl_error *err) {
+#if HL__MODEL_TOKENIZER
+    int32_t *pt = NULL, *at = NULL, *all = NULL, *tki = NULL;
+    int64_t np = 0, na = 0, N, V, a, i;
+    char **ps = NULL, **as = NULL, *ans = NULL, **tops = NULL;
+    float *logits = NULL, *tkv = NULL;
+    int64_t *ranks = NULL;
+    hl__buf b;
+    hl_status st;
+    memset(&b, 0, sizeof b);
+    if ((st = hl__need_tok(m, err)) != HL_OK) return st;
+    if (!prompt || !answer || !report) return hl__fail(err, HL_ERR_ARG, "hl_model_test_prompt: prompt, answer and report are required");
+    if (top_k <= 0) top_k = 10;
+    V = m->cfg.d_vocab;
+    if (top_k > V) top_k = V;
+    /* TL prepends a space to the answer unless it already starts with one */
+    ans = (char *)hl__malloc(strlen(answer) + 2);
+    if (!ans) { st = hl__fail(err, HL_ERR_OOM, "hl_model_test_prompt: out of memory"); goto done; }
+    if (!no_prepend_space && answer[0] != ' ') {
+        ans[0] = ' ';
+        memcpy(ans + 1, answer, strlen(answer) + 1);
+    } else {
+        memcpy(ans, answer, strlen(answer) + 1);
+    }
+    if ((st = hl_model_to_tokens(m, prompt, -1, &pt, &np, err)) != HL_OK) goto done;
+    if ((st = hl_model_to_tokens(m, ans, 0, &at, &na, err)) != HL_OK) goto done;
+    if (np == 0 || na == 0) { st = hl__fail(err, HL_ERR_ARG, "hl_model_test_prompt: the prompt and the answer must not be empty"); goto done; }
+    N = np + na;
+    all = (int32_t *)hl__malloc((size_t)N * sizeof(int32_t));
+    logits = (float *)hl__malloc((size_t)N * (size_t)V * sizeof(float));
+    tki = (int32_t *)hl__malloc((size_t)top_k * sizeof(int32_t));
+    tkv = (float *)hl__malloc((size_t)top_k * sizeof(float));
+    ranks = (int64_t *)hl__malloc((size_t)na * sizeof(int64_t));
+    if (!all || !logits || !tki || !tkv || !ranks) { st = hl__fail(err, HL_ERR_OOM, "hl_model_test_prompt: out of memory"); goto done; }
+    memcpy(all, pt, (size_t)np * sizeof(int32_t));
+    memcpy(all + np, at, (size_t)na * sizeof(int32_t));
+    if ((st = hl_model_run(m, all, N, logits, err)) != HL_OK) goto done;
+    if ((st = hl_model_to_str_tokens(m, pt, np, &ps, err)) != HL_OK) goto done;
+    if ((st = hl_model_to_str_tokens(m, at, na, &as, err)) != HL_OK) goto done;
+    hl__buf_puts(&b, "Tokenized prompt: [");
+    for (i = 0; i < np; i++) {
+        if (i) hl__buf_puts(&b, ", ");
+        hl__buf_pyrepr(&b, ps[i]);
+    }
+    hl__buf_puts(&b, "]\nTokenized answer: [");
+    for (i = 0; i < na; i++) {
+        if (i) hl__buf_puts(&b, ", ");
+        hl__buf_pyrepr(&b, as[i]);
+    }
+    hl__buf_puts(&b, "]\n");
+    for (a = 0; a < na; a++) {
+        /* the distribution that predicts answer token a is the one at position np + a - 1 */
+        const float *lg = logits + (np + a - 1) * V;
+        int32_t t = at[a];
+        float mx = -INFINITY;
+        double z = 0.0;
+        int64_t rank = 0;
+        for (i = 0; i < V; i++)
+            if (lg[i] > mx) mx = lg[i];
+        for (i = 0; i < V; i++) z += exp((double)(lg[i] - mx));
+        for (i = 0; i < V; i++)
+            if (lg[i] > lg[t]) rank++;
+        ranks[a] = rank;
+        hl__buf_printf(&b, "Performance on answer token:\nRank: %-8lld Logit: %5.2f Prob: %5.2f%% Token: |%s|\n",
+                       (long long)rank, (double)lg[t], 100.0 * exp((double)(lg[t] - mx)) / z, as[a]);
+        hl_top_k(lg, V, top_k, tki, tkv);
+        if ((st = hl_model_to_str_tokens(m, tki, top_k, &tops, err)) != HL_OK) goto done;
+        for (i = 0; i < top_k; i++)
+            hl__buf_printf(&b, "Top %lldth token. Logit: %5.2f Prob: %5.2f%% Token: |%s|\n", (long long)i,
+                           (double)tkv[i], 100.0 * exp((double)(tkv[i] - mx)) / z, tops[i]);
+        hl_free(tops);
+        tops = NULL;
+    }
+    hl__buf_puts(&b, "Ranks of the answer tokens: [");
+    for (a = 0; a < na; a++) {
+        if (a) hl__buf_puts(&b, ", ");
+        hl__buf_putc(&b, '(');
+        hl__buf_pyrepr(&b, as[a]);
+        hl__buf_printf(&b, ", %lld)", (long long)ranks[a]);
+    }
+    hl__buf_puts(&b, "]\n");
+    if (b.oom) { st = hl__fail(err, HL_ERR_OOM, "hl_model_test_prompt: out of memory"); goto done; }
+    *report = b.data;
+    b.data = NULL;
+    st = HL_OK;
+done:
+    hl__buf_free(&b);
+    hl__free(ans);
+    hl_free(pt);
+    hl_free(at);
+    hl__free(all);
+    hl__free(logits);
+    hl__free(tki);
+    hl__free(tkv);
+    hl__free(ranks);
+    hl_free(ps);
+    hl_free(as);
+    hl_free(tops);
+    return st;
+#else
+    (void)m; (void)prompt; (void)answer; (void)top_k; (void)no_prepend_space; (void)report;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_test_prompt: built without the tokenizer");
+#endif
+}
 
 /* <<model */
 
