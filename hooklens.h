@@ -3731,6 +3731,7 @@ static int  hl__pool_threads(const hl__pool *p);
 #    define HL__TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #    define HL__TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
 #    define HL__INLINE     static inline __attribute__((always_inline))
+#    define HL__PREFETCH   1024 /* bytes ahead in each weight row for the decode GEMV */
 #elif !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__aarch64__) && defined(__ARM_NEON)
 #    define HL__NEON 1
 #    include <arm_neon.h>
@@ -3918,6 +3919,9 @@ HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t
     int64_t k;
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
     for (k = 0; k + 16 <= K; k += 16) {
+        if (MR == 1) /* decode (GEMV): bandwidth-bound, so fetch each weight row well ahead */
+            HL__UNROLL for (j = 0; j < NR; j++)
+                _mm_prefetch((const char *)W + (j * K + k) * (int64_t)hl_dtype_size(wdt) + HL__PREFETCH, _MM_HINT_T0);
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * K + k, (__mmask16)0xffff);
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_loadu_ps(x + i * K + k);
@@ -3945,6 +3949,8 @@ HL__INLINE HL__TGT_BF16 void hl__tile_bf16dp(int MR, int NR, float *y, int64_t l
     int64_t k;
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
     for (k = 0; k + 32 <= K; k += 32) {
+        if (MR == 1)
+            HL__UNROLL for (j = 0; j < NR; j++) _mm_prefetch((const char *)(W + j * K + k) + HL__PREFETCH, _MM_HINT_T0);
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = _mm512_loadu_si512((const void *)(W + j * K + k));
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_loadu_si512((const void *)(xb + i * K + k));
@@ -4147,6 +4153,165 @@ static void hl__matmul(const hl__kern *kt, hl__pool *pool, float *y, const float
         hl__parallel_for(pool, N, 12, hl__mm_task, &j);
     }
     if (xb) HL_FREE(xb);
+}
+
+
+/* ---- x @ W with W stored [K, N] (SAE encoders W_enc [d_in, d_sae], attention probs @ V) ----------
+     y[m, n] = sum_k x[m, k] * W[k, n]        x: [M, K] f32   W: [K, N] wdt   y: [M, N] f32
+   PyTorch: y = x @ W. Every level sums k = 0, 1, 2, ... in order for each output (the SIMD levels
+   vectorise over n and fuse each multiply-add; the scalar reference rounds the product first), so
+   the only difference between levels is that one rounding; work is split over n. */
+static void hl__matmul_nn_scalar(float *y, const float *x, const void *W, hl_dtype wdt, int64_t M,
+                                 int64_t N, int64_t K, int64_t n0, int64_t n1) {
+    int64_t m, n, k;
+    for (m = 0; m < M; m++) {
+        float *yr = y + m * N;
+        for (n = n0; n < n1; n++) yr[n] = 0.0f;
+        for (k = 0; k < K; k++) { /* same per-output order as the dot form, with row-wise access */
+            float a = x[m * K + k];
+            for (n = n0; n < n1; n++) yr[n] += a * hl__load_w(W, wdt, k * N + n);
+        }
+    }
+}
+
+#if defined(HL__X86)
+/* Register tile: MR tokens x NV vectors of 16 columns, k in [k0, k1); the accumulators start from y
+   (or 0 when k0 == 0) so that blocking over k does not change a single rounding. `last` masks the
+   final vector's columns. */
+HL__INLINE HL__TGT_AVX512 void hl__tile_nn_avx512(int MR, int NV, float *y, int64_t ldy, const float *x,
+                                                  int64_t ldx, const void *W, hl_dtype wdt, int64_t ldw,
+                                                  int64_t k0, int64_t k1, __mmask16 last) {
+    __m512 acc[6][4], w[4];
+    int i, j;
+    int64_t k;
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NV; j++) {
+        __mmask16 mk = j == NV - 1 ? last : (__mmask16)0xffff;
+        acc[i][j] = k0 == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(mk, y + i * ldy + 16 * j);
+    }
+    for (k = k0; k < k1; k++) {
+        HL__UNROLL for (j = 0; j < NV; j++) w[j] = hl__w16_avx512(W, wdt, k * ldw + 16 * j, j == NV - 1 ? last : (__mmask16)0xffff);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            __m512 xb = _mm512_set1_ps(x[i * ldx + k]);
+            HL__UNROLL for (j = 0; j < NV; j++) acc[i][j] = _mm512_fmadd_ps(xb, w[j], acc[i][j]);
+        }
+    }
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NV; j++)
+        _mm512_mask_storeu_ps(y + i * ldy + 16 * j, j == NV - 1 ? last : (__mmask16)0xffff, acc[i][j]);
+}
+static HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
+    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = 256;
+    const int64_t ws = (int64_t)hl_dtype_size(wdt);
+    const uint8_t *Wb = (const uint8_t *)jb->W;
+    int64_t n, k0, m;
+    if (K == 0) {
+        for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(n1 - n0) * 4);
+        return;
+    }
+    for (n = n0; n < n1; n += 64) { /* a strip of 64 columns; each W[k0..k0+KC, strip] serves all M */
+        int64_t w = n1 - n < 64 ? n1 - n : 64, nv = (w + 15) / 16;
+        __mmask16 last = (__mmask16)(w % 16 ? (1u << (w % 16)) - 1u : 0xffffu);
+        const void *Ws = Wb + n * ws;
+        for (k0 = 0; k0 < K; k0 += KC) {
+            int64_t k1 = k0 + KC < K ? k0 + KC : K;
+            for (m = 0; m + 6 <= M; m += 6) {
+                float *yt = jb->y + m * N + n;
+                const float *xt = jb->x + m * K;
+                if (nv == 4) hl__tile_nn_avx512(6, 4, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+                else if (nv == 3) hl__tile_nn_avx512(6, 3, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+                else if (nv == 2) hl__tile_nn_avx512(6, 2, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+                else hl__tile_nn_avx512(6, 1, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+            }
+            for (; m < M; m++) {
+                float *yt = jb->y + m * N + n;
+                const float *xt = jb->x + m * K;
+                if (nv == 4) hl__tile_nn_avx512(1, 4, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+                else if (nv == 3) hl__tile_nn_avx512(1, 3, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+                else if (nv == 2) hl__tile_nn_avx512(1, 2, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+                else hl__tile_nn_avx512(1, 1, yt, N, xt, K, Ws, wdt, N, k0, k1, last);
+            }
+        }
+    }
+}
+static HL__TGT_AVX512 void hl__mm_nn_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    switch (j->wdt) {
+    case HL_DTYPE_F32: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_F32, n0, n1); break;
+    case HL_DTYPE_BF16: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_BF16, n0, n1); break;
+    default: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_F16, n0, n1); break;
+    }
+}
+/* AVX2: 8 columns per vector, MR tokens x 2 vectors; the ragged columns run the scalar loop with
+   fmaf (same fused rounding as the vector lanes). */
+HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                              const void *W, hl_dtype wdt, int64_t ldw, int64_t K) {
+    __m256 acc[4][2], w0, w1;
+    int i;
+    int64_t k;
+    HL__UNROLL for (i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (k = 0; k < K; k++) {
+        w0 = hl__w8_avx2(W, wdt, k * ldw);
+        w1 = hl__w8_avx2(W, wdt, k * ldw + 8);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            __m256 xb = _mm256_set1_ps(x[i * ldx + k]);
+            acc[i][0] = _mm256_fmadd_ps(xb, w0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(xb, w1, acc[i][1]);
+        }
+    }
+    HL__UNROLL for (i = 0; i < MR; i++) {
+        _mm256_storeu_ps(y + i * ldy, acc[i][0]);
+        _mm256_storeu_ps(y + i * ldy + 8, acc[i][1]);
+    }
+}
+static HL__TGT_AVX2 void hl__mm_nn_rows_avx2_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
+    const int64_t M = jb->M, N = jb->N, K = jb->K, ws = (int64_t)hl_dtype_size(wdt);
+    const uint8_t *Wb = (const uint8_t *)jb->W;
+    int64_t n, m, k;
+    for (n = n0; n + 16 <= n1; n += 16) {
+        for (m = 0; m + 4 <= M; m += 4) hl__tile_nn_avx2(4, jb->y + m * N + n, N, jb->x + m * K, K, Wb + n * ws, wdt, N, K);
+        for (; m < M; m++) hl__tile_nn_avx2(1, jb->y + m * N + n, N, jb->x + m * K, K, Wb + n * ws, wdt, N, K);
+    }
+    for (; n < n1; n++)
+        for (m = 0; m < M; m++) {
+            float acc = 0.0f;
+            for (k = 0; k < K; k++) acc = fmaf(jb->x[m * K + k], hl__load_w(jb->W, wdt, k * N + n), acc);
+            jb->y[m * N + n] = acc;
+        }
+}
+static HL__TGT_AVX2 void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    switch (j->wdt) {
+    case HL_DTYPE_F32: hl__mm_nn_rows_avx2_t(j, HL_DTYPE_F32, n0, n1); break;
+    case HL_DTYPE_BF16: hl__mm_nn_rows_avx2_t(j, HL_DTYPE_BF16, n0, n1); break;
+    default: hl__mm_nn_rows_avx2_t(j, HL_DTYPE_F16, n0, n1); break;
+    }
+}
+#endif
+
+static void hl__mm_nn_task(void *ctx, int64_t n0, int64_t n1) {
+    const hl__mm_job *j = (const hl__mm_job *)ctx;
+    switch (j->level) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: hl__mm_nn_rows_avx512(j, n0, n1); return;
+    case HL_KERNELS_AVX2: hl__mm_nn_rows_avx2(j, n0, n1); return;
+#endif
+    default: hl__matmul_nn_scalar(j->y, j->x, j->W, j->wdt, j->M, j->N, j->K, n0, n1); return;
+    }
+}
+
+/* y[M, N] = x[M, K] @ W[K, N] (see above). Exact mode only (fast mode is ignored here). */
+static void hl__matmul_nn(const hl__kern *kt, hl__pool *pool, float *y, const float *x, const void *W,
+                          hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
+    hl__mm_job j;
+    if (M <= 0 || N <= 0) return;
+    j.level = hl__kern_level(kt);
+    j.y = y;
+    j.x = x;
+    j.xb = NULL;
+    j.W = W;
+    j.wdt = wdt;
+    j.M = M;
+    j.N = N;
+    j.K = K;
+    if (!pool || (double)M * (double)N * (double)K < 65536.0) hl__mm_nn_task(&j, 0, N);
+    else hl__parallel_for(pool, N, 64, hl__mm_nn_task, &j);
 }
 
 /* ---- vector helpers ------------------------------------------------------------------------------ */

@@ -261,6 +261,85 @@ static void test_matmul_fast_mode(void) {
     CHECKF(bad == 0, "%d mismatches", bad);
 }
 
+
+/* x @ W with W stored [K, N]: N = 77 covers full 64-column strips and every ragged width. */
+static void kt_nn_case(int integer_data) {
+    const int64_t N = 77;
+    size_t a, b, c;
+    int l, bad = 0;
+    for (a = 0; a < 3; a++)
+        for (b = 0; b < sizeof kt_Ms / sizeof kt_Ms[0]; b++)
+            for (c = 0; c < sizeof kt_Ks / sizeof kt_Ks[0]; c++) {
+                hl_dtype dt = kt_dtypes[a];
+                int64_t M = kt_Ms[b], K = kt_Ks[c], i, m, n, k;
+                float *x = (float *)malloc((size_t)(M * K + 1) * 4), *w = (float *)malloc((size_t)(N * K + 1) * 4);
+                float *wf = (float *)malloc((size_t)(N * K + 1) * 4), *yref = (float *)malloc((size_t)(M * N) * 4);
+                float *y = (float *)malloc((size_t)(M * N) * 4);
+                double *yd = (double *)calloc((size_t)(M * N), 8), *sc = (double *)calloc((size_t)(M * N), 8);
+                void *W;
+                if (K > 1000 && M > 17) goto next; /* keep the scalar reference cheap */
+                for (i = 0; i < M * K; i++) x[i] = integer_data ? kt_small_int() : kt_uniform();
+                for (i = 0; i < N * K; i++) w[i] = integer_data ? kt_small_int() : kt_uniform();
+                W = kt_make_w(dt, w, wf, N * K);
+                for (m = 0; m < M; m++)
+                    for (n = 0; n < N; n++)
+                        for (k = 0; k < K; k++) {
+                            yd[m * N + n] += (double)x[m * K + k] * wf[k * N + n];
+                            sc[m * N + n] += fabs((double)x[m * K + k] * wf[k * N + n]);
+                        }
+                hl__matmul_nn_scalar(yref, x, W, dt, M, N, K, 0, N);
+                for (l = 0; l < KT_NLEVELS; l++) {
+                    hl__kern kt;
+                    if (!hl_kernels_available(kt_levels[l])) continue;
+                    hl__kern_init(&kt, kt_levels[l], 0);
+                    for (i = 0; i < M * N; i++) y[i] = NAN;
+                    hl__matmul_nn(&kt, NULL, y, x, W, dt, M, N, K);
+                    if ((integer_data || K <= 1) && memcmp(y, yref, (size_t)(M * N) * 4) != 0 && bad++ < 5)
+                        printf("  nn %s %s M=%lld K=%lld: not bit-exact vs scalar\n", hl_kernels_name(kt.level),
+                               hl_dtype_name(dt), (long long)M, (long long)K);
+                    for (i = 0; i < M * N; i++)
+                        if (!(fabs((double)y[i] - yd[i]) <= 1e-5 * sc[i]) && bad++ < 5)
+                            printf("  nn %s %s M=%lld K=%lld i=%lld: %.9g vs %.9g\n", hl_kernels_name(kt.level),
+                                   hl_dtype_name(dt), (long long)M, (long long)K, (long long)i, (double)y[i], yd[i]);
+                }
+                free(W);
+            next:
+                free(x), free(w), free(wf), free(yref), free(y), free(yd), free(sc);
+            }
+    CHECKF(bad == 0, "%d mismatches", bad);
+}
+static void test_matmul_nn_vs_reference(void) {
+    kt_nn_case(0);
+    kt_nn_case(1);
+}
+static void test_matmul_nn_threads_bit_identical(void) {
+    const int64_t M = 13, N = 1000, K = 300;
+    float *x = (float *)malloc(M * K * 4), *w = (float *)malloc(N * K * 4), *wf = (float *)malloc(N * K * 4);
+    float *y1 = (float *)malloc(M * N * 4), *y2 = (float *)malloc(M * N * 4), *row = (float *)malloc(N * 4);
+    hl__pool *p2 = hl__pool_create(2);
+    int64_t i;
+    int l;
+    size_t a;
+    for (i = 0; i < M * K; i++) x[i] = kt_uniform();
+    for (i = 0; i < N * K; i++) w[i] = kt_uniform();
+    for (a = 0; a < 3; a++) {
+        void *W = kt_make_w(kt_dtypes[a], w, wf, N * K);
+        for (l = 0; l < KT_NLEVELS; l++) {
+            hl__kern kt;
+            if (!hl_kernels_available(kt_levels[l])) continue;
+            hl__kern_init(&kt, kt_levels[l], 0);
+            hl__matmul_nn(&kt, NULL, y1, x, W, kt_dtypes[a], M, N, K);
+            hl__matmul_nn(&kt, p2, y2, x, W, kt_dtypes[a], M, N, K);
+            CHECKF(memcmp(y1, y2, M * N * 4) == 0, "%s %s", hl_kernels_name(kt.level), hl_dtype_name(kt_dtypes[a]));
+            hl__matmul_nn(&kt, p2, row, x + 7 * K, W, kt_dtypes[a], 1, N, K);
+            CHECKF(memcmp(row, y1 + 7 * N, N * 4) == 0, "%s %s token alone", hl_kernels_name(kt.level), hl_dtype_name(kt_dtypes[a]));
+        }
+        free(W);
+    }
+    hl__pool_free(p2);
+    free(x), free(w), free(wf), free(y1), free(y2), free(row);
+}
+
 static void test_vector_helpers(void) {
     size_t c;
     int l, bad = 0;
@@ -377,6 +456,8 @@ void suite_kernels(void) {
     RUN(test_matmul_unaligned);
     RUN(test_matmul_threads_and_batch_bit_identical);
     RUN(test_matmul_fast_mode);
+    RUN(test_matmul_nn_vs_reference);
+    RUN(test_matmul_nn_threads_bit_identical);
     RUN(test_vector_helpers);
     RUN(test_pool_covers_every_index_once);
 }

@@ -1,11 +1,377 @@
-/* tools/cli/cmd_bench.c - bench and make-random-model */
+/* tools/cli/cmd_bench.c - bench (kernels, machine peaks, SAE encode, whole model) and
+   make-random-model.
+
+   Speed is only ever reported next to a baseline measured in the same run (the scalar kernels, the
+   machine's FMA / bf16-dot / memory-read peaks measured by --peak), never compared to a fixed
+   number. The kernels are private to the library, so this file holds its own static copy of the
+   implementation (HL_STATIC). */
+#if defined(__GNUC__)
+#    pragma GCC diagnostic ignored "-Wunused-function"
+#endif
+#define HL_STATIC
+#define HL_IMPLEMENTATION
+#include "../../hooklens.h"
 #include "cli.h"
+#include <time.h>
+#include <sys/resource.h>
+
+static double now_sec(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+/* CPU seconds used by the whole process (all threads). The machine is shared, so besides the wall
+   time every figure is also given per CPU-second actually received ("cpu" columns): on a busy
+   machine that is the kernel's own speed, on an idle one the two agree. */
+static double cpu_sec(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+typedef struct timing {
+    double wall, cpu; /* best (smallest) of the repetitions, each */
+} timing;
+static void timing_reset(timing *t) {
+    t->wall = t->cpu = 1e30;
+}
+static void timing_add(timing *t, double w0, double c0) {
+    double w = now_sec() - w0, c = cpu_sec() - c0;
+    if (w < t->wall) t->wall = w;
+    if (c < t->cpu) t->cpu = c;
+}
+
+/* peak resident set size in bytes */
+static double peak_rss_bytes(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss * 1024.0;
+}
+
+static uint32_t rng_state = 0x9e3779b9u;
+static uint32_t rng_next(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+/* uniform in [-a, a) */
+static float rng_uniform(float a) {
+    return ((float)(rng_next() >> 8) * (2.0f / 16777216.0f) - 1.0f) * a;
+}
+
+static void fill_weights(void *W, hl_dtype dt, int64_t n, float a) {
+    int64_t i;
+    for (i = 0; i < n; i++) {
+        float v = rng_uniform(a);
+        if (dt == HL_DTYPE_F32) ((float *)W)[i] = v;
+        else if (dt == HL_DTYPE_BF16) ((uint16_t *)W)[i] = hl_f32_to_bf16(v);
+        else ((uint16_t *)W)[i] = hl_f32_to_f16(v);
+    }
+}
+
+static hl_dtype parse_dtype(const char *s) {
+    if (strcmp(s, "f32") == 0 || strcmp(s, "F32") == 0) return HL_DTYPE_F32;
+    if (strcmp(s, "bf16") == 0 || strcmp(s, "BF16") == 0) return HL_DTYPE_BF16;
+    if (strcmp(s, "f16") == 0 || strcmp(s, "F16") == 0) return HL_DTYPE_F16;
+    return HL_DTYPE_INVALID;
+}
+
+/* Kernel level for the CLI: HL_FORCE_SCALAR=1 forces the scalar reference, HL_KERNELS=name picks a
+   level; otherwise the best one. */
+static hl_kernels cli_kernels(void) {
+    const char *f = getenv("HL_FORCE_SCALAR"), *k = getenv("HL_KERNELS");
+    int i;
+    if (f && *f && strcmp(f, "0") != 0) return HL_KERNELS_SCALAR;
+    if (k && *k)
+        for (i = 0; i < HL_KERNELS_COUNT; i++)
+            if (strcmp(k, hl_kernels_name((hl_kernels)i)) == 0) return (hl_kernels)i;
+    return HL_KERNELS_DEFAULT;
+}
+
+/* ---- machine peaks ------------------------------------------------------------------------------ */
+/* Each thread runs independent FMA chains (24 accumulators hide the 4-cycle latency) on registers;
+   memory read = sum of a buffer much larger than the caches. Split over the pool like the kernels. */
+typedef struct peak_job {
+    int64_t iters;
+    int     kind; /* 0 fp32 fma, 1 bf16 dot, 2 memory read */
+    const float *buf;
+    int64_t      n;
+    float        sink[64];
+} peak_job;
+
+#if defined(HL__X86)
+static HL__TGT_AVX512 float peak_fma_avx512(int64_t iters) {
+    __m512 a[24], b = _mm512_set1_ps(0.999f), c = _mm512_set1_ps(1e-3f);
+    int64_t it;
+    int i;
+    for (i = 0; i < 24; i++) a[i] = _mm512_set1_ps((float)i);
+    for (it = 0; it < iters; it++) {
+        _Pragma("GCC unroll 24") for (i = 0; i < 24; i++) a[i] = _mm512_fmadd_ps(a[i], b, c);
+    }
+    for (i = 1; i < 24; i++) a[0] = _mm512_add_ps(a[0], a[i]);
+    return _mm512_reduce_add_ps(a[0]);
+}
+static HL__TGT_BF16 float peak_bf16_avx512(int64_t iters) {
+    __m512 a[24];
+    __m512i b = _mm512_set1_epi16(0x3f80), c = _mm512_set1_epi16(0x3a80);
+    int64_t it;
+    int i;
+    for (i = 0; i < 24; i++) a[i] = _mm512_set1_ps((float)i);
+    for (it = 0; it < iters; it++) {
+        _Pragma("GCC unroll 24") for (i = 0; i < 24; i++) a[i] = _mm512_dpbf16_ps(a[i], (__m512bh)b, (__m512bh)c);
+    }
+    for (i = 1; i < 24; i++) a[0] = _mm512_add_ps(a[0], a[i]);
+    return _mm512_reduce_add_ps(a[0]);
+}
+static HL__TGT_AVX512 float peak_read_avx512(const float *p, int64_t n) {
+    __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    int64_t i;
+    for (i = 0; i + 64 <= n; i += 64) {
+        s0 = _mm512_add_ps(s0, _mm512_loadu_ps(p + i));
+        s1 = _mm512_add_ps(s1, _mm512_loadu_ps(p + i + 16));
+        s2 = _mm512_add_ps(s2, _mm512_loadu_ps(p + i + 32));
+        s3 = _mm512_add_ps(s3, _mm512_loadu_ps(p + i + 48));
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+}
+#endif
+
+static void peak_task(void *ctx, int64_t i0, int64_t i1) {
+    peak_job *j = (peak_job *)ctx;
+    int64_t i;
+    for (i = i0; i < i1; i++) {
+#if defined(HL__X86)
+        if (j->kind == 0) j->sink[i & 63] = peak_fma_avx512(j->iters);
+        else if (j->kind == 1) j->sink[i & 63] = peak_bf16_avx512(j->iters);
+        else j->sink[i & 63] = peak_read_avx512(j->buf + i * (j->n / 64), j->n / 64);
+#else
+        (void)j;
+#endif
+    }
+}
+
+typedef struct peaks {
+    double fma_gflops, bf16_gflops, read_gbs; /* idle-equivalent (per CPU-second x threads) */
+    double fma_wall, bf16_wall, read_wall;     /* wall clock */
+} peaks;
+
+/* Converts work / time into a rate two ways: wall clock, and "idle-equivalent" = work per
+   CPU-second times the thread count (what T threads would do with T idle cores). */
+static double rate_wall(double work, const timing *t) {
+    return work / t->wall;
+}
+static double rate_idle(double work, const timing *t, int threads) {
+    return work / t->cpu * (double)threads;
+}
+
+/* Best of 5 timings each; FLOPs: fma = 2 per lane, bf16 dot = 4 per f32 lane (2 products + 2 adds). */
+static peaks measure_peaks(hl__pool *pool) {
+    peaks pk;
+    peak_job j;
+    int r, T = hl__pool_threads(pool);
+    timing tm;
+    double w0, c0;
+    memset(&pk, 0, sizeof pk);
+    memset(&j, 0, sizeof j);
+    if (!hl_kernels_available(HL_KERNELS_AVX512)) return pk;
+    j.iters = 1000000;
+    for (j.kind = 0; j.kind < 2; j.kind++) {
+        double flops = (double)T * (double)j.iters * 24.0 * 16.0 * (j.kind == 0 ? 2.0 : 4.0);
+        if (j.kind == 1 && !(hl__cpu_bits() & 8)) break;
+        timing_reset(&tm);
+        for (r = 0; r < 5; r++) {
+            w0 = now_sec(), c0 = cpu_sec();
+            hl__parallel_for(pool, T, 1, peak_task, &j);
+            timing_add(&tm, w0, c0);
+        }
+        if (j.kind == 0) pk.fma_gflops = rate_idle(flops, &tm, T) * 1e-9, pk.fma_wall = rate_wall(flops, &tm) * 1e-9;
+        else pk.bf16_gflops = rate_idle(flops, &tm, T) * 1e-9, pk.bf16_wall = rate_wall(flops, &tm) * 1e-9;
+    }
+    j.kind = 2;
+    j.n = (int64_t)1 << 28; /* 1 GiB, far beyond the caches */
+    {
+        float *buf = (float *)malloc((size_t)j.n * 4);
+        int64_t i;
+        if (buf) {
+            for (i = 0; i < j.n; i++) buf[i] = (float)(i & 255); /* touch every page for real */
+            j.buf = buf;
+            timing_reset(&tm);
+            for (r = 0; r < 5; r++) {
+                w0 = now_sec(), c0 = cpu_sec();
+                hl__parallel_for(pool, 64, 1, peak_task, &j);
+                timing_add(&tm, w0, c0);
+            }
+            pk.read_gbs = rate_idle((double)j.n * 4.0, &tm, T) * 1e-9;
+            pk.read_wall = rate_wall((double)j.n * 4.0, &tm) * 1e-9;
+            free(buf);
+        }
+    }
+    return pk;
+}
+
+/* ---- kernel microbenchmarks ------------------------------------------------------------------------ */
+/* Times one matmul shape: best of `reps` after one warm-up. */
+static timing time_matmul(const hl__kern *kt, hl__pool *pool, int nn, float *y, const float *x, const void *W,
+                          hl_dtype dt, int64_t M, int64_t N, int64_t K, int reps) {
+    timing tm;
+    double w0, c0;
+    int r;
+    timing_reset(&tm);
+    for (r = 0; r <= reps; r++) {
+        w0 = now_sec(), c0 = cpu_sec();
+        if (nn) hl__matmul_nn(kt, pool, y, x, W, dt, M, N, K);
+        else hl__matmul(kt, pool, y, x, W, dt, M, N, K);
+        if (r > 0 || reps == 0) timing_add(&tm, w0, c0);
+    }
+    return tm;
+}
+
+typedef struct bench_opts {
+    int     threads, fast, cache_all, reps;
+    int64_t prompt_tokens, gen_tokens;
+    int     kernels, peak, sae;
+    const char *dtypes;
+} bench_opts;
+
+static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
+    /* gemma-2-2b MLP gate/up projection: W [d_mlp 9216, d_model 2304] */
+    const int64_t N = 9216, K = 2304;
+    static const hl_dtype dts[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16};
+    static const hl_kernels lv[] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
+    const int64_t Mp = o->prompt_tokens, Ms = 8; /* scalar prefill timed on 8 tokens (rate only) */
+    const int T = hl__pool_threads(pool);
+    float *x = (float *)malloc((size_t)(Mp * K) * 4), *y = (float *)malloc((size_t)(Mp * N) * 4);
+    void *W = malloc((size_t)(N * K) * 4);
+    size_t d, l;
+    int fast;
+    if (!x || !y || !W) {
+        fprintf(stderr, "hooklens bench: out of memory\n");
+        return 1;
+    }
+    fill_weights(x, HL_DTYPE_F32, Mp * K, 1.0f);
+    printf("\nmatmul y[M,%lld] = x[M,%lld] @ W^T (gemma-2-2b gate_proj), %d thread(s); prefill M=%lld, decode M=1\n",
+           (long long)N, (long long)K, T, (long long)Mp);
+    printf("rates: wall clock / idle-equivalent (per CPU-second x threads); %% = idle-equivalent vs the peaks above\n");
+    printf("%-5s %-6s %-5s | %-17s %8s %6s | %-15s %8s %6s\n", "dtype", "level", "mode", "prefill GFLOP/s", "x scalar",
+           "%peak", "decode GB/s", "x scalar", "%read");
+    for (d = 0; d < 3; d++) {
+        double scal_pf = 0, scal_dec = 0;
+        if (o->dtypes && !strstr(o->dtypes, hl_dtype_name(dts[d]))) continue;
+        fill_weights(W, dts[d], N * K, 0.05f);
+        for (l = 0; l < 4; l++)
+            for (fast = 0; fast < 2; fast++) {
+                hl__kern kt;
+                int64_t M;
+                int is_s = lv[l] == HL_KERNELS_SCALAR;
+                double wbytes = (double)(N * K) * (double)hl_dtype_size(dts[d]), flops, gfw, gfi, gbw, gbi, pkf;
+                timing tp, td;
+                if (!hl_kernels_available(lv[l])) continue;
+                hl__kern_init(&kt, lv[l], fast);
+                if (fast && !(dts[d] == HL_DTYPE_BF16 && hl__kern_fast_bf16(&kt))) continue;
+                M = is_s ? Ms : Mp;
+                flops = 2.0 * (double)M * (double)N * (double)K;
+                tp = time_matmul(&kt, pool, 0, y, x, W, dts[d], M, N, K, is_s ? 0 : o->reps);
+                td = time_matmul(&kt, pool, 0, y, x, W, dts[d], 1, N, K, is_s ? 1 : 4 * o->reps);
+                gfw = rate_wall(flops, &tp) * 1e-9, gfi = rate_idle(flops, &tp, T) * 1e-9;
+                gbw = rate_wall(wbytes, &td) * 1e-9, gbi = rate_idle(wbytes, &td, T) * 1e-9;
+                if (is_s) scal_pf = gfi, scal_dec = gbi;
+                pkf = fast ? pk->bf16_gflops : pk->fma_gflops;
+                printf("%-5s %-6s %-5s | %7.1f / %7.1f %7.1fx %5.0f%% | %6.1f / %6.1f %7.1fx %5.0f%%\n", hl_dtype_name(dts[d]),
+                       hl_kernels_name(lv[l]), fast ? "fast" : "exact", gfw, gfi, scal_pf > 0 ? gfi / scal_pf : 0.0,
+                       pkf > 0 ? 100.0 * gfi / pkf : 0.0, gbw, gbi, scal_dec > 0 ? gbi / scal_dec : 0.0,
+                       pk->read_gbs > 0 ? 100.0 * gbi / pk->read_gbs : 0.0);
+            }
+    }
+    printf("(scalar prefill is timed on %lld tokens: same rate, less waiting)\n", (long long)Ms);
+    free(x), free(y), free(W);
+    return 0;
+}
+
+/* SAE encode: pre = x @ W_enc + b_enc, W_enc [d_in 2304, d_sae 65536] (GemmaScope layout, x @ W)
+   and the same weights stored transposed [d_sae, d_in] (x @ W^T). The bias and JumpReLU are
+   elementwise and not timed. */
+static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
+    const int64_t K = 2304, N = 65536;
+    const int64_t M = o->prompt_tokens < 128 ? o->prompt_tokens : 128;
+    const int T = hl__pool_threads(pool);
+    float *x = (float *)malloc((size_t)(M * K) * 4), *y = (float *)malloc((size_t)(M * N) * 4);
+    float *W = (float *)malloc((size_t)(N * K) * 4);
+    hl__kern kt, ks;
+    int nn;
+    if (!x || !y || !W) {
+        fprintf(stderr, "hooklens bench: out of memory\n");
+        return 1;
+    }
+    fill_weights(x, HL_DTYPE_F32, M * K, 1.0f);
+    fill_weights(W, HL_DTYPE_F32, N * K, 0.05f);
+    hl__kern_init(&kt, cli_kernels(), 0);
+    hl__kern_init(&ks, HL_KERNELS_SCALAR, 0);
+    printf("\nSAE encode d_in %lld x d_sae %lld, f32 weights (%.0f MB), %s, %d thread(s); wall / idle-equivalent\n",
+           (long long)K, (long long)N, (double)(N * K) * 4e-6, hl_kernels_name(kt.level), T);
+    for (nn = 1; nn >= 0; nn--) {
+        timing tb = time_matmul(&kt, pool, nn, y, x, W, HL_DTYPE_F32, M, N, K, o->reps);
+        timing t1 = time_matmul(&kt, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, o->reps);
+        timing ts = time_matmul(&ks, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, 0);
+        double flops = 2.0 * (double)(M * N * K), bytes = (double)(N * K) * 4.0;
+        printf("  %s\n    batch of %lld: %6.0f / %6.0f tokens/s, %6.1f / %6.1f GFLOP/s (%3.0f%% of fma peak)\n"
+               "    1 token:     %6.1f / %6.1f tokens/s, %6.1f / %6.1f GB/s (%3.0f%% of read), %.1fx scalar\n",
+               nn ? "W_enc [d_in, d_sae], y = x @ W" : "W_enc^T [d_sae, d_in], y = x @ W^T", (long long)M,
+               rate_wall((double)M, &tb), rate_idle((double)M, &tb, T), rate_wall(flops, &tb) * 1e-9,
+               rate_idle(flops, &tb, T) * 1e-9, pk->fma_gflops > 0 ? 100.0 * rate_idle(flops, &tb, T) * 1e-9 / pk->fma_gflops : 0.0,
+               rate_wall(1.0, &t1), rate_idle(1.0, &t1, T), rate_wall(bytes, &t1) * 1e-9, rate_idle(bytes, &t1, T) * 1e-9,
+               pk->read_gbs > 0 ? 100.0 * rate_idle(bytes, &t1, T) * 1e-9 / pk->read_gbs : 0.0, ts.cpu / t1.cpu);
+    }
+    free(x), free(y), free(W);
+    return 0;
+}
 
 int cmd_bench(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
-    return 1;
+    bench_opts o;
+    const char *model = NULL;
+    hl__pool *pool;
+    peaks pk;
+    int i, rc = 0;
+    memset(&o, 0, sizeof o);
+    o.threads = hl__default_threads();
+    o.prompt_tokens = 512;
+    o.gen_tokens = 32;
+    o.reps = 3;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--prompt-tokens") == 0 && i + 1 < argc) o.prompt_tokens = atoll(argv[++i]);
+        else if (strcmp(a, "--gen-tokens") == 0 && i + 1 < argc) o.gen_tokens = atoll(argv[++i]);
+        else if (strcmp(a, "--threads") == 0 && i + 1 < argc) o.threads = atoi(argv[++i]);
+        else if (strcmp(a, "--reps") == 0 && i + 1 < argc) o.reps = atoi(argv[++i]);
+        else if (strcmp(a, "--dtypes") == 0 && i + 1 < argc) o.dtypes = argv[++i];
+        else if (strcmp(a, "--fast") == 0) o.fast = 1;
+        else if (strcmp(a, "--cache-all") == 0) o.cache_all = 1;
+        else if (strcmp(a, "--kernels") == 0) o.kernels = 1;
+        else if (strcmp(a, "--peak") == 0) o.peak = 1;
+        else if (strcmp(a, "--sae") == 0) o.sae = 1;
+        else if (a[0] != '-' && !model) model = a;
+        else return cli_usage("bench");
+    }
+    if (o.prompt_tokens < 1 || o.gen_tokens < 0 || o.threads < 1 || o.reps < 1) return cli_usage("bench");
+    if (!model && !o.kernels && !o.peak && !o.sae) return cli_usage("bench");
+    pool = hl__pool_create(o.threads);
+    printf("hooklens %s bench: %d thread(s), kernels %s (best on this CPU: %s)\n", hl_version(), hl__pool_threads(pool),
+           hl_kernels_name(cli_kernels()), hl_kernels_name(hl_kernels_best()));
+    memset(&pk, 0, sizeof pk);
+    if (o.peak) {
+        pk = measure_peaks(pool);
+        printf("machine peaks now (wall / idle-equivalent): fp32 FMA %.0f / %.0f GFLOP/s, bf16 dot %.0f / %.0f GFLOP/s, "
+               "memory read %.1f / %.1f GB/s\n",
+               pk.fma_wall, pk.fma_gflops, pk.bf16_wall, pk.bf16_gflops, pk.read_wall, pk.read_gbs);
+    }
+    if (o.kernels && rc == 0) rc = bench_kernels(&o, pool, &pk);
+    if (o.sae && rc == 0) rc = bench_sae(&o, pool, &pk);
+    if (model && rc == 0) {
+        fprintf(stderr, "hooklens bench: whole-model benchmark needs the model API (not landed yet)\n");
+        rc = 1;
+    }
+    printf("peak RSS %.0f MB\n", peak_rss_bytes() * 1e-6);
+    hl__pool_free(pool);
+    return rc;
 }
 
 int cmd_make_random_model(int argc, char **argv) {
@@ -14,4 +380,3 @@ int cmd_make_random_model(int argc, char **argv) {
     fprintf(stderr, "hooklens: not implemented yet\n");
     return 1;
 }
-
