@@ -345,6 +345,213 @@ static void test_convert_hostile_tokenizer(void) {
     free(t);
 }
 
+/* ---- the bundled tokenizer.json against the HF greedy story ------------------------------ */
+
+/* meta.json of the stories260K fixture: the greedy ids (BOS first) and their text. */
+typedef struct story_ref {
+    hl_json_doc *doc;
+    int32_t ids[256];
+    int64_t n_ids;
+    const char *text;
+    size_t text_len;
+} story_ref;
+
+static int story_load(story_ref *r) {
+    const char *path = hlt_fixture(L2C_DIR "meta.json");
+    const hl_json *root, *ids, *text;
+    size_t n = 0, i;
+    char *json;
+    hl_error err;
+    memset(r, 0, sizeof *r);
+    if (!hlt_need(path)) return 0;
+    json = (char *)read_all(path, &n);
+    if (!json || hl_json_parse(json, n, &r->doc, &err) != HL_OK) {
+        free(json);
+        CHECK(!"meta.json parses");
+        return 0;
+    }
+    free(json);
+    root = hl_json_root(r->doc);
+    ids = hl_json_get(root, "greedy_from_bos_ids");
+    text = hl_json_get(root, "greedy_from_bos_text");
+    CHECK(ids && ids->type == HL_JSON_ARRAY && ids->len == 121 && text && text->type == HL_JSON_STRING);
+    if (!ids || !text || ids->len > 256) return 0;
+    for (i = 0; i < ids->len; i++) r->ids[i] = (int32_t)hl_json_int(hl_json_at(ids, i), -1);
+    r->n_ids = (int64_t)ids->len;
+    r->text = text->str;
+    r->text_len = text->len;
+    return 1;
+}
+
+static int same_ids(const int32_t *a, int64_t na, const int32_t *b, int64_t nb) {
+    int64_t i;
+    if (na != nb) {
+        printf("  %lld ids vs %lld\n", (long long)na, (long long)nb);
+        return 0;
+    }
+    for (i = 0; i < na; i++)
+        if (a[i] != b[i]) {
+            printf("  first difference at %lld: %d vs %d\n", (long long)i, (int)a[i], (int)b[i]);
+            return 0;
+        }
+    return 1;
+}
+
+/* The converted tokenizer.json encodes the story to exactly the greedy ids and decodes it back.
+   The fixture's text starts with a space: it is the concatenation of the pieces after BOS, and the
+   first piece is "▁Once" (SentencePiece's dummy-prefix space). Hugging Face's Llama decoder strips
+   that one leading space (decoder Strip(1)), and encoding " Once..." makes the normalizer prepend
+   a second "▁", which becomes the lone "▁" piece (410). So, exactly:
+     encode(text[1:]) == ids[1:], encode(text[1:], BOS) == ids, encode(text) == [410] + ids[1:],
+     decode(ids, skip special) == text[1:], decode(encode(text)) == text. */
+static void test_convert_tokenizer_story(void) {
+    story_ref r;
+    hl_tokenizer *t = NULL;
+    hl_error err, *ep = &err;
+    int32_t *ids = NULL, with_space[256];
+    int64_t n = 0;
+    char *text = NULL;
+    size_t len = 0;
+    if (!story_load(&r)) goto done;
+    CHECK_OK(hl_tokenizer_load(BUNDLED "/tokenizer.json", &t, &err), ep);
+    if (!t) goto done;
+    CHECK(hl_tokenizer_vocab_size(t) == 512);
+    CHECK(hl_tokenizer_bos_id(t) == 1 && hl_tokenizer_eos_id(t) == 2);
+    CHECK(hl_tokenizer_piece(t, 403) && strcmp(hl_tokenizer_piece(t, 403), "\xe2\x96\x81Once") == 0);
+    CHECK(hl_tokenizer_piece_to_id(t, "<0x0A>") == 13);
+    CHECK(r.text[0] == ' ');
+    /* the story without its leading space: the greedy ids after BOS */
+    CHECK_OK(hl_tokenizer_encode(t, r.text + 1, r.text_len - 1, 0, &ids, &n, &err), ep);
+    CHECK(ids && same_ids(ids, n, r.ids + 1, r.n_ids - 1));
+    hl_free(ids);
+    ids = NULL;
+    CHECK_OK(hl_tokenizer_encode(t, r.text + 1, r.text_len - 1, 1, &ids, &n, &err), ep);
+    CHECK(ids && same_ids(ids, n, r.ids, r.n_ids));
+    hl_free(ids);
+    ids = NULL;
+    /* the text as stored: one extra "▁" piece in front */
+    with_space[0] = 410;
+    memcpy(with_space + 1, r.ids + 1, (size_t)(r.n_ids - 1) * sizeof(int32_t));
+    CHECK_OK(hl_tokenizer_encode(t, r.text, r.text_len, 0, &ids, &n, &err), ep);
+    CHECK(ids && same_ids(ids, n, with_space, r.n_ids));
+    CHECK_OK(hl_tokenizer_decode(t, ids, n, 1, &text, &len, &err), ep);
+    CHECK(text && len == r.text_len && memcmp(text, r.text, len) == 0);
+    hl_free(text);
+    text = NULL;
+    /* decoding the greedy ids (BOS skipped) gives the text minus the dummy-prefix space */
+    CHECK_OK(hl_tokenizer_decode(t, r.ids, r.n_ids, 1, &text, &len, &err), ep);
+    CHECK(text && len == r.text_len - 1 && memcmp(text, r.text + 1, len) == 0);
+done:
+    hl_free(ids);
+    hl_free(text);
+    hl_tokenizer_free(t);
+    hl_json_free(r.doc);
+}
+
+/* ---- the bundled model against Hugging Face ---------------------------------------------- */
+
+/* Greedy decoding from BOS reproduces HF's 120-token story exactly, ids and text. */
+static void test_convert_stories260K_greedy(void) {
+    story_ref r;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_tokenizer *tok = NULL;
+    hl_error err, *ep = &err;
+    hl_generate_opts g;
+    int32_t bos = 1, *out = NULL;
+    int64_t n = 0;
+    char *text = NULL;
+    size_t len = 0;
+    if (!story_load(&r)) goto done;
+    memset(&d, 0, sizeof d);
+    d.path = BUNDLED;
+    CHECK_OK(hl_model_load(&d, &m, &err), ep);
+    if (!m) goto done;
+    CHECK(hl_model_config(m)->arch == HL_ARCH_LLAMA && hl_model_config(m)->tied == 1);
+    memset(&g, 0, sizeof g);
+    g.max_new_tokens = r.n_ids - 1; /* 120 */
+    CHECK_OK(hl_model_generate(m, &bos, 1, &g, &out, &n, &err), ep);
+    CHECK(out && same_ids(out, n, r.ids, r.n_ids));
+    CHECK_OK(hl_tokenizer_load(BUNDLED "/tokenizer.json", &tok, &err), ep);
+    if (out && tok) {
+        CHECK_OK(hl_tokenizer_decode(tok, out, n, 1, &text, &len, &err), ep);
+        /* HF's decoder strips the dummy-prefix space that the fixture's text keeps */
+        CHECK(text && len + 1 == r.text_len && memcmp(text, r.text + 1, len) == 0);
+    }
+done:
+    hl_free(out);
+    hl_free(text);
+    hl_tokenizer_free(tok);
+    hl_model_free(m);
+    hl_json_free(r.doc);
+}
+
+/* logits and every blocks.{i}.hook_resid_pre of the HF reference run, within 1e-4 relative error,
+   with the default kernels and with the scalar reference kernels. */
+static void test_convert_stories260K_reference(void) {
+    const char *ref_path = hlt_fixture(L2C_DIR "reference.safetensors");
+    static const char *const names[] = {"blocks.*.hook_resid_pre"};
+    hl_safetensors *ref = NULL;
+    hl_model *m = NULL;
+    hl_cache *cache = NULL;
+    hl_error err, *ep = &err;
+    hl_names_filter filter;
+    int32_t toks[64];
+    float *logits = NULL;
+    int pass, i;
+    if (!hlt_need(ref_path)) return;
+    CHECK_OK(hl_safetensors_open(ref_path, &ref, &err), ep);
+    CHECK_OK(hl_cache_create(&cache, &err), ep);
+    logits = (float *)malloc(64 * 512 * sizeof(float));
+    if (!ref || !cache || !logits) goto done;
+    {
+        const hl_tensor *t = hl_safetensors_find(ref, "tokens");
+        CHECK(t && t->dtype == HL_DTYPE_I64 && t->ndim == 2 && t->shape[1] == 64);
+        if (!t || t->shape[1] != 64) goto done;
+        for (i = 0; i < 64; i++) toks[i] = (int32_t)hl_tensor_get_f32(t, i);
+    }
+    memset(&filter, 0, sizeof filter);
+    filter.names = names;
+    filter.n_names = 1;
+    for (pass = 0; pass < 2; pass++) {
+        hl_model_desc d;
+        const hl_tensor *rl = hl_safetensors_find(ref, "logits");
+        double e;
+        memset(&d, 0, sizeof d);
+        d.path = BUNDLED;
+        d.kernels = pass ? HL_KERNELS_SCALAR : HL_KERNELS_DEFAULT;
+        CHECK_OK(hl_model_load(&d, &m, &err), ep);
+        if (!m) goto done;
+        CHECK_OK(hl_model_run_with_cache(m, toks, 64, &filter, cache, logits, &err), ep);
+        CHECK(rl && hl_tensor_numel(rl) == 64 * 512);
+        if (rl && hl_tensor_numel(rl) == 64 * 512) {
+            e = hlt_rel_err(logits, (const float *)rl->data, 64 * 512);
+            CHECKF(e < 1e-4, "%s logits rel err %g", pass ? "scalar" : "default", e);
+            if (getenv("HLT_VERBOSE")) printf("  %s logits rel err %.3g\n", pass ? "scalar" : "default", e);
+        }
+        CHECK(hl_cache_count(cache) == 5);
+        for (i = 0; i < 5; i++) {
+            char nm[64];
+            const hl_tensor *a, *b;
+            snprintf(nm, sizeof nm, "blocks.%d.hook_resid_pre", i);
+            a = hl_cache_get(cache, nm);
+            b = hl_safetensors_find(ref, nm);
+            CHECK(a && b && hl_tensor_numel(a) == 64 * 64 && hl_tensor_numel(b) == 64 * 64);
+            if (!a || !b || hl_tensor_numel(a) != hl_tensor_numel(b)) continue;
+            e = hlt_rel_err((const float *)a->data, (const float *)b->data, 64 * 64);
+            CHECKF(e < 1e-4, "%s %s rel err %g", pass ? "scalar" : "default", nm, e);
+            if (getenv("HLT_VERBOSE")) printf("  %s %s rel err %.3g\n", pass ? "scalar" : "default", nm, e);
+        }
+        hl_model_free(m);
+        m = NULL;
+    }
+done:
+    hl_model_free(m);
+    hl_cache_free(cache);
+    hl_safetensors_close(ref);
+    free(logits);
+}
+
 void suite_convert(void);
 void suite_convert(void) {
     RUN(test_convert_stories260K_matches_bundled);
@@ -353,4 +560,7 @@ void suite_convert(void) {
     RUN(test_convert_tiny_files);
     RUN(test_convert_hostile_model);
     RUN(test_convert_hostile_tokenizer);
+    RUN(test_convert_tokenizer_story);
+    RUN(test_convert_stories260K_greedy);
+    RUN(test_convert_stories260K_reference);
 }
