@@ -325,6 +325,131 @@ static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
     return 0;
 }
 
+/* ---- whole model -------------------------------------------------------------------------------------- */
+/* FLOPs of one forward position (multiply-adds x 2) at context length ctx: the projections, the
+   attention scores and the weighted sum; `lm_head` adds the unembedding. */
+static double model_flops(const hl_model_cfg *c, double ctx, int lm_head) {
+    double d = (double)c->d_model, qd = (double)(c->n_heads * c->d_head), kvd = (double)(c->n_kv_heads * c->d_head);
+    double per_layer = 2.0 * d * (qd + 2.0 * kvd) + 2.0 * qd * d + 3.0 * 2.0 * d * (double)c->d_mlp + 2.0 * 2.0 * qd * ctx;
+    return per_layer * (double)c->n_layers + (lm_head ? 2.0 * d * (double)c->d_vocab : 0.0);
+}
+/* Bytes of weights one decode step reads: every layer matrix plus the unembedding. */
+static double model_weight_bytes(const hl_model_cfg *c) {
+    double d = (double)c->d_model, qd = (double)(c->n_heads * c->d_head), kvd = (double)(c->n_kv_heads * c->d_head);
+    double per_layer = d * (qd + 2.0 * kvd) + qd * d + 3.0 * d * (double)c->d_mlp;
+    return (per_layer * (double)c->n_layers + d * (double)c->d_vocab) * (double)hl_dtype_size(c->weight_dtype);
+}
+
+static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_error e;
+    const hl_model_cfg *c;
+    int32_t *tok = NULL;
+    float *logits = NULL;
+    hl_cache *cache = NULL;
+    double w0, c0, t_load, P = (double)o->prompt_tokens, G = (double)o->gen_tokens, fl_pre, fl_dec, wb;
+    timing tp, td, tc;
+    int64_t i;
+    int r, T, rc = 1;
+    memset(&d, 0, sizeof d);
+    d.path = path;
+    d.n_threads = o->threads;
+    d.kernels = cli_kernels();
+    d.fast = o->fast;
+    d.n_ctx = o->prompt_tokens + o->gen_tokens + 1;
+    d.no_tokenizer = 1;
+    w0 = now_sec();
+    if (hl_model_load(&d, &m, &e) != HL_OK) return cli_error(&e);
+    t_load = now_sec() - w0;
+    c = hl_model_config(m);
+    T = hl_model_threads(m);
+    tok = (int32_t *)malloc((size_t)(o->prompt_tokens + o->gen_tokens + 1) * sizeof *tok);
+    logits = (float *)malloc((size_t)c->d_vocab * sizeof *logits);
+    if (!tok || !logits) {
+        fprintf(stderr, "hooklens bench: out of memory\n");
+        goto done;
+    }
+    for (i = 0; i < o->prompt_tokens + o->gen_tokens + 1; i++) tok[i] = (int32_t)(3 + rng_next() % (uint32_t)(c->d_vocab - 3));
+    wb = model_weight_bytes(c);
+    printf("\nmodel %s: %s, %lld layers, d_model %lld, d_mlp %lld, vocab %lld, %s weights (%.2f GB), loaded in %.2f s\n",
+           path, c->architecture, (long long)c->n_layers, (long long)c->d_model, (long long)c->d_mlp,
+           (long long)c->d_vocab, hl_dtype_name(c->weight_dtype), wb * 1e-9, t_load);
+    printf("%d thread(s), kernels %s, %s mode; rates: wall / idle-equivalent (per CPU-second x threads)\n", T,
+           hl_kernels_name(hl__kern_level(NULL) == HL_KERNELS_SCALAR || d.kernels == HL_KERNELS_SCALAR ? HL_KERNELS_SCALAR
+                                                                                                    : hl_kernels_best()),
+           o->fast ? "fast" : "exact");
+    /* warm-up: touches every weight page once (page cache -> mapping) */
+    if (hl_model_run(m, tok, o->prompt_tokens < 16 ? o->prompt_tokens : 16, NULL, &e) != HL_OK) {
+        rc = cli_error(&e);
+        goto done;
+    }
+    /* prefill: hl_model_run over the prompt (no logits: what llama-bench pp measures) */
+    timing_reset(&tp);
+    for (r = 0; r < o->reps; r++) {
+        w0 = now_sec(), c0 = cpu_sec();
+        if (hl_model_run(m, tok, o->prompt_tokens, NULL, &e) != HL_OK) {
+            rc = cli_error(&e);
+            goto done;
+        }
+        timing_add(&tp, w0, c0);
+    }
+    /* decode: one token at a time after the prompt, logits of each (llama-bench tg) */
+    timing_reset(&td);
+    if (o->gen_tokens > 0) {
+        w0 = now_sec(), c0 = cpu_sec();
+        for (i = 0; i < o->gen_tokens; i++)
+            if (hl_model_decode(m, tok + o->prompt_tokens + i, 1, logits, 1, &e) != HL_OK) {
+                rc = cli_error(&e);
+                goto done;
+            }
+        timing_add(&td, w0, c0);
+    }
+    fl_pre = P * model_flops(c, P / 2.0, 0);
+    fl_dec = G * model_flops(c, P + G / 2.0, 1);
+    printf("prefill %lld tokens: %8.1f / %8.1f tokens/s   %6.1f / %6.1f GFLOP/s", (long long)o->prompt_tokens,
+           rate_wall(P, &tp), rate_idle(P, &tp, T), rate_wall(fl_pre, &tp) * 1e-9, rate_idle(fl_pre, &tp, T) * 1e-9);
+    if (pk->fma_gflops > 0)
+        printf("  (%.0f%% of the %s peak)", 100.0 * rate_idle(fl_pre, &tp, T) * 1e-9 / (o->fast ? pk->bf16_gflops : pk->fma_gflops),
+               o->fast ? "bf16-dot" : "fp32-fma");
+    printf("\n");
+    if (o->gen_tokens > 0) {
+        printf("decode  %lld tokens: %8.2f / %8.2f tokens/s   %6.1f / %6.1f GB/s of weights, %.1f GFLOP/s", (long long)o->gen_tokens,
+               rate_wall(G, &td), rate_idle(G, &td, T), rate_wall(G * wb, &td) * 1e-9, rate_idle(G * wb, &td, T) * 1e-9,
+               rate_wall(fl_dec, &td) * 1e-9);
+        if (pk->read_gbs > 0) printf("  (%.0f%% of measured read bandwidth)", 100.0 * rate_idle(G * wb, &td, T) * 1e-9 / pk->read_gbs);
+        printf("\n");
+    }
+    if (o->cache_all) {
+        size_t bytes = 0, n;
+        if (hl_cache_create(&cache, &e) != HL_OK) {
+            rc = cli_error(&e);
+            goto done;
+        }
+        timing_reset(&tc);
+        for (r = 0; r < o->reps; r++) {
+            w0 = now_sec(), c0 = cpu_sec();
+            if (hl_model_run_with_cache(m, tok, o->prompt_tokens, NULL, cache, NULL, &e) != HL_OK) {
+                rc = cli_error(&e);
+                goto done;
+            }
+            timing_add(&tc, w0, c0);
+        }
+        for (n = 0; n < hl_cache_count(cache); n++) bytes += hl_tensor_nbytes(hl_cache_tensor(cache, n));
+        printf("prefill with every hook cached (%zu tensors, %.2f GB): %8.1f / %8.1f tokens/s = %.3f x / %.3f x the plain prefill time\n",
+               hl_cache_count(cache), (double)bytes * 1e-9, rate_wall(P, &tc), rate_idle(P, &tc, T), tc.wall / tp.wall,
+               tc.cpu / tp.cpu);
+    }
+    printf("peak RSS %.2f GB (weights %.2f GB mapped, KV cache %.3f GB)\n", peak_rss_bytes() * 1e-9, wb * 1e-9,
+           2.0 * (double)c->n_layers * (double)(c->n_kv_heads * c->d_head) * (double)(d.n_ctx) * 4.0 * 1e-9);
+    rc = 0;
+done:
+    hl_cache_free(cache);
+    hl_model_free(m);
+    free(tok), free(logits);
+    return rc;
+}
+
 int cmd_bench(int argc, char **argv) {
     bench_opts o;
     const char *model = NULL;
@@ -365,18 +490,218 @@ int cmd_bench(int argc, char **argv) {
     }
     if (o.kernels && rc == 0) rc = bench_kernels(&o, pool, &pk);
     if (o.sae && rc == 0) rc = bench_sae(&o, pool, &pk);
-    if (model && rc == 0) {
-        fprintf(stderr, "hooklens bench: whole-model benchmark needs the model API (not landed yet)\n");
-        rc = 1;
-    }
-    printf("peak RSS %.0f MB\n", peak_rss_bytes() * 1e-6);
+    if (model && rc == 0) rc = bench_model(&o, model, &pk);
+    if (!model) printf("peak RSS %.0f MB\n", peak_rss_bytes() * 1e-6);
     hl__pool_free(pool);
     return rc;
 }
 
+/* ---- make-random-model ------------------------------------------------------------------------------ */
+/* Real configurations (Hugging Face config.json of google/gemma-2-2b and gemma-2-9b) and made-up
+   small ones, all Gemma2ForCausalLM. */
+typedef struct rm_cfg {
+    const char *name;
+    int64_t     d_model, d_mlp, n_layers, n_heads, n_kv_heads, d_head, vocab, window, qpas;
+} rm_cfg;
+static const rm_cfg rm_cfgs[] = {
+    /* name          d_model d_mlp  layers heads kv  d_head vocab   window qpas */
+    {"gemma-2-2b",   2304,   9216,  26,    8,    4,  256,   256000, 4096,  256},
+    {"gemma-2-9b",   3584,   14336, 42,    16,   8,  256,   256000, 4096,  256},
+    {"gemma-2-27b",  4608,   36864, 46,    32,   16, 128,   256000, 4096,  144},
+    {"small",        512,    2048,  8,     8,    4,  64,    32000,  256,   64},
+    {"tiny",         64,     192,   4,     4,    2,  16,    512,    8,     16},
+};
+
+static int rm_write_config(const char *dir, const rm_cfg *c, hl_dtype dt) {
+    char path[4096];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "hooklens make-random-model: cannot create %s\n", path);
+        return 1;
+    }
+    fprintf(f,
+            "{\n  \"architectures\": [\"Gemma2ForCausalLM\"],\n  \"model_type\": \"gemma2\",\n"
+            "  \"attention_bias\": false,\n  \"attention_dropout\": 0.0,\n  \"attn_logit_softcapping\": 50.0,\n"
+            "  \"bos_token_id\": 2,\n  \"eos_token_id\": 1,\n  \"pad_token_id\": 0,\n  \"cache_implementation\": \"hybrid\",\n"
+            "  \"final_logit_softcapping\": 30.0,\n  \"head_dim\": %lld,\n  \"hidden_act\": \"gelu_pytorch_tanh\",\n"
+            "  \"hidden_activation\": \"gelu_pytorch_tanh\",\n  \"hidden_size\": %lld,\n  \"initializer_range\": 0.02,\n"
+            "  \"intermediate_size\": %lld,\n  \"max_position_embeddings\": 8192,\n  \"num_attention_heads\": %lld,\n"
+            "  \"num_hidden_layers\": %lld,\n  \"num_key_value_heads\": %lld,\n  \"query_pre_attn_scalar\": %lld,\n"
+            "  \"rms_norm_eps\": 1e-06,\n  \"rope_theta\": 10000.0,\n  \"sliding_window\": %lld,\n"
+            "  \"torch_dtype\": \"%s\",\n  \"use_cache\": true,\n  \"vocab_size\": %lld,\n"
+            "  \"_comment\": \"random weights written by hooklens make-random-model --like %s\"\n}\n",
+            (long long)c->d_head, (long long)c->d_model, (long long)c->d_mlp, (long long)c->n_heads,
+            (long long)c->n_layers, (long long)c->n_kv_heads, (long long)c->qpas, (long long)c->window,
+            dt == HL_DTYPE_F32 ? "float32" : dt == HL_DTYPE_BF16 ? "bfloat16" : "float16", (long long)c->vocab, c->name);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "hooklens make-random-model: write error on %s\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+/* One tensor to write: name and shape ([rows] for norms, [rows, cols] for matrices). */
+typedef struct rm_tensor {
+    char    name[96];
+    int64_t rows, cols; /* cols 0 = a 1-d norm weight */
+    float   scale;      /* uniform in [-scale, scale) */
+} rm_tensor;
+
+/* Tensors of layer l (or the globals for l < 0), in HF naming. Returns the count (<= 16). */
+static int rm_layer_tensors(const rm_cfg *c, int64_t l, rm_tensor *t) {
+    /* weights ~ U(-a, a) with a = sqrt(3) * 0.02 (std 0.02, HF initializer_range); norm weights
+       small around 0 (Gemma multiplies by 1 + w) */
+    const float a = 0.0346f;
+    int n = 0;
+#define RM_T(nm, r, cc, sc) \
+    do { \
+        if (l < 0) snprintf(t[n].name, sizeof t[n].name, "%s", nm); \
+        else snprintf(t[n].name, sizeof t[n].name, "model.layers.%lld.%s", (long long)l, nm); \
+        t[n].rows = (r), t[n].cols = (cc), t[n].scale = (sc); \
+        n++; \
+    } while (0)
+    if (l < 0) {
+        RM_T("model.embed_tokens.weight", c->vocab, c->d_model, a);
+        RM_T("model.norm.weight", c->d_model, 0, 0.1f);
+        return n;
+    }
+    RM_T("input_layernorm.weight", c->d_model, 0, 0.1f);
+    RM_T("self_attn.q_proj.weight", c->n_heads * c->d_head, c->d_model, a);
+    RM_T("self_attn.k_proj.weight", c->n_kv_heads * c->d_head, c->d_model, a);
+    RM_T("self_attn.v_proj.weight", c->n_kv_heads * c->d_head, c->d_model, a);
+    RM_T("self_attn.o_proj.weight", c->d_model, c->n_heads * c->d_head, a);
+    RM_T("post_attention_layernorm.weight", c->d_model, 0, 0.1f);
+    RM_T("pre_feedforward_layernorm.weight", c->d_model, 0, 0.1f);
+    RM_T("mlp.gate_proj.weight", c->d_mlp, c->d_model, a);
+    RM_T("mlp.up_proj.weight", c->d_mlp, c->d_model, a);
+    RM_T("mlp.down_proj.weight", c->d_model, c->d_mlp, a);
+    RM_T("post_feedforward_layernorm.weight", c->d_model, 0, 0.1f);
+#undef RM_T
+    return n;
+}
+
+static double rm_bytes(const rm_tensor *t, hl_dtype dt) {
+    return (double)t->rows * (double)(t->cols ? t->cols : 1) * (double)hl_dtype_size(dt);
+}
+
+/* Writes one safetensors file holding tensors t[0..n), each filled with random values. At most
+   this shard is in memory at once (the caller keeps shards near 1 GB). */
+static int rm_write_shard(const char *path, const rm_tensor *t, int n, hl_dtype dt) {
+    const char *names[64];
+    hl_tensor ts[64];
+    hl_error e;
+    hl_status st;
+    int i, rc = 0;
+    memset(ts, 0, sizeof ts);
+    for (i = 0; i < n; i++) {
+        int64_t cnt = t[i].rows * (t[i].cols ? t[i].cols : 1);
+        names[i] = t[i].name;
+        ts[i].dtype = dt;
+        ts[i].ndim = t[i].cols ? 2 : 1;
+        ts[i].shape[0] = t[i].rows;
+        ts[i].shape[1] = t[i].cols;
+        ts[i].data = malloc((size_t)cnt * hl_dtype_size(dt));
+        if (!ts[i].data) {
+            fprintf(stderr, "hooklens make-random-model: out of memory for %s\n", t[i].name);
+            rc = 1;
+            goto done;
+        }
+        fill_weights(ts[i].data, dt, cnt, t[i].scale);
+    }
+    st = hl_safetensors_write(path, names, ts, (size_t)n, NULL, &e);
+    if (st != HL_OK) rc = cli_error(&e);
+done:
+    for (i = 0; i < n; i++) free(ts[i].data);
+    return rc;
+}
+
 int cmd_make_random_model(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
-    return 1;
+    const char *like = NULL, *out = NULL;
+    hl_dtype dt = HL_DTYPE_BF16;
+    rm_cfg c;
+    rm_tensor *all = NULL;
+    int *shard_of = NULL, n_all = 0, n_shards = 0, i, rc = 0;
+    int64_t layers = -1, l;
+    double total = 0, shard_bytes = 0;
+    const double shard_max = 1e9;
+    char path[4096];
+    size_t k;
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--like") == 0 && i + 1 < argc) like = argv[++i];
+        else if (strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
+            dt = parse_dtype(argv[++i]);
+            if (dt == HL_DTYPE_INVALID) return cli_usage("make-random-model");
+        } else if (strcmp(argv[i], "--layers") == 0 && i + 1 < argc) layers = atoll(argv[++i]);
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) rng_state = (uint32_t)strtoul(argv[++i], NULL, 10) | 1u;
+        else if (argv[i][0] != '-' && !out) out = argv[i];
+        else return cli_usage("make-random-model");
+    }
+    if (!like || !out) return cli_usage("make-random-model");
+    for (k = 0; k < sizeof rm_cfgs / sizeof rm_cfgs[0]; k++)
+        if (strcmp(rm_cfgs[k].name, like) == 0) break;
+    if (k == sizeof rm_cfgs / sizeof rm_cfgs[0]) {
+        fprintf(stderr, "hooklens make-random-model: unknown --like '%s' (gemma-2-2b, gemma-2-9b, gemma-2-27b, small, tiny)\n", like);
+        return 2;
+    }
+    c = rm_cfgs[k];
+    if (layers > 0) c.n_layers = layers; /* fewer layers: same per-layer shapes, smaller file */
+    {
+        char cmd[4200];
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", out);
+        if (strchr(out, '\'') || system(cmd) != 0) {
+            fprintf(stderr, "hooklens make-random-model: cannot create folder %s\n", out);
+            return 1;
+        }
+    }
+    /* every tensor, then shards of consecutive tensors up to ~1 GB (a single tensor may exceed it) */
+    all = (rm_tensor *)calloc((size_t)(c.n_layers + 1) * 16, sizeof *all);
+    shard_of = (int *)calloc((size_t)(c.n_layers + 1) * 16, sizeof *shard_of);
+    if (!all || !shard_of) {
+        free(all), free(shard_of);
+        fprintf(stderr, "hooklens make-random-model: out of memory\n");
+        return 1;
+    }
+    for (l = -1; l < c.n_layers; l++) n_all += rm_layer_tensors(&c, l, all + n_all);
+    for (i = 0; i < n_all; i++) {
+        double b = rm_bytes(&all[i], dt);
+        if (i > 0 && shard_bytes + b > shard_max) n_shards++, shard_bytes = 0;
+        shard_of[i] = n_shards;
+        shard_bytes += b;
+        total += b;
+    }
+    n_shards++;
+    if (rm_write_config(out, &c, dt) != 0) rc = 1;
+    fprintf(stderr, "writing %s: %s-shaped, %lld layers, %s, %.2f GB in %d file(s)\n", out, c.name,
+            (long long)c.n_layers, hl_dtype_name(dt), total * 1e-9, n_shards);
+    for (i = 0; rc == 0 && i < n_all;) {
+        int j = i, s = shard_of[i];
+        while (j < n_all && shard_of[j] == s) j++;
+        if (n_shards == 1) snprintf(path, sizeof path, "%s/model.safetensors", out);
+        else snprintf(path, sizeof path, "%s/model-%05d-of-%05d.safetensors", out, s + 1, n_shards);
+        if (j - i > 64) rc = 1;
+        else rc = rm_write_shard(path, all + i, j - i, dt);
+        if (cli_stderr_is_tty()) fprintf(stderr, "\r  %d/%d files", s + 1, n_shards);
+        i = j;
+    }
+    if (cli_stderr_is_tty()) fprintf(stderr, "\n");
+    if (rc == 0 && n_shards > 1) { /* model.safetensors.index.json, as transformers writes it */
+        FILE *f;
+        snprintf(path, sizeof path, "%s/model.safetensors.index.json", out);
+        f = fopen(path, "w");
+        if (!f) rc = 1;
+        else {
+            fprintf(f, "{\n  \"metadata\": {\"total_size\": %.0f},\n  \"weight_map\": {\n", total);
+            for (i = 0; i < n_all; i++)
+                fprintf(f, "    \"%s\": \"model-%05d-of-%05d.safetensors\"%s\n", all[i].name, shard_of[i] + 1, n_shards,
+                        i + 1 < n_all ? "," : "");
+            fprintf(f, "  }\n}\n");
+            if (fclose(f) != 0) rc = 1;
+        }
+        if (rc) fprintf(stderr, "hooklens make-random-model: cannot write %s\n", path);
+    }
+    free(all), free(shard_of);
+    if (rc == 0) printf("%s\n", out);
+    return rc;
 }
