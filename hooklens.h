@@ -595,6 +595,13 @@ HL_API hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int
                                          const hl_names_filter *filter, hl_cache *cache,
                                          float *logits, hl_error *err);
 
+/* The cache writer behind `hooklens run`: run_with_cache over tokens[0..n), then saves the cache
+   plus `logits` [1, n, d_vocab] (F32) and `tokens` [1, n] (I64) to a safetensors file at path.
+   [out] n_saved (optional): number of tensors written. */
+HL_API hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, int64_t n,
+                                           const hl_names_filter *filter, const char *path,
+                                           size_t *n_saved, hl_error *err);
+
 /* ---- generation ---- */
 /* Returns nonzero to stop generating after this token. */
 typedef int (*hl_token_fn)(int32_t token, int64_t index, void *user);
@@ -6047,6 +6054,44 @@ HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, in
     m->run_filter = NULL;
     memset(m->pt_cache, 0, (size_t)m->n_points);
     hl__model_update_want(m);
+    return st;
+}
+
+HL__DEF hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, int64_t n,
+                                            const hl_names_filter *filter, const char *path,
+                                            size_t *n_saved, hl_error *err) {
+    hl_cache *c = NULL;
+    float *logits = NULL;
+    int64_t *ids = NULL, i;
+    hl_tensor t;
+    hl_status st;
+    if (!m || !tokens || n <= 0 || !path) return hl__fail(err, HL_ERR_ARG, "hl_model_save_activations: model, tokens and path are required");
+    if ((uint64_t)n > SIZE_MAX / sizeof(float) / (uint64_t)m->cfg.d_vocab)
+        return hl__fail(err, HL_ERR_OOM, "hl_model_save_activations: %lld positions of logits do not fit in memory", (long long)n);
+    logits = (float *)hl__malloc((size_t)n * (size_t)m->cfg.d_vocab * sizeof(float));
+    ids = (int64_t *)hl__malloc((size_t)n * sizeof(int64_t));
+    if (!logits || !ids) { st = hl__fail(err, HL_ERR_OOM, "hl_model_save_activations: out of memory"); goto done; }
+    if ((st = hl_cache_create(&c, err)) != HL_OK) goto done;
+    if ((st = hl_model_run_with_cache(m, tokens, n, filter, c, logits, err)) != HL_OK) goto done;
+    memset(&t, 0, sizeof t);
+    t.dtype = HL_DTYPE_F32;
+    t.ndim = 3;
+    t.shape[0] = 1;
+    t.shape[1] = n;
+    t.shape[2] = m->cfg.d_vocab;
+    t.data = logits;
+    if ((st = hl_cache_put(c, "logits", &t, err)) != HL_OK) goto done;
+    for (i = 0; i < n; i++) ids[i] = tokens[i];
+    t.dtype = HL_DTYPE_I64;
+    t.ndim = 2;
+    t.data = ids;
+    if ((st = hl_cache_put(c, "tokens", &t, err)) != HL_OK) goto done;
+    if ((st = hl_cache_save(c, path, err)) != HL_OK) goto done;
+    if (n_saved) *n_saved = hl_cache_count(c);
+done:
+    hl_cache_free(c);
+    hl__free(logits);
+    hl__free(ids);
     return st;
 }
 

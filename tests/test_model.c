@@ -1,6 +1,7 @@
 /* tests/test_model.c - every model fixture against its float64 reference (hooks and logits), through
    the API and through the CLI's cache file; KV-cache decoding; greedy generation; config errors. */
 #include <stdlib.h>
+#include <unistd.h>
 #include "hl_test.h"
 
 /* A fixture: model folder, reference activations, meta.json (tokens, hook_names, greedy). */
@@ -172,6 +173,253 @@ static void check_fixture(const char *name) {
     fx_close(&r);
 }
 
+/* The `hooklens run` path: hl_model_save_activations writes the cache file the CLI writes; read it
+   back and compare it to the reference like a Python user would. */
+static void check_fixture_file(const char *name) {
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_safetensors *st = NULL;
+    size_t saved = 0, i;
+    char path[256];
+    const hl_tensor *tok;
+    hl_cache *c = NULL;
+    if (!fx_open(name, 1, &r)) return;
+    snprintf(path, sizeof path, "build/test_model_%s.safetensors", name);
+    CHECK_OK(hl_model_save_activations(r.m, r.tokens, r.n, NULL, path, &saved, e), e);
+    CHECK_OK(hl_safetensors_open(path, &st, e), e);
+    CHECK_OK(hl_cache_create(&c, e), e);
+    if (st && c) {
+        const hl_tensor *lg = hl_safetensors_find(st, "logits");
+        CHECK(hl_safetensors_count(st) == saved);
+        for (i = 0; i < hl_safetensors_count(st); i++) {
+            CHECK(hl_safetensors_tensor(st, i)->dtype == (strcmp(hl_safetensors_name(st, i), "tokens") ? HL_DTYPE_F32 : HL_DTYPE_I64));
+            CHECK_OK(hl_cache_put(c, hl_safetensors_name(st, i), hl_safetensors_tensor(st, i), e), e);
+        }
+        CHECK(lg && lg->ndim == 3 && lg->shape[0] == 1 && lg->shape[1] == r.n);
+        fx_compare(&r, c, lg ? (const float *)lg->data : NULL, name);
+        tok = hl_safetensors_find(st, "tokens");
+        CHECK(tok && tok->ndim == 2 && tok->shape[1] == r.n && hl_tensor_get_f32(tok, 1) == (float)r.tokens[1]);
+    }
+    hl_cache_free(c);
+    hl_safetensors_close(st);
+    remove(path);
+    fx_close(&r);
+}
+
+static void test_cli_cache_files(void) {
+    static const char *const all[6] = {"gemma2-tiny", "gemma2-tiny-bf16", "gemma2-tiny-softcap", "gemma1-tiny", "llama-tiny", "mistral-tiny"};
+    int i;
+    for (i = 0; i < 6; i++) check_fixture_file(all[i]);
+}
+
+/* Writes a model folder whose config.json is `cfg` and whose weights link to llama-tiny's. */
+static hl_status load_with_config(const char *cfg, hl_error *e) {
+    char dir[] = "build/hlt_cfg_XXXXXX", p[256];
+    const char *w = hlt_fixture("models/llama-tiny/model.safetensors");
+    FILE *f;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_status st;
+    if (!hlt_need(w) || !mkdtemp(dir)) return HL_ERR_IO;
+    snprintf(p, sizeof p, "%s/config.json", dir);
+    f = fopen(p, "wb");
+    fputs(cfg, f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/model.safetensors", dir);
+    {   /* a copy of the weights (680 KB) */
+        size_t wl = 0;
+        char *wb = read_all(w, &wl);
+        f = fopen(p, "wb");
+        if (!wb || !f || fwrite(wb, 1, wl, f) != wl) st = HL_ERR_IO;
+        else st = HL_OK;
+        if (f) fclose(f);
+        free(wb);
+        if (st != HL_OK) return st;
+    }
+    memset(&d, 0, sizeof d);
+    d.path = dir;
+    d.n_threads = 1;
+    st = hl_model_load(&d, &m, e);
+    hl_model_free(m);
+    remove(p);
+    snprintf(p, sizeof p, "%s/config.json", dir);
+    remove(p);
+    rmdir(dir);
+    return st;
+}
+
+#define LLAMA_CFG(extra, hidden, heads, kv) \
+    "{\"architectures\": [\"LlamaForCausalLM\"]" extra ", \"hidden_size\": " hidden ", \"intermediate_size\": 172," \
+    " \"num_attention_heads\": " heads ", \"num_hidden_layers\": 3, \"num_key_value_heads\": " kv "," \
+    " \"rms_norm_eps\": 1e-05, \"tie_word_embeddings\": true, \"vocab_size\": 512}"
+
+static void test_config_errors(void) {
+    hl_error e_, *e = &e_;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    CHECK_OK(load_with_config(LLAMA_CFG("", "64", "8", "4"), e), e);
+    CHECK(load_with_config("{\"architectures\": [\"GPTJForCausalLM\"]}", e) == HL_ERR_UNSUPPORTED);
+    CHECK(strstr(e->msg, "GPTJForCausalLM") != NULL);
+    CHECK(load_with_config("{\"hidden_size\": 64}", e) == HL_ERR_FORMAT);
+    CHECK(load_with_config("[1, 2]", e) == HL_ERR_FORMAT);
+    CHECK(load_with_config("{\"architectures\": [\"LlamaForCausalLM\"", e) == HL_ERR_FORMAT);
+    CHECK(load_with_config("{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": 64}", e) == HL_ERR_FORMAT);
+    CHECK(strstr(e->msg, "num_hidden_layers") != NULL);
+    CHECK(load_with_config(LLAMA_CFG("", "64", "8", "3"), e) == HL_ERR_FORMAT);      /* 8 % 3 */
+    CHECK(load_with_config(LLAMA_CFG("", "-64", "8", "4"), e) == HL_ERR_FORMAT);
+    CHECK(load_with_config(LLAMA_CFG("", "128", "8", "4"), e) == HL_ERR_SHAPE);      /* weights are 64 wide */
+    CHECK(strstr(e->msg, "embed_tokens") != NULL);
+    CHECK(load_with_config(LLAMA_CFG("", "64", "8", "2"), e) == HL_ERR_SHAPE);       /* k_proj rows */
+    CHECK(load_with_config(LLAMA_CFG(", \"rope_scaling\": {\"type\": \"llama3\"}", "64", "8", "4"), e) == HL_ERR_UNSUPPORTED);
+    CHECK(load_with_config(LLAMA_CFG(", \"hidden_act\": \"relu\"", "64", "8", "4"), e) == HL_ERR_UNSUPPORTED);
+    CHECK(load_with_config(LLAMA_CFG(", \"head_dim\": 7", "64", "8", "4"), e) == HL_ERR_FORMAT);
+    CHECK(load_with_config(LLAMA_CFG(", \"tie_word_embeddings\": false", "64", "8", "4"), e) == HL_ERR_FORMAT);
+    memset(&d, 0, sizeof d);
+    CHECK(hl_model_load(&d, &m, e) == HL_ERR_ARG);
+    d.path = "build/no-such-model-dir";
+    CHECK(hl_model_load(&d, &m, e) == HL_ERR_IO);
+    CHECK(m == NULL);
+}
+
+static void test_forward_args(void) {
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    int32_t bad[2] = {2, 512};
+    if (!fx_open("llama-tiny", 1, &r)) return;
+    CHECK(hl_model_run(r.m, bad, 2, NULL, e) == HL_ERR_ARG);
+    CHECK(hl_model_run(r.m, bad, 0, NULL, e) == HL_ERR_ARG);
+    CHECK(hl_model_kv_len(r.m) == 0);
+    fx_close(&r);
+}
+
+static void test_sampling(void) {
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_generate_opts go;
+    int32_t *a = NULL, *b = NULL, *c = NULL;
+    int64_t na = 0, nb = 0, nc = 0, i;
+    int same = 1;
+    if (!fx_open("llama-tiny", 1, &r)) return;
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 12;
+    go.temperature = 1.5f;
+    go.top_k = 50;
+    go.seed = 7;
+    go.no_stop_at_eos = 1;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &a, &na, e), e);
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &b, &nb, e), e);
+    CHECK(na == 16 && nb == 16 && memcmp(a, b, 16 * sizeof(int32_t)) == 0);
+    go.top_k = 0;
+    go.top_p = 0.9f;
+    go.freq_penalty = 0.5f;
+    go.seed = 8;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &c, &nc, e), e);
+    CHECK(nc == 16);
+    for (i = 4; i < 16; i++) same &= a[i] == c[i];
+    CHECK(!same);
+    hl_free(a);
+    hl_free(b);
+    hl_free(c);
+    /* stop at an eos id given by the caller: the first greedy token */
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 5;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &a, &na, e), e);
+    go.eos_ids = &a[4];
+    go.n_eos = 1;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &b, &nb, e), e);
+    CHECK(na == 9 && nb == 5 && b[4] == a[4]);
+    /* no KV cache gives the same greedy tokens */
+    go.eos_ids = NULL;
+    go.n_eos = 0;
+    go.no_stop_at_eos = 1;
+    go.no_kv_cache = 1;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &c, &nc, e), e);
+    CHECK(nc == 9 && memcmp(a, c, 9 * sizeof(int32_t)) == 0);
+    hl_free(a);
+    hl_free(b);
+    hl_free(c);
+    fx_close(&r);
+}
+
+static void test_math_helpers(void) {
+    float x[6] = {1.0f, 3.0f, -2.0f, 3.0f, 0.5f, -INFINITY}, out[6], v[3];
+    int32_t idx[3];
+    double s = 0;
+    int i;
+    hl_log_softmax(x, 6, out);
+    for (i = 0; i < 6; i++) s += exp((double)out[i]);
+    CHECK(fabs(s - 1.0) < 1e-6 && out[5] == -INFINITY && out[1] == out[3]);
+    hl_top_k(x, 6, 3, idx, v);
+    CHECK(idx[0] == 1 && idx[1] == 3 && idx[2] == 0 && v[2] == 1.0f);
+}
+
+/* The bundled real model (stories260K, converted from llama2.c): greedy story from BOS and the
+   reference logits / residual streams of ../shared/fixtures/real/stories260K. */
+static void test_stories260k(void) {
+    const char *meta = hlt_fixture("real/stories260K/meta.json"), *refp = hlt_fixture("real/stories260K/reference.safetensors");
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_error e_, *e = &e_;
+    hl_json_doc *doc = NULL;
+    hl_safetensors *ref = NULL;
+    const hl_json *ids;
+    char *text;
+    size_t len;
+    if (!hlt_need("examples/stories260K/config.json") || !hlt_need(meta) || !hlt_need(refp)) return;
+    memset(&d, 0, sizeof d);
+    d.path = "examples/stories260K";
+    d.no_tokenizer = 1;
+    CHECK_OK(hl_model_load(&d, &m, e), e);
+    text = read_all(meta, &len);
+    CHECK(text && hl_json_parse(text, len, &doc, e) == HL_OK);
+    free(text);
+    CHECK_OK(hl_safetensors_open(refp, &ref, e), e);
+    ids = doc ? hl_json_get(hl_json_root(doc), "greedy_from_bos_ids") : NULL;
+    CHECK(ids && ids->len > 100);
+    if (m && ids && ref) {
+        hl_generate_opts go;
+        int32_t bos = (int32_t)hl_json_int(hl_json_at(ids, 0), -1), *out = NULL;
+        int64_t n_out = 0, i, n, l;
+        const hl_tensor *tt = hl_safetensors_find(ref, "tokens"), *lr = hl_safetensors_find(ref, "logits");
+        hl_cache *c = NULL;
+        memset(&go, 0, sizeof go);
+        go.max_new_tokens = (int64_t)ids->len - 1;
+        go.no_stop_at_eos = 1;
+        CHECK_OK(hl_model_generate(m, &bos, 1, &go, &out, &n_out, e), e);
+        CHECK(n_out == (int64_t)ids->len);
+        for (i = 0; out && i < n_out && i < (int64_t)ids->len; i++)
+            CHECKF(out[i] == (int32_t)hl_json_int(hl_json_at(ids, (size_t)i), -1), "token %lld", (long long)i);
+        hl_free(out);
+        CHECK(tt && lr);
+        if (tt && lr) {
+            int32_t *toks;
+            float *lg;
+            n = tt->shape[1];
+            toks = (int32_t *)malloc((size_t)n * sizeof(int32_t));
+            lg = (float *)malloc((size_t)(n * 512) * sizeof(float));
+            for (i = 0; i < n; i++) toks[i] = (int32_t)hl_tensor_get_f32(tt, i);
+            CHECK_OK(hl_cache_create(&c, e), e);
+            CHECK_OK(hl_model_run_with_cache(m, toks, n, NULL, c, lg, e), e);
+            CHECKF(hlt_rel_err(lg, (const float *)lr->data, n * 512) <= 1e-4, "logits %g", hlt_rel_err(lg, (const float *)lr->data, n * 512));
+            for (l = 0; l < hl_model_config(m)->n_layers; l++) {
+                char nm[64];
+                const hl_tensor *a, *b;
+                snprintf(nm, sizeof nm, "blocks.%lld.hook_resid_pre", (long long)l);
+                a = hl_cache_get(c, nm);
+                b = hl_safetensors_find(ref, nm);
+                CHECK(a && b);
+                if (a && b) CHECKF(hlt_rel_err((const float *)a->data, (const float *)b->data, hl_tensor_numel(b)) <= 1e-4, "%s", nm);
+            }
+            hl_cache_free(c);
+            free(toks);
+            free(lg);
+        }
+    }
+    hl_safetensors_close(ref);
+    hl_json_free(doc);
+    hl_model_free(m);
+}
+
 static void test_gemma2_tiny(void) { check_fixture("gemma2-tiny"); }
 static void test_gemma2_tiny_bf16(void) { check_fixture("gemma2-tiny-bf16"); }
 static void test_gemma2_tiny_softcap(void) { check_fixture("gemma2-tiny-softcap"); }
@@ -186,4 +434,10 @@ void suite_model(void) {
     RUN(test_gemma1_tiny);
     RUN(test_llama_tiny);
     RUN(test_mistral_tiny);
+    RUN(test_cli_cache_files);
+    RUN(test_config_errors);
+    RUN(test_forward_args);
+    RUN(test_sampling);
+    RUN(test_math_helpers);
+    RUN(test_stories260k);
 }

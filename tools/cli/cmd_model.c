@@ -1,28 +1,360 @@
-/* tools/cli/cmd_model.c - run, generate, test-prompt */
+/* tools/cli/cmd_model.c - run, generate, test-prompt, and the TL-style config printout of `info` */
+#include <time.h>
 #include "cli.h"
 
-int cmd_run(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
+/* Seconds since an arbitrary start (monotonic). */
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Options shared by the model commands. */
+typedef struct model_args {
+    const char  *model, *prompt, *tokens, *cache, *answer;
+    const char **names;
+    size_t       n_names;
+    int64_t      max_new, top_k;
+    double       temperature, top_p, freq_penalty;
+    uint64_t     seed;
+    int          ids, threads, no_bos;
+} model_args;
+
+static int parse_i64(const char *s, int64_t *out) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end) return 0;
+    *out = v;
     return 1;
+}
+static int parse_f(const char *s, double *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end) return 0;
+    *out = v;
+    return 1;
+}
+
+/* Parses argv (argv[0] is the command); MODEL is the first non-option or the bundled default.
+   Returns 0 ok, 2 usage error (message printed). */
+static int parse_model_args(int argc, char **argv, model_args *a) {
+    int i;
+    memset(a, 0, sizeof *a);
+    a->max_new = -1;
+    a->names = (const char **)calloc((size_t)argc + 1, sizeof(char *));
+    if (!a->names) return 2;
+    for (i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int has = i + 1 < argc;
+        int64_t iv;
+        double dv;
+        if (o[0] != '-' || o[1] == 0) {
+            if (a->model) { fprintf(stderr, "hooklens %s: unexpected argument '%s'\n", argv[0], o); return 2; }
+            a->model = o;
+        } else if (strcmp(o, "--ids") == 0) {
+            a->ids = 1;
+        } else if (strcmp(o, "--no-bos") == 0) {
+            a->no_bos = 1;
+        } else if (!has) {
+            fprintf(stderr, "hooklens %s: %s needs a value\n", argv[0], o);
+            return 2;
+        } else if (strcmp(o, "--prompt") == 0) {
+            a->prompt = argv[++i];
+        } else if (strcmp(o, "--tokens") == 0) {
+            a->tokens = argv[++i];
+        } else if (strcmp(o, "--cache") == 0) {
+            a->cache = argv[++i];
+        } else if (strcmp(o, "--answer") == 0) {
+            a->answer = argv[++i];
+        } else if (strcmp(o, "--names") == 0) {
+            a->names[a->n_names++] = argv[++i];
+        } else if (strcmp(o, "--max-new-tokens") == 0 && parse_i64(argv[i + 1], &iv) && iv > 0) {
+            a->max_new = iv;
+            i++;
+        } else if (strcmp(o, "--top-k") == 0 && parse_i64(argv[i + 1], &iv) && iv >= 0) {
+            a->top_k = iv;
+            i++;
+        } else if (strcmp(o, "--seed") == 0 && parse_i64(argv[i + 1], &iv)) {
+            a->seed = (uint64_t)iv;
+            i++;
+        } else if (strcmp(o, "--threads") == 0 && parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
+            a->threads = (int)iv;
+            i++;
+        } else if (strcmp(o, "--temperature") == 0 && parse_f(argv[i + 1], &dv) && dv >= 0) {
+            a->temperature = dv;
+            i++;
+        } else if (strcmp(o, "--top-p") == 0 && parse_f(argv[i + 1], &dv) && dv >= 0 && dv <= 1) {
+            a->top_p = dv;
+            i++;
+        } else if (strcmp(o, "--freq-penalty") == 0 && parse_f(argv[i + 1], &dv)) {
+            a->freq_penalty = dv;
+            i++;
+        } else {
+            fprintf(stderr, "hooklens %s: bad option or value: %s %s\n", argv[0], o, argv[i + 1]);
+            return 2;
+        }
+    }
+    if (!a->model) a->model = cli_default_model();
+    return 0;
+}
+
+static int load_model(const model_args *a, hl_model **m) {
+    hl_model_desc d;
+    hl_error err;
+    double t0 = now_s();
+    memset(&d, 0, sizeof d);
+    d.path = a->model;
+    d.n_threads = a->threads;
+    if (getenv("HL_FORCE_SCALAR") && strcmp(getenv("HL_FORCE_SCALAR"), "1") == 0) d.kernels = HL_KERNELS_SCALAR;
+    if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
+    if (cli_stderr_is_tty() && now_s() - t0 > 1.0)
+        fprintf(stderr, "loaded %s in %.1f s\n", a->model, now_s() - t0);
+    return 0;
+}
+
+/* Token ids from --tokens "1 2 3" or --prompt TEXT (tokenized, BOS unless --no-bos). */
+static int get_tokens(const model_args *a, hl_model *m, int32_t **ids, int64_t *n) {
+    hl_error err;
+    if (a->tokens) {
+        const char *s = a->tokens;
+        size_t cap = strlen(s) / 2 + 2;
+        int32_t *v = (int32_t *)malloc(cap * sizeof(int32_t));
+        int64_t k = 0;
+        if (!v) return 1;
+        while (*s) {
+            char *end;
+            long t;
+            while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n') s++;
+            if (!*s) break;
+            t = strtol(s, &end, 10);
+            if (end == s || t < 0 || t > INT32_MAX) {
+                fprintf(stderr, "hooklens: --tokens: not a token id at \"%s\"\n", s);
+                free(v);
+                return 1;
+            }
+            v[k++] = (int32_t)t;
+            s = end;
+        }
+        if (k == 0) {
+            fprintf(stderr, "hooklens: --tokens is empty\n");
+            free(v);
+            return 1;
+        }
+        *ids = v;
+        *n = k;
+        return 0;
+    }
+    if (a->prompt) {
+        int32_t *t = NULL;
+        if (hl_model_to_tokens(m, a->prompt, a->no_bos ? 0 : -1, &t, n, &err) != HL_OK) return cli_error(&err);
+        *ids = (int32_t *)malloc((size_t)(*n > 0 ? *n : 1) * sizeof(int32_t));
+        if (!*ids) { hl_free(t); return 1; }
+        if (*n) memcpy(*ids, t, (size_t)*n * sizeof(int32_t));
+        hl_free(t);
+        if (*n == 0) {
+            fprintf(stderr, "hooklens: the prompt has no tokens\n");
+            free(*ids);
+            return 1;
+        }
+        return 0;
+    }
+    fprintf(stderr, "hooklens: give --prompt TEXT or --tokens \"ID ID ...\"\n");
+    return 2;
+}
+
+int cmd_run(int argc, char **argv) {
+    model_args a;
+    hl_model *m = NULL;
+    int32_t *ids = NULL;
+    int64_t n = 0;
+    hl_names_filter f;
+    hl_error err;
+    size_t saved = 0;
+    int rc;
+    double t0;
+    if ((rc = parse_model_args(argc, argv, &a)) != 0) { free((void *)a.names); return cli_usage("run"); }
+    if (!a.cache) { free((void *)a.names); return cli_usage("run"); }
+    if ((rc = load_model(&a, &m)) != 0) goto done;
+    if ((rc = get_tokens(&a, m, &ids, &n)) != 0) goto done;
+    memset(&f, 0, sizeof f);
+    if (a.n_names) {
+        f.names = a.names;
+        f.n_names = a.n_names;
+    }
+    t0 = now_s();
+    if (hl_model_save_activations(m, ids, n, &f, a.cache, &saved, &err) != HL_OK) {
+        rc = cli_error(&err);
+        goto done;
+    }
+    printf("wrote %zu tensors (%zu hooks + logits + tokens) for %lld tokens to %s\n", saved, saved - 2, (long long)n, a.cache);
+    if (cli_stderr_is_tty() && now_s() - t0 > 1.0) fprintf(stderr, "forward pass: %.1f s\n", now_s() - t0);
+done:
+    free(ids);
+    free((void *)a.names);
+    hl_model_free(m);
+    return rc;
+}
+
+/* Streams the continuation: decodes all new tokens so far and prints the new suffix. */
+typedef struct gen_state {
+    hl_model *m;
+    int32_t  *gen, *vis;
+    int64_t   n_gen, cap, max_new;
+    size_t    printed;
+    int       ids, tty;
+    double    t0;
+} gen_state;
+
+static int on_token(int32_t tok, int64_t index, void *user) {
+    gen_state *g = (gen_state *)user;
+    if (g->n_gen < g->cap) g->gen[g->n_gen++] = tok;
+    if (g->ids) {
+        printf("%s%d", index ? " " : "", tok);
+    } else {
+        /* decode without special tokens (TL decodes with skip_special_tokens=True) */
+        const hl_model_cfg *c = hl_model_config(g->m);
+        char *text = NULL;
+        size_t len = 0;
+        int64_t k, nk = 0;
+        for (k = 0; k < g->n_gen; k++)
+            if (g->gen[k] != c->bos_id && g->gen[k] != c->eos_id && g->gen[k] != c->pad_id) g->vis[nk++] = g->gen[k];
+        if (hl_model_to_string(g->m, g->vis, nk, &text, NULL) == HL_OK) {
+            len = strlen(text);
+            if (len > g->printed) {
+                fwrite(text + g->printed, 1, len - g->printed, stdout);
+                g->printed = len;
+            }
+            hl_free(text);
+        }
+    }
+    fflush(stdout);
+    if (g->tty && now_s() - g->t0 > 1.0)
+        fprintf(stderr, "\r\033[2K[%lld/%lld tokens, %.1f tok/s]", (long long)(index + 1), (long long)g->max_new,
+                (double)(index + 1) / (now_s() - g->t0));
+    return 0;
 }
 
 int cmd_generate(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
-    return 1;
+    model_args a;
+    hl_model *m = NULL;
+    int32_t *ids = NULL, *out = NULL;
+    int64_t n = 0, n_out = 0;
+    hl_generate_opts go;
+    gen_state g;
+    hl_error err;
+    int rc;
+    memset(&g, 0, sizeof g);
+    if ((rc = parse_model_args(argc, argv, &a)) != 0 || a.max_new <= 0) { free((void *)a.names); return cli_usage("generate"); }
+    if ((rc = load_model(&a, &m)) != 0) goto done;
+    if ((rc = get_tokens(&a, m, &ids, &n)) != 0) goto done;
+    g.m = m;
+    g.ids = a.ids || !hl_model_tokenizer(m);
+    g.tty = cli_stderr_is_tty();
+    g.max_new = a.max_new;
+    g.cap = a.max_new;
+    g.gen = (int32_t *)malloc((size_t)a.max_new * sizeof(int32_t));
+    g.vis = (int32_t *)malloc((size_t)a.max_new * sizeof(int32_t));
+    if (!g.gen || !g.vis) { rc = 1; goto done; }
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = a.max_new;
+    go.temperature = (float)a.temperature;
+    go.top_k = a.top_k;
+    go.top_p = (float)a.top_p;
+    go.freq_penalty = (float)a.freq_penalty;
+    go.seed = a.seed;
+    go.on_token = on_token;
+    go.user = &g;
+    g.t0 = now_s();
+    if (hl_model_generate(m, ids, n, &go, &out, &n_out, &err) != HL_OK) {
+        printf("\n");
+        rc = cli_error(&err);
+        goto done;
+    }
+    printf("\n");
+    if (g.tty && now_s() - g.t0 > 1.0)
+        fprintf(stderr, "\r\033[2K%lld tokens in %.1f s (%.1f tok/s)\n", (long long)(n_out - n), now_s() - g.t0,
+                (double)(n_out - n) / (now_s() - g.t0));
+done:
+    free(g.gen);
+    free(g.vis);
+    free(ids);
+    hl_free(out);
+    free((void *)a.names);
+    hl_model_free(m);
+    return rc;
 }
 
 int cmd_test_prompt(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
-    return 1;
+    model_args a;
+    hl_model *m = NULL;
+    char *report = NULL;
+    hl_error err;
+    int rc;
+    if ((rc = parse_model_args(argc, argv, &a)) != 0 || !a.prompt || !a.answer) {
+        free((void *)a.names);
+        return cli_usage("test-prompt");
+    }
+    if ((rc = load_model(&a, &m)) != 0) goto done;
+    if (hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, 0, &report, &err) != HL_OK) {
+        rc = cli_error(&err);
+        goto done;
+    }
+    fputs(report, stdout);
+done:
+    hl_free(report);
+    free((void *)a.names);
+    hl_model_free(m);
+    return rc;
 }
 
+/* Prints the config the way TransformerLens's HookedTransformerConfig would (pprint of the
+   fields that matter for these architectures, sorted by key). */
 int cli_print_model_cfg(const char *dir) {
-    (void)dir;
+    hl_model_desc d;
+    hl_model *m;
+    hl_error err;
+    const hl_model_cfg *c;
+    int64_t l;
+    memset(&d, 0, sizeof d);
+    d.path = dir;
+    d.n_threads = 1;
+    d.no_tokenizer = 1;
+    if (hl_model_load(&d, &m, &err) != HL_OK) return cli_error(&err);
+    c = hl_model_config(m);
+    printf("HookedTransformerConfig:\n");
+    printf("{'act_fn': '%s',\n", c->act == HL_ACT_GELU_TANH ? "gelu_pytorch_tanh" : "silu");
+    printf(" 'attn_scale': %g,\n", (double)c->attn_scale);
+    if (c->attn_softcap > 0) printf(" 'attn_scores_soft_cap': %g,\n", (double)c->attn_softcap);
+    if (c->window > 0) {
+        printf(" 'attn_types': [");
+        for (l = 0; l < c->n_layers; l++) printf("%s'%s'", l ? ", " : "", hl_model_layer_is_local(m, l) ? "local" : "global");
+        printf("],\n");
+    }
+    printf(" 'd_head': %lld,\n", (long long)c->d_head);
+    printf(" 'd_mlp': %lld,\n", (long long)c->d_mlp);
+    printf(" 'd_model': %lld,\n", (long long)c->d_model);
+    printf(" 'd_vocab': %lld,\n", (long long)c->d_vocab);
+    printf(" 'default_prepend_bos': %s,\n", c->default_prepend_bos ? "True" : "False");
+    printf(" 'eps': %g,\n", (double)c->eps);
+    printf(" 'final_rms': True,\n");
+    printf(" 'gated_mlp': True,\n");
+    printf(" 'n_ctx': %lld,\n", (long long)c->n_ctx);
+    printf(" 'n_heads': %lld,\n", (long long)c->n_heads);
+    printf(" 'n_key_value_heads': %lld,\n", (long long)c->n_kv_heads);
+    printf(" 'n_layers': %lld,\n", (long long)c->n_layers);
+    printf(" 'normalization_type': 'RMS',\n");
+    printf(" 'original_architecture': '%s',\n", c->architecture);
+    if (c->final_softcap > 0) printf(" 'output_logits_soft_cap': %g,\n", (double)c->final_softcap);
+    printf(" 'positional_embedding_type': 'rotary',\n");
+    printf(" 'rotary_adjacent_pairs': False,\n");
+    printf(" 'rotary_base': %g,\n", (double)c->rope_theta);
+    printf(" 'rotary_dim': %lld,\n", (long long)c->d_head);
+    printf(" 'use_local_attn': %s,\n", c->window > 0 ? "True" : "False");
+    printf(" 'use_normalization_before_and_after': %s,\n", c->post_norms ? "True" : "False");
+    if (c->window > 0) printf(" 'window_size': %lld}\n", (long long)c->window);
+    else printf(" 'window_size': None}\n");
+    printf("# weights: %s, unembedding %s; local layers follow Hugging Face (TL uses the other parity)\n",
+           hl_dtype_name(c->weight_dtype), c->tied ? "tied to embed_tokens" : "lm_head");
+    hl_model_free(m);
     return 0;
 }
