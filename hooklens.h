@@ -656,6 +656,118 @@ HL_API hl_status hl_model_test_prompt(hl_model *m, const char *prompt, const cha
 /* <<api_model */
 
 /* >>api_sae ================================================================================= */
+/* Sparse autoencoders (SAEs) exactly as SAELens runs them (../docs/sae-formats.md):
+     GemmaScope  params.npz (W_enc [d_in,d_sae], W_dec [d_sae,d_in], b_enc, b_dec, threshold; JumpReLU)
+     SAELens     a folder with cfg.json + sae_weights.safetensors (standard, jumprelu, topk, gated)
+   Weights stay in the mapped file in their stored dtype (F32/F16/BF16); only tiny derived vectors
+   (exp(log_threshold), decoder norms) are computed at load. Activations are f32, [pos, d_in].
+
+   Pipeline per position (SAELens SAE.forward; the names are the hook points when spliced):
+     hook_sae_input  x                                         [pos, d_in]
+                     x' = N(x) - b_dec * apply_b_dec_to_input   (N: run-time normalization)
+     hook_sae_acts_pre   h = x' @ W_enc + b_enc                [pos, d_sae]  (gated: magnitude pre-act)
+     hook_sae_acts_post  f = act(h)                            [pos, d_sae]
+     hook_sae_recons     y = f @ W_dec + b_dec                 [pos, d_in]   (normalized space)
+                     x_hat = N^-1(y)
+     hook_sae_error      x - x_hat_clean                       (only with use_error_term)
+     hook_sae_output     x_hat (+ error)                       what the model continues with */
+typedef enum hl_sae_arch {
+    HL_SAE_STANDARD = 0, /* f = ReLU(h) */
+    HL_SAE_JUMPRELU,     /* f = ReLU(h) * 1[h > threshold] */
+    HL_SAE_TOPK,         /* keep the k largest h (signed), ReLU on those, zero the rest */
+    HL_SAE_GATED         /* f = 1[p + b_gate > 0] * ReLU(p * exp(r_mag) + b_mag), p = x' @ W_enc */
+} hl_sae_arch;
+
+typedef enum hl_sae_norm {
+    HL_SAE_NORM_NONE = 0,
+    HL_SAE_NORM_CONSTANT_NORM_RESCALE, /* N(x) = x * sqrt(d_in)/||x||, N^-1(y) = y / (same factor) */
+    HL_SAE_NORM_LAYER_NORM,            /* N(x) = (x - mean)/(std + 1e-5) (Bessel), N^-1(y) = y*std+mean */
+    HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN /* N(x) = s*x, N^-1(y) = y/s with s = norm_scaling_factor
+                                            (the same as SAELens folding s into the weights) */
+} hl_sae_norm;
+
+/* What an SAE is. Filled by hl_sae_load; given by the caller to hl_sae_create. */
+typedef struct hl_sae_config {
+    hl_sae_arch arch;
+    hl_sae_norm norm;
+    int64_t     d_in, d_sae;      /* hl_sae_create: 0 = from the tensors */
+    int64_t     k;                /* TOPK: number of kept features */
+    int         apply_b_dec_to_input;
+    int         rescale_acts_by_decoder_norm; /* TOPK only */
+    int         hook_z;           /* input is [pos, n_heads, d_head], flattened head-major */
+    float       norm_scaling_factor; /* EXPECTED_AVERAGE_ONLY_IN; 0 = 1 (SAELens: warn, run unscaled) */
+    float       enc_scale, dec_scale; /* W_enc and W_dec multipliers (GemmaScope embedding SAEs:
+                                         1/sqrt(d_in) and sqrt(d_in)); 0 = 1 */
+    const char *hook_name;        /* TransformerLens hook, "" when unknown */
+    int         hook_layer;       /* -1 when none */
+    const char *model_name;       /* "" when unknown */
+    const char *format;           /* "gemmascope", "saelens" or "memory" */
+    const char *path;             /* what was loaded, "" for memory */
+    hl_dtype    dtype;            /* stored dtype of W_enc */
+    const char *hook_note;        /* how hook_name was found (for tools), "" if given */
+} hl_sae_config;
+
+/* Weights for hl_sae_create (all borrowed; must outlive the SAE). Unused ones NULL. */
+typedef struct hl_sae_params {
+    const hl_tensor *W_enc, *W_dec, *b_enc, *b_dec; /* [d_in,d_sae] [d_sae,d_in] [d_sae] [d_in] */
+    const hl_tensor *threshold;      /* JUMPRELU [d_sae] */
+    const hl_tensor *b_gate, *b_mag, *r_mag; /* GATED [d_sae] each */
+    const hl_tensor *scaling_factor; /* optional [d_sae]: f *= scaling_factor before decoding */
+} hl_sae_params;
+
+typedef struct hl_sae_desc {
+    const char *path;       /* params.npz, a folder with params.npz, or a SAELens folder / its files */
+    const char *hook_name;  /* optional: overrides cfg.json / the GemmaScope path */
+    float       norm_scaling_factor; /* optional (SAELens yaml `norm_scaling_factor`) */
+    int         n_threads;  /* 0 = online cores, 1 = serial */
+    hl_kernels  kernels;    /* 0 = best for this CPU; HL_KERNELS_SCALAR = the reference loops */
+} hl_sae_desc;
+
+typedef struct hl_sae hl_sae;
+
+/* Loads an SAE; the format is detected from the path (*.npz or a folder with params.npz -> GemmaScope,
+   a folder with cfg.json -> SAELens). GemmaScope hook names come from the path
+   (.../gemma-scope-2b-pt-res/layer_L/... -> blocks.L.hook_resid_post; -mlp -> blocks.L.hook_mlp_out;
+   -att -> blocks.L.attn.hook_z; embedding -> hook_embed). Returns HL_ERR_IO, HL_ERR_FORMAT,
+   HL_ERR_SHAPE, HL_ERR_UNSUPPORTED (architecture, normalization, dtype). Frees with hl_sae_free. */
+HL_API hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *err);
+/* Builds an SAE over caller-owned tensors [borrowed]; cfg->d_in/d_sae may be 0. n_threads as in desc. */
+HL_API hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p, int n_threads,
+                               hl_kernels kernels, hl_sae **out, hl_error *err);
+HL_API void      hl_sae_free(hl_sae *sae);
+HL_API const hl_sae_config *hl_sae_get_config(const hl_sae *sae); /* borrowed */
+HL_API const char *hl_sae_arch_name(hl_sae_arch a);                /* "standard", ... */
+HL_API const char *hl_sae_norm_name(hl_sae_norm n);                /* "none", ... */
+/* sparsity.safetensors of a SAELens folder ([d_sae] log10 firing density), or NULL. Borrowed. */
+HL_API const hl_tensor *hl_sae_sparsity(const hl_sae *sae);
+
+/* Encode n positions. [in] x [n, d_in]. [out] acts_pre (optional) and acts_post [n, d_sae].
+   Threaded over features; bit-identical for any n_threads. */
+HL_API hl_status hl_sae_encode(hl_sae *sae, const float *x, int64_t n, float *acts_pre,
+                               float *acts_post, hl_error *err);
+/* Decode n positions, touching only the non-zero features. [in] acts [n, d_sae]; x [n, d_in] is
+   needed only for CONSTANT_NORM_RESCALE / LAYER_NORM (the inverse uses x's statistics), else NULL.
+   [out] recons (optional, hook_sae_recons: before the inverse normalization), x_hat (optional). */
+HL_API hl_status hl_sae_decode(hl_sae *sae, const float *acts, const float *x, int64_t n,
+                               float *recons, float *x_hat, hl_error *err);
+
+/* Every intermediate of one SAE.forward; any pointer may be NULL. */
+typedef struct hl_sae_outputs {
+    float *acts_pre, *acts_post; /* [n, d_sae] */
+    float *recons;               /* [n, d_in] hook_sae_recons */
+    float *error;                /* [n, d_in] x - x_hat (only written when use_error_term) */
+    float *output;               /* [n, d_in] x_hat, or x_hat + error */
+} hl_sae_outputs;
+HL_API hl_status hl_sae_forward(hl_sae *sae, const float *x, int64_t n, int use_error_term,
+                                const hl_sae_outputs *out, hl_error *err);
+
+/* Row f of W_dec as f32, times dec_scale: the direction feature f writes (the steering vector).
+   [out] dir [d_in]. */
+HL_API hl_status hl_sae_feature_direction(const hl_sae *sae, int64_t f, float *dir, hl_error *err);
+/* The k largest entries of acts[d_sae] that are > 0, by value descending (ties: lower index first).
+   [out] idx[k], val[k]. Returns how many were written (<= k). */
+HL_API int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k, int64_t *idx,
+                                   float *val);
 
 /* <<api_sae */
 
@@ -6508,6 +6620,1301 @@ done:
 /* <<model */
 
 /* >>sae ===================================================================================== */
+/* Sparse autoencoders, following SAELens v6.18 (sae_lens/saes/{sae,standard_sae,jumprelu_sae,
+   topk_sae,gated_sae}.py) and its GemmaScope loader; see ../docs/sae-formats.md sections 1-3.
+   Big matrices (W_enc, W_dec) are read in place, in their stored dtype and at any byte alignment
+   (npz members start at arbitrary file offsets), so a 19 GB SAE needs no 19 GB of RAM. */
+
+struct hl_sae {
+    hl_sae_config cfg;
+    char *hook_name, *model_name, *path, *note; /* owned strings behind cfg's pointers */
+    const uint8_t *W_enc, *W_dec;               /* borrowed from the file or the caller */
+    hl_dtype enc_dt, dec_dt;
+    /* small per-feature vectors, converted to f32 at load (owned) */
+    float *b_enc, *b_dec, *thr, *b_gate, *b_mag, *exp_r_mag, *scale_f, *dec_norm;
+    const hl_tensor *sparsity; /* optional, borrowed from sparsity_st */
+    hl_npz *npz;               /* owners of the mapped files (NULL for hl_sae_create) */
+    hl_safetensors *st, *sparsity_st;
+    hl__pool *pool;
+    hl__kern kt;
+    hl_kernels level; /* what the encoder tiles run: SCALAR, AVX2 or AVX512 */
+};
+
+HL__DEF const char *hl_sae_arch_name(hl_sae_arch a) {
+    switch (a) {
+    case HL_SAE_STANDARD: return "standard";
+    case HL_SAE_JUMPRELU: return "jumprelu";
+    case HL_SAE_TOPK: return "topk";
+    case HL_SAE_GATED: return "gated";
+    default: return "unknown";
+    }
+}
+HL__DEF const char *hl_sae_norm_name(hl_sae_norm n) {
+    switch (n) {
+    case HL_SAE_NORM_NONE: return "none";
+    case HL_SAE_NORM_CONSTANT_NORM_RESCALE: return "constant_norm_rescale";
+    case HL_SAE_NORM_LAYER_NORM: return "layer_norm";
+    case HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN: return "expected_average_only_in";
+    default: return "unknown";
+    }
+}
+
+/* Element i of a weight matrix stored at any byte alignment, as f32. */
+static float hl__sae_ld(const uint8_t *W, hl_dtype dt, int64_t i) {
+    switch (dt) {
+    case HL_DTYPE_F32: { float v; memcpy(&v, W + i * 4, 4); return v; }
+    case HL_DTYPE_BF16: { uint16_t v; memcpy(&v, W + i * 2, 2); return hl_bf16_to_f32(v); }
+    case HL_DTYPE_F16: { uint16_t v; memcpy(&v, W + i * 2, 2); return hl_f16_to_f32(v); }
+    case HL_DTYPE_F64: { double v; memcpy(&v, W + i * 8, 8); return (float)v; }
+    default: return 0.0f;
+    }
+}
+/* Converts W[i0 .. i0+n) to f32 into dst (used to pack encoder panels). */
+static void hl__sae_cvt(float *dst, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
+    int64_t i;
+    if (dt == HL_DTYPE_F32) {
+        memcpy(dst, W + i0 * 4, (size_t)n * 4);
+        return;
+    }
+    for (i = 0; i < n; i++) dst[i] = hl__sae_ld(W, dt, i0 + i);
+}
+/* y[i] += a * W[i0 + i] for i < n (one decoder row into a reconstruction). */
+static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
+    int64_t i;
+    if (dt == HL_DTYPE_F32) {
+        const uint8_t *p = W + i0 * 4;
+        for (i = 0; i < n; i++) {
+            float w;
+            memcpy(&w, p + i * 4, 4);
+            y[i] += a * w;
+        }
+        return;
+    }
+    for (i = 0; i < n; i++) y[i] += a * hl__sae_ld(W, dt, i0 + i);
+}
+
+/* ---- encoder product -----------------------------------------------------------------------
+   y[m, n] = sum_k x[m, k] * W_enc[k, n]      x: [M, K] f32   W_enc: [K, N] stored dtype   y: [M, N]
+   PyTorch: y = x @ W_enc. W_enc is [in, out] (feature index fastest), the transpose of the
+   Linear layout hl__matmul takes, so the SAE has its own product. Work is split over blocks of
+   HL__SAE_NB features (independent outputs) and every y[m, n] is one chain over k = 0..K-1 in
+   ascending order, so the result does not depend on the thread count. Per block: for each chunk of
+   HL__SAE_KC rows of W, pack W[k0:k0+KC, n0:n0+NB] to an f32 panel (converting the dtype, handling
+   any alignment), then run MR x NB tiles of rows over it. Scalar reference: acc += x*w (no FMA).
+   AVX2 / AVX-512 tiles: the same chain with fused multiply-adds (one rounding per step instead of
+   two; rel. err vs the reference ~1e-6). Which tile runs depends only on the kernel level. */
+#define HL__SAE_NB 64
+#define HL__SAE_KC 128
+#define HL__SAE_MR 4
+
+typedef struct hl__sae_mm {
+    const hl_sae *s;
+    float *y;
+    const float *x;
+    int64_t M, N, K;
+} hl__sae_mm;
+
+/* Scalar tile: t[r, j] (+)= sum_k xr[r][k] * P[k, j], r < MR, j < NB, k < kc. */
+static void hl__sae_tile_scalar(float *t, const float *const *xr, const float *P, int64_t kc,
+                                int first) {
+    int64_t r, j, k;
+    for (r = 0; r < HL__SAE_MR; r++)
+        for (j = 0; j < HL__SAE_NB; j++) {
+            float acc = first ? 0.0f : t[r * HL__SAE_NB + j];
+            for (k = 0; k < kc; k++) acc += xr[r][k] * P[k * HL__SAE_NB + j];
+            t[r * HL__SAE_NB + j] = acc;
+        }
+}
+
+#ifdef HL__X86
+/* AVX2 tile: 4 rows x 16 columns of accumulators at a time (8 ymm), over the 64-column panel. */
+static HL__TGT_AVX2 void hl__sae_tile_avx2(float *t, const float *const *xr, const float *P,
+                                           int64_t kc, int first) {
+    int64_t j, k;
+    for (j = 0; j < HL__SAE_NB; j += 16) {
+        __m256 a00, a01, a10, a11, a20, a21, a30, a31;
+        if (first) {
+            a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = _mm256_setzero_ps();
+        } else {
+            a00 = _mm256_loadu_ps(t + 0 * HL__SAE_NB + j);
+            a01 = _mm256_loadu_ps(t + 0 * HL__SAE_NB + j + 8);
+            a10 = _mm256_loadu_ps(t + 1 * HL__SAE_NB + j);
+            a11 = _mm256_loadu_ps(t + 1 * HL__SAE_NB + j + 8);
+            a20 = _mm256_loadu_ps(t + 2 * HL__SAE_NB + j);
+            a21 = _mm256_loadu_ps(t + 2 * HL__SAE_NB + j + 8);
+            a30 = _mm256_loadu_ps(t + 3 * HL__SAE_NB + j);
+            a31 = _mm256_loadu_ps(t + 3 * HL__SAE_NB + j + 8);
+        }
+        for (k = 0; k < kc; k++) {
+            __m256 w0 = _mm256_loadu_ps(P + k * HL__SAE_NB + j);
+            __m256 w1 = _mm256_loadu_ps(P + k * HL__SAE_NB + j + 8);
+            __m256 b;
+            b = _mm256_broadcast_ss(xr[0] + k);
+            a00 = _mm256_fmadd_ps(b, w0, a00);
+            a01 = _mm256_fmadd_ps(b, w1, a01);
+            b = _mm256_broadcast_ss(xr[1] + k);
+            a10 = _mm256_fmadd_ps(b, w0, a10);
+            a11 = _mm256_fmadd_ps(b, w1, a11);
+            b = _mm256_broadcast_ss(xr[2] + k);
+            a20 = _mm256_fmadd_ps(b, w0, a20);
+            a21 = _mm256_fmadd_ps(b, w1, a21);
+            b = _mm256_broadcast_ss(xr[3] + k);
+            a30 = _mm256_fmadd_ps(b, w0, a30);
+            a31 = _mm256_fmadd_ps(b, w1, a31);
+        }
+        _mm256_storeu_ps(t + 0 * HL__SAE_NB + j, a00);
+        _mm256_storeu_ps(t + 0 * HL__SAE_NB + j + 8, a01);
+        _mm256_storeu_ps(t + 1 * HL__SAE_NB + j, a10);
+        _mm256_storeu_ps(t + 1 * HL__SAE_NB + j + 8, a11);
+        _mm256_storeu_ps(t + 2 * HL__SAE_NB + j, a20);
+        _mm256_storeu_ps(t + 2 * HL__SAE_NB + j + 8, a21);
+        _mm256_storeu_ps(t + 3 * HL__SAE_NB + j, a30);
+        _mm256_storeu_ps(t + 3 * HL__SAE_NB + j + 8, a31);
+    }
+}
+
+/* AVX-512 tile: 4 rows x 32 columns of accumulators at a time (8 zmm). */
+static HL__TGT_AVX512 void hl__sae_tile_avx512(float *t, const float *const *xr, const float *P,
+                                               int64_t kc, int first) {
+    int64_t j, k, r;
+    for (j = 0; j < HL__SAE_NB; j += 32) {
+        __m512 a[HL__SAE_MR][2];
+        for (r = 0; r < HL__SAE_MR; r++) {
+            a[r][0] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(t + r * HL__SAE_NB + j);
+            a[r][1] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(t + r * HL__SAE_NB + j + 16);
+        }
+        for (k = 0; k < kc; k++) {
+            __m512 w0 = _mm512_loadu_ps(P + k * HL__SAE_NB + j);
+            __m512 w1 = _mm512_loadu_ps(P + k * HL__SAE_NB + j + 16);
+            HL__UNROLL
+            for (r = 0; r < HL__SAE_MR; r++) {
+                __m512 b = _mm512_set1_ps(xr[r][k]);
+                a[r][0] = _mm512_fmadd_ps(b, w0, a[r][0]);
+                a[r][1] = _mm512_fmadd_ps(b, w1, a[r][1]);
+            }
+        }
+        for (r = 0; r < HL__SAE_MR; r++) {
+            _mm512_storeu_ps(t + r * HL__SAE_NB + j, a[r][0]);
+            _mm512_storeu_ps(t + r * HL__SAE_NB + j + 16, a[r][1]);
+        }
+    }
+}
+#endif
+
+static void hl__sae_mm_task(void *vctx, int64_t b0, int64_t b1) {
+    const hl__sae_mm *c = (const hl__sae_mm *)vctx;
+    static const float zeros[HL__SAE_KC];
+    float P[HL__SAE_KC * HL__SAE_NB]; /* 32 KB panel, f32 */
+    float t[HL__SAE_MR * HL__SAE_NB];
+    int64_t b, k0, m0, r, j;
+    for (b = b0; b < b1; b++) {
+        int64_t n0 = b * HL__SAE_NB, nb = c->N - n0 < HL__SAE_NB ? c->N - n0 : HL__SAE_NB;
+        for (k0 = 0; k0 < c->K; k0 += HL__SAE_KC) {
+            int64_t kc = c->K - k0 < HL__SAE_KC ? c->K - k0 : HL__SAE_KC, k;
+            for (k = 0; k < kc; k++) { /* pack W_enc[k0+k, n0:n0+nb], zero-padded to NB */
+                float *row = P + k * HL__SAE_NB;
+                hl__sae_cvt(row, c->s->W_enc, c->s->enc_dt, (k0 + k) * c->N + n0, nb);
+                for (j = nb; j < HL__SAE_NB; j++) row[j] = 0.0f;
+            }
+            for (m0 = 0; m0 < c->M; m0 += HL__SAE_MR) {
+                const float *xr[HL__SAE_MR];
+                int64_t mr = c->M - m0 < HL__SAE_MR ? c->M - m0 : HL__SAE_MR;
+                for (r = 0; r < HL__SAE_MR; r++) xr[r] = r < mr ? c->x + (m0 + r) * c->K + k0 : zeros;
+                if (k0 > 0)
+                    for (r = 0; r < mr; r++)
+                        memcpy(t + r * HL__SAE_NB, c->y + (m0 + r) * c->N + n0, (size_t)nb * 4);
+#ifdef HL__X86
+                if (c->s->level == HL_KERNELS_AVX512) hl__sae_tile_avx512(t, xr, P, kc, k0 == 0);
+                else if (c->s->level == HL_KERNELS_AVX2) hl__sae_tile_avx2(t, xr, P, kc, k0 == 0);
+                else
+#endif
+                    hl__sae_tile_scalar(t, xr, P, kc, k0 == 0);
+                for (r = 0; r < mr; r++)
+                    memcpy(c->y + (m0 + r) * c->N + n0, t + r * HL__SAE_NB, (size_t)nb * 4);
+            }
+        }
+    }
+}
+
+/* y[M, d_sae] = x[M, d_in] @ W_enc (no bias, no scale). */
+static void hl__sae_xw(const hl_sae *s, float *y, const float *x, int64_t M) {
+    hl__sae_mm c;
+    int64_t nblk = (s->cfg.d_sae + HL__SAE_NB - 1) / HL__SAE_NB;
+    c.s = s;
+    c.y = y;
+    c.x = x;
+    c.M = M;
+    c.N = s->cfg.d_sae;
+    c.K = s->cfg.d_in;
+    if (M <= 0) return;
+    hl__parallel_for(s->pool, nblk, 1, hl__sae_mm_task, &c);
+}
+
+/* ---- per-position pieces ------------------------------------------------------------------- */
+
+/* Run-time normalization statistics of one position (SAELens run_time_activation_norm_fn_in):
+     CONSTANT_NORM_RESCALE  st[0] = c = sqrt(d_in) / ||x||_2
+     LAYER_NORM             st[0] = mu = mean(x), st[1] = std(x) (Bessel, divide by d_in - 1)
+     EXPECTED_AVERAGE_ONLY_IN  st[0] = s (constant)
+   Sums are accumulated in double. */
+static void hl__sae_norm_stats(const hl_sae *s, const float *x, float *st) {
+    int64_t i, d = s->cfg.d_in;
+    st[0] = 1.0f;
+    st[1] = 1.0f;
+    if (s->cfg.norm == HL_SAE_NORM_CONSTANT_NORM_RESCALE) {
+        double ss = 0;
+        for (i = 0; i < d; i++) ss += (double)x[i] * (double)x[i];
+        st[0] = (float)(sqrt((double)d) / sqrt(ss));
+    } else if (s->cfg.norm == HL_SAE_NORM_LAYER_NORM) {
+        double mu = 0, v = 0;
+        for (i = 0; i < d; i++) mu += (double)x[i];
+        mu /= (double)d;
+        for (i = 0; i < d; i++) v += ((double)x[i] - mu) * ((double)x[i] - mu);
+        st[0] = (float)mu;
+        st[1] = (float)sqrt(v / (double)(d > 1 ? d - 1 : 1));
+    } else if (s->cfg.norm == HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN) {
+        st[0] = s->cfg.norm_scaling_factor;
+    }
+}
+
+/* sae_in[i] = N(x)[i] - b_dec[i] * apply_b_dec_to_input           x, sae_in: [d_in] */
+static void hl__sae_prep_in(const hl_sae *s, const float *x, const float *st, float *out) {
+    int64_t i, d = s->cfg.d_in;
+    for (i = 0; i < d; i++) {
+        float v = x[i];
+        switch (s->cfg.norm) {
+        case HL_SAE_NORM_CONSTANT_NORM_RESCALE: v = v * st[0]; break;
+        case HL_SAE_NORM_LAYER_NORM: v = (v - st[0]) / (st[1] + 1e-5f); break;
+        case HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN: v = v * st[0]; break;
+        default: break;
+        }
+        if (s->cfg.apply_b_dec_to_input) v -= s->b_dec[i];
+        out[i] = v;
+    }
+}
+
+/* x_hat = N^-1(y) of one position (CONSTANT_NORM_RESCALE: y / c; LAYER_NORM: y * std + mu, no eps). */
+static void hl__sae_unnorm(const hl_sae *s, const float *st, float *y) {
+    int64_t i, d = s->cfg.d_in;
+    if (s->cfg.norm == HL_SAE_NORM_CONSTANT_NORM_RESCALE)
+        for (i = 0; i < d; i++) y[i] = y[i] / st[0];
+    else if (s->cfg.norm == HL_SAE_NORM_LAYER_NORM)
+        for (i = 0; i < d; i++) y[i] = y[i] * st[1] + st[0];
+}
+
+/* Pre-activation of one position from the raw product p = sae_in @ W_enc (in place):
+     standard/jumprelu/topk  h = p * enc_scale + b_enc
+     gated                   h = p * exp(r_mag) + b_mag   (the magnitude path; hook_sae_acts_pre)
+   For gated the gate needs p itself, so `gate` receives 1[p + b_gate > 0] (or NULL otherwise). */
+static void hl__sae_pre(const hl_sae *s, float *h, float *gate) {
+    int64_t i, n = s->cfg.d_sae;
+    float es = s->cfg.enc_scale;
+    for (i = 0; i < n; i++) {
+        float p = h[i];
+        if (es != 1.0f) p = p * es;
+        if (s->cfg.arch == HL_SAE_GATED) {
+            gate[i] = (p + s->b_gate[i] > 0.0f) ? 1.0f : 0.0f;
+            h[i] = p * s->exp_r_mag[i] + s->b_mag[i];
+        } else {
+            h[i] = p + s->b_enc[i];
+        }
+    }
+}
+
+/* The activation function of one position: f = act(h).          h, f, gate: [d_sae]
+     standard  f = ReLU(h)
+     jumprelu  f = ReLU(h) * 1[h > threshold]            (strict >, JumpReLUSAE.encode)
+     topk      h' = h * ||W_dec[i]|| if rescale_acts_by_decoder_norm; keep the k largest h' (by
+               signed value; ties: lower index first), f = ReLU on those, 0 elsewhere (TopK.forward)
+     gated     f = gate * ReLU(h)
+   tv, ti: scratch for k values and indices (TOPK only). */
+static void hl__sae_act(const hl_sae *s, const float *h, const float *gate, float *f, float *tv,
+                        int64_t *ti) {
+    int64_t i, n = s->cfg.d_sae;
+    switch (s->cfg.arch) {
+    case HL_SAE_STANDARD:
+        for (i = 0; i < n; i++) f[i] = h[i] > 0.0f ? h[i] : 0.0f;
+        break;
+    case HL_SAE_JUMPRELU:
+        for (i = 0; i < n; i++) f[i] = (h[i] > 0.0f && h[i] > s->thr[i]) ? h[i] : 0.0f;
+        break;
+    case HL_SAE_GATED:
+        for (i = 0; i < n; i++) f[i] = gate[i] * (h[i] > 0.0f ? h[i] : 0.0f);
+        break;
+    case HL_SAE_TOPK: {
+        /* insertion into a list sorted descending; O(d_sae * k), fine for the k of real SAEs */
+        int64_t k = s->cfg.k < n ? s->cfg.k : n, cnt = 0, j;
+        for (i = 0; i < n; i++) {
+            float v = s->dec_norm ? h[i] * s->dec_norm[i] : h[i];
+            if (v != v) continue; /* NaN never ranks */
+            if (cnt == k && !(v > tv[k - 1])) continue;
+            j = cnt < k ? cnt++ : k - 1;
+            while (j > 0 && v > tv[j - 1]) {
+                tv[j] = tv[j - 1];
+                ti[j] = ti[j - 1];
+                j--;
+            }
+            tv[j] = v;
+            ti[j] = i;
+        }
+        for (i = 0; i < n; i++) f[i] = 0.0f;
+        for (j = 0; j < cnt; j++) f[ti[j]] = tv[j] > 0.0f ? tv[j] : 0.0f;
+        break;
+    }
+    }
+}
+
+/* Sparse decode of one position, touching only the active features:
+     y = (sum_{i : f_i != 0} f'_i * W_dec[i, :]) * dec_scale + b_dec        f: [d_sae]  y: [d_in]
+   with f'_i = f_i * scaling_factor_i / ||W_dec[i]|| (each factor only when present). Features are
+   visited in ascending order, so this equals the dense f @ W_dec up to adding exact zeros.
+   EXPECTED_AVERAGE_ONLY_IN divides by s here (SAELens folds 1/s into W_dec and b_dec). */
+static void hl__sae_dec_row(const hl_sae *s, const float *f, float *y) {
+    int64_t i, d = s->cfg.d_in, n = s->cfg.d_sae;
+    for (i = 0; i < d; i++) y[i] = 0.0f;
+    for (i = 0; i < n; i++) {
+        float a = f[i];
+        if (a == 0.0f) continue;
+        if (s->scale_f) a = a * s->scale_f[i];
+        if (s->dec_norm) a = a / s->dec_norm[i];
+        hl__sae_axpy(y, a, s->W_dec, s->dec_dt, i * d, d);
+    }
+    for (i = 0; i < d; i++) {
+        float v = y[i];
+        if (s->cfg.dec_scale != 1.0f) v = v * s->cfg.dec_scale;
+        v = v + s->b_dec[i];
+        if (s->cfg.norm == HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN) v = v / s->cfg.norm_scaling_factor;
+        y[i] = v;
+    }
+}
+
+/* Row-parallel stages (each position is independent). */
+typedef struct hl__sae_rows {
+    const hl_sae *s;
+    int stage;          /* 0: stats + sae_in, 1: pre + act, 2: act, 3: decode, 4: unnorm, 5: pre */
+    const float *x;     /* [n, d_in] input (stage 0) */
+    float *st;          /* [n, 2] normalization statistics */
+    float *sae_in;      /* [n, d_in] */
+    float *h, *gate;    /* [n, d_sae] */
+    float *f;           /* [n, d_sae] */
+    float *y;           /* [n, d_in] */
+    int oom;            /* set by a task that could not allocate its top-k scratch */
+} hl__sae_rows;
+
+static void hl__sae_rows_task(void *vctx, int64_t m0, int64_t m1) {
+    hl__sae_rows *c = (hl__sae_rows *)vctx;
+    const hl_sae *s = c->s;
+    int64_t m, d = s->cfg.d_in, n = s->cfg.d_sae;
+    float *tv = NULL;
+    int64_t *ti = NULL;
+    if ((c->stage == 1 || c->stage == 2) && s->cfg.arch == HL_SAE_TOPK) {
+        tv = (float *)hl__calloc((size_t)s->cfg.k, sizeof(float));
+        ti = (int64_t *)hl__calloc((size_t)s->cfg.k, sizeof(int64_t));
+        if (!tv || !ti) {
+            hl__free(tv);
+            hl__free(ti);
+            c->oom = 1; /* benign race: every writer stores 1 */
+            return;
+        }
+    }
+    for (m = m0; m < m1; m++) {
+        switch (c->stage) {
+        case 0:
+            hl__sae_norm_stats(s, c->x + m * d, c->st + m * 2);
+            hl__sae_prep_in(s, c->x + m * d, c->st + m * 2, c->sae_in + m * d);
+            break;
+        case 1:
+            hl__sae_pre(s, c->h + m * n, c->gate ? c->gate + m * n : NULL);
+            hl__sae_act(s, c->h + m * n, c->gate ? c->gate + m * n : NULL, c->f + m * n, tv, ti);
+            break;
+        case 2:
+            hl__sae_act(s, c->h + m * n, c->gate ? c->gate + m * n : NULL, c->f + m * n, tv, ti);
+            break;
+        case 3: hl__sae_dec_row(s, c->f + m * n, c->y + m * d); break;
+        case 5: hl__sae_pre(s, c->h + m * n, c->gate ? c->gate + m * n : NULL); break;
+        default: hl__sae_unnorm(s, c->st + m * 2, c->y + m * d); break;
+        }
+    }
+    hl__free(tv);
+    hl__free(ti);
+}
+
+static void hl__sae_run_rows(hl__sae_rows *c, int stage, int64_t n) {
+    c->stage = stage;
+    hl__parallel_for(c->s->pool, n, 1, hl__sae_rows_task, c);
+}
+
+/* Hook callback of the spliced forward: which = 0 input, 1 acts_pre, 2 acts_post, 3 recons,
+   4 error, 5 output; data is [n, width] f32 and may be edited in place. */
+typedef hl_status (*hl__sae_fire_fn)(void *ctx, int which, float *data, int64_t n, int64_t width,
+                                     hl_error *err);
+
+/* Scratch of one forward over n positions (owned by the caller of hl__sae_run). */
+typedef struct hl__sae_work {
+    float *xin, *st, *sae_in, *h, *gate, *f, *y, *clean; /* see hl__sae_rows; clean: [n, d_in] */
+    int64_t cap_n;
+} hl__sae_work;
+
+static void hl__sae_work_free(hl__sae_work *w) {
+    hl__free(w->xin);
+    hl__free(w->st);
+    hl__free(w->sae_in);
+    hl__free(w->h);
+    hl__free(w->gate);
+    hl__free(w->f);
+    hl__free(w->y);
+    hl__free(w->clean);
+    memset(w, 0, sizeof *w);
+}
+
+/* Makes room for n positions; returns 0 when out of memory. */
+static int hl__sae_work_reserve(const hl_sae *s, hl__sae_work *w, int64_t n) {
+    uint64_t nd, ns;
+    if (n <= w->cap_n) return 1;
+    hl__sae_work_free(w);
+    if (!hl__mul_ok((uint64_t)n, (uint64_t)s->cfg.d_in * 4, &nd) || nd > SIZE_MAX) return 0;
+    if (!hl__mul_ok((uint64_t)n, (uint64_t)s->cfg.d_sae * 4, &ns) || ns > SIZE_MAX) return 0;
+    w->xin = (float *)hl__malloc((size_t)nd);
+    w->sae_in = (float *)hl__malloc((size_t)nd);
+    w->y = (float *)hl__malloc((size_t)nd);
+    w->clean = (float *)hl__malloc((size_t)nd);
+    w->st = (float *)hl__calloc((size_t)n, 2 * sizeof(float));
+    w->h = (float *)hl__malloc((size_t)ns);
+    w->f = (float *)hl__malloc((size_t)ns);
+    w->gate = s->cfg.arch == HL_SAE_GATED ? (float *)hl__malloc((size_t)ns) : NULL;
+    if (!w->xin || !w->sae_in || !w->y || !w->clean || !w->st || !w->h || !w->f ||
+        (s->cfg.arch == HL_SAE_GATED && !w->gate)) {
+        hl__sae_work_free(w);
+        return 0;
+    }
+    w->cap_n = n;
+    return 1;
+}
+
+/* One SAE.forward over n positions (SAELens sae.py SAE.forward + encode/decode):
+     xin = x -> fire(input) -> sae_in = N(xin) - b_dec*apply -> h = sae_in @ W_enc (+ b) -> fire(pre)
+     -> f = act(h) -> fire(post) -> y = f @ W_dec + b_dec -> fire(recons) -> x_hat = N^-1(y)
+     use_error_term: the same without any hook gives x_hat_clean; err = x - x_hat_clean
+     -> fire(error); out = x_hat + err -> fire(output)
+   x: [n, d_in] the raw activation; out: [n, d_in]. `hooked` != 0 means the fire callback may edit
+   something (then the clean pass is recomputed, as SAELens does under _disable_hooks). */
+static hl_status hl__sae_run(hl_sae *s, const float *x, int64_t n, int use_error_term,
+                             hl__sae_fire_fn fire, void *fctx, int hooked, hl__sae_work *w,
+                             float *out, hl_error *err) {
+    hl__sae_rows c;
+    int64_t d = s->cfg.d_in, ns = s->cfg.d_sae, i;
+    hl_status st;
+    if (!hl__sae_work_reserve(s, w, n))
+        return hl__fail(err, HL_ERR_OOM, "SAE forward: cannot allocate scratch for %lld positions "
+                        "x d_sae %lld", (long long)n, (long long)ns);
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.st = w->st;
+    c.sae_in = w->sae_in;
+    c.h = w->h;
+    c.gate = w->gate;
+    c.f = w->f;
+    c.y = w->y;
+    memcpy(w->xin, x, (size_t)(n * d) * 4);
+    if (fire && (st = fire(fctx, 0, w->xin, n, d, err)) != HL_OK) return st;
+    c.x = w->xin;
+    hl__sae_run_rows(&c, 0, n);
+    hl__sae_xw(s, w->h, w->sae_in, n);
+    /* pre-activation, then (after the hook) the activation function */
+    if (fire) {
+        hl__sae_run_rows(&c, 5, n);
+        if ((st = fire(fctx, 1, w->h, n, ns, err)) != HL_OK) return st;
+        hl__sae_run_rows(&c, 2, n);
+        if (c.oom) return hl__fail(err, HL_ERR_OOM, "SAE forward: top-k scratch");
+        if ((st = fire(fctx, 2, w->f, n, ns, err)) != HL_OK) return st;
+    } else {
+        hl__sae_run_rows(&c, 1, n);
+        if (c.oom) return hl__fail(err, HL_ERR_OOM, "SAE forward: top-k scratch");
+    }
+    hl__sae_run_rows(&c, 3, n);
+    if (fire && (st = fire(fctx, 3, w->y, n, d, err)) != HL_OK) return st;
+    hl__sae_run_rows(&c, 4, n);
+    memcpy(out, w->y, (size_t)(n * d) * 4);
+    if (use_error_term) {
+        const float *clean = w->y;
+        if (fire && hooked) {
+            /* the clean pass: same input x, no hooks (SAELens: `with _disable_hooks(self)`);
+               without an editing hook the reconstruction above already is the clean one */
+            float *keep_y = w->y;
+            c.x = x;
+            hl__sae_run_rows(&c, 0, n);
+            hl__sae_xw(s, w->h, w->sae_in, n);
+            hl__sae_run_rows(&c, 1, n);
+            if (c.oom) return hl__fail(err, HL_ERR_OOM, "SAE forward: top-k scratch");
+            c.y = w->clean;
+            hl__sae_run_rows(&c, 3, n);
+            hl__sae_run_rows(&c, 4, n);
+            c.y = keep_y;
+            clean = w->clean;
+        }
+        /* error = x - x_hat_clean; x is the raw activation, before any hook_sae_input edit */
+        for (i = 0; i < n * d; i++) w->clean[i] = x[i] - clean[i];
+        if (fire && (st = fire(fctx, 4, w->clean, n, d, err)) != HL_OK) return st;
+        for (i = 0; i < n * d; i++) out[i] = out[i] + w->clean[i];
+    }
+    if (fire && (st = fire(fctx, 5, out, n, d, err)) != HL_OK) return st;
+    return HL_OK;
+}
+
+/* ---- construction ---------------------------------------------------------------------------- */
+
+/* Copies a small [len] tensor to a new f32 array (exp() applied when `take_exp`). */
+static hl_status hl__sae_vec(const hl_tensor *t, const char *name, int64_t len, int take_exp,
+                             float **out, hl_error *err) {
+    int64_t i;
+    float *v;
+    if (t->ndim != 1 || t->shape[0] != len)
+        return hl__fail(err, HL_ERR_SHAPE, "SAE tensor '%s': shape [%lld%s], expected [%lld]", name,
+                        t->ndim > 0 ? (long long)t->shape[0] : 0LL, t->ndim > 1 ? ", ..." : "",
+                        (long long)len);
+    if (t->dtype != HL_DTYPE_F32 && t->dtype != HL_DTYPE_F16 && t->dtype != HL_DTYPE_BF16 &&
+        t->dtype != HL_DTYPE_F64)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "SAE tensor '%s': dtype %s, expected a float type",
+                        name, hl_dtype_name(t->dtype));
+    v = (float *)hl__calloc((size_t)len, sizeof(float));
+    if (!v) return hl__fail(err, HL_ERR_OOM, "SAE tensor '%s': out of memory", name);
+    for (i = 0; i < len; i++) {
+        float x = hl_tensor_get_f32(t, i);
+        v[i] = take_exp ? expf(x) : x;
+    }
+    *out = v;
+    return HL_OK;
+}
+
+static hl_status hl__sae_mat(const hl_tensor *t, const char *name, int64_t rows, int64_t cols,
+                             hl_error *err) {
+    if (t->ndim != 2 || t->shape[0] != rows || t->shape[1] != cols)
+        return hl__fail(err, HL_ERR_SHAPE, "SAE tensor '%s': shape [%lld, %lld] (ndim %d), expected "
+                        "[%lld, %lld]", name, t->ndim > 0 ? (long long)t->shape[0] : 0LL,
+                        t->ndim > 1 ? (long long)t->shape[1] : 0LL, t->ndim, (long long)rows,
+                        (long long)cols);
+    if (t->dtype != HL_DTYPE_F32 && t->dtype != HL_DTYPE_F16 && t->dtype != HL_DTYPE_BF16 &&
+        t->dtype != HL_DTYPE_F64)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "SAE tensor '%s': dtype %s, expected F32, F16, BF16 "
+                        "or F64", name, hl_dtype_name(t->dtype));
+    return HL_OK;
+}
+
+static char *hl__sae_sdup(const char *s) {
+    return hl__strdup(s ? s : "");
+}
+
+
+HL__DEF void hl_sae_free(hl_sae *s) {
+    if (!s) return;
+    hl__free(s->hook_name);
+    hl__free(s->model_name);
+    hl__free(s->path);
+    hl__free(s->note);
+    hl__free(s->b_enc);
+    hl__free(s->b_dec);
+    hl__free(s->thr);
+    hl__free(s->b_gate);
+    hl__free(s->b_mag);
+    hl__free(s->exp_r_mag);
+    hl__free(s->scale_f);
+    hl__free(s->dec_norm);
+    hl__pool_free(s->pool);
+    if (s->npz) hl_npz_close(s->npz);
+    if (s->st) hl_safetensors_close(s->st);
+    if (s->sparsity_st) hl_safetensors_close(s->sparsity_st);
+    hl__free(s);
+}
+
+/* Validates the config against the tensors and builds the SAE (weights borrowed). */
+HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p, int n_threads,
+                                hl_kernels kernels, hl_sae **out, hl_error *err) {
+    hl_sae *s;
+    hl_status st;
+    int64_t d_in, d_sae, i, j;
+    if (!cfg || !p || !out) return hl__fail(err, HL_ERR_ARG, "hl_sae_create: NULL argument");
+    if (!p->W_enc || !p->W_dec || !p->b_dec)
+        return hl__fail(err, HL_ERR_FORMAT, "SAE: missing tensor %s",
+                        !p->W_enc ? "W_enc" : !p->W_dec ? "W_dec" : "b_dec");
+    if (p->W_enc->ndim != 2)
+        return hl__fail(err, HL_ERR_SHAPE, "SAE tensor 'W_enc': %d dims, expected 2 [d_in, d_sae]",
+                        p->W_enc->ndim);
+    d_in = p->W_enc->shape[0];
+    d_sae = p->W_enc->shape[1];
+    if (d_in <= 0 || d_sae <= 0)
+        return hl__fail(err, HL_ERR_SHAPE, "SAE tensor 'W_enc': empty shape [%lld, %lld]",
+                        (long long)d_in, (long long)d_sae);
+    if ((cfg->d_in && cfg->d_in != d_in) || (cfg->d_sae && cfg->d_sae != d_sae))
+        return hl__fail(err, HL_ERR_SHAPE, "SAE: config says d_in %lld, d_sae %lld but W_enc is "
+                        "[%lld, %lld]", (long long)cfg->d_in, (long long)cfg->d_sae,
+                        (long long)d_in, (long long)d_sae);
+    if ((st = hl__sae_mat(p->W_enc, "W_enc", d_in, d_sae, err)) != HL_OK) return st;
+    if ((st = hl__sae_mat(p->W_dec, "W_dec", d_sae, d_in, err)) != HL_OK) return st;
+    if ((int)cfg->arch < 0 || cfg->arch > HL_SAE_GATED)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "SAE: unknown architecture %d", (int)cfg->arch);
+    if ((int)cfg->norm < 0 || cfg->norm > HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "SAE: unknown normalization %d", (int)cfg->norm);
+    if (cfg->arch == HL_SAE_TOPK && cfg->k <= 0)
+        return hl__fail(err, HL_ERR_FORMAT, "SAE: topk architecture needs k > 0 (got %lld)",
+                        (long long)cfg->k);
+    if (cfg->arch == HL_SAE_GATED ? (!p->b_gate || !p->b_mag || !p->r_mag) : !p->b_enc)
+        return hl__fail(err, HL_ERR_FORMAT, "SAE (%s): missing tensor %s", hl_sae_arch_name(cfg->arch),
+                        cfg->arch != HL_SAE_GATED ? "b_enc"
+                        : !p->b_gate              ? "b_gate"
+                        : !p->b_mag               ? "b_mag"
+                                                  : "r_mag");
+    if (cfg->arch == HL_SAE_JUMPRELU && !p->threshold)
+        return hl__fail(err, HL_ERR_FORMAT, "SAE (jumprelu): missing tensor 'threshold'");
+    s = (hl_sae *)hl__calloc(1, sizeof *s);
+    if (!s) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+    s->cfg = *cfg;
+    s->cfg.d_in = d_in;
+    s->cfg.d_sae = d_sae;
+    if (s->cfg.enc_scale == 0.0f) s->cfg.enc_scale = 1.0f;
+    if (s->cfg.dec_scale == 0.0f) s->cfg.dec_scale = 1.0f;
+    if (s->cfg.norm_scaling_factor == 0.0f) s->cfg.norm_scaling_factor = 1.0f;
+    if (!(s->cfg.norm_scaling_factor > 0.0f) || !(s->cfg.enc_scale == s->cfg.enc_scale) ||
+        !(s->cfg.dec_scale == s->cfg.dec_scale)) {
+        hl_sae_free(s);
+        return hl__fail(err, HL_ERR_ARG, "SAE: norm_scaling_factor %g must be positive",
+                        (double)cfg->norm_scaling_factor);
+    }
+    if (s->cfg.arch == HL_SAE_TOPK && s->cfg.k > d_sae) s->cfg.k = d_sae;
+    s->cfg.dtype = p->W_enc->dtype;
+    s->hook_name = hl__sae_sdup(cfg->hook_name);
+    s->model_name = hl__sae_sdup(cfg->model_name);
+    s->path = hl__sae_sdup(cfg->path);
+    s->note = hl__sae_sdup(cfg->hook_note);
+    if (!s->hook_name || !s->model_name || !s->path || !s->note) {
+        hl_sae_free(s);
+        return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+    }
+    s->cfg.hook_name = s->hook_name;
+    s->cfg.model_name = s->model_name;
+    s->cfg.path = s->path;
+    s->cfg.hook_note = s->note;
+    if (!s->cfg.format) s->cfg.format = "memory";
+    s->W_enc = (const uint8_t *)p->W_enc->data;
+    s->enc_dt = p->W_enc->dtype;
+    s->W_dec = (const uint8_t *)p->W_dec->data;
+    s->dec_dt = p->W_dec->dtype;
+    if ((st = hl__sae_vec(p->b_dec, "b_dec", d_in, 0, &s->b_dec, err)) != HL_OK) goto fail;
+    if (cfg->arch == HL_SAE_GATED) {
+        if ((st = hl__sae_vec(p->b_gate, "b_gate", d_sae, 0, &s->b_gate, err)) != HL_OK) goto fail;
+        if ((st = hl__sae_vec(p->b_mag, "b_mag", d_sae, 0, &s->b_mag, err)) != HL_OK) goto fail;
+        if ((st = hl__sae_vec(p->r_mag, "r_mag", d_sae, 1, &s->exp_r_mag, err)) != HL_OK) goto fail;
+    } else if ((st = hl__sae_vec(p->b_enc, "b_enc", d_sae, 0, &s->b_enc, err)) != HL_OK) {
+        goto fail;
+    }
+    if (cfg->arch == HL_SAE_JUMPRELU &&
+        (st = hl__sae_vec(p->threshold, "threshold", d_sae, 0, &s->thr, err)) != HL_OK)
+        goto fail;
+    if (p->scaling_factor) {
+        int ones = 1;
+        if ((st = hl__sae_vec(p->scaling_factor, "scaling_factor", d_sae, 0, &s->scale_f, err)) !=
+            HL_OK)
+            goto fail;
+        for (i = 0; i < d_sae; i++) ones &= s->scale_f[i] == 1.0f;
+        if (ones) { /* an all-ones scaling_factor is dropped, as SAELens does */
+            hl__free(s->scale_f);
+            s->scale_f = NULL;
+        }
+    }
+    if (cfg->arch == HL_SAE_TOPK && cfg->rescale_acts_by_decoder_norm) {
+        /* ||W_dec[i, :]||_2, accumulated in double (torch: W_dec.norm(dim=-1)) */
+        s->dec_norm = (float *)hl__calloc((size_t)d_sae, sizeof(float));
+        if (!s->dec_norm) {
+            st = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+            goto fail;
+        }
+        for (i = 0; i < d_sae; i++) {
+            double ss = 0;
+            for (j = 0; j < d_in; j++) {
+                double w = (double)hl__sae_ld(s->W_dec, s->dec_dt, i * d_in + j);
+                ss += w * w;
+            }
+            s->dec_norm[i] = (float)sqrt(ss);
+        }
+    }
+    if (n_threads <= 0) n_threads = hl__default_threads();
+    s->pool = hl__pool_create(n_threads);
+    hl__kern_init(&s->kt, kernels, 0);
+    s->level = hl__kern_level(&s->kt);
+    if (s->level != HL_KERNELS_AVX512 && s->level != HL_KERNELS_AVX2) s->level = HL_KERNELS_SCALAR;
+#ifndef HL__X86
+    s->level = HL_KERNELS_SCALAR;
+#endif
+    *out = s;
+    return HL_OK;
+fail:
+    hl_sae_free(s);
+    return st;
+}
+
+HL__DEF const hl_sae_config *hl_sae_get_config(const hl_sae *s) {
+    return s ? &s->cfg : NULL;
+}
+
+HL__DEF const hl_tensor *hl_sae_sparsity(const hl_sae *s) {
+    return s ? s->sparsity : NULL;
+}
+
+/* ---- public math ----------------------------------------------------------------------------- */
+
+HL__DEF hl_status hl_sae_encode(hl_sae *s, const float *x, int64_t n, float *acts_pre,
+                                float *acts_post, hl_error *err) {
+    hl__sae_rows c;
+    float *pre = acts_pre, *sae_in = NULL, *st = NULL, *gate = NULL;
+    hl_status ret = HL_OK;
+    if (!s || (!x && n > 0) || !acts_post || n < 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_encode: NULL argument or negative n");
+    if (n == 0) return HL_OK;
+    sae_in = (float *)hl__calloc((size_t)n, (size_t)s->cfg.d_in * sizeof(float));
+    st = (float *)hl__calloc((size_t)n, 2 * sizeof(float));
+    if (!pre) pre = (float *)hl__calloc((size_t)n, (size_t)s->cfg.d_sae * sizeof(float));
+    if (s->cfg.arch == HL_SAE_GATED)
+        gate = (float *)hl__calloc((size_t)n, (size_t)s->cfg.d_sae * sizeof(float));
+    if (!sae_in || !st || !pre || (s->cfg.arch == HL_SAE_GATED && !gate)) {
+        ret = hl__fail(err, HL_ERR_OOM, "hl_sae_encode: out of memory for %lld positions",
+                       (long long)n);
+        goto done;
+    }
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.x = x;
+    c.st = st;
+    c.sae_in = sae_in;
+    c.h = pre;
+    c.gate = gate;
+    c.f = acts_post;
+    hl__sae_run_rows(&c, 0, n);
+    hl__sae_xw(s, pre, sae_in, n);
+    hl__sae_run_rows(&c, 1, n);
+    if (c.oom) ret = hl__fail(err, HL_ERR_OOM, "hl_sae_encode: top-k scratch");
+done:
+    hl__free(sae_in);
+    hl__free(st);
+    hl__free(gate);
+    if (pre != acts_pre) hl__free(pre);
+    return ret;
+}
+
+HL__DEF hl_status hl_sae_decode(hl_sae *s, const float *acts, const float *x, int64_t n,
+                                float *recons, float *x_hat, hl_error *err) {
+    hl__sae_rows c;
+    float *y = recons, *st = NULL;
+    int64_t m, d;
+    hl_status ret = HL_OK;
+    int need_x = s && (s->cfg.norm == HL_SAE_NORM_CONSTANT_NORM_RESCALE ||
+                       s->cfg.norm == HL_SAE_NORM_LAYER_NORM);
+    if (!s || (!acts && n > 0) || n < 0 || (need_x && !x && x_hat))
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_decode: NULL argument%s",
+                        need_x ? " (this SAE's normalization needs x to undo it)" : "");
+    if (n == 0 || (!recons && !x_hat)) return HL_OK;
+    d = s->cfg.d_in;
+    if (!y) y = x_hat;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.f = (float *)(uintptr_t)acts;
+    c.y = y;
+    hl__sae_run_rows(&c, 3, n);
+    if (x_hat) {
+        if (x_hat != y) memcpy(x_hat, y, (size_t)(n * d) * sizeof(float));
+        if (need_x) {
+            st = (float *)hl__calloc((size_t)n, 2 * sizeof(float));
+            if (!st) return hl__fail(err, HL_ERR_OOM, "hl_sae_decode: out of memory");
+            for (m = 0; m < n; m++) {
+                hl__sae_norm_stats(s, x + m * d, st + m * 2);
+                hl__sae_unnorm(s, st + m * 2, x_hat + m * d);
+            }
+            hl__free(st);
+        }
+    }
+    return ret;
+}
+
+HL__DEF hl_status hl_sae_forward(hl_sae *s, const float *x, int64_t n, int use_error_term,
+                                 const hl_sae_outputs *o, hl_error *err) {
+    hl__sae_work w;
+    hl_status st;
+    float *out;
+    int64_t d;
+    if (!s || (!x && n > 0) || n < 0) return hl__fail(err, HL_ERR_ARG, "hl_sae_forward: NULL argument");
+    if (n == 0) return HL_OK;
+    d = s->cfg.d_in;
+    memset(&w, 0, sizeof w);
+    out = (o && o->output) ? o->output : (float *)hl__calloc((size_t)n, (size_t)d * sizeof(float));
+    if (!out) return hl__fail(err, HL_ERR_OOM, "hl_sae_forward: out of memory");
+    st = hl__sae_run(s, x, n, use_error_term, NULL, NULL, 0, &w, out, err);
+    if (st == HL_OK && o) {
+        size_t nd = (size_t)(n * d) * sizeof(float), ns = (size_t)(n * s->cfg.d_sae) * sizeof(float);
+        if (o->acts_pre) memcpy(o->acts_pre, w.h, ns);
+        if (o->acts_post) memcpy(o->acts_post, w.f, ns);
+        if (o->recons) {
+            /* hook_sae_recons is before the inverse normalization: recompute it when one applies */
+            if (s->cfg.norm == HL_SAE_NORM_CONSTANT_NORM_RESCALE || s->cfg.norm == HL_SAE_NORM_LAYER_NORM)
+                st = hl_sae_decode(s, w.f, NULL, n, o->recons, NULL, err);
+            else
+                memcpy(o->recons, w.y, nd);
+        }
+        if (o->error && use_error_term) memcpy(o->error, w.clean, nd);
+    }
+    if (!o || out != o->output) hl__free(out);
+    hl__sae_work_free(&w);
+    return st;
+}
+
+HL__DEF hl_status hl_sae_feature_direction(const hl_sae *s, int64_t f, float *dir, hl_error *err) {
+    int64_t i, d;
+    if (!s || !dir) return hl__fail(err, HL_ERR_ARG, "hl_sae_feature_direction: NULL argument");
+    if (f < 0 || f >= s->cfg.d_sae)
+        return hl__fail(err, HL_ERR_ARG, "SAE feature %lld out of range [0, %lld)", (long long)f,
+                        (long long)s->cfg.d_sae);
+    d = s->cfg.d_in;
+    for (i = 0; i < d; i++) dir[i] = hl__sae_ld(s->W_dec, s->dec_dt, f * d + i) * s->cfg.dec_scale;
+    return HL_OK;
+}
+
+HL__DEF int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k, int64_t *idx,
+                                    float *val) {
+    int64_t i, j, cnt = 0;
+    if (!acts || !idx || !val || k <= 0) return 0;
+    for (i = 0; i < d_sae; i++) {
+        float v = acts[i];
+        if (!(v > 0.0f)) continue;
+        if (cnt == k && !(v > val[k - 1])) continue;
+        j = cnt < k ? cnt++ : k - 1;
+        while (j > 0 && v > val[j - 1]) {
+            val[j] = val[j - 1];
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        val[j] = v;
+        idx[j] = i;
+    }
+    return cnt;
+}
+
+/* ---- loading --------------------------------------------------------------------------------- */
+#ifndef HL_NO_STDIO
+
+/* Finds a tensor under its SAELens name or the lower-case GemmaScope variant ("W_enc"/"w_enc"). */
+static const hl_tensor *hl__sae_find(hl_npz *z, hl_safetensors *st, const char *name) {
+    const hl_tensor *t = z ? hl_npz_find(z, name) : hl_safetensors_find(st, name);
+    if (!t && name[0] == 'W') {
+        char low[32];
+        size_t n = strlen(name);
+        if (n < sizeof low) {
+            memcpy(low, name, n + 1);
+            low[0] = 'w';
+            t = z ? hl_npz_find(z, low) : hl_safetensors_find(st, low);
+        }
+    }
+    return t;
+}
+
+/* First occurrence of the NUL-terminated needle in hay[0..len), or NULL. */
+static const char *hl__sae_memfind(const char *hay, size_t len, const char *needle) {
+    size_t n = strlen(needle), i;
+    for (i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(hay + i, needle, n) == 0) return hay + i;
+    return NULL;
+}
+
+/* GemmaScope hook from the path (SAELens gemma_2 loader, sae-formats.md 1.4):
+     .../gemma-scope-<size>-<pt|it>-<res|mlp|att>/layer_<L>/width_<W>/average_l0_<N>/params.npz
+     res: blocks.L.hook_resid_post   mlp: blocks.L.hook_mlp_out   att: blocks.L.attn.hook_z (hook_z)
+     .../embedding/...: hook_embed, with W_enc / sqrt(d_in) and W_dec * sqrt(d_in).
+   Writes hook (buffer of cap bytes), *layer, model name and a note; returns the repo kind found
+   ('r', 'm', 'a', 'e' for embedding, or 0 when the path says nothing). */
+static int hl__sae_gemmascope_hook(const char *path, char *hook, size_t cap, int *layer,
+                                   char *model, size_t mcap, char *note, size_t ncap) {
+    const char *p = path, *comp;
+    int kind = 0, L = -1, emb = 0;
+    model[0] = 0;
+    hook[0] = 0;
+    note[0] = 0;
+    while (*p) { /* walk the '/'-separated components */
+        size_t len;
+        while (*p == '/') p++;
+        comp = p;
+        while (*p && *p != '/') p++;
+        len = (size_t)(p - comp);
+        if (len > 6 && memcmp(comp, "layer_", 6) == 0) {
+            size_t i;
+            long v = 0;
+            for (i = 6; i < len && comp[i] >= '0' && comp[i] <= '9' && v < 100000; i++)
+                v = v * 10 + (comp[i] - '0');
+            if (i == len) L = (int)v;
+        } else if (len == 9 && memcmp(comp, "embedding", 9) == 0) {
+            emb = 1;
+        } else {
+            /* "gemma-scope-2b-pt-res" or a hub cache dir "models--google--gemma-scope-2b-pt-res" */
+            const char *g = hl__sae_memfind(comp, len, "gemma-scope");
+            if (g) {
+                size_t glen = len - (size_t)(g - comp);
+                const char *size = hl__sae_memfind(g, glen, "-2b")    ? "2b"
+                                   : hl__sae_memfind(g, glen, "-9b")  ? "9b"
+                                   : hl__sae_memfind(g, glen, "-27b") ? "27b"
+                                                                      : NULL;
+                int it = hl__sae_memfind(g, glen, "-it-") != NULL;
+                if (glen >= 4 && memcmp(g + glen - 4, "-res", 4) == 0) kind = 'r';
+                else if (glen >= 4 && memcmp(g + glen - 4, "-mlp", 4) == 0) kind = 'm';
+                else if (glen >= 4 && memcmp(g + glen - 4, "-att", 4) == 0) kind = 'a';
+                if (size) snprintf(model, mcap, "gemma-2-%s%s", size, it ? "-it" : "");
+            }
+        }
+    }
+    *layer = L;
+    if (emb) {
+        snprintf(hook, cap, "hook_embed");
+        snprintf(note, ncap, "from the path (embedding)");
+        *layer = -1;
+        return 'e';
+    }
+    if (L < 0) return 0;
+    switch (kind) {
+    case 'm': snprintf(hook, cap, "blocks.%d.hook_mlp_out", L); break;
+    case 'a': snprintf(hook, cap, "blocks.%d.attn.hook_z", L); break;
+    default: snprintf(hook, cap, "blocks.%d.hook_resid_post", L); break;
+    }
+    snprintf(note, ncap, kind ? "from the path (layer_%d, gemma-scope -%s)"
+                              : "from the path (layer_%d; no gemma-scope-*-res/mlp/att folder in "
+                                "the path, assumed a residual-stream SAE)",
+             L, kind == 'm' ? "mlp" : kind == 'a' ? "att" : "res");
+    return kind ? kind : 'r';
+}
+
+static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_path, hl_sae **out,
+                                         hl_error *err) {
+    hl_npz *z = NULL;
+    hl_sae_config cfg;
+    hl_sae_params p;
+    hl_status st;
+    char hook[128], model[64], note[256], *real;
+    int layer = -1, kind;
+    const char *const allowed[] = {"W_enc", "W_dec", "b_enc", "b_dec", "threshold", "scaling_factor"};
+    size_t i, j;
+    if ((st = hl_npz_open(npz_path, &z, err)) != HL_OK) return st;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&p, 0, sizeof p);
+    for (i = 0; i < hl_npz_count(z); i++) { /* unknown arrays mean this is not a GemmaScope SAE */
+        const char *nm = hl_npz_name(z, i);
+        int ok = 0;
+        for (j = 0; j < sizeof allowed / sizeof allowed[0]; j++)
+            ok |= strcmp(nm, allowed[j]) == 0 ||
+                  (nm[0] == 'w' && allowed[j][0] == 'W' && strcmp(nm + 1, allowed[j] + 1) == 0);
+        if (!ok) {
+            hl_npz_close(z);
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: array '%s' is not part of a GemmaScope "
+                            "JumpReLU SAE (expected W_enc, W_dec, b_enc, b_dec, threshold)",
+                            npz_path, nm);
+        }
+    }
+    p.W_enc = hl__sae_find(z, NULL, "W_enc");
+    p.W_dec = hl__sae_find(z, NULL, "W_dec");
+    p.b_enc = hl__sae_find(z, NULL, "b_enc");
+    p.b_dec = hl__sae_find(z, NULL, "b_dec");
+    p.threshold = hl__sae_find(z, NULL, "threshold");
+    p.scaling_factor = hl__sae_find(z, NULL, "scaling_factor");
+    if (!p.W_enc || !p.W_dec || !p.b_enc || !p.b_dec || !p.threshold) {
+        hl_npz_close(z);
+        return hl__fail(err, HL_ERR_FORMAT, "%s: missing array '%s' (GemmaScope params.npz has W_enc, "
+                        "W_dec, b_enc, b_dec, threshold)", npz_path,
+                        !p.W_enc ? "W_enc" : !p.W_dec ? "W_dec" : !p.b_enc ? "b_enc"
+                        : !p.b_dec ? "b_dec" : "threshold");
+    }
+    /* config synthesized as SAELens's gemma_2 loader does: jumprelu, no b_dec subtraction, no
+       normalization; the hook from the path (made absolute first) */
+    real = NULL;
+    if (npz_path[0] != '/') { /* relative: the folders above the working directory count too */
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd)) real = hl__path_join(cwd, npz_path);
+    }
+    kind = hl__sae_gemmascope_hook(real ? real : npz_path, hook, sizeof hook, &layer, model,
+                                   sizeof model, note, sizeof note);
+    hl__free(real);
+    cfg.arch = HL_SAE_JUMPRELU;
+    cfg.norm = HL_SAE_NORM_NONE;
+    cfg.apply_b_dec_to_input = 0;
+    cfg.hook_z = kind == 'a';
+    cfg.hook_layer = layer;
+    cfg.model_name = model;
+    cfg.format = "gemmascope";
+    cfg.path = npz_path;
+    cfg.hook_name = hook;
+    cfg.hook_note = note;
+    if (kind == 'e' && p.W_enc->ndim == 2 && p.W_enc->shape[0] > 0) {
+        /* TransformerLens's hook_embed already carries Gemma's sqrt(d_model) factor */
+        float r = sqrtf((float)p.W_enc->shape[0]);
+        cfg.enc_scale = 1.0f / r;
+        cfg.dec_scale = r;
+    }
+    if (d->hook_name && d->hook_name[0]) {
+        cfg.hook_name = d->hook_name;
+        cfg.hook_note = "";
+        cfg.hook_z = strstr(d->hook_name, "hook_z") != NULL;
+    }
+    st = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err);
+    if (st != HL_OK) {
+        hl__wrap(err, st, npz_path);
+        hl_npz_close(z);
+        return st;
+    }
+    (*out)->npz = z;
+    return HL_OK;
+}
+
+/* Reads a cfg.json key from the top level or from "metadata" (SAELens v6 nests provenance). */
+static const hl_json *hl__sae_cfg(const hl_json *root, const char *key) {
+    const hl_json *v = hl_json_get(root, key);
+    if (!v || v->type == HL_JSON_NULL) {
+        const hl_json *md = hl_json_get(root, "metadata");
+        const hl_json *w = md ? hl_json_get(md, key) : NULL;
+        if (w) v = w;
+    }
+    return v;
+}
+
+/* Parses a SAELens cfg.json (sae-formats.md 2.2) into cfg; strings point into the doc. */
+static hl_status hl__sae_parse_cfg(const char *cfg_path, const hl_json *root, hl_sae_config *cfg,
+                                   int *finetuning_sf, hl_error *err) {
+    const hl_json *v;
+    const char *arch = hl_json_str(hl__sae_cfg(root, "architecture"), NULL);
+    const char *afn = hl_json_str(hl__sae_cfg(root, "activation_fn_str"), NULL);
+    const char *ver = hl_json_str(hl__sae_cfg(root, "sae_lens_version"), NULL);
+    int v6 = ver && ver[0] >= '6' && ver[0] <= '9' && (ver[1] == '.' || ver[1] == 0);
+    if (!root || root->type != HL_JSON_OBJECT)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: expected a JSON object", cfg_path);
+    if (!afn) afn = hl_json_str(hl__sae_cfg(root, "activation_fn"), NULL);
+    /* architecture */
+    if (!arch || strcmp(arch, "standard") == 0) cfg->arch = HL_SAE_STANDARD;
+    else if (strcmp(arch, "jumprelu") == 0) cfg->arch = HL_SAE_JUMPRELU;
+    else if (strcmp(arch, "topk") == 0) cfg->arch = HL_SAE_TOPK;
+    else if (strcmp(arch, "gated") == 0) cfg->arch = HL_SAE_GATED;
+    else
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: architecture '%s' is not supported (standard, "
+                        "jumprelu, topk, gated)", cfg_path, arch);
+    if (afn && strcmp(afn, "topk") == 0 && cfg->arch == HL_SAE_STANDARD && !v6)
+        cfg->arch = HL_SAE_TOPK; /* legacy: activation_fn topk + activation_fn_kwargs.k */
+    if (afn && !v6 && cfg->arch == HL_SAE_STANDARD && strcmp(afn, "relu") != 0)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: activation_fn '%s' is not supported (relu, "
+                        "topk)", cfg_path, afn);
+    if (cfg->arch == HL_SAE_TOPK) {
+        v = hl_json_get(root, "k");
+        if (!v) v = hl_json_get(hl_json_get(root, "activation_fn_kwargs"), "k");
+        if (!v || v->type != HL_JSON_NUMBER || !v->is_int || v->i64 <= 0)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: topk SAE without a positive integer k (top-level "
+                            "'k' or activation_fn_kwargs.k)", cfg_path);
+        cfg->k = v->i64;
+        cfg->rescale_acts_by_decoder_norm =
+            hl_json_bool(hl__sae_cfg(root, "rescale_acts_by_decoder_norm"), 0);
+    }
+    /* sizes (cross-checked against the tensors by hl_sae_create) */
+    cfg->d_in = hl_json_int(hl__sae_cfg(root, "d_in"), 0);
+    cfg->d_sae = hl_json_int(hl__sae_cfg(root, "d_sae"), 0);
+    if (cfg->d_in < 0 || cfg->d_sae < 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: negative d_in/d_sae", cfg_path);
+    /* dtype: only checked (compute is f32) */
+    v = hl__sae_cfg(root, "dtype");
+    if (v && v->type == HL_JSON_STRING) {
+        const char *t = v->str;
+        if (strncmp(t, "torch.", 6) == 0) t += 6;
+        if (strcmp(t, "float32") && strcmp(t, "float16") && strcmp(t, "bfloat16") &&
+            strcmp(t, "float64") && strcmp(t, "float") && strcmp(t, "half"))
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: dtype '%s' is not supported", cfg_path,
+                            v->str);
+    }
+    cfg->apply_b_dec_to_input = hl_json_bool(hl__sae_cfg(root, "apply_b_dec_to_input"), 1);
+    /* normalize_activations: string, or legacy bool (true -> expected_average_only_in) */
+    v = hl__sae_cfg(root, "normalize_activations");
+    cfg->norm = HL_SAE_NORM_NONE;
+    if (v && v->type == HL_JSON_BOOL) {
+        cfg->norm = v->boolean ? HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN : HL_SAE_NORM_NONE;
+    } else if (v && v->type == HL_JSON_STRING) {
+        if (strcmp(v->str, "none") == 0) cfg->norm = HL_SAE_NORM_NONE;
+        else if (strcmp(v->str, "constant_norm_rescale") == 0) cfg->norm = HL_SAE_NORM_CONSTANT_NORM_RESCALE;
+        else if (strcmp(v->str, "layer_norm") == 0) cfg->norm = HL_SAE_NORM_LAYER_NORM;
+        else if (strcmp(v->str, "expected_average_only_in") == 0)
+            cfg->norm = HL_SAE_NORM_EXPECTED_AVERAGE_ONLY_IN;
+        else
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: normalize_activations '%s' is not supported "
+                            "(none, constant_norm_rescale, layer_norm, expected_average_only_in)",
+                            cfg_path, v->str);
+    } else if (v && v->type != HL_JSON_NULL) {
+        return hl__fail(err, HL_ERR_FORMAT, "%s: normalize_activations must be a string", cfg_path);
+    }
+    v = hl__sae_cfg(root, "norm_scaling_factor");
+    if (v && v->type == HL_JSON_NUMBER) cfg->norm_scaling_factor = (float)v->num;
+    /* hook: v6 metadata.hook_name, legacy hook_name or hook_point */
+    cfg->hook_name = hl_json_str(hl__sae_cfg(root, "hook_name"), NULL);
+    if (!cfg->hook_name) cfg->hook_name = hl_json_str(hl__sae_cfg(root, "hook_point"), "");
+    v = hl__sae_cfg(root, "hook_layer");
+    if (!v) v = hl__sae_cfg(root, "hook_point_layer");
+    cfg->hook_layer = (int)hl_json_int(v, -1);
+    if (cfg->hook_layer < 0 && strncmp(cfg->hook_name, "blocks.", 7) == 0)
+        cfg->hook_layer = atoi(cfg->hook_name + 7);
+    cfg->model_name = hl_json_str(hl__sae_cfg(root, "model_name"), "");
+    v = hl__sae_cfg(root, "reshape_activations");
+    if (v && v->type == HL_JSON_STRING) cfg->hook_z = strcmp(v->str, "hook_z") == 0;
+    else cfg->hook_z = strstr(cfg->hook_name, "hook_z") != NULL;
+    *finetuning_sf = hl_json_bool(hl__sae_cfg(root, "finetuning_scaling_factor"), 0);
+    return HL_OK;
+}
+
+static hl_status hl__sae_load_saelens(const hl_sae_desc *d, const char *dir, hl_sae **out,
+                                      hl_error *err) {
+    char *cfg_path = hl__path_join(dir, "cfg.json"), *w_path = hl__path_join(dir, "sae_weights.safetensors");
+    char *sp_path = hl__path_join(dir, "sparsity.safetensors");
+    hl__file f;
+    hl_json_doc *doc = NULL;
+    hl_safetensors *st = NULL, *sp = NULL;
+    hl_sae_config cfg;
+    hl_sae_params p;
+    hl_status ret;
+    int fsf = 0;
+    float *thr = NULL;
+    hl_tensor thr_t;
+    memset(&f, 0, sizeof f);
+    memset(&cfg, 0, sizeof cfg);
+    memset(&p, 0, sizeof p);
+    if (!cfg_path || !w_path || !sp_path) {
+        ret = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        goto fail;
+    }
+    if ((ret = hl__file_open(cfg_path, &f, err)) != HL_OK) goto fail;
+    if ((ret = hl_json_parse((const char *)f.data, f.size, &doc, err)) != HL_OK) {
+        hl__wrap(err, ret, cfg_path);
+        goto fail;
+    }
+    if ((ret = hl__sae_parse_cfg(cfg_path, hl_json_root(doc), &cfg, &fsf, err)) != HL_OK) goto fail;
+    if ((ret = hl_safetensors_open(w_path, &st, err)) != HL_OK) goto fail;
+    p.W_enc = hl__sae_find(NULL, st, "W_enc");
+    p.W_dec = hl__sae_find(NULL, st, "W_dec");
+    p.b_enc = hl__sae_find(NULL, st, "b_enc");
+    p.b_dec = hl__sae_find(NULL, st, "b_dec");
+    p.b_gate = hl__sae_find(NULL, st, "b_gate");
+    p.b_mag = hl__sae_find(NULL, st, "b_mag");
+    p.r_mag = hl__sae_find(NULL, st, "r_mag");
+    p.threshold = hl__sae_find(NULL, st, "threshold");
+    /* v5: scaling_factor multiplies f before decoding only with finetuning_scaling_factor true;
+       hl_sae_create drops an all-ones one either way */
+    p.scaling_factor = fsf ? hl__sae_find(NULL, st, "scaling_factor") : NULL;
+    if (cfg.arch == HL_SAE_JUMPRELU && !p.threshold) {
+        /* training checkpoints keep log_threshold: threshold = exp(log_threshold) */
+        const hl_tensor *lt = hl__sae_find(NULL, st, "log_threshold");
+        int64_t i, n;
+        if (!lt) {
+            ret = hl__fail(err, HL_ERR_FORMAT, "%s: jumprelu SAE has neither 'threshold' nor "
+                           "'log_threshold'", w_path);
+            goto fail;
+        }
+        if (lt->ndim != 1 || lt->shape[0] <= 0) {
+            ret = hl__fail(err, HL_ERR_SHAPE, "%s: 'log_threshold' must be 1-d [d_sae]", w_path);
+            goto fail;
+        }
+        n = lt->shape[0];
+        thr = (float *)hl__calloc((size_t)n, sizeof(float));
+        if (!thr) {
+            ret = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+            goto fail;
+        }
+        for (i = 0; i < n; i++) thr[i] = expf(hl_tensor_get_f32(lt, i));
+        memset(&thr_t, 0, sizeof thr_t);
+        thr_t.dtype = HL_DTYPE_F32;
+        thr_t.ndim = 1;
+        thr_t.shape[0] = n;
+        thr_t.data = thr;
+        p.threshold = &thr_t;
+    }
+    if (d->norm_scaling_factor > 0.0f) cfg.norm_scaling_factor = d->norm_scaling_factor;
+    if (d->hook_name && d->hook_name[0]) {
+        cfg.hook_name = d->hook_name;
+        cfg.hook_z = strstr(d->hook_name, "hook_z") != NULL;
+    }
+    cfg.hook_note = "";
+    cfg.format = "saelens";
+    cfg.path = dir;
+    if ((ret = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err)) != HL_OK) {
+        hl__wrap(err, ret, dir);
+        goto fail;
+    }
+    (*out)->st = st;
+    st = NULL;
+    if (hl__exists(sp_path)) { /* optional: log10 firing density, returned, never used */
+        const hl_tensor *t;
+        if ((ret = hl_safetensors_open(sp_path, &sp, err)) != HL_OK) goto fail_sae;
+        t = hl_safetensors_find(sp, "sparsity");
+        if (!t || t->ndim != 1 || t->shape[0] != (*out)->cfg.d_sae) {
+            ret = hl__fail(err, HL_ERR_SHAPE, "%s: expected a tensor 'sparsity' of shape [%lld]",
+                           sp_path, (long long)(*out)->cfg.d_sae);
+            goto fail_sae;
+        }
+        (*out)->sparsity = t;
+        (*out)->sparsity_st = sp;
+        sp = NULL;
+    }
+    ret = HL_OK;
+    goto done;
+fail_sae:
+    hl_sae_free(*out);
+    *out = NULL;
+fail:
+done:
+    hl__free(thr);
+    if (sp) hl_safetensors_close(sp);
+    if (st) hl_safetensors_close(st);
+    hl_json_free(doc);
+    hl__file_close(&f);
+    hl__free(cfg_path);
+    hl__free(w_path);
+    hl__free(sp_path);
+    return ret;
+}
+
+static int hl__sae_ends_with(const char *s, const char *suffix) {
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *err) {
+    hl_sae_desc d;
+    hl_status st;
+    hl_sae *s = NULL;
+    if (!desc || !desc->path || !out) return hl__fail(err, HL_ERR_ARG, "hl_sae_load: NULL argument");
+    d = *desc;
+    if (hl__is_dir(d.path)) {
+        char *cfg = hl__path_join(d.path, "cfg.json"), *npz = hl__path_join(d.path, "params.npz");
+        if (!cfg || !npz) st = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        else if (hl__exists(cfg)) st = hl__sae_load_saelens(&d, d.path, &s, err);
+        else if (hl__exists(npz)) st = hl__sae_load_gemmascope(&d, npz, &s, err);
+        else
+            st = hl__fail(err, HL_ERR_NOT_FOUND, "%s: folder has neither cfg.json (SAELens) nor "
+                          "params.npz (GemmaScope)", d.path);
+        hl__free(cfg);
+        hl__free(npz);
+    } else if (hl__sae_ends_with(d.path, ".npz")) {
+        st = hl__sae_load_gemmascope(&d, d.path, &s, err);
+    } else if (hl__sae_ends_with(d.path, ".safetensors") || hl__sae_ends_with(d.path, ".json")) {
+        /* a file inside a SAELens folder: load the folder */
+        const char *slash = strrchr(d.path, '/');
+        char *dir = slash ? hl__strndup(d.path, (size_t)(slash - d.path)) : hl__strdup(".");
+        if (!dir) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        if (!hl__exists(d.path)) st = hl__fail(err, HL_ERR_IO, "%s: no such file", d.path);
+        else st = hl__sae_load_saelens(&d, dir[0] ? dir : "/", &s, err);
+        hl__free(dir);
+    } else if (!hl__exists(d.path)) {
+        st = hl__fail(err, HL_ERR_IO, "%s: no such file or folder", d.path);
+    } else {
+        st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: not an SAE (expected params.npz, a folder with "
+                      "params.npz, or a SAELens folder with cfg.json + sae_weights.safetensors)",
+                      d.path);
+    }
+    if (st != HL_OK) return st;
+    *out = s;
+    return HL_OK;
+}
+#endif /* HL_NO_STDIO */
 
 /* <<sae */
 
