@@ -7,13 +7,18 @@
 
 #define SAE_DIR "saes/gemma2-tiny/"
 
+/* CHECK_OK wants a pointer expression that is not visibly non-NULL (-Waddress). */
+static const hl_error *ep(const hl_error *e) {
+    return e;
+}
+
 /* Opens the reference file; returns NULL (test failed) if missing. */
 static hl_safetensors *sae_ref(void) {
     hl_safetensors *st = NULL;
     hl_error err;
     const char *p = hlt_fixture(SAE_DIR "reference.safetensors");
     if (!hlt_need(p)) return NULL;
-    CHECK_OK(hl_safetensors_open(p, &st, &err), &err);
+    CHECK_OK(hl_safetensors_open(p, &st, &err), ep(&err));
     return st;
 }
 
@@ -43,7 +48,7 @@ static void check_kind(const char *rel, const char *kind, int n_threads) {
     memset(&d, 0, sizeof d);
     d.path = path;
     d.n_threads = n_threads;
-    CHECK_OK(hl_sae_load(&d, &sae, &err), &err);
+    CHECK_OK(hl_sae_load(&d, &sae, &err), ep(&err));
     if (!sae) goto done;
     CHECK(hl_sae_get_config(sae)->d_in == di && hl_sae_get_config(sae)->d_sae == ds);
     x = ref_f32(ref, "sae_input", n * di);
@@ -58,12 +63,12 @@ static void check_kind(const char *rel, const char *kind, int n_threads) {
     o.recons = rec;
     o.error = er;
     o.output = out;
-    CHECK_OK(hl_sae_forward(sae, x, n, 1, &o, &err), &err);
+    CHECK_OK(hl_sae_forward(sae, x, n, 1, &o, &err), ep(&err));
 #define CMP(field, buf, cnt)                                                                       \
     snprintf(name, sizeof name, "%s." field, kind);                                                \
     if ((r = ref_f32(ref, name, cnt)) != NULL) {                                                   \
         double e_ = hlt_rel_err(buf, r, cnt);                                                      \
-        CHECKF(e_ < 1e-4, "%s (%s): rel err %g", name, rel, e_);                                   \
+        CHECKF(e_ < 1e-4, "%s (%s): rel err %g", name, rel, e_); if (getenv("SAE_VERBOSE")) printf("  %s %s %g\n", rel, name, e_);                                   \
     }
     CMP("acts_pre", pre, n * ds);
     CMP("acts_post", post, n * ds);
@@ -75,9 +80,9 @@ static void check_kind(const char *rel, const char *kind, int n_threads) {
     /* encode + decode give the same as forward */
     {
         float *p2 = (float *)calloc((size_t)(n * ds), 4), *r2 = (float *)calloc((size_t)(n * di), 4);
-        CHECK_OK(hl_sae_encode(sae, x, n, NULL, p2, &err), &err);
+        CHECK_OK(hl_sae_encode(sae, x, n, NULL, p2, &err), ep(&err));
         CHECK(memcmp(p2, post, (size_t)(n * ds) * 4) == 0);
-        CHECK_OK(hl_sae_decode(sae, p2, NULL, n, r2, NULL, &err), &err);
+        CHECK_OK(hl_sae_decode(sae, p2, NULL, n, r2, NULL, &err), ep(&err));
         CHECK(memcmp(r2, rec, (size_t)(n * di) * 4) == 0);
         free(p2);
         free(r2);
@@ -118,7 +123,7 @@ static void test_sae_configs(void) {
     memset(&d, 0, sizeof d);
     d.path = hlt_fixture(SAE_DIR "saelens-topk");
     if (!hlt_need(d.path)) return;
-    CHECK_OK(hl_sae_load(&d, &sae, &err), &err);
+    CHECK_OK(hl_sae_load(&d, &sae, &err), ep(&err));
     if (!sae) return;
     c = hl_sae_get_config(sae);
     CHECK(c->arch == HL_SAE_TOPK && c->k == 8 && !c->apply_b_dec_to_input);
@@ -129,7 +134,7 @@ static void test_sae_configs(void) {
     sae = NULL;
     d.path = hlt_fixture(SAE_DIR "saelens-standard");
     d.hook_name = "blocks.1.hook_resid_post";
-    CHECK_OK(hl_sae_load(&d, &sae, &err), &err);
+    CHECK_OK(hl_sae_load(&d, &sae, &err), ep(&err));
     if (!sae) return;
     c = hl_sae_get_config(sae);
     CHECK(c->arch == HL_SAE_STANDARD && c->apply_b_dec_to_input);
@@ -334,13 +339,13 @@ static void check_arch(hl_sae_arch arch, hl_sae_norm norm, int apply_b_dec, int6
         p.b_enc = &be;
     }
     if (arch == HL_SAE_JUMPRELU) p.threshold = &th;
-    CHECK_OK(hl_sae_create(&c, &p, 2, kern, &sae, &err), &err);
+    CHECK_OK(hl_sae_create(&c, &p, 2, kern, &sae, &err), ep(&err));
     if (sae) {
         memset(&o, 0, sizeof o);
         o.acts_pre = pre;
         o.acts_post = post;
         o.output = out;
-        CHECK_OK(hl_sae_forward(sae, x, n, 0, &o, &err), &err);
+        CHECK_OK(hl_sae_forward(sae, x, n, 0, &o, &err), ep(&err));
         for (m = 0; m < n; m++) {
             double e1, e2, e3;
             ref_forward(&r, &c, x + m * d, rp, rf, rx);
@@ -354,7 +359,7 @@ static void check_arch(hl_sae_arch arch, hl_sae_norm norm, int apply_b_dec, int6
         /* decode(x_hat) of the public API agrees with forward */
         {
             float *xh = (float *)malloc((size_t)(n * d) * 4);
-            CHECK_OK(hl_sae_decode(sae, post, x, n, NULL, xh, &err), &err);
+            CHECK_OK(hl_sae_decode(sae, post, x, n, NULL, xh, &err), ep(&err));
             CHECK(memcmp(xh, out, (size_t)(n * d) * 4) == 0);
             free(xh);
         }
@@ -416,10 +421,10 @@ static void test_sae_encode_threads(void) {
         hl_sae *sae = NULL;
         outs[t] = (float *)calloc((size_t)(n * ds), 4);
         CHECK_OK(hl_sae_create(&c, &p, t == 3 ? 1 : (int)t + 1, t == 3 ? HL_KERNELS_SCALAR : HL_KERNELS_DEFAULT,
-                               &sae, &err), &err);
+                               &sae, &err), ep(&err));
         if (sae) {
             float *post = (float *)calloc((size_t)(n * ds), 4);
-            CHECK_OK(hl_sae_encode(sae, x, n, outs[t], post, &err), &err);
+            CHECK_OK(hl_sae_encode(sae, x, n, outs[t], post, &err), ep(&err));
             free(post);
         }
         hl_sae_free(sae);
@@ -439,9 +444,9 @@ static void test_sae_encode_threads(void) {
     {
         hl_sae *sae = NULL;
         float *o2 = (float *)calloc((size_t)(n * ds), 4);
-        CHECK_OK(hl_sae_create(&c, &p, 2, HL_KERNELS_DEFAULT, &sae, &err), &err);
+        CHECK_OK(hl_sae_create(&c, &p, 2, HL_KERNELS_DEFAULT, &sae, &err), ep(&err));
         float *post = (float *)calloc((size_t)(n * ds), 4);
-        if (sae) CHECK_OK(hl_sae_encode(sae, x, n, o2, post, &err), &err);
+        if (sae) CHECK_OK(hl_sae_encode(sae, x, n, o2, post, &err), ep(&err));
         free(post);
         CHECK(hlt_rel_err(o2, outs[0], n * ds) < 2e-2);
         CHECK(hlt_rel_err(o2, outs[0], n * ds) > 0);
@@ -505,7 +510,7 @@ static void test_sae_cfg_layouts_and_errors(void) {
                       "\"apply_b_dec_to_input\":false,\"normalize_activations\":\"layer_norm\","
                       "\"reshape_activations\":\"none\",\"architecture\":\"standard\",\"metadata\":"
                       "{\"sae_lens_version\":\"6.18.0\",\"model_name\":\"m\",\"hook_name\":"
-                      "\"blocks.3.hook_mlp_out\"}}", &s, &err), &err);
+                      "\"blocks.3.hook_mlp_out\"}}", &s, &err), ep(&err));
     if (s) {
         const hl_sae_config *c = hl_sae_get_config(s);
         CHECK(c->norm == HL_SAE_NORM_LAYER_NORM && !c->apply_b_dec_to_input);
@@ -517,7 +522,7 @@ static void test_sae_cfg_layouts_and_errors(void) {
     CHECK_OK(load_cfg("{\"d_in\":64,\"d_sae\":256,\"hook_point\":\"blocks.1.hook_resid_pre\","
                       "\"hook_point_layer\":1,\"normalize_activations\":true,\"activation_fn_str\":"
                       "\"topk\",\"activation_fn_kwargs\":{\"k\":3},\"dtype\":\"torch.float32\"}",
-                      &s, &err), &err);
+                      &s, &err), ep(&err));
     if (s) {
         const hl_sae_config *c = hl_sae_get_config(s);
         CHECK(c->arch == HL_SAE_TOPK && c->k == 3 && c->apply_b_dec_to_input);
