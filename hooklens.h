@@ -6803,7 +6803,7 @@ static HL__TGT_AVX512 void hl__sae_tile_avx512(float *t, const float *const *xr,
 
 static void hl__sae_mm_task(void *vctx, int64_t b0, int64_t b1) {
     const hl__sae_mm *c = (const hl__sae_mm *)vctx;
-    static const float zeros[HL__SAE_KC];
+    static const float zeros[HL__SAE_KC] = {0.0f};
     float P[HL__SAE_KC * HL__SAE_NB]; /* 32 KB panel, f32 */
     float t[HL__SAE_MR * HL__SAE_NB];
     int64_t b, k0, m0, r, j;
