@@ -6634,11 +6634,15 @@ struct hl_sae {
     float *b_enc, *b_dec, *thr, *b_gate, *b_mag, *exp_r_mag, *scale_f, *dec_norm;
     const hl_tensor *sparsity; /* optional, borrowed from sparsity_st */
     hl_npz *npz;               /* owners of the mapped files (NULL for hl_sae_create) */
+    struct hl__sae_zip *zip;   /* a stored params.npz mapped in place (see hl__sae_zip_open) */
     hl_safetensors *st, *sparsity_st;
     hl__pool *pool;
     hl__kern kt;
     hl_kernels level; /* what the encoder tiles run: SCALAR, AVX2 or AVX512 */
 };
+#ifndef HL_NO_STDIO
+static void hl__sae_zip_release(hl_npz *z, struct hl__sae_zip *zip);
+#endif
 
 HL__DEF const char *hl_sae_arch_name(hl_sae_arch a) {
     switch (a) {
@@ -7221,6 +7225,9 @@ HL__DEF void hl_sae_free(hl_sae *s) {
     hl__free(s->dec_norm);
     hl__pool_free(s->pool);
     if (s->npz) hl_npz_close(s->npz);
+#ifndef HL_NO_STDIO
+    hl__sae_zip_release(NULL, s->zip);
+#endif
     if (s->st) hl_safetensors_close(s->st);
     if (s->sparsity_st) hl_safetensors_close(s->sparsity_st);
     hl__free(s);
@@ -7498,16 +7505,168 @@ HL__DEF int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k,
 /* ---- loading --------------------------------------------------------------------------------- */
 #ifndef HL_NO_STDIO
 
+/* In-place views of a params.npz whose members are all STORED (np.savez). hl_npz copies members
+   whose data is misaligned for their dtype, and numpy's member data sits at arbitrary file offsets
+   (30-byte local header + name + 20-byte ZIP64 extra + 64-aligned npy header), so that path would
+   need the whole SAE in RAM (19 GB for a 1m-width GemmaScope SAE). The SAE code reads weights at
+   any alignment, so it maps the file once and parses each .npy member in place with hl_npy_parse.
+   Only the ZIP directory is read at open (no CRC pass over the data, so a 1.2 GB file opens at
+   once). Returns HL_ERR_UNSUPPORTED when some member is compressed (the caller then uses hl_npz,
+   which inflates), HL_ERR_FORMAT on a malformed archive. ZIP layout: APPNOTE.TXT 4.3 (end of
+   central directory, ZIP64 locator/record, central file headers with ZIP64 extra 0x0001). */
+typedef struct hl__sae_zip {
+    hl__file  f;
+    int       n;
+    char      names[8][32];   /* member names without ".npy" */
+    hl_tensor t[8];
+} hl__sae_zip;
+
+static hl_status hl__sae_zip_open(const char *path, hl__sae_zip *z, hl_error *err) {
+    const uint8_t *d;
+    uint64_t size, eocd = 0, cd_off, cd_size, n_ent, i, pos;
+    int found = 0;
+    hl_status st;
+    memset(z, 0, sizeof *z);
+    if ((st = hl__file_open(path, &z->f, err)) != HL_OK) return st;
+    d = z->f.data;
+    size = z->f.size;
+    /* end of central directory record: 22 bytes + a comment of up to 65535 */
+    if (size >= 22) {
+        uint64_t lo = size > 22 + 65535 ? size - 22 - 65535 : 0;
+        for (pos = size - 22 + 1; pos-- > lo;)
+            if (hl__rd32(d + pos) == 0x06054b50u) {
+                eocd = pos;
+                found = 1;
+                break;
+            }
+    }
+    if (!found) {
+        st = hl__fail(err, HL_ERR_FORMAT, "%s: no ZIP end-of-central-directory record", path);
+        goto fail;
+    }
+    n_ent = hl__rd16(d + eocd + 10);
+    cd_size = hl__rd32(d + eocd + 12);
+    cd_off = hl__rd32(d + eocd + 16);
+    if (eocd >= 20 && hl__rd32(d + eocd - 20) == 0x07064b50u) { /* ZIP64 locator */
+        uint64_t z64 = hl__rd64(d + eocd - 20 + 8);
+        if (z64 > size || size - z64 < 56 || hl__rd32(d + z64) != 0x06064b50u) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: bad ZIP64 end record offset %llu", path,
+                          (unsigned long long)z64);
+            goto fail;
+        }
+        n_ent = hl__rd64(d + z64 + 32);
+        cd_size = hl__rd64(d + z64 + 40);
+        cd_off = hl__rd64(d + z64 + 48);
+    }
+    if (cd_off > size || cd_size > size - cd_off) {
+        st = hl__fail(err, HL_ERR_FORMAT, "%s: central directory [%llu, +%llu) outside the %llu-byte "
+                      "file", path, (unsigned long long)cd_off, (unsigned long long)cd_size,
+                      (unsigned long long)size);
+        goto fail;
+    }
+    if (n_ent > 8) {
+        st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: %llu members, a GemmaScope params.npz has 5", path,
+                      (unsigned long long)n_ent);
+        goto fail;
+    }
+    pos = cd_off;
+    for (i = 0; i < n_ent; i++) {
+        uint64_t csize, usize, loff, nlen, elen, clen, e, data;
+        unsigned method, flags;
+        const uint8_t *c = d + pos;
+        if (cd_off + cd_size - pos < 46 || hl__rd32(c) != 0x02014b50u) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: bad central directory entry %llu", path,
+                          (unsigned long long)i);
+            goto fail;
+        }
+        flags = hl__rd16(c + 8);
+        method = hl__rd16(c + 10);
+        csize = hl__rd32(c + 20);
+        usize = hl__rd32(c + 24);
+        nlen = hl__rd16(c + 28);
+        elen = hl__rd16(c + 30);
+        clen = hl__rd16(c + 32);
+        loff = hl__rd32(c + 42);
+        if (46 + nlen + elen + clen > cd_off + cd_size - pos) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu overruns the directory",
+                          path, (unsigned long long)i);
+            goto fail;
+        }
+        for (e = 0; e + 4 <= elen;) { /* ZIP64 extra: the 0xFFFFFFFF fields, in order */
+            const uint8_t *x = c + 46 + nlen + e;
+            uint64_t id = hl__rd16(x), len = hl__rd16(x + 2), o = 4;
+            if (len > elen - e - 4) break;
+            if (id == 1) {
+                if (usize == 0xFFFFFFFFu && o + 8 <= 4 + len) { usize = hl__rd64(x + o); o += 8; }
+                if (csize == 0xFFFFFFFFu && o + 8 <= 4 + len) { csize = hl__rd64(x + o); o += 8; }
+                if (loff == 0xFFFFFFFFu && o + 8 <= 4 + len) { loff = hl__rd64(x + o); o += 8; }
+            }
+            e += 4 + len;
+        }
+        if (method != 0 || (flags & 1u)) {
+            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: member %llu is compressed or encrypted", path,
+                          (unsigned long long)i);
+            goto fail;
+        }
+        if (csize != usize || nlen < 5 || nlen - 4 >= sizeof z->names[0] ||
+            memcmp(c + 46 + nlen - 4, ".npy", 4) != 0) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: member %llu is not a stored .npy (name length %llu)",
+                          path, (unsigned long long)i, (unsigned long long)nlen);
+            goto fail;
+        }
+        memcpy(z->names[i], c + 46, (size_t)(nlen - 4));
+        z->names[i][nlen - 4] = 0;
+        /* local header: its own name and extra lengths decide where the data starts */
+        if (loff > size || size - loff < 30 || hl__rd32(d + loff) != 0x04034b50u) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': bad local header offset %llu", path,
+                          z->names[i], (unsigned long long)loff);
+            goto fail;
+        }
+        data = loff + 30 + hl__rd16(d + loff + 26) + hl__rd16(d + loff + 28);
+        if (data > size || usize > size - data) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': data [%llu, +%llu) past the end of the "
+                          "%llu-byte file", path, z->names[i], (unsigned long long)data,
+                          (unsigned long long)usize, (unsigned long long)size);
+            goto fail;
+        }
+        if ((st = hl_npy_parse(d + data, (size_t)usize, &z->t[i], err)) != HL_OK) {
+            char pre[300];
+            snprintf(pre, sizeof pre, "%s: member '%s'", path, z->names[i]);
+            hl__wrap(err, st, pre);
+            goto fail;
+        }
+        pos += 46 + nlen + elen + clen;
+        z->n = (int)i + 1;
+    }
+    return HL_OK;
+fail:
+    hl__file_close(&z->f);
+    memset(z, 0, sizeof *z);
+    return st;
+}
+
+static const hl_tensor *hl__sae_zip_find(const hl__sae_zip *z, const char *name) {
+    int i;
+    for (i = 0; i < z->n; i++)
+        if (strcmp(z->names[i], name) == 0) return &z->t[i];
+    return NULL;
+}
+
 /* Finds a tensor under its SAELens name or the lower-case GemmaScope variant ("W_enc"/"w_enc"). */
-static const hl_tensor *hl__sae_find(hl_npz *z, hl_safetensors *st, const char *name) {
-    const hl_tensor *t = z ? hl_npz_find(z, name) : hl_safetensors_find(st, name);
+static const hl_tensor *hl__sae_find1(hl_npz *z, const hl__sae_zip *zip, hl_safetensors *st,
+                                      const char *name) {
+    return z ? hl_npz_find(z, name) : zip ? hl__sae_zip_find(zip, name) : hl_safetensors_find(st, name);
+}
+static const hl_tensor *hl__sae_find(hl_npz *z, const hl__sae_zip *zip, hl_safetensors *st,
+                                     const char *name) {
+    const hl_tensor *t = hl__sae_find1(z, zip, st, name);
     if (!t && name[0] == 'W') {
         char low[32];
         size_t n = strlen(name);
         if (n < sizeof low) {
             memcpy(low, name, n + 1);
             low[0] = 'w';
-            t = z ? hl_npz_find(z, low) : hl_safetensors_find(st, low);
+            t = hl__sae_find1(z, zip, st, low);
         }
     }
     return t;
@@ -7585,40 +7744,58 @@ static int hl__sae_gemmascope_hook(const char *path, char *hook, size_t cap, int
     return kind ? kind : 'r';
 }
 
+static void hl__sae_zip_release(hl_npz *z, struct hl__sae_zip *zip) {
+    if (z) hl_npz_close(z);
+    if (zip) hl__file_close(&zip->f);
+    hl__free(zip);
+}
+
 static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_path, hl_sae **out,
                                          hl_error *err) {
     hl_npz *z = NULL;
+    hl__sae_zip *zip = (hl__sae_zip *)hl__calloc(1, sizeof *zip);
     hl_sae_config cfg;
     hl_sae_params p;
     hl_status st;
     char hook[128], model[64], note[256], *real;
     int layer = -1, kind;
     const char *const allowed[] = {"W_enc", "W_dec", "b_enc", "b_dec", "threshold", "scaling_factor"};
-    size_t i, j;
-    if ((st = hl_npz_open(npz_path, &z, err)) != HL_OK) return st;
+    size_t i, j, count;
+    if (!zip) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+    st = hl__sae_zip_open(npz_path, zip, err);
+    if (st == HL_ERR_IO) {
+        hl__free(zip);
+        return st;
+    }
+    if (st != HL_OK) { /* compressed (or unusual): the general reader, which inflates */
+        hl__free(zip);
+        zip = NULL;
+        if ((st = hl_npz_open(npz_path, &z, err)) != HL_OK) return st;
+    }
     memset(&cfg, 0, sizeof cfg);
     memset(&p, 0, sizeof p);
-    for (i = 0; i < hl_npz_count(z); i++) { /* unknown arrays mean this is not a GemmaScope SAE */
-        const char *nm = hl_npz_name(z, i);
+    count = z ? hl_npz_count(z) : (size_t)zip->n;
+    for (i = 0; i < count; i++) { /* unknown arrays mean this is not a GemmaScope SAE */
+        const char *nm = z ? hl_npz_name(z, i) : zip->names[i];
         int ok = 0;
         for (j = 0; j < sizeof allowed / sizeof allowed[0]; j++)
             ok |= strcmp(nm, allowed[j]) == 0 ||
                   (nm[0] == 'w' && allowed[j][0] == 'W' && strcmp(nm + 1, allowed[j] + 1) == 0);
         if (!ok) {
-            hl_npz_close(z);
+            hl__sae_zip_release(z, zip);
             return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: array '%s' is not part of a GemmaScope "
                             "JumpReLU SAE (expected W_enc, W_dec, b_enc, b_dec, threshold)",
                             npz_path, nm);
         }
     }
-    p.W_enc = hl__sae_find(z, NULL, "W_enc");
-    p.W_dec = hl__sae_find(z, NULL, "W_dec");
-    p.b_enc = hl__sae_find(z, NULL, "b_enc");
-    p.b_dec = hl__sae_find(z, NULL, "b_dec");
-    p.threshold = hl__sae_find(z, NULL, "threshold");
-    p.scaling_factor = hl__sae_find(z, NULL, "scaling_factor");
+    p.W_enc = hl__sae_find(z, zip, NULL, "W_enc");
+    p.W_dec = hl__sae_find(z, zip, NULL, "W_dec");
+    p.b_enc = hl__sae_find(z, zip, NULL, "b_enc");
+    p.b_dec = hl__sae_find(z, zip, NULL, "b_dec");
+    p.threshold = hl__sae_find(z, zip, NULL, "threshold");
+    p.scaling_factor = hl__sae_find(z, zip, NULL, "scaling_factor");
     if (!p.W_enc || !p.W_dec || !p.b_enc || !p.b_dec || !p.threshold) {
-        hl_npz_close(z);
+        hl__sae_zip_release(z, zip);
         return hl__fail(err, HL_ERR_FORMAT, "%s: missing array '%s' (GemmaScope params.npz has W_enc, "
                         "W_dec, b_enc, b_dec, threshold)", npz_path,
                         !p.W_enc ? "W_enc" : !p.W_dec ? "W_dec" : !p.b_enc ? "b_enc"
@@ -7658,10 +7835,11 @@ static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_p
     st = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err);
     if (st != HL_OK) {
         hl__wrap(err, st, npz_path);
-        hl_npz_close(z);
+        hl__sae_zip_release(z, zip);
         return st;
     }
     (*out)->npz = z;
+    (*out)->zip = zip;
     return HL_OK;
 }
 
@@ -7789,20 +7967,20 @@ static hl_status hl__sae_load_saelens(const hl_sae_desc *d, const char *dir, hl_
     }
     if ((ret = hl__sae_parse_cfg(cfg_path, hl_json_root(doc), &cfg, &fsf, err)) != HL_OK) goto fail;
     if ((ret = hl_safetensors_open(w_path, &st, err)) != HL_OK) goto fail;
-    p.W_enc = hl__sae_find(NULL, st, "W_enc");
-    p.W_dec = hl__sae_find(NULL, st, "W_dec");
-    p.b_enc = hl__sae_find(NULL, st, "b_enc");
-    p.b_dec = hl__sae_find(NULL, st, "b_dec");
-    p.b_gate = hl__sae_find(NULL, st, "b_gate");
-    p.b_mag = hl__sae_find(NULL, st, "b_mag");
-    p.r_mag = hl__sae_find(NULL, st, "r_mag");
-    p.threshold = hl__sae_find(NULL, st, "threshold");
+    p.W_enc = hl__sae_find(NULL, NULL, st, "W_enc");
+    p.W_dec = hl__sae_find(NULL, NULL, st, "W_dec");
+    p.b_enc = hl__sae_find(NULL, NULL, st, "b_enc");
+    p.b_dec = hl__sae_find(NULL, NULL, st, "b_dec");
+    p.b_gate = hl__sae_find(NULL, NULL, st, "b_gate");
+    p.b_mag = hl__sae_find(NULL, NULL, st, "b_mag");
+    p.r_mag = hl__sae_find(NULL, NULL, st, "r_mag");
+    p.threshold = hl__sae_find(NULL, NULL, st, "threshold");
     /* v5: scaling_factor multiplies f before decoding only with finetuning_scaling_factor true;
        hl_sae_create drops an all-ones one either way */
-    p.scaling_factor = fsf ? hl__sae_find(NULL, st, "scaling_factor") : NULL;
+    p.scaling_factor = fsf ? hl__sae_find(NULL, NULL, st, "scaling_factor") : NULL;
     if (cfg.arch == HL_SAE_JUMPRELU && !p.threshold) {
         /* training checkpoints keep log_threshold: threshold = exp(log_threshold) */
-        const hl_tensor *lt = hl__sae_find(NULL, st, "log_threshold");
+        const hl_tensor *lt = hl__sae_find(NULL, NULL, st, "log_threshold");
         int64_t i, n;
         if (!lt) {
             ret = hl__fail(err, HL_ERR_FORMAT, "%s: jumprelu SAE has neither 'threshold' nor "

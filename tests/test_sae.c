@@ -551,6 +551,30 @@ static void test_sae_cfg_layouts_and_errors(void) {
     CHECK(hl_sae_load(&d, &s, &err) == HL_ERR_NOT_FOUND && !s);
     d.path = "Makefile";
     CHECK(hl_sae_load(&d, &s, &err) == HL_ERR_UNSUPPORTED && !s);
+    /* truncated and corrupted params.npz: a format error, never a crash */
+    {
+        FILE *in = fopen(hlt_fixture(SAE_DIR "gemmascope-jumprelu/params.npz"), "rb");
+        static unsigned char buf[200000];
+        size_t n = in ? fread(buf, 1, sizeof buf, in) : 0, cut;
+        if (in) fclose(in);
+        CHECK(n > 100000);
+        for (cut = 0; cut < 6; cut++) {
+            FILE *o = fopen("build/test_sae_cfg/bad.npz", "wb");
+            size_t len = cut < 3 ? n - 1 - cut * 5000 : n;
+            unsigned char keep = buf[cut * 7];
+            if (cut >= 3) buf[cut == 3 ? 59 + 3 : cut == 4 ? n - 22 + 16 : 65723] ^= 0x5a;
+            if (o) {
+                fwrite(buf, 1, len, o);
+                fclose(o);
+            }
+            if (cut >= 3) buf[cut == 3 ? 59 + 3 : cut == 4 ? n - 22 + 16 : 65723] ^= 0x5a;
+            (void)keep;
+            d.path = "build/test_sae_cfg/bad.npz";
+            { hl_status st_ = hl_sae_load(&d, &s, &err); CHECKF(st_ == HL_ERR_FORMAT && !s, "cut %d: %s: %s", (int)cut, hl_status_str(st_), err.msg); }
+            hl_sae_free(s);
+            s = NULL;
+        }
+    }
 }
 
 void suite_sae(void) {
