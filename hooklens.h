@@ -5209,13 +5209,11 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
         if (hl__exists(tok_path) && (st = hl_tokenizer_load(tok_path, &m->tok, err)) != HL_OK) goto fail;
     }
 #endif
-    memset(&m->kt, 0, sizeof m->kt);
-    m->kt.level = d.kernels;
     if (d.kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(d.kernels)) {
         st = hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available on this CPU", hl_kernels_name(d.kernels));
         goto fail;
     }
-    m->kt.fast = d.fast ? 1 : 0;
+    hl__kern_init(&m->kt, d.kernels, d.fast);
     m->pool = hl__pool_create(d.n_threads);
     m->n_threads = m->pool ? hl__pool_threads(m->pool) : 1;
     m->n_points = (m->cfg.n_layers + 1) * HL_HOOK_COUNT;
@@ -5744,6 +5742,7 @@ static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, const
  * phase 0 computes row by row in a scratch row per head; phases 1..3 go through the full S so
  * that hooks can see and edit it; both run the same row functions, so the bits agree. */
 typedef struct hl__attn_ctx {
+    const hl__kern *kt;
     const float *q, *kc, *vc;
     float       *z, *S, *rows;
     int64_t      n, K, p0, H, G, dh, window;
@@ -5752,17 +5751,16 @@ typedef struct hl__attn_ctx {
 } hl__attn_ctx;
 
 static void hl__attn_scores_row(const hl__attn_ctx *c, int64_t h, int64_t i, float *row) {
-    int64_t g = h / (c->H / c->G), qp = c->p0 + i, k, j;
+    int64_t g = h / (c->H / c->G), qp = c->p0 + i, k;
     const float *qv = c->q + (i * c->H + h) * c->dh;
     for (k = 0; k < c->K; k++) {
         const float *kv = c->kc + (k * c->G + g) * c->dh;
-        float s = 0.0f;
+        float s;
         if (k > qp || (c->window > 0 && k <= qp - c->window)) {
             row[k] = -INFINITY;
             continue;
         }
-        for (j = 0; j < c->dh; j++) s += qv[j] * kv[j];
-        s = s / c->scale;
+        s = hl__dot_f32(c->kt, qv, kv, c->dh) / c->scale;
         if (c->cap > 0.0f) s = c->cap * tanhf(s / c->cap);
         row[k] = s;
     }
@@ -5790,7 +5788,7 @@ static void hl__attn_z_row(const hl__attn_ctx *c, int64_t h, int64_t i, const fl
         const float *vv = c->vc + (k * c->G + g) * c->dh;
         float pk = p[k];
         if (pk == 0.0f) continue;
-        for (j = 0; j < c->dh; j++) zv[j] += pk * vv[j];
+        hl__axpy_f32(c->kt, zv, pk, vv, c->dh); /* zv += pk * vv */
     }
 }
 static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
@@ -5996,6 +5994,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         memcpy(m->vc[l] + p0 * G * dh, vv, (size_t)(n * G * dh) * sizeof(float));
 
         memset(&ac, 0, sizeof ac);
+        ac.kt = &m->kt;
         ac.q = q;
         ac.kc = m->kc[l];
         ac.vc = m->vc[l];

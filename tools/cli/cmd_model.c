@@ -98,6 +98,33 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
     return 0;
 }
 
+/* A progress line for long forward passes: a hook on every block's output that reports the
+   layer once the pass has run for more than a second (only when stderr is a terminal). */
+typedef struct progress {
+    double  t0;
+    int64_t n_layers;
+    int     shown;
+} progress;
+static hl_status progress_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    progress *p = (progress *)user;
+    (void)act;
+    if (now_s() - p->t0 > 1.0) {
+        fprintf(stderr, "\r\033[2K[forward: layer %lld/%lld, %.1f s]", (long long)info->layer + 1,
+                (long long)p->n_layers, now_s() - p->t0);
+        p->shown = 1;
+    }
+    return HL_OK;
+}
+static void progress_start(hl_model *m, progress *p) {
+    memset(p, 0, sizeof *p);
+    p->t0 = now_s();
+    p->n_layers = hl_model_config(m)->n_layers;
+    if (cli_stderr_is_tty()) hl_model_add_hook(m, "blocks.*.hook_resid_post", progress_hook, p, NULL, NULL);
+}
+static void progress_end(const progress *p) {
+    if (p->shown) fprintf(stderr, "\r\033[2K");
+}
+
 static int load_model(const model_args *a, hl_model **m) {
     hl_model_desc d;
     hl_error err;
@@ -172,6 +199,8 @@ int cmd_run(int argc, char **argv) {
     size_t saved = 0;
     int rc;
     double t0;
+    progress pg;
+    hl_status st;
     if ((rc = parse_model_args(argc, argv, &a)) != 0) { free((void *)a.names); return cli_usage("run"); }
     if (!a.cache) { free((void *)a.names); return cli_usage("run"); }
     if ((rc = load_model(&a, &m)) != 0) goto done;
@@ -182,7 +211,10 @@ int cmd_run(int argc, char **argv) {
         f.n_names = a.n_names;
     }
     t0 = now_s();
-    if (hl_model_save_activations(m, ids, n, &f, a.cache, &saved, &err) != HL_OK) {
+    progress_start(m, &pg);
+    st = hl_model_save_activations(m, ids, n, &f, a.cache, &saved, &err);
+    progress_end(&pg);
+    if (st != HL_OK) {
         rc = cli_error(&err);
         goto done;
     }
@@ -290,12 +322,17 @@ int cmd_test_prompt(int argc, char **argv) {
     char *report = NULL;
     hl_error err;
     int rc;
+    progress pg;
+    hl_status st;
     if ((rc = parse_model_args(argc, argv, &a)) != 0 || !a.prompt || !a.answer) {
         free((void *)a.names);
         return cli_usage("test-prompt");
     }
     if ((rc = load_model(&a, &m)) != 0) goto done;
-    if (hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, 0, &report, &err) != HL_OK) {
+    progress_start(m, &pg);
+    st = hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, 0, &report, &err);
+    progress_end(&pg);
+    if (st != HL_OK) {
         rc = cli_error(&err);
         goto done;
     }
@@ -305,6 +342,25 @@ done:
     free((void *)a.names);
     hl_model_free(m);
     return rc;
+}
+
+/* A float the way Python prints it: shortest text that reads back to the same float32, with
+   ".0" on integral values (4.0, 1e-06, 2.828427). Returns a static buffer. */
+static const char *py_float(float v) {
+    static char buf[4][40];
+    static int slot;
+    char *b = buf[slot++ & 3];
+    int prec;
+    if (v == (float)(long long)v && v > -1e16f && v < 1e16f) {
+        snprintf(b, 40, "%.1f", (double)v);
+        return b;
+    }
+    for (prec = 1; prec < 17; prec++) {
+        snprintf(b, 40, "%.*g", prec, (double)v);
+        if ((float)strtod(b, NULL) == v) break;
+    }
+    if (!strpbrk(b, ".en")) strcat(b, ".0");
+    return b;
 }
 
 /* Prints the config the way TransformerLens's HookedTransformerConfig would (pprint of the
@@ -323,8 +379,8 @@ int cli_print_model_cfg(const char *dir) {
     c = hl_model_config(m);
     printf("HookedTransformerConfig:\n");
     printf("{'act_fn': '%s',\n", c->act == HL_ACT_GELU_TANH ? "gelu_pytorch_tanh" : "silu");
-    printf(" 'attn_scale': %g,\n", (double)c->attn_scale);
-    if (c->attn_softcap > 0) printf(" 'attn_scores_soft_cap': %g,\n", (double)c->attn_softcap);
+    printf(" 'attn_scale': %s,\n", py_float(c->attn_scale));
+    if (c->attn_softcap > 0) printf(" 'attn_scores_soft_cap': %s,\n", py_float(c->attn_softcap));
     if (c->window > 0) {
         printf(" 'attn_types': [");
         for (l = 0; l < c->n_layers; l++) printf("%s'%s'", l ? ", " : "", hl_model_layer_is_local(m, l) ? "local" : "global");
@@ -335,7 +391,7 @@ int cli_print_model_cfg(const char *dir) {
     printf(" 'd_model': %lld,\n", (long long)c->d_model);
     printf(" 'd_vocab': %lld,\n", (long long)c->d_vocab);
     printf(" 'default_prepend_bos': %s,\n", c->default_prepend_bos ? "True" : "False");
-    printf(" 'eps': %g,\n", (double)c->eps);
+    printf(" 'eps': %s,\n", py_float(c->eps));
     printf(" 'final_rms': True,\n");
     printf(" 'gated_mlp': True,\n");
     printf(" 'n_ctx': %lld,\n", (long long)c->n_ctx);
@@ -344,10 +400,10 @@ int cli_print_model_cfg(const char *dir) {
     printf(" 'n_layers': %lld,\n", (long long)c->n_layers);
     printf(" 'normalization_type': 'RMS',\n");
     printf(" 'original_architecture': '%s',\n", c->architecture);
-    if (c->final_softcap > 0) printf(" 'output_logits_soft_cap': %g,\n", (double)c->final_softcap);
+    if (c->final_softcap > 0) printf(" 'output_logits_soft_cap': %s,\n", py_float(c->final_softcap));
     printf(" 'positional_embedding_type': 'rotary',\n");
     printf(" 'rotary_adjacent_pairs': False,\n");
-    printf(" 'rotary_base': %g,\n", (double)c->rope_theta);
+    printf(" 'rotary_base': %s,\n", py_float(c->rope_theta));
     printf(" 'rotary_dim': %lld,\n", (long long)c->d_head);
     printf(" 'use_local_attn': %s,\n", c->window > 0 ? "True" : "False");
     printf(" 'use_normalization_before_and_after': %s,\n", c->post_norms ? "True" : "False");
