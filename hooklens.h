@@ -776,6 +776,85 @@ HL_API int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k, 
 /* <<api_explain */
 
 /* >>api_views =============================================================================== */
+/* Self-contained HTML views (one file: inline CSS and JS, no network access, a Content-Security-
+   Policy that forbids loading anything). Each builds a whole HTML document in memory from plain
+   arrays, so it does not depend on the model: [out] *html is a new NUL-terminated string (free with
+   hl_free), *len its length (may be NULL). The basic tables are plain HTML and readable without
+   JavaScript; the script only adds interactivity (hover panels, head and feature selectors).
+   URL fragments preselect a state (for screenshots and links): #pos=I opens the log-prob panel of
+   predicted position I, #head=H picks a head, #feature=F picks the F-th listed feature.
+   Every token string is HTML-escaped for display and JSON-escaped (with <, > and & as \u003c,
+   \u003e, \u0026, so "</script>" cannot end the data block) for the script; the script inserts
+   text with textContent only, so a token containing <script> or quotes is shown, never executed.
+   Token strings are raw UTF-8 pieces; invalid UTF-8 bytes are shown as U+FFFD. */
+
+/* Token log probs, as circuitsvis token_log_probs shows them (hooks-reference.md section 8).
+   Position i (0 <= i < n_tokens-1) predicts tokens[i+1]. Tokens 1..n_tokens-1 are shown, each
+   shaded red by max(5 + logp_correct[i], 0) / 5 (a confident prediction is dark, a surprising one
+   pale); hovering shows "prev -> token", the true token's rank, probability and log-prob, then the
+   top-k alternatives (the true one in bold orange), cells shaded blue fading to grey at -5. */
+typedef struct hl_logprobs_view {
+    const char         *title;        /* NULL = "Token log probs" */
+    int64_t             n_tokens;     /* N >= 1 */
+    const char *const  *tokens;       /* [N] token strings */
+    const float        *logp_correct; /* [N-1] log p(tokens[i+1] | tokens[..i]) */
+    const int64_t      *rank;         /* [N-1] 0-based rank of the true token, or NULL */
+    int                 top_k;        /* alternatives per position (0 = none) */
+    const float        *top_logp;     /* [N-1, top_k] descending, or NULL when top_k = 0 */
+    const char *const  *top_tokens;   /* [N-1, top_k] strings, or NULL when top_k = 0 */
+} hl_logprobs_view;
+HL_API hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, size_t *len,
+                                       hl_error *err);
+
+/* Summarizes logits for the view: for each position i < n-1, log_softmax over the vocabulary
+   (computed in double: lp_j = x_j - max - log(sum_k exp(x_k - max))), the log-prob and 0-based
+   rank (number of strictly larger log-probs) of ids[i+1], and the top_k ids and log-probs in
+   descending order (ties: lower id first).  logits: [n, d_vocab] f32.
+   [out] logp_correct [n-1], rank [n-1] (may be NULL), top_ids [n-1, k], top_logp [n-1, k]. */
+HL_API hl_status hl_logprobs_summarize(const float *logits, int64_t n, int64_t d_vocab,
+                                       const int32_t *ids, int top_k, float *logp_correct,
+                                       int64_t *rank, int32_t *top_ids, float *top_logp,
+                                       hl_error *err);
+
+/* Attention patterns of one layer: a tokens x tokens heat map per head (row = query position,
+   column = key position, shade = probability), a head selector, and the hovered cell's value.
+   Without JavaScript every head's table is shown in turn. */
+typedef struct hl_attention_view {
+    const char        *title;    /* NULL = "Attention patterns" */
+    int                layer;    /* shown in the heading (-1 = not shown) */
+    int64_t            n_tokens; /* N >= 1 */
+    const char *const *tokens;   /* [N] */
+    int                n_heads;  /* >= 1 */
+    const float       *pattern;  /* [n_heads, N, N] softmax probabilities (hook_pattern of one batch item) */
+} hl_attention_view;
+HL_API hl_status hl_view_attention_html(const hl_attention_view *v, char **html, size_t *len,
+                                        hl_error *err);
+
+/* SAE feature activations per token: a list of features (index, max activation, tokens where it
+   fires, optional description and link); tokens shaded by the chosen feature (click a feature to
+   choose it; the first is chosen at start), and a table of each token's strongest features. */
+typedef struct hl_features_view {
+    const char        *title;        /* NULL = "SAE feature activations" */
+    const char        *sae_name;     /* shown under the title, or NULL */
+    int64_t            n_tokens;     /* N >= 1 */
+    const char *const *tokens;       /* [N] */
+    int64_t            n_features;   /* F >= 1: the features shown (e.g. from hl_view_top_features) */
+    const int64_t     *feature_ids;  /* [F] SAE feature indices */
+    const float       *acts;         /* [N, F] activation of feature_ids[f] at token t: acts[t*F + f] */
+    const char *const *descriptions; /* [F] or NULL; entries may be NULL */
+    const char *const *urls;         /* [F] links (https:// only; others are not linked) or NULL */
+    int                per_token_top;/* features listed per token in the table (0 = 5) */
+} hl_features_view;
+HL_API hl_status hl_view_features_html(const hl_features_view *v, char **html, size_t *len,
+                                       hl_error *err);
+
+/* Picks the k features with the largest activation over tokens [start, n) of acts [n, d_sae]
+   (ties: lower index first; features that never exceed 0 are skipped) and gathers their columns.
+   [out] feature_ids [k], *n_found <= k features, gathered [n, *n_found] (row stride *n_found; may
+   be NULL; the caller allocates n*k floats). */
+HL_API hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae, int64_t start,
+                                      int64_t k, int64_t *feature_ids, float *gathered,
+                                      int64_t *n_found, hl_error *err);
 
 /* <<api_views */
 
@@ -8100,6 +8179,734 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
 /* <<explain */
 
 /* >>views =================================================================================== */
+/* ---- HTML and JSON text helpers ---------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s[i] (1..4), or 0 when the bytes there are not valid UTF-8
+   (overlong forms, surrogates and code points above U+10FFFF are invalid, RFC 3629). */
+static size_t hl__utf8_seq(const unsigned char *s, size_t n, size_t i) {
+    unsigned c = s[i];
+    size_t len, k;
+    uint32_t cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+    else return 0;
+    if (len > n - i) return 0;
+    for (k = 1; k < len; k++) {
+        if ((s[i + k] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i + k] & 0x3fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* Appends s as HTML text (also safe inside a double- or single-quoted attribute value):
+   & < > " ' become entities, newline and tab become the visible arrows U+21B5 and U+21E5,
+   other control characters and invalid UTF-8 bytes become U+FFFD. */
+static void hl__html_text(hl__buf *b, const char *s) {
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    size_t n = strlen((const char *)u), i = 0;
+    while (i < n) {
+        unsigned c = u[i];
+        size_t l = hl__utf8_seq(u, n, i);
+        if (l == 0) { hl__buf_puts(b, "\xef\xbf\xbd"); i++; continue; }
+        if (l > 1) { hl__buf_push(b, u + i, l); i += l; continue; }
+        switch (c) {
+        case '&': hl__buf_puts(b, "&amp;"); break;
+        case '<': hl__buf_puts(b, "&lt;"); break;
+        case '>': hl__buf_puts(b, "&gt;"); break;
+        case '"': hl__buf_puts(b, "&quot;"); break;
+        case '\'': hl__buf_puts(b, "&#39;"); break;
+        case '\n': hl__buf_puts(b, "\xe2\x86\xb5"); break;
+        case '\t': hl__buf_puts(b, "\xe2\x87\xa5"); break;
+        default:
+            if (c < 0x20 || c == 0x7f) hl__buf_puts(b, "\xef\xbf\xbd");
+            else hl__buf_putc(b, (char)c);
+        }
+        i++;
+    }
+}
+
+/* Appends s as a JSON string literal that is also safe inside an HTML <script> element:
+   < > & are written as \u003c \u003e \u0026 (so neither "</script" nor "<!--" can appear),
+   control characters as escapes, invalid UTF-8 bytes as \ufffd. */
+static void hl__json_text(hl__buf *b, const char *s) {
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    size_t n = strlen((const char *)u), i = 0;
+    hl__buf_putc(b, '"');
+    while (i < n) {
+        unsigned c = u[i];
+        size_t l = hl__utf8_seq(u, n, i);
+        if (l == 0) { hl__buf_puts(b, "\\ufffd"); i++; continue; }
+        if (l > 1) {
+            /* U+2028/2029 are legal in JSON but not in older JS string literals: escape them */
+            if (l == 3 && c == 0xe2 && u[i + 1] == 0x80 && (u[i + 2] == 0xa8 || u[i + 2] == 0xa9))
+                hl__buf_printf(b, "\\u%04x", u[i + 2] == 0xa8 ? 0x2028u : 0x2029u);
+            else
+                hl__buf_push(b, u + i, l);
+            i += l;
+            continue;
+        }
+        switch (c) {
+        case '"': hl__buf_puts(b, "\\\""); break;
+        case '\\': hl__buf_puts(b, "\\\\"); break;
+        case '\n': hl__buf_puts(b, "\\n"); break;
+        case '\r': hl__buf_puts(b, "\\r"); break;
+        case '\t': hl__buf_puts(b, "\\t"); break;
+        case '<': case '>': case '&': hl__buf_printf(b, "\\u%04x", c); break;
+        default:
+            if (c < 0x20 || c == 0x7f) hl__buf_printf(b, "\\u%04x", c);
+            else hl__buf_putc(b, (char)c);
+        }
+        i++;
+    }
+    hl__buf_putc(b, '"');
+}
+
+/* A float as a JSON number (6 significant digits), or null for NaN and infinities. */
+static void hl__json_float(hl__buf *b, float v) {
+    if (v != v || v > FLT_MAX || v < -FLT_MAX) hl__buf_puts(b, "null");
+    else hl__buf_printf(b, "%.6g", (double)v);
+}
+
+static int hl__finite(float v) {
+    return v == v && v <= FLT_MAX && v >= -FLT_MAX;
+}
+
+/* Common page frame. The Content-Security-Policy forbids every network load: only the inline
+   style and script of this page run. */
+static const char hl__view_css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#111827;"
+    "background:#fff}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:22px 0 8px}"
+    ".sub{color:#4b5563;margin:0 0 12px}.legend{color:#4b5563;font-size:13px}"
+    "table.basic{border-collapse:collapse;font-size:13px}table.basic th,table.basic td{border:1px"
+    " solid #d1d5db;padding:2px 6px;text-align:left;vertical-align:top}table.basic th{background:"
+    "#f3f4f6}.tk{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre}"
+    ".strip{line-height:2.1;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:14px;"
+    "max-width:1100px}.strip span{white-space:pre;padding:2px 1px;border-radius:3px;margin:0 1px;"
+    "border:1px solid #e5e7eb;cursor:default}.strip span:hover{outline:2px solid #111827}"
+    ".panel{position:fixed;z-index:10;background:#fff;border:1px solid #9ca3af;border-radius:6px;"
+    "box-shadow:0 4px 14px rgba(0,0,0,.18);padding:8px;font-size:12px;max-width:520px}"
+    ".panel table{border-collapse:collapse}.panel td,.panel th{padding:2px 6px;text-align:left}"
+    ".panel tr.hl td{font-weight:bold;color:#c2410c}.panel tr.div td{border-top:2px solid #6b7280;"
+    "padding:0}.ph{font-family:ui-monospace,Menlo,Consolas,monospace;margin-bottom:6px;"
+    "white-space:pre}.num{text-align:right;font-variant-numeric:tabular-nums}";
+
+static void hl__view_begin(hl__buf *b, const char *title, const char *extra_css) {
+    hl__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                    "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<meta name=\"generator\" content=\"hooklens " HL_VERSION_STRING "\">\n<title>");
+    hl__html_text(b, title);
+    hl__buf_puts(b, "</title>\n<style>");
+    hl__buf_puts(b, hl__view_css);
+    if (extra_css) hl__buf_puts(b, extra_css);
+    hl__buf_puts(b, "</style>\n</head>\n<body>\n<h1>");
+    hl__html_text(b, title);
+    hl__buf_puts(b, "</h1>\n");
+}
+
+/* Writes the data block (a JSON document that the script reads with JSON.parse), the script and
+   the end of the page. */
+static void hl__view_end(hl__buf *b, const hl__buf *json, const char *script) {
+    hl__buf_puts(b, "<script type=\"application/json\" id=\"hl-data\">");
+    hl__buf_push(b, json->data ? json->data : "", json->len);
+    hl__buf_puts(b, "</script>\n<script>\n");
+    hl__buf_puts(b, script);
+    hl__buf_puts(b, "\n</script>\n</body>\n</html>\n");
+}
+
+static hl_status hl__view_finish(hl__buf *b, hl__buf *json, char **html, size_t *len,
+                                 const char *what, hl_error *err) {
+    int oom = b->oom || json->oom;
+    hl__buf_free(json);
+    if (oom) {
+        hl__buf_free(b);
+        return hl__fail(err, HL_ERR_OOM, "%s: out of memory building the page", what);
+    }
+    *html = b->data;
+    if (len) *len = b->len;
+    return HL_OK;
+}
+
+/* Background shades. Red by confidence for the token strip: alpha = max(5 + lp, 0) / 5 (clamped to
+   1), as circuitsvis colours a token by max(5 + logp, 0) on a 0..5 scale. */
+static void hl__css_red(hl__buf *b, float lp) {
+    double a = hl__finite(lp) ? (5.0 + (double)lp) / 5.0 : 0.0;
+    if (a < 0) a = 0;
+    if (a > 1) a = 1;
+    hl__buf_printf(b, "background:rgba(220,38,38,%.3f)", a * 0.85);
+}
+/* Blue at log-prob 0 fading linearly to grey at -5 and below (circuitsvis table cells). */
+static void hl__css_blue(hl__buf *b, float lp) {
+    double t = hl__finite(lp) ? (5.0 + (double)lp) / 5.0 : 0.0;
+    if (t < 0) t = 0;
+    if (t > 1) t = 1;
+    hl__buf_printf(b, "background:rgb(%d,%d,%d)", (int)(229 + (147 - 229) * t + 0.5),
+                   (int)(231 + (197 - 231) * t + 0.5), (int)(235 + (253 - 235) * t + 0.5));
+}
+
+static void hl__fmt_logp(hl__buf *b, float lp) {
+    if (hl__finite(lp)) hl__buf_printf(b, "%.3f", (double)lp);
+    else hl__buf_puts(b, lp != lp ? "nan" : (lp > 0 ? "inf" : "-inf"));
+}
+static void hl__fmt_prob(hl__buf *b, float lp) {
+    hl__buf_printf(b, "%.2f%%", hl__finite(lp) ? exp((double)lp) * 100.0 : 0.0);
+}
+
+/* ---- token log probs ----------------------------------------------------------------------- */
+static const char hl__logprobs_js[] =
+    "(function(){\n"
+    "'use strict';\n"
+    "var D=JSON.parse(document.getElementById('hl-data').textContent);\n"
+    "var panel=document.getElementById('panel');\n"
+    "function vis(s){return s.replace(/\\n/g,'\\u21b5').replace(/\\t/g,'\\u21e5');}\n"
+    "function blue(lp){var t=lp===null?0:Math.max(0,Math.min(1,(5+lp)/5));\n"
+    "  return 'rgb('+Math.round(229-82*t)+','+Math.round(231-34*t)+','+Math.round(235+18*t)+')';}\n"
+    "function fp(lp){return lp===null?'0.00%':(Math.exp(lp)*100).toFixed(2)+'%';}\n"
+    "function fl(lp){return lp===null?'-inf':lp.toFixed(3);}\n"
+    "function row(tb,rank,lp,s,hl){var tr=document.createElement('tr');if(hl)tr.className='hl';\n"
+    "  var v=[rank===null?'?':String(rank),fp(lp),fl(lp),'\"'+vis(s)+'\"'];\n"
+    "  for(var c=0;c<4;c++){var td=document.createElement('td');td.textContent=v[c];\n"
+    "    td.style.background=blue(lp);if(c<3)td.className='num';tr.appendChild(td);}\n"
+    "  tb.appendChild(tr);}\n"
+    "function show(i,ev){panel.textContent='';\n"
+    "  var h=document.createElement('div');h.className='ph';\n"
+    "  h.textContent=vis(D.tokens[i])+' \\u2192 '+vis(D.tokens[i+1]);panel.appendChild(h);\n"
+    "  var t=document.createElement('table'),hd=document.createElement('tr');\n"
+    "  ['Rank','Prob','Log Prob','String'].forEach(function(x){var th=document.createElement('th');\n"
+    "    th.textContent=x;hd.appendChild(th);});t.appendChild(hd);\n"
+    "  var r=D.rank?D.rank[i]:null;row(t,r,D.logp[i],D.tokens[i+1],false);\n"
+    "  if(D.top_k>0){var dv=document.createElement('tr');dv.className='div';\n"
+    "    var dc=document.createElement('td');dc.colSpan=4;dv.appendChild(dc);t.appendChild(dv);}\n"
+    "  for(var j=0;j<D.top_k;j++){var s=D.top_tokens[i][j];\n"
+    "    var hit=r!==null?j===r:s===D.tokens[i+1];row(t,j,D.top_logp[i][j],s,hit);}\n"
+    "  panel.appendChild(t);panel.hidden=false;\n"
+    "  var x=ev.clientX+14,y=ev.clientY+14,w=panel.offsetWidth,hh=panel.offsetHeight;\n"
+    "  if(x+w>window.innerWidth-8)x=Math.max(8,window.innerWidth-8-w);\n"
+    "  if(y+hh>window.innerHeight-8)y=Math.max(8,ev.clientY-14-hh);\n"
+    "  panel.style.left=x+'px';panel.style.top=y+'px';}\n"
+    "var sp=document.querySelectorAll('#strip span[data-i]');\n"
+    "for(var k=0;k<sp.length;k++){(function(el){var i=+el.getAttribute('data-i');\n"
+    "  el.removeAttribute('title');\n"
+    "  el.addEventListener('mouseenter',function(ev){show(i,ev);});\n"
+    "  el.addEventListener('mousemove',function(ev){show(i,ev);});\n"
+    "  el.addEventListener('mouseleave',function(){panel.hidden=true;});})(sp[k]);}\n"
+    "var m=/^#pos=(\\d+)$/.exec(location.hash);\n"
+    "if(m&&+m[1]<D.logp.length)show(+m[1],{clientX:40,clientY:150});\n"
+    "})();";
+
+HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, size_t *len,
+                                        hl_error *err) {
+    hl__buf b, j;
+    int64_t i, n, k;
+    int kk;
+    if (!v || !html || !v->tokens || v->n_tokens < 1 || v->top_k < 0 ||
+        (v->n_tokens > 1 && !v->logp_correct) || (v->top_k > 0 && (!v->top_logp || !v->top_tokens)))
+        return hl__fail(err, HL_ERR_ARG, "hl_view_logprobs_html: missing or invalid arguments "
+                                         "(n_tokens %lld, top_k %d)",
+                        (long long)(v ? v->n_tokens : 0), v ? v->top_k : 0);
+    memset(&b, 0, sizeof b);
+    memset(&j, 0, sizeof j);
+    n = v->n_tokens;
+    k = v->top_k;
+    kk = v->top_k;
+    hl__view_begin(&b, v->title ? v->title : "Token log probs", NULL);
+    hl__buf_printf(&b, "<p class=\"sub\">%lld tokens. Each token after the first is shaded by how "
+                       "confidently the model predicted it: colour = max(5 + log p, 0) / 5.</p>\n",
+                   (long long)n);
+    hl__buf_puts(&b, "<p class=\"legend\">Hover a token to see the model's top alternatives at "
+                     "that position.</p>\n<div id=\"strip\" class=\"strip\">");
+    for (i = 1; i < n; i++) {
+        float lp = v->logp_correct[i - 1];
+        hl__buf_printf(&b, "<span data-i=\"%lld\" style=\"", (long long)(i - 1));
+        hl__css_red(&b, lp);
+        hl__buf_puts(&b, "\" title=\"");
+        hl__html_text(&b, v->tokens[i - 1]);
+        hl__buf_puts(&b, " \xe2\x86\x92 ");
+        hl__html_text(&b, v->tokens[i]);
+        hl__buf_puts(&b, ": log p ");
+        hl__fmt_logp(&b, lp);
+        if (v->rank) hl__buf_printf(&b, ", rank %lld", (long long)v->rank[i - 1]);
+        hl__buf_puts(&b, "\">");
+        hl__html_text(&b, v->tokens[i]);
+        hl__buf_puts(&b, "</span>");
+    }
+    hl__buf_puts(&b, "</div>\n<div id=\"panel\" class=\"panel\" hidden></div>\n");
+    /* the basic table: one row per predicted token */
+    hl__buf_puts(&b, "<h2>Per-token table</h2>\n<table class=\"basic\" id=\"table\">\n<thead><tr>"
+                     "<th>pos</th><th>previous</th><th>token</th><th>log prob</th><th>prob</th>"
+                     "<th>rank</th><th>top alternatives (log prob)</th></tr></thead>\n<tbody>\n");
+    for (i = 1; i < n; i++) {
+        float lp = v->logp_correct[i - 1];
+        int64_t t;
+        hl__buf_printf(&b, "<tr><td class=\"num\">%lld</td><td class=\"tk\">", (long long)i);
+        hl__html_text(&b, v->tokens[i - 1]);
+        hl__buf_puts(&b, "</td><td class=\"tk\">");
+        hl__html_text(&b, v->tokens[i]);
+        hl__buf_puts(&b, "</td><td class=\"num\" style=\"");
+        hl__css_blue(&b, lp);
+        hl__buf_puts(&b, "\">");
+        hl__fmt_logp(&b, lp);
+        hl__buf_puts(&b, "</td><td class=\"num\">");
+        hl__fmt_prob(&b, lp);
+        hl__buf_puts(&b, "</td><td class=\"num\">");
+        if (v->rank) hl__buf_printf(&b, "%lld", (long long)v->rank[i - 1]);
+        hl__buf_puts(&b, "</td><td class=\"tk\">");
+        for (t = 0; t < k; t++) {
+            if (t) hl__buf_puts(&b, ", ");
+            hl__buf_putc(&b, '"');
+            hl__html_text(&b, v->top_tokens[(i - 1) * k + t]);
+            hl__buf_puts(&b, "\" (");
+            hl__fmt_logp(&b, v->top_logp[(i - 1) * k + t]);
+            hl__buf_putc(&b, ')');
+        }
+        hl__buf_puts(&b, "</td></tr>\n");
+    }
+    hl__buf_puts(&b, "</tbody>\n</table>\n");
+    /* data for the hover panel */
+    hl__buf_puts(&j, "{\"tokens\":[");
+    for (i = 0; i < n; i++) {
+        if (i) hl__buf_putc(&j, ',');
+        hl__json_text(&j, v->tokens[i]);
+    }
+    hl__buf_puts(&j, "],\"logp\":[");
+    for (i = 0; i + 1 < n; i++) {
+        if (i) hl__buf_putc(&j, ',');
+        hl__json_float(&j, v->logp_correct[i]);
+    }
+    hl__buf_puts(&j, "],\"rank\":");
+    if (v->rank) {
+        hl__buf_putc(&j, '[');
+        for (i = 0; i + 1 < n; i++) hl__buf_printf(&j, "%s%lld", i ? "," : "", (long long)v->rank[i]);
+        hl__buf_putc(&j, ']');
+    } else {
+        hl__buf_puts(&j, "null");
+    }
+    hl__buf_printf(&j, ",\"top_k\":%d,\"top_logp\":[", kk);
+    for (i = 0; i + 1 < n && k > 0; i++) {
+        int64_t t;
+        hl__buf_puts(&j, i ? ",[" : "[");
+        for (t = 0; t < k; t++) {
+            if (t) hl__buf_putc(&j, ',');
+            hl__json_float(&j, v->top_logp[i * k + t]);
+        }
+        hl__buf_putc(&j, ']');
+    }
+    hl__buf_puts(&j, "],\"top_tokens\":[");
+    for (i = 0; i + 1 < n && k > 0; i++) {
+        int64_t t;
+        hl__buf_puts(&j, i ? ",[" : "[");
+        for (t = 0; t < k; t++) {
+            if (t) hl__buf_putc(&j, ',');
+            hl__json_text(&j, v->top_tokens[i * k + t]);
+        }
+        hl__buf_putc(&j, ']');
+    }
+    hl__buf_puts(&j, "]}");
+    hl__view_end(&b, &j, hl__logprobs_js);
+    return hl__view_finish(&b, &j, html, len, "hl_view_logprobs_html", err);
+}
+
+/* log_softmax of one row, top-k and the rank of the true token. Numerically stable form:
+   lp_j = x_j - m - log(sum_k exp(x_k - m)), m = max_k x_k (HF/torch log_softmax). */
+HL__DEF hl_status hl_logprobs_summarize(const float *logits, int64_t n, int64_t d_vocab,
+                                        const int32_t *ids, int top_k, float *logp_correct,
+                                        int64_t *rank, int32_t *top_ids, float *top_logp,
+                                        hl_error *err) {
+    int64_t i, v;
+    if (!logits || !ids || n < 1 || d_vocab < 1 || top_k < 0 || top_k > d_vocab ||
+        (n > 1 && !logp_correct) || (top_k > 0 && (!top_ids || !top_logp)))
+        return hl__fail(err, HL_ERR_ARG, "hl_logprobs_summarize: invalid arguments (n %lld, "
+                        "d_vocab %lld, top_k %d)", (long long)n, (long long)d_vocab, top_k);
+    for (i = 0; i + 1 < n; i++)
+        if (ids[i + 1] < 0 || ids[i + 1] >= d_vocab)
+            return hl__fail(err, HL_ERR_ARG, "hl_logprobs_summarize: token %lld has id %ld outside "
+                            "the vocabulary of %lld", (long long)(i + 1), (long)ids[i + 1],
+                            (long long)d_vocab);
+    for (i = 0; i + 1 < n; i++) {
+        const float *x = logits + i * d_vocab;
+        double m = -HUGE_VAL, s = 0.0, lse;
+        float xc;
+        int64_t r = 0;
+        int t;
+        for (v = 0; v < d_vocab; v++)
+            if ((double)x[v] > m) m = (double)x[v];
+        for (v = 0; v < d_vocab; v++) s += exp((double)x[v] - m);
+        lse = m + log(s);
+        xc = x[ids[i + 1]];
+        for (v = 0; v < d_vocab; v++)
+            if (x[v] > xc) r++;
+        logp_correct[i] = (float)((double)xc - lse);
+        if (rank) rank[i] = r;
+        /* top-k by insertion into a small sorted list: larger logit first, then lower id */
+        for (t = 0; t < top_k; t++) top_ids[i * top_k + t] = -1;
+        for (v = 0; v < d_vocab && top_k > 0; v++) {
+            int32_t *ti = top_ids + i * top_k;
+            int pos = top_k;
+            while (pos > 0 && (ti[pos - 1] < 0 || x[ti[pos - 1]] < x[v])) pos--;
+            if (pos < top_k) {
+                memmove(ti + pos + 1, ti + pos, (size_t)(top_k - pos - 1) * sizeof *ti);
+                ti[pos] = (int32_t)v;
+            }
+        }
+        for (t = 0; t < top_k; t++)
+            top_logp[i * top_k + t] = (float)((double)x[top_ids[i * top_k + t]] - lse);
+    }
+    return HL_OK;
+}
+
+/* ---- attention patterns ------------------------------------------------------------------- */
+static const char hl__attention_css[] =
+    "table.attn{border-collapse:collapse;font-size:11px;margin-bottom:8px}"
+    "table.attn td{width:30px;height:22px;border:1px solid #eef0f3;text-align:center;"
+    "font-variant-numeric:tabular-nums;padding:0}table.attn th{font-weight:normal;"
+    "font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre;padding:0 4px;"
+    "background:#f9fafb;border:1px solid #eef0f3}table.attn thead th{writing-mode:vertical-rl;"
+    "transform:rotate(180deg);text-align:left;max-height:140px;overflow:hidden;height:auto}"
+    "table.attn td.dk{color:#fff}table.attn td.on{outline:2px solid #111827}"
+    "#controls{margin:8px 0 12px;font-size:14px}#info{margin-left:14px;font-family:ui-monospace,"
+    "Menlo,Consolas,monospace;white-space:pre}#thumbs{display:flex;flex-wrap:wrap;gap:8px;"
+    "margin:8px 0}#thumbs div{font-size:11px;text-align:center;cursor:pointer;padding:3px;"
+    "border:2px solid transparent;border-radius:4px}#thumbs div.sel{border-color:#2563eb}"
+    "#thumbs canvas{display:block;border:1px solid #d1d5db;image-rendering:pixelated}";
+
+static const char hl__attention_js[] =
+    "(function(){\n"
+    "'use strict';\n"
+    "var D=JSON.parse(document.getElementById('hl-data').textContent);\n"
+    "var N=D.tokens.length,H=D.n_heads;\n"
+    "function vis(s){return s.replace(/\\n/g,'\\u21b5').replace(/\\t/g,'\\u21e5');}\n"
+    "var sel=document.getElementById('head'),info=document.getElementById('info');\n"
+    "var heads=document.querySelectorAll('section.head');\n"
+    "var thumbs=document.getElementById('thumbs');\n"
+    "function pick(h){for(var i=0;i<heads.length;i++)heads[i].hidden=(i!==h);\n"
+    "  sel.value=String(h);var t=thumbs.children;\n"
+    "  for(var i2=0;i2<t.length;i2++)t[i2].className=(i2===h?'sel':'');info.textContent='';}\n"
+    "for(var h=0;h<H;h++){var o=document.createElement('option');o.value=String(h);\n"
+    "  o.textContent='head '+h;sel.appendChild(o);\n"
+    "  (function(h){var d=document.createElement('div'),c=document.createElement('canvas');\n"
+    "    var s=Math.max(1,Math.floor(96/Math.max(N,1)));c.width=N*s;c.height=N*s;\n"
+    "    var x=c.getContext('2d');\n"
+    "    for(var q=0;q<N;q++)for(var k=0;k<N;k++){var p=D.pattern[h][q][k];if(p===null)p=0;\n"
+    "      x.fillStyle='rgba(37,99,235,'+Math.max(0,Math.min(1,p))+')';x.fillRect(k*s,q*s,s,s);}\n"
+    "    d.appendChild(c);var l=document.createElement('span');l.textContent='head '+h;\n"
+    "    d.appendChild(l);d.addEventListener('click',function(){pick(h);});\n"
+    "    thumbs.appendChild(d);})(h);}\n"
+    "sel.addEventListener('change',function(){pick(+sel.value);});\n"
+    "document.getElementById('controls').hidden=false;\n"
+    "var cells=document.querySelectorAll('table.attn td[data-q]');\n"
+    "for(var i=0;i<cells.length;i++){(function(td){\n"
+    "  var q=+td.getAttribute('data-q'),k=+td.getAttribute('data-k'),h=+td.getAttribute('data-h');\n"
+    "  td.removeAttribute('title');\n"
+    "  td.addEventListener('mouseenter',function(){td.className+=' on';var p=D.pattern[h][q][k];\n"
+    "    info.textContent='head '+h+': query '+q+' \"'+vis(D.tokens[q])+'\" \\u2192 key '+k+' \"'+\n"
+    "      vis(D.tokens[k])+'\"  p = '+(p===null?'nan':p.toFixed(4));});\n"
+    "  td.addEventListener('mouseleave',function(){td.className=td.className.replace(' on','');});\n"
+    "})(cells[i]);}\n"
+    "var m=/^#head=(\\d+)$/.exec(location.hash);\n"
+    "pick(m&&+m[1]<H?+m[1]:0);\n"
+    "})();";
+
+HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html, size_t *len,
+                                         hl_error *err) {
+    hl__buf b, j;
+    char title[160];
+    int64_t n, q, k;
+    uint64_t cells;
+    int h;
+    if (!v || !html || !v->tokens || !v->pattern || v->n_tokens < 1 || v->n_heads < 1)
+        return hl__fail(err, HL_ERR_ARG, "hl_view_attention_html: missing or invalid arguments "
+                        "(n_tokens %lld, n_heads %d)", (long long)(v ? v->n_tokens : 0),
+                        v ? v->n_heads : 0);
+    n = v->n_tokens;
+    if (!hl__mul_ok((uint64_t)n, (uint64_t)n, &cells) ||
+        !hl__mul_ok(cells, (uint64_t)v->n_heads, &cells) || cells > (uint64_t)1 << 26)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_view_attention_html: %d heads x %lld x %lld tokens "
+                        "is too large for one page (limit 2^26 cells)", v->n_heads, (long long)n,
+                        (long long)n);
+    memset(&b, 0, sizeof b);
+    memset(&j, 0, sizeof j);
+    if (v->title) snprintf(title, sizeof title, "%s", v->title);
+    else if (v->layer >= 0) snprintf(title, sizeof title, "Attention patterns, layer %d", v->layer);
+    else snprintf(title, sizeof title, "Attention patterns");
+    hl__view_begin(&b, title, hl__attention_css);
+    hl__buf_printf(&b, "<p class=\"sub\">%d heads, %lld tokens. Row = query (destination) "
+                       "position, column = key (source) position; darker = more attention. Each "
+                       "row sums to 1.</p>\n", v->n_heads, (long long)n);
+    hl__buf_puts(&b, "<div id=\"controls\" hidden><label>Head <select id=\"head\"></select></label>"
+                     "<span id=\"info\"></span><div id=\"thumbs\"></div></div>\n");
+    for (h = 0; h < v->n_heads; h++) {
+        const float *P = v->pattern + (int64_t)h * n * n;
+        hl__buf_printf(&b, "<section class=\"head\" id=\"head-%d\">\n<h2>Head %d</h2>\n"
+                           "<table class=\"attn\">\n<thead><tr><th></th>", h, h);
+        for (k = 0; k < n; k++) {
+            hl__buf_puts(&b, "<th>");
+            hl__html_text(&b, v->tokens[k]);
+            hl__buf_puts(&b, "</th>");
+        }
+        hl__buf_puts(&b, "</tr></thead>\n<tbody>\n");
+        for (q = 0; q < n; q++) {
+            hl__buf_puts(&b, "<tr><th>");
+            hl__html_text(&b, v->tokens[q]);
+            hl__buf_puts(&b, "</th>");
+            for (k = 0; k < n; k++) {
+                float p = P[q * n + k];
+                double a = hl__finite(p) ? (double)p : 0.0;
+                if (a < 0) a = 0;
+                if (a > 1) a = 1;
+                hl__buf_printf(&b, "<td data-h=\"%d\" data-q=\"%lld\" data-k=\"%lld\"%s "
+                                   "style=\"background:rgba(37,99,235,%.3f)\" title=\"",
+                               h, (long long)q, (long long)k, a > 0.55 ? " class=\"dk\"" : "", a);
+                hl__html_text(&b, v->tokens[q]);
+                hl__buf_puts(&b, " \xe2\x86\x92 ");
+                hl__html_text(&b, v->tokens[k]);
+                hl__buf_printf(&b, ": %.4f\">", (double)a);
+                if (!hl__finite(p)) hl__buf_puts(&b, "nan");
+                else if (p != 0.0f || k <= q) hl__buf_printf(&b, "%.2f", (double)p);
+                hl__buf_puts(&b, "</td>");
+            }
+            hl__buf_puts(&b, "</tr>\n");
+        }
+        hl__buf_puts(&b, "</tbody>\n</table>\n</section>\n");
+    }
+    hl__buf_printf(&j, "{\"layer\":%d,\"n_heads\":%d,\"tokens\":[", v->layer, v->n_heads);
+    for (q = 0; q < n; q++) {
+        if (q) hl__buf_putc(&j, ',');
+        hl__json_text(&j, v->tokens[q]);
+    }
+    hl__buf_puts(&j, "],\"pattern\":[");
+    for (h = 0; h < v->n_heads; h++) {
+        const float *P = v->pattern + (int64_t)h * n * n;
+        hl__buf_puts(&j, h ? ",[" : "[");
+        for (q = 0; q < n; q++) {
+            hl__buf_puts(&j, q ? ",[" : "[");
+            for (k = 0; k < n; k++) {
+                if (k) hl__buf_putc(&j, ',');
+                hl__json_float(&j, P[q * n + k]);
+            }
+            hl__buf_putc(&j, ']');
+        }
+        hl__buf_putc(&j, ']');
+    }
+    hl__buf_puts(&j, "]}");
+    hl__view_end(&b, &j, hl__attention_js);
+    return hl__view_finish(&b, &j, html, len, "hl_view_attention_html", err);
+}
+
+/* ---- SAE feature activations -------------------------------------------------------------- */
+static const char hl__features_css[] =
+    "#flist tbody tr{cursor:pointer}#flist tbody tr.sel td{background:#ffedd5}"
+    "#flist tbody tr:hover td{background:#fef3c7}.desc{max-width:520px}";
+
+static const char hl__features_js[] =
+    "(function(){\n"
+    "'use strict';\n"
+    "var D=JSON.parse(document.getElementById('hl-data').textContent);\n"
+    "var F=D.features.length;\n"
+    "function vis(s){return s.replace(/\\n/g,'\\u21b5').replace(/\\t/g,'\\u21e5');}\n"
+    "var spans=document.querySelectorAll('#fstrip span[data-t]');\n"
+    "var rows=document.querySelectorAll('#flist tbody tr[data-f]');\n"
+    "var cur=document.getElementById('cur'),info=document.getElementById('tinfo');\n"
+    "function shade(f){var m=D.max[f];\n"
+    "  for(var i=0;i<spans.length;i++){var t=+spans[i].getAttribute('data-t');var a=D.acts[t][f];\n"
+    "    var al=(a!==null&&m>0&&a>0)?Math.min(1,a/m):0;\n"
+    "    spans[i].style.background='rgba(234,88,12,'+(al*0.85).toFixed(3)+')';}\n"
+    "  for(var r=0;r<rows.length;r++)rows[r].className=(+rows[r].getAttribute('data-f')===f?'sel':'');\n"
+    "  cur.textContent='#'+D.features[f];}\n"
+    "for(var r=0;r<rows.length;r++){(function(tr){tr.addEventListener('click',function(){\n"
+    "  shade(+tr.getAttribute('data-f'));});})(rows[r]);}\n"
+    "for(var i=0;i<spans.length;i++){(function(sp){var t=+sp.getAttribute('data-t');\n"
+    "  sp.removeAttribute('title');\n"
+    "  sp.addEventListener('mouseenter',function(){var l=[];\n"
+    "    for(var f=0;f<F;f++){var a=D.acts[t][f];if(a!==null&&a>0)l.push([a,f]);}\n"
+    "    l.sort(function(x,y){return y[0]-x[0]||x[1]-y[1];});\n"
+    "    info.textContent='token '+t+' \"'+vis(D.tokens[t])+'\": '+(l.length?l.slice(0,8).map(\n"
+    "      function(e){return '#'+D.features[e[1]]+' '+e[0].toFixed(3);}).join(', '):'no shown feature active');});\n"
+    "  sp.addEventListener('mouseleave',function(){info.textContent='';});})(spans[i]);}\n"
+    "var m=/^#feature=(\\d+)$/.exec(location.hash);\n"
+    "shade(m&&+m[1]<F?+m[1]:0);\n"
+    "})();";
+
+HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, size_t *len,
+                                        hl_error *err) {
+    hl__buf b, j;
+    int64_t n, F, t, f, per;
+    float *mx = NULL;
+    int64_t *cnt = NULL, *argmax = NULL, *order = NULL;
+    uint64_t cells;
+    hl_status st;
+    if (!v || !html || !v->tokens || !v->feature_ids || !v->acts || v->n_tokens < 1 ||
+        v->n_features < 1 || v->per_token_top < 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_view_features_html: missing or invalid arguments "
+                        "(n_tokens %lld, n_features %lld)", (long long)(v ? v->n_tokens : 0),
+                        (long long)(v ? v->n_features : 0));
+    n = v->n_tokens;
+    F = v->n_features;
+    per = v->per_token_top ? v->per_token_top : 5;
+    if (!hl__mul_ok((uint64_t)n, (uint64_t)F, &cells) || cells > (uint64_t)1 << 26)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_view_features_html: %lld tokens x %lld features is "
+                        "too large for one page (limit 2^26)", (long long)n, (long long)F);
+    memset(&b, 0, sizeof b);
+    memset(&j, 0, sizeof j);
+    mx = (float *)hl__calloc((size_t)F, sizeof *mx);
+    cnt = (int64_t *)hl__calloc((size_t)F, sizeof *cnt);
+    argmax = (int64_t *)hl__calloc((size_t)F, sizeof *argmax);
+    order = (int64_t *)hl__calloc((size_t)F, sizeof *order);
+    if (!mx || !cnt || !argmax || !order) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_view_features_html: out of memory");
+        goto done;
+    }
+    /* per feature: max activation over tokens, its token, and how many tokens it fires on */
+    for (f = 0; f < F; f++) {
+        mx[f] = 0.0f;
+        argmax[f] = -1;
+        for (t = 0; t < n; t++) {
+            float a = v->acts[t * F + f];
+            if (!hl__finite(a) || a <= 0.0f) continue;
+            cnt[f]++;
+            if (a > mx[f]) { mx[f] = a; argmax[f] = t; }
+        }
+    }
+    hl__view_begin(&b, v->title ? v->title : "SAE feature activations", hl__features_css);
+    if (v->sae_name) {
+        hl__buf_puts(&b, "<p class=\"sub\">");
+        hl__html_text(&b, v->sae_name);
+        hl__buf_puts(&b, "</p>\n");
+    }
+    hl__buf_printf(&b, "<p class=\"sub\">%lld tokens, %lld features shown. Click a feature to "
+                       "shade the tokens by it; hover a token for its active features.</p>\n",
+                   (long long)n, (long long)F);
+    hl__buf_puts(&b, "<h2>Tokens shaded by feature <span id=\"cur\">#");
+    hl__buf_printf(&b, "%lld", (long long)v->feature_ids[0]);
+    hl__buf_puts(&b, "</span></h2>\n<div id=\"fstrip\" class=\"strip\">");
+    for (t = 0; t < n; t++) {
+        float a = v->acts[t * F];
+        double al = (hl__finite(a) && a > 0 && mx[0] > 0) ? (double)a / (double)mx[0] : 0.0;
+        if (al > 1) al = 1;
+        hl__buf_printf(&b, "<span data-t=\"%lld\" style=\"background:rgba(234,88,12,%.3f)\" "
+                           "title=\"", (long long)t, al * 0.85);
+        hl__html_text(&b, v->tokens[t]);
+        hl__buf_printf(&b, ": %.3f\">", hl__finite(a) ? (double)a : 0.0);
+        hl__html_text(&b, v->tokens[t]);
+        hl__buf_puts(&b, "</span>");
+    }
+    hl__buf_puts(&b, "</div>\n<p class=\"legend\" id=\"tinfo\"></p>\n");
+    /* feature list */
+    hl__buf_puts(&b, "<h2>Features</h2>\n<table class=\"basic\" id=\"flist\">\n<thead><tr>"
+                     "<th>feature</th><th>max act</th><th>tokens firing</th><th>strongest token"
+                     "</th><th>description</th></tr></thead>\n<tbody>\n");
+    for (f = 0; f < F; f++) {
+        const char *url = v->urls ? v->urls[f] : NULL;
+        const char *desc = v->descriptions ? v->descriptions[f] : NULL;
+        hl__buf_printf(&b, "<tr data-f=\"%lld\"%s><td class=\"num\">", (long long)f,
+                       f == 0 ? " class=\"sel\"" : "");
+        if (url && strncmp(url, "https://", 8) == 0) {
+            hl__buf_puts(&b, "<a href=\"");
+            hl__html_text(&b, url);
+            hl__buf_printf(&b, "\" target=\"_blank\" rel=\"noopener noreferrer\">%lld</a>",
+                           (long long)v->feature_ids[f]);
+        } else {
+            hl__buf_printf(&b, "%lld", (long long)v->feature_ids[f]);
+        }
+        hl__buf_printf(&b, "</td><td class=\"num\">%.3f</td><td class=\"num\">%lld</td>"
+                           "<td class=\"tk\">", (double)mx[f], (long long)cnt[f]);
+        if (argmax[f] >= 0) hl__html_text(&b, v->tokens[argmax[f]]);
+        hl__buf_puts(&b, "</td><td class=\"desc\">");
+        if (desc) hl__html_text(&b, desc);
+        hl__buf_puts(&b, "</td></tr>\n");
+    }
+    hl__buf_puts(&b, "</tbody>\n</table>\n");
+    /* per-token table: the strongest `per` positive features of each token */
+    hl__buf_puts(&b, "<h2>Strongest features per token</h2>\n<table class=\"basic\" id=\"ttable\">\n"
+                     "<thead><tr><th>pos</th><th>token</th><th>features (activation)</th></tr>"
+                     "</thead>\n<tbody>\n");
+    for (t = 0; t < n; t++) {
+        int64_t m = 0, x, y;
+        const float *row = v->acts + t * F;
+        for (f = 0; f < F; f++) /* insertion sort of positive entries by activation, then index */
+            if (hl__finite(row[f]) && row[f] > 0.0f) {
+                for (x = m; x > 0 && row[order[x - 1]] < row[f]; x--) order[x] = order[x - 1];
+                order[x] = f;
+                m++;
+            }
+        hl__buf_printf(&b, "<tr><td class=\"num\">%lld</td><td class=\"tk\">", (long long)t);
+        hl__html_text(&b, v->tokens[t]);
+        hl__buf_puts(&b, "</td><td>");
+        for (y = 0; y < m && y < per; y++)
+            hl__buf_printf(&b, "%s#%lld (%.3f)", y ? ", " : "", (long long)v->feature_ids[order[y]],
+                           (double)row[order[y]]);
+        hl__buf_puts(&b, "</td></tr>\n");
+    }
+    hl__buf_puts(&b, "</tbody>\n</table>\n");
+    hl__buf_puts(&j, "{\"tokens\":[");
+    for (t = 0; t < n; t++) {
+        if (t) hl__buf_putc(&j, ',');
+        hl__json_text(&j, v->tokens[t]);
+    }
+    hl__buf_puts(&j, "],\"features\":[");
+    for (f = 0; f < F; f++) hl__buf_printf(&j, "%s%lld", f ? "," : "", (long long)v->feature_ids[f]);
+    hl__buf_puts(&j, "],\"max\":[");
+    for (f = 0; f < F; f++) {
+        if (f) hl__buf_putc(&j, ',');
+        hl__json_float(&j, mx[f]);
+    }
+    hl__buf_puts(&j, "],\"acts\":[");
+    for (t = 0; t < n; t++) {
+        hl__buf_puts(&j, t ? ",[" : "[");
+        for (f = 0; f < F; f++) {
+            if (f) hl__buf_putc(&j, ',');
+            hl__json_float(&j, v->acts[t * F + f]);
+        }
+        hl__buf_putc(&j, ']');
+    }
+    hl__buf_puts(&j, "]}");
+    hl__view_end(&b, &j, hl__features_js);
+    st = hl__view_finish(&b, &j, html, len, "hl_view_features_html", err);
+done:
+    if (st != HL_OK) { hl__buf_free(&b); hl__buf_free(&j); }
+    hl__free(mx);
+    hl__free(cnt);
+    hl__free(argmax);
+    hl__free(order);
+    return st;
+}
+
+HL__DEF hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae, int64_t start,
+                                       int64_t k, int64_t *feature_ids, float *gathered,
+                                       int64_t *n_found, hl_error *err) {
+    int64_t f, t, m = 0, x;
+    float *best;
+    if (!acts || !feature_ids || !n_found || n < 1 || d_sae < 1 || k < 1 || start < 0 || start > n)
+        return hl__fail(err, HL_ERR_ARG, "hl_view_top_features: invalid arguments (n %lld, d_sae "
+                        "%lld, start %lld, k %lld)", (long long)n, (long long)d_sae,
+                        (long long)start, (long long)k);
+    best = (float *)hl__calloc((size_t)k, sizeof *best);
+    if (!best) return hl__fail(err, HL_ERR_OOM, "hl_view_top_features: out of memory");
+    for (f = 0; f < d_sae; f++) {
+        float mv = 0.0f;
+        for (t = start; t < n; t++) {
+            float a = acts[t * d_sae + f];
+            if (hl__finite(a) && a > mv) mv = a;
+        }
+        if (mv <= 0.0f) continue;
+        if (m == k && !(mv > best[k - 1])) continue;
+        x = m < k ? m++ : k - 1; /* the slot to fill; then bubble up (stable: ties keep order) */
+        for (; x > 0 && best[x - 1] < mv; x--) { best[x] = best[x - 1]; feature_ids[x] = feature_ids[x - 1]; }
+        best[x] = mv;
+        feature_ids[x] = f;
+    }
+    if (gathered)
+        for (t = 0; t < n; t++)
+            for (x = 0; x < m; x++) gathered[t * m + x] = acts[t * d_sae + feature_ids[x]];
+    hl__free(best);
+    *n_found = m;
+    return HL_OK;
+}
 
 /* <<views */
 

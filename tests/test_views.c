@@ -1,0 +1,229 @@
+/* tests/test_views.c - the self-contained HTML views: structure, escaping, data block, and the
+   log-prob summary (log_softmax, rank, top-k). */
+#include "hl_test.h"
+#include <stdlib.h>
+
+static size_t count_of(const char *hay, const char *needle) {
+    size_t n = 0, l = strlen(needle);
+    const char *p = hay;
+    while ((p = strstr(p, needle)) != NULL) { n++; p += l; }
+    return n;
+}
+
+/* The JSON data block: between <script type="application/json" id="hl-data"> and </script>. */
+static char *data_block(const char *html) {
+    const char *open = "<script type=\"application/json\" id=\"hl-data\">";
+    const char *a = strstr(html, open), *e;
+    char *d;
+    if (!a) return NULL;
+    a += strlen(open);
+    e = strstr(a, "</script>");
+    if (!e) return NULL;
+    d = (char *)malloc((size_t)(e - a) + 1);
+    memcpy(d, a, (size_t)(e - a));
+    d[e - a] = 0;
+    return d;
+}
+
+/* Checks shared by every view: one document, no network, balanced tables, our two scripts only,
+   the hostile token displayed escaped and never raw, and the data block valid JSON. */
+static void check_page(const char *html, size_t len, int n_tables) {
+    char *d;
+    hl_json_doc *doc = NULL;
+    hl_error errbuf, *err = &errbuf;
+    CHECK(strlen(html) == len);
+    CHECK(strncmp(html, "<!DOCTYPE html>\n<html lang=\"en\">", 32) == 0);
+    CHECK(len > 7 && strcmp(html + len - 8, "</html>\n") == 0);
+    CHECK(count_of(html, "<meta charset=\"utf-8\">") == 1);
+    CHECK(count_of(html, "Content-Security-Policy") == 1);
+    CHECK(count_of(html, "default-src 'none'") == 1);
+    /* nothing is loaded from anywhere */
+    CHECK(count_of(html, " src=") == 0);
+    CHECK(count_of(html, "<link") == 0);
+    CHECK(count_of(html, "@import") == 0);
+    CHECK(count_of(html, "url(") == 0);
+    CHECK(count_of(html, "http://") == 0);
+    CHECKF((int)count_of(html, "<table") == n_tables, "%zu tables", count_of(html, "<table"));
+    CHECK(count_of(html, "<table") == count_of(html, "</table>"));
+    CHECK(count_of(html, "<tr") == count_of(html, "</tr>"));
+    /* exactly the data block and the script: the hostile tokens never open a third one */
+    CHECK(count_of(html, "<script") == 2);
+    CHECK(count_of(html, "</script>") == 2);
+    CHECK(count_of(html, "<script>alert") == 0);
+    CHECK(count_of(html, "<b onmouseover") == 0);
+    CHECK(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") != NULL);
+    CHECK(strstr(html, "&lt;b onmouseover=&#39;y&#39;&gt;") != NULL);
+    d = data_block(html);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK(strstr(d, "</") == NULL);
+    CHECK(strchr(d, '<') == NULL && strchr(d, '>') == NULL && strchr(d, '&') == NULL);
+    CHECK(strstr(d, "\"\\u003cscript\\u003ealert(\\\"x\\\")\\u003c/script\\u003e\"") != NULL);
+    CHECK_OK(hl_json_parse(d, strlen(d), &doc, err), err);
+    if (doc) {
+        const hl_json *tok = hl_json_get(hl_json_root(doc), "tokens");
+        CHECK(tok && tok->type == HL_JSON_ARRAY && tok->len >= 3);
+        if (tok && tok->len >= 3) {
+            CHECK(strcmp(hl_json_at(tok, 1)->str, "<script>alert(\"x\")</script>") == 0);
+            CHECK(strcmp(hl_json_at(tok, 2)->str, " it's\n<b onmouseover='y'>") == 0);
+        }
+    }
+    hl_json_free(doc);
+    free(d);
+}
+
+static const char *const k_tokens[4] = {"<bos>", "<script>alert(\"x\")</script>",
+                                        " it's\n<b onmouseover='y'>", " done & \xff"};
+
+static void test_view_logprobs(void) {
+    float lp[3] = {-0.5f, -7.0f, -2.25f};
+    int64_t rank[3] = {0, 12, 1};
+    float top_lp[6] = {-0.5f, -1.5f, -0.1f, -3.0f, -1.0f, -2.25f};
+    const char *top_tok[6] = {"<script>alert(\"x\")</script>", "a", "b", "</script><script>", "c",
+                              " done & \xff"};
+    hl_logprobs_view v;
+    char *html = NULL;
+    size_t len = 0;
+    hl_error errbuf, *err = &errbuf;
+    memset(&v, 0, sizeof v);
+    v.n_tokens = 4;
+    v.tokens = k_tokens;
+    v.logp_correct = lp;
+    v.rank = rank;
+    v.top_k = 2;
+    v.top_logp = top_lp;
+    v.top_tokens = top_tok;
+    CHECK_OK(hl_view_logprobs_html(&v, &html, &len, err), err);
+    if (!html) return;
+    check_page(html, len, 1);
+    /* tokens 1..3 are in the strip (the first token is not shown), shaded by max(5+lp,0)/5*0.85 */
+    CHECK(count_of(html, "<span data-i=") == 3);
+    CHECK(strstr(html, "<span data-i=\"0\" style=\"background:rgba(220,38,38,0.765)\"") != NULL);
+    CHECK(strstr(html, "<span data-i=\"1\" style=\"background:rgba(220,38,38,0.000)\"") != NULL);
+    CHECK(strstr(html, "<span data-i=\"2\" style=\"background:rgba(220,38,38,0.468)\"") != NULL);
+    /* the basic table: one row per predicted token, prob = exp(lp)*100 with 2 decimals */
+    CHECK(strstr(html, "<td class=\"num\">60.65%</td><td class=\"num\">0</td>") != NULL);
+    CHECK(strstr(html, ">-7.000</td><td class=\"num\">0.09%</td><td class=\"num\">12</td>") != NULL);
+    CHECK(strstr(html, "\"&lt;/script&gt;&lt;script&gt;\" (-3.000)") != NULL);
+    CHECK(strstr(html, " done &amp; \xef\xbf\xbd") != NULL); /* invalid UTF-8 byte -> U+FFFD */
+    CHECK(strstr(html, " it&#39;s\xe2\x86\xb5&lt;b") != NULL); /* newline shown as an arrow */
+    CHECK(strstr(html, "\"rank\":[0,12,1],\"top_k\":2") != NULL);
+    CHECK(strstr(html, "\"logp\":[-0.5,-7,-2.25]") != NULL);
+    hl_free(html);
+    /* a one-token prompt has nothing to predict but is still a page */
+    v.n_tokens = 1;
+    v.top_k = 0;
+    html = NULL;
+    CHECK_OK(hl_view_logprobs_html(&v, &html, &len, err), err);
+    CHECK(html && count_of(html, "<span data-i=") == 0 && strstr(html, "\"top_logp\":[]"));
+    hl_free(html);
+    v.n_tokens = 0;
+    CHECK(hl_view_logprobs_html(&v, &html, &len, err) == HL_ERR_ARG);
+}
+
+static void test_view_attention(void) {
+    /* 2 heads x 4 x 4, causal rows summing to 1 */
+    float p[32] = {1, 0, 0, 0, 0.25f, 0.75f, 0, 0, 0.5f, 0.25f, 0.25f, 0, 0.1f, 0.2f, 0.3f, 0.4f,
+                   1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0.7f, 0.1f, 0.1f, 0.1f};
+    hl_attention_view v;
+    char *html = NULL;
+    size_t len = 0;
+    hl_error errbuf, *err = &errbuf;
+    memset(&v, 0, sizeof v);
+    v.layer = 3;
+    v.n_tokens = 4;
+    v.tokens = k_tokens;
+    v.n_heads = 2;
+    v.pattern = p;
+    CHECK_OK(hl_view_attention_html(&v, &html, &len, err), err);
+    if (!html) return;
+    check_page(html, len, 2);
+    CHECK(strstr(html, "<title>Attention patterns, layer 3</title>") != NULL);
+    CHECK(count_of(html, "<section class=\"head\"") == 2);
+    CHECK(count_of(html, "<td data-h=") == 32);
+    CHECK(strstr(html, "<td data-h=\"0\" data-q=\"1\" data-k=\"1\" class=\"dk\" "
+                       "style=\"background:rgba(37,99,235,0.750)\"") != NULL);
+    CHECK(strstr(html, ": 0.7500\">0.75</td>") != NULL);
+    CHECK(strstr(html, "\"pattern\":[[[1,0,0,0],[0.25,0.75,0,0],") != NULL);
+    CHECK(strstr(html, "<select id=\"head\">") != NULL);
+    hl_free(html);
+    v.n_heads = 0;
+    CHECK(hl_view_attention_html(&v, &html, &len, err) == HL_ERR_ARG);
+}
+
+static void test_view_features(void) {
+    float dense[4 * 5] = {0, 9, 0, 0, 0,  /* token 0 (BOS): feature 1 huge, excluded by start=1 */
+                          0, 0, 2, 0, 1,  0, 0, 3, 0, 1,  0, 0.5f, 0, 0, 4};
+    int64_t ids[3];
+    float g[4 * 3];
+    int64_t found = -1;
+    const char *desc[2] = {"<script>alert(1)</script> quotes \"'", NULL};
+    const char *urls[2] = {"https://www.neuronpedia.org/gemma-2-2b/25-gemmascope-res-16k/4",
+                           "javascript:alert(1)"};
+    hl_features_view v;
+    char *html = NULL;
+    size_t len = 0;
+    hl_error errbuf, *err = &errbuf;
+    CHECK_OK(hl_view_top_features(dense, 4, 5, 1, 3, ids, g, &found, err), err);
+    CHECK(found == 3);
+    CHECK(ids[0] == 4 && ids[1] == 2 && ids[2] == 1);
+    CHECK(g[0] == 0 && g[1] == 0 && g[2] == 9 && g[3 * 3 + 0] == 4 && g[3 * 3 + 2] == 0.5f);
+    CHECK_OK(hl_view_top_features(dense, 4, 5, 1, 2, ids, NULL, &found, err), err);
+    CHECK(found == 2 && ids[0] == 4 && ids[1] == 2);
+    memset(&v, 0, sizeof v);
+    v.sae_name = "gemma-scope-2b-pt-res-canonical layer_25/width_16k/canonical";
+    v.n_tokens = 4;
+    v.tokens = k_tokens;
+    v.n_features = 2;
+    v.feature_ids = ids;
+    {
+        float acts[8];
+        int t;
+        for (t = 0; t < 4; t++) { acts[t * 2] = dense[t * 5 + 4]; acts[t * 2 + 1] = dense[t * 5 + 2]; }
+        v.acts = acts;
+        v.descriptions = desc;
+        v.urls = urls;
+        CHECK_OK(hl_view_features_html(&v, &html, &len, err), err);
+        if (!html) return;
+        check_page(html, len, 2);
+        CHECK(strstr(html, "<a href=\"https://www.neuronpedia.org/gemma-2-2b/25-gemmascope-res-16k/4\""
+                           " target=\"_blank\" rel=\"noopener noreferrer\">4</a>") != NULL);
+        CHECK(strstr(html, "javascript:") == NULL); /* not an https link: not linked */
+        CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt; quotes &quot;&#39;") != NULL);
+        CHECK(strstr(html, "<td class=\"num\">4.000</td><td class=\"num\">3</td>") != NULL);
+        CHECK(strstr(html, "#4 (1.000), #2 (3.000)") == NULL);
+        CHECK(strstr(html, "#2 (3.000), #4 (1.000)") != NULL);
+        CHECK(strstr(html, "<span data-t=\"3\" style=\"background:rgba(234,88,12,0.850)\"") != NULL);
+        CHECK(strstr(html, "\"features\":[4,2],\"max\":[4,3]") != NULL);
+        hl_free(html);
+    }
+}
+
+static void test_logprobs_summarize(void) {
+    /* 4 tokens (3 predictions), vocabulary 4; ids 0 2 1 3; the last row is never used */
+    float logits[16] = {1, 2, 3, 0, 0, 5, 5, 1, 0, 0, 0, 0, 9, 9, 9, 9};
+    int32_t ids[4] = {0, 2, 1, 3};
+    float lpc[3], tlp[6];
+    int64_t rank[3];
+    int32_t tid[6];
+    hl_error errbuf, *err = &errbuf;
+    double lse0 = 3 + log(exp(-2.0) + exp(-1.0) + 1 + exp(-3.0));
+    CHECK_OK(hl_logprobs_summarize(logits, 4, 4, ids, 2, lpc, rank, tid, tlp, err), err);
+    CHECK(fabs((double)lpc[0] - (3 - lse0)) < 1e-6);
+    CHECK(rank[0] == 0 && rank[1] == 0 && rank[2] == 0);
+    CHECK(tid[0] == 2 && tid[1] == 1);
+    CHECK(tid[2] == 1 && tid[3] == 2); /* tie 5 vs 5: lower id first */
+    CHECK(tlp[2] == tlp[3]);
+    CHECK(fabs((double)lpc[2] - log(0.25)) < 1e-6); /* uniform row */
+    CHECK(tid[4] == 0 && tid[5] == 1);
+    ids[1] = 7;
+    CHECK(hl_logprobs_summarize(logits, 4, 4, ids, 2, lpc, rank, tid, tlp, err) == HL_ERR_ARG);
+}
+
+void suite_views(void);
+void suite_views(void) {
+    RUN(test_view_logprobs);
+    RUN(test_view_attention);
+    RUN(test_view_features);
+    RUN(test_logprobs_summarize);
+}
