@@ -772,6 +772,133 @@ HL_API int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k, 
 /* <<api_sae */
 
 /* >>api_explain ============================================================================= */
+/* Offline Neuronpedia explanations, a small regex matcher, and the directory of pretrained SAEs
+   (sae-formats.md sections 4-5). Nothing here touches the network: URLs and download commands are
+   only printed for the user. */
+
+/* ---- regular expressions ----
+   A small matcher for searching descriptions: literals, . (any byte), [abc] [a-z] [^...] classes,
+   * + ? (greedy; `x*?` is accepted and matches the same texts), | alternation, ( ) and (?: )
+   groups, ^ and $ anchors (start and end of the whole text), \d \w \s \D \W \S and \-escaped
+   punctuation. Matching is case-insensitive for ASCII letters and runs in O(text x pattern) time
+   (a Thompson NFA simulation: no backtracking, so no pattern can take exponential time). Bytes are
+   matched one at a time, so . and negated classes match one byte of a multi-byte character. */
+typedef struct hl_regex hl_regex;
+/* Returns HL_OK, HL_ERR_ARG (syntax error, with the byte offset) or HL_ERR_LIMIT (pattern longer
+   than 4096 bytes or nested deeper than 64 groups). */
+HL_API hl_status hl_regex_compile(const char *pattern, hl_regex **out, hl_error *err);
+/* 1 when the pattern matches somewhere in text[0..len), else 0. */
+HL_API int       hl_regex_search(const hl_regex *re, const char *text, size_t len);
+HL_API void      hl_regex_free(hl_regex *re);
+
+/* ---- explanation search ----
+   Reads Neuronpedia explanation data in every shape sae-formats.md 5.3-5.4 describes, detected from
+   the content (not the file name): the old export object {"explanations": [...],
+   "explanationsCount": N}, a plain JSON array of explanation objects, and JSON Lines (one object per
+   line, e.g. the bulk explanations/batch-N.jsonl.gz files); any of them may be gzip-compressed
+   (several gzip members concatenated are one stream). Files are streamed with bounded memory (one
+   record at a time, at most 64 MiB per record), so exports of hundreds of MB work.
+   A path may be a folder: its *.json, *.jsonl, *.json.gz and *.jsonl.gz files are read in natural
+   name order (batch-2 before batch-10), and so are those of sub-folders named explanations*.
+   Each row is one explanation; a feature can have several. Rows without a "description" string
+   (features or activations rows) are skipped; "index" may be a string or an integer. The explainer
+   model is "explanationModelName" or, in the 2024 export objects, "autoInterpModel".
+   Exact duplicate rows (same index, description, explainer, type, model and source) are kept once. */
+typedef struct hl_explanation {
+    uint64_t    index;             /* feature index */
+    const char *description;       /* as stored (often starts with a space; may be empty) */
+    const char *explanation_model; /* explainer model, "" when absent */
+    const char *type_name;         /* e.g. "oai_token-act-pair", "" when absent */
+    const char *model_id;          /* "modelId", or the query's model_id when the row has none, or "" */
+    const char *source;            /* "layer" (Neuronpedia source, e.g. "25-gemmascope-res-16k"),
+                                      or the query's source when the row has none, or "" */
+    const char *file;              /* the file the row came from */
+    uint64_t    line;              /* 1-based line in the (decompressed) file where the row starts */
+} hl_explanation;
+
+/* Progress callback: `done` of `total` units (input bytes) processed. */
+typedef void (*hl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+typedef struct hl_explain_query {
+    const char    *text;        /* case-insensitive substring (or a regex when regex != 0);
+                                   NULL or "" keeps every row */
+    int            regex;
+    int            has_feature; /* nonzero: keep only rows of feature `feature` */
+    uint64_t       feature;
+    const char    *model_id;    /* NULL = any; else drop rows whose modelId differs */
+    const char    *source;      /* NULL = any; else drop rows whose layer (source id) differs */
+    hl_progress_fn progress;    /* NULL = none */
+    void          *progress_ctx;
+} hl_explain_query;
+
+typedef struct hl_explain_result hl_explain_result;
+/* Scans every path and keeps the matching rows, sorted by feature index, then by input order.
+   Returns HL_OK (also with zero matches), HL_ERR_IO, HL_ERR_FORMAT (file:line and what was wrong),
+   HL_ERR_LIMIT, HL_ERR_ARG (bad regex, or a folder with no explanation files) or HL_ERR_OOM. */
+HL_API hl_status hl_explain_search(const char *const *paths, size_t n_paths,
+                                   const hl_explain_query *q, hl_explain_result **out,
+                                   hl_error *err);
+HL_API size_t                hl_explain_count(const hl_explain_result *r);
+HL_API const hl_explanation *hl_explain_at(const hl_explain_result *r, size_t i); /* borrowed */
+HL_API uint64_t              hl_explain_rows_read(const hl_explain_result *r);  /* all rows seen */
+HL_API size_t                hl_explain_files_read(const hl_explain_result *r);
+/* The largest "explanationsCount" an export object declared (0 when none did). */
+HL_API uint64_t              hl_explain_declared_count(const hl_explain_result *r);
+HL_API void                  hl_explain_free(hl_explain_result *r);
+
+/* Neuronpedia feature URLs (sae-formats.md 5.1):
+     dashboard  https://www.neuronpedia.org/<model_id>/<source>/<index>
+     embed      the same + "?embed=true" (iframe it at about 540 x 300 px)
+   model_id and source must be non-empty and made of [A-Za-z0-9._-] (HL_ERR_ARG otherwise);
+   HL_ERR_LIMIT when buf[cap] is too small. */
+HL_API hl_status hl_neuronpedia_url(char *buf, size_t cap, const char *model_id,
+                                    const char *source, uint64_t index, int embed, hl_error *err);
+
+/* ---- pretrained SAE directory ----
+   The SAELens releases (pretrained_saes.yaml, SAELens 6.18) for the models hooklens runs. Every
+   SAE is a folder `path` in the Hugging Face repo `repo_id`; Gemma Scope folders hold params.npz,
+   SAELens folders cfg.json + sae_weights.safetensors (+ an optional sparsity.safetensors). */
+typedef struct hl_sae_release {
+    const char *release;      /* SAELens release name, e.g. "gemma-scope-2b-pt-res-canonical" */
+    const char *repo_id;      /* Hugging Face repo, e.g. "google/gemma-scope-2b-pt-res" */
+    const char *model;        /* TransformerLens model name */
+    const char *np_model;     /* Neuronpedia model id, or NULL when the release has no pages */
+    const char *hook_pattern; /* hook name with {L} for the layer */
+    const char *id_pattern;   /* how SAE ids are formed ({L} layer, {W} width, {N} average L0) */
+    const char *path_pattern; /* folder of an id inside the repo */
+    const char *np_pattern;   /* Neuronpedia source id of an SAE, or NULL */
+    const char *files;        /* files in each folder, space-separated; "?" marks an optional one */
+    const char *ids;          /* compact id table: "gemmascope:<repo key>[:canonical]" (the L0
+                                 table below) or "id|path|np source|l0;..." */
+    const char *notes;        /* one line, or "" */
+} hl_sae_release;
+
+/* One SAE of a release, expanded from the compact table. */
+typedef struct hl_sae_entry {
+    char    id[96];           /* what SAE.from_pretrained(release, id) takes */
+    char    path[128];        /* folder inside the repo */
+    char    hook[64];         /* TransformerLens hook name */
+    char    neuronpedia[128]; /* "<model>/<source>" or "" when none is known */
+    int     layer;            /* -1 for the embedding SAE */
+    int64_t d_sae;            /* 0 when the table does not know it (read it from the file) */
+    double  l0;               /* average L0 from the table, 0 when unknown */
+} hl_sae_entry;
+
+HL_API size_t                 hl_sae_release_count(void);
+HL_API const hl_sae_release  *hl_sae_release_at(size_t i);
+HL_API const hl_sae_release  *hl_sae_release_find(const char *name); /* NULL if unknown */
+HL_API size_t                 hl_sae_entry_count(const hl_sae_release *r);
+HL_API hl_status              hl_sae_entry_at(const hl_sae_release *r, size_t i, hl_sae_entry *out,
+                                              hl_error *err);
+/* Finds sae_id in a release; HL_ERR_NOT_FOUND (naming the release and the id pattern) if absent. */
+HL_API hl_status              hl_sae_lookup(const hl_sae_release *r, const char *sae_id,
+                                            hl_sae_entry *out, hl_error *err);
+/* The shell command that downloads one SAE with curl from
+   https://huggingface.co/<repo>/resolve/main/<path>/<file> into <out_dir>/<path>/<file>
+   (out_dir NULL = the repo's name), one curl line per required file. Nothing is run. */
+HL_API hl_status              hl_sae_download_command(const hl_sae_release *r,
+                                                      const hl_sae_entry *e, const char *out_dir,
+                                                      char *buf, size_t cap, hl_error *err);
 
 /* <<api_explain */
 
@@ -8175,6 +8302,1473 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
 /* <<sae */
 
 /* >>explain ================================================================================= */
+/* ---- regular expressions: parse to a tree, compile to a Thompson NFA program, simulate ---- */
+enum { HL__RE_CHAR = 1, HL__RE_ANY, HL__RE_CLASS, HL__RE_BOL, HL__RE_EOL, HL__RE_SPLIT,
+       HL__RE_JMP, HL__RE_MATCH };
+enum { HL__RN_EMPTY = 1, HL__RN_LEAF, HL__RN_CAT, HL__RN_ALT, HL__RN_STAR, HL__RN_PLUS,
+       HL__RN_QUEST };
+#define HL__RE_MAX_PATTERN 4096
+#define HL__RE_MAX_DEPTH 64
+
+typedef struct hl__re_inst {
+    uint8_t op;
+    uint8_t c;      /* CHAR: the (lower-cased) byte */
+    int32_t x, y;   /* SPLIT: both targets; JMP: x; CLASS: x = class number */
+} hl__re_inst;
+
+typedef struct hl__re_node {
+    int     kind;   /* HL__RN_* */
+    uint8_t op, c;  /* LEAF: instruction op and byte */
+    int32_t cls;    /* LEAF CLASS: class number */
+    int32_t a, b;   /* children */
+} hl__re_node;
+
+struct hl_regex {
+    hl__re_inst *prog;
+    int32_t      n_prog;
+    uint8_t    (*cls)[32]; /* 256-bit sets */
+    int32_t      n_cls;
+};
+
+typedef struct hl__re_parser {
+    const char  *p;       /* pattern */
+    size_t       i, n;
+    hl__re_node *nodes;
+    int32_t      n_nodes, cap_nodes;
+    uint8_t    (*cls)[32];
+    int32_t      n_cls;
+    int          depth;
+    hl_status    st;
+    hl_error    *err;
+} hl__re_parser;
+
+static int32_t hl__re_node_new(hl__re_parser *ps, int kind, int32_t a, int32_t b) {
+    hl__re_node *nd;
+    if (ps->n_nodes == ps->cap_nodes) return -1; /* sized up front: cannot happen */
+    nd = &ps->nodes[ps->n_nodes];
+    memset(nd, 0, sizeof *nd);
+    nd->kind = kind;
+    nd->a = a;
+    nd->b = b;
+    return ps->n_nodes++;
+}
+static int32_t hl__re_leaf(hl__re_parser *ps, uint8_t op, uint8_t c, int32_t cls) {
+    int32_t k = hl__re_node_new(ps, HL__RN_LEAF, -1, -1);
+    if (k >= 0) { ps->nodes[k].op = op; ps->nodes[k].c = c; ps->nodes[k].cls = cls; }
+    return k;
+}
+static void hl__re_set(uint8_t *set, unsigned c) {
+    set[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+static int hl__re_has(const uint8_t *set, unsigned c) {
+    return (set[c >> 3] >> (c & 7)) & 1;
+}
+static int hl__re_lower(int c) {
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+/* Adds the class of \d \w \s (upper-case letter = complement) to set; 0 if e is not one. */
+static int hl__re_perl_class(uint8_t *set, int e) {
+    uint8_t tmp[32];
+    unsigned c;
+    int neg = (e == 'D' || e == 'W' || e == 'S');
+    memset(tmp, 0, sizeof tmp);
+    switch (hl__re_lower(e)) {
+    case 'd': for (c = '0'; c <= '9'; c++) hl__re_set(tmp, c); break;
+    case 'w':
+        for (c = 0; c < 256; c++)
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
+                hl__re_set(tmp, c);
+        break;
+    case 's': {
+        const char *ws = " \t\n\r\f\v";
+        for (; *ws; ws++) hl__re_set(tmp, (unsigned char)*ws);
+        break;
+    }
+    default: return 0;
+    }
+    for (c = 0; c < 32; c++) set[c] |= neg ? (uint8_t)~tmp[c] : tmp[c];
+    return 1;
+}
+static hl_status hl__re_err(hl__re_parser *ps, const char *what) {
+    if (ps->st == HL_OK)
+        ps->st = hl__fail(ps->err, HL_ERR_ARG, "regex '%.200s': %s at offset %llu", ps->p, what,
+                          (unsigned long long)ps->i);
+    return ps->st;
+}
+static int32_t hl__re_new_class(hl__re_parser *ps) {
+    if (ps->n_cls >= (int32_t)ps->n) { hl__re_err(ps, "too many classes"); return -1; }
+    memset(ps->cls[ps->n_cls], 0, 32);
+    return ps->n_cls++;
+}
+static int32_t hl__re_alt(hl__re_parser *ps);
+
+/* [...]: ranges, negation, escapes; letters are added in both cases (case-insensitive). */
+static int32_t hl__re_class(hl__re_parser *ps) {
+    int32_t k = hl__re_new_class(ps);
+    uint8_t *set;
+    int neg = 0, first = 1;
+    unsigned c;
+    if (k < 0) return -1;
+    set = ps->cls[k];
+    if (ps->i < ps->n && ps->p[ps->i] == '^') { neg = 1; ps->i++; }
+    for (;;) {
+        int lo, hi;
+        if (ps->i >= ps->n) { hl__re_err(ps, "missing ]"); return -1; }
+        lo = (unsigned char)ps->p[ps->i];
+        if (lo == ']' && !first) { ps->i++; break; }
+        first = 0;
+        ps->i++;
+        if (lo == '\\') {
+            if (ps->i >= ps->n) { hl__re_err(ps, "trailing \\"); return -1; }
+            lo = (unsigned char)ps->p[ps->i++];
+            if (hl__re_perl_class(set, lo)) continue;
+            if (lo == 'n') lo = '\n'; else if (lo == 't') lo = '\t'; else if (lo == 'r') lo = '\r';
+        }
+        hi = lo;
+        if (ps->i + 1 < ps->n && ps->p[ps->i] == '-' && ps->p[ps->i + 1] != ']') {
+            hi = (unsigned char)ps->p[ps->i + 1];
+            ps->i += 2;
+            if (hi == '\\') {
+                if (ps->i >= ps->n) { hl__re_err(ps, "trailing \\"); return -1; }
+                hi = (unsigned char)ps->p[ps->i++];
+            }
+            if (hi < lo) { hl__re_err(ps, "range out of order"); return -1; }
+        }
+        for (c = (unsigned)lo; c <= (unsigned)hi; c++) hl__re_set(set, c);
+    }
+    for (c = 'a'; c <= 'z'; c++) /* fold case */
+        if (hl__re_has(set, c) || hl__re_has(set, c - 32)) { hl__re_set(set, c); hl__re_set(set, c - 32); }
+    if (neg)
+        for (c = 0; c < 32; c++) set[c] = (uint8_t)~set[c];
+    return hl__re_leaf(ps, HL__RE_CLASS, 0, k);
+}
+
+static int32_t hl__re_atom(hl__re_parser *ps) {
+    int c = (unsigned char)ps->p[ps->i++];
+    switch (c) {
+    case '(': {
+        int32_t k;
+        if (++ps->depth > HL__RE_MAX_DEPTH) {
+            ps->st = hl__fail(ps->err, HL_ERR_LIMIT, "regex: groups nested deeper than %d",
+                              HL__RE_MAX_DEPTH);
+            return -1;
+        }
+        if (ps->i + 1 < ps->n && ps->p[ps->i] == '?' && ps->p[ps->i + 1] == ':') ps->i += 2;
+        k = hl__re_alt(ps);
+        if (k < 0) return -1;
+        if (ps->i >= ps->n || ps->p[ps->i] != ')') { hl__re_err(ps, "missing )"); return -1; }
+        ps->i++;
+        ps->depth--;
+        return k;
+    }
+    case '.': return hl__re_leaf(ps, HL__RE_ANY, 0, -1);
+    case '^': return hl__re_leaf(ps, HL__RE_BOL, 0, -1);
+    case '$': return hl__re_leaf(ps, HL__RE_EOL, 0, -1);
+    case '[': return hl__re_class(ps);
+    case '*': case '+': case '?': ps->i--; hl__re_err(ps, "nothing to repeat"); return -1;
+    case ')': ps->i--; hl__re_err(ps, "unmatched )"); return -1;
+    case '\\': {
+        int e;
+        int32_t k;
+        if (ps->i >= ps->n) { hl__re_err(ps, "trailing \\"); return -1; }
+        e = (unsigned char)ps->p[ps->i++];
+        if (strchr("dwsDWS", e) && e) {
+            k = hl__re_new_class(ps);
+            if (k < 0) return -1;
+            hl__re_perl_class(ps->cls[k], e);
+            return hl__re_leaf(ps, HL__RE_CLASS, 0, k);
+        }
+        if (e == 'n') e = '\n'; else if (e == 't') e = '\t'; else if (e == 'r') e = '\r';
+        else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+            ps->i--;
+            hl__re_err(ps, "unknown escape");
+            return -1;
+        }
+        return hl__re_leaf(ps, HL__RE_CHAR, (uint8_t)hl__re_lower(e), -1);
+    }
+    default: return hl__re_leaf(ps, HL__RE_CHAR, (uint8_t)hl__re_lower(c), -1);
+    }
+}
+
+static int32_t hl__re_repeat(hl__re_parser *ps) {
+    int32_t k = hl__re_atom(ps);
+    while (k >= 0 && ps->i < ps->n) {
+        char q = ps->p[ps->i];
+        int kind = q == '*' ? HL__RN_STAR : q == '+' ? HL__RN_PLUS : q == '?' ? HL__RN_QUEST : 0;
+        if (!kind) break;
+        ps->i++;
+        k = hl__re_node_new(ps, kind, k, -1);
+    }
+    return k;
+}
+
+static int32_t hl__re_cat(hl__re_parser *ps) {
+    int32_t k = -1;
+    while (ps->i < ps->n && ps->p[ps->i] != '|' && ps->p[ps->i] != ')') {
+        int32_t r = hl__re_repeat(ps);
+        if (r < 0) return -1;
+        k = k < 0 ? r : hl__re_node_new(ps, HL__RN_CAT, k, r);
+    }
+    return k < 0 ? hl__re_node_new(ps, HL__RN_EMPTY, -1, -1) : k;
+}
+
+static int32_t hl__re_alt(hl__re_parser *ps) {
+    int32_t k = hl__re_cat(ps);
+    while (k >= 0 && ps->i < ps->n && ps->p[ps->i] == '|') {
+        int32_t r;
+        ps->i++;
+        r = hl__re_cat(ps);
+        if (r < 0) return -1;
+        k = hl__re_node_new(ps, HL__RN_ALT, k, r);
+    }
+    return k;
+}
+
+/* Code generation (Thompson): e* = L1: split L2 L3; L2: e; jmp L1; L3:   e+ = L1: e; split L1 L3
+   e? = split L1 L2; L1: e; L2:   a|b = split L1 L2; L1: a; jmp L3; L2: b; L3: */
+static void hl__re_emit(const hl__re_node *nd, int32_t k, hl__re_inst *prog, int32_t *pc) {
+    const hl__re_node *n = &nd[k];
+    int32_t at = *pc, j;
+    switch (n->kind) {
+    case HL__RN_EMPTY: break;
+    case HL__RN_LEAF:
+        prog[at].op = n->op;
+        prog[at].c = n->c;
+        prog[at].x = n->cls;
+        (*pc)++;
+        break;
+    case HL__RN_CAT: hl__re_emit(nd, n->a, prog, pc); hl__re_emit(nd, n->b, prog, pc); break;
+    case HL__RN_ALT:
+        (*pc)++;
+        prog[at].op = HL__RE_SPLIT;
+        prog[at].x = *pc;
+        hl__re_emit(nd, n->a, prog, pc);
+        j = (*pc)++;
+        prog[j].op = HL__RE_JMP;
+        prog[at].y = *pc;
+        hl__re_emit(nd, n->b, prog, pc);
+        prog[j].x = *pc;
+        break;
+    case HL__RN_STAR:
+        (*pc)++;
+        prog[at].op = HL__RE_SPLIT;
+        prog[at].x = *pc;
+        hl__re_emit(nd, n->a, prog, pc);
+        j = (*pc)++;
+        prog[j].op = HL__RE_JMP;
+        prog[j].x = at;
+        prog[at].y = *pc;
+        break;
+    case HL__RN_PLUS:
+        hl__re_emit(nd, n->a, prog, pc);
+        j = (*pc)++;
+        prog[j].op = HL__RE_SPLIT;
+        prog[j].x = at;
+        prog[j].y = *pc;
+        break;
+    case HL__RN_QUEST:
+        (*pc)++;
+        prog[at].op = HL__RE_SPLIT;
+        prog[at].x = *pc;
+        hl__re_emit(nd, n->a, prog, pc);
+        prog[at].y = *pc;
+        break;
+    default: break;
+    }
+}
+
+/* Upper bound of instructions for a subtree (for sizing): leaf 1, alt/star +2, quest/plus +1. */
+static int32_t hl__re_size(const hl__re_node *nd, int32_t k) {
+    const hl__re_node *n = &nd[k];
+    switch (n->kind) {
+    case HL__RN_LEAF: return 1;
+    case HL__RN_CAT: return hl__re_size(nd, n->a) + hl__re_size(nd, n->b);
+    case HL__RN_ALT: return 2 + hl__re_size(nd, n->a) + hl__re_size(nd, n->b);
+    case HL__RN_STAR: return 2 + hl__re_size(nd, n->a);
+    case HL__RN_PLUS: case HL__RN_QUEST: return 1 + hl__re_size(nd, n->a);
+    default: return 0;
+    }
+}
+
+HL__DEF hl_status hl_regex_compile(const char *pattern, hl_regex **out, hl_error *err) {
+    hl__re_parser ps;
+    hl_regex *re = NULL;
+    int32_t root, pc = 0;
+    size_t n;
+    if (!pattern || !out) return hl__fail(err, HL_ERR_ARG, "hl_regex_compile: NULL argument");
+    n = strlen(pattern);
+    if (n > HL__RE_MAX_PATTERN)
+        return hl__fail(err, HL_ERR_LIMIT, "regex: pattern of %llu bytes exceeds %d",
+                        (unsigned long long)n, HL__RE_MAX_PATTERN);
+    memset(&ps, 0, sizeof ps);
+    ps.p = pattern;
+    ps.n = n;
+    ps.err = err;
+    ps.st = HL_OK;
+    /* each pattern byte makes at most 2 nodes (leaf + repeat/cat/alt), plus the empty ones */
+    ps.cap_nodes = (int32_t)(3 * n + 4);
+    ps.nodes = (hl__re_node *)hl__calloc((size_t)ps.cap_nodes, sizeof *ps.nodes);
+    ps.cls = (uint8_t(*)[32])hl__calloc(n + 1, 32);
+    if (!ps.nodes || !ps.cls) {
+        ps.st = hl__fail(err, HL_ERR_OOM, "regex: out of memory");
+        goto fail;
+    }
+    root = hl__re_alt(&ps);
+    if (root >= 0 && ps.i < ps.n) hl__re_err(&ps, "unmatched )");
+    if (root < 0 || ps.st != HL_OK) {
+        if (ps.st == HL_OK) hl__re_err(&ps, "syntax error");
+        goto fail;
+    }
+    re = (hl_regex *)hl__calloc(1, sizeof *re);
+    if (!re) { ps.st = hl__fail(err, HL_ERR_OOM, "regex: out of memory"); goto fail; }
+    re->prog = (hl__re_inst *)hl__calloc((size_t)hl__re_size(ps.nodes, root) + 1, sizeof *re->prog);
+    if (!re->prog) { ps.st = hl__fail(err, HL_ERR_OOM, "regex: out of memory"); goto fail; }
+    hl__re_emit(ps.nodes, root, re->prog, &pc);
+    re->prog[pc].op = HL__RE_MATCH;
+    re->n_prog = pc + 1;
+    re->cls = ps.cls;
+    re->n_cls = ps.n_cls;
+    hl__free(ps.nodes);
+    *out = re;
+    return HL_OK;
+fail:
+    if (re) hl__free(re->prog);
+    hl__free(re);
+    hl__free(ps.nodes);
+    hl__free(ps.cls);
+    return ps.st;
+}
+
+HL__DEF void hl_regex_free(hl_regex *re) {
+    if (!re) return;
+    hl__free(re->prog);
+    hl__free(re->cls);
+    hl__free(re);
+}
+
+/* Adds the epsilon closure of pc (following SPLIT, JMP and the anchors that hold at pos) to the
+   thread list; returns 1 when MATCH is reached. `mark` holds, per instruction, the step at which it
+   was last added, so each instruction enters a list at most once per step. */
+static int hl__re_add(const hl_regex *re, int32_t *list, int32_t *n_list, int32_t *mark,
+                      int32_t step, int32_t pc, size_t pos, size_t len, int32_t *stack) {
+    int32_t sp = 0;
+    stack[sp++] = pc;
+    while (sp > 0) {
+        const hl__re_inst *in;
+        pc = stack[--sp];
+        if (mark[pc] == step) continue;
+        mark[pc] = step;
+        in = &re->prog[pc];
+        switch (in->op) {
+        case HL__RE_MATCH: return 1;
+        case HL__RE_JMP: stack[sp++] = in->x; break;
+        case HL__RE_SPLIT: stack[sp++] = in->y; stack[sp++] = in->x; break;
+        case HL__RE_BOL: if (pos == 0) stack[sp++] = pc + 1; break;
+        case HL__RE_EOL: if (pos == len) stack[sp++] = pc + 1; break;
+        default: list[(*n_list)++] = pc; break;
+        }
+    }
+    return 0;
+}
+
+HL__DEF int hl_regex_search(const hl_regex *re, const char *text, size_t len) {
+    int32_t *clist, *nlist, *mark, *stack, nc = 0, nn, i, step = 0;
+    size_t pos;
+    int found = 0;
+    if (!re || (!text && len)) return 0;
+    /* one allocation: two thread lists, the marks and the closure stack (SPLIT pushes 2) */
+    clist = (int32_t *)hl__malloc((size_t)re->n_prog * 5 * sizeof *clist);
+    if (!clist) return 0;
+    nlist = clist + re->n_prog;
+    mark = nlist + re->n_prog;
+    stack = mark + re->n_prog;
+    for (i = 0; i < re->n_prog; i++) mark[i] = -1;
+    for (pos = 0;; pos++) {
+        /* start a new match attempt at every position (unanchored search) */
+        if (hl__re_add(re, clist, &nc, mark, step, 0, pos, len, stack)) { found = 1; break; }
+        if (pos == len) break;
+        step++;
+        nn = 0;
+        {
+            int c = hl__re_lower((unsigned char)text[pos]);
+            for (i = 0; i < nc; i++) {
+                const hl__re_inst *in = &re->prog[clist[i]];
+                int ok = (in->op == HL__RE_CHAR && in->c == c) || in->op == HL__RE_ANY ||
+                         (in->op == HL__RE_CLASS && hl__re_has(re->cls[in->x], (unsigned)c));
+                if (ok && hl__re_add(re, nlist, &nn, mark, step, clist[i] + 1, pos + 1, len, stack)) {
+                    found = 1;
+                    break;
+                }
+            }
+        }
+        if (found) break;
+        { int32_t *t = clist; clist = nlist; nlist = t; nc = nn; }
+    }
+    hl__free(clist < nlist ? clist : nlist);
+    return found;
+}
+/* ---- pretrained SAE directory ------------------------------------------------------------- */
+/* Gemma Scope average-L0 table, from SAELens pretrained_saes.yaml (v6.18): for each repo and width,
+   "layer:N,N,..." groups (layer e = the embedding SAE); every N is an SAE folder
+   layer_<L>/width_<W>/average_l0_<N>, and the N marked * is the one the -canonical release maps
+   layer_<L>/width_<W>/canonical to (the L0 closest to 100). */
+typedef struct hl__gs_table {
+    const char *repo;  /* key: "2b-pt-res" = google/gemma-scope-2b-pt-res */
+    const char *width;
+    const char *l0s;
+} hl__gs_table;
+static const hl__gs_table hl__gs_l0[] = {
+    {"2b-pt-res", "4k",
+     "e:6,21,44,111"},
+    {"2b-pt-res", "16k",
+     "0:13,25,46,105*,226 1:10,20,40,102*,250 2:13,24,53,141*,142,304 3:14,28,59*,142,315 4:17,31,60,124*,125,281 5:18,34,68*,143,309 6:19,36,70*,144,301 7:20,36,69*,137,285 8:20,37,71*,142,301 9:21,37,73*,151,340 10:21,39,77*,166,395 11:22,41,80*,168,393 12:22,41,82*,176,445 13:23,43,83,84*,173,403 14:23,43,83,84*,173,388 15:23,41,78*,150,308 16:23,42,78*,154,335 17:23,42,77*,150,304 18:23,40,74*,138,280 19:23,40,73*,137,279 20:22,38,71*,139,294 21:22,38,70*,139,301 22:21,38,72*,147,349 23:21,38,74,75*,157,404 24:20,38,73*,158,457 25:16,28,55,116*,285"},
+    {"2b-pt-res", "32k",
+     "12:12,22,40,76*,155,360"},
+    {"2b-pt-res", "65k",
+     "0:11,17,27,43,73* 1:9,16,30,54,121* 2:11,20,37,77*,169 3:13,23,42,89*,193 4:14,25,46,89*,177 5:17,29,53,105*,211 6:17,30,56,107*,208 7:18,31,57,107*,203 8:19,33,59,111*,213 9:19,34,61,118*,240 10:20,36,66,128*,265 11:21,37,70*,134,273 12:21,38,72*,141,297 13:22,40,74,75*,142,288 14:21,40,73*,144,284 15:21,38,68,127*,240 16:21,38,69,128*,244 17:21,38,68,125*,233 18:21,36,64,116*,117,216 19:21,35,63,115*,216 20:20,34,61,114*,221 21:20,33,61,111*,112,225 22:20,33,62,116*,117,248 23:20,35,64,123*,124,272 24:19,34,63,124*,273 25:15,26,48,93*,197"},
+    {"2b-pt-res", "131k",
+     "12:12,20,36,67,129,264"},
+    {"2b-pt-res", "262k",
+     "12:11,21,36,67,121*,243"},
+    {"2b-pt-res", "524k",
+     "12:22,29,46,65,115*,227"},
+    {"2b-pt-res", "1m",
+     "5:9,13,21,36,63,114* 12:19,26,58,73,107*,207 19:16,18,29,50,88*,157"},
+    {"2b-pt-mlp", "16k",
+     "0:9,16,30,60,119* 1:12,24,50,105*,239 2:19,41,95*,213,434 3:21,44,95*,195,377 4:18,38,85*,198,433 5:23,48,114*,269,575 6:25,55,133*,328,699 7:28,60*,146,355,731 8:27,56,136*,351,739 9:38,88*,216,482,861 10:45,110*,266,568,908 11:42,98*,234,499,847 12:44,108*,262,548,879 13:47,112*,267,553,892 14:41,97*,246,536,894 15:35,80*,207,492,879 16:33,72*,185,452,847 17:31,68*,179,453,853 18:24,47,106*,292,672 19:25,50,109*,295,673 20:24,49,109*,289,658 21:23,48,113*,279,633 22:24,51,121*,290,624 23:27,57,128*,287,627 24:19,35,73*,158,357 25:15,29,59,126*,277"},
+    {"2b-pt-mlp", "65k",
+     "0:7,12,21,39,72* 1:11,20,37,67,127* 2:16,31,60,134*,265 3:18,33,68*,144,279 4:17,32,66*,138,299 5:22,43,86*,186,407 6:24,47,101*,224,515 7:28,56,115*,266,571 8:31,55,110*,256,547 9:38,77*,168,387,745 10:43,95*,218,474,851 11:41,88*,200,436,771 12:44,96*,222,482,848 13:44,98*,228,480,841 14:39,89*,204,463,816 15:35,72*,164,405,754 16:32,66*,142,348,695 17:30,61,136*,342,666 18:24,44,88*,191,491 19:25,45,88*,192,470 20:23,44,88*,189,446 21:23,42,86*,192,472 22:23,46,92*,203,487 23:25,49,102*,218,497 24:18,32,62,128*,268 25:14,26,52,107*,215"},
+    {"2b-pt-att", "16k",
+     "0:12,18,30,57,104* 1:20,40,79*,146,251 2:19,43,93*,174,297 3:24,55,117*,219,386 4:26,53,116*,249,454 5:30,59,135*,268,449 6:30,61*,143,292,479 7:46,99*,184,331,537 8:32,64,129*,282,482 9:34,64,127*,270,499 10:36,70*,148,307,541 11:41,80*,170,350,593 12:41,85*,184,328,514 13:43,92*,203,372,570 14:37,71*,161,298,468 15:44,98*,195,342,535 16:37,71*,144,293,527 17:38,79*,176,316,509 18:34,72*,144,292,491 19:28,56,122*,249,423 20:31,62*,141,274,446 21:32,65*,142,301,505 22:22,47,106*,215,373 23:30,73*,161,300,474 24:39,96*,212,372,558 25:35,77*,177,313,492"},
+    {"2b-pt-att", "65k",
+     "0:10,16,24,43,75* 1:15,28,55,98*,181 2:14,28,59,125*,228 3:19,39,83*,174,320 4:22,43,87*,188,382 5:28,51,99*,227,400 6:30,55,112*,261,449 7:52,96*,176,311,519 8:35,56,112*,246,454 9:31,57,107*,231,454 10:35,67*,134,292,521 11:41,75*,154,330,576 12:39,79*,172,320,503 13:41,87*,191,363,556 14:37,66*,138,283,453 15:42,90*,182,327,517 16:35,64,129*,260,502 17:35,70*,157,293,489 18:29,58,123*,255,466 19:26,49,106*,220,411 20:26,49,102*,242,419 21:29,56,118*,266,474 22:20,37,112*,196,361 23:27,56,140*,276,457 24:32,77*,186,347,537 25:30,63*,153,290,465"},
+    {"9b-pt-res", "4k",
+     "e:7,14,22,80"},
+    {"9b-pt-res", "16k",
+     "0:11,17,35,68,129* 1:9,15,31,69*,175 2:8,14,29,67*,189 3:10,17,37,90*,229 4:10,18,37,91*,234 5:11,20,37,77*,193 6:8,14,25,47,93*,224 7:8,14,25,46,92*,198 8:9,16,28,51,99*,207 9:9,16,28,51,100*,209 10:10,17,31,57,113*,243 11:10,18,32,60,118*,255 12:10,19,33,64,130*,287 13:11,19,34,65,132*,285 14:11,19,35,67*,137,294 15:10,18,34,65,131*,290 16:11,21,39,75*,152,346 17:12,21,38,73*,144,317 18:11,20,37,71*,140,309 19:11,19,35,67,132*,293 20:11,20,36,58,68*,138,310,408 21:11,19,36,66,129*,278 22:11,19,35,65,123*,268 23:11,19,35,63,120*,248 24:10,19,34,61,114*,234 25:11,19,34,61,114*,231 26:11,20,35,63,116*,233 27:12,21,36,65,118*,230 28:12,21,37,65,119*,229 29:12,21,38,66,119*,224 30:12,21,37,66,120*,226 31:11,20,35,63,114*,218 32:11,20,34,61,111*,219 33:11,20,34,63,114*,228 34:11,19,34,60,114*,229 35:11,19,34,61,120*,246 36:11,19,34,61,120*,252 37:11,20,34,63,124*,266 38:11,20,34,64,128*,286 39:11,19,34,64,131*,298 40:10,18,32,61,125*,292 41:10,16,28,52,113*,270"},
+    {"9b-pt-res", "32k",
+     "20:11,57*,344"},
+    {"9b-pt-res", "65k",
+     "20:11,55*,298"},
+    {"9b-pt-res", "131k",
+     "0:8,11,15,21,30,41* 1:6,9,13,20,33,56* 2:5,8,12,19,36,70* 3:6,9,14,25,46,103* 4:6,9,16,28,51,101* 5:6,10,16,29,51,94* 6:7,12,21,36,66,120* 7:8,13,21,38,65,119* 8:8,14,24,41,72*,129 9:8,14,25,42,75*,134 10:9,15,27,47,84*,151 11:9,16,27,49,88*,162 12:10,17,29,52,96*,183 13:10,17,30,54,99*,189 14:10,18,31,56,105*,197 15:10,17,30,55,103*,198 16:11,20,35,65,121*,232 17:11,19,35,64,117*,221 18:11,19,34,62,113*,221 19:10,18,32,60,110*,210 20:11,19,34,53,62,114*,221,276 21:11,19,33,58,109*,204 22:10,18,32,58,105*,197 23:10,18,32,56,101*,187 24:10,17,30,55,97*,180 25:10,18,31,54,96*,177 26:10,18,32,55,97*,176 27:11,19,33,56,96*,171 28:11,19,32,57,98*,171 29:11,19,33,56,97*,171 30:11,18,32,56,95*,170 31:10,18,31,52,92*,160 32:10,18,30,51,88*,158 33:10,18,30,51,91*,165 34:10,17,30,51,89*,163 35:10,17,30,51,94*,171 36:10,17,30,51,93*,180 37:10,18,30,53,96*,184 38:10,18,30,53,101*,194 39:10,18,30,54,99*,199 40:10,17,29,49,94*,193 41:10,15,26,45,84*,175"},
+    {"9b-pt-res", "262k",
+     "20:11,50,259"},
+    {"9b-pt-res", "524k",
+     "20:10,48*,241"},
+    {"9b-pt-res", "1m",
+     "9:9,14,24,41,70,122* 20:11,19,34,57,101*,193 31:11,25,27,45,77*,132"},
+    {"9b-pt-mlp", "16k",
+     "0:6,10,16,28,50* 1:12,26,56,128*,278 2:8,16,33,81*,163 3:13,25,55,126*,234 4:15,30,66*,151,343 5:14,24,46,93*,194 6:12,23,46,96*,206 7:14,25,47,101*,231 8:15,27,55,124*,309 9:12,21,40,83*,200 10:13,24,49,114*,276 11:17,34,76*,180,421 12:20,42,96*,237,543,1033 13:19,40,94*,225,512,992 14:19,41,97*,236,538,1023 15:20,45,107*,260,572,1053 16:16,37,91*,221,489,916 17:18,41,104*,274,624,1137 18:16,36,89*,235,564,1052 19:16,38,98*,255,599,1097 20:17,41,108*,284,643,1127 21:15,34,88*,241,571,1063 22:15,34,85*,226,566,1065 23:15,31,73*,190,492,990 24:15,32,73*,192,494,999 25:15,31,72*,184,494,1013 26:14,26,57,142*,394,887 27:14,25,52,126*,352,813 28:14,26,50,115*,324,773 29:15,26,49,111*,311,725 30:14,26,51,116*,333,806 31:12,22,43,94*,263,671 32:11,21,44,98*,267,623 33:12,23,48,107*,282,628 34:11,22,47,107*,268,559 35:10,21,46,108*,254,538 36:11,22,47,109*,256,523 37:12,24,53,119*,267,549 38:11,22,45,98*,225,491 39:12,22,43,90*,207,458 40:11,19,37,74*,162,371 41:8,15,28,58,126*,288"},
+    {"9b-pt-mlp", "131k",
+     "0:3,5,7,11,18,30* 1:6,10,18,32,59,106* 2:4,7,12,20,35,61* 3:6,11,19,33,58,109* 4:8,14,24,45,84*,157 5:7,12,21,37,68,131* 6:12,22,40,72*,135,271 7:13,23,41,75*,143,309 8:15,26,48,89*,184,423 9:12,21,38,67,129*,269 10:12,22,42,83*,167,362 11:17,31,60,120*,259,569 12:19,38,77*,159,338,745 13:20,38,75*,160,351,703 14:20,40,80*,174,374,743 15:21,43,89*,194,421,828 16:17,38,81*,175,384,744 17:22,43,91*,207,483,950 18:19,37,82*,174,420,865 19:19,40,85*,189,440,899 20:20,41,93*,212,477,992 21:16,35,79*,179,417,884 22:17,35,77*,172,404,861 23:17,32,67*,146,354,754 24:17,33,67*,147,351,709 25:16,32,65*,139,326,691 26:14,27,53,110*,249,568 27:14,26,49,99*,211,487 28:15,26,47,91*,189,425 29:15,26,47,87*,174,386 30:14,26,47,89*,179,391 31:12,22,40,77*,153,326 32:12,21,40,76*,155,336 33:12,22,42,83*,168,394 34:10,20,40,82*,167,390 35:10,19,39,80*,176,389 36:11,20,40,81*,174,389 37:12,23,44,90*,203,403 38:11,21,40,79*,161,347 39:11,21,38,75*,150,319 40:11,18,33,63,125*,267 41:8,14,25,49,99*,208"},
+    {"9b-pt-att", "16k",
+     "0:12,16,25,38,61* 1:17,34,77*,147,266 2:15,30,69*,180,384 3:23,44,102*,221,435 4:26,54,126*,274,524 5:25,53,125*,270,529 6:16,28,51,108*,258 7:18,33,70*,160,335 8:17,32,65*,150,362 9:18,34,71*,172,349 10:18,33,63,132*,301 11:18,34,67*,153,366 12:19,35,68*,149,337,654 13:20,38,77*,170,380,675 14:21,40,81*,179,411,767 15:21,40,79*,168,344,638 16:21,40,81*,172,376,705 17:24,50,110*,227,435,719 18:21,40,80*,171,352,646 19:21,41,86*,186,360,661 20:20,39,76*,158,342,674 21:21,41,86*,195,420,792 22:20,36,70*,141,289,569 23:21,41,80*,173,356,649 24:21,40,79*,167,348,615 25:19,36,73*,156,371,686 26:20,38,75*,159,336,634 27:18,33,64,136*,306,613 28:20,37,71*,143,279,498 29:18,35,76*,171,308,559 30:19,36,73*,157,313,558 31:18,36,73*,168,356,630 32:18,35,74*,158,306,534 33:17,37,78*,158,318,531 34:17,38,91*,192,339,527 35:14,33,77*,168,303,488 36:15,32,69*,144,293,544 37:17,34,82*,172,309,519 38:18,36,81*,175,334,547 39:15,33,77*,176,391,694 40:18,38,91*,189,341,603 41:13,25,56,129*,254,450"},
+    {"9b-pt-att", "131k",
+     "0:8,11,15,22,33,55* 1:8,12,18,29,63,116* 2:7,11,18,32,62,135* 3:10,17,31,58,119*,252 4:12,21,38,75*,163,330 5:12,21,39,78*,160,351 6:14,24,41,73*,148,353 7:16,28,52,106*,229,473 8:16,27,51,98*,222,531 9:16,30,54,111*,263,511 10:16,28,51,97*,199,440 11:17,29,54,104*,241,552 12:17,29,55,110*,237,525 13:18,33,64,126*,283,611 14:18,35,67,131*,306,650 15:19,35,67,130*,283,540 16:19,36,71*,140,298,621 17:22,44,90*,191,380,672 18:19,35,69*,133,294,557 19:19,38,71*,152,307,571 20:18,34,65,125*,270,558 21:18,35,71*,150,333,665 22:17,32,59,115*,231,446 23:19,36,66*,134,288,568 24:19,35,66,130*,273,542 25:17,31,59,115*,261,605 26:18,32,62,120*,267,525 27:16,28,53,102*,211,458 28:19,32,59,115*,230,452 29:17,30,57,128*,265,446 30:17,29,55,109*,236,491 31:16,29,56,117*,265,543 32:16,31,56,117*,248,464 33:16,28,58,128*,248,471 34:15,29,63*,199,291,483 35:13,26,54,124*,258,427 36:16,26,51,105*,229,455 37:15,28,55,124*,248,450 38:17,30,60,135*,284,489 39:17,27,54,120*,273,604 40:16,30,64*,144,269,493 41:13,22,43,92*,202,370"},
+    {"9b-it-res", "16k",
+     "9:14,26,47,88*,186 20:14,25,47,91*,189 31:14,24,43,76*,142"},
+    {"9b-it-res", "131k",
+     "9:13,22,39,67,121* 20:13,24,43,81*,153 31:13,22,37,63,109*"},
+    {"27b-pt-res", "131k",
+     "10:15,24,37,64,106*,200 22:20,31,48,82*,150,290 34:21,38,72*,155,333,785"},
+};
+
+/* clang-format off */
+#define HL__GS_NOTES "JumpReLU; no config file, SAELens synthesizes it (sae-formats.md 1.5)"
+static const hl_sae_release hl__sae_releases[] = {
+    {"gemma-scope-2b-pt-res", "google/gemma-scope-2b-pt-res", "gemma-2-2b", "gemma-2-2b",
+     "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:2b-pt-res",
+     "embedding/width_4k/average_l0_{N} reads hook_embed; " HL__GS_NOTES},
+    {"gemma-scope-2b-pt-res-canonical", "google/gemma-scope-2b-pt-res", "gemma-2-2b", "gemma-2-2b",
+     "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-res-{W}", "params.npz",
+     "gemmascope:2b-pt-res:canonical", HL__GS_NOTES},
+    {"gemma-scope-2b-pt-mlp", "google/gemma-scope-2b-pt-mlp", "gemma-2-2b", "gemma-2-2b",
+     "blocks.{L}.hook_mlp_out", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:2b-pt-mlp",
+     "hook_mlp_out is after the post-MLP RMSNorm; " HL__GS_NOTES},
+    {"gemma-scope-2b-pt-mlp-canonical", "google/gemma-scope-2b-pt-mlp", "gemma-2-2b", "gemma-2-2b",
+     "blocks.{L}.hook_mlp_out", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-mlp-{W}", "params.npz",
+     "gemmascope:2b-pt-mlp:canonical", "hook_mlp_out is after the post-MLP RMSNorm; " HL__GS_NOTES},
+    {"gemma-scope-2b-pt-att", "google/gemma-scope-2b-pt-att", "gemma-2-2b", "gemma-2-2b",
+     "blocks.{L}.attn.hook_z", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:2b-pt-att",
+     "d_in = 8 heads x 256 = 2048 (hook_z flattened head-major); " HL__GS_NOTES},
+    {"gemma-scope-2b-pt-att-canonical", "google/gemma-scope-2b-pt-att", "gemma-2-2b", "gemma-2-2b",
+     "blocks.{L}.attn.hook_z", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-att-{W}", "params.npz",
+     "gemmascope:2b-pt-att:canonical", "d_in = 8 heads x 256 = 2048; " HL__GS_NOTES},
+    {"gemma-scope-9b-pt-res", "google/gemma-scope-9b-pt-res", "gemma-2-9b", "gemma-2-9b",
+     "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:9b-pt-res",
+     "embedding/width_4k/average_l0_{N} reads hook_embed; " HL__GS_NOTES},
+    {"gemma-scope-9b-pt-res-canonical", "google/gemma-scope-9b-pt-res", "gemma-2-9b", "gemma-2-9b",
+     "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-res-{W}", "params.npz",
+     "gemmascope:9b-pt-res:canonical", HL__GS_NOTES},
+    {"gemma-scope-9b-pt-mlp", "google/gemma-scope-9b-pt-mlp", "gemma-2-9b", "gemma-2-9b",
+     "blocks.{L}.hook_mlp_out", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:9b-pt-mlp", HL__GS_NOTES},
+    {"gemma-scope-9b-pt-mlp-canonical", "google/gemma-scope-9b-pt-mlp", "gemma-2-9b", "gemma-2-9b",
+     "blocks.{L}.hook_mlp_out", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-mlp-{W}", "params.npz",
+     "gemmascope:9b-pt-mlp:canonical", HL__GS_NOTES},
+    {"gemma-scope-9b-pt-att", "google/gemma-scope-9b-pt-att", "gemma-2-9b", "gemma-2-9b",
+     "blocks.{L}.attn.hook_z", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:9b-pt-att",
+     "d_in = 16 heads x 256 = 4096; " HL__GS_NOTES},
+    {"gemma-scope-9b-pt-att-canonical", "google/gemma-scope-9b-pt-att", "gemma-2-9b", "gemma-2-9b",
+     "blocks.{L}.attn.hook_z", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-att-{W}", "params.npz",
+     "gemmascope:9b-pt-att:canonical", "d_in = 16 heads x 256 = 4096; " HL__GS_NOTES},
+    {"gemma-scope-9b-it-res", "google/gemma-scope-9b-it-res", "gemma-2-9b", "gemma-2-9b-it",
+     "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:9b-it-res",
+     "trained on gemma-2-9b-it activations (the yaml names gemma-2-9b); " HL__GS_NOTES},
+    {"gemma-scope-9b-it-res-canonical", "google/gemma-scope-9b-it-res", "gemma-2-9b-it",
+     "gemma-2-9b-it", "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-res-{W}", "params.npz",
+     "gemmascope:9b-it-res:canonical", HL__GS_NOTES},
+    {"gemma-scope-27b-pt-res", "google/gemma-scope-27b-pt-res", "gemma-2-27b", "gemma-2-27b",
+     "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/average_l0_{N}",
+     "layer_{L}/width_{W}/average_l0_{N}", NULL, "params.npz", "gemmascope:27b-pt-res", HL__GS_NOTES},
+    {"gemma-scope-27b-pt-res-canonical", "google/gemma-scope-27b-pt-res", "gemma-2-27b",
+     "gemma-2-27b", "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/canonical",
+     "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-res-{W}", "params.npz",
+     "gemmascope:27b-pt-res:canonical", HL__GS_NOTES},
+    {"gemma-2b-res-jb", "jbloom/Gemma-2b-Residual-Stream-SAEs", "gemma-2b", "gemma-2b",
+     "blocks.{L}.hook_resid_post", "blocks.{L}.hook_resid_post",
+     "gemma_2b_blocks.{L}.hook_resid_post_16384[...]", "{L}-res-jb",
+     "cfg.json sae_weights.safetensors sparsity.safetensors?",
+     "blocks.0.hook_resid_post|gemma_2b_blocks.0.hook_resid_post_16384_anthropic|0-res-jb|47;"
+     "blocks.6.hook_resid_post|gemma_2b_blocks.6.hook_resid_post_16384_anthropic_fast_lr|6-res-jb|56;"
+     "blocks.10.hook_resid_post|gemma_2b_blocks.10.hook_resid_post_16384|10-res-jb|62;"
+     "blocks.12.hook_resid_post|gemma_2b_blocks.12.hook_resid_post_16384|12-res-jb|62;"
+     "blocks.17.hook_resid_post|gemma_2b_blocks.17.hook_resid_post_16384||54",
+     "Gemma 1 (d_model 2048), 16384 features; layer 12 has norm_scaling_factor 0.21381938399317255"},
+    {"gpt2-small-res-jb", "jbloom/GPT2-Small-SAEs-Reformatted", "gpt2-small", "gpt2-small",
+     "blocks.{L}.hook_resid_pre", "blocks.{L}.hook_resid_pre", "blocks.{L}.hook_resid_pre",
+     "{L}-res-jb", "cfg.json sae_weights.safetensors sparsity.safetensors?",
+     "blocks.0.hook_resid_pre|blocks.0.hook_resid_pre|0-res-jb|10;"
+     "blocks.1.hook_resid_pre|blocks.1.hook_resid_pre|1-res-jb|10;"
+     "blocks.2.hook_resid_pre|blocks.2.hook_resid_pre|2-res-jb|18;"
+     "blocks.3.hook_resid_pre|blocks.3.hook_resid_pre|3-res-jb|23;"
+     "blocks.4.hook_resid_pre|blocks.4.hook_resid_pre|4-res-jb|31;"
+     "blocks.5.hook_resid_pre|blocks.5.hook_resid_pre|5-res-jb|41;"
+     "blocks.6.hook_resid_pre|blocks.6.hook_resid_pre|6-res-jb|51;"
+     "blocks.7.hook_resid_pre|blocks.7.hook_resid_pre|7-res-jb|54;"
+     "blocks.8.hook_resid_pre|blocks.8.hook_resid_pre|8-res-jb|60;"
+     "blocks.9.hook_resid_pre|blocks.9.hook_resid_pre|9-res-jb|70;"
+     "blocks.10.hook_resid_pre|blocks.10.hook_resid_pre|10-res-jb|52;"
+     "blocks.11.hook_resid_pre|blocks.11.hook_resid_pre|11-res-jb|56;"
+     "blocks.11.hook_resid_post|blocks.11.hook_resid_post|12-res-jb|70",
+     "standard ReLU SAE, 24576 features, input is the centered residual; Neuronpedia numbers "
+     "resid_pre L as L and resid_post 11 as 12"},
+    {"pythia-70m-deduped-res-sm", "ctigges/pythia-70m-deduped__res-sm_processed",
+     "pythia-70m-deduped", "pythia-70m-deduped", "blocks.{L}.hook_resid_post",
+     "blocks.{L}.hook_resid_post", "{L}-res-sm", "{L}-res-sm",
+     "cfg.json sae_weights.safetensors sparsity.safetensors?",
+     "blocks.0.hook_resid_pre|e-res-sm|e-res-sm|0;"
+     "blocks.0.hook_resid_post|0-res-sm|0-res-sm|0;blocks.1.hook_resid_post|1-res-sm|1-res-sm|0;"
+     "blocks.2.hook_resid_post|2-res-sm|2-res-sm|0;blocks.3.hook_resid_post|3-res-sm|3-res-sm|0;"
+     "blocks.4.hook_resid_post|4-res-sm|4-res-sm|0;blocks.5.hook_resid_post|5-res-sm|5-res-sm|0",
+     "the yaml names the embedding SAE's page e-att-sm; Neuronpedia's code says e-res-sm"},
+    {"pythia-70m-deduped-mlp-sm", "ctigges/pythia-70m-deduped__mlp-sm_processed",
+     "pythia-70m-deduped", "pythia-70m-deduped", "blocks.{L}.hook_mlp_out",
+     "blocks.{L}.hook_mlp_out", "{L}-mlp-sm", "{L}-mlp-sm",
+     "cfg.json sae_weights.safetensors sparsity.safetensors?",
+     "blocks.0.hook_mlp_out|0-mlp-sm|0-mlp-sm|0;blocks.1.hook_mlp_out|1-mlp-sm|1-mlp-sm|0;"
+     "blocks.2.hook_mlp_out|2-mlp-sm|2-mlp-sm|0;blocks.3.hook_mlp_out|3-mlp-sm|3-mlp-sm|0;"
+     "blocks.4.hook_mlp_out|4-mlp-sm|4-mlp-sm|0;blocks.5.hook_mlp_out|5-mlp-sm|5-mlp-sm|0", ""},
+    {"pythia-70m-deduped-att-sm", "ctigges/pythia-70m-deduped__att-sm_processed",
+     "pythia-70m-deduped", "pythia-70m-deduped", "blocks.{L}.hook_attn_out",
+     "blocks.{L}.hook_attn_out", "{L}-att-sm", "{L}-att-sm",
+     "cfg.json sae_weights.safetensors sparsity.safetensors?",
+     "blocks.0.hook_attn_out|0-att-sm|0-att-sm|0;blocks.1.hook_attn_out|1-att-sm|1-att-sm|0;"
+     "blocks.2.hook_attn_out|2-att-sm|2-att-sm|0;blocks.3.hook_attn_out|3-att-sm|3-att-sm|0;"
+     "blocks.4.hook_attn_out|4-att-sm|4-att-sm|0;blocks.5.hook_attn_out|5-att-sm|5-att-sm|0", ""},
+    {"mistral-7b-res-wg", "JoshEngels/Mistral-7B-Residual-Stream-SAEs", "mistral-7b", NULL,
+     "blocks.{L}.hook_resid_pre", "blocks.{L}.hook_resid_pre", "mistral_7b_layer_{L}", NULL,
+     "cfg.json sae_weights.safetensors",
+     "blocks.8.hook_resid_pre|mistral_7b_layer_8||92;"
+     "blocks.16.hook_resid_pre|mistral_7b_layer_16||74;"
+     "blocks.24.hook_resid_pre|mistral_7b_layer_24||75",
+     "normalize_activations = constant_norm_rescale (yaml config_overrides)"},
+};
+/* clang-format on */
+
+HL__DEF size_t hl_sae_release_count(void) {
+    return sizeof hl__sae_releases / sizeof hl__sae_releases[0];
+}
+HL__DEF const hl_sae_release *hl_sae_release_at(size_t i) {
+    return i < hl_sae_release_count() ? &hl__sae_releases[i] : NULL;
+}
+HL__DEF const hl_sae_release *hl_sae_release_find(const char *name) {
+    size_t i;
+    if (!name) return NULL;
+    for (i = 0; i < hl_sae_release_count(); i++)
+        if (strcmp(hl__sae_releases[i].release, name) == 0) return &hl__sae_releases[i];
+    return NULL;
+}
+
+/* "16k" -> 16384, "1m" -> 1048576 (powers of two, sae-formats.md 1.1); 0 if malformed. */
+static int64_t hl__gs_width(const char *w) {
+    int64_t v = 0;
+    for (; *w >= '0' && *w <= '9'; w++) v = v * 10 + (*w - '0');
+    if (*w == 'k' && w[1] == 0) return v * 1024;
+    if (*w == 'm' && w[1] == 0) return v * 1024 * 1024;
+    return 0;
+}
+
+/* Bounded string copy and append (always NUL-terminated; silently truncates). */
+static void hl__scpy(char *d, size_t cap, const char *s) {
+    size_t n = strlen(s);
+    if (n >= cap) n = cap - 1;
+    memcpy(d, s, n);
+    d[n] = 0;
+}
+static void hl__scat(char *d, size_t cap, const char *s) {
+    size_t o = strlen(d);
+    if (o < cap) hl__scpy(d + o, cap - o, s);
+}
+
+/* Replaces {L} {W} {N} in a pattern. */
+static void hl__sae_fill(char *dst, size_t cap, const char *pat, const char *L, const char *W,
+                         const char *N) {
+    size_t o = 0;
+    while (*pat && o + 1 < cap) {
+        const char *rep = NULL;
+        if (pat[0] == '{' && pat[1] && pat[2] == '}')
+            rep = pat[1] == 'L' ? L : pat[1] == 'W' ? W : pat[1] == 'N' ? N : NULL;
+        if (rep) {
+            while (*rep && o + 1 < cap) dst[o++] = *rep++;
+            pat += 3;
+        } else {
+            dst[o++] = *pat++;
+        }
+    }
+    dst[o] = 0;
+}
+
+/* Walks a release's SAEs in table order, calling fn for each until it returns nonzero; returns the
+   number visited. Gemma Scope ids come from the L0 table, the others from the explicit list. */
+typedef int (*hl__sae_visit_fn)(void *ctx, size_t i, const hl_sae_entry *e);
+static size_t hl__sae_walk(const hl_sae_release *r, hl__sae_visit_fn fn, void *ctx) {
+    hl_sae_entry e;
+    size_t count = 0;
+    if (strncmp(r->ids, "gemmascope:", 11) == 0) {
+        const char *key = r->ids + 11, *colon = strchr(key, ':');
+        size_t klen = colon ? (size_t)(colon - key) : strlen(key), t;
+        int canonical = colon != NULL;
+        for (t = 0; t < sizeof hl__gs_l0 / sizeof hl__gs_l0[0]; t++) {
+            const char *p = hl__gs_l0[t].l0s;
+            if (strlen(hl__gs_l0[t].repo) != klen || strncmp(hl__gs_l0[t].repo, key, klen) != 0)
+                continue;
+            while (*p) { /* one "layer:N,N*,N" group */
+                char L[8], N[16];
+                size_t k = 0;
+                while (*p && *p != ':' && k + 1 < sizeof L) L[k++] = *p++;
+                L[k] = 0;
+                if (*p == ':') p++;
+                while (*p && *p != ' ') {
+                    int star = 0;
+                    k = 0;
+                    while (*p >= '0' && *p <= '9' && k + 1 < sizeof N) N[k++] = *p++;
+                    N[k] = 0;
+                    if (*p == '*') { star = 1; p++; }
+                    if (*p == ',') p++;
+                    if (canonical && !star) continue;
+                    memset(&e, 0, sizeof e);
+                    e.layer = L[0] == 'e' ? -1 : atoi(L);
+                    e.d_sae = hl__gs_width(hl__gs_l0[t].width);
+                    e.l0 = atof(N);
+                    if (e.layer < 0) { /* the embedding SAE */
+                        hl__sae_fill(e.path, sizeof e.path, "embedding/width_{W}/average_l0_{N}", L,
+                                     hl__gs_l0[t].width, N);
+                        hl__scpy(e.id, sizeof e.id, e.path);
+                        hl__scpy(e.hook, sizeof e.hook, "hook_embed");
+                    } else {
+                        hl__sae_fill(e.path, sizeof e.path, r->path_pattern, L, hl__gs_l0[t].width, N);
+                        hl__sae_fill(e.id, sizeof e.id, r->id_pattern, L, hl__gs_l0[t].width, N);
+                        hl__sae_fill(e.hook, sizeof e.hook, r->hook_pattern, L, hl__gs_l0[t].width, N);
+                    }
+                    /* A Neuronpedia page exists for every canonical SAE; a non-canonical id whose N is
+                       the canonical one is the same SAE, so it gets the same page. */
+                    if (star && e.layer >= 0 && r->np_model) {
+                        char site[8], src[64];
+                        hl__scpy(site, sizeof site, strstr(r->hook_pattern, "mlp") ? "mlp"
+                                                    : strstr(r->hook_pattern, "hook_z") ? "att" : "res");
+                        hl__sae_fill(src, sizeof src, "{L}-gemmascope-{N}-{W}", L, hl__gs_l0[t].width, site);
+                        hl__scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
+                        hl__scat(e.neuronpedia, sizeof e.neuronpedia, "/");
+                        hl__scat(e.neuronpedia, sizeof e.neuronpedia, src);
+                    }
+                    if (fn && fn(ctx, count, &e)) return count + 1;
+                    count++;
+                }
+                if (*p == ' ') p++;
+            }
+        }
+        return count;
+    }
+    {
+        const char *p = r->ids;
+        while (*p) { /* "id|path|np|l0;" */
+            char f[4][128];
+            int k;
+            memset(f, 0, sizeof f);
+            for (k = 0; k < 4; k++) {
+                size_t o = 0;
+                while (*p && *p != '|' && *p != ';') {
+                    if (o + 1 < sizeof f[k]) f[k][o++] = *p;
+                    p++;
+                }
+                if (*p == '|') p++;
+            }
+            if (*p == ';') p++;
+            memset(&e, 0, sizeof e);
+            hl__scpy(e.id, sizeof e.id, f[0]);
+            hl__scpy(e.path, sizeof e.path, f[1]);
+            hl__scpy(e.hook, sizeof e.hook, f[0]);
+            if (f[2][0] && r->np_model) {
+                hl__scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
+                hl__scat(e.neuronpedia, sizeof e.neuronpedia, "/");
+                hl__scat(e.neuronpedia, sizeof e.neuronpedia, f[2]);
+            }
+            {
+                const char *b = strstr(f[0], "blocks.");
+                e.layer = b ? atoi(b + 7) : -1;
+            }
+            e.l0 = atof(f[3]);
+            if (strstr(r->notes, "24576")) e.d_sae = 24576;
+            else if (strstr(r->notes, "16384")) e.d_sae = 16384;
+            if (fn && fn(ctx, count, &e)) return count + 1;
+            count++;
+        }
+        return count;
+    }
+}
+
+HL__DEF size_t hl_sae_entry_count(const hl_sae_release *r) {
+    return r ? hl__sae_walk(r, NULL, NULL) : 0;
+}
+
+typedef struct hl__sae_pick {
+    size_t        want;
+    const char   *id;
+    hl_sae_entry *out;
+    int           found;
+} hl__sae_pick;
+static int hl__sae_pick_fn(void *ctx, size_t i, const hl_sae_entry *e) {
+    hl__sae_pick *pk = (hl__sae_pick *)ctx;
+    if (pk->id ? strcmp(pk->id, e->id) == 0 : i == pk->want) {
+        *pk->out = *e;
+        pk->found = 1;
+        return 1;
+    }
+    return 0;
+}
+
+HL__DEF hl_status hl_sae_entry_at(const hl_sae_release *r, size_t i, hl_sae_entry *out,
+                                  hl_error *err) {
+    hl__sae_pick pk;
+    hl_sae_entry e;
+    if (!r || !out) return hl__fail(err, HL_ERR_ARG, "hl_sae_entry_at: NULL argument");
+    memset(&pk, 0, sizeof pk);
+    pk.want = i;
+    pk.out = &e;
+    hl__sae_walk(r, hl__sae_pick_fn, &pk);
+    if (!pk.found)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "%s: SAE %llu out of range (%llu SAEs)", r->release,
+                        (unsigned long long)i, (unsigned long long)hl_sae_entry_count(r));
+    *out = e;
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_sae_lookup(const hl_sae_release *r, const char *sae_id, hl_sae_entry *out,
+                                hl_error *err) {
+    hl__sae_pick pk;
+    hl_sae_entry e;
+    if (!r || !sae_id || !out) return hl__fail(err, HL_ERR_ARG, "hl_sae_lookup: NULL argument");
+    memset(&pk, 0, sizeof pk);
+    pk.id = sae_id;
+    pk.out = &e;
+    hl__sae_walk(r, hl__sae_pick_fn, &pk);
+    if (!pk.found)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "release %s has no SAE '%.100s' (ids look like %s; "
+                        "%llu SAEs)", r->release, sae_id, r->id_pattern,
+                        (unsigned long long)hl_sae_entry_count(r));
+    *out = e;
+    return HL_OK;
+}
+
+/* Single-quoted for the shell; the table's paths hold no quotes, but check anyway. */
+HL__DEF hl_status hl_sae_download_command(const hl_sae_release *r, const hl_sae_entry *e,
+                                          const char *out_dir, char *buf, size_t cap,
+                                          hl_error *err) {
+    hl__buf b;
+    const char *f, *dir;
+    if (!r || !e || !buf || cap == 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_download_command: NULL argument");
+    dir = out_dir ? out_dir : strchr(r->repo_id, '/') ? strchr(r->repo_id, '/') + 1 : r->repo_id;
+    if (strchr(dir, '\'') || strchr(e->path, '\''))
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_download_command: quote in a path");
+    memset(&b, 0, sizeof b);
+    for (f = r->files; *f;) {
+        size_t n = 0;
+        while (f[n] && f[n] != ' ') n++;
+        if (f[n - 1] != '?') {
+            hl__buf_printf(&b, "%scurl -L --fail --create-dirs -o '%s/%s/%.*s' "
+                               "'https://huggingface.co/%s/resolve/main/%s/%.*s'",
+                           b.len ? "\n" : "", dir, e->path, (int)n, f, r->repo_id, e->path, (int)n, f);
+        }
+        f += n;
+        while (*f == ' ') f++;
+    }
+    if (b.oom) { hl__buf_free(&b); return hl__fail(err, HL_ERR_OOM, "out of memory"); }
+    if (b.len + 1 > cap) {
+        size_t need = b.len + 1;
+        hl__buf_free(&b);
+        return hl__fail(err, HL_ERR_LIMIT, "hl_sae_download_command: needs %llu bytes, buffer has %llu",
+                        (unsigned long long)need, (unsigned long long)cap);
+    }
+    memcpy(buf, b.data, b.len + 1);
+    hl__buf_free(&b);
+    return HL_OK;
+}
+/* ---- explanation files ---------------------------------------------------------------------- */
+#ifndef HL_NO_STDIO
+#include <dirent.h>
+
+#define HL__EX_MAX_RECORD ((size_t)64 << 20)
+#define HL__EX_CHUNK      ((size_t)64 << 10)
+
+struct hl_explain_result {
+    hl_explanation *rows;
+    size_t          n, cap;
+    char          **files; /* owned copies of the file names rows point to */
+    size_t          n_files;
+    uint64_t        rows_read, declared;
+};
+
+/* Case-insensitive (ASCII) substring test. */
+static int hl__ci_contains(const char *hay, size_t hn, const char *nd, size_t nn) {
+    size_t i, j;
+    if (nn == 0) return 1;
+    for (i = 0; i + nn <= hn; i++) {
+        for (j = 0; j < nn; j++)
+            if (hl__re_lower((unsigned char)hay[i + j]) != hl__re_lower((unsigned char)nd[j])) break;
+        if (j == nn) return 1;
+    }
+    return 0;
+}
+
+/* Natural order: digit runs compare as numbers ("batch-2" < "batch-10"), the rest bytewise. */
+static int hl__natcmp(const char *a, const char *b) {
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            const char *x = a, *y = b;
+            size_t lx, ly;
+            while (*x == '0') x++;
+            while (*y == '0') y++;
+            for (lx = 0; x[lx] >= '0' && x[lx] <= '9'; lx++) {}
+            for (ly = 0; y[ly] >= '0' && y[ly] <= '9'; ly++) {}
+            if (lx != ly) return lx < ly ? -1 : 1;
+            {
+                int c = strncmp(x, y, lx);
+                if (c) return c;
+            }
+            a = x + lx;
+            b = y + ly;
+            continue;
+        }
+        if (*a != *b) return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+static int hl__natcmp_qsort(const void *x, const void *y) {
+    return hl__natcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int hl__ends_with(const char *s, const char *suf) {
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+static int hl__ex_wanted_name(const char *name) {
+    return hl__ends_with(name, ".json") || hl__ends_with(name, ".jsonl") ||
+           hl__ends_with(name, ".json.gz") || hl__ends_with(name, ".jsonl.gz");
+}
+
+typedef struct hl__strlist {
+    char **v;
+    size_t n, cap;
+} hl__strlist;
+static int hl__strlist_push(hl__strlist *l, char *s) {
+    if (!s) return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = (char **)hl__realloc(l->v, cap * sizeof *v);
+        if (!v) { hl__free(s); return 0; }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+    return 1;
+}
+static void hl__strlist_free(hl__strlist *l) {
+    size_t i;
+    for (i = 0; i < l->n; i++) hl__free(l->v[i]);
+    hl__free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Collects the explanation files of a folder (and of its explanations* sub-folders), in natural
+   order. */
+static hl_status hl__ex_list_dir(const char *dir, hl__strlist *out, int depth, hl_error *err) {
+    DIR *d;
+    struct dirent *de;
+    hl__strlist files, subs;
+    size_t i;
+    hl_status st = HL_OK;
+    memset(&files, 0, sizeof files);
+    memset(&subs, 0, sizeof subs);
+    d = opendir(dir);
+    if (!d) return hl__fail(err, HL_ERR_IO, "%s: cannot open folder: %s", dir, strerror(errno));
+    while ((de = readdir(d)) != NULL) {
+        char *p;
+        if (de->d_name[0] == '.') continue;
+        p = hl__path_join(dir, de->d_name);
+        if (!p) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
+        if (hl__is_dir(p)) {
+            if (depth < 4 && strncmp(de->d_name, "explanations", 12) == 0) {
+                if (!hl__strlist_push(&subs, p)) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
+            } else {
+                hl__free(p);
+            }
+        } else if (hl__ex_wanted_name(de->d_name)) {
+            if (!hl__strlist_push(&files, p)) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
+        } else {
+            hl__free(p);
+        }
+    }
+    closedir(d);
+    if (st == HL_OK) {
+        qsort(files.v, files.n, sizeof *files.v, hl__natcmp_qsort);
+        qsort(subs.v, subs.n, sizeof *subs.v, hl__natcmp_qsort);
+        for (i = 0; i < files.n; i++) {
+            if (!hl__strlist_push(out, files.v[i])) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); files.v[i] = NULL; break; }
+            files.v[i] = NULL;
+        }
+        for (i = 0; i < subs.n && st == HL_OK; i++) st = hl__ex_list_dir(subs.v[i], out, depth + 1, err);
+    }
+    for (i = 0; i < files.n; i++) hl__free(files.v[i]);
+    hl__free(files.v);
+    hl__strlist_free(&subs);
+    return st;
+}
+
+/* The byte stream of one file: plain, or gzip (sniffed from the magic bytes 1f 8b). */
+typedef struct hl__ex_src {
+    const char  *path;
+    FILE        *f;
+    hl_gzreader *gz;
+    uint8_t     *chunk;
+    uint64_t     raw_done; /* plain files: bytes read so far (for progress) */
+} hl__ex_src;
+
+static hl_status hl__ex_src_open(hl__ex_src *s, const char *path, hl_error *err) {
+    uint8_t magic[2];
+    size_t got;
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->f = fopen(path, "rb");
+    if (!s->f) return hl__fail(err, HL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    got = fread(magic, 1, 2, s->f);
+    if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        fclose(s->f);
+        s->f = NULL;
+        return hl_gzreader_open(path, &s->gz, err);
+    }
+    rewind(s->f);
+    return HL_OK;
+}
+static hl_status hl__ex_src_read(hl__ex_src *s, uint8_t *buf, size_t cap, size_t *got,
+                                 hl_error *err) {
+    if (s->gz) return hl_gzreader_read(s->gz, buf, cap, got, err);
+    *got = fread(buf, 1, cap, s->f);
+    if (*got == 0 && ferror(s->f)) return hl__fail(err, HL_ERR_IO, "%s: read failed", s->path);
+    s->raw_done += *got;
+    return HL_OK;
+}
+static void hl__ex_src_close(hl__ex_src *s) {
+    if (s->f) fclose(s->f);
+    if (s->gz) hl_gzreader_close(s->gz);
+    s->f = NULL;
+    s->gz = NULL;
+}
+
+/* Query state shared by every file. */
+typedef struct hl__ex_ctx {
+    const hl_explain_query *q;
+    hl_regex               *re;
+    hl_explain_result      *res;
+    const char             *file; /* owned by res->files */
+    size_t                  text_len;
+} hl__ex_ctx;
+
+/* Parses a feature index: a decimal string of digits or a non-negative integer number. */
+static int hl__ex_index(const hl_json *v, uint64_t *out) {
+    if (!v) return 0;
+    if (v->type == HL_JSON_NUMBER) {
+        if (v->is_int && v->i64 >= 0) { *out = (uint64_t)v->i64; return 1; }
+        return 0;
+    }
+    if (v->type == HL_JSON_STRING) {
+        uint64_t x = 0;
+        size_t i;
+        if (v->len == 0 || v->len > 20) return 0;
+        for (i = 0; i < v->len; i++) {
+            unsigned d = (unsigned)(v->str[i] - '0');
+            if (d > 9) return 0;
+            if (x > (UINT64_MAX - d) / 10) return 0;
+            x = x * 10 + d;
+        }
+        *out = x;
+        return 1;
+    }
+    return 0;
+}
+
+/* One record (the bytes of one JSON object): parse, filter, keep. */
+static hl_status hl__ex_record(hl__ex_ctx *c, const char *text, size_t len, uint64_t line,
+                               hl_error *err) {
+    hl_json_doc *doc = NULL;
+    const hl_json *o, *dj;
+    const char *desc, *em, *tn, *mid, *src;
+    uint64_t index;
+    hl_status st = hl_json_parse(text, len, &doc, err);
+    if (st != HL_OK) {
+        char pre[600];
+        snprintf(pre, sizeof pre, "%s:%llu", c->file, (unsigned long long)line);
+        return hl__wrap(err, st, pre);
+    }
+    o = hl_json_root(doc);
+    dj = hl_json_get(o, "description");
+    if (!dj || dj->type != HL_JSON_STRING) { hl_json_free(doc); return HL_OK; } /* not an explanation */
+    c->res->rows_read++;
+    if (!hl__ex_index(hl_json_get(o, "index"), &index)) {
+        hl_json_free(doc);
+        return hl__fail(err, HL_ERR_FORMAT, "%s:%llu: explanation without a valid \"index\" (expected "
+                        "a decimal string or a non-negative integer)", c->file, (unsigned long long)line);
+    }
+    desc = dj->str;
+    em = hl_json_str(hl_json_get(o, "explanationModelName"), NULL);
+    if (!em) em = hl_json_str(hl_json_get(o, "autoInterpModel"), "");
+    tn = hl_json_str(hl_json_get(o, "typeName"), "");
+    mid = hl_json_str(hl_json_get(o, "modelId"), NULL);
+    src = hl_json_str(hl_json_get(o, "layer"), NULL);
+    /* filters */
+    if ((c->q->has_feature && index != c->q->feature) ||
+        (c->q->model_id && mid && strcmp(mid, c->q->model_id) != 0) ||
+        (c->q->source && src && strcmp(src, c->q->source) != 0) ||
+        (c->re && !hl_regex_search(c->re, desc, dj->len)) ||
+        (!c->re && c->text_len && !hl__ci_contains(desc, dj->len, c->q->text, c->text_len))) {
+        hl_json_free(doc);
+        return HL_OK;
+    }
+    if (!mid) mid = c->q->model_id ? c->q->model_id : "";
+    if (!src) src = c->q->source ? c->q->source : "";
+    {
+        hl_explain_result *r = c->res;
+        size_t ld = dj->len, le = strlen(em), lt = strlen(tn), lm = strlen(mid), ls = strlen(src);
+        char *blk;
+        hl_explanation *e;
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 64;
+            hl_explanation *rows = (hl_explanation *)hl__realloc(r->rows, cap * sizeof *rows);
+            if (!rows) { hl_json_free(doc); return hl__fail(err, HL_ERR_OOM, "out of memory"); }
+            r->rows = rows;
+            r->cap = cap;
+        }
+        /* one block per row: description, explainer, type, model, source (NUL-separated) */
+        blk = (char *)hl__malloc(ld + le + lt + lm + ls + 5);
+        if (!blk) { hl_json_free(doc); return hl__fail(err, HL_ERR_OOM, "out of memory"); }
+        e = &r->rows[r->n++];
+        memset(e, 0, sizeof *e);
+        memcpy(blk, desc, ld + 1);
+        e->description = blk;
+        blk += ld + 1;
+        memcpy(blk, em, le + 1);
+        e->explanation_model = blk;
+        blk += le + 1;
+        memcpy(blk, tn, lt + 1);
+        e->type_name = blk;
+        blk += lt + 1;
+        memcpy(blk, mid, lm + 1);
+        e->model_id = blk;
+        blk += lm + 1;
+        memcpy(blk, src, ls + 1);
+        e->source = blk;
+        e->index = index;
+        e->file = c->file;
+        e->line = line;
+    }
+    hl_json_free(doc);
+    return HL_OK;
+}
+
+/* Streams one file through a small state machine that finds the records without building the
+   document: the root may be an array (its object elements are records), an object (a record
+   itself, as in JSON Lines, unless it has an "explanations" array: then that array's elements
+   are the records) and several roots may follow each other (JSON Lines). Strings and escapes are
+   tracked so that brackets inside descriptions do not count. */
+static hl_status hl__ex_scan_file(hl__ex_ctx *c, const char *path, uint64_t done_before,
+                                  uint64_t total, hl_error *err) {
+    hl__ex_src s;
+    hl__buf rec;
+    hl_status st;
+    uint64_t line = 1, rec_line = 0, last_report = 0;
+    int depth = 0, in_str = 0, esc = 0, root = 0, capturing = 0, rec_start = 0, rec_depth = -1;
+    /* keys at depth 1 of an object root: "explanations" (the export object) and "explanationsCount" */
+    int expect_key = 0, in_key = 0, key_bad = 0, expect_colon = 0, expect_value = 0, in_count = 0;
+    char key[20];
+    size_t key_len = 0;
+    uint64_t count = 0;
+    int first = 1;
+    memset(&rec, 0, sizeof rec);
+    st = hl__ex_src_open(&s, path, err);
+    if (st != HL_OK) return st;
+    s.chunk = (uint8_t *)hl__malloc(HL__EX_CHUNK);
+    if (!s.chunk) { hl__ex_src_close(&s); return hl__fail(err, HL_ERR_OOM, "out of memory"); }
+    for (;;) {
+        size_t got = 0, i = 0;
+        st = hl__ex_src_read(&s, s.chunk, HL__EX_CHUNK, &got, err);
+        if (st != HL_OK) goto done;
+        if (got == 0) break;
+        if (first) { /* skip a UTF-8 byte order mark */
+            first = 0;
+            if (got >= 3 && s.chunk[0] == 0xef && s.chunk[1] == 0xbb && s.chunk[2] == 0xbf) i = 3;
+        }
+        for (; i < got; i++) {
+            unsigned ch = s.chunk[i];
+            if (ch == '\n') line++;
+            if (capturing) {
+                if (rec.len >= HL__EX_MAX_RECORD) {
+                    st = hl__fail(err, HL_ERR_LIMIT, "%s:%llu: one JSON record is larger than %llu "
+                                  "bytes", path, (unsigned long long)rec_line,
+                                  (unsigned long long)HL__EX_MAX_RECORD);
+                    goto done;
+                }
+                hl__buf_putc(&rec, (char)ch);
+            }
+            if (in_str) {
+                if (in_key) {
+                    if (esc || ch == '\\') key_bad = 1;
+                    else if (ch != '"') { if (key_len + 1 < sizeof key) key[key_len++] = (char)ch; else key_bad = 1; }
+                }
+                if (esc) esc = 0;
+                else if (ch == '\\') esc = 1;
+                else if (ch == '"') {
+                    in_str = 0;
+                    if (in_key) { in_key = 0; key[key_len] = 0; expect_colon = 1; }
+                }
+                continue;
+            }
+            if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
+            if (in_count) { /* digits of "explanationsCount" */
+                if (ch >= '0' && ch <= '9') {
+                    if (count < UINT64_MAX / 10) count = count * 10 + (ch - '0');
+                    continue;
+                }
+                in_count = 0;
+                if (count > c->res->declared) c->res->declared = count;
+            }
+            if (expect_value) {
+                expect_value = 0;
+                if (!key_bad && strcmp(key, "explanations") == 0 && ch == '[') {
+                    /* the export object: drop the root capture, its array's objects are records */
+                    capturing = 0;
+                    rec.len = 0;
+                    rec_depth = 2;
+                } else if (!key_bad && strcmp(key, "explanationsCount") == 0 && ch >= '0' && ch <= '9') {
+                    in_count = 1;
+                    count = (uint64_t)(ch - '0');
+                    continue;
+                }
+            }
+            if (expect_colon) {
+                expect_colon = 0;
+                if (ch == ':' && depth == 1) { expect_value = 1; continue; }
+            }
+            switch (ch) {
+            case '"':
+                in_str = 1;
+                if (depth == 1 && root == '{' && expect_key) {
+                    in_key = 1;
+                    key_len = 0;
+                    key_bad = 0;
+                }
+                expect_key = 0;
+                break;
+            case '{':
+            case '[':
+                if (depth == 0) {
+                    root = (int)ch;
+                    rec_depth = ch == '[' ? 1 : -1;
+                    if (ch == '{') { /* the root object may itself be the record (JSON Lines) */
+                        capturing = 1;
+                        rec_start = 0;
+                        rec_line = line;
+                        rec.len = 0;
+                        hl__buf_putc(&rec, '{');
+                        expect_key = 1;
+                    }
+                } else if (!capturing && depth == rec_depth && ch == '{') {
+                    capturing = 1;
+                    rec_start = depth;
+                    rec_line = line;
+                    rec.len = 0;
+                    hl__buf_putc(&rec, '{');
+                }
+                if (depth >= 10000) {
+                    st = hl__fail(err, HL_ERR_LIMIT, "%s:%llu: nested deeper than 10000", path,
+                                  (unsigned long long)line);
+                    goto done;
+                }
+                depth++;
+                break;
+            case '}':
+            case ']':
+                if (depth == 0) {
+                    st = hl__fail(err, HL_ERR_FORMAT, "%s:%llu: unbalanced '%c'", path,
+                                  (unsigned long long)line, (char)ch);
+                    goto done;
+                }
+                depth--;
+                if (capturing && depth == rec_start) {
+                    capturing = 0;
+                    if (rec.oom) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); goto done; }
+                    st = hl__ex_record(c, rec.data, rec.len, rec_line, err);
+                    if (st != HL_OK) goto done;
+                }
+                if (depth == 0) { root = 0; rec_depth = -1; }
+                break;
+            case ',':
+                if (depth == 1 && root == '{') expect_key = 1;
+                break;
+            default:
+                if (depth == 0) {
+                    st = hl__fail(err, HL_ERR_FORMAT, "%s:%llu: expected a JSON object or array, "
+                                  "found '%c' (0x%02x)", path, (unsigned long long)line,
+                                  ch >= 0x20 && ch < 0x7f ? (char)ch : '?', ch);
+                    goto done;
+                }
+                break;
+            }
+        }
+        if (c->q->progress && s.f && s.raw_done - last_report >= ((uint64_t)1 << 20)) {
+            last_report = s.raw_done;
+            c->q->progress(c->q->progress_ctx, done_before + s.raw_done, total);
+        }
+    }
+    if (in_count && count > c->res->declared) c->res->declared = count;
+    if (depth != 0 || in_str)
+        st = hl__fail(err, HL_ERR_FORMAT, "%s:%llu: unexpected end of file inside a JSON %s (depth "
+                      "%d)", path, (unsigned long long)line, in_str ? "string" : "value", depth);
+done:
+    hl__buf_free(&rec);
+    hl__free(s.chunk);
+    hl__ex_src_close(&s);
+    return st;
+}
+
+static int hl__ex_row_cmp(const void *x, const void *y) {
+    const hl_explanation *a = (const hl_explanation *)x, *b = (const hl_explanation *)y;
+    if (a->index != b->index) return a->index < b->index ? -1 : 1;
+    return 0; /* ties keep input order: the merge sort in hl_explain_search is stable */
+}
+
+static int hl__ex_same(const hl_explanation *a, const hl_explanation *b) {
+    return a->index == b->index && strcmp(a->description, b->description) == 0 &&
+           strcmp(a->explanation_model, b->explanation_model) == 0 &&
+           strcmp(a->type_name, b->type_name) == 0 && strcmp(a->model_id, b->model_id) == 0 &&
+           strcmp(a->source, b->source) == 0;
+}
+
+HL__DEF void hl_explain_free(hl_explain_result *r) {
+    size_t i;
+    if (!r) return;
+    for (i = 0; i < r->n; i++) hl__free((void *)(uintptr_t)r->rows[i].description);
+    for (i = 0; i < r->n_files; i++) hl__free(r->files[i]);
+    hl__free(r->files);
+    hl__free(r->rows);
+    hl__free(r);
+}
+
+HL__DEF hl_status hl_explain_search(const char *const *paths, size_t n_paths,
+                                    const hl_explain_query *q, hl_explain_result **out,
+                                    hl_error *err) {
+    hl__strlist files;
+    hl__ex_ctx c;
+    hl_explain_result *r = NULL;
+    hl_status st = HL_OK;
+    uint64_t total = 0, done = 0;
+    size_t i, j;
+    memset(&files, 0, sizeof files);
+    memset(&c, 0, sizeof c);
+    if (!paths || n_paths == 0 || !q || !out)
+        return hl__fail(err, HL_ERR_ARG, "hl_explain_search: no paths or NULL argument");
+    c.q = q;
+    c.text_len = q->text ? strlen(q->text) : 0;
+    if (q->regex && c.text_len) {
+        st = hl_regex_compile(q->text, &c.re, err);
+        if (st != HL_OK) return st;
+    }
+    for (i = 0; i < n_paths && st == HL_OK; i++) {
+        if (!paths[i]) { st = hl__fail(err, HL_ERR_ARG, "hl_explain_search: NULL path"); break; }
+        if (hl__is_dir(paths[i])) {
+            size_t before = files.n;
+            st = hl__ex_list_dir(paths[i], &files, 0, err);
+            if (st == HL_OK && files.n == before)
+                st = hl__fail(err, HL_ERR_ARG, "%s: no explanation files (*.json, *.jsonl, *.json.gz, "
+                              "*.jsonl.gz) in this folder or its explanations* folders", paths[i]);
+        } else if (!hl__exists(paths[i])) {
+            st = hl__fail(err, HL_ERR_IO, "%s: no such file or folder", paths[i]);
+        } else if (!hl__strlist_push(&files, hl__strdup(paths[i]))) {
+            st = hl__fail(err, HL_ERR_OOM, "out of memory");
+        }
+    }
+    if (st != HL_OK) goto fail;
+    r = (hl_explain_result *)hl__calloc(1, sizeof *r);
+    if (!r) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); goto fail; }
+    r->files = files.v; /* the result owns the names from here on */
+    r->n_files = files.n;
+    memset(&files, 0, sizeof files);
+    c.res = r;
+    for (i = 0; i < r->n_files; i++) {
+        struct stat sb;
+        if (stat(r->files[i], &sb) == 0 && sb.st_size > 0) total += (uint64_t)sb.st_size;
+    }
+    for (i = 0; i < r->n_files; i++) {
+        struct stat sb;
+        c.file = r->files[i];
+        st = hl__ex_scan_file(&c, r->files[i], done, total, err);
+        if (st != HL_OK) goto fail;
+        if (stat(r->files[i], &sb) == 0 && sb.st_size > 0) done += (uint64_t)sb.st_size;
+        if (q->progress) q->progress(q->progress_ctx, done, total);
+    }
+    /* sort by feature index, keeping input order among the rows of one feature */
+    {
+        size_t n = r->n;
+        size_t *pos = (size_t *)hl__calloc(n ? n : 1, sizeof *pos);
+        hl_explanation *sorted = (hl_explanation *)hl__calloc(n ? n : 1, sizeof *sorted);
+        if (!pos || !sorted) {
+            hl__free(pos);
+            hl__free(sorted);
+            st = hl__fail(err, HL_ERR_OOM, "out of memory");
+            goto fail;
+        }
+        for (i = 0; i < n; i++) pos[i] = i;
+        {
+            /* bottom-up merge sort of pos by (rows[pos].index, pos): stable and O(n log n) */
+            size_t *tmp = (size_t *)hl__calloc(n ? n : 1, sizeof *tmp), w;
+            if (!tmp) {
+                hl__free(pos);
+                hl__free(sorted);
+                st = hl__fail(err, HL_ERR_OOM, "out of memory");
+                goto fail;
+            }
+            for (w = 1; w < n; w *= 2) {
+                size_t lo;
+                for (lo = 0; lo < n; lo += 2 * w) {
+                    size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                    size_t a = lo, b = mid, k = lo;
+                    while (a < mid && b < hi)
+                        tmp[k++] = hl__ex_row_cmp(&r->rows[pos[b]], &r->rows[pos[a]]) < 0 ? pos[b++] : pos[a++];
+                    while (a < mid) tmp[k++] = pos[a++];
+                    while (b < hi) tmp[k++] = pos[b++];
+                }
+                memcpy(pos, tmp, n * sizeof *pos);
+            }
+            hl__free(tmp);
+        }
+        /* drop exact duplicates (compared with the earlier rows of the same feature) */
+        j = 0;
+        for (i = 0; i < n; i++) {
+            const hl_explanation *e = &r->rows[pos[i]];
+            size_t k = j;
+            int dup = 0;
+            while (k > 0 && sorted[k - 1].index == e->index) {
+                if (hl__ex_same(&sorted[k - 1], e)) { dup = 1; break; }
+                k--;
+            }
+            if (dup) hl__free((void *)(uintptr_t)e->description);
+            else sorted[j++] = *e;
+        }
+        hl__free(pos);
+        hl__free(r->rows);
+        r->rows = sorted;
+        r->n = j;
+        r->cap = n;
+    }
+    hl_regex_free(c.re);
+    *out = r;
+    return HL_OK;
+fail:
+    hl_regex_free(c.re);
+    hl__strlist_free(&files);
+    hl_explain_free(r);
+    return st;
+}
+#endif /* HL_NO_STDIO */
+
+HL__DEF size_t hl_explain_count(const hl_explain_result *r) {
+    return r ? r->n : 0;
+}
+HL__DEF const hl_explanation *hl_explain_at(const hl_explain_result *r, size_t i) {
+    return r && i < r->n ? &r->rows[i] : NULL;
+}
+HL__DEF uint64_t hl_explain_rows_read(const hl_explain_result *r) {
+    return r ? r->rows_read : 0;
+}
+HL__DEF size_t hl_explain_files_read(const hl_explain_result *r) {
+    return r ? r->n_files : 0;
+}
+HL__DEF uint64_t hl_explain_declared_count(const hl_explain_result *r) {
+    return r ? r->declared : 0;
+}
+
+static int hl__np_id_ok(const char *s) {
+    if (!s || !*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+HL__DEF hl_status hl_neuronpedia_url(char *buf, size_t cap, const char *model_id,
+                                     const char *source, uint64_t index, int embed, hl_error *err) {
+    int n;
+    if (!buf || cap == 0) return hl__fail(err, HL_ERR_ARG, "hl_neuronpedia_url: no buffer");
+    if (!hl__np_id_ok(model_id) || !hl__np_id_ok(source))
+        return hl__fail(err, HL_ERR_ARG, "hl_neuronpedia_url: model id '%.80s' and source '%.80s' "
+                        "must be non-empty and use only A-Z a-z 0-9 . _ -",
+                        model_id ? model_id : "(null)", source ? source : "(null)");
+    n = snprintf(buf, cap, "https://www.neuronpedia.org/%s/%s/%llu%s", model_id, source,
+                 (unsigned long long)index, embed ? "?embed=true" : "");
+    if (n < 0 || (size_t)n >= cap) {
+        buf[0] = 0;
+        return hl__fail(err, HL_ERR_LIMIT, "hl_neuronpedia_url: needs %d bytes, buffer has %llu",
+                        n + 1, (unsigned long long)cap);
+    }
+    return HL_OK;
+}
 
 /* <<explain */
 
