@@ -8712,12 +8712,12 @@ HL__DEF int hl_regex_search(const hl_regex *re, const char *text, size_t len) {
    "layer:N,N,..." groups (layer e = the embedding SAE); every N is an SAE folder
    layer_<L>/width_<W>/average_l0_<N>, and the N marked * is the one the -canonical release maps
    layer_<L>/width_<W>/canonical to (the L0 closest to 100). */
-typedef struct hl__gs_table {
+typedef struct hl__sae_gs_table {
     const char *repo;  /* key: "2b-pt-res" = google/gemma-scope-2b-pt-res */
     const char *width;
     const char *l0s;
-} hl__gs_table;
-static const hl__gs_table hl__gs_l0[] = {
+} hl__sae_gs_table;
+static const hl__sae_gs_table hl__sae_gs_l0[] = {
     {"2b-pt-res", "4k",
      "e:6,21,44,111"},
     {"2b-pt-res", "16k",
@@ -8914,25 +8914,28 @@ HL__DEF const hl_sae_release *hl_sae_release_find(const char *name) {
     return NULL;
 }
 
-/* "16k" -> 16384, "1m" -> 1048576 (powers of two, sae-formats.md 1.1); 0 if malformed. */
-static int64_t hl__gs_width(const char *w) {
-    int64_t v = 0;
-    for (; *w >= '0' && *w <= '9'; w++) v = v * 10 + (*w - '0');
-    if (*w == 'k' && w[1] == 0) return v * 1024;
-    if (*w == 'm' && w[1] == 0) return v * 1024 * 1024;
-    return 0;
+/* Width strings name powers of two (sae-formats.md 1.1): "16k" -> 16384, "65k" -> 65536,
+   "1m" -> 1048576, i.e. the smallest power of two >= the decimal value. 0 if malformed. */
+static int64_t hl__sae_gs_width(const char *w) {
+    int64_t v = 0, p = 1;
+    for (; *w >= '0' && *w <= '9' && v < 1000000; w++) v = v * 10 + (*w - '0');
+    if (*w == 'k' && w[1] == 0) v *= 1000;
+    else if (*w == 'm' && w[1] == 0) v *= 1000000;
+    else return 0;
+    while (p < v) p *= 2;
+    return p;
 }
 
 /* Bounded string copy and append (always NUL-terminated; silently truncates). */
-static void hl__scpy(char *d, size_t cap, const char *s) {
+static void hl__sae_scpy(char *d, size_t cap, const char *s) {
     size_t n = strlen(s);
     if (n >= cap) n = cap - 1;
     memcpy(d, s, n);
     d[n] = 0;
 }
-static void hl__scat(char *d, size_t cap, const char *s) {
+static void hl__sae_scat(char *d, size_t cap, const char *s) {
     size_t o = strlen(d);
-    if (o < cap) hl__scpy(d + o, cap - o, s);
+    if (o < cap) hl__sae_scpy(d + o, cap - o, s);
 }
 
 /* Replaces {L} {W} {N} in a pattern. */
@@ -8963,9 +8966,9 @@ static size_t hl__sae_walk(const hl_sae_release *r, hl__sae_visit_fn fn, void *c
         const char *key = r->ids + 11, *colon = strchr(key, ':');
         size_t klen = colon ? (size_t)(colon - key) : strlen(key), t;
         int canonical = colon != NULL;
-        for (t = 0; t < sizeof hl__gs_l0 / sizeof hl__gs_l0[0]; t++) {
-            const char *p = hl__gs_l0[t].l0s;
-            if (strlen(hl__gs_l0[t].repo) != klen || strncmp(hl__gs_l0[t].repo, key, klen) != 0)
+        for (t = 0; t < sizeof hl__sae_gs_l0 / sizeof hl__sae_gs_l0[0]; t++) {
+            const char *p = hl__sae_gs_l0[t].l0s;
+            if (strlen(hl__sae_gs_l0[t].repo) != klen || strncmp(hl__sae_gs_l0[t].repo, key, klen) != 0)
                 continue;
             while (*p) { /* one "layer:N,N*,N" group */
                 char L[8], N[16];
@@ -8983,28 +8986,28 @@ static size_t hl__sae_walk(const hl_sae_release *r, hl__sae_visit_fn fn, void *c
                     if (canonical && !star) continue;
                     memset(&e, 0, sizeof e);
                     e.layer = L[0] == 'e' ? -1 : atoi(L);
-                    e.d_sae = hl__gs_width(hl__gs_l0[t].width);
+                    e.d_sae = hl__sae_gs_width(hl__sae_gs_l0[t].width);
                     e.l0 = atof(N);
                     if (e.layer < 0) { /* the embedding SAE */
                         hl__sae_fill(e.path, sizeof e.path, "embedding/width_{W}/average_l0_{N}", L,
-                                     hl__gs_l0[t].width, N);
-                        hl__scpy(e.id, sizeof e.id, e.path);
-                        hl__scpy(e.hook, sizeof e.hook, "hook_embed");
+                                     hl__sae_gs_l0[t].width, N);
+                        hl__sae_scpy(e.id, sizeof e.id, e.path);
+                        hl__sae_scpy(e.hook, sizeof e.hook, "hook_embed");
                     } else {
-                        hl__sae_fill(e.path, sizeof e.path, r->path_pattern, L, hl__gs_l0[t].width, N);
-                        hl__sae_fill(e.id, sizeof e.id, r->id_pattern, L, hl__gs_l0[t].width, N);
-                        hl__sae_fill(e.hook, sizeof e.hook, r->hook_pattern, L, hl__gs_l0[t].width, N);
+                        hl__sae_fill(e.path, sizeof e.path, r->path_pattern, L, hl__sae_gs_l0[t].width, N);
+                        hl__sae_fill(e.id, sizeof e.id, r->id_pattern, L, hl__sae_gs_l0[t].width, N);
+                        hl__sae_fill(e.hook, sizeof e.hook, r->hook_pattern, L, hl__sae_gs_l0[t].width, N);
                     }
                     /* A Neuronpedia page exists for every canonical SAE; a non-canonical id whose N is
                        the canonical one is the same SAE, so it gets the same page. */
                     if (star && e.layer >= 0 && r->np_model) {
                         char site[8], src[64];
-                        hl__scpy(site, sizeof site, strstr(r->hook_pattern, "mlp") ? "mlp"
+                        hl__sae_scpy(site, sizeof site, strstr(r->hook_pattern, "mlp") ? "mlp"
                                                     : strstr(r->hook_pattern, "hook_z") ? "att" : "res");
-                        hl__sae_fill(src, sizeof src, "{L}-gemmascope-{N}-{W}", L, hl__gs_l0[t].width, site);
-                        hl__scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
-                        hl__scat(e.neuronpedia, sizeof e.neuronpedia, "/");
-                        hl__scat(e.neuronpedia, sizeof e.neuronpedia, src);
+                        hl__sae_fill(src, sizeof src, "{L}-gemmascope-{N}-{W}", L, hl__sae_gs_l0[t].width, site);
+                        hl__sae_scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
+                        hl__sae_scat(e.neuronpedia, sizeof e.neuronpedia, "/");
+                        hl__sae_scat(e.neuronpedia, sizeof e.neuronpedia, src);
                     }
                     if (fn && fn(ctx, count, &e)) return count + 1;
                     count++;
@@ -9030,13 +9033,13 @@ static size_t hl__sae_walk(const hl_sae_release *r, hl__sae_visit_fn fn, void *c
             }
             if (*p == ';') p++;
             memset(&e, 0, sizeof e);
-            hl__scpy(e.id, sizeof e.id, f[0]);
-            hl__scpy(e.path, sizeof e.path, f[1]);
-            hl__scpy(e.hook, sizeof e.hook, f[0]);
+            hl__sae_scpy(e.id, sizeof e.id, f[0]);
+            hl__sae_scpy(e.path, sizeof e.path, f[1]);
+            hl__sae_scpy(e.hook, sizeof e.hook, f[0]);
             if (f[2][0] && r->np_model) {
-                hl__scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
-                hl__scat(e.neuronpedia, sizeof e.neuronpedia, "/");
-                hl__scat(e.neuronpedia, sizeof e.neuronpedia, f[2]);
+                hl__sae_scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
+                hl__sae_scat(e.neuronpedia, sizeof e.neuronpedia, "/");
+                hl__sae_scat(e.neuronpedia, sizeof e.neuronpedia, f[2]);
             }
             {
                 const char *b = strstr(f[0], "blocks.");
@@ -9155,7 +9158,7 @@ struct hl_explain_result {
 };
 
 /* Case-insensitive (ASCII) substring test. */
-static int hl__ci_contains(const char *hay, size_t hn, const char *nd, size_t nn) {
+static int hl__ex_ci_contains(const char *hay, size_t hn, const char *nd, size_t nn) {
     size_t i, j;
     if (nn == 0) return 1;
     for (i = 0; i + nn <= hn; i++) {
@@ -9167,7 +9170,7 @@ static int hl__ci_contains(const char *hay, size_t hn, const char *nd, size_t nn
 }
 
 /* Natural order: digit runs compare as numbers ("batch-2" < "batch-10"), the rest bytewise. */
-static int hl__natcmp(const char *a, const char *b) {
+static int hl__ex_natcmp(const char *a, const char *b) {
     while (*a && *b) {
         if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
             const char *x = a, *y = b;
@@ -9191,24 +9194,24 @@ static int hl__natcmp(const char *a, const char *b) {
     }
     return *a ? 1 : *b ? -1 : 0;
 }
-static int hl__natcmp_qsort(const void *x, const void *y) {
-    return hl__natcmp(*(char *const *)x, *(char *const *)y);
+static int hl__ex_natcmp_qsort(const void *x, const void *y) {
+    return hl__ex_natcmp(*(char *const *)x, *(char *const *)y);
 }
 
-static int hl__ends_with(const char *s, const char *suf) {
+static int hl__ex_ends_with(const char *s, const char *suf) {
     size_t a = strlen(s), b = strlen(suf);
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 static int hl__ex_wanted_name(const char *name) {
-    return hl__ends_with(name, ".json") || hl__ends_with(name, ".jsonl") ||
-           hl__ends_with(name, ".json.gz") || hl__ends_with(name, ".jsonl.gz");
+    return hl__ex_ends_with(name, ".json") || hl__ex_ends_with(name, ".jsonl") ||
+           hl__ex_ends_with(name, ".json.gz") || hl__ex_ends_with(name, ".jsonl.gz");
 }
 
-typedef struct hl__strlist {
+typedef struct hl__ex_strlist {
     char **v;
     size_t n, cap;
-} hl__strlist;
-static int hl__strlist_push(hl__strlist *l, char *s) {
+} hl__ex_strlist;
+static int hl__ex_strlist_push(hl__ex_strlist *l, char *s) {
     if (!s) return 0;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -9220,7 +9223,7 @@ static int hl__strlist_push(hl__strlist *l, char *s) {
     l->v[l->n++] = s;
     return 1;
 }
-static void hl__strlist_free(hl__strlist *l) {
+static void hl__ex_strlist_free(hl__ex_strlist *l) {
     size_t i;
     for (i = 0; i < l->n; i++) hl__free(l->v[i]);
     hl__free(l->v);
@@ -9229,10 +9232,10 @@ static void hl__strlist_free(hl__strlist *l) {
 
 /* Collects the explanation files of a folder (and of its explanations* sub-folders), in natural
    order. */
-static hl_status hl__ex_list_dir(const char *dir, hl__strlist *out, int depth, hl_error *err) {
+static hl_status hl__ex_list_dir(const char *dir, hl__ex_strlist *out, int depth, hl_error *err) {
     DIR *d;
     struct dirent *de;
-    hl__strlist files, subs;
+    hl__ex_strlist files, subs;
     size_t i;
     hl_status st = HL_OK;
     memset(&files, 0, sizeof files);
@@ -9246,29 +9249,29 @@ static hl_status hl__ex_list_dir(const char *dir, hl__strlist *out, int depth, h
         if (!p) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
         if (hl__is_dir(p)) {
             if (depth < 4 && strncmp(de->d_name, "explanations", 12) == 0) {
-                if (!hl__strlist_push(&subs, p)) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
+                if (!hl__ex_strlist_push(&subs, p)) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
             } else {
                 hl__free(p);
             }
         } else if (hl__ex_wanted_name(de->d_name)) {
-            if (!hl__strlist_push(&files, p)) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
+            if (!hl__ex_strlist_push(&files, p)) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); break; }
         } else {
             hl__free(p);
         }
     }
     closedir(d);
     if (st == HL_OK) {
-        qsort(files.v, files.n, sizeof *files.v, hl__natcmp_qsort);
-        qsort(subs.v, subs.n, sizeof *subs.v, hl__natcmp_qsort);
+        qsort(files.v, files.n, sizeof *files.v, hl__ex_natcmp_qsort);
+        qsort(subs.v, subs.n, sizeof *subs.v, hl__ex_natcmp_qsort);
         for (i = 0; i < files.n; i++) {
-            if (!hl__strlist_push(out, files.v[i])) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); files.v[i] = NULL; break; }
+            if (!hl__ex_strlist_push(out, files.v[i])) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); files.v[i] = NULL; break; }
             files.v[i] = NULL;
         }
         for (i = 0; i < subs.n && st == HL_OK; i++) st = hl__ex_list_dir(subs.v[i], out, depth + 1, err);
     }
     for (i = 0; i < files.n; i++) hl__free(files.v[i]);
     hl__free(files.v);
-    hl__strlist_free(&subs);
+    hl__ex_strlist_free(&subs);
     return st;
 }
 
@@ -9377,7 +9380,7 @@ static hl_status hl__ex_record(hl__ex_ctx *c, const char *text, size_t len, uint
         (c->q->model_id && mid && strcmp(mid, c->q->model_id) != 0) ||
         (c->q->source && src && strcmp(src, c->q->source) != 0) ||
         (c->re && !hl_regex_search(c->re, desc, dj->len)) ||
-        (!c->re && c->text_len && !hl__ci_contains(desc, dj->len, c->q->text, c->text_len))) {
+        (!c->re && c->text_len && !hl__ex_ci_contains(desc, dj->len, c->q->text, c->text_len))) {
         hl_json_free(doc);
         return HL_OK;
     }
@@ -9613,7 +9616,7 @@ HL__DEF void hl_explain_free(hl_explain_result *r) {
 HL__DEF hl_status hl_explain_search(const char *const *paths, size_t n_paths,
                                     const hl_explain_query *q, hl_explain_result **out,
                                     hl_error *err) {
-    hl__strlist files;
+    hl__ex_strlist files;
     hl__ex_ctx c;
     hl_explain_result *r = NULL;
     hl_status st = HL_OK;
@@ -9639,7 +9642,7 @@ HL__DEF hl_status hl_explain_search(const char *const *paths, size_t n_paths,
                               "*.jsonl.gz) in this folder or its explanations* folders", paths[i]);
         } else if (!hl__exists(paths[i])) {
             st = hl__fail(err, HL_ERR_IO, "%s: no such file or folder", paths[i]);
-        } else if (!hl__strlist_push(&files, hl__strdup(paths[i]))) {
+        } else if (!hl__ex_strlist_push(&files, hl__strdup(paths[i]))) {
             st = hl__fail(err, HL_ERR_OOM, "out of memory");
         }
     }
@@ -9721,7 +9724,7 @@ HL__DEF hl_status hl_explain_search(const char *const *paths, size_t n_paths,
     return HL_OK;
 fail:
     hl_regex_free(c.re);
-    hl__strlist_free(&files);
+    hl__ex_strlist_free(&files);
     hl_explain_free(r);
     return st;
 }
@@ -9743,7 +9746,7 @@ HL__DEF uint64_t hl_explain_declared_count(const hl_explain_result *r) {
     return r ? r->declared : 0;
 }
 
-static int hl__np_id_ok(const char *s) {
+static int hl__ex_np_id_ok(const char *s) {
     if (!s || !*s) return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
@@ -9756,7 +9759,7 @@ HL__DEF hl_status hl_neuronpedia_url(char *buf, size_t cap, const char *model_id
                                      const char *source, uint64_t index, int embed, hl_error *err) {
     int n;
     if (!buf || cap == 0) return hl__fail(err, HL_ERR_ARG, "hl_neuronpedia_url: no buffer");
-    if (!hl__np_id_ok(model_id) || !hl__np_id_ok(source))
+    if (!hl__ex_np_id_ok(model_id) || !hl__ex_np_id_ok(source))
         return hl__fail(err, HL_ERR_ARG, "hl_neuronpedia_url: model id '%.80s' and source '%.80s' "
                         "must be non-empty and use only A-Z a-z 0-9 . _ -",
                         model_id ? model_id : "(null)", source ? source : "(null)");
@@ -9777,7 +9780,7 @@ HL__DEF hl_status hl_neuronpedia_url(char *buf, size_t cap, const char *model_id
 
 /* Length of the valid UTF-8 sequence at s[i] (1..4), or 0 when the bytes there are not valid UTF-8
    (overlong forms, surrogates and code points above U+10FFFF are invalid, RFC 3629). */
-static size_t hl__utf8_seq(const unsigned char *s, size_t n, size_t i) {
+static size_t hl__view_utf8_seq(const unsigned char *s, size_t n, size_t i) {
     unsigned c = s[i];
     size_t len, k;
     uint32_t cp;
@@ -9800,12 +9803,12 @@ static size_t hl__utf8_seq(const unsigned char *s, size_t n, size_t i) {
 /* Appends s as HTML text (also safe inside a double- or single-quoted attribute value):
    & < > " ' become entities, newline and tab become the visible arrows U+21B5 and U+21E5,
    other control characters and invalid UTF-8 bytes become U+FFFD. */
-static void hl__html_text(hl__buf *b, const char *s) {
+static void hl__view_html(hl__buf *b, const char *s) {
     const unsigned char *u = (const unsigned char *)(s ? s : "");
     size_t n = strlen((const char *)u), i = 0;
     while (i < n) {
         unsigned c = u[i];
-        size_t l = hl__utf8_seq(u, n, i);
+        size_t l = hl__view_utf8_seq(u, n, i);
         if (l == 0) { hl__buf_puts(b, "\xef\xbf\xbd"); i++; continue; }
         if (l > 1) { hl__buf_push(b, u + i, l); i += l; continue; }
         switch (c) {
@@ -9827,13 +9830,13 @@ static void hl__html_text(hl__buf *b, const char *s) {
 /* Appends s as a JSON string literal that is also safe inside an HTML <script> element:
    < > & are written as \u003c \u003e \u0026 (so neither "</script" nor "<!--" can appear),
    control characters as escapes, invalid UTF-8 bytes as \ufffd. */
-static void hl__json_text(hl__buf *b, const char *s) {
+static void hl__view_json_str(hl__buf *b, const char *s) {
     const unsigned char *u = (const unsigned char *)(s ? s : "");
     size_t n = strlen((const char *)u), i = 0;
     hl__buf_putc(b, '"');
     while (i < n) {
         unsigned c = u[i];
-        size_t l = hl__utf8_seq(u, n, i);
+        size_t l = hl__view_utf8_seq(u, n, i);
         if (l == 0) { hl__buf_puts(b, "\\ufffd"); i++; continue; }
         if (l > 1) {
             /* U+2028/2029 are legal in JSON but not in older JS string literals: escape them */
@@ -9861,12 +9864,12 @@ static void hl__json_text(hl__buf *b, const char *s) {
 }
 
 /* A float as a JSON number (6 significant digits), or null for NaN and infinities. */
-static void hl__json_float(hl__buf *b, float v) {
+static void hl__view_json_float(hl__buf *b, float v) {
     if (v != v || v > FLT_MAX || v < -FLT_MAX) hl__buf_puts(b, "null");
     else hl__buf_printf(b, "%.6g", (double)v);
 }
 
-static int hl__finite(float v) {
+static int hl__view_finite(float v) {
     return v == v && v <= FLT_MAX && v >= -FLT_MAX;
 }
 
@@ -9895,12 +9898,12 @@ static void hl__view_begin(hl__buf *b, const char *title, const char *extra_css)
                     "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta name=\"generator\" content=\"hooklens " HL_VERSION_STRING "\">\n<title>");
-    hl__html_text(b, title);
+    hl__view_html(b, title);
     hl__buf_puts(b, "</title>\n<style>");
     hl__buf_puts(b, hl__view_css);
     if (extra_css) hl__buf_puts(b, extra_css);
     hl__buf_puts(b, "</style>\n</head>\n<body>\n<h1>");
-    hl__html_text(b, title);
+    hl__view_html(b, title);
     hl__buf_puts(b, "</h1>\n");
 }
 
@@ -9929,27 +9932,27 @@ static hl_status hl__view_finish(hl__buf *b, hl__buf *json, char **html, size_t 
 
 /* Background shades. Red by confidence for the token strip: alpha = max(5 + lp, 0) / 5 (clamped to
    1), as circuitsvis colours a token by max(5 + logp, 0) on a 0..5 scale. */
-static void hl__css_red(hl__buf *b, float lp) {
-    double a = hl__finite(lp) ? (5.0 + (double)lp) / 5.0 : 0.0;
+static void hl__view_css_red(hl__buf *b, float lp) {
+    double a = hl__view_finite(lp) ? (5.0 + (double)lp) / 5.0 : 0.0;
     if (a < 0) a = 0;
     if (a > 1) a = 1;
     hl__buf_printf(b, "background:rgba(220,38,38,%.3f)", a * 0.85);
 }
 /* Blue at log-prob 0 fading linearly to grey at -5 and below (circuitsvis table cells). */
-static void hl__css_blue(hl__buf *b, float lp) {
-    double t = hl__finite(lp) ? (5.0 + (double)lp) / 5.0 : 0.0;
+static void hl__view_css_blue(hl__buf *b, float lp) {
+    double t = hl__view_finite(lp) ? (5.0 + (double)lp) / 5.0 : 0.0;
     if (t < 0) t = 0;
     if (t > 1) t = 1;
     hl__buf_printf(b, "background:rgb(%d,%d,%d)", (int)(229 + (147 - 229) * t + 0.5),
                    (int)(231 + (197 - 231) * t + 0.5), (int)(235 + (253 - 235) * t + 0.5));
 }
 
-static void hl__fmt_logp(hl__buf *b, float lp) {
-    if (hl__finite(lp)) hl__buf_printf(b, "%.3f", (double)lp);
+static void hl__view_fmt_logp(hl__buf *b, float lp) {
+    if (hl__view_finite(lp)) hl__buf_printf(b, "%.3f", (double)lp);
     else hl__buf_puts(b, lp != lp ? "nan" : (lp > 0 ? "inf" : "-inf"));
 }
-static void hl__fmt_prob(hl__buf *b, float lp) {
-    hl__buf_printf(b, "%.2f%%", hl__finite(lp) ? exp((double)lp) * 100.0 : 0.0);
+static void hl__view_fmt_prob(hl__buf *b, float lp) {
+    hl__buf_printf(b, "%.2f%%", hl__view_finite(lp) ? exp((double)lp) * 100.0 : 0.0);
 }
 
 /* ---- token log probs ----------------------------------------------------------------------- */
@@ -10018,16 +10021,16 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
     for (i = 1; i < n; i++) {
         float lp = v->logp_correct[i - 1];
         hl__buf_printf(&b, "<span data-i=\"%lld\" style=\"", (long long)(i - 1));
-        hl__css_red(&b, lp);
+        hl__view_css_red(&b, lp);
         hl__buf_puts(&b, "\" title=\"");
-        hl__html_text(&b, v->tokens[i - 1]);
+        hl__view_html(&b, v->tokens[i - 1]);
         hl__buf_puts(&b, " \xe2\x86\x92 ");
-        hl__html_text(&b, v->tokens[i]);
+        hl__view_html(&b, v->tokens[i]);
         hl__buf_puts(&b, ": log p ");
-        hl__fmt_logp(&b, lp);
+        hl__view_fmt_logp(&b, lp);
         if (v->rank) hl__buf_printf(&b, ", rank %lld", (long long)v->rank[i - 1]);
         hl__buf_puts(&b, "\">");
-        hl__html_text(&b, v->tokens[i]);
+        hl__view_html(&b, v->tokens[i]);
         hl__buf_puts(&b, "</span>");
     }
     hl__buf_puts(&b, "</div>\n<div id=\"panel\" class=\"panel\" hidden></div>\n");
@@ -10039,24 +10042,24 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
         float lp = v->logp_correct[i - 1];
         int64_t t;
         hl__buf_printf(&b, "<tr><td class=\"num\">%lld</td><td class=\"tk\">", (long long)i);
-        hl__html_text(&b, v->tokens[i - 1]);
+        hl__view_html(&b, v->tokens[i - 1]);
         hl__buf_puts(&b, "</td><td class=\"tk\">");
-        hl__html_text(&b, v->tokens[i]);
+        hl__view_html(&b, v->tokens[i]);
         hl__buf_puts(&b, "</td><td class=\"num\" style=\"");
-        hl__css_blue(&b, lp);
+        hl__view_css_blue(&b, lp);
         hl__buf_puts(&b, "\">");
-        hl__fmt_logp(&b, lp);
+        hl__view_fmt_logp(&b, lp);
         hl__buf_puts(&b, "</td><td class=\"num\">");
-        hl__fmt_prob(&b, lp);
+        hl__view_fmt_prob(&b, lp);
         hl__buf_puts(&b, "</td><td class=\"num\">");
         if (v->rank) hl__buf_printf(&b, "%lld", (long long)v->rank[i - 1]);
         hl__buf_puts(&b, "</td><td class=\"tk\">");
         for (t = 0; t < k; t++) {
             if (t) hl__buf_puts(&b, ", ");
             hl__buf_putc(&b, '"');
-            hl__html_text(&b, v->top_tokens[(i - 1) * k + t]);
+            hl__view_html(&b, v->top_tokens[(i - 1) * k + t]);
             hl__buf_puts(&b, "\" (");
-            hl__fmt_logp(&b, v->top_logp[(i - 1) * k + t]);
+            hl__view_fmt_logp(&b, v->top_logp[(i - 1) * k + t]);
             hl__buf_putc(&b, ')');
         }
         hl__buf_puts(&b, "</td></tr>\n");
@@ -10066,12 +10069,12 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
     hl__buf_puts(&j, "{\"tokens\":[");
     for (i = 0; i < n; i++) {
         if (i) hl__buf_putc(&j, ',');
-        hl__json_text(&j, v->tokens[i]);
+        hl__view_json_str(&j, v->tokens[i]);
     }
     hl__buf_puts(&j, "],\"logp\":[");
     for (i = 0; i + 1 < n; i++) {
         if (i) hl__buf_putc(&j, ',');
-        hl__json_float(&j, v->logp_correct[i]);
+        hl__view_json_float(&j, v->logp_correct[i]);
     }
     hl__buf_puts(&j, "],\"rank\":");
     if (v->rank) {
@@ -10087,7 +10090,7 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
         hl__buf_puts(&j, i ? ",[" : "[");
         for (t = 0; t < k; t++) {
             if (t) hl__buf_putc(&j, ',');
-            hl__json_float(&j, v->top_logp[i * k + t]);
+            hl__view_json_float(&j, v->top_logp[i * k + t]);
         }
         hl__buf_putc(&j, ']');
     }
@@ -10097,7 +10100,7 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
         hl__buf_puts(&j, i ? ",[" : "[");
         for (t = 0; t < k; t++) {
             if (t) hl__buf_putc(&j, ',');
-            hl__json_text(&j, v->top_tokens[i * k + t]);
+            hl__view_json_str(&j, v->top_tokens[i * k + t]);
         }
         hl__buf_putc(&j, ']');
     }
@@ -10240,27 +10243,27 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
                            "<table class=\"attn\">\n<thead><tr><th></th>", h, h);
         for (k = 0; k < n; k++) {
             hl__buf_puts(&b, "<th>");
-            hl__html_text(&b, v->tokens[k]);
+            hl__view_html(&b, v->tokens[k]);
             hl__buf_puts(&b, "</th>");
         }
         hl__buf_puts(&b, "</tr></thead>\n<tbody>\n");
         for (q = 0; q < n; q++) {
             hl__buf_puts(&b, "<tr><th>");
-            hl__html_text(&b, v->tokens[q]);
+            hl__view_html(&b, v->tokens[q]);
             hl__buf_puts(&b, "</th>");
             for (k = 0; k < n; k++) {
                 float p = P[q * n + k];
-                double a = hl__finite(p) ? (double)p : 0.0;
+                double a = hl__view_finite(p) ? (double)p : 0.0;
                 if (a < 0) a = 0;
                 if (a > 1) a = 1;
                 hl__buf_printf(&b, "<td data-h=\"%d\" data-q=\"%lld\" data-k=\"%lld\"%s "
                                    "style=\"background:rgba(37,99,235,%.3f)\" title=\"",
                                h, (long long)q, (long long)k, a > 0.55 ? " class=\"dk\"" : "", a);
-                hl__html_text(&b, v->tokens[q]);
+                hl__view_html(&b, v->tokens[q]);
                 hl__buf_puts(&b, " \xe2\x86\x92 ");
-                hl__html_text(&b, v->tokens[k]);
+                hl__view_html(&b, v->tokens[k]);
                 hl__buf_printf(&b, ": %.4f\">", (double)a);
-                if (!hl__finite(p)) hl__buf_puts(&b, "nan");
+                if (!hl__view_finite(p)) hl__buf_puts(&b, "nan");
                 else if (p != 0.0f || k <= q) hl__buf_printf(&b, "%.2f", (double)p);
                 hl__buf_puts(&b, "</td>");
             }
@@ -10271,7 +10274,7 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
     hl__buf_printf(&j, "{\"layer\":%d,\"n_heads\":%d,\"tokens\":[", v->layer, v->n_heads);
     for (q = 0; q < n; q++) {
         if (q) hl__buf_putc(&j, ',');
-        hl__json_text(&j, v->tokens[q]);
+        hl__view_json_str(&j, v->tokens[q]);
     }
     hl__buf_puts(&j, "],\"pattern\":[");
     for (h = 0; h < v->n_heads; h++) {
@@ -10281,7 +10284,7 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
             hl__buf_puts(&j, q ? ",[" : "[");
             for (k = 0; k < n; k++) {
                 if (k) hl__buf_putc(&j, ',');
-                hl__json_float(&j, P[q * n + k]);
+                hl__view_json_float(&j, P[q * n + k]);
             }
             hl__buf_putc(&j, ']');
         }
@@ -10361,7 +10364,7 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
         argmax[f] = -1;
         for (t = 0; t < n; t++) {
             float a = v->acts[t * F + f];
-            if (!hl__finite(a) || a <= 0.0f) continue;
+            if (!hl__view_finite(a) || a <= 0.0f) continue;
             cnt[f]++;
             if (a > mx[f]) { mx[f] = a; argmax[f] = t; }
         }
@@ -10369,7 +10372,7 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
     hl__view_begin(&b, v->title ? v->title : "SAE feature activations", hl__features_css);
     if (v->sae_name) {
         hl__buf_puts(&b, "<p class=\"sub\">");
-        hl__html_text(&b, v->sae_name);
+        hl__view_html(&b, v->sae_name);
         hl__buf_puts(&b, "</p>\n");
     }
     hl__buf_printf(&b, "<p class=\"sub\">%lld tokens, %lld features shown. Click a feature to "
@@ -10380,13 +10383,13 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
     hl__buf_puts(&b, "</span></h2>\n<div id=\"fstrip\" class=\"strip\">");
     for (t = 0; t < n; t++) {
         float a = v->acts[t * F];
-        double al = (hl__finite(a) && a > 0 && mx[0] > 0) ? (double)a / (double)mx[0] : 0.0;
+        double al = (hl__view_finite(a) && a > 0 && mx[0] > 0) ? (double)a / (double)mx[0] : 0.0;
         if (al > 1) al = 1;
         hl__buf_printf(&b, "<span data-t=\"%lld\" style=\"background:rgba(234,88,12,%.3f)\" "
                            "title=\"", (long long)t, al * 0.85);
-        hl__html_text(&b, v->tokens[t]);
-        hl__buf_printf(&b, ": %.3f\">", hl__finite(a) ? (double)a : 0.0);
-        hl__html_text(&b, v->tokens[t]);
+        hl__view_html(&b, v->tokens[t]);
+        hl__buf_printf(&b, ": %.3f\">", hl__view_finite(a) ? (double)a : 0.0);
+        hl__view_html(&b, v->tokens[t]);
         hl__buf_puts(&b, "</span>");
     }
     hl__buf_puts(&b, "</div>\n<p class=\"legend\" id=\"tinfo\"></p>\n");
@@ -10401,7 +10404,7 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
                        f == 0 ? " class=\"sel\"" : "");
         if (url && strncmp(url, "https://", 8) == 0) {
             hl__buf_puts(&b, "<a href=\"");
-            hl__html_text(&b, url);
+            hl__view_html(&b, url);
             hl__buf_printf(&b, "\" target=\"_blank\" rel=\"noopener noreferrer\">%lld</a>",
                            (long long)v->feature_ids[f]);
         } else {
@@ -10409,9 +10412,9 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
         }
         hl__buf_printf(&b, "</td><td class=\"num\">%.3f</td><td class=\"num\">%lld</td>"
                            "<td class=\"tk\">", (double)mx[f], (long long)cnt[f]);
-        if (argmax[f] >= 0) hl__html_text(&b, v->tokens[argmax[f]]);
+        if (argmax[f] >= 0) hl__view_html(&b, v->tokens[argmax[f]]);
         hl__buf_puts(&b, "</td><td class=\"desc\">");
-        if (desc) hl__html_text(&b, desc);
+        if (desc) hl__view_html(&b, desc);
         hl__buf_puts(&b, "</td></tr>\n");
     }
     hl__buf_puts(&b, "</tbody>\n</table>\n");
@@ -10423,13 +10426,13 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
         int64_t m = 0, x, y;
         const float *row = v->acts + t * F;
         for (f = 0; f < F; f++) /* insertion sort of positive entries by activation, then index */
-            if (hl__finite(row[f]) && row[f] > 0.0f) {
+            if (hl__view_finite(row[f]) && row[f] > 0.0f) {
                 for (x = m; x > 0 && row[order[x - 1]] < row[f]; x--) order[x] = order[x - 1];
                 order[x] = f;
                 m++;
             }
         hl__buf_printf(&b, "<tr><td class=\"num\">%lld</td><td class=\"tk\">", (long long)t);
-        hl__html_text(&b, v->tokens[t]);
+        hl__view_html(&b, v->tokens[t]);
         hl__buf_puts(&b, "</td><td>");
         for (y = 0; y < m && y < per; y++)
             hl__buf_printf(&b, "%s#%lld (%.3f)", y ? ", " : "", (long long)v->feature_ids[order[y]],
@@ -10440,21 +10443,21 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
     hl__buf_puts(&j, "{\"tokens\":[");
     for (t = 0; t < n; t++) {
         if (t) hl__buf_putc(&j, ',');
-        hl__json_text(&j, v->tokens[t]);
+        hl__view_json_str(&j, v->tokens[t]);
     }
     hl__buf_puts(&j, "],\"features\":[");
     for (f = 0; f < F; f++) hl__buf_printf(&j, "%s%lld", f ? "," : "", (long long)v->feature_ids[f]);
     hl__buf_puts(&j, "],\"max\":[");
     for (f = 0; f < F; f++) {
         if (f) hl__buf_putc(&j, ',');
-        hl__json_float(&j, mx[f]);
+        hl__view_json_float(&j, mx[f]);
     }
     hl__buf_puts(&j, "],\"acts\":[");
     for (t = 0; t < n; t++) {
         hl__buf_puts(&j, t ? ",[" : "[");
         for (f = 0; f < F; f++) {
             if (f) hl__buf_putc(&j, ',');
-            hl__json_float(&j, v->acts[t * F + f]);
+            hl__view_json_float(&j, v->acts[t * F + f]);
         }
         hl__buf_putc(&j, ']');
     }
@@ -10485,7 +10488,7 @@ HL__DEF hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_s
         float mv = 0.0f;
         for (t = start; t < n; t++) {
             float a = acts[t * d_sae + f];
-            if (hl__finite(a) && a > mv) mv = a;
+            if (hl__view_finite(a) && a > mv) mv = a;
         }
         if (mv <= 0.0f) continue;
         if (m == k && !(mv > best[k - 1])) continue;
