@@ -9261,8 +9261,8 @@ static hl_status hl__ex_list_dir(const char *dir, hl__ex_strlist *out, int depth
     }
     closedir(d);
     if (st == HL_OK) {
-        qsort(files.v, files.n, sizeof *files.v, hl__ex_natcmp_qsort);
-        qsort(subs.v, subs.n, sizeof *subs.v, hl__ex_natcmp_qsort);
+        if (files.n > 1) qsort(files.v, files.n, sizeof *files.v, hl__ex_natcmp_qsort);
+        if (subs.n > 1) qsort(subs.v, subs.n, sizeof *subs.v, hl__ex_natcmp_qsort);
         for (i = 0; i < files.n; i++) {
             if (!hl__ex_strlist_push(out, files.v[i])) { st = hl__fail(err, HL_ERR_OOM, "out of memory"); files.v[i] = NULL; break; }
             files.v[i] = NULL;
