@@ -5,12 +5,12 @@
 #include "cli.h"
 
 typedef struct view_args {
-    const char *model, *prompt, *html;
+    const char *model, *prompt, *tokens, *html;
     int64_t     layer, top_k;
     int         no_bos, has_layer;
 } view_args;
 
-/* MODEL [--prompt P] [--html OUT] [--layer L] [--top-k K] [--no-bos]; MODEL defaults to the
+/* MODEL (--prompt P | --tokens IDS) [--html OUT] [--layer L] [--top-k K] [--no-bos]; MODEL defaults to the
    bundled model. Returns 0, or 2 after printing a usage error. */
 static int parse_view_args(int argc, char **argv, view_args *a) {
     int i;
@@ -29,6 +29,8 @@ static int parse_view_args(int argc, char **argv, view_args *a) {
             return 2;
         } else if (strcmp(o, "--prompt") == 0) {
             a->prompt = argv[++i];
+        } else if (strcmp(o, "--tokens") == 0) {
+            a->tokens = argv[++i];
         } else if (strcmp(o, "--html") == 0) {
             a->html = argv[++i];
         } else if (strcmp(o, "--layer") == 0) {
@@ -47,7 +49,10 @@ static int parse_view_args(int argc, char **argv, view_args *a) {
         }
     }
     if (!a->model) a->model = cli_default_model();
-    if (!a->prompt) { fprintf(stderr, "hooklens %s: --prompt is required\n", argv[0]); return 2; }
+    if (!a->prompt == !a->tokens) {
+        fprintf(stderr, "hooklens %s: give --prompt TEXT or --tokens \"ID ID ...\"\n", argv[0]);
+        return 2;
+    }
     return 0;
 }
 
@@ -58,14 +63,43 @@ static int load_and_tokenize(const view_args *a, hl_model **m, int32_t **ids, in
     d.path = a->model;
     if (getenv("HL_FORCE_SCALAR") && strcmp(getenv("HL_FORCE_SCALAR"), "1") == 0) d.kernels = HL_KERNELS_SCALAR;
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
-    if (hl_model_to_tokens(*m, a->prompt, a->no_bos ? 0 : -1, ids, n, &err) != HL_OK) {
-        hl_model_free(*m);
-        *m = NULL;
-        return cli_error(&err);
+    if (a->tokens) { /* "1 2 3" or "1,2,3" */
+        const char *s = a->tokens;
+        int64_t k = 0, V = hl_model_config(*m)->d_vocab;
+        *ids = (int32_t *)malloc((strlen(s) / 2 + 2) * sizeof(int32_t));
+        if (!*ids) { hl_model_free(*m); *m = NULL; return 1; }
+        while (*s) {
+            char *end;
+            long long t;
+            while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n') s++;
+            if (!*s) break;
+            t = strtoll(s, &end, 10);
+            if (end == s || t < 0 || t >= V) {
+                fprintf(stderr, "hooklens: --tokens: not a token id below %lld at \"%s\"\n", (long long)V, s);
+                free(*ids);
+                hl_model_free(*m);
+                *m = NULL;
+                return 1;
+            }
+            (*ids)[k++] = (int32_t)t;
+            s = end;
+        }
+        *n = k;
+    } else {
+        int32_t *t = NULL;
+        if (hl_model_to_tokens(*m, a->prompt, a->no_bos ? 0 : -1, &t, n, &err) != HL_OK) {
+            hl_model_free(*m);
+            *m = NULL;
+            return cli_error(&err);
+        }
+        *ids = (int32_t *)malloc((size_t)(*n > 0 ? *n : 1) * sizeof(int32_t));
+        if (*ids && *n) memcpy(*ids, t, (size_t)*n * sizeof(int32_t));
+        hl_free(t);
+        if (!*ids) { hl_model_free(*m); *m = NULL; return 1; }
     }
     if (*n < 1) {
         fprintf(stderr, "hooklens: the prompt has no tokens\n");
-        hl_free(*ids);
+        free(*ids);
         hl_model_free(*m);
         *m = NULL;
         return 1;
@@ -73,14 +107,36 @@ static int load_and_tokenize(const view_args *a, hl_model **m, int32_t **ids, in
     return 0;
 }
 
+/* Token strings (TL to_str_tokens); without a tokenizer, "[id]". One malloc block: free(*strs). */
+static int str_tokens(hl_model *m, const int32_t *ids, int64_t n, char ***out) {
+    char **s = NULL, **blk;
+    hl_error err;
+    size_t bytes = 0, o;
+    int64_t i;
+    int have = hl_model_to_str_tokens(m, ids, n, &s, &err) == HL_OK;
+    if (!have && hl_model_tokenizer(m)) return cli_error(&err);
+    for (i = 0; i < n; i++) bytes += have ? strlen(s[i]) + 1 : 16;
+    blk = (char **)malloc((size_t)n * sizeof(char *) + bytes + 1);
+    if (!blk) { hl_free(s); return 1; }
+    o = (size_t)n * sizeof(char *);
+    for (i = 0; i < n; i++) {
+        char *d = (char *)blk + o;
+        if (have) strcpy(d, s[i]);
+        else snprintf(d, 16, "[%ld]", (long)ids[i]);
+        blk[i] = d;
+        o += strlen(d) + 1;
+    }
+    hl_free(s);
+    *out = blk;
+    return 0;
+}
+
 static int write_file(const char *path, const char *data, size_t len) {
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        fprintf(stderr, "hooklens: cannot write %s\n", path);
-        if (f) fclose(f);
-        return 1;
-    }
-    return 0;
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok) fprintf(stderr, "hooklens: cannot write %s\n", path);
+    return !ok;
 }
 
 /* A token as a quoted one-line string for the terminal. */
@@ -122,12 +178,12 @@ int cmd_logprobs(int argc, char **argv) {
     if (!logits || !lpc || !rank || !top_ids || !top_lp) { fprintf(stderr, "hooklens: out of memory\n"); goto done; }
     /* logits [n, d_vocab]; position i predicts token i+1 */
     if (hl_model_run(m, ids, n, logits, &err) != HL_OK ||
-        hl_logprobs_summarize(logits, n, V, ids, (int)k, lpc, rank, top_ids, top_lp, &err) != HL_OK ||
-        hl_model_to_str_tokens(m, ids, n, &strs, &err) != HL_OK ||
-        (n > 1 && k > 0 && hl_model_to_str_tokens(m, top_ids, (n - 1) * k, &top_strs, &err) != HL_OK)) {
+        hl_logprobs_summarize(logits, n, V, ids, (int)k, lpc, rank, top_ids, top_lp, &err) != HL_OK) {
         rc = cli_error(&err);
         goto done;
     }
+    if (str_tokens(m, ids, n, &strs) || (n > 1 && k > 0 && str_tokens(m, top_ids, (n - 1) * k, &top_strs)))
+        goto done;
     {
         double sum = 0;
         printf("%4s  %-18s %9s %8s %6s  %s\n", "pos", "token", "log prob", "prob", "rank", "top alternatives");
@@ -168,14 +224,14 @@ int cmd_logprobs(int argc, char **argv) {
     rc = 0;
 done:
     hl_free(html);
-    hl_free(strs);
-    hl_free(top_strs);
+    free(strs);
+    free(top_strs);
     free(logits);
     free(lpc);
     free(rank);
     free(top_ids);
     free(top_lp);
-    hl_free(ids);
+    free(ids);
     hl_model_free(m);
     return rc;
 }
@@ -211,11 +267,11 @@ int cmd_attention(int argc, char **argv) {
     memset(&f, 0, sizeof f);
     f.names = names;
     f.n_names = 1;
-    if (hl_cache_create(&cache, &err) != HL_OK || hl_model_run_with_cache(m, ids, n, &f, cache, NULL, &err) != HL_OK ||
-        hl_model_to_str_tokens(m, ids, n, &strs, &err) != HL_OK) {
+    if (hl_cache_create(&cache, &err) != HL_OK || hl_model_run_with_cache(m, ids, n, &f, cache, NULL, &err) != HL_OK) {
         rc = cli_error(&err);
         goto done;
     }
+    if (str_tokens(m, ids, n, &strs)) goto done;
     pat = hl_cache_get(cache, name);
     if (!pat || pat->dtype != HL_DTYPE_F32 || pat->ndim != 4 || pat->shape[2] != n || pat->shape[3] != n) {
         fprintf(stderr, "hooklens: %s was not captured as [1, n_heads, %lld, %lld]\n", name, (long long)n,
@@ -238,9 +294,9 @@ int cmd_attention(int argc, char **argv) {
     rc = 0;
 done:
     hl_free(html);
-    hl_free(strs);
+    free(strs);
     hl_cache_free(cache);
-    hl_free(ids);
+    free(ids);
     hl_model_free(m);
     return rc;
 }
