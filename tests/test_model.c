@@ -420,6 +420,66 @@ static void test_stories260k(void) {
     hl_model_free(m);
 }
 
+/* Load options: TL's odd-layer window parity, an n_ctx limit, fast mode, scalar kernels. */
+static void test_load_options(void) {
+    const char *dir = hlt_fixture("models/gemma2-tiny"), *refp = hlt_fixture("models/gemma2-tiny/reference.safetensors");
+    static const int32_t toks[20] = {2, 328, 298, 26, 43, 496, 137, 252, 334, 458, 93, 3, 88, 63, 404, 422, 157, 172, 204, 112};
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_safetensors *ref = NULL;
+    hl_error e_, *e = &e_;
+    float *lg = (float *)malloc(20 * 512 * sizeof(float));
+    const hl_tensor *lr;
+    if (!hlt_need(dir) || !hlt_need(refp)) { free(lg); return; }
+    CHECK_OK(hl_safetensors_open(refp, &ref, e), e);
+    lr = ref ? hl_safetensors_find(ref, "logits") : NULL;
+    CHECK(lr != NULL);
+    memset(&d, 0, sizeof d);
+    d.path = dir;
+    d.n_threads = 1;
+    d.tl_window_parity = 1; /* TL: local attention on odd layers */
+    CHECK_OK(hl_model_load(&d, &m, e), e);
+    if (m && lr) {
+        CHECK(!hl_model_layer_is_local(m, 0) && hl_model_layer_is_local(m, 1) && !hl_model_layer_is_local(m, 2));
+        CHECK_OK(hl_model_run(m, toks, 20, lg, e), e);
+        CHECK(hlt_rel_err(lg, (const float *)lr->data, 20 * 512) > 1e-3); /* the window bites at 20 */
+        CHECK_OK(hl_model_run(m, toks, 8, lg, e), e); /* within the window both orders agree */
+        CHECK(hlt_rel_err(lg, (const float *)lr->data, 8 * 512) <= 1e-4);
+    }
+    hl_model_free(m);
+    m = NULL;
+    d.tl_window_parity = 0;
+    d.n_ctx = 12;
+    d.kernels = HL_KERNELS_SCALAR;
+    CHECK_OK(hl_model_load(&d, &m, e), e);
+    if (m && lr) {
+        CHECK(hl_model_layer_is_local(m, 0) && !hl_model_layer_is_local(m, 1));
+        CHECK(hl_model_config(m)->n_ctx == 12);
+        CHECK(hl_model_run(m, toks, 20, lg, e) == HL_ERR_LIMIT);
+        CHECK_OK(hl_model_run(m, toks, 12, lg, e), e);
+        CHECK(hlt_rel_err(lg, (const float *)lr->data, 12 * 512) <= 1e-4);
+        CHECK(hl_model_decode(m, toks, 1, NULL, 0, e) == HL_ERR_LIMIT);
+    }
+    hl_model_free(m);
+    m = NULL;
+    d.n_ctx = 0;
+    d.kernels = HL_KERNELS_DEFAULT;
+    d.fast = 1;
+    d.path = hlt_fixture("models/gemma2-tiny-bf16");
+    CHECK_OK(hl_model_load(&d, &m, e), e);
+    if (m) {
+        hl_safetensors *rb = NULL;
+        CHECK(hl_model_config(m)->weight_dtype == HL_DTYPE_BF16);
+        CHECK_OK(hl_safetensors_open(hlt_fixture("models/gemma2-tiny-bf16/reference.safetensors"), &rb, e), e);
+        CHECK_OK(hl_model_run(m, toks, 20, lg, e), e);
+        if (rb) CHECK(hlt_rel_err(lg, (const float *)hl_safetensors_find(rb, "logits")->data, 20 * 512) <= 3e-2);
+        hl_safetensors_close(rb);
+    }
+    hl_model_free(m);
+    hl_safetensors_close(ref);
+    free(lg);
+}
+
 static void test_gemma2_tiny(void) { check_fixture("gemma2-tiny"); }
 static void test_gemma2_tiny_bf16(void) { check_fixture("gemma2-tiny-bf16"); }
 static void test_gemma2_tiny_softcap(void) { check_fixture("gemma2-tiny-softcap"); }
@@ -440,4 +500,5 @@ void suite_model(void) {
     RUN(test_sampling);
     RUN(test_math_helpers);
     RUN(test_stories260k);
+    RUN(test_load_options);
 }
