@@ -231,6 +231,8 @@ done:
 typedef struct gen_state {
     hl_model *m;
     int32_t  *gen, *vis;
+    const int32_t *prompt;
+    int64_t   n_prompt;
     int64_t   n_gen, cap, max_new;
     size_t    printed;
     int       ids, tty;
@@ -248,8 +250,12 @@ static int on_token(int32_t tok, int64_t index, void *user) {
         char *text = NULL;
         size_t len = 0;
         int64_t k, nk = 0;
-        for (k = 0; k < g->n_gen; k++)
-            if (g->gen[k] != c->bos_id && g->gen[k] != c->eos_id && g->gen[k] != c->pad_id) g->vis[nk++] = g->gen[k];
+        /* prompt + new tokens, so that a leading space of the first new token survives the
+           SentencePiece decoder's strip; print what lies beyond the text printed so far */
+        for (k = 0; k < g->n_prompt + g->n_gen; k++) {
+            int32_t t = k < g->n_prompt ? g->prompt[k] : g->gen[k - g->n_prompt];
+            if (t != c->bos_id && t != c->eos_id && t != c->pad_id) g->vis[nk++] = t;
+        }
         if (hl_model_to_string(g->m, g->vis, nk, &text, NULL) == HL_OK) {
             len = strlen(text);
             if (len > g->printed) {
@@ -285,8 +291,20 @@ int cmd_generate(int argc, char **argv) {
     g.max_new = a.max_new;
     g.cap = a.max_new;
     g.gen = (int32_t *)malloc((size_t)a.max_new * sizeof(int32_t));
-    g.vis = (int32_t *)malloc((size_t)a.max_new * sizeof(int32_t));
+    g.vis = (int32_t *)malloc((size_t)(a.max_new + n) * sizeof(int32_t));
     if (!g.gen || !g.vis) { rc = 1; goto done; }
+    g.prompt = ids;
+    g.n_prompt = n;
+    if (!g.ids) { /* the prompt's own text length: printing starts after it */
+        const hl_model_cfg *c = hl_model_config(m);
+        char *text = NULL;
+        int64_t k, nk = 0;
+        for (k = 0; k < n; k++)
+            if (ids[k] != c->bos_id && ids[k] != c->eos_id && ids[k] != c->pad_id) g.vis[nk++] = ids[k];
+        if (hl_model_to_string(m, g.vis, nk, &text, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+        g.printed = strlen(text);
+        hl_free(text);
+    }
     memset(&go, 0, sizeof go);
     go.max_new_tokens = a.max_new;
     go.temperature = (float)a.temperature;
