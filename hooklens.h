@@ -9308,6 +9308,15 @@ static hl_status hl__ex_src_read(hl__ex_src *s, uint8_t *buf, size_t cap, size_t
     s->raw_done += *got;
     return HL_OK;
 }
+/* Input bytes consumed so far (for progress). For gzip this is the position of the reader's file
+   descriptor (it reads ahead by at most one 64 KiB buffer); hl_gzreader has no public tell(). */
+static uint64_t hl__ex_src_pos(const hl__ex_src *s) {
+    if (s->gz) {
+        off_t o = lseek(s->gz->fd, 0, SEEK_CUR);
+        return o > 0 ? (uint64_t)o : 0;
+    }
+    return s->raw_done;
+}
 static void hl__ex_src_close(hl__ex_src *s) {
     if (s->f) fclose(s->f);
     if (s->gz) hl_gzreader_close(s->gz);
@@ -9574,9 +9583,9 @@ static hl_status hl__ex_scan_file(hl__ex_ctx *c, const char *path, uint64_t done
                 break;
             }
         }
-        if (c->q->progress && s.f && s.raw_done - last_report >= ((uint64_t)1 << 20)) {
-            last_report = s.raw_done;
-            c->q->progress(c->q->progress_ctx, done_before + s.raw_done, total);
+        if (c->q->progress && hl__ex_src_pos(&s) - last_report >= ((uint64_t)1 << 20)) {
+            last_report = hl__ex_src_pos(&s);
+            c->q->progress(c->q->progress_ctx, done_before + last_report, total);
         }
     }
     if (in_count && count > c->res->declared) c->res->declared = count;
