@@ -220,10 +220,78 @@ static void test_logprobs_summarize(void) {
     CHECK(hl_logprobs_summarize(logits, 4, 4, ids, 2, lpc, rank, tid, tlp, err) == HL_ERR_ARG);
 }
 
+/* The views on a real forward pass of the bundled model (examples/stories260K): the log-prob
+   summary agrees with a direct log_softmax, and the attention page holds every head's pattern. */
+static void test_views_bundled_model(void) {
+    const char *dir = "examples/stories260K";
+    static const int32_t ids[8] = {1, 403, 407, 261, 378, 49, 30, 261};
+    const char *toks[8] = {"<s>", "a", "b", "c", "d", "e", "f", "g"};
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_cache *cache = NULL;
+    hl_names_filter f;
+    const char *names[1] = {"blocks.3.attn.hook_pattern"};
+    hl_error errbuf, *err = &errbuf;
+    float *logits = NULL, lpc[7], tlp[7 * 5];
+    int64_t rank[7], V, i, j;
+    int32_t tid[7 * 5];
+    char *html = NULL;
+    size_t len = 0;
+    if (!hlt_need(dir)) return;
+    memset(&d, 0, sizeof d);
+    d.path = dir;
+    d.n_threads = 1;
+    CHECK_OK(hl_model_load(&d, &m, err), err);
+    if (!m) return;
+    V = hl_model_config(m)->d_vocab;
+    logits = (float *)malloc((size_t)(8 * V) * sizeof *logits);
+    CHECK_OK(hl_model_run(m, ids, 8, logits, err), err);
+    CHECK_OK(hl_logprobs_summarize(logits, 8, V, ids, 5, lpc, rank, tid, tlp, err), err);
+    for (i = 0; i < 7; i++) {
+        /* reference: log_softmax in double over the row, rank by counting */
+        double mx = -1e300, s = 0, lp;
+        int64_t r = 0;
+        for (j = 0; j < V; j++) if (logits[i * V + j] > mx) mx = logits[i * V + j];
+        for (j = 0; j < V; j++) s += exp((double)logits[i * V + j] - mx);
+        lp = (double)logits[i * V + ids[i + 1]] - mx - log(s);
+        for (j = 0; j < V; j++) r += logits[i * V + j] > logits[i * V + ids[i + 1]];
+        CHECKF(fabs((double)lpc[i] - lp) < 1e-5, "pos %d: %g vs %g", (int)i, (double)lpc[i], lp);
+        CHECK(rank[i] == r);
+        CHECK(tlp[i * 5] >= tlp[i * 5 + 1] && tlp[i * 5 + 3] >= tlp[i * 5 + 4]);
+        if (r < 5) CHECK(tid[i * 5 + r] == ids[i + 1] && tlp[i * 5 + r] == lpc[i]);
+    }
+    memset(&f, 0, sizeof f);
+    f.names = names;
+    f.n_names = 1;
+    CHECK_OK(hl_cache_create(&cache, err), err);
+    CHECK_OK(hl_model_run_with_cache(m, ids, 8, &f, cache, NULL, err), err);
+    {
+        const hl_tensor *p = hl_cache_get(cache, names[0]);
+        CHECK(p && p->ndim == 4 && p->shape[2] == 8 && p->shape[3] == 8);
+        if (p && p->ndim == 4) {
+            hl_attention_view v;
+            memset(&v, 0, sizeof v);
+            v.layer = 3;
+            v.n_tokens = 8;
+            v.tokens = toks;
+            v.n_heads = (int)p->shape[1];
+            v.pattern = (const float *)p->data;
+            CHECK_OK(hl_view_attention_html(&v, &html, &len, err), err);
+            CHECK(html && count_of(html, "<td data-h=") == (size_t)(v.n_heads * 64));
+            CHECK(html && count_of(html, "<section class=\"head\"") == (size_t)v.n_heads);
+            hl_free(html);
+        }
+    }
+    hl_cache_free(cache);
+    free(logits);
+    hl_model_free(m);
+}
+
 void suite_views(void);
 void suite_views(void) {
     RUN(test_view_logprobs);
     RUN(test_view_attention);
     RUN(test_view_features);
     RUN(test_logprobs_summarize);
+    RUN(test_views_bundled_model);
 }
