@@ -769,6 +769,41 @@ HL_API hl_status hl_sae_feature_direction(const hl_sae *sae, int64_t f, float *d
 HL_API int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k, int64_t *idx,
                                    float *val);
 
+/* ---- splicing into a model (SAELens HookedSAETransformer.add_sae / reset_saes) ----
+   While attached, the activation at the SAE's hook point is replaced by the SAE's output, and the
+   sub-points "<hook>.hook_sae_input", ".hook_sae_acts_pre", ".hook_sae_acts_post",
+   ".hook_sae_recons", ".hook_sae_error" (only with the error term) and ".hook_sae_output" fire
+   like any hook: hl_model_add_hook can read or edit them and hl_model_run_with_cache caches them
+   (shapes [1, pos, d_in] / [1, pos, d_sae]; error and output have the hook's own shape).
+   use_error_term = 0: the model continues with the reconstruction x_hat. 1: with
+   x_hat + (x - x_hat_clean), where x_hat_clean comes from a pass without any hook or edit, so the
+   logits stay as without the SAE unless a hook or edit changes the features. One SAE per hook
+   point (attaching at an occupied point replaces the other SAE's splice); several SAEs at
+   different points work together. The hook point itself keeps firing (with the activation before
+   the splice). Unlike SAELens, attaching does not remove the original hook point. */
+
+/* Attaches `sae` to model m at hook_name (NULL = the SAE's own cfg hook_name). Checks that the
+   point exists and that its width matches d_in (HL_ERR_NOT_FOUND / HL_ERR_SHAPE / HL_ERR_ARG when
+   the SAE has no hook name). An SAE attached elsewhere is detached first. The model must outlive
+   attachment: detach (or free) the SAE before hl_model_free. */
+HL_API hl_status hl_sae_attach(hl_sae *sae, hl_model *m, const char *hook_name, int use_error_term,
+                               hl_error *err);
+/* Removes the splice (a no-op when not attached). */
+HL_API void        hl_sae_detach(hl_sae *sae);
+HL_API const char *hl_sae_attached_hook(const hl_sae *sae); /* NULL when detached; borrowed */
+HL_API void        hl_sae_set_error_term(hl_sae *sae, int use_error_term);
+
+/* Built-in feature edits, applied while attached (they work like hooks on the sub-points):
+   ablate: acts_post[f] = 0 before hook_sae_acts_post fires (with the error term, the output then
+   moves by exactly the ablated feature's decoded contribution);
+   steer: output[p, :] += alpha * W_dec[f, :] * dec_scale before hook_sae_output fires, at every
+   position, or only at the absolute positions listed (positions[n_positions], copied).
+   HL_ERR_ARG for a feature outside [0, d_sae). */
+HL_API hl_status hl_sae_ablate(hl_sae *sae, int64_t feature, hl_error *err);
+HL_API hl_status hl_sae_steer(hl_sae *sae, int64_t feature, float alpha, const int64_t *positions,
+                              int64_t n_positions, hl_error *err);
+HL_API void      hl_sae_clear_edits(hl_sae *sae);
+
 /* <<api_sae */
 
 /* >>api_explain ============================================================================= */
@@ -6830,6 +6865,15 @@ done:
    Big matrices (W_enc, W_dec) are read in place, in their stored dtype and at any byte alignment
    (npz members start at arbitrary file offsets), so a 19 GB SAE needs no 19 GB of RAM. */
 
+/* Scratch of one forward over n positions (owned by the caller of hl__sae_run). */
+typedef struct hl__sae_work {
+    float *xin, *st, *sae_in, *h, *gate, *f, *y, *clean; /* see hl__sae_rows; clean: [n, d_in] */
+    float *x;      /* [n, d_in] the spliced activation (read while the output overwrites it) */
+    float *before; /* [n, max(d_in, d_sae)] a sub-point's value before its hooks ran */
+    int64_t cap_n;
+} hl__sae_work;
+
+struct hl__sae_steer_edit;
 struct hl_sae {
     hl_sae_config cfg;
     char *hook_name, *model_name, *path, *note; /* owned strings behind cfg's pointers */
@@ -6844,6 +6888,15 @@ struct hl_sae {
     hl__pool *pool;
     hl__kern kt;
     hl_kernels level; /* what the encoder tiles run: SCALAR, AVX2 or AVX512 */
+    /* splicing (hl_sae_attach) */
+    hl_model *model;
+    char *attached, *sub_names[6];
+    int use_error_term;
+    int64_t *ablate, n_ablate;
+    struct hl__sae_steer_edit *steer;
+    int64_t n_steer;
+    hl__sae_work work;
+    hl_error splice_err;
 };
 #ifndef HL_NO_STDIO
 static void hl__sae_zip_release(hl_npz *z, struct hl__sae_zip *zip);
@@ -7258,11 +7311,6 @@ static void hl__sae_run_rows(hl__sae_rows *c, int stage, int64_t n) {
 typedef hl_status (*hl__sae_fire_fn)(void *ctx, int which, float *data, int64_t n, int64_t width,
                                      hl_error *err);
 
-/* Scratch of one forward over n positions (owned by the caller of hl__sae_run). */
-typedef struct hl__sae_work {
-    float *xin, *st, *sae_in, *h, *gate, *f, *y, *clean; /* see hl__sae_rows; clean: [n, d_in] */
-    int64_t cap_n;
-} hl__sae_work;
 
 static void hl__sae_work_free(hl__sae_work *w) {
     hl__free(w->xin);
@@ -7273,6 +7321,8 @@ static void hl__sae_work_free(hl__sae_work *w) {
     hl__free(w->f);
     hl__free(w->y);
     hl__free(w->clean);
+    hl__free(w->x);
+    hl__free(w->before);
     memset(w, 0, sizeof *w);
 }
 
@@ -7287,11 +7337,13 @@ static int hl__sae_work_reserve(const hl_sae *s, hl__sae_work *w, int64_t n) {
     w->sae_in = (float *)hl__malloc((size_t)nd);
     w->y = (float *)hl__malloc((size_t)nd);
     w->clean = (float *)hl__malloc((size_t)nd);
+    w->x = (float *)hl__malloc((size_t)nd);
+    w->before = (float *)hl__malloc((size_t)(nd > ns ? nd : ns));
     w->st = (float *)hl__calloc((size_t)n, 2 * sizeof(float));
     w->h = (float *)hl__malloc((size_t)ns);
     w->f = (float *)hl__malloc((size_t)ns);
     w->gate = s->cfg.arch == HL_SAE_GATED ? (float *)hl__malloc((size_t)ns) : NULL;
-    if (!w->xin || !w->sae_in || !w->y || !w->clean || !w->st || !w->h || !w->f ||
+    if (!w->xin || !w->sae_in || !w->y || !w->clean || !w->st || !w->h || !w->f || !w->x || !w->before ||
         (s->cfg.arch == HL_SAE_GATED && !w->gate)) {
         hl__sae_work_free(w);
         return 0;
@@ -7305,10 +7357,11 @@ static int hl__sae_work_reserve(const hl_sae *s, hl__sae_work *w, int64_t n) {
      -> f = act(h) -> fire(post) -> y = f @ W_dec + b_dec -> fire(recons) -> x_hat = N^-1(y)
      use_error_term: the same without any hook gives x_hat_clean; err = x - x_hat_clean
      -> fire(error); out = x_hat + err -> fire(output)
-   x: [n, d_in] the raw activation; out: [n, d_in]. `hooked` != 0 means the fire callback may edit
-   something (then the clean pass is recomputed, as SAELens does under _disable_hooks). */
+   x: [n, d_in] the raw activation; out: [n, d_in]. *edited (optional) is set by the fire callback
+   when a hook or edit changed input, acts or recons: then the clean pass is recomputed, as SAELens
+   does under _disable_hooks; otherwise the reconstruction above already is the clean one. */
 static hl_status hl__sae_run(hl_sae *s, const float *x, int64_t n, int use_error_term,
-                             hl__sae_fire_fn fire, void *fctx, int hooked, hl__sae_work *w,
+                             hl__sae_fire_fn fire, void *fctx, const int *edited, hl__sae_work *w,
                              float *out, hl_error *err) {
     hl__sae_rows c;
     int64_t d = s->cfg.d_in, ns = s->cfg.d_sae, i;
@@ -7346,9 +7399,8 @@ static hl_status hl__sae_run(hl_sae *s, const float *x, int64_t n, int use_error
     memcpy(out, w->y, (size_t)(n * d) * 4);
     if (use_error_term) {
         const float *clean = w->y;
-        if (fire && hooked) {
-            /* the clean pass: same input x, no hooks (SAELens: `with _disable_hooks(self)`);
-               without an editing hook the reconstruction above already is the clean one */
+        if (fire && edited && *edited) {
+            /* the clean pass: same input x, no hooks or edits (SAELens: `_disable_hooks`) */
             float *keep_y = w->y;
             c.x = x;
             hl__sae_run_rows(&c, 0, n);
@@ -7416,6 +7468,9 @@ static char *hl__sae_sdup(const char *s) {
 
 HL__DEF void hl_sae_free(hl_sae *s) {
     if (!s) return;
+    hl_sae_detach(s);
+    hl_sae_clear_edits(s);
+    hl__sae_work_free(&s->work);
     hl__free(s->hook_name);
     hl__free(s->model_name);
     hl__free(s->path);
@@ -7657,7 +7712,7 @@ HL__DEF hl_status hl_sae_forward(hl_sae *s, const float *x, int64_t n, int use_e
     memset(&w, 0, sizeof w);
     out = (o && o->output) ? o->output : (float *)hl__calloc((size_t)n, (size_t)d * sizeof(float));
     if (!out) return hl__fail(err, HL_ERR_OOM, "hl_sae_forward: out of memory");
-    st = hl__sae_run(s, x, n, use_error_term, NULL, NULL, 0, &w, out, err);
+    st = hl__sae_run(s, x, n, use_error_term, NULL, NULL, NULL, &w, out, err);
     if (st == HL_OK && o) {
         size_t nd = (size_t)(n * d) * sizeof(float), ns = (size_t)(n * s->cfg.d_sae) * sizeof(float);
         if (o->acts_pre) memcpy(o->acts_pre, w.h, ns);
@@ -7705,6 +7760,239 @@ HL__DEF int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k,
         idx[j] = i;
     }
     return cnt;
+}
+
+/* ---- splicing ---------------------------------------------------------------------------------- */
+
+typedef struct hl__sae_steer_edit {
+    int64_t  f;
+    float    alpha;
+    int64_t *pos; /* NULL = every position */
+    int64_t  n_pos;
+} hl__sae_steer_edit;
+
+static const char *const hl__sae_sub[6] = {"hook_sae_input", "hook_sae_acts_pre", "hook_sae_acts_post",
+                                           "hook_sae_recons", "hook_sae_error", "hook_sae_output"};
+
+/* Width of one position of a hook point (its shape after [batch, pos]); 0 when the point is not
+   per-position (attention scores/pattern). */
+static int64_t hl__sae_hook_width(const hl_model *m, hl_hook id) {
+    const hl_model_cfg *c = hl_model_config(m);
+    const char *sh = hl_hook_shape(id), *p = strstr(sh, "pos, ");
+    int64_t w = 1;
+    if (!p || strstr(sh, "query_pos")) return 0;
+    p += 5;
+    while (*p && *p != ']') {
+        size_t len = 0;
+        while (p[len] && p[len] != ',' && p[len] != ']') len++;
+        if (len == 7 && memcmp(p, "d_model", 7) == 0) w *= c->d_model;
+        else if (len == 7 && memcmp(p, "n_heads", 7) == 0) w *= c->n_heads;
+        else if (len == 10 && memcmp(p, "n_kv_heads", 10) == 0) w *= c->n_kv_heads;
+        else if (len == 6 && memcmp(p, "d_head", 6) == 0) w *= c->d_head;
+        else if (len == 5 && memcmp(p, "d_mlp", 5) == 0) w *= c->d_mlp;
+        else if (!(len == 1 && p[0] == '1')) return 0;
+        p += len;
+        while (*p == ',' || *p == ' ') p++;
+    }
+    return w;
+}
+
+/* State of one spliced forward call. */
+typedef struct hl__sae_fctx {
+    hl_sae          *s;
+    hl_tensor       *act;   /* the hook point's activation (its shape is used for error/output) */
+    int64_t          layer, pos0;
+    int              edited; /* a hook or an ablation changed input, acts or recons */
+} hl__sae_fctx;
+
+static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int64_t width,
+                              hl_error *err) {
+    hl__sae_fctx *c = (hl__sae_fctx *)vctx;
+    hl_sae *s = c->s;
+    hl_tensor t;
+    hl_status st;
+    int64_t i, r, e;
+    size_t bytes = (size_t)(n * width) * sizeof(float);
+    if (which == 2) /* ablations, before the hook */
+        for (e = 0; e < s->n_ablate; e++)
+            for (r = 0; r < n; r++) {
+                float *v = data + r * width + s->ablate[e];
+                if (*v != 0.0f) c->edited = 1;
+                *v = 0.0f;
+            }
+    if (which == 5) /* steering, before the hook: out[p] += alpha * W_dec[f] * dec_scale */
+        for (e = 0; e < s->n_steer; e++) {
+            const hl__sae_steer_edit *se = &s->steer[e];
+            float a = se->alpha * s->cfg.dec_scale;
+            for (r = 0; r < n; r++) {
+                int on = se->pos == NULL;
+                for (i = 0; !on && i < se->n_pos; i++) on = se->pos[i] == c->pos0 + r;
+                if (on) hl__sae_axpy(data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
+            }
+        }
+    if (which == 4 || which == 5) {
+        t = *c->act;
+    } else {
+        memset(&t, 0, sizeof t);
+        t.dtype = HL_DTYPE_F32;
+        t.ndim = 3;
+        t.shape[0] = 1;
+        t.shape[1] = n;
+        t.shape[2] = width;
+    }
+    t.data = data;
+    if (which <= 3 && !c->edited) memcpy(s->work.before, data, bytes);
+    if ((st = hl_model_fire(s->model, s->sub_names[which], c->layer, &t, err)) != HL_OK) return st;
+    if (which <= 3 && !c->edited && memcmp(s->work.before, data, bytes) != 0) c->edited = 1;
+    return HL_OK;
+}
+
+/* The splice callback: runs SAE.forward on the activation and writes the output over it. */
+static hl_status hl__sae_splice(const hl_hook_info *info, hl_tensor *act, void *user) {
+    hl_sae *s = (hl_sae *)user;
+    hl__sae_fctx c;
+    hl_error *err = &s->splice_err;
+    int64_t numel = hl_tensor_numel(act), n;
+    hl_status st;
+    if (act->dtype != HL_DTYPE_F32 || numel % s->cfg.d_in != 0)
+        return hl__fail(err, HL_ERR_SHAPE, "SAE at %s: activation of %lld values is not [pos, %lld]",
+                        info->name, (long long)numel, (long long)s->cfg.d_in);
+    n = numel / s->cfg.d_in;
+    if (n == 0) return HL_OK;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.act = act;
+    c.layer = info->layer;
+    c.pos0 = info->pos0;
+    if (!hl__sae_work_reserve(s, &s->work, n))
+        return hl__fail(err, HL_ERR_OOM, "SAE at %s: no memory for %lld positions", info->name,
+                        (long long)n);
+    /* x is read from a copy: the output overwrites the activation in place */
+    memcpy(s->work.x, act->data, (size_t)numel * sizeof(float));
+    st = hl__sae_run(s, s->work.x, n, s->use_error_term, hl__sae_fire, &c, &c.edited, &s->work,
+                     (float *)act->data, err);
+    return st;
+}
+
+HL__DEF hl_status hl_sae_attach(hl_sae *s, hl_model *m, const char *hook_name, int use_error_term,
+                                hl_error *err) {
+    hl_hook id;
+    int64_t layer, width;
+    hl_status st;
+    size_t len;
+    int i;
+    if (!s || !m) return hl__fail(err, HL_ERR_ARG, "hl_sae_attach: sae and model are required");
+    if (!hook_name || !hook_name[0]) hook_name = s->cfg.hook_name;
+    if (!hook_name || !hook_name[0])
+        return hl__fail(err, HL_ERR_ARG, "SAE %s has no hook name (cfg.json hook_name, or a GemmaScope "
+                        "layer_L folder); pass one", s->cfg.path);
+    if ((st = hl_hook_parse(hook_name, &id, &layer, err)) != HL_OK) return st;
+    if (!hl_model_has_hook(m, id) || layer >= hl_model_config(m)->n_layers)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "SAE hook '%s' is not a hook point of this %s model "
+                        "(%lld layers)", hook_name, hl_model_config(m)->architecture,
+                        (long long)hl_model_config(m)->n_layers);
+    width = hl__sae_hook_width(m, id);
+    if (width != s->cfg.d_in)
+        return hl__fail(err, HL_ERR_SHAPE, "SAE d_in %lld does not match hook '%s' of the model (%s, "
+                        "width %lld per position)", (long long)s->cfg.d_in, hook_name,
+                        hl_hook_shape(id), (long long)width);
+    hl_sae_detach(s);
+    len = strlen(hook_name);
+    for (i = 0; i < 6; i++) {
+        size_t sl = strlen(hl__sae_sub[i]);
+        s->sub_names[i] = (char *)hl__malloc(len + sl + 2);
+        if (!s->sub_names[i]) {
+            hl_sae_detach(s);
+            return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        }
+        memcpy(s->sub_names[i], hook_name, len);
+        s->sub_names[i][len] = '.';
+        memcpy(s->sub_names[i] + len + 1, hl__sae_sub[i], sl + 1);
+    }
+    s->attached = hl__strdup(hook_name);
+    if (!s->attached) {
+        hl_sae_detach(s);
+        return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+    }
+    if ((st = hl_model_set_splice(m, hook_name, hl__sae_splice, s, err)) != HL_OK) {
+        hl_sae_detach(s);
+        return st;
+    }
+    s->model = m;
+    s->use_error_term = use_error_term ? 1 : 0;
+    return HL_OK;
+}
+
+HL__DEF void hl_sae_detach(hl_sae *s) {
+    int i;
+    if (!s) return;
+    if (s->model && s->attached) hl_model_set_splice(s->model, s->attached, NULL, NULL, NULL);
+    s->model = NULL;
+    hl__free(s->attached);
+    s->attached = NULL;
+    for (i = 0; i < 6; i++) {
+        hl__free(s->sub_names[i]);
+        s->sub_names[i] = NULL;
+    }
+}
+
+HL__DEF const char *hl_sae_attached_hook(const hl_sae *s) {
+    return s ? s->attached : NULL;
+}
+
+HL__DEF void hl_sae_set_error_term(hl_sae *s, int on) {
+    if (s) s->use_error_term = on ? 1 : 0;
+}
+
+HL__DEF hl_status hl_sae_ablate(hl_sae *s, int64_t f, hl_error *err) {
+    int64_t *p;
+    if (!s) return hl__fail(err, HL_ERR_ARG, "hl_sae_ablate: sae is NULL");
+    if (f < 0 || f >= s->cfg.d_sae)
+        return hl__fail(err, HL_ERR_ARG, "SAE feature %lld out of range [0, %lld)", (long long)f,
+                        (long long)s->cfg.d_sae);
+    p = (int64_t *)hl__realloc(s->ablate, (size_t)(s->n_ablate + 1) * sizeof(int64_t));
+    if (!p) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+    s->ablate = p;
+    s->ablate[s->n_ablate++] = f;
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_sae_steer(hl_sae *s, int64_t f, float alpha, const int64_t *positions,
+                               int64_t n_positions, hl_error *err) {
+    hl__sae_steer_edit *e, *arr;
+    if (!s) return hl__fail(err, HL_ERR_ARG, "hl_sae_steer: sae is NULL");
+    if (f < 0 || f >= s->cfg.d_sae)
+        return hl__fail(err, HL_ERR_ARG, "SAE feature %lld out of range [0, %lld)", (long long)f,
+                        (long long)s->cfg.d_sae);
+    if (n_positions < 0 || (n_positions > 0 && !positions))
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_steer: bad position list");
+    arr = (hl__sae_steer_edit *)hl__realloc(s->steer, (size_t)(s->n_steer + 1) * sizeof *arr);
+    if (!arr) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+    s->steer = arr;
+    e = &s->steer[s->n_steer];
+    e->f = f;
+    e->alpha = alpha;
+    e->pos = NULL;
+    e->n_pos = 0;
+    if (positions && n_positions > 0) {
+        e->pos = (int64_t *)hl__calloc((size_t)n_positions, sizeof(int64_t));
+        if (!e->pos) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        memcpy(e->pos, positions, (size_t)n_positions * sizeof(int64_t));
+        e->n_pos = n_positions;
+    }
+    s->n_steer++;
+    return HL_OK;
+}
+
+HL__DEF void hl_sae_clear_edits(hl_sae *s) {
+    int64_t i;
+    if (!s) return;
+    for (i = 0; i < s->n_steer; i++) hl__free(s->steer[i].pos);
+    hl__free(s->steer);
+    hl__free(s->ablate);
+    s->steer = NULL;
+    s->ablate = NULL;
+    s->n_steer = s->n_ablate = 0;
 }
 
 /* ---- loading --------------------------------------------------------------------------------- */

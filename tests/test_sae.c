@@ -577,6 +577,215 @@ static void test_sae_cfg_layouts_and_errors(void) {
     }
 }
 
+
+/* ---- splicing into models/gemma2-tiny at blocks.2.hook_resid_post -------------------------------- */
+
+/* saes/gemma2-tiny/meta.json "tokens" */
+static const int32_t SAE_TOKS[20] = {2, 328, 298, 26, 43, 496, 137, 252, 334, 458,
+                                     93, 3, 88, 63, 404, 422, 157, 172, 204, 112};
+
+static hl_model *sae_model(int n_threads) {
+    hl_model_desc d;
+    hl_error err;
+    hl_model *m = NULL;
+    const char *dir = hlt_fixture("models/gemma2-tiny");
+    if (!hlt_need(dir)) return NULL;
+    memset(&d, 0, sizeof d);
+    d.path = dir;
+    d.n_threads = n_threads;
+    CHECK_OK(hl_model_load(&d, &m, &err), ep(&err));
+    return m;
+}
+
+static hl_sae *sae_open(const char *rel) {
+    hl_sae_desc d;
+    hl_error err;
+    hl_sae *s = NULL;
+    memset(&d, 0, sizeof d);
+    d.path = hlt_fixture(rel);
+    d.hook_name = "blocks.2.hook_resid_post"; /* the fixture's npz is not in a layer_L folder */
+    if (!hlt_need(d.path)) return NULL;
+    CHECK_OK(hl_sae_load(&d, &s, &err), ep(&err));
+    return s;
+}
+
+/* logits with the SAE spliced (error term off and on) against "<kind>.logits_with_sae*"; the
+   cached SAE sub-points against the standalone references. */
+static void check_splice(const char *rel, const char *kind) {
+    hl_safetensors *ref = sae_ref();
+    hl_model *m = sae_model(2);
+    hl_sae *s = sae_open(rel);
+    hl_cache *cache = NULL;
+    hl_error err;
+    float *logits = (float *)calloc(20 * 512, 4);
+    const float *r;
+    char name[128];
+    int et;
+    if (!ref || !m || !s) goto done;
+    CHECK_OK(hl_cache_create(&cache, &err), ep(&err));
+    for (et = 0; et < 2; et++) {
+        double e;
+        CHECK_OK(hl_sae_attach(s, m, NULL, et, &err), ep(&err));
+        CHECK(strcmp(hl_sae_attached_hook(s), "blocks.2.hook_resid_post") == 0);
+        CHECK_OK(hl_model_run_with_cache(m, SAE_TOKS, 20, NULL, cache, logits, &err), ep(&err));
+        snprintf(name, sizeof name, "%s.%s", kind, et ? "logits_with_sae_and_error_term" : "logits_with_sae");
+        if ((r = ref_f32(ref, name, 20 * 512)) != NULL) {
+            e = hlt_rel_err(logits, r, 20 * 512);
+            CHECKF(e < 1e-4, "%s (%s): rel err %g", name, rel, e);
+            if (getenv("SAE_VERBOSE")) printf("  %s %s %g\n", rel, name, e);
+        }
+        {
+            static const char *const sub[6] = {"sae_input", "acts_pre", "acts_post", "recons", "error", "output"};
+            int i;
+            for (i = 0; i < 6; i++) {
+                const hl_tensor *t;
+                snprintf(name, sizeof name, "blocks.2.hook_resid_post.hook_sae_%s", i == 0 ? "input" : sub[i]);
+                t = hl_cache_get(cache, name);
+                if (i == 4 && !et) {
+                    CHECKF(t == NULL, "%s cached without the error term", name);
+                    continue;
+                }
+                CHECKF(t != NULL, "%s not cached", name);
+                if (!t) continue;
+                CHECK(t->ndim == 3 && t->shape[0] == 1 && t->shape[1] == 20);
+                if (i == 5) continue;
+                if (i == 0) snprintf(name, sizeof name, "sae_input");
+                else snprintf(name, sizeof name, "%s.%s", kind, sub[i]);
+                if ((r = ref_f32(ref, name, hl_tensor_numel(t))) != NULL)
+                    CHECKF(hlt_rel_err((const float *)t->data, r, hl_tensor_numel(t)) < 1e-4, "cached %s", name);
+            }
+        }
+    }
+    hl_sae_detach(s);
+    CHECK(hl_sae_attached_hook(s) == NULL);
+    CHECK_OK(hl_model_run_with_cache(m, SAE_TOKS, 20, NULL, cache, logits, &err), ep(&err));
+    CHECK(hl_cache_get(cache, "blocks.2.hook_resid_post.hook_sae_acts_post") == NULL);
+done:
+    free(logits);
+    hl_cache_free(cache);
+    hl_sae_free(s);
+    hl_model_free(m);
+    if (ref) hl_safetensors_close(ref);
+}
+
+static void test_sae_splice_gemmascope(void) {
+    check_splice(SAE_DIR "gemmascope-jumprelu/params.npz", "jumprelu");
+    check_splice(SAE_DIR "gemmascope-jumprelu/params_compressed.npz", "jumprelu");
+}
+static void test_sae_splice_saelens(void) {
+    check_splice(SAE_DIR "saelens-standard", "standard");
+    check_splice(SAE_DIR "saelens-topk", "topk");
+}
+
+static hl_status zero_feature_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    int64_t f = *(const int64_t *)user, r, n = act->shape[1], w = act->shape[2];
+    (void)info;
+    for (r = 0; r < n; r++) ((float *)act->data)[r * w + f] = 0.0f;
+    return HL_OK;
+}
+
+/* Steering with alpha = 0 and ablating an inactive feature leave the logits bit-identical; real
+   edits move them; a user hook on hook_sae_acts_post equals the built-in ablation. */
+static void test_sae_edits(void) {
+    hl_model *m = sae_model(2);
+    hl_sae *s = sae_open(SAE_DIR "gemmascope-jumprelu/params.npz");
+    hl_cache *cache = NULL;
+    hl_error err;
+    float *base = (float *)calloc(20 * 512, 4), *lg = (float *)calloc(20 * 512, 4);
+    int64_t inactive = -1, active = -1, f, r;
+    int et, handle;
+    if (!m || !s) goto done;
+    CHECK_OK(hl_cache_create(&cache, &err), ep(&err));
+    for (et = 0; et < 2; et++) {
+        const hl_tensor *post;
+        CHECK_OK(hl_sae_attach(s, m, NULL, et, &err), ep(&err));
+        CHECK_OK(hl_model_run_with_cache(m, SAE_TOKS, 20, NULL, cache, base, &err), ep(&err));
+        post = hl_cache_get(cache, "blocks.2.hook_resid_post.hook_sae_acts_post");
+        CHECK(post != NULL);
+        if (!post) goto done;
+        for (f = 0; f < 256 && (inactive < 0 || active < 0); f++) {
+            int any = 0;
+            for (r = 0; r < 20; r++) any |= ((const float *)post->data)[r * 256 + f] != 0.0f;
+            if (!any && inactive < 0) inactive = f;
+            if (any && active < 0) active = f;
+        }
+        CHECK(inactive >= 0 && active >= 0);
+        /* alpha = 0 everywhere, and at chosen positions */
+        CHECK_OK(hl_sae_steer(s, 7, 0.0f, NULL, 0, &err), ep(&err));
+        {
+            int64_t pos[2] = {3, 11};
+            CHECK_OK(hl_sae_steer(s, active, 0.0f, pos, 2, &err), ep(&err));
+        }
+        CHECK_OK(hl_sae_ablate(s, inactive, &err), ep(&err));
+        CHECK_OK(hl_model_run(m, SAE_TOKS, 20, lg, &err), ep(&err));
+        CHECKF(memcmp(lg, base, 20 * 512 * 4) == 0, "error term %d: no-op edits changed the logits", et);
+        hl_sae_clear_edits(s);
+        /* a real steer moves the logits only from its position on */
+        {
+            int64_t pos = 12;
+            CHECK_OK(hl_sae_steer(s, active, 5.0f, &pos, 1, &err), ep(&err));
+            CHECK_OK(hl_model_run(m, SAE_TOKS, 20, lg, &err), ep(&err));
+            CHECK(memcmp(lg, base, 12 * 512 * 4) == 0);
+            CHECK(memcmp(lg + 12 * 512, base + 12 * 512, 8 * 512 * 4) != 0);
+            hl_sae_clear_edits(s);
+        }
+        /* ablating an active feature changes them, exactly like a user hook zeroing it */
+        CHECK_OK(hl_sae_ablate(s, active, &err), ep(&err));
+        CHECK_OK(hl_model_run(m, SAE_TOKS, 20, lg, &err), ep(&err));
+        CHECK(memcmp(lg, base, 20 * 512 * 4) != 0);
+        hl_sae_clear_edits(s);
+        CHECK_OK(hl_model_add_hook(m, "blocks.2.hook_resid_post.hook_sae_acts_post", zero_feature_hook,
+                                   &active, &handle, &err), ep(&err));
+        {
+            float *lg2 = (float *)calloc(20 * 512, 4);
+            CHECK_OK(hl_model_run(m, SAE_TOKS, 20, lg2, &err), ep(&err));
+            CHECK(memcmp(lg, lg2, 20 * 512 * 4) == 0);
+            free(lg2);
+        }
+        hl_model_reset_hooks(m);
+    }
+    /* bad edits and attachments */
+    CHECK(hl_sae_ablate(s, 256, &err) == HL_ERR_ARG);
+    CHECK(hl_sae_steer(s, -1, 1.0f, NULL, 0, &err) == HL_ERR_ARG);
+    CHECK(hl_sae_attach(s, m, "blocks.9.hook_resid_post", 0, &err) == HL_ERR_NOT_FOUND);
+    CHECK(hl_sae_attach(s, m, "blocks.1.mlp.hook_post", 0, &err) == HL_ERR_SHAPE);
+    CHECK(hl_sae_attach(s, m, "blocks.1.attn.hook_pattern", 0, &err) == HL_ERR_SHAPE);
+    CHECK(hl_sae_attach(s, m, "blocks.1.hook_nonsense", 0, &err) == HL_ERR_NOT_FOUND);
+done:
+    free(base);
+    free(lg);
+    hl_cache_free(cache);
+    hl_sae_free(s);
+    hl_model_free(m);
+}
+
+/* Two SAEs at two points at once; detach of one leaves the other. */
+static void test_sae_two_saes(void) {
+    hl_model *m = sae_model(1);
+    hl_sae *a = sae_open(SAE_DIR "saelens-standard"), *b = sae_open(SAE_DIR "saelens-topk");
+    hl_error err;
+    float *l1 = (float *)calloc(20 * 512, 4), *l2 = (float *)calloc(20 * 512, 4);
+    if (!m || !a || !b) goto done;
+    CHECK_OK(hl_sae_attach(a, m, NULL, 0, &err), ep(&err));
+    CHECK_OK(hl_sae_attach(b, m, "blocks.1.hook_resid_post", 0, &err), ep(&err));
+    CHECK_OK(hl_model_run(m, SAE_TOKS, 20, l1, &err), ep(&err));
+    hl_sae_detach(b);
+    CHECK_OK(hl_model_run(m, SAE_TOKS, 20, l2, &err), ep(&err));
+    CHECK(memcmp(l1, l2, 20 * 512 * 4) != 0);
+    {
+        hl_safetensors *ref = sae_ref();
+        const float *r = ref ? ref_f32(ref, "standard.logits_with_sae", 20 * 512) : NULL;
+        if (r) CHECK(hlt_rel_err(l2, r, 20 * 512) < 1e-4);
+        if (ref) hl_safetensors_close(ref);
+    }
+done:
+    free(l1);
+    free(l2);
+    hl_sae_free(a);
+    hl_sae_free(b);
+    hl_model_free(m);
+}
+
 void suite_sae(void) {
     RUN(test_sae_saelens_standard);
     RUN(test_sae_saelens_topk);
@@ -587,4 +796,8 @@ void suite_sae(void) {
     RUN(test_sae_encode_threads);
     RUN(test_sae_top_features);
     RUN(test_sae_cfg_layouts_and_errors);
+    RUN(test_sae_splice_gemmascope);
+    RUN(test_sae_splice_saelens);
+    RUN(test_sae_edits);
+    RUN(test_sae_two_saes);
 }
