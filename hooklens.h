@@ -4274,7 +4274,7 @@ HL__INLINE HL__TGT_AVX512 __m512 hl__w16_avx512(const void *W, hl_dtype wdt, int
    unmasked loads; the last partial step masks both operands. */
 HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t ldy, const float *x,
                                                const void *W, hl_dtype wdt, int64_t K) {
-    __m512 acc[6][4], w[4], xv;
+    __m512 acc[6][8], w[8], xv;
     int i, j;
     int64_t k;
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
@@ -4373,31 +4373,44 @@ typedef struct hl__mm_job {
     int64_t         M, N, K;
 } hl__mm_job;
 
-/* Tokens per cache block: x[mb .. mb+MB) (MB*K floats) stays in L2 while a strip of W rows streams
-   past it; each loaded W row then serves MB tokens from registers and L1. */
+/* Cache blocking of a prefill: a block of NB weight rows (NB*K weights, ~512 KB) stays in L2 while
+   every block of MB tokens (MB*K floats, ~256 KB) streams past it, so each weight is read from memory
+   once per call and each loaded weight row serves MB tokens from registers and L1. Decode (M = 1)
+   just streams the rows. Blocking changes no rounding: every output is one whole-K tile. */
 static int64_t hl__mm_mblock(int64_t K, int64_t mr) {
     int64_t mb = ((int64_t)256 * 1024 / 4) / (K > 0 ? K : 1);
     mb -= mb % mr;
     return mb < mr ? mr : mb;
 }
+static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
+    int64_t nb = ((int64_t)512 * 1024) / ((K > 0 ? K : 1) * wsize);
+    nb -= nb % nr;
+    return nb < nr ? nr : nb;
+}
 
 #if defined(HL__X86)
 /* Instantiations with constant tile shapes (the always-inline tile is specialised per call). */
-static HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
+HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 6), mb, m, n;
-    for (mb = 0; mb < M; mb += MB) {
-        int64_t me = mb + MB < M ? mb + MB : M;
-        for (n = n0; n + 4 <= n1; n += 4) {
-            const void *Wt = Wb + n * K * ws;
-            for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-        }
-        for (; n < n1; n++) {
-            const void *Wt = Wb + n * K * ws;
-            for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+    int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), nb, mb, m, n;
+    for (nb = n0; nb < n1; nb += NB) {
+        int64_t ne = nb + NB < n1 ? nb + NB : n1;
+        for (mb = 0; mb < M; mb += MB) {
+            int64_t me = mb + MB < M ? mb + MB : M;
+            if (M == 1) /* decode: 8 rows in flight */
+                for (n = nb; n + 8 <= ne; n += 8) hl__tile_avx512(1, 8, j->y + n, N, j->x, Wb + n * K * ws, wdt, K);
+            else n = nb;
+            for (; n + 4 <= ne; n += 4) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            }
+            for (; n < ne; n++) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            }
         }
     }
 }
@@ -4411,34 +4424,40 @@ static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, i
 static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K;
     const uint16_t *W = (const uint16_t *)j->W;
-    int64_t MB = hl__mm_mblock(K / 2, 6), mb, m, n;
-    for (mb = 0; mb < M; mb += MB) {
-        int64_t me = mb + MB < M ? mb + MB : M;
-        for (n = n0; n + 4 <= n1; n += 4) {
-            for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
-            for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
-        }
-        for (; n < n1; n++) {
-            for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 1, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
-            for (; m < me; m++) hl__tile_bf16dp(1, 1, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+    int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), nb, mb, m, n;
+    for (nb = n0; nb < n1; nb += NB) {
+        int64_t ne = nb + NB < n1 ? nb + NB : n1;
+        for (mb = 0; mb < M; mb += MB) {
+            int64_t me = mb + MB < M ? mb + MB : M;
+            for (n = nb; n + 4 <= ne; n += 4) {
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+                for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+            }
+            for (; n < ne; n++) {
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 1, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+                for (; m < me; m++) hl__tile_bf16dp(1, 1, j->y + m * N + n, N, j->xb + m * K, W + n * K, K);
+            }
         }
     }
 }
-static HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
+HL__INLINE HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 4), mb, m, n;
-    for (mb = 0; mb < M; mb += MB) {
-        int64_t me = mb + MB < M ? mb + MB : M;
-        for (n = n0; n + 3 <= n1; n += 3) {
-            const void *Wt = Wb + n * K * ws;
-            for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            for (; m < me; m++) hl__tile_avx2(1, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-        }
-        for (; n < n1; n++) {
-            const void *Wt = Wb + n * K * ws;
-            for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            for (; m < me; m++) hl__tile_avx2(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+    int64_t MB = hl__mm_mblock(K, 4), NB = hl__mm_nblock(K, ws, 3), nb, mb, m, n;
+    for (nb = n0; nb < n1; nb += NB) {
+        int64_t ne = nb + NB < n1 ? nb + NB : n1;
+        for (mb = 0; mb < M; mb += MB) {
+            int64_t me = mb + MB < M ? mb + MB : M;
+            for (n = nb; n + 3 <= ne; n += 3) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (; m < me; m++) hl__tile_avx2(1, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            }
+            for (; n < ne; n++) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (; m < me; m++) hl__tile_avx2(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            }
         }
     }
 }
@@ -4558,7 +4577,7 @@ HL__INLINE HL__TGT_AVX512 void hl__tile_nn_avx512(int MR, int NV, float *y, int6
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NV; j++)
         _mm512_mask_storeu_ps(y + i * ldy + 16 * j, j == NV - 1 ? last : (__mmask16)0xffff, acc[i][j]);
 }
-static HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
+HL__INLINE HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = jb->M, N = jb->N, K = jb->K, KC = 256;
     const int64_t ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)jb->W;
@@ -4621,7 +4640,7 @@ HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, con
         _mm256_storeu_ps(y + i * ldy + 8, acc[i][1]);
     }
 }
-static HL__TGT_AVX2 void hl__mm_nn_rows_avx2_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
+HL__INLINE HL__TGT_AVX2 void hl__mm_nn_rows_avx2_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = jb->M, N = jb->N, K = jb->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)jb->W;
     int64_t n, m, k;
@@ -4760,6 +4779,129 @@ static void hl__scale_f32(const hl__kern *kt, float *x, float alpha, int64_t n) 
 #endif
     default: hl__scale_f32_scalar(x, alpha, n); return;
     }
+}
+
+
+/* ---- activations and softmax ---------------------------------------------------------------------- */
+/* GELU, tanh approximation (HF gelu_pytorch_tanh; TL gelu_new):
+     gelu(x) = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
+   The SIMD versions use the identity 0.5 (1 + tanh(u)) = 1 / (1 + exp(-2u)), which has no
+   cancellation for negative x, and a vector exp; they agree with the scalar form to a few ulps of
+   max(|x|, 1e-3) (tests). */
+static void hl__gelu_tanh_f32_scalar(float *y, const float *x, int64_t n) {
+    const float k = 0.7978845608028654f; /* sqrt(2/pi) */
+    int64_t i;
+    for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + tanhf(k * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
+}
+/* softmax over n values in place: p_i = exp(x_i - max) / sum_j exp(x_j - max). A row that is all
+   -inf (fully masked) becomes all zeros (TL turns its NaNs into 0). */
+static void hl__softmax_f32_scalar(float *x, int64_t n) {
+    int64_t i;
+    float mx = -INFINITY, sum = 0.0f;
+    for (i = 0; i < n; i++)
+        if (x[i] > mx) mx = x[i];
+    if (mx == -INFINITY) {
+        for (i = 0; i < n; i++) x[i] = 0.0f;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        x[i] = expf(x[i] - mx);
+        sum += x[i];
+    }
+    for (i = 0; i < n; i++) x[i] /= sum;
+}
+
+#if defined(HL__X86)
+/* exp(x) for 16 lanes (Cephes expf scheme): x = n ln2 + r, |r| <= ln2/2, exp(r) = 1 + r + r^2 P(r)
+   with a degree-5 P, then scaled by 2^n with vscalefps (exact, and overflow -> inf, underflow -> 0
+   come out right). x is clamped to [-104, 89] first; NaN stays NaN. Max error ~2 ulp. */
+HL__INLINE HL__TGT_AVX512 __m512 hl__exp16_avx512(__m512 x) {
+    const __m512 c1 = _mm512_set1_ps(0.693359375f), c2 = _mm512_set1_ps(-2.12194440e-4f);
+    __m512 n, r, p, r2;
+    x = _mm512_min_ps(_mm512_set1_ps(89.0f), _mm512_max_ps(_mm512_set1_ps(-104.0f), x));
+    n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r = _mm512_fnmadd_ps(n, c1, x);
+    r = _mm512_fnmadd_ps(n, c2, r);
+    p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    r2 = _mm512_mul_ps(r, r);
+    p = _mm512_fmadd_ps(p, r2, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_scalef_ps(p, n);
+}
+HL__INLINE HL__TGT_AVX512 __m512 hl__gelu16_avx512(__m512 x) {
+    __m512 u = _mm512_mul_ps(_mm512_set1_ps(0.7978845608028654f),
+                             _mm512_fmadd_ps(_mm512_mul_ps(_mm512_set1_ps(0.044715f), x), _mm512_mul_ps(x, x), x));
+    __m512 e = hl__exp16_avx512(_mm512_mul_ps(_mm512_set1_ps(-2.0f), u));
+    return _mm512_div_ps(x, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+}
+static HL__TGT_AVX512 void hl__gelu_tanh_f32_avx512(float *y, const float *x, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, hl__gelu16_avx512(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(y + i, m, hl__gelu16_avx512(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+static HL__TGT_AVX512 void hl__softmax_f32_avx512(float *x, int64_t n) {
+    __m512 vmx = _mm512_set1_ps(-INFINITY), vs = _mm512_setzero_ps(), e;
+    float mx, sum;
+    int64_t i;
+    __mmask16 m;
+    for (i = 0; i + 16 <= n; i += 16) vmx = _mm512_max_ps(vmx, _mm512_loadu_ps(x + i));
+    if (i < n) {
+        m = (__mmask16)((1u << (n - i)) - 1u);
+        vmx = _mm512_mask_max_ps(vmx, m, vmx, _mm512_maskz_loadu_ps(m, x + i));
+    }
+    mx = _mm512_reduce_max_ps(vmx);
+    if (mx == -INFINITY) {
+        for (i = 0; i < n; i++) x[i] = 0.0f;
+        return;
+    }
+    vmx = _mm512_set1_ps(mx);
+    for (i = 0; i + 16 <= n; i += 16) {
+        e = hl__exp16_avx512(_mm512_sub_ps(_mm512_loadu_ps(x + i), vmx));
+        _mm512_storeu_ps(x + i, e);
+        vs = _mm512_add_ps(vs, e);
+    }
+    if (i < n) {
+        m = (__mmask16)((1u << (n - i)) - 1u);
+        e = _mm512_maskz_mov_ps(m, hl__exp16_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), vmx)));
+        _mm512_mask_storeu_ps(x + i, m, e);
+        vs = _mm512_add_ps(vs, e);
+    }
+    sum = _mm512_reduce_add_ps(vs);
+    vs = _mm512_set1_ps(sum);
+    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_div_ps(_mm512_loadu_ps(x + i), vs));
+    if (i < n) {
+        m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(x + i, m, _mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), vs));
+    }
+}
+#endif
+
+/* y[i] = gelu_tanh(x[i]) (y may equal x). */
+static void hl__gelu_tanh_f32(const hl__kern *kt, float *y, const float *x, int64_t n) {
+#if defined(HL__X86)
+    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
+        hl__gelu_tanh_f32_avx512(y, x, n);
+        return;
+    }
+#endif
+    hl__gelu_tanh_f32_scalar(y, x, n);
+}
+/* In-place softmax of x[0..n) (see the scalar version for the fully masked case). */
+static void hl__softmax_f32(const hl__kern *kt, float *x, int64_t n) {
+#if defined(HL__X86)
+    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
+        hl__softmax_f32_avx512(x, n);
+        return;
+    }
+#endif
+    hl__softmax_f32_scalar(x, n);
 }
 
 /* <<kernels */

@@ -392,6 +392,53 @@ static void test_vector_helpers(void) {
     CHECKF(bad == 0, "%d mismatches", bad);
 }
 
+/* GELU-tanh and softmax: SIMD vs the scalar formulas. Tolerances: gelu |y - ref| <= 1e-6 *
+   max(|x|, 1e-3) (the SIMD form avoids the scalar form's cancellation for negative x, so the two
+   differ by a few ulps of x); softmax |p - ref| <= 2e-5 * max(p, 1e-6) + 1e-9 (the two
+   sums of up to 4097 terms round differently); masked (-inf)
+   entries give exactly 0 and a fully masked row gives all zeros on every level. */
+static void test_gelu_softmax(void) {
+    size_t c;
+    int l, bad = 0;
+    for (c = 0; c < sizeof kt_Ks / sizeof kt_Ks[0]; c++) {
+        int64_t n = kt_Ks[c], i;
+        float *x = (float *)malloc((size_t)(n + 1) * 4), *y0 = (float *)malloc((size_t)(n + 1) * 4);
+        float *y1 = (float *)malloc((size_t)(n + 1) * 4);
+        for (i = 0; i < n; i++) x[i] = kt_uniform() * (i % 3 == 0 ? 12.0f : 3.0f);
+        if (n > 2) x[1] = 0.0f;
+        for (l = 0; l < KT_NLEVELS; l++) {
+            hl__kern kt;
+            if (!hl_kernels_available(kt_levels[l])) continue;
+            hl__kern_init(&kt, kt_levels[l], 0);
+            hl__gelu_tanh_f32_scalar(y0, x, n);
+            hl__gelu_tanh_f32(&kt, y1, x, n);
+            for (i = 0; i < n; i++) {
+                double tol = 1e-6 * (fabs((double)x[i]) > 1e-3 ? fabs((double)x[i]) : 1e-3);
+                if (!(fabs((double)y0[i] - y1[i]) <= tol) && bad++ < 5)
+                    printf("  gelu %s x=%.9g: %.9g vs %.9g\n", hl_kernels_name(kt.level), (double)x[i], (double)y1[i], (double)y0[i]);
+            }
+            /* softmax with a few masked entries */
+            memcpy(y0, x, (size_t)n * 4);
+            for (i = 0; i < n; i += 5) y0[i] = -INFINITY;
+            memcpy(y1, y0, (size_t)n * 4);
+            hl__softmax_f32_scalar(y0, n);
+            hl__softmax_f32(&kt, y1, n);
+            for (i = 0; i < n; i++) {
+                if (i % 5 == 0 && y1[i] != 0.0f && bad++ < 5) printf("  softmax %s: masked entry %g\n", hl_kernels_name(kt.level), (double)y1[i]);
+                if (!(fabs((double)y0[i] - y1[i]) <= 2e-5 * (y0[i] > 1e-6f ? (double)y0[i] : 1e-6) + 1e-9) && bad++ < 5)
+                    printf("  softmax %s n=%lld i=%lld: %.9g vs %.9g\n", hl_kernels_name(kt.level), (long long)n, (long long)i,
+                           (double)y1[i], (double)y0[i]);
+            }
+            for (i = 0; i < n; i++) y1[i] = -INFINITY;
+            hl__softmax_f32(&kt, y1, n);
+            for (i = 0; i < n; i++)
+                if (y1[i] != 0.0f && bad++ < 5) printf("  softmax %s: fully masked row\n", hl_kernels_name(kt.level));
+        }
+        free(x), free(y0), free(y1);
+    }
+    CHECKF(bad == 0, "%d mismatches", bad);
+}
+
 /* ---- thread pool ------------------------------------------------------------------------------- */
 typedef struct kt_cover {
     int    *hits;
@@ -459,5 +506,6 @@ void suite_kernels(void) {
     RUN(test_matmul_nn_vs_reference);
     RUN(test_matmul_nn_threads_bit_identical);
     RUN(test_vector_helpers);
+    RUN(test_gelu_softmax);
     RUN(test_pool_covers_every_index_once);
 }

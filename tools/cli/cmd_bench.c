@@ -589,12 +589,16 @@ static double rm_bytes(const rm_tensor *t, hl_dtype dt) {
 /* Writes one safetensors file holding tensors t[0..n), each filled with random values. At most
    this shard is in memory at once (the caller keeps shards near 1 GB). */
 static int rm_write_shard(const char *path, const rm_tensor *t, int n, hl_dtype dt) {
-    const char *names[64];
-    hl_tensor ts[64];
+    const char **names = (const char **)calloc((size_t)n, sizeof *names);
+    hl_tensor *ts = (hl_tensor *)calloc((size_t)n, sizeof *ts);
     hl_error e;
     hl_status st;
     int i, rc = 0;
-    memset(ts, 0, sizeof ts);
+    if (!names || !ts) {
+        free(names), free(ts);
+        fprintf(stderr, "hooklens make-random-model: out of memory\n");
+        return 1;
+    }
     for (i = 0; i < n; i++) {
         int64_t cnt = t[i].rows * (t[i].cols ? t[i].cols : 1);
         names[i] = t[i].name;
@@ -614,6 +618,7 @@ static int rm_write_shard(const char *path, const rm_tensor *t, int n, hl_dtype 
     if (st != HL_OK) rc = cli_error(&e);
 done:
     for (i = 0; i < n; i++) free(ts[i].data);
+    free(names), free(ts);
     return rc;
 }
 
@@ -680,8 +685,7 @@ int cmd_make_random_model(int argc, char **argv) {
         while (j < n_all && shard_of[j] == s) j++;
         if (n_shards == 1) snprintf(path, sizeof path, "%s/model.safetensors", out);
         else snprintf(path, sizeof path, "%s/model-%05d-of-%05d.safetensors", out, s + 1, n_shards);
-        if (j - i > 64) rc = 1;
-        else rc = rm_write_shard(path, all + i, j - i, dt);
+        rc = rm_write_shard(path, all + i, j - i, dt);
         if (cli_stderr_is_tty()) fprintf(stderr, "\r  %d/%d files", s + 1, n_shards);
         i = j;
     }
