@@ -6274,7 +6274,8 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
     int full_scores = 0;
     float *mem = NULL, *x, *xn, *xw, *sc, *q, *kk, *vv, *z, *o, *gate, *up, *cs, *sn, *rows, *S = NULL;
     float *res = NULL, *hin = NULL, *hn = NULL, *hs = NULL, *tx = NULL, *ty = NULL, *mlp_in = NULL;
-    uint64_t total = 0, sz[24];
+    float *wslice = NULL, *zh = NULL, *rh = NULL;
+    uint64_t total = 0, sz[28];
     int nb = 0, bi;
     int64_t i, j, l;
     hl_status st = HL_OK;
@@ -6314,17 +6315,20 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
     sz[nb++] = headed ? (uint64_t)n * d : 0;              /* tmp x */
     sz[nb++] = headed ? (uint64_t)n * dh : 0;             /* tmp y */
     sz[nb++] = want_mlp_in ? (uint64_t)n * d : 0;         /* mlp_in */
+    sz[nb++] = want_result ? (uint64_t)d * dh : 0;        /* W_O slice of one head, f32 */
+    sz[nb++] = want_result ? (uint64_t)n * dh : 0;        /* z of one head */
+    sz[nb++] = want_result ? (uint64_t)n * d : 0;         /* result of one head */
     for (bi = 0; bi < nb; bi++)
         if (!hl__add_ok(total, sz[bi], &total)) total = UINT64_MAX;
     if (total > SIZE_MAX / sizeof(float) || !(mem = (float *)hl__malloc((size_t)total * sizeof(float))))
         return hl__fail(err, HL_ERR_OOM, "forward: cannot allocate scratch for %lld positions (%llu floats)",
                         (long long)n, (unsigned long long)total);
     {
-        float *p = mem, **dst[22];
+        float *p = mem, **dst[25];
         dst[0] = &x; dst[1] = &xn; dst[2] = &xw; dst[3] = &sc; dst[4] = &q; dst[5] = &kk; dst[6] = &vv;
         dst[7] = &z; dst[8] = &o; dst[9] = &gate; dst[10] = &up; dst[11] = &cs; dst[12] = &sn;
         dst[13] = &rows; dst[14] = &S; dst[15] = &res; dst[16] = &hin; dst[17] = &hn; dst[18] = &hs;
-        dst[19] = &tx; dst[20] = &ty; dst[21] = &mlp_in;
+        dst[19] = &tx; dst[20] = &ty; dst[21] = &mlp_in; dst[22] = &wslice; dst[23] = &zh; dst[24] = &rh;
         for (bi = 0; bi < nb; bi++) {
             *dst[bi] = sz[bi] ? p : NULL;
             p += sz[bi];
@@ -6411,16 +6415,17 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         /* Output projection [HF o_proj]: o[i,:] = z[i,:,:] (flattened) W_O^T   o: [n, d]
          * With use_attn_result: result[i,h,:] = z[i,h,:] W_O[:, h*dh:(h+1)*dh]^T, o = sum_h result */
         if (want_result) {
+            /* per head: W_O[h] = o_proj[:, h*dh:(h+1)*dh] copied to f32 [d, dh] (a strided slice),
+               result[:, h, :] = z[:, h, :] @ W_O[h]^T */
             const hl_tensor *W = lw->o;
             int64_t h, jj, e;
-            for (i = 0; i < n; i++)
-                for (h = 0; h < H; h++)
-                    for (e = 0; e < d; e++) {
-                        float acc = 0.0f;
-                        for (jj = 0; jj < dh; jj++)
-                            acc += z[(i * H + h) * dh + jj] * hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
-                        res[(i * H + h) * d + e] = acc;
-                    }
+            for (h = 0; h < H; h++) {
+                for (e = 0; e < d; e++)
+                    for (jj = 0; jj < dh; jj++) wslice[e * dh + jj] = hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
+                for (i = 0; i < n; i++) memcpy(zh + i * dh, z + (i * H + h) * dh, (size_t)dh * sizeof(float));
+                hl__matmul(&m->kt, m->pool, rh, zh, wslice, HL_DTYPE_F32, n, d, dh);
+                for (i = 0; i < n; i++) memcpy(res + (i * H + h) * d, rh + i * d, (size_t)d * sizeof(float));
+            }
             HL__HOOK(m, HL_HOOK_ATTN_RESULT, l, res, 4, 1, n, H, d);
             for (i = 0; i < n; i++)
                 for (e = 0; e < d; e++) {
