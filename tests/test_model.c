@@ -383,10 +383,11 @@ static void test_stories260k(void) {
         const hl_tensor *tt = hl_safetensors_find(ref, "tokens"), *lr = hl_safetensors_find(ref, "logits");
         hl_cache *c = NULL;
         memset(&go, 0, sizeof go);
-        go.max_new_tokens = (int64_t)ids->len - 1;
+        /* the first 40 greedy tokens (the convert tests check all 120 against the same meta.json) */
+        go.max_new_tokens = 40;
         go.no_stop_at_eos = 1;
         CHECK_OK(hl_model_generate(m, &bos, 1, &go, &out, &n_out, e), e);
-        CHECK(n_out == (int64_t)ids->len);
+        CHECK(n_out == 41);
         for (i = 0; out && i < n_out && i < (int64_t)ids->len; i++)
             CHECKF(out[i] == (int32_t)hl_json_int(hl_json_at(ids, (size_t)i), -1), "token %lld", (long long)i);
         hl_free(out);
