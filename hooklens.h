@@ -804,6 +804,29 @@ HL_API hl_status hl_sae_steer(hl_sae *sae, int64_t feature, float alpha, const i
                               int64_t n_positions, hl_error *err);
 HL_API void      hl_sae_clear_edits(hl_sae *sae);
 
+/* ---- max-activating positions of one feature over a text file ---- */
+typedef struct hl_sae_maxact {
+    float   act;            /* the feature's activation (hook_sae_acts_post) */
+    int64_t byte_offset;    /* where the text chunk that holds it starts in the file */
+    int64_t position;       /* token index inside its forward window (0 = the BOS it starts with) */
+    int32_t token;
+    int32_t context[16];    /* the window's tokens around it: up to 12 before and 3 after */
+    int64_t n_context, context_index; /* context[context_index] == token */
+} hl_sae_maxact;
+typedef struct hl_sae_maxact_opts {
+    int64_t ctx_len;     /* tokens per forward window, BOS included; 0 = 128 */
+    int     prepend_bos; /* < 0 model default (BOS), 0 no, 1 yes. BOS positions are never ranked */
+    int64_t chunk_bytes; /* text read per step, cut at a newline / space / UTF-8 boundary; 0 = 16384 */
+} hl_sae_maxact_opts;
+/* Streams text_path through the model (with `sae` attached to m; the forward pass stops right
+   after the SAE) and keeps the k strongest positions of `feature`, strongest first (ties: earlier
+   first). Memory is bounded by chunk_bytes and ctx_len, not by the file. Needs the model's
+   tokenizer. [out] best[k], *n_best (<= k), *n_tokens (optional: text tokens processed). */
+HL_API hl_status hl_sae_max_activations(hl_sae *sae, hl_model *m, const char *text_path,
+                                        int64_t feature, const hl_sae_maxact_opts *opts,
+                                        hl_sae_maxact *best, int64_t k, int64_t *n_best,
+                                        int64_t *n_tokens, hl_error *err);
+
 /* <<api_sae */
 
 /* >>api_explain ============================================================================= */
@@ -8731,6 +8754,166 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
     if (st != HL_OK) return st;
     *out = s;
     return HL_OK;
+}
+
+/* ---- max-activating positions ------------------------------------------------------------------ */
+
+typedef struct hl__sae_mx {
+    int64_t f, d_sae, n;
+    float  *col; /* [n] the feature's activation per position of the current window */
+} hl__sae_mx;
+
+static hl_status hl__sae_mx_grab(const hl_hook_info *info, hl_tensor *act, void *user) {
+    hl__sae_mx *c = (hl__sae_mx *)user;
+    int64_t r;
+    (void)info;
+    if (hl_tensor_numel(act) != c->n * c->d_sae) return HL_ERR_SHAPE;
+    for (r = 0; r < c->n; r++) c->col[r] = ((const float *)act->data)[r * c->d_sae + c->f];
+    return HL_OK;
+}
+/* Stops the forward pass once the SAE has run (nothing after it is needed). */
+static hl_status hl__sae_mx_stop(const hl_hook_info *info, hl_tensor *act, void *user) {
+    (void)info;
+    (void)act;
+    (void)user;
+    return HL_ERR_ABORTED;
+}
+
+/* Offers one window's activations to the sorted top-k list. */
+static void hl__sae_mx_offer(const hl__sae_mx *c, const int32_t *win, int64_t n, int64_t skip0,
+                             int64_t byte_off, hl_sae_maxact *best, int64_t k, int64_t *nb) {
+    int64_t r, j;
+    for (r = skip0; r < n; r++) {
+        float v = c->col[r];
+        hl_sae_maxact e;
+        int64_t c0;
+        if (!(v > 0.0f)) continue;
+        if (*nb == k && !(v > best[k - 1].act)) continue;
+        memset(&e, 0, sizeof e);
+        e.act = v;
+        e.byte_offset = byte_off;
+        e.position = r;
+        e.token = win[r];
+        c0 = r > 12 ? r - 12 : 0;
+        for (j = c0; j < n && j <= r + 3; j++) e.context[e.n_context++] = win[j];
+        e.context_index = r - c0;
+        j = *nb < k ? (*nb)++ : k - 1;
+        while (j > 0 && v > best[j - 1].act) {
+            best[j] = best[j - 1];
+            j--;
+        }
+        best[j] = e;
+    }
+}
+
+HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *path, int64_t feature,
+                                         const hl_sae_maxact_opts *opts, hl_sae_maxact *best,
+                                         int64_t k, int64_t *n_best, int64_t *n_tokens,
+                                         hl_error *err) {
+    hl_sae_maxact_opts o;
+    hl__sae_mx c;
+    FILE *fp = NULL;
+    char *buf = NULL, name[600];
+    int32_t *win = NULL, *ids = NULL;
+    int64_t nb = 0, ntok = 0, ctx, chunk, have = 0, file_off = 0, bos;
+    int h_grab = -1, h_stop = -1, bos_on, eof = 0;
+    hl_status st = HL_OK;
+    if (!s || !m || !path || !best || k <= 0 || !n_best)
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_max_activations: sae, model, path, best[k > 0] and "
+                        "n_best are required");
+    if (!s->attached || s->model != m)
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_max_activations: attach the SAE to this model first");
+    if (feature < 0 || feature >= s->cfg.d_sae)
+        return hl__fail(err, HL_ERR_ARG, "SAE feature %lld out of range [0, %lld)", (long long)feature,
+                        (long long)s->cfg.d_sae);
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    ctx = o.ctx_len > 1 ? o.ctx_len : 128;
+    chunk = o.chunk_bytes > 16 ? o.chunk_bytes : 16384;
+    bos = hl_model_config(m)->bos_id;
+    bos_on = (o.prepend_bos < 0 ? hl_model_config(m)->default_prepend_bos : o.prepend_bos) && bos >= 0;
+    memset(&c, 0, sizeof c);
+    c.f = feature;
+    c.d_sae = s->cfg.d_sae;
+    buf = (char *)hl__malloc((size_t)chunk + 1);
+    win = (int32_t *)hl__calloc((size_t)ctx, sizeof(int32_t));
+    c.col = (float *)hl__calloc((size_t)ctx, sizeof(float));
+    if (!buf || !win || !c.col) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_sae_max_activations: out of memory");
+        goto done;
+    }
+    fp = fopen(path, "rb");
+    if (!fp) {
+        st = hl__fail(err, HL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        goto done;
+    }
+    snprintf(name, sizeof name, "%s", s->sub_names[2]);
+    if ((st = hl_model_add_hook(m, name, hl__sae_mx_grab, &c, &h_grab, err)) != HL_OK) goto done;
+    if ((st = hl_model_add_hook(m, s->sub_names[5], hl__sae_mx_stop, NULL, &h_stop, err)) != HL_OK)
+        goto done;
+    while (!eof || have > 0) {
+        int64_t cut, nid = 0, i0;
+        size_t got = eof ? 0 : fread(buf + have, 1, (size_t)(chunk - have), fp);
+        if (got == 0) eof = 1;
+        have += (int64_t)got;
+        if (ferror(fp)) {
+            st = hl__fail(err, HL_ERR_IO, "%s: read error at byte %lld", path, (long long)(file_off + have));
+            goto done;
+        }
+        if (have == 0) break;
+        /* cut after the last newline, else the last space, else at a UTF-8 character boundary */
+        cut = have;
+        if (!eof || have == chunk) {
+            int64_t j;
+            for (j = have; j > 0 && buf[j - 1] != '\n'; j--) {}
+            if (j == 0)
+                for (j = have; j > 0 && buf[j - 1] != ' '; j--) {}
+            if (j == 0)
+                for (j = have; j > 0 && ((unsigned char)buf[j - 1] & 0xC0) == 0x80; j--) {}
+            if (j > 0 && j < have) cut = j;
+            else if (j == 0) cut = have;
+            if (cut == have && ((unsigned char)buf[cut - 1] & 0xC0) == 0xC0 && cut > 1) cut--; /* lead byte */
+        }
+        {
+            char keep = buf[cut];
+            buf[cut] = 0;
+            st = hl_model_to_tokens(m, buf, 0, &ids, &nid, err);
+            buf[cut] = keep;
+            if (st != HL_OK) goto done;
+        }
+        /* windows of ctx tokens: [BOS] + text tokens */
+        for (i0 = 0; i0 < nid;) {
+            int64_t n = 0, take;
+            if (bos_on) win[n++] = (int32_t)bos;
+            take = nid - i0 < ctx - n ? nid - i0 : ctx - n;
+            memcpy(win + n, ids + i0, (size_t)take * sizeof(int32_t));
+            n += take;
+            c.n = n;
+            st = hl_model_run(m, win, n, NULL, err);
+            if (st != HL_OK && st != HL_ERR_ABORTED) goto done;
+            st = HL_OK;
+            hl__sae_mx_offer(&c, win, n, bos_on ? 1 : 0, file_off, best, k, &nb);
+            ntok += take;
+            i0 += take;
+        }
+        hl_free(ids);
+        ids = NULL;
+        memmove(buf, buf + cut, (size_t)(have - cut));
+        file_off += cut;
+        have -= cut;
+        if (eof && have == 0) break;
+    }
+    *n_best = nb;
+    if (n_tokens) *n_tokens = ntok;
+done:
+    if (h_grab >= 0) hl_model_remove_hook(m, h_grab, NULL);
+    if (h_stop >= 0) hl_model_remove_hook(m, h_stop, NULL);
+    if (fp) fclose(fp);
+    hl_free(ids);
+    hl__free(buf);
+    hl__free(win);
+    hl__free(c.col);
+    return st;
 }
 #endif /* HL_NO_STDIO */
 

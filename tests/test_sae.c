@@ -786,6 +786,75 @@ done:
     hl_model_free(m);
 }
 
+/* The CLI: `hooklens sae MODEL SAE --tokens ... --cache OUT` writes logits matching the reference,
+   with and without --error-term, and the SAE sub-points; stdout lists each token's top features. */
+static void test_sae_cli(void) {
+    static const char *const kinds[3][2] = {{SAE_DIR "gemmascope-jumprelu/params.npz", "jumprelu"},
+                                            {SAE_DIR "saelens-standard", "standard"},
+                                            {SAE_DIR "saelens-topk", "topk"}};
+    hl_safetensors *ref = sae_ref();
+    char cmd[2048], toks[256], line[1024];
+    int i, et, p, lines;
+    if (!ref || !hlt_need("build/hooklens") || !hlt_need(hlt_fixture("models/gemma2-tiny"))) goto done;
+    toks[0] = 0;
+    for (p = 0; p < 20; p++) snprintf(toks + strlen(toks), sizeof toks - strlen(toks), "%d ", (int)SAE_TOKS[p]);
+    for (i = 0; i < 3; i++)
+        for (et = 0; et < 2; et++) {
+            FILE *f;
+            hl_safetensors *out = NULL;
+            hl_error err;
+            const float *r;
+            char name[128];
+            snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --hook blocks.2.hook_resid_post --tokens \"%s\" "
+                     "--top 3 --threads 2 %s --cache build/test_sae_cli.safetensors 2>/dev/null",
+                     hlt_fixture("models/gemma2-tiny"), hlt_fixture(kinds[i][0]), toks, et ? "--error-term" : "");
+            /* the fixture paths are passed through the shell: they hold no quotes */
+            f = popen(cmd, "r");
+            CHECK(f != NULL);
+            if (!f) continue;
+            lines = 0;
+            while (fgets(line, sizeof line, f)) {
+                if (strstr(line, "[328]") && strchr(line, ':')) lines++;
+            }
+            CHECKF(pclose(f) == 0, "%s failed", cmd);
+            CHECKF(lines == 1, "%s: token 328 line with features missing", kinds[i][1]);
+            CHECK_OK(hl_safetensors_open("build/test_sae_cli.safetensors", &out, &err), ep(&err));
+            if (!out) continue;
+            snprintf(name, sizeof name, "%s.%s", kinds[i][1], et ? "logits_with_sae_and_error_term" : "logits_with_sae");
+            r = ref_f32(ref, name, 20 * 512);
+            {
+                const hl_tensor *t = hl_safetensors_find(out, "logits");
+                CHECK(t != NULL && hl_tensor_numel(t) == 20 * 512);
+                if (t && r && hl_tensor_numel(t) == 20 * 512)
+                    CHECKF(hlt_rel_err((const float *)t->data, r, 20 * 512) < 1e-4, "CLI %s", name);
+            }
+            snprintf(name, sizeof name, "%s.acts_post", kinds[i][1]);
+            r = ref_f32(ref, name, 20 * 256);
+            {
+                const hl_tensor *t = hl_safetensors_find(out, "blocks.2.hook_resid_post.hook_sae_acts_post");
+                CHECK(t != NULL && hl_tensor_numel(t) == 20 * 256);
+                if (t && r && hl_tensor_numel(t) == 20 * 256)
+                    CHECK(hlt_rel_err((const float *)t->data, r, 20 * 256) < 1e-4);
+                CHECK((hl_safetensors_find(out, "blocks.2.hook_resid_post.hook_sae_error") != NULL) == et);
+                CHECK(hl_safetensors_find(out, "blocks.2.hook_resid_post.hook_sae_output") != NULL);
+                CHECK(hl_safetensors_find(out, "blocks.0.hook_resid_pre") != NULL);
+            }
+            hl_safetensors_close(out);
+        }
+    /* usage and argument errors */
+    snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --tokens \"2 3\" --steer 5 >/dev/null 2>&1",
+             hlt_fixture("models/gemma2-tiny"), hlt_fixture(kinds[1][0]));
+    CHECK(system(cmd) != 0);
+    snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --tokens \"2 3\" --ablate 256 >/dev/null 2>&1",
+             hlt_fixture("models/gemma2-tiny"), hlt_fixture(kinds[1][0]));
+    CHECK(system(cmd) != 0);
+    snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --tokens \"2 3\" >/dev/null 2>&1",
+             hlt_fixture("models/gemma2-tiny"), hlt_fixture(kinds[0][0]));
+    CHECK(system(cmd) != 0); /* a bare params.npz outside layer_L: needs --hook */
+done:
+    if (ref) hl_safetensors_close(ref);
+}
+
 void suite_sae(void) {
     RUN(test_sae_saelens_standard);
     RUN(test_sae_saelens_topk);
@@ -800,4 +869,5 @@ void suite_sae(void) {
     RUN(test_sae_splice_saelens);
     RUN(test_sae_edits);
     RUN(test_sae_two_saes);
+    RUN(test_sae_cli);
 }

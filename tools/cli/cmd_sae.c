@@ -1,9 +1,363 @@
-/* tools/cli/cmd_sae.c - sae: SAE features per token */
+/* tools/cli/cmd_sae.c - sae: an SAE spliced into a model (SAELens HookedSAETransformer
+   run_with_cache_with_saes), printing each token's top features; optional steering, ablation, the
+   error term and a safetensors cache of every hook (SAE sub-points included) plus logits.
+   `--max-acts F --text-file T` instead streams a text file and prints feature F's top positions. */
+#include <time.h>
 #include "cli.h"
 
-int cmd_sae(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hooklens: not implemented yet\n");
+typedef struct sae_args {
+    const char *model, *sae, *prompt, *tokens, *cache, *hook, *html, *text_file;
+    int64_t     top, max_acts_feature, max_acts_k, ctx;
+    int         error_term, threads, no_bos, n_steer, n_ablate;
+    int64_t    *steer_f, *ablate_f;
+    double     *steer_alpha;
+    char      **steer_pos; /* NULL or "P,P,..." after '@' */
+} sae_args;
+
+static int sae_parse_i64(const char *s, int64_t *out) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end) return 0;
+    *out = v;
     return 1;
+}
+
+/* "F:ALPHA" or "F:ALPHA@P,P,..." */
+static int parse_steer(char *s, int64_t *f, double *alpha, char **pos) {
+    char *colon = strchr(s, ':'), *at, *end;
+    long long v;
+    if (!colon) return 0;
+    *colon = 0;
+    v = strtoll(s, &end, 10);
+    if (end == s || *end || v < 0) return 0;
+    *f = v;
+    at = strchr(colon + 1, '@');
+    if (at) *at = 0;
+    *alpha = strtod(colon + 1, &end);
+    if (end == colon + 1 || *end) return 0;
+    *pos = at ? at + 1 : NULL;
+    return 1;
+}
+
+static int parse_sae_args(int argc, char **argv, sae_args *a) {
+    int i;
+    memset(a, 0, sizeof *a);
+    a->top = 5;
+    a->max_acts_feature = -1;
+    a->max_acts_k = 10;
+    a->ctx = 128;
+    a->steer_f = (int64_t *)calloc((size_t)argc + 1, sizeof(int64_t));
+    a->ablate_f = (int64_t *)calloc((size_t)argc + 1, sizeof(int64_t));
+    a->steer_alpha = (double *)calloc((size_t)argc + 1, sizeof(double));
+    a->steer_pos = (char **)calloc((size_t)argc + 1, sizeof(char *));
+    if (!a->steer_f || !a->ablate_f || !a->steer_alpha || !a->steer_pos) return 2;
+    for (i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int64_t iv;
+        if (o[0] != '-' || o[1] == 0) {
+            if (!a->model) a->model = o;
+            else if (!a->sae) a->sae = o;
+            else { fprintf(stderr, "hooklens sae: unexpected argument '%s'\n", o); return 2; }
+        } else if (strcmp(o, "--error-term") == 0) {
+            a->error_term = 1;
+        } else if (strcmp(o, "--no-bos") == 0) {
+            a->no_bos = 1;
+        } else if (i + 1 >= argc) {
+            fprintf(stderr, "hooklens sae: %s needs a value\n", o);
+            return 2;
+        } else if (strcmp(o, "--prompt") == 0) {
+            a->prompt = argv[++i];
+        } else if (strcmp(o, "--tokens") == 0) {
+            a->tokens = argv[++i];
+        } else if (strcmp(o, "--cache") == 0) {
+            a->cache = argv[++i];
+        } else if (strcmp(o, "--hook") == 0) {
+            a->hook = argv[++i];
+        } else if (strcmp(o, "--html") == 0) {
+            a->html = argv[++i];
+        } else if (strcmp(o, "--text-file") == 0) {
+            a->text_file = argv[++i];
+        } else if (strcmp(o, "--top") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0) {
+            a->top = iv;
+            i++;
+        } else if (strcmp(o, "--max-acts") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0) {
+            a->max_acts_feature = iv;
+            i++;
+        } else if (strcmp(o, "--k") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 0) {
+            a->max_acts_k = iv;
+            i++;
+        } else if (strcmp(o, "--ctx") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 1) {
+            a->ctx = iv;
+            i++;
+        } else if (strcmp(o, "--threads") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
+            a->threads = (int)iv;
+            i++;
+        } else if (strcmp(o, "--ablate") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0) {
+            a->ablate_f[a->n_ablate++] = iv;
+            i++;
+        } else if (strcmp(o, "--steer") == 0 &&
+                   parse_steer(argv[i + 1], &a->steer_f[a->n_steer], &a->steer_alpha[a->n_steer],
+                               &a->steer_pos[a->n_steer])) {
+            a->n_steer++;
+            i++;
+        } else {
+            fprintf(stderr, "hooklens sae: bad option or value: %s %s\n", o, argv[i + 1]);
+            return 2;
+        }
+    }
+    if (!a->model || !a->sae) {
+        fprintf(stderr, "hooklens sae: give MODEL and SAE\n");
+        return 2;
+    }
+    return 0;
+}
+
+static void free_sae_args(sae_args *a) {
+    free(a->steer_f);
+    free(a->ablate_f);
+    free(a->steer_alpha);
+    free(a->steer_pos);
+}
+
+/* Token ids from --tokens "1 2 3" or --prompt TEXT (BOS unless --no-bos). 0 ok, else exit code. */
+static int sae_tokens(const sae_args *a, hl_model *m, int32_t **ids, int64_t *n) {
+    hl_error err;
+    if (a->tokens) {
+        const char *s = a->tokens;
+        int32_t *v = (int32_t *)malloc((strlen(s) / 2 + 2) * sizeof(int32_t));
+        int64_t k = 0;
+        if (!v) return 1;
+        while (*s) {
+            char *end;
+            long t;
+            while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n') s++;
+            if (!*s) break;
+            t = strtol(s, &end, 10);
+            if (end == s || t < 0 || t >= hl_model_config(m)->d_vocab) {
+                fprintf(stderr, "hooklens sae: --tokens: not a token id of this model at \"%s\"\n", s);
+                free(v);
+                return 1;
+            }
+            v[k++] = (int32_t)t;
+            s = end;
+        }
+        if (k == 0) {
+            fprintf(stderr, "hooklens sae: --tokens is empty\n");
+            free(v);
+            return 1;
+        }
+        *ids = v;
+        *n = k;
+        return 0;
+    }
+    if (a->prompt) {
+        int32_t *t = NULL;
+        if (hl_model_to_tokens(m, a->prompt, a->no_bos ? 0 : -1, &t, n, &err) != HL_OK) return cli_error(&err);
+        if (*n == 0) {
+            hl_free(t);
+            fprintf(stderr, "hooklens sae: the prompt has no tokens\n");
+            return 1;
+        }
+        *ids = (int32_t *)malloc((size_t)*n * sizeof(int32_t));
+        if (!*ids) { hl_free(t); return 1; }
+        memcpy(*ids, t, (size_t)*n * sizeof(int32_t));
+        hl_free(t);
+        return 0;
+    }
+    fprintf(stderr, "hooklens sae: give --prompt TEXT or --tokens \"ID ID ...\"\n");
+    return 2;
+}
+
+/* Prints a token string with control characters escaped, or [id] without a tokenizer. */
+static void print_token(hl_model *m, int32_t id, int width) {
+    char buf[96], **strs = NULL, *s;
+    size_t len = 0, i, o = 0;
+    if (hl_model_tokenizer(m) && hl_model_to_str_tokens(m, &id, 1, &strs, NULL) == HL_OK) {
+        s = strs[0];
+        len = strlen(s);
+        buf[o++] = '\'';
+        for (i = 0; i < len && o < sizeof buf - 8; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '\n') { buf[o++] = '\\'; buf[o++] = 'n'; }
+            else if (c == '\t') { buf[o++] = '\\'; buf[o++] = 't'; }
+            else if (c == '\'' || c == '\\') { buf[o++] = '\\'; buf[o++] = (char)c; }
+            else if (c < 0x20 || c == 0x7f) o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
+            else buf[o++] = (char)c;
+        }
+        buf[o++] = '\'';
+        buf[o] = 0;
+        hl_free(strs);
+    } else {
+        snprintf(buf, sizeof buf, "[%ld]", (long)id);
+    }
+    printf("%-*s", width, buf);
+}
+
+/* What the sae command computed; a renderer (text below; --html by the views helper) reads it. */
+typedef struct sae_result {
+    hl_model     *m;
+    const hl_sae *sae;
+    const char   *hook;
+    const int32_t *ids;
+    int64_t       n, d_sae, top;
+    float        *acts;   /* [n, d_sae] hook_sae_acts_post (after ablations) */
+} sae_result;
+
+/* Hook on <hook>.hook_sae_acts_post: keeps a copy of the feature activations. */
+static hl_status grab_acts(const hl_hook_info *info, hl_tensor *act, void *user) {
+    sae_result *r = (sae_result *)user;
+    (void)info;
+    if (hl_tensor_numel(act) == r->n * r->d_sae)
+        memcpy(r->acts, act->data, (size_t)(r->n * r->d_sae) * sizeof(float));
+    return HL_OK;
+}
+
+static void print_result(const sae_result *r) {
+    int64_t p, j, *idx = (int64_t *)calloc((size_t)(r->top ? r->top : 1), sizeof(int64_t));
+    float *val = (float *)calloc((size_t)(r->top ? r->top : 1), sizeof(float));
+    const hl_sae_config *c = hl_sae_get_config(r->sae);
+    if (!idx || !val) { free(idx); free(val); return; }
+    printf("SAE %s (%s, d_in %lld, d_sae %lld) at %s\n", c->path, hl_sae_arch_name(c->arch),
+           (long long)c->d_in, (long long)c->d_sae, r->hook);
+    printf("%5s  %-18s %5s  top features (index:activation)\n", "pos", "token", "L0");
+    for (p = 0; p < r->n; p++) {
+        const float *a = r->acts + p * r->d_sae;
+        int64_t l0 = 0, k;
+        for (j = 0; j < r->d_sae; j++) l0 += a[j] != 0.0f;
+        printf("%5lld  ", (long long)p);
+        print_token(r->m, r->ids[p], 18);
+        printf(" %5lld ", (long long)l0);
+        k = hl_sae_top_features(a, r->d_sae, r->top, idx, val);
+        for (j = 0; j < k; j++) printf(" %lld:%.4g", (long long)idx[j], (double)val[j]);
+        printf("\n");
+    }
+    free(idx);
+    free(val);
+}
+
+/* --max-acts F --text-file T: feature F's strongest positions over the file (streamed). */
+static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
+    hl_sae_maxact *best = (hl_sae_maxact *)calloc((size_t)a->max_acts_k, sizeof(hl_sae_maxact));
+    hl_sae_maxact_opts o;
+    hl_error err;
+    int64_t n = 0, i, j, tokens = 0;
+    if (!best) return 1;
+    memset(&o, 0, sizeof o);
+    o.ctx_len = a->ctx;
+    o.prepend_bos = a->no_bos ? 0 : -1;
+    if (hl_sae_max_activations(sae, m, a->text_file, a->max_acts_feature, &o, best, a->max_acts_k, &n,
+                               &tokens, &err) != HL_OK) {
+        free(best);
+        return cli_error(&err);
+    }
+    printf("feature %lld: top %lld of %lld positions (%lld tokens) in %s\n", (long long)a->max_acts_feature,
+           (long long)n, (long long)tokens, (long long)tokens, a->text_file);
+    for (i = 0; i < n; i++) {
+        const hl_sae_maxact *b = &best[i];
+        printf("%3lld  act %-10.5g byte %-9lld ", (long long)i + 1, (double)b->act, (long long)b->byte_offset);
+        for (j = 0; j < b->n_context; j++) {
+            if (j == b->context_index) printf("[[");
+            print_token(m, b->context[j], 0);
+            if (j == b->context_index) printf("]]");
+            printf(" ");
+        }
+        printf("\n");
+    }
+    free(best);
+    return 0;
+}
+
+int cmd_sae(int argc, char **argv) {
+    sae_args a;
+    hl_model *m = NULL;
+    hl_sae *sae = NULL;
+    hl_model_desc md;
+    hl_sae_desc sd;
+    hl_error err;
+    sae_result r;
+    int32_t *ids = NULL;
+    int rc, i, handle = -1;
+    char sub[512];
+    hl_status st;
+    memset(&r, 0, sizeof r);
+    if ((rc = parse_sae_args(argc, argv, &a)) != 0) {
+        free_sae_args(&a);
+        return cli_usage("sae");
+    }
+    memset(&md, 0, sizeof md);
+    md.path = a.model;
+    md.n_threads = a.threads;
+    if (getenv("HL_FORCE_SCALAR") && strcmp(getenv("HL_FORCE_SCALAR"), "1") == 0) md.kernels = HL_KERNELS_SCALAR;
+    if (hl_model_load(&md, &m, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    memset(&sd, 0, sizeof sd);
+    sd.path = a.sae;
+    sd.hook_name = a.hook;
+    sd.n_threads = a.threads;
+    sd.kernels = md.kernels;
+    if (hl_sae_load(&sd, &sae, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    if (hl_sae_attach(sae, m, a.hook, a.error_term, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    for (i = 0; i < a.n_ablate; i++)
+        if (hl_sae_ablate(sae, a.ablate_f[i], &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    for (i = 0; i < a.n_steer; i++) {
+        int64_t pos[256], np = 0;
+        const char *p = a.steer_pos[i];
+        while (p && *p && np < 256) {
+            char *end;
+            long long v = strtoll(p, &end, 10);
+            if (end == p || v < 0) {
+                fprintf(stderr, "hooklens sae: --steer: bad position list \"%s\"\n", a.steer_pos[i]);
+                rc = 2;
+                goto done;
+            }
+            pos[np++] = v;
+            p = *end == ',' ? end + 1 : end;
+            if (*end && *end != ',') {
+                fprintf(stderr, "hooklens sae: --steer: bad position list \"%s\"\n", a.steer_pos[i]);
+                rc = 2;
+                goto done;
+            }
+        }
+        if (hl_sae_steer(sae, a.steer_f[i], (float)a.steer_alpha[i], np ? pos : NULL, np, &err) != HL_OK) {
+            rc = cli_error(&err);
+            goto done;
+        }
+    }
+    if (a.max_acts_feature >= 0 || a.text_file) {
+        if (a.max_acts_feature < 0 || !a.text_file) {
+            fprintf(stderr, "hooklens sae: --max-acts F and --text-file T go together\n");
+            rc = 2;
+            goto done;
+        }
+        rc = run_max_acts(&a, m, sae);
+        goto done;
+    }
+    if ((rc = sae_tokens(&a, m, &ids, &r.n)) != 0) goto done;
+    r.m = m;
+    r.sae = sae;
+    r.hook = hl_sae_attached_hook(sae);
+    r.ids = ids;
+    r.d_sae = hl_sae_get_config(sae)->d_sae;
+    r.top = a.top;
+    r.acts = (float *)calloc((size_t)(r.n * r.d_sae), sizeof(float));
+    if (!r.acts) { fprintf(stderr, "hooklens sae: out of memory\n"); rc = 1; goto done; }
+    snprintf(sub, sizeof sub, "%s.hook_sae_acts_post", r.hook);
+    if (hl_model_add_hook(m, sub, grab_acts, &r, &handle, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    if (a.cache) { /* every hook (SAE sub-points included) + logits + tokens */
+        size_t saved = 0;
+        st = hl_model_save_activations(m, ids, r.n, NULL, a.cache, &saved, &err);
+        if (st == HL_OK) fprintf(stderr, "wrote %zu tensors to %s\n", saved, a.cache);
+    } else {
+        st = hl_model_run(m, ids, r.n, NULL, &err);
+    }
+    if (st != HL_OK) { rc = cli_error(&err); goto done; }
+    print_result(&r);
+    /* --html OUT: reserved for the views helper (feature view of sae_result); not rendered yet */
+    if (a.html) fprintf(stderr, "hooklens sae: --html is not implemented yet\n");
+done:
+    free(r.acts);
+    free(ids);
+    hl_sae_free(sae); /* detaches before the model goes */
+    hl_model_free(m);
+    free_sae_args(&a);
+    return rc;
 }
