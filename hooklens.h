@@ -301,6 +301,11 @@ HL_API int32_t     hl_tokenizer_piece_to_id(const hl_tokenizer *t, const char *p
 HL_API int32_t     hl_tokenizer_bos_id(const hl_tokenizer *t); /* -1 when the tokenizer has none */
 HL_API int32_t     hl_tokenizer_eos_id(const hl_tokenizer *t);
 HL_API int32_t     hl_tokenizer_pad_id(const hl_tokenizer *t);
+/* Each id as the text it stands for on its own (TransformerLens to_str_tokens: every id decoded
+   alone, so a lone byte-fallback piece of a multi-byte character shows as U+FFFD).
+   [out] *strs: n strings followed by a NULL, in ONE allocation: free with a single hl_free(*strs). */
+HL_API hl_status   hl_tokenizer_to_str_tokens(const hl_tokenizer *t, const int32_t *ids, int64_t n,
+                                              char ***strs, hl_error *err);
 
 /* <<api_tokenizer */
 
@@ -4876,9 +4881,2027 @@ static const uint32_t hl__uc_space[][2] = {
 };
 /* <<unicode_tables */
 
+/* ---- UTF-8 ---- */
+/* Decodes one code point from s[0..n) (n >= 1). Strict: no overlong forms, no surrogates, nothing
+   above U+10FFFF. Returns the code point and sets *adv to its byte length, or returns -1 and sets
+   *adv to the length of the maximal invalid subpart (>= 1), which is what Rust's
+   String::from_utf8_lossy replaces by one U+FFFD. */
+static int32_t hl__utf8_next(const uint8_t *s, size_t n, size_t *adv) {
+    uint32_t c = s[0], cp;
+    size_t need, k;
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (c < 0x80) { *adv = 1; return (int32_t)c; }
+    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2; cp = c & 0x0F;
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        if (c == 0xED) hi = 0x9F;      /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3; cp = c & 0x07;
+        if (c == 0xF0) lo = 0x90;      /* overlong */
+        if (c == 0xF4) hi = 0x8F;      /* > U+10FFFF */
+    } else { *adv = 1; return -1; }
+    for (k = 1; k <= need; k++) {
+        uint8_t b;
+        if (k >= n) { *adv = k; return -1; }
+        b = s[k];
+        if (b < lo || b > hi) { *adv = k; return -1; }
+        lo = 0x80; hi = 0xBF;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    *adv = need + 1;
+    return (int32_t)cp;
+}
+
+/* Returns the byte offset of the first invalid UTF-8 sequence in s[0..n), or n if it is all valid. */
+static size_t hl__utf8_check(const char *s, size_t n) {
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0, adv;
+    while (i < n) {
+        if (p[i] < 0x80) { i++; continue; }
+        if (hl__utf8_next(p + i, n - i, &adv) < 0) return i;
+        i += adv;
+    }
+    return n;
+}
+
+/* Appends s[0..n) to b with every maximal invalid UTF-8 subpart replaced by U+FFFD, as Rust's
+   String::from_utf8_lossy does (used by the ByteLevel decoder). */
+static void hl__buf_push_lossy(hl__buf *b, const char *s, size_t n) {
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0, run = 0, adv;
+    while (i < n) {
+        if (p[i] < 0x80 || hl__utf8_next(p + i, n - i, &adv) >= 0) {
+            if (p[i] < 0x80) adv = 1;
+            i += adv;
+            continue;
+        }
+        hl__buf_push(b, s + run, i - run);
+        hl__buf_push(b, "\xEF\xBF\xBD", 3);
+        i += adv;
+        run = i;
+    }
+    hl__buf_push(b, s + run, n - run);
+}
+
+/* ---- character classes (binary search over the generated range tables) ---- */
+static int hl__uc_in(const uint32_t (*r)[2], size_t n, uint32_t cp) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < r[mid][0]) hi = mid;
+        else if (cp > r[mid][1]) lo = mid + 1;
+        else return 1;
+    }
+    return 0;
+}
+#define HL__COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* \p{L}: General_Category Lu Ll Lt Lm Lo */
+static int hl__uc_is_letter(uint32_t cp) {
+    if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    return hl__uc_in(hl__uc_letter, HL__COUNT(hl__uc_letter), cp);
+}
+/* \p{N}: General_Category Nd Nl No (also Rust's char::is_numeric) */
+static int hl__uc_is_number(uint32_t cp) {
+    if (cp < 0x80) return cp >= '0' && cp <= '9';
+    return hl__uc_in(hl__uc_number, HL__COUNT(hl__uc_number), cp);
+}
+/* \s: the White_Space property (also Rust's char::is_whitespace) */
+static int hl__uc_is_space(uint32_t cp) {
+    if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    return hl__uc_in(hl__uc_space, HL__COUNT(hl__uc_space), cp);
+}
+static unsigned hl__uc_ccc_of(uint32_t cp) {
+    size_t lo = 0, hi = HL__COUNT(hl__uc_ccc);
+    if (cp < 0x300) return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < hl__uc_ccc[mid][0]) hi = mid;
+        else if (cp > hl__uc_ccc[mid][1]) lo = mid + 1;
+        else return hl__uc_ccc[mid][2];
+    }
+    return 0;
+}
+
+/* ---- NFC (Unicode Standard Annex #15) ----
+   1. canonical decomposition, applied recursively (Hangul syllables algorithmically, UAX #15 / ch. 3.12)
+   2. canonical ordering: stable sort of each run of non-starters by combining class
+   3. canonical composition: each character C after the last starter S composes with S when
+      S + C has a primary composite and C is not blocked (no character between them with ccc 0 or
+      ccc >= ccc(C)). */
+#define HL__HANGUL_S 0xAC00u
+#define HL__HANGUL_L 0x1100u
+#define HL__HANGUL_V 0x1161u
+#define HL__HANGUL_T 0x11A7u
+#define HL__HANGUL_NL 19u
+#define HL__HANGUL_NV 21u
+#define HL__HANGUL_NT 28u
+#define HL__HANGUL_NS (HL__HANGUL_NL * HL__HANGUL_NV * HL__HANGUL_NT)
+
+static long hl__uc_decomp_find(uint32_t cp) {
+    size_t lo = 0, hi = HL__COUNT(hl__uc_decomp);
+    if (cp < 0xC0) return -1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < hl__uc_decomp[mid][0]) hi = mid;
+        else if (cp > hl__uc_decomp[mid][0]) lo = mid + 1;
+        else return (long)mid;
+    }
+    return -1;
+}
+
+/* Appends the full canonical decomposition of cp to *v (a growing uint32 array). Returns 0 on OOM. */
+static int hl__uc_push_cp(uint32_t **v, size_t *n, size_t *cap, uint32_t cp) {
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        uint32_t *p = (uint32_t *)hl__realloc(*v, nc * sizeof(uint32_t));
+        if (!p) return 0;
+        *v = p;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = cp;
+    return 1;
+}
+static int hl__uc_decompose(uint32_t cp, uint32_t **v, size_t *n, size_t *cap) {
+    long k;
+    if (cp >= HL__HANGUL_S && cp < HL__HANGUL_S + HL__HANGUL_NS) {
+        uint32_t s = cp - HL__HANGUL_S, t = s % HL__HANGUL_NT;
+        if (!hl__uc_push_cp(v, n, cap, HL__HANGUL_L + s / (HL__HANGUL_NV * HL__HANGUL_NT))) return 0;
+        if (!hl__uc_push_cp(v, n, cap, HL__HANGUL_V + (s % (HL__HANGUL_NV * HL__HANGUL_NT)) / HL__HANGUL_NT))
+            return 0;
+        return t ? hl__uc_push_cp(v, n, cap, HL__HANGUL_T + t) : 1;
+    }
+    k = hl__uc_decomp_find(cp);
+    if (k < 0) return hl__uc_push_cp(v, n, cap, cp);
+    if (!hl__uc_decompose(hl__uc_decomp[k][1], v, n, cap)) return 0;
+    return hl__uc_decomp[k][2] ? hl__uc_decompose(hl__uc_decomp[k][2], v, n, cap) : 1;
+}
+
+/* Primary composite of a + b, or 0 when there is none. */
+static uint32_t hl__uc_compose(uint32_t a, uint32_t b) {
+    size_t lo = 0, hi = HL__COUNT(hl__uc_comp);
+    if (a >= HL__HANGUL_L && a < HL__HANGUL_L + HL__HANGUL_NL && b >= HL__HANGUL_V &&
+        b < HL__HANGUL_V + HL__HANGUL_NV)
+        return HL__HANGUL_S + ((a - HL__HANGUL_L) * HL__HANGUL_NV + (b - HL__HANGUL_V)) * HL__HANGUL_NT;
+    if (a >= HL__HANGUL_S && a < HL__HANGUL_S + HL__HANGUL_NS && (a - HL__HANGUL_S) % HL__HANGUL_NT == 0 &&
+        b > HL__HANGUL_T && b < HL__HANGUL_T + HL__HANGUL_NT)
+        return a + (b - HL__HANGUL_T);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const uint32_t *e = hl__uc_comp[mid];
+        if (a < e[0] || (a == e[0] && b < e[1])) hi = mid;
+        else if (a > e[0] || b > e[1]) lo = mid + 1;
+        else return e[2];
+    }
+    return 0;
+}
+
+/* NFC of valid UTF-8 s[0..n), appended to out. compose == 0 gives NFD. Returns 0 on OOM. */
+static int hl__uc_normalize(const char *s, size_t n, int compose, hl__buf *out) {
+    const uint8_t *p = (const uint8_t *)s;
+    uint32_t *v = NULL;
+    size_t nv = 0, cap = 0, i = 0, adv, k, j;
+    /* fast path: ASCII needs nothing */
+    for (k = 0; k < n && p[k] < 0x80; k++) {}
+    if (k == n) { hl__buf_push(out, s, n); return !out->oom; }
+    while (i < n) {
+        int32_t cp = hl__utf8_next(p + i, n - i, &adv);
+        if (cp < 0) cp = 0xFFFD;
+        if (!hl__uc_decompose((uint32_t)cp, &v, &nv, &cap)) { hl__free(v); return 0; }
+        i += adv;
+    }
+    /* canonical ordering (insertion sort, stable, within runs of non-starters) */
+    for (k = 1; k < nv; k++) {
+        unsigned c = hl__uc_ccc_of(v[k]);
+        uint32_t x = v[k];
+        if (c == 0) continue;
+        j = k;
+        while (j > 0 && hl__uc_ccc_of(v[j - 1]) > c) { v[j] = v[j - 1]; j--; }
+        v[j] = x;
+    }
+    if (compose && nv > 0) {
+        size_t starter = 0, w = 1;
+        int have_starter = hl__uc_ccc_of(v[0]) == 0;
+        unsigned last_ccc = have_starter ? 0 : 256;
+        for (k = 1; k < nv; k++) {
+            uint32_t c = v[k], comp;
+            unsigned cc = hl__uc_ccc_of(c);
+            /* not blocked: the previous kept char is the starter itself, or has a lower, nonzero class */
+            if (have_starter && (w - 1 == starter || (last_ccc != 0 && last_ccc < cc)) &&
+                (comp = hl__uc_compose(v[starter], c)) != 0) {
+                v[starter] = comp;
+                continue;
+            }
+            if (cc == 0) { have_starter = 1; starter = w; }
+            last_ccc = cc;
+            v[w++] = c;
+        }
+        nv = w;
+    }
+    for (k = 0; k < nv; k++) {
+        char tmp[4];
+        hl__buf_push(out, tmp, hl__utf8_put(tmp, v[k]));
+    }
+    hl__free(v);
+    return !out->oom;
+}
+
 /* <<unicode */
 
 /* >>tokenizer =============================================================================== */
+/* Hugging Face `tokenizers` pipeline, as in tokenizers/src/tokenizer/mod.rs (encode_single_sequence):
+     1. added tokens that are not `normalized` are cut out of the raw text (leftmost-longest match)
+     2. each remaining piece is normalized, then `normalized` added tokens are cut out of it
+     3. the pre-tokenizer splits every remaining piece into words
+     4. the model (BPE) turns each word into ids
+     5. the post-processor (only with add_special) adds e.g. <bos>
+   Decoding maps ids to pieces, runs the decoder chain over the list of pieces and joins them.
+   Offsets are not tracked: only ids and text are produced. */
+
+/* ---- small growable vectors ---- */
+typedef struct hl__ivec {
+    int32_t *v;
+    size_t   n, cap;
+    int      oom;
+} hl__ivec;
+static void hl__ivec_push(hl__ivec *a, int32_t x) {
+    if (a->oom) return;
+    if (a->n == a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 64;
+        int32_t *p = (int32_t *)hl__realloc(a->v, nc * sizeof(int32_t));
+        if (!p) { a->oom = 1; return; }
+        a->v = p;
+        a->cap = nc;
+    }
+    a->v[a->n++] = x;
+}
+
+/* A list of strings kept in one buffer: piece i is b.data[off[i] .. off[i] + len[i]). */
+typedef struct hl__sl {
+    hl__buf b;
+    size_t *off, *len;
+    size_t  n, cap;
+    int     oom;
+} hl__sl;
+static void hl__sl_clear(hl__sl *l) {
+    l->b.len = 0;
+    l->n = 0;
+}
+static void hl__sl_free(hl__sl *l) {
+    hl__buf_free(&l->b);
+    hl__free(l->off);
+    hl__free(l->len);
+    memset(l, 0, sizeof *l);
+}
+/* Starts a new (empty) piece; text is then appended with hl__buf_push(&l->b, ...). */
+static void hl__sl_begin(hl__sl *l) {
+    if (l->oom) return;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 32;
+        size_t *o = (size_t *)hl__realloc(l->off, nc * sizeof(size_t));
+        size_t *n;
+        if (!o) { l->oom = 1; return; }
+        l->off = o;
+        n = (size_t *)hl__realloc(l->len, nc * sizeof(size_t));
+        if (!n) { l->oom = 1; return; }
+        l->len = n;
+        l->cap = nc;
+    }
+    l->off[l->n] = l->b.len;
+    l->len[l->n] = 0;
+    l->n++;
+}
+static void hl__sl_end(hl__sl *l) {
+    if (l->oom || l->b.oom) { l->oom = 1; return; }
+    l->len[l->n - 1] = l->b.len - l->off[l->n - 1];
+}
+static void hl__sl_add(hl__sl *l, const char *s, size_t n) {
+    hl__sl_begin(l);
+    if (l->oom) return;
+    hl__buf_push(&l->b, s, n);
+    hl__sl_end(l);
+}
+
+/* ---- string -> index hash table (open addressing, linear probing) ---- */
+static uint64_t hl__hash_bytes(const char *s, size_t n) {
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+typedef struct hl__smap {
+    int32_t *slot; /* entry index or -1 */
+    uint64_t mask;
+} hl__smap;
+static int hl__smap_init(hl__smap *m, size_t n) {
+    uint64_t cap = 16, i;
+    while (cap < (uint64_t)n * 2 + 16) cap *= 2;
+    m->slot = (int32_t *)hl__malloc((size_t)cap * sizeof(int32_t));
+    if (!m->slot) return 0;
+    for (i = 0; i < cap; i++) m->slot[i] = -1;
+    m->mask = cap - 1;
+    return 1;
+}
+/* Finds s in the map whose entries are str[e]/len[e]; returns the entry index or -1. With
+   insert >= 0, stores that entry in place of an equal key or in an empty slot. */
+static int32_t hl__smap_find(hl__smap *m, char *const *str, const uint32_t *len, const char *s,
+                             size_t n, int32_t insert) {
+    uint64_t i = hl__hash_bytes(s, n) & m->mask;
+    for (;;) {
+        int32_t e = m->slot[i];
+        if (e < 0) {
+            if (insert >= 0) m->slot[i] = insert;
+            return -1;
+        }
+        if (len[e] == n && memcmp(str[e], s, n) == 0) {
+            if (insert >= 0) m->slot[i] = insert;
+            return e;
+        }
+        i = (i + 1) & m->mask;
+    }
+}
+
+/* ---- added-token trie (byte-wise; leftmost-longest matching like aho-corasick's LeftmostLongest) ---- */
+typedef struct hl__trie_node {
+    int32_t child, sibling, token; /* token: index into hl_tokenizer.added, or -1 */
+    uint8_t byte;
+} hl__trie_node;
+typedef struct hl__trie {
+    hl__trie_node *node;
+    size_t         n, cap;
+    int32_t        root[256];
+    int            empty;
+} hl__trie;
+static int32_t hl__trie_new_node(hl__trie *t, uint8_t byte) {
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 256;
+        hl__trie_node *p = (hl__trie_node *)hl__realloc(t->node, nc * sizeof(hl__trie_node));
+        if (!p) return -1;
+        t->node = p;
+        t->cap = nc;
+    }
+    t->node[t->n].child = t->node[t->n].sibling = t->node[t->n].token = -1;
+    t->node[t->n].byte = byte;
+    return (int32_t)t->n++;
+}
+static int hl__trie_add(hl__trie *t, const char *s, size_t n, int32_t token) {
+    int32_t cur = -1;
+    size_t k;
+    if (n == 0) return 1; /* an empty pattern never matches */
+    for (k = 0; k < n; k++) {
+        uint8_t c = (uint8_t)s[k];
+        int32_t x;
+        if (k == 0) {
+            x = t->root[c];
+            if (x < 0) {
+                x = hl__trie_new_node(t, c);
+                if (x < 0) return 0;
+                t->root[c] = x;
+            }
+        } else {
+            x = t->node[cur].child;
+            while (x >= 0 && t->node[x].byte != c) x = t->node[x].sibling;
+            if (x < 0) {
+                x = hl__trie_new_node(t, c);
+                if (x < 0) return 0;
+                t->node[x].sibling = t->node[cur].child;
+                t->node[cur].child = x;
+            }
+        }
+        cur = x;
+    }
+    if (t->node[cur].token < 0) t->node[cur].token = token; /* first listed wins on duplicates */
+    t->empty = 0;
+    return 1;
+}
+/* Longest pattern starting at s[0]; returns its token index and sets *mlen, or -1. */
+static int32_t hl__trie_match(const hl__trie *t, const char *s, size_t n, size_t *mlen) {
+    int32_t x = t->root[(uint8_t)s[0]], best = -1;
+    size_t k = 1;
+    while (x >= 0) {
+        if (t->node[x].token >= 0) { best = t->node[x].token; *mlen = k; }
+        if (k == n) break;
+        x = t->node[x].child;
+        while (x >= 0 && t->node[x].byte != (uint8_t)s[k]) x = t->node[x].sibling;
+        k++;
+    }
+    return best;
+}
+
+/* ---- pipeline steps ---- */
+enum {
+    HL__ST_NONE = 0,
+    /* normalizers */
+    HL__NORM_NFC, HL__NORM_NFD, HL__NORM_REPLACE, HL__NORM_PREPEND, HL__NORM_STRIP, HL__NORM_LOWER_ASCII,
+    /* pre-tokenizers */
+    HL__PRE_BYTELEVEL, HL__PRE_SPLIT, HL__PRE_METASPACE, HL__PRE_DIGITS, HL__PRE_WSSPLIT,
+    /* decoders */
+    HL__DEC_BYTELEVEL, HL__DEC_REPLACE, HL__DEC_BYTEFALLBACK, HL__DEC_FUSE, HL__DEC_STRIP,
+    HL__DEC_METASPACE, HL__DEC_BPE
+};
+/* SplitDelimiterBehavior */
+enum { HL__SPLIT_REMOVED, HL__SPLIT_ISOLATED, HL__SPLIT_PREV, HL__SPLIT_NEXT, HL__SPLIT_CONTIGUOUS };
+/* Metaspace prepend_scheme */
+enum { HL__PREPEND_ALWAYS, HL__PREPEND_FIRST, HL__PREPEND_NEVER };
+/* Split / Replace patterns: a literal string, or the GPT-2 regex (hand-written matcher below) */
+enum { HL__PAT_STRING, HL__PAT_GPT2 };
+
+typedef struct hl__step {
+    int     kind;
+    char   *a;       /* pattern string / prepend / replacement / content */
+    size_t  a_len;
+    char   *b;       /* Replace: content */
+    size_t  b_len;
+    int     pat;     /* HL__PAT_* for Split / Replace */
+    int     behavior, invert;
+    int     prefix_space, use_regex, split, individual, scheme;
+    int64_t start, stop;
+    uint32_t cp;     /* Strip / Metaspace: the character */
+} hl__step;
+
+typedef struct hl__added {
+    char   *content; /* as written in tokenizer.json */
+    size_t  len;
+    int32_t id;
+    int     special, normalized, lstrip, rstrip, single_word;
+} hl__added;
+
+struct hl_tokenizer {
+    /* BPE model */
+    int64_t   n_ids;       /* ids are 0 .. n_ids-1 (model vocabulary and added tokens) */
+    size_t    n_vocab;     /* model vocabulary entries */
+    char    **v_str;       /* entry e: string, length, id (JSON order) */
+    uint32_t *v_len;
+    int32_t  *v_id;
+    char     *blob;        /* all vocabulary strings, NUL-terminated */
+    int32_t  *piece_entry; /* id -> vocabulary entry, or -1 */
+    hl__smap  vocab;
+    uint64_t *m_key;       /* merges: (a << 32 | b) -> rank, new id; key UINT64_MAX = empty */
+    uint32_t *m_rank;
+    int32_t  *m_new;
+    uint64_t  m_mask;
+    size_t    n_merges;
+    int32_t   unk_id;
+    int32_t   byte_id[256]; /* <0xXX> pieces for byte_fallback, -1 when absent */
+    int       fuse_unk, byte_fallback, ignore_merges;
+    char     *cont_prefix, *eow_suffix;
+    size_t    cont_len, eow_len;
+    /* added tokens */
+    hl__added *added;
+    size_t     n_added;
+    int32_t   *added_of_id; /* id -> added index, or -1 */
+    char     **a_str;       /* for the added-token map */
+    uint32_t  *a_len;
+    hl__smap   added_map;
+    hl__trie   trie_raw, trie_norm;
+    /* pipeline */
+    hl__step *norm, *pre, *dec;
+    size_t    n_norm, n_pre, n_dec;
+    int       has_decoder;
+    int32_t  *tmpl;   /* post-processor template for one sequence: ids, -1 = the sequence */
+    size_t    n_tmpl;
+    int       has_tmpl;
+    /* ByteLevel byte <-> char map (GPT-2 bytes_to_unicode) */
+    uint16_t  b2u[256];
+    int16_t   u2b[512];
+    int32_t   bos, eos, pad;
+};
+
+/* GPT-2's bytes_to_unicode(): printable Latin-1 bytes ('!'..'~', '¡'..'¬', '®'..'ÿ') map to
+   themselves, the other 68 bytes to U+0100, U+0101, ... in byte order. */
+static void hl__bytelevel_init(hl_tokenizer *t) {
+    int b, n = 0;
+    for (b = 0; b < 512; b++) t->u2b[b] = -1;
+    for (b = 0; b < 256; b++) {
+        int keep = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+        t->b2u[b] = (uint16_t)(keep ? b : 256 + n++);
+        t->u2b[t->b2u[b]] = (int16_t)b;
+    }
+}
+
+/* ---- the GPT-2 pre-tokenizer pattern, hand-written ----
+     's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+   (tokenizers/src/pre_tokenizers/byte_level.rs). Alternatives are tried in order at each position
+   as a backtracking engine (Oniguruma) would; every character starts some match, so the matches
+   tile the text. Returns the length of the match at s[0] (n >= 1). */
+enum { HL__CC_LETTER, HL__CC_NUMBER, HL__CC_SPACE, HL__CC_OTHER };
+static int hl__cclass(const char *s, size_t n, size_t *adv) {
+    int32_t cp = hl__utf8_next((const uint8_t *)s, n, adv);
+    if (cp < 0) return HL__CC_OTHER;
+    if (hl__uc_is_letter((uint32_t)cp)) return HL__CC_LETTER;
+    if (hl__uc_is_number((uint32_t)cp)) return HL__CC_NUMBER;
+    if (hl__uc_is_space((uint32_t)cp)) return HL__CC_SPACE;
+    return HL__CC_OTHER;
+}
+static size_t hl__gpt2_match(const char *s, size_t n) {
+    size_t i = 0, adv, last = 0;
+    int c;
+    if (s[0] == '\'' && n >= 2) {
+        char a = s[1], b = n >= 3 ? s[2] : 0;
+        if (a == 's' || a == 't' || a == 'm' || a == 'd') return 2;
+        if ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l')) return 3;
+    }
+    if (s[0] == ' ' && n >= 2) {
+        c = hl__cclass(s + 1, n - 1, &adv);
+        if (c != HL__CC_SPACE) i = 1; /* " ?" takes the space, the class run follows */
+    }
+    c = hl__cclass(s + i, n - i, &adv);
+    if (c != HL__CC_SPACE) {
+        size_t j = i + adv;
+        while (j < n) {
+            int d = hl__cclass(s + j, n - j, &adv);
+            if (d != c) break;
+            j += adv;
+        }
+        return j;
+    }
+    /* whitespace run [0, j); \s+(?!\S) leaves the last whitespace char for the next word */
+    i = 0;
+    while (i < n) {
+        if (hl__cclass(s + i, n - i, &adv) != HL__CC_SPACE) break;
+        last = i;
+        i += adv;
+    }
+    if (i == n || last == 0) return i; /* at the end, or a single space before a non-space */
+    return last;
+}
+
+
+/* ---- loading ---- */
+#define HL__GPT2_PATTERN \
+    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
+
+static void hl__steps_free(hl__step *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        hl__free(s[i].a);
+        hl__free(s[i].b);
+    }
+    hl__free(s);
+}
+
+HL__DEF void hl_tokenizer_free(hl_tokenizer *t) {
+    size_t i;
+    if (!t) return;
+    hl__free(t->v_str);
+    hl__free(t->v_len);
+    hl__free(t->v_id);
+    hl__free(t->blob);
+    hl__free(t->piece_entry);
+    hl__free(t->vocab.slot);
+    hl__free(t->m_key);
+    hl__free(t->m_rank);
+    hl__free(t->m_new);
+    hl__free(t->cont_prefix);
+    hl__free(t->eow_suffix);
+    for (i = 0; i < t->n_added; i++) hl__free(t->added[i].content);
+    hl__free(t->added);
+    hl__free(t->added_of_id);
+    hl__free(t->a_str);
+    hl__free(t->a_len);
+    hl__free(t->added_map.slot);
+    hl__free(t->trie_raw.node);
+    hl__free(t->trie_norm.node);
+    hl__steps_free(t->norm, t->n_norm);
+    hl__steps_free(t->pre, t->n_pre);
+    hl__steps_free(t->dec, t->n_dec);
+    hl__free(t->tmpl);
+    hl__free(t);
+}
+
+/* Vocabulary id of a model piece, or -1. */
+static int32_t hl__tk_vocab_id(const hl_tokenizer *t, const char *s, size_t n) {
+    int32_t e = hl__smap_find((hl__smap *)(uintptr_t)&t->vocab, t->v_str, t->v_len, s, n, -1);
+    return e < 0 ? -1 : t->v_id[e];
+}
+
+/* Merge table: open addressing on the packed pair (a, b). */
+static uint64_t hl__merge_slot(uint64_t key, uint64_t mask) {
+    return ((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+}
+static int hl__merge_get(const hl_tokenizer *t, int32_t a, int32_t b, uint32_t *rank, int32_t *new_id) {
+    uint64_t key = ((uint64_t)(uint32_t)a << 32) | (uint32_t)b, i;
+    if (!t->m_key) return 0;
+    i = hl__merge_slot(key, t->m_mask);
+    for (;;) {
+        uint64_t k = t->m_key[i];
+        if (k == key) { *rank = t->m_rank[i]; *new_id = t->m_new[i]; return 1; }
+        if (k == UINT64_MAX) return 0;
+        i = (i + 1) & t->m_mask;
+    }
+}
+
+/* Copies a JSON string (or returns NULL for null/missing) into a new NUL-terminated string. */
+static hl_status hl__tk_dup_str(const hl_json *v, char **out, size_t *len, const char *what, hl_error *err) {
+    *out = NULL;
+    if (len) *len = 0;
+    if (!v || v->type == HL_JSON_NULL) return HL_OK;
+    if (v->type != HL_JSON_STRING) return hl__fail(err, HL_ERR_FORMAT, "%s is not a string", what);
+    *out = hl__strndup(v->str, v->len);
+    if (!*out) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    if (len) *len = v->len;
+    return HL_OK;
+}
+
+/* Reads {"String": s} or {"Regex": r} into step->a / step->pat. */
+static hl_status hl__tk_pattern(const hl_json *p, hl__step *st, const char *where, hl_error *err) {
+    const hl_json *s = hl_json_get(p, "String"), *r = hl_json_get(p, "Regex");
+    if (s && s->type == HL_JSON_STRING) {
+        st->pat = HL__PAT_STRING;
+        return hl__tk_dup_str(s, &st->a, &st->a_len, where, err);
+    }
+    if (r && r->type == HL_JSON_STRING) {
+        if (strcmp(r->str, HL__GPT2_PATTERN) == 0) {
+            st->pat = HL__PAT_GPT2;
+            return HL_OK;
+        }
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: regex pattern \"%.200s\" is not supported (only literal "
+                        "strings and the GPT-2 pattern)", where, r->str);
+    }
+    return hl__fail(err, HL_ERR_FORMAT, "%s: pattern is neither {\"String\": ...} nor {\"Regex\": ...}", where);
+}
+
+static hl_status hl__tk_push_step(hl__step **arr, size_t *n, hl__step **out, hl_error *err) {
+    hl__step *p = (hl__step *)hl__realloc(*arr, (*n + 1) * sizeof(hl__step));
+    if (!p) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    *arr = p;
+    memset(&p[*n], 0, sizeof(hl__step));
+    *out = &p[(*n)++];
+    return HL_OK;
+}
+
+/* Single code point of a one-character string, or -1. */
+static int32_t hl__single_cp(const char *s, size_t n) {
+    size_t adv;
+    int32_t cp;
+    if (!s || n == 0) return -1;
+    cp = hl__utf8_next((const uint8_t *)s, n, &adv);
+    return (cp >= 0 && adv == n) ? cp : -1;
+}
+
+static hl_status hl__tk_normalizer(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
+    const char *type;
+    hl__step *st;
+    hl_status s;
+    if (!v || v->type == HL_JSON_NULL) return HL_OK;
+    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "normalizer: Sequence nested deeper than 16");
+    type = hl_json_str(hl_json_get(v, "type"), "");
+    if (strcmp(type, "Sequence") == 0) {
+        const hl_json *list = hl_json_get(v, "normalizers");
+        size_t i;
+        if (!list || list->type != HL_JSON_ARRAY)
+            return hl__fail(err, HL_ERR_FORMAT, "normalizer Sequence: \"normalizers\" is not an array");
+        for (i = 0; i < list->len; i++)
+            if ((s = hl__tk_normalizer(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
+        return HL_OK;
+    }
+    if ((s = hl__tk_push_step(&t->norm, &t->n_norm, &st, err)) != HL_OK) return s;
+    if (strcmp(type, "NFC") == 0) st->kind = HL__NORM_NFC;
+    else if (strcmp(type, "NFD") == 0) st->kind = HL__NORM_NFD;
+    else if (strcmp(type, "Replace") == 0) {
+        st->kind = HL__NORM_REPLACE;
+        if ((s = hl__tk_pattern(hl_json_get(v, "pattern"), st, "normalizer Replace", err)) != HL_OK) return s;
+        if (st->pat != HL__PAT_STRING)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "normalizer Replace: only string patterns are supported");
+        if ((s = hl__tk_dup_str(hl_json_get(v, "content"), &st->b, &st->b_len, "normalizer Replace content",
+                                err)) != HL_OK)
+            return s;
+    } else if (strcmp(type, "Prepend") == 0) {
+        st->kind = HL__NORM_PREPEND;
+        if ((s = hl__tk_dup_str(hl_json_get(v, "prepend"), &st->a, &st->a_len, "normalizer Prepend", err)) != HL_OK)
+            return s;
+    } else if (strcmp(type, "Strip") == 0) {
+        st->kind = HL__NORM_STRIP;
+        st->start = hl_json_bool(hl_json_get(v, "strip_left"), 1);
+        st->stop = hl_json_bool(hl_json_get(v, "strip_right"), 1);
+    } else if (strcmp(type, "Lowercase") == 0) {
+        st->kind = HL__NORM_LOWER_ASCII; /* full Unicode lowercasing is refused per text at encode time */
+    } else {
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "normalizer type \"%.64s\" is not supported", type);
+    }
+    return HL_OK;
+}
+
+static hl_status hl__tk_behavior(const hl_json *v, int *out, hl_error *err) {
+    const char *b = hl_json_str(v, "");
+    if (strcmp(b, "Removed") == 0) *out = HL__SPLIT_REMOVED;
+    else if (strcmp(b, "Isolated") == 0) *out = HL__SPLIT_ISOLATED;
+    else if (strcmp(b, "MergedWithPrevious") == 0) *out = HL__SPLIT_PREV;
+    else if (strcmp(b, "MergedWithNext") == 0) *out = HL__SPLIT_NEXT;
+    else if (strcmp(b, "Contiguous") == 0) *out = HL__SPLIT_CONTIGUOUS;
+    else return hl__fail(err, HL_ERR_FORMAT, "pre_tokenizer Split: unknown behavior \"%.64s\"", b);
+    return HL_OK;
+}
+
+/* Metaspace (pre-tokenizer and decoder): replacement, prepend_scheme / legacy add_prefix_space, split. */
+static hl_status hl__tk_metaspace(const hl_json *v, hl__step *st, const char *where, hl_error *err) {
+    const char *rep = hl_json_str(hl_json_get(v, "replacement"), "\xE2\x96\x81");
+    const hl_json *ps = hl_json_get(v, "prepend_scheme");
+    int32_t cp = hl__single_cp(rep, strlen(rep));
+    if (cp < 0) return hl__fail(err, HL_ERR_FORMAT, "%s: replacement \"%.32s\" is not one character", where, rep);
+    st->cp = (uint32_t)cp;
+    st->a = hl__strdup(rep);
+    if (!st->a) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    st->a_len = strlen(rep);
+    st->scheme = HL__PREPEND_ALWAYS;
+    if (ps && ps->type == HL_JSON_STRING) {
+        if (strcmp(ps->str, "always") == 0) st->scheme = HL__PREPEND_ALWAYS;
+        else if (strcmp(ps->str, "first") == 0) st->scheme = HL__PREPEND_FIRST;
+        else if (strcmp(ps->str, "never") == 0) st->scheme = HL__PREPEND_NEVER;
+        else return hl__fail(err, HL_ERR_FORMAT, "%s: unknown prepend_scheme \"%.32s\"", where, ps->str);
+    } else if (!hl_json_bool(hl_json_get(v, "add_prefix_space"), 1)) {
+        st->scheme = HL__PREPEND_NEVER;
+    }
+    st->split = hl_json_bool(hl_json_get(v, "split"), 1);
+    return HL_OK;
+}
+
+static hl_status hl__tk_pretok(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
+    const char *type;
+    hl__step *st;
+    hl_status s;
+    if (!v || v->type == HL_JSON_NULL) return HL_OK;
+    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "pre_tokenizer: Sequence nested deeper than 16");
+    type = hl_json_str(hl_json_get(v, "type"), "");
+    if (strcmp(type, "Sequence") == 0) {
+        const hl_json *list = hl_json_get(v, "pretokenizers");
+        size_t i;
+        if (!list || list->type != HL_JSON_ARRAY)
+            return hl__fail(err, HL_ERR_FORMAT, "pre_tokenizer Sequence: \"pretokenizers\" is not an array");
+        for (i = 0; i < list->len; i++)
+            if ((s = hl__tk_pretok(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
+        return HL_OK;
+    }
+    if ((s = hl__tk_push_step(&t->pre, &t->n_pre, &st, err)) != HL_OK) return s;
+    if (strcmp(type, "ByteLevel") == 0) {
+        st->kind = HL__PRE_BYTELEVEL;
+        st->prefix_space = hl_json_bool(hl_json_get(v, "add_prefix_space"), 1);
+        st->use_regex = hl_json_bool(hl_json_get(v, "use_regex"), 1);
+    } else if (strcmp(type, "Split") == 0) {
+        st->kind = HL__PRE_SPLIT;
+        if ((s = hl__tk_pattern(hl_json_get(v, "pattern"), st, "pre_tokenizer Split", err)) != HL_OK) return s;
+        if ((s = hl__tk_behavior(hl_json_get(v, "behavior"), &st->behavior, err)) != HL_OK) return s;
+        st->invert = hl_json_bool(hl_json_get(v, "invert"), 0);
+    } else if (strcmp(type, "Metaspace") == 0) {
+        st->kind = HL__PRE_METASPACE;
+        if ((s = hl__tk_metaspace(v, st, "pre_tokenizer Metaspace", err)) != HL_OK) return s;
+    } else if (strcmp(type, "Digits") == 0) {
+        st->kind = HL__PRE_DIGITS;
+        st->individual = hl_json_bool(hl_json_get(v, "individual_digits"), 0);
+    } else if (strcmp(type, "WhitespaceSplit") == 0) {
+        st->kind = HL__PRE_WSSPLIT;
+    } else {
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "pre_tokenizer type \"%.64s\" is not supported", type);
+    }
+    return HL_OK;
+}
+
+static hl_status hl__tk_decoder(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
+    const char *type;
+    hl__step *st;
+    hl_status s;
+    if (!v || v->type == HL_JSON_NULL) return HL_OK;
+    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "decoder: Sequence nested deeper than 16");
+    t->has_decoder = 1;
+    type = hl_json_str(hl_json_get(v, "type"), "");
+    if (strcmp(type, "Sequence") == 0) {
+        const hl_json *list = hl_json_get(v, "decoders");
+        size_t i;
+        if (!list || list->type != HL_JSON_ARRAY)
+            return hl__fail(err, HL_ERR_FORMAT, "decoder Sequence: \"decoders\" is not an array");
+        for (i = 0; i < list->len; i++)
+            if ((s = hl__tk_decoder(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
+        return HL_OK;
+    }
+    if ((s = hl__tk_push_step(&t->dec, &t->n_dec, &st, err)) != HL_OK) return s;
+    if (strcmp(type, "ByteLevel") == 0) st->kind = HL__DEC_BYTELEVEL;
+    else if (strcmp(type, "ByteFallback") == 0) st->kind = HL__DEC_BYTEFALLBACK;
+    else if (strcmp(type, "Fuse") == 0) st->kind = HL__DEC_FUSE;
+    else if (strcmp(type, "Replace") == 0) {
+        st->kind = HL__DEC_REPLACE;
+        if ((s = hl__tk_pattern(hl_json_get(v, "pattern"), st, "decoder Replace", err)) != HL_OK) return s;
+        if (st->pat != HL__PAT_STRING)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "decoder Replace: only string patterns are supported");
+        if ((s = hl__tk_dup_str(hl_json_get(v, "content"), &st->b, &st->b_len, "decoder Replace content", err)) !=
+            HL_OK)
+            return s;
+    } else if (strcmp(type, "Strip") == 0) {
+        const char *c = hl_json_str(hl_json_get(v, "content"), " ");
+        int32_t cp = hl__single_cp(c, strlen(c));
+        st->kind = HL__DEC_STRIP;
+        if (cp < 0) return hl__fail(err, HL_ERR_FORMAT, "decoder Strip: content \"%.32s\" is not one character", c);
+        st->cp = (uint32_t)cp;
+        st->start = hl_json_int(hl_json_get(v, "start"), 0);
+        st->stop = hl_json_int(hl_json_get(v, "stop"), 0);
+        if (st->start < 0 || st->stop < 0) return hl__fail(err, HL_ERR_FORMAT, "decoder Strip: negative start/stop");
+    } else if (strcmp(type, "Metaspace") == 0) {
+        st->kind = HL__DEC_METASPACE;
+        if ((s = hl__tk_metaspace(v, st, "decoder Metaspace", err)) != HL_OK) return s;
+    } else if (strcmp(type, "BPEDecoder") == 0) {
+        st->kind = HL__DEC_BPE;
+        if ((s = hl__tk_dup_str(hl_json_get(v, "suffix"), &st->a, &st->a_len, "decoder BPEDecoder suffix", err)) !=
+            HL_OK)
+            return s;
+        if (!st->a) {
+            st->a = hl__strdup("</w>");
+            if (!st->a) return hl__fail(err, HL_ERR_OOM, "out of memory");
+            st->a_len = 4;
+        }
+    } else {
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "decoder type \"%.64s\" is not supported", type);
+    }
+    return HL_OK;
+}
+
+/* Id of a token string: added tokens first, then the model vocabulary (HF token_to_id). */
+HL__DEF int32_t hl_tokenizer_piece_to_id(const hl_tokenizer *t, const char *piece) {
+    size_t n;
+    int32_t e;
+    if (!t || !piece) return -1;
+    n = strlen(piece);
+    if (t->n_added) {
+        e = hl__smap_find((hl__smap *)(uintptr_t)&t->added_map, t->a_str, t->a_len, piece, n, -1);
+        if (e >= 0) return t->added[e].id;
+    }
+    return hl__tk_vocab_id(t, piece, n);
+}
+
+static hl_status hl__tk_tmpl_push(hl_tokenizer *t, int32_t id, hl_error *err) {
+    int32_t *p = (int32_t *)hl__realloc(t->tmpl, (t->n_tmpl + 1) * sizeof(int32_t));
+    if (!p) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    t->tmpl = p;
+    t->tmpl[t->n_tmpl++] = id;
+    return HL_OK;
+}
+
+/* Post-processors: TemplateProcessing ("single" template), ByteLevel (nothing to do for ids),
+   RobertaProcessing / BertProcessing (cls A sep), Sequence of these. */
+static hl_status hl__tk_post(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
+    const char *type;
+    hl_status s;
+    size_t i;
+    if (!v || v->type == HL_JSON_NULL) return HL_OK;
+    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "post_processor: Sequence nested deeper than 16");
+    type = hl_json_str(hl_json_get(v, "type"), "");
+    if (strcmp(type, "Sequence") == 0) {
+        const hl_json *list = hl_json_get(v, "processors");
+        if (!list || list->type != HL_JSON_ARRAY)
+            return hl__fail(err, HL_ERR_FORMAT, "post_processor Sequence: \"processors\" is not an array");
+        for (i = 0; i < list->len; i++)
+            if ((s = hl__tk_post(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
+        return HL_OK;
+    }
+    if (strcmp(type, "ByteLevel") == 0) return HL_OK;
+    if (strcmp(type, "TemplateProcessing") == 0) {
+        const hl_json *single = hl_json_get(v, "single"), *specials = hl_json_get(v, "special_tokens");
+        if (t->has_tmpl) return hl__fail(err, HL_ERR_UNSUPPORTED, "post_processor: two templates in a Sequence");
+        t->has_tmpl = 1;
+        if (!single || single->type != HL_JSON_ARRAY)
+            return hl__fail(err, HL_ERR_FORMAT, "post_processor TemplateProcessing: \"single\" is not an array");
+        for (i = 0; i < single->len; i++) {
+            const hl_json *it = &single->kids[i], *sp = hl_json_get(it, "SpecialToken"),
+                          *sq = hl_json_get(it, "Sequence");
+            if (sq) {
+                if ((s = hl__tk_tmpl_push(t, -1, err)) != HL_OK) return s;
+            } else if (sp) {
+                const char *name = hl_json_str(hl_json_get(sp, "id"), "");
+                const hl_json *def = hl_json_get(specials, name), *ids = hl_json_get(def, "ids");
+                size_t k;
+                if (!ids || ids->type != HL_JSON_ARRAY)
+                    return hl__fail(err, HL_ERR_FORMAT,
+                                    "post_processor TemplateProcessing: special token \"%.64s\" has no ids", name);
+                for (k = 0; k < ids->len; k++) {
+                    int64_t id = hl_json_int(&ids->kids[k], -1);
+                    if (id < 0 || id >= t->n_ids)
+                        return hl__fail(err, HL_ERR_FORMAT,
+                                        "post_processor TemplateProcessing: \"%.64s\" id %lld outside the vocabulary "
+                                        "(%lld ids)", name, (long long)id, (long long)t->n_ids);
+                    if ((s = hl__tk_tmpl_push(t, (int32_t)id, err)) != HL_OK) return s;
+                }
+            } else {
+                return hl__fail(err, HL_ERR_FORMAT, "post_processor TemplateProcessing: item %llu is neither "
+                                "SpecialToken nor Sequence", (unsigned long long)i);
+            }
+        }
+        return HL_OK;
+    }
+    if (strcmp(type, "RobertaProcessing") == 0 || strcmp(type, "BertProcessing") == 0) {
+        const hl_json *cls = hl_json_get(v, "cls"), *sep = hl_json_get(v, "sep");
+        int64_t c = hl_json_int(hl_json_at(cls, 1), -1), e = hl_json_int(hl_json_at(sep, 1), -1);
+        if (t->has_tmpl) return hl__fail(err, HL_ERR_UNSUPPORTED, "post_processor: two templates in a Sequence");
+        if (c < 0 || c >= t->n_ids || e < 0 || e >= t->n_ids)
+            return hl__fail(err, HL_ERR_FORMAT, "post_processor %s: cls/sep ids outside the vocabulary", type);
+        t->has_tmpl = 1;
+        if ((s = hl__tk_tmpl_push(t, (int32_t)c, err)) != HL_OK) return s;
+        if ((s = hl__tk_tmpl_push(t, -1, err)) != HL_OK) return s;
+        return hl__tk_tmpl_push(t, (int32_t)e, err);
+    }
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "post_processor type \"%.64s\" is not supported", type);
+}
+
+/* Applies the normalizer chain to s[0..n), result in *out (cleared first). */
+static hl_status hl__tk_normalize(const hl_tokenizer *t, const char *s, size_t n, hl__buf *out, hl__buf *tmp,
+                                  hl_error *err);
+
+static hl_status hl__tk_load_model(hl_tokenizer *t, const hl_json *model, hl_error *err) {
+    const hl_json *vocab = hl_json_get(model, "vocab"), *merges = hl_json_get(model, "merges");
+    const char *type = hl_json_str(hl_json_get(model, "type"), "BPE");
+    size_t i, total = 0, pos = 0;
+    uint64_t cap;
+    int64_t max_id = -1;
+    hl__buf tmp = {NULL, 0, 0, 0};
+    hl_status s;
+    if (strcmp(type, "BPE") != 0)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "model type \"%.64s\" is not supported (only BPE)", type);
+    if (!vocab || vocab->type != HL_JSON_OBJECT) return hl__fail(err, HL_ERR_FORMAT, "model.vocab is not an object");
+    if (vocab->len >= (size_t)INT32_MAX) return hl__fail(err, HL_ERR_LIMIT, "model.vocab has too many entries");
+    for (i = 0; i < vocab->len; i++) {
+        const hl_json *e = &vocab->kids[i];
+        if (e->type != HL_JSON_NUMBER || !e->is_int || e->i64 < 0 || e->i64 >= INT32_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "model.vocab[\"%.64s\"] is not a valid id", e->key);
+        if (e->i64 > max_id) max_id = e->i64;
+        if (e->key_len > UINT32_MAX) return hl__fail(err, HL_ERR_LIMIT, "model.vocab: piece too long");
+        total += e->key_len + 1;
+    }
+    t->n_vocab = vocab->len;
+    t->n_ids = max_id + 1;
+    t->v_str = (char **)hl__calloc(vocab->len, sizeof(char *));
+    t->v_len = (uint32_t *)hl__calloc(vocab->len, sizeof(uint32_t));
+    t->v_id = (int32_t *)hl__calloc(vocab->len, sizeof(int32_t));
+    t->blob = (char *)hl__malloc(total);
+    if (!t->v_str || !t->v_len || !t->v_id || !t->blob || !hl__smap_init(&t->vocab, vocab->len))
+        return hl__fail(err, HL_ERR_OOM, "out of memory for a vocabulary of %llu pieces",
+                        (unsigned long long)vocab->len);
+    for (i = 0; i < vocab->len; i++) {
+        const hl_json *e = &vocab->kids[i];
+        memcpy(t->blob + pos, e->key, e->key_len + 1);
+        t->v_str[i] = t->blob + pos;
+        t->v_len[i] = (uint32_t)e->key_len;
+        t->v_id[i] = (int32_t)e->i64;
+        pos += e->key_len + 1;
+        hl__smap_find(&t->vocab, t->v_str, t->v_len, e->key, e->key_len, (int32_t)i);
+    }
+    if ((s = hl__tk_dup_str(hl_json_get(model, "continuing_subword_prefix"), &t->cont_prefix, &t->cont_len,
+                            "model.continuing_subword_prefix", err)) != HL_OK)
+        return s;
+    if ((s = hl__tk_dup_str(hl_json_get(model, "end_of_word_suffix"), &t->eow_suffix, &t->eow_len,
+                            "model.end_of_word_suffix", err)) != HL_OK)
+        return s;
+    t->fuse_unk = hl_json_bool(hl_json_get(model, "fuse_unk"), 0);
+    t->byte_fallback = hl_json_bool(hl_json_get(model, "byte_fallback"), 0);
+    t->ignore_merges = hl_json_bool(hl_json_get(model, "ignore_merges"), 0);
+    t->unk_id = -1;
+    for (i = 0; i < 256; i++) {
+        char bp[8];
+        snprintf(bp, sizeof bp, "<0x%02X>", (unsigned)i);
+        t->byte_id[i] = hl__tk_vocab_id(t, bp, 6);
+    }
+    {
+        const hl_json *u = hl_json_get(model, "unk_token");
+        if (u && u->type == HL_JSON_STRING) {
+            t->unk_id = hl__tk_vocab_id(t, u->str, u->len);
+            if (t->unk_id < 0)
+                return hl__fail(err, HL_ERR_FORMAT, "model.unk_token \"%.64s\" is not in the vocabulary", u->str);
+        }
+    }
+    /* merges: rank = position in the list; a later duplicate overwrites (HF builds a HashMap) */
+    if (!merges || merges->type == HL_JSON_NULL) return HL_OK;
+    if (merges->type != HL_JSON_ARRAY) return hl__fail(err, HL_ERR_FORMAT, "model.merges is not an array");
+    if (merges->len >= (size_t)UINT32_MAX / 4) return hl__fail(err, HL_ERR_LIMIT, "model.merges: too many merges");
+    cap = 16;
+    while (cap < (uint64_t)merges->len * 2 + 16) cap *= 2;
+    t->m_key = (uint64_t *)hl__malloc((size_t)cap * sizeof(uint64_t));
+    t->m_rank = (uint32_t *)hl__malloc((size_t)cap * sizeof(uint32_t));
+    t->m_new = (int32_t *)hl__malloc((size_t)cap * sizeof(int32_t));
+    if (!t->m_key || !t->m_rank || !t->m_new)
+        return hl__fail(err, HL_ERR_OOM, "out of memory for %llu merges", (unsigned long long)merges->len);
+    for (i = 0; i < cap; i++) t->m_key[i] = UINT64_MAX;
+    t->m_mask = cap - 1;
+    t->n_merges = merges->len;
+    for (i = 0; i < merges->len; i++) {
+        const hl_json *m = &merges->kids[i];
+        const char *a, *b;
+        size_t al, bl;
+        int32_t ia, ib, inew;
+        uint64_t key, slot;
+        if (m->type == HL_JSON_STRING) {
+            const char *sp = (const char *)memchr(m->str, ' ', m->len);
+            if (!sp) return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu] \"%.64s\" has no space",
+                                     (unsigned long long)i, m->str);
+            a = m->str;
+            al = (size_t)(sp - m->str);
+            b = sp + 1;
+            bl = m->len - al - 1;
+        } else if (m->type == HL_JSON_ARRAY && m->len == 2 && m->kids[0].type == HL_JSON_STRING &&
+                   m->kids[1].type == HL_JSON_STRING) {
+            a = m->kids[0].str;
+            al = m->kids[0].len;
+            b = m->kids[1].str;
+            bl = m->kids[1].len;
+        } else {
+            return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu] is neither \"a b\" nor [\"a\", \"b\"]",
+                            (unsigned long long)i);
+        }
+        ia = hl__tk_vocab_id(t, a, al);
+        ib = hl__tk_vocab_id(t, b, bl);
+        if (ia < 0 || ib < 0)
+            return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: \"%.64s\" is not in the vocabulary",
+                            (unsigned long long)i, ia < 0 ? a : b);
+        if (bl < t->cont_len)
+            return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: \"%.64s\" is shorter than the subword prefix",
+                            (unsigned long long)i, b);
+        tmp.len = 0;
+        hl__buf_push(&tmp, a, al);
+        hl__buf_push(&tmp, b + t->cont_len, bl - t->cont_len);
+        if (tmp.oom) { hl__buf_free(&tmp); return hl__fail(err, HL_ERR_OOM, "out of memory"); }
+        inew = hl__tk_vocab_id(t, tmp.data, tmp.len);
+        if (inew < 0) {
+            s = hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: merged piece \"%.64s\" is not in the vocabulary",
+                         (unsigned long long)i, tmp.data);
+            hl__buf_free(&tmp);
+            return s;
+        }
+        key = ((uint64_t)(uint32_t)ia << 32) | (uint32_t)ib;
+        slot = hl__merge_slot(key, t->m_mask);
+        while (t->m_key[slot] != UINT64_MAX && t->m_key[slot] != key) slot = (slot + 1) & t->m_mask;
+        t->m_key[slot] = key;
+        t->m_rank[slot] = (uint32_t)i;
+        t->m_new[slot] = inew;
+    }
+    hl__buf_free(&tmp);
+    return HL_OK;
+}
+
+static hl_status hl__tk_load_added(hl_tokenizer *t, const hl_json *list, hl_error *err) {
+    size_t i;
+    int64_t max_id = t->n_ids - 1;
+    hl__buf nb = {NULL, 0, 0, 0}, tmp = {NULL, 0, 0, 0};
+    hl_status s = HL_OK;
+    if (!list || list->type == HL_JSON_NULL) goto ids;
+    if (list->type != HL_JSON_ARRAY) return hl__fail(err, HL_ERR_FORMAT, "added_tokens is not an array");
+    t->added = (hl__added *)hl__calloc(list->len, sizeof(hl__added));
+    t->a_str = (char **)hl__calloc(list->len, sizeof(char *));
+    t->a_len = (uint32_t *)hl__calloc(list->len, sizeof(uint32_t));
+    if (!t->added || !t->a_str || !t->a_len || !hl__smap_init(&t->added_map, list->len))
+        return hl__fail(err, HL_ERR_OOM, "out of memory");
+    for (i = 0; i < list->len; i++) {
+        const hl_json *a = &list->kids[i], *c = hl_json_get(a, "content");
+        int64_t id = hl_json_int(hl_json_get(a, "id"), -1);
+        hl__added *d = &t->added[i];
+        if (!c || c->type != HL_JSON_STRING || c->len > UINT32_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "added_tokens[%llu]: no \"content\" string", (unsigned long long)i);
+        if (id < 0 || id >= INT32_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "added_tokens[%llu] \"%.64s\": invalid id", (unsigned long long)i,
+                            c->str);
+        d->content = hl__strndup(c->str, c->len);
+        if (!d->content) return hl__fail(err, HL_ERR_OOM, "out of memory");
+        t->n_added = i + 1;
+        d->len = c->len;
+        d->id = (int32_t)id;
+        d->special = hl_json_bool(hl_json_get(a, "special"), 0);
+        d->normalized = hl_json_bool(hl_json_get(a, "normalized"), 1);
+        d->lstrip = hl_json_bool(hl_json_get(a, "lstrip"), 0);
+        d->rstrip = hl_json_bool(hl_json_get(a, "rstrip"), 0);
+        d->single_word = hl_json_bool(hl_json_get(a, "single_word"), 0);
+        if (id > max_id) max_id = id;
+        t->a_str[i] = d->content;
+        t->a_len[i] = (uint32_t)d->len;
+        hl__smap_find(&t->added_map, t->a_str, t->a_len, d->content, d->len, (int32_t)i);
+    }
+ids:
+    /* ids must be dense enough that a tiny file cannot ask for a huge table */
+    if (max_id >= (int64_t)(16 * (t->n_vocab + t->n_added) + 65536))
+        return hl__fail(err, HL_ERR_FORMAT, "token id %lld is implausibly large for %llu vocabulary entries",
+                        (long long)max_id, (unsigned long long)(t->n_vocab + t->n_added));
+    t->n_ids = max_id + 1;
+    t->piece_entry = (int32_t *)hl__malloc((size_t)t->n_ids * sizeof(int32_t));
+    t->added_of_id = (int32_t *)hl__malloc((size_t)t->n_ids * sizeof(int32_t));
+    if (!t->piece_entry || !t->added_of_id) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    for (i = 0; i < (size_t)t->n_ids; i++) t->piece_entry[i] = t->added_of_id[i] = -1;
+    for (i = 0; i < t->n_vocab; i++) t->piece_entry[t->v_id[i]] = (int32_t)i;
+    for (i = 0; i < t->n_added; i++) t->added_of_id[t->added[i].id] = (int32_t)i;
+    /* tries: non-normalized tokens match the raw text, normalized ones the normalized text (their
+       content normalized too), as in AddedVocabulary::refresh_added_tokens */
+    for (i = 0; i < 256; i++) t->trie_raw.root[i] = t->trie_norm.root[i] = -1;
+    t->trie_raw.empty = t->trie_norm.empty = 1;
+    for (i = 0; i < t->n_added; i++) {
+        const hl__added *d = &t->added[i];
+        if (!d->normalized) {
+            if (!hl__trie_add(&t->trie_raw, d->content, d->len, (int32_t)i)) { s = HL_ERR_OOM; break; }
+        } else {
+            if ((s = hl__tk_normalize(t, d->content, d->len, &nb, &tmp, err)) != HL_OK) break;
+            if (!hl__trie_add(&t->trie_norm, nb.data, nb.len, (int32_t)i)) { s = HL_ERR_OOM; break; }
+        }
+    }
+    hl__buf_free(&nb);
+    hl__buf_free(&tmp);
+    if (s == HL_ERR_OOM) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    return s;
+}
+
+/* Special ids: from tokenizer_config.json next to the file when present (bos_token, eos_token,
+   pad_token as a string or {"content": ...}), else the template's first special token (bos) and
+   well-known names. */
+static int32_t hl__tk_config_id(const hl_tokenizer *t, const hl_json *cfg, const char *key) {
+    const hl_json *v = hl_json_get(cfg, key);
+    if (v && v->type == HL_JSON_OBJECT) v = hl_json_get(v, "content");
+    if (v && v->type == HL_JSON_STRING) return hl_tokenizer_piece_to_id(t, v->str);
+    return -2; /* not set */
+}
+static int32_t hl__tk_first_known(const hl_tokenizer *t, const char *const *names) {
+    for (; *names; names++) {
+        int32_t id = hl_tokenizer_piece_to_id(t, *names);
+        if (id >= 0) return id;
+    }
+    return -1;
+}
+static void hl__tk_special_ids(hl_tokenizer *t, const hl_json *cfg) {
+    static const char *const bos[] = {"<bos>", "<s>", "<|begin_of_text|>", "<|endoftext|>", "<|startoftext|>", NULL};
+    static const char *const eos[] = {"<eos>", "</s>", "<|end_of_text|>", "<|endoftext|>", "<|im_end|>", NULL};
+    static const char *const pad[] = {"<pad>", "<|padding|>", "[PAD]", "<|pad|>", NULL};
+    size_t i;
+    t->bos = hl__tk_config_id(t, cfg, "bos_token");
+    t->eos = hl__tk_config_id(t, cfg, "eos_token");
+    t->pad = hl__tk_config_id(t, cfg, "pad_token");
+    if (t->bos == -2) {
+        t->bos = -1;
+        for (i = 0; i < t->n_tmpl && t->tmpl[i] >= 0; i++) { t->bos = t->tmpl[i]; break; }
+        if (t->bos < 0) t->bos = hl__tk_first_known(t, bos);
+    }
+    if (t->eos == -2) t->eos = hl__tk_first_known(t, eos);
+    if (t->pad == -2) t->pad = hl__tk_first_known(t, pad);
+}
+
+static hl_status hl__tk_build(const char *json, size_t len, const hl_json *cfg, hl_tokenizer **out, hl_error *err) {
+    hl_json_doc *doc = NULL;
+    hl_tokenizer *t;
+    const hl_json *root;
+    hl_status s;
+    t = (hl_tokenizer *)hl__calloc(1, sizeof *t);
+    if (!t) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    hl__bytelevel_init(t);
+    if ((s = hl_json_parse(json, len, &doc, err)) != HL_OK) goto fail;
+    root = hl_json_root(doc);
+    if (!root || root->type != HL_JSON_OBJECT) {
+        s = hl__fail(err, HL_ERR_FORMAT, "the top level is not an object");
+        goto fail;
+    }
+    if (!hl_json_get(root, "model")) {
+        s = hl__fail(err, HL_ERR_FORMAT, "no \"model\" key (not a Hugging Face tokenizer.json?)");
+        goto fail;
+    }
+    if ((s = hl__tk_load_model(t, hl_json_get(root, "model"), err)) != HL_OK) goto fail;
+    if ((s = hl__tk_normalizer(t, hl_json_get(root, "normalizer"), 0, err)) != HL_OK) goto fail;
+    if ((s = hl__tk_load_added(t, hl_json_get(root, "added_tokens"), err)) != HL_OK) goto fail;
+    if ((s = hl__tk_pretok(t, hl_json_get(root, "pre_tokenizer"), 0, err)) != HL_OK) goto fail;
+    if ((s = hl__tk_post(t, hl_json_get(root, "post_processor"), 0, err)) != HL_OK) goto fail;
+    if ((s = hl__tk_decoder(t, hl_json_get(root, "decoder"), 0, err)) != HL_OK) goto fail;
+    hl__tk_special_ids(t, cfg);
+    hl_json_free(doc);
+    *out = t;
+    return HL_OK;
+fail:
+    hl_json_free(doc);
+    hl_tokenizer_free(t);
+    return s;
+}
+
+HL__DEF hl_status hl_tokenizer_load_memory(const char *json, size_t len, hl_tokenizer **out, hl_error *err) {
+    hl_status s;
+    if (!out || (!json && len)) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_load_memory: NULL argument");
+    s = hl__tk_build(json, len, NULL, out, err);
+    if (s != HL_OK) hl__wrap(err, s, "tokenizer.json");
+    return s;
+}
+
+#ifndef HL_NO_STDIO
+HL__DEF hl_status hl_tokenizer_load(const char *path, hl_tokenizer **out, hl_error *err) {
+    char *file = NULL, *cfgpath = NULL, *slash;
+    hl__file f, cf;
+    hl_json_doc *cdoc = NULL;
+    hl_status s;
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_load: NULL argument");
+    memset(&cf, 0, sizeof cf);
+    file = hl__is_dir(path) ? hl__path_join(path, "tokenizer.json") : hl__strdup(path);
+    if (!file) return hl__fail(err, HL_ERR_OOM, "out of memory");
+    if ((s = hl__file_open(file, &f, err)) != HL_OK) {
+        hl__free(file);
+        return s;
+    }
+    /* the optional tokenizer_config.json beside it names bos/eos/pad */
+    slash = strrchr(file, '/');
+    if (slash) {
+        char *dir = hl__strndup(file, (size_t)(slash - file));
+        if (dir) cfgpath = hl__path_join(dir, "tokenizer_config.json");
+        hl__free(dir);
+    } else {
+        cfgpath = hl__strdup("tokenizer_config.json");
+    }
+    if (cfgpath && hl__exists(cfgpath) && hl__file_open(cfgpath, &cf, NULL) == HL_OK) {
+        if (hl_json_parse((const char *)cf.data, cf.size, &cdoc, NULL) != HL_OK) cdoc = NULL;
+    }
+    s = hl__tk_build((const char *)f.data, f.size, cdoc ? hl_json_root(cdoc) : NULL, out, err);
+    if (s != HL_OK) hl__wrap(err, s, file);
+    hl_json_free(cdoc);
+    hl__file_close(&cf);
+    hl__file_close(&f);
+    hl__free(cfgpath);
+    hl__free(file);
+    return s;
+}
+#endif
+
+HL__DEF int64_t hl_tokenizer_vocab_size(const hl_tokenizer *t) {
+    return t ? t->n_ids : 0;
+}
+HL__DEF const char *hl_tokenizer_piece(const hl_tokenizer *t, int32_t id) {
+    if (!t || id < 0 || id >= t->n_ids) return NULL;
+    if (t->added_of_id[id] >= 0) return t->added[t->added_of_id[id]].content;
+    return t->piece_entry[id] >= 0 ? t->v_str[t->piece_entry[id]] : NULL;
+}
+HL__DEF int32_t hl_tokenizer_bos_id(const hl_tokenizer *t) {
+    return t ? t->bos : -1;
+}
+HL__DEF int32_t hl_tokenizer_eos_id(const hl_tokenizer *t) {
+    return t ? t->eos : -1;
+}
+HL__DEF int32_t hl_tokenizer_pad_id(const hl_tokenizer *t) {
+    return t ? t->pad : -1;
+}
+
+/* ---- normalizers ---- */
+/* Appends s with every occurrence of pat (non-overlapping, left to right) replaced by rep. */
+static void hl__replace_all(hl__buf *out, const char *s, size_t n, const char *pat, size_t pn, const char *rep,
+                            size_t rn) {
+    size_t i = 0, run = 0;
+    if (pn == 0 || pn > n) { hl__buf_push(out, s, n); return; }
+    while (i + pn <= n) {
+        const char *p = (const char *)memchr(s + i, pat[0], n - pn + 1 - i);
+        if (!p) break;
+        i = (size_t)(p - s);
+        if (memcmp(p, pat, pn) == 0) {
+            hl__buf_push(out, s + run, i - run);
+            hl__buf_push(out, rep, rn);
+            i += pn;
+            run = i;
+        } else {
+            i++;
+        }
+    }
+    hl__buf_push(out, s + run, n - run);
+}
+
+static hl_status hl__tk_normalize(const hl_tokenizer *t, const char *s, size_t n, hl__buf *out, hl__buf *tmp,
+                                  hl_error *err) {
+    size_t k;
+    out->len = 0;
+    hl__buf_push(out, s, n);
+    for (k = 0; k < t->n_norm && !out->oom; k++) {
+        const hl__step *st = &t->norm[k];
+        hl__buf sw;
+        tmp->len = 0;
+        switch (st->kind) {
+        case HL__NORM_NFC:
+        case HL__NORM_NFD:
+            hl__uc_normalize(out->data, out->len, st->kind == HL__NORM_NFC, tmp);
+            break;
+        case HL__NORM_REPLACE:
+            hl__replace_all(tmp, out->data, out->len, st->a, st->a_len, st->b, st->b_len);
+            break;
+        case HL__NORM_PREPEND:
+            if (out->len) hl__buf_push(tmp, st->a, st->a_len);
+            hl__buf_push(tmp, out->data, out->len);
+            break;
+        case HL__NORM_STRIP: {
+            size_t a = 0, b = out->len, adv;
+            const uint8_t *p = (const uint8_t *)out->data;
+            if (st->start)
+                while (a < b) {
+                    int32_t cp = hl__utf8_next(p + a, b - a, &adv);
+                    if (cp < 0 || !hl__uc_is_space((uint32_t)cp)) break;
+                    a += adv;
+                }
+            if (st->stop)
+                while (b > a) {
+                    size_t c = b - 1;
+                    int32_t cp;
+                    while (c > a && (p[c] & 0xC0) == 0x80) c--;
+                    cp = hl__utf8_next(p + c, b - c, &adv);
+                    if (cp < 0 || !hl__uc_is_space((uint32_t)cp)) break;
+                    b = c;
+                }
+            hl__buf_push(tmp, out->data + a, b - a);
+            break;
+        }
+        case HL__NORM_LOWER_ASCII: {
+            size_t i;
+            for (i = 0; i < out->len; i++) {
+                unsigned char c = (unsigned char)out->data[i];
+                if (c >= 0x80) {
+                    return hl__fail(err, HL_ERR_UNSUPPORTED, "normalizer Lowercase: only ASCII text is "
+                                    "supported, byte %llu is 0x%02X", (unsigned long long)i, c);
+                }
+                hl__buf_putc(tmp, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+            }
+            break;
+        }
+        default: break;
+        }
+        sw = *out;
+        *out = *tmp;
+        *tmp = sw;
+    }
+    if (out->oom || tmp->oom) return hl__fail(err, HL_ERR_OOM, "out of memory while normalizing");
+    if (!out->data) hl__buf_push(out, "", 0); /* always a valid (NUL-terminated) buffer */
+    return HL_OK;
+}
+
+/* ---- per-call scratch space ---- */
+typedef struct hl__bpe_q {
+    uint32_t rank, pos;
+    int32_t  new_id;
+} hl__bpe_q;
+typedef struct hl__span {
+    size_t s, e;
+    int    m;
+} hl__span;
+typedef struct hl__tk_ws {
+    hl__sl     a, b;       /* pre-tokenizer piece lists */
+    hl__buf    nb, tmp;    /* normalizer buffers */
+    int32_t   *sid, *sprev, *snext;
+    uint32_t  *slen;
+    size_t     scap;
+    hl__bpe_q *q;
+    size_t     qn, qcap;
+    hl__span  *sp;
+    size_t     spn, spcap;
+    int        oom;
+} hl__tk_ws;
+static void hl__tk_ws_free(hl__tk_ws *w) {
+    hl__sl_free(&w->a);
+    hl__sl_free(&w->b);
+    hl__buf_free(&w->nb);
+    hl__buf_free(&w->tmp);
+    hl__free(w->sid);
+    hl__free(w->sprev);
+    hl__free(w->snext);
+    hl__free(w->slen);
+    hl__free(w->q);
+    hl__free(w->sp);
+}
+static void hl__span_push(hl__tk_ws *w, size_t s, size_t e, int m) {
+    if (w->oom) return;
+    if (w->spn == w->spcap) {
+        size_t nc = w->spcap ? w->spcap * 2 : 64;
+        hl__span *p = (hl__span *)hl__realloc(w->sp, nc * sizeof(hl__span));
+        if (!p) { w->oom = 1; return; }
+        w->sp = p;
+        w->spcap = nc;
+    }
+    w->sp[w->spn].s = s;
+    w->sp[w->spn].e = e;
+    w->sp[w->spn].m = m;
+    w->spn++;
+}
+
+/* ---- BPE (tokenizers/src/models/bpe/word.rs, merge_all) ----
+   Symbols form a doubly linked list over the word's characters. A min-heap holds candidate merges
+   ordered by (rank, position); popping the best, checking it is still current (the pair at that
+   position still merges to the same id), merging, and pushing the new neighbour pairs gives
+   O(n log n) for a word of n characters. */
+static int hl__q_less(const hl__bpe_q *a, const hl__bpe_q *b) {
+    return a->rank < b->rank || (a->rank == b->rank && a->pos < b->pos);
+}
+static void hl__q_down(hl__bpe_q *q, size_t n, size_t i) {
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        hl__bpe_q x;
+        if (l < n && hl__q_less(&q[l], &q[m])) m = l;
+        if (r < n && hl__q_less(&q[r], &q[m])) m = r;
+        if (m == i) return;
+        x = q[i]; q[i] = q[m]; q[m] = x;
+        i = m;
+    }
+}
+static void hl__q_push(hl__tk_ws *w, uint32_t rank, uint32_t pos, int32_t new_id) {
+    size_t i;
+    if (w->qn == w->qcap) {
+        size_t nc = w->qcap ? w->qcap * 2 : 64;
+        hl__bpe_q *p = (hl__bpe_q *)hl__realloc(w->q, nc * sizeof(hl__bpe_q));
+        if (!p) { w->oom = 1; return; }
+        w->q = p;
+        w->qcap = nc;
+    }
+    i = w->qn++;
+    w->q[i].rank = rank;
+    w->q[i].pos = pos;
+    w->q[i].new_id = new_id;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        hl__bpe_q x;
+        if (!hl__q_less(&w->q[i], &w->q[parent])) break;
+        x = w->q[i]; w->q[i] = w->q[parent]; w->q[parent] = x;
+        i = parent;
+    }
+}
+
+static int hl__sym_reserve(hl__tk_ws *w, size_t n) {
+    size_t nc;
+    if (n <= w->scap) return 1;
+    nc = w->scap ? w->scap : 64;
+    while (nc < n) nc *= 2;
+#define HL__GROW(p, T)                                                   \
+    do {                                                                 \
+        T *np_ = (T *)hl__realloc(p, nc * sizeof(T));                    \
+        if (!np_) { w->oom = 1; return 0; }                              \
+        p = np_;                                                         \
+    } while (0)
+    HL__GROW(w->sid, int32_t);
+    HL__GROW(w->sprev, int32_t);
+    HL__GROW(w->snext, int32_t);
+    HL__GROW(w->slen, uint32_t);
+#undef HL__GROW
+    w->scap = nc;
+    return 1;
+}
+
+static void hl__bpe_word(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, hl__ivec *out) {
+    size_t i = 0, ns = 0, adv;
+    int32_t unk_pending = -1, x;
+    uint32_t unk_len = 0;
+    uint32_t rank;
+    int32_t nid;
+    if (n == 0) return;
+    if (t->ignore_merges) {
+        int32_t id = hl__tk_vocab_id(t, s, n);
+        if (id >= 0) { hl__ivec_push(out, id); return; }
+    }
+    if (n > (size_t)INT32_MAX - 1) { w->oom = 1; return; }
+    if (!hl__sym_reserve(w, n)) return;
+    while (i < n) {
+        int32_t id;
+        hl__utf8_next((const uint8_t *)s + i, n - i, &adv);
+        if ((i > 0 && t->cont_len) || (i + adv == n && t->eow_len)) {
+            w->tmp.len = 0;
+            if (i > 0) hl__buf_push(&w->tmp, t->cont_prefix, t->cont_len);
+            hl__buf_push(&w->tmp, s + i, adv);
+            if (i + adv == n) hl__buf_push(&w->tmp, t->eow_suffix, t->eow_len);
+            if (w->tmp.oom) { w->oom = 1; return; }
+            id = hl__tk_vocab_id(t, w->tmp.data, w->tmp.len);
+        } else {
+            id = hl__tk_vocab_id(t, s + i, adv);
+        }
+        if (id >= 0) {
+            if (unk_pending >= 0) {
+                w->sid[ns] = unk_pending; w->slen[ns++] = unk_len;
+                unk_pending = -1;
+            }
+            w->sid[ns] = id; w->slen[ns++] = (uint32_t)adv;
+        } else {
+            size_t k;
+            int ok = t->byte_fallback;
+            for (k = 0; ok && k < adv; k++) ok = t->byte_id[(uint8_t)s[i + k]] >= 0;
+            if (ok) { /* HF adds the byte pieces without flushing a pending unk first */
+                for (k = 0; k < adv; k++) { w->sid[ns] = t->byte_id[(uint8_t)s[i + k]]; w->slen[ns++] = 1; }
+            } else if (t->unk_id >= 0) {
+                if (unk_pending >= 0 && t->fuse_unk) {
+                    unk_len += (uint32_t)adv;
+                } else {
+                    if (unk_pending >= 0) { w->sid[ns] = unk_pending; w->slen[ns++] = unk_len; }
+                    unk_pending = t->unk_id;
+                    unk_len = (uint32_t)adv;
+                }
+            }
+        }
+        i += adv;
+    }
+    if (unk_pending >= 0) { w->sid[ns] = unk_pending; w->slen[ns++] = unk_len; }
+    if (ns == 0) return;
+    for (i = 0; i < ns; i++) {
+        w->sprev[i] = (int32_t)i - 1;
+        w->snext[i] = i + 1 < ns ? (int32_t)i + 1 : -1;
+    }
+    /* initial candidate pairs, then heapify */
+    w->qn = 0;
+    for (i = 0; i + 1 < ns; i++)
+        if (hl__merge_get(t, w->sid[i], w->sid[i + 1], &rank, &nid)) hl__q_push(w, rank, (uint32_t)i, nid);
+    while (w->qn > 0 && !w->oom) {
+        hl__bpe_q top = w->q[0];
+        int32_t pos = (int32_t)top.pos, nx;
+        w->q[0] = w->q[--w->qn];
+        hl__q_down(w->q, w->qn, 0);
+        if (w->slen[pos] == 0) continue;           /* removed */
+        nx = w->snext[pos];
+        if (nx < 0) continue;                      /* last symbol */
+        if (!hl__merge_get(t, w->sid[pos], w->sid[nx], &rank, &nid) || nid != top.new_id) continue; /* stale */
+        /* merge pos with nx */
+        w->sid[pos] = top.new_id;
+        w->slen[pos] += w->slen[nx];
+        w->slen[nx] = 0;
+        w->snext[pos] = w->snext[nx];
+        if (w->snext[nx] >= 0) w->sprev[w->snext[nx]] = pos;
+        x = w->sprev[pos];
+        if (x >= 0 && hl__merge_get(t, w->sid[x], w->sid[pos], &rank, &nid)) hl__q_push(w, rank, (uint32_t)x, nid);
+        x = w->snext[pos];
+        if (x >= 0 && hl__merge_get(t, w->sid[pos], w->sid[x], &rank, &nid)) hl__q_push(w, rank, (uint32_t)pos, nid);
+    }
+    for (x = 0; x >= 0; x = w->snext[x]) hl__ivec_push(out, w->sid[x]);
+}
+
+/* ---- pre-tokenizers ---- */
+/* Turns matches (w->sp, covering the piece, m = is a match) into pieces of out by the Split
+   behavior (tokenizers/src/tokenizer/normalizer.rs, NormalizedString::split). Empty pieces are
+   dropped, as PreTokenizedString::split does. */
+static void hl__split_emit(hl__tk_ws *w, hl__sl *out, const char *s, int behavior, int invert) {
+    size_t i, n = 0;
+    hl__span *v = w->sp;
+    int prev = 0;
+    if (invert)
+        for (i = 0; i < w->spn; i++) v[i].m = !v[i].m;
+    switch (behavior) {
+    case HL__SPLIT_REMOVED:
+        for (i = 0; i < w->spn; i++)
+            if (!v[i].m) v[n++] = v[i];
+        break;
+    case HL__SPLIT_ISOLATED: n = w->spn; break;
+    case HL__SPLIT_PREV:
+        for (i = 0; i < w->spn; i++) {
+            int m = v[i].m;
+            if (m && !prev && n > 0) v[n - 1].e = v[i].e;
+            else v[n++] = v[i];
+            prev = m;
+        }
+        break;
+    case HL__SPLIT_NEXT: /* the same fold from the right, written back right-aligned */
+        n = w->spn;
+        {
+            size_t k = w->spn; /* v[k..spn) holds the folded list */
+            for (i = w->spn; i-- > 0;) {
+                int m = v[i].m;
+                if (m && !prev && k < w->spn) v[k].s = v[i].s;
+                else v[--k] = v[i];
+                prev = m;
+            }
+            n = w->spn - k;
+            memmove(v, v + k, n * sizeof(hl__span));
+        }
+        break;
+    case HL__SPLIT_CONTIGUOUS:
+        for (i = 0; i < w->spn; i++) {
+            int m = v[i].m;
+            if (m == prev && n > 0) v[n - 1].e = v[i].e;
+            else v[n++] = v[i];
+            prev = m;
+        }
+        break;
+    default: break;
+    }
+    for (i = 0; i < n; i++)
+        if (v[i].e > v[i].s) hl__sl_add(out, s + v[i].s, v[i].e - v[i].s);
+}
+
+/* Matches of a literal string (regex::escape'd in HF): non-overlapping, left to right. */
+static void hl__find_string(hl__tk_ws *w, const char *s, size_t n, const char *pat, size_t pn) {
+    size_t i = 0, prev = 0;
+    w->spn = 0;
+    if (pn == 0) { hl__span_push(w, 0, n, 0); return; }
+    while (pn <= n && i + pn <= n) {
+        const char *p = (const char *)memchr(s + i, pat[0], n - pn + 1 - i);
+        if (!p) break;
+        i = (size_t)(p - s);
+        if (memcmp(p, pat, pn) != 0) { i++; continue; }
+        if (prev != i) hl__span_push(w, prev, i, 0);
+        hl__span_push(w, i, i + pn, 1);
+        i += pn;
+        prev = i;
+    }
+    if (prev != n || n == 0) hl__span_push(w, prev, n, 0);
+}
+/* Matches of the GPT-2 pattern: they tile the text. */
+static void hl__find_gpt2(hl__tk_ws *w, const char *s, size_t n) {
+    size_t i = 0;
+    w->spn = 0;
+    if (n == 0) hl__span_push(w, 0, 0, 0);
+    while (i < n) {
+        size_t m = hl__gpt2_match(s + i, n - i);
+        hl__span_push(w, i, i + m, 1);
+        i += m;
+    }
+}
+/* Matches of a character predicate: every matching character alone (HF's impl Pattern for Fn(char)). */
+static void hl__find_chars(hl__tk_ws *w, const char *s, size_t n, int (*pred)(uint32_t)) {
+    size_t i = 0, last = 0, adv;
+    w->spn = 0;
+    while (i < n) {
+        int32_t cp = hl__utf8_next((const uint8_t *)s + i, n - i, &adv);
+        if (cp >= 0 && pred((uint32_t)cp)) {
+            if (last < i) hl__span_push(w, last, i, 0);
+            hl__span_push(w, i, i + adv, 1);
+            last = i + adv;
+        }
+        i += adv;
+    }
+    if (n > last) hl__span_push(w, last, n, 0);
+}
+
+/* Applies pre-tokenizer step st to every piece of in, appending the results to out. */
+static void hl__pretok_step(const hl_tokenizer *t, const hl__step *st, hl__tk_ws *w, hl__sl *in, hl__sl *out,
+                            int seg_at_start) {
+    size_t i, k;
+    hl__sl_clear(out);
+    for (i = 0; i < in->n && !w->oom && !out->oom; i++) {
+        const char *p = in->b.data + in->off[i];
+        size_t n = in->len[i];
+        switch (st->kind) {
+        case HL__PRE_BYTELEVEL: {
+            const char *q = p;
+            size_t qn = n;
+            if (st->prefix_space && (n == 0 || p[0] != ' ')) {
+                w->tmp.len = 0;
+                hl__buf_putc(&w->tmp, ' ');
+                hl__buf_push(&w->tmp, p, n);
+                if (w->tmp.oom) { w->oom = 1; return; }
+                q = w->tmp.data;
+                qn = w->tmp.len;
+            }
+            if (st->use_regex) hl__find_gpt2(w, q, qn);
+            else { w->spn = 0; hl__span_push(w, 0, qn, 1); }
+            for (k = 0; k < w->spn; k++) {
+                size_t j;
+                if (w->sp[k].e == w->sp[k].s) continue;
+                hl__sl_begin(out);
+                for (j = w->sp[k].s; j < w->sp[k].e; j++) {
+                    char u[4];
+                    hl__buf_push(&out->b, u, hl__utf8_put(u, t->b2u[(uint8_t)q[j]]));
+                }
+                hl__sl_end(out);
+            }
+            break;
+        }
+        case HL__PRE_SPLIT:
+            if (st->pat == HL__PAT_GPT2) hl__find_gpt2(w, p, n);
+            else hl__find_string(w, p, n, st->a, st->a_len);
+            if (!w->oom) hl__split_emit(w, out, p, st->behavior, st->invert);
+            break;
+        case HL__PRE_DIGITS:
+            hl__find_chars(w, p, n, hl__uc_is_number);
+            if (!w->oom) hl__split_emit(w, out, p, st->individual ? HL__SPLIT_ISOLATED : HL__SPLIT_CONTIGUOUS, 0);
+            break;
+        case HL__PRE_WSSPLIT:
+            hl__find_chars(w, p, n, hl__uc_is_space);
+            if (!w->oom) hl__split_emit(w, out, p, HL__SPLIT_REMOVED, 0);
+            break;
+        case HL__PRE_METASPACE: {
+            /* replace ' ' by the replacement, prepend it (scheme), split before each replacement */
+            int prepend = 0;
+            w->tmp.len = 0;
+            if (st->scheme == HL__PREPEND_ALWAYS || (st->scheme == HL__PREPEND_FIRST && seg_at_start && i == 0))
+                prepend = !(n >= st->a_len && memcmp(p, st->a, st->a_len) == 0);
+            /* HF replaces first, then tests starts_with(replacement): a leading ' ' counts too */
+            if (n > 0 && p[0] == ' ') prepend = 0;
+            if (prepend) hl__buf_push(&w->tmp, st->a, st->a_len);
+            hl__replace_all(&w->tmp, p, n, " ", 1, st->a, st->a_len);
+            if (w->tmp.oom) { w->oom = 1; return; }
+            if (!st->split) {
+                if (w->tmp.len) hl__sl_add(out, w->tmp.data, w->tmp.len);
+            } else {
+                hl__find_string(w, w->tmp.data, w->tmp.len, st->a, st->a_len);
+                if (!w->oom) hl__split_emit(w, out, w->tmp.data, HL__SPLIT_NEXT, 0);
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+    if (out->oom) w->oom = 1;
+}
+
+/* Normalized text piece -> ids: pre-tokenize into words, BPE each word. */
+static void hl__tk_encode_piece(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, int at_start,
+                                hl__ivec *out) {
+    size_t k;
+    hl__sl *in = &w->a, *nx = &w->b, *sw;
+    if (n == 0) return;
+    if (t->n_pre == 0) { hl__bpe_word(t, w, s, n, out); return; }
+    hl__sl_clear(in);
+    hl__sl_add(in, s, n);
+    for (k = 0; k < t->n_pre && !w->oom; k++) {
+        hl__pretok_step(t, &t->pre[k], w, in, nx, at_start);
+        sw = in; in = nx; nx = sw;
+    }
+    if (in->oom) w->oom = 1;
+    for (k = 0; k < in->n && !w->oom; k++) hl__bpe_word(t, w, in->b.data + in->off[k], in->len[k], out);
+}
+
+static int hl__is_word_char(uint32_t cp) {
+    return cp == '_' || hl__uc_is_letter(cp) || hl__uc_is_number(cp);
+}
+/* Last / first code point of s[0..n) (valid UTF-8, n > 0). */
+static uint32_t hl__last_cp(const char *s, size_t n, size_t *start) {
+    size_t c = n - 1, adv;
+    int32_t cp;
+    while (c > 0 && ((uint8_t)s[c] & 0xC0) == 0x80) c--;
+    cp = hl__utf8_next((const uint8_t *)s + c, n - c, &adv);
+    if (start) *start = c;
+    return cp < 0 ? 0xFFFD : (uint32_t)cp;
+}
+static uint32_t hl__first_cp(const char *s, size_t n, size_t *adv) {
+    int32_t cp = hl__utf8_next((const uint8_t *)s, n, adv);
+    return cp < 0 ? 0xFFFD : (uint32_t)cp;
+}
+
+/* Cuts the added tokens of trie tr out of s[0..n) (AddedVocabulary::find_matches): text pieces go
+   through `text_fn`, token ids straight to out. */
+typedef void (*hl__text_fn)(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, int at_start,
+                            hl__ivec *out, hl_error *err, hl_status *st);
+static void hl__tk_cut_added(const hl_tokenizer *t, const hl__trie *tr, hl__tk_ws *w, const char *s, size_t n,
+                             int at_start, hl__ivec *out, hl__text_fn text_fn, hl_error *err, hl_status *st) {
+    size_t i = 0, start_off = 0;
+    if (!tr->empty)
+        while (i < n && *st == HL_OK && !w->oom) {
+            size_t mlen = 0, a, b;
+            int32_t k = hl__trie_match(tr, s + i, n - i, &mlen);
+            const hl__added *d;
+            if (k < 0) { i++; continue; }
+            d = &t->added[k];
+            a = i;
+            b = i + mlen;
+            if (d->single_word) {
+                int left_ok = a == 0 || !hl__is_word_char(hl__last_cp(s, a, NULL));
+                size_t adv;
+                int right_ok = b == n || !hl__is_word_char(hl__first_cp(s + b, n - b, &adv));
+                if (!left_ok || !right_ok) { i = b; continue; } /* find_iter resumes after the match */
+            }
+            if (d->lstrip) { /* take the whitespace before it, but not what an earlier match took */
+                size_t c;
+                while (a > start_off && hl__uc_is_space(hl__last_cp(s, a, &c))) a = c;
+            }
+            if (d->rstrip) {
+                size_t adv;
+                while (b < n && hl__uc_is_space(hl__first_cp(s + b, n - b, &adv))) b += adv;
+            }
+            if (start_off < a) text_fn(t, w, s + start_off, a - start_off, at_start && start_off == 0, out, err, st);
+            hl__ivec_push(out, d->id);
+            start_off = b;
+            i = b;
+        }
+    if (start_off < n && *st == HL_OK)
+        text_fn(t, w, s + start_off, n - start_off, at_start && start_off == 0, out, err, st);
+}
+
+static void hl__tk_text_normalized(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, int at_start,
+                                   hl__ivec *out, hl_error *err, hl_status *st) {
+    (void)err;
+    (void)st;
+    hl__tk_encode_piece(t, w, s, n, at_start, out);
+}
+static void hl__tk_text_raw(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, int at_start,
+                            hl__ivec *out, hl_error *err, hl_status *st) {
+    /* w->nb is not touched again below (pre-tokenizers and BPE use w->tmp, w->a, w->b) */
+    if ((*st = hl__tk_normalize(t, s, n, &w->nb, &w->tmp, err)) != HL_OK) return;
+    hl__tk_cut_added(t, &t->trie_norm, w, w->nb.data, w->nb.len, at_start, out, hl__tk_text_normalized, err, st);
+}
+
+HL__DEF hl_status hl_tokenizer_encode(const hl_tokenizer *t, const char *text, size_t len, int add_special,
+                                      int32_t **ids, int64_t *n_ids, hl_error *err) {
+    hl__tk_ws w;
+    hl__ivec out = {NULL, 0, 0, 0};
+    hl_status st = HL_OK;
+    size_t bad, k;
+    if (!t || !ids || !n_ids || (!text && len)) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_encode: NULL argument");
+    if (!text) text = "";
+    bad = hl__utf8_check(text, len);
+    if (bad < len)
+        return hl__fail(err, HL_ERR_ARG, "tokenizer: input text is not valid UTF-8 at byte %llu of %llu (0x%02X)",
+                        (unsigned long long)bad, (unsigned long long)len, (unsigned)(uint8_t)text[bad]);
+    memset(&w, 0, sizeof w);
+    hl__tk_cut_added(t, &t->trie_raw, &w, text, len, 1, &out, hl__tk_text_raw, err, &st);
+    if (st == HL_OK && (w.oom || out.oom)) st = hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory while encoding");
+    hl__tk_ws_free(&w);
+    if (st == HL_OK && add_special && t->has_tmpl) {
+        hl__ivec full = {NULL, 0, 0, 0};
+        for (k = 0; k < t->n_tmpl; k++) {
+            if (t->tmpl[k] >= 0) hl__ivec_push(&full, t->tmpl[k]);
+            else {
+                size_t j;
+                for (j = 0; j < out.n; j++) hl__ivec_push(&full, out.v[j]);
+            }
+        }
+        hl__free(out.v);
+        out = full;
+        if (out.oom) st = hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory while encoding");
+    }
+    if (st != HL_OK) {
+        hl__free(out.v);
+        return st;
+    }
+    if (!out.v) {
+        out.v = (int32_t *)hl__malloc(sizeof(int32_t));
+        if (!out.v) return hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory");
+    }
+    *ids = out.v;
+    *n_ids = (int64_t)out.n;
+    return HL_OK;
+}
+
+/* ---- decoding ---- */
+static int hl__hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+/* "<0xXX>" -> byte value, else -1 (u8::from_str_radix also takes "+X"). */
+static int hl__byte_piece(const char *s, size_t n) {
+    int h, l;
+    if (n != 6 || memcmp(s, "<0x", 3) != 0 || s[5] != '>') return -1;
+    l = hl__hexval(s[4]);
+    if (s[3] == '+') return l;
+    h = hl__hexval(s[3]);
+    if (h < 0 || l < 0) return -1;
+    return h * 16 + l;
+}
+
+static void hl__decode_step(const hl_tokenizer *t, const hl__step *st, hl__sl *in, hl__sl *out, hl__buf *tmp) {
+    size_t i, j;
+    hl__sl_clear(out);
+    switch (st->kind) {
+    case HL__DEC_BYTELEVEL: /* all pieces -> bytes through the inverse byte map, then lossy UTF-8 */
+        tmp->len = 0;
+        for (i = 0; i < in->n; i++) {
+            const char *p = in->b.data + in->off[i];
+            size_t n = in->len[i], adv, mark = tmp->len;
+            int ok = 1;
+            for (j = 0; j < n; j += adv) {
+                int32_t cp = hl__utf8_next((const uint8_t *)p + j, n - j, &adv);
+                if (cp < 0 || cp >= 512 || t->u2b[cp] < 0) { ok = 0; break; }
+                hl__buf_putc(tmp, (char)t->u2b[cp]);
+            }
+            if (!ok) { tmp->len = mark; hl__buf_push(tmp, p, n); }
+        }
+        hl__sl_begin(out);
+        hl__buf_push_lossy(&out->b, tmp->data ? tmp->data : "", tmp->len);
+        hl__sl_end(out);
+        break;
+    case HL__DEC_BYTEFALLBACK: /* runs of <0xXX> pieces become UTF-8 text, or one U+FFFD per byte */
+        for (i = 0; i < in->n;) {
+            const char *p = in->b.data + in->off[i];
+            if (hl__byte_piece(p, in->len[i]) < 0) { hl__sl_add(out, p, in->len[i]); i++; continue; }
+            tmp->len = 0;
+            for (j = i; j < in->n; j++) {
+                int b = hl__byte_piece(in->b.data + in->off[j], in->len[j]);
+                if (b < 0) break;
+                hl__buf_putc(tmp, (char)b);
+            }
+            if (tmp->oom) { out->oom = 1; return; }
+            if (hl__utf8_check(tmp->data, tmp->len) == tmp->len) hl__sl_add(out, tmp->data, tmp->len);
+            else {
+                size_t k;
+                for (k = 0; k < tmp->len; k++) hl__sl_add(out, "\xEF\xBF\xBD", 3);
+            }
+            i = j;
+        }
+        break;
+    case HL__DEC_FUSE:
+        hl__sl_begin(out);
+        for (i = 0; i < in->n; i++) hl__buf_push(&out->b, in->b.data + in->off[i], in->len[i]);
+        hl__sl_end(out);
+        break;
+    case HL__DEC_REPLACE:
+        for (i = 0; i < in->n; i++) {
+            hl__sl_begin(out);
+            hl__replace_all(&out->b, in->b.data + in->off[i], in->len[i], st->a, st->a_len, st->b, st->b_len);
+            hl__sl_end(out);
+        }
+        break;
+    case HL__DEC_STRIP: /* up to `start` leading and `stop` trailing copies of the character */
+        for (i = 0; i < in->n; i++) {
+            const char *p = in->b.data + in->off[i];
+            size_t n = in->len[i], a = 0, b = n, adv, c;
+            int64_t k;
+            for (k = 0; k < st->start && a < b; k++) {
+                if (hl__first_cp(p + a, b - a, &adv) != st->cp) break;
+                a += adv;
+            }
+            for (k = 0; k < st->stop && b > a; k++) {
+                if (hl__last_cp(p + a, b - a, &c) != st->cp) break;
+                b = a + c;
+            }
+            hl__sl_add(out, p + a, b - a);
+        }
+        break;
+    case HL__DEC_METASPACE: /* replacement -> ' ', dropped altogether in the first piece */
+        for (i = 0; i < in->n; i++) {
+            const char *p = in->b.data + in->off[i];
+            size_t n = in->len[i], adv;
+            hl__sl_begin(out);
+            for (j = 0; j < n; j += adv) {
+                uint32_t cp = hl__first_cp(p + j, n - j, &adv);
+                if (cp == st->cp) {
+                    if (!(i == 0 && st->scheme != HL__PREPEND_NEVER)) hl__buf_putc(&out->b, ' ');
+                } else {
+                    hl__buf_push(&out->b, p + j, adv);
+                }
+            }
+            hl__sl_end(out);
+        }
+        break;
+    case HL__DEC_BPE: /* end-of-word suffix -> ' ' (nothing after the last piece) */
+        for (i = 0; i < in->n; i++) {
+            hl__sl_begin(out);
+            hl__replace_all(&out->b, in->b.data + in->off[i], in->len[i], st->a, st->a_len,
+                            i + 1 == in->n ? "" : " ", i + 1 == in->n ? 0 : 1);
+            hl__sl_end(out);
+        }
+        break;
+    default: break;
+    }
+}
+
+HL__DEF hl_status hl_tokenizer_decode(const hl_tokenizer *t, const int32_t *ids, int64_t n, int skip_special,
+                                      char **text, size_t *len, hl_error *err) {
+    hl__sl a, b, *in = &a, *nx = &b, *sw;
+    hl__buf tmp = {NULL, 0, 0, 0}, res = {NULL, 0, 0, 0};
+    int64_t i;
+    size_t k;
+    hl_status st = HL_OK;
+    if (!t || !text || (!ids && n > 0) || n < 0) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_decode: bad argument");
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < n; i++) {
+        int32_t id = ids[i];
+        const char *p = hl_tokenizer_piece(t, id);
+        if (!p) {
+            st = hl__fail(err, HL_ERR_ARG, "tokenizer: id %ld (position %lld) is not in the vocabulary (%lld ids)",
+                          (long)id, (long long)i, (long long)t->n_ids);
+            goto done;
+        }
+        if (skip_special && t->added_of_id[id] >= 0 && t->added[t->added_of_id[id]].special) continue;
+        if (t->added_of_id[id] >= 0) hl__sl_add(in, p, t->added[t->added_of_id[id]].len);
+        else hl__sl_add(in, p, t->v_len[t->piece_entry[id]]);
+    }
+    if (t->has_decoder) {
+        for (k = 0; k < t->n_dec && !in->oom; k++) {
+            hl__decode_step(t, &t->dec[k], in, nx, &tmp);
+            sw = in; in = nx; nx = sw;
+        }
+        for (k = 0; k < in->n; k++) hl__buf_push(&res, in->b.data + in->off[k], in->len[k]);
+    } else {
+        for (k = 0; k < in->n; k++) {
+            if (k) hl__buf_putc(&res, ' ');
+            hl__buf_push(&res, in->b.data + in->off[k], in->len[k]);
+        }
+    }
+    hl__buf_push(&res, "", 0);
+    if (in->oom || nx->oom || tmp.oom || res.oom) st = hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory while decoding");
+done:
+    hl__sl_free(&a);
+    hl__sl_free(&b);
+    hl__buf_free(&tmp);
+    if (st != HL_OK) {
+        hl__buf_free(&res);
+        return st;
+    }
+    *text = res.data;
+    if (len) *len = res.len;
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_tokenizer_to_str_tokens(const hl_tokenizer *t, const int32_t *ids, int64_t n, char ***strs,
+                                             hl_error *err) {
+    char **tab;
+    char **parts;
+    size_t *lens, total = 0, k;
+    int64_t i;
+    hl_status st = HL_OK;
+    if (!t || !strs || (!ids && n > 0) || n < 0) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_to_str_tokens: bad argument");
+    parts = (char **)hl__calloc((size_t)n + 1, sizeof(char *));
+    lens = (size_t *)hl__calloc((size_t)n + 1, sizeof(size_t));
+    if (!parts || !lens) { st = hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory"); goto done; }
+    for (i = 0; i < n; i++) {
+        if ((st = hl_tokenizer_decode(t, ids + i, 1, 0, &parts[i], &lens[i], err)) != HL_OK) goto done;
+        total += lens[i] + 1;
+    }
+    /* one block: n + 1 pointers (NULL-terminated), then the strings */
+    tab = (char **)hl__malloc(((size_t)n + 1) * sizeof(char *) + total);
+    if (!tab) { st = hl__fail(err, HL_ERR_OOM, "tokenizer: out of memory"); goto done; }
+    {
+        char *p = (char *)(tab + n + 1);
+        for (i = 0; i < n; i++) {
+            tab[i] = p;
+            memcpy(p, parts[i], lens[i] + 1);
+            p += lens[i] + 1;
+        }
+        tab[n] = NULL;
+    }
+    *strs = tab;
+done:
+    if (parts)
+        for (k = 0; k < (size_t)n; k++) hl__free(parts[k]);
+    hl__free(parts);
+    hl__free(lens);
+    return st;
+}
 
 /* <<tokenizer */
 
