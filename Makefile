@@ -96,6 +96,15 @@ fuzz-replay: $(REPLAYS)
 
 # ---- helper blocks (each owner adds rules only inside its own block) ---------------------------
 # >>tok
+# Regenerates the Unicode tables inside hooklens.h (region >>unicode) from Debian's unicode-data
+# package (apt-get install unicode-data): NFC data, \p{L} / \p{N} / White_Space ranges.
+UCD_DIR ?= /usr/share/unicode
+.PHONY: unicode-tables
+$(BUILD)/gen_unicode: tools/gen_unicode.c
+	@mkdir -p $(BUILD)
+	$(CC) $(BASEFLAGS) $(LIBFLAGS) -O2 -o $@ $<
+unicode-tables: $(BUILD)/gen_unicode
+	./$(BUILD)/gen_unicode $(UCD_DIR) hooklens.h
 # <<tok
 # >>kern
 # <<kern

@@ -1,0 +1,324 @@
+/* tests/test_tokenizer.c - tokenizer.json loading, encoding and decoding against Hugging Face
+   tokenizers 0.23 output (../shared/fixtures/tokenizers/reference_encodings.json: 5 tokenizers x 30
+   texts), plus small in-memory tokenizers for the pipeline pieces the fixtures do not use. */
+#include <stdlib.h>
+#include "hl_test.h"
+
+/* CHECK_OK on a local `hl_error err` */
+#define TK_OK(call)                 \
+    do {                            \
+        hl_error *tk_ep_ = &err;    \
+        CHECK_OK(call, tk_ep_);     \
+    } while (0)
+
+static char *tk_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = (char *)malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf) buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Compares an id array with a JSON array of integers; prints the first difference. */
+static int tk_same_ids(const int32_t *ids, int64_t n, const hl_json *want, const char *what, const char *name,
+                       size_t idx) {
+    int64_t i;
+    if (!want || want->type != HL_JSON_ARRAY) {
+        printf("  %s[%lu]: reference has no %s\n", name, (unsigned long)idx, what);
+        return 0;
+    }
+    for (i = 0; i < n && i < (int64_t)want->len; i++)
+        if (ids[i] != (int32_t)hl_json_int(&want->kids[i], -1)) break;
+    if (i == n && n == (int64_t)want->len) return 1;
+    printf("  %s[%lu] %s: got %lld ids, want %lu; first difference at %lld (got %ld, want %lld)\n", name,
+           (unsigned long)idx, what, (long long)n, (unsigned long)want->len, (long long)i,
+           i < n ? (long)ids[i] : -1L, i < (int64_t)want->len ? (long long)hl_json_int(&want->kids[i], -1) : -1LL);
+    return 0;
+}
+
+/* Runs all reference texts of one tokenizer; returns the number that match in every field. */
+static int tk_check_reference(const char *name) {
+    char rel[256];
+    const char *path;
+    size_t len, i;
+    char *json;
+    hl_json_doc *doc = NULL;
+    const hl_json *list;
+    hl_tokenizer *tok = NULL;
+    hl_error err;
+    int good = 0;
+    path = hlt_fixture("tokenizers/reference_encodings.json");
+    if (!hlt_need(path)) return 0;
+    json = tk_read_file(path, &len);
+    CHECK(json != NULL);
+    if (!json) return 0;
+    TK_OK(hl_json_parse(json, len, &doc, &err));
+    free(json);
+    if (!doc) return 0;
+    snprintf(rel, sizeof rel, "tokenizers/%s/tokenizer.json", name);
+    path = hlt_fixture(rel);
+    if (!hlt_need(path)) { hl_json_free(doc); return 0; }
+    TK_OK(hl_tokenizer_load(path, &tok, &err));
+    list = hl_json_get(hl_json_root(doc), name);
+    CHECK(list && list->type == HL_JSON_ARRAY && list->len == 30);
+    for (i = 0; tok && list && i < list->len; i++) {
+        const hl_json *e = &list->kids[i], *text = hl_json_get(e, "text"), *tokens = hl_json_get(e, "tokens");
+        const char *decoded = hl_json_str(hl_json_get(e, "decoded"), "");
+        int32_t *ids = NULL, *ids2 = NULL;
+        int64_t n = 0, n2 = 0, k;
+        char *dec = NULL;
+        size_t dlen = 0;
+        int ok = 1;
+        if (!text || text->type != HL_JSON_STRING) { CHECK(0); continue; }
+        if (hl_tokenizer_encode(tok, text->str, text->len, 0, &ids, &n, &err) != HL_OK) {
+            printf("  %s[%lu]: encode failed: %s\n", name, (unsigned long)i, err.msg);
+            CHECK(0);
+            continue;
+        }
+        ok &= tk_same_ids(ids, n, hl_json_get(e, "ids"), "ids", name, i);
+        /* the pieces behind the ids, as HF's `tokens` */
+        for (k = 0; ok && tokens && k < n && k < (int64_t)tokens->len; k++) {
+            const char *p = hl_tokenizer_piece(tok, ids[k]);
+            if (!p || strcmp(p, tokens->kids[k].str) != 0) {
+                printf("  %s[%lu]: token %lld is \"%s\", want \"%s\"\n", name, (unsigned long)i, (long long)k,
+                       p ? p : "(null)", tokens->kids[k].str);
+                ok = 0;
+            }
+        }
+        if (hl_tokenizer_encode(tok, text->str, text->len, 1, &ids2, &n2, &err) == HL_OK) {
+            ok &= tk_same_ids(ids2, n2, hl_json_get(e, "ids_with_special"), "ids_with_special", name, i);
+            hl_free(ids2);
+        } else {
+            ok = 0;
+        }
+        if (hl_tokenizer_decode(tok, ids, n, 0, &dec, &dlen, &err) == HL_OK) {
+            if (dlen != strlen(decoded) || memcmp(dec, decoded, dlen) != 0) {
+                printf("  %s[%lu]: decoded \"%s\", want \"%s\"\n", name, (unsigned long)i, dec, decoded);
+                ok = 0;
+            }
+            /* round trip wherever HF's decode gives the input back */
+            if (strcmp(decoded, text->str) == 0 && (dlen != text->len || memcmp(dec, text->str, dlen) != 0)) ok = 0;
+            hl_free(dec);
+        } else {
+            printf("  %s[%lu]: decode failed: %s\n", name, (unsigned long)i, err.msg);
+            ok = 0;
+        }
+        hl_free(ids);
+        good += ok;
+    }
+    if (list && good != (int)list->len) {
+        printf("  %s: %d of %lu reference texts match\n", name, good, (unsigned long)list->len);
+        CHECK(0);
+    }
+    hl_tokenizer_free(tok);
+    hl_json_free(doc);
+    return good;
+}
+
+static void test_tokenizer_ref_gpt2(void) { tk_check_reference("gpt2"); }
+static void test_tokenizer_ref_neox(void) { tk_check_reference("neox"); }
+static void test_tokenizer_ref_sp32k(void) { tk_check_reference("sp32k"); }
+static void test_tokenizer_ref_gemma2(void) { tk_check_reference("gemma2"); }
+static void test_tokenizer_ref_gemma3(void) { tk_check_reference("gemma3"); }
+
+/* ---- small in-memory tokenizers ---- */
+static hl_tokenizer *tk_mem(const char *json) {
+    hl_tokenizer *t = NULL;
+    hl_error err;
+    TK_OK(hl_tokenizer_load_memory(json, strlen(json), &t, &err));
+    return t;
+}
+/* Encodes text and compares with the space-separated ids in want. */
+static void tk_expect(const hl_tokenizer *t, const char *text, int special, const char *want) {
+    int32_t *ids = NULL;
+    int64_t n = 0, i;
+    hl_error err;
+    char got[1024];
+    size_t o = 0;
+    if (!t) { CHECK(0); return; }
+    TK_OK(hl_tokenizer_encode(t, text, strlen(text), special, &ids, &n, &err));
+    got[0] = 0;
+    for (i = 0; i < n && o < sizeof got - 16; i++) o += (size_t)snprintf(got + o, sizeof got - o, i ? " %d" : "%d", ids[i]);
+    CHECKF(strcmp(got, want) == 0, "\"%s\": got [%s], want [%s]", text, got, want);
+    hl_free(ids);
+}
+static void tk_expect_decode(const hl_tokenizer *t, const int32_t *ids, int64_t n, int skip, const char *want) {
+    char *s = NULL;
+    size_t len = 0;
+    hl_error err;
+    if (!t) { CHECK(0); return; }
+    TK_OK(hl_tokenizer_decode(t, ids, n, skip, &s, &len, &err));
+    CHECKF(s && strcmp(s, want) == 0, "decoded \"%s\", want \"%s\"", s ? s : "(null)", want);
+    hl_free(s);
+}
+
+/* a character-level vocabulary with a few merges, merges in the ["a", "b"] form */
+#define TK_VOCAB \
+    "\"vocab\": {\"<unk>\": 0, \"a\": 1, \"b\": 2, \"c\": 3, \"ab\": 4, \"abc\": 5, \" \": 6, \"<0x41>\": 7, \"1\": 8," \
+    " \"2\": 9, \"\\u2581\": 10, \"\\u2581a\": 11, \"bc\": 12, \"<0xC3>\": 13, \"<0xA9>\": 14, \"a \": 15," \
+    " \" b\": 16, \"  \": 17}, "
+static void test_tokenizer_bpe_basics(void) {
+    hl_tokenizer *t = tk_mem("{\"model\": {\"type\": \"BPE\", " TK_VOCAB
+                             "\"merges\": [[\"a\", \"b\"], [\"ab\", \"c\"], [\"b\", \"c\"]], \"unk_token\": \"<unk>\","
+                             " \"fuse_unk\": true}}");
+    int32_t ab[2] = {4, 3};
+    tk_expect(t, "abc", 0, "5");
+    tk_expect(t, "bcab", 0, "12 4");
+    tk_expect(t, "xyzab", 0, "0 4"); /* fused unknowns */
+    tk_expect(t, "", 0, "");
+    tk_expect_decode(t, ab, 2, 0, "ab c"); /* no decoder: pieces joined by spaces */
+    if (t) {
+        CHECK(hl_tokenizer_piece_to_id(t, "abc") == 5);
+        CHECK(hl_tokenizer_piece_to_id(t, "zzz") == -1);
+        CHECK(strcmp(hl_tokenizer_piece(t, 4), "ab") == 0);
+        CHECK(hl_tokenizer_piece(t, 99) == NULL);
+        CHECK(hl_tokenizer_vocab_size(t) == 18);
+    }
+    hl_tokenizer_free(t);
+    /* ignore_merges: a word that is in the vocabulary is taken whole; byte_fallback */
+    t = tk_mem("{\"model\": {\"type\": \"BPE\", " TK_VOCAB "\"merges\": [\"a b\"], \"ignore_merges\": true,"
+               " \"byte_fallback\": true, \"unk_token\": \"<unk>\"},"
+               " \"decoder\": {\"type\": \"Sequence\", \"decoders\": [{\"type\": \"ByteFallback\"}, {\"type\": \"Fuse\"}]}}");
+    tk_expect(t, "abc", 0, "5");
+    tk_expect(t, "A", 0, "7");
+    tk_expect(t, "\xC3\xA9", 0, "13 14");
+    tk_expect(t, "\xC3\xA8", 0, "0"); /* 0xA8 has no byte piece: the whole character is unknown */
+    {
+        int32_t e[3] = {1, 13, 14}, half[2] = {13, 1};
+        tk_expect_decode(t, e, 3, 0, "a\xC3\xA9");
+        tk_expect_decode(t, half, 2, 0, "\xEF\xBF\xBD" "a");
+    }
+    hl_tokenizer_free(t);
+}
+
+static void test_tokenizer_split_behaviors(void) {
+    static const char *const beh[] = {"Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"};
+    /* "a  b" split on " " gives a | ' ' | ' ' | b; ids: a=1 ' '=6 b=2 "a "=15 " b"=16 "  "=17 */
+    static const char *const want[] = {"1 2", "1 6 6 2", "15 6 2", "1 6 16", "1 17 2"};
+    static const char *const want_inv[] = {"6 6", "1 6 6 2", "1 6 16", "15 6 2", "1 17 2"};
+    char json[2048];
+    int i, inv;
+    for (inv = 0; inv < 2; inv++)
+        for (i = 0; i < 5; i++) {
+            hl_tokenizer *t;
+            snprintf(json, sizeof json,
+                     "{\"model\": {\"type\": \"BPE\", " TK_VOCAB "\"merges\": [[\"a\", \" \"], [\" \", \"b\"], [\" \", \" \"]],"
+                     " \"unk_token\": \"<unk>\"}, \"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"String\": \" \"}, \"behavior\": \"%s\","
+                     " \"invert\": %s}}", beh[i], inv ? "true" : "false");
+            t = tk_mem(json);
+            tk_expect(t, "a  b", 0, inv ? want_inv[i] : want[i]);
+            hl_tokenizer_free(t);
+        }
+}
+
+static void test_tokenizer_added_tokens(void) {
+    hl_tokenizer *t = tk_mem(
+        "{\"model\": {\"type\": \"BPE\", " TK_VOCAB "\"merges\": [\"a b\"], \"unk_token\": \"<unk>\"},"
+        " \"added_tokens\": ["
+        " {\"id\": 20, \"content\": \"<s>\", \"special\": true, \"normalized\": false},"
+        " {\"id\": 21, \"content\": \"<sep>\", \"special\": false, \"normalized\": false, \"lstrip\": true, \"rstrip\": true},"
+        " {\"id\": 22, \"content\": \"<s>x\", \"special\": false, \"normalized\": false},"
+        " {\"id\": 23, \"content\": \"cab\", \"single_word\": true, \"normalized\": false}],"
+        " \"post_processor\": {\"type\": \"TemplateProcessing\", \"single\": [{\"SpecialToken\": {\"id\": \"<s>\"}},"
+        " {\"Sequence\": {\"id\": \"A\"}}], \"special_tokens\": {\"<s>\": {\"id\": \"<s>\", \"ids\": [20]}}}}");
+    int32_t ids[3] = {20, 1, 21};
+    tk_expect(t, "ab<s>ab", 0, "4 20 4");
+    tk_expect(t, "<s>x", 0, "22");            /* longest match first */
+    tk_expect(t, "a  <sep>  b", 0, "1 21 2"); /* lstrip and rstrip swallow the spaces */
+    tk_expect(t, "cab cab", 0, "23 6 23");
+    tk_expect(t, "acab", 0, "1 3 4");        /* single_word: not inside a word */
+    tk_expect(t, "ab", 1, "20 4");
+    tk_expect_decode(t, ids, 3, 1, "a <sep>");
+    if (t) {
+        CHECK(hl_tokenizer_bos_id(t) == 20);
+        CHECK(hl_tokenizer_piece_to_id(t, "<sep>") == 21);
+    }
+    hl_tokenizer_free(t);
+}
+
+static void test_tokenizer_metaspace_digits(void) {
+    hl_tokenizer *t = tk_mem(
+        "{\"model\": {\"type\": \"BPE\", " TK_VOCAB "\"merges\": [[\"\\u2581\", \"a\"]], \"unk_token\": \"<unk>\"},"
+        " \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Metaspace\", \"replacement\":"
+        " \"\\u2581\", \"prepend_scheme\": \"always\", \"split\": true}, {\"type\": \"Digits\", \"individual_digits\":"
+        " true}]}, \"decoder\": {\"type\": \"Metaspace\", \"replacement\": \"\\u2581\", \"prepend_scheme\": \"always\"}}");
+    int32_t ids[3] = {11, 10, 1};
+    tk_expect(t, "a a12", 0, "11 11 8 9");
+    tk_expect_decode(t, ids, 3, 0, "a a");
+    hl_tokenizer_free(t);
+}
+
+static void test_tokenizer_errors(void) {
+    hl_tokenizer *t = NULL;
+    hl_error err;
+    int32_t *ids = NULL, bad = 1000;
+    int64_t n = 0;
+    char *s = NULL;
+    const char *json;
+    CHECK(hl_tokenizer_load_memory("{\"model\": 3", 11, &t, &err) == HL_ERR_FORMAT && t == NULL);
+    json = "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}";
+    CHECK(hl_tokenizer_load_memory(json, strlen(json), &t, &err) == HL_ERR_UNSUPPORTED);
+    CHECK(strstr(err.msg, "Unigram") != NULL);
+    json = "{\"model\": {\"vocab\": {\"a\": 0}, \"merges\": [\"a x\"]}}";
+    CHECK(hl_tokenizer_load_memory(json, strlen(json), &t, &err) == HL_ERR_FORMAT);
+    CHECK(strstr(err.msg, "merges[0]") != NULL);
+    json = "{\"model\": {\"vocab\": {\"a\": 2000000000}, \"merges\": []}}";
+    CHECK(hl_tokenizer_load_memory(json, strlen(json), &t, &err) == HL_ERR_FORMAT);
+    CHECK(hl_tokenizer_load("/nonexistent/tokenizer.json", &t, &err) == HL_ERR_IO);
+    t = tk_mem("{\"model\": {\"type\": \"BPE\", " TK_VOCAB "\"merges\": [\"a b\"]}}");
+    if (!t) return;
+    CHECK(hl_tokenizer_encode(t, "a\xC3", 2, 0, &ids, &n, &err) == HL_ERR_ARG && ids == NULL);
+    CHECK(strstr(err.msg, "UTF-8") != NULL && strstr(err.msg, "byte 1") != NULL);
+    CHECK(hl_tokenizer_encode(t, "\xED\xA0\x80", 3, 0, &ids, &n, &err) == HL_ERR_ARG); /* surrogate */
+    CHECK(hl_tokenizer_decode(t, &bad, 1, 0, &s, NULL, &err) == HL_ERR_ARG && s == NULL);
+    hl_tokenizer_free(t);
+}
+
+static void test_tokenizer_str_tokens(void) {
+    const char *path = hlt_fixture("tokenizers/gpt2/tokenizer.json");
+    hl_tokenizer *t = NULL;
+    hl_error err;
+    int32_t *ids = NULL;
+    int64_t n = 0;
+    char **strs = NULL;
+    if (!hlt_need(path)) return;
+    TK_OK(hl_tokenizer_load(path, &t, &err));
+    if (!t) return;
+    CHECK(hl_tokenizer_bos_id(t) == 50256 && hl_tokenizer_eos_id(t) == 50256);
+    TK_OK(hl_tokenizer_encode(t, "Hello world \xF0\x9F\x98\x80", 16, 0, &ids, &n, &err));
+    TK_OK(hl_tokenizer_to_str_tokens(t, ids, n, &strs, &err));
+    if (strs && n >= 3) {
+        CHECK(strcmp(strs[0], "Hello") == 0);
+        CHECK(strcmp(strs[1], " world") == 0);
+        CHECK(strcmp(strs[n - 1], "\xEF\xBF\xBD") == 0); /* the emoji's last byte alone */
+        CHECK(strs[n] == NULL);
+    }
+    hl_free(strs);
+    hl_free(ids);
+    hl_tokenizer_free(t);
+}
+
+void suite_tokenizer(void) {
+    RUN(test_tokenizer_bpe_basics);
+    RUN(test_tokenizer_split_behaviors);
+    RUN(test_tokenizer_added_tokens);
+    RUN(test_tokenizer_metaspace_digits);
+    RUN(test_tokenizer_errors);
+    RUN(test_tokenizer_str_tokens);
+    RUN(test_tokenizer_ref_gpt2);
+    RUN(test_tokenizer_ref_neox);
+    RUN(test_tokenizer_ref_sp32k);
+    RUN(test_tokenizer_ref_gemma2);
+    RUN(test_tokenizer_ref_gemma3);
+}
