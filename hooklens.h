@@ -2138,10 +2138,11 @@ static hl_status hl__st_entry(const hl_safetensors *st, const hl_json *e, uint64
                             "%s: tensor '%s': shape entry %llu is not a non-negative integer", L, name,
                             (unsigned long long)i);
         t->shape[i] = (int64_t)d;
-        if (!hl__mul_ok(numel, d, &numel) || numel > (uint64_t)INT64_MAX)
-            return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s has more than 2^63 elements",
-                            L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, (int)i + 1));
     }
+    for (i = 0; i < shape->len; i++)
+        if (!hl__mul_ok(numel, (uint64_t)t->shape[i], &numel) || numel > (uint64_t)INT64_MAX)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s has more than 2^63 elements",
+                            L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim));
     if (!hl__mul_ok(numel, hl_dtype_size(t->dtype), &nbytes))
         return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s of %s overflows a 64-bit byte size",
                         L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim),
