@@ -215,6 +215,9 @@ HL_API const hl_tensor *hl_safetensors_tensor(const hl_safetensors *st, size_t i
 HL_API const hl_tensor *hl_safetensors_find(const hl_safetensors *st, const char *name); /* or NULL */
 /* Value of a "__metadata__" entry, or NULL. */
 HL_API const char      *hl_safetensors_metadata(const hl_safetensors *st, const char *key);
+/* The "__metadata__" entries in file order: count, and key i (NULL when out of range). */
+HL_API size_t           hl_safetensors_metadata_count(const hl_safetensors *st);
+HL_API const char      *hl_safetensors_metadata_key(const hl_safetensors *st, size_t i);
 
 /* A model's weights: one .safetensors file, a folder with model.safetensors (preferred, as in HF
    transformers) or model.safetensors.index.json, or the index file itself. The index's "weight_map"
@@ -2374,6 +2377,12 @@ HL__DEF const hl_tensor *hl_safetensors_find(const hl_safetensors *st, const cha
 }
 HL__DEF const char *hl_safetensors_metadata(const hl_safetensors *st, const char *key) {
     return st ? hl_json_str(hl_json_get(st->meta, key), NULL) : NULL;
+}
+HL__DEF size_t hl_safetensors_metadata_count(const hl_safetensors *st) {
+    return (st && st->meta) ? st->meta->len : 0;
+}
+HL__DEF const char *hl_safetensors_metadata_key(const hl_safetensors *st, size_t i) {
+    return (st && st->meta && i < st->meta->len) ? st->meta->kids[i].key : NULL;
 }
 
 /* ---- hl_weights: one file, or shards through model.safetensors.index.json ---- */

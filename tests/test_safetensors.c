@@ -274,6 +274,9 @@ static void test_st_write_roundtrip(void) {
         }
         CHECK(strcmp(hl_safetensors_metadata(st, "note"), "caf\xc3\xa9 \"quoted\"") == 0);
         CHECK(strcmp(hl_safetensors_metadata(st, "format"), "pt") == 0);
+        CHECK(hl_safetensors_metadata_count(st) == 2);
+        CHECK(strcmp(hl_safetensors_metadata_key(st, 1), "note") == 0);
+        CHECK(hl_safetensors_metadata_key(st, 2) == NULL);
         hl_safetensors_close(st);
     }
     /* the raw layout: header length a multiple of 8, and no gaps between tensors */
