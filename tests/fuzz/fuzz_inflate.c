@@ -2,7 +2,9 @@
    and the streaming hl_gzreader over a temporary file). Differential checks: the flat and the ring
    (streaming) decoders must agree, and an exact-size output buffer must give the same bytes.
    Build: make fuzz; run: build/fuzz/fuzz_inflate tests/fuzz/seeds/fuzz_inflate */
-#define HL_NO_SIMD /* parsers only: no kernels needed (and clang 14 rejects the "f16c" cpu check) */
+#if defined(__clang__) /* parsers only, no kernels needed; clang 14 rejects the "f16c" cpu check */
+#    define HL_NO_SIMD
+#endif
 #define HL_IMPLEMENTATION
 #include "../../hooklens.h"
 
