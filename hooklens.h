@@ -2856,6 +2856,7 @@ typedef struct hl__huff {
     uint16_t count[16];   /* count[l]: number of symbols whose code has l bits (l = 1..15) */
     uint16_t symbol[288]; /* the symbols in code order */
     uint16_t fast[512];   /* 9-bit lookup by reversed code: (symbol << 4) | length; 0 = longer code */
+    int      n_codes;     /* symbols that have a code */
 } hl__huff;
 
 typedef struct hl__inflate {
@@ -2964,8 +2965,9 @@ static int hl__huff_build(hl__huff *h, const uint8_t *len, int n) {
     }
     offs[1] = 0;
     for (l = 1; l < 15; l++) offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+    h->n_codes = 0;
     for (i = 0; i < n; i++)
-        if (len[i]) h->symbol[offs[len[i]]++] = (uint16_t)i;
+        if (len[i]) h->symbol[offs[len[i]]++] = (uint16_t)i, h->n_codes++;
     /* fast table: every 9-bit index whose low l bits are the reversed l-bit code */
     memset(h->fast, 0, sizeof h->fast);
     for (l = 1; l <= 9; l++) {
@@ -3004,10 +3006,11 @@ static hl_status hl__inf_decode(hl__inflate *s, const hl__huff *h, const char *w
             return HL_OK;
         }
         index += count;
+        if (index >= h->n_codes) break; /* no longer codes exist: an incomplete code's gap */
         first = (first + count) << 1;
         code <<= 1;
     }
-    return hl__fail(err, HL_ERR_FORMAT, "deflate: invalid %s code (no code matches the next 15 bits) before byte %llu",
+    return hl__fail(err, HL_ERR_FORMAT, "deflate: invalid %s code (the bits match no code of an incomplete set) before byte %llu",
                     what, hl__inf_pos(s));
 }
 
@@ -3284,17 +3287,18 @@ static hl_status hl__gz_header(hl__inflate *s, unsigned long long member, hl_err
     unsigned long long start = hl__inf_pos(s);
     hl_status st;
     int i;
-    for (i = 0; i < 10; i++)
+    for (i = 0; i < 10; i++) {
         if ((st = hl__gz_byte(s, &h[i], &crc, member, "10-byte header", err)) != HL_OK) {
             if (i >= 2 || member == 0) return st;
             return hl__fail(err, HL_ERR_FORMAT, "gzip: %d trailing byte(s) after member %llu at byte %llu are not a gzip member",
                             i, member - 1, start);
         }
-    if (h[0] != 0x1f || h[1] != 0x8b) {
-        if (member > 0)
-            return hl__fail(err, HL_ERR_FORMAT, "gzip: trailing data after member %llu at byte %llu is not a gzip member (starts %02x %02x)",
-                            member - 1, start, h[0], h[1]);
-        return hl__fail(err, HL_ERR_FORMAT, "gzip: bad magic %02x %02x at byte %llu (expected 1f 8b)", h[0], h[1], start);
+        if (i == 1 && (h[0] != 0x1f || h[1] != 0x8b)) { /* check the magic before reading on */
+            if (member > 0)
+                return hl__fail(err, HL_ERR_FORMAT, "gzip: trailing data after member %llu at byte %llu is not a gzip member (starts %02x %02x)",
+                                member - 1, start, h[0], h[1]);
+            return hl__fail(err, HL_ERR_FORMAT, "gzip: bad magic %02x %02x at byte %llu (expected 1f 8b)", h[0], h[1], start);
+        }
     }
     if (h[2] != 8)
         return hl__fail(err, HL_ERR_UNSUPPORTED, "gzip: member %llu uses compression method %u (only 8, deflate, exists)",
@@ -3681,6 +3685,7 @@ HL__DEF hl_status hl_npy_parse(const void *data, size_t size, hl_tensor *out, hl
             while (hl__py_peek(&p) != ')') {
                 uint64_t v = 0;
                 size_t digits = 0;
+                if (hl__py_peek(&p) == -1) return hl__fail(err, HL_ERR_FORMAT, "npy: 'shape' tuple is not closed");
                 if (t.ndim == HL_MAX_DIMS)
                     return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: shape has more than %d dimensions (HL_MAX_DIMS)", HL_MAX_DIMS);
                 while (p.i < p.n && p.h[p.i] >= '0' && p.h[p.i] <= '9') {

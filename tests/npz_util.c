@@ -49,13 +49,8 @@ void tz_deflate_stored(tbuf *out, const uint8_t *in, size_t n) {
     } while (pos < n);
 }
 
-/* LSB-first bit writer */
-typedef struct bw {
-    tbuf    *out;
-    uint64_t acc;
-    unsigned cnt;
-} bw;
-static void bw_put(bw *w, uint32_t v, unsigned n) {
+typedef tz_bw bw;
+void tz_bits(tz_bw *w, uint32_t v, unsigned n) {
     w->acc |= (uint64_t)v << w->cnt;
     w->cnt += n;
     while (w->cnt >= 8) {
@@ -65,17 +60,48 @@ static void bw_put(bw *w, uint32_t v, unsigned n) {
     }
 }
 /* a Huffman code is sent most significant bit first */
-static void bw_code(bw *w, uint32_t code, unsigned n) {
+void tz_code(tz_bw *w, uint32_t code, unsigned n) {
     uint32_t r = 0;
     unsigned i;
     for (i = 0; i < n; i++) r |= ((code >> i) & 1u) << (n - 1 - i);
-    bw_put(w, r, n);
+    tz_bits(w, r, n);
+}
+void tz_flush(tz_bw *w) {
+    if (w->cnt) tz_bits(w, 0, 8 - w->cnt);
+}
+void tz_canon(const uint8_t *len, int n, uint32_t *codes) {
+    unsigned count[16] = {0}, next[16];
+    uint32_t code = 0;
+    int i, l;
+    for (i = 0; i < n; i++) count[len[i]]++;
+    count[0] = 0;
+    for (l = 1; l < 16; l++) {
+        code = (code + count[l - 1]) << 1;
+        next[l] = code;
+    }
+    for (i = 0; i < n; i++) codes[i] = len[i] ? next[len[i]]++ : 0;
+}
+void tz_dyn_header(tz_bw *w, const uint8_t *lit, int hlit, const uint8_t *dist, int hdist) {
+    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    uint8_t cl[19];
+    uint32_t cc[19];
+    int i;
+    for (i = 0; i < 19; i++) cl[i] = i <= 12 ? 4 : 5;
+    tz_canon(cl, 19, cc);
+    tz_bits(w, 1, 1);
+    tz_bits(w, 2, 2);
+    tz_bits(w, (uint32_t)(hlit - 257), 5);
+    tz_bits(w, (uint32_t)(hdist - 1), 5);
+    tz_bits(w, 19 - 4, 4);
+    for (i = 0; i < 19; i++) tz_bits(w, cl[order[i]], 3);
+    for (i = 0; i < hlit; i++) tz_code(w, cc[lit[i]], cl[lit[i]]);
+    for (i = 0; i < hdist; i++) tz_code(w, cc[dist[i]], cl[dist[i]]);
 }
 static void fixed_sym(bw *w, unsigned s) {
-    if (s < 144) bw_code(w, 0x30 + s, 8);
-    else if (s < 256) bw_code(w, 0x190 + (s - 144), 9);
-    else if (s < 280) bw_code(w, s - 256, 7);
-    else bw_code(w, 0xc0 + (s - 280), 8);
+    if (s < 144) tz_code(w, 0x30 + s, 8);
+    else if (s < 256) tz_code(w, 0x190 + (s - 144), 9);
+    else if (s < 280) tz_code(w, s - 256, 7);
+    else tz_code(w, 0xc0 + (s - 280), 8);
 }
 static const unsigned LB[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
 static const unsigned LE[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
@@ -92,8 +118,8 @@ void tz_deflate_fixed(tbuf *out, const uint8_t *in, size_t n, unsigned max_dist)
     w.out = out;
     w.acc = 0;
     w.cnt = 0;
-    bw_put(&w, 1, 1); /* BFINAL */
-    bw_put(&w, 1, 2); /* BTYPE = 01 fixed */
+    tz_bits(&w, 1, 1); /* BFINAL */
+    tz_bits(&w, 1, 2); /* BTYPE = 01 fixed */
     while (i < n) {
         unsigned best = 0, dist = 0;
         if (i + 3 <= n) {
@@ -115,10 +141,10 @@ void tz_deflate_fixed(tbuf *out, const uint8_t *in, size_t n, unsigned max_dist)
             if (best == 258) li = 28;
             else if (li == 28) li = 27;
             fixed_sym(&w, 257 + li);
-            bw_put(&w, best - LB[li], LE[li]);
+            tz_bits(&w, best - LB[li], LE[li]);
             while (DB[di] > dist) di--;
-            bw_code(&w, di, 5);
-            bw_put(&w, dist - DB[di], DE[di]);
+            tz_code(&w, di, 5);
+            tz_bits(&w, dist - DB[di], DE[di]);
             i += best;
         } else {
             fixed_sym(&w, in[i]);
@@ -126,7 +152,7 @@ void tz_deflate_fixed(tbuf *out, const uint8_t *in, size_t n, unsigned max_dist)
         }
     }
     fixed_sym(&w, 256);
-    if (w.cnt) bw_put(&w, 0, 8 - w.cnt);
+    if (w.cnt) tz_bits(&w, 0, 8 - w.cnt);
     free(head);
 }
 
@@ -284,22 +310,26 @@ void tz_zip_finish(tz_zip *z, int zip64_end) {
     tb_u16(&z->b, 0);
 }
 
-void tz_sample_npz(tbuf *out) {
+void tz_sample_zip(tz_zip *z) {
     static const float a[6] = {1.5f, -2.0f, 3.25f, 0.0f, 1e-3f, -7.0f};
     static const int64_t b[4] = {1, -2, 3000000000LL, -4};
     static const uint8_t c[5] = {0, 1, 2, 254, 255};
-    tz_zip z;
     tbuf t = {0, 0, 0};
-    memset(&z, 0, sizeof z);
+    memset(z, 0, sizeof *z);
     tz_npy(&t, 1, "<f4", "False", "(2, 3)", a, sizeof a, 64);
-    tz_zip_add(&z, "a.npy", t.p, t.n, 0, 1, 0, 0);
+    tz_zip_add(z, "a.npy", t.p, t.n, 0, 1, 0, 0);
     t.n = 0;
     tz_npy(&t, 2, "<i8", "False", "(4,)", b, sizeof b, 64);
-    tz_zip_add(&z, "b.npy", t.p, t.n, 8, 1, 1, 0);
+    tz_zip_add(z, "b.npy", t.p, t.n, 8, 1, 1, 0);
     t.n = 0;
     tz_npy(&t, 3, "|u1", "False", "(5,)", c, sizeof c, 64);
-    tz_zip_add(&z, "c.npy", t.p, t.n, 0, 1, 0, 0);
-    tz_zip_finish(&z, 1);
+    tz_zip_add(z, "c.npy", t.p, t.n, 0, 1, 0, 0);
+    tz_zip_finish(z, 1);
     tb_free(&t);
+}
+
+void tz_sample_npz(tbuf *out) {
+    tz_zip z;
+    tz_sample_zip(&z);
     *out = z.b;
 }

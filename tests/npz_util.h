@@ -23,6 +23,22 @@ void tz_deflate_stored(tbuf *out, const uint8_t *in, size_t n);
    32768 (max_dist limits them, e.g. to force literals). */
 void tz_deflate_fixed(tbuf *out, const uint8_t *in, size_t n, unsigned max_dist);
 
+/* LSB-first bit writer for hand-made DEFLATE streams. tz_code sends a Huffman code (MSB first). */
+typedef struct tz_bw {
+    tbuf    *out;
+    uint64_t acc;
+    unsigned cnt;
+} tz_bw;
+void tz_bits(tz_bw *w, uint32_t v, unsigned n);
+void tz_code(tz_bw *w, uint32_t code, unsigned n);
+void tz_flush(tz_bw *w); /* pads with zero bits to a byte */
+/* Canonical codes (RFC 1951 3.2.2) for lengths len[0..n) into codes[]. */
+void tz_canon(const uint8_t *len, int n, uint32_t *codes);
+/* Writes a dynamic block header (BFINAL=1, BTYPE=10) for the given literal/length and distance
+   code lengths, sending each length with a fixed code-length code (0..12: 4 bits, 13..18: 5 bits)
+   and no run-length symbols. */
+void tz_dyn_header(tz_bw *w, const uint8_t *lit, int hlit, const uint8_t *dist, int hdist);
+
 /* One gzip member. flags: gzip FLG bits (FEXTRA 4, FNAME 8, FCOMMENT 16, FHCRC 2) to include;
    method: 0 stored blocks, 1 fixed Huffman. */
 void tz_gzip(tbuf *out, const uint8_t *in, size_t n, unsigned flags, int method);
@@ -55,8 +71,10 @@ void tz_zip_add(tz_zip *z, const char *name, const void *data, size_t n, unsigne
 /* Writes the central directory, an optional ZIP64 end record + locator, and the end record. */
 void tz_zip_finish(tz_zip *z, int zip64_end);
 
-/* Builds the standard test npz: arrays "a" f4 [2,3] (stored), "b" i8 [4] (deflate),
-   "c" u1 [5] (stored), numpy-style ZIP64 local headers, ZIP64 end record. */
+/* The standard test npz: arrays "a" f4 [2,3] (stored), "b" i8 [4] (deflate, ZIP64 directory
+   extra with sizes and offset), "c" u1 [5] (stored), numpy-style ZIP64 local headers, ZIP64 end
+   record + locator. tz_sample_zip keeps the member table (offsets) for hostile tests. */
+void tz_sample_zip(tz_zip *z);
 void tz_sample_npz(tbuf *out);
 
 #endif
