@@ -6980,6 +6980,7 @@ static int  hl__pool_threads(const hl__pool *p);
 #if !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__x86_64__)
 #    define HL__X86 1
 #    include <immintrin.h>
+#    include <cpuid.h>
 #    define HL__TGT_AVX2   __attribute__((target("avx2,fma,f16c")))
 #    define HL__TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #    define HL__TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
@@ -7005,8 +7006,12 @@ static int hl__cpu_bits(void) {
     b = 1;
 #if defined(HL__X86)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
-        b |= 2;
+    {
+        /* F16C is cpuid leaf 1, ecx bit 29 (not every compiler's __builtin_cpu_supports knows it) */
+        unsigned a1, b1, c1, d1;
+        int f16c = __get_cpuid(1, &a1, &b1, &c1, &d1) && (c1 & (1u << 29));
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c) b |= 2;
+    }
     if ((b & 2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512vl"))
         b |= 4;
@@ -7778,6 +7783,7 @@ static HL__TGT_AVX512 void hl__softmax_f32_avx512(float *x, int64_t n) {
 
 /* y[i] = gelu_tanh(x[i]) (y may equal x). */
 static void hl__gelu_tanh_f32(const hl__kern *kt, float *y, const float *x, int64_t n) {
+    (void)kt;
 #if defined(HL__X86)
     if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
         hl__gelu_tanh_f32_avx512(y, x, n);
@@ -7788,6 +7794,7 @@ static void hl__gelu_tanh_f32(const hl__kern *kt, float *y, const float *x, int6
 }
 /* In-place softmax of x[0..n) (see the scalar version for the fully masked case). */
 static void hl__softmax_f32(const hl__kern *kt, float *x, int64_t n) {
+    (void)kt;
 #if defined(HL__X86)
     if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
         hl__softmax_f32_avx512(x, n);

@@ -230,12 +230,13 @@ typedef struct bench_opts {
     int     threads, fast, cache_all, reps;
     int64_t prompt_tokens, gen_tokens;
     int     kernels, peak, sae;
+    int64_t shape_n, shape_k;
     const char *dtypes;
 } bench_opts;
 
 static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
-    /* gemma-2-2b MLP gate/up projection: W [d_mlp 9216, d_model 2304] */
-    const int64_t N = 9216, K = 2304;
+    /* default: gemma-2-2b MLP gate/up projection, W [d_mlp 9216, d_model 2304]; --shape N,K */
+    const int64_t N = o->shape_n, K = o->shape_k;
     static const hl_dtype dts[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16};
     static const hl_kernels lv[] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
     const int64_t Mp = o->prompt_tokens, Ms = 8; /* scalar prefill timed on 8 tokens (rate only) */
@@ -249,7 +250,7 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
         return 1;
     }
     fill_weights(x, HL_DTYPE_F32, Mp * K, 1.0f);
-    printf("\nmatmul y[M,%lld] = x[M,%lld] @ W^T (gemma-2-2b gate_proj), %d thread(s); prefill M=%lld, decode M=1\n",
+    printf("\nmatmul y[M,%lld] = x[M,%lld] @ W^T (9216,2304 = gemma-2-2b gate_proj), %d thread(s); prefill M=%lld, decode M=1\n",
            (long long)N, (long long)K, T, (long long)Mp);
     printf("rates: wall clock / idle-equivalent (per CPU-second x threads); %% = idle-equivalent vs the peaks above\n");
     printf("%-5s %-6s %-5s | %-17s %8s %6s | %-15s %8s %6s\n", "dtype", "level", "mode", "prefill GFLOP/s", "x scalar",
@@ -461,6 +462,8 @@ int cmd_bench(int argc, char **argv) {
     o.prompt_tokens = 512;
     o.gen_tokens = 32;
     o.reps = 3;
+    o.shape_n = 9216;
+    o.shape_k = 2304;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--prompt-tokens") == 0 && i + 1 < argc) o.prompt_tokens = atoll(argv[++i]);
@@ -468,6 +471,11 @@ int cmd_bench(int argc, char **argv) {
         else if (strcmp(a, "--threads") == 0 && i + 1 < argc) o.threads = atoi(argv[++i]);
         else if (strcmp(a, "--reps") == 0 && i + 1 < argc) o.reps = atoi(argv[++i]);
         else if (strcmp(a, "--dtypes") == 0 && i + 1 < argc) o.dtypes = argv[++i];
+        else if (strcmp(a, "--shape") == 0 && i + 1 < argc) {
+            long long sn = 0, sk = 0;
+            if (sscanf(argv[++i], "%lld,%lld", &sn, &sk) != 2 || sn < 1 || sk < 1) return cli_usage("bench");
+            o.shape_n = sn, o.shape_k = sk;
+        }
         else if (strcmp(a, "--fast") == 0) o.fast = 1;
         else if (strcmp(a, "--cache-all") == 0) o.cache_all = 1;
         else if (strcmp(a, "--kernels") == 0) o.kernels = 1;
