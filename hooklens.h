@@ -9081,7 +9081,7 @@ static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
         for (i = 0; i < c->n; i++) {
             float *row = c->phase == 0 ? c->rows + h * c->K : c->S + (h * c->n + i) * c->K;
             if (c->phase == 0 || c->phase == 1) hl__attn_scores_row(c, h, i, row);
-            if (c->phase == 0 || c->phase == 2) hl__softmax_row(row, c->K);
+            if (c->phase == 0 || c->phase == 2) hl__softmax_f32(c->kt, row, c->K); /* = hl__softmax_row */
             if (c->phase == 0 || c->phase == 3) hl__attn_z_row(c, h, i, row);
         }
 }
@@ -9297,18 +9297,23 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         ac.window = m->is_local[l] ? c->window : 0;
         ac.scale = c->attn_scale;
         ac.cap = c->attn_softcap;
-        if (m->pt_want[hl__pt(m, HL_HOOK_ATTN_SCORES, l)] || m->pt_want[hl__pt(m, HL_HOOK_ATTN_PATTERN, l)]) {
-            ac.phase = 1;
-            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
-            HL__HOOK(m, HL_HOOK_ATTN_SCORES, l, S, 4, 1, H, n, K);
-            ac.phase = 2;
-            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
-            HL__HOOK(m, HL_HOOK_ATTN_PATTERN, l, S, 4, 1, H, n, K);
-            ac.phase = 3;
-            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
-        } else {
-            ac.phase = 0;
-            hl__parallel_for(m->pool, H, 1, hl__attn_task, &ac);
+        {
+            /* small attention (decoding) runs on the calling thread: waking the pool costs more
+               than the work; the split never changes a bit either way */
+            hl__pool *apool = (double)H * (double)n * (double)K * (double)dh < 262144.0 ? NULL : m->pool;
+            if (m->pt_want[hl__pt(m, HL_HOOK_ATTN_SCORES, l)] || m->pt_want[hl__pt(m, HL_HOOK_ATTN_PATTERN, l)]) {
+                ac.phase = 1;
+                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
+                HL__HOOK(m, HL_HOOK_ATTN_SCORES, l, S, 4, 1, H, n, K);
+                ac.phase = 2;
+                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
+                HL__HOOK(m, HL_HOOK_ATTN_PATTERN, l, S, 4, 1, H, n, K);
+                ac.phase = 3;
+                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
+            } else {
+                ac.phase = 0;
+                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
+            }
         }
         HL__HOOK(m, HL_HOOK_ATTN_Z, l, z, 4, 1, n, H, dh);
 
@@ -9370,9 +9375,10 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         hl__matmul(&m->kt, m->pool, up, xw, lw->up->data, lw->up->dtype, n, dm, d);
         HL__HOOK(m, HL_HOOK_MLP_PRE, l, gate, 3, 1, n, dm, 0);
         HL__HOOK(m, HL_HOOK_MLP_PRE_LINEAR, l, up, 3, 1, n, dm, 0);
-        if (c->act == HL_ACT_GELU_TANH)
-            for (i = 0; i < n * dm; i++) gate[i] = hl__gelu_tanh(gate[i]) * up[i];
-        else
+        if (c->act == HL_ACT_GELU_TANH) {
+            hl__gelu_tanh_f32(&m->kt, gate, gate, n * dm); /* kernel twin of hl__gelu_tanh */
+            for (i = 0; i < n * dm; i++) gate[i] *= up[i];
+        } else
             for (i = 0; i < n * dm; i++) gate[i] = hl__silu(gate[i]) * up[i];
         HL__HOOK(m, HL_HOOK_MLP_POST, l, gate, 3, 1, n, dm, 0);
         hl__matmul(&m->kt, m->pool, o, gate, lw->down->data, lw->down->dtype, n, d, dm);
