@@ -109,6 +109,25 @@ unicode-tables: $(BUILD)/gen_unicode
 # >>kern
 # <<kern
 # >>views
+# make views-check: renders the HTML views of the bundled model in headless Chromium (Debian package
+# chromium) and fails on any console message or when the page scripts did not run. Not part of
+# `make test`, which checks the pages' structure and escaping without a browser.
+CHROMIUM   ?= chromium
+VIEWS_TOKS := 1 403 407 261 378 49 30 261 378 66
+.PHONY: views-check
+views-check: $(BUILD)/hooklens
+	@mkdir -p $(BUILD)/views
+	./$(BUILD)/hooklens logprobs --tokens "$(VIEWS_TOKS)" --html $(BUILD)/views/logprobs.html >/dev/null
+	./$(BUILD)/hooklens attention --tokens "$(VIEWS_TOKS)" --layer 2 --html $(BUILD)/views/attention.html >/dev/null
+	@for p in 'logprobs.html#pos=1|<th>Rank</th>' 'attention.html#head=1|<option value="7">head 7</option>'; do \
+	  page=$${p%%|*}; want=$${p#*|}; \
+	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --dump-dom \
+	    "file://$(CURDIR)/$(BUILD)/views/$$page" >$(BUILD)/views/dom.html 2>$(BUILD)/views/console.log || \
+	    { echo "views-check: $(CHROMIUM) failed on $$page"; exit 1; }; \
+	  if grep CONSOLE $(BUILD)/views/console.log; then echo "views-check: console output on $$page"; exit 1; fi; \
+	  grep -qF "$$want" $(BUILD)/views/dom.html || { echo "views-check: script did not run on $$page"; exit 1; }; \
+	  echo "views-check: $$page ok (no console messages, script ran)"; \
+	done
 # <<views
 # >>convert
 # <<convert

@@ -866,6 +866,7 @@ HL_API void      hl_regex_free(hl_regex *re);
    record at a time, at most 64 MiB per record), so exports of hundreds of MB work.
    A path may be a folder: its *.json, *.jsonl, *.json.gz and *.jsonl.gz files are read in natural
    name order (batch-2 before batch-10), and so are those of sub-folders named explanations*.
+   (Not available under HL_NO_STDIO.)
    Each row is one explanation; a feature can have several. Rows without a "description" string
    (features or activations rows) are skipped; "index" may be a string or an integer. The explainer
    model is "explanationModelName" or, in the 2024 export objects, "autoInterpModel".
@@ -12644,12 +12645,6 @@ HL__DEF hl_status hl_sae_download_command(const hl_sae_release *r, const hl_sae_
     return HL_OK;
 }
 /* ---- explanation files ---------------------------------------------------------------------- */
-#ifndef HL_NO_STDIO
-#include <dirent.h>
-
-#define HL__EX_MAX_RECORD ((size_t)64 << 20)
-#define HL__EX_CHUNK      ((size_t)64 << 10)
-
 struct hl_explain_result {
     hl_explanation *rows;
     size_t          n, cap;
@@ -12657,6 +12652,23 @@ struct hl_explain_result {
     size_t          n_files;
     uint64_t        rows_read, declared;
 };
+
+HL__DEF void hl_explain_free(hl_explain_result *r) {
+    size_t i;
+    if (!r) return;
+    for (i = 0; i < r->n; i++) hl__free((void *)(uintptr_t)r->rows[i].description);
+    for (i = 0; i < r->n_files; i++) hl__free(r->files[i]);
+    hl__free(r->files);
+    hl__free(r->rows);
+    hl__free(r);
+}
+
+#ifndef HL_NO_STDIO
+#include <dirent.h>
+
+#define HL__EX_MAX_RECORD ((size_t)64 << 20)
+#define HL__EX_CHUNK      ((size_t)64 << 10)
+
 
 /* Case-insensitive (ASCII) substring test. */
 static int hl__ex_ci_contains(const char *hay, size_t hn, const char *nd, size_t nn) {
@@ -13111,16 +13123,6 @@ static int hl__ex_same(const hl_explanation *a, const hl_explanation *b) {
            strcmp(a->explanation_model, b->explanation_model) == 0 &&
            strcmp(a->type_name, b->type_name) == 0 && strcmp(a->model_id, b->model_id) == 0 &&
            strcmp(a->source, b->source) == 0;
-}
-
-HL__DEF void hl_explain_free(hl_explain_result *r) {
-    size_t i;
-    if (!r) return;
-    for (i = 0; i < r->n; i++) hl__free((void *)(uintptr_t)r->rows[i].description);
-    for (i = 0; i < r->n_files; i++) hl__free(r->files[i]);
-    hl__free(r->files);
-    hl__free(r->rows);
-    hl__free(r);
 }
 
 HL__DEF hl_status hl_explain_search(const char *const *paths, size_t n_paths,
