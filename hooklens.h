@@ -10021,7 +10021,7 @@ static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64
    two; rel. err vs the reference ~1e-6). Which tile runs depends only on the kernel level. */
 #define HL__SAE_NB 64
 #define HL__SAE_KC 128
-#define HL__SAE_MR 4
+#define HL__SAE_MR 6
 
 typedef struct hl__sae_mm {
     const hl_sae *s;
@@ -10043,77 +10043,49 @@ static void hl__sae_tile_scalar(float *t, const float *const *xr, const float *P
 }
 
 #ifdef HL__X86
-/* AVX2 tile: 4 rows x 16 columns of accumulators at a time (8 ymm), over the 64-column panel. */
+/* AVX2 tile: MR rows x 16 columns of accumulators at a time (12 ymm), over the 64-column panel. */
 static HL__TGT_AVX2 void hl__sae_tile_avx2(float *t, const float *const *xr, const float *P,
                                            int64_t kc, int first) {
-    int64_t j, k;
+    int64_t j, k, r;
     for (j = 0; j < HL__SAE_NB; j += 16) {
-        __m256 a00, a01, a10, a11, a20, a21, a30, a31;
-        if (first) {
-            a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = _mm256_setzero_ps();
-        } else {
-            a00 = _mm256_loadu_ps(t + 0 * HL__SAE_NB + j);
-            a01 = _mm256_loadu_ps(t + 0 * HL__SAE_NB + j + 8);
-            a10 = _mm256_loadu_ps(t + 1 * HL__SAE_NB + j);
-            a11 = _mm256_loadu_ps(t + 1 * HL__SAE_NB + j + 8);
-            a20 = _mm256_loadu_ps(t + 2 * HL__SAE_NB + j);
-            a21 = _mm256_loadu_ps(t + 2 * HL__SAE_NB + j + 8);
-            a30 = _mm256_loadu_ps(t + 3 * HL__SAE_NB + j);
-            a31 = _mm256_loadu_ps(t + 3 * HL__SAE_NB + j + 8);
+        __m256 a[HL__SAE_MR][2];
+        HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
+            a[r][0] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(t + r * HL__SAE_NB + j);
+            a[r][1] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(t + r * HL__SAE_NB + j + 8);
         }
         for (k = 0; k < kc; k++) {
             __m256 w0 = _mm256_loadu_ps(P + k * HL__SAE_NB + j);
             __m256 w1 = _mm256_loadu_ps(P + k * HL__SAE_NB + j + 8);
-            __m256 b;
-            b = _mm256_broadcast_ss(xr[0] + k);
-            a00 = _mm256_fmadd_ps(b, w0, a00);
-            a01 = _mm256_fmadd_ps(b, w1, a01);
-            b = _mm256_broadcast_ss(xr[1] + k);
-            a10 = _mm256_fmadd_ps(b, w0, a10);
-            a11 = _mm256_fmadd_ps(b, w1, a11);
-            b = _mm256_broadcast_ss(xr[2] + k);
-            a20 = _mm256_fmadd_ps(b, w0, a20);
-            a21 = _mm256_fmadd_ps(b, w1, a21);
-            b = _mm256_broadcast_ss(xr[3] + k);
-            a30 = _mm256_fmadd_ps(b, w0, a30);
-            a31 = _mm256_fmadd_ps(b, w1, a31);
+            HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
+                __m256 b = _mm256_broadcast_ss(xr[r] + k);
+                a[r][0] = _mm256_fmadd_ps(b, w0, a[r][0]);
+                a[r][1] = _mm256_fmadd_ps(b, w1, a[r][1]);
+            }
         }
-        _mm256_storeu_ps(t + 0 * HL__SAE_NB + j, a00);
-        _mm256_storeu_ps(t + 0 * HL__SAE_NB + j + 8, a01);
-        _mm256_storeu_ps(t + 1 * HL__SAE_NB + j, a10);
-        _mm256_storeu_ps(t + 1 * HL__SAE_NB + j + 8, a11);
-        _mm256_storeu_ps(t + 2 * HL__SAE_NB + j, a20);
-        _mm256_storeu_ps(t + 2 * HL__SAE_NB + j + 8, a21);
-        _mm256_storeu_ps(t + 3 * HL__SAE_NB + j, a30);
-        _mm256_storeu_ps(t + 3 * HL__SAE_NB + j + 8, a31);
+        HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
+            _mm256_storeu_ps(t + r * HL__SAE_NB + j, a[r][0]);
+            _mm256_storeu_ps(t + r * HL__SAE_NB + j + 8, a[r][1]);
+        }
     }
 }
 
-/* AVX-512 tile: 4 rows x 32 columns of accumulators at a time (8 zmm). */
+/* AVX-512 tile: MR rows x 64 columns of accumulators (24 zmm), the whole panel width at once. */
 static HL__TGT_AVX512 void hl__sae_tile_avx512(float *t, const float *const *xr, const float *P,
                                                int64_t kc, int first) {
-    int64_t j, k, r;
-    for (j = 0; j < HL__SAE_NB; j += 32) {
-        __m512 a[HL__SAE_MR][2];
-        for (r = 0; r < HL__SAE_MR; r++) {
-            a[r][0] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(t + r * HL__SAE_NB + j);
-            a[r][1] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(t + r * HL__SAE_NB + j + 16);
-        }
-        for (k = 0; k < kc; k++) {
-            __m512 w0 = _mm512_loadu_ps(P + k * HL__SAE_NB + j);
-            __m512 w1 = _mm512_loadu_ps(P + k * HL__SAE_NB + j + 16);
-            HL__UNROLL
-            for (r = 0; r < HL__SAE_MR; r++) {
-                __m512 b = _mm512_set1_ps(xr[r][k]);
-                a[r][0] = _mm512_fmadd_ps(b, w0, a[r][0]);
-                a[r][1] = _mm512_fmadd_ps(b, w1, a[r][1]);
-            }
-        }
-        for (r = 0; r < HL__SAE_MR; r++) {
-            _mm512_storeu_ps(t + r * HL__SAE_NB + j, a[r][0]);
-            _mm512_storeu_ps(t + r * HL__SAE_NB + j + 16, a[r][1]);
+    int64_t k, r, v;
+    __m512 a[HL__SAE_MR][4];
+    HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) HL__UNROLL for (v = 0; v < 4; v++)
+        a[r][v] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(t + r * HL__SAE_NB + 16 * v);
+    for (k = 0; k < kc; k++) {
+        __m512 w[4];
+        HL__UNROLL for (v = 0; v < 4; v++) w[v] = _mm512_loadu_ps(P + k * HL__SAE_NB + 16 * v);
+        HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
+            __m512 b = _mm512_set1_ps(xr[r][k]);
+            HL__UNROLL for (v = 0; v < 4; v++) a[r][v] = _mm512_fmadd_ps(b, w[v], a[r][v]);
         }
     }
+    HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) HL__UNROLL for (v = 0; v < 4; v++)
+        _mm512_storeu_ps(t + r * HL__SAE_NB + 16 * v, a[r][v]);
 }
 #endif
 
