@@ -397,6 +397,57 @@ static int same_ids(const int32_t *a, int64_t na, const int32_t *b, int64_t nb) 
     return 1;
 }
 
+/* The converted tokenizer.json encodes the story to exactly the greedy ids and decodes it back.
+   The fixture's text starts with a space: it is the concatenation of the pieces after BOS, and the
+   first piece is "▁Once" (SentencePiece's dummy-prefix space). Hugging Face's Llama decoder strips
+   that one leading space (decoder Strip(1)), and encoding " Once..." makes the normalizer prepend
+   a second "▁", which becomes the lone "▁" piece (410). So, exactly:
+     encode(text[1:]) == ids[1:], encode(text[1:], BOS) == ids, encode(text) == [410] + ids[1:],
+     decode(ids, skip special) == text[1:], decode(encode(text)) == text. */
+static void test_convert_tokenizer_story(void) {
+    story_ref r;
+    hl_tokenizer *t = NULL;
+    hl_error err, *ep = &err;
+    int32_t *ids = NULL, with_space[256];
+    int64_t n = 0;
+    char *text = NULL;
+    size_t len = 0;
+    if (!story_load(&r)) goto done;
+    CHECK_OK(hl_tokenizer_load(BUNDLED "/tokenizer.json", &t, &err), ep);
+    if (!t) goto done;
+    CHECK(hl_tokenizer_vocab_size(t) == 512);
+    CHECK(hl_tokenizer_bos_id(t) == 1 && hl_tokenizer_eos_id(t) == 2);
+    CHECK(hl_tokenizer_piece(t, 403) && strcmp(hl_tokenizer_piece(t, 403), "\xe2\x96\x81Once") == 0);
+    CHECK(hl_tokenizer_piece_to_id(t, "<0x0A>") == 13);
+    CHECK(r.text[0] == ' ');
+    /* the story without its leading space: the greedy ids after BOS */
+    CHECK_OK(hl_tokenizer_encode(t, r.text + 1, r.text_len - 1, 0, &ids, &n, &err), ep);
+    CHECK(ids && same_ids(ids, n, r.ids + 1, r.n_ids - 1));
+    hl_free(ids);
+    ids = NULL;
+    CHECK_OK(hl_tokenizer_encode(t, r.text + 1, r.text_len - 1, 1, &ids, &n, &err), ep);
+    CHECK(ids && same_ids(ids, n, r.ids, r.n_ids));
+    hl_free(ids);
+    ids = NULL;
+    /* the text as stored: one extra "▁" piece in front */
+    with_space[0] = 410;
+    memcpy(with_space + 1, r.ids + 1, (size_t)(r.n_ids - 1) * sizeof(int32_t));
+    CHECK_OK(hl_tokenizer_encode(t, r.text, r.text_len, 0, &ids, &n, &err), ep);
+    CHECK(ids && same_ids(ids, n, with_space, r.n_ids));
+    CHECK_OK(hl_tokenizer_decode(t, ids, n, 1, &text, &len, &err), ep);
+    CHECK(text && len == r.text_len && memcmp(text, r.text, len) == 0);
+    hl_free(text);
+    text = NULL;
+    /* decoding the greedy ids (BOS skipped) gives the text minus the dummy-prefix space */
+    CHECK_OK(hl_tokenizer_decode(t, r.ids, r.n_ids, 1, &text, &len, &err), ep);
+    CHECK(text && len == r.text_len - 1 && memcmp(text, r.text + 1, len) == 0);
+done:
+    hl_free(ids);
+    hl_free(text);
+    hl_tokenizer_free(t);
+    hl_json_free(r.doc);
+}
+
 /* ---- the bundled model against Hugging Face ---------------------------------------------- */
 
 /* Greedy decoding from BOS reproduces HF's 120-token story exactly, ids and text. */
@@ -404,10 +455,13 @@ static void test_convert_stories260K_greedy(void) {
     story_ref r;
     hl_model_desc d;
     hl_model *m = NULL;
+    hl_tokenizer *tok = NULL;
     hl_error err, *ep = &err;
     hl_generate_opts g;
     int32_t bos = 1, *out = NULL;
     int64_t n = 0;
+    char *text = NULL;
+    size_t len = 0;
     if (!story_load(&r)) goto done;
     memset(&d, 0, sizeof d);
     d.path = BUNDLED;
@@ -418,8 +472,16 @@ static void test_convert_stories260K_greedy(void) {
     g.max_new_tokens = r.n_ids - 1; /* 120 */
     CHECK_OK(hl_model_generate(m, &bos, 1, &g, &out, &n, &err), ep);
     CHECK(out && same_ids(out, n, r.ids, r.n_ids));
+    CHECK_OK(hl_tokenizer_load(BUNDLED "/tokenizer.json", &tok, &err), ep);
+    if (out && tok) {
+        CHECK_OK(hl_tokenizer_decode(tok, out, n, 1, &text, &len, &err), ep);
+        /* HF's decoder strips the dummy-prefix space that the fixture's text keeps */
+        CHECK(text && len + 1 == r.text_len && memcmp(text, r.text + 1, len) == 0);
+    }
 done:
     hl_free(out);
+    hl_free(text);
+    hl_tokenizer_free(tok);
     hl_model_free(m);
     hl_json_free(r.doc);
 }
@@ -498,6 +560,7 @@ void suite_convert(void) {
     RUN(test_convert_tiny_files);
     RUN(test_convert_hostile_model);
     RUN(test_convert_hostile_tokenizer);
+    RUN(test_convert_tokenizer_story);
     RUN(test_convert_stories260K_greedy);
     RUN(test_convert_stories260K_reference);
 }
