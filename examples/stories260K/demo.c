@@ -59,11 +59,11 @@ int main(int argc, char **argv) {
     if (hl_model_generate(m, ids, n, &g, &out, &n_out, &e) != HL_OK) goto error;
     if (hl_tokenizer_decode(hl_model_tokenizer(m), out, n_out, 1, &text, NULL, &e) != HL_OK) goto error;
     printf("== greedy story from \"%s\" (%lld new tokens)\n%s\n\n", story_prompt,
-           (long long)(n_out - n), text);
+           (long long)(n_out - n), text ? text : "");
 
     /* 2. test_prompt: SentencePiece adds the word's leading "▁" itself, so no extra space */
     if (hl_model_test_prompt(m, tp_prompt, tp_answer, 5, 1, &report, &e) != HL_OK) goto error;
-    printf("== test_prompt(\"%s\", \"%s\")\n%s\n", tp_prompt, tp_answer, report);
+    printf("== test_prompt(\"%s\", \"%s\")\n%s\n", tp_prompt, tp_answer, report ? report : "");
 
     /* 3. run_with_cache on the story, every hook point */
     if (hl_cache_create(&cache, &e) != HL_OK) goto error;
