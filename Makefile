@@ -69,7 +69,7 @@ $(BUILD)/asan/tests: $(TEST_SRC) tests/impl.c tests/hl_test.h $(HDR) $(BUILD)/su
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(ASANFLAGS) -I$(BUILD) -o $@ $(TEST_SRC) -x c tests/impl.c $(LDLIBS)
 
-asan: $(BUILD)/asan/tests
+asan: all $(BUILD)/asan/tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(BUILD)/asan/tests $(T)
 
 # ---- fuzzing (clang + libFuzzer) ------------------------------------------------------------
