@@ -123,10 +123,25 @@ static void test_example_hooks(void) {
     free(o);
 }
 
+static void test_example_explanation_search(void) {
+    int st = -1;
+    char *o = example("07_explanation_search", NULL, &st);
+    if (!o) return;
+    CHECKF(st == 0, "exit %d: %s", st, o);
+    CHECKF(strcmp(o, "2 of 5 explanations match \"decept\"\n"
+                     "feature 102: references to deception or lying  [gpt-4o-mini]\n"
+                     "    https://www.neuronpedia.org/gemma-2-2b/25-gemmascope-res-16k/102\n"
+                     "feature 4051: deceptive behaviour in fiction  [gpt-4o-mini]\n"
+                     "    https://www.neuronpedia.org/gemma-2-2b/25-gemmascope-res-16k/4051\n") == 0,
+           "output: %s", o);
+    free(o);
+}
+
 void suite_examples(void) {
     RUN(test_example_generate);
     RUN(test_example_test_prompt);
     RUN(test_example_run_with_cache);
     RUN(test_example_token_log_probs);
     RUN(test_example_hooks);
+    RUN(test_example_explanation_search);
 }
