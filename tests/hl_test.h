@@ -34,7 +34,7 @@ extern const char *hlt_fixtures; /* ../shared/fixtures, or $HL_FIXTURES */
         if (hlt_st_ != HL_OK) {                                                                    \
             hlt_cur_failed = 1;                                                                    \
             printf("  FAIL %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call,                      \
-                   hl_status_str(hlt_st_), (errp) ? (errp)->msg : "");                             \
+                   hl_status_str(hlt_st_), hlt_msg(errp));                                         \
         }                                                                                          \
     } while (0)
 
@@ -52,6 +52,10 @@ extern const char *hlt_fixtures; /* ../shared/fixtures, or $HL_FIXTURES */
         fflush(stdout);                                                                            \
     } while (0)
 
+/* The message of an optional error struct ("" for NULL); a function, so &err never warns. */
+static inline const char *hlt_msg(const hl_error *e) {
+    return e ? e->msg : "";
+}
 /* Builds "<fixtures>/<rel>" into a static buffer (one at a time per call site is enough). */
 const char *hlt_fixture(const char *rel);
 /* Returns 1 if the fixture file exists; otherwise marks the current test failed (a missing

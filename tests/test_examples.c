@@ -137,11 +137,77 @@ static void test_example_explanation_search(void) {
     free(o);
 }
 
+/* The fixture model has no tokenizer.json, so the SAE examples take its token ids. */
+#define FIX_TOKENS "\"2 328 298 26 43 496 137 252 334 458 93 3 88 63 404 422 157 172 204 112\""
+#define FIX_MODEL_SAE "../shared/fixtures/models/gemma2-tiny ../shared/fixtures/saes/gemma2-tiny/gemmascope-jumprelu/params.npz"
+
+static void test_example_sae_features(void) {
+    int st = -1;
+    hl_safetensors *ref = NULL;
+    hl_error err;
+    char *o, *line;
+    const hl_tensor *acts;
+    int64_t p, f;
+    if (!hlt_need(hlt_fixture("saes/gemma2-tiny/reference.safetensors"))) return;
+    o = example("06_sae_features", FIX_MODEL_SAE " " FIX_TOKENS " blocks.2.hook_resid_post", &st);
+    if (!o) return;
+    CHECKF(st == 0, "exit %d: %s", st, o);
+    CHECK(strstr(o, "\nblocks.2.hook_resid_post.hook_sae_acts_post        [1, 20, 256]\n") != NULL);
+    CHECK(strstr(o, "\nblocks.2.hook_resid_post.hook_sae_recons           [1, 20, 64]\n") != NULL);
+    /* each token's first listed feature is the arg max of SAELens' acts_post for that token */
+    CHECK_OK(hl_safetensors_open(hlt_fixture("saes/gemma2-tiny/reference.safetensors"), &ref, &err), &err);
+    acts = ref ? hl_safetensors_find(ref, "jumprelu.acts_post") : NULL;
+    CHECK(acts != NULL);
+    line = strstr(o, "top features (index: activation)\n");
+    CHECK(line != NULL);
+    for (p = 0; acts && line && p < 20; p++) {
+        const float *a = (const float *)acts->data + p * 256;
+        int64_t best = 0, got = -1;
+        char *colon;
+        for (f = 1; f < 256; f++)
+            if (a[f] > a[best]) best = f;
+        line = strchr(line, '\n');
+        if (!line) break;
+        line++;
+        colon = strstr(line, "]  ");
+        if (colon) got = strtoll(colon + 3, NULL, 10);
+        CHECKF(got == best, "position %lld: example lists %lld first, reference arg max %lld",
+               (long long)p, (long long)got, (long long)best);
+    }
+    hl_safetensors_close(ref);
+    free(o);
+}
+
+static void test_example_steering(void) {
+    int st = -1, st0 = -1;
+    char *o = example("08_steering", FIX_MODEL_SAE " 72 200 " FIX_TOKENS " blocks.2.hook_resid_post", &st);
+    char *z = example("08_steering", FIX_MODEL_SAE " 72 0 " FIX_TOKENS " blocks.2.hook_resid_post", &st0);
+    const char *greedy = " 112 112 112 112 112 112 112 112"; /* meta.json greedy_continuation */
+    char *plain, *spliced, *steered, *steered0;
+    if (!o || !z) goto done;
+    CHECKF(st == 0 && st0 == 0, "exit %d/%d: %s", st, st0, o);
+    plain = strstr(o, "plain:");
+    spliced = strstr(o, "spliced:");
+    steered = strstr(o, "steered:");
+    steered0 = strstr(z, "steered:");
+    CHECK(plain && spliced && steered && steered0);
+    if (!plain || !spliced || !steered || !steered0) goto done;
+    CHECK(strncmp(plain + 10, greedy, strlen(greedy)) == 0);
+    CHECK(strncmp(spliced + 10, plain + 10, (size_t)(strchr(plain, '\n') - plain) - 10) == 0);
+    CHECK(strncmp(steered + 10, plain + 10, (size_t)(strchr(plain, '\n') - plain) - 10) != 0);
+    CHECK(strncmp(steered0 + 10, plain + 10, (size_t)(strchr(plain, '\n') - plain) - 10) == 0);
+done:
+    free(o);
+    free(z);
+}
+
 void suite_examples(void) {
     RUN(test_example_generate);
     RUN(test_example_test_prompt);
     RUN(test_example_run_with_cache);
     RUN(test_example_token_log_probs);
     RUN(test_example_hooks);
+    RUN(test_example_sae_features);
     RUN(test_example_explanation_search);
+    RUN(test_example_steering);
 }
