@@ -133,8 +133,11 @@ views-check: $(BUILD)/hooklens
 # <<convert
 
 # ---- the main job -----------------------------------------------------------------------
-run: $(BUILD)/hooklens
-	./$(BUILD)/hooklens --help
+# A greedy story from "Once upon a time", a test_prompt report and a run_with_cache table, on the
+# bundled stories260K model (examples/stories260K), offline. MODEL=dir runs it on another model.
+MODEL ?= examples/stories260K
+run: $(BUILD)/examples/00_tour $(BUILD)/hooklens
+	./$(BUILD)/examples/00_tour $(MODEL)
 
 clean:
 	rm -rf $(BUILD)

@@ -47,6 +47,21 @@ static char *example(const char *name, const char *args, int *status) {
     return out;
 }
 
+/* `make run`: the greedy story is HF's greedy continuation (meta.json of real/stories260K). */
+static void test_example_tour(void) {
+    int st = -1;
+    char *o = example("00_tour", NULL, &st);
+    if (!o) return;
+    CHECKF(st == 0, "exit %d: %s", st, o);
+    CHECK(strstr(o, "\nOnce upon a time, there was a little girl named Lily. She loved to play outside "
+                    "in the park. One day, she saw a big, red ball. She wanted to play with it, but it "
+                    "was too high.\nLily's mom said, \"Lily, let's go to the park.\" Lily was sad and "
+                    "didn't know what to do\n") != NULL);
+    CHECK(strstr(o, "\nTokenized answer: ['mom']\nPerformance on answer token:\nRank: 0  ") != NULL);
+    CHECK(strstr(o, "== run_with_cache: 103 activations") != NULL);
+    free(o);
+}
+
 static void test_example_generate(void) {
     int st = -1, st2 = -1;
     char *a = example("01_generate", NULL, &st), *b = example("01_generate", NULL, &st2);
@@ -202,6 +217,7 @@ done:
 }
 
 void suite_examples(void) {
+    RUN(test_example_tour);
     RUN(test_example_generate);
     RUN(test_example_test_prompt);
     RUN(test_example_run_with_cache);

@@ -1,12 +1,12 @@
-/* demo.c - what `make run` shows on the bundled model (examples/stories260K, karpathy's
+/* 00_tour.c - what `make run` shows on the bundled model (examples/stories260K, karpathy's
    stories260K): a greedy story, a test_prompt report and a run_with_cache summary table.
-   Usage: demo [MODEL_DIR]   (default examples/stories260K) */
+   Usage: 00_tour [MODEL_DIR]   (default examples/stories260K) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #define HL_IMPLEMENTATION
-#include "../../hooklens.h"
+#include "../hooklens.h"
 
 static int fail(const char *what, const hl_error *e) {
     fprintf(stderr, "demo: %s: %s\n", what, e->msg);
