@@ -8007,7 +8007,7 @@ static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn 
 
 /* Set to 0 to build the model code without the tokenizer (helpers then return HL_ERR_UNSUPPORTED). */
 #ifndef HL__MODEL_TOKENIZER
-#    define HL__MODEL_TOKENIZER 0
+#    define HL__MODEL_TOKENIZER 1
 #endif
 
 /* ---- hook names ---- */
