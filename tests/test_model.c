@@ -481,6 +481,51 @@ static void test_load_options(void) {
     free(lg);
 }
 
+/* to_tokens / to_str_tokens / to_string / test_prompt on the bundled model's tokenizer. */
+static void test_tokenizer_helpers(void) {
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_error e_, *e = &e_;
+    int32_t *ids = NULL;
+    int64_t n = 0;
+    char **strs = NULL, *text = NULL, *rep = NULL;
+    static const int32_t want[5] = {1, 403, 407, 261, 378};
+    if (!hlt_need("examples/stories260K/tokenizer.json")) return;
+    memset(&d, 0, sizeof d);
+    d.path = "examples/stories260K";
+    d.n_threads = 1;
+    CHECK_OK(hl_model_load(&d, &m, e), e);
+    if (!m) return;
+    CHECK(hl_model_tokenizer(m) != NULL);
+    CHECK_OK(hl_model_to_tokens(m, "Once upon a time", -1, &ids, &n, e), e);
+    CHECK(n == 5 && ids && memcmp(ids, want, sizeof want) == 0);
+    hl_free(ids);
+    ids = NULL;
+    CHECK_OK(hl_model_to_tokens(m, "Once upon a time", 0, &ids, &n, e), e);
+    CHECK(n == 4 && ids && ids[0] == 403);
+    hl_free(ids);
+    CHECK_OK(hl_model_to_str_tokens(m, want, 5, &strs, e), e);
+    CHECK(strs && strcmp(strs[0], "<s>") == 0 && strcmp(strs[1], "Once") == 0 && strcmp(strs[4], "time") == 0);
+    hl_free(strs);
+    CHECK_OK(hl_model_to_string(m, want + 1, 4, &text, e), e);
+    CHECK(text && strcmp(text, "Once upon a time") == 0);
+    hl_free(text);
+    CHECK_OK(hl_model_test_prompt(m, "Once upon a time, there was a little girl named", "Lily", 3, 1, &rep, e), e);
+    if (rep) {
+        const char *p = rep;
+        int tops = 0;
+        CHECK(strncmp(rep, "Tokenized prompt: ['<s>', 'Once', 'upon', 'a', 'time', ',', ", 60) == 0);
+        CHECK(strstr(rep, "\nTokenized answer: ['Lily']\nPerformance on answer token:\nRank: 0        Logit: ") != NULL);
+        CHECK(strstr(rep, "Top 0th token. Logit: ") != NULL && strstr(rep, "Token: |Lily|\n") != NULL);
+        while ((p = strstr(p, "th token. Logit:")) != NULL) { tops++; p++; }
+        CHECK(tops == 3);
+        CHECK(strstr(rep, "\nRanks of the answer tokens: [('Lily', 0)]\n") != NULL);
+        if (getenv("HLT_VERBOSE")) fputs(rep, stdout);
+    }
+    hl_free(rep);
+    hl_model_free(m);
+}
+
 static void test_gemma2_tiny(void) { check_fixture("gemma2-tiny"); }
 static void test_gemma2_tiny_bf16(void) { check_fixture("gemma2-tiny-bf16"); }
 static void test_gemma2_tiny_softcap(void) { check_fixture("gemma2-tiny-softcap"); }
@@ -502,4 +547,5 @@ void suite_model(void) {
     RUN(test_math_helpers);
     RUN(test_stories260k);
     RUN(test_load_options);
+    RUN(test_tokenizer_helpers);
 }
