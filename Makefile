@@ -58,7 +58,10 @@ $(BUILD)/compile_cpp.o: tests/compile/compile_cpp.cpp $(HDR)
 $(BUILD)/compile_c99.o: tests/compile/compile_c99.c $(HDR)
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -c $< -o $@
-compile-tests: $(BUILD)/compile_cpp.o $(BUILD)/compile_c99.o
+$(BUILD)/compile_variants.o: tests/compile/compile_variants.c $(HDR)
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -c $< -o $@
+compile-tests: $(BUILD)/compile_cpp.o $(BUILD)/compile_c99.o $(BUILD)/compile_variants.o
 
 test: all compile-tests fuzz-replay $(BUILD)/tests
 	./$(BUILD)/tests $(T)

@@ -8,9 +8,10 @@
      QUICK START . OPTIONS . HOOK POINTS . OWNERSHIP . THREADS & DETERMINISM . SECURITY . DOES NOT
      public API (after the doc comment), then the implementation after #ifdef HL_IMPLEMENTATION, with
      greppable banners in pipeline order:
-       >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>kernels_scalar
-       >>kernels_x86 >>kernels_neon >>dispatch >>threads >>model >>forward >>hooks >>cache >>generate
-       >>sae >>explain
+       >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>kernels >>threads
+       >>model (hook names, config, weights, load, hooks, cache, forward, generate, helpers)
+       >>sae >>explain >>views >>convert
+     The public API has one block per module in the same order (>>api_json ... >>api_convert).
 
    QUICK START
      In exactly ONE .c file:
@@ -20,12 +21,36 @@
 
    OPTIONS (define before the #include that has HL_IMPLEMENTATION)
      HL_STATIC              make every public symbol static
+     HL_API                 decoration of public declarations (default extern)
      HL_MALLOC/HL_REALLOC/HL_FREE   define all three or none
+     HL_ASSERT(c)           internal invariants only, never file contents (default assert)
      HL_NO_MMAP             always read files into owned memory instead of mmap
      HL_NO_THREADS          no pthreads; results are the same bits
-     HL_NO_SIMD             scalar kernels only
+     HL_NO_SIMD             scalar kernels only (also forceable at run time: HL_KERNELS_SCALAR)
      HL_MAX_HEADER_BYTES    largest safetensors/npy header accepted (default 100 MB)
      HL_MAX_JSON_DEPTH      deepest JSON nesting accepted (default 128)
+     HL_MAX_TENSORS         most tensors in one safetensors file (default 65536)
+     HL_MAX_DIMS            most dimensions of a tensor (default 8)
+     HL_NPZ_VERIFY_STORED_MAX  stored npz members up to this size get their CRC-32 checked
+
+   HOOK POINTS
+     Every TransformerLens hook point hooklens fires is declared once, in HL_HOOK_LIST (section
+     api_model): id, TL name pattern with {L} for the layer, shape with the batch dim first. The
+     forward pass fires each through one macro, HL__HOOK, at exactly the point its TL namesake marks.
+     SAEs add "<hook>.hook_sae_{input,acts_pre,acts_post,recons,error,output}" while attached.
+
+   OWNERSHIP
+     Every hl_x_load/create has an hl_x_free (NULL is a no-op). Pointers inside an object (weights,
+     names, vocab strings, cached tensors) are borrowed and live as long as their owner. Arrays and
+     strings returned to the caller (token ids, text, reports) are freed with hl_free. A hook's
+     tensor view is valid only during the call: copy it (or use an hl_cache) to keep it.
+
+   THREADS & DETERMINISM
+     One pthreads pool per model/SAE (n_threads, 0 = online cores). Work is split only over
+     independent outputs (matmul rows/columns, heads, positions), never inside a reduction, so
+     logits and every hook value are bit-identical for any thread count. Distinct objects may be
+     used from distinct threads; one object by one thread at a time. Hooks run on the calling
+     thread, in forward order. No -ffast-math anywhere; the scalar kernels are the reference.
 
    ERRORS
      Every fallible call returns an hl_status and fills an optional hl_error with a specific message
@@ -1118,6 +1143,7 @@ HL_API hl_status hl_convert_llama2c_memory(const void *model, size_t model_size,
 #include <errno.h>
 #include <limits.h>
 #include <float.h>
+#include <locale.h>
 #ifndef HL_NO_STDIO
 #    include <fcntl.h>
 #    include <unistd.h>
@@ -1822,7 +1848,16 @@ static hl_status hl__jp_number(hl__jp *p, hl_json *v) {
     }
     memcpy(buf, p->s + s, k - s);
     buf[k - s] = 0;
-    v->num = strtod(buf, NULL); /* the grammar was checked above; strtod only converts */
+    /* The grammar was checked above; strtod only converts. strtod follows LC_NUMERIC, so under a
+       host program's comma-decimal locale the '.' is swapped for the locale's decimal point. */
+    {
+        const char *dp = localeconv()->decimal_point;
+        if (dp && dp[0] && dp[0] != '.' && !dp[1]) {
+            char *dot = strchr(buf, '.');
+            if (dot) *dot = dp[0];
+        }
+    }
+    v->num = strtod(buf, NULL);
     if (buf != small) hl__free(buf);
     p->i = k;
     return HL_OK;

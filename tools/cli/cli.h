@@ -15,7 +15,7 @@
     X("detokenize",        cmd_detokenize,        "detokenize TOKENIZER|MODEL IDS...") \
     X("run",               cmd_run,               "run MODEL (--prompt P | --tokens IDS) --cache OUT.safetensors [--names GLOB]...") \
     X("generate",          cmd_generate,          "generate MODEL (--prompt P | --tokens IDS) --max-new-tokens N [--temperature T ...]") \
-    X("test-prompt",       cmd_test_prompt,       "test-prompt MODEL --prompt P --answer A [--top-k K]") \
+    X("test-prompt",       cmd_test_prompt,       "test-prompt MODEL --prompt P --answer A [--top-k K] [--no-prepend-space]") \
     X("logprobs",          cmd_logprobs,          "logprobs MODEL --prompt P [--html OUT]") \
     X("attention",         cmd_attention,         "attention MODEL --prompt P --layer L --html OUT") \
     X("sae",               cmd_sae,               "sae MODEL SAE (--prompt P | --tokens IDS) [--top K] [--error-term] [--cache OUT] ...") \

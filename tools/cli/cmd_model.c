@@ -17,7 +17,7 @@ typedef struct model_args {
     int64_t      max_new, top_k;
     double       temperature, top_p, freq_penalty;
     uint64_t     seed;
-    int          ids, threads, no_bos;
+    int          ids, threads, no_bos, no_space;
 } model_args;
 
 static int parse_i64(const char *s, int64_t *out) {
@@ -55,6 +55,8 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
             a->ids = 1;
         } else if (strcmp(o, "--no-bos") == 0) {
             a->no_bos = 1;
+        } else if (strcmp(o, "--no-prepend-space") == 0) {
+            a->no_space = 1; /* test-prompt: TL's prepend_space_to_answer=False */
         } else if (!has) {
             fprintf(stderr, "hooklens %s: %s needs a value\n", argv[0], o);
             return 2;
@@ -348,7 +350,7 @@ int cmd_test_prompt(int argc, char **argv) {
     }
     if ((rc = load_model(&a, &m)) != 0) goto done;
     progress_start(m, &pg);
-    st = hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, 0, &report, &err);
+    st = hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, a.no_space, &report, &err);
     progress_end(&pg);
     if (st != HL_OK) {
         rc = cli_error(&err);
