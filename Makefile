@@ -113,15 +113,16 @@ unicode-tables: $(BUILD)/gen_unicode
 # <<kern
 # >>views
 # make views-check: renders the HTML views of the bundled model in headless Chromium (Debian package
-# chromium) and fails on any console message or when the page scripts did not run. Not part of
+# chromium) and fails on any console message, when the page scripts did not run, or when the prompt's
+# markup became live elements (only the page's own 2 script elements may exist). Not part of
 # `make test`, which checks the pages' structure and escaping without a browser.
-CHROMIUM   ?= chromium
-VIEWS_TOKS := 1 403 407 261 378 49 30 261 378 66
+CHROMIUM     ?= chromium
+VIEWS_PROMPT := Once upon a time, Lily said "<script>alert(1)</script>" & <b onclick=x>ran</b>.
 .PHONY: views-check
 views-check: $(BUILD)/hooklens
 	@mkdir -p $(BUILD)/views
-	./$(BUILD)/hooklens logprobs --tokens "$(VIEWS_TOKS)" --html $(BUILD)/views/logprobs.html >/dev/null
-	./$(BUILD)/hooklens attention --tokens "$(VIEWS_TOKS)" --layer 2 --html $(BUILD)/views/attention.html >/dev/null
+	./$(BUILD)/hooklens logprobs --prompt '$(VIEWS_PROMPT)' --html $(BUILD)/views/logprobs.html >/dev/null
+	./$(BUILD)/hooklens attention --prompt '$(VIEWS_PROMPT)' --layer 2 --html $(BUILD)/views/attention.html >/dev/null
 	@for p in 'logprobs.html#pos=1|<th>Rank</th>' 'attention.html#head=1|<option value="7">head 7</option>'; do \
 	  page=$${p%%|*}; want=$${p#*|}; \
 	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --dump-dom \
@@ -129,7 +130,10 @@ views-check: $(BUILD)/hooklens
 	    { echo "views-check: $(CHROMIUM) failed on $$page"; exit 1; }; \
 	  if grep CONSOLE $(BUILD)/views/console.log; then echo "views-check: console output on $$page"; exit 1; fi; \
 	  grep -qF "$$want" $(BUILD)/views/dom.html || { echo "views-check: script did not run on $$page"; exit 1; }; \
-	  echo "views-check: $$page ok (no console messages, script ran)"; \
+	  n=$$(grep -o '<script' $(BUILD)/views/dom.html | wc -l); \
+	  [ "$$n" -eq 2 ] && ! grep -q '<b onclick' $(BUILD)/views/dom.html || \
+	    { echo "views-check: prompt markup is live in $$page"; exit 1; }; \
+	  echo "views-check: $$page ok (rendered, script ran, no console messages, prompt markup inert)"; \
 	done
 # <<views
 # >>convert

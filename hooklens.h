@@ -13476,7 +13476,8 @@ static const char hl__view_css[] =
     ".panel table{border-collapse:collapse}.panel td,.panel th{padding:2px 6px;text-align:left}"
     ".panel tr.hl td{font-weight:bold;color:#c2410c}.panel tr.div td{border-top:2px solid #6b7280;"
     "padding:0}.ph{font-family:ui-monospace,Menlo,Consolas,monospace;margin-bottom:6px;"
-    "white-space:pre}.num{text-align:right;font-variant-numeric:tabular-nums}";
+    "white-space:pre}.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.alts{max-width:640px}td.alts span{display:inline-block;margin-right:4px}";
 
 static void hl__view_begin(hl__buf *b, const char *title, const char *extra_css) {
     hl__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -13639,14 +13640,13 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
         hl__view_fmt_prob(&b, lp);
         hl__buf_puts(&b, "</td><td class=\"num\">");
         if (v->rank) hl__buf_printf(&b, "%lld", (long long)v->rank[i - 1]);
-        hl__buf_puts(&b, "</td><td class=\"tk\">");
+        hl__buf_puts(&b, "</td><td class=\"alts\">");
         for (t = 0; t < k; t++) {
-            if (t) hl__buf_puts(&b, ", ");
-            hl__buf_putc(&b, '"');
+            hl__buf_puts(&b, "<span class=\"tk\">\"");
             hl__view_html(&b, v->top_tokens[(i - 1) * k + t]);
             hl__buf_puts(&b, "\" (");
             hl__view_fmt_logp(&b, v->top_logp[(i - 1) * k + t]);
-            hl__buf_putc(&b, ')');
+            hl__buf_puts(&b, t + 1 < k ? "),</span> " : ")</span>");
         }
         hl__buf_puts(&b, "</td></tr>\n");
     }
