@@ -247,10 +247,14 @@ HL_API hl_status hl_safetensors_write(const char *path, const char *const *names
 /* <<api_safetensors */
 
 /* >>api_npz ================================================================================= */
-/* numpy .npy (versions 1, 2, 3; little-endian f8 f4 f2 i8 i4 u1 b1; C order) and .npz (a ZIP of
-   .npy members, ZIP64 aware). Stored members are borrowed views into the mapped file; deflated
-   members (np.savez_compressed) are inflated into memory owned by the hl_npz. Also raw DEFLATE
-   (RFC 1951), gzip (RFC 1952, concatenated members) and CRC-32. */
+/* numpy .npy (versions 1, 2, 3; little-endian f8 f4 f2 i8 i4 i2 i1 u1 b1; C order) and .npz (a ZIP
+   of .npy members, ZIP64 aware). Stored members are borrowed views into the mapped file; deflated
+   members (np.savez_compressed) are inflated into memory owned by the hl_npz. Every tensor's data
+   is aligned to its element size: a stored member at a misaligned file offset is copied into owned
+   memory (numpy aligns the data within the member, not within the file). CRC-32 is verified for
+   every deflated member and for stored members up to HL_NPZ_VERIFY_STORED_MAX bytes (default
+   64 MiB); bigger stored members are not read at open. Members not ending in ".npy" are skipped.
+   Also raw DEFLATE (RFC 1951), gzip (RFC 1952, concatenated members) and CRC-32. */
 typedef struct hl_npz hl_npz;
 
 HL_API hl_status        hl_npz_open(const char *path, hl_npz **out, hl_error *err);
@@ -261,7 +265,8 @@ HL_API size_t           hl_npz_count(const hl_npz *z);
 HL_API const char      *hl_npz_name(const hl_npz *z, size_t i); /* member name without ".npy" */
 HL_API const hl_tensor *hl_npz_tensor(const hl_npz *z, size_t i);
 HL_API const hl_tensor *hl_npz_find(const hl_npz *z, const char *name); /* or NULL */
-/* Parses one .npy image; *out borrows `data` (copied nowhere). */
+/* Parses one .npy image; *out borrows `data` (copied nowhere), so out->data is aligned only if
+   `data` + header length is (the header pads the data to 64 bytes from the image start). */
 HL_API hl_status        hl_npy_parse(const void *data, size_t size, hl_tensor *out, hl_error *err);
 
 HL_API uint32_t  hl_crc32(uint32_t crc, const void *data, size_t n); /* start with crc = 0 */
@@ -276,6 +281,8 @@ typedef struct hl_gzreader hl_gzreader;
 HL_API hl_status hl_gzreader_open(const char *path, hl_gzreader **out, hl_error *err);
 /* Reads up to cap decompressed bytes; *got == 0 at the end of the last member. */
 HL_API hl_status hl_gzreader_read(hl_gzreader *r, void *buf, size_t cap, size_t *got, hl_error *err);
+/* Compressed bytes consumed so far (for progress bars; the reader buffers up to 64 KiB ahead of this). */
+HL_API uint64_t  hl_gzreader_tell(const hl_gzreader *r);
 HL_API void      hl_gzreader_close(hl_gzreader *r);
 
 /* <<api_npz */
@@ -3532,6 +3539,10 @@ HL__DEF hl_status hl_gzreader_read(hl_gzreader *r, void *buf, size_t cap, size_t
     }
     *got = total;
     return HL_OK;
+}
+
+HL__DEF uint64_t hl_gzreader_tell(const hl_gzreader *r) {
+    return r ? (uint64_t)hl__inf_pos(&r->s) : 0;
 }
 
 HL__DEF void hl_gzreader_close(hl_gzreader *r) {

@@ -180,6 +180,7 @@ static void test_gzreader_stream(void) {
     }
     CHECK(!bad);
     CHECK(total == n1 + n2 && memcmp(back, src, total) == 0);
+    CHECK(hl_gzreader_tell(r) == g.n); /* every compressed byte consumed */
 done:
     hl_gzreader_close(r);
     unlink(path);
