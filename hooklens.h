@@ -5358,6 +5358,12 @@ typedef struct hl__step {
     uint32_t cp;     /* Strip / Metaspace: the character */
 } hl__step;
 
+typedef struct hl__merge_ent {
+    uint64_t key;
+    uint32_t rank;
+    int32_t  new_id;
+} hl__merge_ent;
+
 typedef struct hl__added {
     char   *content; /* as written in tokenizer.json */
     size_t  len;
@@ -5375,13 +5381,16 @@ struct hl_tokenizer {
     char     *blob;        /* all vocabulary strings, NUL-terminated */
     int32_t  *piece_entry; /* id -> vocabulary entry, or -1 */
     hl__smap  vocab;
-    uint64_t *m_key;       /* merges: (a << 32 | b) -> rank, new id; key UINT64_MAX = empty */
-    uint32_t *m_rank;
-    int32_t  *m_new;
+    struct hl__merge_ent *merge; /* merges: (a << 32 | b) -> rank, new id; key UINT64_MAX = empty */
     uint64_t  m_mask;
     size_t    n_merges;
     int32_t   unk_id;
     int32_t   byte_id[256]; /* <0xXX> pieces for byte_fallback, -1 when absent */
+    /* Long words are cut before a U+2581 that follows character c when no vocabulary piece has c
+       directly before U+2581 (see hl__bpe_word); the few c that do are listed here. */
+    int       meta_cut;
+    uint32_t  meta_bad[32];
+    int       n_meta_bad;
     int       fuse_unk, byte_fallback, ignore_merges;
     char     *cont_prefix, *eow_suffix;
     size_t    cont_len, eow_len;
@@ -5416,6 +5425,20 @@ static void hl__bytelevel_init(hl_tokenizer *t) {
         t->b2u[b] = (uint16_t)(keep ? b : 256 + n++);
         t->u2b[t->b2u[b]] = (int16_t)b;
     }
+}
+
+/* Last / first code point of s[0..n) (valid UTF-8, n > 0). */
+static uint32_t hl__last_cp(const char *s, size_t n, size_t *start) {
+    size_t c = n - 1, adv;
+    int32_t cp;
+    while (c > 0 && ((uint8_t)s[c] & 0xC0) == 0x80) c--;
+    cp = hl__utf8_next((const uint8_t *)s + c, n - c, &adv);
+    if (start) *start = c;
+    return cp < 0 ? 0xFFFD : (uint32_t)cp;
+}
+static uint32_t hl__first_cp(const char *s, size_t n, size_t *adv) {
+    int32_t cp = hl__utf8_next((const uint8_t *)s, n, adv);
+    return cp < 0 ? 0xFFFD : (uint32_t)cp;
 }
 
 /* ---- the GPT-2 pre-tokenizer pattern, hand-written ----
@@ -5488,9 +5511,7 @@ HL__DEF void hl_tokenizer_free(hl_tokenizer *t) {
     hl__free(t->blob);
     hl__free(t->piece_entry);
     hl__free(t->vocab.slot);
-    hl__free(t->m_key);
-    hl__free(t->m_rank);
-    hl__free(t->m_new);
+    hl__free(t->merge);
     hl__free(t->cont_prefix);
     hl__free(t->eow_suffix);
     for (i = 0; i < t->n_added; i++) hl__free(t->added[i].content);
@@ -5514,18 +5535,42 @@ static int32_t hl__tk_vocab_id(const hl_tokenizer *t, const char *s, size_t n) {
     return e < 0 ? -1 : t->v_id[e];
 }
 
+/* Finds the characters c that some vocabulary piece has directly before U+2581 "▁" (other than ▁
+   itself). Before any other c, no merge can ever join c with a following ▁, so a long word may be cut
+   there into independent pieces (hl__bpe_word). Off when there are too many such c. */
+static void hl__tk_meta_cut_init(hl_tokenizer *t) {
+    size_t e;
+    t->meta_cut = hl__tk_vocab_id(t, "\xE2\x96\x81", 3) >= 0;
+    for (e = 0; e < t->n_vocab && t->meta_cut; e++) {
+        const char *s = t->v_str[e];
+        size_t n = t->v_len[e], i;
+        for (i = 1; i + 3 <= n; i++) {
+            size_t c;
+            uint32_t cp;
+            int k;
+            if (memcmp(s + i, "\xE2\x96\x81", 3) != 0) continue;
+            cp = hl__last_cp(s, i, &c);
+            if (cp == 0x2581) continue;
+            for (k = 0; k < t->n_meta_bad && t->meta_bad[k] != cp; k++) {}
+            if (k < t->n_meta_bad) continue;
+            if (t->n_meta_bad == 32) { t->meta_cut = 0; break; }
+            t->meta_bad[t->n_meta_bad++] = cp;
+        }
+    }
+}
+
 /* Merge table: open addressing on the packed pair (a, b). */
 static uint64_t hl__merge_slot(uint64_t key, uint64_t mask) {
     return ((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
 }
 static int hl__merge_get(const hl_tokenizer *t, int32_t a, int32_t b, uint32_t *rank, int32_t *new_id) {
     uint64_t key = ((uint64_t)(uint32_t)a << 32) | (uint32_t)b, i;
-    if (!t->m_key) return 0;
+    if (!t->merge) return 0;
     i = hl__merge_slot(key, t->m_mask);
     for (;;) {
-        uint64_t k = t->m_key[i];
-        if (k == key) { *rank = t->m_rank[i]; *new_id = t->m_new[i]; return 1; }
-        if (k == UINT64_MAX) return 0;
+        const hl__merge_ent *e = &t->merge[i];
+        if (e->key == key) { *rank = e->rank; *new_id = e->new_id; return 1; }
+        if (e->key == UINT64_MAX) return 0;
         i = (i + 1) & t->m_mask;
     }
 }
@@ -5889,6 +5934,7 @@ static hl_status hl__tk_load_model(hl_tokenizer *t, const hl_json *model, hl_err
     t->fuse_unk = hl_json_bool(hl_json_get(model, "fuse_unk"), 0);
     t->byte_fallback = hl_json_bool(hl_json_get(model, "byte_fallback"), 0);
     t->ignore_merges = hl_json_bool(hl_json_get(model, "ignore_merges"), 0);
+    hl__tk_meta_cut_init(t);
     t->unk_id = -1;
     for (i = 0; i < 256; i++) {
         char bp[8];
@@ -5909,12 +5955,9 @@ static hl_status hl__tk_load_model(hl_tokenizer *t, const hl_json *model, hl_err
     if (merges->len >= (size_t)UINT32_MAX / 4) return hl__fail(err, HL_ERR_LIMIT, "model.merges: too many merges");
     cap = 16;
     while (cap < (uint64_t)merges->len * 2 + 16) cap *= 2;
-    t->m_key = (uint64_t *)hl__malloc((size_t)cap * sizeof(uint64_t));
-    t->m_rank = (uint32_t *)hl__malloc((size_t)cap * sizeof(uint32_t));
-    t->m_new = (int32_t *)hl__malloc((size_t)cap * sizeof(int32_t));
-    if (!t->m_key || !t->m_rank || !t->m_new)
-        return hl__fail(err, HL_ERR_OOM, "out of memory for %llu merges", (unsigned long long)merges->len);
-    for (i = 0; i < cap; i++) t->m_key[i] = UINT64_MAX;
+    t->merge = (hl__merge_ent *)hl__malloc((size_t)cap * sizeof(hl__merge_ent));
+    if (!t->merge) return hl__fail(err, HL_ERR_OOM, "out of memory for %llu merges", (unsigned long long)merges->len);
+    for (i = 0; i < cap; i++) t->merge[i].key = UINT64_MAX;
     t->m_mask = cap - 1;
     t->n_merges = merges->len;
     for (i = 0; i < merges->len; i++) {
@@ -5962,10 +6005,10 @@ static hl_status hl__tk_load_model(hl_tokenizer *t, const hl_json *model, hl_err
         }
         key = ((uint64_t)(uint32_t)ia << 32) | (uint32_t)ib;
         slot = hl__merge_slot(key, t->m_mask);
-        while (t->m_key[slot] != UINT64_MAX && t->m_key[slot] != key) slot = (slot + 1) & t->m_mask;
-        t->m_key[slot] = key;
-        t->m_rank[slot] = (uint32_t)i;
-        t->m_new[slot] = inew;
+        while (t->merge[slot].key != UINT64_MAX && t->merge[slot].key != key) slot = (slot + 1) & t->m_mask;
+        t->merge[slot].key = key;
+        t->merge[slot].rank = (uint32_t)i;
+        t->merge[slot].new_id = inew;
     }
     hl__buf_free(&tmp);
     return HL_OK;
@@ -6364,17 +6407,13 @@ static int hl__sym_reserve(hl__tk_ws *w, size_t n) {
     return 1;
 }
 
-static void hl__bpe_word(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, hl__ivec *out) {
+static void hl__bpe_chunk(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, hl__ivec *out) {
     size_t i = 0, ns = 0, adv;
     int32_t unk_pending = -1, x;
     uint32_t unk_len = 0;
     uint32_t rank;
     int32_t nid;
     if (n == 0) return;
-    if (t->ignore_merges) {
-        int32_t id = hl__tk_vocab_id(t, s, n);
-        if (id >= 0) { hl__ivec_push(out, id); return; }
-    }
     if (n > (size_t)INT32_MAX - 1) { w->oom = 1; return; }
     if (!hl__sym_reserve(w, n)) return;
     while (i < n) {
@@ -6445,6 +6484,36 @@ static void hl__bpe_word(const hl_tokenizer *t, hl__tk_ws *w, const char *s, siz
         if (x >= 0 && hl__merge_get(t, w->sid[pos], w->sid[x], &rank, &nid)) hl__q_push(w, rank, (uint32_t)pos, nid);
     }
     for (x = 0; x >= 0; x = w->snext[x]) hl__ivec_push(out, w->sid[x]);
+}
+
+/* One word through the model. Gemma-style tokenizers have no pre-tokenizer, so a whole document
+   is one word; the heap would then span millions of symbols. Cutting the word before a "▁" whose
+   left neighbour c can never merge with it (no piece contains c followed by ▁, and c is its own
+   piece, so the symbol left of the cut always ends in c) gives independent pieces: every merge
+   candidate, its rank and its validity depend only on symbols inside one piece, so processing the
+   pieces one by one yields exactly the ids of the whole-word merge, with small, cache-resident heaps. */
+static void hl__bpe_word(const hl_tokenizer *t, hl__tk_ws *w, const char *s, size_t n, hl__ivec *out) {
+    size_t a = 0, i;
+    if (n == 0) return;
+    if (t->ignore_merges) {
+        int32_t id = hl__tk_vocab_id(t, s, n);
+        if (id >= 0) { hl__ivec_push(out, id); return; }
+    }
+    if (!t->meta_cut || t->cont_len || t->eow_len || n < 64) { hl__bpe_chunk(t, w, s, n, out); return; }
+    for (i = 1; i + 3 <= n; i++) {
+        size_t c;
+        uint32_t cp;
+        int k;
+        if ((uint8_t)s[i] != 0xE2 || memcmp(s + i, "\xE2\x96\x81", 3) != 0) continue;
+        cp = hl__last_cp(s + a, i - a, &c);
+        if (cp == 0x2581) continue;
+        for (k = 0; k < t->n_meta_bad && t->meta_bad[k] != cp; k++) {}
+        if (k < t->n_meta_bad || hl__tk_vocab_id(t, s + a + c, i - a - c) < 0) continue;
+        hl__bpe_chunk(t, w, s + a, i - a, out);
+        a = i;
+        i += 2;
+    }
+    hl__bpe_chunk(t, w, s + a, n - a, out);
 }
 
 /* ---- pre-tokenizers ---- */
@@ -6634,19 +6703,6 @@ static void hl__tk_encode_piece(const hl_tokenizer *t, hl__tk_ws *w, const char 
 
 static int hl__is_word_char(uint32_t cp) {
     return cp == '_' || hl__uc_is_letter(cp) || hl__uc_is_number(cp);
-}
-/* Last / first code point of s[0..n) (valid UTF-8, n > 0). */
-static uint32_t hl__last_cp(const char *s, size_t n, size_t *start) {
-    size_t c = n - 1, adv;
-    int32_t cp;
-    while (c > 0 && ((uint8_t)s[c] & 0xC0) == 0x80) c--;
-    cp = hl__utf8_next((const uint8_t *)s + c, n - c, &adv);
-    if (start) *start = c;
-    return cp < 0 ? 0xFFFD : (uint32_t)cp;
-}
-static uint32_t hl__first_cp(const char *s, size_t n, size_t *adv) {
-    int32_t cp = hl__utf8_next((const uint8_t *)s, n, adv);
-    return cp < 0 ? 0xFFFD : (uint32_t)cp;
 }
 
 /* Cuts the added tokens of trie tr out of s[0..n) (AddedVocabulary::find_matches): text pieces go
