@@ -13849,7 +13849,10 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
                 hl__buf_puts(&b, " \xe2\x86\x92 ");
                 hl__view_html(&b, v->tokens[k]);
                 hl__buf_printf(&b, ": %.4f\">", (double)a);
-                if (!hl__view_finite(p)) hl__buf_puts(&b, "nan");
+                /* values are printed in the cells of small maps; in larger ones they would not
+                   fit, so they are in the cell's title (and the hover line) only */
+                if (n > 24) {}
+                else if (!hl__view_finite(p)) hl__buf_puts(&b, "nan");
                 else if (p != 0.0f || k <= q) hl__buf_printf(&b, "%.2f", (double)p);
                 hl__buf_puts(&b, "</td>");
             }
