@@ -11709,8 +11709,8 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
         goto done;
     while (!eof || have > 0) {
         int64_t cut, nid = 0, i0;
-        size_t got = eof ? 0 : fread(buf + have, 1, (size_t)(chunk - have), fp);
-        if (got == 0) eof = 1;
+        size_t want = (size_t)(chunk - have), got = eof ? 0 : fread(buf + have, 1, want, fp);
+        if (got < want) eof = 1; /* a short read is the end of the file (or an error, below) */
         have += (int64_t)got;
         if (ferror(fp)) {
             st = hl__fail(err, HL_ERR_IO, "%s: read error at byte %lld", path, (long long)(file_off + have));
@@ -11719,7 +11719,7 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
         if (have == 0) break;
         /* cut after the last newline, else the last space, else at a UTF-8 character boundary */
         cut = have;
-        if (!eof || have == chunk) {
+        if (!eof) {
             int64_t j;
             for (j = have; j > 0 && buf[j - 1] != '\n'; j--) {}
             if (j == 0)
