@@ -823,7 +823,8 @@ typedef struct hl_sae_maxact {
 } hl_sae_maxact;
 typedef struct hl_sae_maxact_opts {
     int64_t ctx_len;     /* tokens per forward window, BOS included; 0 = 128 */
-    int     prepend_bos; /* < 0 model default (BOS), 0 no, 1 yes. BOS positions are never ranked */
+    int     no_bos;      /* 1 = no BOS at the start of each window (default: BOS, as TL to_tokens).
+                            BOS positions are never ranked */
     int64_t chunk_bytes; /* text read per step, cut at a newline / space / UTF-8 boundary; 0 = 16384 */
 } hl_sae_maxact_opts;
 /* Streams text_path through the model (with `sae` attached to m; the forward pass stops right
@@ -11687,7 +11688,7 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
     ctx = o.ctx_len > 1 ? o.ctx_len : 128;
     chunk = o.chunk_bytes > 16 ? o.chunk_bytes : 16384;
     bos = hl_model_config(m)->bos_id;
-    bos_on = (o.prepend_bos < 0 ? hl_model_config(m)->default_prepend_bos : o.prepend_bos) && bos >= 0;
+    bos_on = !o.no_bos && hl_model_config(m)->default_prepend_bos && bos >= 0;
     memset(&c, 0, sizeof c);
     c.f = feature;
     c.d_sae = s->cfg.d_sae;

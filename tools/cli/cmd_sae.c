@@ -259,7 +259,7 @@ static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     if (!best) return 1;
     memset(&o, 0, sizeof o);
     o.ctx_len = a->ctx;
-    o.prepend_bos = a->no_bos ? 0 : -1;
+    o.no_bos = a->no_bos;
     if (hl_sae_max_activations(sae, m, a->text_file, a->max_acts_feature, &o, best, a->max_acts_k, &n,
                                &tokens, &err) != HL_OK) {
         free(best);
