@@ -855,7 +855,8 @@ typedef struct hl_sae_maxact {
 } hl_sae_maxact;
 typedef struct hl_sae_maxact_opts {
     int64_t ctx_len;     /* tokens per forward window, BOS included; 0 = 128 */
-    int     prepend_bos; /* < 0 model default (BOS), 0 no, 1 yes. BOS positions are never ranked */
+    int     no_bos;      /* 1 = no BOS at the start of each window (default: BOS, as TL to_tokens).
+                            BOS positions are never ranked */
     int64_t chunk_bytes; /* text read per step, cut at a newline / space / UTF-8 boundary; 0 = 16384 */
 } hl_sae_maxact_opts;
 /* Streams text_path through the model (with `sae` attached to m; the forward pass stops right
@@ -11789,7 +11790,7 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
     ctx = o.ctx_len > 1 ? o.ctx_len : 128;
     chunk = o.chunk_bytes > 16 ? o.chunk_bytes : 16384;
     bos = hl_model_config(m)->bos_id;
-    bos_on = (o.prepend_bos < 0 ? hl_model_config(m)->default_prepend_bos : o.prepend_bos) && bos >= 0;
+    bos_on = !o.no_bos && hl_model_config(m)->default_prepend_bos && bos >= 0;
     memset(&c, 0, sizeof c);
     c.f = feature;
     c.d_sae = s->cfg.d_sae;
@@ -11811,8 +11812,8 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
         goto done;
     while (!eof || have > 0) {
         int64_t cut, nid = 0, i0;
-        size_t got = eof ? 0 : fread(buf + have, 1, (size_t)(chunk - have), fp);
-        if (got == 0) eof = 1;
+        size_t want = (size_t)(chunk - have), got = eof ? 0 : fread(buf + have, 1, want, fp);
+        if (got < want) eof = 1; /* a short read is the end of the file (or an error, below) */
         have += (int64_t)got;
         if (ferror(fp)) {
             st = hl__fail(err, HL_ERR_IO, "%s: read error at byte %lld", path, (long long)(file_off + have));
@@ -11821,7 +11822,7 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
         if (have == 0) break;
         /* cut after the last newline, else the last space, else at a UTF-8 character boundary */
         cut = have;
-        if (!eof || have == chunk) {
+        if (!eof) {
             int64_t j;
             for (j = have; j > 0 && buf[j - 1] != '\n'; j--) {}
             if (j == 0)

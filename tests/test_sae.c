@@ -855,6 +855,84 @@ done:
     if (ref) hl_safetensors_close(ref);
 }
 
+/* Max-activating positions over a text file, on the bundled stories260K model (d_model 64, so the
+   fixture SAE fits at blocks.2.hook_resid_post): the streamed result equals a direct cached run. */
+static void test_sae_max_activations(void) {
+    hl_model *m = NULL;
+    hl_sae *s = NULL;
+    hl_model_desc md;
+    hl_cache *cache = NULL;
+    hl_error err;
+    hl_sae_maxact best[4];
+    hl_sae_maxact_opts o;
+    int32_t *ids = NULL;
+    int64_t n = 0, nb = 0, ntok = 0, f = -1, p, j;
+    const char *text = "Once upon a time, there was a little girl named Lily. She liked to play.";
+    const hl_tensor *post;
+    float top = 0;
+    FILE *fp;
+    if (!hlt_need("examples/stories260K/tokenizer.json")) return;
+    memset(&md, 0, sizeof md);
+    md.path = "examples/stories260K";
+    CHECK_OK(hl_model_load(&md, &m, &err), ep(&err));
+    s = sae_open(SAE_DIR "gemmascope-jumprelu/params.npz");
+    if (!m || !s) goto done;
+    CHECK_OK(hl_sae_attach(s, m, NULL, 0, &err), ep(&err));
+    CHECK_OK(hl_model_to_tokens(m, text, -1, &ids, &n, &err), ep(&err));
+    CHECK_OK(hl_cache_create(&cache, &err), ep(&err));
+    CHECK_OK(hl_model_run_with_cache(m, ids, n, NULL, cache, NULL, &err), ep(&err));
+    post = cache ? hl_cache_get(cache, "blocks.2.hook_resid_post.hook_sae_acts_post") : NULL;
+    CHECK(post != NULL && n > 5);
+    if (!post) goto done;
+    /* the strongest feature at position 3, and its maximum over positions >= 1 */
+    for (j = 0; j < 256; j++)
+        if (f < 0 || ((const float *)post->data)[3 * 256 + j] > ((const float *)post->data)[3 * 256 + f]) f = j;
+    for (p = 1; p < n; p++)
+        if (((const float *)post->data)[p * 256 + f] > top) top = ((const float *)post->data)[p * 256 + f];
+    CHECK(top > 0);
+    fp = fopen("build/test_sae_text.txt", "wb");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+    memset(&o, 0, sizeof o);
+    CHECK_OK(hl_sae_max_activations(s, m, "build/test_sae_text.txt", f, &o, best, 4, &nb, &ntok, &err), ep(&err));
+    CHECK(nb >= 1 && ntok == n - 1);
+    CHECKF(nb >= 1 && best[0].act == top, "top %g vs %g", nb ? (double)best[0].act : 0.0, (double)top);
+    for (j = 1; j < nb; j++) CHECK(best[j].act <= best[j - 1].act && best[j].act > 0);
+    if (nb) CHECK(best[0].context[best[0].context_index] == best[0].token && ids[best[0].position] == best[0].token);
+    /* small windows and chunks still cover every token */
+    o.ctx_len = 5;
+    o.chunk_bytes = 20;
+    CHECK_OK(hl_sae_max_activations(s, m, "build/test_sae_text.txt", f, &o, best, 4, &nb, &ntok, &err), ep(&err));
+    CHECK(nb >= 1 && ntok >= n - 1);
+    CHECK(hl_sae_max_activations(s, m, "build/no_such.txt", f, &o, best, 4, &nb, &ntok, &err) == HL_ERR_IO);
+    CHECK(hl_sae_max_activations(s, m, "build/test_sae_text.txt", 256, &o, best, 4, &nb, &ntok, &err) == HL_ERR_ARG);
+    /* the CLI prints the same top activation */
+    {
+        char cmd[1024], line[1024];
+        FILE *pf;
+        int found = 0;
+        snprintf(cmd, sizeof cmd, "build/hooklens sae examples/stories260K %s --hook blocks.2.hook_resid_post "
+                 "--max-acts %lld --text-file build/test_sae_text.txt --k 2 2>&1",
+                 hlt_fixture(SAE_DIR "gemmascope-jumprelu/params.npz"), (long long)f);
+        pf = popen(cmd, "r");
+        while (pf && fgets(line, sizeof line, pf)) found |= strstr(line, "act ") != NULL && strstr(line, "[[") != NULL;
+        CHECK(pf && pclose(pf) == 0 && found);
+        snprintf(cmd, sizeof cmd, "build/hooklens sae examples/stories260K %s --hook blocks.2.hook_resid_post "
+                 "--prompt \"Once upon a time\" --top 2 2>&1", hlt_fixture(SAE_DIR "saelens-topk"));
+        pf = popen(cmd, "r");
+        found = 0;
+        while (pf && fgets(line, sizeof line, pf)) found |= strstr(line, "'Once'") != NULL || strstr(line, "' Once'") != NULL;
+        CHECK(pf && pclose(pf) == 0 && found);
+    }
+done:
+    hl_free(ids);
+    hl_cache_free(cache);
+    hl_sae_free(s);
+    hl_model_free(m);
+}
+
 void suite_sae(void) {
     RUN(test_sae_saelens_standard);
     RUN(test_sae_saelens_topk);
@@ -870,4 +948,5 @@ void suite_sae(void) {
     RUN(test_sae_edits);
     RUN(test_sae_two_saes);
     RUN(test_sae_cli);
+    RUN(test_sae_max_activations);
 }

@@ -259,14 +259,14 @@ static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     if (!best) return 1;
     memset(&o, 0, sizeof o);
     o.ctx_len = a->ctx;
-    o.prepend_bos = a->no_bos ? 0 : -1;
+    o.no_bos = a->no_bos;
     if (hl_sae_max_activations(sae, m, a->text_file, a->max_acts_feature, &o, best, a->max_acts_k, &n,
                                &tokens, &err) != HL_OK) {
         free(best);
         return cli_error(&err);
     }
-    printf("feature %lld: top %lld of %lld positions (%lld tokens) in %s\n", (long long)a->max_acts_feature,
-           (long long)n, (long long)tokens, (long long)tokens, a->text_file);
+    printf("feature %lld: %lld strongest positions over %lld tokens of %s\n", (long long)a->max_acts_feature,
+           (long long)n, (long long)tokens, a->text_file);
     for (i = 0; i < n; i++) {
         const hl_sae_maxact *b = &best[i];
         printf("%3lld  act %-10.5g byte %-9lld ", (long long)i + 1, (double)b->act, (long long)b->byte_offset);
