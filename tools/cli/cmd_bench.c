@@ -76,17 +76,7 @@ static hl_dtype parse_dtype(const char *s) {
     return HL_DTYPE_INVALID;
 }
 
-/* Kernel level for the CLI: HL_FORCE_SCALAR=1 forces the scalar reference, HL_KERNELS=name picks a
-   level; otherwise the best one. */
-static hl_kernels cli_kernels(void) {
-    const char *f = getenv("HL_FORCE_SCALAR"), *k = getenv("HL_KERNELS");
-    int i;
-    if (f && *f && strcmp(f, "0") != 0) return HL_KERNELS_SCALAR;
-    if (k && *k)
-        for (i = 0; i < HL_KERNELS_COUNT; i++)
-            if (strcmp(k, hl_kernels_name((hl_kernels)i)) == 0) return (hl_kernels)i;
-    return HL_KERNELS_DEFAULT;
-}
+static hl_kernels cli_kernels(void) { return cli_kernels_from_env(); }
 
 /* ---- machine peaks ------------------------------------------------------------------------------ */
 /* Each thread runs independent FMA chains (24 accumulators hide the 4-cycle latency) on registers;
