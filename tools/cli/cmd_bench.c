@@ -367,8 +367,9 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
            path, c->architecture, (long long)c->n_layers, (long long)c->d_model, (long long)c->d_mlp,
            (long long)c->d_vocab, hl_dtype_name(c->weight_dtype), wb * 1e-9, t_load);
     printf("%d thread(s), kernels %s, %s mode; rates: wall / idle-equivalent (per CPU-second x threads)\n", T,
-           hl_kernels_name(hl__kern_level(NULL) == HL_KERNELS_SCALAR || d.kernels == HL_KERNELS_SCALAR ? HL_KERNELS_SCALAR
-                                                                                                    : hl_kernels_best()),
+           hl_kernels_name(hl__kern_level(NULL) == HL_KERNELS_SCALAR ? HL_KERNELS_SCALAR
+                           : d.kernels != HL_KERNELS_DEFAULT               ? d.kernels
+                                                                           : hl_kernels_best()),
            o->fast ? "fast" : "exact");
     /* warm-up: touches every weight page once (page cache -> mapping) */
     if (hl_model_run(m, tok, o->prompt_tokens < 16 ? o->prompt_tokens : 16, NULL, &e) != HL_OK) {
