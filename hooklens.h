@@ -7537,6 +7537,70 @@ static void hl__matmul(const hl__kern *kt, hl__pool *pool, float *y, const float
 }
 
 
+/* Several products of the same x in one pool pass (q/k/v, gate/up): y_i[M, N_i] = x[M, K] @ W_i^T.
+   The outputs of all products form one index space n in [0, sum N_i) that the pool splits; each
+   range is cut at the product boundaries and runs the same row drivers as hl__matmul, and every
+   output is still one whole-K tile, so the results equal separate hl__matmul calls bit for bit.
+   It only saves the pool barriers between the products (decode issues ~200 products per token). */
+#define HL__MM_MULTI 3
+typedef struct hl__mm_multi {
+    int        cnt;
+    hl__mm_job job[HL__MM_MULTI];
+    int64_t    off[HL__MM_MULTI + 1]; /* off[i] = N_0 + ... + N_(i-1) */
+} hl__mm_multi;
+static void hl__mm_multi_task(void *ctx, int64_t g0, int64_t g1) {
+    const hl__mm_multi *mm = (const hl__mm_multi *)ctx;
+    int i;
+    for (i = 0; i < mm->cnt; i++) {
+        int64_t lo = g0 > mm->off[i] ? g0 : mm->off[i], hi = g1 < mm->off[i + 1] ? g1 : mm->off[i + 1];
+        if (lo < hi) hl__mm_task((void *)&mm->job[i], lo - mm->off[i], hi - mm->off[i]);
+    }
+}
+static void hl__matmul_multi(const hl__kern *kt, hl__pool *pool, int cnt, float *const *y, const float *x,
+                             const void *const *W, const hl_dtype *wdt, int64_t M, const int64_t *N, int64_t K) {
+    hl__mm_multi mm;
+    uint16_t *xb = NULL;
+    int i, need_xb = 0;
+    if (M <= 0 || cnt <= 0) return;
+    if (!pool || cnt > HL__MM_MULTI) { /* nothing to save: the plain calls */
+        for (i = 0; i < cnt; i++) hl__matmul(kt, pool, y[i], x, W[i], wdt[i], M, N[i], K);
+        return;
+    }
+    mm.cnt = cnt;
+    mm.off[0] = 0;
+    for (i = 0; i < cnt; i++) {
+        mm.job[i].level = hl__kern_level(kt);
+        mm.job[i].y = y[i];
+        mm.job[i].x = x;
+        mm.job[i].xb = NULL;
+        mm.job[i].W = W[i];
+        mm.job[i].wdt = wdt[i];
+        mm.job[i].M = M;
+        mm.job[i].N = N[i] > 0 ? N[i] : 0;
+        mm.job[i].K = K;
+        mm.off[i + 1] = mm.off[i] + mm.job[i].N;
+        if (wdt[i] == HL_DTYPE_BF16) need_xb = 1;
+    }
+    if (mm.off[cnt] <= 0) return;
+#if defined(HL__X86)
+    if (need_xb && K > 0 && hl__kern_fast_bf16(kt)) { /* as in hl__matmul: round x once */
+        uint64_t bytes;
+        if (hl__mul_ok((uint64_t)M, (uint64_t)K * 2u, &bytes) && bytes <= SIZE_MAX)
+            xb = (uint16_t *)HL_MALLOC((size_t)bytes);
+        if (xb) {
+            hl__round_bf16_avx512(xb, x, M * K);
+            for (i = 0; i < cnt; i++)
+                if (wdt[i] == HL_DTYPE_BF16) mm.job[i].xb = xb;
+        }
+    }
+#else
+    (void)need_xb;
+#endif
+    if ((double)M * (double)mm.off[cnt] * (double)K < 65536.0) hl__mm_multi_task(&mm, 0, mm.off[cnt]);
+    else hl__parallel_for(pool, mm.off[cnt], 12, hl__mm_multi_task, &mm);
+    if (xb) HL_FREE(xb);
+}
+
 /* ---- x @ W with W stored [K, N] (SAE encoders W_enc [d_in, d_sae], attention probs @ V) ----------
      y[m, n] = sum_k x[m, k] * W[k, n]        x: [M, K] f32   W: [K, N] wdt   y: [M, N] f32
    PyTorch: y = x @ W. Every level sums k = 0, 1, 2, ... in order for each output (the SIMD levels
@@ -9369,9 +9433,13 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
             HL__HOOK(m, HL_HOOK_LN1_SCALE, l, sc, 3, 1, n, 1, 0);
             HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, xn, 3, 1, n, d, 0);
             hl__mulw(xn, lw->ln1, n, d, xw);
-            hl__matmul(&m->kt, m->pool, q, xw, lw->q->data, lw->q->dtype, n, H * dh, d);
-            hl__matmul(&m->kt, m->pool, kk, xw, lw->k->data, lw->k->dtype, n, G * dh, d);
-            hl__matmul(&m->kt, m->pool, vv, xw, lw->v->data, lw->v->dtype, n, G * dh, d);
+            { /* q, k, v in one pool pass (same results as three hl__matmul calls) */
+                float *const ys[3] = {q, kk, vv};
+                const void *const ws[3] = {lw->q->data, lw->k->data, lw->v->data};
+                const hl_dtype    wd[3] = {lw->q->dtype, lw->k->dtype, lw->v->dtype};
+                const int64_t     ns[3] = {H * dh, G * dh, G * dh};
+                hl__matmul_multi(&m->kt, m->pool, 3, ys, xw, ws, wd, n, ns, d);
+            }
         }
         HL__HOOK(m, HL_HOOK_ATTN_Q, l, q, 4, 1, n, H, dh);
         HL__HOOK(m, HL_HOOK_ATTN_K, l, kk, 4, 1, n, G, dh);
@@ -9475,8 +9543,13 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         HL__HOOK(m, HL_HOOK_LN2_SCALE, l, sc, 3, 1, n, 1, 0);
         HL__HOOK(m, HL_HOOK_LN2_NORMALIZED, l, xn, 3, 1, n, d, 0);
         hl__mulw(xn, lw->ln2, n, d, xw);
-        hl__matmul(&m->kt, m->pool, gate, xw, lw->gate->data, lw->gate->dtype, n, dm, d);
-        hl__matmul(&m->kt, m->pool, up, xw, lw->up->data, lw->up->dtype, n, dm, d);
+        { /* gate and up in one pool pass (same results as two hl__matmul calls) */
+            float *const ys[2] = {gate, up};
+            const void *const ws[2] = {lw->gate->data, lw->up->data};
+            const hl_dtype    wd[2] = {lw->gate->dtype, lw->up->dtype};
+            const int64_t     ns[2] = {dm, dm};
+            hl__matmul_multi(&m->kt, m->pool, 2, ys, xw, ws, wd, n, ns, d);
+        }
         HL__HOOK(m, HL_HOOK_MLP_PRE, l, gate, 3, 1, n, dm, 0);
         HL__HOOK(m, HL_HOOK_MLP_PRE_LINEAR, l, up, 3, 1, n, dm, 0);
         if (c->act == HL_ACT_GELU_TANH) {

@@ -41,5 +41,8 @@ int cli_error(const hl_error *err);
 int cli_usage(const char *cmd);
 /* True when stderr is a terminal (progress bars are shown only then). */
 int cli_stderr_is_tty(void);
+/* Kernel level chosen by the environment for every command: HL_FORCE_SCALAR=1 forces the scalar
+   reference, HL_KERNELS=NAME (a hl_kernels_name) picks a level, else HL_KERNELS_DEFAULT. */
+hl_kernels cli_kernels_from_env(void);
 
 #endif

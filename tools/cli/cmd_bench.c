@@ -76,17 +76,7 @@ static hl_dtype parse_dtype(const char *s) {
     return HL_DTYPE_INVALID;
 }
 
-/* Kernel level for the CLI: HL_FORCE_SCALAR=1 forces the scalar reference, HL_KERNELS=name picks a
-   level; otherwise the best one. */
-static hl_kernels cli_kernels(void) {
-    const char *f = getenv("HL_FORCE_SCALAR"), *k = getenv("HL_KERNELS");
-    int i;
-    if (f && *f && strcmp(f, "0") != 0) return HL_KERNELS_SCALAR;
-    if (k && *k)
-        for (i = 0; i < HL_KERNELS_COUNT; i++)
-            if (strcmp(k, hl_kernels_name((hl_kernels)i)) == 0) return (hl_kernels)i;
-    return HL_KERNELS_DEFAULT;
-}
+static hl_kernels cli_kernels(void) { return cli_kernels_from_env(); }
 
 /* ---- machine peaks ------------------------------------------------------------------------------ */
 /* Each thread runs independent FMA chains (24 accumulators hide the 4-cycle latency) on registers;
@@ -377,8 +367,9 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
            path, c->architecture, (long long)c->n_layers, (long long)c->d_model, (long long)c->d_mlp,
            (long long)c->d_vocab, hl_dtype_name(c->weight_dtype), wb * 1e-9, t_load);
     printf("%d thread(s), kernels %s, %s mode; rates: wall / idle-equivalent (per CPU-second x threads)\n", T,
-           hl_kernels_name(hl__kern_level(NULL) == HL_KERNELS_SCALAR || d.kernels == HL_KERNELS_SCALAR ? HL_KERNELS_SCALAR
-                                                                                                    : hl_kernels_best()),
+           hl_kernels_name(hl__kern_level(NULL) == HL_KERNELS_SCALAR ? HL_KERNELS_SCALAR
+                           : d.kernels != HL_KERNELS_DEFAULT               ? d.kernels
+                                                                           : hl_kernels_best()),
            o->fast ? "fast" : "exact");
     /* warm-up: touches every weight page once (page cache -> mapping) */
     if (hl_model_run(m, tok, o->prompt_tokens < 16 ? o->prompt_tokens : 16, NULL, &e) != HL_OK) {

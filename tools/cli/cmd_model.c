@@ -134,7 +134,7 @@ static int load_model(const model_args *a, hl_model **m) {
     memset(&d, 0, sizeof d);
     d.path = a->model;
     d.n_threads = a->threads;
-    if (getenv("HL_FORCE_SCALAR") && strcmp(getenv("HL_FORCE_SCALAR"), "1") == 0) d.kernels = HL_KERNELS_SCALAR;
+    d.kernels = cli_kernels_from_env();
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
     if (cli_stderr_is_tty() && now_s() - t0 > 1.0)
         fprintf(stderr, "loaded %s in %.1f s\n", a->model, now_s() - t0);

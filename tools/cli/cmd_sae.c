@@ -339,7 +339,7 @@ static int run_bench(const sae_args *a) {
     memset(&p, 0, sizeof p);
     c.arch = HL_SAE_JUMPRELU;
     p.W_enc = &tWe; p.W_dec = &tWd; p.b_enc = &tbe; p.b_dec = &tbd; p.threshold = &tth;
-    if (hl_sae_create(&c, &p, a->threads, a->scalar ? HL_KERNELS_SCALAR : HL_KERNELS_DEFAULT, &s, &err) != HL_OK)
+    if (hl_sae_create(&c, &p, a->threads, a->scalar ? HL_KERNELS_SCALAR : cli_kernels_from_env(), &s, &err) != HL_OK)
         return cli_error(&err);
     hl_sae_encode(s, x, n, NULL, post, &err); /* warm-up: page in the weights */
     reps = 0;
@@ -358,7 +358,7 @@ static int run_bench(const sae_args *a) {
            "  best of %lld: %.3f s per batch = %.1f tokens/s, %.1f GFLOP/s (wall)\n"
            "  idle-equivalent (CPU time / threads %.3f s): %.1f tokens/s, %.1f GFLOP/s\n",
            (long long)d, (long long)ds, (double)(d * ds) * 4 / 1e6, (long long)n, nth,
-           a->scalar ? "scalar" : hl_kernels_name(hl_kernels_best()), (long long)reps, best, (double)n / best,
+           hl_kernels_name(a->scalar ? HL_KERNELS_SCALAR : cli_kernels_from_env() != HL_KERNELS_DEFAULT ? cli_kernels_from_env() : hl_kernels_best()), (long long)reps, best, (double)n / best,
            2.0 * (double)n * (double)d * (double)ds / best / 1e9, cpu_best / nth, (double)n / (cpu_best / nth),
            2.0 * (double)n * (double)d * (double)ds / (cpu_best / nth) / 1e9);
     hl_sae_free(s);
@@ -390,7 +390,7 @@ int cmd_sae(int argc, char **argv) {
     memset(&md, 0, sizeof md);
     md.path = a.model;
     md.n_threads = a.threads;
-    if (getenv("HL_FORCE_SCALAR") && strcmp(getenv("HL_FORCE_SCALAR"), "1") == 0) md.kernels = HL_KERNELS_SCALAR;
+    md.kernels = cli_kernels_from_env();
     if (hl_model_load(&md, &m, &err) != HL_OK) { rc = cli_error(&err); goto done; }
     memset(&sd, 0, sizeof sd);
     sd.path = a.sae;

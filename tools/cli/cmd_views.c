@@ -61,7 +61,7 @@ static int load_and_tokenize(const view_args *a, hl_model **m, int32_t **ids, in
     hl_error err;
     memset(&d, 0, sizeof d);
     d.path = a->model;
-    if (getenv("HL_FORCE_SCALAR") && strcmp(getenv("HL_FORCE_SCALAR"), "1") == 0) d.kernels = HL_KERNELS_SCALAR;
+    d.kernels = cli_kernels_from_env();
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
     if (a->tokens) { /* "1 2 3" or "1,2,3" */
         const char *s = a->tokens;

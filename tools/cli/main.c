@@ -35,6 +35,18 @@ int cli_stderr_is_tty(void) {
     return isatty(2);
 }
 
+/* Kernel level from the environment: HL_FORCE_SCALAR (non-empty, not "0") forces the scalar reference,
+   HL_KERNELS=scalar|avx2|avx512|neon picks a level; otherwise HL_KERNELS_DEFAULT (the best one). */
+hl_kernels cli_kernels_from_env(void) {
+    const char *f = getenv("HL_FORCE_SCALAR"), *k = getenv("HL_KERNELS");
+    int i;
+    if (f && *f && strcmp(f, "0") != 0) return HL_KERNELS_SCALAR;
+    if (k && *k)
+        for (i = 0; i < HL_KERNELS_COUNT; i++)
+            if (strcmp(k, hl_kernels_name((hl_kernels)i)) == 0) return (hl_kernels)i;
+    return HL_KERNELS_DEFAULT;
+}
+
 static void print_help(FILE *f) {
     size_t i;
     fprintf(f, "hooklens %s - TransformerLens-style interpretability on the CPU\n\ncommands:\n",
