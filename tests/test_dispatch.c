@@ -1,0 +1,159 @@
+/* tests/test_dispatch.c - every model fixture under every kernel level this CPU has (scalar, AVX2,
+   AVX-512; each forced through hl_model_desc.kernels), with 1 and 2 threads: all hooks listed in
+   meta.json and the logits within 1e-4 of the float64 reference (-inf exactly where masked), and
+   the two thread counts bit-identical (memcmp). Fast mode (bf16 activations for bf16 weights) is
+   held to the looser 2e-2 on the logits. */
+#include <stdlib.h>
+#include "hl_test.h"
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *b = NULL;
+    long n;
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (n >= 0 && (b = (char *)malloc((size_t)n + 1)) != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b) *len = (size_t)n;
+    return b;
+}
+
+/* Runs one fixture with (level, threads, fast); compares with the reference; returns the cache. */
+static hl_cache *run_fixture(const char *name, hl_kernels level, int threads, int fast) {
+    char dir[512], rel[256];
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_cache *cache = NULL;
+    hl_safetensors *ref = NULL;
+    hl_json_doc *meta = NULL;
+    hl_error e;
+    size_t len = 0, i;
+    char *text;
+    const hl_json *toks, *names;
+    int32_t *ids = NULL;
+    int64_t n, V;
+    float *logits = NULL;
+    const hl_tensor *lr;
+
+    snprintf(rel, sizeof rel, "models/%s", name);
+    snprintf(dir, sizeof dir, "%s", hlt_fixture(rel));
+    snprintf(rel, sizeof rel, "models/%s/meta.json", name);
+    if (!hlt_need(hlt_fixture(rel))) return NULL;
+    text = slurp(hlt_fixture(rel), &len);
+    CHECK(text != NULL);
+    if (!text) return NULL;
+    CHECK_OK(hl_json_parse(text, len, &meta, &e), &e);
+    free(text);
+    snprintf(rel, sizeof rel, "models/%s/reference.safetensors", name);
+    CHECK_OK(hl_safetensors_open(hlt_fixture(rel), &ref, &e), &e);
+    memset(&d, 0, sizeof d);
+    d.path = dir;
+    d.kernels = level;
+    d.n_threads = threads;
+    d.fast = fast;
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    CHECK_OK(hl_cache_create(&cache, &e), &e);
+    if (!meta || !ref || !m || !cache) goto done;
+    toks = hl_json_get(hl_json_root(meta), "tokens");
+    names = hl_json_get(hl_json_root(meta), "hook_names");
+    CHECK(toks && names && toks->len > 0);
+    if (!toks || !names) goto done;
+    n = (int64_t)toks->len;
+    V = hl_model_config(m)->d_vocab;
+    ids = (int32_t *)malloc((size_t)n * sizeof(int32_t));
+    logits = (float *)malloc((size_t)(n * V) * sizeof(float));
+    if (!ids || !logits) goto done;
+    for (i = 0; i < (size_t)n; i++) ids[i] = (int32_t)hl_json_int(hl_json_at(toks, i), 0);
+    CHECK_OK(hl_model_run_with_cache(m, ids, n, NULL, cache, logits, &e), &e);
+    lr = hl_safetensors_find(ref, "logits");
+    CHECK(lr != NULL);
+    if (lr) {
+        double r = hlt_rel_err(logits, (const float *)lr->data, (long long)(n * V));
+        CHECKF(r <= (fast ? 2e-2 : 1e-4), "%s %s threads %d fast %d: logits rel err %g", name,
+               hl_kernels_name(level), threads, fast, r);
+    }
+    /* logits go into the cache too, so the thread-count comparison covers them */
+    {
+        hl_tensor t;
+        memset(&t, 0, sizeof t);
+        t.dtype = HL_DTYPE_F32;
+        t.ndim = 2;
+        t.shape[0] = n;
+        t.shape[1] = V;
+        t.data = logits;
+        CHECK_OK(hl_cache_put(cache, "logits", &t, &e), &e);
+    }
+    if (!fast)
+        for (i = 0; i < names->len; i++) {
+            const char *hn = hl_json_str(hl_json_at(names, i), "");
+            const hl_tensor *ours = hl_cache_get(cache, hn), *want = hl_safetensors_find(ref, hn);
+            double r;
+            CHECKF(ours && want, "%s: hook %s missing", name, hn);
+            if (!ours || !want) continue;
+            CHECKF(hl_tensor_numel(ours) == hl_tensor_numel(want), "%s: %s size", name, hn);
+            if (hl_tensor_numel(ours) != hl_tensor_numel(want)) continue;
+            r = hlt_rel_err((const float *)ours->data, (const float *)want->data, (long long)hl_tensor_numel(want));
+            CHECKF(r <= 1e-4, "%s %s threads %d: %s rel err %g", name, hl_kernels_name(level), threads, hn, r);
+        }
+done:
+    free(ids);
+    free(logits);
+    hl_model_free(m);
+    hl_safetensors_close(ref);
+    hl_json_free(meta);
+    return cache;
+}
+
+/* Every tensor of two caches is the same bytes. */
+static int caches_identical(const hl_cache *a, const hl_cache *b) {
+    size_t i;
+    if (!a || !b || hl_cache_count(a) != hl_cache_count(b)) return 0;
+    for (i = 0; i < hl_cache_count(a); i++) {
+        const hl_tensor *x = hl_cache_tensor(a, i), *y = hl_cache_get(b, hl_cache_name(a, i));
+        if (!y || hl_tensor_nbytes(x) != hl_tensor_nbytes(y) || memcmp(x->data, y->data, hl_tensor_nbytes(x)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static void check_all_levels(const char *name) {
+    static const hl_kernels levels[3] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512};
+    int k, fast;
+    for (k = 0; k < 3; k++) {
+        if (!hl_kernels_available(levels[k])) continue;
+        for (fast = 0; fast <= 1; fast++) {
+            hl_cache *one = run_fixture(name, levels[k], 1, fast);
+            hl_cache *two = run_fixture(name, levels[k], 2, fast);
+            CHECKF(caches_identical(one, two), "%s %s fast %d: 1 and 2 threads differ", name,
+                   hl_kernels_name(levels[k]), fast);
+            hl_cache_free(one);
+            hl_cache_free(two);
+        }
+    }
+}
+
+static void test_dispatch_levels_available(void) {
+    CHECK(hl_kernels_available(HL_KERNELS_SCALAR));
+    CHECK(hl_kernels_available(hl_kernels_best()));
+}
+static void test_dispatch_gemma2_tiny(void) { check_all_levels("gemma2-tiny"); }
+static void test_dispatch_gemma2_tiny_bf16(void) { check_all_levels("gemma2-tiny-bf16"); }
+static void test_dispatch_gemma2_tiny_softcap(void) { check_all_levels("gemma2-tiny-softcap"); }
+static void test_dispatch_gemma1_tiny(void) { check_all_levels("gemma1-tiny"); }
+static void test_dispatch_llama_tiny(void) { check_all_levels("llama-tiny"); }
+static void test_dispatch_mistral_tiny(void) { check_all_levels("mistral-tiny"); }
+
+void suite_dispatch(void) {
+    RUN(test_dispatch_levels_available);
+    RUN(test_dispatch_gemma2_tiny);
+    RUN(test_dispatch_gemma2_tiny_bf16);
+    RUN(test_dispatch_gemma2_tiny_softcap);
+    RUN(test_dispatch_gemma1_tiny);
+    RUN(test_dispatch_llama_tiny);
+    RUN(test_dispatch_mistral_tiny);
+}
