@@ -193,6 +193,34 @@ static void test_example_sae_features(void) {
     free(o);
 }
 
+/* `hooklens sae ... --html OUT` writes the SAE feature view (one self-contained page). */
+static void test_cli_sae_html(void) {
+    int st = -1;
+    char *o, *page;
+    size_t len = 0;
+    FILE *f;
+    if (!hlt_need(hlt_fixture("saes/gemma2-tiny/gemmascope-jumprelu/params.npz"))) return;
+    remove("build/test_sae_view.html");
+    o = run_cmd("./build/hooklens sae ../shared/fixtures/models/gemma2-tiny "
+                "../shared/fixtures/saes/gemma2-tiny/gemmascope-jumprelu/params.npz --tokens " FIX_TOKENS
+                " --hook blocks.2.hook_resid_post --top 3 --html build/test_sae_view.html 2>&1", &st);
+    CHECKF(st == 0, "exit %d: %s", st, o ? o : "");
+    free(o);
+    f = fopen("build/test_sae_view.html", "rb");
+    CHECK(f != NULL);
+    if (!f) return;
+    page = (char *)calloc(1, 1 << 20);
+    if (page) len = fread(page, 1, (1 << 20) - 1, f);
+    fclose(f);
+    CHECK(page && len > 1000);
+    if (page) {
+        CHECK(strstr(page, "<html") != NULL && strstr(page, "</html>") != NULL);
+        CHECK(strstr(page, "[328]") != NULL); /* token strings fall back to [id] without a tokenizer */
+        CHECK(strstr(page, "src=\"http") == NULL); /* self-contained: nothing loaded from the network */
+    }
+    free(page);
+}
+
 static void test_example_steering(void) {
     int st = -1, st0 = -1;
     char *o = example("08_steering", FIX_MODEL_SAE " 72 200 " FIX_TOKENS " blocks.2.hook_resid_post", &st);
@@ -226,4 +254,5 @@ void suite_examples(void) {
     RUN(test_example_sae_features);
     RUN(test_example_explanation_search);
     RUN(test_example_steering);
+    RUN(test_cli_sae_html);
 }

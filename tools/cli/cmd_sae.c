@@ -250,6 +250,58 @@ static void print_result(const sae_result *r) {
     free(val);
 }
 
+/* --html OUT: the SAE feature view (tokens shaded by a feature, each token's top features) for the
+   20 features with the largest activation after position 0 (BOS). Returns 0 or 1 (error printed). */
+static int write_html(const sae_result *r, const char *path) {
+    int64_t k = r->d_sae < 20 ? r->d_sae : 20, found = 0, p;
+    int64_t *fids = (int64_t *)calloc((size_t)k, sizeof(int64_t));
+    float *gathered = (float *)calloc((size_t)(r->n * k), sizeof(float));
+    const char **toks = (const char **)calloc((size_t)r->n, sizeof(char *));
+    char **strs = NULL, *html = NULL, (*idbuf)[24] = (char (*)[24])calloc((size_t)r->n, 24);
+    size_t len = 0;
+    hl_features_view v;
+    hl_error err;
+    FILE *f;
+    int rc = 1;
+    if (!fids || !gathered || !toks || !idbuf) { fprintf(stderr, "hooklens sae: out of memory\n"); goto done; }
+    if (hl_model_tokenizer(r->m) && hl_model_to_str_tokens(r->m, r->ids, r->n, &strs, &err) == HL_OK) {
+        for (p = 0; p < r->n; p++) toks[p] = strs[p];
+    } else {
+        for (p = 0; p < r->n; p++) {
+            snprintf(idbuf[p], 24, "[%ld]", (long)r->ids[p]);
+            toks[p] = idbuf[p];
+        }
+    }
+    if (hl_view_top_features(r->acts, r->n, r->d_sae, r->n > 1 ? 1 : 0, k, fids, gathered, &found, &err) != HL_OK) {
+        rc = cli_error(&err);
+        goto done;
+    }
+    if (found == 0) { fprintf(stderr, "hooklens sae: no feature fires on this prompt; no HTML written\n"); goto done; }
+    memset(&v, 0, sizeof v);
+    v.sae_name = hl_sae_get_config(r->sae)->path;
+    v.n_tokens = r->n;
+    v.tokens = toks;
+    v.n_features = found;
+    v.feature_ids = fids;
+    v.acts = gathered;
+    if (hl_view_features_html(&v, &html, &len, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    f = fopen(path, "wb");
+    if (!f || fwrite(html, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "hooklens sae: cannot write %s\n", path);
+        goto done;
+    }
+    fprintf(stderr, "wrote %s (%lld features)\n", path, (long long)found);
+    rc = 0;
+done:
+    hl_free(html);
+    hl_free(strs);
+    free(idbuf);
+    free(toks);
+    free(gathered);
+    free(fids);
+    return rc;
+}
+
 /* --max-acts F --text-file T: feature F's strongest positions over the file (streamed). */
 static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     hl_sae_maxact *best = (hl_sae_maxact *)calloc((size_t)a->max_acts_k, sizeof(hl_sae_maxact));
@@ -454,8 +506,7 @@ int cmd_sae(int argc, char **argv) {
     }
     if (st != HL_OK) { rc = cli_error(&err); goto done; }
     print_result(&r);
-    /* --html OUT: reserved for the views helper (feature view of sae_result); not rendered yet */
-    if (a.html) fprintf(stderr, "hooklens sae: --html is not implemented yet\n");
+    if (a.html && write_html(&r, a.html) != 0) rc = 1;
 done:
     free(r.acts);
     free(ids);
