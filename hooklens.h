@@ -11476,11 +11476,11 @@ static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_p
         for (j = 0; j < sizeof allowed / sizeof allowed[0]; j++)
             ok |= strcmp(nm, allowed[j]) == 0 ||
                   (nm[0] == 'w' && allowed[j][0] == 'W' && strcmp(nm + 1, allowed[j] + 1) == 0);
-        if (!ok) {
+        if (!ok) { /* the message is written before the release: nm belongs to the archive */
+            hl__fail(err, HL_ERR_UNSUPPORTED, "%s: array '%s' is not part of a GemmaScope "
+                     "JumpReLU SAE (expected W_enc, W_dec, b_enc, b_dec, threshold)", npz_path, nm);
             hl__sae_zip_release(z, zip);
-            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: array '%s' is not part of a GemmaScope "
-                            "JumpReLU SAE (expected W_enc, W_dec, b_enc, b_dec, threshold)",
-                            npz_path, nm);
+            return HL_ERR_UNSUPPORTED;
         }
     }
     p.W_enc = hl__sae_find(z, zip, NULL, "W_enc");
