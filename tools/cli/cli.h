@@ -35,6 +35,9 @@ HL_CLI_COMMANDS(HL__X)
 int cli_print_model_cfg(const char *dir);
 /* Directory of the bundled default model (relative to the repository root, or $HL_MODEL). */
 const char *cli_default_model(void);
+/* Parses --tokens "1 2 3" (spaces, commas, tabs or newlines between ids); every id must be in
+   [0, d_vocab). [out] *ids (free with free()), *n >= 1. Returns 0, or 1 after printing the error. */
+int cli_parse_ids(const char *s, int64_t d_vocab, int32_t **ids, int64_t *n);
 /* Prints "hooklens: <msg>" to stderr and returns 1. */
 int cli_error(const hl_error *err);
 /* Prints "hooklens <cmd>: usage: ..." and returns 2. */

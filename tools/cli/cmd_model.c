@@ -144,35 +144,7 @@ static int load_model(const model_args *a, hl_model **m) {
 /* Token ids from --tokens "1 2 3" or --prompt TEXT (tokenized, BOS unless --no-bos). */
 static int get_tokens(const model_args *a, hl_model *m, int32_t **ids, int64_t *n) {
     hl_error err;
-    if (a->tokens) {
-        const char *s = a->tokens;
-        size_t cap = strlen(s) / 2 + 2;
-        int32_t *v = (int32_t *)malloc(cap * sizeof(int32_t));
-        int64_t k = 0;
-        if (!v) return 1;
-        while (*s) {
-            char *end;
-            long t;
-            while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n') s++;
-            if (!*s) break;
-            t = strtol(s, &end, 10);
-            if (end == s || t < 0 || t > INT32_MAX) {
-                fprintf(stderr, "hooklens: --tokens: not a token id at \"%s\"\n", s);
-                free(v);
-                return 1;
-            }
-            v[k++] = (int32_t)t;
-            s = end;
-        }
-        if (k == 0) {
-            fprintf(stderr, "hooklens: --tokens is empty\n");
-            free(v);
-            return 1;
-        }
-        *ids = v;
-        *n = k;
-        return 0;
-    }
+    if (a->tokens) return cli_parse_ids(a->tokens, hl_model_config(m)->d_vocab, ids, n);
     if (a->prompt) {
         int32_t *t = NULL;
         if (hl_model_to_tokens(m, a->prompt, a->no_bos ? 0 : -1, &t, n, &err) != HL_OK) return cli_error(&err);

@@ -64,27 +64,11 @@ static int load_and_tokenize(const view_args *a, hl_model **m, int32_t **ids, in
     d.kernels = cli_kernels_from_env();
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
     if (a->tokens) { /* "1 2 3" or "1,2,3" */
-        const char *s = a->tokens;
-        int64_t k = 0, V = hl_model_config(*m)->d_vocab;
-        *ids = (int32_t *)malloc((strlen(s) / 2 + 2) * sizeof(int32_t));
-        if (!*ids) { hl_model_free(*m); *m = NULL; return 1; }
-        while (*s) {
-            char *end;
-            long long t;
-            while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n') s++;
-            if (!*s) break;
-            t = strtoll(s, &end, 10);
-            if (end == s || t < 0 || t >= V) {
-                fprintf(stderr, "hooklens: --tokens: not a token id below %lld at \"%s\"\n", (long long)V, s);
-                free(*ids);
-                hl_model_free(*m);
-                *m = NULL;
-                return 1;
-            }
-            (*ids)[k++] = (int32_t)t;
-            s = end;
+        if (cli_parse_ids(a->tokens, hl_model_config(*m)->d_vocab, ids, n) != 0) {
+            hl_model_free(*m);
+            *m = NULL;
+            return 1;
         }
-        *n = k;
     } else {
         int32_t *t = NULL;
         if (hl_model_to_tokens(*m, a->prompt, a->no_bos ? 0 : -1, &t, n, &err) != HL_OK) {

@@ -24,6 +24,37 @@ int cli_error(const hl_error *err) {
     return 1;
 }
 
+int cli_parse_ids(const char *s, int64_t d_vocab, int32_t **ids, int64_t *n) {
+    int32_t *v = (int32_t *)malloc((strlen(s) / 2 + 2) * sizeof(int32_t)); /* ids need >= 2 chars each */
+    int64_t k = 0;
+    if (!v) {
+        fprintf(stderr, "hooklens: out of memory\n");
+        return 1;
+    }
+    while (*s) {
+        char *end;
+        long long t;
+        while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n') s++;
+        if (!*s) break;
+        t = strtoll(s, &end, 10);
+        if (end == s || t < 0 || t >= d_vocab) {
+            fprintf(stderr, "hooklens: --tokens: not a token id below %lld at \"%s\"\n", (long long)d_vocab, s);
+            free(v);
+            return 1;
+        }
+        v[k++] = (int32_t)t;
+        s = end;
+    }
+    if (k == 0) {
+        fprintf(stderr, "hooklens: --tokens is empty\n");
+        free(v);
+        return 1;
+    }
+    *ids = v;
+    *n = k;
+    return 0;
+}
+
 int cli_usage(const char *cmd) {
     size_t i;
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
