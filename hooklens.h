@@ -7089,7 +7089,6 @@ static int  hl__pool_threads(const hl__pool *p);
 #    define HL__TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #    define HL__TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
 #    define HL__INLINE     static inline __attribute__((always_inline))
-#    define HL__PREFETCH   1024 /* bytes ahead in each weight row for the decode GEMV */
 #elif !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__aarch64__) && defined(__ARM_NEON)
 #    define HL__NEON 1
 #    include <arm_neon.h>
@@ -7281,9 +7280,6 @@ HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t
     int64_t k;
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
     for (k = 0; k + 16 <= K; k += 16) {
-        if (MR == 1) /* decode (GEMV): bandwidth-bound, so fetch each weight row well ahead */
-            HL__UNROLL for (j = 0; j < NR; j++)
-                _mm_prefetch((const char *)W + (j * K + k) * (int64_t)hl_dtype_size(wdt) + HL__PREFETCH, _MM_HINT_T0);
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * K + k, (__mmask16)0xffff);
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_loadu_ps(x + i * K + k);
@@ -7311,8 +7307,6 @@ HL__INLINE HL__TGT_BF16 void hl__tile_bf16dp(int MR, int NR, float *y, int64_t l
     int64_t k;
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
     for (k = 0; k + 32 <= K; k += 32) {
-        if (MR == 1)
-            HL__UNROLL for (j = 0; j < NR; j++) _mm_prefetch((const char *)(W + j * K + k) + HL__PREFETCH, _MM_HINT_T0);
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = _mm512_loadu_si512((const void *)(W + j * K + k));
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_loadu_si512((const void *)(xb + i * K + k));
