@@ -7966,6 +7966,168 @@ static void hl__softmax_f32(const hl__kern *kt, float *x, int64_t n) {
     hl__softmax_f32_scalar(x, n);
 }
 
+/* ---- attention helpers ------------------------------------------------------------------------- */
+/* Logit soft-capping (Gemma-2): x[i] = cap * tanh(x[i] / cap)     [HF Gemma2 soft-capping]
+   The AVX-512 tanh is Cephes tanhf: |t| < 0.625: t + t^3 P(t^2) (degree-4 P); otherwise
+   sign(t) (1 - 2 / (exp(2|t|) + 1)); it agrees with tanhf to a few ulps (tests). */
+static void hl__softcap_f32_scalar(float *x, int64_t n, float cap) {
+    int64_t i;
+    for (i = 0; i < n; i++) x[i] = cap * tanhf(x[i] / cap);
+}
+/* Scores of one query against nk keys: out[k] = dot(q, keys + k * stride) over dh, each dot in
+   exactly the order of hl__dot_f32 at the same level (so the bits do not depend on how many keys
+   a call takes). */
+static void hl__dots_f32_scalar(float *out, const float *q, const float *keys, int64_t stride, int64_t nk,
+                                int64_t dh) {
+    int64_t k;
+    for (k = 0; k < nk; k++) out[k] = hl__dot_f32_scalar(q, keys + k * stride, dh);
+}
+/* Weighted sum of value rows: z[j] = sum_k p[k] * v[k * stride + j], k ascending, rows with
+   p[k] == 0 skipped; each element sees exactly the sequence of hl__axpy_f32 calls at the same
+   level (scalar: rounded product then add; SIMD: fused). */
+static void hl__wsum_f32_scalar(float *z, const float *p, const float *v, int64_t stride, int64_t nk, int64_t dh) {
+    int64_t k, j;
+    for (j = 0; j < dh; j++) z[j] = 0.0f;
+    for (k = 0; k < nk; k++)
+        if (p[k] != 0.0f) hl__axpy_f32_scalar(z, p[k], v + k * stride, dh);
+}
+
+#if defined(HL__X86)
+HL__INLINE HL__TGT_AVX512 __m512 hl__tanh16_avx512(__m512 t) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 a = _mm512_abs_ps(t), s = _mm512_mul_ps(t, t), p, e, big;
+    __mmask16 large = _mm512_cmp_ps_mask(a, _mm512_set1_ps(0.625f), _CMP_GE_OQ);
+    p = _mm512_set1_ps(-5.70498872745e-3f);
+    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(2.06390887954e-2f));
+    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-5.37397155531e-2f));
+    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(1.33314422036e-1f));
+    p = _mm512_fmadd_ps(p, s, _mm512_set1_ps(-3.33332819422e-1f));
+    p = _mm512_fmadd_ps(_mm512_mul_ps(p, s), t, t); /* t + t^3 P(t^2) */
+    e = hl__exp16_avx512(_mm512_add_ps(a, a));
+    big = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, one)));
+    big = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(big), /* copy the sign of t */
+                                              _mm512_and_si512(_mm512_castps_si512(t), _mm512_set1_epi32((int)0x80000000u))));
+    return _mm512_mask_blend_ps(large, p, big);
+}
+static HL__TGT_AVX512 void hl__softcap_f32_avx512(float *x, int64_t n, float cap) {
+    const __m512 c = _mm512_set1_ps(cap);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(x + i, _mm512_mul_ps(c, hl__tanh16_avx512(_mm512_div_ps(_mm512_loadu_ps(x + i), c))));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(c, hl__tanh16_avx512(_mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), c))));
+    }
+}
+/* Four keys per pass share each load of q; per key the arithmetic is hl__dot_f32_avx512's. */
+static HL__TGT_AVX512 void hl__dots_f32_avx512(float *out, const float *q, const float *keys, int64_t stride,
+                                               int64_t nk, int64_t dh) {
+    int64_t k = 0, i, r;
+    int j;
+    for (; k + 4 <= nk; k += 4) {
+        const float *kr[4];
+        __m512 s0[4], s1[4], q0, q1;
+        for (j = 0; j < 4; j++) kr[j] = keys + (k + j) * stride, s0[j] = _mm512_setzero_ps(), s1[j] = s0[j];
+        for (i = 0; i + 32 <= dh; i += 32) {
+            q0 = _mm512_loadu_ps(q + i), q1 = _mm512_loadu_ps(q + i + 16);
+            HL__UNROLL for (j = 0; j < 4; j++) {
+                s0[j] = _mm512_fmadd_ps(q0, _mm512_loadu_ps(kr[j] + i), s0[j]);
+                s1[j] = _mm512_fmadd_ps(q1, _mm512_loadu_ps(kr[j] + i + 16), s1[j]);
+            }
+        }
+        if (i < dh) {
+            __mmask16 m0, m1;
+            r = dh - i;
+            m0 = (__mmask16)(r >= 16 ? 0xffffu : (1u << r) - 1u);
+            m1 = (__mmask16)(r > 16 ? (1u << (r - 16)) - 1u : 0u);
+            q0 = _mm512_maskz_loadu_ps(m0, q + i), q1 = _mm512_maskz_loadu_ps(m1, q + i + 16);
+            HL__UNROLL for (j = 0; j < 4; j++) {
+                s0[j] = _mm512_mask3_fmadd_ps(q0, _mm512_maskz_loadu_ps(m0, kr[j] + i), s0[j], m0);
+                s1[j] = _mm512_mask3_fmadd_ps(q1, _mm512_maskz_loadu_ps(m1, kr[j] + i + 16), s1[j], m1);
+            }
+        }
+        for (j = 0; j < 4; j++) out[k + j] = _mm512_reduce_add_ps(_mm512_add_ps(s0[j], s1[j]));
+    }
+    for (; k < nk; k++) out[k] = hl__dot_f32_avx512(q, keys + k * stride, dh);
+}
+/* 256 outputs (16 registers) per pass over the value rows, so z is never reloaded; per element the
+   same fused multiply-adds, in the same order, as repeated hl__axpy_f32_avx512 calls. */
+static HL__TGT_AVX512 void hl__wsum_f32_avx512(float *z, const float *p, const float *v, int64_t stride, int64_t nk,
+                                               int64_t dh) {
+    int64_t j0, k;
+    int b, nb;
+    for (j0 = 0; j0 < dh; j0 += 256) {
+        __m512 acc[16];
+        __mmask16 last;
+        int64_t w = dh - j0 < 256 ? dh - j0 : 256;
+        nb = (int)((w + 15) / 16);
+        last = (__mmask16)(w % 16 ? (1u << (w % 16)) - 1u : 0xffffu);
+        for (b = 0; b < 16; b++) acc[b] = _mm512_setzero_ps();
+        if (nb == 16 && last == 0xffffu) { /* the common d_head = 256 case: no masks */
+            for (k = 0; k < nk; k++) {
+                const float *vr = v + k * stride + j0;
+                __m512 pk;
+                if (p[k] == 0.0f) continue;
+                pk = _mm512_set1_ps(p[k]);
+                HL__UNROLL for (b = 0; b < 16; b++) acc[b] = _mm512_fmadd_ps(pk, _mm512_loadu_ps(vr + 16 * b), acc[b]);
+            }
+        } else {
+            for (k = 0; k < nk; k++) {
+                const float *vr = v + k * stride + j0;
+                __m512 pk;
+                if (p[k] == 0.0f) continue;
+                pk = _mm512_set1_ps(p[k]);
+                for (b = 0; b < nb; b++) {
+                    __mmask16 m = b == nb - 1 ? last : (__mmask16)0xffffu;
+                    acc[b] = _mm512_fmadd_ps(pk, _mm512_maskz_loadu_ps(m, vr + 16 * b), acc[b]);
+                }
+            }
+        }
+        for (b = 0; b < nb; b++) _mm512_mask_storeu_ps(z + j0 + 16 * b, b == nb - 1 ? last : (__mmask16)0xffffu, acc[b]);
+    }
+}
+#endif
+
+/* x[i] = cap * tanh(x[i] / cap) */
+static void hl__softcap_f32(const hl__kern *kt, float *x, int64_t n, float cap) {
+#if defined(HL__X86)
+    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
+        hl__softcap_f32_avx512(x, n, cap);
+        return;
+    }
+#endif
+    (void)kt;
+    hl__softcap_f32_scalar(x, n, cap);
+}
+static void hl__dots_f32(const hl__kern *kt, float *out, const float *q, const float *keys, int64_t stride, int64_t nk,
+                         int64_t dh) {
+    int64_t k;
+    switch (hl__kern_level(kt)) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: hl__dots_f32_avx512(out, q, keys, stride, nk, dh); return;
+#endif
+    case HL_KERNELS_SCALAR: hl__dots_f32_scalar(out, q, keys, stride, nk, dh); return;
+    default:
+        for (k = 0; k < nk; k++) out[k] = hl__dot_f32(kt, q, keys + k * stride, dh);
+        return;
+    }
+}
+static void hl__wsum_f32(const hl__kern *kt, float *z, const float *p, const float *v, int64_t stride, int64_t nk,
+                         int64_t dh) {
+    int64_t k, j;
+    switch (hl__kern_level(kt)) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: hl__wsum_f32_avx512(z, p, v, stride, nk, dh); return;
+#endif
+    case HL_KERNELS_SCALAR: hl__wsum_f32_scalar(z, p, v, stride, nk, dh); return;
+    default:
+        for (j = 0; j < dh; j++) z[j] = 0.0f;
+        for (k = 0; k < nk; k++)
+            if (p[k] != 0.0f) hl__axpy_f32(kt, z, p[k], v + k * stride, dh);
+        return;
+    }
+}
+
 /* <<kernels */
 
 /* >>threads ================================================================================= */
@@ -9141,6 +9303,46 @@ static float hl__silu(float x) {
     return x / (1.0f + expf(-x));
 }
 
+/* Row-parallel elementwise steps. The norms, the residual adds and the gated activation treat
+   every row on its own, so with a pool they are split over rows; each row is computed exactly as
+   on one thread (same functions, same order), so the bits do not depend on the thread count. */
+typedef enum { HL__EW_RMS, HL__EW_MULW, HL__EW_ADD, HL__EW_GEGLU, HL__EW_SWIGLU } hl__ew_op;
+typedef struct hl__ew_job {
+    hl__ew_op       op;
+    const hl__kern *kt;
+    float          *y;    /* output (RMS: xn; ADD/GLU: updated in place) */
+    const float    *a;    /* input rows (ADD: the addend; GLU: the linear half) */
+    const float    *w;    /* MULW: the norm weight [d] */
+    float          *s;    /* RMS: the scale [rows] */
+    int64_t         d;
+    float           eps;
+} hl__ew_job;
+static void hl__ew_task(void *ctx, int64_t r0, int64_t r1) {
+    const hl__ew_job *j = (const hl__ew_job *)ctx;
+    const int64_t d = j->d, i0 = r0 * d, i1 = r1 * d;
+    int64_t i;
+    switch (j->op) {
+    case HL__EW_RMS: hl__rms(j->a + i0, r1 - r0, d, j->eps, j->s + r0, j->y + i0); break;
+    case HL__EW_MULW: hl__mulw(j->a + i0, j->w, r1 - r0, d, j->y + i0); break;
+    case HL__EW_ADD:
+        for (i = i0; i < i1; i++) j->y[i] += j->a[i];
+        break;
+    case HL__EW_GEGLU: /* post = gelu(pre) * pre_linear */
+        hl__gelu_tanh_f32(j->kt, j->y + i0, j->y + i0, i1 - i0); /* kernel twin of hl__gelu_tanh */
+        for (i = i0; i < i1; i++) j->y[i] *= j->a[i];
+        break;
+    case HL__EW_SWIGLU:
+        for (i = i0; i < i1; i++) j->y[i] = hl__silu(j->y[i]) * j->a[i];
+        break;
+    }
+}
+static void hl__ew(hl_model *m, hl__ew_op op, float *y, const float *a, const float *w, float *s, int64_t rows,
+                   int64_t d) {
+    hl__ew_job j;
+    j.op = op, j.kt = &m->kt, j.y = y, j.a = a, j.w = w, j.s = s, j.d = d, j.eps = m->cfg.eps;
+    hl__parallel_for((double)rows * (double)d >= 32768.0 ? m->pool : NULL, rows, 1, hl__ew_task, &j);
+}
+
 /* Rotary embedding, rotate-half ("NeoX") pairing        [RoFormer arXiv:2104.09864; HF
  * apply_rotary_pos_emb with rotate_half; TL abstract_attention.py]:
  *   theta_j = pos * rope_theta^(-2j / d_head),  j < d_head/2
@@ -9196,19 +9398,18 @@ typedef struct hl__attn_ctx {
 } hl__attn_ctx;
 
 static void hl__attn_scores_row(const hl__attn_ctx *c, int64_t h, int64_t i, float *row) {
-    int64_t g = h / (c->H / c->G), qp = c->p0 + i, k;
+    int64_t g = h / (c->H / c->G), qp = c->p0 + i, k, lo, hi;
     const float *qv = c->q + (i * c->H + h) * c->dh;
-    for (k = 0; k < c->K; k++) {
-        const float *kv = c->kc + (k * c->G + g) * c->dh;
-        float s;
-        if (k > qp || (c->window > 0 && k <= qp - c->window)) {
-            row[k] = -INFINITY;
-            continue;
-        }
-        s = hl__dot_f32(c->kt, qv, kv, c->dh) / c->scale;
-        if (c->cap > 0.0f) s = c->cap * tanhf(s / c->cap);
-        row[k] = s;
-    }
+    /* the keys a query sees form one run lo <= k <= hi: causal (k <= qp) and, on sliding layers,
+       k > qp - window; everything else is -inf */
+    hi = qp < c->K - 1 ? qp : c->K - 1;
+    lo = c->window > 0 && qp - c->window + 1 > 0 ? qp - c->window + 1 : 0;
+    for (k = 0; k < lo && k < c->K; k++) row[k] = -INFINITY;
+    for (k = hi + 1; k < c->K; k++) row[k] = -INFINITY;
+    if (lo > hi) return;
+    hl__dots_f32(c->kt, row + lo, qv, c->kc + (lo * c->G + g) * c->dh, c->G * c->dh, hi - lo + 1, c->dh);
+    for (k = lo; k <= hi; k++) row[k] /= c->scale;
+    if (c->cap > 0.0f) hl__softcap_f32(c->kt, row + lo, hi - lo + 1, c->cap);
 }
 static void hl__softmax_row(float *row, int64_t K) {
     int64_t k;
@@ -9226,15 +9427,8 @@ static void hl__softmax_row(float *row, int64_t K) {
     for (k = 0; k < K; k++) row[k] /= sum;
 }
 static void hl__attn_z_row(const hl__attn_ctx *c, int64_t h, int64_t i, const float *p) {
-    int64_t g = h / (c->H / c->G), k, j;
-    float *zv = c->z + (i * c->H + h) * c->dh;
-    for (j = 0; j < c->dh; j++) zv[j] = 0.0f;
-    for (k = 0; k < c->K; k++) {
-        const float *vv = c->vc + (k * c->G + g) * c->dh;
-        float pk = p[k];
-        if (pk == 0.0f) continue;
-        hl__axpy_f32(c->kt, zv, pk, vv, c->dh); /* zv += pk * vv */
-    }
+    int64_t g = h / (c->H / c->G);
+    hl__wsum_f32(c->kt, c->z + (i * c->H + h) * c->dh, p, c->vc + g * c->dh, c->G * c->dh, c->K, c->dh);
 }
 static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn_ctx *c = (const hl__attn_ctx *)ctx;
@@ -9423,10 +9617,10 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
             st = hl__qkv_headed(m, l, x, q, kk, vv, hin, hn, hs, tx, ty, n, err);
             if (st != HL_OK) goto fail;
         } else {
-            hl__rms(x, n, d, c->eps, sc, xn);
+            hl__ew(m, HL__EW_RMS, xn, x, NULL, sc, n, d);
             HL__HOOK(m, HL_HOOK_LN1_SCALE, l, sc, 3, 1, n, 1, 0);
             HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, xn, 3, 1, n, d, 0);
-            hl__mulw(xn, lw->ln1, n, d, xw);
+            hl__ew(m, HL__EW_MULW, xw, xn, lw->ln1, NULL, n, d);
             { /* q, k, v in one pool pass (same results as three hl__matmul calls) */
                 float *const ys[3] = {q, kk, vv};
                 const void *const ws[3] = {lw->q->data, lw->k->data, lw->v->data};
@@ -9510,14 +9704,14 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         /* Gemma-2 post-attention norm [TL ln1_post; HF post_attention_layernorm]:
          *   attn_out = o / RMS(o) * (1 + w)      (not folded in TL either) */
         if (c->post_norms) {
-            hl__rms(o, n, d, c->eps, sc, xn);
+            hl__ew(m, HL__EW_RMS, xn, o, NULL, sc, n, d);
             HL__HOOK(m, HL_HOOK_LN1_POST_SCALE, l, sc, 3, 1, n, 1, 0);
             HL__HOOK(m, HL_HOOK_LN1_POST_NORMALIZED, l, xn, 3, 1, n, d, 0);
-            hl__mulw(xn, lw->ln1_post, n, d, o);
+            hl__ew(m, HL__EW_MULW, o, xn, lw->ln1_post, NULL, n, d);
         }
         HL__HOOK(m, HL_HOOK_ATTN_OUT, l, o, 3, 1, n, d, 0);
         /* resid_mid = resid_pre + attn_out */
-        for (i = 0; i < n * d; i++) x[i] += o[i];
+        hl__ew(m, HL__EW_ADD, x, o, NULL, NULL, n, d);
         HL__HOOK(m, HL_HOOK_RESID_MID, l, x, 3, 1, n, d, 0);
 
         /* ---- MLP block ----
@@ -9532,11 +9726,11 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
                 HL__HOOK(m, HL_HOOK_MLP_IN, l, mlp_in, 3, 1, n, d, 0);
                 ln2_in = mlp_in;
             }
-            hl__rms(ln2_in, n, d, c->eps, sc, xn);
+            hl__ew(m, HL__EW_RMS, xn, ln2_in, NULL, sc, n, d);
         }
         HL__HOOK(m, HL_HOOK_LN2_SCALE, l, sc, 3, 1, n, 1, 0);
         HL__HOOK(m, HL_HOOK_LN2_NORMALIZED, l, xn, 3, 1, n, d, 0);
-        hl__mulw(xn, lw->ln2, n, d, xw);
+        hl__ew(m, HL__EW_MULW, xw, xn, lw->ln2, NULL, n, d);
         { /* gate and up in one pool pass (same results as two hl__matmul calls) */
             float *const ys[2] = {gate, up};
             const void *const ws[2] = {lw->gate->data, lw->up->data};
@@ -9546,30 +9740,26 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         }
         HL__HOOK(m, HL_HOOK_MLP_PRE, l, gate, 3, 1, n, dm, 0);
         HL__HOOK(m, HL_HOOK_MLP_PRE_LINEAR, l, up, 3, 1, n, dm, 0);
-        if (c->act == HL_ACT_GELU_TANH) {
-            hl__gelu_tanh_f32(&m->kt, gate, gate, n * dm); /* kernel twin of hl__gelu_tanh */
-            for (i = 0; i < n * dm; i++) gate[i] *= up[i];
-        } else
-            for (i = 0; i < n * dm; i++) gate[i] = hl__silu(gate[i]) * up[i];
+        hl__ew(m, c->act == HL_ACT_GELU_TANH ? HL__EW_GEGLU : HL__EW_SWIGLU, gate, up, NULL, NULL, n, dm);
         HL__HOOK(m, HL_HOOK_MLP_POST, l, gate, 3, 1, n, dm, 0);
         hl__matmul(&m->kt, m->pool, o, gate, lw->down->data, lw->down->dtype, n, d, dm);
         /* Gemma-2 post-MLP norm [TL ln2_post; HF post_feedforward_layernorm] */
         if (c->post_norms) {
-            hl__rms(o, n, d, c->eps, sc, xn);
+            hl__ew(m, HL__EW_RMS, xn, o, NULL, sc, n, d);
             HL__HOOK(m, HL_HOOK_LN2_POST_SCALE, l, sc, 3, 1, n, 1, 0);
             HL__HOOK(m, HL_HOOK_LN2_POST_NORMALIZED, l, xn, 3, 1, n, d, 0);
-            hl__mulw(xn, lw->ln2_post, n, d, o);
+            hl__ew(m, HL__EW_MULW, o, xn, lw->ln2_post, NULL, n, d);
         }
         HL__HOOK(m, HL_HOOK_MLP_OUT, l, o, 3, 1, n, d, 0);
         /* resid_post = resid_mid + mlp_out (and the next block's resid_pre: same buffer) */
-        for (i = 0; i < n * d; i++) x[i] += o[i];
+        hl__ew(m, HL__EW_ADD, x, o, NULL, NULL, n, d);
         HL__HOOK(m, HL_HOOK_RESID_POST, l, x, 3, 1, n, d, 0);
     }
 
     /* Final norm and unembedding [HF model.norm, lm_head / tied embed_tokens]:
      *   logits = (x_hat * w_norm) W_U^T           W_U: [d_vocab, d]
      *   logits = cap * tanh(logits / cap)         Gemma-2 final_logit_softcapping */
-    hl__rms(x, n, d, c->eps, sc, xn);
+    hl__ew(m, HL__EW_RMS, xn, x, NULL, sc, n, d);
     HL__HOOK(m, HL_HOOK_LN_FINAL_SCALE, -1, sc, 3, 1, n, 1, 0);
     HL__HOOK(m, HL_HOOK_LN_FINAL_NORMALIZED, -1, xn, 3, 1, n, d, 0);
     if (logits) {
@@ -9577,7 +9767,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         hl__mulw(xn + r0 * d, m->final_norm, nr, d, xw);
         hl__matmul(&m->kt, m->pool, logits, xw, m->unembed->data, m->unembed->dtype, nr, V, d);
         if (c->final_softcap > 0.0f)
-            for (i = 0; i < nr * V; i++) logits[i] = c->final_softcap * tanhf(logits[i] / c->final_softcap);
+            hl__softcap_f32(&m->kt, logits, nr * V, c->final_softcap);
     }
     m->kv_len = K;
     hl__free(mem);
