@@ -7272,25 +7272,26 @@ HL__INLINE HL__TGT_AVX512 __m512 hl__w16_avx512(const void *W, hl_dtype wdt, int
     }
 }
 /* Register tile: MR tokens x NR weight rows (MR*NR + NR + 1 <= 32 zmm). Full 16-lane steps use
-   unmasked loads; the last partial step masks both operands. */
-HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t ldy, const float *x,
-                                               const void *W, hl_dtype wdt, int64_t K) {
+   unmasked loads; the last partial step masks both operands. Row i of x starts at x + i*ldx, row j
+   of W at element j*ldw (the matmul passes ldx = ldw = K; attention passes its head strides). */
+HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                               const void *W, int64_t ldw, hl_dtype wdt, int64_t K) {
     __m512 acc[6][8], w[8], xv;
     int i, j;
     int64_t k;
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
     for (k = 0; k + 16 <= K; k += 16) {
-        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * K + k, (__mmask16)0xffff);
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * ldw + k, (__mmask16)0xffff);
         HL__UNROLL for (i = 0; i < MR; i++) {
-            xv = _mm512_loadu_ps(x + i * K + k);
+            xv = _mm512_loadu_ps(x + i * ldx + k);
             HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_fmadd_ps(xv, w[j], acc[i][j]);
         }
     }
     if (k < K) {
         __mmask16 mk = (__mmask16)((1u << (K - k)) - 1u);
-        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * K + k, mk);
+        HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * ldw + k, mk);
         HL__UNROLL for (i = 0; i < MR; i++) {
-            xv = _mm512_maskz_loadu_ps(mk, x + i * K + k);
+            xv = _mm512_maskz_loadu_ps(mk, x + i * ldx + k);
             HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_mask3_fmadd_ps(xv, w[j], acc[i][j], mk);
         }
     }
@@ -7395,17 +7396,17 @@ HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtyp
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
             if (M == 1) /* decode: 8 rows in flight */
-                for (n = nb; n + 8 <= ne; n += 8) hl__tile_avx512(1, 8, j->y + n, N, j->x, Wb + n * K * ws, wdt, K);
+                for (n = nb; n + 8 <= ne; n += 8) hl__tile_avx512(1, 8, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
             else n = nb;
             for (; n + 4 <= ne; n += 4) {
                 const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-                for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * K, K, Wt, K, wdt, K);
+                for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * K, K, Wt, K, wdt, K);
             }
             for (; n < ne; n++) {
                 const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-                for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * K, K, Wt, K, wdt, K);
+                for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * K, K, Wt, K, wdt, K);
             }
         }
     }
@@ -8019,36 +8020,21 @@ static HL__TGT_AVX512 void hl__softcap_f32_avx512(float *x, int64_t n, float cap
         _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(c, hl__tanh16_avx512(_mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), c))));
     }
 }
-/* Four keys per pass share each load of q; per key the arithmetic is hl__dot_f32_avx512's. */
-static HL__TGT_AVX512 void hl__dots_f32_avx512(float *out, const float *q, const float *keys, int64_t stride,
-                                               int64_t nk, int64_t dh) {
-    int64_t k = 0, i, r;
-    int j;
-    for (; k + 4 <= nk; k += 4) {
-        const float *kr[4];
-        __m512 s0[4], s1[4], q0, q1;
-        for (j = 0; j < 4; j++) kr[j] = keys + (k + j) * stride, s0[j] = _mm512_setzero_ps(), s1[j] = s0[j];
-        for (i = 0; i + 32 <= dh; i += 32) {
-            q0 = _mm512_loadu_ps(q + i), q1 = _mm512_loadu_ps(q + i + 16);
-            HL__UNROLL for (j = 0; j < 4; j++) {
-                s0[j] = _mm512_fmadd_ps(q0, _mm512_loadu_ps(kr[j] + i), s0[j]);
-                s1[j] = _mm512_fmadd_ps(q1, _mm512_loadu_ps(kr[j] + i + 16), s1[j]);
-            }
-        }
-        if (i < dh) {
-            __mmask16 m0, m1;
-            r = dh - i;
-            m0 = (__mmask16)(r >= 16 ? 0xffffu : (1u << r) - 1u);
-            m1 = (__mmask16)(r > 16 ? (1u << (r - 16)) - 1u : 0u);
-            q0 = _mm512_maskz_loadu_ps(m0, q + i), q1 = _mm512_maskz_loadu_ps(m1, q + i + 16);
-            HL__UNROLL for (j = 0; j < 4; j++) {
-                s0[j] = _mm512_mask3_fmadd_ps(q0, _mm512_maskz_loadu_ps(m0, kr[j] + i), s0[j], m0);
-                s1[j] = _mm512_mask3_fmadd_ps(q1, _mm512_maskz_loadu_ps(m1, kr[j] + i + 16), s1[j], m1);
-            }
-        }
-        for (j = 0; j < 4; j++) out[k + j] = _mm512_reduce_add_ps(_mm512_add_ps(s0[j], s1[j]));
+/* Scores by the matmul's register tiles (6 queries x 4 keys): every score is summed in the tile
+   order (lane l sums d = l, l+16, ..., then the fixed lane tree), whatever block it lands in. */
+static HL__TGT_AVX512 void hl__qk_f32_avx512(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq,
+                                             const float *keys, int64_t ldk, int64_t nk, int64_t dh) {
+    int64_t i = 0, j;
+    for (; i + 6 <= nq; i += 6) {
+        for (j = 0; j + 4 <= nk; j += 4)
+            hl__tile_avx512(6, 4, S + i * lds + j, lds, q + i * ldq, ldq, keys + j * ldk, ldk, HL_DTYPE_F32, dh);
+        for (; j < nk; j++) hl__tile_avx512(6, 1, S + i * lds + j, lds, q + i * ldq, ldq, keys + j * ldk, ldk, HL_DTYPE_F32, dh);
     }
-    for (; k < nk; k++) out[k] = hl__dot_f32_avx512(q, keys + k * stride, dh);
+    for (; i < nq; i++) {
+        for (j = 0; j + 4 <= nk; j += 4)
+            hl__tile_avx512(1, 4, S + i * lds + j, lds, q + i * ldq, ldq, keys + j * ldk, ldk, HL_DTYPE_F32, dh);
+        for (; j < nk; j++) hl__tile_avx512(1, 1, S + i * lds + j, lds, q + i * ldq, ldq, keys + j * ldk, ldk, HL_DTYPE_F32, dh);
+    }
 }
 /* 256 outputs (16 registers) per pass over the value rows, so z is never reloaded; per element the
    same fused multiply-adds, in the same order, as repeated hl__axpy_f32_avx512 calls. */
@@ -8099,16 +8085,22 @@ static void hl__softcap_f32(const hl__kern *kt, float *x, int64_t n, float cap) 
     (void)kt;
     hl__softcap_f32_scalar(x, n, cap);
 }
-static void hl__dots_f32(const hl__kern *kt, float *out, const float *q, const float *keys, int64_t stride, int64_t nk,
-                         int64_t dh) {
-    int64_t k;
+/* S[i*lds + j] = q_i . k_j for nq queries (q_i = q + i*ldq) and nk keys (k_j = keys + j*ldk). Each
+   score's summation order depends only on dh and the level, not on nq or nk (so a decoded token gets
+   the bits it would get inside a prefill). */
+static void hl__qk_f32(const hl__kern *kt, float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq,
+                       const float *keys, int64_t ldk, int64_t nk, int64_t dh) {
+    int64_t i, j;
     switch (hl__kern_level(kt)) {
 #if defined(HL__X86)
-    case HL_KERNELS_AVX512: hl__dots_f32_avx512(out, q, keys, stride, nk, dh); return;
+    case HL_KERNELS_AVX512: hl__qk_f32_avx512(S, lds, q, ldq, nq, keys, ldk, nk, dh); return;
 #endif
-    case HL_KERNELS_SCALAR: hl__dots_f32_scalar(out, q, keys, stride, nk, dh); return;
+    case HL_KERNELS_SCALAR:
+        for (i = 0; i < nq; i++) hl__dots_f32_scalar(S + i * lds, q + i * ldq, keys, ldk, nk, dh);
+        return;
     default:
-        for (k = 0; k < nk; k++) out[k] = hl__dot_f32(kt, q, keys + k * stride, dh);
+        for (i = 0; i < nq; i++)
+            for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_f32(kt, q + i * ldq, keys + j * ldk, dh);
         return;
     }
 }
@@ -9386,8 +9378,9 @@ static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, const
  *   p[h,i,:] = softmax_k s[h,i,:]                        -> attn.hook_pattern     [H, n, K]
  *   z[i,h,:] = sum_k p[h,i,k] v[k,g,:]                   -> attn.hook_z           [n, H, d_head]
  * q: [n, H, dh] (rotated), kc/vc: [K, G, dh] (KV cache, rotated keys), qpos = p0 + i, K = p0 + n.
- * phase 0 computes row by row in a scratch row per head; phases 1..3 go through the full S so
- * that hooks can see and edit it; both run the same row functions, so the bits agree. */
+ * phase 0 computes a block of HL__ATTN_QB query rows at a time in scratch rows per head; phases
+ * 1..3 go through the full S so that hooks can see and edit it; both run the same block functions,
+ * so the bits agree. */
 typedef struct hl__attn_ctx {
     const hl__kern *kt;
     const float *q, *kc, *vc;
@@ -9397,19 +9390,32 @@ typedef struct hl__attn_ctx {
     int          phase;
 } hl__attn_ctx;
 
-static void hl__attn_scores_row(const hl__attn_ctx *c, int64_t h, int64_t i, float *row) {
-    int64_t g = h / (c->H / c->G), qp = c->p0 + i, k, lo, hi;
-    const float *qv = c->q + (i * c->H + h) * c->dh;
-    /* the keys a query sees form one run lo <= k <= hi: causal (k <= qp) and, on sliding layers,
-       k > qp - window; everything else is -inf */
-    hi = qp < c->K - 1 ? qp : c->K - 1;
-    lo = c->window > 0 && qp - c->window + 1 > 0 ? qp - c->window + 1 : 0;
-    for (k = 0; k < lo && k < c->K; k++) row[k] = -INFINITY;
-    for (k = hi + 1; k < c->K; k++) row[k] = -INFINITY;
-    if (lo > hi) return;
-    hl__dots_f32(c->kt, row + lo, qv, c->kc + (lo * c->G + g) * c->dh, c->G * c->dh, hi - lo + 1, c->dh);
-    for (k = lo; k <= hi; k++) row[k] /= c->scale;
-    if (c->cap > 0.0f) hl__softcap_f32(c->kt, row + lo, hi - lo + 1, c->cap);
+/* The keys query i sees form one run lo <= k <= hi: causal (k <= qpos) and, on sliding layers,
+   k > qpos - window; everything else is -inf. */
+static void hl__attn_run(const hl__attn_ctx *c, int64_t i, int64_t *lo, int64_t *hi) {
+    int64_t qp = c->p0 + i;
+    *hi = qp < c->K - 1 ? qp : c->K - 1;
+    *lo = c->window > 0 && qp - c->window + 1 > 0 ? qp - c->window + 1 : 0;
+}
+/* Scores of queries i0 .. i0+nb-1 of head h into rows blk + r*K (r < nb). The dot products of the
+   block are one hl__qk_f32 call over the union of the rows' runs (lo and hi grow with i); each
+   row then gets its mask, the 1/attn_scale and the soft-cap. A score's bits do not depend on nb. */
+static void hl__attn_scores_block(const hl__attn_ctx *c, int64_t h, int64_t i0, int64_t nb, float *blk) {
+    int64_t g = h / (c->H / c->G), lo0, hi0, lo1, hi1, lo, hi, r, k;
+    hl__attn_run(c, i0, &lo0, &hi0);
+    hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
+    if (lo0 <= hi1)
+        hl__qk_f32(c->kt, blk + lo0, c->K, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb,
+                   c->kc + (lo0 * c->G + g) * c->dh, c->G * c->dh, hi1 - lo0 + 1, c->dh);
+    for (r = 0; r < nb; r++) {
+        float *row = blk + r * c->K;
+        hl__attn_run(c, i0 + r, &lo, &hi);
+        for (k = 0; k < lo && k < c->K; k++) row[k] = -INFINITY;
+        for (k = hi + 1; k < c->K; k++) row[k] = -INFINITY;
+        if (lo > hi) continue;
+        for (k = lo; k <= hi; k++) row[k] /= c->scale;
+        if (c->cap > 0.0f) hl__softcap_f32(c->kt, row + lo, hi - lo + 1, c->cap);
+    }
 }
 static void hl__softmax_row(float *row, int64_t K) {
     int64_t k;
@@ -9430,15 +9436,20 @@ static void hl__attn_z_row(const hl__attn_ctx *c, int64_t h, int64_t i, const fl
     int64_t g = h / (c->H / c->G);
     hl__wsum_f32(c->kt, c->z + (i * c->H + h) * c->dh, p, c->vc + g * c->dh, c->G * c->dh, c->K, c->dh);
 }
+#define HL__ATTN_QB 6 /* queries per score block: one register tile of hl__qk_f32 */
 static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn_ctx *c = (const hl__attn_ctx *)ctx;
-    int64_t h, i;
+    int64_t h, i0, r, nb;
     for (h = h0; h < h1; h++)
-        for (i = 0; i < c->n; i++) {
-            float *row = c->phase == 0 ? c->rows + h * c->K : c->S + (h * c->n + i) * c->K;
-            if (c->phase == 0 || c->phase == 1) hl__attn_scores_row(c, h, i, row);
-            if (c->phase == 0 || c->phase == 2) hl__softmax_f32(c->kt, row, c->K); /* = hl__softmax_row */
-            if (c->phase == 0 || c->phase == 3) hl__attn_z_row(c, h, i, row);
+        for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB) {
+            float *blk = c->phase == 0 ? c->rows + h * HL__ATTN_QB * c->K : c->S + (h * c->n + i0) * c->K;
+            nb = c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB;
+            if (c->phase == 0 || c->phase == 1) hl__attn_scores_block(c, h, i0, nb, blk);
+            for (r = 0; r < nb; r++) {
+                float *row = blk + r * c->K;
+                if (c->phase == 0 || c->phase == 2) hl__softmax_f32(c->kt, row, c->K); /* = hl__softmax_row */
+                if (c->phase == 0 || c->phase == 3) hl__attn_z_row(c, h, i0 + r, row);
+            }
         }
 }
 
@@ -9562,7 +9573,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
     sz[nb++] = (uint64_t)n * dm;     /* up */
     sz[nb++] = (uint64_t)n * half;   /* cos */
     sz[nb++] = (uint64_t)n * half;   /* sin */
-    sz[nb++] = (uint64_t)H * K;      /* one score row per head */
+    sz[nb++] = (uint64_t)H * HL__ATTN_QB * K; /* one block of score rows per head */
     sz[nb++] = full_scores ? (uint64_t)H * n * K : 0;     /* S [H, n, K] */
     sz[nb++] = want_result ? (uint64_t)n * H * d : 0;     /* result [n, H, d] */
     sz[nb++] = headed ? (uint64_t)4 * n * H * d : 0;      /* q/k/v inputs + attn_in */
