@@ -8036,41 +8036,43 @@ static HL__TGT_AVX512 void hl__qk_f32_avx512(float *S, int64_t lds, const float 
         for (; j < nk; j++) hl__tile_avx512(1, 1, S + i * lds + j, lds, q + i * ldq, ldq, keys + j * ldk, ldk, HL_DTYPE_F32, dh);
     }
 }
-/* 256 outputs (16 registers) per pass over the value rows, so z is never reloaded; per element the
-   same fused multiply-adds, in the same order, as repeated hl__axpy_f32_avx512 calls. */
-static HL__TGT_AVX512 void hl__wsum_f32_avx512(float *z, const float *p, const float *v, int64_t stride, int64_t nk,
-                                               int64_t dh) {
+/* Weighted sums of value rows for MR queries at once: z_r[j] = sum_{k=k0..k1} p_r[k] v_k[j], k
+   ascending, fused; 64 outputs (4 registers) per query per pass, so each loaded value row serves MR
+   queries. Keys whose weight is 0 are not skipped: for finite v, fma(0, v, z) returns z unchanged
+   (z is never -0), so the bits equal those of a sum over any narrower run that holds every nonzero
+   weight - a decoded row gets the bits it gets inside a block. */
+HL__INLINE HL__TGT_AVX512 void hl__pv_tile_avx512(int MR, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0,
+                                                  int64_t k1, const float *v, int64_t ldv, int64_t dh) {
     int64_t j0, k;
-    int b, nb;
-    for (j0 = 0; j0 < dh; j0 += 256) {
-        __m512 acc[16];
-        __mmask16 last;
-        int64_t w = dh - j0 < 256 ? dh - j0 : 256;
-        nb = (int)((w + 15) / 16);
-        last = (__mmask16)(w % 16 ? (1u << (w % 16)) - 1u : 0xffffu);
-        for (b = 0; b < 16; b++) acc[b] = _mm512_setzero_ps();
-        if (nb == 16 && last == 0xffffu) { /* the common d_head = 256 case: no masks */
-            for (k = 0; k < nk; k++) {
-                const float *vr = v + k * stride + j0;
-                __m512 pk;
-                if (p[k] == 0.0f) continue;
-                pk = _mm512_set1_ps(p[k]);
-                HL__UNROLL for (b = 0; b < 16; b++) acc[b] = _mm512_fmadd_ps(pk, _mm512_loadu_ps(vr + 16 * b), acc[b]);
-            }
-        } else {
-            for (k = 0; k < nk; k++) {
-                const float *vr = v + k * stride + j0;
-                __m512 pk;
-                if (p[k] == 0.0f) continue;
-                pk = _mm512_set1_ps(p[k]);
-                for (b = 0; b < nb; b++) {
-                    __mmask16 m = b == nb - 1 ? last : (__mmask16)0xffffu;
-                    acc[b] = _mm512_fmadd_ps(pk, _mm512_maskz_loadu_ps(m, vr + 16 * b), acc[b]);
-                }
+    int r, b;
+    for (j0 = 0; j0 < dh; j0 += 64) {
+        __m512    acc[6][4], vv[4], pk;
+        __mmask16 lm[4];
+        for (b = 0; b < 4; b++) {
+            int64_t w = dh - j0 - 16 * b;
+            lm[b] = (__mmask16)(w >= 16 ? 0xffffu : w > 0 ? (1u << w) - 1u : 0u);
+        }
+        HL__UNROLL for (r = 0; r < MR; r++) HL__UNROLL for (b = 0; b < 4; b++) acc[r][b] = _mm512_setzero_ps();
+        for (k = k0; k <= k1; k++) {
+            const float *vr = v + k * ldv + j0;
+            HL__UNROLL for (b = 0; b < 4; b++) vv[b] = _mm512_maskz_loadu_ps(lm[b], vr + 16 * b);
+            HL__UNROLL for (r = 0; r < MR; r++) {
+                pk = _mm512_set1_ps(p[r * ldp + k]);
+                HL__UNROLL for (b = 0; b < 4; b++) acc[r][b] = _mm512_fmadd_ps(pk, vv[b], acc[r][b]);
             }
         }
-        for (b = 0; b < nb; b++) _mm512_mask_storeu_ps(z + j0 + 16 * b, b == nb - 1 ? last : (__mmask16)0xffffu, acc[b]);
+        HL__UNROLL for (r = 0; r < MR; r++) HL__UNROLL for (b = 0; b < 4; b++)
+            _mm512_mask_storeu_ps(z + r * ldz + j0 + 16 * b, lm[b], acc[r][b]);
     }
+}
+static HL__TGT_AVX512 void hl__pv_f32_avx512(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0,
+                                             int64_t k1, const float *v, int64_t ldv, int64_t dh) {
+    int r;
+    if (nq == 6) {
+        hl__pv_tile_avx512(6, z, ldz, p, ldp, k0, k1, v, ldv, dh);
+        return;
+    }
+    for (r = 0; r < nq; r++) hl__pv_tile_avx512(1, z + r * ldz, ldz, p + r * ldp, ldp, k0, k1, v, ldv, dh);
 }
 #endif
 
@@ -8108,9 +8110,6 @@ static void hl__wsum_f32(const hl__kern *kt, float *z, const float *p, const flo
                          int64_t dh) {
     int64_t k, j;
     switch (hl__kern_level(kt)) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512: hl__wsum_f32_avx512(z, p, v, stride, nk, dh); return;
-#endif
     case HL_KERNELS_SCALAR: hl__wsum_f32_scalar(z, p, v, stride, nk, dh); return;
     default:
         for (j = 0; j < dh; j++) z[j] = 0.0f;
@@ -9437,6 +9436,24 @@ static void hl__attn_z_row(const hl__attn_ctx *c, int64_t h, int64_t i, const fl
     hl__wsum_f32(c->kt, c->z + (i * c->H + h) * c->dh, p, c->vc + g * c->dh, c->G * c->dh, c->K, c->dh);
 }
 #define HL__ATTN_QB 6 /* queries per score block: one register tile of hl__qk_f32 */
+/* z rows of queries i0 .. i0+nb-1 of head h from the probability rows blk + r*K. Phase 0 knows each
+   row is zero outside its run; after a pattern hook (phase 3) any key may carry weight. */
+static void hl__attn_z_block(const hl__attn_ctx *c, int64_t h, int64_t i0, int64_t nb, const float *blk) {
+    int64_t r;
+#if defined(HL__X86)
+    if (hl__kern_level(c->kt) == HL_KERNELS_AVX512) {
+        int64_t g = h / (c->H / c->G), lo0 = 0, hi0, lo1, hi1 = c->K - 1;
+        if (c->phase == 0) {
+            hl__attn_run(c, i0, &lo0, &hi0);
+            hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
+        }
+        hl__pv_f32_avx512((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->K, lo0, hi1,
+                          c->vc + g * c->dh, c->G * c->dh, c->dh);
+        return;
+    }
+#endif
+    for (r = 0; r < nb; r++) hl__attn_z_row(c, h, i0 + r, blk + r * c->K);
+}
 static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn_ctx *c = (const hl__attn_ctx *)ctx;
     int64_t h, i0, r, nb;
@@ -9445,11 +9462,9 @@ static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
             float *blk = c->phase == 0 ? c->rows + h * HL__ATTN_QB * c->K : c->S + (h * c->n + i0) * c->K;
             nb = c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB;
             if (c->phase == 0 || c->phase == 1) hl__attn_scores_block(c, h, i0, nb, blk);
-            for (r = 0; r < nb; r++) {
-                float *row = blk + r * c->K;
-                if (c->phase == 0 || c->phase == 2) hl__softmax_f32(c->kt, row, c->K); /* = hl__softmax_row */
-                if (c->phase == 0 || c->phase == 3) hl__attn_z_row(c, h, i0 + r, row);
-            }
+            if (c->phase == 0 || c->phase == 2)
+                for (r = 0; r < nb; r++) hl__softmax_f32(c->kt, blk + r * c->K, c->K); /* = hl__softmax_row */
+            if (c->phase == 0 || c->phase == 3) hl__attn_z_block(c, h, i0, nb, blk);
         }
 }
 
