@@ -439,6 +439,81 @@ static void test_gelu_softmax(void) {
     CHECKF(bad == 0, "%d mismatches", bad);
 }
 
+/* Attention helpers. soft-cap: SIMD vs tanhf within 1e-6 * |ref| (Cephes tanhf is ~2 ulp), +-inf
+   give +-cap, 0 gives 0. Scores (hl__qk_f32): within 1e-5 * sum |q k| of a double reference on
+   every level, and each score has the same bits whether it is computed in a 7 x 9 block or alone
+   (what makes a decoded token match its prefill). Value sums (AVX-512 tile): within 1e-5 *
+   sum |p v| of the scalar sum, the same bits for six rows at once or one, and zero weights outside
+   a row's keys leave its bits unchanged. */
+static void test_attention_helpers(void) {
+    static const int64_t dhs[] = {1, 15, 16, 17, 33, 64, 100, 256};
+    const int64_t nq = 7, nk = 9;
+    size_t c;
+    int l, bad = 0;
+    for (c = 0; c < sizeof dhs / sizeof dhs[0]; c++) {
+        const int64_t dh = dhs[c], ld = dh + 3; /* rows strided like heads in a KV cache */
+        float *q = (float *)malloc((size_t)(nq * ld) * 4), *kk = (float *)malloc((size_t)(nk * ld) * 4);
+        float *S = (float *)malloc((size_t)(nq * nk) * 4), *z0 = (float *)malloc((size_t)(nq * dh) * 4);
+        float *P = (float *)malloc((size_t)(nq * nk) * 4), *z1 = (float *)malloc((size_t)(nq * dh) * 4);
+        float one, sc[40], ref[40];
+        int64_t i, j, d;
+        for (i = 0; i < nq * ld; i++) q[i] = kt_uniform();
+        for (i = 0; i < nk * ld; i++) kk[i] = kt_uniform();
+        for (i = 0; i < nq * nk; i++) P[i] = (kt_uniform() + 1.0f) * 0.5f;
+        for (l = 0; l < KT_NLEVELS; l++) {
+            hl__kern kt;
+            if (!hl_kernels_available(kt_levels[l])) continue;
+            hl__kern_init(&kt, kt_levels[l], 0);
+            hl__qk_f32(&kt, S, nk, q, ld, nq, kk, ld, nk, dh);
+            for (i = 0; i < nq; i++)
+                for (j = 0; j < nk; j++) {
+                    double dd = 0, sa = 0;
+                    for (d = 0; d < dh; d++) dd += (double)q[i * ld + d] * kk[j * ld + d], sa += fabs((double)q[i * ld + d] * kk[j * ld + d]);
+                    if (!(fabs(S[i * nk + j] - dd) <= 1e-5 * sa) && bad++ < 5)
+                        printf("  qk %s dh=%lld (%lld,%lld): %.9g vs %.9g\n", hl_kernels_name(kt.level), (long long)dh, (long long)i,
+                               (long long)j, (double)S[i * nk + j], dd);
+                    hl__qk_f32(&kt, &one, 1, q + i * ld, ld, 1, kk + j * ld, ld, 1, dh);
+                    if (memcmp(&one, &S[i * nk + j], 4) != 0 && bad++ < 5)
+                        printf("  qk %s dh=%lld: a block and a single score differ\n", hl_kernels_name(kt.level), (long long)dh);
+                }
+            /* soft-cap of 40 values spread over both branches of tanh, plus 0 and +-inf */
+            for (i = 0; i < 40; i++) sc[i] = (float)(i - 20) * 0.37f * (i % 2 ? 1.0f : 0.05f) * 50.0f;
+            sc[0] = 0.0f, sc[1] = INFINITY, sc[2] = -INFINITY;
+            memcpy(ref, sc, sizeof sc);
+            hl__softcap_f32_scalar(ref, 40, 50.0f);
+            hl__softcap_f32(&kt, sc, 40, 50.0f);
+            for (i = 0; i < 40; i++)
+                if (!(fabs((double)sc[i] - ref[i]) <= 1e-6 * fabs((double)ref[i])) && bad++ < 5)
+                    printf("  softcap %s: %.9g vs %.9g\n", hl_kernels_name(kt.level), (double)sc[i], (double)ref[i]);
+            if ((sc[0] != 0.0f || sc[1] != 50.0f || sc[2] != -50.0f) && bad++ < 5) printf("  softcap %s: 0 / inf\n", hl_kernels_name(kt.level));
+        }
+#if defined(HL__X86)
+        if (hl_kernels_available(HL_KERNELS_AVX512)) {
+            /* value rows v_k = kk + k*ld; six query rows of weights at once vs one at a time vs scalar */
+            hl__pv_f32_avx512(6, z0, dh, P, nk, 0, nk - 1, kk, ld, dh);
+            for (i = 0; i < 6; i++) {
+                hl__pv_f32_avx512(1, z1 + i * dh, dh, P + i * nk, nk, 0, nk - 1, kk, ld, dh);
+                hl__wsum_f32_scalar(z1 + 6 * dh, P + i * nk, kk, ld, nk, dh); /* row 6 of z1 is scratch */
+                for (d = 0; d < dh; d++) {
+                    double sa = 0;
+                    for (j = 0; j < nk; j++) sa += fabs((double)P[i * nk + j] * kk[j * ld + d]);
+                    if (!(fabs((double)z0[i * dh + d] - z1[6 * dh + d]) <= 1e-5 * sa) && bad++ < 5)
+                        printf("  pv dh=%lld row %lld: %.9g vs %.9g\n", (long long)dh, (long long)i, (double)z0[i * dh + d], (double)z1[6 * dh + d]);
+                }
+            }
+            if (memcmp(z0, z1, (size_t)(6 * dh) * 4) != 0 && bad++ < 5) printf("  pv dh=%lld: six rows and one row differ\n", (long long)dh);
+            /* row 0 with weight only on keys 2..5 : summing keys 0..8 (zeros elsewhere) = summing 2..5 */
+            for (j = 0; j < nk; j++) P[j] = j >= 2 && j <= 5 ? P[j] : 0.0f;
+            hl__pv_f32_avx512(1, z0, dh, P, nk, 0, nk - 1, kk, ld, dh);
+            hl__pv_f32_avx512(1, z1, dh, P, nk, 2, 5, kk, ld, dh);
+            if (memcmp(z0, z1, (size_t)dh * 4) != 0 && bad++ < 5) printf("  pv dh=%lld: zero weights changed the bits\n", (long long)dh);
+        }
+#endif
+        free(q), free(kk), free(S), free(z0), free(P), free(z1);
+    }
+    CHECKF(bad == 0, "%d mismatches", bad);
+}
+
 /* ---- thread pool ------------------------------------------------------------------------------- */
 typedef struct kt_cover {
     int    *hits;
@@ -507,5 +582,6 @@ void suite_kernels(void) {
     RUN(test_matmul_nn_threads_bit_identical);
     RUN(test_vector_helpers);
     RUN(test_gelu_softmax);
+    RUN(test_attention_helpers);
     RUN(test_pool_covers_every_index_once);
 }
