@@ -70,7 +70,7 @@ static void kt_ref_double(double *yd, double *scale, const float *x, const float
 }
 
 static const hl_dtype kt_dtypes[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16};
-static const int64_t kt_Ks[] = {0, 1, 7, 8, 9, 31, 4095, 4097};
+static const int64_t kt_Ks[] = {0, 1, 7, 8, 9, 31, 2048, 4095, 4097}; /* 2048: the padded-row path */
 static const int64_t kt_Ms[] = {1, 2, 3, 5, 17, 64};
 
 static void test_kernels_levels(void) {
@@ -176,8 +176,9 @@ static void test_matmul_unaligned(void) {
 
 /* One token gets the same bits whether it is row m of a batch or multiplied alone (M = 1), and the
    result is identical (memcmp) for 1, 2 and 3 threads, in exact and in fast mode. */
-static void test_matmul_threads_and_batch_bit_identical(void) {
-    const int64_t M = 17, N = 301, K = 263;
+/* K = 2048 takes the AVX-512 path that copies x with padded rows (power-of-two strides). */
+static void kt_batch_case(int64_t K) {
+    const int64_t M = 17, N = 301;
     float *x = (float *)malloc(M * K * 4), *w = (float *)malloc(N * K * 4), *wf = (float *)malloc(N * K * 4);
     float *y1 = (float *)malloc(M * N * 4), *y2 = (float *)malloc(M * N * 4), *row = (float *)malloc(N * 4);
     hl__pool *p2 = hl__pool_create(2), *p3 = hl__pool_create(3);
@@ -219,6 +220,10 @@ static void test_matmul_threads_and_batch_bit_identical(void) {
     hl__pool_free(p2);
     hl__pool_free(p3);
     free(x), free(w), free(wf), free(y1), free(y2), free(row);
+}
+static void test_matmul_threads_and_batch_bit_identical(void) {
+    kt_batch_case(263);
+    kt_batch_case(2048);
 }
 
 /* Fast mode (bf16 activations, vdpbf16ps) where the CPU has AVX512-BF16. */
