@@ -8073,6 +8073,67 @@ static void hl__softmax_f32(const hl__kern *kt, float *x, int64_t n) {
     hl__softmax_f32_scalar(x, n);
 }
 
+/* ---- norm helpers ------------------------------------------------------------------------------ */
+/* sum_i x[i]^2 in f64 (the RMS norm's statistic). Scalar: i ascending. AVX-512: eight f64 lanes,
+   lane l summing i = l, l+8, ... (two registers, even and odd 8-blocks), then a fixed tree; the
+   squares are exact in f64 either way, so the levels differ only in the f64 rounding of the sum
+   (~1e-16 relative), which the f32 result almost never sees. */
+static double hl__sumsq_f64_scalar(const float *x, int64_t n) {
+    double ss = 0.0;
+    int64_t i;
+    for (i = 0; i < n; i++) ss += (double)x[i] * (double)x[i];
+    return ss;
+}
+/* y[i] = x[i] / s (one correctly rounded division per element: bit-identical on every level). */
+static void hl__div_f32_scalar(float *y, const float *x, float s, int64_t n) {
+    int64_t i;
+    for (i = 0; i < n; i++) y[i] = x[i] / s;
+}
+#if defined(HL__X86)
+static HL__TGT_AVX512 double hl__sumsq_f64_avx512(const float *x, int64_t n) {
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd(), v;
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v = _mm512_cvtps_pd(_mm256_loadu_ps(x + i));
+        a0 = _mm512_fmadd_pd(v, v, a0);
+        v = _mm512_cvtps_pd(_mm256_loadu_ps(x + i + 8));
+        a1 = _mm512_fmadd_pd(v, v, a1);
+    }
+    for (; i < n; i += 8) {
+        __mmask8 m = (__mmask8)(n - i >= 8 ? 0xffu : (1u << (n - i)) - 1u);
+        v = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, x + i));
+        a0 = _mm512_fmadd_pd(v, v, a0);
+    }
+    return _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
+}
+static HL__TGT_AVX512 void hl__div_f32_avx512(float *y, const float *x, float s, int64_t n) {
+    const __m512 vs = _mm512_set1_ps(s);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_div_ps(_mm512_loadu_ps(x + i), vs));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), vs));
+    }
+}
+#endif
+static double hl__sumsq_f64(const hl__kern *kt, const float *x, int64_t n) {
+#if defined(HL__X86)
+    if (hl__kern_level(kt) == HL_KERNELS_AVX512) return hl__sumsq_f64_avx512(x, n);
+#endif
+    (void)kt;
+    return hl__sumsq_f64_scalar(x, n);
+}
+static void hl__div_f32(const hl__kern *kt, float *y, const float *x, float s, int64_t n) {
+#if defined(HL__X86)
+    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
+        hl__div_f32_avx512(y, x, s, n);
+        return;
+    }
+#endif
+    (void)kt;
+    hl__div_f32_scalar(y, x, s, n);
+}
+
 /* ---- attention helpers ------------------------------------------------------------------------- */
 /* Logit soft-capping (Gemma-2): x[i] = cap * tanh(x[i] / cap)     [HF Gemma2 soft-capping]
    The AVX-512 tanh is Cephes tanhf: |t| < 0.625: t + t^3 P(t^2) (degree-4 P); otherwise
@@ -9367,17 +9428,13 @@ HL__DEF hl_status hl_cache_save(const hl_cache *c, const char *path, hl_error *e
 /* RMS statistics, shared by every norm           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
  *   scale[r]  = sqrt(mean_i x[r,i]^2 + eps)        -> *.hook_scale      [rows] (TL [.., 1])
  *   xn[r,i]   = x[r,i] / scale[r]                  -> *.hook_normalized [rows, d] (before w)
- * The sum of squares is accumulated in f64 (one row per call, in index order). */
-static void hl__rms(const float *x, int64_t rows, int64_t d, float eps, float *scale, float *xn) {
-    int64_t r, i;
+ * The sum of squares is accumulated in f64 (hl__sumsq_f64). */
+static void hl__rms(const hl__kern *kt, const float *x, int64_t rows, int64_t d, float eps, float *scale, float *xn) {
+    int64_t r;
     for (r = 0; r < rows; r++) {
-        const float *xr = x + r * d;
-        double ss = 0.0;
-        float s;
-        for (i = 0; i < d; i++) ss += (double)xr[i] * (double)xr[i];
-        s = (float)sqrt(ss / (double)d + (double)eps);
+        float s = (float)sqrt(hl__sumsq_f64(kt, x + r * d, d) / (double)d + (double)eps);
         scale[r] = s;
-        for (i = 0; i < d; i++) xn[r * d + i] = xr[i] / s;
+        hl__div_f32(kt, xn + r * d, x + r * d, s, d);
     }
 }
 /* The norm's learned weight: y[r,i] = xn[r,i] * w[i], with w = 1 + w_hf (Gemma) or w_hf (Llama)
@@ -9419,7 +9476,7 @@ static void hl__ew_task(void *ctx, int64_t r0, int64_t r1) {
     const int64_t d = j->d, i0 = r0 * d, i1 = r1 * d;
     int64_t i;
     switch (j->op) {
-    case HL__EW_RMS: hl__rms(j->a + i0, r1 - r0, d, j->eps, j->s + r0, j->y + i0); break;
+    case HL__EW_RMS: hl__rms(j->kt, j->a + i0, r1 - r0, d, j->eps, j->s + r0, j->y + i0); break;
     case HL__EW_MULW: hl__mulw(j->a + i0, j->w, r1 - r0, d, j->y + i0); break;
     case HL__EW_ADD:
         for (i = i0; i < i1; i++) j->y[i] += j->a[i];
@@ -9630,7 +9687,7 @@ static hl_status hl__qkv_headed(hl_model *m, int64_t l, const float *x, float *o
             }
         m->cur_stream = (int)s;
         if (m->flags & HL_USE_SPLIT_QKV_INPUT) HL__HOOK(m, split_ids[s], l, in, 4, 1, n, nh, d);
-        hl__rms(in, n * nh, d, c->eps, buf_s, buf_n);
+        hl__rms(&m->kt, in, n * nh, d, c->eps, buf_s, buf_n);
         HL__HOOK(m, HL_HOOK_LN1_SCALE, l, buf_s, 4, 1, n, nh, 1);
         HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, buf_n, 4, 1, n, nh, d);
         hl__mulw(buf_n, lw->ln1, n * nh, d, buf_n);

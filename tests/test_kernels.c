@@ -394,6 +394,15 @@ static void test_vector_helpers(void) {
             hl__axpy_f32_scalar(y0, 3.0f, ai, n);
             hl__axpy_f32(&kt, y1, 3.0f, ai, n);
             if (n && memcmp(y0, y1, (size_t)n * 4) != 0 && bad++ < 5) printf("  axpy %s n=%lld integer\n", hl_kernels_name(kt.level), (long long)n);
+            /* norm helpers: f64 sum of squares within the summation bound (n + 16) * 2^-52 of the sequential
+               sum (all terms positive); division bit-exact */
+            {
+                double s0 = hl__sumsq_f64_scalar(a, n), s1 = hl__sumsq_f64(&kt, a, n);
+                if (!(fabs(s0 - s1) <= (double)(n + 16) * 2.3e-16 * s0) && bad++ < 5) printf("  sumsq %s n=%lld: %.17g vs %.17g\n", hl_kernels_name(kt.level), (long long)n, s1, s0);
+            }
+            hl__div_f32_scalar(y0, a, 0.37f, n);
+            hl__div_f32(&kt, y1, a, 0.37f, n);
+            if (n && memcmp(y0, y1, (size_t)n * 4) != 0 && bad++ < 5) printf("  div %s n=%lld\n", hl_kernels_name(kt.level), (long long)n);
         }
         free(a), free(b), free(ai), free(bi), free(y0), free(y1);
     }
