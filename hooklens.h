@@ -9321,10 +9321,55 @@ typedef struct hl__cache_entry {
     char     *name;
     hl_tensor t; /* owns t.data */
 } hl__cache_entry;
+/* run_with_cache empties the cache at the start of every run but keeps the old tensors' memory as
+   spares: a tensor of the same byte size reuses one instead of a fresh allocation (whose pages the
+   kernel would fault in and zero again), and whatever is left is freed when the run ends. */
+typedef struct hl__cache_spare {
+    void  *data;
+    size_t nbytes;
+} hl__cache_spare;
 struct hl_cache {
     hl__cache_entry *e;
     size_t           n, cap;
+    hl__cache_spare *sp;
+    size_t           nsp, capsp;
 };
+/* Moves every tensor's memory to the spares (run_with_cache, before a run). */
+static void hl__cache_recycle(hl_cache *c) {
+    size_t i;
+    if (c->nsp + c->n > c->capsp) {
+        hl__cache_spare *ns = (hl__cache_spare *)hl__realloc(c->sp, (c->nsp + c->n) * sizeof *ns);
+        if (!ns) { /* no room to keep them: just free */
+            hl_cache_clear(c);
+            return;
+        }
+        c->sp = ns;
+        c->capsp = c->nsp + c->n;
+    }
+    for (i = 0; i < c->n; i++) {
+        hl__free(c->e[i].name);
+        c->sp[c->nsp].data = c->e[i].t.data;
+        c->sp[c->nsp].nbytes = hl_tensor_nbytes(&c->e[i].t);
+        c->nsp++;
+    }
+    c->n = 0;
+}
+static void hl__cache_drop_spares(hl_cache *c) {
+    size_t i;
+    for (i = 0; i < c->nsp; i++) hl__free(c->sp[i].data);
+    c->nsp = 0;
+}
+/* A spare of exactly nb bytes (taken out of the list), or NULL. */
+static void *hl__cache_take_spare(hl_cache *c, size_t nb) {
+    size_t i;
+    for (i = c->nsp; i-- > 0;)
+        if (c->sp[i].nbytes == nb) {
+            void *d = c->sp[i].data;
+            c->sp[i] = c->sp[--c->nsp];
+            return d;
+        }
+    return NULL;
+}
 
 HL__DEF hl_status hl_cache_create(hl_cache **out, hl_error *err) {
     hl_cache *c;
@@ -9342,11 +9387,13 @@ HL__DEF void hl_cache_clear(hl_cache *c) {
         hl__free(c->e[i].t.data);
     }
     c->n = 0;
+    hl__cache_drop_spares(c);
 }
 HL__DEF void hl_cache_free(hl_cache *c) {
     if (!c) return;
     hl_cache_clear(c);
     hl__free(c->e);
+    hl__free(c->sp);
     hl__free(c);
 }
 HL__DEF size_t hl_cache_count(const hl_cache *c) {
@@ -9371,7 +9418,8 @@ HL__DEF hl_status hl_cache_put(hl_cache *c, const char *name, const hl_tensor *t
     if (!c || !name || !t || t->ndim < 0 || t->ndim > HL_MAX_DIMS || hl_dtype_size(t->dtype) == 0)
         return hl__fail(err, HL_ERR_ARG, "hl_cache_put: cache, name and a valid tensor are required");
     nb = hl_tensor_nbytes(t);
-    data = hl__malloc(nb);
+    data = c->nsp ? hl__cache_take_spare(c, nb) : NULL;
+    if (!data) data = hl__malloc(nb);
     if (!data) return hl__fail(err, HL_ERR_OOM, "hl_cache_put: cannot allocate %llu bytes for '%s'", (unsigned long long)nb, name);
     if (nb) memcpy(data, t->data, nb);
     for (i = 0; i < c->n; i++)
@@ -9998,13 +10046,14 @@ HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, in
                                           float *logits, hl_error *err) {
     hl_status st;
     if (!m || !cache) return hl__fail(err, HL_ERR_ARG, "hl_model_run_with_cache: model and cache are required");
-    hl_cache_clear(cache);
+    hl__cache_recycle(cache); /* empty, with the old tensors' memory kept for reuse */
     m->run_cache = cache;
     m->run_filter = filter;
     hl__for_each_point(m, hl__cache_visit, NULL);
     hl__model_update_want(m);
     m->kv_len = 0;
     st = hl__forward(m, tokens, n, logits, 0, err);
+    hl__cache_drop_spares(cache);
     m->run_cache = NULL;
     m->run_filter = NULL;
     memset(m->pt_cache, 0, (size_t)m->n_points);

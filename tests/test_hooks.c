@@ -400,6 +400,40 @@ static void test_names_filter(void) {
     hl_model_free(m);
 }
 
+/* run_with_cache into a cache that already holds a run (of another length, then of the same
+   length, whose memory it reuses) gives exactly what a fresh cache gets: names, shapes, bits. */
+static int caches_equal(const hl_cache *a, const hl_cache *b) {
+    size_t i;
+    if (hl_cache_count(a) != hl_cache_count(b) || hl_cache_count(a) == 0) return 0;
+    for (i = 0; i < hl_cache_count(a); i++)
+        if (strcmp(hl_cache_name(a, i), hl_cache_name(b, i)) != 0 || !tensors_equal(hl_cache_tensor(a, i), hl_cache_tensor(b, i)))
+            return 0;
+    return 1;
+}
+static void test_cache_reuse(void) {
+    hl_model *m = open_model("gemma2-tiny", 1);
+    hl_cache *c = NULL, *f9 = NULL, *f20 = NULL;
+    hl_error e_, *e = &e_;
+    if (!m) return;
+    CHECK_OK(hl_cache_create(&c, e), e);
+    CHECK_OK(hl_cache_create(&f9, e), e);
+    CHECK_OK(hl_cache_create(&f20, e), e);
+    CHECK_OK(hl_model_run_with_cache(m, TOKS, 20, NULL, f20, NULL, e), e);
+    CHECK_OK(hl_model_run_with_cache(m, TOKS, 9, NULL, f9, NULL, e), e);
+    CHECK_OK(hl_model_run_with_cache(m, TOKS, 20, NULL, c, NULL, e), e);
+    CHECK(caches_equal(c, f20));
+    CHECK_OK(hl_model_run_with_cache(m, TOKS, 9, NULL, c, NULL, e), e);
+    CHECK(caches_equal(c, f9));
+    CHECK_OK(hl_model_run_with_cache(m, TOKS, 9, NULL, c, NULL, e), e);
+    CHECK(caches_equal(c, f9));
+    CHECK_OK(hl_model_run_with_cache(m, TOKS, 20, NULL, c, NULL, e), e);
+    CHECK(caches_equal(c, f20));
+    hl_cache_free(c);
+    hl_cache_free(f9);
+    hl_cache_free(f20);
+    hl_model_free(m);
+}
+
 /* Hooks during generation: hook_embed never fires (TL), block hooks fire on the prompt and then
    on one new position per step. */
 static void test_generate_hooks(void) {
@@ -437,5 +471,6 @@ void suite_hooks(void) {
     RUN(test_optional_hooks);
     RUN(test_splice);
     RUN(test_names_filter);
+    RUN(test_cache_reuse);
     RUN(test_generate_hooks);
 }
