@@ -7284,79 +7284,61 @@ HL__INLINE HL__TGT_AVX512 void hl__reduce4_avx512(float *out, __m512 a, __m512 b
     u = _mm512_add_ps(u, _mm512_permute_ps(u, 0xB1)); /* lane 0: (u0 + u2) + (u1 + u3) */
     _mm_storeu_ps(out, _mm512_castps512_ps128(_mm512_permutexvar_ps(_mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 8, 4, 0), u)));
 }
-/* Register tile: MR tokens x NR weight rows (MR*NR + NR + 1 <= 32 zmm), over k in [k0, k1). Full
-   16-lane steps use unmasked loads; a ragged end (only ever at k1 = K) masks both operands. Row i of
-   x starts at x + i*ldx, row j of W at element j*ldw (the matmul passes ldw = K; attention passes
-   its head strides). A long K is done in pieces (k-blocking): `first` starts from zero instead of
-   the saved accumulators sv[(i*lds + j)*16 ..], `last` reduces into y instead of saving them. The
-   pieces are whole 16-steps, so every lane still sums k = l, l+16, ... in order: the bits are those
-   of one whole-K pass. */
-HL__INLINE HL__TGT_AVX512 void hl__tile_avx512_part(int MR, int NR, float *sv, int64_t lds, int first, int last,
-                                                    float *y, int64_t ldy, const float *x, int64_t ldx,
-                                                    const void *W, int64_t ldw, hl_dtype wdt, int64_t k0, int64_t k1) {
+/* Register tile: MR tokens x NR weight rows (MR*NR + NR + 1 <= 32 zmm). Full 16-lane steps use
+   unmasked loads; the last partial step masks both operands. Row i of x starts at x + i*ldx, row j
+   of W at element j*ldw (the matmul passes ldx = ldw = K; attention passes its head strides). */
+HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                               const void *W, int64_t ldw, hl_dtype wdt, int64_t K) {
     __m512 acc[6][8], w[8], xv;
     int i, j;
     int64_t k;
-    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++)
-        acc[i][j] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(sv + (i * lds + j) * 16);
-    for (k = k0; k + 16 <= k1; k += 16) {
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
+    for (k = 0; k + 16 <= K; k += 16) {
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * ldw + k, (__mmask16)0xffff);
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_loadu_ps(x + i * ldx + k);
             HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_fmadd_ps(xv, w[j], acc[i][j]);
         }
     }
-    if (k < k1) {
-        __mmask16 mk = (__mmask16)((1u << (k1 - k)) - 1u);
+    if (k < K) {
+        __mmask16 mk = (__mmask16)((1u << (K - k)) - 1u);
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = hl__w16_avx512(W, wdt, j * ldw + k, mk);
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_maskz_loadu_ps(mk, x + i * ldx + k);
             HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_mask3_fmadd_ps(xv, w[j], acc[i][j], mk);
         }
     }
-    if (!last)
-        HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) _mm512_storeu_ps(sv + (i * lds + j) * 16, acc[i][j]);
-    else if (NR == 4)
+    if (NR == 4)
         HL__UNROLL for (i = 0; i < MR; i++) hl__reduce4_avx512(y + i * ldy, acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
     else
         HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = _mm512_reduce_add_ps(acc[i][j]);
 }
-/* The whole of K in one pass. */
-HL__INLINE HL__TGT_AVX512 void hl__tile_avx512(int MR, int NR, float *y, int64_t ldy, const float *x, int64_t ldx,
-                                               const void *W, int64_t ldw, hl_dtype wdt, int64_t K) {
-    hl__tile_avx512_part(MR, NR, NULL, 0, 1, 1, y, ldy, x, ldx, W, ldw, wdt, 0, K);
-}
 
-/* Fast mode, bf16 x bf16 -> f32: xb = activations already rounded to bf16 (rows ldx apart), W bf16.
-   Each step of 32 k: acc lane l += xb[2l]*w[2l] + xb[2l+1]*w[2l+1] (vdpbf16ps). Pieces of K as in
-   hl__tile_avx512_part (whole 32-steps, so the bits are those of one pass). */
-HL__INLINE HL__TGT_BF16 void hl__tile_bf16dp_part(int MR, int NR, float *sv, int64_t lds, int first, int last, float *y,
-                                                   int64_t ldy, const uint16_t *xb, int64_t ldx, const uint16_t *W,
-                                                   int64_t K, int64_t k0, int64_t k1) {
+/* Fast mode, bf16 x bf16 -> f32: xb = activations already rounded to bf16 ([MR, K] uint16), W bf16.
+   Each step of 32 k: acc lane l += xb[2l]*w[2l] + xb[2l+1]*w[2l+1] (vdpbf16ps). */
+HL__INLINE HL__TGT_BF16 void hl__tile_bf16dp(int MR, int NR, float *y, int64_t ldy, const uint16_t *xb, int64_t ldx,
+                                              const uint16_t *W, int64_t K) {
     __m512 acc[6][4];
     __m512i w[4], xv;
     int i, j;
     int64_t k;
-    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++)
-        acc[i][j] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(sv + (i * lds + j) * 16);
-    for (k = k0; k + 32 <= k1; k += 32) {
+    HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_ps();
+    for (k = 0; k + 32 <= K; k += 32) {
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = _mm512_loadu_si512((const void *)(W + j * K + k));
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_loadu_si512((const void *)(xb + i * ldx + k));
             HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], (__m512bh)xv, (__m512bh)w[j]);
         }
     }
-    if (k < k1) {
-        __mmask32 mk = (__mmask32)((1ull << (k1 - k)) - 1ull);
+    if (k < K) {
+        __mmask32 mk = (__mmask32)((1ull << (K - k)) - 1ull);
         HL__UNROLL for (j = 0; j < NR; j++) w[j] = _mm512_maskz_loadu_epi16(mk, W + j * K + k);
         HL__UNROLL for (i = 0; i < MR; i++) {
             xv = _mm512_maskz_loadu_epi16(mk, xb + i * ldx + k);
             HL__UNROLL for (j = 0; j < NR; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], (__m512bh)xv, (__m512bh)w[j]);
         }
     }
-    if (!last)
-        HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) _mm512_storeu_ps(sv + (i * lds + j) * 16, acc[i][j]);
-    else if (NR == 4)
+    if (NR == 4)
         HL__UNROLL for (i = 0; i < MR; i++) hl__reduce4_avx512(y + i * ldy, acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
     else
         HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = _mm512_reduce_add_ps(acc[i][j]);
@@ -7425,55 +7407,29 @@ static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
 
 #if defined(HL__X86)
 /* Instantiations with constant tile shapes (the always-inline tile is specialised per call). */
-/* k-blocking of long weight rows (prefill): when a row of W takes HL__KB_ROW bytes or more, the
-   tiles take K in pieces of HL__KC, keeping their accumulators in a scratch of HL__KB_MB x HL__KB_NB
-   x 16 floats between pieces, so the pieces of W and x a tile reads stay in L1 instead of streaming
-   from L2. Measured on a 2-core Zen 4 (M = 512): f32 down_proj (K = 9216, 36 KB rows) 130-142 ->
-   169 GFLOP/s; bf16 rows of 4.5-18 KB got slower, so they are not blocked. No rounding changes
-   (see hl__tile_avx512_part). */
-#define HL__KC     1024
-#define HL__KB_ROW 32768
-#define HL__KB_MB  24 /* tokens per block (4 six-token tiles) */
-#define HL__KB_NB  64 /* weight rows per block (16 four-row tiles) */
-static float *hl__mm_kblock_scratch(int64_t M, int64_t K, int64_t wsize) {
-    if (M <= 1 || K * wsize < HL__KB_ROW) return NULL;
-    return (float *)HL_MALLOC(sizeof(float) * 16 * HL__KB_MB * HL__KB_NB);
-}
-
 HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt), ldx = j->ldx;
+    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), KC = K > 0 ? K : 1, nb, mb, kb, m, n;
-    float *sv;
-    if (M == 1) { /* decode (GEMV): bandwidth-bound, 8 weight rows in flight */
-        for (n = n0; n + 8 <= n1; n += 8) hl__tile_avx512(1, 8, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
-        for (; n < n1; n++) hl__tile_avx512(1, 1, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
-        return;
-    }
-    if ((sv = hl__mm_kblock_scratch(M, K, ws)) != NULL) KC = HL__KC, MB = HL__KB_MB, NB = HL__KB_NB;
+    int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), nb, mb, m, n;
     for (nb = n0; nb < n1; nb += NB) {
         int64_t ne = nb + NB < n1 ? nb + NB : n1;
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
-            for (kb = 0; kb == 0 || kb < K; kb += KC) { /* K = 0 still writes y = 0 */
-                int64_t ke = kb + KC < K ? kb + KC : K;
-                int     first = kb == 0, last = ke == K;
-#define HL__PART(MR, NR)                                                                                      \
-    hl__tile_avx512_part(MR, NR, sv ? sv + ((m - mb) * NB + (n - nb)) * 16 : NULL, NB, first, last, j->y + m * N + n, \
-                         N, j->x + m * ldx, ldx, Wb + n * K * ws, K, wdt, kb, ke)
-                for (n = nb; n + 4 <= ne; n += 4) {
-                    for (m = mb; m + 6 <= me; m += 6) HL__PART(6, 4);
-                    for (; m < me; m++) HL__PART(1, 4);
-                }
-                for (; n < ne; n++) {
-                    for (m = mb; m + 6 <= me; m += 6) HL__PART(6, 1);
-                    for (; m < me; m++) HL__PART(1, 1);
-                }
-#undef HL__PART
+            if (M == 1) /* decode: 8 rows in flight */
+                for (n = nb; n + 8 <= ne; n += 8) hl__tile_avx512(1, 8, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
+            else n = nb;
+            for (; n + 4 <= ne; n += 4) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+                for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+            }
+            for (; n < ne; n++) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+                for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
             }
         }
     }
-    if (sv) HL_FREE(sv);
 }
 static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
     switch (j->wdt) { /* constant dtypes so the widening is chosen at compile time */
@@ -7483,34 +7439,23 @@ static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, i
     }
 }
 static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    const int64_t M = j->M, N = j->N, K = j->K, ldx = j->ldx;
+    const int64_t M = j->M, N = j->N, K = j->K;
     const uint16_t *W = (const uint16_t *)j->W;
-    int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), KC = K > 0 ? K : 1, nb, mb, kb, m, n;
-    float *sv;
-    if ((sv = hl__mm_kblock_scratch(M, K, 2)) != NULL) KC = HL__KC, MB = HL__KB_MB, NB = HL__KB_NB;
+    int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), nb, mb, m, n;
     for (nb = n0; nb < n1; nb += NB) {
         int64_t ne = nb + NB < n1 ? nb + NB : n1;
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
-            for (kb = 0; kb == 0 || kb < K; kb += KC) { /* K = 0 still writes y = 0 */
-                int64_t ke = kb + KC < K ? kb + KC : K;
-                int     first = kb == 0, last = ke == K;
-#define HL__PART(MR, NR)                                                                                           \
-    hl__tile_bf16dp_part(MR, NR, sv ? sv + ((m - mb) * NB + (n - nb)) * 16 : NULL, NB, first, last, j->y + m * N + n, N, \
-                         j->xb + m * ldx, ldx, W + n * K, K, kb, ke)
-                for (n = nb; n + 4 <= ne; n += 4) {
-                    for (m = mb; m + 6 <= me; m += 6) HL__PART(6, 4);
-                    for (; m < me; m++) HL__PART(1, 4);
-                }
-                for (; n < ne; n++) {
-                    for (m = mb; m + 6 <= me; m += 6) HL__PART(6, 1);
-                    for (; m < me; m++) HL__PART(1, 1);
-                }
-#undef HL__PART
+            for (n = nb; n + 4 <= ne; n += 4) {
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
+                for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
+            }
+            for (; n < ne; n++) {
+                for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 1, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
+                for (; m < me; m++) hl__tile_bf16dp(1, 1, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
             }
         }
     }
-    if (sv) HL_FREE(sv);
 }
 HL__INLINE HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
