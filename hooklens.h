@@ -7453,6 +7453,10 @@ static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int
         int64_t ne = nb + NB < n1 ? nb + NB : n1;
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
+            if (M == 1) { /* decode: one weight row after another, as in hl__mm_rows_avx512_t */
+                for (n = nb; n < ne; n++) hl__tile_bf16dp(1, 1, j->y + n, N, j->xb, j->ldx, W + n * K, K);
+                continue;
+            }
             for (n = nb; n + 4 <= ne; n += 4) {
                 for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
                 for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);

@@ -124,7 +124,7 @@ static HL__TGT_AVX512 float peak_read_avx512(const float *p, int64_t n) {
     }
     return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
 }
-/* The decode GEMV's pattern: 8 rows of 1152 floats (a 2304-wide bf16 row is 4.5 KB) read side by side. */
+/* Eight rows of 1152 floats (a 2304-wide bf16 row is 4.5 KB) read side by side, the other pattern tried. */
 static HL__TGT_AVX512 float peak_read_rows_avx512(const float *p, int64_t n) {
     __m512 s[8];
     int64_t b, k;
@@ -197,7 +197,7 @@ static peaks measure_peaks(hl__pool *pool) {
         if (buf) {
             for (i = 0; i < j.n; i++) buf[i] = (float)(i & 255); /* touch every page for real */
             j.buf = buf;
-            /* the better of one stream per thread and the decode pattern (8 rows side by side) */
+            /* the better of one stream per thread and 8 rows side by side */
             for (j.kind = 2; j.kind <= 3; j.kind++) {
                 timing_reset(&tm);
                 for (r = 0; r < 5; r++) {
