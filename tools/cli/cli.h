@@ -38,6 +38,10 @@ const char *cli_default_model(void);
 /* Parses --tokens "1 2 3" (spaces, commas, tabs or newlines between ids); every id must be in
    [0, d_vocab). [out] *ids (free with free()), *n >= 1. Returns 0, or 1 after printing the error. */
 int cli_parse_ids(const char *s, int64_t d_vocab, int32_t **ids, int64_t *n);
+/* Strict number arguments: the whole string must be a base-10 integer (or a finite decimal number)
+   that fits; returns 1 and sets *out, or 0 (the caller reports the usage error). */
+int cli_parse_i64(const char *s, int64_t *out);
+int cli_parse_f64(const char *s, double *out);
 /* Prints "hooklens: <msg>" to stderr and returns 1. */
 int cli_error(const hl_error *err);
 /* Prints "hooklens <cmd>: usage: ..." and returns 2. */

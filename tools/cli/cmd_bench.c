@@ -474,10 +474,21 @@ int cmd_bench(int argc, char **argv) {
     o.shape_k = 2304;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--prompt-tokens") == 0 && i + 1 < argc) o.prompt_tokens = atoll(argv[++i]);
-        else if (strcmp(a, "--gen-tokens") == 0 && i + 1 < argc) o.gen_tokens = atoll(argv[++i]);
-        else if (strcmp(a, "--threads") == 0 && i + 1 < argc) o.threads = atoi(argv[++i]);
-        else if (strcmp(a, "--reps") == 0 && i + 1 < argc) o.reps = atoi(argv[++i]);
+        int64_t v;
+        /* counts: at most 1M tokens, 1024 threads, 1000 repetitions */
+        if (strcmp(a, "--prompt-tokens") == 0 && i + 1 < argc) {
+            if (!cli_parse_i64(argv[++i], &v) || v < 1 || v > 1000000) return cli_usage("bench");
+            o.prompt_tokens = v;
+        } else if (strcmp(a, "--gen-tokens") == 0 && i + 1 < argc) {
+            if (!cli_parse_i64(argv[++i], &v) || v < 0 || v > 1000000) return cli_usage("bench");
+            o.gen_tokens = v;
+        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
+            if (!cli_parse_i64(argv[++i], &v) || v < 1 || v > 1024) return cli_usage("bench");
+            o.threads = (int)v;
+        } else if (strcmp(a, "--reps") == 0 && i + 1 < argc) {
+            if (!cli_parse_i64(argv[++i], &v) || v < 1 || v > 1000) return cli_usage("bench");
+            o.reps = (int)v;
+        }
         else if (strcmp(a, "--dtypes") == 0 && i + 1 < argc) o.dtypes = argv[++i];
         else if (strcmp(a, "--shape") == 0 && i + 1 < argc) {
             long long sn = 0, sk = 0;
@@ -654,8 +665,13 @@ int cmd_make_random_model(int argc, char **argv) {
         else if (strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
             dt = parse_dtype(argv[++i]);
             if (dt == HL_DTYPE_INVALID) return cli_usage("make-random-model");
-        } else if (strcmp(argv[i], "--layers") == 0 && i + 1 < argc) layers = atoll(argv[++i]);
-        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) rng_state = (uint32_t)strtoul(argv[++i], NULL, 10) | 1u;
+        } else if (strcmp(argv[i], "--layers") == 0 && i + 1 < argc) {
+            if (!cli_parse_i64(argv[++i], &layers) || layers < 1 || layers > 1000) return cli_usage("make-random-model");
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            int64_t seed;
+            if (!cli_parse_i64(argv[++i], &seed)) return cli_usage("make-random-model");
+            rng_state = (uint32_t)seed | 1u;
+        }
         else if (argv[i][0] != '-' && !out) out = argv[i];
         else return cli_usage("make-random-model");
     }

@@ -74,7 +74,11 @@ int cmd_explain(int argc, char **argv) {
         else if (strcmp(argv[a], "--regex") == 0) q.regex = 1;
         else if (strcmp(argv[a], "--model") == 0 && a + 1 < argc) q.model_id = argv[++a];
         else if (strcmp(argv[a], "--sae") == 0 && a + 1 < argc) q.source = argv[++a];
-        else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc) limit = atoi(argv[++a]);
+        else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc) {
+            int64_t v;
+            if (!cli_parse_i64(argv[++a], &v) || v < 0 || v > INT32_MAX) return cli_usage("explain");
+            limit = (int)v;
+        }
         else if (argv[a][0] == '-' && argv[a][1]) return cli_usage("explain");
         else if (n_paths < sizeof paths / sizeof paths[0]) paths[n_paths++] = argv[a];
         else return cli_usage("explain");

@@ -20,20 +20,6 @@ typedef struct model_args {
     int          ids, threads, no_bos, no_space;
 } model_args;
 
-static int parse_i64(const char *s, int64_t *out) {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || *end) return 0;
-    *out = v;
-    return 1;
-}
-static int parse_f(const char *s, double *out) {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end) return 0;
-    *out = v;
-    return 1;
-}
 
 /* Parses argv (argv[0] is the command); MODEL is the first non-option or the bundled default.
    Returns 0 ok, 2 usage error (message printed). */
@@ -70,25 +56,25 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
             a->answer = argv[++i];
         } else if (strcmp(o, "--names") == 0) {
             a->names[a->n_names++] = argv[++i];
-        } else if (strcmp(o, "--max-new-tokens") == 0 && parse_i64(argv[i + 1], &iv) && iv > 0) {
+        } else if (strcmp(o, "--max-new-tokens") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
             a->max_new = iv;
             i++;
-        } else if (strcmp(o, "--top-k") == 0 && parse_i64(argv[i + 1], &iv) && iv >= 0) {
+        } else if (strcmp(o, "--top-k") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
             a->top_k = iv;
             i++;
-        } else if (strcmp(o, "--seed") == 0 && parse_i64(argv[i + 1], &iv)) {
+        } else if (strcmp(o, "--seed") == 0 && cli_parse_i64(argv[i + 1], &iv)) {
             a->seed = (uint64_t)iv;
             i++;
-        } else if (strcmp(o, "--threads") == 0 && parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
+        } else if (strcmp(o, "--threads") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
             a->threads = (int)iv;
             i++;
-        } else if (strcmp(o, "--temperature") == 0 && parse_f(argv[i + 1], &dv) && dv >= 0) {
+        } else if (strcmp(o, "--temperature") == 0 && cli_parse_f64(argv[i + 1], &dv) && dv >= 0) {
             a->temperature = dv;
             i++;
-        } else if (strcmp(o, "--top-p") == 0 && parse_f(argv[i + 1], &dv) && dv >= 0 && dv <= 1) {
+        } else if (strcmp(o, "--top-p") == 0 && cli_parse_f64(argv[i + 1], &dv) && dv >= 0 && dv <= 1) {
             a->top_p = dv;
             i++;
-        } else if (strcmp(o, "--freq-penalty") == 0 && parse_f(argv[i + 1], &dv)) {
+        } else if (strcmp(o, "--freq-penalty") == 0 && cli_parse_f64(argv[i + 1], &dv)) {
             a->freq_penalty = dv;
             i++;
         } else {

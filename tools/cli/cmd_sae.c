@@ -16,13 +16,6 @@ typedef struct sae_args {
     char      **steer_pos; /* NULL or "P,P,..." after '@' */
 } sae_args;
 
-static int sae_parse_i64(const char *s, int64_t *out) {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || *end) return 0;
-    *out = v;
-    return 1;
-}
 
 /* "F:ALPHA" or "F:ALPHA@P,P,..." */
 static int parse_steer(char *s, int64_t *f, double *alpha, char **pos) {
@@ -83,31 +76,31 @@ static int parse_sae_args(int argc, char **argv, sae_args *a) {
             a->html = argv[++i];
         } else if (strcmp(o, "--text-file") == 0) {
             a->text_file = argv[++i];
-        } else if (strcmp(o, "--top") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0) {
+        } else if (strcmp(o, "--top") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
             a->top = iv;
             i++;
-        } else if (strcmp(o, "--max-acts") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0) {
+        } else if (strcmp(o, "--max-acts") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
             a->max_acts_feature = iv;
             i++;
-        } else if (strcmp(o, "--k") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 0) {
+        } else if (strcmp(o, "--k") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
             a->max_acts_k = iv;
             i++;
-        } else if (strcmp(o, "--ctx") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 1) {
+        } else if (strcmp(o, "--ctx") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 1) {
             a->ctx = iv;
             i++;
-        } else if (strcmp(o, "--d-in") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 0) {
+        } else if (strcmp(o, "--d-in") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
             a->bench_d_in = iv;
             i++;
-        } else if (strcmp(o, "--d-sae") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 0) {
+        } else if (strcmp(o, "--d-sae") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
             a->bench_d_sae = iv;
             i++;
-        } else if (strcmp(o, "--positions") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv > 0) {
+        } else if (strcmp(o, "--positions") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
             a->bench_pos = iv;
             i++;
-        } else if (strcmp(o, "--threads") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
+        } else if (strcmp(o, "--threads") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
             a->threads = (int)iv;
             i++;
-        } else if (strcmp(o, "--ablate") == 0 && sae_parse_i64(argv[i + 1], &iv) && iv >= 0) {
+        } else if (strcmp(o, "--ablate") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
             a->ablate_f[a->n_ablate++] = iv;
             i++;
         } else if (strcmp(o, "--steer") == 0 &&

@@ -18,7 +18,6 @@ static int parse_view_args(int argc, char **argv, view_args *a) {
     a->top_k = 10;
     for (i = 1; i < argc; i++) {
         const char *o = argv[i];
-        char *end = NULL;
         if (o[0] != '-' || o[1] == 0) {
             if (a->model) { fprintf(stderr, "hooklens %s: unexpected argument '%s'\n", argv[0], o); return 2; }
             a->model = o;
@@ -34,12 +33,10 @@ static int parse_view_args(int argc, char **argv, view_args *a) {
         } else if (strcmp(o, "--html") == 0) {
             a->html = argv[++i];
         } else if (strcmp(o, "--layer") == 0) {
-            a->layer = strtoll(argv[++i], &end, 10);
-            if (!*argv[i] || *end || a->layer < 0) { fprintf(stderr, "hooklens %s: bad --layer\n", argv[0]); return 2; }
+            if (!cli_parse_i64(argv[++i], &a->layer) || a->layer < 0) { fprintf(stderr, "hooklens %s: bad --layer\n", argv[0]); return 2; }
             a->has_layer = 1;
         } else if (strcmp(o, "--top-k") == 0) {
-            a->top_k = strtoll(argv[++i], &end, 10);
-            if (!*argv[i] || *end || a->top_k < 0 || a->top_k > 100) {
+            if (!cli_parse_i64(argv[++i], &a->top_k) || a->top_k < 0 || a->top_k > 100) {
                 fprintf(stderr, "hooklens %s: --top-k must be 0..100\n", argv[0]);
                 return 2;
             }

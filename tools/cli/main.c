@@ -1,6 +1,8 @@
 /* tools/cli/main.c - the `hooklens` command: dispatch to one function per subcommand. */
 #include <unistd.h>
 #include "cli.h"
+#include <errno.h>
+#include <math.h>
 
 typedef struct {
     const char *name;
@@ -21,6 +23,25 @@ const char *cli_default_model(void) {
 
 int cli_error(const hl_error *err) {
     fprintf(stderr, "hooklens: %s\n", err && err->msg[0] ? err->msg : "error");
+    return 1;
+}
+
+int cli_parse_i64(const char *s, int64_t *out) {
+    char *end;
+    long long v;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (end == s || *end || errno == ERANGE) return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+int cli_parse_f64(const char *s, double *out) {
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || !isfinite(v)) return 0;
+    *out = v;
     return 1;
 }
 
