@@ -7415,16 +7415,16 @@ HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtyp
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)j->W;
     int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), nb, mb, m, n;
+    if (M == 1) { /* decode (GEMV): one weight row after another, a single sequential stream per thread
+                     (on a 2-core Zen 4 this read 37-42 GB/s where 8 rows side by side read 32-41: the
+                     hardware prefetcher follows one stream best) */
+        for (n = n0; n < n1; n++) hl__tile_avx512(1, 1, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
+        return;
+    }
     for (nb = n0; nb < n1; nb += NB) {
         int64_t ne = nb + NB < n1 ? nb + NB : n1;
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
-            if (M == 1) { /* decode (GEMV): one weight row after another, a single sequential stream per
-                             thread (on a 2-core Zen 4 this read 37-42 GB/s where 8 rows side by side
-                             read 32-41: the hardware prefetcher follows one stream best) */
-                for (n = nb; n < ne; n++) hl__tile_avx512(1, 1, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
-                continue;
-            }
             for (n = nb; n + 4 <= ne; n += 4) {
                 const void *Wt = Wb + n * K * ws;
                 for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
@@ -7449,14 +7449,14 @@ static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int
     const int64_t M = j->M, N = j->N, K = j->K;
     const uint16_t *W = (const uint16_t *)j->W;
     int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), nb, mb, m, n;
+    if (M == 1) { /* decode: one weight row after another, as in hl__mm_rows_avx512_t */
+        for (n = n0; n < n1; n++) hl__tile_bf16dp(1, 1, j->y + n, N, j->xb, j->ldx, W + n * K, K);
+        return;
+    }
     for (nb = n0; nb < n1; nb += NB) {
         int64_t ne = nb + NB < n1 ? nb + NB : n1;
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
-            if (M == 1) { /* decode: one weight row after another, as in hl__mm_rows_avx512_t */
-                for (n = nb; n < ne; n++) hl__tile_bf16dp(1, 1, j->y + n, N, j->xb, j->ldx, W + n * K, K);
-                continue;
-            }
             for (n = nb; n + 4 <= ne; n += 4) {
                 for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
                 for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
