@@ -7410,11 +7410,26 @@ static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
 }
 
 #if defined(HL__X86)
+/* Tokens per tile for the r tokens left in a block: six while at least twelve remain (or exactly
+   six); 7..11 are split into two tiles of 3..6 rather than a six and a ragged 1..5 (M = 512 leaves
+   2 per block, which ran as two one-token tiles at a quarter of the rate). A tile's shape changes
+   no rounding: each output is still its own whole-K sum. */
+static int64_t hl__mm_tile_rows(int64_t r) { return r >= 12 || r == 6 ? 6 : r > 6 ? (r + 1) / 2 : r; }
+/* TILE(mr, NR, ...) with mr in 1..6 as a compile-time constant, so each shape is its own code. */
+#define HL__TILE_MR(mr, TILE, NR, ...)                                                                      \
+    switch (mr) {                                                                                         \
+    case 6: TILE(6, NR, __VA_ARGS__); break;                                                              \
+    case 5: TILE(5, NR, __VA_ARGS__); break;                                                              \
+    case 4: TILE(4, NR, __VA_ARGS__); break;                                                              \
+    case 3: TILE(3, NR, __VA_ARGS__); break;                                                              \
+    case 2: TILE(2, NR, __VA_ARGS__); break;                                                              \
+    default: TILE(1, NR, __VA_ARGS__); break;                                                             \
+    }
 /* Instantiations with constant tile shapes (the always-inline tile is specialised per call). */
 HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), nb, mb, m, n;
+    int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), nb, mb, m, n, mr;
     if (M == 1) { /* decode (GEMV): one weight row after another, a single sequential stream per thread
                      (on a 2-core Zen 4 this read 37-42 GB/s where 8 rows side by side read 32-41: the
                      hardware prefetcher follows one stream best) */
@@ -7427,13 +7442,17 @@ HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtyp
             int64_t me = mb + MB < M ? mb + MB : M;
             for (n = nb; n + 4 <= ne; n += 4) {
                 const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
-                for (; m < me; m++) hl__tile_avx512(1, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+                for (m = mb; m < me; m += mr) {
+                    mr = hl__mm_tile_rows(me - m);
+                    HL__TILE_MR(mr, hl__tile_avx512, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+                }
             }
             for (; n < ne; n++) {
                 const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 6 <= me; m += 6) hl__tile_avx512(6, 1, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
-                for (; m < me; m++) hl__tile_avx512(1, 1, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+                for (m = mb; m < me; m += mr) {
+                    mr = hl__mm_tile_rows(me - m);
+                    HL__TILE_MR(mr, hl__tile_avx512, 1, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
+                }
             }
         }
     }
@@ -7448,7 +7467,7 @@ static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, i
 static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K;
     const uint16_t *W = (const uint16_t *)j->W;
-    int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), nb, mb, m, n;
+    int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), nb, mb, m, n, mr;
     if (M == 1) { /* decode: one weight row after another, as in hl__mm_rows_avx512_t */
         for (n = n0; n < n1; n++) hl__tile_bf16dp(1, 1, j->y + n, N, j->xb, j->ldx, W + n * K, K);
         return;
@@ -7457,14 +7476,16 @@ static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int
         int64_t ne = nb + NB < n1 ? nb + NB : n1;
         for (mb = 0; mb < M; mb += MB) {
             int64_t me = mb + MB < M ? mb + MB : M;
-            for (n = nb; n + 4 <= ne; n += 4) {
-                for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
-                for (; m < me; m++) hl__tile_bf16dp(1, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
-            }
-            for (; n < ne; n++) {
-                for (m = mb; m + 6 <= me; m += 6) hl__tile_bf16dp(6, 1, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
-                for (; m < me; m++) hl__tile_bf16dp(1, 1, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
-            }
+            for (n = nb; n + 4 <= ne; n += 4)
+                for (m = mb; m < me; m += mr) {
+                    mr = hl__mm_tile_rows(me - m);
+                    HL__TILE_MR(mr, hl__tile_bf16dp, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
+                }
+            for (; n < ne; n++)
+                for (m = mb; m < me; m += mr) {
+                    mr = hl__mm_tile_rows(me - m);
+                    HL__TILE_MR(mr, hl__tile_bf16dp, 1, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
+                }
         }
     }
 }

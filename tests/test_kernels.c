@@ -71,7 +71,8 @@ static void kt_ref_double(double *yd, double *scale, const float *x, const float
 
 static const hl_dtype kt_dtypes[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16};
 static const int64_t kt_Ks[] = {0, 1, 7, 8, 9, 31, 2048, 4095, 4097}; /* 2048: the padded-row path */
-static const int64_t kt_Ms[] = {1, 2, 3, 5, 17, 64};
+/* token counts: every tile height 1..6 occurs (7 = 4+3, 8 = 4+4, 9 = 5+4, 11 = 6+5, 17 = 6+6+5, 64 = 9x6+5+5) */
+static const int64_t kt_Ms[] = {1, 2, 3, 5, 7, 8, 9, 11, 17, 64};
 
 static void test_kernels_levels(void) {
     int l;
