@@ -8616,6 +8616,9 @@ struct hl_model {
     /* KV cache: per layer [kv_cap, n_kv_heads * d_head] rotated keys and values */
     float          **kc, **vc;
     int64_t          kv_len, kv_cap;
+    /* scratch of the last forward pass, kept for the next (see hl__scratch_take) */
+    float           *scratch;
+    uint64_t         scratch_cap; /* floats */
 };
 
 /* Reads a required positive integer from config.json. */
@@ -9004,6 +9007,7 @@ HL__DEF void hl_model_free(hl_model *m) {
     hl__free(m->regs);
     hl__free(m->kc);
     hl__free(m->vc);
+    hl__free(m->scratch);
     hl__free(m->layers);
     hl__free(m->final_norm);
     hl__free(m->is_local);
@@ -9734,6 +9738,37 @@ fail:
 
 /* One forward pass over tokens[0..n) at positions p0 = kv_len .. p0+n-1 (appending to the KV
    cache). logits: NULL, [n, d_vocab] or (last_only) [d_vocab]. */
+/* The forward scratch (~70 MB for 512 tokens of gemma-2-2b) is kept between passes instead of being
+   mapped, faulted in and unmapped every call. A pass takes it out of the model while it runs, so a
+   pass started from inside a hook gets a buffer of its own; giving back keeps the larger buffer,
+   and none larger than HL_SCRATCH_KEEP bytes (a long prompt with cached attention scores needs
+   gigabytes once, and should not hold them). Returns NULL if memory is short; *cap = its floats. */
+#ifndef HL_SCRATCH_KEEP
+#    define HL_SCRATCH_KEEP ((uint64_t)256 << 20)
+#endif
+static float *hl__scratch_take(hl_model *m, uint64_t total, uint64_t *cap) {
+    float *p = m->scratch;
+    if (p && m->scratch_cap >= total) {
+        *cap = m->scratch_cap;
+        m->scratch = NULL, m->scratch_cap = 0;
+        return p;
+    }
+    *cap = 0;
+    if (total > SIZE_MAX / sizeof(float) - 1) return NULL;
+    if (!(p = (float *)hl__malloc((size_t)(total ? total : 1) * sizeof(float)))) return NULL;
+    *cap = total;
+    return p;
+}
+static void hl__scratch_give(hl_model *m, float *p, uint64_t cap) {
+    if (!p) return;
+    if (cap > HL_SCRATCH_KEEP / sizeof(float) || (m->scratch && m->scratch_cap >= cap)) {
+        hl__free(p);
+        return;
+    }
+    hl__free(m->scratch);
+    m->scratch = p, m->scratch_cap = cap;
+}
+
 static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
                              int last_only, hl_error *err) {
     const hl_model_cfg *c = &m->cfg;
@@ -9745,7 +9780,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
     float *mem = NULL, *x, *xn, *xw, *sc, *q, *kk, *vv, *z, *o, *gate, *up, *cs, *sn, *rows, *S = NULL;
     float *res = NULL, *hin = NULL, *hn = NULL, *hs = NULL, *tx = NULL, *ty = NULL, *mlp_in = NULL;
     float *wslice = NULL, *zh = NULL, *rh = NULL;
-    uint64_t total = 0, sz[28];
+    uint64_t total = 0, sz[28], mem_cap = 0;
     int nb = 0, bi;
     int64_t i, j, l;
     hl_status st = HL_OK;
@@ -9790,7 +9825,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
     sz[nb++] = want_result ? (uint64_t)n * d : 0;         /* result of one head */
     for (bi = 0; bi < nb; bi++)
         if (!hl__add_ok(total, sz[bi], &total)) total = UINT64_MAX;
-    if (total > SIZE_MAX / sizeof(float) || !(mem = (float *)hl__malloc((size_t)total * sizeof(float))))
+    if (!(mem = hl__scratch_take(m, total, &mem_cap)))
         return hl__fail(err, HL_ERR_OOM, "forward: cannot allocate scratch for %lld positions (%llu floats)",
                         (long long)n, (unsigned long long)total);
     {
@@ -9984,11 +10019,11 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
             hl__softcap_f32(&m->kt, logits, nr * V, c->final_softcap);
     }
     m->kv_len = K;
-    hl__free(mem);
+    hl__scratch_give(m, mem, mem_cap);
     return HL_OK;
 fail:
     /* a stopped pass leaves the KV cache as it was before the call */
-    hl__free(mem);
+    hl__scratch_give(m, mem, mem_cap);
     return st;
 }
 
