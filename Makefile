@@ -3,6 +3,7 @@
 #   make run      the main job on the bundled default model
 #   make test     the test suite; last line "N passed, N failed"
 #   make asan     the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-cross  the suite built for another architecture and run under an emulator (see below)
 #   make fuzz     libFuzzer targets (needs clang); FUZZ_SECONDS=60 per target with `make fuzz-run`
 
 CC      ?= cc
@@ -24,7 +25,7 @@ EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EX_SRC))
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 HDR       := hooklens.h
 
-.PHONY: all run test asan fuzz fuzz-run fuzz-replay clean compile-tests
+.PHONY: all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests
 all: $(BUILD)/hooklens $(EXAMPLES)
 
 $(BUILD)/obj/%.o: tools/cli/%.c $(HDR) tools/cli/cli.h
@@ -74,6 +75,18 @@ $(BUILD)/asan/tests: $(TEST_SRC) tests/impl.c tests/hl_test.h $(HDR) $(BUILD)/su
 
 asan: all $(BUILD)/asan/tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(BUILD)/asan/tests $(T)
+
+# ---- another architecture under an emulator (not part of `make test`) ------------------------
+# The suite cross-compiled and run by an emulator, e.g. the NEON kernels on an x86-64 machine
+# (Debian: gcc-aarch64-linux-gnu and qemu-user):
+#   make test-cross CROSS=aarch64-linux-gnu- EMU="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+CROSS ?= aarch64-linux-gnu-
+EMU   ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+$(BUILD)/cross/tests: $(TEST_SRC) tests/impl.c tests/hl_test.h $(HDR) $(BUILD)/suites.h
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) -x c tests/impl.c $(LDLIBS)
+test-cross: all $(BUILD)/cross/tests
+	$(EMU) ./$(BUILD)/cross/tests $(T)
 
 # ---- fuzzing (clang + libFuzzer) ------------------------------------------------------------
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))

@@ -21,8 +21,9 @@
     X("sae",               cmd_sae,               "sae MODEL SAE (--prompt P | --tokens IDS) [--top K] [--error-term] [--cache OUT] ...") \
     X("saes",              cmd_saes,              "saes (list [--model M] | show RELEASE [SAE_ID])") \
     X("explain",           cmd_explain,           "explain (search FILES_OR_DIR --query Q | show FILES_OR_DIR FEATURE)") \
-    X("bench",             cmd_bench,             "bench MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--fast] [--cache-all]") \
-    X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] OUT_DIR") \
+    X("bench",             cmd_bench,             "bench [MODEL] [--prompt-tokens N] [--gen-tokens N] [--threads N] [--reps N] [--fast] [--cache-all]\n" \
+                                                   "                    [--peak] [--kernels [--dtypes f32,bf16,f16] [--shape N,K]] [--sae]") \
+    X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] [--layers N] OUT_DIR") \
     X("convert-llama2c",   cmd_convert_llama2c,   "convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR")
 /* clang-format on */
 

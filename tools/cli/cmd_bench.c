@@ -321,13 +321,17 @@ static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
         timing t1 = time_matmul(&kt, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, o->reps);
         timing ts = time_matmul(&ks, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, 0);
         double flops = 2.0 * (double)(M * N * K), bytes = (double)(N * K) * 4.0;
-        printf("  %s\n    batch of %lld: %6.0f / %6.0f tokens/s, %6.1f / %6.1f GFLOP/s (%3.0f%% of fma peak)\n"
-               "    1 token:     %6.1f / %6.1f tokens/s, %6.1f / %6.1f GB/s (%3.0f%% of read), %.1fx scalar\n",
+        char pf[32] = "", pr[32] = ""; /* shares of the peaks, when --peak measured them */
+        if (pk->fma_gflops > 0)
+            snprintf(pf, sizeof pf, " (%.0f%% of fma peak)", 100.0 * rate_idle(flops, &tb, T) * 1e-9 / pk->fma_gflops);
+        if (pk->read_gbs > 0)
+            snprintf(pr, sizeof pr, " (%.0f%% of read)", 100.0 * rate_idle(bytes, &t1, T) * 1e-9 / pk->read_gbs);
+        printf("  %s\n    batch of %lld: %6.0f / %6.0f tokens/s, %6.1f / %6.1f GFLOP/s%s\n"
+               "    1 token:     %6.1f / %6.1f tokens/s, %6.1f / %6.1f GB/s%s, %.1fx scalar\n",
                nn ? "W_enc [d_in, d_sae], y = x @ W" : "W_enc^T [d_sae, d_in], y = x @ W^T", (long long)M,
                rate_wall((double)M, &tb), rate_idle((double)M, &tb, T), rate_wall(flops, &tb) * 1e-9,
-               rate_idle(flops, &tb, T) * 1e-9, pk->fma_gflops > 0 ? 100.0 * rate_idle(flops, &tb, T) * 1e-9 / pk->fma_gflops : 0.0,
-               rate_wall(1.0, &t1), rate_idle(1.0, &t1, T), rate_wall(bytes, &t1) * 1e-9, rate_idle(bytes, &t1, T) * 1e-9,
-               pk->read_gbs > 0 ? 100.0 * rate_idle(bytes, &t1, T) * 1e-9 / pk->read_gbs : 0.0, ts.cpu / t1.cpu);
+               rate_idle(flops, &tb, T) * 1e-9, pf, rate_wall(1.0, &t1), rate_idle(1.0, &t1, T),
+               rate_wall(bytes, &t1) * 1e-9, rate_idle(bytes, &t1, T) * 1e-9, pr, ts.cpu / t1.cpu);
     }
     free(x), free(y), free(W);
     return 0;
