@@ -7171,10 +7171,15 @@ static int hl__kern_fast_bf16(const hl__kern *kt) {
 
 /* ---- scalar reference ------------------------------------------------------------------------ */
 static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
+    /* memcpy: weights read in place from a file may sit at any address (numpy's .npy data inside
+       an npz often does); compilers turn it into a plain load */
+    const uint8_t *p = (const uint8_t *)W;
+    float    f;
+    uint16_t h;
     switch (wdt) {
-    case HL_DTYPE_F32: return ((const float *)W)[i];
-    case HL_DTYPE_BF16: return hl_bf16_to_f32(((const uint16_t *)W)[i]);
-    case HL_DTYPE_F16: return hl_f16_to_f32(((const uint16_t *)W)[i]);
+    case HL_DTYPE_F32: memcpy(&f, p + i * 4, 4); return f;
+    case HL_DTYPE_BF16: memcpy(&h, p + i * 2, 2); return hl_bf16_to_f32(h);
+    case HL_DTYPE_F16: memcpy(&h, p + i * 2, 2); return hl_f16_to_f32(h);
     default: return 0.0f;
     }
 }
@@ -7736,22 +7741,41 @@ HL__INLINE HL__TGT_AVX512 void hl__tile_nn_avx512(int MR, int NV, float *y, int6
    the bits are those of the plain tile loop. Measured on a 2-core Zen 4 (`bench --sae`, d_in 2304
    x d_sae 65536 f32): batch of 128 115 -> 167-170 GFLOP/s; one token 17-19 -> 25-29 GB/s. */
 #define HL__NN_KC 256
+/* Decode sums for n floats, placed 2 KB away from W's row start modulo 4 KB, so that a load of W
+   never waits on a store to the sums at the same 4 KB offset (4K aliasing). *raw is the block to
+   free; NULL if memory is short. */
+static float *hl__nn_sums(const uint8_t *Wrow, int64_t n, uint8_t **raw) {
+    const uintptr_t want = ((uintptr_t)Wrow + 2048u) & 4092u; /* 4-byte aligned */
+    if (!(*raw = (uint8_t *)HL_MALLOC((size_t)(n * 4 + 4096 + 64)))) return NULL;
+    return (float *)(*raw + ((want - (uintptr_t)*raw) & 4095u));
+}
+/* One prefill block W[k0 .. k0+kn, n .. n+w) (w <= 64) as the tiles read it: copied into pk with
+   rows 64 elements apart, or in place (rows N apart) if pk is NULL. Sets *ldw. */
+static const uint8_t *hl__nn_block(uint8_t *pk, const uint8_t *Wb, int64_t ws, int64_t N, int64_t k0, int64_t kn,
+                                   int64_t n, int64_t w, int64_t *ldw) {
+    int64_t k;
+    if (!pk) {
+        *ldw = N;
+        return Wb + (k0 * N + n) * ws;
+    }
+    for (k = 0; k < kn; k++) memcpy(pk + k * 64 * ws, Wb + ((k0 + k) * N + n) * ws, (size_t)(w * ws));
+    *ldw = 64;
+    return pk;
+}
 HL__INLINE HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC;
     const int64_t ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)jb->W;
-    uint8_t *pk = NULL, *raw; /* packed block [KC, 64]; decode sums */
+    uint8_t *pk = NULL, *raw = NULL; /* packed block [KC, 64]; decode sums */
+    float   *acc;
     int64_t n, k0, k, m, c;
     if (K == 0) {
         for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(n1 - n0) * 4);
         return;
     }
-    if (M == 1 && (raw = (uint8_t *)HL_MALLOC((size_t)((n1 - n0) * 4 + 4096 + 64))) != NULL) {
+    if (M == 1 && (acc = hl__nn_sums(Wb + n0 * ws, n1 - n0, &raw)) != NULL) {
         /* acc[n] += x[k] * W[k, n] for k = 0, 1, ...: W is read row after row, sequentially, and
-           the sums (n1 - n0 floats) stay in L1/L2. acc sits 2 KB away from W's rows modulo 4 KB,
-           so a load of W never waits on a store to acc at the same 4 KB offset. */
-        const uintptr_t want = ((uintptr_t)(Wb + n0 * ws) + 2048u) & 4092u; /* 4-byte aligned */
-        float *acc = (float *)(raw + ((want - (uintptr_t)raw) & 4095u));
+           the sums (n1 - n0 floats) stay in L1/L2 */
         const int64_t w = n1 - n0;
         memset(acc, 0, (size_t)w * 4);
         for (k = 0; k < K; k++) {
@@ -7776,12 +7800,8 @@ HL__INLINE HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_
         __mmask16 last = (__mmask16)(w % 16 ? (1u << (w % 16)) - 1u : 0xffffu);
         for (k0 = 0; k0 < K; k0 += KC) {
             const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
-            const void   *Wt = Wb + (k0 * N + n) * ws;
-            int64_t       ldw = N;
-            if (pk) {
-                for (k = 0; k < kn; k++) memcpy(pk + k * 64 * ws, Wb + ((k0 + k) * N + n) * ws, (size_t)(w * ws));
-                Wt = pk, ldw = 64;
-            }
+            int64_t       ldw;
+            const void   *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
             for (m = 0; m < M; m += 6) {
                 float       *yt = jb->y + m * N + n;
                 const float *xt = jb->x + m * K + k0;
@@ -7806,14 +7826,19 @@ static HL__TGT_AVX512 void hl__mm_nn_rows_avx512(const hl__mm_job *j, int64_t n0
     default: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_F16, n0, n1); break;
     }
 }
-/* AVX2: 8 columns per vector, MR tokens x 2 vectors; the ragged columns run the scalar loop with
-   fmaf (same fused rounding as the vector lanes). */
+/* AVX2: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from y or
+   from 0 when `first`; the blocking is that of the AVX-512 driver above (packed 256 x 64 blocks for
+   prefill, a row-by-row sweep for decode); the ragged columns run the scalar loop with fmaf (same
+   fused rounding as the vector lanes). */
 HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, const float *x, int64_t ldx,
-                                              const void *W, hl_dtype wdt, int64_t ldw, int64_t K) {
-    __m256 acc[4][2], w0, w1;
+                                              const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    __m256 acc[6][2], w0, w1; /* 12 + 3 of the 16 ymm */
     int i;
     int64_t k;
-    HL__UNROLL for (i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    HL__UNROLL for (i = 0; i < MR; i++) {
+        acc[i][0] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * ldy);
+        acc[i][1] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * ldy + 8);
+    }
     for (k = 0; k < K; k++) {
         w0 = hl__w8_avx2(W, wdt, k * ldw);
         w1 = hl__w8_avx2(W, wdt, k * ldw + 8);
@@ -7829,18 +7854,53 @@ HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, con
     }
 }
 HL__INLINE HL__TGT_AVX2 void hl__mm_nn_rows_avx2_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = jb->M, N = jb->N, K = jb->K, ws = (int64_t)hl_dtype_size(wdt);
+    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC, ws = (int64_t)hl_dtype_size(wdt);
+    const int64_t ne = n0 + (n1 - n0) / 16 * 16; /* whole pairs of vectors; [ne, n1) below */
     const uint8_t *Wb = (const uint8_t *)jb->W;
-    int64_t n, m, k;
-    for (n = n0; n + 16 <= n1; n += 16) {
-        for (m = 0; m + 4 <= M; m += 4) hl__tile_nn_avx2(4, jb->y + m * N + n, N, jb->x + m * K, K, Wb + n * ws, wdt, N, K);
-        for (; m < M; m++) hl__tile_nn_avx2(1, jb->y + m * N + n, N, jb->x + m * K, K, Wb + n * ws, wdt, N, K);
+    uint8_t *pk = NULL, *raw = NULL;
+    float   *acc;
+    int64_t n, m, k, k0, c, j;
+    if (M == 1 && ne > n0 && (acc = hl__nn_sums(Wb + n0 * ws, ne - n0, &raw)) != NULL) {
+        memset(acc, 0, (size_t)(ne - n0) * 4);
+        for (k = 0; k < K; k++) {
+            const __m256 a = _mm256_set1_ps(jb->x[k]);
+            for (c = 0; c < ne - n0; c += 8)
+                _mm256_storeu_ps(acc + c, _mm256_fmadd_ps(a, hl__w8_avx2(Wb, wdt, k * N + n0 + c), _mm256_loadu_ps(acc + c)));
+        }
+        memcpy(jb->y + n0, acc, (size_t)(ne - n0) * 4);
+        HL_FREE(raw);
+    } else if (ne > n0) {
+        if (K == 0)
+            for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(ne - n0) * 4);
+        pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, W is read in place */
+        for (n = n0; n < ne; n += 64) {
+            const int64_t w = ne - n < 64 ? ne - n : 64;
+            for (k0 = 0; k0 < K; k0 += KC) {
+                const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
+                int64_t ldw;
+                const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
+                for (m = 0; m < M; m += 6)
+                    for (j = 0; j < w; j += 16) {
+                        float *yt = jb->y + m * N + n + j;
+                        const float *xt = jb->x + m * K + k0;
+                        switch (M - m < 6 ? M - m : 6) {
+                        case 6: hl__tile_nn_avx2(6, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
+                        case 5: hl__tile_nn_avx2(5, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
+                        case 4: hl__tile_nn_avx2(4, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
+                        case 3: hl__tile_nn_avx2(3, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
+                        case 2: hl__tile_nn_avx2(2, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
+                        default: hl__tile_nn_avx2(1, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
+                        }
+                    }
+            }
+        }
+        if (pk) HL_FREE(pk);
     }
-    for (; n < n1; n++)
+    for (n = ne; n < n1; n++)
         for (m = 0; m < M; m++) {
-            float acc = 0.0f;
-            for (k = 0; k < K; k++) acc = fmaf(jb->x[m * K + k], hl__load_w(jb->W, wdt, k * N + n), acc);
-            jb->y[m * N + n] = acc;
+            float t = 0.0f;
+            for (k = 0; k < K; k++) t = fmaf(jb->x[m * K + k], hl__load_w(jb->W, wdt, k * N + n), t);
+            jb->y[m * N + n] = t;
         }
 }
 static HL__TGT_AVX2 void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
@@ -10602,7 +10662,6 @@ struct hl_sae {
     hl_safetensors *st, *sparsity_st;
     hl__pool *pool;
     hl__kern kt;
-    hl_kernels level; /* what the encoder tiles run: SCALAR, AVX2 or AVX512 */
     /* splicing (hl_sae_attach) */
     hl_model *model;
     char *attached, *sub_names[6];
@@ -10646,15 +10705,6 @@ static float hl__sae_ld(const uint8_t *W, hl_dtype dt, int64_t i) {
     default: return 0.0f;
     }
 }
-/* Converts W[i0 .. i0+n) to f32 into dst (used to pack encoder panels). */
-static void hl__sae_cvt(float *dst, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
-    int64_t i;
-    if (dt == HL_DTYPE_F32) {
-        memcpy(dst, W + i0 * 4, (size_t)n * 4);
-        return;
-    }
-    for (i = 0; i < n; i++) dst[i] = hl__sae_ld(W, dt, i0 + i);
-}
 /* y[i] += a * W[i0 + i] for i < n (one decoder row into a reconstruction). */
 static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
     int64_t i;
@@ -10672,131 +10722,27 @@ static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64
 
 /* ---- encoder product -----------------------------------------------------------------------
    y[m, n] = sum_k x[m, k] * W_enc[k, n]      x: [M, K] f32   W_enc: [K, N] stored dtype   y: [M, N]
-   PyTorch: y = x @ W_enc. W_enc is [in, out] (feature index fastest), the transpose of the
-   Linear layout hl__matmul takes, so the SAE has its own product. Work is split over blocks of
-   HL__SAE_NB features (independent outputs) and every y[m, n] is one chain over k = 0..K-1 in
-   ascending order, so the result does not depend on the thread count. Per block: for each chunk of
-   HL__SAE_KC rows of W, pack W[k0:k0+KC, n0:n0+NB] to an f32 panel (converting the dtype, handling
-   any alignment), then run MR x NB tiles of rows over it. Scalar reference: acc += x*w (no FMA).
-   AVX2 / AVX-512 tiles: the same chain with fused multiply-adds (one rounding per step instead of
-   two; rel. err vs the reference ~1e-6). Which tile runs depends only on the kernel level. */
-#define HL__SAE_NB 64
-#define HL__SAE_KC 128
-#define HL__SAE_MR 6
-
-typedef struct hl__sae_mm {
-    const hl_sae *s;
-    float *y;
-    const float *x;
-    int64_t M, N, K;
-} hl__sae_mm;
-
-/* Scalar tile: t[r, j] (+)= sum_k xr[r][k] * P[k, j], r < MR, j < NB, k < kc. */
-static void hl__sae_tile_scalar(float *t, const float *const *xr, const float *P, int64_t kc,
-                                int first) {
-    int64_t r, j, k;
-    for (r = 0; r < HL__SAE_MR; r++)
-        for (j = 0; j < HL__SAE_NB; j++) {
-            float acc = first ? 0.0f : t[r * HL__SAE_NB + j];
-            for (k = 0; k < kc; k++) acc += xr[r][k] * P[k * HL__SAE_NB + j];
-            t[r * HL__SAE_NB + j] = acc;
-        }
-}
-
-#ifdef HL__X86
-/* AVX2 tile: MR rows x 16 columns of accumulators at a time (12 ymm), over the 64-column panel. */
-static HL__TGT_AVX2 void hl__sae_tile_avx2(float *t, const float *const *xr, const float *P,
-                                           int64_t kc, int first) {
-    int64_t j, k, r;
-    for (j = 0; j < HL__SAE_NB; j += 16) {
-        __m256 a[HL__SAE_MR][2];
-        HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
-            a[r][0] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(t + r * HL__SAE_NB + j);
-            a[r][1] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(t + r * HL__SAE_NB + j + 8);
-        }
-        for (k = 0; k < kc; k++) {
-            __m256 w0 = _mm256_loadu_ps(P + k * HL__SAE_NB + j);
-            __m256 w1 = _mm256_loadu_ps(P + k * HL__SAE_NB + j + 8);
-            HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
-                __m256 b = _mm256_broadcast_ss(xr[r] + k);
-                a[r][0] = _mm256_fmadd_ps(b, w0, a[r][0]);
-                a[r][1] = _mm256_fmadd_ps(b, w1, a[r][1]);
-            }
-        }
-        HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
-            _mm256_storeu_ps(t + r * HL__SAE_NB + j, a[r][0]);
-            _mm256_storeu_ps(t + r * HL__SAE_NB + j + 8, a[r][1]);
-        }
-    }
-}
-
-/* AVX-512 tile: MR rows x 64 columns of accumulators (24 zmm), the whole panel width at once. */
-static HL__TGT_AVX512 void hl__sae_tile_avx512(float *t, const float *const *xr, const float *P,
-                                               int64_t kc, int first) {
-    int64_t k, r, v;
-    __m512 a[HL__SAE_MR][4];
-    HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) HL__UNROLL for (v = 0; v < 4; v++)
-        a[r][v] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(t + r * HL__SAE_NB + 16 * v);
-    for (k = 0; k < kc; k++) {
-        __m512 w[4];
-        HL__UNROLL for (v = 0; v < 4; v++) w[v] = _mm512_loadu_ps(P + k * HL__SAE_NB + 16 * v);
-        HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) {
-            __m512 b = _mm512_set1_ps(xr[r][k]);
-            HL__UNROLL for (v = 0; v < 4; v++) a[r][v] = _mm512_fmadd_ps(b, w[v], a[r][v]);
-        }
-    }
-    HL__UNROLL for (r = 0; r < HL__SAE_MR; r++) HL__UNROLL for (v = 0; v < 4; v++)
-        _mm512_storeu_ps(t + r * HL__SAE_NB + 16 * v, a[r][v]);
-}
-#endif
-
-static void hl__sae_mm_task(void *vctx, int64_t b0, int64_t b1) {
-    const hl__sae_mm *c = (const hl__sae_mm *)vctx;
-    static const float zeros[HL__SAE_KC] = {0.0f};
-    float P[HL__SAE_KC * HL__SAE_NB]; /* 32 KB panel, f32 */
-    float t[HL__SAE_MR * HL__SAE_NB];
-    int64_t b, k0, m0, r, j;
-    for (b = b0; b < b1; b++) {
-        int64_t n0 = b * HL__SAE_NB, nb = c->N - n0 < HL__SAE_NB ? c->N - n0 : HL__SAE_NB;
-        for (k0 = 0; k0 < c->K; k0 += HL__SAE_KC) {
-            int64_t kc = c->K - k0 < HL__SAE_KC ? c->K - k0 : HL__SAE_KC, k;
-            for (k = 0; k < kc; k++) { /* pack W_enc[k0+k, n0:n0+nb], zero-padded to NB */
-                float *row = P + k * HL__SAE_NB;
-                hl__sae_cvt(row, c->s->W_enc, c->s->enc_dt, (k0 + k) * c->N + n0, nb);
-                for (j = nb; j < HL__SAE_NB; j++) row[j] = 0.0f;
-            }
-            for (m0 = 0; m0 < c->M; m0 += HL__SAE_MR) {
-                const float *xr[HL__SAE_MR];
-                int64_t mr = c->M - m0 < HL__SAE_MR ? c->M - m0 : HL__SAE_MR;
-                for (r = 0; r < HL__SAE_MR; r++) xr[r] = r < mr ? c->x + (m0 + r) * c->K + k0 : zeros;
-                if (k0 > 0)
-                    for (r = 0; r < mr; r++)
-                        memcpy(t + r * HL__SAE_NB, c->y + (m0 + r) * c->N + n0, (size_t)nb * 4);
-#ifdef HL__X86
-                if (c->s->level == HL_KERNELS_AVX512) hl__sae_tile_avx512(t, xr, P, kc, k0 == 0);
-                else if (c->s->level == HL_KERNELS_AVX2) hl__sae_tile_avx2(t, xr, P, kc, k0 == 0);
-                else
-#endif
-                    hl__sae_tile_scalar(t, xr, P, kc, k0 == 0);
-                for (r = 0; r < mr; r++)
-                    memcpy(c->y + (m0 + r) * c->N + n0, t + r * HL__SAE_NB, (size_t)nb * 4);
-            }
-        }
-    }
-}
-
-/* y[M, d_sae] = x[M, d_in] @ W_enc (no bias, no scale). */
+   PyTorch: y = x @ W_enc. W_enc is [in, out] (feature index fastest), the transpose of the Linear
+   layout hl__matmul takes: it is the kernels' x @ W product, hl__matmul_nn, reading W_enc where it
+   lies (any alignment; f32, bf16, f16), split over features, each y[m, n] one chain over
+   k = 0 .. K-1 whatever the thread count (scalar reference: acc += x*w; SIMD: fused, rel. err vs
+   the reference ~1e-6). A float64 W_enc (rare) takes the scalar chain below on the calling thread. */
 static void hl__sae_xw(const hl_sae *s, float *y, const float *x, int64_t M) {
-    hl__sae_mm c;
-    int64_t nblk = (s->cfg.d_sae + HL__SAE_NB - 1) / HL__SAE_NB;
-    c.s = s;
-    c.y = y;
-    c.x = x;
-    c.M = M;
-    c.N = s->cfg.d_sae;
-    c.K = s->cfg.d_in;
+    const int64_t K = s->cfg.d_in, N = s->cfg.d_sae;
+    int64_t m, k, n;
     if (M <= 0) return;
-    hl__parallel_for(s->pool, nblk, 1, hl__sae_mm_task, &c);
+    if (s->enc_dt != HL_DTYPE_F64) {
+        hl__matmul_nn(&s->kt, s->pool, y, x, s->W_enc, s->enc_dt, M, N, K);
+        return;
+    }
+    for (m = 0; m < M; m++) {
+        float *yr = y + m * N;
+        for (n = 0; n < N; n++) yr[n] = 0.0f;
+        for (k = 0; k < K; k++) {
+            float a = x[m * K + k];
+            for (n = 0; n < N; n++) yr[n] += a * hl__sae_ld(s->W_enc, HL_DTYPE_F64, k * N + n);
+        }
+    }
 }
 
 /* ---- per-position pieces ------------------------------------------------------------------- */
@@ -11293,11 +11239,6 @@ HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p
     if (n_threads <= 0) n_threads = hl__default_threads();
     s->pool = hl__pool_create(n_threads);
     hl__kern_init(&s->kt, kernels, 0);
-    s->level = hl__kern_level(&s->kt);
-    if (s->level != HL_KERNELS_AVX512 && s->level != HL_KERNELS_AVX2) s->level = HL_KERNELS_SCALAR;
-#ifndef HL__X86
-    s->level = HL_KERNELS_SCALAR;
-#endif
     *out = s;
     return HL_OK;
 fail:
