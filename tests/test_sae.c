@@ -392,8 +392,8 @@ static void test_sae_architectures(void) {
     }
 }
 
-/* Encoder product: bit-identical for 1, 2 and 3 threads; SIMD within 1e-5 of the scalar loops;
-   bf16 weights read in place at an odd byte offset. */
+/* Encoder product: bit-identical for 1, 2 and 3 threads and for a position alone; SIMD within 1e-5
+   of the scalar loops; bf16, f32 and f64 weights read in place at an odd byte offset. */
 static void test_sae_encode_threads(void) {
     int64_t d = 300, ds = 1000, n = 9, i, t;
     rsae r;
@@ -452,6 +452,43 @@ static void test_sae_encode_threads(void) {
         CHECK(hlt_rel_err(o2, outs[0], n * ds) > 0);
         free(o2);
         hl_sae_free(sae);
+    }
+    /* one position alone (the decode sweep) gives row 4 of the batch, bit for bit; an f32 W_enc at an
+       odd address gives the aligned batch's bits; a float64 W_enc holding the same values gives the
+       scalar reference's bits (the same unfused chain) */
+    {
+        hl_sae *sae = NULL;
+        uint8_t *f32b = (uint8_t *)malloc((size_t)(d * ds) * 4 + 1), *f64b = (uint8_t *)malloc((size_t)(d * ds) * 8 + 1);
+        float *o1 = (float *)calloc((size_t)(n * ds), 4), *post = (float *)calloc((size_t)(n * ds), 4);
+        hl_tensor Wf = We, Wd64 = We;
+        for (i = 0; i < d * ds; i++) {
+            double v = (double)r.W_enc[i];
+            memcpy(f32b + 1 + i * 4, &r.W_enc[i], 4);
+            memcpy(f64b + 1 + i * 8, &v, 8);
+        }
+        p.W_enc = &We;
+        CHECK_OK(hl_sae_create(&c, &p, 2, HL_KERNELS_DEFAULT, &sae, &err), ep(&err));
+        if (sae) CHECK_OK(hl_sae_encode(sae, x + 4 * d, 1, o1, post, &err), ep(&err));
+        CHECK(memcmp(o1, outs[0] + 4 * ds, (size_t)ds * 4) == 0);
+        hl_sae_free(sae);
+        sae = NULL;
+        Wf.data = f32b + 1;
+        p.W_enc = &Wf;
+        CHECK_OK(hl_sae_create(&c, &p, 2, HL_KERNELS_DEFAULT, &sae, &err), ep(&err));
+        if (sae) CHECK_OK(hl_sae_encode(sae, x, n, o1, post, &err), ep(&err));
+        CHECK(memcmp(o1, outs[0], (size_t)(n * ds) * 4) == 0);
+        if (sae) CHECK_OK(hl_sae_encode(sae, x + 4 * d, 1, o1, post, &err), ep(&err));
+        CHECK(memcmp(o1, outs[0] + 4 * ds, (size_t)ds * 4) == 0);
+        hl_sae_free(sae);
+        sae = NULL;
+        Wd64.dtype = HL_DTYPE_F64;
+        Wd64.data = f64b + 1;
+        p.W_enc = &Wd64;
+        CHECK_OK(hl_sae_create(&c, &p, 2, HL_KERNELS_DEFAULT, &sae, &err), ep(&err));
+        if (sae) CHECK_OK(hl_sae_encode(sae, x, n, o1, post, &err), ep(&err));
+        CHECK(memcmp(o1, outs[3], (size_t)(n * ds) * 4) == 0);
+        hl_sae_free(sae);
+        free(f32b), free(f64b), free(o1), free(post);
     }
     for (t = 0; t < 4; t++) free(outs[t]);
     free(bf);
