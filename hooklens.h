@@ -7399,19 +7399,20 @@ typedef struct hl__mm_job {
    every block of MB tokens (MB*K floats, ~256 KB) streams past it, so each weight is read from memory
    once per call and each loaded weight row serves MB tokens from registers and L1. Long rows would
    shrink the blocks to a single tile, and then each weight block serves only six tokens before the
-   next is fetched; MB >= 24 tokens and NB >= 64 rows hold even when the blocks outgrow L2 (measured
-   on a 2-core Zen 4, down_proj K = 9216, M = 512: f32 169-174 -> 188-192 GFLOP/s, bf16 180-185 ->
-   197-207, and no shape slower; k-blocking the tiles instead gained less). Decode (M = 1) just
-   streams the rows. Blocking changes no rounding: every output is one whole-K tile. */
+   next is fetched; MB >= 12 tokens and NB >= 128 rows hold even when the blocks outgrow L2 (measured
+   on a 2-core Zen 4, down_proj K = 9216, M = 512, against no floor: f32 169-174 -> 198-200 GFLOP/s,
+   bf16 exact 180-185 -> 208-211, fast 399-407, and no shape slower; 24 x 64 gave 188-192, 196-201
+   and 379-388; k-blocking the tiles instead gained less). Decode (M = 1) just streams the rows.
+   Blocking changes no rounding: every output is one whole-K tile. */
 static int64_t hl__mm_mblock(int64_t K, int64_t mr) {
     int64_t mb = ((int64_t)256 * 1024 / 4) / (K > 0 ? K : 1);
     mb -= mb % mr;
-    return mb < 4 * mr ? 4 * mr : mb;
+    return mb < 2 * mr ? 2 * mr : mb;
 }
 static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
     int64_t nb = ((int64_t)512 * 1024) / ((K > 0 ? K : 1) * wsize);
     nb -= nb % nr;
-    return nb < 16 * nr ? 16 * nr : nb;
+    return nb < 32 * nr ? 32 * nr : nb;
 }
 
 #if defined(HL__X86)
