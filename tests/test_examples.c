@@ -221,6 +221,29 @@ static void test_cli_sae_html(void) {
     free(page);
 }
 
+/* `info` lists a model folder's tensors and its TL config; a folder of an architecture hooklens does
+   not run (GPT-2) still lists its tensors, notes why there is no config, and exits 0; a missing path
+   exits 1. */
+static void test_cli_info(void) {
+    char cmd[1024];
+    int st = -1;
+    char *o;
+    if (!hlt_need(hlt_fixture("models/gemma2-tiny")) || !hlt_need(hlt_fixture("models/gpt2-tiny"))) return;
+    snprintf(cmd, sizeof cmd, "./build/hooklens info %s 2>&1", hlt_fixture("models/gemma2-tiny"));
+    o = run_cmd(cmd, &st);
+    CHECKF(st == 0 && o && strstr(o, "total: ") && strstr(o, "HookedTransformerConfig:"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    snprintf(cmd, sizeof cmd, "./build/hooklens info %s 2>&1", hlt_fixture("models/gpt2-tiny"));
+    o = run_cmd(cmd, &st);
+    CHECKF(st == 0 && o && strstr(o, "total: 40 tensors") && strstr(o, "# no HookedTransformerConfig:") &&
+               strstr(o, "GPT2LMHeadModel"),
+           "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = run_cmd("./build/hooklens info build/no-such-folder 2>&1", &st);
+    CHECKF(st != 0 && o && strstr(o, "no such file or folder"), "exit %d: %s", st, o ? o : "");
+    free(o);
+}
+
 static void test_example_steering(void) {
     int st = -1, st0 = -1;
     char *o = example("08_steering", FIX_MODEL_SAE " 72 200 " FIX_TOKENS " blocks.2.hook_resid_post", &st);
@@ -255,4 +278,5 @@ void suite_examples(void) {
     RUN(test_example_explanation_search);
     RUN(test_example_steering);
     RUN(test_cli_sae_html);
+    RUN(test_cli_info);
 }

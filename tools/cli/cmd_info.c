@@ -1,6 +1,7 @@
 /* tools/cli/cmd_info.c - info: list the tensors of a safetensors file, a sharded checkpoint's
    model.safetensors.index.json, a model folder, or an npz archive, with totals. A model folder with a
-   config.json also gets its config printed (cli_print_model_cfg). Any malformed file: the library's
+   config.json also gets its config printed (cli_print_model_cfg), or a one-line note when the
+   architecture is not one hooklens runs. Any malformed file: the library's
    message on stderr and exit status 1. */
 #include <sys/stat.h>
 #include "cli.h"

@@ -353,7 +353,12 @@ int cli_print_model_cfg(const char *dir) {
     d.path = dir;
     d.n_threads = 1;
     d.no_tokenizer = 1;
-    if (hl_model_load(&d, &m, &err) != HL_OK) return cli_error(&err);
+    if (hl_model_load(&d, &m, &err) != HL_OK) {
+        if (err.status != HL_ERR_UNSUPPORTED) return cli_error(&err);
+        /* a folder of a model hooklens cannot run is still a folder of tensors to inspect */
+        printf("# no HookedTransformerConfig: %s\n", err.msg);
+        return 0;
+    }
     c = hl_model_config(m);
     printf("HookedTransformerConfig:\n");
     printf("{'act_fn': '%s',\n", c->act == HL_ACT_GELU_TANH ? "gelu_pytorch_tanh" : "silu");
