@@ -32,6 +32,8 @@
      HL_MAX_TENSORS         most tensors in one safetensors file (default 65536)
      HL_MAX_DIMS            most dimensions of a tensor (default 8)
      HL_NPZ_VERIFY_STORED_MAX  stored npz members up to this size get their CRC-32 checked
+     HL_SCRATCH_KEEP        a model keeps its forward scratch between passes up to this many bytes
+                            (default 256 MiB; 0 frees it after every pass)
 
    HOOK POINTS
      Every TransformerLens hook point hooklens fires is declared once, in HL_HOOK_LIST (section
