@@ -7704,6 +7704,84 @@ static void hl__matmul_nn_scalar(float *y, const float *x, const void *W, hl_dty
     }
 }
 
+#if defined(HL__X86) || defined(HL__NEON)
+/* Blocking. A strip of 64 columns of W [K, N] is K short pieces N*ws bytes apart: for an SAE's
+   N = 65536 (f32 rows of 256 KB) each piece is on another page and all of them fall in the same few
+   L1 and L2 sets, so the strip never stays in cache. Prefill therefore copies W[k0 .. k0+KC, strip]
+   into a contiguous block (KC x 64, stored dtype, 64 KB in f32) that every six-token tile then
+   reads from L1/L2. Decode (M = 1) reads W row after row instead, with the range's sums in L1/L2.
+   Both keep each output's order (k = 0, 1, ... fused into an accumulator that starts at +0), so
+   the bits are those of the plain tile loop. Measured on a 2-core Zen 4 (`bench --sae`, d_in 2304
+   x d_sae 65536 f32): batch of 128 115 -> 167-170 GFLOP/s; one token 17-19 -> 25-29 GB/s. */
+#define HL__NN_KC 256
+/* Decode sums for n floats, placed 2 KB away from W's row start modulo 4 KB, so that a load of W
+   never waits on a store to the sums at the same 4 KB offset (4K aliasing). *raw is the block to
+   free; NULL if memory is short. */
+static float *hl__nn_sums(const uint8_t *Wrow, int64_t n, uint8_t **raw) {
+    const uintptr_t want = ((uintptr_t)Wrow + 2048u) & 4092u; /* 4-byte aligned */
+    if (!(*raw = (uint8_t *)HL_MALLOC((size_t)(n * 4 + 4096 + 64)))) return NULL;
+    return (float *)(*raw + ((want - (uintptr_t)*raw) & 4095u));
+}
+/* One prefill block W[k0 .. k0+kn, n .. n+w) (w <= 64) as the tiles read it: copied into pk with
+   rows 64 elements apart, or in place (rows N apart) if pk is NULL. Sets *ldw. */
+static const uint8_t *hl__nn_block(uint8_t *pk, const uint8_t *Wb, int64_t ws, int64_t N, int64_t k0, int64_t kn,
+                                   int64_t n, int64_t w, int64_t *ldw) {
+    int64_t k;
+    if (!pk) {
+        *ldw = N;
+        return Wb + (k0 * N + n) * ws;
+    }
+    for (k = 0; k < kn; k++) memcpy(pk + k * 64 * ws, Wb + ((k0 + k) * N + n) * ws, (size_t)(w * ws));
+    *ldw = 64;
+    return pk;
+}
+/* The AVX2 and NEON drivers: 16 columns per tile (two or four vectors), given as
+     tile(mr, y, ldy, x, ldx, W, wdt, ldw, K, first)   mr <= 6 tokens x 16 columns over K steps
+     axpy(acc, a, W, wdt, i0, n)                        acc[c] += a * W[i0 + c], c < n (n: 16s)
+   with the blocking described above; columns past the last whole 16 run the scalar loop with fmaf
+   (the same fused rounding as the vector lanes). */
+typedef void (*hl__nn_tile_fn)(int mr, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
+                               hl_dtype wdt, int64_t ldw, int64_t K, int first);
+typedef void (*hl__nn_axpy_fn)(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n);
+static void hl__mm_nn_rows16(const hl__mm_job *jb, int64_t n0, int64_t n1, hl__nn_tile_fn tile, hl__nn_axpy_fn axpy) {
+    const hl_dtype wdt = jb->wdt;
+    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC, ws = (int64_t)hl_dtype_size(wdt);
+    const int64_t ne = n0 + (n1 - n0) / 16 * 16; /* whole tiles; [ne, n1) below */
+    const uint8_t *Wb = (const uint8_t *)jb->W;
+    uint8_t *pk = NULL, *raw = NULL;
+    float   *acc;
+    int64_t n, m, k, k0, j;
+    if (M == 1 && ne > n0 && (acc = hl__nn_sums(Wb + n0 * ws, ne - n0, &raw)) != NULL) {
+        memset(acc, 0, (size_t)(ne - n0) * 4);
+        for (k = 0; k < K; k++) axpy(acc, jb->x[k], Wb, wdt, k * N + n0, ne - n0);
+        memcpy(jb->y + n0, acc, (size_t)(ne - n0) * 4);
+        HL_FREE(raw);
+    } else if (ne > n0) {
+        if (K == 0)
+            for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(ne - n0) * 4);
+        pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, W is read in place */
+        for (n = n0; n < ne; n += 64) {
+            const int64_t w = ne - n < 64 ? ne - n : 64;
+            for (k0 = 0; k0 < K; k0 += KC) {
+                const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
+                int64_t ldw;
+                const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
+                for (m = 0; m < M; m += 6)
+                    for (j = 0; j < w; j += 16)
+                        tile(M - m < 6 ? (int)(M - m) : 6, jb->y + m * N + n + j, N, jb->x + m * K + k0, K, Wt + j * ws,
+                             wdt, ldw, kn, k0 == 0);
+            }
+        }
+        if (pk) HL_FREE(pk);
+    }
+    for (n = ne; n < n1; n++)
+        for (m = 0; m < M; m++) {
+            float t = 0.0f;
+            for (k = 0; k < K; k++) t = fmaf(jb->x[m * K + k], hl__load_w(jb->W, wdt, k * N + n), t);
+            jb->y[m * N + n] = t;
+        }
+}
+#endif
 #if defined(HL__X86)
 /* Register tile: MR tokens x NV vectors of 16 columns over K steps (W row k at k*ldw); the
    accumulators start from y, or from 0 when `first`, so that blocking over k does not change a
@@ -7735,36 +7813,6 @@ HL__INLINE HL__TGT_AVX512 void hl__tile_nn_avx512(int MR, int NV, float *y, int6
     case 2: hl__tile_nn_avx512(MR, 2, yt, N, xt, K, Wt, wdt, ldw, kn, k0 == 0, last); break;       \
     default: hl__tile_nn_avx512(MR, 1, yt, N, xt, K, Wt, wdt, ldw, kn, k0 == 0, last); break;      \
     }
-/* Blocking. A strip of 64 columns of W [K, N] is K short pieces N*ws bytes apart: for an SAE's
-   N = 65536 (f32 rows of 256 KB) each piece is on another page and all of them fall in the same few
-   L1 and L2 sets, so the strip never stays in cache. Prefill therefore copies W[k0 .. k0+KC, strip]
-   into a contiguous block (KC x 64, stored dtype, 64 KB in f32) that every six-token tile then
-   reads from L1/L2. Decode (M = 1) reads W row after row instead, with the range's sums in L1/L2.
-   Both keep each output's order (k = 0, 1, ... fused into an accumulator that starts at +0), so
-   the bits are those of the plain tile loop. Measured on a 2-core Zen 4 (`bench --sae`, d_in 2304
-   x d_sae 65536 f32): batch of 128 115 -> 167-170 GFLOP/s; one token 17-19 -> 25-29 GB/s. */
-#define HL__NN_KC 256
-/* Decode sums for n floats, placed 2 KB away from W's row start modulo 4 KB, so that a load of W
-   never waits on a store to the sums at the same 4 KB offset (4K aliasing). *raw is the block to
-   free; NULL if memory is short. */
-static float *hl__nn_sums(const uint8_t *Wrow, int64_t n, uint8_t **raw) {
-    const uintptr_t want = ((uintptr_t)Wrow + 2048u) & 4092u; /* 4-byte aligned */
-    if (!(*raw = (uint8_t *)HL_MALLOC((size_t)(n * 4 + 4096 + 64)))) return NULL;
-    return (float *)(*raw + ((want - (uintptr_t)*raw) & 4095u));
-}
-/* One prefill block W[k0 .. k0+kn, n .. n+w) (w <= 64) as the tiles read it: copied into pk with
-   rows 64 elements apart, or in place (rows N apart) if pk is NULL. Sets *ldw. */
-static const uint8_t *hl__nn_block(uint8_t *pk, const uint8_t *Wb, int64_t ws, int64_t N, int64_t k0, int64_t kn,
-                                   int64_t n, int64_t w, int64_t *ldw) {
-    int64_t k;
-    if (!pk) {
-        *ldw = N;
-        return Wb + (k0 * N + n) * ws;
-    }
-    for (k = 0; k < kn; k++) memcpy(pk + k * 64 * ws, Wb + ((k0 + k) * N + n) * ws, (size_t)(w * ws));
-    *ldw = 64;
-    return pk;
-}
 HL__INLINE HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC;
     const int64_t ws = (int64_t)hl_dtype_size(wdt);
@@ -7829,10 +7877,8 @@ static HL__TGT_AVX512 void hl__mm_nn_rows_avx512(const hl__mm_job *j, int64_t n0
     default: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_F16, n0, n1); break;
     }
 }
-/* AVX2: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from y or
-   from 0 when `first`; the blocking is that of the AVX-512 driver above (packed 256 x 64 blocks for
-   prefill, a row-by-row sweep for decode); the ragged columns run the scalar loop with fmaf (same
-   fused rounding as the vector lanes). */
+/* AVX2 tile: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from
+   y or from 0 when `first`; driven by hl__mm_nn_rows16. */
 HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, const float *x, int64_t ldx,
                                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
     __m256 acc[6][2], w0, w1; /* 12 + 3 of the 16 ymm */
@@ -7856,62 +7902,67 @@ HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, con
         _mm256_storeu_ps(y + i * ldy + 8, acc[i][1]);
     }
 }
-HL__INLINE HL__TGT_AVX2 void hl__mm_nn_rows_avx2_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC, ws = (int64_t)hl_dtype_size(wdt);
-    const int64_t ne = n0 + (n1 - n0) / 16 * 16; /* whole pairs of vectors; [ne, n1) below */
-    const uint8_t *Wb = (const uint8_t *)jb->W;
-    uint8_t *pk = NULL, *raw = NULL;
-    float   *acc;
-    int64_t n, m, k, k0, c, j;
-    if (M == 1 && ne > n0 && (acc = hl__nn_sums(Wb + n0 * ws, ne - n0, &raw)) != NULL) {
-        memset(acc, 0, (size_t)(ne - n0) * 4);
-        for (k = 0; k < K; k++) {
-            const __m256 a = _mm256_set1_ps(jb->x[k]);
-            for (c = 0; c < ne - n0; c += 8)
-                _mm256_storeu_ps(acc + c, _mm256_fmadd_ps(a, hl__w8_avx2(Wb, wdt, k * N + n0 + c), _mm256_loadu_ps(acc + c)));
-        }
-        memcpy(jb->y + n0, acc, (size_t)(ne - n0) * 4);
-        HL_FREE(raw);
-    } else if (ne > n0) {
-        if (K == 0)
-            for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(ne - n0) * 4);
-        pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, W is read in place */
-        for (n = n0; n < ne; n += 64) {
-            const int64_t w = ne - n < 64 ? ne - n : 64;
-            for (k0 = 0; k0 < K; k0 += KC) {
-                const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
-                int64_t ldw;
-                const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
-                for (m = 0; m < M; m += 6)
-                    for (j = 0; j < w; j += 16) {
-                        float *yt = jb->y + m * N + n + j;
-                        const float *xt = jb->x + m * K + k0;
-                        switch (M - m < 6 ? M - m : 6) {
-                        case 6: hl__tile_nn_avx2(6, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
-                        case 5: hl__tile_nn_avx2(5, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
-                        case 4: hl__tile_nn_avx2(4, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
-                        case 3: hl__tile_nn_avx2(3, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
-                        case 2: hl__tile_nn_avx2(2, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
-                        default: hl__tile_nn_avx2(1, yt, N, xt, K, Wt + j * ws, wdt, ldw, kn, k0 == 0); break;
-                        }
-                    }
-            }
-        }
-        if (pk) HL_FREE(pk);
+static HL__TGT_AVX2 void hl__tile_nn_avx2_mr(int mr, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
+                                             hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    switch (mr) { /* constant tile heights; the dtype is read per load */
+    case 6: hl__tile_nn_avx2(6, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 5: hl__tile_nn_avx2(5, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 4: hl__tile_nn_avx2(4, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 3: hl__tile_nn_avx2(3, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 2: hl__tile_nn_avx2(2, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    default: hl__tile_nn_avx2(1, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
     }
-    for (n = ne; n < n1; n++)
-        for (m = 0; m < M; m++) {
-            float t = 0.0f;
-            for (k = 0; k < K; k++) t = fmaf(jb->x[m * K + k], hl__load_w(jb->W, wdt, k * N + n), t);
-            jb->y[m * N + n] = t;
-        }
 }
-static HL__TGT_AVX2 void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    switch (j->wdt) {
-    case HL_DTYPE_F32: hl__mm_nn_rows_avx2_t(j, HL_DTYPE_F32, n0, n1); break;
-    case HL_DTYPE_BF16: hl__mm_nn_rows_avx2_t(j, HL_DTYPE_BF16, n0, n1); break;
-    default: hl__mm_nn_rows_avx2_t(j, HL_DTYPE_F16, n0, n1); break;
+static HL__TGT_AVX2 void hl__axpy_nn_avx2(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    int64_t c;
+    for (c = 0; c < n; c += 8)
+        _mm256_storeu_ps(acc + c, _mm256_fmadd_ps(av, hl__w8_avx2(W, wdt, i0 + c), _mm256_loadu_ps(acc + c)));
+}
+static void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_nn_rows16(j, n0, n1, hl__tile_nn_avx2_mr, hl__axpy_nn_avx2);
+}
+#endif
+
+#if defined(HL__NEON)
+/* NEON tile: 4 columns per vector, MR <= 6 tokens x 4 vectors (16 columns) over K steps, from y or
+   from 0 when `first` (24 + 5 of the 32 q registers); driven by hl__mm_nn_rows16. */
+static inline __attribute__((always_inline)) void hl__tile_nn_neon(int MR, float *y, int64_t ldy, const float *x,
+                                                                   int64_t ldx, const void *W, hl_dtype wdt,
+                                                                   int64_t ldw, int64_t K, int first) {
+    float32x4_t acc[6][4], w[4];
+    int i, v;
+    int64_t k;
+    for (i = 0; i < MR; i++)
+        for (v = 0; v < 4; v++) acc[i][v] = first ? vdupq_n_f32(0.0f) : vld1q_f32(y + i * ldy + 4 * v);
+    for (k = 0; k < K; k++) {
+        for (v = 0; v < 4; v++) w[v] = hl__w4_neon(W, wdt, k * ldw + 4 * v);
+        for (i = 0; i < MR; i++) {
+            float32x4_t xb = vdupq_n_f32(x[i * ldx + k]);
+            for (v = 0; v < 4; v++) acc[i][v] = vfmaq_f32(acc[i][v], xb, w[v]);
+        }
     }
+    for (i = 0; i < MR; i++)
+        for (v = 0; v < 4; v++) vst1q_f32(y + i * ldy + 4 * v, acc[i][v]);
+}
+static void hl__tile_nn_neon_mr(int mr, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
+                                hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    switch (mr) {
+    case 6: hl__tile_nn_neon(6, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 5: hl__tile_nn_neon(5, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 4: hl__tile_nn_neon(4, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 3: hl__tile_nn_neon(3, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    case 2: hl__tile_nn_neon(2, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    default: hl__tile_nn_neon(1, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
+    }
+}
+static void hl__axpy_nn_neon(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
+    const float32x4_t av = vdupq_n_f32(a);
+    int64_t c;
+    for (c = 0; c < n; c += 4) vst1q_f32(acc + c, vfmaq_f32(vld1q_f32(acc + c), av, hl__w4_neon(W, wdt, i0 + c)));
+}
+static void hl__mm_nn_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_nn_rows16(j, n0, n1, hl__tile_nn_neon_mr, hl__axpy_nn_neon);
 }
 #endif
 
@@ -7921,6 +7972,9 @@ static void hl__mm_nn_task(void *ctx, int64_t n0, int64_t n1) {
 #if defined(HL__X86)
     case HL_KERNELS_AVX512: hl__mm_nn_rows_avx512(j, n0, n1); return;
     case HL_KERNELS_AVX2: hl__mm_nn_rows_avx2(j, n0, n1); return;
+#endif
+#if defined(HL__NEON)
+    case HL_KERNELS_NEON: hl__mm_nn_rows_neon(j, n0, n1); return;
 #endif
     default: hl__matmul_nn_scalar(j->y, j->x, j->W, j->wdt, j->M, j->N, j->K, n0, n1); return;
     }
