@@ -7385,6 +7385,18 @@ static float hl__dot_w_neon(const float *x, const void *W, hl_dtype wdt, int64_t
 #endif
 
 /* ---- row-range drivers -------------------------------------------------------------------------- */
+/* TILE(mr, ...) with a tile height mr in 1..6 as a compile-time constant, so that each height of an
+   always-inline tile is its own code (used by every row driver below). */
+#define HL__TILE_MR(mr, TILE, ...)                                                                          \
+    switch (mr) {                                                                                         \
+    case 6: TILE(6, __VA_ARGS__); break;                                                                  \
+    case 5: TILE(5, __VA_ARGS__); break;                                                                  \
+    case 4: TILE(4, __VA_ARGS__); break;                                                                  \
+    case 3: TILE(3, __VA_ARGS__); break;                                                                  \
+    case 2: TILE(2, __VA_ARGS__); break;                                                                  \
+    default: TILE(1, __VA_ARGS__); break;                                                                 \
+    }
+
 /* Everything one call needs; a task computes output columns n in [n0, n1) for all M tokens. */
 typedef struct hl__mm_job {
     hl_kernels      level;
@@ -7423,16 +7435,6 @@ static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
    2 per block, which ran as two one-token tiles at a quarter of the rate). A tile's shape changes
    no rounding: each output is still its own whole-K sum. */
 static int64_t hl__mm_tile_rows(int64_t r) { return r >= 12 || r == 6 ? 6 : r > 6 ? (r + 1) / 2 : r; }
-/* TILE(mr, NR, ...) with mr in 1..6 as a compile-time constant, so each shape is its own code. */
-#define HL__TILE_MR(mr, TILE, NR, ...)                                                                      \
-    switch (mr) {                                                                                         \
-    case 6: TILE(6, NR, __VA_ARGS__); break;                                                              \
-    case 5: TILE(5, NR, __VA_ARGS__); break;                                                              \
-    case 4: TILE(4, NR, __VA_ARGS__); break;                                                              \
-    case 3: TILE(3, NR, __VA_ARGS__); break;                                                              \
-    case 2: TILE(2, NR, __VA_ARGS__); break;                                                              \
-    default: TILE(1, NR, __VA_ARGS__); break;                                                             \
-    }
 /* Instantiations with constant tile shapes (the always-inline tile is specialised per call). */
 HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
@@ -7735,50 +7737,57 @@ static const uint8_t *hl__nn_block(uint8_t *pk, const uint8_t *Wb, int64_t ws, i
     *ldw = 64;
     return pk;
 }
-/* The AVX2 and NEON drivers: 16 columns per tile (two or four vectors), given as
-     tile(mr, y, ldy, x, ldx, W, wdt, ldw, K, first)   mr <= 6 tokens x 16 columns over K steps
-     axpy(acc, a, W, wdt, i0, n)                        acc[c] += a * W[i0 + c], c < n (n: 16s)
-   with the blocking described above; columns past the last whole 16 run the scalar loop with fmaf
-   (the same fused rounding as the vector lanes). */
-typedef void (*hl__nn_tile_fn)(int mr, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
-                               hl_dtype wdt, int64_t ldw, int64_t K, int first);
+/* The x @ W row driver of every SIMD level, given two functions of the level:
+     tile(mr, w, y, ldy, x, ldx, W, wdt, ldw, K, first)   mr <= 6 tokens x w <= 64 columns over K steps
+     axpy(acc, a, W, wdt, i0, n)                           acc[c] += a * W[i0 + c], c < n
+   with the blocking described above. */
+typedef void (*hl__nn_tile_fn)(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first);
 typedef void (*hl__nn_axpy_fn)(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n);
-static void hl__mm_nn_rows16(const hl__mm_job *jb, int64_t n0, int64_t n1, hl__nn_tile_fn tile, hl__nn_axpy_fn axpy) {
+static void hl__mm_nn_rows(const hl__mm_job *jb, int64_t n0, int64_t n1, hl__nn_tile_fn tile, hl__nn_axpy_fn axpy) {
     const hl_dtype wdt = jb->wdt;
     const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC, ws = (int64_t)hl_dtype_size(wdt);
-    const int64_t ne = n0 + (n1 - n0) / 16 * 16; /* whole tiles; [ne, n1) below */
     const uint8_t *Wb = (const uint8_t *)jb->W;
     uint8_t *pk = NULL, *raw = NULL;
     float   *acc;
-    int64_t n, m, k, k0, j;
-    if (M == 1 && ne > n0 && (acc = hl__nn_sums(Wb + n0 * ws, ne - n0, &raw)) != NULL) {
-        memset(acc, 0, (size_t)(ne - n0) * 4);
-        for (k = 0; k < K; k++) axpy(acc, jb->x[k], Wb, wdt, k * N + n0, ne - n0);
-        memcpy(jb->y + n0, acc, (size_t)(ne - n0) * 4);
-        HL_FREE(raw);
-    } else if (ne > n0) {
-        if (K == 0)
-            for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(ne - n0) * 4);
-        pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, W is read in place */
-        for (n = n0; n < ne; n += 64) {
-            const int64_t w = ne - n < 64 ? ne - n : 64;
-            for (k0 = 0; k0 < K; k0 += KC) {
-                const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
-                int64_t ldw;
-                const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
-                for (m = 0; m < M; m += 6)
-                    for (j = 0; j < w; j += 16)
-                        tile(M - m < 6 ? (int)(M - m) : 6, jb->y + m * N + n + j, N, jb->x + m * K + k0, K, Wt + j * ws,
-                             wdt, ldw, kn, k0 == 0);
-            }
-        }
-        if (pk) HL_FREE(pk);
+    int64_t n, m, k, k0;
+    if (n1 <= n0) return;
+    if (K == 0) {
+        for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(n1 - n0) * 4);
+        return;
     }
-    for (n = ne; n < n1; n++)
-        for (m = 0; m < M; m++) {
-            float t = 0.0f;
-            for (k = 0; k < K; k++) t = fmaf(jb->x[m * K + k], hl__load_w(jb->W, wdt, k * N + n), t);
-            jb->y[m * N + n] = t;
+    if (M == 1 && (acc = hl__nn_sums(Wb + n0 * ws, n1 - n0, &raw)) != NULL) {
+        /* acc[n] += x[k] * W[k, n] for k = 0, 1, ...: W is read row after row, sequentially, and
+           the sums (n1 - n0 floats) stay in L1/L2 */
+        memset(acc, 0, (size_t)(n1 - n0) * 4);
+        for (k = 0; k < K; k++) axpy(acc, jb->x[k], Wb, wdt, k * N + n0, n1 - n0);
+        memcpy(jb->y + n0, acc, (size_t)(n1 - n0) * 4);
+        HL_FREE(raw);
+        return;
+    }
+    pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, the tiles read W in place */
+    for (n = n0; n < n1; n += 64) { /* a strip of 64 columns; each block of it serves all M tokens */
+        const int64_t w = n1 - n < 64 ? n1 - n : 64;
+        for (k0 = 0; k0 < K; k0 += KC) {
+            const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
+            int64_t ldw;
+            const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
+            for (m = 0; m < M; m += 6)
+                tile(M - m < 6 ? (int)(M - m) : 6, w, jb->y + m * N + n, N, jb->x + m * K + k0, K, Wt, wdt, ldw, kn, k0 == 0);
+        }
+    }
+    if (pk) HL_FREE(pk);
+}
+/* Columns no whole vector covers (AVX2, NEON): the same chain per output with fmaf, which rounds
+   as the vector lanes' fused multiply-add does. */
+static void hl__nn_tile_ragged(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    int64_t i, c, k;
+    for (i = 0; i < mr; i++)
+        for (c = 0; c < w; c++) {
+            float t = first ? 0.0f : y[i * ldy + c];
+            for (k = 0; k < K; k++) t = fmaf(x[i * ldx + k], hl__load_w(W, wdt, k * ldw + c), t);
+            y[i * ldy + c] = t;
         }
 }
 #endif
@@ -7806,79 +7815,34 @@ HL__INLINE HL__TGT_AVX512 void hl__tile_nn_avx512(int MR, int NV, float *y, int6
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NV; j++)
         _mm512_mask_storeu_ps(y + i * ldy + 16 * j, j == NV - 1 ? last : (__mmask16)0xffff, acc[i][j]);
 }
-#define HL__NN_TILE(MR)                                                                          \
-    switch (nv) {                                                                                \
-    case 4: hl__tile_nn_avx512(MR, 4, yt, N, xt, K, Wt, wdt, ldw, kn, k0 == 0, last); break;       \
-    case 3: hl__tile_nn_avx512(MR, 3, yt, N, xt, K, Wt, wdt, ldw, kn, k0 == 0, last); break;       \
-    case 2: hl__tile_nn_avx512(MR, 2, yt, N, xt, K, Wt, wdt, ldw, kn, k0 == 0, last); break;       \
-    default: hl__tile_nn_avx512(MR, 1, yt, N, xt, K, Wt, wdt, ldw, kn, k0 == 0, last); break;      \
+/* The tile for w <= 64 columns: ceil(w / 16) vectors, the last one masked. */
+#define HL__NN_TILE512(MR, NV) hl__tile_nn_avx512(MR, NV, y, ldy, x, ldx, W, wdt, ldw, K, first, last)
+static HL__TGT_AVX512 void hl__tile_nn_avx512_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                                const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    const __mmask16 last = (__mmask16)(w % 16 ? (1u << (w % 16)) - 1u : 0xffffu);
+    switch ((w + 15) / 16) {
+    case 4: HL__TILE_MR(mr, HL__NN_TILE512, 4); break;
+    case 3: HL__TILE_MR(mr, HL__NN_TILE512, 3); break;
+    case 2: HL__TILE_MR(mr, HL__NN_TILE512, 2); break;
+    default: HL__TILE_MR(mr, HL__NN_TILE512, 1); break;
     }
-HL__INLINE HL__TGT_AVX512 void hl__mm_nn_rows_avx512_t(const hl__mm_job *jb, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC;
-    const int64_t ws = (int64_t)hl_dtype_size(wdt);
-    const uint8_t *Wb = (const uint8_t *)jb->W;
-    uint8_t *pk = NULL, *raw = NULL; /* packed block [KC, 64]; decode sums */
-    float   *acc;
-    int64_t n, k0, k, m, c;
-    if (K == 0) {
-        for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(n1 - n0) * 4);
-        return;
-    }
-    if (M == 1 && (acc = hl__nn_sums(Wb + n0 * ws, n1 - n0, &raw)) != NULL) {
-        /* acc[n] += x[k] * W[k, n] for k = 0, 1, ...: W is read row after row, sequentially, and
-           the sums (n1 - n0 floats) stay in L1/L2 */
-        const int64_t w = n1 - n0;
-        memset(acc, 0, (size_t)w * 4);
-        for (k = 0; k < K; k++) {
-            const __m512 a = _mm512_set1_ps(jb->x[k]);
-            const int64_t row = k * N + n0;
-            for (c = 0; c + 16 <= w; c += 16)
-                _mm512_storeu_ps(acc + c, _mm512_fmadd_ps(a, hl__w16_avx512(Wb, wdt, row + c, (__mmask16)0xffff),
-                                                          _mm512_loadu_ps(acc + c)));
-            if (c < w) {
-                __mmask16 mk = (__mmask16)((1u << (w - c)) - 1u);
-                _mm512_mask_storeu_ps(acc + c, mk, _mm512_fmadd_ps(a, hl__w16_avx512(Wb, wdt, row + c, mk),
-                                                                   _mm512_maskz_loadu_ps(mk, acc + c)));
-            }
-        }
-        memcpy(jb->y + n0, acc, (size_t)w * 4);
-        HL_FREE(raw);
-        return;
-    }
-    pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, the tiles read W in place */
-    for (n = n0; n < n1; n += 64) { /* a strip of 64 columns; each block of it serves all M tokens */
-        int64_t w = n1 - n < 64 ? n1 - n : 64, nv = (w + 15) / 16;
-        __mmask16 last = (__mmask16)(w % 16 ? (1u << (w % 16)) - 1u : 0xffffu);
-        for (k0 = 0; k0 < K; k0 += KC) {
-            const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
-            int64_t       ldw;
-            const void   *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
-            for (m = 0; m < M; m += 6) {
-                float       *yt = jb->y + m * N + n;
-                const float *xt = jb->x + m * K + k0;
-                switch (M - m < 6 ? M - m : 6) {
-                case 6: HL__NN_TILE(6); break;
-                case 5: HL__NN_TILE(5); break;
-                case 4: HL__NN_TILE(4); break;
-                case 3: HL__NN_TILE(3); break;
-                case 2: HL__NN_TILE(2); break;
-                default: HL__NN_TILE(1); break;
-                }
-            }
-        }
-    }
-    if (pk) HL_FREE(pk);
 }
-#undef HL__NN_TILE
-static HL__TGT_AVX512 void hl__mm_nn_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    switch (j->wdt) {
-    case HL_DTYPE_F32: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_F32, n0, n1); break;
-    case HL_DTYPE_BF16: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_BF16, n0, n1); break;
-    default: hl__mm_nn_rows_avx512_t(j, HL_DTYPE_F16, n0, n1); break;
+#undef HL__NN_TILE512
+static HL__TGT_AVX512 void hl__axpy_nn_avx512(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
+    const __m512 av = _mm512_set1_ps(a);
+    int64_t c;
+    for (c = 0; c + 16 <= n; c += 16)
+        _mm512_storeu_ps(acc + c, _mm512_fmadd_ps(av, hl__w16_avx512(W, wdt, i0 + c, (__mmask16)0xffff), _mm512_loadu_ps(acc + c)));
+    if (c < n) {
+        __mmask16 mk = (__mmask16)((1u << (n - c)) - 1u);
+        _mm512_mask_storeu_ps(acc + c, mk, _mm512_fmadd_ps(av, hl__w16_avx512(W, wdt, i0 + c, mk), _mm512_maskz_loadu_ps(mk, acc + c)));
     }
+}
+static void hl__mm_nn_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_avx512_w, hl__axpy_nn_avx512);
 }
 /* AVX2 tile: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from
-   y or from 0 when `first`; driven by hl__mm_nn_rows16. */
+   y or from 0 when `first`; driven by hl__mm_nn_rows. */
 HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, const float *x, int64_t ldx,
                                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
     __m256 acc[6][2], w0, w1; /* 12 + 3 of the 16 ymm */
@@ -7902,31 +7866,30 @@ HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, con
         _mm256_storeu_ps(y + i * ldy + 8, acc[i][1]);
     }
 }
-static HL__TGT_AVX2 void hl__tile_nn_avx2_mr(int mr, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
-                                             hl_dtype wdt, int64_t ldw, int64_t K, int first) {
-    switch (mr) { /* constant tile heights; the dtype is read per load */
-    case 6: hl__tile_nn_avx2(6, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 5: hl__tile_nn_avx2(5, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 4: hl__tile_nn_avx2(4, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 3: hl__tile_nn_avx2(3, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 2: hl__tile_nn_avx2(2, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    default: hl__tile_nn_avx2(1, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    }
+#define HL__NN_TILE2(MR, J) hl__tile_nn_avx2(MR, y + (J), ldy, x, ldx, (const uint8_t *)W + (J) * ws, wdt, ldw, K, first)
+static HL__TGT_AVX2 void hl__tile_nn_avx2_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                            const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    const int64_t ws = (int64_t)hl_dtype_size(wdt);
+    int64_t j;
+    for (j = 0; j + 16 <= w; j += 16) HL__TILE_MR(mr, HL__NN_TILE2, j);
+    hl__nn_tile_ragged(mr, w - j, y + j, ldy, x, ldx, (const uint8_t *)W + j * ws, wdt, ldw, K, first);
 }
+#undef HL__NN_TILE2
 static HL__TGT_AVX2 void hl__axpy_nn_avx2(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
     const __m256 av = _mm256_set1_ps(a);
     int64_t c;
-    for (c = 0; c < n; c += 8)
+    for (c = 0; c + 8 <= n; c += 8)
         _mm256_storeu_ps(acc + c, _mm256_fmadd_ps(av, hl__w8_avx2(W, wdt, i0 + c), _mm256_loadu_ps(acc + c)));
+    for (; c < n; c++) acc[c] = fmaf(a, hl__load_w(W, wdt, i0 + c), acc[c]);
 }
 static void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    hl__mm_nn_rows16(j, n0, n1, hl__tile_nn_avx2_mr, hl__axpy_nn_avx2);
+    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_avx2_w, hl__axpy_nn_avx2);
 }
 #endif
 
 #if defined(HL__NEON)
 /* NEON tile: 4 columns per vector, MR <= 6 tokens x 4 vectors (16 columns) over K steps, from y or
-   from 0 when `first` (24 + 5 of the 32 q registers); driven by hl__mm_nn_rows16. */
+   from 0 when `first` (24 + 5 of the 32 q registers); driven by hl__mm_nn_rows. */
 static inline __attribute__((always_inline)) void hl__tile_nn_neon(int MR, float *y, int64_t ldy, const float *x,
                                                                    int64_t ldx, const void *W, hl_dtype wdt,
                                                                    int64_t ldw, int64_t K, int first) {
@@ -7945,24 +7908,23 @@ static inline __attribute__((always_inline)) void hl__tile_nn_neon(int MR, float
     for (i = 0; i < MR; i++)
         for (v = 0; v < 4; v++) vst1q_f32(y + i * ldy + 4 * v, acc[i][v]);
 }
-static void hl__tile_nn_neon_mr(int mr, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
-                                hl_dtype wdt, int64_t ldw, int64_t K, int first) {
-    switch (mr) {
-    case 6: hl__tile_nn_neon(6, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 5: hl__tile_nn_neon(5, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 4: hl__tile_nn_neon(4, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 3: hl__tile_nn_neon(3, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    case 2: hl__tile_nn_neon(2, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    default: hl__tile_nn_neon(1, y, ldy, x, ldx, W, wdt, ldw, K, first); break;
-    }
+#define HL__NN_TILE4(MR, J) hl__tile_nn_neon(MR, y + (J), ldy, x, ldx, (const uint8_t *)W + (J) * ws, wdt, ldw, K, first)
+static void hl__tile_nn_neon_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
+                               hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    const int64_t ws = (int64_t)hl_dtype_size(wdt);
+    int64_t j;
+    for (j = 0; j + 16 <= w; j += 16) HL__TILE_MR(mr, HL__NN_TILE4, j);
+    hl__nn_tile_ragged(mr, w - j, y + j, ldy, x, ldx, (const uint8_t *)W + j * ws, wdt, ldw, K, first);
 }
+#undef HL__NN_TILE4
 static void hl__axpy_nn_neon(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
     const float32x4_t av = vdupq_n_f32(a);
     int64_t c;
-    for (c = 0; c < n; c += 4) vst1q_f32(acc + c, vfmaq_f32(vld1q_f32(acc + c), av, hl__w4_neon(W, wdt, i0 + c)));
+    for (c = 0; c + 4 <= n; c += 4) vst1q_f32(acc + c, vfmaq_f32(vld1q_f32(acc + c), av, hl__w4_neon(W, wdt, i0 + c)));
+    for (; c < n; c++) acc[c] = fmaf(a, hl__load_w(W, wdt, i0 + c), acc[c]);
 }
 static void hl__mm_nn_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    hl__mm_nn_rows16(j, n0, n1, hl__tile_nn_neon_mr, hl__axpy_nn_neon);
+    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_neon_w, hl__axpy_nn_neon);
 }
 #endif
 
