@@ -49,7 +49,7 @@ $(BUILD)/obj/tests_impl.o: tests/impl.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(OPT) $(LIBFLAGS) -c $< -o $@
 
-$(BUILD)/tests: $(TEST_SRC) $(BUILD)/obj/tests_impl.o tests/hl_test.h $(HDR) $(BUILD)/suites.h
+$(BUILD)/tests: $(TEST_SRC) $(wildcard tests/*.inc) $(BUILD)/obj/tests_impl.o tests/hl_test.h $(HDR) $(BUILD)/suites.h
 	$(CC) $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) $(BUILD)/obj/tests_impl.o $(LDLIBS)
 
 # The header must compile as C++ and as C99 too (stb, sokol).
