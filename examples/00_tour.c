@@ -7,6 +7,7 @@
 #include <string.h>
 #define HL_IMPLEMENTATION
 #include "../hooklens.h"
+#include "../tools/hooklens_tools.h"
 
 static int fail(const char *what, const hl_error *e) {
     fprintf(stderr, "demo: %s: %s\n", what, e->msg);

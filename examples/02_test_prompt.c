@@ -11,6 +11,7 @@
 #include <string.h>
 #define HL_IMPLEMENTATION
 #include "../hooklens.h"
+#include "../tools/hooklens_tools.h"
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/stories260K";

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <math.h>
 #include "../hooklens.h"
+#include "../tools/hooklens_tools.h"
 
 extern int hlt_pass, hlt_fail, hlt_cur_failed;
 extern const char *hlt_filter;

@@ -2,6 +2,7 @@
    gzip) on an arbitrary file, and the regex compiler/matcher on the same bytes. */
 #define HL_IMPLEMENTATION
 #include "../../hooklens.h"
+#include "../../tools/hooklens_tools.h"
 #include <stdio.h>
 #include <unistd.h>
 

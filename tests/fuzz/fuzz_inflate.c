@@ -7,6 +7,7 @@
 #endif
 #define HL_IMPLEMENTATION
 #include "../../hooklens.h"
+#include "../../tools/hooklens_tools.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

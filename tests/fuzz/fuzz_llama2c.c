@@ -6,6 +6,7 @@
    classifier, each with an 8-piece tokenizer in llama2.c's spelling. */
 #define HL_IMPLEMENTATION
 #include "../../hooklens.h"
+#include "../../tools/hooklens_tools.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

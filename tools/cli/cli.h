@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../hooklens.h"
+#include "../hooklens_tools.h"
 
 /* clang-format off */
 /*  command              function               one-line help */
