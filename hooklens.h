@@ -528,6 +528,8 @@ HL_API int       hl_model_layer_is_local(const hl_model *m, int64_t layer);
 HL_API int       hl_model_has_hook(const hl_model *m, hl_hook h);
 /* Number of worker threads in use. */
 HL_API int       hl_model_threads(const hl_model *m);
+/* The kernels in use: "scalar", "avx2", "avx512", "avx512+bf16" (fast mode) or "neon". */
+HL_API const char *hl_model_kernels(const hl_model *m);
 
 /* ---- hooks ---- */
 typedef struct hl_hook_info {
@@ -837,6 +839,81 @@ HL_API void      hl_sae_clear_edits(hl_sae *sae);
 }
 #endif
 #endif /* HOOKLENS_H_INCLUDED */
+
+/* ========================================================================================== */
+/*            INTERNALS: the thread pool and the kernel table (not part of the API)            */
+/* ========================================================================================== */
+/* The implementation uses these. A program that defines HL_INTERNAL before including hooklens.h
+   sees them too, and a library object built with HL_INTERNAL exports the functions: hooklens' own
+   tests and benchmarks link the one library object that way, so the implementation compiles once
+   per configuration. Names are hl__*, and anything here may change in any release. */
+#if (defined(HL_IMPLEMENTATION) || defined(HL_INTERNAL)) && !defined(HL__INTERNALS_DECLARED)
+#define HL__INTERNALS_DECLARED
+#if defined(HL_INTERNAL) && !defined(HL_STATIC)
+#    define HL__INTERNAL extern
+#else
+#    define HL__INTERNAL static
+#endif
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* >>threads: a pool of n-1 workers plus the calling thread; NULL means "run serially". */
+typedef struct hl__pool hl__pool;
+typedef void (*hl__task_fn)(void *ctx, int64_t i0, int64_t i1);
+HL__INTERNAL hl__pool *hl__pool_create(int n_threads); /* n <= 1 or failure: NULL */
+HL__INTERNAL void      hl__pool_free(hl__pool *p);
+HL__INTERNAL int       hl__pool_threads(const hl__pool *p);
+/* fn(ctx, i0, i1) over disjoint ranges covering [0, n), each a multiple of grain long except the
+   last; returns when all are done. */
+HL__INTERNAL void      hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx);
+
+/* >>kernels: one matrix product, as the row drivers of every level take it. */
+typedef struct hl__kernels hl__kernels;
+typedef struct hl__mm_job {
+    const hl__kernels *kern;
+    float             *y;   /* [M, N] */
+    const float       *x;   /* [M, K], rows ldx apart */
+    const uint16_t    *xb;  /* fast mode: x rounded to bf16 (rows ldx apart), or NULL */
+    int64_t            ldx; /* K, or padded by the table's mm_prep */
+    const void        *W;   /* [N, K] (mm) or [K, N] (mm_nn), stored dtype, any alignment */
+    hl_dtype           wdt;
+    int64_t            M, N, K;
+} hl__mm_job;
+
+/* The kernels of one instruction set. The model and the SAEs hold a pointer to one table, picked
+   once (hl__kernels_pick); nothing decides the level per call. Shapes as in >>kernels. */
+struct hl__kernels {
+    hl_kernels  level;
+    const char *name; /* "scalar", "avx2", "avx512", "avx512+bf16" (fast mode), "neon" */
+    /* y = x @ W^T (Linear weights [N, K]) and y = x @ W ([K, N]), outputs n0 <= n < n1 of all M rows */
+    void   (*mm)(const hl__mm_job *j, int64_t n0, int64_t n1);
+    void   (*mm_nn)(const hl__mm_job *j, int64_t n0, int64_t n1);
+    /* prepares x of one product before it is split (row padding, bf16 rounding); a buffer to free,
+       or NULL. The field itself is NULL where there is nothing to prepare. */
+    void  *(*mm_prep)(hl__mm_job *j);
+    void   (*gelu)(float *y, const float *x, int64_t n);           /* tanh GELU, y may equal x */
+    void   (*softmax)(float *x, int64_t n);                         /* in place */
+    double (*sumsq)(const float *x, int64_t n);                     /* sum x^2 in f64 */
+    void   (*div)(float *y, const float *x, float s, int64_t n);    /* y = x / s */
+    void   (*softcap)(float *x, int64_t n, float cap);              /* x = cap tanh(x / cap) */
+    /* attention: S[i, j] = q_i . k_j; z_r = sum_{k0 <= k <= k1} p_r[k] v_k */
+    void   (*qk)(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
+                 int64_t ldk, int64_t nk, int64_t dh);
+    void   (*pv)(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                 const float *v, int64_t ldv, int64_t dh);
+};
+HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast);
+/* The threaded drivers: y[M, N] = x @ W^T and x @ W, split over the N outputs. */
+HL__INTERNAL void hl__matmul(const hl__kernels *kern, hl__pool *pool, float *y, const float *x,
+                             const void *W, hl_dtype wdt, int64_t M, int64_t N, int64_t K);
+HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *y, const float *x,
+                                const void *W, hl_dtype wdt, int64_t M, int64_t N, int64_t K);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HL__INTERNALS_DECLARED */
 
 /* ========================================================================================== */
 /*                                     IMPLEMENTATION                                         */
@@ -6479,39 +6556,233 @@ done:
 
 /* <<tokenizer */
 
+/* >>threads ================================================================================= */
+/* Thread pool contract:
+     hl__pool_create(n)  n <= 1 or failure -> NULL, which means "run serially"
+     hl__parallel_for(pool, n, grain, fn, ctx) calls fn(ctx, i0, i1) over disjoint [i0, i1) ranges
+     covering [0, n), each a multiple of `grain` long except the last, and returns when all are done.
+   Work is only ever split over independent outputs, so results do not depend on the thread count.
+
+   Design: n-1 persistent pthreads plus the calling thread. A call publishes the job and bumps a
+   generation counter; workers that were spinning see it at once, sleeping ones are woken through a
+   condition variable. Ranges are claimed from an atomic counter (so a core that another process
+   steals does not hold the others up), and the caller waits until every worker has left the job.
+   A parallel_for issued from inside a running job (nesting) runs serially on that thread.
+   hl__default_threads() is the number of online cores (the API/CLI default). A model and the SAEs
+   attached to it share the model's pool. */
+#if !defined(HL_NO_THREADS) && defined(__GNUC__)
+#    define HL__THREADS 1
+#    include <pthread.h>
+#    include <unistd.h>
+#endif
+
+/* When work goes to the pool. Below these sizes a step runs on the calling thread, because waking
+   the workers costs more than the work (a decode step issues ~200 small products). The split never
+   changes a bit (see the top of >>kernels), so these only move time. */
+#define HL__PAR_MATMUL 65536.0  /* M * N * K multiply-adds of one product (hl__matmul, hl__matmul_nn) */
+#define HL__PAR_ROWS   32768.0  /* rows * width of a row-wise step: norms, residual adds, activations,
+                                   the SAE's per-position stages */
+#define HL__PAR_ATTN   262144.0 /* n_heads * n * n_keys * d_head of one layer's attention */
+
+static int hl__default_threads(void) {
+#if defined(HL__THREADS) && defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+#else
+    return 1;
+#endif
+}
+
+#if defined(HL__THREADS)
+struct hl__pool {
+    int             n_threads; /* including the calling thread */
+    pthread_t      *threads;   /* n_threads - 1 workers */
+    pthread_mutex_t mu;
+    pthread_cond_t  cv_start, cv_done;
+    /* the current job, written by the caller before `gen` is bumped */
+    hl__task_fn     fn;
+    void           *ctx;
+    int64_t         n, chunk, n_chunks;
+    int64_t         next;   /* atomic: next chunk to claim */
+    int             active; /* atomic: workers still inside the job */
+    unsigned        gen;    /* atomic: job generation */
+    int             stop;
+    int             busy;   /* atomic: a job is running (nested calls go serial) */
+};
+
+/* Busy-wait budget before sleeping: long enough to bridge back-to-back matmuls, short enough not to
+   burn a shared core. */
+#define HL__SPIN 20000
+
+static inline void hl__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static void hl__pool_run_chunks(hl__pool *p) {
+    for (;;) {
+        int64_t c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED), i0, i1;
+        if (c >= p->n_chunks) return;
+        i0 = c * p->chunk;
+        i1 = i0 + p->chunk < p->n ? i0 + p->chunk : p->n;
+        p->fn(p->ctx, i0, i1);
+    }
+}
+
+static void *hl__pool_worker(void *arg) {
+    hl__pool *p = (hl__pool *)arg;
+    unsigned seen = 0;
+    for (;;) {
+        int spin;
+        for (spin = 0; spin < HL__SPIN && __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen; spin++) hl__cpu_relax();
+        if (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen) {
+            pthread_mutex_lock(&p->mu);
+            while (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen && !p->stop) pthread_cond_wait(&p->cv_start, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen) break; /* stop */
+        seen = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
+        hl__pool_run_chunks(p);
+        if (__atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL) == 0) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_signal(&p->cv_done);
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+    return NULL;
+}
+
+HL__INTERNAL void hl__pool_free(hl__pool *p) {
+    int i;
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv_start);
+    pthread_mutex_unlock(&p->mu);
+    for (i = 0; i < p->n_threads - 1; i++) pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->cv_start);
+    pthread_cond_destroy(&p->cv_done);
+    pthread_mutex_destroy(&p->mu);
+    HL_FREE(p->threads);
+    HL_FREE(p);
+}
+
+HL__INTERNAL hl__pool *hl__pool_create(int n_threads) {
+    hl__pool *p;
+    int i;
+    if (n_threads <= 1) return NULL;
+    if (n_threads > 256) n_threads = 256;
+    p = (hl__pool *)HL_MALLOC(sizeof *p);
+    if (!p) return NULL;
+    memset(p, 0, sizeof *p);
+    p->threads = (pthread_t *)HL_MALLOC(sizeof(pthread_t) * (size_t)(n_threads - 1));
+    if (!p->threads) {
+        HL_FREE(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv_start, NULL);
+    pthread_cond_init(&p->cv_done, NULL);
+    p->n_threads = 1;
+    for (i = 0; i < n_threads - 1; i++) {
+        if (pthread_create(&p->threads[i], NULL, hl__pool_worker, p) != 0) {
+            hl__pool_free(p); /* joins the ones that started */
+            return NULL;
+        }
+        p->n_threads++;
+    }
+    return p;
+}
+
+HL__INTERNAL int hl__pool_threads(const hl__pool *p) {
+    return p ? p->n_threads : 1;
+}
+
+HL__INTERNAL void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx) {
+    int64_t chunk;
+    int spin;
+    if (n <= 0) return;
+    if (grain < 1) grain = 1;
+    if (!p || n <= grain || __atomic_exchange_n(&p->busy, 1, __ATOMIC_ACQUIRE)) {
+        fn(ctx, 0, n);
+        return;
+    }
+    /* about 4 ranges per thread (load balance on a shared machine), whole multiples of grain */
+    chunk = (n + (int64_t)p->n_threads * 4 - 1) / ((int64_t)p->n_threads * 4);
+    chunk = (chunk + grain - 1) / grain * grain;
+    p->fn = fn;
+    p->ctx = ctx;
+    p->n = n;
+    p->chunk = chunk;
+    p->n_chunks = (n + chunk - 1) / chunk;
+    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->active, p->n_threads - 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&p->mu);
+    __atomic_add_fetch(&p->gen, 1u, __ATOMIC_RELEASE);
+    pthread_cond_broadcast(&p->cv_start);
+    pthread_mutex_unlock(&p->mu);
+    hl__pool_run_chunks(p);
+    for (spin = 0; spin < HL__SPIN && __atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0; spin++) hl__cpu_relax();
+    if (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0) {
+        pthread_mutex_lock(&p->mu);
+        while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0) pthread_cond_wait(&p->cv_done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
+    __atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
+}
+#else
+/* HL_NO_THREADS (or a compiler without GNU atomics): everything runs on the calling thread. */
+HL__INTERNAL hl__pool *hl__pool_create(int n_threads) {
+    (void)n_threads;
+    return NULL;
+}
+HL__INTERNAL void hl__pool_free(hl__pool *p) {
+    (void)p;
+}
+HL__INTERNAL int hl__pool_threads(const hl__pool *p) {
+    (void)p;
+    return 1;
+}
+HL__INTERNAL void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx) {
+    (void)p;
+    (void)grain;
+    if (n > 0) fn(ctx, 0, n);
+}
+#endif
+
+/* <<threads */
+
 /* >>kernels ================================================================================= */
-/* Internal kernel interface used by the model and the SAE code. A kernel table (hl__kern) is chosen
-   once per model; a thread pool (hl__pool, NULL = serial) splits work over INDEPENDENT outputs only,
-   so every result is bit-identical for any thread count.
+/* The compute kernels of the model and the SAEs. One table of kernels per instruction set
+   (hl__kernels, declared with the internals before the implementation) is chosen once, when a
+   model or an SAE is made: scalar (the readable reference, below in one block), AVX2, AVX-512,
+   AVX-512 with BF16 dot products (fast mode), NEON. The threaded drivers at the end split work
+   over the pool (>>threads) by INDEPENDENT outputs only, so every result is bit-identical for any
+   thread count.
 
    Matrix product against a Hugging Face Linear weight (stored [out, in], any of F32/BF16/F16):
      y[m, n] = sum_k x[m, k] * W[n, k]        x: [M, K] f32   W: [N, K] wdt   y: [M, N] f32
    PyTorch: y = x @ W.T  (F.linear without bias). The sum over k is accumulated in f32.
+   And x @ W with W stored [K, N] (SAE encoders): y[m, n] = sum_k x[m, k] * W[k, n].
 
    Summation order (what makes results reproducible):
      scalar   one f32 accumulator per output, k = 0, 1, 2, ... in order (x*w rounded, then added).
-     SIMD     one L-lane vector accumulator per output (L = 16 for AVX-512, 8 for AVX2, 4 for NEON);
-              lane l sums k = l, l+L, l+2L, ... in order with fused multiply-add, the ragged end of k is
-              masked (zero lanes leave the sum unchanged), then the L lanes are added in a fixed tree.
+     SIMD     x @ W^T: one L-lane vector accumulator per output (L = 16 for AVX-512, 8 for AVX2, 4
+              for NEON); lane l sums k = l, l+L, l+2L, ... in order with fused multiply-add, the
+              ragged end of k is masked (zero lanes leave the sum unchanged), then the L lanes are
+              added in a fixed tree.  x @ W: k = 0, 1, 2, ... in order, fused (vectorised over n).
    The order depends only on K and the kernel level, never on the tile a row lands in, on M, or on
    the thread split, so a token gets the same bits in a 512-token prefill and in a 1-token decode and
    for any thread count. SIMD and scalar differ by rounding only (relative ~1e-6 for K in the
    thousands); the tests state the tolerances.
 
    Modes: exact (default) keeps activations in f32 and widens bf16/f16 weights to f32 in registers
-   (bf16 -> f32 is exact: a 16-bit shift; f16 -> f32 is exact). fast (opt-in, hl__kern.fast) rounds
-   the activations to bf16 and uses AVX512-BF16 dot products (vdpbf16ps: each f32 lane adds two
+   (bf16 -> f32 is exact: a 16-bit shift; f16 -> f32 is exact). fast (opt-in) rounds the
+   activations to bf16 and uses AVX512-BF16 dot products (vdpbf16ps: each f32 lane adds two
    bf16 x bf16 products) for BF16 weights; other weights and other levels use the exact kernels. */
-typedef struct hl__pool hl__pool;
-typedef struct hl__kern {
-    hl_kernels level; /* HL_KERNELS_DEFAULT = the best this CPU supports */
-    int        fast;  /* fast mode: activations rounded to bf16 for bf16 dot products (opt-in) */
-} hl__kern;
-
-/* The thread pool lives in >>threads; the kernels only need these two calls. */
-typedef void (*hl__task_fn)(void *ctx, int64_t i0, int64_t i1);
-static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx);
-static int  hl__pool_threads(const hl__pool *p);
 
 #if !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__x86_64__)
 #    define HL__X86 1
@@ -6531,80 +6802,16 @@ static int  hl__pool_threads(const hl__pool *p);
 #    define HL__UNROLL
 #endif
 
-/* ---- cpu features and the kernel level ------------------------------------------------------ */
-/* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
-   3 avx512bf16). A benign race: every thread computes the same value. */
-static int hl__cpu_bits(void) {
-    static int bits;
-    int b = __atomic_load_n(&bits, __ATOMIC_RELAXED);
-    if (b) return b;
-    b = 1;
-#if defined(HL__X86)
-    __builtin_cpu_init();
-    {
-        /* F16C is cpuid leaf 1, ecx bit 29 (not every compiler's __builtin_cpu_supports knows it) */
-        unsigned a1, b1, c1, d1;
-        int f16c = __get_cpuid(1, &a1, &b1, &c1, &d1) && (c1 & (1u << 29));
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c) b |= 2;
-    }
-    if ((b & 2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl"))
-        b |= 4;
-    if ((b & 4) && __builtin_cpu_supports("avx512bf16")) b |= 8;
-#elif defined(HL__NEON)
-    b |= 16;
-#endif
-    __atomic_store_n(&bits, b, __ATOMIC_RELAXED);
-    return b;
-}
+/* ---- the scalar reference ------------------------------------------------------------------ */
+/* The readable kernels, one loop each, in the order of the contract above. Every other level
+   computes the same sums and must agree with these within the tests' tolerances; forcing
+   HL_KERNELS_SCALAR runs the whole model on them. (llama2.c's matmul, rmsnorm and softmax are the
+   same loops: run.c 182-229.) */
 
-HL__DEF int hl_kernels_available(hl_kernels k) {
-    int b = hl__cpu_bits();
-    switch (k) {
-    case HL_KERNELS_DEFAULT: case HL_KERNELS_SCALAR: return 1;
-    case HL_KERNELS_AVX2: return (b & 2) != 0;
-    case HL_KERNELS_AVX512: return (b & 4) != 0;
-    case HL_KERNELS_NEON: return (b & 16) != 0;
-    default: return 0;
-    }
-}
-HL__DEF hl_kernels hl_kernels_best(void) {
-    if (hl_kernels_available(HL_KERNELS_AVX512)) return HL_KERNELS_AVX512;
-    if (hl_kernels_available(HL_KERNELS_AVX2)) return HL_KERNELS_AVX2;
-    if (hl_kernels_available(HL_KERNELS_NEON)) return HL_KERNELS_NEON;
-    return HL_KERNELS_SCALAR;
-}
-HL__DEF const char *hl_kernels_name(hl_kernels k) {
-    switch (k) {
-    case HL_KERNELS_DEFAULT: return "default";
-    case HL_KERNELS_SCALAR: return "scalar";
-    case HL_KERNELS_AVX2: return "avx2";
-    case HL_KERNELS_AVX512: return "avx512";
-    case HL_KERNELS_NEON: return "neon";
-    default: return "unknown";
-    }
-}
-/* Fills a kernel table: `want` is a level (DEFAULT = best); a level this CPU lacks falls back to
-   the best one it has. The environment is not read here (the CLI maps HL_FORCE_SCALAR to
-   HL_KERNELS_SCALAR). */
-static void hl__kern_init(hl__kern *kt, hl_kernels want, int fast) {
-    kt->level = (want == HL_KERNELS_DEFAULT || !hl_kernels_available(want)) ? hl_kernels_best() : want;
-    kt->fast = fast ? 1 : 0;
-}
-/* The level a table actually runs (NULL or DEFAULT = best). */
-static hl_kernels hl__kern_level(const hl__kern *kt) {
-    if (!kt || kt->level == HL_KERNELS_DEFAULT || !hl_kernels_available(kt->level)) return hl_kernels_best();
-    return kt->level;
-}
-/* True when fast-mode bf16 dot products run for this table (AVX-512 level with AVX512-BF16). */
-static int hl__kern_fast_bf16(const hl__kern *kt) {
-    return kt && kt->fast && hl__kern_level(kt) == HL_KERNELS_AVX512 && (hl__cpu_bits() & 8);
-}
-
-/* ---- scalar reference ------------------------------------------------------------------------ */
+/* Element i of a weight stored as F32, BF16 or F16, as f32. memcpy: weights read in place from a
+   file may sit at any address (numpy's .npy data inside an npz often does); compilers turn it into
+   a plain load. */
 static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
-    /* memcpy: weights read in place from a file may sit at any address (numpy's .npy data inside
-       an npz often does); compilers turn it into a plain load */
     const uint8_t *p = (const uint8_t *)W;
     float    f;
     uint16_t h;
@@ -6616,35 +6823,255 @@ static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
     }
 }
 
-/* Scalar reference: one row of W at a time, k ascending. Rows n0..n1-1 of the output. */
-static void hl__matmul_scalar(float *y, const float *x, const void *W, hl_dtype wdt, int64_t M,
-                              int64_t N, int64_t K, int64_t n0, int64_t n1) {
+/* y[m, n] = sum_k x[m, k] * W[n, k], k ascending, for outputs n0 <= n < n1 of every row. */
+static void hl__mm_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
     int64_t m, n, k;
-    for (m = 0; m < M; m++)
+    for (m = 0; m < j->M; m++)
         for (n = n0; n < n1; n++) {
             float acc = 0.0f;
-            for (k = 0; k < K; k++) acc += x[m * K + k] * hl__load_w(W, wdt, n * K + k);
-            y[m * N + n] = acc;
+            for (k = 0; k < j->K; k++) acc += j->x[m * j->ldx + k] * hl__load_w(j->W, j->wdt, n * j->K + k);
+            j->y[m * j->N + n] = acc;
         }
 }
 
+/* y[m, n] = sum_k x[m, k] * W[k, n], k ascending, for outputs n0 <= n < n1 (row-wise access, the
+   same per-output order as the dot form). */
+static void hl__mm_nn_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    int64_t m, n, k;
+    for (m = 0; m < j->M; m++) {
+        float *yr = j->y + m * j->N;
+        for (n = n0; n < n1; n++) yr[n] = 0.0f;
+        for (k = 0; k < j->K; k++) {
+            float a = j->x[m * j->ldx + k];
+            for (n = n0; n < n1; n++) yr[n] += a * hl__load_w(j->W, j->wdt, k * j->N + n);
+        }
+    }
+}
+
 /* sum_i a[i] * b[i], i ascending. */
-static float hl__dot_f32_scalar(const float *a, const float *b, int64_t n) {
+static float hl__dot_scalar(const float *a, const float *b, int64_t n) {
     float acc = 0.0f;
     int64_t i;
     for (i = 0; i < n; i++) acc += a[i] * b[i];
     return acc;
 }
+
 /* y[i] += alpha * x[i] */
-static void hl__axpy_f32_scalar(float *y, float alpha, const float *x, int64_t n) {
+static void hl__axpy_scalar(float *y, float alpha, const float *x, int64_t n) {
     int64_t i;
     for (i = 0; i < n; i++) y[i] += alpha * x[i];
 }
-/* x[i] *= alpha */
-static void hl__scale_f32_scalar(float *x, float alpha, int64_t n) {
+
+/* GELU, tanh approximation [HF gelu_pytorch_tanh; TL gelu_new; Hendrycks & Gimpel arXiv:1606.08415]:
+     gelu(x) = 0.5 x (1 + tanh( sqrt(2/pi) (x + 0.044715 x^3) ))       (y may equal x) */
+static void hl__gelu_scalar(float *y, const float *x, int64_t n) {
+    const float k = 0.7978845608028654f; /* sqrt(2/pi) */
     int64_t i;
-    for (i = 0; i < n; i++) x[i] *= alpha;
+    for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + tanhf(k * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
 }
+
+/* softmax over n values in place: p_i = exp(x_i - max) / sum_j exp(x_j - max). A row that is all
+   -inf (fully masked) becomes all zeros (TL turns its NaNs into 0). */
+static void hl__softmax_scalar(float *x, int64_t n) {
+    int64_t i;
+    float mx = -INFINITY, sum = 0.0f;
+    for (i = 0; i < n; i++)
+        if (x[i] > mx) mx = x[i];
+    if (mx == -INFINITY) {
+        for (i = 0; i < n; i++) x[i] = 0.0f;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        x[i] = expf(x[i] - mx);
+        sum += x[i];
+    }
+    for (i = 0; i < n; i++) x[i] /= sum;
+}
+
+/* sum_i x[i]^2 in f64, i ascending (the RMS norm's statistic; every square is exact in f64). */
+static double hl__sumsq_scalar(const float *x, int64_t n) {
+    double ss = 0.0;
+    int64_t i;
+    for (i = 0; i < n; i++) ss += (double)x[i] * (double)x[i];
+    return ss;
+}
+
+/* y[i] = x[i] / s (one correctly rounded division per element: bit-identical on every level). */
+static void hl__div_scalar(float *y, const float *x, float s, int64_t n) {
+    int64_t i;
+    for (i = 0; i < n; i++) y[i] = x[i] / s;
+}
+
+/* Logit soft-capping [Gemma 2 report, arXiv:2408.00118; HF Gemma2 soft-capping]:
+     x[i] = cap * tanh(x[i] / cap) */
+static void hl__softcap_scalar(float *x, int64_t n, float cap) {
+    int64_t i;
+    for (i = 0; i < n; i++) x[i] = cap * tanhf(x[i] / cap);
+}
+
+/* Attention scores: S[i*lds + j] = q_i . k_j for nq queries (q_i = q + i*ldq) and nk keys
+   (k_j = keys + j*ldk), each a dot product over dh in the order of the level's dot (so a score's
+   bits do not depend on how many queries or keys a call takes). */
+static void hl__qk_scalar(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
+                          int64_t ldk, int64_t nk, int64_t dh) {
+    int64_t i, j;
+    for (i = 0; i < nq; i++)
+        for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_scalar(q + i * ldq, keys + j * ldk, dh);
+}
+
+/* Weighted sums of value rows for nq queries: z_r[c] = sum_{k = k0..k1} p_r[k] * v_k[c], k
+   ascending (z_r = z + r*ldz, p_r = p + r*ldp, v_k = v + k*ldv, c < dh). Keys whose weight is 0 are
+   skipped: the attention code passes a run [k0, k1] that holds every nonzero weight of the rows. */
+static void hl__pv_scalar(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                          const float *v, int64_t ldv, int64_t dh) {
+    int r;
+    int64_t k, c;
+    for (r = 0; r < nq; r++) {
+        float *zr = z + r * ldz;
+        const float *pr = p + r * ldp;
+        for (c = 0; c < dh; c++) zr[c] = 0.0f;
+        for (k = k0; k <= k1; k++)
+            if (pr[k] != 0.0f) hl__axpy_scalar(zr, pr[k], v + k * ldv, dh);
+    }
+}
+
+/* <<kernels_scalar: the levels below are the same kernels with SIMD; the tables and the threaded
+   drivers come after them. */
+
+/* ---- shared by the SIMD levels: cache blocking ---------------------------------------------- */
+/* TILE(mr, ...) with a tile height mr in 1..6 as a compile-time constant, so that each height of an
+   always-inline tile is its own code (used by every row driver below). */
+#define HL__TILE_MR(mr, TILE, ...)                                                                          \
+    switch (mr) {                                                                                         \
+    case 6: TILE(6, __VA_ARGS__); break;                                                                  \
+    case 5: TILE(5, __VA_ARGS__); break;                                                                  \
+    case 4: TILE(4, __VA_ARGS__); break;                                                                  \
+    case 3: TILE(3, __VA_ARGS__); break;                                                                  \
+    case 2: TILE(2, __VA_ARGS__); break;                                                                  \
+    default: TILE(1, __VA_ARGS__); break;                                                                 \
+    }
+
+
+/* Cache blocking of a prefill: a block of NB weight rows (NB*K weights, ~512 KB) stays in L2 while
+   every block of MB tokens (MB*K floats, ~256 KB) streams past it, so each weight is read from memory
+   once per call and each loaded weight row serves MB tokens from registers and L1. Long rows would
+   shrink the blocks to a single tile, and then each weight block serves only six tokens before the
+   next is fetched; MB >= 12 tokens and NB >= 128 rows hold even when the blocks outgrow L2 (measured
+   on a 2-core Zen 4, down_proj K = 9216, M = 512, against no floor: f32 169-174 -> 198-200 GFLOP/s,
+   bf16 exact 180-185 -> 208-211, fast 399-407, and no shape slower; 24 x 64 gave 188-192, 196-201
+   and 379-388; k-blocking the tiles instead gained less). Decode (M = 1) just streams the rows.
+   Blocking changes no rounding: every output is one whole-K tile. */
+static int64_t hl__mm_mblock(int64_t K, int64_t mr) {
+    int64_t mb = ((int64_t)256 * 1024 / 4) / (K > 0 ? K : 1);
+    mb -= mb % mr;
+    return mb < 2 * mr ? 2 * mr : mb;
+}
+static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
+    int64_t nb = ((int64_t)512 * 1024) / ((K > 0 ? K : 1) * wsize);
+    nb -= nb % nr;
+    return nb < 32 * nr ? 32 * nr : nb;
+}
+
+
+#if defined(HL__X86)
+/* Tokens per tile for the r tokens left in a block: six while at least twelve remain (or exactly
+   six); 7..11 are split into two tiles of 3..6 rather than a six and a ragged 1..5 (M = 512 leaves
+   2 per block, which ran as two one-token tiles at a quarter of the rate). A tile's shape changes
+   no rounding: each output is still its own whole-K sum. */
+static int64_t hl__mm_tile_rows(int64_t r) { return r >= 12 || r == 6 ? 6 : r > 6 ? (r + 1) / 2 : r; }
+#endif
+
+/* ---- x @ W with W stored [K, N] (SAE encoders W_enc [d_in, d_sae], attention probs @ V) ----------
+     y[m, n] = sum_k x[m, k] * W[k, n]        x: [M, K] f32   W: [K, N] wdt   y: [M, N] f32
+   PyTorch: y = x @ W. Every level sums k = 0, 1, 2, ... in order for each output (the SIMD levels
+   vectorise over n and fuse each multiply-add; the scalar reference rounds the product first), so
+   the only difference between levels is that one rounding; work is split over n. */
+/* (its scalar reference is hl__mm_nn_scalar above) */
+#if defined(HL__X86) || defined(HL__NEON)
+/* Blocking. A strip of 64 columns of W [K, N] is K short pieces N*ws bytes apart: for an SAE's
+   N = 65536 (f32 rows of 256 KB) each piece is on another page and all of them fall in the same few
+   L1 and L2 sets, so the strip never stays in cache. Prefill therefore copies W[k0 .. k0+KC, strip]
+   into a contiguous block (KC x 64, stored dtype, 64 KB in f32) that every six-token tile then
+   reads from L1/L2. Decode (M = 1) reads W row after row instead, with the range's sums in L1/L2.
+   Both keep each output's order (k = 0, 1, ... fused into an accumulator that starts at +0), so
+   the bits are those of the plain tile loop. Measured on a 2-core Zen 4 (`bench --sae`, d_in 2304
+   x d_sae 65536 f32): batch of 128 115 -> 167-170 GFLOP/s; one token 17-19 -> 25-29 GB/s. */
+#define HL__NN_KC 256
+/* Decode sums for n floats, placed 2 KB away from W's row start modulo 4 KB, so that a load of W
+   never waits on a store to the sums at the same 4 KB offset (4K aliasing). *raw is the block to
+   free; NULL if memory is short. */
+static float *hl__nn_sums(const uint8_t *Wrow, int64_t n, uint8_t **raw) {
+    const uintptr_t want = ((uintptr_t)Wrow + 2048u) & 4092u; /* 4-byte aligned */
+    if (!(*raw = (uint8_t *)HL_MALLOC((size_t)(n * 4 + 4096 + 64)))) return NULL;
+    return (float *)(*raw + ((want - (uintptr_t)*raw) & 4095u));
+}
+/* One prefill block W[k0 .. k0+kn, n .. n+w) (w <= 64) as the tiles read it: copied into pk with
+   rows 64 elements apart, or in place (rows N apart) if pk is NULL. Sets *ldw. */
+static const uint8_t *hl__nn_block(uint8_t *pk, const uint8_t *Wb, int64_t ws, int64_t N, int64_t k0, int64_t kn,
+                                   int64_t n, int64_t w, int64_t *ldw) {
+    int64_t k;
+    if (!pk) {
+        *ldw = N;
+        return Wb + (k0 * N + n) * ws;
+    }
+    for (k = 0; k < kn; k++) memcpy(pk + k * 64 * ws, Wb + ((k0 + k) * N + n) * ws, (size_t)(w * ws));
+    *ldw = 64;
+    return pk;
+}
+/* The x @ W row driver of every SIMD level, given two functions of the level:
+     tile(mr, w, y, ldy, x, ldx, W, wdt, ldw, K, first)   mr <= 6 tokens x w <= 64 columns over K steps
+     axpy(acc, a, W, wdt, i0, n)                           acc[c] += a * W[i0 + c], c < n
+   with the blocking described above. */
+typedef void (*hl__nn_tile_fn)(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first);
+typedef void (*hl__nn_axpy_fn)(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n);
+static void hl__mm_nn_rows(const hl__mm_job *jb, int64_t n0, int64_t n1, hl__nn_tile_fn tile, hl__nn_axpy_fn axpy) {
+    const hl_dtype wdt = jb->wdt;
+    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC, ws = (int64_t)hl_dtype_size(wdt);
+    const uint8_t *Wb = (const uint8_t *)jb->W;
+    uint8_t *pk = NULL, *raw = NULL;
+    float   *acc;
+    int64_t n, m, k, k0;
+    if (n1 <= n0) return;
+    if (K == 0) {
+        for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(n1 - n0) * 4);
+        return;
+    }
+    if (M == 1 && (acc = hl__nn_sums(Wb + n0 * ws, n1 - n0, &raw)) != NULL) {
+        /* acc[n] += x[k] * W[k, n] for k = 0, 1, ...: W is read row after row, sequentially, and
+           the sums (n1 - n0 floats) stay in L1/L2 */
+        memset(acc, 0, (size_t)(n1 - n0) * 4);
+        for (k = 0; k < K; k++) axpy(acc, jb->x[k], Wb, wdt, k * N + n0, n1 - n0);
+        memcpy(jb->y + n0, acc, (size_t)(n1 - n0) * 4);
+        HL_FREE(raw);
+        return;
+    }
+    pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, the tiles read W in place */
+    for (n = n0; n < n1; n += 64) { /* a strip of 64 columns; each block of it serves all M tokens */
+        const int64_t w = n1 - n < 64 ? n1 - n : 64;
+        for (k0 = 0; k0 < K; k0 += KC) {
+            const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
+            int64_t ldw;
+            const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
+            for (m = 0; m < M; m += 6)
+                tile(M - m < 6 ? (int)(M - m) : 6, w, jb->y + m * N + n, N, jb->x + m * K + k0, K, Wt, wdt, ldw, kn, k0 == 0);
+        }
+    }
+    if (pk) HL_FREE(pk);
+}
+/* Columns no whole vector covers (AVX2, NEON): the same chain per output with fmaf, which rounds
+   as the vector lanes' fused multiply-add does. */
+static void hl__nn_tile_ragged(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    int64_t i, c, k;
+    for (i = 0; i < mr; i++)
+        for (c = 0; c < w; c++) {
+            float t = first ? 0.0f : y[i * ldy + c];
+            for (k = 0; k < K; k++) t = fmaf(x[i * ldx + k], hl__load_w(W, wdt, k * ldw + c), t);
+            y[i * ldy + c] = t;
+        }
+}
+#endif
 
 /* ---- AVX2 + FMA + F16C ------------------------------------------------------------------------ */
 #if defined(HL__X86)
@@ -6694,6 +7121,114 @@ HL__INLINE HL__TGT_AVX2 void hl__tile_avx2(int MR, int NR, float *y, int64_t ldy
         }
     }
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = hl__hsum_avx2(acc[i][j]);
+}
+
+HL__INLINE HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
+    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
+    const uint8_t *Wb = (const uint8_t *)j->W;
+    int64_t MB = hl__mm_mblock(K, 4), NB = hl__mm_nblock(K, ws, 3), nb, mb, m, n;
+    for (nb = n0; nb < n1; nb += NB) {
+        int64_t ne = nb + NB < n1 ? nb + NB : n1;
+        for (mb = 0; mb < M; mb += MB) {
+            int64_t me = mb + MB < M ? mb + MB : M;
+            for (n = nb; n + 3 <= ne; n += 3) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (; m < me; m++) hl__tile_avx2(1, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            }
+            for (; n < ne; n++) {
+                const void *Wt = Wb + n * K * ws;
+                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+                for (; m < me; m++) hl__tile_avx2(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
+            }
+        }
+    }
+}
+static HL__TGT_AVX2 void hl__mm_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    switch (j->wdt) {
+    case HL_DTYPE_F32: hl__mm_rows_avx2_t(j, HL_DTYPE_F32, n0, n1); break;
+    case HL_DTYPE_BF16: hl__mm_rows_avx2_t(j, HL_DTYPE_BF16, n0, n1); break;
+    default: hl__mm_rows_avx2_t(j, HL_DTYPE_F16, n0, n1); break;
+    }
+}
+/* AVX2 tile: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from
+   y or from 0 when `first`; driven by hl__mm_nn_rows. */
+HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                              const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    __m256 acc[6][2], w0, w1; /* 12 + 3 of the 16 ymm */
+    int i;
+    int64_t k;
+    HL__UNROLL for (i = 0; i < MR; i++) {
+        acc[i][0] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * ldy);
+        acc[i][1] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * ldy + 8);
+    }
+    for (k = 0; k < K; k++) {
+        w0 = hl__w8_avx2(W, wdt, k * ldw);
+        w1 = hl__w8_avx2(W, wdt, k * ldw + 8);
+        HL__UNROLL for (i = 0; i < MR; i++) {
+            __m256 xb = _mm256_set1_ps(x[i * ldx + k]);
+            acc[i][0] = _mm256_fmadd_ps(xb, w0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(xb, w1, acc[i][1]);
+        }
+    }
+    HL__UNROLL for (i = 0; i < MR; i++) {
+        _mm256_storeu_ps(y + i * ldy, acc[i][0]);
+        _mm256_storeu_ps(y + i * ldy + 8, acc[i][1]);
+    }
+}
+#define HL__NN_TILE2(MR, J) hl__tile_nn_avx2(MR, y + (J), ldy, x, ldx, (const uint8_t *)W + (J) * ws, wdt, ldw, K, first)
+static HL__TGT_AVX2 void hl__tile_nn_avx2_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
+                                            const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    const int64_t ws = (int64_t)hl_dtype_size(wdt);
+    int64_t j;
+    for (j = 0; j + 16 <= w; j += 16) HL__TILE_MR(mr, HL__NN_TILE2, j);
+    hl__nn_tile_ragged(mr, w - j, y + j, ldy, x, ldx, (const uint8_t *)W + j * ws, wdt, ldw, K, first);
+}
+#undef HL__NN_TILE2
+static HL__TGT_AVX2 void hl__axpy_nn_avx2(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    int64_t c;
+    for (c = 0; c + 8 <= n; c += 8)
+        _mm256_storeu_ps(acc + c, _mm256_fmadd_ps(av, hl__w8_avx2(W, wdt, i0 + c), _mm256_loadu_ps(acc + c)));
+    for (; c < n; c++) acc[c] = fmaf(a, hl__load_w(W, wdt, i0 + c), acc[c]);
+}
+static void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_avx2_w, hl__axpy_nn_avx2);
+}
+/* sum_i a[i] * b[i]: 8 lanes, lane l sums i = l, l+8, ... fused, the tail zero-padded, then the
+   fixed tree of hl__hsum_avx2. */
+static HL__TGT_AVX2 float hl__dot_f32_avx2(const float *a, const float *b, int64_t n) {
+    __m256 s = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s);
+    if (i < n) s = _mm256_fmadd_ps(hl__w8_tail_avx2(a, HL_DTYPE_F32, i, n - i), hl__w8_tail_avx2(b, HL_DTYPE_F32, i, n - i), s);
+    return hl__hsum_avx2(s);
+}
+static HL__TGT_AVX2 void hl__axpy_f32_avx2(float *y, float alpha, const float *x, int64_t n) {
+    __m256 a = _mm256_set1_ps(alpha);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] = fmaf(alpha, x[i], y[i]); /* fused, like the vector lanes */
+}
+/* Scores, one dot product per (query, key), as hl__qk_scalar. */
+static HL__TGT_AVX2 void hl__qk_avx2(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
+                                     int64_t ldk, int64_t nk, int64_t dh) {
+    int64_t i, j;
+    for (i = 0; i < nq; i++)
+        for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_f32_avx2(q + i * ldq, keys + j * ldk, dh);
+}
+/* Weighted value sums as hl__pv_scalar, each nonzero weight's row added with a fused axpy. */
+static HL__TGT_AVX2 void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                                     const float *v, int64_t ldv, int64_t dh) {
+    int r;
+    int64_t k, c;
+    for (r = 0; r < nq; r++) {
+        float *zr = z + r * ldz;
+        const float *pr = p + r * ldp;
+        for (c = 0; c < dh; c++) zr[c] = 0.0f;
+        for (k = k0; k <= k1; k++)
+            if (pr[k] != 0.0f) hl__axpy_f32_avx2(zr, pr[k], v + k * ldv, dh);
+    }
 }
 #endif
 
@@ -6787,85 +7322,7 @@ static HL__TGT_BF16 void hl__round_bf16_avx512(uint16_t *out, const float *x, in
         _mm256_storeu_si256((__m256i *)(out + i), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(x + i)));
     for (; i < n; i++) out[i] = hl_f32_to_bf16(x[i]);
 }
-#endif
 
-/* ---- NEON (aarch64) ---------------------------------------------------------------------------- */
-#if defined(HL__NEON)
-/* 4 weights W[i .. i+4) widened to f32. */
-static inline float32x4_t hl__w4_neon(const void *W, hl_dtype wdt, int64_t i) {
-    if (wdt == HL_DTYPE_F32) return vld1q_f32((const float *)W + i);
-    if (wdt == HL_DTYPE_BF16) return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16((const uint16_t *)W + i), 16));
-    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const uint16_t *)W + i)));
-}
-/* One output: 4-lane accumulator, lane l sums k = l, l+4, ...; tail zero-padded; fixed lane tree. */
-static float hl__dot_w_neon(const float *x, const void *W, hl_dtype wdt, int64_t K) {
-    float32x4_t acc = vdupq_n_f32(0.0f);
-    float t[4], tw[4];
-    int64_t k, j;
-    for (k = 0; k + 4 <= K; k += 4) acc = vfmaq_f32(acc, vld1q_f32(x + k), hl__w4_neon(W, wdt, k));
-    if (k < K) {
-        for (j = 0; j < 4; j++) {
-            t[j] = k + j < K ? x[k + j] : 0.0f;
-            tw[j] = k + j < K ? hl__load_w(W, wdt, k + j) : 0.0f;
-        }
-        acc = vfmaq_f32(acc, vld1q_f32(t), vld1q_f32(tw));
-    }
-    return (vgetq_lane_f32(acc, 0) + vgetq_lane_f32(acc, 2)) + (vgetq_lane_f32(acc, 1) + vgetq_lane_f32(acc, 3));
-}
-#endif
-
-/* ---- row-range drivers -------------------------------------------------------------------------- */
-/* TILE(mr, ...) with a tile height mr in 1..6 as a compile-time constant, so that each height of an
-   always-inline tile is its own code (used by every row driver below). */
-#define HL__TILE_MR(mr, TILE, ...)                                                                          \
-    switch (mr) {                                                                                         \
-    case 6: TILE(6, __VA_ARGS__); break;                                                                  \
-    case 5: TILE(5, __VA_ARGS__); break;                                                                  \
-    case 4: TILE(4, __VA_ARGS__); break;                                                                  \
-    case 3: TILE(3, __VA_ARGS__); break;                                                                  \
-    case 2: TILE(2, __VA_ARGS__); break;                                                                  \
-    default: TILE(1, __VA_ARGS__); break;                                                                 \
-    }
-
-/* Everything one call needs; a task computes output columns n in [n0, n1) for all M tokens. */
-typedef struct hl__mm_job {
-    hl_kernels      level;
-    float          *y;
-    const float    *x;
-    const uint16_t *xb;  /* fast mode: x rounded to bf16, or NULL */
-    int64_t         ldx; /* row stride of x (or xb) in elements: K, or padded by hl__mm_prep_x */
-    const void     *W;
-    hl_dtype        wdt;
-    int64_t         M, N, K;
-} hl__mm_job;
-
-/* Cache blocking of a prefill: a block of NB weight rows (NB*K weights, ~512 KB) stays in L2 while
-   every block of MB tokens (MB*K floats, ~256 KB) streams past it, so each weight is read from memory
-   once per call and each loaded weight row serves MB tokens from registers and L1. Long rows would
-   shrink the blocks to a single tile, and then each weight block serves only six tokens before the
-   next is fetched; MB >= 12 tokens and NB >= 128 rows hold even when the blocks outgrow L2 (measured
-   on a 2-core Zen 4, down_proj K = 9216, M = 512, against no floor: f32 169-174 -> 198-200 GFLOP/s,
-   bf16 exact 180-185 -> 208-211, fast 399-407, and no shape slower; 24 x 64 gave 188-192, 196-201
-   and 379-388; k-blocking the tiles instead gained less). Decode (M = 1) just streams the rows.
-   Blocking changes no rounding: every output is one whole-K tile. */
-static int64_t hl__mm_mblock(int64_t K, int64_t mr) {
-    int64_t mb = ((int64_t)256 * 1024 / 4) / (K > 0 ? K : 1);
-    mb -= mb % mr;
-    return mb < 2 * mr ? 2 * mr : mb;
-}
-static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
-    int64_t nb = ((int64_t)512 * 1024) / ((K > 0 ? K : 1) * wsize);
-    nb -= nb % nr;
-    return nb < 32 * nr ? 32 * nr : nb;
-}
-
-#if defined(HL__X86)
-/* Tokens per tile for the r tokens left in a block: six while at least twelve remain (or exactly
-   six); 7..11 are split into two tiles of 3..6 rather than a six and a ragged 1..5 (M = 512 leaves
-   2 per block, which ran as two one-token tiles at a quarter of the rate). A tile's shape changes
-   no rounding: each output is still its own whole-K sum. */
-static int64_t hl__mm_tile_rows(int64_t r) { return r >= 12 || r == 6 ? 6 : r > 6 ? (r + 1) / 2 : r; }
-/* Instantiations with constant tile shapes (the always-inline tile is specialised per call). */
 HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
     const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
     const uint8_t *Wb = (const uint8_t *)j->W;
@@ -6929,299 +7386,42 @@ static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int
         }
     }
 }
-HL__INLINE HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
-    const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 4), NB = hl__mm_nblock(K, ws, 3), nb, mb, m, n;
-    for (nb = n0; nb < n1; nb += NB) {
-        int64_t ne = nb + NB < n1 ? nb + NB : n1;
-        for (mb = 0; mb < M; mb += MB) {
-            int64_t me = mb + MB < M ? mb + MB : M;
-            for (n = nb; n + 3 <= ne; n += 3) {
-                const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-                for (; m < me; m++) hl__tile_avx2(1, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            }
-            for (; n < ne; n++) {
-                const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-                for (; m < me; m++) hl__tile_avx2(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            }
-        }
-    }
-}
-static HL__TGT_AVX2 void hl__mm_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    switch (j->wdt) {
-    case HL_DTYPE_F32: hl__mm_rows_avx2_t(j, HL_DTYPE_F32, n0, n1); break;
-    case HL_DTYPE_BF16: hl__mm_rows_avx2_t(j, HL_DTYPE_BF16, n0, n1); break;
-    default: hl__mm_rows_avx2_t(j, HL_DTYPE_F16, n0, n1); break;
-    }
-}
-#endif
-
-#if defined(HL__NEON)
-static void hl__mm_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    const int64_t ws = (int64_t)hl_dtype_size(j->wdt);
-    int64_t m, n;
-    for (m = 0; m < j->M; m++)
-        for (n = n0; n < n1; n++)
-            j->y[m * j->N + n] = hl__dot_w_neon(j->x + m * j->K, (const uint8_t *)j->W + n * j->K * ws, j->wdt, j->K);
-}
-#endif
-
-/* Prepares the activations of one product for the row drivers (j->x, M, K, level set; returns a
-   buffer to free, or NULL). AVX-512 prefill only: rows whose byte stride is a power of two of 4 KB
-   or more all map to the same L1 sets, so the six rows a tile reads and its weight rows evict each
-   other (gemma-2-2b o_proj, K = 2048: 147 -> 210 GFLOP/s in f32, 351 -> 400 in fast mode on a
-   2-core Zen 4); such x is copied once with its rows 64 bytes apart. (Nine-page strides, K = 9216
-   in f32, gained nothing, so they are left alone.) Fast mode (want_xb: bf16 weights) rounds x to
-   bf16 here, under the same padding rule. Only addresses change, never the arithmetic; if memory
-   is short, x is used as it is (exact mode). */
-static void *hl__mm_prep_x(const hl__kern *kt, hl__mm_job *j, int want_xb) {
-    j->ldx = j->K;
-    j->xb = NULL;
-#if defined(HL__X86)
-    if (j->level == HL_KERNELS_AVX512 && j->K > 0) {
-        const int64_t M = j->M, K = j->K;
-        int     bf = want_xb && hl__kern_fast_bf16(kt);
-        int64_t es = bf ? 2 : 4, ld = K, m;
-        uint64_t bytes;
-        void    *buf;
-        if (M > 1 && K * es >= 4096 && ((K * es) & (K * es - 1)) == 0) ld = K + 64 / es;
-        if (!bf && ld == K) return NULL;
-        if (!hl__mul_ok((uint64_t)M, (uint64_t)ld * (uint64_t)es, &bytes) || bytes > SIZE_MAX ||
-            !(buf = HL_MALLOC((size_t)bytes)))
-            return NULL;
-        for (m = 0; m < M; m++) {
-            if (bf) hl__round_bf16_avx512((uint16_t *)buf + m * ld, j->x + m * K, K);
-            else memcpy((float *)buf + m * ld, j->x + m * K, (size_t)K * sizeof(float));
-        }
-        j->ldx = ld;
-        if (bf) j->xb = (const uint16_t *)buf;
-        else j->x = (const float *)buf;
-        return buf;
-    }
-#endif
-    (void)kt;
-    (void)want_xb;
-    return NULL;
-}
-
-static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
-    const hl__mm_job *j = (const hl__mm_job *)ctx;
-    switch (j->level) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512:
-        if (j->xb) hl__mm_rows_bf16dp(j, n0, n1);
-        else hl__mm_rows_avx512(j, n0, n1);
-        return;
-    case HL_KERNELS_AVX2: hl__mm_rows_avx2(j, n0, n1); return;
-#endif
-#if defined(HL__NEON)
-    case HL_KERNELS_NEON: hl__mm_rows_neon(j, n0, n1); return;
-#endif
-    default: hl__matmul_scalar(j->y, j->x, j->W, j->wdt, j->M, j->N, j->K, n0, n1); return;
-    }
-}
-
-/* y[M, N] = x[M, K] @ W[N, K]^T (see the top of this section). The pool splits the N outputs into
-   disjoint ranges; small products run on the calling thread. */
-static void hl__matmul(const hl__kern *kt, hl__pool *pool, float *y, const float *x, const void *W,
-                       hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
-    hl__mm_job j;
-    void *buf;
-    if (M <= 0 || N <= 0) return;
-    j.level = hl__kern_level(kt);
-    j.y = y;
-    j.x = x;
-    j.W = W;
-    j.wdt = wdt;
-    j.M = M;
-    j.N = N;
-    j.K = K;
-    buf = hl__mm_prep_x(kt, &j, wdt == HL_DTYPE_BF16);
-    if (!pool || (double)M * (double)N * (double)K < 65536.0) {
-        hl__mm_task(&j, 0, N);
-    } else {
-        /* grain: whole register tiles (12 rows = 3 AVX-512 tiles = 4 AVX2 tiles) */
-        hl__parallel_for(pool, N, 12, hl__mm_task, &j);
-    }
-    if (buf) HL_FREE(buf);
-}
-
-
-/* Several products of the same x in one pool pass (q/k/v, gate/up): y_i[M, N_i] = x[M, K] @ W_i^T.
-   The outputs of all products form one index space n in [0, sum N_i) that the pool splits; each
-   range is cut at the product boundaries and runs the same row drivers as hl__matmul, and every
-   output is still one whole-K tile, so the results equal separate hl__matmul calls bit for bit.
-   It only saves the pool barriers between the products (decode issues ~200 products per token). */
-#define HL__MM_MULTI 3
-typedef struct hl__mm_multi {
-    int        cnt;
-    hl__mm_job job[HL__MM_MULTI];
-    int64_t    off[HL__MM_MULTI + 1]; /* off[i] = N_0 + ... + N_(i-1) */
-} hl__mm_multi;
-static void hl__mm_multi_task(void *ctx, int64_t g0, int64_t g1) {
-    const hl__mm_multi *mm = (const hl__mm_multi *)ctx;
-    int i;
-    for (i = 0; i < mm->cnt; i++) {
-        int64_t lo = g0 > mm->off[i] ? g0 : mm->off[i], hi = g1 < mm->off[i + 1] ? g1 : mm->off[i + 1];
-        if (lo < hi) hl__mm_task((void *)&mm->job[i], lo - mm->off[i], hi - mm->off[i]);
-    }
-}
-static void hl__matmul_multi(const hl__kern *kt, hl__pool *pool, int cnt, float *const *y, const float *x,
-                             const void *const *W, const hl_dtype *wdt, int64_t M, const int64_t *N, int64_t K) {
-    hl__mm_multi mm;
-    hl__mm_job   px; /* x as prepared for the bf16 products (fast mode) and for the others */
-    void *buf_b = NULL, *buf_f = NULL;
-    int i, any_b = 0, any_f = 0;
-    if (M <= 0 || cnt <= 0) return;
-    if (!pool || cnt > HL__MM_MULTI) { /* nothing to save: the plain calls */
-        for (i = 0; i < cnt; i++) hl__matmul(kt, pool, y[i], x, W[i], wdt[i], M, N[i], K);
-        return;
-    }
-    mm.cnt = cnt;
-    mm.off[0] = 0;
-    for (i = 0; i < cnt; i++) {
-        mm.job[i].level = hl__kern_level(kt);
-        mm.job[i].y = y[i];
-        mm.job[i].x = x;
-        mm.job[i].xb = NULL;
-        mm.job[i].ldx = K;
-        mm.job[i].W = W[i];
-        mm.job[i].wdt = wdt[i];
-        mm.job[i].M = M;
-        mm.job[i].N = N[i] > 0 ? N[i] : 0;
-        mm.job[i].K = K;
-        mm.off[i + 1] = mm.off[i] + mm.job[i].N;
-        if (wdt[i] == HL_DTYPE_BF16) any_b = 1;
-        else any_f = 1;
-    }
-    if (mm.off[cnt] <= 0) return;
-    /* as in hl__matmul: prepare x once per kind of product */
-    px = mm.job[0];
-    if (any_b) {
-        px.x = x;
-        buf_b = hl__mm_prep_x(kt, &px, 1);
-        for (i = 0; i < cnt; i++)
-            if (wdt[i] == HL_DTYPE_BF16) mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
-    }
-    if (any_f) {
-        px.x = x;
-        buf_f = hl__mm_prep_x(kt, &px, 0);
-        for (i = 0; i < cnt; i++)
-            if (wdt[i] != HL_DTYPE_BF16) mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
-    }
-    if ((double)M * (double)mm.off[cnt] * (double)K < 65536.0) hl__mm_multi_task(&mm, 0, mm.off[cnt]);
-    else hl__parallel_for(pool, mm.off[cnt], 12, hl__mm_multi_task, &mm);
-    if (buf_b) HL_FREE(buf_b);
-    if (buf_f) HL_FREE(buf_f);
-}
-
-/* ---- x @ W with W stored [K, N] (SAE encoders W_enc [d_in, d_sae], attention probs @ V) ----------
-     y[m, n] = sum_k x[m, k] * W[k, n]        x: [M, K] f32   W: [K, N] wdt   y: [M, N] f32
-   PyTorch: y = x @ W. Every level sums k = 0, 1, 2, ... in order for each output (the SIMD levels
-   vectorise over n and fuse each multiply-add; the scalar reference rounds the product first), so
-   the only difference between levels is that one rounding; work is split over n. */
-static void hl__matmul_nn_scalar(float *y, const float *x, const void *W, hl_dtype wdt, int64_t M,
-                                 int64_t N, int64_t K, int64_t n0, int64_t n1) {
-    int64_t m, n, k;
+/* Prepares the activations of one product for the row drivers (returns a buffer to free, or
+   NULL). Rows whose byte stride is a power of two of 4 KB or more all map to the same L1 sets, so
+   the six rows a tile reads and its weight rows evict each other (gemma-2-2b o_proj, K = 2048:
+   147 -> 210 GFLOP/s in f32, 351 -> 400 in fast mode on a 2-core Zen 4); such x is copied once
+   with its rows 64 bytes apart. (Nine-page strides, K = 9216 in f32, gained nothing, so they are
+   left alone.) Fast mode (bf != 0: bf16 weights on the BF16 table) rounds x to bf16 here, under the
+   same padding rule. Only addresses change, never the arithmetic; if memory is short, x is used as
+   it is (exact mode). Prefill only (M > 1). */
+static void *hl__mm_prep_x(hl__mm_job *j, int bf) {
+    const int64_t M = j->M, K = j->K;
+    int64_t es = bf ? 2 : 4, ld = K, m;
+    uint64_t bytes;
+    void    *buf;
+    if (K <= 0) return NULL;
+    if (M > 1 && K * es >= 4096 && ((K * es) & (K * es - 1)) == 0) ld = K + 64 / es;
+    if (!bf && ld == K) return NULL;
+    if (!hl__mul_ok((uint64_t)M, (uint64_t)ld * (uint64_t)es, &bytes) || bytes > SIZE_MAX ||
+        !(buf = HL_MALLOC((size_t)bytes)))
+        return NULL;
     for (m = 0; m < M; m++) {
-        float *yr = y + m * N;
-        for (n = n0; n < n1; n++) yr[n] = 0.0f;
-        for (k = 0; k < K; k++) { /* same per-output order as the dot form, with row-wise access */
-            float a = x[m * K + k];
-            for (n = n0; n < n1; n++) yr[n] += a * hl__load_w(W, wdt, k * N + n);
-        }
+        if (bf) hl__round_bf16_avx512((uint16_t *)buf + m * ld, j->x + m * K, K);
+        else memcpy((float *)buf + m * ld, j->x + m * K, (size_t)K * sizeof(float));
     }
+    j->ldx = ld;
+    if (bf) j->xb = (const uint16_t *)buf;
+    else j->x = (const float *)buf;
+    return buf;
+}
+static void *hl__mm_prep_avx512(hl__mm_job *j) { return hl__mm_prep_x(j, 0); }
+static void *hl__mm_prep_bf16(hl__mm_job *j) { return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16); }
+/* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */
+static void hl__mm_bf16(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    if (j->xb) hl__mm_rows_bf16dp(j, n0, n1);
+    else hl__mm_rows_avx512(j, n0, n1);
 }
 
-#if defined(HL__X86) || defined(HL__NEON)
-/* Blocking. A strip of 64 columns of W [K, N] is K short pieces N*ws bytes apart: for an SAE's
-   N = 65536 (f32 rows of 256 KB) each piece is on another page and all of them fall in the same few
-   L1 and L2 sets, so the strip never stays in cache. Prefill therefore copies W[k0 .. k0+KC, strip]
-   into a contiguous block (KC x 64, stored dtype, 64 KB in f32) that every six-token tile then
-   reads from L1/L2. Decode (M = 1) reads W row after row instead, with the range's sums in L1/L2.
-   Both keep each output's order (k = 0, 1, ... fused into an accumulator that starts at +0), so
-   the bits are those of the plain tile loop. Measured on a 2-core Zen 4 (`bench --sae`, d_in 2304
-   x d_sae 65536 f32): batch of 128 115 -> 167-170 GFLOP/s; one token 17-19 -> 25-29 GB/s. */
-#define HL__NN_KC 256
-/* Decode sums for n floats, placed 2 KB away from W's row start modulo 4 KB, so that a load of W
-   never waits on a store to the sums at the same 4 KB offset (4K aliasing). *raw is the block to
-   free; NULL if memory is short. */
-static float *hl__nn_sums(const uint8_t *Wrow, int64_t n, uint8_t **raw) {
-    const uintptr_t want = ((uintptr_t)Wrow + 2048u) & 4092u; /* 4-byte aligned */
-    if (!(*raw = (uint8_t *)HL_MALLOC((size_t)(n * 4 + 4096 + 64)))) return NULL;
-    return (float *)(*raw + ((want - (uintptr_t)*raw) & 4095u));
-}
-/* One prefill block W[k0 .. k0+kn, n .. n+w) (w <= 64) as the tiles read it: copied into pk with
-   rows 64 elements apart, or in place (rows N apart) if pk is NULL. Sets *ldw. */
-static const uint8_t *hl__nn_block(uint8_t *pk, const uint8_t *Wb, int64_t ws, int64_t N, int64_t k0, int64_t kn,
-                                   int64_t n, int64_t w, int64_t *ldw) {
-    int64_t k;
-    if (!pk) {
-        *ldw = N;
-        return Wb + (k0 * N + n) * ws;
-    }
-    for (k = 0; k < kn; k++) memcpy(pk + k * 64 * ws, Wb + ((k0 + k) * N + n) * ws, (size_t)(w * ws));
-    *ldw = 64;
-    return pk;
-}
-/* The x @ W row driver of every SIMD level, given two functions of the level:
-     tile(mr, w, y, ldy, x, ldx, W, wdt, ldw, K, first)   mr <= 6 tokens x w <= 64 columns over K steps
-     axpy(acc, a, W, wdt, i0, n)                           acc[c] += a * W[i0 + c], c < n
-   with the blocking described above. */
-typedef void (*hl__nn_tile_fn)(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
-                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first);
-typedef void (*hl__nn_axpy_fn)(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n);
-static void hl__mm_nn_rows(const hl__mm_job *jb, int64_t n0, int64_t n1, hl__nn_tile_fn tile, hl__nn_axpy_fn axpy) {
-    const hl_dtype wdt = jb->wdt;
-    const int64_t M = jb->M, N = jb->N, K = jb->K, KC = HL__NN_KC, ws = (int64_t)hl_dtype_size(wdt);
-    const uint8_t *Wb = (const uint8_t *)jb->W;
-    uint8_t *pk = NULL, *raw = NULL;
-    float   *acc;
-    int64_t n, m, k, k0;
-    if (n1 <= n0) return;
-    if (K == 0) {
-        for (m = 0; m < M; m++) memset(jb->y + m * N + n0, 0, (size_t)(n1 - n0) * 4);
-        return;
-    }
-    if (M == 1 && (acc = hl__nn_sums(Wb + n0 * ws, n1 - n0, &raw)) != NULL) {
-        /* acc[n] += x[k] * W[k, n] for k = 0, 1, ...: W is read row after row, sequentially, and
-           the sums (n1 - n0 floats) stay in L1/L2 */
-        memset(acc, 0, (size_t)(n1 - n0) * 4);
-        for (k = 0; k < K; k++) axpy(acc, jb->x[k], Wb, wdt, k * N + n0, n1 - n0);
-        memcpy(jb->y + n0, acc, (size_t)(n1 - n0) * 4);
-        HL_FREE(raw);
-        return;
-    }
-    pk = (uint8_t *)HL_MALLOC((size_t)(KC * 64 * ws)); /* if memory is short, the tiles read W in place */
-    for (n = n0; n < n1; n += 64) { /* a strip of 64 columns; each block of it serves all M tokens */
-        const int64_t w = n1 - n < 64 ? n1 - n : 64;
-        for (k0 = 0; k0 < K; k0 += KC) {
-            const int64_t kn = (k0 + KC < K ? k0 + KC : K) - k0;
-            int64_t ldw;
-            const uint8_t *Wt = hl__nn_block(pk, Wb, ws, N, k0, kn, n, w, &ldw);
-            for (m = 0; m < M; m += 6)
-                tile(M - m < 6 ? (int)(M - m) : 6, w, jb->y + m * N + n, N, jb->x + m * K + k0, K, Wt, wdt, ldw, kn, k0 == 0);
-        }
-    }
-    if (pk) HL_FREE(pk);
-}
-/* Columns no whole vector covers (AVX2, NEON): the same chain per output with fmaf, which rounds
-   as the vector lanes' fused multiply-add does. */
-static void hl__nn_tile_ragged(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
-                               const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
-    int64_t i, c, k;
-    for (i = 0; i < mr; i++)
-        for (c = 0; c < w; c++) {
-            float t = first ? 0.0f : y[i * ldy + c];
-            for (k = 0; k < K; k++) t = fmaf(x[i * ldx + k], hl__load_w(W, wdt, k * ldw + c), t);
-            y[i * ldy + c] = t;
-        }
-}
-#endif
-#if defined(HL__X86)
 /* Register tile: MR tokens x NV vectors of 16 columns over K steps (W row k at k*ldw); the
    accumulators start from y, or from 0 when `first`, so that blocking over k does not change a
    single rounding. `last` masks the final vector's columns. */
@@ -7271,251 +7471,6 @@ static HL__TGT_AVX512 void hl__axpy_nn_avx512(float *acc, float a, const void *W
 static void hl__mm_nn_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
     hl__mm_nn_rows(j, n0, n1, hl__tile_nn_avx512_w, hl__axpy_nn_avx512);
 }
-/* AVX2 tile: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from
-   y or from 0 when `first`; driven by hl__mm_nn_rows. */
-HL__INLINE HL__TGT_AVX2 void hl__tile_nn_avx2(int MR, float *y, int64_t ldy, const float *x, int64_t ldx,
-                                              const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
-    __m256 acc[6][2], w0, w1; /* 12 + 3 of the 16 ymm */
-    int i;
-    int64_t k;
-    HL__UNROLL for (i = 0; i < MR; i++) {
-        acc[i][0] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * ldy);
-        acc[i][1] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(y + i * ldy + 8);
-    }
-    for (k = 0; k < K; k++) {
-        w0 = hl__w8_avx2(W, wdt, k * ldw);
-        w1 = hl__w8_avx2(W, wdt, k * ldw + 8);
-        HL__UNROLL for (i = 0; i < MR; i++) {
-            __m256 xb = _mm256_set1_ps(x[i * ldx + k]);
-            acc[i][0] = _mm256_fmadd_ps(xb, w0, acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(xb, w1, acc[i][1]);
-        }
-    }
-    HL__UNROLL for (i = 0; i < MR; i++) {
-        _mm256_storeu_ps(y + i * ldy, acc[i][0]);
-        _mm256_storeu_ps(y + i * ldy + 8, acc[i][1]);
-    }
-}
-#define HL__NN_TILE2(MR, J) hl__tile_nn_avx2(MR, y + (J), ldy, x, ldx, (const uint8_t *)W + (J) * ws, wdt, ldw, K, first)
-static HL__TGT_AVX2 void hl__tile_nn_avx2_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx,
-                                            const void *W, hl_dtype wdt, int64_t ldw, int64_t K, int first) {
-    const int64_t ws = (int64_t)hl_dtype_size(wdt);
-    int64_t j;
-    for (j = 0; j + 16 <= w; j += 16) HL__TILE_MR(mr, HL__NN_TILE2, j);
-    hl__nn_tile_ragged(mr, w - j, y + j, ldy, x, ldx, (const uint8_t *)W + j * ws, wdt, ldw, K, first);
-}
-#undef HL__NN_TILE2
-static HL__TGT_AVX2 void hl__axpy_nn_avx2(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
-    const __m256 av = _mm256_set1_ps(a);
-    int64_t c;
-    for (c = 0; c + 8 <= n; c += 8)
-        _mm256_storeu_ps(acc + c, _mm256_fmadd_ps(av, hl__w8_avx2(W, wdt, i0 + c), _mm256_loadu_ps(acc + c)));
-    for (; c < n; c++) acc[c] = fmaf(a, hl__load_w(W, wdt, i0 + c), acc[c]);
-}
-static void hl__mm_nn_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_avx2_w, hl__axpy_nn_avx2);
-}
-#endif
-
-#if defined(HL__NEON)
-/* NEON tile: 4 columns per vector, MR <= 6 tokens x 4 vectors (16 columns) over K steps, from y or
-   from 0 when `first` (24 + 5 of the 32 q registers); driven by hl__mm_nn_rows. */
-static inline __attribute__((always_inline)) void hl__tile_nn_neon(int MR, float *y, int64_t ldy, const float *x,
-                                                                   int64_t ldx, const void *W, hl_dtype wdt,
-                                                                   int64_t ldw, int64_t K, int first) {
-    float32x4_t acc[6][4], w[4];
-    int i, v;
-    int64_t k;
-    for (i = 0; i < MR; i++)
-        for (v = 0; v < 4; v++) acc[i][v] = first ? vdupq_n_f32(0.0f) : vld1q_f32(y + i * ldy + 4 * v);
-    for (k = 0; k < K; k++) {
-        for (v = 0; v < 4; v++) w[v] = hl__w4_neon(W, wdt, k * ldw + 4 * v);
-        for (i = 0; i < MR; i++) {
-            float32x4_t xb = vdupq_n_f32(x[i * ldx + k]);
-            for (v = 0; v < 4; v++) acc[i][v] = vfmaq_f32(acc[i][v], xb, w[v]);
-        }
-    }
-    for (i = 0; i < MR; i++)
-        for (v = 0; v < 4; v++) vst1q_f32(y + i * ldy + 4 * v, acc[i][v]);
-}
-#define HL__NN_TILE4(MR, J) hl__tile_nn_neon(MR, y + (J), ldy, x, ldx, (const uint8_t *)W + (J) * ws, wdt, ldw, K, first)
-static void hl__tile_nn_neon_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
-                               hl_dtype wdt, int64_t ldw, int64_t K, int first) {
-    const int64_t ws = (int64_t)hl_dtype_size(wdt);
-    int64_t j;
-    for (j = 0; j + 16 <= w; j += 16) HL__TILE_MR(mr, HL__NN_TILE4, j);
-    hl__nn_tile_ragged(mr, w - j, y + j, ldy, x, ldx, (const uint8_t *)W + j * ws, wdt, ldw, K, first);
-}
-#undef HL__NN_TILE4
-static void hl__axpy_nn_neon(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
-    const float32x4_t av = vdupq_n_f32(a);
-    int64_t c;
-    for (c = 0; c + 4 <= n; c += 4) vst1q_f32(acc + c, vfmaq_f32(vld1q_f32(acc + c), av, hl__w4_neon(W, wdt, i0 + c)));
-    for (; c < n; c++) acc[c] = fmaf(a, hl__load_w(W, wdt, i0 + c), acc[c]);
-}
-static void hl__mm_nn_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_neon_w, hl__axpy_nn_neon);
-}
-#endif
-
-static void hl__mm_nn_task(void *ctx, int64_t n0, int64_t n1) {
-    const hl__mm_job *j = (const hl__mm_job *)ctx;
-    switch (j->level) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512: hl__mm_nn_rows_avx512(j, n0, n1); return;
-    case HL_KERNELS_AVX2: hl__mm_nn_rows_avx2(j, n0, n1); return;
-#endif
-#if defined(HL__NEON)
-    case HL_KERNELS_NEON: hl__mm_nn_rows_neon(j, n0, n1); return;
-#endif
-    default: hl__matmul_nn_scalar(j->y, j->x, j->W, j->wdt, j->M, j->N, j->K, n0, n1); return;
-    }
-}
-
-/* y[M, N] = x[M, K] @ W[K, N] (see above). Exact mode only (fast mode is ignored here). */
-static void hl__matmul_nn(const hl__kern *kt, hl__pool *pool, float *y, const float *x, const void *W,
-                          hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
-    hl__mm_job j;
-    if (M <= 0 || N <= 0) return;
-    j.level = hl__kern_level(kt);
-    j.y = y;
-    j.x = x;
-    j.xb = NULL;
-    j.ldx = K;
-    j.W = W;
-    j.wdt = wdt;
-    j.M = M;
-    j.N = N;
-    j.K = K;
-    if (!pool || (double)M * (double)N * (double)K < 65536.0) hl__mm_nn_task(&j, 0, N);
-    else {
-        /* decode reads W row after row: one range per thread, so that each row is read in pieces as
-           long as possible (N = 65536 f32 on a 2-core Zen 4: ~20 GB/s with four 32 KB pieces per
-           thread and row, ~30 GB/s with one 128 KB piece; the bits do not depend on the split) */
-        int64_t T = hl__pool_threads(pool), grain = M == 1 ? ((N + T - 1) / T + 63) / 64 * 64 : 64;
-        hl__parallel_for(pool, N, grain, hl__mm_nn_task, &j);
-    }
-}
-
-/* ---- vector helpers ------------------------------------------------------------------------------ */
-/* Small BLAS-1 helpers for attention, norms and the SAE code. Same order rules as the matmul:
-   SIMD versions keep L-lane partial sums and add them in a fixed tree. Never threaded. */
-#if defined(HL__X86)
-static HL__TGT_AVX512 float hl__dot_f32_avx512(const float *a, const float *b, int64_t n) {
-    /* two accumulators (even/odd 16-blocks) hide the FMA latency; added once at the end */
-    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-    int64_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
-        s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
-    }
-    if (i < n) {
-        int64_t r = n - i;
-        __mmask16 m0 = (__mmask16)(r >= 16 ? 0xffffu : (1u << r) - 1u);
-        __mmask16 m1 = (__mmask16)(r > 16 ? (1u << (r - 16)) - 1u : 0u);
-        s0 = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(m0, a + i), _mm512_maskz_loadu_ps(m0, b + i), s0, m0);
-        s1 = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(m1, a + i + 16), _mm512_maskz_loadu_ps(m1, b + i + 16), s1, m1);
-    }
-    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-}
-static HL__TGT_AVX512 void hl__axpy_f32_avx512(float *y, float alpha, const float *x, int64_t n) {
-    __m512 a = _mm512_set1_ps(alpha);
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(y + i, _mm512_fmadd_ps(a, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
-    if (i < n) {
-        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(a, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
-    }
-}
-static HL__TGT_AVX512 void hl__scale_f32_avx512(float *x, float alpha, int64_t n) {
-    __m512 a = _mm512_set1_ps(alpha);
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(a, _mm512_loadu_ps(x + i)));
-    if (i < n) {
-        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(a, _mm512_maskz_loadu_ps(m, x + i)));
-    }
-}
-static HL__TGT_AVX2 float hl__dot_f32_avx2(const float *a, const float *b, int64_t n) {
-    __m256 s = _mm256_setzero_ps();
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s);
-    if (i < n) s = _mm256_fmadd_ps(hl__w8_tail_avx2(a, HL_DTYPE_F32, i, n - i), hl__w8_tail_avx2(b, HL_DTYPE_F32, i, n - i), s);
-    return hl__hsum_avx2(s);
-}
-static HL__TGT_AVX2 void hl__axpy_f32_avx2(float *y, float alpha, const float *x, int64_t n) {
-    __m256 a = _mm256_set1_ps(alpha);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; i++) y[i] = fmaf(alpha, x[i], y[i]); /* fused, like the vector lanes */
-}
-#endif
-
-/* sum_i a[i] * b[i] */
-static float hl__dot_f32(const hl__kern *kt, const float *a, const float *b, int64_t n) {
-    switch (hl__kern_level(kt)) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512: return hl__dot_f32_avx512(a, b, n);
-    case HL_KERNELS_AVX2: return hl__dot_f32_avx2(a, b, n);
-#endif
-#if defined(HL__NEON)
-    case HL_KERNELS_NEON: return hl__dot_w_neon(a, b, HL_DTYPE_F32, n);
-#endif
-    default: return hl__dot_f32_scalar(a, b, n);
-    }
-}
-/* y[i] += alpha * x[i] (SIMD levels fuse the multiply-add: one rounding per element). */
-static void hl__axpy_f32(const hl__kern *kt, float *y, float alpha, const float *x, int64_t n) {
-    switch (hl__kern_level(kt)) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512: hl__axpy_f32_avx512(y, alpha, x, n); return;
-    case HL_KERNELS_AVX2: hl__axpy_f32_avx2(y, alpha, x, n); return;
-#endif
-    default: hl__axpy_f32_scalar(y, alpha, x, n); return;
-    }
-}
-/* x[i] *= alpha (bit-identical on every level: one rounded multiply per element). */
-static void hl__scale_f32(const hl__kern *kt, float *x, float alpha, int64_t n) {
-    switch (hl__kern_level(kt)) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512: hl__scale_f32_avx512(x, alpha, n); return;
-#endif
-    default: hl__scale_f32_scalar(x, alpha, n); return;
-    }
-}
-
-
-/* ---- activations and softmax ---------------------------------------------------------------------- */
-/* GELU, tanh approximation (HF gelu_pytorch_tanh; TL gelu_new):
-     gelu(x) = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
-   The SIMD versions use the identity 0.5 (1 + tanh(u)) = 1 / (1 + exp(-2u)), which has no
-   cancellation for negative x, and a vector exp; they agree with the scalar form to a few ulps of
-   max(|x|, 1e-3) (tests). */
-static void hl__gelu_tanh_f32_scalar(float *y, const float *x, int64_t n) {
-    const float k = 0.7978845608028654f; /* sqrt(2/pi) */
-    int64_t i;
-    for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + tanhf(k * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
-}
-/* softmax over n values in place: p_i = exp(x_i - max) / sum_j exp(x_j - max). A row that is all
-   -inf (fully masked) becomes all zeros (TL turns its NaNs into 0). */
-static void hl__softmax_f32_scalar(float *x, int64_t n) {
-    int64_t i;
-    float mx = -INFINITY, sum = 0.0f;
-    for (i = 0; i < n; i++)
-        if (x[i] > mx) mx = x[i];
-    if (mx == -INFINITY) {
-        for (i = 0; i < n; i++) x[i] = 0.0f;
-        return;
-    }
-    for (i = 0; i < n; i++) {
-        x[i] = expf(x[i] - mx);
-        sum += x[i];
-    }
-    for (i = 0; i < n; i++) x[i] /= sum;
-}
-
-#if defined(HL__X86)
 /* exp(x) for 16 lanes (Cephes expf scheme): x = n ln2 + r, |r| <= ln2/2, exp(r) = 1 + r + r^2 P(r)
    with a degree-5 P, then scaled by 2^n with vscalefps (exact, and overflow -> inf, underflow -> 0
    come out right). x is clamped to [-104, 89] first; NaN stays NaN. Max error ~2 ulp. */
@@ -7542,7 +7497,7 @@ HL__INLINE HL__TGT_AVX512 __m512 hl__gelu16_avx512(__m512 x) {
     __m512 e = hl__exp16_avx512(_mm512_mul_ps(_mm512_set1_ps(-2.0f), u));
     return _mm512_div_ps(x, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
 }
-static HL__TGT_AVX512 void hl__gelu_tanh_f32_avx512(float *y, const float *x, int64_t n) {
+static HL__TGT_AVX512 void hl__gelu_avx512(float *y, const float *x, int64_t n) {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, hl__gelu16_avx512(_mm512_loadu_ps(x + i)));
     if (i < n) {
@@ -7550,7 +7505,7 @@ static HL__TGT_AVX512 void hl__gelu_tanh_f32_avx512(float *y, const float *x, in
         _mm512_mask_storeu_ps(y + i, m, hl__gelu16_avx512(_mm512_maskz_loadu_ps(m, x + i)));
     }
 }
-static HL__TGT_AVX512 void hl__softmax_f32_avx512(float *x, int64_t n) {
+static HL__TGT_AVX512 void hl__softmax_avx512(float *x, int64_t n) {
     __m512 vmx = _mm512_set1_ps(-INFINITY), vs = _mm512_setzero_ps(), e;
     float mx, sum;
     int64_t i;
@@ -7585,49 +7540,11 @@ static HL__TGT_AVX512 void hl__softmax_f32_avx512(float *x, int64_t n) {
         _mm512_mask_storeu_ps(x + i, m, _mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), vs));
     }
 }
-#endif
-
-/* y[i] = gelu_tanh(x[i]) (y may equal x). */
-static void hl__gelu_tanh_f32(const hl__kern *kt, float *y, const float *x, int64_t n) {
-    (void)kt;
-#if defined(HL__X86)
-    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
-        hl__gelu_tanh_f32_avx512(y, x, n);
-        return;
-    }
-#endif
-    hl__gelu_tanh_f32_scalar(y, x, n);
-}
-/* In-place softmax of x[0..n) (see the scalar version for the fully masked case). */
-static void hl__softmax_f32(const hl__kern *kt, float *x, int64_t n) {
-    (void)kt;
-#if defined(HL__X86)
-    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
-        hl__softmax_f32_avx512(x, n);
-        return;
-    }
-#endif
-    hl__softmax_f32_scalar(x, n);
-}
-
-/* ---- norm helpers ------------------------------------------------------------------------------ */
-/* sum_i x[i]^2 in f64 (the RMS norm's statistic). Scalar: i ascending. AVX-512: eight f64 lanes,
-   lane l summing i = l, l+8, ... (two registers, even and odd 8-blocks), then a fixed tree; the
-   squares are exact in f64 either way, so the levels differ only in the f64 rounding of the sum
-   (~1e-16 relative), which the f32 result almost never sees. */
-static double hl__sumsq_f64_scalar(const float *x, int64_t n) {
-    double ss = 0.0;
-    int64_t i;
-    for (i = 0; i < n; i++) ss += (double)x[i] * (double)x[i];
-    return ss;
-}
-/* y[i] = x[i] / s (one correctly rounded division per element: bit-identical on every level). */
-static void hl__div_f32_scalar(float *y, const float *x, float s, int64_t n) {
-    int64_t i;
-    for (i = 0; i < n; i++) y[i] = x[i] / s;
-}
-#if defined(HL__X86)
-static HL__TGT_AVX512 double hl__sumsq_f64_avx512(const float *x, int64_t n) {
+/* sum_i x[i]^2 in f64: eight f64 lanes, lane l summing i = l, l+8, ... (two registers, even and
+   odd 8-blocks), then a fixed tree; the squares are exact in f64 either way, so this differs from
+   the scalar sum only in the f64 rounding (~1e-16 relative), which the f32 result almost never
+   sees. */
+static HL__TGT_AVX512 double hl__sumsq_avx512(const float *x, int64_t n) {
     __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd(), v;
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -7643,7 +7560,7 @@ static HL__TGT_AVX512 double hl__sumsq_f64_avx512(const float *x, int64_t n) {
     }
     return _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
 }
-static HL__TGT_AVX512 void hl__div_f32_avx512(float *y, const float *x, float s, int64_t n) {
+static HL__TGT_AVX512 void hl__div_avx512(float *y, const float *x, float s, int64_t n) {
     const __m512 vs = _mm512_set1_ps(s);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_div_ps(_mm512_loadu_ps(x + i), vs));
@@ -7652,52 +7569,8 @@ static HL__TGT_AVX512 void hl__div_f32_avx512(float *y, const float *x, float s,
         _mm512_mask_storeu_ps(y + i, m, _mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), vs));
     }
 }
-#endif
-static double hl__sumsq_f64(const hl__kern *kt, const float *x, int64_t n) {
-#if defined(HL__X86)
-    if (hl__kern_level(kt) == HL_KERNELS_AVX512) return hl__sumsq_f64_avx512(x, n);
-#endif
-    (void)kt;
-    return hl__sumsq_f64_scalar(x, n);
-}
-static void hl__div_f32(const hl__kern *kt, float *y, const float *x, float s, int64_t n) {
-#if defined(HL__X86)
-    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
-        hl__div_f32_avx512(y, x, s, n);
-        return;
-    }
-#endif
-    (void)kt;
-    hl__div_f32_scalar(y, x, s, n);
-}
-
-/* ---- attention helpers ------------------------------------------------------------------------- */
-/* Logit soft-capping (Gemma-2): x[i] = cap * tanh(x[i] / cap)     [HF Gemma2 soft-capping]
-   The AVX-512 tanh is Cephes tanhf: |t| < 0.625: t + t^3 P(t^2) (degree-4 P); otherwise
+/* tanh for 16 lanes, Cephes tanhf: |t| < 0.625: t + t^3 P(t^2) (degree-4 P); otherwise
    sign(t) (1 - 2 / (exp(2|t|) + 1)); it agrees with tanhf to a few ulps (tests). */
-static void hl__softcap_f32_scalar(float *x, int64_t n, float cap) {
-    int64_t i;
-    for (i = 0; i < n; i++) x[i] = cap * tanhf(x[i] / cap);
-}
-/* Scores of one query against nk keys: out[k] = dot(q, keys + k * stride) over dh, each dot in
-   exactly the order of hl__dot_f32 at the same level (so the bits do not depend on how many keys
-   a call takes). */
-static void hl__dots_f32_scalar(float *out, const float *q, const float *keys, int64_t stride, int64_t nk,
-                                int64_t dh) {
-    int64_t k;
-    for (k = 0; k < nk; k++) out[k] = hl__dot_f32_scalar(q, keys + k * stride, dh);
-}
-/* Weighted sum of value rows: z[j] = sum_k p[k] * v[k * stride + j], k ascending, rows with
-   p[k] == 0 skipped; each element sees exactly the sequence of hl__axpy_f32 calls at the same
-   level (scalar: rounded product then add; SIMD: fused). */
-static void hl__wsum_f32_scalar(float *z, const float *p, const float *v, int64_t stride, int64_t nk, int64_t dh) {
-    int64_t k, j;
-    for (j = 0; j < dh; j++) z[j] = 0.0f;
-    for (k = 0; k < nk; k++)
-        if (p[k] != 0.0f) hl__axpy_f32_scalar(z, p[k], v + k * stride, dh);
-}
-
-#if defined(HL__X86)
 HL__INLINE HL__TGT_AVX512 __m512 hl__tanh16_avx512(__m512 t) {
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 a = _mm512_abs_ps(t), s = _mm512_mul_ps(t, t), p, e, big;
@@ -7714,7 +7587,7 @@ HL__INLINE HL__TGT_AVX512 __m512 hl__tanh16_avx512(__m512 t) {
                                               _mm512_and_si512(_mm512_castps_si512(t), _mm512_set1_epi32((int)0x80000000u))));
     return _mm512_mask_blend_ps(large, p, big);
 }
-static HL__TGT_AVX512 void hl__softcap_f32_avx512(float *x, int64_t n, float cap) {
+static HL__TGT_AVX512 void hl__softcap_avx512(float *x, int64_t n, float cap) {
     const __m512 c = _mm512_set1_ps(cap);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16)
@@ -7726,7 +7599,7 @@ static HL__TGT_AVX512 void hl__softcap_f32_avx512(float *x, int64_t n, float cap
 }
 /* Scores by the matmul's register tiles (6 queries x 4 keys): every score is summed in the tile
    order (lane l sums d = l, l+16, ..., then the fixed lane tree), whatever block it lands in. */
-static HL__TGT_AVX512 void hl__qk_f32_avx512(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq,
+static HL__TGT_AVX512 void hl__qk_avx512(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq,
                                              const float *keys, int64_t ldk, int64_t nk, int64_t dh) {
     int64_t i = 0, j;
     for (; i + 6 <= nq; i += 6) {
@@ -7769,7 +7642,7 @@ HL__INLINE HL__TGT_AVX512 void hl__pv_tile_avx512(int MR, float *z, int64_t ldz,
             _mm512_mask_storeu_ps(z + r * ldz + j0 + 16 * b, lm[b], acc[r][b]);
     }
 }
-static HL__TGT_AVX512 void hl__pv_f32_avx512(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0,
+static HL__TGT_AVX512 void hl__pv_avx512(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0,
                                              int64_t k1, const float *v, int64_t ldv, int64_t dh) {
     int r;
     if (nq == 6) {
@@ -7780,240 +7653,307 @@ static HL__TGT_AVX512 void hl__pv_f32_avx512(int nq, float *z, int64_t ldz, cons
 }
 #endif
 
-/* x[i] = cap * tanh(x[i] / cap) */
-static void hl__softcap_f32(const hl__kern *kt, float *x, int64_t n, float cap) {
-#if defined(HL__X86)
-    if (hl__kern_level(kt) == HL_KERNELS_AVX512) {
-        hl__softcap_f32_avx512(x, n, cap);
-        return;
-    }
-#endif
-    (void)kt;
-    hl__softcap_f32_scalar(x, n, cap);
+/* ---- NEON (aarch64) ---------------------------------------------------------------------------- */
+#if defined(HL__NEON)
+/* 4 weights W[i .. i+4) widened to f32. */
+static inline float32x4_t hl__w4_neon(const void *W, hl_dtype wdt, int64_t i) {
+    if (wdt == HL_DTYPE_F32) return vld1q_f32((const float *)W + i);
+    if (wdt == HL_DTYPE_BF16) return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16((const uint16_t *)W + i), 16));
+    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const uint16_t *)W + i)));
 }
-/* S[i*lds + j] = q_i . k_j for nq queries (q_i = q + i*ldq) and nk keys (k_j = keys + j*ldk). Each
-   score's summation order depends only on dh and the level, not on nq or nk (so a decoded token gets
-   the bits it would get inside a prefill). */
-static void hl__qk_f32(const hl__kern *kt, float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq,
-                       const float *keys, int64_t ldk, int64_t nk, int64_t dh) {
-    int64_t i, j;
-    switch (hl__kern_level(kt)) {
-#if defined(HL__X86)
-    case HL_KERNELS_AVX512: hl__qk_f32_avx512(S, lds, q, ldq, nq, keys, ldk, nk, dh); return;
-#endif
-    case HL_KERNELS_SCALAR:
-        for (i = 0; i < nq; i++) hl__dots_f32_scalar(S + i * lds, q + i * ldq, keys, ldk, nk, dh);
-        return;
-    default:
-        for (i = 0; i < nq; i++)
-            for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_f32(kt, q + i * ldq, keys + j * ldk, dh);
-        return;
-    }
-}
-static void hl__wsum_f32(const hl__kern *kt, float *z, const float *p, const float *v, int64_t stride, int64_t nk,
-                         int64_t dh) {
+/* One output: 4-lane accumulator, lane l sums k = l, l+4, ...; tail zero-padded; fixed lane tree. */
+static float hl__dot_w_neon(const float *x, const void *W, hl_dtype wdt, int64_t K) {
+    float32x4_t acc = vdupq_n_f32(0.0f);
+    float t[4], tw[4];
     int64_t k, j;
-    switch (hl__kern_level(kt)) {
-    case HL_KERNELS_SCALAR: hl__wsum_f32_scalar(z, p, v, stride, nk, dh); return;
-    default:
-        for (j = 0; j < dh; j++) z[j] = 0.0f;
-        for (k = 0; k < nk; k++)
-            if (p[k] != 0.0f) hl__axpy_f32(kt, z, p[k], v + k * stride, dh);
+    for (k = 0; k + 4 <= K; k += 4) acc = vfmaq_f32(acc, vld1q_f32(x + k), hl__w4_neon(W, wdt, k));
+    if (k < K) {
+        for (j = 0; j < 4; j++) {
+            t[j] = k + j < K ? x[k + j] : 0.0f;
+            tw[j] = k + j < K ? hl__load_w(W, wdt, k + j) : 0.0f;
+        }
+        acc = vfmaq_f32(acc, vld1q_f32(t), vld1q_f32(tw));
+    }
+    return (vgetq_lane_f32(acc, 0) + vgetq_lane_f32(acc, 2)) + (vgetq_lane_f32(acc, 1) + vgetq_lane_f32(acc, 3));
+}
+static void hl__mm_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    const int64_t ws = (int64_t)hl_dtype_size(j->wdt);
+    int64_t m, n;
+    for (m = 0; m < j->M; m++)
+        for (n = n0; n < n1; n++)
+            j->y[m * j->N + n] = hl__dot_w_neon(j->x + m * j->K, (const uint8_t *)j->W + n * j->K * ws, j->wdt, j->K);
+}
+/* NEON tile: 4 columns per vector, MR <= 6 tokens x 4 vectors (16 columns) over K steps, from y or
+   from 0 when `first` (24 + 5 of the 32 q registers); driven by hl__mm_nn_rows. */
+static inline __attribute__((always_inline)) void hl__tile_nn_neon(int MR, float *y, int64_t ldy, const float *x,
+                                                                   int64_t ldx, const void *W, hl_dtype wdt,
+                                                                   int64_t ldw, int64_t K, int first) {
+    float32x4_t acc[6][4], w[4];
+    int i, v;
+    int64_t k;
+    for (i = 0; i < MR; i++)
+        for (v = 0; v < 4; v++) acc[i][v] = first ? vdupq_n_f32(0.0f) : vld1q_f32(y + i * ldy + 4 * v);
+    for (k = 0; k < K; k++) {
+        for (v = 0; v < 4; v++) w[v] = hl__w4_neon(W, wdt, k * ldw + 4 * v);
+        for (i = 0; i < MR; i++) {
+            float32x4_t xb = vdupq_n_f32(x[i * ldx + k]);
+            for (v = 0; v < 4; v++) acc[i][v] = vfmaq_f32(acc[i][v], xb, w[v]);
+        }
+    }
+    for (i = 0; i < MR; i++)
+        for (v = 0; v < 4; v++) vst1q_f32(y + i * ldy + 4 * v, acc[i][v]);
+}
+#define HL__NN_TILE4(MR, J) hl__tile_nn_neon(MR, y + (J), ldy, x, ldx, (const uint8_t *)W + (J) * ws, wdt, ldw, K, first)
+static void hl__tile_nn_neon_w(int mr, int64_t w, float *y, int64_t ldy, const float *x, int64_t ldx, const void *W,
+                               hl_dtype wdt, int64_t ldw, int64_t K, int first) {
+    const int64_t ws = (int64_t)hl_dtype_size(wdt);
+    int64_t j;
+    for (j = 0; j + 16 <= w; j += 16) HL__TILE_MR(mr, HL__NN_TILE4, j);
+    hl__nn_tile_ragged(mr, w - j, y + j, ldy, x, ldx, (const uint8_t *)W + j * ws, wdt, ldw, K, first);
+}
+#undef HL__NN_TILE4
+static void hl__axpy_nn_neon(float *acc, float a, const void *W, hl_dtype wdt, int64_t i0, int64_t n) {
+    const float32x4_t av = vdupq_n_f32(a);
+    int64_t c;
+    for (c = 0; c + 4 <= n; c += 4) vst1q_f32(acc + c, vfmaq_f32(vld1q_f32(acc + c), av, hl__w4_neon(W, wdt, i0 + c)));
+    for (; c < n; c++) acc[c] = fmaf(a, hl__load_w(W, wdt, i0 + c), acc[c]);
+}
+static void hl__mm_nn_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_nn_rows(j, n0, n1, hl__tile_nn_neon_w, hl__axpy_nn_neon);
+}
+static float hl__dot_neon(const float *a, const float *b, int64_t n) { return hl__dot_w_neon(a, b, HL_DTYPE_F32, n); }
+static void hl__qk_neon(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys, int64_t ldk,
+                        int64_t nk, int64_t dh) {
+    int64_t i, j;
+    for (i = 0; i < nq; i++)
+        for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_neon(q + i * ldq, keys + j * ldk, dh);
+}
+#endif
+
+/* ---- the tables: one per instruction set, chosen once -------------------------------------- */
+/* What a level does not vectorise it takes from the scalar reference, so those steps give the
+   scalar bits on that level too. */
+static const hl__kernels hl__kernels_scalar = {
+    HL_KERNELS_SCALAR, "scalar", hl__mm_scalar, hl__mm_nn_scalar, NULL,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_scalar, hl__pv_scalar};
+#if defined(HL__X86)
+static const hl__kernels hl__kernels_avx2 = {
+    HL_KERNELS_AVX2, "avx2", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, NULL,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_avx2, hl__pv_avx2};
+static const hl__kernels hl__kernels_avx512 = {
+    HL_KERNELS_AVX512, "avx512", hl__mm_rows_avx512, hl__mm_nn_rows_avx512, hl__mm_prep_avx512,
+    hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
+    hl__qk_avx512, hl__pv_avx512};
+/* fast mode: the AVX-512 table with bf16 dot products for bf16 weights */
+static const hl__kernels hl__kernels_avx512_bf16 = {
+    HL_KERNELS_AVX512, "avx512+bf16", hl__mm_bf16, hl__mm_nn_rows_avx512, hl__mm_prep_bf16,
+    hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
+    hl__qk_avx512, hl__pv_avx512};
+#endif
+#if defined(HL__NEON)
+static const hl__kernels hl__kernels_neon = {
+    HL_KERNELS_NEON, "neon", hl__mm_rows_neon, hl__mm_nn_rows_neon, NULL,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_neon, hl__pv_scalar};
+#endif
+
+/* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
+   3 avx512bf16, 4 neon). A benign race: every thread computes the same value. */
+static int hl__cpu_bits(void) {
+    static int bits;
+    int b = __atomic_load_n(&bits, __ATOMIC_RELAXED);
+    if (b) return b;
+    b = 1;
+#if defined(HL__X86)
+    __builtin_cpu_init();
+    {
+        /* F16C is cpuid leaf 1, ecx bit 29 (not every compiler's __builtin_cpu_supports knows it) */
+        unsigned a1, b1, c1, d1;
+        int f16c = __get_cpuid(1, &a1, &b1, &c1, &d1) && (c1 & (1u << 29));
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c) b |= 2;
+    }
+    if ((b & 2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl"))
+        b |= 4;
+    if ((b & 4) && __builtin_cpu_supports("avx512bf16")) b |= 8;
+#elif defined(HL__NEON)
+    b |= 16;
+#endif
+    __atomic_store_n(&bits, b, __ATOMIC_RELAXED);
+    return b;
+}
+
+HL__DEF int hl_kernels_available(hl_kernels k) {
+    int b = hl__cpu_bits();
+    switch (k) {
+    case HL_KERNELS_DEFAULT: case HL_KERNELS_SCALAR: return 1;
+    case HL_KERNELS_AVX2: return (b & 2) != 0;
+    case HL_KERNELS_AVX512: return (b & 4) != 0;
+    case HL_KERNELS_NEON: return (b & 16) != 0;
+    default: return 0;
+    }
+}
+HL__DEF hl_kernels hl_kernels_best(void) {
+    if (hl_kernels_available(HL_KERNELS_AVX512)) return HL_KERNELS_AVX512;
+    if (hl_kernels_available(HL_KERNELS_AVX2)) return HL_KERNELS_AVX2;
+    if (hl_kernels_available(HL_KERNELS_NEON)) return HL_KERNELS_NEON;
+    return HL_KERNELS_SCALAR;
+}
+HL__DEF const char *hl_kernels_name(hl_kernels k) {
+    switch (k) {
+    case HL_KERNELS_DEFAULT: return "default";
+    case HL_KERNELS_SCALAR: return "scalar";
+    case HL_KERNELS_AVX2: return "avx2";
+    case HL_KERNELS_AVX512: return "avx512";
+    case HL_KERNELS_NEON: return "neon";
+    default: return "unknown";
+    }
+}
+
+/* The table of a level (DEFAULT, or a level this CPU lacks: the best it has). fast picks the bf16
+   dot products where they exist (AVX-512 with AVX512-BF16); elsewhere it changes nothing. The
+   environment is not read here (the CLI maps HL_FORCE_SCALAR to HL_KERNELS_SCALAR). */
+HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
+    if (level == HL_KERNELS_DEFAULT || !hl_kernels_available(level)) level = hl_kernels_best();
+    (void)fast;
+    switch (level) {
+#if defined(HL__X86)
+    case HL_KERNELS_AVX512: return fast && (hl__cpu_bits() & 8) ? &hl__kernels_avx512_bf16 : &hl__kernels_avx512;
+    case HL_KERNELS_AVX2: return &hl__kernels_avx2;
+#endif
+#if defined(HL__NEON)
+    case HL_KERNELS_NEON: return &hl__kernels_neon;
+#endif
+    default: return &hl__kernels_scalar;
+    }
+}
+
+/* ---- the threaded drivers ------------------------------------------------------------------- */
+static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
+    const hl__mm_job *j = (const hl__mm_job *)ctx;
+    j->kern->mm(j, n0, n1);
+}
+
+/* y[M, N] = x[M, K] @ W[N, K]^T (see the top of this section). The pool splits the N outputs into
+   disjoint ranges (grain: whole register tiles, 12 rows = 3 AVX-512 tiles = 4 AVX2 tiles); small
+   products run on the calling thread. */
+HL__INTERNAL void hl__matmul(const hl__kernels *kern, hl__pool *pool, float *y, const float *x, const void *W,
+                             hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
+    hl__mm_job j;
+    void *buf;
+    if (M <= 0 || N <= 0) return;
+    memset(&j, 0, sizeof j);
+    j.kern = kern;
+    j.y = y;
+    j.x = x;
+    j.ldx = K;
+    j.W = W;
+    j.wdt = wdt;
+    j.M = M;
+    j.N = N;
+    j.K = K;
+    buf = kern->mm_prep ? kern->mm_prep(&j) : NULL;
+    if ((double)M * (double)N * (double)K < HL__PAR_MATMUL) hl__mm_task(&j, 0, N);
+    else hl__parallel_for(pool, N, 12, hl__mm_task, &j);
+    if (buf) HL_FREE(buf);
+}
+
+/* Several products of the same x in one pool pass (q/k/v, gate/up): y_i[M, N_i] = x[M, K] @ W_i^T.
+   The outputs of all products form one index space n in [0, sum N_i) that the pool splits; each
+   range is cut at the product boundaries and runs the same row drivers as hl__matmul, and every
+   output is still one whole-K tile, so the results equal separate hl__matmul calls bit for bit.
+   It only saves the pool barriers between the products (decode issues ~200 products per token). */
+#define HL__MM_MULTI 3
+typedef struct hl__mm_multi {
+    int        cnt;
+    hl__mm_job job[HL__MM_MULTI];
+    int64_t    off[HL__MM_MULTI + 1]; /* off[i] = N_0 + ... + N_(i-1) */
+} hl__mm_multi;
+static void hl__mm_multi_task(void *ctx, int64_t g0, int64_t g1) {
+    const hl__mm_multi *mm = (const hl__mm_multi *)ctx;
+    int i;
+    for (i = 0; i < mm->cnt; i++) {
+        int64_t lo = g0 > mm->off[i] ? g0 : mm->off[i], hi = g1 < mm->off[i + 1] ? g1 : mm->off[i + 1];
+        if (lo < hi) hl__mm_task((void *)&mm->job[i], lo - mm->off[i], hi - mm->off[i]);
+    }
+}
+static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, float *const *y, const float *x,
+                             const void *const *W, const hl_dtype *wdt, int64_t M, const int64_t *N, int64_t K) {
+    hl__mm_multi mm;
+    void *buf[2] = {NULL, NULL}; /* x as prepared for bf16 weights, and for the others */
+    int i, k;
+    if (M <= 0 || cnt <= 0) return;
+    if (!pool || cnt > HL__MM_MULTI) { /* nothing to save: the plain calls */
+        for (i = 0; i < cnt; i++) hl__matmul(kern, pool, y[i], x, W[i], wdt[i], M, N[i], K);
         return;
+    }
+    memset(&mm, 0, sizeof mm);
+    mm.cnt = cnt;
+    for (i = 0; i < cnt; i++) {
+        hl__mm_job *j = &mm.job[i];
+        j->kern = kern;
+        j->y = y[i];
+        j->x = x;
+        j->ldx = K;
+        j->W = W[i];
+        j->wdt = wdt[i];
+        j->M = M;
+        j->N = N[i] > 0 ? N[i] : 0;
+        j->K = K;
+        mm.off[i + 1] = mm.off[i] + j->N;
+    }
+    if (mm.off[cnt] <= 0) return;
+    /* as in hl__matmul: x prepared once per kind of weight (bf16 or not), shared by its products */
+    for (k = 0; k < 2 && kern->mm_prep; k++) {
+        hl__mm_job px;
+        int first = -1;
+        for (i = 0; i < cnt && first < 0; i++)
+            if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) first = i;
+        if (first < 0) continue;
+        px = mm.job[first];
+        buf[k] = kern->mm_prep(&px);
+        for (i = 0; i < cnt; i++)
+            if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
+    }
+    if ((double)M * (double)mm.off[cnt] * (double)K < HL__PAR_MATMUL) hl__mm_multi_task(&mm, 0, mm.off[cnt]);
+    else hl__parallel_for(pool, mm.off[cnt], 12, hl__mm_multi_task, &mm);
+    if (buf[0]) HL_FREE(buf[0]);
+    if (buf[1]) HL_FREE(buf[1]);
+}
+
+static void hl__mm_nn_task(void *ctx, int64_t n0, int64_t n1) {
+    const hl__mm_job *j = (const hl__mm_job *)ctx;
+    j->kern->mm_nn(j, n0, n1);
+}
+
+/* y[M, N] = x[M, K] @ W[K, N] (see above). Exact mode only (fast mode changes nothing here). */
+HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *y, const float *x, const void *W,
+                                hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
+    hl__mm_job j;
+    if (M <= 0 || N <= 0) return;
+    memset(&j, 0, sizeof j);
+    j.kern = kern;
+    j.y = y;
+    j.x = x;
+    j.ldx = K;
+    j.W = W;
+    j.wdt = wdt;
+    j.M = M;
+    j.N = N;
+    j.K = K;
+    if ((double)M * (double)N * (double)K < HL__PAR_MATMUL) hl__mm_nn_task(&j, 0, N);
+    else {
+        /* decode reads W row after row: one range per thread, so that each row is read in pieces as
+           long as possible (N = 65536 f32 on a 2-core Zen 4: ~20 GB/s with four 32 KB pieces per
+           thread and row, ~30 GB/s with one 128 KB piece; the bits do not depend on the split) */
+        int64_t T = hl__pool_threads(pool), grain = M == 1 ? ((N + T - 1) / T + 63) / 64 * 64 : 64;
+        hl__parallel_for(pool, N, grain, hl__mm_nn_task, &j);
     }
 }
 
 /* <<kernels */
-
-/* >>threads ================================================================================= */
-/* Thread pool contract:
-     hl__pool_create(n)  n <= 1 or failure -> NULL, which means "run serially"
-     hl__parallel_for(pool, n, grain, fn, ctx) calls fn(ctx, i0, i1) over disjoint [i0, i1) ranges
-     covering [0, n), each a multiple of `grain` long except the last, and returns when all are done.
-   Work is only ever split over independent outputs, so results do not depend on the thread count.
-
-   Design: n-1 persistent pthreads plus the calling thread. A call publishes the job and bumps a
-   generation counter; workers that were spinning see it at once, sleeping ones are woken through a
-   condition variable. Ranges are claimed from an atomic counter (so a core that another process
-   steals does not hold the others up), and the caller waits until every worker has left the job.
-   A parallel_for issued from inside a running job (nesting) runs serially on that thread.
-   hl__default_threads() is the number of online cores (the API/CLI default). */
-#if !defined(HL_NO_THREADS) && defined(__GNUC__)
-#    define HL__THREADS 1
-#    include <pthread.h>
-#    include <unistd.h>
-#endif
-
-static int hl__default_threads(void) {
-#if defined(HL__THREADS) && defined(_SC_NPROCESSORS_ONLN)
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
-#else
-    return 1;
-#endif
-}
-
-#if defined(HL__THREADS)
-struct hl__pool {
-    int             n_threads; /* including the calling thread */
-    pthread_t      *threads;   /* n_threads - 1 workers */
-    pthread_mutex_t mu;
-    pthread_cond_t  cv_start, cv_done;
-    /* the current job, written by the caller before `gen` is bumped */
-    hl__task_fn     fn;
-    void           *ctx;
-    int64_t         n, chunk, n_chunks;
-    int64_t         next;   /* atomic: next chunk to claim */
-    int             active; /* atomic: workers still inside the job */
-    unsigned        gen;    /* atomic: job generation */
-    int             stop;
-    int             busy;   /* atomic: a job is running (nested calls go serial) */
-};
-
-/* Busy-wait budget before sleeping: long enough to bridge back-to-back matmuls, short enough not to
-   burn a shared core. */
-#define HL__SPIN 20000
-
-static inline void hl__cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
-static void hl__pool_run_chunks(hl__pool *p) {
-    for (;;) {
-        int64_t c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED), i0, i1;
-        if (c >= p->n_chunks) return;
-        i0 = c * p->chunk;
-        i1 = i0 + p->chunk < p->n ? i0 + p->chunk : p->n;
-        p->fn(p->ctx, i0, i1);
-    }
-}
-
-static void *hl__pool_worker(void *arg) {
-    hl__pool *p = (hl__pool *)arg;
-    unsigned seen = 0;
-    for (;;) {
-        int spin;
-        for (spin = 0; spin < HL__SPIN && __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen; spin++) hl__cpu_relax();
-        if (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen) {
-            pthread_mutex_lock(&p->mu);
-            while (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen && !p->stop) pthread_cond_wait(&p->cv_start, &p->mu);
-            pthread_mutex_unlock(&p->mu);
-        }
-        if (__atomic_load_n(&p->gen, __ATOMIC_ACQUIRE) == seen) break; /* stop */
-        seen = __atomic_load_n(&p->gen, __ATOMIC_ACQUIRE);
-        hl__pool_run_chunks(p);
-        if (__atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL) == 0) {
-            pthread_mutex_lock(&p->mu);
-            pthread_cond_signal(&p->cv_done);
-            pthread_mutex_unlock(&p->mu);
-        }
-    }
-    return NULL;
-}
-
-static void hl__pool_free(hl__pool *p) {
-    int i;
-    if (!p) return;
-    pthread_mutex_lock(&p->mu);
-    p->stop = 1;
-    pthread_cond_broadcast(&p->cv_start);
-    pthread_mutex_unlock(&p->mu);
-    for (i = 0; i < p->n_threads - 1; i++) pthread_join(p->threads[i], NULL);
-    pthread_cond_destroy(&p->cv_start);
-    pthread_cond_destroy(&p->cv_done);
-    pthread_mutex_destroy(&p->mu);
-    HL_FREE(p->threads);
-    HL_FREE(p);
-}
-
-static hl__pool *hl__pool_create(int n_threads) {
-    hl__pool *p;
-    int i;
-    if (n_threads <= 1) return NULL;
-    if (n_threads > 256) n_threads = 256;
-    p = (hl__pool *)HL_MALLOC(sizeof *p);
-    if (!p) return NULL;
-    memset(p, 0, sizeof *p);
-    p->threads = (pthread_t *)HL_MALLOC(sizeof(pthread_t) * (size_t)(n_threads - 1));
-    if (!p->threads) {
-        HL_FREE(p);
-        return NULL;
-    }
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv_start, NULL);
-    pthread_cond_init(&p->cv_done, NULL);
-    p->n_threads = 1;
-    for (i = 0; i < n_threads - 1; i++) {
-        if (pthread_create(&p->threads[i], NULL, hl__pool_worker, p) != 0) {
-            hl__pool_free(p); /* joins the ones that started */
-            return NULL;
-        }
-        p->n_threads++;
-    }
-    return p;
-}
-
-static int hl__pool_threads(const hl__pool *p) {
-    return p ? p->n_threads : 1;
-}
-
-static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx) {
-    int64_t chunk;
-    int spin;
-    if (n <= 0) return;
-    if (grain < 1) grain = 1;
-    if (!p || n <= grain || __atomic_exchange_n(&p->busy, 1, __ATOMIC_ACQUIRE)) {
-        fn(ctx, 0, n);
-        return;
-    }
-    /* about 4 ranges per thread (load balance on a shared machine), whole multiples of grain */
-    chunk = (n + (int64_t)p->n_threads * 4 - 1) / ((int64_t)p->n_threads * 4);
-    chunk = (chunk + grain - 1) / grain * grain;
-    p->fn = fn;
-    p->ctx = ctx;
-    p->n = n;
-    p->chunk = chunk;
-    p->n_chunks = (n + chunk - 1) / chunk;
-    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&p->active, p->n_threads - 1, __ATOMIC_RELAXED);
-    pthread_mutex_lock(&p->mu);
-    __atomic_add_fetch(&p->gen, 1u, __ATOMIC_RELEASE);
-    pthread_cond_broadcast(&p->cv_start);
-    pthread_mutex_unlock(&p->mu);
-    hl__pool_run_chunks(p);
-    for (spin = 0; spin < HL__SPIN && __atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0; spin++) hl__cpu_relax();
-    if (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0) {
-        pthread_mutex_lock(&p->mu);
-        while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) != 0) pthread_cond_wait(&p->cv_done, &p->mu);
-        pthread_mutex_unlock(&p->mu);
-    }
-    __atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
-}
-#else
-/* HL_NO_THREADS (or a compiler without GNU atomics): everything runs on the calling thread. */
-static hl__pool *hl__pool_create(int n_threads) {
-    (void)n_threads;
-    return NULL;
-}
-static void hl__pool_free(hl__pool *p) {
-    (void)p;
-}
-static int hl__pool_threads(const hl__pool *p) {
-    (void)p;
-    return 1;
-}
-static void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__task_fn fn, void *ctx) {
-    (void)p;
-    (void)grain;
-    if (n > 0) fn(ctx, 0, n);
-}
-#endif
-
-/* <<threads */
 
 /* >>model =================================================================================== */
 /* Model loading, the forward pass with TransformerLens hook points, the activation cache, the KV
@@ -8144,7 +8084,7 @@ struct hl_model {
     char            *arch_name;
     hl_weights      *w;
     hl_tokenizer    *tok;
-    hl__kern         kt;
+    const hl__kernels *kern;
     hl__pool        *pool;
     int              n_threads;
     const hl_tensor *embed;   /* embed_tokens [d_vocab, d] */
@@ -8472,14 +8412,6 @@ static hl_status hl__bind_weights(hl_model *m, hl_error *err) {
 }
 
 /* ---- load ---- */
-static int hl__online_cores(void) {
-#if defined(_SC_NPROCESSORS_ONLN)
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)(n > 256 ? 256 : n) : 1;
-#else
-    return 1;
-#endif
-}
 
 static void hl__model_update_want(hl_model *m);
 
@@ -8493,7 +8425,7 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
     if (!desc || !desc->path || !out) return hl__fail(err, HL_ERR_ARG, "hl_model_load: desc, desc->path and out are required");
     d = *desc;
     if (d.n_threads < 0 || d.n_ctx < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_load: n_threads and n_ctx must be >= 0");
-    if (d.n_threads == 0) d.n_threads = hl__online_cores();
+    if (d.n_threads == 0) d.n_threads = hl__default_threads();
     m = (hl_model *)hl__calloc(1, sizeof *m);
     if (!m) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
     cfg_path = hl__path_join(d.path, "config.json");
@@ -8512,7 +8444,7 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
         st = hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available on this CPU", hl_kernels_name(d.kernels));
         goto fail;
     }
-    hl__kern_init(&m->kt, d.kernels, d.fast);
+    m->kern = hl__kernels_pick(d.kernels, d.fast);
     m->pool = hl__pool_create(d.n_threads);
     m->n_threads = m->pool ? hl__pool_threads(m->pool) : 1;
     m->n_points = (m->cfg.n_layers + 1) * HL_HOOK_COUNT;
@@ -8594,6 +8526,9 @@ HL__DEF int hl_model_has_hook(const hl_model *m, hl_hook h) {
 }
 HL__DEF int hl_model_threads(const hl_model *m) {
     return m ? m->n_threads : 0;
+}
+HL__DEF const char *hl_model_kernels(const hl_model *m) {
+    return m ? m->kern->name : "";
 }
 HL__DEF void hl_model_set_flags(hl_model *m, unsigned flags) {
     if (m) m->flags = flags & 15u;
@@ -9009,13 +8944,13 @@ HL__DEF hl_status hl_cache_save(const hl_cache *c, const char *path, hl_error *e
 /* RMS statistics, shared by every norm           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
  *   scale[r]  = sqrt(mean_i x[r,i]^2 + eps)        -> *.hook_scale      [rows] (TL [.., 1])
  *   xn[r,i]   = x[r,i] / scale[r]                  -> *.hook_normalized [rows, d] (before w)
- * The sum of squares is accumulated in f64 (hl__sumsq_f64). */
-static void hl__rms(const hl__kern *kt, const float *x, int64_t rows, int64_t d, float eps, float *scale, float *xn) {
+ * The sum of squares is accumulated in f64 (the kernels' sumsq). */
+static void hl__rms(const hl__kernels *kt, const float *x, int64_t rows, int64_t d, float eps, float *scale, float *xn) {
     int64_t r;
     for (r = 0; r < rows; r++) {
-        float s = (float)sqrt(hl__sumsq_f64(kt, x + r * d, d) / (double)d + (double)eps);
+        float s = (float)sqrt(kt->sumsq(x + r * d, d) / (double)d + (double)eps);
         scale[r] = s;
-        hl__div_f32(kt, xn + r * d, x + r * d, s, d);
+        kt->div(xn + r * d, x + r * d, s, d);
     }
 }
 /* The norm's learned weight: y[r,i] = xn[r,i] * w[i], with w = 1 + w_hf (Gemma) or w_hf (Llama)
@@ -9030,10 +8965,6 @@ static void hl__mulw(const float *xn, const float *w, int64_t rows, int64_t d, f
  *   GELU, tanh approximation ("gelu_pytorch_tanh", Gemma):
  *       gelu(x) = 0.5 x (1 + tanh( sqrt(2/pi) (x + 0.044715 x^3) ))
  *   SiLU (Llama, Mistral):  silu(x) = x / (1 + exp(-x)) */
-static float hl__gelu_tanh(float x) {
-    const float k = 0.7978845608028654f; /* sqrt(2/pi) */
-    return 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)));
-}
 static float hl__silu(float x) {
     return x / (1.0f + expf(-x));
 }
@@ -9044,7 +8975,7 @@ static float hl__silu(float x) {
 typedef enum { HL__EW_RMS, HL__EW_MULW, HL__EW_ADD, HL__EW_GEGLU, HL__EW_SWIGLU } hl__ew_op;
 typedef struct hl__ew_job {
     hl__ew_op       op;
-    const hl__kern *kt;
+    const hl__kernels *kt;
     float          *y;    /* output (RMS: xn; ADD/GLU: updated in place) */
     const float    *a;    /* input rows (ADD: the addend; GLU: the linear half) */
     const float    *w;    /* MULW: the norm weight [d] */
@@ -9063,7 +8994,7 @@ static void hl__ew_task(void *ctx, int64_t r0, int64_t r1) {
         for (i = i0; i < i1; i++) j->y[i] += j->a[i];
         break;
     case HL__EW_GEGLU: /* post = gelu(pre) * pre_linear */
-        hl__gelu_tanh_f32(j->kt, j->y + i0, j->y + i0, i1 - i0); /* kernel twin of hl__gelu_tanh */
+        j->kt->gelu(j->y + i0, j->y + i0, i1 - i0);
         for (i = i0; i < i1; i++) j->y[i] *= j->a[i];
         break;
     case HL__EW_SWIGLU:
@@ -9074,7 +9005,7 @@ static void hl__ew_task(void *ctx, int64_t r0, int64_t r1) {
 static void hl__ew(hl_model *m, hl__ew_op op, float *y, const float *a, const float *w, float *s, int64_t rows,
                    int64_t d) {
     hl__ew_job j;
-    j.op = op, j.kt = &m->kt, j.y = y, j.a = a, j.w = w, j.s = s, j.d = d, j.eps = m->cfg.eps;
+    j.op = op, j.kt = m->kern, j.y = y, j.a = a, j.w = w, j.s = s, j.d = d, j.eps = m->cfg.eps;
     hl__parallel_for((double)rows * (double)d >= 32768.0 ? m->pool : NULL, rows, 1, hl__ew_task, &j);
 }
 
@@ -9125,7 +9056,7 @@ static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, const
  * 1..3 go through the full S so that hooks can see and edit it; both run the same block functions,
  * so the bits agree. */
 typedef struct hl__attn_ctx {
-    const hl__kern *kt;
+    const hl__kernels *kt;
     const float *q, *kc, *vc;
     float       *z, *S, *rows;
     int64_t      n, K, p0, H, G, dh, window;
@@ -9148,7 +9079,7 @@ static void hl__attn_scores_block(const hl__attn_ctx *c, int64_t h, int64_t i0, 
     hl__attn_run(c, i0, &lo0, &hi0);
     hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
     if (lo0 <= hi1)
-        hl__qk_f32(c->kt, blk + lo0, c->K, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb,
+        c->kt->qk(blk + lo0, c->K, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb,
                    c->kc + (lo0 * c->G + g) * c->dh, c->G * c->dh, hi1 - lo0 + 1, c->dh);
     for (r = 0; r < nb; r++) {
         float *row = blk + r * c->K;
@@ -9157,46 +9088,20 @@ static void hl__attn_scores_block(const hl__attn_ctx *c, int64_t h, int64_t i0, 
         for (k = hi + 1; k < c->K; k++) row[k] = -INFINITY;
         if (lo > hi) continue;
         for (k = lo; k <= hi; k++) row[k] /= c->scale;
-        if (c->cap > 0.0f) hl__softcap_f32(c->kt, row + lo, hi - lo + 1, c->cap);
+        if (c->cap > 0.0f) c->kt->softcap(row + lo, hi - lo + 1, c->cap);
     }
-}
-static void hl__softmax_row(float *row, int64_t K) {
-    int64_t k;
-    float mx = -INFINITY, sum = 0.0f;
-    for (k = 0; k < K; k++)
-        if (row[k] > mx) mx = row[k];
-    if (mx == -INFINITY) { /* a fully masked row: TL turns its NaNs into 0 */
-        for (k = 0; k < K; k++) row[k] = 0.0f;
-        return;
-    }
-    for (k = 0; k < K; k++) {
-        row[k] = expf(row[k] - mx);
-        sum += row[k];
-    }
-    for (k = 0; k < K; k++) row[k] /= sum;
-}
-static void hl__attn_z_row(const hl__attn_ctx *c, int64_t h, int64_t i, const float *p) {
-    int64_t g = h / (c->H / c->G);
-    hl__wsum_f32(c->kt, c->z + (i * c->H + h) * c->dh, p, c->vc + g * c->dh, c->G * c->dh, c->K, c->dh);
 }
 #define HL__ATTN_QB 6 /* queries per score block: one register tile of hl__qk_f32 */
 /* z rows of queries i0 .. i0+nb-1 of head h from the probability rows blk + r*K. Phase 0 knows each
    row is zero outside its run; after a pattern hook (phase 3) any key may carry weight. */
 static void hl__attn_z_block(const hl__attn_ctx *c, int64_t h, int64_t i0, int64_t nb, const float *blk) {
-    int64_t r;
-#if defined(HL__X86)
-    if (hl__kern_level(c->kt) == HL_KERNELS_AVX512) {
-        int64_t g = h / (c->H / c->G), lo0 = 0, hi0, lo1, hi1 = c->K - 1;
-        if (c->phase == 0) {
-            hl__attn_run(c, i0, &lo0, &hi0);
-            hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
-        }
-        hl__pv_f32_avx512((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->K, lo0, hi1,
-                          c->vc + g * c->dh, c->G * c->dh, c->dh);
-        return;
+    int64_t g = h / (c->H / c->G), lo0 = 0, hi0, lo1, hi1 = c->K - 1;
+    if (c->phase == 0) {
+        hl__attn_run(c, i0, &lo0, &hi0);
+        hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
     }
-#endif
-    for (r = 0; r < nb; r++) hl__attn_z_row(c, h, i0 + r, blk + r * c->K);
+    c->kt->pv((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->K, lo0, hi1, c->vc + g * c->dh,
+              c->G * c->dh, c->dh);
 }
 static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn_ctx *c = (const hl__attn_ctx *)ctx;
@@ -9207,7 +9112,7 @@ static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
             nb = c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB;
             if (c->phase == 0 || c->phase == 1) hl__attn_scores_block(c, h, i0, nb, blk);
             if (c->phase == 0 || c->phase == 2)
-                for (r = 0; r < nb; r++) hl__softmax_f32(c->kt, blk + r * c->K, c->K); /* = hl__softmax_row */
+                for (r = 0; r < nb; r++) c->kt->softmax(blk + r * c->K, c->K);
             if (c->phase == 0 || c->phase == 3) hl__attn_z_block(c, h, i0, nb, blk);
         }
 }
@@ -9268,7 +9173,7 @@ static hl_status hl__qkv_headed(hl_model *m, int64_t l, const float *x, float *o
             }
         m->cur_stream = (int)s;
         if (m->flags & HL_USE_SPLIT_QKV_INPUT) HL__HOOK(m, split_ids[s], l, in, 4, 1, n, nh, d);
-        hl__rms(&m->kt, in, n * nh, d, c->eps, buf_s, buf_n);
+        hl__rms(m->kern, in, n * nh, d, c->eps, buf_s, buf_n);
         HL__HOOK(m, HL_HOOK_LN1_SCALE, l, buf_s, 4, 1, n, nh, 1);
         HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, buf_n, 4, 1, n, nh, d);
         hl__mulw(buf_n, lw->ln1, n * nh, d, buf_n);
@@ -9276,7 +9181,7 @@ static hl_status hl__qkv_headed(hl_model *m, int64_t l, const float *x, float *o
             /* head h: y[i, :] = xw[i, h, :] @ W[h*dh:(h+1)*dh, :]^T */
             const uint8_t *wrows = (const uint8_t *)W->data + (size_t)(h * dh * d) * hl_dtype_size(W->dtype);
             for (i = 0; i < n; i++) memcpy(tmp_x + i * d, buf_n + (i * nh + h) * d, (size_t)d * sizeof(float));
-            hl__matmul(&m->kt, m->pool, tmp_y, tmp_x, wrows, W->dtype, n, dh, d);
+            hl__matmul(m->kern, m->pool, tmp_y, tmp_x, wrows, W->dtype, n, dh, d);
             for (i = 0; i < n; i++)
                 for (j = 0; j < dh; j++) out[(i * nh + h) * dh + j] = tmp_y[i * dh + j];
         }
@@ -9427,7 +9332,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
                 const void *const ws[3] = {lw->q->data, lw->k->data, lw->v->data};
                 const hl_dtype    wd[3] = {lw->q->dtype, lw->k->dtype, lw->v->dtype};
                 const int64_t     ns[3] = {H * dh, G * dh, G * dh};
-                hl__matmul_multi(&m->kt, m->pool, 3, ys, xw, ws, wd, n, ns, d);
+                hl__matmul_multi(m->kern, m->pool, 3, ys, xw, ws, wd, n, ns, d);
             }
         }
         HL__HOOK(m, HL_HOOK_ATTN_Q, l, q, 4, 1, n, H, dh);
@@ -9442,7 +9347,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
         memcpy(m->vc[l] + p0 * G * dh, vv, (size_t)(n * G * dh) * sizeof(float));
 
         memset(&ac, 0, sizeof ac);
-        ac.kt = &m->kt;
+        ac.kt = m->kern;
         ac.q = q;
         ac.kc = m->kc[l];
         ac.vc = m->vc[l];
@@ -9489,7 +9394,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
                 for (e = 0; e < d; e++)
                     for (jj = 0; jj < dh; jj++) wslice[e * dh + jj] = hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
                 for (i = 0; i < n; i++) memcpy(zh + i * dh, z + (i * H + h) * dh, (size_t)dh * sizeof(float));
-                hl__matmul(&m->kt, m->pool, rh, zh, wslice, HL_DTYPE_F32, n, d, dh);
+                hl__matmul(m->kern, m->pool, rh, zh, wslice, HL_DTYPE_F32, n, d, dh);
                 for (i = 0; i < n; i++) memcpy(res + (i * H + h) * d, rh + i * d, (size_t)d * sizeof(float));
             }
             HL__HOOK(m, HL_HOOK_ATTN_RESULT, l, res, 4, 1, n, H, d);
@@ -9500,7 +9405,7 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
                     o[i * d + e] = acc;
                 }
         } else {
-            hl__matmul(&m->kt, m->pool, o, z, lw->o->data, lw->o->dtype, n, d, H * dh);
+            hl__matmul(m->kern, m->pool, o, z, lw->o->data, lw->o->dtype, n, d, H * dh);
         }
         /* Gemma-2 post-attention norm [TL ln1_post; HF post_attention_layernorm]:
          *   attn_out = o / RMS(o) * (1 + w)      (not folded in TL either) */
@@ -9537,13 +9442,13 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
             const void *const ws[2] = {lw->gate->data, lw->up->data};
             const hl_dtype    wd[2] = {lw->gate->dtype, lw->up->dtype};
             const int64_t     ns[2] = {dm, dm};
-            hl__matmul_multi(&m->kt, m->pool, 2, ys, xw, ws, wd, n, ns, d);
+            hl__matmul_multi(m->kern, m->pool, 2, ys, xw, ws, wd, n, ns, d);
         }
         HL__HOOK(m, HL_HOOK_MLP_PRE, l, gate, 3, 1, n, dm, 0);
         HL__HOOK(m, HL_HOOK_MLP_PRE_LINEAR, l, up, 3, 1, n, dm, 0);
         hl__ew(m, c->act == HL_ACT_GELU_TANH ? HL__EW_GEGLU : HL__EW_SWIGLU, gate, up, NULL, NULL, n, dm);
         HL__HOOK(m, HL_HOOK_MLP_POST, l, gate, 3, 1, n, dm, 0);
-        hl__matmul(&m->kt, m->pool, o, gate, lw->down->data, lw->down->dtype, n, d, dm);
+        hl__matmul(m->kern, m->pool, o, gate, lw->down->data, lw->down->dtype, n, d, dm);
         /* Gemma-2 post-MLP norm [TL ln2_post; HF post_feedforward_layernorm] */
         if (c->post_norms) {
             hl__ew(m, HL__EW_RMS, xn, o, NULL, sc, n, d);
@@ -9566,9 +9471,9 @@ static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, floa
     if (logits) {
         int64_t r0 = last_only ? n - 1 : 0, nr = n - r0;
         hl__mulw(xn + r0 * d, m->final_norm, nr, d, xw);
-        hl__matmul(&m->kt, m->pool, logits, xw, m->unembed->data, m->unembed->dtype, nr, V, d);
+        hl__matmul(m->kern, m->pool, logits, xw, m->unembed->data, m->unembed->dtype, nr, V, d);
         if (c->final_softcap > 0.0f)
-            hl__softcap_f32(&m->kt, logits, nr * V, c->final_softcap);
+            m->kern->softcap(logits, nr * V, c->final_softcap);
     }
     m->kv_len = K;
     hl__scratch_give(m, mem, mem_cap);
@@ -9960,7 +9865,7 @@ struct hl_sae {
     struct hl__sae_zip *zip;   /* a stored params.npz mapped in place (see hl__sae_zip_open) */
     hl_safetensors *st, *sparsity_st;
     hl__pool *pool;
-    hl__kern kt;
+    const hl__kernels *kern;
     /* splicing (hl_sae_attach) */
     hl_model *model;
     char *attached, *sub_names[6];
@@ -10031,7 +9936,7 @@ static void hl__sae_xw(const hl_sae *s, float *y, const float *x, int64_t M) {
     int64_t m, k, n;
     if (M <= 0) return;
     if (s->enc_dt != HL_DTYPE_F64) {
-        hl__matmul_nn(&s->kt, s->pool, y, x, s->W_enc, s->enc_dt, M, N, K);
+        hl__matmul_nn(s->kern, s->pool, y, x, s->W_enc, s->enc_dt, M, N, K);
         return;
     }
     for (m = 0; m < M; m++) {
@@ -10537,7 +10442,7 @@ HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p
     }
     if (n_threads <= 0) n_threads = hl__default_threads();
     s->pool = hl__pool_create(n_threads);
-    hl__kern_init(&s->kt, kernels, 0);
+    s->kern = hl__kernels_pick(kernels, 0);
     *out = s;
     return HL_OK;
 fail:

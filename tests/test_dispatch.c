@@ -137,9 +137,43 @@ static void check_all_levels(const char *name) {
     }
 }
 
+/* desc.kernels really picks the level: a model reports the kernels it runs (each level this CPU
+   has, and the best one by default), fast mode reports the bf16 table only where it exists, and a
+   level this CPU lacks is an error at load, not a silent fallback. (That each level's kernels are
+   what actually runs is test_bits: each level has its own recorded bits.) */
 static void test_dispatch_levels_available(void) {
-    CHECK(hl_kernels_available(HL_KERNELS_SCALAR));
-    CHECK(hl_kernels_available(hl_kernels_best()));
+    static const hl_kernels levels[4] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
+    const char *dir = hlt_fixture("models/llama-tiny");
+    int k, fast;
+    if (!hlt_need(dir)) return;
+    for (k = -1; k < 4; k++)
+        for (fast = 0; fast <= 1; fast++) {
+            hl_model_desc d;
+            hl_model *m = NULL;
+            hl_error e;
+            hl_status st;
+            hl_kernels want = k < 0 ? HL_KERNELS_DEFAULT : levels[k];
+            memset(&d, 0, sizeof d);
+            d.path = dir;
+            d.kernels = want;
+            d.fast = fast;
+            d.n_threads = 1;
+            st = hl_model_load(&d, &m, &e);
+            if (want != HL_KERNELS_DEFAULT && !hl_kernels_available(want)) {
+                CHECKF(st == HL_ERR_UNSUPPORTED && strstr(e.msg, hl_kernels_name(want)), "%s: %s", hl_kernels_name(want), e.msg);
+                continue;
+            }
+            CHECK_OK(st, &e);
+            if (st != HL_OK) continue;
+            if (want == HL_KERNELS_DEFAULT) want = hl_kernels_best();
+            if (fast && want == HL_KERNELS_AVX512 && strcmp(hl_model_kernels(m), "avx512+bf16") == 0) {
+                /* only where the CPU has AVX512-BF16 (the kernel tests check cpuid's view) */
+            } else {
+                CHECKF(strcmp(hl_model_kernels(m), hl_kernels_name(want)) == 0, "asked %s, runs %s",
+                       hl_kernels_name(want), hl_model_kernels(m));
+            }
+            hl_model_free(m);
+        }
 }
 static void test_dispatch_gemma2_tiny(void) { check_all_levels("gemma2-tiny"); }
 static void test_dispatch_gemma2_tiny_bf16(void) { check_all_levels("gemma2-tiny-bf16"); }

@@ -3,17 +3,23 @@
 
    Speed is only ever reported next to a baseline measured in the same run (the scalar kernels, the
    machine's FMA / bf16-dot / memory-read peaks measured by --peak), never compared to a fixed
-   number. The kernels are private to the library, so this file holds its own static copy of the
-   implementation (HL_STATIC). */
-#if defined(__GNUC__)
-#    pragma GCC diagnostic ignored "-Wunused-function"
-#endif
-#define HL_STATIC
-#define HL_IMPLEMENTATION
-#include "../../hooklens.h"
+   number. The kernels are private to the library: this file defines HL_INTERNAL, which declares
+   the kernel tables and the thread pool, and the CLI links the library object built with it. */
+#define HL_INTERNAL
 #include "cli.h"
 #include <time.h>
 #include <sys/resource.h>
+#include <unistd.h>
+#if !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__x86_64__)
+#    define BENCH_X86 1
+#    include <immintrin.h>
+#    define BENCH_TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+#    define BENCH_TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
+#endif
+/* 1 when this CPU has AVX512-BF16 (fast mode then has its own kernel table) */
+static int has_bf16(void) {
+    return hl__kernels_pick(HL_KERNELS_AVX512, 1) != hl__kernels_pick(HL_KERNELS_AVX512, 0);
+}
 
 static double now_sec(void) {
     struct timespec ts;
@@ -77,6 +83,10 @@ static hl_dtype parse_dtype(const char *s) {
 }
 
 static hl_kernels cli_kernels(void) { return cli_kernels_from_env(); }
+static int online_cores(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+}
 
 /* ---- machine peaks ------------------------------------------------------------------------------ */
 /* Each thread runs independent FMA chains (24 accumulators hide the 4-cycle latency) on registers;
@@ -89,8 +99,8 @@ typedef struct peak_job {
     float        sink[64];
 } peak_job;
 
-#if defined(HL__X86)
-static HL__TGT_AVX512 float peak_fma_avx512(int64_t iters) {
+#if defined(BENCH_X86)
+static BENCH_TGT_AVX512 float peak_fma_avx512(int64_t iters) {
     __m512 a[24], b = _mm512_set1_ps(0.999f), c = _mm512_set1_ps(1e-3f);
     int64_t it;
     int i;
@@ -101,7 +111,7 @@ static HL__TGT_AVX512 float peak_fma_avx512(int64_t iters) {
     for (i = 1; i < 24; i++) a[0] = _mm512_add_ps(a[0], a[i]);
     return _mm512_reduce_add_ps(a[0]);
 }
-static HL__TGT_BF16 float peak_bf16_avx512(int64_t iters) {
+static BENCH_TGT_BF16 float peak_bf16_avx512(int64_t iters) {
     __m512 a[24];
     __m512i b = _mm512_set1_epi16(0x3f80), c = _mm512_set1_epi16(0x3a80);
     int64_t it;
@@ -113,7 +123,7 @@ static HL__TGT_BF16 float peak_bf16_avx512(int64_t iters) {
     for (i = 1; i < 24; i++) a[0] = _mm512_add_ps(a[0], a[i]);
     return _mm512_reduce_add_ps(a[0]);
 }
-static HL__TGT_AVX512 float peak_read_avx512(const float *p, int64_t n) {
+static BENCH_TGT_AVX512 float peak_read_avx512(const float *p, int64_t n) {
     __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
     int64_t i;
     for (i = 0; i + 64 <= n; i += 64) {
@@ -125,7 +135,7 @@ static HL__TGT_AVX512 float peak_read_avx512(const float *p, int64_t n) {
     return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
 }
 /* Eight rows of 1152 floats (a 2304-wide bf16 row is 4.5 KB) read side by side, the other pattern tried. */
-static HL__TGT_AVX512 float peak_read_rows_avx512(const float *p, int64_t n) {
+static BENCH_TGT_AVX512 float peak_read_rows_avx512(const float *p, int64_t n) {
     __m512 s[8];
     int64_t b, k;
     int j;
@@ -142,7 +152,7 @@ static void peak_task(void *ctx, int64_t i0, int64_t i1) {
     peak_job *j = (peak_job *)ctx;
     int64_t i;
     for (i = i0; i < i1; i++) {
-#if defined(HL__X86)
+#if defined(BENCH_X86)
         if (j->kind == 0) j->sink[i & 63] = peak_fma_avx512(j->iters);
         else if (j->kind == 1) j->sink[i & 63] = peak_bf16_avx512(j->iters);
         else if (j->kind == 2) j->sink[i & 63] = peak_read_avx512(j->buf + i * (j->n / 64), j->n / 64);
@@ -180,7 +190,7 @@ static peaks measure_peaks(hl__pool *pool) {
     j.iters = 8000000; /* ~50 ms per thread: long enough that waking the pool does not count */
     for (j.kind = 0; j.kind < 2; j.kind++) {
         double flops = (double)T * (double)j.iters * 24.0 * 16.0 * (j.kind == 0 ? 2.0 : 4.0);
-        if (j.kind == 1 && !(hl__cpu_bits() & 8)) break;
+        if (j.kind == 1 && !has_bf16()) break;
         timing_reset(&tm);
         for (r = 0; r < 5; r++) {
             w0 = now_sec(), c0 = cpu_sec();
@@ -218,7 +228,7 @@ static peaks measure_peaks(hl__pool *pool) {
 
 /* ---- kernel microbenchmarks ------------------------------------------------------------------------ */
 /* Times one matmul shape: best of `reps` after one warm-up. */
-static timing time_matmul(const hl__kern *kt, hl__pool *pool, int nn, float *y, const float *x, const void *W,
+static timing time_matmul(const hl__kernels *kt, hl__pool *pool, int nn, float *y, const float *x, const void *W,
                           hl_dtype dt, int64_t M, int64_t N, int64_t K, int reps) {
     timing tm;
     double w0, c0;
@@ -268,18 +278,17 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
         fill_weights(W, dts[d], N * K, 0.05f);
         for (l = 0; l < 4; l++)
             for (fast = 0; fast < 2; fast++) {
-                hl__kern kt;
+                const hl__kernels *kt = hl__kernels_pick(lv[l], fast);
                 int64_t M;
                 int is_s = lv[l] == HL_KERNELS_SCALAR;
                 double wbytes = (double)(N * K) * (double)hl_dtype_size(dts[d]), flops, gfw, gfi, gbw, gbi, pkf;
                 timing tp, td;
                 if (!hl_kernels_available(lv[l])) continue;
-                hl__kern_init(&kt, lv[l], fast);
-                if (fast && !(dts[d] == HL_DTYPE_BF16 && hl__kern_fast_bf16(&kt))) continue;
+                if (fast && !(dts[d] == HL_DTYPE_BF16 && kt != hl__kernels_pick(lv[l], 0))) continue;
                 M = is_s ? Ms : Mp;
                 flops = 2.0 * (double)M * (double)N * (double)K;
-                tp = time_matmul(&kt, pool, 0, y, x, W, dts[d], M, N, K, is_s ? 0 : o->reps);
-                td = time_matmul(&kt, pool, 0, y, x, W, dts[d], 1, N, K, is_s ? 1 : 4 * o->reps);
+                tp = time_matmul(kt, pool, 0, y, x, W, dts[d], M, N, K, is_s ? 0 : o->reps);
+                td = time_matmul(kt, pool, 0, y, x, W, dts[d], 1, N, K, is_s ? 1 : 4 * o->reps);
                 gfw = rate_wall(flops, &tp) * 1e-9, gfi = rate_idle(flops, &tp, T) * 1e-9;
                 gbw = rate_wall(wbytes, &td) * 1e-9, gbi = rate_idle(wbytes, &td, T) * 1e-9;
                 if (is_s) scal_pf = gfi, scal_dec = gbi;
@@ -304,7 +313,7 @@ static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
     const int T = hl__pool_threads(pool);
     float *x = (float *)malloc((size_t)(M * K) * 4), *y = (float *)malloc((size_t)(M * N) * 4);
     float *W = (float *)malloc((size_t)(N * K) * 4);
-    hl__kern kt, ks;
+    const hl__kernels *kt = hl__kernels_pick(cli_kernels(), 0), *ks = hl__kernels_pick(HL_KERNELS_SCALAR, 0);
     int nn;
     if (!x || !y || !W) {
         fprintf(stderr, "hooklens bench: out of memory\n");
@@ -312,14 +321,12 @@ static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
     }
     fill_weights(x, HL_DTYPE_F32, M * K, 1.0f);
     fill_weights(W, HL_DTYPE_F32, N * K, 0.05f);
-    hl__kern_init(&kt, cli_kernels(), 0);
-    hl__kern_init(&ks, HL_KERNELS_SCALAR, 0);
     printf("\nSAE encode d_in %lld x d_sae %lld, f32 weights (%.0f MB), %s, %d thread(s); wall / idle-equivalent\n",
-           (long long)K, (long long)N, (double)(N * K) * 4e-6, hl_kernels_name(kt.level), T);
+           (long long)K, (long long)N, (double)(N * K) * 4e-6, kt->name, T);
     for (nn = 1; nn >= 0; nn--) {
-        timing tb = time_matmul(&kt, pool, nn, y, x, W, HL_DTYPE_F32, M, N, K, o->reps);
-        timing t1 = time_matmul(&kt, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, o->reps);
-        timing ts = time_matmul(&ks, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, 0);
+        timing tb = time_matmul(kt, pool, nn, y, x, W, HL_DTYPE_F32, M, N, K, o->reps);
+        timing t1 = time_matmul(kt, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, o->reps);
+        timing ts = time_matmul(ks, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, 0);
         double flops = 2.0 * (double)(M * N * K), bytes = (double)(N * K) * 4.0;
         char pf[32] = "", pr[32] = ""; /* shares of the peaks, when --peak measured them */
         if (pk->fma_gflops > 0)
@@ -388,9 +395,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
            path, c->architecture, (long long)c->n_layers, (long long)c->d_model, (long long)c->d_mlp,
            (long long)c->d_vocab, hl_dtype_name(c->weight_dtype), wb * 1e-9, t_load);
     printf("%d thread(s), kernels %s, %s mode; rates: wall / idle-equivalent (per CPU-second x threads)\n", T,
-           hl_kernels_name(hl__kern_level(NULL) == HL_KERNELS_SCALAR ? HL_KERNELS_SCALAR
-                           : d.kernels != HL_KERNELS_DEFAULT               ? d.kernels
-                                                                           : hl_kernels_best()),
+           hl_model_kernels(m),
            o->fast ? "fast" : "exact");
     /* warm-up: touches every weight page once (page cache -> mapping) */
     if (hl_model_run(m, tok, o->prompt_tokens < 16 ? o->prompt_tokens : 16, NULL, &e) != HL_OK) {
@@ -470,7 +475,7 @@ int cmd_bench(int argc, char **argv) {
     peaks pk;
     int i, rc = 0;
     memset(&o, 0, sizeof o);
-    o.threads = hl__default_threads();
+    o.threads = online_cores();
     o.prompt_tokens = 512;
     o.gen_tokens = 32;
     o.reps = 3;
