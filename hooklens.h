@@ -258,6 +258,10 @@ HL_API const char      *hl_safetensors_metadata_key(const hl_safetensors *st, si
    HL_ERR_NOT_FOUND. */
 typedef struct hl_weights hl_weights;
 HL_API hl_status        hl_weights_open(const char *path, hl_weights **out, hl_error *err);
+/* The same over safetensors images in memory, one per shard (borrowed until hl_weights_close): the
+   weights are the tensors of every image, in order; a name in two images is HL_ERR_FORMAT. */
+HL_API hl_status        hl_weights_open_memory(const void *const *images, const size_t *sizes, size_t n,
+                                               hl_weights **out, hl_error *err);
 HL_API void             hl_weights_close(hl_weights *w);
 HL_API size_t           hl_weights_count(const hl_weights *w);
 HL_API const char      *hl_weights_name(const hl_weights *w, size_t i);
@@ -387,43 +391,48 @@ HL_API const char *hl_kernels_name(hl_kernels k);
        same as one at blocks.{i}.hook_resid_post. Cached tensors are copies, unlike TL's aliases. */
 
 /* clang-format off */
-/*   id                   TransformerLens name ({L} = layer)       shape (batch dim first)           */
+/* Hook points in execution order. Columns: the id; GLOBAL or BLOCK (one per layer); the TL name
+   ({L} = the layer); up to three dimensions after the batch dim (a symbol each: pos, query_pos and
+   key_pos are the positions of the pass and its keys, the others the config's sizes); and when the
+   point exists or fires (ALWAYS; POST_NORMS: only on models with Gemma-2's post-norms; USE_*: an
+   optional point that fires only when hl_model_set_flags turns it on).
+     id                   where   TransformerLens name                     shape after [batch]         when */
 #define HL_HOOK_LIST(X) \
-    X(EMBED,               "hook_embed",                      "[batch, pos, d_model]") \
-    X(RESID_PRE,           "blocks.{L}.hook_resid_pre",       "[batch, pos, d_model]") \
-    X(ATTN_IN,             "blocks.{L}.hook_attn_in",         "[batch, pos, n_heads, d_model]") \
-    X(Q_INPUT,             "blocks.{L}.hook_q_input",         "[batch, pos, n_heads, d_model]") \
-    X(K_INPUT,             "blocks.{L}.hook_k_input",         "[batch, pos, n_kv_heads, d_model]") \
-    X(V_INPUT,             "blocks.{L}.hook_v_input",         "[batch, pos, n_kv_heads, d_model]") \
-    X(LN1_SCALE,           "blocks.{L}.ln1.hook_scale",       "[batch, pos, 1]") \
-    X(LN1_NORMALIZED,      "blocks.{L}.ln1.hook_normalized",  "[batch, pos, d_model]") \
-    X(ATTN_Q,              "blocks.{L}.attn.hook_q",          "[batch, pos, n_heads, d_head]") \
-    X(ATTN_K,              "blocks.{L}.attn.hook_k",          "[batch, pos, n_kv_heads, d_head]") \
-    X(ATTN_V,              "blocks.{L}.attn.hook_v",          "[batch, pos, n_kv_heads, d_head]") \
-    X(ATTN_ROT_Q,          "blocks.{L}.attn.hook_rot_q",      "[batch, pos, n_heads, d_head]") \
-    X(ATTN_ROT_K,          "blocks.{L}.attn.hook_rot_k",      "[batch, pos, n_kv_heads, d_head]") \
-    X(ATTN_SCORES,         "blocks.{L}.attn.hook_attn_scores","[batch, n_heads, query_pos, key_pos]") \
-    X(ATTN_PATTERN,        "blocks.{L}.attn.hook_pattern",    "[batch, n_heads, query_pos, key_pos]") \
-    X(ATTN_Z,              "blocks.{L}.attn.hook_z",          "[batch, pos, n_heads, d_head]") \
-    X(ATTN_RESULT,         "blocks.{L}.attn.hook_result",     "[batch, pos, n_heads, d_model]") \
-    X(LN1_POST_SCALE,      "blocks.{L}.ln1_post.hook_scale",  "[batch, pos, 1]") \
-    X(LN1_POST_NORMALIZED, "blocks.{L}.ln1_post.hook_normalized", "[batch, pos, d_model]") \
-    X(ATTN_OUT,            "blocks.{L}.hook_attn_out",        "[batch, pos, d_model]") \
-    X(RESID_MID,           "blocks.{L}.hook_resid_mid",       "[batch, pos, d_model]") \
-    X(MLP_IN,              "blocks.{L}.hook_mlp_in",          "[batch, pos, d_model]") \
-    X(LN2_SCALE,           "blocks.{L}.ln2.hook_scale",       "[batch, pos, 1]") \
-    X(LN2_NORMALIZED,      "blocks.{L}.ln2.hook_normalized",  "[batch, pos, d_model]") \
-    X(MLP_PRE,             "blocks.{L}.mlp.hook_pre",         "[batch, pos, d_mlp]") \
-    X(MLP_PRE_LINEAR,      "blocks.{L}.mlp.hook_pre_linear",  "[batch, pos, d_mlp]") \
-    X(MLP_POST,            "blocks.{L}.mlp.hook_post",        "[batch, pos, d_mlp]") \
-    X(LN2_POST_SCALE,      "blocks.{L}.ln2_post.hook_scale",  "[batch, pos, 1]") \
-    X(LN2_POST_NORMALIZED, "blocks.{L}.ln2_post.hook_normalized", "[batch, pos, d_model]") \
-    X(MLP_OUT,             "blocks.{L}.hook_mlp_out",         "[batch, pos, d_model]") \
-    X(RESID_POST,          "blocks.{L}.hook_resid_post",      "[batch, pos, d_model]") \
-    X(LN_FINAL_SCALE,      "ln_final.hook_scale",             "[batch, pos, 1]") \
-    X(LN_FINAL_NORMALIZED, "ln_final.hook_normalized",        "[batch, pos, d_model]")
+    X(EMBED,               GLOBAL, "hook_embed",                           POS, D_MODEL, NONE,          ALWAYS) \
+    X(RESID_PRE,           BLOCK,  "blocks.{L}.hook_resid_pre",            POS, D_MODEL, NONE,          ALWAYS) \
+    X(ATTN_IN,             BLOCK,  "blocks.{L}.hook_attn_in",              POS, N_HEADS, D_MODEL,       USE_ATTN_IN) \
+    X(Q_INPUT,             BLOCK,  "blocks.{L}.hook_q_input",              POS, N_HEADS, D_MODEL,       USE_SPLIT_QKV_INPUT) \
+    X(K_INPUT,             BLOCK,  "blocks.{L}.hook_k_input",              POS, N_KV_HEADS, D_MODEL,    USE_SPLIT_QKV_INPUT) \
+    X(V_INPUT,             BLOCK,  "blocks.{L}.hook_v_input",              POS, N_KV_HEADS, D_MODEL,    USE_SPLIT_QKV_INPUT) \
+    X(LN1_SCALE,           BLOCK,  "blocks.{L}.ln1.hook_scale",            POS, ONE, NONE,              ALWAYS) \
+    X(LN1_NORMALIZED,      BLOCK,  "blocks.{L}.ln1.hook_normalized",       POS, D_MODEL, NONE,          ALWAYS) \
+    X(ATTN_Q,              BLOCK,  "blocks.{L}.attn.hook_q",               POS, N_HEADS, D_HEAD,        ALWAYS) \
+    X(ATTN_K,              BLOCK,  "blocks.{L}.attn.hook_k",               POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
+    X(ATTN_V,              BLOCK,  "blocks.{L}.attn.hook_v",               POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
+    X(ATTN_ROT_Q,          BLOCK,  "blocks.{L}.attn.hook_rot_q",           POS, N_HEADS, D_HEAD,        ALWAYS) \
+    X(ATTN_ROT_K,          BLOCK,  "blocks.{L}.attn.hook_rot_k",           POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
+    X(ATTN_SCORES,         BLOCK,  "blocks.{L}.attn.hook_attn_scores",     N_HEADS, QUERY_POS, KEY_POS, ALWAYS) \
+    X(ATTN_PATTERN,        BLOCK,  "blocks.{L}.attn.hook_pattern",         N_HEADS, QUERY_POS, KEY_POS, ALWAYS) \
+    X(ATTN_Z,              BLOCK,  "blocks.{L}.attn.hook_z",               POS, N_HEADS, D_HEAD,        ALWAYS) \
+    X(ATTN_RESULT,         BLOCK,  "blocks.{L}.attn.hook_result",          POS, N_HEADS, D_MODEL,       USE_ATTN_RESULT) \
+    X(LN1_POST_SCALE,      BLOCK,  "blocks.{L}.ln1_post.hook_scale",       POS, ONE, NONE,              POST_NORMS) \
+    X(LN1_POST_NORMALIZED, BLOCK,  "blocks.{L}.ln1_post.hook_normalized",  POS, D_MODEL, NONE,          POST_NORMS) \
+    X(ATTN_OUT,            BLOCK,  "blocks.{L}.hook_attn_out",             POS, D_MODEL, NONE,          ALWAYS) \
+    X(RESID_MID,           BLOCK,  "blocks.{L}.hook_resid_mid",            POS, D_MODEL, NONE,          ALWAYS) \
+    X(MLP_IN,              BLOCK,  "blocks.{L}.hook_mlp_in",               POS, D_MODEL, NONE,          USE_HOOK_MLP_IN) \
+    X(LN2_SCALE,           BLOCK,  "blocks.{L}.ln2.hook_scale",            POS, ONE, NONE,              ALWAYS) \
+    X(LN2_NORMALIZED,      BLOCK,  "blocks.{L}.ln2.hook_normalized",       POS, D_MODEL, NONE,          ALWAYS) \
+    X(MLP_PRE,             BLOCK,  "blocks.{L}.mlp.hook_pre",              POS, D_MLP, NONE,            ALWAYS) \
+    X(MLP_PRE_LINEAR,      BLOCK,  "blocks.{L}.mlp.hook_pre_linear",       POS, D_MLP, NONE,            ALWAYS) \
+    X(MLP_POST,            BLOCK,  "blocks.{L}.mlp.hook_post",             POS, D_MLP, NONE,            ALWAYS) \
+    X(LN2_POST_SCALE,      BLOCK,  "blocks.{L}.ln2_post.hook_scale",       POS, ONE, NONE,              POST_NORMS) \
+    X(LN2_POST_NORMALIZED, BLOCK,  "blocks.{L}.ln2_post.hook_normalized",  POS, D_MODEL, NONE,          POST_NORMS) \
+    X(MLP_OUT,             BLOCK,  "blocks.{L}.hook_mlp_out",              POS, D_MODEL, NONE,          ALWAYS) \
+    X(RESID_POST,          BLOCK,  "blocks.{L}.hook_resid_post",           POS, D_MODEL, NONE,          ALWAYS) \
+    X(LN_FINAL_SCALE,      GLOBAL, "ln_final.hook_scale",                  POS, ONE, NONE,              ALWAYS) \
+    X(LN_FINAL_NORMALIZED, GLOBAL, "ln_final.hook_normalized",             POS, D_MODEL, NONE,          ALWAYS)
 /* clang-format on */
-/* Hook points in execution order. What each holds (TL semantics, hooks-reference.md section 2):
+/* What each point holds (TransformerLens semantics, HookedTransformer's components):
      EMBED           W_E[token], times sqrt(d_model) for Gemma (Gemma: float32 sqrt(d_model)).
      *_SCALE         sqrt(mean(x^2) + eps) of the norm's input;  *_NORMALIZED  x / scale, BEFORE
                      the norm weight.  ln1/ln2 = pre-attention / pre-MLP norms, ln1_post/ln2_post =
@@ -436,22 +445,43 @@ HL_API const char *hl_kernels_name(hl_kernels k);
      MLP_PRE         gate pre-activation x_hat W_gate;  MLP_PRE_LINEAR  x_hat W_up;
      MLP_POST        act(pre) * pre_linear (GELU-tanh for Gemma, SiLU for Llama/Mistral).
      MLP_OUT         what the MLP adds (after ln2_post on Gemma-2).
-   Optional points (ATTN_IN, Q/K/V_INPUT, ATTN_RESULT, MLP_IN) exist on every model but fire only
-   after hl_model_set_flags turns them on (TL: use_attn_in, use_split_qkv_input, use_attn_result,
-   use_hook_mlp_in). With HL_USE_ATTN_IN alone, query head h reads attn_in[:, h] and kv head g
-   reads attn_in[:, g * n_heads / n_kv_heads] (its group's first query head). With
-   HL_USE_SPLIT_QKV_INPUT the three streams are copies of resid_pre, as in TL v2. */
+   The optional points (ATTN_IN, Q/K/V_INPUT, ATTN_RESULT, MLP_IN) are TL's use_attn_in,
+   use_split_qkv_input, use_attn_result and use_hook_mlp_in. With HL_USE_ATTN_IN alone, query head h
+   reads attn_in[:, h] and kv head g reads attn_in[:, g * n_heads / n_kv_heads] (its group's first
+   query head). With HL_USE_SPLIT_QKV_INPUT the three streams are copies of resid_pre, as in TL v2;
+   ln1 then runs per stream and its two points get a head axis after pos (n_heads for q, n_kv_heads
+   for k and v). */
 typedef enum hl_hook {
-#define HL__X(id, name, shape) HL_HOOK_##id,
+#define HL__X(id, where, name, d1, d2, d3, when) HL_HOOK_##id,
     HL_HOOK_LIST(HL__X)
 #undef HL__X
     HL_HOOK_COUNT
 } hl_hook;
 
-/* The TL name pattern ("blocks.{L}.hook_resid_pre") and shape text of a hook id; "" if invalid. */
+/* Sub-points of a point that has a splice: the names SAELens' HookedSAETransformer gives an SAE
+   spliced there, "<point>.hook_sae_acts_post" and so on. The splice fires them (hl_model_fire);
+   they take hooks and go into caches like any point. */
+#define HL_SUB_LIST(X) \
+    X(SAE_INPUT,     "hook_sae_input") \
+    X(SAE_ACTS_PRE,  "hook_sae_acts_pre") \
+    X(SAE_ACTS_POST, "hook_sae_acts_post") \
+    X(SAE_RECONS,    "hook_sae_recons") \
+    X(SAE_ERROR,     "hook_sae_error") \
+    X(SAE_OUTPUT,    "hook_sae_output")
+typedef enum hl_sub {
+    HL_SUB_NONE = 0, /* the point itself */
+#define HL__X(id, name) HL_SUB_##id,
+    HL_SUB_LIST(HL__X)
+#undef HL__X
+    HL_SUB_COUNT
+} hl_sub;
+
+/* The TL name pattern ("blocks.{L}.hook_resid_pre") and shape text ("[batch, pos, d_model]") of a
+   hook id; "" if invalid. */
 HL_API const char *hl_hook_pattern(hl_hook h);
 HL_API const char *hl_hook_shape(hl_hook h);
 HL_API int         hl_hook_per_layer(hl_hook h); /* 1 for "blocks.{L}." hooks */
+HL_API const char *hl_sub_name(hl_sub s);        /* "hook_sae_acts_post", ...; "" for NONE */
 /* Writes the concrete name of (h, layer) into buf[cap] ("blocks.3.hook_resid_pre"); returns its
    length, or 0 when it does not fit or h is invalid. layer is ignored for global hooks. */
 HL_API size_t      hl_hook_name(hl_hook h, int64_t layer, char *buf, size_t cap);
@@ -509,6 +539,16 @@ typedef struct hl_model_desc {
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
     int         tl_window_parity; /* 1 = Gemma-2 local attention on ODD layers, as TL does */
+    /* Or, with path NULL, the same files from memory the caller keeps alive until hl_model_free
+       (nothing is copied): config.json's text, the safetensors images (one per shard: the tensors
+       of all of them are the weights), and optionally tokenizer.json's text. */
+    const char        *config_json;
+    size_t             config_len;
+    const void *const *weights;
+    const size_t      *weight_sizes;
+    size_t             n_weights;
+    const char        *tokenizer_json; /* NULL = no tokenizer */
+    size_t             tokenizer_len;
 } hl_model_desc;
 
 typedef struct hl_model hl_model;
@@ -526,18 +566,29 @@ HL_API const hl_tokenizer *hl_model_tokenizer(const hl_model *m);
 HL_API int       hl_model_layer_is_local(const hl_model *m, int64_t layer);
 /* 1 when hook point h exists on this architecture (ln1_post/ln2_post are Gemma-2 only). */
 HL_API int       hl_model_has_hook(const hl_model *m, hl_hook h);
+/* The shape point h has on this model in a pass of n_pos positions with n_keys keys (0 = n_pos;
+   decoding with the KV cache: kv_len + n_pos), batch dim first: [1, n_pos, d_model], [1, n_heads,
+   n_pos, n_keys], ... [out] shape[0..ndim). Returns ndim, or 0 when the model has no such point. */
+HL_API int       hl_model_hook_shape(const hl_model *m, hl_hook h, int64_t n_pos, int64_t n_keys,
+                                     int64_t shape[4]);
 /* Number of worker threads in use. */
 HL_API int       hl_model_threads(const hl_model *m);
 /* The kernels in use: "scalar", "avx2", "avx512", "avx512+bf16" (fast mode) or "neon". */
 HL_API const char *hl_model_kernels(const hl_model *m);
 
 /* ---- hooks ---- */
+/* One call of the forward pass (run, run_with_cache, decode, a step of generate): the cache it
+   fills, its positions, where its errors go. Hooks and splices see it in hl_hook_info; it lives
+   only during the call. */
+typedef struct hl_pass hl_pass;
 typedef struct hl_hook_info {
     const char *name;  /* the TL name, e.g. "blocks.3.hook_resid_pre"; borrowed, valid in the call */
-    hl_hook     id;    /* HL_HOOK_COUNT for a named sub-point fired by hl_model_fire (SAE points) */
+    hl_hook     id;    /* the point (for a sub-point: the point it belongs to) */
+    hl_sub      sub;   /* HL_SUB_NONE, or the sub-point (SAE points) */
     int64_t     layer; /* -1 for global hooks */
     int64_t     pos0;  /* absolute position of the first row (> 0 when decoding with the KV cache) */
     int         stream;/* split-input ln1 hooks: 0 q, 1 k, 2 v; otherwise 0 */
+    hl_pass    *pass;  /* the running pass (a splice hands `info` on to hl_model_fire) */
 } hl_hook_info;
 
 /* A hook callback. `act` is a writable F32 view of the activation (TL shape, batch dim 1 first),
@@ -558,8 +609,8 @@ HL_API unsigned hl_model_flags(const hl_model *m);
 /* Adds a hook on every point whose name matches `name` (an exact name or a glob such as
    "blocks.*.hook_resid_post"). Hooks on one point run in registration order; each sees the
    previous one's edits. An exact name must be a hook point of this model or a sub-point of one
-   (e.g. "blocks.2.hook_resid_post.hook_sae_acts_post", fired by an attached SAE); otherwise
-   HL_ERR_NOT_FOUND. A glob may match nothing yet. [out] *handle (optional) for
+   (e.g. "blocks.2.hook_resid_post.hook_sae_acts_post", fired by an SAE attached there now or
+   later); otherwise HL_ERR_NOT_FOUND. A glob may match nothing. Names are matched once, here. [out] *handle (optional) for
    hl_model_remove_hook. Points that no hook, cache or splice wants cost nothing (no copies). */
 HL_API hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn, void *user,
                                    int *handle, hl_error *err);
@@ -571,17 +622,17 @@ HL_API void      hl_model_reset_hooks(hl_model *m);
 /* Splice slot, for module replacement (how SAEs are attached): at most one per hook point. At
    that point the order is: user hooks (registration order), then the run_with_cache capture, then
    the splice, which may overwrite the activation in place (e.g. with an SAE's reconstruction), and
-   may fire named sub-points with hl_model_fire. fn = NULL clears the slot. Note: SAELens removes
+   may fire its sub-points (HL_SUB_*) with hl_model_fire. fn = NULL clears the slot. Note: SAELens removes
    the original hook point when it attaches an SAE; here the point stays, and its hooks and cache
    see the activation before the splice. [in] name: an exact hook name of this model. */
 HL_API hl_status hl_model_set_splice(hl_model *m, const char *name, hl_hook_fn fn, void *user,
                                      hl_error *err);
 HL_API void      hl_model_clear_splices(hl_model *m);
-/* Fires a named sub-point (e.g. "blocks.2.hook_resid_post.hook_sae_acts_post") from inside a
-   splice: runs the hooks whose pattern matches `name` and captures it into the running cache when
-   its filter accepts the name. `act` is F32 and may be edited by the hooks. */
-HL_API hl_status hl_model_fire(hl_model *m, const char *name, int64_t layer, hl_tensor *act,
-                               hl_error *err);
+/* Fires sub-point `sub` of the spliced point `at` (the hl_hook_info the splice was called with),
+   e.g. HL_SUB_SAE_ACTS_POST = "blocks.2.hook_resid_post.hook_sae_acts_post": runs its hooks and
+   captures it into the pass's cache when the cache's filter took it. `act` is F32 (any shape) and
+   may be edited by the hooks. err: where a hook's failure is described (NULL: the pass's own). */
+HL_API hl_status hl_model_fire(const hl_hook_info *at, hl_sub sub, hl_tensor *act, hl_error *err);
 
 /* ---- forward ---- */
 /* Full forward pass over tokens[0..n) from position 0 (the KV cache is reset, then holds these n
@@ -819,6 +870,7 @@ HL_API hl_status hl_sae_attach(hl_sae *sae, hl_model *m, const char *hook_name, 
 /* Removes the splice (a no-op when not attached). */
 HL_API void        hl_sae_detach(hl_sae *sae);
 HL_API const char *hl_sae_attached_hook(const hl_sae *sae); /* NULL when detached; borrowed */
+HL_API hl_model   *hl_sae_attached_model(const hl_sae *sae); /* NULL when detached */
 HL_API void        hl_sae_set_error_term(hl_sae *sae, int use_error_term);
 
 /* Built-in feature edits, applied while attached (they work like hooks on the sub-points):
@@ -2426,6 +2478,47 @@ HL__DEF hl_status hl_weights_open(const char *path, hl_weights **out, hl_error *
     return HL_OK;
 }
 #endif /* HL_NO_STDIO */
+
+HL__DEF hl_status hl_weights_open_memory(const void *const *images, const size_t *sizes, size_t n,
+                                         hl_weights **out, hl_error *err) {
+    hl_weights *w;
+    size_t i, j, k = 0, total = 0;
+    hl_status s;
+    if (!images || !sizes || n == 0 || !out) return hl__fail(err, HL_ERR_ARG, "hl_weights_open_memory: NULL argument");
+    w = (hl_weights *)hl__calloc(1, sizeof *w);
+    if (!w || !(w->shards = (hl_safetensors **)hl__calloc(n, sizeof *w->shards))) {
+        hl__free(w);
+        return hl__fail(err, HL_ERR_OOM, "hl_weights_open_memory: out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        char label[48];
+        snprintf(label, sizeof label, "safetensors image %llu", (unsigned long long)i);
+        if ((s = hl_safetensors_open_memory(images[i], sizes[i], label, &w->shards[i], err)) != HL_OK) goto fail;
+        w->n_shards++;
+        total += w->shards[i]->n;
+    }
+    if (total > HL_MAX_TENSORS) {
+        s = hl__fail(err, HL_ERR_LIMIT, "weights: %llu tensors, more than HL_MAX_TENSORS = %d", (unsigned long long)total,
+                     HL_MAX_TENSORS);
+        goto fail;
+    }
+    if (!hl__w_alloc(w, total)) {
+        s = hl__fail(err, HL_ERR_OOM, "hl_weights_open_memory: out of memory");
+        goto fail;
+    }
+    for (i = 0; i < n; i++)
+        for (j = 0; j < w->shards[i]->n; j++, k++) {
+            w->names[k] = w->shards[i]->names[j];
+            w->tensors[k] = &w->shards[i]->tensors[j];
+        }
+    w->n = total;
+    if ((s = hl__w_finish(w, "weights (memory)", err)) != HL_OK) goto fail;
+    *out = w;
+    return HL_OK;
+fail:
+    hl_weights_close(w);
+    return s;
+}
 
 HL__DEF size_t hl_weights_count(const hl_weights *w) {
     return w ? w->n : 0;
@@ -7958,21 +8051,68 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
 /* >>model =================================================================================== */
 /* Model loading, the forward pass with TransformerLens hook points, the activation cache, the KV
    cache, generation and the TL-style helpers, in pipeline order:
-     ---- hook names ---- config ---- weights ---- load ---- hooks ---- cache ---- forward ----
-     ---- generate ---- helpers ----
-   Sources: HF transformers models/{gemma2,gemma,llama,mistral}/modeling_*.py (eager attention),
-   TransformerLens components/ and hooks-reference.md (the spec of every hook value). */
+     ---- hook points ---- config ---- weights ---- load ---- hooks ---- cache ----
+     ---- forward: steps ---- forward ---- run ---- generate ---- helpers ----
+   Sources: Hugging Face transformers models/{gemma2,gemma,llama,mistral}/modeling_*.py (eager
+   attention) for the math, TransformerLens (components/, hook_points.py, HookedTransformer.py) for
+   every hook value and name. */
 
+/* ---- hook points ---- */
+/* The columns of HL_HOOK_LIST as tables. A point's shape is its dimension symbols, evaluated for
+   one model and one pass by hl__hook_dims: the firing macro, the SAE width check, hl_hook_shape's
+   text and hl_model_hook_shape all read them, and nothing parses shape text. */
+enum { HL__SCOPE_GLOBAL, HL__SCOPE_BLOCK };
+enum { HL__DIM_NONE, HL__DIM_POS, HL__DIM_QUERY_POS, HL__DIM_KEY_POS, HL__DIM_ONE, HL__DIM_D_MODEL,
+       HL__DIM_N_HEADS, HL__DIM_N_KV_HEADS, HL__DIM_D_HEAD, HL__DIM_D_MLP };
+/* when a point exists (POST_NORMS: Gemma-2's post-norms) or fires (the HL_USE_* flag that turns it on) */
+#define HL__WHEN_ALWAYS              0u
+#define HL__WHEN_POST_NORMS          0x100u
+#define HL__WHEN_USE_ATTN_RESULT     ((unsigned)HL_USE_ATTN_RESULT)
+#define HL__WHEN_USE_SPLIT_QKV_INPUT ((unsigned)HL_USE_SPLIT_QKV_INPUT)
+#define HL__WHEN_USE_ATTN_IN         ((unsigned)HL_USE_ATTN_IN)
+#define HL__WHEN_USE_HOOK_MLP_IN     ((unsigned)HL_USE_HOOK_MLP_IN)
+/* the shape as text: the first dimension after batch, then ", dim" for each further one */
+#define HL__DT_POS        "pos"
+#define HL__DT_N_HEADS    "n_heads"
+#define HL__DTC_NONE      ""
+#define HL__DTC_QUERY_POS ", query_pos"
+#define HL__DTC_KEY_POS   ", key_pos"
+#define HL__DTC_ONE       ", 1"
+#define HL__DTC_D_MODEL   ", d_model"
+#define HL__DTC_N_HEADS   ", n_heads"
+#define HL__DTC_N_KV_HEADS ", n_kv_heads"
+#define HL__DTC_D_HEAD    ", d_head"
+#define HL__DTC_D_MLP     ", d_mlp"
 
-/* ---- hook names ---- */
 static const char *const hl__hook_patterns[HL_HOOK_COUNT] = {
-#define HL__X(id, name, shape) name,
+#define HL__X(id, scope, name, d1, d2, d3, when) name,
+    HL_HOOK_LIST(HL__X)
+#undef HL__X
+};
+static const unsigned char hl__hook_scope[HL_HOOK_COUNT] = {
+#define HL__X(id, scope, name, d1, d2, d3, when) HL__SCOPE_##scope,
+    HL_HOOK_LIST(HL__X)
+#undef HL__X
+};
+static const unsigned char hl__hook_dim[HL_HOOK_COUNT][3] = {
+#define HL__X(id, scope, name, d1, d2, d3, when) {HL__DIM_##d1, HL__DIM_##d2, HL__DIM_##d3},
+    HL_HOOK_LIST(HL__X)
+#undef HL__X
+};
+static const unsigned hl__hook_when[HL_HOOK_COUNT] = {
+#define HL__X(id, scope, name, d1, d2, d3, when) HL__WHEN_##when,
     HL_HOOK_LIST(HL__X)
 #undef HL__X
 };
 static const char *const hl__hook_shapes[HL_HOOK_COUNT] = {
-#define HL__X(id, name, shape) shape,
+#define HL__X(id, scope, name, d1, d2, d3, when) "[batch, " HL__DT_##d1 HL__DTC_##d2 HL__DTC_##d3 "]",
     HL_HOOK_LIST(HL__X)
+#undef HL__X
+};
+static const char *const hl__sub_names[HL_SUB_COUNT] = {
+    "",
+#define HL__X(id, name) name,
+    HL_SUB_LIST(HL__X)
 #undef HL__X
 };
 
@@ -7983,7 +8123,46 @@ HL__DEF const char *hl_hook_shape(hl_hook h) {
     return (h >= 0 && h < HL_HOOK_COUNT) ? hl__hook_shapes[h] : "";
 }
 HL__DEF int hl_hook_per_layer(hl_hook h) {
-    return (h >= 0 && h < HL_HOOK_COUNT) && strncmp(hl__hook_patterns[h], "blocks.{L}.", 11) == 0;
+    return h >= 0 && h < HL_HOOK_COUNT && hl__hook_scope[h] == HL__SCOPE_BLOCK;
+}
+HL__DEF const char *hl_sub_name(hl_sub s) {
+    return (s > HL_SUB_NONE && s < HL_SUB_COUNT) ? hl__sub_names[s] : "";
+}
+
+/* The size of one dimension symbol in a pass of n positions against K keys. */
+static int64_t hl__dim_size(const hl_model_cfg *c, int dim, int64_t n, int64_t K) {
+    switch (dim) {
+    case HL__DIM_POS: case HL__DIM_QUERY_POS: return n;
+    case HL__DIM_KEY_POS: return K;
+    case HL__DIM_D_MODEL: return c->d_model;
+    case HL__DIM_N_HEADS: return c->n_heads;
+    case HL__DIM_N_KV_HEADS: return c->n_kv_heads;
+    case HL__DIM_D_HEAD: return c->d_head;
+    case HL__DIM_D_MLP: return c->d_mlp;
+    default: return 1;
+    }
+}
+/* The TL shape of point h (batch dim first) in a pass of n positions against K keys: out[0..ndim).
+   stream >= 0 when ln1 runs per q/k/v stream (split qkv input or attn_in): its two points then get a
+   head axis after pos, n_heads for q (stream 0) and n_kv_heads for k and v, as TL's do. */
+static int hl__hook_dims(const hl_model_cfg *c, hl_hook h, int64_t n, int64_t K, int stream, int64_t out[4]) {
+    int nd = 0, i;
+    out[nd++] = 1;
+    for (i = 0; i < 3 && hl__hook_dim[h][i] != HL__DIM_NONE; i++) {
+        if (i == 1 && stream >= 0 && (h == HL_HOOK_LN1_SCALE || h == HL_HOOK_LN1_NORMALIZED))
+            out[nd++] = stream == 0 ? c->n_heads : c->n_kv_heads;
+        out[nd++] = hl__dim_size(c, hl__hook_dim[h][i], n, K);
+    }
+    return nd;
+}
+/* Values per position of point h (the product of its dimensions after pos), or 0 when h is not
+   indexed by position first (attention scores and pattern). An SAE's d_in must equal it. */
+static int64_t hl__hook_width(const hl_model_cfg *c, hl_hook h) {
+    int64_t w = 1;
+    int i;
+    if (hl__hook_dim[h][0] != HL__DIM_POS) return 0;
+    for (i = 1; i < 3 && hl__hook_dim[h][i] != HL__DIM_NONE; i++) w *= hl__dim_size(c, hl__hook_dim[h][i], 1, 1);
+    return w;
 }
 
 HL__DEF size_t hl_hook_name(hl_hook h, int64_t layer, char *buf, size_t cap) {
@@ -8055,9 +8234,9 @@ static int hl__is_glob(const char *s) {
     return strchr(s, '*') != NULL || strchr(s, '?') != NULL;
 }
 
-/* ---- config ---- */
-/* The model object. Weights are borrowed views into the mmapped safetensors; norm vectors are
-   copied to f32 with Gemma's "+1" applied (they are d_model floats each). */
+/* ---- the model object ---- */
+/* Weights are borrowed views into the mmapped safetensors; norm vectors are copied to f32 with
+   Gemma's "+1" applied (they are d_model floats each). */
 typedef struct hl__layer_w {
     const hl_tensor *q, *k, *v, *o;       /* q_proj [H*dh, d], k_proj/v_proj [G*dh, d], o_proj [d, H*dh] */
     const hl_tensor *gate, *up, *down;    /* gate_proj/up_proj [d_mlp, d], down_proj [d, d_mlp] */
@@ -8065,59 +8244,78 @@ typedef struct hl__layer_w {
     float           *ln1_post, *ln2_post; /* Gemma-2 post-norm weights [d], else NULL */
 } hl__layer_w;
 
+/* Hook slots: point pt = (layer + 1) * HL_HOOK_COUNT + id (global points at layer -1), and each
+   point has HL_SUB_COUNT slots: slot = pt * HL_SUB_COUNT + sub, sub 0 being the point itself. */
 typedef struct hl__reg {
     int            handle;
     hl_hook_fn     fn;
     void          *user;
-    char          *pattern;
-    int            glob;
-    unsigned char *match; /* [n_points]: 1 where this hook applies */
+    unsigned char *match; /* [n_slots]: 1 where this hook applies */
 } hl__reg;
 
 typedef struct hl__splice {
     hl_hook_fn fn;
     void      *user;
+    char      *sub_name[HL_SUB_COUNT]; /* the sub-points' names, while a splice is set ([0] unused) */
 } hl__splice;
 
 struct hl_model {
-    hl_model_cfg     cfg;
-    char            *arch_name;
-    hl_weights      *w;
-    hl_tokenizer    *tok;
-    const hl__kernels *kern;
-    hl__pool        *pool;
-    int              n_threads;
-    const hl_tensor *embed;   /* embed_tokens [d_vocab, d] */
-    const hl_tensor *unembed; /* lm_head [d_vocab, d], or embed_tokens when tied */
-    float           *final_norm;
-    hl__layer_w     *layers;
-    unsigned char   *is_local; /* [n_layers] */
-    unsigned         flags;
-    /* hooks: point index pt = (layer + 1) * HL_HOOK_COUNT + id, global hooks at layer -1 */
-    int64_t          n_points;
-    hl__reg         *regs;
-    size_t           n_regs, cap_regs;
-    int              next_handle;
-    int             *pt_users;  /* [n_points] number of hooks on the point */
-    unsigned char   *pt_cache;  /* [n_points] cached by the running run_with_cache */
-    unsigned char   *pt_want;   /* [n_points] users || cache || splice */
-    hl__splice      *splices;   /* [n_points] */
-    /* state of the running forward pass */
-    hl_cache              *run_cache;
-    const hl_names_filter *run_filter;
-    int                    suppress_embed_hook;
-    int64_t                cur_pos0;
-    int                    cur_stream;
-    char                   namebuf[256];
+    hl_model_cfg       cfg;
+    char              *arch_name;
+    hl_weights        *w;
+    hl_tokenizer      *tok;
+    const hl__kernels *kern; /* picked once at load */
+    hl__pool          *pool; /* shared with the SAEs attached to the model */
+    int                n_threads;
+    const hl_tensor   *embed;   /* embed_tokens [d_vocab, d] */
+    const hl_tensor   *unembed; /* lm_head [d_vocab, d], or embed_tokens when tied */
+    float             *final_norm;
+    hl__layer_w       *layers;
+    unsigned char     *is_local; /* [n_layers] */
+    unsigned           flags;    /* HL_USE_* */
+    /* hook points and slots (see hl__reg) */
+    int64_t            n_points, n_slots;
+    const char       **pt_name;   /* [n_points] TL name, NULL where this architecture has no such point */
+    char              *names;     /* the strings behind pt_name */
+    hl__reg           *regs;
+    size_t             n_regs, cap_regs;
+    int                next_handle;
+    int               *slot_users; /* [n_slots] number of hooks on the slot */
+    unsigned char     *slot_want;  /* [n_slots] a hook or (sub 0) a splice wants it */
+    hl__splice        *splices;    /* [n_points] */
     /* KV cache: per layer [kv_cap, n_kv_heads * d_head] rotated keys and values */
-    float          **kc, **vc;
-    int64_t          kv_len, kv_cap;
+    float            **kc, **vc;
+    int64_t            kv_len, kv_cap;
     /* scratch of the last forward pass, kept for the next (see hl__scratch_take) */
-    float           *scratch;
-    uint64_t         scratch_cap; /* floats */
+    float             *scratch;
+    uint64_t           scratch_cap; /* floats */
 };
 
-/* Reads a required positive integer from config.json. */
+/* ---- config ---- */
+/* The families hooklens runs, as data: what sets each apart. A new family is a row here, its
+   config.json keys and weight names (hl__parse_config, hl__bind_weights), and a step variant in
+   the forward pass where its math differs. */
+typedef enum { HL__WINDOW_NONE, HL__WINDOW_EVEN, HL__WINDOW_ALL } hl__window_layers;
+typedef struct hl__family {
+    const char       *hf_class;     /* config.json "architectures"[0] */
+    hl_arch           arch;
+    int               gemma;        /* RMSNorm times (1 + w); embeddings times sqrt(d_model); tied
+                                       head, bos 2 and eos 1, tanh-GELU by default */
+    int               post_norms;   /* attention and MLP outputs normed again (ln1_post, ln2_post) */
+    int               softcaps;     /* attn_logit_softcapping and final_logit_softcapping */
+    int               qpas;         /* scores / sqrt(query_pre_attn_scalar) instead of sqrt(head_dim) */
+    hl__window_layers window;       /* which layers use sliding_window */
+    int64_t           window_dflt;  /* sliding_window when config.json has none */
+} hl__family;
+static const hl__family hl__families[] = {
+    /* HF class              arch             gemma  post   softcap qpas  window            default */
+    {"Gemma2ForCausalLM",  HL_ARCH_GEMMA2,  1,     1,     1,      1,    HL__WINDOW_EVEN,  4096},
+    {"GemmaForCausalLM",   HL_ARCH_GEMMA,   1,     0,     0,      0,    HL__WINDOW_NONE,  0},
+    {"LlamaForCausalLM",   HL_ARCH_LLAMA,   0,     0,     0,      0,    HL__WINDOW_NONE,  0},
+    {"MistralForCausalLM", HL_ARCH_MISTRAL, 0,     0,     0,      0,    HL__WINDOW_ALL,   0},
+};
+#define HL__N_FAMILIES (sizeof hl__families / sizeof hl__families[0])
+
 static hl_status hl__cfg_int(const hl_json *root, const char *path, const char *key, int64_t *out,
                              hl_error *err) {
     const hl_json *v = hl_json_get(root, key);
@@ -8165,10 +8363,12 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
     hl_json_doc *doc = NULL;
     const hl_json *root, *archs, *v;
     const char *arch;
+    const hl__family *f = NULL;
     hl_model_cfg *c = &m->cfg;
     hl_status st;
     double num;
     int64_t L, i;
+    size_t k;
 
     st = hl_json_parse(text, len, &doc, err);
     if (st != HL_OK) return hl__wrap(err, st, path);
@@ -8183,16 +8383,19 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
         st = hl__fail(err, HL_ERR_FORMAT, "%s: missing \"architectures\" (a list of one string)", path);
         goto fail;
     }
-    if (strcmp(arch, "Gemma2ForCausalLM") == 0) c->arch = HL_ARCH_GEMMA2;
-    else if (strcmp(arch, "GemmaForCausalLM") == 0) c->arch = HL_ARCH_GEMMA;
-    else if (strcmp(arch, "LlamaForCausalLM") == 0) c->arch = HL_ARCH_LLAMA;
-    else if (strcmp(arch, "MistralForCausalLM") == 0) c->arch = HL_ARCH_MISTRAL;
-    else {
-        st = hl__fail(err, HL_ERR_UNSUPPORTED,
-                      "%s: architecture \"%s\" is not supported (supported: Gemma2ForCausalLM, "
-                      "GemmaForCausalLM, LlamaForCausalLM, MistralForCausalLM)", path, arch);
+    for (k = 0; k < HL__N_FAMILIES && !f; k++)
+        if (strcmp(arch, hl__families[k].hf_class) == 0) f = &hl__families[k];
+    if (!f) {
+        char list[256] = "";
+        for (k = 0; k < HL__N_FAMILIES; k++) {
+            if (k) strcat(list, ", ");
+            strcat(list, hl__families[k].hf_class);
+        }
+        st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: architecture \"%s\" is not supported (supported: %s)", path, arch,
+                      list);
         goto fail;
     }
+    c->arch = f->arch;
     m->arch_name = hl__strdup(arch);
     if (!m->arch_name) {
         st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
@@ -8200,7 +8403,7 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
     }
     c->architecture = m->arch_name;
     {
-        int gemma = c->arch == HL_ARCH_GEMMA2 || c->arch == HL_ARCH_GEMMA;
+        const int gemma = f->gemma;
         if ((st = hl__cfg_int(root, path, "hidden_size", &c->d_model, err)) != HL_OK) goto fail;
         if ((st = hl__cfg_int(root, path, "num_hidden_layers", &c->n_layers, err)) != HL_OK) goto fail;
         if ((st = hl__cfg_int(root, path, "num_attention_heads", &c->n_heads, err)) != HL_OK) goto fail;
@@ -8262,12 +8465,14 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
         }
         c->norm_plus_one = gemma;
         c->embed_scale = gemma;
-        c->post_norms = c->arch == HL_ARCH_GEMMA2;
+        c->post_norms = f->post_norms;
         c->attn_scale = sqrtf((float)c->d_head);
-        if (c->arch == HL_ARCH_GEMMA2) {
+        if (f->qpas) {
             int64_t qpas;
             if ((st = hl__cfg_int_opt(root, path, "query_pre_attn_scalar", 256, &qpas, err)) != HL_OK) goto fail;
             c->attn_scale = sqrtf((float)qpas);
+        }
+        if (f->softcaps) {
             if ((st = hl__cfg_num_opt(root, path, "attn_logit_softcapping", 0.0, &num, err)) != HL_OK) goto fail;
             c->attn_softcap = (float)num;
             if ((st = hl__cfg_num_opt(root, path, "final_logit_softcapping", 0.0, &num, err)) != HL_OK) goto fail;
@@ -8277,9 +8482,9 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
                 goto fail;
             }
         }
-        if (c->arch == HL_ARCH_GEMMA2 || c->arch == HL_ARCH_MISTRAL) {
-            if ((st = hl__cfg_int_opt(root, path, "sliding_window", c->arch == HL_ARCH_GEMMA2 ? 4096 : 0, &c->window, err)) != HL_OK) goto fail;
-        }
+        if (f->window != HL__WINDOW_NONE &&
+            (st = hl__cfg_int_opt(root, path, "sliding_window", f->window_dflt, &c->window, err)) != HL_OK)
+            goto fail;
         c->bos_id = hl__cfg_tok(root, "bos_token_id", gemma ? 2 : 1);
         c->eos_id = hl__cfg_tok(root, "eos_token_id", gemma ? 1 : 2);
         c->pad_id = hl__cfg_tok(root, "pad_token_id", -1);
@@ -8298,7 +8503,7 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
          Gemma-2 (HF/Google): layer_types[i] == "sliding_attention" if given, else EVEN layers.
          TL HookedTransformer uses ODD layers (attn_types ["global","local"]*N): tl_window_parity.
          Mistral (HF): every layer when sliding_window is set. */
-    if (c->arch == HL_ARCH_GEMMA2 && c->window > 0) {
+    if (f->window == HL__WINDOW_EVEN && c->window > 0) {
         const hl_json *lt = hl_json_get(root, "layer_types");
         if (lt && lt->type == HL_JSON_ARRAY && !d->tl_window_parity) {
             if ((int64_t)lt->len != L) {
@@ -8313,7 +8518,7 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
         } else {
             for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)((i % 2) == (d->tl_window_parity ? 1 : 0));
         }
-    } else if (c->arch == HL_ARCH_MISTRAL && c->window > 0) {
+    } else if (f->window == HL__WINDOW_ALL && c->window > 0) {
         for (i = 0; i < L; i++) m->is_local[i] = 1;
     }
     hl_json_free(doc);
@@ -8322,6 +8527,7 @@ fail:
     hl_json_free(doc);
     return st;
 }
+
 
 /* ---- weights ---- */
 /* Finds a weight and checks its dtype (F32/BF16/F16) and 2-D shape [rows, cols] (cols 0 = 1-D). */
@@ -8411,64 +8617,108 @@ static hl_status hl__bind_weights(hl_model *m, hl_error *err) {
     return HL_OK;
 }
 
-/* ---- load ---- */
 
-static void hl__model_update_want(hl_model *m);
+/* ---- load ---- */
+/* The TL name of every point this architecture has, formatted once: hooks, the cache and SAEs read
+   them from here (one block of strings, pt_name[pt] pointing into it). */
+static hl_status hl__name_points(hl_model *m, hl_error *err) {
+    int64_t pt, l, h;
+    size_t total = 0, off = 0;
+    char buf[128];
+    m->pt_name = (const char **)hl__calloc((size_t)m->n_points, sizeof *m->pt_name);
+    if (!m->pt_name) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
+    for (pt = 0; pt < m->n_points; pt++) { /* two passes: the sizes, then the strings */
+        h = pt % HL_HOOK_COUNT, l = pt / HL_HOOK_COUNT - 1;
+        if (hl_model_has_hook(m, (hl_hook)h) && (l >= 0) == hl_hook_per_layer((hl_hook)h))
+            total += hl_hook_name((hl_hook)h, l, buf, sizeof buf) + 1;
+    }
+    m->names = (char *)hl__malloc(total);
+    if (!m->names) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
+    for (pt = 0; pt < m->n_points; pt++) {
+        h = pt % HL_HOOK_COUNT, l = pt / HL_HOOK_COUNT - 1;
+        if (!hl_model_has_hook(m, (hl_hook)h) || (l >= 0) != hl_hook_per_layer((hl_hook)h)) continue;
+        m->pt_name[pt] = m->names + off;
+        off += hl_hook_name((hl_hook)h, l, m->names + off, total - off) + 1;
+    }
+    return HL_OK;
+}
 
 HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_error *err) {
     hl_model *m = NULL;
     hl_model_desc d;
     hl__file f;
-    char *cfg_path = NULL, *tok_path = NULL;
     hl_status st;
     memset(&f, 0, sizeof f);
-    if (!desc || !desc->path || !out) return hl__fail(err, HL_ERR_ARG, "hl_model_load: desc, desc->path and out are required");
+    if (!desc || !out || (!desc->path && (!desc->config_json || !desc->weights || desc->n_weights == 0)))
+        return hl__fail(err, HL_ERR_ARG, "hl_model_load: desc and out are required, and desc->path or (config_json, "
+                        "weights, n_weights)");
     d = *desc;
     if (d.n_threads < 0 || d.n_ctx < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_load: n_threads and n_ctx must be >= 0");
     if (d.n_threads == 0) d.n_threads = hl__default_threads();
+    if (d.kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(d.kernels))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available on this CPU",
+                        hl_kernels_name(d.kernels));
     m = (hl_model *)hl__calloc(1, sizeof *m);
     if (!m) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
-    cfg_path = hl__path_join(d.path, "config.json");
-    if (!cfg_path) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
-    if ((st = hl__file_open(cfg_path, &f, err)) != HL_OK) goto fail;
-    if ((st = hl__parse_config(m, cfg_path, (const char *)f.data, f.size, &d, err)) != HL_OK) goto fail;
-    hl__file_close(&f);
-    if ((st = hl_weights_open(d.path, &m->w, err)) != HL_OK) goto fail;
-    if ((st = hl__bind_weights(m, err)) != HL_OK) goto fail;
-    if (!d.no_tokenizer) {
-        tok_path = hl__path_join(d.path, "tokenizer.json");
-        if (!tok_path) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
-        if (hl__exists(tok_path) && (st = hl_tokenizer_load(tok_path, &m->tok, err)) != HL_OK) goto fail;
-    }
-    if (d.kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(d.kernels)) {
-        st = hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available on this CPU", hl_kernels_name(d.kernels));
+    /* config.json, the weights and (optionally) tokenizer.json: from the folder, or from memory */
+    if (d.path) {
+#ifdef HL_NO_STDIO
+        st = hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: built with HL_NO_STDIO; load from memory instead");
         goto fail;
+#else
+        char *p = hl__path_join(d.path, "config.json");
+        if (!p) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
+        st = hl__file_open(p, &f, err);
+        if (st == HL_OK) st = hl__parse_config(m, p, (const char *)f.data, f.size, &d, err);
+        hl__file_close(&f);
+        hl__free(p);
+        if (st != HL_OK) goto fail;
+        if ((st = hl_weights_open(d.path, &m->w, err)) != HL_OK) goto fail;
+        if ((st = hl__bind_weights(m, err)) != HL_OK) goto fail;
+        if (!d.no_tokenizer) {
+            if (!(p = hl__path_join(d.path, "tokenizer.json"))) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
+            if (hl__exists(p)) st = hl_tokenizer_load(p, &m->tok, err);
+            hl__free(p);
+            if (st != HL_OK) goto fail;
+        }
+#endif
+    } else {
+        if ((st = hl__parse_config(m, "config.json (memory)", d.config_json, d.config_len, &d, err)) != HL_OK) goto fail;
+        if ((st = hl_weights_open_memory(d.weights, d.weight_sizes, d.n_weights, &m->w, err)) != HL_OK) goto fail;
+        if ((st = hl__bind_weights(m, err)) != HL_OK) goto fail;
+        if (d.tokenizer_json && !d.no_tokenizer &&
+            (st = hl_tokenizer_load_memory(d.tokenizer_json, d.tokenizer_len, &m->tok, err)) != HL_OK)
+            goto fail;
     }
     m->kern = hl__kernels_pick(d.kernels, d.fast);
     m->pool = hl__pool_create(d.n_threads);
-    m->n_threads = m->pool ? hl__pool_threads(m->pool) : 1;
+    m->n_threads = hl__pool_threads(m->pool);
     m->n_points = (m->cfg.n_layers + 1) * HL_HOOK_COUNT;
-    m->pt_users = (int *)hl__calloc((size_t)m->n_points, sizeof(int));
-    m->pt_cache = (unsigned char *)hl__calloc((size_t)m->n_points, 1);
-    m->pt_want = (unsigned char *)hl__calloc((size_t)m->n_points, 1);
+    m->n_slots = m->n_points * HL_SUB_COUNT;
+    if ((st = hl__name_points(m, err)) != HL_OK) goto fail;
+    m->slot_users = (int *)hl__calloc((size_t)m->n_slots, sizeof(int));
+    m->slot_want = (unsigned char *)hl__calloc((size_t)m->n_slots, 1);
     m->splices = (hl__splice *)hl__calloc((size_t)m->n_points, sizeof(hl__splice));
     m->kc = (float **)hl__calloc((size_t)m->cfg.n_layers, sizeof(float *));
     m->vc = (float **)hl__calloc((size_t)m->cfg.n_layers, sizeof(float *));
-    if (!m->pt_users || !m->pt_cache || !m->pt_want || !m->splices || !m->kc || !m->vc) {
+    if (!m->slot_users || !m->slot_want || !m->splices || !m->kc || !m->vc) {
         st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
         goto fail;
     }
     m->next_handle = 1;
-    hl__free(cfg_path);
-    hl__free(tok_path);
     *out = m;
     return HL_OK;
 fail:
-    hl__file_close(&f);
-    hl__free(cfg_path);
-    hl__free(tok_path);
     hl_model_free(m);
     return st;
+}
+
+static void hl__splice_names_free(hl__splice *s) {
+    int k;
+    for (k = 1; k < HL_SUB_COUNT; k++) {
+        hl__free(s->sub_name[k]);
+        s->sub_name[k] = NULL;
+    }
 }
 
 HL__DEF void hl_model_free(hl_model *m) {
@@ -8486,10 +8736,9 @@ HL__DEF void hl_model_free(hl_model *m) {
         for (l = 0; l < m->cfg.n_layers; l++) hl__free(m->kc[l]);
     if (m->vc)
         for (l = 0; l < m->cfg.n_layers; l++) hl__free(m->vc[l]);
-    for (i = 0; i < m->n_regs; i++) {
-        hl__free(m->regs[i].pattern);
-        hl__free(m->regs[i].match);
-    }
+    for (i = 0; i < m->n_regs; i++) hl__free(m->regs[i].match);
+    if (m->splices)
+        for (l = 0; l < m->n_points; l++) hl__splice_names_free(&m->splices[l]);
     hl__free(m->regs);
     hl__free(m->kc);
     hl__free(m->vc);
@@ -8497,13 +8746,14 @@ HL__DEF void hl_model_free(hl_model *m) {
     hl__free(m->layers);
     hl__free(m->final_norm);
     hl__free(m->is_local);
-    hl__free(m->pt_users);
-    hl__free(m->pt_cache);
-    hl__free(m->pt_want);
+    hl__free((void *)m->pt_name);
+    hl__free(m->names);
+    hl__free(m->slot_users);
+    hl__free(m->slot_want);
     hl__free(m->splices);
     hl__free(m->arch_name);
     hl_tokenizer_free(m->tok);
-    if (m->pool) hl__pool_free(m->pool);
+    hl__pool_free(m->pool);
     hl_weights_close(m->w);
     hl__free(m);
 }
@@ -8519,10 +8769,11 @@ HL__DEF int hl_model_layer_is_local(const hl_model *m, int64_t layer) {
 }
 HL__DEF int hl_model_has_hook(const hl_model *m, hl_hook h) {
     if (!m || h < 0 || h >= HL_HOOK_COUNT) return 0;
-    if (h == HL_HOOK_LN1_POST_SCALE || h == HL_HOOK_LN1_POST_NORMALIZED || h == HL_HOOK_LN2_POST_SCALE ||
-        h == HL_HOOK_LN2_POST_NORMALIZED)
-        return m->cfg.post_norms;
-    return 1;
+    return !(hl__hook_when[h] & HL__WHEN_POST_NORMS) || m->cfg.post_norms;
+}
+HL__DEF int hl_model_hook_shape(const hl_model *m, hl_hook h, int64_t n_pos, int64_t n_keys, int64_t shape[4]) {
+    if (!hl_model_has_hook(m, h) || !shape || n_pos < 0) return 0;
+    return hl__hook_dims(&m->cfg, h, n_pos, n_keys > 0 ? n_keys : n_pos, -1, shape);
 }
 HL__DEF int hl_model_threads(const hl_model *m) {
     return m ? m->n_threads : 0;
@@ -8538,91 +8789,60 @@ HL__DEF unsigned hl_model_flags(const hl_model *m) {
 }
 
 /* ---- hooks ---- */
-/* Point index of (id, layer): global hooks at layer -1. */
-static int64_t hl__pt(const hl_model *m, hl_hook id, int64_t layer) {
-    (void)m;
+/* Point and slot indices (see hl__reg). */
+static int64_t hl__pt(hl_hook id, int64_t layer) {
     return (layer + 1) * HL_HOOK_COUNT + (int64_t)id;
 }
-
-/* Recomputes pt_want = any hook, cache capture or splice at the point. */
-static void hl__model_update_want(hl_model *m) {
-    int64_t p;
-    for (p = 0; p < m->n_points; p++)
-        m->pt_want[p] = (unsigned char)(m->pt_users[p] > 0 || m->pt_cache[p] || m->splices[p].fn != NULL);
+static int64_t hl__slot(int64_t pt, hl_sub sub) {
+    return pt * HL_SUB_COUNT + (int64_t)sub;
 }
 
-/* Calls fn(m, id, layer, name, ctx) for every hook point of this model. */
-typedef void (*hl__pt_visit)(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx);
-static void hl__for_each_point(hl_model *m, hl__pt_visit fn, void *ctx) {
-    int h;
-    int64_t l;
-    char name[128];
-    for (h = 0; h < HL_HOOK_COUNT; h++) {
-        if (!hl_model_has_hook(m, (hl_hook)h)) continue;
-        if (!hl_hook_per_layer((hl_hook)h)) {
-            hl_hook_name((hl_hook)h, -1, name, sizeof name);
-            fn(m, (hl_hook)h, -1, name, ctx);
-        } else {
-            for (l = 0; l < m->cfg.n_layers; l++) {
-                hl_hook_name((hl_hook)h, l, name, sizeof name);
-                fn(m, (hl_hook)h, l, name, ctx);
-            }
+/* Recomputes slot_want: a hook on the slot, or a splice on the point. */
+static void hl__model_update_want(hl_model *m) {
+    int64_t s;
+    for (s = 0; s < m->n_slots; s++)
+        m->slot_want[s] = (unsigned char)(m->slot_users[s] > 0 ||
+                                          (s % HL_SUB_COUNT == 0 && m->splices[s / HL_SUB_COUNT].fn != NULL));
+}
+
+/* Name of a slot into buf (a point's own name, or "<point>.<sub-point>"); 0 when the point does
+   not exist on this model or the name does not fit. */
+static size_t hl__slot_name(const hl_model *m, int64_t slot, char *buf, size_t cap) {
+    const char *base = m->pt_name[slot / HL_SUB_COUNT];
+    int sub = (int)(slot % HL_SUB_COUNT), n;
+    if (!base) return 0;
+    n = sub ? snprintf(buf, cap, "%s.%s", base, hl__sub_names[sub]) : snprintf(buf, cap, "%s", base);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* Which slots a name or glob applies to (the registration of a hook or a cache filter): match[s] =
+   1 for every point and sub-point of this model whose name matches. Returns how many matched. */
+static int64_t hl__match_slots(const hl_model *m, const char *pattern, unsigned char *match) {
+    int64_t s, count = 0;
+    int glob = hl__is_glob(pattern);
+    char name[192];
+    for (s = 0; s < m->n_slots; s++) {
+        if (!hl__slot_name(m, s, name, sizeof name)) continue;
+        if (glob ? hl_glob_match(pattern, name) : strcmp(pattern, name) == 0) {
+            match[s] = 1;
+            count++;
         }
     }
-}
-
-typedef struct hl__match_ctx {
-    const char    *pattern;
-    int            glob;
-    unsigned char *match;
-    int64_t        count;
-} hl__match_ctx;
-static void hl__match_visit(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx) {
-    hl__match_ctx *c = (hl__match_ctx *)ctx;
-    if (c->glob ? hl_glob_match(c->pattern, name) : strcmp(c->pattern, name) == 0) {
-        c->match[hl__pt(m, id, layer)] = 1;
-        c->count++;
-    }
-}
-/* 1 when `name` is "<a hook point of m>.<something>" (a sub-point such as an SAE's hook_sae_*). */
-typedef struct hl__prefix_ctx {
-    const char *name;
-    int         found;
-} hl__prefix_ctx;
-static void hl__prefix_visit(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx) {
-    hl__prefix_ctx *c = (hl__prefix_ctx *)ctx;
-    size_t n = strlen(name);
-    (void)m; (void)id; (void)layer;
-    if (strncmp(c->name, name, n) == 0 && c->name[n] == '.' && c->name[n + 1]) c->found = 1;
+    return count;
 }
 
 HL__DEF hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn, void *user,
                                     int *handle, hl_error *err) {
     hl__reg r;
-    hl__match_ctx mc;
-    int64_t p;
+    int64_t s;
     if (!m || !name || !fn) return hl__fail(err, HL_ERR_ARG, "hl_model_add_hook: model, name and fn are required");
     memset(&r, 0, sizeof r);
-    r.glob = hl__is_glob(name);
-    r.pattern = hl__strdup(name);
-    r.match = (unsigned char *)hl__calloc((size_t)m->n_points, 1);
-    if (!r.pattern || !r.match) goto oom;
-    mc.pattern = name;
-    mc.glob = r.glob;
-    mc.match = r.match;
-    mc.count = 0;
-    hl__for_each_point(m, hl__match_visit, &mc);
-    if (!r.glob && mc.count == 0) {
-        hl__prefix_ctx pc;
-        pc.name = name;
-        pc.found = 0;
-        hl__for_each_point(m, hl__prefix_visit, &pc);
-        if (!pc.found) {
-            hl__free(r.pattern);
-            hl__free(r.match);
-            return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_add_hook: '%s' is not a hook point of this %s model",
-                            name, m->cfg.architecture);
-        }
+    r.match = (unsigned char *)hl__calloc((size_t)m->n_slots, 1);
+    if (!r.match) goto oom;
+    if (hl__match_slots(m, name, r.match) == 0 && !hl__is_glob(name)) {
+        hl__free(r.match);
+        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_add_hook: '%s' is not a hook point of this %s model",
+                        name, m->cfg.architecture);
     }
     if (m->n_regs == m->cap_regs) {
         size_t cap = m->cap_regs ? m->cap_regs * 2 : 8;
@@ -8635,24 +8855,22 @@ HL__DEF hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn
     r.user = user;
     r.handle = m->next_handle++;
     m->regs[m->n_regs++] = r;
-    for (p = 0; p < m->n_points; p++) m->pt_users[p] += r.match[p];
+    for (s = 0; s < m->n_slots; s++) m->slot_users[s] += r.match[s];
     hl__model_update_want(m);
     if (handle) *handle = r.handle;
     return HL_OK;
 oom:
-    hl__free(r.pattern);
     hl__free(r.match);
     return hl__fail(err, HL_ERR_OOM, "hl_model_add_hook: out of memory");
 }
 
 HL__DEF hl_status hl_model_remove_hook(hl_model *m, int handle, hl_error *err) {
     size_t i;
-    int64_t p;
+    int64_t s;
     if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_remove_hook: model is NULL");
     for (i = 0; i < m->n_regs; i++) {
         if (m->regs[i].handle != handle) continue;
-        for (p = 0; p < m->n_points; p++) m->pt_users[p] -= m->regs[i].match[p];
-        hl__free(m->regs[i].pattern);
+        for (s = 0; s < m->n_slots; s++) m->slot_users[s] -= m->regs[i].match[s];
         hl__free(m->regs[i].match);
         memmove(&m->regs[i], &m->regs[i + 1], (m->n_regs - i - 1) * sizeof(hl__reg));
         m->n_regs--;
@@ -8665,35 +8883,54 @@ HL__DEF hl_status hl_model_remove_hook(hl_model *m, int handle, hl_error *err) {
 HL__DEF void hl_model_reset_hooks(hl_model *m) {
     size_t i;
     if (!m) return;
-    for (i = 0; i < m->n_regs; i++) {
-        hl__free(m->regs[i].pattern);
-        hl__free(m->regs[i].match);
-    }
+    for (i = 0; i < m->n_regs; i++) hl__free(m->regs[i].match);
     m->n_regs = 0;
-    memset(m->pt_users, 0, (size_t)m->n_points * sizeof(int));
+    memset(m->slot_users, 0, (size_t)m->n_slots * sizeof(int));
     hl__model_update_want(m);
 }
 
 HL__DEF hl_status hl_model_set_splice(hl_model *m, const char *name, hl_hook_fn fn, void *user,
                                       hl_error *err) {
     hl_hook id;
-    int64_t layer, p;
+    int64_t layer, pt;
+    hl__splice *sp;
     hl_status st;
+    int k;
     if (!m || !name) return hl__fail(err, HL_ERR_ARG, "hl_model_set_splice: model and name are required");
     if ((st = hl_hook_parse(name, &id, &layer, err)) != HL_OK) return st;
     if (!hl_model_has_hook(m, id) || layer >= m->cfg.n_layers)
         return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_set_splice: '%s' is not a hook point of this %s model (%lld layers)",
                         name, m->cfg.architecture, (long long)m->cfg.n_layers);
-    p = hl__pt(m, id, layer);
-    m->splices[p].fn = fn;
-    m->splices[p].user = fn ? user : NULL;
+    pt = hl__pt(id, layer);
+    sp = &m->splices[pt];
+    hl__splice_names_free(sp);
+    sp->fn = NULL;
+    sp->user = NULL;
+    if (fn) { /* the sub-points' names, formatted once for the splice's life */
+        for (k = 1; k < HL_SUB_COUNT; k++) {
+            size_t len = strlen(m->pt_name[pt]) + 1 + strlen(hl__sub_names[k]) + 1;
+            if (!(sp->sub_name[k] = (char *)hl__malloc(len))) {
+                hl__splice_names_free(sp);
+                hl__model_update_want(m);
+                return hl__fail(err, HL_ERR_OOM, "hl_model_set_splice: out of memory");
+            }
+            snprintf(sp->sub_name[k], len, "%s.%s", m->pt_name[pt], hl__sub_names[k]);
+        }
+        sp->fn = fn;
+        sp->user = user;
+    }
     hl__model_update_want(m);
     return HL_OK;
 }
 
 HL__DEF void hl_model_clear_splices(hl_model *m) {
+    int64_t pt;
     if (!m) return;
-    memset(m->splices, 0, (size_t)m->n_points * sizeof(hl__splice));
+    for (pt = 0; pt < m->n_points; pt++) {
+        hl__splice_names_free(&m->splices[pt]);
+        m->splices[pt].fn = NULL;
+        m->splices[pt].user = NULL;
+    }
     hl__model_update_want(m);
 }
 
@@ -8709,80 +8946,115 @@ HL__DEF int hl_names_filter_match(const hl_names_filter *f, const char *name) {
     return ok;
 }
 
-/* Runs the hooks, the cache capture and the splice of one point, in that order. */
-static hl_status hl__hook_fire(hl_model *m, hl_hook id, int64_t layer, float *data, int ndim,
-                               int64_t s0, int64_t s1, int64_t s2, int64_t s3, hl_error *err) {
+/* ---- the pass ---- */
+/* One call of the forward pass: everything that belongs to the call and not to the model. It is
+   made by hl_model_run / run_with_cache / decode / generate, passed down every step, and handed to
+   hooks and splices in hl_hook_info (a splice passes it back to hl_model_fire). A pass started
+   from inside a hook is a pass of its own. */
+struct hl_pass {
+    hl_model      *m;
+    int64_t        n, p0, K;   /* positions p0 .. p0+n-1 of this call; K = p0 + n keys */
+    int            stream;     /* ln1 run per q/k/v stream (split input): 0, 1, 2; -1 otherwise */
+    int            embed_hook; /* 0 inside generate: TL's generate embeds without hook_embed */
+    hl_cache      *cache;      /* run_with_cache: where captured points go; NULL otherwise */
+    unsigned char *cache_slot; /* [n_slots] 1 where the cache takes the slot */
+    hl_error      *err;
+};
+
+static void hl__pass_init(hl_pass *P, hl_model *m, int64_t n, hl_error *err) {
+    memset(P, 0, sizeof *P);
+    P->m = m;
+    P->n = n;
+    P->p0 = m->kv_len;
+    P->K = m->kv_len + n;
+    P->stream = -1;
+    P->embed_hook = 1;
+    P->err = err;
+}
+
+static int hl__wants(const hl_pass *P, int64_t slot) {
+    return P->m->slot_want[slot] || (P->cache_slot && P->cache_slot[slot]);
+}
+
+/* The user hooks of a slot (registration order), then the cache capture. */
+static hl_status hl__run_slot(hl_pass *P, int64_t slot, const hl_hook_info *info, hl_tensor *t) {
+    hl_model *m = P->m;
+    hl_status st;
+    size_t i;
+    if (m->slot_users[slot])
+        for (i = 0; i < m->n_regs; i++) {
+            if (!m->regs[i].match[slot]) continue;
+            if ((st = m->regs[i].fn(info, t, m->regs[i].user)) != HL_OK)
+                return hl__fail(P->err, st, "hook %d on %s stopped the forward pass: %s", m->regs[i].handle, info->name,
+                                hl_status_str(st));
+        }
+    if (P->cache_slot && P->cache_slot[slot]) return hl_cache_put(P->cache, info->name, t, P->err);
+    return HL_OK;
+}
+
+/* Fires point (id, layer) with its value `data` (F32, the point's TL shape): user hooks, cache,
+   then the splice, in that order. */
+static hl_status hl__fire(hl_pass *P, hl_hook id, int64_t layer, float *data) {
+    hl_model *m = P->m;
+    const int64_t pt = hl__pt(id, layer);
+    const hl__splice *sp = &m->splices[pt];
     hl_tensor t;
     hl_hook_info info;
-    int64_t p = hl__pt(m, id, layer);
-    size_t i;
     hl_status st;
     memset(&t, 0, sizeof t);
     t.dtype = HL_DTYPE_F32;
-    t.ndim = ndim;
-    t.shape[0] = s0;
-    t.shape[1] = s1;
-    t.shape[2] = s2;
-    t.shape[3] = s3;
+    t.ndim = hl__hook_dims(&m->cfg, id, P->n, P->K, P->stream, t.shape);
     t.data = data;
-    hl_hook_name(id, layer, m->namebuf, sizeof m->namebuf);
-    info.name = m->namebuf;
+    info.name = m->pt_name[pt];
     info.id = id;
+    info.sub = HL_SUB_NONE;
     info.layer = layer;
-    info.pos0 = m->cur_pos0;
-    info.stream = m->cur_stream;
-    if (m->pt_users[p])
-        for (i = 0; i < m->n_regs; i++) {
-            if (!m->regs[i].match[p]) continue;
-            st = m->regs[i].fn(&info, &t, m->regs[i].user);
-            if (st != HL_OK)
-                return hl__fail(err, st, "hook %d on %s stopped the forward pass: %s", m->regs[i].handle,
-                                m->namebuf, hl_status_str(st));
-        }
-    if (m->pt_cache[p] && m->run_cache && (st = hl_cache_put(m->run_cache, m->namebuf, &t, err)) != HL_OK)
-        return st;
-    if (m->splices[p].fn) {
-        st = m->splices[p].fn(&info, &t, m->splices[p].user);
-        if (st != HL_OK) {
-            if (err && err->status == st && err->msg[0]) return st; /* the splice filled the message */
-            return hl__fail(err, st, "splice on %s failed: %s", m->namebuf, hl_status_str(st));
-        }
+    info.pos0 = P->p0;
+    info.stream = P->stream < 0 ? 0 : P->stream;
+    info.pass = P;
+    if ((st = hl__run_slot(P, hl__slot(pt, HL_SUB_NONE), &info, &t)) != HL_OK) return st;
+    if (sp->fn && P->err) P->err->status = HL_OK, P->err->msg[0] = 0; /* so that a message below is the splice's */
+    if (sp->fn && (st = sp->fn(&info, &t, sp->user)) != HL_OK) {
+        if (P->err && P->err->status == st && P->err->msg[0]) return st; /* the splice filled the message */
+        return hl__fail(P->err, st, "splice on %s failed: %s", info.name, hl_status_str(st));
     }
     return HL_OK;
 }
 
-HL__DEF hl_status hl_model_fire(hl_model *m, const char *name, int64_t layer, hl_tensor *act,
-                                hl_error *err) {
-    hl_hook_info info;
-    size_t i;
-    hl_status st;
-    if (!m || !name || !act || act->dtype != HL_DTYPE_F32)
-        return hl__fail(err, HL_ERR_ARG, "hl_model_fire: model, name and an F32 tensor are required");
-    info.name = name;
-    info.id = HL_HOOK_COUNT;
-    info.layer = layer;
-    info.pos0 = m->cur_pos0;
-    info.stream = 0;
-    for (i = 0; i < m->n_regs; i++) {
-        const hl__reg *r = &m->regs[i];
-        if (!(r->glob ? hl_glob_match(r->pattern, name) : strcmp(r->pattern, name) == 0)) continue;
-        st = r->fn(&info, act, r->user);
-        if (st != HL_OK)
-            return hl__fail(err, st, "hook %d on %s stopped the forward pass: %s", r->handle, name, hl_status_str(st));
-    }
-    if (m->run_cache && hl_names_filter_match(m->run_filter, name))
-        return hl_cache_put(m->run_cache, name, act, err);
-    return HL_OK;
-}
-
-/* Fires a hook point when anything wants it. Needs `st` and a `fail:` label in the caller. */
-#define HL__HOOK(m, id, layer, data, ndim, s0, s1, s2, s3)                                       \
-    do {                                                                                         \
-        if ((m)->pt_want[hl__pt((m), (id), (layer))]) {                                         \
-            st = hl__hook_fire((m), (id), (layer), (data), (ndim), (s0), (s1), (s2), (s3), err); \
-            if (st != HL_OK) goto fail;                                                          \
-        }                                                                                        \
+/* Fires point (id, layer) when anything wants it; a step returns the failure at once. */
+#define HL__HOOK(P, id, layer, data)                                                      \
+    do {                                                                                  \
+        if (hl__wants((P), hl__slot(hl__pt((id), (layer)), HL_SUB_NONE))) {               \
+            hl_status hl__st_ = hl__fire((P), (id), (layer), (data));                     \
+            if (hl__st_ != HL_OK) return hl__st_;                                         \
+        }                                                                                 \
     } while (0)
+
+HL__DEF hl_status hl_model_fire(const hl_hook_info *at, hl_sub sub, hl_tensor *act, hl_error *err) {
+    hl_pass *P;
+    hl_hook_info info;
+    int64_t pt, slot;
+    if (!at || !at->pass || sub <= HL_SUB_NONE || sub >= HL_SUB_COUNT || !act || act->dtype != HL_DTYPE_F32)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_fire: the splice's hl_hook_info, a sub-point and an F32 tensor are required");
+    P = at->pass;
+    pt = hl__pt(at->id, at->layer);
+    slot = hl__slot(pt, sub);
+    if (!P->m->splices[pt].fn) return hl__fail(err, HL_ERR_ARG, "hl_model_fire: %s has no splice", at->name);
+    if (!hl__wants(P, slot)) return HL_OK;
+    info = *at;
+    info.name = P->m->splices[pt].sub_name[sub];
+    info.sub = sub;
+    if (err && err != P->err) { /* the hooks' failures go to the caller's error this time */
+        hl_error *keep = P->err;
+        hl_status st;
+        P->err = err;
+        st = hl__run_slot(P, slot, &info, act);
+        P->err = keep;
+        return st;
+    }
+    return hl__run_slot(P, slot, &info, act);
+}
+
 
 /* ---- cache ---- */
 typedef struct hl__cache_entry {
@@ -8940,75 +9212,202 @@ HL__DEF hl_status hl_cache_save(const hl_cache *c, const char *path, hl_error *e
     return st;
 }
 
-/* ---- forward ---- */
-/* RMS statistics, shared by every norm           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
- *   scale[r]  = sqrt(mean_i x[r,i]^2 + eps)        -> *.hook_scale      [rows] (TL [.., 1])
- *   xn[r,i]   = x[r,i] / scale[r]                  -> *.hook_normalized [rows, d] (before w)
- * The sum of squares is accumulated in f64 (the kernels' sumsq). */
-static void hl__rms(const hl__kernels *kt, const float *x, int64_t rows, int64_t d, float eps, float *scale, float *xn) {
+
+/* ---- forward: the buffers of one pass ---- */
+/* The activations of a pass, named. One allocation (the model keeps it between passes, see
+   hl__scratch_take) is carved into these by hl__acts_carve; optional points get their buffers
+   only when switched on. Shapes for n positions against K keys. */
+typedef struct hl__acts {
+    float *x;          /* [n, d]        the residual stream */
+    float *xn, *sc;    /* [n, d], [n]   a norm's normalized input and its scale */
+    float *xw;         /* [n, d]        normalized times the norm's weight: a matmul input */
+    float *q, *k, *v;  /* [n, H, dh], [n, G, dh], [n, G, dh] */
+    float *z;          /* [n, H, dh] */
+    float *o;          /* [n, d]        an attention or MLP output */
+    float *gate, *up;  /* [n, d_mlp]    gate (then post) and up projections */
+    float *cs, *sn;    /* [n, dh/2]     the rotary table */
+    float *rows;       /* [H, QB, K]    score rows of one query block per head */
+    float *S;          /* [H, n, K]     all scores, then the pattern, when a hook or cache wants them */
+    float *result;     /* [n, H, d]     attn.hook_result (HL_USE_ATTN_RESULT) */
+    float *hin, *hn, *hs, *tx, *ty; /* per-stream ln1 inputs (split qkv / attn_in): [4n, H, d],
+                                       [n, H, d], [n, H], and one head's x [n, d] and y [n, dh] */
+    float *mlp_in;     /* [n, d]        hook_mlp_in (HL_USE_HOOK_MLP_IN) */
+    float *wslice, *zh, *rh; /* one head's W_O [d, dh], z [n, dh] and result [n, d] */
+    float   *mem;      /* the allocation behind all of them */
+    uint64_t cap;      /* its size in floats */
+} hl__acts;
+
+#define HL__ATTN_QB 6 /* queries per score block: one register tile of the kernels' qk */
+
+/* The forward scratch (~70 MB for 512 tokens of gemma-2-2b) is kept between passes instead of being
+   mapped, faulted in and unmapped every call. A pass takes it out of the model while it runs, so a
+   pass started from inside a hook gets a buffer of its own; giving back keeps the larger buffer,
+   and none larger than HL_SCRATCH_KEEP bytes (a long prompt with cached attention scores needs
+   gigabytes once, and should not hold them). Returns NULL if memory is short; *cap = its floats. */
+#ifndef HL_SCRATCH_KEEP
+#    define HL_SCRATCH_KEEP ((uint64_t)256 << 20)
+#endif
+static float *hl__scratch_take(hl_model *m, uint64_t total, uint64_t *cap) {
+    float *p = m->scratch;
+    if (p && m->scratch_cap >= total) {
+        *cap = m->scratch_cap;
+        m->scratch = NULL, m->scratch_cap = 0;
+        return p;
+    }
+    *cap = 0;
+    if (total > SIZE_MAX / sizeof(float) - 1) return NULL;
+    if (!(p = (float *)hl__malloc((size_t)(total ? total : 1) * sizeof(float)))) return NULL;
+    *cap = total;
+    return p;
+}
+static void hl__scratch_give(hl_model *m, float *p, uint64_t cap) {
+    if (!p) return;
+    if (cap > HL_SCRATCH_KEEP / sizeof(float) || (m->scratch && m->scratch_cap >= cap)) {
+        hl__free(p);
+        return;
+    }
+    hl__free(m->scratch);
+    m->scratch = p, m->scratch_cap = cap;
+}
+
+/* Carves the pass's buffers out of the model's scratch. */
+static hl_status hl__acts_carve(hl_pass *P, hl__acts *a) {
+    const hl_model *m = P->m;
+    const hl_model_cfg *c = &m->cfg;
+    const uint64_t n = (uint64_t)P->n, K = (uint64_t)P->K, d = (uint64_t)c->d_model, H = (uint64_t)c->n_heads;
+    const uint64_t G = (uint64_t)c->n_kv_heads, dh = (uint64_t)c->d_head, dm = (uint64_t)c->d_mlp;
+    const int headed = (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) != 0;
+    const int result = (m->flags & HL_USE_ATTN_RESULT) != 0, mlp_in = (m->flags & HL_USE_HOOK_MLP_IN) != 0;
+    int full_scores = 0;
+    int64_t l;
+    uint64_t total = 0;
+    size_t i;
+    float *p;
+    for (l = 0; l < c->n_layers; l++)
+        if (hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_SCORES, l), HL_SUB_NONE)) ||
+            hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_PATTERN, l), HL_SUB_NONE)))
+            full_scores = 1;
+    memset(a, 0, sizeof *a);
+    {
+        struct { float **buf; uint64_t floats; } b[] = {
+            {&a->x, n * d}, {&a->xn, n * d}, {&a->xw, n * d}, {&a->sc, n},
+            {&a->q, n * H * dh}, {&a->k, n * G * dh}, {&a->v, n * G * dh}, {&a->z, n * H * dh},
+            {&a->o, n * d}, {&a->gate, n * dm}, {&a->up, n * dm},
+            {&a->cs, n * (dh / 2)}, {&a->sn, n * (dh / 2)},
+            {&a->rows, H * HL__ATTN_QB * K}, {&a->S, full_scores ? H * n * K : 0},
+            {&a->result, result ? n * H * d : 0},
+            {&a->hin, headed ? 4 * n * H * d : 0}, {&a->hn, headed ? n * H * d : 0}, {&a->hs, headed ? n * H : 0},
+            {&a->tx, headed ? n * d : 0}, {&a->ty, headed ? n * dh : 0},
+            {&a->mlp_in, mlp_in ? n * d : 0},
+            {&a->wslice, result ? d * dh : 0}, {&a->zh, result ? n * dh : 0}, {&a->rh, result ? n * d : 0},
+        };
+        for (i = 0; i < sizeof b / sizeof b[0]; i++)
+            if (!hl__add_ok(total, b[i].floats, &total)) total = UINT64_MAX;
+        if (!(a->mem = hl__scratch_take(P->m, total, &a->cap)))
+            return hl__fail(P->err, HL_ERR_OOM, "forward: cannot allocate scratch for %lld positions (%llu floats)",
+                            (long long)P->n, (unsigned long long)total);
+        for (p = a->mem, i = 0; i < sizeof b / sizeof b[0]; p += b[i].floats, i++) *b[i].buf = b[i].floats ? p : NULL;
+    }
+    return HL_OK;
+}
+
+/* Makes room for `need` positions in the KV cache (grows geometrically up to n_ctx). */
+static hl_status hl__kv_reserve(hl_model *m, int64_t need, hl_error *err) {
+    int64_t cap, l, row = m->cfg.n_kv_heads * m->cfg.d_head;
+    uint64_t bytes;
+    if (need <= m->kv_cap) return HL_OK;
+    cap = m->kv_cap ? m->kv_cap : 64;
+    while (cap < need) cap *= 2;
+    if (cap > m->cfg.n_ctx) cap = m->cfg.n_ctx;
+    if (!hl__mul_ok((uint64_t)cap, (uint64_t)row * sizeof(float), &bytes) || bytes > SIZE_MAX)
+        return hl__fail(err, HL_ERR_OOM, "KV cache: %lld positions do not fit in memory", (long long)cap);
+    for (l = 0; l < m->cfg.n_layers; l++) {
+        float *k = (float *)hl__realloc(m->kc[l], (size_t)bytes);
+        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
+        m->kc[l] = k;
+        k = (float *)hl__realloc(m->vc[l], (size_t)bytes);
+        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
+        m->vc[l] = k;
+    }
+    m->kv_cap = cap;
+    return HL_OK;
+}
+
+/* ---- forward: row-wise steps ---- */
+/* The norms, the residual adds and the gated activations treat every row on its own, so with a
+   pool they are split over rows; each row is computed exactly as on one thread (same functions,
+   same order), so the bits do not depend on the thread count. */
+typedef struct hl__rowjob {
+    const hl__kernels *k;
+    float             *y; /* output rows (ADD, GLU: updated in place) */
+    const float       *a; /* input rows (ADD: the addend; GLU: the linear half) */
+    const float       *w; /* a norm's weight [d] */
+    float             *s; /* a norm's scale [rows] */
+    int64_t            d; /* row width */
+    float              eps;
+} hl__rowjob;
+
+/* RMS statistics                           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
+ *   s[r]    = sqrt(mean_i a[r,i]^2 + eps)       the sum of squares in f64 (the kernels' sumsq)
+ *   y[r,i]  = a[r,i] / s[r] */
+static void hl__rms_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
     int64_t r;
-    for (r = 0; r < rows; r++) {
-        float s = (float)sqrt(kt->sumsq(x + r * d, d) / (double)d + (double)eps);
-        scale[r] = s;
-        kt->div(xn + r * d, x + r * d, s, d);
+    for (r = r0; r < r1; r++) {
+        j->s[r] = (float)sqrt(j->k->sumsq(j->a + r * j->d, j->d) / (double)j->d + (double)j->eps);
+        j->k->div(j->y + r * j->d, j->a + r * j->d, j->s[r], j->d);
     }
 }
-/* The norm's learned weight: y[r,i] = xn[r,i] * w[i], with w = 1 + w_hf (Gemma) or w_hf (Llama)
-   already folded in at load (hl__bind_norm). */
-static void hl__mulw(const float *xn, const float *w, int64_t rows, int64_t d, float *y) {
+/* The norm's learned weight: y[r,i] = a[r,i] * w[i] (w = 1 + w_hf for Gemma, folded in at load). */
+static void hl__mulw_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
     int64_t r, i;
-    for (r = 0; r < rows; r++)
-        for (i = 0; i < d; i++) y[r * d + i] = xn[r * d + i] * w[i];
+    for (r = r0; r < r1; r++)
+        for (i = 0; i < j->d; i++) j->y[r * j->d + i] = j->a[r * j->d + i] * j->w[i];
 }
-
-/* Activations of the gated MLP:
- *   GELU, tanh approximation ("gelu_pytorch_tanh", Gemma):
- *       gelu(x) = 0.5 x (1 + tanh( sqrt(2/pi) (x + 0.044715 x^3) ))
- *   SiLU (Llama, Mistral):  silu(x) = x / (1 + exp(-x)) */
-static float hl__silu(float x) {
-    return x / (1.0f + expf(-x));
-}
-
-/* Row-parallel elementwise steps. The norms, the residual adds and the gated activation treat
-   every row on its own, so with a pool they are split over rows; each row is computed exactly as
-   on one thread (same functions, same order), so the bits do not depend on the thread count. */
-typedef enum { HL__EW_RMS, HL__EW_MULW, HL__EW_ADD, HL__EW_GEGLU, HL__EW_SWIGLU } hl__ew_op;
-typedef struct hl__ew_job {
-    hl__ew_op       op;
-    const hl__kernels *kt;
-    float          *y;    /* output (RMS: xn; ADD/GLU: updated in place) */
-    const float    *a;    /* input rows (ADD: the addend; GLU: the linear half) */
-    const float    *w;    /* MULW: the norm weight [d] */
-    float          *s;    /* RMS: the scale [rows] */
-    int64_t         d;
-    float           eps;
-} hl__ew_job;
-static void hl__ew_task(void *ctx, int64_t r0, int64_t r1) {
-    const hl__ew_job *j = (const hl__ew_job *)ctx;
-    const int64_t d = j->d, i0 = r0 * d, i1 = r1 * d;
+/* The residual stream: y += a. */
+static void hl__add_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
     int64_t i;
-    switch (j->op) {
-    case HL__EW_RMS: hl__rms(j->kt, j->a + i0, r1 - r0, d, j->eps, j->s + r0, j->y + i0); break;
-    case HL__EW_MULW: hl__mulw(j->a + i0, j->w, r1 - r0, d, j->y + i0); break;
-    case HL__EW_ADD:
-        for (i = i0; i < i1; i++) j->y[i] += j->a[i];
-        break;
-    case HL__EW_GEGLU: /* post = gelu(pre) * pre_linear */
-        j->kt->gelu(j->y + i0, j->y + i0, i1 - i0);
-        for (i = i0; i < i1; i++) j->y[i] *= j->a[i];
-        break;
-    case HL__EW_SWIGLU:
-        for (i = i0; i < i1; i++) j->y[i] = hl__silu(j->y[i]) * j->a[i];
-        break;
-    }
+    for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] += j->a[i];
 }
-static void hl__ew(hl_model *m, hl__ew_op op, float *y, const float *a, const float *w, float *s, int64_t rows,
-                   int64_t d) {
-    hl__ew_job j;
-    j.op = op, j.kt = m->kern, j.y = y, j.a = a, j.w = w, j.s = s, j.d = d, j.eps = m->cfg.eps;
-    hl__parallel_for((double)rows * (double)d >= 32768.0 ? m->pool : NULL, rows, 1, hl__ew_task, &j);
+/* Gated activations [Shazeer, GLU variants, arXiv:2002.05202]: y = act(y) * a, with
+ *   GeGLU  act = GELU, tanh approximation (the kernels' gelu)      Gemma
+ *   SwiGLU act = SiLU, silu(x) = x / (1 + exp(-x))               Llama, Mistral */
+static void hl__geglu_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
+    int64_t i;
+    j->k->gelu(j->y + r0 * j->d, j->y + r0 * j->d, (r1 - r0) * j->d);
+    for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] *= j->a[i];
+}
+static void hl__swiglu_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
+    int64_t i;
+    for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] = j->y[i] / (1.0f + expf(-j->y[i])) * j->a[i];
+}
+/* Runs a row-wise step over rows [0, rows) of width d, on the pool when big enough. */
+static void hl__rows(const hl_pass *P, hl__task_fn fn, float *y, const float *a, const float *w, float *s,
+                     int64_t rows, int64_t d) {
+    hl__rowjob j;
+    j.k = P->m->kern, j.y = y, j.a = a, j.w = w, j.s = s, j.d = d, j.eps = P->m->cfg.eps;
+    hl__parallel_for((double)rows * (double)d >= HL__PAR_ROWS ? P->m->pool : NULL, rows, 1, fn, &j);
 }
 
+/* A norm and its two hook points (the *_SCALE point `id`, then the *_NORMALIZED point after it):
+ *   sc[r]   = sqrt(mean_i x[r,i]^2 + eps)       -> <norm>.hook_scale      [1, n, 1]
+ *   xn[r,i] = x[r,i] / sc[r]                     -> <norm>.hook_normalized [1, n, d] (before w)
+ *   y[r,i]  = xn[r,i] * w[i]                     (y NULL: the caller applies w itself) */
+static hl_status hl__norm(hl_pass *P, hl_hook id, int64_t l, const float *x, int64_t rows, const float *w, float *xn,
+                          float *sc, float *y) {
+    const int64_t d = P->m->cfg.d_model;
+    hl__rows(P, hl__rms_rows, xn, x, NULL, sc, rows, d);
+    HL__HOOK(P, id, l, sc);
+    HL__HOOK(P, (hl_hook)(id + 1), l, xn);
+    if (y) hl__rows(P, hl__mulw_rows, y, xn, w, NULL, rows, d);
+    return HL_OK;
+}
+
+/* ---- forward: rotary embedding ---- */
 /* Rotary embedding, rotate-half ("NeoX") pairing        [RoFormer arXiv:2104.09864; HF
  * apply_rotary_pos_emb with rotate_half; TL abstract_attention.py]:
  *   theta_j = pos * rope_theta^(-2j / d_head),  j < d_head/2
@@ -9042,45 +9441,46 @@ static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, const
         }
 }
 
-/* Attention of one layer, split over heads (independent outputs: thread count does not change
+/* ---- forward: attention ---- */
+/* Attention of one layer, split over heads (independent outputs: the thread count does not change
  * a single bit). GQA: query head h reads kv head g = h / (n_heads / n_kv_heads).
  *   s[h,i,k] = q[i,h,:] . k[k,g,:] / attn_scale          attn_scale: sqrt(query_pre_attn_scalar)
  *                                                         (Gemma-2) or sqrt(d_head)
  *   s = cap * tanh(s / cap)                               Gemma-2 attn_logit_softcapping
  *   s = -inf where k > qpos (causal), or, on sliding layers, where k <= qpos - window
- *                                                         -> attn.hook_attn_scores [H, n, K]
- *   p[h,i,:] = softmax_k s[h,i,:]                        -> attn.hook_pattern     [H, n, K]
- *   z[i,h,:] = sum_k p[h,i,k] v[k,g,:]                   -> attn.hook_z           [n, H, d_head]
- * q: [n, H, dh] (rotated), kc/vc: [K, G, dh] (KV cache, rotated keys), qpos = p0 + i, K = p0 + n.
- * phase 0 computes a block of HL__ATTN_QB query rows at a time in scratch rows per head; phases
- * 1..3 go through the full S so that hooks can see and edit it; both run the same block functions,
- * so the bits agree. */
-typedef struct hl__attn_ctx {
-    const hl__kernels *kt;
-    const float *q, *kc, *vc;
-    float       *z, *S, *rows;
-    int64_t      n, K, p0, H, G, dh, window;
-    float        scale, cap;
-    int          phase;
-} hl__attn_ctx;
+ *                                                         -> attn.hook_attn_scores [1, H, n, K]
+ *   p[h,i,:] = softmax_k s[h,i,:]                        -> attn.hook_pattern     [1, H, n, K]
+ *   z[i,h,:] = sum_k p[h,i,k] v[k,g,:]                   -> attn.hook_z           [1, n, H, d_head]
+ * q: [n, H, dh] (rotated), kc/vc: [K, G, dh] (the KV cache, rotated keys), qpos = p0 + i, K = p0 + n.
+ * When no hook or cache wants the scores or the pattern, each head takes HL__ATTN_QB queries at a
+ * time through scores, softmax and z in a few rows of scratch (nothing [H, n, K] is kept);
+ * otherwise the three steps go through all of S so that hooks can see and edit it. Both run the
+ * same block functions, so the bits agree. */
+typedef struct hl__attn {
+    const hl__kernels *k;
+    const float       *q, *kc, *vc;
+    float             *z, *S, *rows;
+    int64_t            n, K, p0, H, G, dh, window;
+    float              scale, cap;
+} hl__attn;
 
 /* The keys query i sees form one run lo <= k <= hi: causal (k <= qpos) and, on sliding layers,
    k > qpos - window; everything else is -inf. */
-static void hl__attn_run(const hl__attn_ctx *c, int64_t i, int64_t *lo, int64_t *hi) {
+static void hl__attn_run(const hl__attn *c, int64_t i, int64_t *lo, int64_t *hi) {
     int64_t qp = c->p0 + i;
     *hi = qp < c->K - 1 ? qp : c->K - 1;
     *lo = c->window > 0 && qp - c->window + 1 > 0 ? qp - c->window + 1 : 0;
 }
 /* Scores of queries i0 .. i0+nb-1 of head h into rows blk + r*K (r < nb). The dot products of the
-   block are one hl__qk_f32 call over the union of the rows' runs (lo and hi grow with i); each
-   row then gets its mask, the 1/attn_scale and the soft-cap. A score's bits do not depend on nb. */
-static void hl__attn_scores_block(const hl__attn_ctx *c, int64_t h, int64_t i0, int64_t nb, float *blk) {
+   block are one qk call over the union of the rows' runs (lo and hi grow with i); each row then
+   gets its mask, the 1/attn_scale and the soft-cap. A score's bits do not depend on nb. */
+static void hl__attn_scores(const hl__attn *c, int64_t h, int64_t i0, int64_t nb, float *blk) {
     int64_t g = h / (c->H / c->G), lo0, hi0, lo1, hi1, lo, hi, r, k;
     hl__attn_run(c, i0, &lo0, &hi0);
     hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
     if (lo0 <= hi1)
-        c->kt->qk(blk + lo0, c->K, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb,
-                   c->kc + (lo0 * c->G + g) * c->dh, c->G * c->dh, hi1 - lo0 + 1, c->dh);
+        c->k->qk(blk + lo0, c->K, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb, c->kc + (lo0 * c->G + g) * c->dh,
+                 c->G * c->dh, hi1 - lo0 + 1, c->dh);
     for (r = 0; r < nb; r++) {
         float *row = blk + r * c->K;
         hl__attn_run(c, i0 + r, &lo, &hi);
@@ -9088,402 +9488,310 @@ static void hl__attn_scores_block(const hl__attn_ctx *c, int64_t h, int64_t i0, 
         for (k = hi + 1; k < c->K; k++) row[k] = -INFINITY;
         if (lo > hi) continue;
         for (k = lo; k <= hi; k++) row[k] /= c->scale;
-        if (c->cap > 0.0f) c->kt->softcap(row + lo, hi - lo + 1, c->cap);
+        if (c->cap > 0.0f) c->k->softcap(row + lo, hi - lo + 1, c->cap);
     }
 }
-#define HL__ATTN_QB 6 /* queries per score block: one register tile of hl__qk_f32 */
-/* z rows of queries i0 .. i0+nb-1 of head h from the probability rows blk + r*K. Phase 0 knows each
-   row is zero outside its run; after a pattern hook (phase 3) any key may carry weight. */
-static void hl__attn_z_block(const hl__attn_ctx *c, int64_t h, int64_t i0, int64_t nb, const float *blk) {
-    int64_t g = h / (c->H / c->G), lo0 = 0, hi0, lo1, hi1 = c->K - 1;
-    if (c->phase == 0) {
-        hl__attn_run(c, i0, &lo0, &hi0);
-        hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
-    }
-    c->kt->pv((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->K, lo0, hi1, c->vc + g * c->dh,
-              c->G * c->dh, c->dh);
+/* z rows of queries i0 .. i0+nb-1 of head h from their probability rows blk + r*K, summing keys
+   k0 .. k1 (every key that may carry weight). */
+static void hl__attn_z(const hl__attn *c, int64_t h, int64_t i0, int64_t nb, const float *blk, int64_t k0, int64_t k1) {
+    int64_t g = h / (c->H / c->G);
+    c->k->pv((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->K, k0, k1, c->vc + g * c->dh,
+             c->G * c->dh, c->dh);
 }
-static void hl__attn_task(void *ctx, int64_t h0, int64_t h1) {
-    const hl__attn_ctx *c = (const hl__attn_ctx *)ctx;
-    int64_t h, i0, r, nb;
+/* Heads h0 .. h1-1, one block of queries at a time: scores, softmax and z in the block's rows. A
+   probability row is zero outside its run, so z sums the union of the block's runs. */
+static void hl__attn_fused_task(void *ctx, int64_t h0, int64_t h1) {
+    const hl__attn *c = (const hl__attn *)ctx;
+    int64_t h, i0, r, nb, lo0, hi0, lo1, hi1;
     for (h = h0; h < h1; h++)
         for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB) {
-            float *blk = c->phase == 0 ? c->rows + h * HL__ATTN_QB * c->K : c->S + (h * c->n + i0) * c->K;
+            float *blk = c->rows + h * HL__ATTN_QB * c->K;
             nb = c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB;
-            if (c->phase == 0 || c->phase == 1) hl__attn_scores_block(c, h, i0, nb, blk);
-            if (c->phase == 0 || c->phase == 2)
-                for (r = 0; r < nb; r++) c->kt->softmax(blk + r * c->K, c->K);
-            if (c->phase == 0 || c->phase == 3) hl__attn_z_block(c, h, i0, nb, blk);
+            hl__attn_scores(c, h, i0, nb, blk);
+            for (r = 0; r < nb; r++) c->k->softmax(blk + r * c->K, c->K);
+            hl__attn_run(c, i0, &lo0, &hi0);
+            hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
+            hl__attn_z(c, h, i0, nb, blk, lo0, hi1);
         }
 }
+/* The same three steps over all of S [H, n, K], one at a time, so that hooks run between them.
+   After a pattern hook any key may carry weight: z sums them all. */
+static void hl__attn_scores_task(void *ctx, int64_t h0, int64_t h1) {
+    const hl__attn *c = (const hl__attn *)ctx;
+    int64_t h, i0;
+    for (h = h0; h < h1; h++)
+        for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB)
+            hl__attn_scores(c, h, i0, c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB, c->S + (h * c->n + i0) * c->K);
+}
+static void hl__attn_softmax_task(void *ctx, int64_t h0, int64_t h1) {
+    const hl__attn *c = (const hl__attn *)ctx;
+    int64_t r;
+    for (r = h0 * c->n; r < h1 * c->n; r++) c->k->softmax(c->S + r * c->K, c->K);
+}
+static void hl__attn_z_task(void *ctx, int64_t h0, int64_t h1) {
+    const hl__attn *c = (const hl__attn *)ctx;
+    int64_t h, i0;
+    for (h = h0; h < h1; h++)
+        for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB)
+            hl__attn_z(c, h, i0, c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB, c->S + (h * c->n + i0) * c->K, 0,
+                       c->K - 1);
+}
 
-/* Makes room for `need` positions in the KV cache (grows geometrically up to n_ctx). */
-static hl_status hl__kv_reserve(hl_model *m, int64_t need, hl_error *err) {
-    int64_t cap, l, row = m->cfg.n_kv_heads * m->cfg.d_head;
-    uint64_t bytes;
-    if (need <= m->kv_cap) return HL_OK;
-    cap = m->kv_cap ? m->kv_cap : 64;
-    while (cap < need) cap *= 2;
-    if (cap > m->cfg.n_ctx) cap = m->cfg.n_ctx;
-    if (!hl__mul_ok((uint64_t)cap, (uint64_t)row * sizeof(float), &bytes) || bytes > SIZE_MAX)
-        return hl__fail(err, HL_ERR_OOM, "KV cache: %lld positions do not fit in memory", (long long)cap);
-    for (l = 0; l < m->cfg.n_layers; l++) {
-        float *k = (float *)hl__realloc(m->kc[l], (size_t)bytes);
-        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
-        m->kc[l] = k;
-        k = (float *)hl__realloc(m->vc[l], (size_t)bytes);
-        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
-        m->vc[l] = k;
+static hl_status hl__attention(hl_pass *P, int64_t l, hl__acts *a) {
+    const hl_model *m = P->m;
+    const hl_model_cfg *cf = &m->cfg;
+    hl__attn c;
+    hl__pool *pool;
+    c.k = m->kern;
+    c.q = a->q, c.kc = m->kc[l], c.vc = m->vc[l];
+    c.z = a->z, c.S = a->S, c.rows = a->rows;
+    c.n = P->n, c.K = P->K, c.p0 = P->p0;
+    c.H = cf->n_heads, c.G = cf->n_kv_heads, c.dh = cf->d_head;
+    c.window = m->is_local[l] ? cf->window : 0;
+    c.scale = cf->attn_scale, c.cap = cf->attn_softcap;
+    /* small attention (decoding) runs on the calling thread: waking the pool costs more than the work */
+    pool = (double)c.H * (double)c.n * (double)c.K * (double)c.dh < HL__PAR_ATTN ? NULL : m->pool;
+    if (hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_SCORES, l), HL_SUB_NONE)) ||
+        hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_PATTERN, l), HL_SUB_NONE))) {
+        hl__parallel_for(pool, c.H, 1, hl__attn_scores_task, &c);
+        HL__HOOK(P, HL_HOOK_ATTN_SCORES, l, a->S);
+        hl__parallel_for(pool, c.H, 1, hl__attn_softmax_task, &c);
+        HL__HOOK(P, HL_HOOK_ATTN_PATTERN, l, a->S);
+        hl__parallel_for(pool, c.H, 1, hl__attn_z_task, &c);
+    } else {
+        hl__parallel_for(pool, c.H, 1, hl__attn_fused_task, &c);
     }
-    m->kv_cap = cap;
     return HL_OK;
 }
 
-/* Per-head input streams of the optional split-input / attn_in hooks: for each stream s (q: H
-   heads, k: G, v: G) in[s]: [n, heads, d]. ln1 runs per stream and fires with a head axis, then
-   each head multiplies its own rows of W_Q/W_K/W_V. */
-static hl_status hl__qkv_headed(hl_model *m, int64_t l, const float *x, float *out_q, float *out_k,
-                                float *out_v, float *buf_in, float *buf_n, float *buf_s,
-                                float *tmp_x, float *tmp_y, int64_t n, hl_error *err) {
+/* ---- forward: the steps ---- */
+/* Embedding [HF Gemma2Model.forward: hidden = embed_tokens(ids) * normalizer]:
+ *   x[i,:] = W_E[token_i,:] * sqrt(d_model)   (Gemma; the constant is float32(sqrt(d_model)))
+ *   x[i,:] = W_E[token_i,:]                   (Llama, Mistral)            -> hook_embed [1, n, d] */
+static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
+    const hl_model *m = P->m;
+    const int64_t d = m->cfg.d_model;
+    const float normalizer = m->cfg.embed_scale ? sqrtf((float)d) : 1.0f;
+    int64_t i, j;
+    for (i = 0; i < P->n; i++)
+        for (j = 0; j < d; j++) a->x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j) * normalizer;
+    if (P->embed_hook) HL__HOOK(P, HL_HOOK_EMBED, -1, a->x);
+    hl__rope_table(P->p0, P->n, m->cfg.d_head, m->cfg.rope_theta, a->cs, a->sn);
+    return HL_OK;
+}
+
+/* q, k, v with ln1 run per head, for the optional split-input / attn_in points [TL
+ * use_split_qkv_input, use_attn_in]: stream s (q: H heads, k and v: G heads) gets its own copy of
+ * the input per head [n, heads, d], its own ln1 (whose hooks then have a head axis), and each head
+ * multiplies its own rows of W_Q / W_K / W_V. The values equal the shared path's. */
+static hl_status hl__qkv_headed(hl_pass *P, int64_t l, hl__acts *a) {
+    const hl_model *m = P->m;
     const hl_model_cfg *c = &m->cfg;
     const hl__layer_w *lw = &m->layers[l];
-    int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, rep = H / G;
+    const int64_t n = P->n, d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, rep = H / G;
+    static const hl_hook split_ids[3] = {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT};
     int64_t s, i, h, j;
-    hl_status st = HL_OK;
     float *attn_in = NULL;
+    hl_status st;
     if (m->flags & HL_USE_ATTN_IN) {
         /* hook_attn_in: resid_pre copied once per query head  [n, H, d] */
-        attn_in = buf_in + 3 * n * H * d;
+        attn_in = a->hin + 3 * n * H * d;
         for (i = 0; i < n; i++)
-            for (h = 0; h < H; h++) memcpy(attn_in + (i * H + h) * d, x + i * d, (size_t)d * sizeof(float));
-        HL__HOOK(m, HL_HOOK_ATTN_IN, l, attn_in, 4, 1, n, H, d);
+            for (h = 0; h < H; h++) memcpy(attn_in + (i * H + h) * d, a->x + i * d, (size_t)d * sizeof(float));
+        HL__HOOK(P, HL_HOOK_ATTN_IN, l, attn_in);
     }
     for (s = 0; s < 3; s++) {
-        int64_t nh = s == 0 ? H : G;
-        float *in = buf_in + s * n * H * d;
+        const int64_t nh = s == 0 ? H : G;
         const hl_tensor *W = s == 0 ? lw->q : (s == 1 ? lw->k : lw->v);
-        float *out = s == 0 ? out_q : (s == 1 ? out_k : out_v);
-        static const hl_hook split_ids[3] = {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT};
+        float *in = a->hin + s * n * H * d, *out = s == 0 ? a->q : (s == 1 ? a->k : a->v);
         for (i = 0; i < n; i++)
             for (h = 0; h < nh; h++) {
-                const float *src = x + i * d; /* split inputs copy resid_pre (TL v2) */
-                if (attn_in && !(m->flags & HL_USE_SPLIT_QKV_INPUT))
-                    src = attn_in + (i * H + (s == 0 ? h : h * rep)) * d;
+                const float *src = a->x + i * d; /* split inputs copy resid_pre (TL v2) */
+                if (attn_in && !(m->flags & HL_USE_SPLIT_QKV_INPUT)) src = attn_in + (i * H + (s == 0 ? h : h * rep)) * d;
                 memcpy(in + (i * nh + h) * d, src, (size_t)d * sizeof(float));
             }
-        m->cur_stream = (int)s;
-        if (m->flags & HL_USE_SPLIT_QKV_INPUT) HL__HOOK(m, split_ids[s], l, in, 4, 1, n, nh, d);
-        hl__rms(m->kern, in, n * nh, d, c->eps, buf_s, buf_n);
-        HL__HOOK(m, HL_HOOK_LN1_SCALE, l, buf_s, 4, 1, n, nh, 1);
-        HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, buf_n, 4, 1, n, nh, d);
-        hl__mulw(buf_n, lw->ln1, n * nh, d, buf_n);
+        P->stream = (int)s;
+        if (m->flags & HL_USE_SPLIT_QKV_INPUT) HL__HOOK(P, split_ids[s], l, in);
+        if ((st = hl__norm(P, HL_HOOK_LN1_SCALE, l, in, n * nh, lw->ln1, a->hn, a->hs, a->hn)) != HL_OK) return st;
         for (h = 0; h < nh; h++) {
             /* head h: y[i, :] = xw[i, h, :] @ W[h*dh:(h+1)*dh, :]^T */
             const uint8_t *wrows = (const uint8_t *)W->data + (size_t)(h * dh * d) * hl_dtype_size(W->dtype);
-            for (i = 0; i < n; i++) memcpy(tmp_x + i * d, buf_n + (i * nh + h) * d, (size_t)d * sizeof(float));
-            hl__matmul(m->kern, m->pool, tmp_y, tmp_x, wrows, W->dtype, n, dh, d);
+            for (i = 0; i < n; i++) memcpy(a->tx + i * d, a->hn + (i * nh + h) * d, (size_t)d * sizeof(float));
+            hl__matmul(m->kern, m->pool, a->ty, a->tx, wrows, W->dtype, n, dh, d);
             for (i = 0; i < n; i++)
-                for (j = 0; j < dh; j++) out[(i * nh + h) * dh + j] = tmp_y[i * dh + j];
+                for (j = 0; j < dh; j++) out[(i * nh + h) * dh + j] = a->ty[i * dh + j];
         }
     }
-    m->cur_stream = 0;
+    P->stream = -1;
     return HL_OK;
-fail:
-    m->cur_stream = 0;
-    return st;
 }
 
-/* One forward pass over tokens[0..n) at positions p0 = kv_len .. p0+n-1 (appending to the KV
-   cache). logits: NULL, [n, d_vocab] or (last_only) [d_vocab]. */
-/* The forward scratch (~70 MB for 512 tokens of gemma-2-2b) is kept between passes instead of being
-   mapped, faulted in and unmapped every call. A pass takes it out of the model while it runs, so a
-   pass started from inside a hook gets a buffer of its own; giving back keeps the larger buffer,
-   and none larger than HL_SCRATCH_KEEP bytes (a long prompt with cached attention scores needs
-   gigabytes once, and should not hold them). Returns NULL if memory is short; *cap = its floats. */
-#ifndef HL_SCRATCH_KEEP
-#    define HL_SCRATCH_KEEP ((uint64_t)256 << 20)
-#endif
-static float *hl__scratch_take(hl_model *m, uint64_t total, uint64_t *cap) {
-    float *p = m->scratch;
-    if (p && m->scratch_cap >= total) {
-        *cap = m->scratch_cap;
-        m->scratch = NULL, m->scratch_cap = 0;
-        return p;
-    }
-    *cap = 0;
-    if (total > SIZE_MAX / sizeof(float) - 1) return NULL;
-    if (!(p = (float *)hl__malloc((size_t)(total ? total : 1) * sizeof(float)))) return NULL;
-    *cap = total;
-    return p;
-}
-static void hl__scratch_give(hl_model *m, float *p, uint64_t cap) {
-    if (!p) return;
-    if (cap > HL_SCRATCH_KEEP / sizeof(float) || (m->scratch && m->scratch_cap >= cap)) {
-        hl__free(p);
-        return;
-    }
-    hl__free(m->scratch);
-    m->scratch = p, m->scratch_cap = cap;
-}
-
-static hl_status hl__forward(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
-                             int last_only, hl_error *err) {
+/* Attention block [HF Gemma2DecoderLayer / LlamaDecoderLayer; TL TransformerBlock]. */
+static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
+    const hl_model *m = P->m;
     const hl_model_cfg *c = &m->cfg;
-    const int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, dm = c->d_mlp;
-    const int64_t V = c->d_vocab, L = c->n_layers, p0 = m->kv_len, K = p0 + n, half = dh / 2;
-    int headed = (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) != 0;
-    int want_result = (m->flags & HL_USE_ATTN_RESULT) != 0, want_mlp_in = (m->flags & HL_USE_HOOK_MLP_IN) != 0;
-    int full_scores = 0;
-    float *mem = NULL, *x, *xn, *xw, *sc, *q, *kk, *vv, *z, *o, *gate, *up, *cs, *sn, *rows, *S = NULL;
-    float *res = NULL, *hin = NULL, *hn = NULL, *hs = NULL, *tx = NULL, *ty = NULL, *mlp_in = NULL;
-    float *wslice = NULL, *zh = NULL, *rh = NULL;
-    uint64_t total = 0, sz[28], mem_cap = 0;
-    int nb = 0, bi;
-    int64_t i, j, l;
-    hl_status st = HL_OK;
+    const hl__layer_w *lw = &m->layers[l];
+    const int64_t n = P->n, d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head;
+    hl_status st;
+    HL__HOOK(P, HL_HOOK_RESID_PRE, l, a->x);
 
-    if (n <= 0 || !tokens) return hl__fail(err, HL_ERR_ARG, "forward: need at least one token (got %lld)", (long long)n);
-    if (n > c->n_ctx || p0 > c->n_ctx - n)
-        return hl__fail(err, HL_ERR_LIMIT, "forward: %lld cached + %lld new positions exceed n_ctx %lld",
-                        (long long)p0, (long long)n, (long long)c->n_ctx);
-    for (i = 0; i < n; i++)
-        if (tokens[i] < 0 || tokens[i] >= V)
-            return hl__fail(err, HL_ERR_ARG, "forward: token %lld at position %lld is outside the vocabulary [0, %lld)",
-                            (long long)tokens[i], (long long)i, (long long)V);
-    for (l = 0; l < L; l++)
-        if (m->pt_want[hl__pt(m, HL_HOOK_ATTN_SCORES, l)] || m->pt_want[hl__pt(m, HL_HOOK_ATTN_PATTERN, l)]) full_scores = 1;
-    if ((st = hl__kv_reserve(m, K, err)) != HL_OK) return st;
-
-    /* scratch: one allocation, carved into the buffers below (sizes in floats) */
-    sz[nb++] = (uint64_t)n * d;      /* x    residual stream [n, d] */
-    sz[nb++] = (uint64_t)n * d;      /* xn   normalized [n, d] */
-    sz[nb++] = (uint64_t)n * d;      /* xw   normalized * w [n, d] */
-    sz[nb++] = (uint64_t)n;          /* sc   norm scale [n] */
-    sz[nb++] = (uint64_t)n * H * dh; /* q */
-    sz[nb++] = (uint64_t)n * G * dh; /* k */
-    sz[nb++] = (uint64_t)n * G * dh; /* v */
-    sz[nb++] = (uint64_t)n * H * dh; /* z */
-    sz[nb++] = (uint64_t)n * d;      /* o: attention / MLP output before the post-norm */
-    sz[nb++] = (uint64_t)n * dm;     /* gate (then post) */
-    sz[nb++] = (uint64_t)n * dm;     /* up */
-    sz[nb++] = (uint64_t)n * half;   /* cos */
-    sz[nb++] = (uint64_t)n * half;   /* sin */
-    sz[nb++] = (uint64_t)H * HL__ATTN_QB * K; /* one block of score rows per head */
-    sz[nb++] = full_scores ? (uint64_t)H * n * K : 0;     /* S [H, n, K] */
-    sz[nb++] = want_result ? (uint64_t)n * H * d : 0;     /* result [n, H, d] */
-    sz[nb++] = headed ? (uint64_t)4 * n * H * d : 0;      /* q/k/v inputs + attn_in */
-    sz[nb++] = headed ? (uint64_t)n * H * d : 0;          /* per-head normalized */
-    sz[nb++] = headed ? (uint64_t)n * H : 0;              /* per-head scale */
-    sz[nb++] = headed ? (uint64_t)n * d : 0;              /* tmp x */
-    sz[nb++] = headed ? (uint64_t)n * dh : 0;             /* tmp y */
-    sz[nb++] = want_mlp_in ? (uint64_t)n * d : 0;         /* mlp_in */
-    sz[nb++] = want_result ? (uint64_t)d * dh : 0;        /* W_O slice of one head, f32 */
-    sz[nb++] = want_result ? (uint64_t)n * dh : 0;        /* z of one head */
-    sz[nb++] = want_result ? (uint64_t)n * d : 0;         /* result of one head */
-    for (bi = 0; bi < nb; bi++)
-        if (!hl__add_ok(total, sz[bi], &total)) total = UINT64_MAX;
-    if (!(mem = hl__scratch_take(m, total, &mem_cap)))
-        return hl__fail(err, HL_ERR_OOM, "forward: cannot allocate scratch for %lld positions (%llu floats)",
-                        (long long)n, (unsigned long long)total);
-    {
-        float *p = mem, **dst[25];
-        dst[0] = &x; dst[1] = &xn; dst[2] = &xw; dst[3] = &sc; dst[4] = &q; dst[5] = &kk; dst[6] = &vv;
-        dst[7] = &z; dst[8] = &o; dst[9] = &gate; dst[10] = &up; dst[11] = &cs; dst[12] = &sn;
-        dst[13] = &rows; dst[14] = &S; dst[15] = &res; dst[16] = &hin; dst[17] = &hn; dst[18] = &hs;
-        dst[19] = &tx; dst[20] = &ty; dst[21] = &mlp_in; dst[22] = &wslice; dst[23] = &zh; dst[24] = &rh;
-        for (bi = 0; bi < nb; bi++) {
-            *dst[bi] = sz[bi] ? p : NULL;
-            p += sz[bi];
-        }
+    /* ln1, then q = (x_hat * w_ln1) W_Q^T, k and v likewise [HF q_proj / k_proj / v_proj, no biases]
+     *   q: [n, H, dh]  k, v: [n, G, dh]           -> ln1.hook_scale, ln1.hook_normalized,
+     *                                                attn.hook_q, hook_k, hook_v */
+    if (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) {
+        if ((st = hl__qkv_headed(P, l, a)) != HL_OK) return st;
+    } else {
+        float *const ys[3] = {a->q, a->k, a->v};
+        const void *const ws[3] = {lw->q->data, lw->k->data, lw->v->data};
+        const hl_dtype wd[3] = {lw->q->dtype, lw->k->dtype, lw->v->dtype};
+        const int64_t ns[3] = {H * dh, G * dh, G * dh};
+        if ((st = hl__norm(P, HL_HOOK_LN1_SCALE, l, a->x, n, lw->ln1, a->xn, a->sc, a->xw)) != HL_OK) return st;
+        hl__matmul_multi(m->kern, m->pool, 3, ys, a->xw, ws, wd, n, ns, d); /* one pool pass, same bits */
     }
-    m->cur_pos0 = p0;
-    m->cur_stream = 0;
+    HL__HOOK(P, HL_HOOK_ATTN_Q, l, a->q);
+    HL__HOOK(P, HL_HOOK_ATTN_K, l, a->k);
+    HL__HOOK(P, HL_HOOK_ATTN_V, l, a->v);
 
-    /* Embedding [HF Gemma2Model: hidden = embed_tokens(ids) * normalizer]:
-     *   x[i,:] = E[token_i,:] * sqrt(d_model)   (Gemma; the constant is float32(sqrt(d_model)))
-     *   x[i,:] = E[token_i,:]                   (Llama, Mistral)        -> hook_embed [1, n, d] */
-    {
-        float normalizer = c->embed_scale ? sqrtf((float)d) : 1.0f;
+    /* rotary positions on q and k               -> attn.hook_rot_q, attn.hook_rot_k */
+    hl__rope_apply(a->q, n, H, dh, a->cs, a->sn);
+    hl__rope_apply(a->k, n, G, dh, a->cs, a->sn);
+    HL__HOOK(P, HL_HOOK_ATTN_ROT_Q, l, a->q);
+    HL__HOOK(P, HL_HOOK_ATTN_ROT_K, l, a->k);
+    /* the new rotated keys and values become rows p0 .. p0+n-1 of the KV cache */
+    memcpy(m->kc[l] + P->p0 * G * dh, a->k, (size_t)(n * G * dh) * sizeof(float));
+    memcpy(m->vc[l] + P->p0 * G * dh, a->v, (size_t)(n * G * dh) * sizeof(float));
+
+    /* scores, pattern, z (above)                -> attn.hook_attn_scores, hook_pattern, hook_z */
+    if ((st = hl__attention(P, l, a)) != HL_OK) return st;
+    HL__HOOK(P, HL_HOOK_ATTN_Z, l, a->z);
+
+    /* output projection [HF o_proj]: o[i,:] = z[i,:,:] (flattened) W_O^T      o: [n, d]
+     * with use_attn_result: result[i,h,:] = z[i,h,:] W_O[h]^T, o = sum_h result[i,h,:]
+     *                                           -> attn.hook_result [1, n, H, d] */
+    if (m->flags & HL_USE_ATTN_RESULT) {
+        /* per head: W_O[h] = o_proj[:, h*dh:(h+1)*dh] copied to f32 [d, dh] (a strided slice) */
+        const hl_tensor *W = lw->o;
+        int64_t h, jj, e, i;
+        for (h = 0; h < H; h++) {
+            for (e = 0; e < d; e++)
+                for (jj = 0; jj < dh; jj++) a->wslice[e * dh + jj] = hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
+            for (i = 0; i < n; i++) memcpy(a->zh + i * dh, a->z + (i * H + h) * dh, (size_t)dh * sizeof(float));
+            hl__matmul(m->kern, m->pool, a->rh, a->zh, a->wslice, HL_DTYPE_F32, n, d, dh);
+            for (i = 0; i < n; i++) memcpy(a->result + (i * H + h) * d, a->rh + i * d, (size_t)d * sizeof(float));
+        }
+        HL__HOOK(P, HL_HOOK_ATTN_RESULT, l, a->result);
         for (i = 0; i < n; i++)
-            for (j = 0; j < d; j++)
-                x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j) * normalizer;
+            for (e = 0; e < d; e++) {
+                float acc = 0.0f;
+                for (h = 0; h < H; h++) acc += a->result[(i * H + h) * d + e];
+                a->o[i * d + e] = acc;
+            }
+    } else {
+        hl__matmul(m->kern, m->pool, a->o, a->z, lw->o->data, lw->o->dtype, n, d, H * dh);
     }
-    if (!m->suppress_embed_hook) HL__HOOK(m, HL_HOOK_EMBED, -1, x, 3, 1, n, d, 0);
-    hl__rope_table(p0, n, dh, c->rope_theta, cs, sn);
+    /* Gemma-2's post-attention norm [TL ln1_post; HF post_attention_layernorm]:
+     *   attn_out = o / RMS(o) * (1 + w)           -> ln1_post.hook_scale, hook_normalized */
+    if (c->post_norms && (st = hl__norm(P, HL_HOOK_LN1_POST_SCALE, l, a->o, n, lw->ln1_post, a->xn, a->sc, a->o)) != HL_OK)
+        return st;
+    HL__HOOK(P, HL_HOOK_ATTN_OUT, l, a->o);
 
-    for (l = 0; l < L; l++) {
-        const hl__layer_w *lw = &m->layers[l];
-        hl__attn_ctx ac;
-        HL__HOOK(m, HL_HOOK_RESID_PRE, l, x, 3, 1, n, d, 0);
-
-        /* ---- attention block ----
-         * ln1 [TL blocks.L.ln1]: x_hat = x / RMS(x);  q = (x_hat * w_ln1) W_Q^T,  k, v likewise
-         *   q: [n, H, dh]  k, v: [n, G, dh]   (HF q_proj/k_proj/v_proj, no biases) */
-        if (headed) {
-            st = hl__qkv_headed(m, l, x, q, kk, vv, hin, hn, hs, tx, ty, n, err);
-            if (st != HL_OK) goto fail;
-        } else {
-            hl__ew(m, HL__EW_RMS, xn, x, NULL, sc, n, d);
-            HL__HOOK(m, HL_HOOK_LN1_SCALE, l, sc, 3, 1, n, 1, 0);
-            HL__HOOK(m, HL_HOOK_LN1_NORMALIZED, l, xn, 3, 1, n, d, 0);
-            hl__ew(m, HL__EW_MULW, xw, xn, lw->ln1, NULL, n, d);
-            { /* q, k, v in one pool pass (same results as three hl__matmul calls) */
-                float *const ys[3] = {q, kk, vv};
-                const void *const ws[3] = {lw->q->data, lw->k->data, lw->v->data};
-                const hl_dtype    wd[3] = {lw->q->dtype, lw->k->dtype, lw->v->dtype};
-                const int64_t     ns[3] = {H * dh, G * dh, G * dh};
-                hl__matmul_multi(m->kern, m->pool, 3, ys, xw, ws, wd, n, ns, d);
-            }
-        }
-        HL__HOOK(m, HL_HOOK_ATTN_Q, l, q, 4, 1, n, H, dh);
-        HL__HOOK(m, HL_HOOK_ATTN_K, l, kk, 4, 1, n, G, dh);
-        HL__HOOK(m, HL_HOOK_ATTN_V, l, vv, 4, 1, n, G, dh);
-        hl__rope_apply(q, n, H, dh, cs, sn);
-        hl__rope_apply(kk, n, G, dh, cs, sn);
-        HL__HOOK(m, HL_HOOK_ATTN_ROT_Q, l, q, 4, 1, n, H, dh);
-        HL__HOOK(m, HL_HOOK_ATTN_ROT_K, l, kk, 4, 1, n, G, dh);
-        /* append the new rotated keys and values to the KV cache rows p0 .. p0+n-1 */
-        memcpy(m->kc[l] + p0 * G * dh, kk, (size_t)(n * G * dh) * sizeof(float));
-        memcpy(m->vc[l] + p0 * G * dh, vv, (size_t)(n * G * dh) * sizeof(float));
-
-        memset(&ac, 0, sizeof ac);
-        ac.kt = m->kern;
-        ac.q = q;
-        ac.kc = m->kc[l];
-        ac.vc = m->vc[l];
-        ac.z = z;
-        ac.S = S;
-        ac.rows = rows;
-        ac.n = n;
-        ac.K = K;
-        ac.p0 = p0;
-        ac.H = H;
-        ac.G = G;
-        ac.dh = dh;
-        ac.window = m->is_local[l] ? c->window : 0;
-        ac.scale = c->attn_scale;
-        ac.cap = c->attn_softcap;
-        {
-            /* small attention (decoding) runs on the calling thread: waking the pool costs more
-               than the work; the split never changes a bit either way */
-            hl__pool *apool = (double)H * (double)n * (double)K * (double)dh < 262144.0 ? NULL : m->pool;
-            if (m->pt_want[hl__pt(m, HL_HOOK_ATTN_SCORES, l)] || m->pt_want[hl__pt(m, HL_HOOK_ATTN_PATTERN, l)]) {
-                ac.phase = 1;
-                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
-                HL__HOOK(m, HL_HOOK_ATTN_SCORES, l, S, 4, 1, H, n, K);
-                ac.phase = 2;
-                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
-                HL__HOOK(m, HL_HOOK_ATTN_PATTERN, l, S, 4, 1, H, n, K);
-                ac.phase = 3;
-                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
-            } else {
-                ac.phase = 0;
-                hl__parallel_for(apool, H, 1, hl__attn_task, &ac);
-            }
-        }
-        HL__HOOK(m, HL_HOOK_ATTN_Z, l, z, 4, 1, n, H, dh);
-
-        /* Output projection [HF o_proj]: o[i,:] = z[i,:,:] (flattened) W_O^T   o: [n, d]
-         * With use_attn_result: result[i,h,:] = z[i,h,:] W_O[:, h*dh:(h+1)*dh]^T, o = sum_h result */
-        if (want_result) {
-            /* per head: W_O[h] = o_proj[:, h*dh:(h+1)*dh] copied to f32 [d, dh] (a strided slice),
-               result[:, h, :] = z[:, h, :] @ W_O[h]^T */
-            const hl_tensor *W = lw->o;
-            int64_t h, jj, e;
-            for (h = 0; h < H; h++) {
-                for (e = 0; e < d; e++)
-                    for (jj = 0; jj < dh; jj++) wslice[e * dh + jj] = hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
-                for (i = 0; i < n; i++) memcpy(zh + i * dh, z + (i * H + h) * dh, (size_t)dh * sizeof(float));
-                hl__matmul(m->kern, m->pool, rh, zh, wslice, HL_DTYPE_F32, n, d, dh);
-                for (i = 0; i < n; i++) memcpy(res + (i * H + h) * d, rh + i * d, (size_t)d * sizeof(float));
-            }
-            HL__HOOK(m, HL_HOOK_ATTN_RESULT, l, res, 4, 1, n, H, d);
-            for (i = 0; i < n; i++)
-                for (e = 0; e < d; e++) {
-                    float acc = 0.0f;
-                    for (h = 0; h < H; h++) acc += res[(i * H + h) * d + e];
-                    o[i * d + e] = acc;
-                }
-        } else {
-            hl__matmul(m->kern, m->pool, o, z, lw->o->data, lw->o->dtype, n, d, H * dh);
-        }
-        /* Gemma-2 post-attention norm [TL ln1_post; HF post_attention_layernorm]:
-         *   attn_out = o / RMS(o) * (1 + w)      (not folded in TL either) */
-        if (c->post_norms) {
-            hl__ew(m, HL__EW_RMS, xn, o, NULL, sc, n, d);
-            HL__HOOK(m, HL_HOOK_LN1_POST_SCALE, l, sc, 3, 1, n, 1, 0);
-            HL__HOOK(m, HL_HOOK_LN1_POST_NORMALIZED, l, xn, 3, 1, n, d, 0);
-            hl__ew(m, HL__EW_MULW, o, xn, lw->ln1_post, NULL, n, d);
-        }
-        HL__HOOK(m, HL_HOOK_ATTN_OUT, l, o, 3, 1, n, d, 0);
-        /* resid_mid = resid_pre + attn_out */
-        hl__ew(m, HL__EW_ADD, x, o, NULL, NULL, n, d);
-        HL__HOOK(m, HL_HOOK_RESID_MID, l, x, 3, 1, n, d, 0);
-
-        /* ---- MLP block ----
-         * ln2 [TL blocks.L.ln2; HF pre_feedforward_layernorm (Gemma-2) / post_attention_layernorm]
-         *   pre = x_hat W_gate^T,  pre_linear = x_hat W_up^T        [n, d_mlp]
-         *   post = act(pre) * pre_linear     GeGLU (tanh-GELU) / SwiGLU (SiLU)
-         *   f = post W_down^T                [n, d] */
-        {
-            const float *ln2_in = x;
-            if (want_mlp_in) { /* TL: hook_mlp_in(resid_mid.clone()) feeds ln2 */
-                memcpy(mlp_in, x, (size_t)(n * d) * sizeof(float));
-                HL__HOOK(m, HL_HOOK_MLP_IN, l, mlp_in, 3, 1, n, d, 0);
-                ln2_in = mlp_in;
-            }
-            hl__ew(m, HL__EW_RMS, xn, ln2_in, NULL, sc, n, d);
-        }
-        HL__HOOK(m, HL_HOOK_LN2_SCALE, l, sc, 3, 1, n, 1, 0);
-        HL__HOOK(m, HL_HOOK_LN2_NORMALIZED, l, xn, 3, 1, n, d, 0);
-        hl__ew(m, HL__EW_MULW, xw, xn, lw->ln2, NULL, n, d);
-        { /* gate and up in one pool pass (same results as two hl__matmul calls) */
-            float *const ys[2] = {gate, up};
-            const void *const ws[2] = {lw->gate->data, lw->up->data};
-            const hl_dtype    wd[2] = {lw->gate->dtype, lw->up->dtype};
-            const int64_t     ns[2] = {dm, dm};
-            hl__matmul_multi(m->kern, m->pool, 2, ys, xw, ws, wd, n, ns, d);
-        }
-        HL__HOOK(m, HL_HOOK_MLP_PRE, l, gate, 3, 1, n, dm, 0);
-        HL__HOOK(m, HL_HOOK_MLP_PRE_LINEAR, l, up, 3, 1, n, dm, 0);
-        hl__ew(m, c->act == HL_ACT_GELU_TANH ? HL__EW_GEGLU : HL__EW_SWIGLU, gate, up, NULL, NULL, n, dm);
-        HL__HOOK(m, HL_HOOK_MLP_POST, l, gate, 3, 1, n, dm, 0);
-        hl__matmul(m->kern, m->pool, o, gate, lw->down->data, lw->down->dtype, n, d, dm);
-        /* Gemma-2 post-MLP norm [TL ln2_post; HF post_feedforward_layernorm] */
-        if (c->post_norms) {
-            hl__ew(m, HL__EW_RMS, xn, o, NULL, sc, n, d);
-            HL__HOOK(m, HL_HOOK_LN2_POST_SCALE, l, sc, 3, 1, n, 1, 0);
-            HL__HOOK(m, HL_HOOK_LN2_POST_NORMALIZED, l, xn, 3, 1, n, d, 0);
-            hl__ew(m, HL__EW_MULW, o, xn, lw->ln2_post, NULL, n, d);
-        }
-        HL__HOOK(m, HL_HOOK_MLP_OUT, l, o, 3, 1, n, d, 0);
-        /* resid_post = resid_mid + mlp_out (and the next block's resid_pre: same buffer) */
-        hl__ew(m, HL__EW_ADD, x, o, NULL, NULL, n, d);
-        HL__HOOK(m, HL_HOOK_RESID_POST, l, x, 3, 1, n, d, 0);
-    }
-
-    /* Final norm and unembedding [HF model.norm, lm_head / tied embed_tokens]:
-     *   logits = (x_hat * w_norm) W_U^T           W_U: [d_vocab, d]
-     *   logits = cap * tanh(logits / cap)         Gemma-2 final_logit_softcapping */
-    hl__ew(m, HL__EW_RMS, xn, x, NULL, sc, n, d);
-    HL__HOOK(m, HL_HOOK_LN_FINAL_SCALE, -1, sc, 3, 1, n, 1, 0);
-    HL__HOOK(m, HL_HOOK_LN_FINAL_NORMALIZED, -1, xn, 3, 1, n, d, 0);
-    if (logits) {
-        int64_t r0 = last_only ? n - 1 : 0, nr = n - r0;
-        hl__mulw(xn + r0 * d, m->final_norm, nr, d, xw);
-        hl__matmul(m->kern, m->pool, logits, xw, m->unembed->data, m->unembed->dtype, nr, V, d);
-        if (c->final_softcap > 0.0f)
-            m->kern->softcap(logits, nr * V, c->final_softcap);
-    }
-    m->kv_len = K;
-    hl__scratch_give(m, mem, mem_cap);
+    /* resid_mid = resid_pre + attn_out          -> hook_resid_mid */
+    hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, n, d);
+    HL__HOOK(P, HL_HOOK_RESID_MID, l, a->x);
     return HL_OK;
-fail:
-    /* a stopped pass leaves the KV cache as it was before the call */
-    hl__scratch_give(m, mem, mem_cap);
+}
+
+/* MLP block [HF Gemma2MLP / LlamaMLP; TL GatedMLP]:
+ *   ln2 [TL blocks.L.ln2; HF pre_feedforward_layernorm (Gemma-2) / post_attention_layernorm]
+ *   pre = x_hat W_gate^T,  pre_linear = x_hat W_up^T                    [n, d_mlp]
+ *   post = act(pre) * pre_linear     GeGLU (tanh-GELU) / SwiGLU (SiLU)
+ *   f = post W_down^T                [n, d] */
+static hl_status hl__mlp_block(hl_pass *P, int64_t l, hl__acts *a) {
+    const hl_model *m = P->m;
+    const hl_model_cfg *c = &m->cfg;
+    const hl__layer_w *lw = &m->layers[l];
+    const int64_t n = P->n, d = c->d_model, dm = c->d_mlp;
+    const float *ln2_in = a->x;
+    hl_status st;
+    if (m->flags & HL_USE_HOOK_MLP_IN) { /* TL: hook_mlp_in(resid_mid.clone()) feeds ln2 */
+        memcpy(a->mlp_in, a->x, (size_t)(n * d) * sizeof(float));
+        HL__HOOK(P, HL_HOOK_MLP_IN, l, a->mlp_in);
+        ln2_in = a->mlp_in;
+    }
+    if ((st = hl__norm(P, HL_HOOK_LN2_SCALE, l, ln2_in, n, lw->ln2, a->xn, a->sc, a->xw)) != HL_OK) return st;
+    {
+        float *const ys[2] = {a->gate, a->up};
+        const void *const ws[2] = {lw->gate->data, lw->up->data};
+        const hl_dtype wd[2] = {lw->gate->dtype, lw->up->dtype};
+        const int64_t ns[2] = {dm, dm};
+        hl__matmul_multi(m->kern, m->pool, 2, ys, a->xw, ws, wd, n, ns, d); /* one pool pass, same bits */
+    }
+    HL__HOOK(P, HL_HOOK_MLP_PRE, l, a->gate);
+    HL__HOOK(P, HL_HOOK_MLP_PRE_LINEAR, l, a->up);
+    hl__rows(P, c->act == HL_ACT_GELU_TANH ? hl__geglu_rows : hl__swiglu_rows, a->gate, a->up, NULL, NULL, n, dm);
+    HL__HOOK(P, HL_HOOK_MLP_POST, l, a->gate);
+    hl__matmul(m->kern, m->pool, a->o, a->gate, lw->down->data, lw->down->dtype, n, d, dm);
+    /* Gemma-2's post-MLP norm [TL ln2_post; HF post_feedforward_layernorm] */
+    if (c->post_norms && (st = hl__norm(P, HL_HOOK_LN2_POST_SCALE, l, a->o, n, lw->ln2_post, a->xn, a->sc, a->o)) != HL_OK)
+        return st;
+    HL__HOOK(P, HL_HOOK_MLP_OUT, l, a->o);
+
+    /* resid_post = resid_mid + mlp_out (also the next block's resid_pre: the same buffer) */
+    hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, n, d);
+    HL__HOOK(P, HL_HOOK_RESID_POST, l, a->x);
+    return HL_OK;
+}
+
+/* Final norm and unembedding [HF model.norm, lm_head (or the tied embed_tokens)]:
+ *   logits = (x_hat * w_norm) W_U^T           W_U: [d_vocab, d]       -> ln_final.hook_scale,
+ *   logits = cap * tanh(logits / cap)         Gemma-2 final_logit_softcapping   hook_normalized
+ * logits: NULL, [n, d_vocab], or (last_only) the last row [d_vocab]. */
+static hl_status hl__unembed(hl_pass *P, hl__acts *a, float *logits, int last_only) {
+    const hl_model *m = P->m;
+    const hl_model_cfg *c = &m->cfg;
+    const int64_t n = P->n, d = c->d_model, V = c->d_vocab, r0 = last_only ? n - 1 : 0, nr = n - r0;
+    hl_status st;
+    if ((st = hl__norm(P, HL_HOOK_LN_FINAL_SCALE, -1, a->x, n, NULL, a->xn, a->sc, NULL)) != HL_OK) return st;
+    if (!logits) return HL_OK;
+    hl__rows(P, hl__mulw_rows, a->xw, a->xn + r0 * d, m->final_norm, NULL, nr, d);
+    hl__matmul(m->kern, m->pool, logits, a->xw, m->unembed->data, m->unembed->dtype, nr, V, d);
+    if (c->final_softcap > 0.0f) m->kern->softcap(logits, nr * V, c->final_softcap);
+    return HL_OK;
+}
+
+/* ---- forward ---- */
+/* One forward pass over tokens[0..n) at positions p0 = kv_len .. p0+n-1, appending to the KV cache
+   (llama2.c's forward, run.c 231-362, with a hook at every TL point). A pass stopped by a hook
+   leaves the KV cache as it was. */
+static hl_status hl__forward(hl_pass *P, const int32_t *tokens, float *logits, int last_only) {
+    hl_model *m = P->m;
+    hl__acts a;
+    int64_t i, l;
+    hl_status st;
+    if (P->n <= 0 || !tokens) return hl__fail(P->err, HL_ERR_ARG, "forward: need at least one token (got %lld)", (long long)P->n);
+    if (P->n > m->cfg.n_ctx || P->p0 > m->cfg.n_ctx - P->n)
+        return hl__fail(P->err, HL_ERR_LIMIT, "forward: %lld cached + %lld new positions exceed n_ctx %lld",
+                        (long long)P->p0, (long long)P->n, (long long)m->cfg.n_ctx);
+    for (i = 0; i < P->n; i++)
+        if (tokens[i] < 0 || tokens[i] >= m->cfg.d_vocab)
+            return hl__fail(P->err, HL_ERR_ARG, "forward: token %lld at position %lld is outside the vocabulary [0, %lld)",
+                            (long long)tokens[i], (long long)i, (long long)m->cfg.d_vocab);
+    if ((st = hl__kv_reserve(m, P->K, P->err)) != HL_OK) return st;
+    if ((st = hl__acts_carve(P, &a)) != HL_OK) return st;
+
+    st = hl__embed(P, tokens, &a);
+    for (l = 0; st == HL_OK && l < m->cfg.n_layers; l++) {
+        st = hl__attn_block(P, l, &a);
+        if (st == HL_OK) st = hl__mlp_block(P, l, &a);
+    }
+    if (st == HL_OK) st = hl__unembed(P, &a, logits, last_only);
+
+    if (st == HL_OK) m->kv_len = P->K;
+    hl__scratch_give(m, a.mem, a.cap);
     return st;
 }
 
+/* ---- run ---- */
 HL__DEF void hl_model_kv_reset(hl_model *m) {
     if (m) m->kv_len = 0;
 }
@@ -9491,42 +9799,48 @@ HL__DEF int64_t hl_model_kv_len(const hl_model *m) {
     return m ? m->kv_len : 0;
 }
 
-/* Marks the points a running run_with_cache wants (pt_cache) from the names filter. */
-static void hl__cache_visit(hl_model *m, hl_hook id, int64_t layer, const char *name, void *ctx) {
-    (void)ctx;
-    m->pt_cache[hl__pt(m, id, layer)] = (unsigned char)hl_names_filter_match(m->run_filter, name);
-}
-
 HL__DEF hl_status hl_model_decode(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
                                   int last_only, hl_error *err) {
+    hl_pass P;
     if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_decode: model is NULL");
-    return hl__forward(m, tokens, n, logits, last_only, err);
+    hl__pass_init(&P, m, n, err);
+    return hl__forward(&P, tokens, logits, last_only);
 }
 
 HL__DEF hl_status hl_model_run(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
                                hl_error *err) {
+    hl_pass P;
     if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_run: model is NULL");
     m->kv_len = 0;
-    return hl__forward(m, tokens, n, logits, 0, err);
+    hl__pass_init(&P, m, n, err);
+    return hl__forward(&P, tokens, logits, 0);
 }
 
 HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int64_t n,
                                           const hl_names_filter *filter, hl_cache *cache,
                                           float *logits, hl_error *err) {
+    hl_pass P;
     hl_status st;
+    int64_t pt;
+    int k;
     if (!m || !cache) return hl__fail(err, HL_ERR_ARG, "hl_model_run_with_cache: model and cache are required");
-    hl__cache_recycle(cache); /* empty, with the old tensors' memory kept for reuse */
-    m->run_cache = cache;
-    m->run_filter = filter;
-    hl__for_each_point(m, hl__cache_visit, NULL);
-    hl__model_update_want(m);
     m->kv_len = 0;
-    st = hl__forward(m, tokens, n, logits, 0, err);
+    hl__pass_init(&P, m, n, err);
+    P.cache = cache;
+    P.cache_slot = (unsigned char *)hl__calloc((size_t)m->n_slots, 1);
+    if (!P.cache_slot) return hl__fail(err, HL_ERR_OOM, "hl_model_run_with_cache: out of memory");
+    /* which points (and sub-points of the splices set now) the filter takes */
+    for (pt = 0; pt < m->n_points; pt++) {
+        if (!m->pt_name[pt]) continue;
+        P.cache_slot[hl__slot(pt, HL_SUB_NONE)] = (unsigned char)hl_names_filter_match(filter, m->pt_name[pt]);
+        if (m->splices[pt].fn)
+            for (k = 1; k < HL_SUB_COUNT; k++)
+                P.cache_slot[hl__slot(pt, (hl_sub)k)] = (unsigned char)hl_names_filter_match(filter, m->splices[pt].sub_name[k]);
+    }
+    hl__cache_recycle(cache); /* empty, with the old tensors' memory kept for reuse */
+    st = hl__forward(&P, tokens, logits, 0);
     hl__cache_drop_spares(cache);
-    m->run_cache = NULL;
-    m->run_filter = NULL;
-    memset(m->pt_cache, 0, (size_t)m->n_points);
-    hl__model_update_want(m);
+    hl__free(P.cache_slot);
     return st;
 }
 
@@ -9567,6 +9881,7 @@ done:
     hl__free(ids);
     return st;
 }
+
 
 /* ---- generate ---- */
 /* splitmix64 [Steele, Lea, Flood 2014]: a tiny, seedable PRNG; every seed gives a good stream. */
@@ -9645,6 +9960,15 @@ static int32_t hl__sample(float *lg, int64_t V, const hl_generate_opts *o, const
     return (int32_t)hl__argmax(lg, V);
 }
 
+/* One pass of generate, appending n tokens to the KV cache; the last row of logits into lg. TL's
+   generate embeds the tokens itself, so hook_embed does not fire. */
+static hl_status hl__generate_pass(hl_model *m, const int32_t *toks, int64_t n, float *lg, hl_error *err) {
+    hl_pass P;
+    hl__pass_init(&P, m, n, err);
+    P.embed_hook = 0;
+    return hl__forward(&P, toks, lg, 1);
+}
+
 HL__DEF hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t n,
                                     const hl_generate_opts *opts, int32_t **tokens,
                                     int64_t *n_tokens, hl_error *err) {
@@ -9677,9 +10001,8 @@ HL__DEF hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t 
     memcpy(toks, prompt, (size_t)n * sizeof(int32_t));
     len = n;
     rng = o.seed;
-    m->suppress_embed_hook = 1; /* TL generate embeds directly: hook_embed does not fire */
     m->kv_len = 0;
-    st = hl__forward(m, toks, len, lg, 1, err);
+    st = hl__generate_pass(m, toks, len, lg, err);
     for (step = 0; st == HL_OK && step < max_new; step++) {
         int32_t t = hl__sample(lg, V, &o, toks, len, &rng, tmp);
         int stop = 0;
@@ -9697,12 +10020,11 @@ HL__DEF hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t 
         if (stop || step + 1 == max_new) break;
         if (o.no_kv_cache) {
             m->kv_len = 0; /* rerun (and re-hook) the whole sequence */
-            st = hl__forward(m, toks, len, lg, 1, err);
+            st = hl__generate_pass(m, toks, len, lg, err);
         } else {
-            st = hl__forward(m, toks + len - 1, 1, lg, 1, err);
+            st = hl__generate_pass(m, toks + len - 1, 1, lg, err);
         }
     }
-    m->suppress_embed_hook = 0;
     if (st != HL_OK) goto fail;
     hl__free(lg);
     hl__free(tmp);
@@ -9710,7 +10032,6 @@ HL__DEF hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t 
     *n_tokens = len;
     return HL_OK;
 fail:
-    m->suppress_embed_hook = 0;
     hl__free(toks);
     hl__free(lg);
     hl__free(tmp);
@@ -9864,18 +10185,21 @@ struct hl_sae {
     hl_npz *npz;               /* owners of the mapped files (NULL for hl_sae_create) */
     struct hl__sae_zip *zip;   /* a stored params.npz mapped in place (see hl__sae_zip_open) */
     hl_safetensors *st, *sparsity_st;
-    hl__pool *pool;
+    hl__pool *own_pool;          /* used while detached; attached, the SAE runs on the model's pool */
     const hl__kernels *kern;
     /* splicing (hl_sae_attach) */
     hl_model *model;
-    char *attached, *sub_names[6];
+    char *attached;
     int use_error_term;
     int64_t *ablate, n_ablate;
     struct hl__sae_steer_edit *steer;
     int64_t n_steer;
     hl__sae_work work;
-    hl_error splice_err;
 };
+/* The pool an SAE's work runs on: the model's while attached (one set of workers for both). */
+static hl__pool *hl__sae_pool(const hl_sae *s) {
+    return s->model ? s->model->pool : s->own_pool;
+}
 #ifndef HL_NO_STDIO
 static void hl__sae_zip_release(hl_npz *z, struct hl__sae_zip *zip);
 #endif
@@ -9936,7 +10260,7 @@ static void hl__sae_xw(const hl_sae *s, float *y, const float *x, int64_t M) {
     int64_t m, k, n;
     if (M <= 0) return;
     if (s->enc_dt != HL_DTYPE_F64) {
-        hl__matmul_nn(s->kern, s->pool, y, x, s->W_enc, s->enc_dt, M, N, K);
+        hl__matmul_nn(s->kern, hl__sae_pool(s), y, x, s->W_enc, s->enc_dt, M, N, K);
         return;
     }
     for (m = 0; m < M; m++) {
@@ -10140,7 +10464,8 @@ static void hl__sae_rows_task(void *vctx, int64_t m0, int64_t m1) {
 
 static void hl__sae_run_rows(hl__sae_rows *c, int stage, int64_t n) {
     c->stage = stage;
-    hl__parallel_for(c->s->pool, n, 1, hl__sae_rows_task, c);
+    hl__parallel_for((double)n * (double)c->s->cfg.d_sae >= HL__PAR_ROWS ? hl__sae_pool(c->s) : NULL, n, 1,
+                     hl__sae_rows_task, c);
 }
 
 /* Hook callback of the spliced forward: which = 0 input, 1 acts_pre, 2 acts_post, 3 recons,
@@ -10320,7 +10645,7 @@ HL__DEF void hl_sae_free(hl_sae *s) {
     hl__free(s->exp_r_mag);
     hl__free(s->scale_f);
     hl__free(s->dec_norm);
-    hl__pool_free(s->pool);
+    hl__pool_free(s->own_pool);
     if (s->npz) hl_npz_close(s->npz);
 #ifndef HL_NO_STDIO
     hl__sae_zip_release(NULL, s->zip);
@@ -10441,7 +10766,7 @@ HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p
         }
     }
     if (n_threads <= 0) n_threads = hl__default_threads();
-    s->pool = hl__pool_create(n_threads);
+    s->own_pool = hl__pool_create(n_threads);
     s->kern = hl__kernels_pick(kernels, 0);
     *out = s;
     return HL_OK;
@@ -10603,38 +10928,12 @@ typedef struct hl__sae_steer_edit {
     int64_t  n_pos;
 } hl__sae_steer_edit;
 
-static const char *const hl__sae_sub[6] = {"hook_sae_input", "hook_sae_acts_pre", "hook_sae_acts_post",
-                                           "hook_sae_recons", "hook_sae_error", "hook_sae_output"};
-
-/* Width of one position of a hook point (its shape after [batch, pos]); 0 when the point is not
-   per-position (attention scores/pattern). */
-static int64_t hl__sae_hook_width(const hl_model *m, hl_hook id) {
-    const hl_model_cfg *c = hl_model_config(m);
-    const char *sh = hl_hook_shape(id), *p = strstr(sh, "pos, ");
-    int64_t w = 1;
-    if (!p || strstr(sh, "query_pos")) return 0;
-    p += 5;
-    while (*p && *p != ']') {
-        size_t len = 0;
-        while (p[len] && p[len] != ',' && p[len] != ']') len++;
-        if (len == 7 && memcmp(p, "d_model", 7) == 0) w *= c->d_model;
-        else if (len == 7 && memcmp(p, "n_heads", 7) == 0) w *= c->n_heads;
-        else if (len == 10 && memcmp(p, "n_kv_heads", 10) == 0) w *= c->n_kv_heads;
-        else if (len == 6 && memcmp(p, "d_head", 6) == 0) w *= c->d_head;
-        else if (len == 5 && memcmp(p, "d_mlp", 5) == 0) w *= c->d_mlp;
-        else if (!(len == 1 && p[0] == '1')) return 0;
-        p += len;
-        while (*p == ',' || *p == ' ') p++;
-    }
-    return w;
-}
-
 /* State of one spliced forward call. */
 typedef struct hl__sae_fctx {
-    hl_sae          *s;
-    hl_tensor       *act;   /* the hook point's activation (its shape is used for error/output) */
-    int64_t          layer, pos0;
-    int              edited; /* a hook or an ablation changed input, acts or recons */
+    hl_sae             *s;
+    const hl_hook_info *at;     /* the point the SAE is spliced into, in the running pass */
+    hl_tensor          *act;    /* the point's activation (its shape is used for error/output) */
+    int                 edited; /* a hook or an ablation changed input, acts or recons */
 } hl__sae_fctx;
 
 static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int64_t width,
@@ -10658,7 +10957,7 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
             float a = se->alpha * s->cfg.dec_scale;
             for (r = 0; r < n; r++) {
                 int on = se->pos == NULL;
-                for (i = 0; !on && i < se->n_pos; i++) on = se->pos[i] == c->pos0 + r;
+                for (i = 0; !on && i < se->n_pos; i++) on = se->pos[i] == c->at->pos0 + r;
                 if (on) hl__sae_axpy(data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
             }
         }
@@ -10674,7 +10973,7 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
     }
     t.data = data;
     if (which <= 3 && !c->edited) memcpy(s->work.before, data, bytes);
-    if ((st = hl_model_fire(s->model, s->sub_names[which], c->layer, &t, err)) != HL_OK) return st;
+    if ((st = hl_model_fire(c->at, (hl_sub)(HL_SUB_SAE_INPUT + which), &t, err)) != HL_OK) return st;
     if (which <= 3 && !c->edited && memcmp(s->work.before, data, bytes) != 0) c->edited = 1;
     return HL_OK;
 }
@@ -10683,7 +10982,7 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
 static hl_status hl__sae_splice(const hl_hook_info *info, hl_tensor *act, void *user) {
     hl_sae *s = (hl_sae *)user;
     hl__sae_fctx c;
-    hl_error *err = &s->splice_err;
+    hl_error *err = info->pass->err; /* the pass's own error: the caller of hl_model_run reads it */
     int64_t numel = hl_tensor_numel(act), n;
     hl_status st;
     if (act->dtype != HL_DTYPE_F32 || numel % s->cfg.d_in != 0)
@@ -10693,9 +10992,8 @@ static hl_status hl__sae_splice(const hl_hook_info *info, hl_tensor *act, void *
     if (n == 0) return HL_OK;
     memset(&c, 0, sizeof c);
     c.s = s;
+    c.at = info;
     c.act = act;
-    c.layer = info->layer;
-    c.pos0 = info->pos0;
     if (!hl__sae_work_reserve(s, &s->work, n))
         return hl__fail(err, HL_ERR_OOM, "SAE at %s: no memory for %lld positions", info->name,
                         (long long)n);
@@ -10711,8 +11009,6 @@ HL__DEF hl_status hl_sae_attach(hl_sae *s, hl_model *m, const char *hook_name, i
     hl_hook id;
     int64_t layer, width;
     hl_status st;
-    size_t len;
-    int i;
     if (!s || !m) return hl__fail(err, HL_ERR_ARG, "hl_sae_attach: sae and model are required");
     if (!hook_name || !hook_name[0]) hook_name = s->cfg.hook_name;
     if (!hook_name || !hook_name[0])
@@ -10723,24 +11019,12 @@ HL__DEF hl_status hl_sae_attach(hl_sae *s, hl_model *m, const char *hook_name, i
         return hl__fail(err, HL_ERR_NOT_FOUND, "SAE hook '%s' is not a hook point of this %s model "
                         "(%lld layers)", hook_name, hl_model_config(m)->architecture,
                         (long long)hl_model_config(m)->n_layers);
-    width = hl__sae_hook_width(m, id);
+    width = hl__hook_width(&m->cfg, id);
     if (width != s->cfg.d_in)
         return hl__fail(err, HL_ERR_SHAPE, "SAE d_in %lld does not match hook '%s' of the model (%s, "
                         "width %lld per position)", (long long)s->cfg.d_in, hook_name,
                         hl_hook_shape(id), (long long)width);
     hl_sae_detach(s);
-    len = strlen(hook_name);
-    for (i = 0; i < 6; i++) {
-        size_t sl = strlen(hl__sae_sub[i]);
-        s->sub_names[i] = (char *)hl__malloc(len + sl + 2);
-        if (!s->sub_names[i]) {
-            hl_sae_detach(s);
-            return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
-        }
-        memcpy(s->sub_names[i], hook_name, len);
-        s->sub_names[i][len] = '.';
-        memcpy(s->sub_names[i] + len + 1, hl__sae_sub[i], sl + 1);
-    }
     s->attached = hl__strdup(hook_name);
     if (!s->attached) {
         hl_sae_detach(s);
@@ -10756,20 +11040,18 @@ HL__DEF hl_status hl_sae_attach(hl_sae *s, hl_model *m, const char *hook_name, i
 }
 
 HL__DEF void hl_sae_detach(hl_sae *s) {
-    int i;
     if (!s) return;
     if (s->model && s->attached) hl_model_set_splice(s->model, s->attached, NULL, NULL, NULL);
     s->model = NULL;
     hl__free(s->attached);
     s->attached = NULL;
-    for (i = 0; i < 6; i++) {
-        hl__free(s->sub_names[i]);
-        s->sub_names[i] = NULL;
-    }
 }
 
 HL__DEF const char *hl_sae_attached_hook(const hl_sae *s) {
     return s ? s->attached : NULL;
+}
+HL__DEF hl_model *hl_sae_attached_model(const hl_sae *s) {
+    return s ? s->model : NULL;
 }
 
 HL__DEF void hl_sae_set_error_term(hl_sae *s, int on) {

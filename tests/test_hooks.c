@@ -325,11 +325,9 @@ static void test_optional_hooks(void) {
 /* A splice that fires a sub-point and then zeroes the activation (as an SAE with a dead
    dictionary would). */
 static hl_status zero_splice(const hl_hook_info *info, hl_tensor *act, void *user) {
-    hl_model *m = (hl_model *)user;
-    char name[128];
     hl_status st;
-    snprintf(name, sizeof name, "%s.hook_sae_acts_post", info->name);
-    st = hl_model_fire(m, name, info->layer, act, NULL);
+    (void)user;
+    st = hl_model_fire(info, HL_SUB_SAE_ACTS_POST, act, NULL);
     if (st != HL_OK) return st;
     memset(act->data, 0, hl_tensor_nbytes(act));
     return HL_OK;

@@ -831,11 +831,11 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
     if (!s || !m || !path || !best || k <= 0 || !n_best)
         return hl__fail(err, HL_ERR_ARG, "hl_sae_max_activations: sae, model, path, best[k > 0] and "
                         "n_best are required");
-    if (!s->attached || s->model != m)
+    if (!hl_sae_attached_hook(s) || hl_sae_attached_model(s) != m)
         return hl__fail(err, HL_ERR_ARG, "hl_sae_max_activations: attach the SAE to this model first");
-    if (feature < 0 || feature >= s->cfg.d_sae)
+    if (feature < 0 || feature >= hl_sae_get_config(s)->d_sae)
         return hl__fail(err, HL_ERR_ARG, "SAE feature %lld out of range [0, %lld)", (long long)feature,
-                        (long long)s->cfg.d_sae);
+                        (long long)hl_sae_get_config(s)->d_sae);
     memset(&o, 0, sizeof o);
     if (opts) o = *opts;
     ctx = o.ctx_len > 1 ? o.ctx_len : 128;
@@ -844,7 +844,7 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
     bos_on = !o.no_bos && hl_model_config(m)->default_prepend_bos && bos >= 0;
     memset(&c, 0, sizeof c);
     c.f = feature;
-    c.d_sae = s->cfg.d_sae;
+    c.d_sae = hl_sae_get_config(s)->d_sae;
     buf = (char *)hl__malloc((size_t)chunk + 1);
     win = (int32_t *)hl__calloc((size_t)ctx, sizeof(int32_t));
     c.col = (float *)hl__calloc((size_t)ctx, sizeof(float));
@@ -857,10 +857,10 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *s, hl_model *m, const char *pat
         st = hl__fail(err, HL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
         goto done;
     }
-    snprintf(name, sizeof name, "%s", s->sub_names[2]);
+    snprintf(name, sizeof name, "%s.%s", hl_sae_attached_hook(s), hl_sub_name(HL_SUB_SAE_ACTS_POST));
     if ((st = hl_model_add_hook(m, name, hl__sae_mx_grab, &c, &h_grab, err)) != HL_OK) goto done;
-    if ((st = hl_model_add_hook(m, s->sub_names[5], hl__sae_mx_stop, NULL, &h_stop, err)) != HL_OK)
-        goto done;
+    snprintf(name, sizeof name, "%s.%s", hl_sae_attached_hook(s), hl_sub_name(HL_SUB_SAE_OUTPUT));
+    if ((st = hl_model_add_hook(m, name, hl__sae_mx_stop, NULL, &h_stop, err)) != HL_OK) goto done;
     while (!eof || have > 0) {
         int64_t cut, nid = 0, i0;
         size_t want = (size_t)(chunk - have), got = eof ? 0 : fread(buf + have, 1, want, fp);
