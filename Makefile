@@ -5,6 +5,12 @@
 #   make asan     the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-cross  the suite built for another architecture and run under an emulator (see below)
 #   make fuzz     libFuzzer targets (needs clang); FUZZ_SECONDS=60 per target with `make fuzz-run`
+#
+# The library (hooklens.h + tools/hooklens_tools.h, one translation unit: tools/hooklens.c) is
+# compiled once per configuration and linked everywhere:
+#   build/obj/hooklens.o    -O2: the CLI, the examples, the test suite
+#   build/asan/hooklens.o   ASan + UBSan: `make asan` and the fuzz replays of `make test`
+#   build/fuzz/hooklens.o   clang + libFuzzer: `make fuzz`
 
 CC      ?= cc
 CXX     ?= c++
@@ -13,86 +19,99 @@ BUILD   := build
 # -ffp-contract=off: no silent FMA contraction, so the scalar reference path is reproducible.
 BASEFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -ffp-contract=off \
              -D_POSIX_C_SOURCE=200809L -pthread
-# The library translation units get the strictest flags.
+# The library translation unit gets the strictest flags.
 LIBFLAGS  := -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -pedantic
 OPT     ?= -O2 -g
+ASANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDLIBS  := -lm -pthread
 
+HDRS      := hooklens.h tools/hooklens_tools.h
 CLI_SRC   := $(wildcard tools/cli/*.c)
-TEST_SRC  := $(filter-out tests/impl.c,$(wildcard tests/*.c))
+TEST_SRC  := $(wildcard tests/*.c)
 EX_SRC    := $(wildcard examples/*.c)
 EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EX_SRC))
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
-HDR       := hooklens.h
+LIB       := $(BUILD)/obj/hooklens.o
+ASAN_LIB  := $(BUILD)/asan/hooklens.o
 
-.PHONY: all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests
+.PHONY: all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check
 all: $(BUILD)/hooklens $(EXAMPLES)
 
-$(BUILD)/obj/%.o: tools/cli/%.c $(HDR) tools/cli/cli.h
+# ---- the library, once per configuration -----------------------------------------------------
+$(LIB): tools/hooklens.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(OPT) $(if $(filter impl.c,$(notdir $<)),$(LIBFLAGS)) -c $< -o $@
+	$(CC) $(BASEFLAGS) $(LIBFLAGS) $(OPT) -c $< -o $@
+$(ASAN_LIB): tools/hooklens.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(LIBFLAGS) $(ASANFLAGS) -c $< -o $@
 
-$(BUILD)/hooklens: $(patsubst tools/cli/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+# ---- the CLI and the examples -------------------------------------------------------------------
+$(BUILD)/obj/cli/%.o: tools/cli/%.c $(HDRS) tools/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPT) -c $< -o $@
+$(BUILD)/hooklens: $(patsubst tools/cli/%.c,$(BUILD)/obj/cli/%.o,$(CLI_SRC)) $(LIB)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/examples/%: examples/%.c $(HDR)
+# Each example is one file that includes the headers; here it links the library object. On its
+# own it builds with the implementation in it: cc -O2 -DHL_IMPLEMENTATION -I. -Itools FILE.c -lm -pthread
+$(BUILD)/examples/%: examples/%.c $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(OPT) -o $@ $< $(LDLIBS)
+	$(CC) $(BASEFLAGS) $(OPT) -I. -Itools -o $@ $< $(LIB) $(LDLIBS)
 
-# ---- tests -------------------------------------------------------------------------------
+# ---- tests -------------------------------------------------------------------------------------
 $(BUILD)/suites.h: $(TEST_SRC)
 	@mkdir -p $(BUILD)
 	@for f in $(sort $(filter tests/test_%.c,$(TEST_SRC))); do \
 	    n=$${f#tests/test_}; echo "SUITE($${n%.c})"; done > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/tests_impl.o: tests/impl.c $(HDR)
+$(BUILD)/tests: $(TEST_SRC) $(wildcard tests/*.h tests/*.inc) $(LIB) $(HDRS) $(BUILD)/suites.h
+	$(CC) $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) $(LIB) $(LDLIBS)
+
+# The header must compile as C++ and as C99 too (stb, sokol), at -O2 so that the optimiser's
+# warnings are seen, and under its options (HL_STATIC, HL_NO_THREADS, HL_NO_SIMD, HL_NO_MMAP,
+# HL_NO_STDIO: see tests/compile/).
+$(BUILD)/compile/%_cpp.o: tests/compile/%_cpp.cpp $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(OPT) $(LIBFLAGS) -c $< -o $@
-
-$(BUILD)/tests: $(TEST_SRC) $(wildcard tests/*.inc) $(BUILD)/obj/tests_impl.o tests/hl_test.h $(HDR) $(BUILD)/suites.h
-	$(CC) $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) $(BUILD)/obj/tests_impl.o $(LDLIBS)
-
-# The header must compile as C++ and as C99 too (stb, sokol).
-$(BUILD)/compile_cpp.o: tests/compile/compile_cpp.cpp $(HDR)
-	@mkdir -p $(BUILD)
-	$(CXX) -std=c++11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -c $< -o $@
-$(BUILD)/compile_c99.o: tests/compile/compile_c99.c $(HDR)
-	@mkdir -p $(BUILD)
-	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -c $< -o $@
-$(BUILD)/compile_variants.o: tests/compile/compile_variants.c $(HDR)
-	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -c $< -o $@
-compile-tests: $(BUILD)/compile_cpp.o $(BUILD)/compile_c99.o $(BUILD)/compile_variants.o
+	$(CXX) -std=c++11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -c $< -o $@
+$(BUILD)/compile/%.o: tests/compile/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -O2 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -c $< -o $@
+COMPILE_TESTS := $(patsubst tests/compile/%.c,$(BUILD)/compile/%.o,$(wildcard tests/compile/*.c)) \
+                 $(patsubst tests/compile/%.cpp,$(BUILD)/compile/%.o,$(wildcard tests/compile/*.cpp))
+compile-tests: $(COMPILE_TESTS)
 
 test: all compile-tests fuzz-replay $(BUILD)/tests
 	./$(BUILD)/tests $(T)
 
-# ---- sanitizers --------------------------------------------------------------------------
-ASANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/asan/tests: $(TEST_SRC) tests/impl.c tests/hl_test.h $(HDR) $(BUILD)/suites.h
+# ---- sanitizers --------------------------------------------------------------------------------
+$(BUILD)/asan/tests: $(TEST_SRC) $(wildcard tests/*.h tests/*.inc) $(ASAN_LIB) $(HDRS) $(BUILD)/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(ASANFLAGS) -I$(BUILD) -o $@ $(TEST_SRC) -x c tests/impl.c $(LDLIBS)
+	$(CC) $(BASEFLAGS) $(ASANFLAGS) -I$(BUILD) -o $@ $(TEST_SRC) $(ASAN_LIB) $(LDLIBS)
 
 asan: all $(BUILD)/asan/tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(BUILD)/asan/tests $(T)
 
-# ---- another architecture under an emulator (not part of `make test`) ------------------------
+# ---- another architecture under an emulator (not part of `make test`) ----------------------------
 # The suite cross-compiled and run by an emulator, e.g. the NEON kernels on an x86-64 machine
 # (Debian: gcc-aarch64-linux-gnu and qemu-user):
 #   make test-cross CROSS=aarch64-linux-gnu- EMU="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 CROSS ?= aarch64-linux-gnu-
 EMU   ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
-$(BUILD)/cross/tests: $(TEST_SRC) tests/impl.c tests/hl_test.h $(HDR) $(BUILD)/suites.h
+$(BUILD)/cross/hooklens.o: tools/hooklens.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) -x c tests/impl.c $(LDLIBS)
+	$(CROSS)gcc $(BASEFLAGS) $(LIBFLAGS) $(OPT) -c $< -o $@
+$(BUILD)/cross/tests: $(TEST_SRC) $(wildcard tests/*.h tests/*.inc) $(BUILD)/cross/hooklens.o $(HDRS) $(BUILD)/suites.h
+	$(CROSS)gcc $(BASEFLAGS) $(OPT) -I$(BUILD) -o $@ $(TEST_SRC) $(BUILD)/cross/hooklens.o $(LDLIBS)
 test-cross: all $(BUILD)/cross/tests
 	$(EMU) ./$(BUILD)/cross/tests $(T)
 
-# ---- fuzzing (clang + libFuzzer) ------------------------------------------------------------
+# ---- fuzzing (clang + libFuzzer) -----------------------------------------------------------------
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(HDR)
+$(BUILD)/fuzz/hooklens.o: tools/hooklens.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined -o $@ $< -lm -pthread
+	$(CLANG) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/hooklens.o $(HDRS)
+	$(CLANG) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined -o $@ $< $(BUILD)/fuzz/hooklens.o -lm -pthread
 fuzz:
 	@if command -v $(CLANG) >/dev/null 2>&1; then $(MAKE) $(FUZZERS); \
 	else echo "make fuzz: clang not found (apt-get install clang); skipping"; fi
@@ -103,35 +122,30 @@ fuzz-run: fuzz
 
 # Replay every fuzz target's seeds and past crashers with gcc (no libFuzzer needed); part of `make test`.
 REPLAYS := $(patsubst tests/fuzz/%.c,$(BUILD)/replay/%,$(FUZZ_SRC))
-$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(HDR)
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(ASAN_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ $< tests/fuzz/replay.c -lm -pthread
+	$(CC) $(BASEFLAGS) $(ASANFLAGS) -o $@ $< tests/fuzz/replay.c $(ASAN_LIB) $(LDLIBS)
 fuzz-replay: $(REPLAYS)
 	@for f in $(REPLAYS); do n=$$(basename $$f); if [ -d tests/fuzz/seeds/$$n ]; then \
 	  ./$$f tests/fuzz/seeds/$$n >/dev/null || { echo "fuzz replay failed: $$n"; exit 1; }; fi; done
 
-# ---- helper blocks (each owner adds rules only inside its own block) ---------------------------
-# >>tok
+# ---- the Unicode tables --------------------------------------------------------------------------
 # Regenerates the Unicode tables inside hooklens.h (region >>unicode) from Debian's unicode-data
 # package (apt-get install unicode-data): NFC data, \p{L} / \p{N} / White_Space ranges.
 UCD_DIR ?= /usr/share/unicode
-.PHONY: unicode-tables
 $(BUILD)/gen_unicode: tools/gen_unicode.c
 	@mkdir -p $(BUILD)
 	$(CC) $(BASEFLAGS) $(LIBFLAGS) -O2 -o $@ $<
 unicode-tables: $(BUILD)/gen_unicode
 	./$(BUILD)/gen_unicode $(UCD_DIR) hooklens.h
-# <<tok
-# >>kern
-# <<kern
-# >>views
+
+# ---- the HTML views in a browser -----------------------------------------------------------------
 # make views-check: renders the HTML views of the bundled model in headless Chromium (Debian package
 # chromium) and fails on any console message, when the page scripts did not run, or when the prompt's
 # markup became live elements (only the page's own 2 script elements may exist). Not part of
 # `make test`, which checks the pages' structure and escaping without a browser.
 CHROMIUM     ?= chromium
 VIEWS_PROMPT := Once upon a time, Lily said "<script>alert(1)</script>" & <b onclick=x>ran</b>.
-.PHONY: views-check
 views-check: $(BUILD)/hooklens
 	@mkdir -p $(BUILD)/views
 	./$(BUILD)/hooklens logprobs --prompt '$(VIEWS_PROMPT)' --html $(BUILD)/views/logprobs.html >/dev/null
@@ -148,11 +162,8 @@ views-check: $(BUILD)/hooklens
 	    { echo "views-check: prompt markup is live in $$page"; exit 1; }; \
 	  echo "views-check: $$page ok (rendered, script ran, no console messages, prompt markup inert)"; \
 	done
-# <<views
-# >>convert
-# <<convert
 
-# ---- the main job -----------------------------------------------------------------------
+# ---- the main job -----------------------------------------------------------------------------
 # A greedy story from "Once upon a time", a test_prompt report and a run_with_cache table, on the
 # bundled stories260K model (examples/stories260K), offline. MODEL=dir runs it on another model.
 MODEL ?= examples/stories260K

@@ -26,7 +26,6 @@
      HL_STATIC              make every public symbol static
      HL_API                 decoration of public declarations (default extern)
      HL_MALLOC/HL_REALLOC/HL_FREE   define all three or none
-     HL_ASSERT(c)           internal invariants only, never file contents (default assert)
      HL_NO_MMAP             always read files into owned memory instead of mmap
      HL_NO_THREADS          no pthreads; results are the same bits
      HL_NO_SIMD             scalar kernels only (also forceable at run time: HL_KERNELS_SCALAR)
@@ -85,15 +84,29 @@
 #define HL_VERSION_STRING "0.1.0"
 
 #ifndef HL_API
-#    ifdef HL_STATIC
-#        define HL_API static
+#    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
+#        if defined(__GNUC__)
+#            define HL_API static __attribute__((unused))
+#        else
+#            define HL_API static
+#        endif
 #    else
 #        define HL_API extern
 #    endif
 #endif
 
+/* Limits on what a file may ask for (see OPTIONS); going past one is HL_ERR_LIMIT. */
 #ifndef HL_MAX_DIMS
 #    define HL_MAX_DIMS 8
+#endif
+#ifndef HL_MAX_HEADER_BYTES
+#    define HL_MAX_HEADER_BYTES ((uint64_t)100 * 1000 * 1000)
+#endif
+#ifndef HL_MAX_JSON_DEPTH
+#    define HL_MAX_JSON_DEPTH 128
+#endif
+#ifndef HL_MAX_TENSORS
+#    define HL_MAX_TENSORS 65536
 #endif
 
 #ifdef __cplusplus
@@ -973,11 +986,6 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
 #ifdef HL_IMPLEMENTATION
 #ifndef HL__IMPLEMENTED
 #define HL__IMPLEMENTED
-/* Private helpers are static; a program that uses only part of the library leaves some unused. */
-#if defined(__GNUC__)
-#    pragma GCC diagnostic push
-#    pragma GCC diagnostic ignored "-Wunused-function"
-#endif
 
 /* >>config ================================================================================== */
 #include <stdio.h>
@@ -1007,19 +1015,15 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
 #    error "define all of HL_MALLOC, HL_REALLOC and HL_FREE, or none of them"
 #endif
 
-#ifndef HL_ASSERT
-#    include <assert.h>
-#    define HL_ASSERT(c) assert(c)
-#endif
-#ifndef HL_MAX_HEADER_BYTES
-#    define HL_MAX_HEADER_BYTES ((uint64_t)100 * 1000 * 1000)
-#endif
-#ifndef HL_MAX_JSON_DEPTH
-#    define HL_MAX_JSON_DEPTH 128
-#endif
 
+/* A private helper that some configurations do not call (it says which where it is used). */
+#if defined(__GNUC__)
+#    define HL__MAYBE_UNUSED __attribute__((unused))
+#else
+#    define HL__MAYBE_UNUSED
+#endif
 #if defined(HL_STATIC)
-#    define HL__DEF static
+#    define HL__DEF HL_API
 #else
 #    define HL__DEF
 #endif
@@ -1127,13 +1131,6 @@ static uint32_t hl__rd32(const uint8_t *p) {
 }
 static uint64_t hl__rd64(const uint8_t *p) {
     return (uint64_t)hl__rd32(p) | ((uint64_t)hl__rd32(p + 4) << 32);
-}
-static void hl__wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
-static void hl__wr64(uint8_t *p, uint64_t v) {
-    hl__wr32(p, (uint32_t)v);
-    hl__wr32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* A growable byte buffer (used for building strings, JSON output and files). */
@@ -1388,25 +1385,6 @@ static void hl__file_close(hl__file *f) {
     memset(f, 0, sizeof *f);
 }
 
-/* Writes n bytes to path (created or truncated), handling short writes. */
-static hl_status hl__file_write(const char *path, const void *data, size_t n, hl_error *err) {
-    const uint8_t *p = (const uint8_t *)data;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            int e = errno;
-            close(fd);
-            return hl__fail(err, HL_ERR_IO, "%s: write failed: %s", path, strerror(e));
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    if (close(fd) != 0) return hl__fail(err, HL_ERR_IO, "%s: close failed: %s", path, strerror(errno));
-    return HL_OK;
-}
 
 /* Joins a directory and a file name into a new string ("dir/name"); NULL when out of memory. */
 static char *hl__path_join(const char *dir, const char *name) {
@@ -1870,8 +1848,9 @@ HL__DEF int hl_json_bool(const hl_json *v, int dflt) {
 }
 
 /* Appends s[0..n) as a quoted JSON string (control characters and '"' '\' escaped; "</" written
-   as "<\/" so the text can sit inside an HTML <script>). Used by every writer in the library. */
-static void hl__buf_json_str(hl__buf *b, const char *s, size_t n) {
+   as "<\/" so the text can sit inside an HTML <script>). Used by the safetensors writer (which
+   HL_NO_STDIO leaves out) and by hooklens_tools.h. */
+HL__MAYBE_UNUSED static void hl__buf_json_str(hl__buf *b, const char *s, size_t n) {
     size_t i;
     hl__buf_putc(b, '"');
     for (i = 0; i < n; i++) {
@@ -1907,9 +1886,6 @@ static void hl__buf_json_str(hl__buf *b, const char *s, size_t n) {
    e - b, and b <= e <= data size; after sorting by offset no two non-empty tensors overlap; names
    are unique and contain no NUL. Like the Rust reference reader we sort by offset instead of relying
    on the header's key order; unlike it we accept gaps and trailing bytes (they are harmless). */
-#ifndef HL_MAX_TENSORS
-#    define HL_MAX_TENSORS 65536
-#endif
 
 typedef struct hl__st_ix {
     const char *name;
@@ -2246,6 +2222,11 @@ HL__DEF hl_status hl_safetensors_open(const char *path, hl_safetensors **out, hl
     *out = st;
     return HL_OK;
 }
+#else
+HL__DEF hl_status hl_safetensors_open(const char *path, hl_safetensors **out, hl_error *err) {
+    (void)path, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_safetensors_open: built with HL_NO_STDIO (use hl_safetensors_open_memory)");
+}
 #endif
 
 HL__DEF size_t hl_safetensors_count(const hl_safetensors *st) {
@@ -2477,6 +2458,11 @@ HL__DEF hl_status hl_weights_open(const char *path, hl_weights **out, hl_error *
     *out = w;
     return HL_OK;
 }
+#else
+HL__DEF hl_status hl_weights_open(const char *path, hl_weights **out, hl_error *err) {
+    (void)path, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_weights_open: built with HL_NO_STDIO (use hl_weights_open_memory)");
+}
 #endif /* HL_NO_STDIO */
 
 HL__DEF hl_status hl_weights_open_memory(const void *const *images, const size_t *sizes, size_t n,
@@ -2540,6 +2526,7 @@ HL__DEF uint64_t hl_weights_total_bytes(const hl_weights *w) {
 }
 
 /* ---- writer ---- */
+#ifndef HL_NO_STDIO
 /* Byte size of t after checking it is writable; 0 with *ok = 0 when it is not. */
 static hl_status hl__st_check_tensor(const char *path, const char *name, const hl_tensor *t,
                                      uint64_t *nbytes, hl_error *err) {
@@ -2640,7 +2627,6 @@ done:
     return s;
 }
 
-#ifndef HL_NO_STDIO
 static hl_status hl__st_write_all(int fd, const char *path, const void *data, size_t n, hl_error *err) {
     const uint8_t *p = (const uint8_t *)data;
     while (n > 0) {
@@ -2690,7 +2676,7 @@ HL__DEF hl_status hl_safetensors_write(const char *path, const char *const *name
         s = hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", tmp.data, strerror(errno));
         goto done;
     }
-    hl__wr64(len8, (uint64_t)h.len);
+    for (i = 0; i < 8; i++) len8[i] = (uint8_t)((uint64_t)h.len >> (8 * i)); /* u64 little-endian */
     s = hl__st_write_all(fd, tmp.data, len8, 8, err);
     if (s == HL_OK) s = hl__st_write_all(fd, tmp.data, h.data, h.len, err);
     for (i = 0; i < n && s == HL_OK; i++)
@@ -2705,6 +2691,12 @@ done:
     hl__buf_free(&h);
     hl__buf_free(&tmp);
     return s;
+}
+#else
+HL__DEF hl_status hl_safetensors_write(const char *path, const char *const *names, const hl_tensor *tensors, size_t n,
+                                       const char *const *meta, hl_error *err) {
+    (void)path, (void)names, (void)tensors, (void)n, (void)meta;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_safetensors_write: built with HL_NO_STDIO");
 }
 #endif /* HL_NO_STDIO */
 
@@ -2868,11 +2860,6 @@ static int hl__inf_byte(hl__inflate *s, uint8_t *b) {
     if (s->in_pos == s->in_len && !hl__inf_more(s)) return 0;
     *b = s->in[s->in_pos++];
     return 1;
-}
-/* 1 when every input byte has been consumed (byte-aligned callers only). */
-static int hl__inf_at_end(hl__inflate *s) {
-    hl__inf_align(s);
-    return s->nbits == 0 && s->in_pos == s->in_len && !hl__inf_more(s);
 }
 
 static hl_status hl__inf_truncated(const hl__inflate *s, hl_error *err) {
@@ -3705,6 +3692,11 @@ HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
     }
     *out = z;
     return HL_OK;
+}
+#else
+HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
+    (void)path, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_npz_open: built with HL_NO_STDIO (use hl_npz_open_memory)");
 }
 #endif
 
@@ -5840,6 +5832,11 @@ HL__DEF hl_status hl_tokenizer_load(const char *path, hl_tokenizer **out, hl_err
     hl__free(file);
     return s;
 }
+#else
+HL__DEF hl_status hl_tokenizer_load(const char *path, hl_tokenizer **out, hl_error *err) {
+    (void)path, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_tokenizer_load: built with HL_NO_STDIO (use hl_tokenizer_load_memory)");
+}
 #endif
 
 HL__DEF int64_t hl_tokenizer_vocab_size(const hl_tokenizer *t) {
@@ -6879,7 +6876,18 @@ HL__INTERNAL void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__ta
 
 #if !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__x86_64__)
 #    define HL__X86 1
-#    include <immintrin.h>
+/* GCC 12's AVX-512 intrinsics compiled as C++ read an uninitialised `__Y` (_mm512_undefined_*) and
+   warn "(may be) used uninitialized" wherever they are inlined (GCC bug 105593, fixed in GCC 13);
+   the warnings point into these headers, so they are silenced for these headers only. */
+#    if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#        pragma GCC diagnostic push
+#        pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#        pragma GCC diagnostic ignored "-Wuninitialized"
+#        include <immintrin.h>
+#        pragma GCC diagnostic pop
+#    else
+#        include <immintrin.h>
+#    endif
 #    include <cpuid.h>
 #    define HL__TGT_AVX2   __attribute__((target("avx2,fma,f16c")))
 #    define HL__TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
@@ -7044,7 +7052,7 @@ static void hl__pv_scalar(int nq, float *z, int64_t ldz, const float *p, int64_t
     default: TILE(1, __VA_ARGS__); break;                                                                 \
     }
 
-
+#if defined(HL__X86) || defined(HL__NEON)
 /* Cache blocking of a prefill: a block of NB weight rows (NB*K weights, ~512 KB) stays in L2 while
    every block of MB tokens (MB*K floats, ~256 KB) streams past it, so each weight is read from memory
    once per call and each loaded weight row serves MB tokens from registers and L1. Long rows would
@@ -7064,7 +7072,7 @@ static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
     nb -= nb % nr;
     return nb < 32 * nr ? 32 * nr : nb;
 }
-
+#endif
 
 #if defined(HL__X86)
 /* Tokens per tile for the r tokens left in a block: six while at least twelve remain (or exactly
@@ -11700,14 +11708,16 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
     return HL_OK;
 }
 
+#else
+HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *err) {
+    (void)desc, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_sae_load: built with HL_NO_STDIO (use hl_sae_create over tensors from memory)");
+}
 #endif /* HL_NO_STDIO */
 
 /* <<sae */
 
 
-#if defined(__GNUC__)
-#    pragma GCC diagnostic pop
-#endif
 #endif /* HL__IMPLEMENTED */
 #endif /* HL_IMPLEMENTATION */
 

@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
-#include "../tools/hooklens_tools.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/00_tour.c -lm -pthread */
+#include "hooklens.h"
+#include "hooklens_tools.h"
 
 static int fail(const char *what, const hl_error *e) {
     fprintf(stderr, "demo: %s: %s\n", what, e->msg);

@@ -6,8 +6,9 @@
    Usage: 01_generate [MODEL_DIR] [PROMPT]      (default: the bundled stories260K model) */
 #include <stdio.h>
 #include <string.h>
-#define HL_IMPLEMENTATION /* exactly one .c file of a program defines this before the include */
-#include "../hooklens.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/01_generate.c -lm -pthread */
+#include "hooklens.h"
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/stories260K";

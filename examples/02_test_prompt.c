@@ -9,9 +9,10 @@
    Usage: 02_test_prompt [MODEL_DIR] [PROMPT ANSWER] */
 #include <stdio.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
-#include "../tools/hooklens_tools.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/02_test_prompt.c -lm -pthread */
+#include "hooklens.h"
+#include "hooklens_tools.h"
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/stories260K";

@@ -10,8 +10,9 @@
    Usage: 03_run_with_cache [MODEL_DIR] [PROMPT] [OUT.safetensors] */
 #include <stdio.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/03_run_with_cache.c -lm -pthread */
+#include "hooklens.h"
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/stories260K";

@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/04_token_log_probs.c -lm -pthread */
+#include "hooklens.h"
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "examples/stories260K";

@@ -14,8 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/05_hooks.c -lm -pthread */
+#include "hooklens.h"
 
 /* hook_z: [1, pos, n_heads, d_head]; zero one head at every position */
 typedef struct { int64_t head; } head_ctx;

@@ -9,9 +9,10 @@
           default: examples/data/explanations-sample.jsonl (made-up rows), query "decept" */
 #include <stdio.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
-#include "../tools/hooklens_tools.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/07_explanation_search.c -lm -pthread */
+#include "hooklens.h"
+#include "hooklens_tools.h"
 
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "examples/data/explanations-sample.jsonl";

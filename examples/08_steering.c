@@ -14,8 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define HL_IMPLEMENTATION
-#include "../hooklens.h"
+/* `make` links the library object; alone, this file builds with the implementation in it:
+     cc -O2 -DHL_IMPLEMENTATION -I. -Itools examples/08_steering.c -lm -pthread */
+#include "hooklens.h"
 
 /* Text -> token ids with BOS, or, when the model has no tokenizer, parse "2 328 298". */
 static hl_status get_tokens(hl_model *m, const char *prompt, int32_t **ids, int64_t *n, hl_error *err) {

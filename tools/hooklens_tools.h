@@ -355,6 +355,12 @@ HL_API hl_status hl_convert_llama2c_memory(const void *model, size_t model_size,
 #endif
 
 /* >>gzip ==================================================================================== */
+/* 1 when every input byte has been consumed (byte-aligned callers only). */
+static int hl__inf_at_end(hl__inflate *s) {
+    hl__inf_align(s);
+    return s->nbits == 0 && s->in_pos == s->in_len && !hl__inf_more(s);
+}
+
 /* ---- gzip (RFC 1952) ---------------------------------------------------------------------
    A member: 1f 8b, CM = 8, FLG, MTIME[4], XFL, OS; then per FLG: FEXTRA (u16 XLEN + data), FNAME and
    FCOMMENT (NUL-terminated), FHCRC (low 16 bits of the CRC-32 of the header so far); the DEFLATE
@@ -636,6 +642,22 @@ HL__DEF void hl_gzreader_close(hl_gzreader *r) {
     if (r->fd >= 0) close(r->fd);
     hl__free(r->path);
     hl__free(r);
+}
+#else
+HL__DEF hl_status hl_gzreader_open(const char *path, hl_gzreader **out, hl_error *err) {
+    (void)path, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_gzreader_open: built with HL_NO_STDIO (use hl_gunzip)");
+}
+HL__DEF hl_status hl_gzreader_read(hl_gzreader *r, void *buf, size_t cap, size_t *got, hl_error *err) {
+    (void)r, (void)buf, (void)cap, (void)got;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_gzreader_read: built with HL_NO_STDIO");
+}
+HL__DEF uint64_t hl_gzreader_tell(const hl_gzreader *r) {
+    (void)r;
+    return 0;
+}
+HL__DEF void hl_gzreader_close(hl_gzreader *r) {
+    (void)r;
 }
 #endif /* HL_NO_STDIO */
 
@@ -924,6 +946,13 @@ done:
     hl__free(win);
     hl__free(c.col);
     return st;
+}
+#else
+HL__DEF hl_status hl_sae_max_activations(hl_sae *sae, hl_model *m, const char *text_path, int64_t feature,
+                                         const hl_sae_maxact_opts *opts, hl_sae_maxact *best, int64_t k,
+                                         int64_t *n_best, int64_t *n_tokens, hl_error *err) {
+    (void)sae, (void)m, (void)text_path, (void)feature, (void)opts, (void)best, (void)k, (void)n_best, (void)n_tokens;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_sae_max_activations: built with HL_NO_STDIO");
 }
 #endif /* HL_NO_STDIO */
 
@@ -2366,6 +2395,12 @@ fail:
     hl_explain_free(r);
     return st;
 }
+#else
+HL__DEF hl_status hl_explain_search(const char *const *paths, size_t n_paths, const hl_explain_query *q,
+                                    hl_explain_result **out, hl_error *err) {
+    (void)paths, (void)n_paths, (void)q, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_explain_search: built with HL_NO_STDIO");
+}
 #endif /* HL_NO_STDIO */
 
 HL__DEF size_t hl_explain_count(const hl_explain_result *r) {
@@ -3149,6 +3184,28 @@ HL__DEF hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_s
 /* <<views */
 
 /* >>convert ================================================================================= */
+#ifndef HL_NO_STDIO
+/* Writes n bytes to path (created or truncated), handling short writes. */
+static hl_status hl__file_write(const char *path, const void *data, size_t n, hl_error *err) {
+    const uint8_t *p = (const uint8_t *)data;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            return hl__fail(err, HL_ERR_IO, "%s: write failed: %s", path, strerror(e));
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    if (close(fd) != 0) return hl__fail(err, HL_ERR_IO, "%s: close failed: %s", path, strerror(errno));
+    return HL_OK;
+}
+#endif
+
 /* llama2.c -> Hugging Face LlamaForCausalLM.
    Sources read (not copied): karpathy/llama2.c run.c (read_checkpoint, memory_map_weights,
    build_tokenizer) and export.py (legacy_export), tokenizer.py (export); HF transformers
@@ -3801,6 +3858,13 @@ fail:
     hl__file_close(&mf);
     hl__file_close(&tf);
     return st;
+}
+#else
+HL__DEF hl_status hl_convert_llama2c(const char *model_bin, const char *tokenizer_bin, const char *out_dir,
+                                     hl_llama2c_info *info, hl_error *err) {
+    (void)model_bin, (void)tokenizer_bin, (void)out_dir, (void)info;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_convert_llama2c: built with HL_NO_STDIO (hl_convert_llama2c_memory "
+                    "validates in memory)");
 }
 #endif /* HL_NO_STDIO */
 

@@ -1,6 +1,7 @@
 /* libFuzzer target: the Neuronpedia explanation reader (export object, JSON array, JSON Lines,
    gzip) on an arbitrary file, and the regex compiler/matcher on the same bytes. */
-#define HL_IMPLEMENTATION
+#include <stdlib.h>
+#include <string.h>
 #include "../../hooklens.h"
 #include "../../tools/hooklens_tools.h"
 #include <stdio.h>

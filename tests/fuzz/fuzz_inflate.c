@@ -2,10 +2,11 @@
    and the streaming hl_gzreader over a temporary file). Differential checks: the flat and the ring
    (streaming) decoders must agree, and an exact-size output buffer must give the same bytes.
    Build: make fuzz; run: build/fuzz/fuzz_inflate tests/fuzz/seeds/fuzz_inflate */
-#if defined(__clang__) /* parsers only, no kernels needed; clang 14 rejects the "f16c" cpu check */
-#    define HL_NO_SIMD
-#endif
-#define HL_IMPLEMENTATION
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include "../../hooklens.h"
 #include "../../tools/hooklens_tools.h"
 

@@ -1,6 +1,9 @@
 /* tests/fuzz/fuzz_json.c - libFuzzer target for the JSON parser: any input must either parse into a
    tree whose every string and key can be read in full, or fail with a status and a message. */
-#define HL_IMPLEMENTATION
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "../../hooklens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,7 +4,10 @@
    (clamped to what is there), then the tokenizer.bin bytes.
    Seeds (tests/fuzz/seeds/fuzz_llama2c/): a 1-layer dim-8 model with a tied and with an untied
    classifier, each with an 8-piece tokenizer in llama2.c's spelling. */
-#define HL_IMPLEMENTATION
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "../../hooklens.h"
 #include "../../tools/hooklens_tools.h"
 
@@ -14,10 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     hl_error err;
     hl_llama2c_info info;
     if (size < 4) return 0;
-    n = (size_t)hl__rd32(data);
+    n = (size_t)((uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24);
     if (n > size - 4) n = size - 4;
     if (hl_convert_llama2c_memory(data + 4, n, data + 4 + n, size - 4 - n, &info, &err) == HL_OK) {
-        HL_ASSERT(info.vocab_size > 0 && info.n_merges >= 0);
+        if (!(info.vocab_size > 0 && info.n_merges >= 0)) abort();
     }
     return 0;
 }

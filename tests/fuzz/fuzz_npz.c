@@ -1,10 +1,10 @@
 /* tests/fuzz/fuzz_npz.c - libFuzzer target for the npz (zip/ZIP64) and npy readers, memory API.
    Every accepted tensor is read end to end, so a view that overruns the input shows up under ASan.
    Build: make fuzz; run: build/fuzz/fuzz_npz tests/fuzz/seeds/fuzz_npz */
-#if defined(__clang__) /* parsers only, no kernels needed; clang 14 rejects the "f16c" cpu check */
-#    define HL_NO_SIMD
-#endif
-#define HL_IMPLEMENTATION
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "../../hooklens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

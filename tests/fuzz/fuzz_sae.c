@@ -1,7 +1,8 @@
 /* libFuzzer target: hl_sae_load on an arbitrary file as a GemmaScope params.npz. The SAE loader has
    its own ZIP walker (stored members are mapped in place), so it is fuzzed through the file path:
    the input is written to a temporary file first. */
-#define HL_IMPLEMENTATION
+#include <stdlib.h>
+#include <string.h>
 #include "../../hooklens.h"
 #include <stdio.h>
 #include <unistd.h>

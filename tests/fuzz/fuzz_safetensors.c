@@ -1,6 +1,9 @@
 /* tests/fuzz/fuzz_safetensors.c - libFuzzer target for the safetensors reader over memory: any input
    is either rejected with a status and a message, or every tensor it yields can be read in full. */
-#define HL_IMPLEMENTATION
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "../../hooklens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,92 +10,146 @@
    rstrip, single_word, normalized); tokenizer B is Gemma / Llama style (Prepend and Replace
    normalizers, byte_fallback, Split / Digits / Metaspace pre-tokenizers, template post-processor,
    Replace / ByteFallback / Fuse / Strip decoders). */
-/* no SIMD kernels under clang: clang 14 rejects __builtin_cpu_supports("f16c"), and the tokenizer
-   needs none (gcc, which builds the replay driver, is fine with them) */
-#if defined(__clang__) && !defined(HL_NO_SIMD)
-#    define HL_NO_SIMD
-#endif
-#define HL_IMPLEMENTATION
+#include <unistd.h>
 #include "../../hooklens.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A growable string (the harness links the library, so it has its own small helpers). */
+typedef struct fz_buf {
+    char  *data;
+    size_t len, cap;
+} fz_buf;
+static void fz_push(fz_buf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1) cap *= 2;
+        b->data = (char *)realloc(b->data, cap);
+        if (!b->data) abort();
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+static void fz_puts(fz_buf *b, const char *s) { fz_push(b, s, strlen(s)); }
+static void fz_putc(fz_buf *b, char c) { fz_push(b, &c, 1); }
+static void fz_printf(fz_buf *b, const char *fmt, ...) {
+    char tmp[1024];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) abort(); /* the harness's own strings are all shorter */
+    fz_push(b, tmp, (size_t)n);
+}
+/* UTF-8 of code point cp into s (at most 4 bytes); returns the length. */
+static size_t fz_utf8_put(char *s, uint32_t cp) {
+    if (cp < 0x80) { s[0] = (char)cp; return 1; }
+    if (cp < 0x800) { s[0] = (char)(0xC0 | (cp >> 6)); s[1] = (char)(0x80 | (cp & 63)); return 2; }
+    if (cp < 0x10000) {
+        s[0] = (char)(0xE0 | (cp >> 12)); s[1] = (char)(0x80 | ((cp >> 6) & 63)); s[2] = (char)(0x80 | (cp & 63));
+        return 3;
+    }
+    s[0] = (char)(0xF0 | (cp >> 18)); s[1] = (char)(0x80 | ((cp >> 12) & 63));
+    s[2] = (char)(0x80 | ((cp >> 6) & 63)); s[3] = (char)(0x80 | (cp & 63));
+    return 4;
+}
+/* The code point at s[0..n) (the built-in strings are valid UTF-8); *adv its length. */
+static uint32_t fz_utf8_next(const uint8_t *s, size_t n, size_t *adv) {
+    size_t k = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4, i;
+    uint32_t cp = k == 1 ? s[0] : (uint32_t)(s[0] & (0x7F >> k));
+    if (k > n) k = n;
+    for (i = 1; i < k; i++) cp = (cp << 6) | (s[i] & 63u);
+    *adv = k;
+    return cp;
+}
+/* GPT-2's bytes_to_unicode: printable bytes stand for themselves, the others for 256 + n. */
+static uint32_t fz_byte_char(int byte) {
+    int i, n = 0;
+    for (i = 0; i < 256; i++) {
+        int printable = (i >= '!' && i <= '~') || (i >= 0xA1 && i <= 0xAC) || (i >= 0xAE && i <= 0xFF);
+        if (i == byte) return printable ? (uint32_t)i : (uint32_t)(256 + n);
+        if (!printable) n++;
+    }
+    return 0;
+}
+
 static const char *const fz_words[] = {"he", "ll", "llo", "wor", "ld", "the", "in", "ing", "12", "a", "b", "ab",
                                        "\xC3\xA9", "\xE2\x96\x81", "e\xCC\x81", "<", ">", "s", NULL};
 
 /* Appends a JSON string literal (\u escapes for everything outside printable ASCII). */
-static void fz_json_str(hl__buf *b, const char *s, size_t n) {
+static void fz_json_str(fz_buf *b, const char *s, size_t n) {
     size_t i = 0, adv;
-    hl__buf_putc(b, '"');
+    fz_putc(b, '"');
     while (i < n) {
-        int32_t cp = hl__utf8_next((const uint8_t *)s + i, n - i, &adv);
-        if (cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\') hl__buf_putc(b, (char)cp);
+        uint32_t cp = fz_utf8_next((const uint8_t *)s + i, n - i, &adv);
+        if (cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\') fz_putc(b, (char)cp);
         else if (cp >= 0x10000) {
-            uint32_t v = (uint32_t)cp - 0x10000;
-            hl__buf_printf(b, "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
-        } else hl__buf_printf(b, "\\u%04x", (unsigned)(cp < 0 ? 0xFFFD : cp));
+            uint32_t v = cp - 0x10000;
+            fz_printf(b, "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+        } else fz_printf(b, "\\u%04x", (unsigned)cp);
         i += adv;
     }
-    hl__buf_putc(b, '"');
+    fz_putc(b, '"');
 }
 
 /* GPT-2 style: the 256 byte characters, merges of the byte-level forms of fz_words. */
 static char *fz_make_a(void) {
-    hl__buf b = {NULL, 0, 0, 0};
-    hl_tokenizer tmp;
+    fz_buf b = {NULL, 0, 0};
     char u[8], piece[64];
     int i, id = 0;
-    memset(&tmp, 0, sizeof tmp);
-    hl__bytelevel_init(&tmp);
-    hl__buf_puts(&b, "{\"normalizer\": {\"type\": \"NFC\"}, \"model\": {\"type\": \"BPE\", \"vocab\": {");
+    fz_puts(&b, "{\"normalizer\": {\"type\": \"NFC\"}, \"model\": {\"type\": \"BPE\", \"vocab\": {");
     for (i = 0; i < 256; i++) {
-        size_t n = hl__utf8_put(u, tmp.b2u[i]);
-        if (i) hl__buf_puts(&b, ", ");
+        size_t n = fz_utf8_put(u, fz_byte_char(i));
+        if (i) fz_puts(&b, ", ");
         fz_json_str(&b, u, n);
-        hl__buf_printf(&b, ": %d", id++);
+        fz_printf(&b, ": %d", id++);
     }
     /* each word built left to right: merges (prefix, next byte char) */
     {
-        hl__buf merges = {NULL, 0, 0, 0};
+        fz_buf merges = {NULL, 0, 0};
         int w, first = 1;
         for (w = 0; fz_words[w]; w++) {
             size_t k, pl = 0, wl = strlen(fz_words[w]);
             piece[0] = 0;
             for (k = 0; k < wl; k++) {
-                size_t n = hl__utf8_put(u, tmp.b2u[(uint8_t)fz_words[w][k]]);
+                size_t n = fz_utf8_put(u, fz_byte_char((uint8_t)fz_words[w][k]));
                 if (k > 0) {
-                    if (!first) hl__buf_puts(&merges, ", ");
+                    if (!first) fz_puts(&merges, ", ");
                     first = 0;
-                    hl__buf_putc(&merges, '[');
+                    fz_putc(&merges, '[');
                     fz_json_str(&merges, piece, pl);
-                    hl__buf_puts(&merges, ", ");
+                    fz_puts(&merges, ", ");
                     fz_json_str(&merges, u, n);
-                    hl__buf_putc(&merges, ']');
+                    fz_putc(&merges, ']');
                 }
                 memcpy(piece + pl, u, n);
                 pl += n;
                 if (k > 0) {
-                    hl__buf_puts(&b, ", ");
+                    fz_puts(&b, ", ");
                     fz_json_str(&b, piece, pl);
-                    hl__buf_printf(&b, ": %d", id++);
+                    fz_printf(&b, ": %d", id++);
                 }
             }
         }
-        hl__buf_puts(&b, "}, \"merges\": [");
-        hl__buf_push(&b, merges.data ? merges.data : "", merges.len);
-        hl__buf_free(&merges);
+        fz_puts(&b, "}, \"merges\": [");
+        fz_push(&b, merges.data ? merges.data : "", merges.len);
+        free(merges.data);
     }
-    hl__buf_printf(&b, "]}, \"added_tokens\": ["
+    fz_printf(&b, "]}, \"added_tokens\": ["
                        "{\"id\": %d, \"content\": \"<|end|>\", \"special\": true, \"normalized\": false},"
                        "{\"id\": %d, \"content\": \"  \", \"normalized\": true},"
                        "{\"id\": %d, \"content\": \"<mask>\", \"lstrip\": true, \"rstrip\": true, \"normalized\": false},"
                        "{\"id\": %d, \"content\": \"word\", \"single_word\": true, \"normalized\": false}],",
                    id, id + 1, id + 2, id + 3);
-    hl__buf_puts(&b, "\"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"use_regex\": true},"
+    fz_puts(&b, "\"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"use_regex\": true},"
                      "\"post_processor\": {\"type\": \"ByteLevel\"},"
                      "\"decoder\": {\"type\": \"ByteLevel\"}}");
     return b.data;
@@ -103,24 +157,24 @@ static char *fz_make_a(void) {
 
 /* Gemma / Llama style: <0xXX> byte pieces, characters of fz_words, merges. */
 static char *fz_make_b(void) {
-    hl__buf b = {NULL, 0, 0, 0};
+    fz_buf b = {NULL, 0, 0};
     int i, id = 0, w;
-    hl__buf_puts(&b, "{\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Prepend\", \"prepend\":"
+    fz_puts(&b, "{\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Prepend\", \"prepend\":"
                      " \"\\u2581\"}, {\"type\": \"Replace\", \"pattern\": {\"String\": \" \"}, \"content\": \"\\u2581\"}]},"
                      "\"model\": {\"type\": \"BPE\", \"byte_fallback\": true, \"fuse_unk\": true, \"unk_token\": \"<unk>\","
                      " \"vocab\": {\"<unk>\": 0, \"<s>\": 1, \"</s>\": 2");
     id = 3;
-    for (i = 0; i < 256; i++) hl__buf_printf(&b, ", \"<0x%02X>\": %d", i, id++);
+    for (i = 0; i < 256; i++) fz_printf(&b, ", \"<0x%02X>\": %d", i, id++);
     for (w = 0; fz_words[w]; w++) {
-        hl__buf_puts(&b, ", ");
+        fz_puts(&b, ", ");
         fz_json_str(&b, fz_words[w], strlen(fz_words[w]));
-        hl__buf_printf(&b, ": %d", id++);
+        fz_printf(&b, ": %d", id++);
     }
-    for (i = 'a'; i <= 'z'; i++) hl__buf_printf(&b, ", \"%c\": %d", i, id++);
-    hl__buf_printf(&b, ", \"\\u2581\": %d, \"1\": %d, \"2\": %d, \"\\u2581a\": %d}, \"merges\": [\"h e\", \"l l\","
+    for (i = 'a'; i <= 'z'; i++) fz_printf(&b, ", \"%c\": %d", i, id++);
+    fz_printf(&b, ", \"\\u2581\": %d, \"1\": %d, \"2\": %d, \"\\u2581a\": %d}, \"merges\": [\"h e\", \"l l\","
                        " \"ll o\", \"\\u2581 a\", \"a b\", \"1 2\", \"i n\", \"in g\"]},",
                    id, id + 1, id + 2, id + 3);
-    hl__buf_puts(&b, "\"added_tokens\": [{\"id\": 1, \"content\": \"<s>\", \"special\": true, \"normalized\": false},"
+    fz_puts(&b, "\"added_tokens\": [{\"id\": 1, \"content\": \"<s>\", \"special\": true, \"normalized\": false},"
                      "{\"id\": 2, \"content\": \"</s>\", \"special\": true, \"normalized\": false}],"
                      "\"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": ["
                      "{\"type\": \"Digits\", \"individual_digits\": false},"
@@ -143,7 +197,7 @@ static hl_tokenizer *fz_load(char *json) {
         fprintf(stderr, "fuzz_tokenizer: built-in tokenizer does not load: %s\n", json ? err.msg : "oom");
         abort();
     }
-    hl__free(json);
+    free(json);
     return t;
 }
 
@@ -185,7 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             {
                 uint32_t cp = base[c & 7] + (i < size ? data[i++] : 0);
                 if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
-                o += hl__utf8_put(s + o, cp);
+                o += fz_utf8_put(s + o, cp);
             }
         }
         fz_encode_decode(t, s, o);
