@@ -36,6 +36,13 @@ static void test_hook_names(void) {
         CHECK(hl_hook_shape((hl_hook)h)[0] == '[');
     }
     CHECK(hl_hook_name(HL_HOOK_RESID_PRE, 3, buf, sizeof buf) > 0 && strcmp(buf, "blocks.3.hook_resid_pre") == 0);
+    /* the shape text comes from the table's dimension symbols */
+    CHECK(strcmp(hl_hook_shape(HL_HOOK_RESID_PRE), "[batch, pos, d_model]") == 0);
+    CHECK(strcmp(hl_hook_shape(HL_HOOK_ATTN_K), "[batch, pos, n_kv_heads, d_head]") == 0);
+    CHECK(strcmp(hl_hook_shape(HL_HOOK_ATTN_PATTERN), "[batch, n_heads, query_pos, key_pos]") == 0);
+    CHECK(strcmp(hl_hook_shape(HL_HOOK_LN2_SCALE), "[batch, pos, 1]") == 0);
+    CHECK(strcmp(hl_hook_shape(HL_HOOK_MLP_POST), "[batch, pos, d_mlp]") == 0);
+    CHECK(strcmp(hl_sub_name(HL_SUB_SAE_ACTS_POST), "hook_sae_acts_post") == 0 && hl_sub_name(HL_SUB_NONE)[0] == 0);
     CHECK(strcmp(hl_hook_pattern(HL_HOOK_ATTN_PATTERN), "blocks.{L}.attn.hook_pattern") == 0);
     CHECK(hl_hook_name(HL_HOOK_RESID_PRE, 3, buf, 8) == 0);
     CHECK(hl_hook_parse("blocks.x.hook_resid_pre", &id, &layer, e) == HL_ERR_NOT_FOUND);
@@ -50,14 +57,25 @@ static void test_hook_names(void) {
     CHECK(hl_glob_match("*attn*scores", "blocks.0.attn.hook_attn_scores"));
 }
 
-/* Records every firing: name, and a copy of nothing (counts only). */
+/* Records every firing: name, and a copy of nothing (counts only). Each tensor must have the shape
+   hl_model_hook_shape gives for the point (model, positions of the pass, keys). */
 typedef struct fire_log {
-    char    names[512][64];
-    int64_t rows[512];
-    int     n;
+    char     names[512][64];
+    int64_t  rows[512];
+    int      n, bad_shape;
+    hl_model *m;
+    int64_t  pos, keys; /* the pass's positions and key positions */
 } fire_log;
 static hl_status log_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
     fire_log *l = (fire_log *)user;
+    if (l->m) {
+        int64_t want[4];
+        int nd = hl_model_hook_shape(l->m, info->id, l->pos, l->keys, want);
+        if (nd != act->ndim || memcmp(want, act->shape, (size_t)nd * sizeof(int64_t)) != 0) {
+            l->bad_shape++;
+            printf("  %s: shape does not match hl_model_hook_shape\n", info->name);
+        }
+    }
     if (l->n < 512) {
         snprintf(l->names[l->n], sizeof l->names[0], "%s", info->name);
         l->rows[l->n] = act->ndim > 1 ? act->shape[1] : 0;
@@ -73,19 +91,29 @@ static void test_every_hook_fires_once(void) {
     int i, j, dup = 0;
     if (!m) return;
     memset(&lg, 0, sizeof lg);
+    lg.m = m;
+    lg.pos = lg.keys = 20;
     CHECK_OK(hl_model_add_hook(m, "*", log_hook, &lg, NULL, e), e);
     CHECK_OK(hl_model_run(m, TOKS, 20, NULL, e), e);
     CHECK(lg.n == 3 + 4 * 24); /* hook_embed + ln_final x2, 24 per Gemma-2 block */
+    CHECK(lg.bad_shape == 0);
     for (i = 0; i < lg.n; i++)
         for (j = i + 1; j < lg.n; j++)
             if (strcmp(lg.names[i], lg.names[j]) == 0) dup++;
     CHECK(dup == 0);
-    /* execution order (hooks-reference 3.6) */
+    /* execution order (TL HookedTransformer's forward) */
     CHECK(strcmp(lg.names[0], "hook_embed") == 0);
     CHECK(strcmp(lg.names[1], "blocks.0.hook_resid_pre") == 0);
     CHECK(strcmp(lg.names[2], "blocks.0.ln1.hook_scale") == 0);
     CHECK(strcmp(lg.names[4], "blocks.0.attn.hook_q") == 0);
     CHECK(strcmp(lg.names[lg.n - 1], "ln_final.hook_normalized") == 0);
+    /* a decode step: 1 position against 21 keys, every point again */
+    memset(&lg, 0, sizeof lg);
+    lg.m = m;
+    lg.pos = 1;
+    lg.keys = 21;
+    CHECK_OK(hl_model_decode(m, TOKS, 1, NULL, 0, e), e);
+    CHECK(lg.n == 3 + 4 * 24 && lg.bad_shape == 0);
     hl_model_free(m);
 }
 
@@ -171,6 +199,11 @@ static void test_identity_hook_bit_identical(void) {
     hl_model_free(m);
 }
 
+/* 1 and 2 threads give the same bits for every hook and the logits. 512 positions: with d_model
+   64, 4 heads of 16 and 512 keys, every split crosses its threshold (hooklens.h HL__PAR_*: rows x
+   width 32768 for the norms, adds and activations, heads x n x keys x d_head 262144 for attention,
+   65536 multiply-adds for a matmul), so the threaded paths of all of them run, with the scores
+   hooked (three passes over S) and without (the fused path, logits only). */
 static void test_threads_bit_identical(void) {
     const char *names[2] = {"gemma2-tiny", "mistral-tiny"};
     int k;
@@ -179,18 +212,26 @@ static void test_threads_bit_identical(void) {
         hl_cache *c1 = NULL, *c2 = NULL;
         hl_error e_, *e = &e_;
         float *a, *b;
-        int64_t V;
+        int64_t V, n = 512;
+        int32_t *toks;
         size_t i;
         if (!m1 || !m2) { hl_model_free(m1); hl_model_free(m2); return; }
-        CHECK(hl_model_threads(m1) == 1);
+        CHECK(hl_model_threads(m1) == 1 && hl_model_threads(m2) == 2);
         V = hl_model_config(m1)->d_vocab;
-        a = (float *)malloc((size_t)(20 * V) * sizeof(float));
-        b = (float *)malloc((size_t)(20 * V) * sizeof(float));
+        a = (float *)malloc((size_t)(n * V) * sizeof(float));
+        b = (float *)malloc((size_t)(n * V) * sizeof(float));
+        toks = (int32_t *)malloc((size_t)n * sizeof(int32_t));
+        for (i = 0; i < (size_t)n; i++) toks[i] = (int32_t)((i * 2654435761u + 7) % (uint32_t)V);
+        CHECK(hl_model_config(m1)->d_model * n >= 32768 && 4 * n * n * 16 >= 262144);
         CHECK_OK(hl_cache_create(&c1, e), e);
         CHECK_OK(hl_cache_create(&c2, e), e);
-        CHECK_OK(hl_model_run_with_cache(m1, TOKS, 18, NULL, c1, a, e), e);
-        CHECK_OK(hl_model_run_with_cache(m2, TOKS, 18, NULL, c2, b, e), e);
-        CHECK(memcmp(a, b, (size_t)(18 * V) * sizeof(float)) == 0);
+        CHECK_OK(hl_model_run(m1, toks, n, a, e), e);
+        CHECK_OK(hl_model_run(m2, toks, n, b, e), e);
+        CHECK(memcmp(a, b, (size_t)(n * V) * sizeof(float)) == 0);
+        CHECK_OK(hl_model_run_with_cache(m1, toks, n, NULL, c1, a, e), e);
+        CHECK_OK(hl_model_run_with_cache(m2, toks, n, NULL, c2, b, e), e);
+        CHECK(memcmp(a, b, (size_t)(n * V) * sizeof(float)) == 0);
+        free(toks);
         CHECK(hl_cache_count(c1) == hl_cache_count(c2) && hl_cache_count(c1) > 50);
         for (i = 0; i < hl_cache_count(c1); i++)
             CHECKF(tensors_equal(hl_cache_tensor(c1, i), hl_cache_get(c2, hl_cache_name(c1, i))), "%s", hl_cache_name(c1, i));
@@ -333,6 +374,37 @@ static hl_status zero_splice(const hl_hook_info *info, hl_tensor *act, void *use
     return HL_OK;
 }
 
+/* hl_model_hook_shape gives TL's shapes from the model's sizes, and nothing for a point the
+   architecture lacks; sub-points are registered points: an exact unknown sub-point is an error,
+   and a glob registered before a splice fires once the splice is set. */
+static void test_hook_shapes_and_sub_points(void) {
+    hl_model *m = open_model("gemma2-tiny", 1), *l = open_model("llama-tiny", 1);
+    const hl_model_cfg *c;
+    hl_error e_, *e = &e_;
+    int64_t sh[4];
+    int hits = 0;
+    if (!m || !l) { hl_model_free(m); hl_model_free(l); return; }
+    c = hl_model_config(m);
+    CHECK(hl_model_hook_shape(m, HL_HOOK_ATTN_K, 7, 0, sh) == 4 && sh[0] == 1 && sh[1] == 7 && sh[2] == c->n_kv_heads &&
+          sh[3] == c->d_head);
+    CHECK(hl_model_hook_shape(m, HL_HOOK_ATTN_SCORES, 1, 9, sh) == 4 && sh[1] == c->n_heads && sh[2] == 1 && sh[3] == 9);
+    CHECK(hl_model_hook_shape(m, HL_HOOK_LN1_POST_SCALE, 5, 0, sh) == 3 && sh[1] == 5 && sh[2] == 1);
+    CHECK(hl_model_hook_shape(m, HL_HOOK_MLP_PRE, 5, 0, sh) == 3 && sh[2] == c->d_mlp);
+    CHECK(hl_model_hook_shape(l, HL_HOOK_LN1_POST_SCALE, 5, 0, sh) == 0); /* Llama has no post-norms */
+    CHECK(hl_model_hook_shape(m, HL_HOOK_COUNT, 5, 0, sh) == 0);
+    CHECK(hl_model_add_hook(m, "blocks.2.hook_resid_post.hook_sae_nothing", count_hook, &hits, NULL, e) == HL_ERR_NOT_FOUND);
+    CHECK(hl_model_add_hook(m, "blocks.9.hook_resid_post.hook_sae_input", count_hook, &hits, NULL, e) == HL_ERR_NOT_FOUND);
+    CHECK_OK(hl_model_add_hook(m, "blocks.2.hook_resid_post.hook_sae_output", count_hook, &hits, NULL, e), e);
+    CHECK_OK(hl_model_add_hook(m, "*.hook_sae_acts_*", count_hook, &hits, NULL, e), e);
+    CHECK_OK(hl_model_run(m, TOKS, 20, NULL, e), e);
+    CHECK(hits == 0); /* no splice: sub-points do not fire */
+    CHECK_OK(hl_model_set_splice(m, "blocks.2.hook_resid_post", zero_splice, NULL, e), e);
+    CHECK_OK(hl_model_run(m, TOKS, 20, NULL, e), e);
+    CHECK(hits == 1); /* zero_splice fires acts_post: the glob, registered before, matches it */
+    hl_model_free(m);
+    hl_model_free(l);
+}
+
 static void test_splice(void) {
     hl_model *m = open_model("gemma2-tiny", 1);
     hl_cache *c = NULL;
@@ -467,6 +539,7 @@ void suite_hooks(void) {
     RUN(test_threads_bit_identical);
     RUN(test_hooks_api);
     RUN(test_optional_hooks);
+    RUN(test_hook_shapes_and_sub_points);
     RUN(test_splice);
     RUN(test_names_filter);
     RUN(test_cache_reuse);
