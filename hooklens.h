@@ -1,16 +1,17 @@
-/* hooklens.h - v0.1.0 - mechanistic interpretability for transformers on the CPU, in one C header
+/* hooklens.h - v0.2.0 - mechanistic interpretability for transformers on the CPU, in one C header
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral) on
    the CPU with TransformerLens-named hook points, activation caches and sparse autoencoders (GemmaScope
    params.npz, SAELens folders). It needs libc, libm and pthreads.
 
    CONTENTS
-     QUICK START . OPTIONS . HOOK POINTS . OWNERSHIP . THREADS & DETERMINISM . SECURITY . DOES NOT
-     public API (after the doc comment), then the implementation after #ifdef HL_IMPLEMENTATION, with
-     greppable banners in pipeline order:
-       >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>kernels >>threads
-       >>model (hook names, config, weights, load, hooks, cache, forward, generate, helpers)
-       >>sae
+     QUICK START . OPTIONS . HOOK POINTS . OWNERSHIP . THREADS & DETERMINISM . ERRORS . SECURITY
+     . DOES NOT . RECENT CHANGES
+     The public API (after this comment), the internals' declarations (INTERNALS), then the
+     implementation after #ifdef HL_IMPLEMENTATION, with greppable banners in pipeline order:
+       >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>threads >>kernels
+       >>model (hook points, config, weights, load, hooks, the pass, cache, forward, run, generate,
+       helpers) >>sae
      The public API has one block per module in the same order (>>api_json ... >>api_sae).
      The tools of the command line and the examples (HTML views, explanation search, the SAE
      release directory, test_prompt reports, max-activation streaming, the llama2.c converter,
@@ -26,9 +27,13 @@
      HL_STATIC              make every public symbol static
      HL_API                 decoration of public declarations (default extern)
      HL_MALLOC/HL_REALLOC/HL_FREE   define all three or none
+     HL_NO_STDIO            no file access: models, tokenizers, safetensors and npz load from memory
+                            (the functions that take a path return HL_ERR_UNSUPPORTED)
      HL_NO_MMAP             always read files into owned memory instead of mmap
      HL_NO_THREADS          no pthreads; results are the same bits
      HL_NO_SIMD             scalar kernels only (also forceable at run time: HL_KERNELS_SCALAR)
+     HL_INTERNAL            also declare (and, in the implementation's file, export) the kernel tables
+                            and the thread pool, for tests and benchmarks (see INTERNALS)
      HL_MAX_HEADER_BYTES    largest safetensors/npy header accepted (default 100 MB)
      HL_MAX_JSON_DEPTH      deepest JSON nesting accepted (default 128)
      HL_MAX_TENSORS         most tensors in one safetensors file (default 65536)
@@ -39,9 +44,11 @@
 
    HOOK POINTS
      Every TransformerLens hook point hooklens fires is declared once, in HL_HOOK_LIST (section
-     api_model): id, TL name pattern with {L} for the layer, shape with the batch dim first. The
-     forward pass fires each through one macro, HL__HOOK, at exactly the point its TL namesake marks.
-     SAEs add "<hook>.hook_sae_{input,acts_pre,acts_post,recons,error,output}" while attached.
+     api_model): id, TL name pattern with {L} for the layer, its dimensions as symbols (one function
+     turns them into the shape of a point in a pass), and when it exists or fires. The forward pass
+     fires each through one macro, HL__HOOK, at exactly the point its TL namesake marks. A point with
+     a splice (an attached SAE) has sub-points, "<hook>.hook_sae_{input,acts_pre,acts_post,recons,
+     error,output}" (HL_SUB_LIST).
 
    OWNERSHIP
      Every hl_x_load/create has an hl_x_free (NULL is a no-op). Pointers inside an object (weights,
@@ -50,11 +57,12 @@
      tensor view is valid only during the call: copy it (or use an hl_cache) to keep it.
 
    THREADS & DETERMINISM
-     One pthreads pool per model/SAE (n_threads, 0 = online cores). Work is split only over
-     independent outputs (matmul rows/columns, heads, positions), never inside a reduction, so
-     logits and every hook value are bit-identical for any thread count. Distinct objects may be
-     used from distinct threads; one object by one thread at a time. Hooks run on the calling
-     thread, in forward order. No -ffast-math anywhere; the scalar kernels are the reference.
+     One pthreads pool per model (n_threads, 0 = online cores), shared by the SAEs attached to it; a
+     detached SAE has its own. Work is split only over independent outputs (matmul rows/columns,
+     heads, positions), never inside a reduction, so logits and every hook value are bit-identical
+     for any thread count. Distinct objects may be used from distinct threads; one object by one
+     thread at a time. Hooks run on the calling thread, in forward order. No -ffast-math anywhere;
+     the scalar kernels are the reference.
 
    ERRORS
      Every fallible call returns an hl_status and fills an optional hl_error with a specific message
@@ -70,6 +78,13 @@
      train, use a GPU, download anything, train tokenizers, write HTML, search explanations, know
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
+   RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.2.0  API CHANGE: the views, explanation search, SAE directory, test_prompt report, max-acts
+            and llama2.c converter moved to tools/hooklens_tools.h; hl_model_fire takes the
+            splice's hl_hook_info and a sub-point id; hl_hook_info has sub and pass; models load
+            from memory; hl_model_hook_shape, hl_model_kernels, hl_sub_name,
+            hl_sae_attached_model, hl_weights_open_memory are new. Same bits as 0.1.0.
+
    LICENSE: MIT, full text at the end of this file.
 */
 #ifndef HOOKLENS_H_INCLUDED
@@ -79,9 +94,9 @@
 #include <stdint.h>
 
 #define HL_VERSION_MAJOR  0
-#define HL_VERSION_MINOR  1
+#define HL_VERSION_MINOR  2
 #define HL_VERSION_PATCH  0
-#define HL_VERSION_STRING "0.1.0"
+#define HL_VERSION_STRING "0.2.0"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -705,7 +720,7 @@ HL_API hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, i
 /* ---- generation ---- */
 /* Returns nonzero to stop generating after this token. */
 typedef int (*hl_token_fn)(int32_t token, int64_t index, void *user);
-/* Sampling options (TL generate, hooks-reference 6.4). All zeros = 10 greedy tokens, stopping at
+/* Sampling options (TL HookedTransformer.generate, utils.sample_logits). All zeros = 10 greedy tokens, stopping at
    eos. NOTE: temperature 0 means greedy here (TL's default is sampling at 1.0). */
 typedef struct hl_generate_opts {
     int64_t        max_new_tokens; /* 0 = 10 */
@@ -748,7 +763,7 @@ HL_API void      hl_top_k(const float *x, int64_t n, int64_t k, int32_t *idx, fl
 /* <<api_model */
 
 /* >>api_sae ================================================================================= */
-/* Sparse autoencoders (SAEs) exactly as SAELens runs them (../docs/sae-formats.md):
+/* Sparse autoencoders (SAEs) exactly as SAELens runs them (sae_lens/saes, sae.py and its subclasses):
      GemmaScope  params.npz (W_enc [d_in,d_sae], W_dec [d_sae,d_in], b_enc, b_dec, threshold; JumpReLU)
      SAELens     a folder with cfg.json + sae_weights.safetensors (standard, jumprelu, topk, gated)
    Weights stay in the mapped file in their stored dtype (F32/F16/BF16); only tiny derived vectors
@@ -10169,7 +10184,7 @@ HL__DEF hl_status hl_model_to_string(const hl_model *m, const int32_t *ids, int6
 
 /* >>sae ===================================================================================== */
 /* Sparse autoencoders, following SAELens v6.18 (sae_lens/saes/{sae,standard_sae,jumprelu_sae,
-   topk_sae,gated_sae}.py) and its GemmaScope loader; see ../docs/sae-formats.md sections 1-3.
+   topk_sae,gated_sae}.py) and its GemmaScope loader [Gemma Scope: Lieberum et al., arXiv:2408.05147].
    Big matrices (W_enc, W_dec) are read in place, in their stored dtype and at any byte alignment
    (npz members start at arbitrary file offsets), so a 19 GB SAE needs no 19 GB of RAM. */
 
@@ -11295,7 +11310,7 @@ static const char *hl__sae_memfind(const char *hay, size_t len, const char *need
     return NULL;
 }
 
-/* GemmaScope hook from the path (SAELens gemma_2 loader, sae-formats.md 1.4):
+/* GemmaScope hook from the path (SAELens gemma_2 loader and pretrained_saes.yaml):
      .../gemma-scope-<size>-<pt|it>-<res|mlp|att>/layer_<L>/width_<W>/average_l0_<N>/params.npz
      res: blocks.L.hook_resid_post   mlp: blocks.L.hook_mlp_out   att: blocks.L.attn.hook_z (hook_z)
      .../embedding/...: hook_embed, with W_enc / sqrt(d_in) and W_dec * sqrt(d_in).
@@ -11469,7 +11484,7 @@ static const hl_json *hl__sae_cfg(const hl_json *root, const char *key) {
     return v;
 }
 
-/* Parses a SAELens cfg.json (sae-formats.md 2.2) into cfg; strings point into the doc. */
+/* Parses a SAELens cfg.json (the fields of SAELens SAEConfig) into cfg; strings point into the doc. */
 static hl_status hl__sae_parse_cfg(const char *cfg_path, const hl_json *root, hl_sae_config *cfg,
                                    int *finetuning_sf, hl_error *err) {
     const hl_json *v;
@@ -11723,7 +11738,26 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
 
 /*
 REVISION HISTORY
-    0.1.0 (2026-11-27) first release: foundation (errors, files, JSON, safetensors, npz).
+    0.2.0 (2026-12-05) API CHANGE: one core header. The application layer (HTML views, explanation
+                       search and its regex engine, the SAE release directory and download
+                       commands, max-activation streaming, the test_prompt report, gzip, the
+                       llama2.c converter) moved to tools/hooklens_tools.h. The forward pass is a
+                       sequence of steps over named buffers; the state of one call is an hl_pass
+                       (hooks see it in hl_hook_info.pass) and nothing of it stays on the model.
+                       HL_HOOK_LIST carries dimension symbols and when a point exists or fires;
+                       hl_model_hook_shape gives any point's shape. SAE sub-points are registered
+                       points (hl_sub); hl_model_fire(info, sub, act, err). One kernel table per
+                       instruction set, picked once; hl_model_kernels names it. Models load from
+                       memory (hl_model_desc.config_json, .weights, .tokenizer_json;
+                       hl_weights_open_memory); HL_NO_STDIO builds; HL_INTERNAL; HL_ASSERT removed.
+                       An attached SAE runs on its model's thread pool. Logits, every hook value,
+                       decoding, generation and the SAEs give the same bits as 0.1.0 at every
+                       kernel level and thread count.
+    0.1.0 (2026-11-27) first release: files (JSON, safetensors, npz), Hugging Face tokenizers,
+                       Gemma-2, Gemma, Llama and Mistral with every TransformerLens hook point,
+                       caches and generation, SAEs (GemmaScope, SAELens) spliced in, SIMD kernels
+                       (AVX2, AVX-512, NEON) and threads, HTML views, explanation search, the SAE
+                       directory and a llama2.c converter.
 
 LICENSE
 ------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ HL_API hl_status hl_sae_max_activations(hl_sae *sae, hl_model *m, const char *te
 
 /* >>api_explain ============================================================================= */
 /* Offline Neuronpedia explanations, a small regex matcher, and the directory of pretrained SAEs
-   (sae-formats.md sections 4-5). Nothing here touches the network: URLs and download commands are
+   (SAELens pretrained_saes.yaml, Neuronpedia exports). Nothing here touches the network: URLs and download commands are
    only printed for the user. */
 
 /* ---- regular expressions ----
@@ -112,7 +112,7 @@ HL_API int       hl_regex_search(const hl_regex *re, const char *text, size_t le
 HL_API void      hl_regex_free(hl_regex *re);
 
 /* ---- explanation search ----
-   Reads Neuronpedia explanation data in every shape sae-formats.md 5.3-5.4 describes, detected from
+   Reads Neuronpedia explanation data in every shape its exports take (below), detected from
    the content (not the file name): the old export object {"explanations": [...],
    "explanationsCount": N}, a plain JSON array of explanation objects, and JSON Lines (one object per
    line, e.g. the bulk explanations/batch-N.jsonl.gz files); any of them may be gzip-compressed
@@ -167,7 +167,7 @@ HL_API size_t                hl_explain_files_read(const hl_explain_result *r);
 HL_API uint64_t              hl_explain_declared_count(const hl_explain_result *r);
 HL_API void                  hl_explain_free(hl_explain_result *r);
 
-/* Neuronpedia feature URLs (sae-formats.md 5.1):
+/* Neuronpedia feature URLs (as neuronpedia.org links them):
      dashboard  https://www.neuronpedia.org/<model_id>/<source>/<index>
      embed      the same + "?embed=true" (iframe it at about 540 x 300 px)
    model_id and source must be non-empty and made of [A-Za-z0-9._-] (HL_ERR_ARG otherwise);
@@ -236,7 +236,7 @@ HL_API hl_status              hl_sae_download_command(const hl_sae_release *r,
    text with textContent only, so a token containing <script> or quotes is shown, never executed.
    Token strings are raw UTF-8 pieces; invalid UTF-8 bytes are shown as U+FFFD. */
 
-/* Token log probs, as circuitsvis token_log_probs shows them (hooks-reference.md section 8).
+/* Token log probs, as circuitsvis token_log_probs shows them (circuitsvis/logits.py).
    Position i (0 <= i < n_tokens-1) predicts tokens[i+1]. Tokens 1..n_tokens-1 are shown, each
    shaded red by max(5 + logp_correct[i], 0) / 5 (a confident prediction is dark, a surprising one
    pale); hovering shows "prev -> token", the true token's rank, probability and log-prob, then the
@@ -1432,7 +1432,7 @@ static const hl__sae_gs_table hl__sae_gs_l0[] = {
 };
 
 /* clang-format off */
-#define HL__GS_NOTES "JumpReLU; no config file, SAELens synthesizes it (sae-formats.md 1.5)"
+#define HL__GS_NOTES "JumpReLU; no config file, SAELens synthesizes it (gemma_2 loader)"
 static const hl_sae_release hl__sae_releases[] = {
     {"gemma-scope-2b-pt-res", "google/gemma-scope-2b-pt-res", "gemma-2-2b", "gemma-2-2b",
      "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/average_l0_{N}",
@@ -1571,7 +1571,7 @@ HL__DEF const hl_sae_release *hl_sae_release_find(const char *name) {
     return NULL;
 }
 
-/* Width strings name powers of two (sae-formats.md 1.1): "16k" -> 16384, "65k" -> 65536,
+/* Width strings name powers of two (Gemma Scope folder names): "16k" -> 16384, "65k" -> 65536,
    "1m" -> 1048576, i.e. the smallest power of two >= the decimal value. 0 if malformed. */
 static int64_t hl__sae_gs_width(const char *w) {
     int64_t v = 0, p = 1;
