@@ -1207,6 +1207,26 @@ static void hl__buf_free(hl__buf *b) {
     b->len = b->cap = 0;
 }
 
+/* The top-k of a stream of values: offers value v, with index i, to val[0..*cnt) (k at most), kept
+   sorted descending, ties keeping the earlier offer first. idx holds isz-byte indices (int32_t or
+   int64_t). One insertion list serves every top-k here (k is small next to the stream). */
+static void hl__topk_offer(float *val, void *idx, size_t isz, int64_t *cnt, int64_t k, float v, int64_t i) {
+    uint8_t *ix = (uint8_t *)idx;
+    int64_t j;
+    if (*cnt == k && !(v > val[k - 1])) return;
+    for (j = *cnt < k ? (*cnt)++ : k - 1; j > 0 && v > val[j - 1]; j--) {
+        val[j] = val[j - 1];
+        memcpy(ix + (size_t)j * isz, ix + (size_t)(j - 1) * isz, isz);
+    }
+    val[j] = v;
+    if (isz == sizeof(int32_t)) {
+        int32_t i32 = (int32_t)i;
+        memcpy(ix + (size_t)j * isz, &i32, isz);
+    } else {
+        memcpy(ix + (size_t)j * isz, &i, sizeof i);
+    }
+}
+
 /* ---- dtypes ---- */
 HL__DEF size_t hl_dtype_size(hl_dtype t) {
     switch (t) {
@@ -3420,6 +3440,8 @@ struct hl_npz {
     hl__file      file; /* the mapped file (hl_npz_open); all zero for hl_npz_open_memory */
     hl__npz_item *items;
     size_t        n;
+    int           in_place; /* stored members stay in the file even when misaligned (SAE weights,
+                               which are read at any alignment: no copy of a 19 GB params.npz) */
 };
 
 /* Reads the values that a ZIP64 extra field holds for the fields flagged in `want` (bit 0:
@@ -3656,7 +3678,7 @@ static hl_status hl__npz_parse(hl_npz *z, const uint8_t *d, size_t size, const c
             if ((st = hl_npy_parse(it->owned, (size_t)usize, &it->t, err)) != HL_OK) goto npy_fail;
         }
         /* the data must be aligned for its dtype before anyone casts it to float* etc. */
-        {
+        if (!z->in_place) {
             size_t al = hl_dtype_size(it->t.dtype), nb = hl_tensor_nbytes(&it->t);
             if (al > 1 && ((uintptr_t)it->t.data % al) != 0) {
                 void *copy = hl__malloc(nb);
@@ -3694,12 +3716,13 @@ HL__DEF hl_status hl_npz_open_memory(const void *data, size_t size, const char *
 }
 
 #ifndef HL_NO_STDIO
-HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
+static hl_status hl__npz_open_path(const char *path, int in_place, hl_npz **out, hl_error *err) {
     hl_npz *z;
     hl_status st;
     if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_npz_open: NULL argument");
     z = (hl_npz *)hl__calloc(1, sizeof *z);
     if (!z) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    z->in_place = in_place;
     if ((st = hl__file_open(path, &z->file, err)) != HL_OK ||
         (st = hl__npz_parse(z, z->file.data, z->file.size, path, err)) != HL_OK) {
         hl_npz_close(z);
@@ -3707,6 +3730,9 @@ HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
     }
     *out = z;
     return HL_OK;
+}
+HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
+    return hl__npz_open_path(path, 0, out, err);
 }
 #else
 HL__DEF hl_status hl_npz_open(const char *path, hl_npz **out, hl_error *err) {
@@ -5279,23 +5305,37 @@ static int32_t hl__single_cp(const char *s, size_t n) {
     return (cp >= 0 && adv == n) ? cp : -1;
 }
 
-static hl_status hl__tk_normalizer(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
+/* A normalizer, pre_tokenizer or decoder of tokenizer.json: null, a "Sequence" of them (nested at
+   most 16 deep), or one step, which part->one parses into a new entry of the part's step list. */
+typedef struct hl__tk_part {
+    const char *what;     /* "normalizer", for messages */
+    const char *list_key; /* a Sequence's member: "normalizers", "pretokenizers", "decoders" */
+    hl__step  **steps;
+    size_t     *n;
+    hl_status (*one)(const hl_json *v, const char *type, hl__step *st, hl_error *err);
+} hl__tk_part;
+static hl_status hl__tk_steps(hl_tokenizer *t, const hl__tk_part *part, const hl_json *v, int depth, hl_error *err) {
     const char *type;
-    hl__step *st;
+    hl__step *st = NULL;
     hl_status s;
     if (!v || v->type == HL_JSON_NULL) return HL_OK;
-    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "normalizer: Sequence nested deeper than 16");
+    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "%s: Sequence nested deeper than 16", part->what);
     type = hl_json_str(hl_json_get(v, "type"), "");
     if (strcmp(type, "Sequence") == 0) {
-        const hl_json *list = hl_json_get(v, "normalizers");
+        const hl_json *list = hl_json_get(v, part->list_key);
         size_t i;
         if (!list || list->type != HL_JSON_ARRAY)
-            return hl__fail(err, HL_ERR_FORMAT, "normalizer Sequence: \"normalizers\" is not an array");
+            return hl__fail(err, HL_ERR_FORMAT, "%s Sequence: \"%s\" is not an array", part->what, part->list_key);
         for (i = 0; i < list->len; i++)
-            if ((s = hl__tk_normalizer(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
+            if ((s = hl__tk_steps(t, part, &list->kids[i], depth + 1, err)) != HL_OK) return s;
         return HL_OK;
     }
-    if ((s = hl__tk_push_step(&t->norm, &t->n_norm, &st, err)) != HL_OK) return s;
+    if ((s = hl__tk_push_step(part->steps, part->n, &st, err)) != HL_OK) return s;
+    return part->one(v, type, st, err);
+}
+
+static hl_status hl__tk_normalizer(const hl_json *v, const char *type, hl__step *st, hl_error *err) {
+    hl_status s;
     if (strcmp(type, "NFC") == 0) st->kind = HL__NORM_NFC;
     else if (strcmp(type, "NFD") == 0) st->kind = HL__NORM_NFD;
     else if (strcmp(type, "Replace") == 0) {
@@ -5356,23 +5396,8 @@ static hl_status hl__tk_metaspace(const hl_json *v, hl__step *st, const char *wh
     return HL_OK;
 }
 
-static hl_status hl__tk_pretok(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
-    const char *type;
-    hl__step *st;
+static hl_status hl__tk_pretok(const hl_json *v, const char *type, hl__step *st, hl_error *err) {
     hl_status s;
-    if (!v || v->type == HL_JSON_NULL) return HL_OK;
-    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "pre_tokenizer: Sequence nested deeper than 16");
-    type = hl_json_str(hl_json_get(v, "type"), "");
-    if (strcmp(type, "Sequence") == 0) {
-        const hl_json *list = hl_json_get(v, "pretokenizers");
-        size_t i;
-        if (!list || list->type != HL_JSON_ARRAY)
-            return hl__fail(err, HL_ERR_FORMAT, "pre_tokenizer Sequence: \"pretokenizers\" is not an array");
-        for (i = 0; i < list->len; i++)
-            if ((s = hl__tk_pretok(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
-        return HL_OK;
-    }
-    if ((s = hl__tk_push_step(&t->pre, &t->n_pre, &st, err)) != HL_OK) return s;
     if (strcmp(type, "ByteLevel") == 0) {
         st->kind = HL__PRE_BYTELEVEL;
         st->prefix_space = hl_json_bool(hl_json_get(v, "add_prefix_space"), 1);
@@ -5396,24 +5421,8 @@ static hl_status hl__tk_pretok(hl_tokenizer *t, const hl_json *v, int depth, hl_
     return HL_OK;
 }
 
-static hl_status hl__tk_decoder(hl_tokenizer *t, const hl_json *v, int depth, hl_error *err) {
-    const char *type;
-    hl__step *st;
+static hl_status hl__tk_decoder(const hl_json *v, const char *type, hl__step *st, hl_error *err) {
     hl_status s;
-    if (!v || v->type == HL_JSON_NULL) return HL_OK;
-    if (depth > 16) return hl__fail(err, HL_ERR_LIMIT, "decoder: Sequence nested deeper than 16");
-    t->has_decoder = 1;
-    type = hl_json_str(hl_json_get(v, "type"), "");
-    if (strcmp(type, "Sequence") == 0) {
-        const hl_json *list = hl_json_get(v, "decoders");
-        size_t i;
-        if (!list || list->type != HL_JSON_ARRAY)
-            return hl__fail(err, HL_ERR_FORMAT, "decoder Sequence: \"decoders\" is not an array");
-        for (i = 0; i < list->len; i++)
-            if ((s = hl__tk_decoder(t, &list->kids[i], depth + 1, err)) != HL_OK) return s;
-        return HL_OK;
-    }
-    if ((s = hl__tk_push_step(&t->dec, &t->n_dec, &st, err)) != HL_OK) return s;
     if (strcmp(type, "ByteLevel") == 0) st->kind = HL__DEC_BYTELEVEL;
     else if (strcmp(type, "ByteFallback") == 0) st->kind = HL__DEC_BYTEFALLBACK;
     else if (strcmp(type, "Fuse") == 0) st->kind = HL__DEC_FUSE;
@@ -5789,11 +5798,22 @@ static hl_status hl__tk_build(const char *json, size_t len, const hl_json *cfg, 
         goto fail;
     }
     if ((s = hl__tk_load_model(t, hl_json_get(root, "model"), err)) != HL_OK) goto fail;
-    if ((s = hl__tk_normalizer(t, hl_json_get(root, "normalizer"), 0, err)) != HL_OK) goto fail;
+    {
+        const hl__tk_part norm = {"normalizer", "normalizers", &t->norm, &t->n_norm, hl__tk_normalizer};
+        if ((s = hl__tk_steps(t, &norm, hl_json_get(root, "normalizer"), 0, err)) != HL_OK) goto fail;
+    }
     if ((s = hl__tk_load_added(t, hl_json_get(root, "added_tokens"), err)) != HL_OK) goto fail;
-    if ((s = hl__tk_pretok(t, hl_json_get(root, "pre_tokenizer"), 0, err)) != HL_OK) goto fail;
+    {
+        const hl__tk_part pre = {"pre_tokenizer", "pretokenizers", &t->pre, &t->n_pre, hl__tk_pretok};
+        if ((s = hl__tk_steps(t, &pre, hl_json_get(root, "pre_tokenizer"), 0, err)) != HL_OK) goto fail;
+    }
     if ((s = hl__tk_post(t, hl_json_get(root, "post_processor"), 0, err)) != HL_OK) goto fail;
-    if ((s = hl__tk_decoder(t, hl_json_get(root, "decoder"), 0, err)) != HL_OK) goto fail;
+    {
+        const hl__tk_part dec = {"decoder", "decoders", &t->dec, &t->n_dec, hl__tk_decoder};
+        const hl_json *dv = hl_json_get(root, "decoder");
+        t->has_decoder = dv && dv->type != HL_JSON_NULL;
+        if ((s = hl__tk_steps(t, &dec, dv, 0, err)) != HL_OK) goto fail;
+    }
     hl__tk_special_ids(t, cfg);
     hl_json_free(doc);
     *out = t;
@@ -7026,20 +7046,27 @@ static void hl__softcap_scalar(float *x, int64_t n, float cap) {
 }
 
 /* Attention scores: S[i*lds + j] = q_i . k_j for nq queries (q_i = q + i*ldq) and nk keys
-   (k_j = keys + j*ldk), each a dot product over dh in the order of the level's dot (so a score's
-   bits do not depend on how many queries or keys a call takes). */
-static void hl__qk_scalar(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
-                          int64_t ldk, int64_t nk, int64_t dh) {
+   (k_j = keys + j*ldk), each one dot product over dh (so a score's bits do not depend on how many
+   queries or keys a call takes). hl__qk_dots does it with any level's dot. */
+typedef float (*hl__dot_fn)(const float *a, const float *b, int64_t n);
+static void hl__qk_dots(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
+                        int64_t ldk, int64_t nk, int64_t dh, hl__dot_fn dot) {
     int64_t i, j;
     for (i = 0; i < nq; i++)
-        for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_scalar(q + i * ldq, keys + j * ldk, dh);
+        for (j = 0; j < nk; j++) S[i * lds + j] = dot(q + i * ldq, keys + j * ldk, dh);
+}
+static void hl__qk_scalar(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
+                          int64_t ldk, int64_t nk, int64_t dh) {
+    hl__qk_dots(S, lds, q, ldq, nq, keys, ldk, nk, dh, hl__dot_scalar);
 }
 
 /* Weighted sums of value rows for nq queries: z_r[c] = sum_{k = k0..k1} p_r[k] * v_k[c], k
    ascending (z_r = z + r*ldz, p_r = p + r*ldp, v_k = v + k*ldv, c < dh). Keys whose weight is 0 are
-   skipped: the attention code passes a run [k0, k1] that holds every nonzero weight of the rows. */
-static void hl__pv_scalar(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
-                          const float *v, int64_t ldv, int64_t dh) {
+   skipped: the attention code passes a run [k0, k1] that holds every nonzero weight of the rows.
+   hl__pv_axpys does it with any level's axpy. */
+typedef void (*hl__axpy_fn)(float *y, float alpha, const float *x, int64_t n);
+static void hl__pv_axpys(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                         const float *v, int64_t ldv, int64_t dh, hl__axpy_fn axpy) {
     int r;
     int64_t k, c;
     for (r = 0; r < nq; r++) {
@@ -7047,8 +7074,12 @@ static void hl__pv_scalar(int nq, float *z, int64_t ldz, const float *p, int64_t
         const float *pr = p + r * ldp;
         for (c = 0; c < dh; c++) zr[c] = 0.0f;
         for (k = k0; k <= k1; k++)
-            if (pr[k] != 0.0f) hl__axpy_scalar(zr, pr[k], v + k * ldv, dh);
+            if (pr[k] != 0.0f) axpy(zr, pr[k], v + k * ldv, dh);
     }
+}
+static void hl__pv_scalar(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                          const float *v, int64_t ldv, int64_t dh) {
+    hl__pv_axpys(nq, z, ldz, p, ldp, k0, k1, v, ldv, dh, hl__axpy_scalar);
 }
 
 /* <<kernels_scalar: the levels below are the same kernels with SIMD; the tables and the threaded
@@ -7326,25 +7357,14 @@ static HL__TGT_AVX2 void hl__axpy_f32_avx2(float *y, float alpha, const float *x
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
     for (; i < n; i++) y[i] = fmaf(alpha, x[i], y[i]); /* fused, like the vector lanes */
 }
-/* Scores, one dot product per (query, key), as hl__qk_scalar. */
-static HL__TGT_AVX2 void hl__qk_avx2(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys,
-                                     int64_t ldk, int64_t nk, int64_t dh) {
-    int64_t i, j;
-    for (i = 0; i < nq; i++)
-        for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_f32_avx2(q + i * ldq, keys + j * ldk, dh);
+/* Scores and weighted value sums as the scalar ones, with this level's dot and fused axpy. */
+static void hl__qk_avx2(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys, int64_t ldk,
+                        int64_t nk, int64_t dh) {
+    hl__qk_dots(S, lds, q, ldq, nq, keys, ldk, nk, dh, hl__dot_f32_avx2);
 }
-/* Weighted value sums as hl__pv_scalar, each nonzero weight's row added with a fused axpy. */
-static HL__TGT_AVX2 void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
-                                     const float *v, int64_t ldv, int64_t dh) {
-    int r;
-    int64_t k, c;
-    for (r = 0; r < nq; r++) {
-        float *zr = z + r * ldz;
-        const float *pr = p + r * ldp;
-        for (c = 0; c < dh; c++) zr[c] = 0.0f;
-        for (k = k0; k <= k1; k++)
-            if (pr[k] != 0.0f) hl__axpy_f32_avx2(zr, pr[k], v + k * ldv, dh);
-    }
+static void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                        const float *v, int64_t ldv, int64_t dh) {
+    hl__pv_axpys(nq, z, ldz, p, ldp, k0, k1, v, ldv, dh, hl__axpy_f32_avx2);
 }
 #endif
 
@@ -7840,9 +7860,7 @@ static void hl__mm_nn_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
 static float hl__dot_neon(const float *a, const float *b, int64_t n) { return hl__dot_w_neon(a, b, HL_DTYPE_F32, n); }
 static void hl__qk_neon(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys, int64_t ldk,
                         int64_t nk, int64_t dh) {
-    int64_t i, j;
-    for (i = 0; i < nq; i++)
-        for (j = 0; j < nk; j++) S[i * lds + j] = hl__dot_neon(q + i * ldq, keys + j * ldk, dh);
+    hl__qk_dots(S, lds, q, ldq, nq, keys, ldk, nk, dh, hl__dot_neon);
 }
 #endif
 
@@ -7947,6 +7965,21 @@ HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
 }
 
 /* ---- the threaded drivers ------------------------------------------------------------------- */
+/* One product y[M, N] = x[M, K] with W, as the row drivers take it. */
+static void hl__mm_job_init(hl__mm_job *j, const hl__kernels *kern, float *y, const float *x, const void *W,
+                            hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
+    memset(j, 0, sizeof *j);
+    j->kern = kern;
+    j->y = y;
+    j->x = x;
+    j->ldx = K;
+    j->W = W;
+    j->wdt = wdt;
+    j->M = M;
+    j->N = N;
+    j->K = K;
+}
+
 static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
     const hl__mm_job *j = (const hl__mm_job *)ctx;
     j->kern->mm(j, n0, n1);
@@ -7960,16 +7993,7 @@ HL__INTERNAL void hl__matmul(const hl__kernels *kern, hl__pool *pool, float *y, 
     hl__mm_job j;
     void *buf;
     if (M <= 0 || N <= 0) return;
-    memset(&j, 0, sizeof j);
-    j.kern = kern;
-    j.y = y;
-    j.x = x;
-    j.ldx = K;
-    j.W = W;
-    j.wdt = wdt;
-    j.M = M;
-    j.N = N;
-    j.K = K;
+    hl__mm_job_init(&j, kern, y, x, W, wdt, M, N, K);
     buf = kern->mm_prep ? kern->mm_prep(&j) : NULL;
     if ((double)M * (double)N * (double)K < HL__PAR_MATMUL) hl__mm_task(&j, 0, N);
     else hl__parallel_for(pool, N, 12, hl__mm_task, &j);
@@ -8008,17 +8032,8 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
     memset(&mm, 0, sizeof mm);
     mm.cnt = cnt;
     for (i = 0; i < cnt; i++) {
-        hl__mm_job *j = &mm.job[i];
-        j->kern = kern;
-        j->y = y[i];
-        j->x = x;
-        j->ldx = K;
-        j->W = W[i];
-        j->wdt = wdt[i];
-        j->M = M;
-        j->N = N[i] > 0 ? N[i] : 0;
-        j->K = K;
-        mm.off[i + 1] = mm.off[i] + j->N;
+        hl__mm_job_init(&mm.job[i], kern, y[i], x, W[i], wdt[i], M, N[i] > 0 ? N[i] : 0, K);
+        mm.off[i + 1] = mm.off[i] + mm.job[i].N;
     }
     if (mm.off[cnt] <= 0) return;
     /* as in hl__matmul: x prepared once per kind of weight (bf16 or not), shared by its products */
@@ -8049,16 +8064,7 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
                                 hl_dtype wdt, int64_t M, int64_t N, int64_t K) {
     hl__mm_job j;
     if (M <= 0 || N <= 0) return;
-    memset(&j, 0, sizeof j);
-    j.kern = kern;
-    j.y = y;
-    j.x = x;
-    j.ldx = K;
-    j.W = W;
-    j.wdt = wdt;
-    j.M = M;
-    j.N = N;
-    j.K = K;
+    hl__mm_job_init(&j, kern, y, x, W, wdt, M, N, K);
     if ((double)M * (double)N * (double)K < HL__PAR_MATMUL) hl__mm_nn_task(&j, 0, N);
     else {
         /* decode reads W row after row: one range per thread, so that each row is read in pieces as
@@ -9649,6 +9655,21 @@ static hl_status hl__qkv_headed(hl_pass *P, int64_t l, hl__acts *a) {
     return HL_OK;
 }
 
+/* How a block ends, attention or MLP, with its output o:
+ *   o = o / RMS(o) * w_post        Gemma-2's post-norm (post_norms)   -> <post>.hook_scale, hook_normalized
+ *                                                                      -> hook_attn_out / hook_mlp_out
+ *   x = x + o                      the residual stream                 -> hook_resid_mid / hook_resid_post */
+static hl_status hl__block_out(hl_pass *P, int64_t l, hl_hook post_scale, const float *w_post, hl_hook out,
+                               hl_hook resid, hl__acts *a) {
+    hl_status st;
+    if (P->m->cfg.post_norms && (st = hl__norm(P, post_scale, l, a->o, P->n, w_post, a->xn, a->sc, a->o)) != HL_OK)
+        return st;
+    HL__HOOK(P, out, l, a->o);
+    hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, P->n, P->m->cfg.d_model);
+    HL__HOOK(P, resid, l, a->x);
+    return HL_OK;
+}
+
 /* Attention block [HF Gemma2DecoderLayer / LlamaDecoderLayer; TL TransformerBlock]. */
 static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     const hl_model *m = P->m;
@@ -9712,16 +9733,9 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     } else {
         hl__matmul(m->kern, m->pool, a->o, a->z, lw->o->data, lw->o->dtype, n, d, H * dh);
     }
-    /* Gemma-2's post-attention norm [TL ln1_post; HF post_attention_layernorm]:
-     *   attn_out = o / RMS(o) * (1 + w)           -> ln1_post.hook_scale, hook_normalized */
-    if (c->post_norms && (st = hl__norm(P, HL_HOOK_LN1_POST_SCALE, l, a->o, n, lw->ln1_post, a->xn, a->sc, a->o)) != HL_OK)
-        return st;
-    HL__HOOK(P, HL_HOOK_ATTN_OUT, l, a->o);
-
-    /* resid_mid = resid_pre + attn_out          -> hook_resid_mid */
-    hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, n, d);
-    HL__HOOK(P, HL_HOOK_RESID_MID, l, a->x);
-    return HL_OK;
+    /* Gemma-2's post-attention norm [TL ln1_post; HF post_attention_layernorm], then
+     *   resid_mid = resid_pre + attn_out          -> hook_attn_out, hook_resid_mid */
+    return hl__block_out(P, l, HL_HOOK_LN1_POST_SCALE, lw->ln1_post, HL_HOOK_ATTN_OUT, HL_HOOK_RESID_MID, a);
 }
 
 /* MLP block [HF Gemma2MLP / LlamaMLP; TL GatedMLP]:
@@ -9754,15 +9768,10 @@ static hl_status hl__mlp_block(hl_pass *P, int64_t l, hl__acts *a) {
     hl__rows(P, c->act == HL_ACT_GELU_TANH ? hl__geglu_rows : hl__swiglu_rows, a->gate, a->up, NULL, NULL, n, dm);
     HL__HOOK(P, HL_HOOK_MLP_POST, l, a->gate);
     hl__matmul(m->kern, m->pool, a->o, a->gate, lw->down->data, lw->down->dtype, n, d, dm);
-    /* Gemma-2's post-MLP norm [TL ln2_post; HF post_feedforward_layernorm] */
-    if (c->post_norms && (st = hl__norm(P, HL_HOOK_LN2_POST_SCALE, l, a->o, n, lw->ln2_post, a->xn, a->sc, a->o)) != HL_OK)
-        return st;
-    HL__HOOK(P, HL_HOOK_MLP_OUT, l, a->o);
-
-    /* resid_post = resid_mid + mlp_out (also the next block's resid_pre: the same buffer) */
-    hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, n, d);
-    HL__HOOK(P, HL_HOOK_RESID_POST, l, a->x);
-    return HL_OK;
+    /* Gemma-2's post-MLP norm [TL ln2_post; HF post_feedforward_layernorm], then
+     *   resid_post = resid_mid + mlp_out          -> hook_mlp_out, hook_resid_post
+     * (resid_post is also the next block's resid_pre: the same buffer) */
+    return hl__block_out(P, l, HL_HOOK_LN2_POST_SCALE, lw->ln2_post, HL_HOOK_MLP_OUT, HL_HOOK_RESID_POST, a);
 }
 
 /* Final norm and unembedding [HF model.norm, lm_head (or the tied embed_tokens)]:
@@ -10076,21 +10085,9 @@ HL__DEF void hl_log_softmax(const float *x, int64_t n, float *out) {
 HL__DEF void hl_top_k(const float *x, int64_t n, int64_t k, int32_t *idx, float *val) {
     /* partial selection: k passes would be O(nk); a bounded insertion list is simpler and fast
        enough for k << n (k = 10 over a 256000 vocabulary) */
-    int64_t i, j, cnt = 0;
+    int64_t i, cnt = 0;
     if (k > n) k = n;
-    if (k <= 0) return;
-    for (i = 0; i < n; i++) {
-        float v = x[i];
-        if (cnt == k && !(v > val[k - 1])) continue;
-        j = cnt < k ? cnt++ : k - 1;
-        while (j > 0 && v > val[j - 1]) {
-            val[j] = val[j - 1];
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        val[j] = v;
-        idx[j] = (int32_t)i;
-    }
+    for (i = 0; i < n && k > 0; i++) hl__topk_offer(val, idx, sizeof *idx, &cnt, k, x[i], i);
 }
 
 static hl_status hl__need_tok(const hl_model *m, hl_error *err) {
@@ -10206,7 +10203,6 @@ struct hl_sae {
     float *b_enc, *b_dec, *thr, *b_gate, *b_mag, *exp_r_mag, *scale_f, *dec_norm;
     const hl_tensor *sparsity; /* optional, borrowed from sparsity_st */
     hl_npz *npz;               /* owners of the mapped files (NULL for hl_sae_create) */
-    struct hl__sae_zip *zip;   /* a stored params.npz mapped in place (see hl__sae_zip_open) */
     hl_safetensors *st, *sparsity_st;
     hl__pool *own_pool;          /* used while detached; attached, the SAE runs on the model's pool */
     const hl__kernels *kern;
@@ -10223,9 +10219,6 @@ struct hl_sae {
 static hl__pool *hl__sae_pool(const hl_sae *s) {
     return s->model ? s->model->pool : s->own_pool;
 }
-#ifndef HL_NO_STDIO
-static void hl__sae_zip_release(hl_npz *z, struct hl__sae_zip *zip);
-#endif
 
 HL__DEF const char *hl_sae_arch_name(hl_sae_arch a) {
     switch (a) {
@@ -10392,16 +10385,7 @@ static void hl__sae_act(const hl_sae *s, const float *h, const float *gate, floa
         int64_t k = s->cfg.k < n ? s->cfg.k : n, cnt = 0, j;
         for (i = 0; i < n; i++) {
             float v = s->dec_norm ? h[i] * s->dec_norm[i] : h[i];
-            if (v != v) continue; /* NaN never ranks */
-            if (cnt == k && !(v > tv[k - 1])) continue;
-            j = cnt < k ? cnt++ : k - 1;
-            while (j > 0 && v > tv[j - 1]) {
-                tv[j] = tv[j - 1];
-                ti[j] = ti[j - 1];
-                j--;
-            }
-            tv[j] = v;
-            ti[j] = i;
+            if (v == v) hl__topk_offer(tv, ti, sizeof *ti, &cnt, k, v, i); /* NaN never ranks */
         }
         for (i = 0; i < n; i++) f[i] = 0.0f;
         for (j = 0; j < cnt; j++) f[ti[j]] = tv[j] > 0.0f ? tv[j] : 0.0f;
@@ -10670,9 +10654,6 @@ HL__DEF void hl_sae_free(hl_sae *s) {
     hl__free(s->dec_norm);
     hl__pool_free(s->own_pool);
     if (s->npz) hl_npz_close(s->npz);
-#ifndef HL_NO_STDIO
-    hl__sae_zip_release(NULL, s->zip);
-#endif
     if (s->st) hl_safetensors_close(s->st);
     if (s->sparsity_st) hl_safetensors_close(s->sparsity_st);
     hl__free(s);
@@ -10924,21 +10905,10 @@ HL__DEF hl_status hl_sae_feature_direction(const hl_sae *s, int64_t f, float *di
 
 HL__DEF int64_t hl_sae_top_features(const float *acts, int64_t d_sae, int64_t k, int64_t *idx,
                                     float *val) {
-    int64_t i, j, cnt = 0;
+    int64_t i, cnt = 0;
     if (!acts || !idx || !val || k <= 0) return 0;
-    for (i = 0; i < d_sae; i++) {
-        float v = acts[i];
-        if (!(v > 0.0f)) continue;
-        if (cnt == k && !(v > val[k - 1])) continue;
-        j = cnt < k ? cnt++ : k - 1;
-        while (j > 0 && v > val[j - 1]) {
-            val[j] = val[j - 1];
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        val[j] = v;
-        idx[j] = i;
-    }
+    for (i = 0; i < d_sae; i++)
+        if (acts[i] > 0.0f) hl__topk_offer(val, idx, sizeof *idx, &cnt, k, acts[i], i);
     return cnt;
 }
 
@@ -11135,171 +11105,35 @@ HL__DEF void hl_sae_clear_edits(hl_sae *s) {
 /* ---- loading --------------------------------------------------------------------------------- */
 #ifndef HL_NO_STDIO
 
-/* In-place views of a params.npz whose members are all STORED (np.savez). hl_npz copies members
-   whose data is misaligned for their dtype, and numpy's member data sits at arbitrary file offsets
-   (30-byte local header + name + 20-byte ZIP64 extra + 64-aligned npy header), so that path would
-   need the whole SAE in RAM (19 GB for a 1m-width GemmaScope SAE). The SAE code reads weights at
-   any alignment, so it maps the file once and parses each .npy member in place with hl_npy_parse.
-   Only the ZIP directory is read at open (no CRC pass over the data, so a 1.2 GB file opens at
-   once). Returns HL_ERR_UNSUPPORTED when some member is compressed (the caller then uses hl_npz,
-   which inflates), HL_ERR_FORMAT on a malformed archive. ZIP layout: APPNOTE.TXT 4.3 (end of
-   central directory, ZIP64 locator/record, central file headers with ZIP64 extra 0x0001). */
-typedef struct hl__sae_zip {
-    hl__file  f;
-    int       n;
-    char      names[8][32];   /* member names without ".npy" */
-    hl_tensor t[8];
-} hl__sae_zip;
-
-static hl_status hl__sae_zip_open(const char *path, hl__sae_zip *z, hl_error *err) {
-    const uint8_t *d;
-    uint64_t size, eocd = 0, cd_off, cd_size, n_ent, i, pos;
-    int found = 0;
-    hl_status st;
-    memset(z, 0, sizeof *z);
-    if ((st = hl__file_open(path, &z->f, err)) != HL_OK) return st;
-    d = z->f.data;
-    size = z->f.size;
-    /* end of central directory record: 22 bytes + a comment of up to 65535 */
-    if (size >= 22) {
-        uint64_t lo = size > 22 + 65535 ? size - 22 - 65535 : 0;
-        for (pos = size - 22 + 1; pos-- > lo;)
-            if (hl__rd32(d + pos) == 0x06054b50u) {
-                eocd = pos;
-                found = 1;
-                break;
-            }
-    }
-    if (!found) {
-        st = hl__fail(err, HL_ERR_FORMAT, "%s: no ZIP end-of-central-directory record", path);
-        goto fail;
-    }
-    n_ent = hl__rd16(d + eocd + 10);
-    cd_size = hl__rd32(d + eocd + 12);
-    cd_off = hl__rd32(d + eocd + 16);
-    if (eocd >= 20 && hl__rd32(d + eocd - 20) == 0x07064b50u) { /* ZIP64 locator */
-        uint64_t z64 = hl__rd64(d + eocd - 20 + 8);
-        if (z64 > size || size - z64 < 56 || hl__rd32(d + z64) != 0x06064b50u) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: bad ZIP64 end record offset %llu", path,
-                          (unsigned long long)z64);
-            goto fail;
-        }
-        n_ent = hl__rd64(d + z64 + 32);
-        cd_size = hl__rd64(d + z64 + 40);
-        cd_off = hl__rd64(d + z64 + 48);
-    }
-    if (cd_off > size || cd_size > size - cd_off) {
-        st = hl__fail(err, HL_ERR_FORMAT, "%s: central directory [%llu, +%llu) outside the %llu-byte "
-                      "file", path, (unsigned long long)cd_off, (unsigned long long)cd_size,
-                      (unsigned long long)size);
-        goto fail;
-    }
-    if (n_ent > 8) {
-        st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: %llu members, a GemmaScope params.npz has 5", path,
-                      (unsigned long long)n_ent);
-        goto fail;
-    }
-    pos = cd_off;
-    for (i = 0; i < n_ent; i++) {
-        uint64_t csize, usize, loff, nlen, elen, clen, e, data;
-        unsigned method, flags;
-        const uint8_t *c = d + pos;
-        if (cd_off + cd_size - pos < 46 || hl__rd32(c) != 0x02014b50u) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: bad central directory entry %llu", path,
-                          (unsigned long long)i);
-            goto fail;
-        }
-        flags = hl__rd16(c + 8);
-        method = hl__rd16(c + 10);
-        csize = hl__rd32(c + 20);
-        usize = hl__rd32(c + 24);
-        nlen = hl__rd16(c + 28);
-        elen = hl__rd16(c + 30);
-        clen = hl__rd16(c + 32);
-        loff = hl__rd32(c + 42);
-        if (46 + nlen + elen + clen > cd_off + cd_size - pos) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu overruns the directory",
-                          path, (unsigned long long)i);
-            goto fail;
-        }
-        for (e = 0; e + 4 <= elen;) { /* ZIP64 extra: the 0xFFFFFFFF fields, in order */
-            const uint8_t *x = c + 46 + nlen + e;
-            uint64_t id = hl__rd16(x), len = hl__rd16(x + 2), o = 4;
-            if (len > elen - e - 4) break;
-            if (id == 1) {
-                if (usize == 0xFFFFFFFFu && o + 8 <= 4 + len) { usize = hl__rd64(x + o); o += 8; }
-                if (csize == 0xFFFFFFFFu && o + 8 <= 4 + len) { csize = hl__rd64(x + o); o += 8; }
-                if (loff == 0xFFFFFFFFu && o + 8 <= 4 + len) { loff = hl__rd64(x + o); o += 8; }
-            }
-            e += 4 + len;
-        }
-        if (method != 0 || (flags & 1u)) {
-            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: member %llu is compressed or encrypted", path,
-                          (unsigned long long)i);
-            goto fail;
-        }
-        if (csize != usize || nlen < 5 || nlen - 4 >= sizeof z->names[0] ||
-            memcmp(c + 46 + nlen - 4, ".npy", 4) != 0) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: member %llu is not a stored .npy (name length %llu)",
-                          path, (unsigned long long)i, (unsigned long long)nlen);
-            goto fail;
-        }
-        memcpy(z->names[i], c + 46, (size_t)(nlen - 4));
-        z->names[i][nlen - 4] = 0;
-        /* local header: its own name and extra lengths decide where the data starts */
-        if (loff > size || size - loff < 30 || hl__rd32(d + loff) != 0x04034b50u) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': bad local header offset %llu", path,
-                          z->names[i], (unsigned long long)loff);
-            goto fail;
-        }
-        data = loff + 30 + hl__rd16(d + loff + 26) + hl__rd16(d + loff + 28);
-        if (data > size || usize > size - data) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': data [%llu, +%llu) past the end of the "
-                          "%llu-byte file", path, z->names[i], (unsigned long long)data,
-                          (unsigned long long)usize, (unsigned long long)size);
-            goto fail;
-        }
-        if ((st = hl_npy_parse(d + data, (size_t)usize, &z->t[i], err)) != HL_OK) {
-            char pre[300];
-            snprintf(pre, sizeof pre, "%s: member '%s'", path, z->names[i]);
-            hl__wrap(err, st, pre);
-            goto fail;
-        }
-        pos += 46 + nlen + elen + clen;
-        z->n = (int)i + 1;
-    }
-    return HL_OK;
-fail:
-    hl__file_close(&z->f);
-    memset(z, 0, sizeof *z);
-    return st;
-}
-
-static const hl_tensor *hl__sae_zip_find(const hl__sae_zip *z, const char *name) {
-    int i;
-    for (i = 0; i < z->n; i++)
-        if (strcmp(z->names[i], name) == 0) return &z->t[i];
-    return NULL;
-}
-
 /* Finds a tensor under its SAELens name or the lower-case GemmaScope variant ("W_enc"/"w_enc"). */
-static const hl_tensor *hl__sae_find1(hl_npz *z, const hl__sae_zip *zip, hl_safetensors *st,
-                                      const char *name) {
-    return z ? hl_npz_find(z, name) : zip ? hl__sae_zip_find(zip, name) : hl_safetensors_find(st, name);
+static const hl_tensor *hl__sae_find1(hl_npz *z, hl_safetensors *st, const char *name) {
+    return z ? hl_npz_find(z, name) : hl_safetensors_find(st, name);
 }
-static const hl_tensor *hl__sae_find(hl_npz *z, const hl__sae_zip *zip, hl_safetensors *st,
-                                     const char *name) {
-    const hl_tensor *t = hl__sae_find1(z, zip, st, name);
+static const hl_tensor *hl__sae_find(hl_npz *z, hl_safetensors *st, const char *name) {
+    const hl_tensor *t = hl__sae_find1(z, st, name);
     if (!t && name[0] == 'W') {
         char low[32];
         size_t n = strlen(name);
         if (n < sizeof low) {
             memcpy(low, name, n + 1);
             low[0] = 'w';
-            t = hl__sae_find1(z, zip, st, low);
+            t = hl__sae_find1(z, st, low);
         }
     }
     return t;
+}
+
+/* Every tensor an SAE may have, by its SAELens name (NULL where absent). */
+static void hl__sae_find_params(hl_npz *z, hl_safetensors *st, hl_sae_params *p) {
+    p->W_enc = hl__sae_find(z, st, "W_enc");
+    p->W_dec = hl__sae_find(z, st, "W_dec");
+    p->b_enc = hl__sae_find(z, st, "b_enc");
+    p->b_dec = hl__sae_find(z, st, "b_dec");
+    p->threshold = hl__sae_find(z, st, "threshold");
+    p->b_gate = hl__sae_find(z, st, "b_gate");
+    p->b_mag = hl__sae_find(z, st, "b_mag");
+    p->r_mag = hl__sae_find(z, st, "r_mag");
+    p->scaling_factor = hl__sae_find(z, st, "scaling_factor");
 }
 
 /* First occurrence of the NUL-terminated needle in hay[0..len), or NULL. */
@@ -11374,16 +11208,9 @@ static int hl__sae_gemmascope_hook(const char *path, char *hook, size_t cap, int
     return kind ? kind : 'r';
 }
 
-static void hl__sae_zip_release(hl_npz *z, struct hl__sae_zip *zip) {
-    if (z) hl_npz_close(z);
-    if (zip) hl__file_close(&zip->f);
-    hl__free(zip);
-}
-
 static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_path, hl_sae **out,
                                          hl_error *err) {
     hl_npz *z = NULL;
-    hl__sae_zip *zip = (hl__sae_zip *)hl__calloc(1, sizeof *zip);
     hl_sae_config cfg;
     hl_sae_params p;
     hl_status st;
@@ -11391,22 +11218,15 @@ static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_p
     int layer = -1, kind;
     const char *const allowed[] = {"W_enc", "W_dec", "b_enc", "b_dec", "threshold", "scaling_factor"};
     size_t i, j, count;
-    if (!zip) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
-    st = hl__sae_zip_open(npz_path, zip, err);
-    if (st == HL_ERR_IO) {
-        hl__free(zip);
-        return st;
-    }
-    if (st != HL_OK) { /* compressed (or unusual): the general reader, which inflates */
-        hl__free(zip);
-        zip = NULL;
-        if ((st = hl_npz_open(npz_path, &z, err)) != HL_OK) return st;
-    }
+    /* stored members are read where they lie in the mapped file, at any alignment (numpy's member
+       data sits at arbitrary file offsets, and a copy would need the whole SAE in RAM); deflated
+       ones (np.savez_compressed) are inflated */
+    if ((st = hl__npz_open_path(npz_path, 1, &z, err)) != HL_OK) return st;
     memset(&cfg, 0, sizeof cfg);
     memset(&p, 0, sizeof p);
-    count = z ? hl_npz_count(z) : (size_t)zip->n;
+    count = hl_npz_count(z);
     for (i = 0; i < count; i++) { /* unknown arrays mean this is not a GemmaScope SAE */
-        const char *nm = z ? hl_npz_name(z, i) : zip->names[i];
+        const char *nm = hl_npz_name(z, i);
         int ok = 0;
         for (j = 0; j < sizeof allowed / sizeof allowed[0]; j++)
             ok |= strcmp(nm, allowed[j]) == 0 ||
@@ -11414,18 +11234,13 @@ static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_p
         if (!ok) { /* the message is written before the release: nm belongs to the archive */
             hl__fail(err, HL_ERR_UNSUPPORTED, "%s: array '%s' is not part of a GemmaScope "
                      "JumpReLU SAE (expected W_enc, W_dec, b_enc, b_dec, threshold)", npz_path, nm);
-            hl__sae_zip_release(z, zip);
+            hl_npz_close(z);
             return HL_ERR_UNSUPPORTED;
         }
     }
-    p.W_enc = hl__sae_find(z, zip, NULL, "W_enc");
-    p.W_dec = hl__sae_find(z, zip, NULL, "W_dec");
-    p.b_enc = hl__sae_find(z, zip, NULL, "b_enc");
-    p.b_dec = hl__sae_find(z, zip, NULL, "b_dec");
-    p.threshold = hl__sae_find(z, zip, NULL, "threshold");
-    p.scaling_factor = hl__sae_find(z, zip, NULL, "scaling_factor");
+    hl__sae_find_params(z, NULL, &p);
     if (!p.W_enc || !p.W_dec || !p.b_enc || !p.b_dec || !p.threshold) {
-        hl__sae_zip_release(z, zip);
+        hl_npz_close(z);
         return hl__fail(err, HL_ERR_FORMAT, "%s: missing array '%s' (GemmaScope params.npz has W_enc, "
                         "W_dec, b_enc, b_dec, threshold)", npz_path,
                         !p.W_enc ? "W_enc" : !p.W_dec ? "W_dec" : !p.b_enc ? "b_enc"
@@ -11465,11 +11280,10 @@ static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_p
     st = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err);
     if (st != HL_OK) {
         hl__wrap(err, st, npz_path);
-        hl__sae_zip_release(z, zip);
+        hl_npz_close(z);
         return st;
     }
     (*out)->npz = z;
-    (*out)->zip = zip;
     return HL_OK;
 }
 
@@ -11597,20 +11411,13 @@ static hl_status hl__sae_load_saelens(const hl_sae_desc *d, const char *dir, hl_
     }
     if ((ret = hl__sae_parse_cfg(cfg_path, hl_json_root(doc), &cfg, &fsf, err)) != HL_OK) goto fail;
     if ((ret = hl_safetensors_open(w_path, &st, err)) != HL_OK) goto fail;
-    p.W_enc = hl__sae_find(NULL, NULL, st, "W_enc");
-    p.W_dec = hl__sae_find(NULL, NULL, st, "W_dec");
-    p.b_enc = hl__sae_find(NULL, NULL, st, "b_enc");
-    p.b_dec = hl__sae_find(NULL, NULL, st, "b_dec");
-    p.b_gate = hl__sae_find(NULL, NULL, st, "b_gate");
-    p.b_mag = hl__sae_find(NULL, NULL, st, "b_mag");
-    p.r_mag = hl__sae_find(NULL, NULL, st, "r_mag");
-    p.threshold = hl__sae_find(NULL, NULL, st, "threshold");
+    hl__sae_find_params(NULL, st, &p);
     /* v5: scaling_factor multiplies f before decoding only with finetuning_scaling_factor true;
        hl_sae_create drops an all-ones one either way */
-    p.scaling_factor = fsf ? hl__sae_find(NULL, NULL, st, "scaling_factor") : NULL;
+    if (!fsf) p.scaling_factor = NULL;
     if (cfg.arch == HL_SAE_JUMPRELU && !p.threshold) {
         /* training checkpoints keep log_threshold: threshold = exp(log_threshold) */
-        const hl_tensor *lt = hl__sae_find(NULL, NULL, st, "log_threshold");
+        const hl_tensor *lt = hl__sae_find(NULL, st, "log_threshold");
         int64_t i, n;
         if (!lt) {
             ret = hl__fail(err, HL_ERR_FORMAT, "%s: jumprelu SAE has neither 'threshold' nor "
