@@ -7092,6 +7092,11 @@ static void hl__pv_scalar(int nq, float *z, int64_t ldz, const float *p, int64_t
     switch (mr) {                                                                                         \
     case 6: TILE(6, __VA_ARGS__); break;                                                                  \
     case 5: TILE(5, __VA_ARGS__); break;                                                                  \
+    default: HL__TILE_MR4(mr, TILE, __VA_ARGS__); break;                                                  \
+    }
+/* the same for heights 1..4 (tiles with fewer registers) */
+#define HL__TILE_MR4(mr, TILE, ...)                                                                         \
+    switch (mr) {                                                                                         \
     case 4: TILE(4, __VA_ARGS__); break;                                                                  \
     case 3: TILE(3, __VA_ARGS__); break;                                                                  \
     case 2: TILE(2, __VA_ARGS__); break;                                                                  \
@@ -7120,13 +7125,41 @@ static int64_t hl__mm_nblock(int64_t K, int64_t wsize, int64_t nr) {
 }
 #endif
 
-#if defined(HL__X86)
-/* Tokens per tile for the r tokens left in a block: six while at least twelve remain (or exactly
-   six); 7..11 are split into two tiles of 3..6 rather than a six and a ragged 1..5 (M = 512 leaves
-   2 per block, which ran as two one-token tiles at a quarter of the rate). A tile's shape changes
-   no rounding: each output is still its own whole-K sum. */
-static int64_t hl__mm_tile_rows(int64_t r) { return r >= 12 || r == 6 ? 6 : r > 6 ? (r + 1) / 2 : r; }
-#endif
+/* Tokens per tile for the r tokens left in a block, with tiles of at most MR tokens: MR while at
+   least 2 MR remain (or exactly MR); MR+1 .. 2 MR-1 are split into two tiles rather than a full one
+   and a ragged 1 .. MR-1 (M = 512 leaves 2 per block of six, which ran as two one-token tiles at a
+   quarter of the rate). A tile's shape changes no rounding: each output is still its own whole-K
+   sum. */
+static int64_t hl__mm_tile_rows(int64_t r, int64_t MR) {
+    return r >= 2 * MR || r == MR ? MR : r > MR ? (r + 1) / 2 : r;
+}
+/* The x @ W^T row driver of every SIMD level: outputs n0 <= n < n1 of all M rows, in blocks of MB
+   tokens x NB weight rows (above), each block in register tiles of at most MR tokens x NR weight
+   rows: tile(j, mr, nr, m, n) computes y[m .. m+mr, n .. n+nr) with the level's tile for that
+   shape, every output one whole-K sum. Decode (M = 1) reads one weight row after another, a single
+   stream per thread (on a 2-core Zen 4 this read 37-42 GB/s where 8 rows side by side read 32-41:
+   the hardware prefetcher follows one stream best). */
+typedef void (*hl__mm_tile_fn)(const hl__mm_job *j, int mr, int nr, int64_t m, int64_t n);
+/* always inlined into each level's driver, whose tile is then a constant: a direct call */
+static inline __attribute__((always_inline)) void hl__mm_blocked(const hl__mm_job *j, int64_t n0, int64_t n1, int MR, int NR, int64_t MB, int64_t NB,
+                           hl__mm_tile_fn tile) {
+    int64_t nb, mb, m, n, mr;
+    if (j->M == 1) {
+        for (n = n0; n < n1; n++) tile(j, 1, 1, 0, n);
+        return;
+    }
+    for (nb = n0; nb < n1; nb += NB) {
+        const int64_t ne = nb + NB < n1 ? nb + NB : n1;
+        for (mb = 0; mb < j->M; mb += MB) {
+            const int64_t me = mb + MB < j->M ? mb + MB : j->M;
+            for (n = nb; n < ne; n += n + NR <= ne ? NR : 1)
+                for (m = mb; m < me; m += mr) {
+                    mr = hl__mm_tile_rows(me - m, MR);
+                    tile(j, (int)mr, n + NR <= ne ? NR : 1, m, n);
+                }
+        }
+    }
+}
 
 /* ---- x @ W with W stored [K, N] (SAE encoders W_enc [d_in, d_sae], attention probs @ V) ----------
      y[m, n] = sum_k x[m, k] * W[k, n]        x: [M, K] f32   W: [K, N] wdt   y: [M, N] f32
@@ -7270,33 +7303,25 @@ HL__INLINE HL__TGT_AVX2 void hl__tile_avx2(int MR, int NR, float *y, int64_t ldy
     HL__UNROLL for (i = 0; i < MR; i++) HL__UNROLL for (j = 0; j < NR; j++) y[i * ldy + j] = hl__hsum_avx2(acc[i][j]);
 }
 
-HL__INLINE HL__TGT_AVX2 void hl__mm_rows_avx2_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
-    const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 4), NB = hl__mm_nblock(K, ws, 3), nb, mb, m, n;
-    for (nb = n0; nb < n1; nb += NB) {
-        int64_t ne = nb + NB < n1 ? nb + NB : n1;
-        for (mb = 0; mb < M; mb += MB) {
-            int64_t me = mb + MB < M ? mb + MB : M;
-            for (n = nb; n + 3 <= ne; n += 3) {
-                const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-                for (; m < me; m++) hl__tile_avx2(1, 3, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            }
-            for (; n < ne; n++) {
-                const void *Wt = Wb + n * K * ws;
-                for (m = mb; m + 4 <= me; m += 4) hl__tile_avx2(4, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-                for (; m < me; m++) hl__tile_avx2(1, 1, j->y + m * N + n, N, j->x + m * K, Wt, wdt, K);
-            }
-        }
+/* One tile of the row driver: mr <= 4 tokens x nr <= 3 weight rows, shapes and dtypes constant in
+   each instance. */
+#define HL__T2(MR, NR, WDT) hl__tile_avx2(MR, NR, y, j->N, x, Wt, WDT, j->K)
+#define HL__T2_NR(NR, WDT) HL__TILE_MR4(mr, HL__T2, NR, WDT)
+HL__INLINE HL__TGT_AVX2 void hl__mm_tile_avx2(const hl__mm_job *j, int mr, int nr, int64_t m, int64_t n) {
+    float *y = j->y + m * j->N + n;
+    const float *x = j->x + m * j->K;
+    const void *Wt = (const uint8_t *)j->W + n * j->K * (int64_t)hl_dtype_size(j->wdt);
+    switch (j->wdt) {
+    case HL_DTYPE_F32: if (nr == 3) { HL__T2_NR(3, HL_DTYPE_F32); } else { HL__T2_NR(1, HL_DTYPE_F32); } break;
+    case HL_DTYPE_BF16: if (nr == 3) { HL__T2_NR(3, HL_DTYPE_BF16); } else { HL__T2_NR(1, HL_DTYPE_BF16); } break;
+    default: if (nr == 3) { HL__T2_NR(3, HL_DTYPE_F16); } else { HL__T2_NR(1, HL_DTYPE_F16); } break;
     }
 }
+#undef HL__T2_NR
+#undef HL__T2
 static HL__TGT_AVX2 void hl__mm_rows_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    switch (j->wdt) {
-    case HL_DTYPE_F32: hl__mm_rows_avx2_t(j, HL_DTYPE_F32, n0, n1); break;
-    case HL_DTYPE_BF16: hl__mm_rows_avx2_t(j, HL_DTYPE_BF16, n0, n1); break;
-    default: hl__mm_rows_avx2_t(j, HL_DTYPE_F16, n0, n1); break;
-    }
+    hl__mm_blocked(j, n0, n1, 4, 3, hl__mm_mblock(j->K, 4), hl__mm_nblock(j->K, (int64_t)hl_dtype_size(j->wdt), 3),
+                   hl__mm_tile_avx2);
 }
 /* AVX2 tile: 8 columns per vector, MR <= 6 tokens x 2 vectors over K steps (W row k at k*ldw), from
    y or from 0 when `first`; driven by hl__mm_nn_rows. */
@@ -7459,68 +7484,36 @@ static HL__TGT_BF16 void hl__round_bf16_avx512(uint16_t *out, const float *x, in
     for (; i < n; i++) out[i] = hl_f32_to_bf16(x[i]);
 }
 
-HL__INLINE HL__TGT_AVX512 void hl__mm_rows_avx512_t(const hl__mm_job *j, hl_dtype wdt, int64_t n0, int64_t n1) {
-    const int64_t M = j->M, N = j->N, K = j->K, ws = (int64_t)hl_dtype_size(wdt);
-    const uint8_t *Wb = (const uint8_t *)j->W;
-    int64_t MB = hl__mm_mblock(K, 6), NB = hl__mm_nblock(K, ws, 4), nb, mb, m, n, mr;
-    if (M == 1) { /* decode (GEMV): one weight row after another, a single sequential stream per thread
-                     (on a 2-core Zen 4 this read 37-42 GB/s where 8 rows side by side read 32-41: the
-                     hardware prefetcher follows one stream best) */
-        for (n = n0; n < n1; n++) hl__tile_avx512(1, 1, j->y + n, N, j->x, K, Wb + n * K * ws, K, wdt, K);
-        return;
-    }
-    for (nb = n0; nb < n1; nb += NB) {
-        int64_t ne = nb + NB < n1 ? nb + NB : n1;
-        for (mb = 0; mb < M; mb += MB) {
-            int64_t me = mb + MB < M ? mb + MB : M;
-            for (n = nb; n + 4 <= ne; n += 4) {
-                const void *Wt = Wb + n * K * ws;
-                for (m = mb; m < me; m += mr) {
-                    mr = hl__mm_tile_rows(me - m);
-                    HL__TILE_MR(mr, hl__tile_avx512, 4, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
-                }
-            }
-            for (; n < ne; n++) {
-                const void *Wt = Wb + n * K * ws;
-                for (m = mb; m < me; m += mr) {
-                    mr = hl__mm_tile_rows(me - m);
-                    HL__TILE_MR(mr, hl__tile_avx512, 1, j->y + m * N + n, N, j->x + m * j->ldx, j->ldx, Wt, K, wdt, K);
-                }
-            }
-        }
+/* One tile of the row driver: mr <= 6 tokens x nr <= 4 weight rows, shapes and dtypes constant in
+   each instance; the bf16 dot-product tile (fast mode) reads x rounded to bf16. */
+#define HL__T512(MR, NR, WDT) hl__tile_avx512(MR, NR, y, j->N, j->x + m * j->ldx, j->ldx, Wt, j->K, WDT, j->K)
+#define HL__T512_NR(NR, WDT) HL__TILE_MR(mr, HL__T512, NR, WDT)
+HL__INLINE HL__TGT_AVX512 void hl__mm_tile_avx512(const hl__mm_job *j, int mr, int nr, int64_t m, int64_t n) {
+    float *y = j->y + m * j->N + n;
+    const void *Wt = (const uint8_t *)j->W + n * j->K * (int64_t)hl_dtype_size(j->wdt);
+    switch (j->wdt) {
+    case HL_DTYPE_F32: if (nr == 4) { HL__T512_NR(4, HL_DTYPE_F32); } else { HL__T512_NR(1, HL_DTYPE_F32); } break;
+    case HL_DTYPE_BF16: if (nr == 4) { HL__T512_NR(4, HL_DTYPE_BF16); } else { HL__T512_NR(1, HL_DTYPE_BF16); } break;
+    default: if (nr == 4) { HL__T512_NR(4, HL_DTYPE_F16); } else { HL__T512_NR(1, HL_DTYPE_F16); } break;
     }
 }
-static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    switch (j->wdt) { /* constant dtypes so the widening is chosen at compile time */
-    case HL_DTYPE_F32: hl__mm_rows_avx512_t(j, HL_DTYPE_F32, n0, n1); break;
-    case HL_DTYPE_BF16: hl__mm_rows_avx512_t(j, HL_DTYPE_BF16, n0, n1); break;
-    default: hl__mm_rows_avx512_t(j, HL_DTYPE_F16, n0, n1); break;
+#undef HL__T512_NR
+#undef HL__T512
+#define HL__TBF(MR, NR) hl__tile_bf16dp(MR, NR, j->y + m * j->N + n, j->N, j->xb + m * j->ldx, j->ldx, (const uint16_t *)j->W + n * j->K, j->K)
+HL__INLINE HL__TGT_BF16 void hl__mm_tile_bf16dp(const hl__mm_job *j, int mr, int nr, int64_t m, int64_t n) {
+    if (nr == 4) {
+        HL__TILE_MR(mr, HL__TBF, 4);
+    } else {
+        HL__TILE_MR(mr, HL__TBF, 1);
     }
+}
+#undef HL__TBF
+static HL__TGT_AVX512 void hl__mm_rows_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_blocked(j, n0, n1, 6, 4, hl__mm_mblock(j->K, 6), hl__mm_nblock(j->K, (int64_t)hl_dtype_size(j->wdt), 4),
+                   hl__mm_tile_avx512);
 }
 static HL__TGT_BF16 void hl__mm_rows_bf16dp(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    const int64_t M = j->M, N = j->N, K = j->K;
-    const uint16_t *W = (const uint16_t *)j->W;
-    int64_t MB = hl__mm_mblock(K / 2, 6), NB = hl__mm_nblock(K, 2, 4), nb, mb, m, n, mr;
-    if (M == 1) { /* decode: one weight row after another, as in hl__mm_rows_avx512_t */
-        for (n = n0; n < n1; n++) hl__tile_bf16dp(1, 1, j->y + n, N, j->xb, j->ldx, W + n * K, K);
-        return;
-    }
-    for (nb = n0; nb < n1; nb += NB) {
-        int64_t ne = nb + NB < n1 ? nb + NB : n1;
-        for (mb = 0; mb < M; mb += MB) {
-            int64_t me = mb + MB < M ? mb + MB : M;
-            for (n = nb; n + 4 <= ne; n += 4)
-                for (m = mb; m < me; m += mr) {
-                    mr = hl__mm_tile_rows(me - m);
-                    HL__TILE_MR(mr, hl__tile_bf16dp, 4, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
-                }
-            for (; n < ne; n++)
-                for (m = mb; m < me; m += mr) {
-                    mr = hl__mm_tile_rows(me - m);
-                    HL__TILE_MR(mr, hl__tile_bf16dp, 1, j->y + m * N + n, N, j->xb + m * j->ldx, j->ldx, W + n * K, K);
-                }
-        }
-    }
+    hl__mm_blocked(j, n0, n1, 6, 4, hl__mm_mblock(j->K / 2, 6), hl__mm_nblock(j->K, 2, 4), hl__mm_tile_bf16dp);
 }
 /* Prepares the activations of one product for the row drivers (returns a buffer to free, or
    NULL). Rows whose byte stride is a power of two of 4 KB or more all map to the same L1 sets, so
@@ -7812,12 +7805,17 @@ static float hl__dot_w_neon(const float *x, const void *W, hl_dtype wdt, int64_t
     }
     return (vgetq_lane_f32(acc, 0) + vgetq_lane_f32(acc, 2)) + (vgetq_lane_f32(acc, 1) + vgetq_lane_f32(acc, 3));
 }
-static void hl__mm_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+/* One tile of the row driver: each output one NEON dot product (no register tiling yet). */
+static void hl__mm_tile_neon(const hl__mm_job *j, int mr, int nr, int64_t m, int64_t n) {
     const int64_t ws = (int64_t)hl_dtype_size(j->wdt);
-    int64_t m, n;
-    for (m = 0; m < j->M; m++)
-        for (n = n0; n < n1; n++)
-            j->y[m * j->N + n] = hl__dot_w_neon(j->x + m * j->K, (const uint8_t *)j->W + n * j->K * ws, j->wdt, j->K);
+    int64_t i, r;
+    for (i = m; i < m + mr; i++)
+        for (r = n; r < n + nr; r++)
+            j->y[i * j->N + r] = hl__dot_w_neon(j->x + i * j->ldx, (const uint8_t *)j->W + r * j->K * ws, j->wdt, j->K);
+}
+static void hl__mm_rows_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    hl__mm_blocked(j, n0, n1, 4, 4, hl__mm_mblock(j->K, 4), hl__mm_nblock(j->K, (int64_t)hl_dtype_size(j->wdt), 4),
+                   hl__mm_tile_neon);
 }
 /* NEON tile: 4 columns per vector, MR <= 6 tokens x 4 vectors (16 columns) over K steps, from y or
    from 0 when `first` (24 + 5 of the 32 q registers); driven by hl__mm_nn_rows. */
