@@ -18,8 +18,11 @@
    ablation and a steering edit, and hl_sae_forward on the hook's input.
 
    The table below was printed by this file (HL_BITS_RECORD=1 build/tests bits) at 21c8c02 on an
-   AVX-512 (Zen 4) machine. A level this CPU lacks cannot be checked here (it is named in the
-   output); CI's machine has all three x86 levels. */
+   AVX-512 (Zen 4) x86-64 machine with glibc. A level this CPU lacks cannot be checked here (it is
+   named in the output); CI's machine has all three x86 levels. On another architecture nothing is
+   checked here (the output says so): even the scalar kernels call libm (expf, tanhf, the rotary
+   angles' pow/cos/sin), whose last bits differ between platforms; the fixtures' tolerances still
+   hold there (test_dispatch, test_model). */
 #include <stdlib.h>
 #include "hl_test.h"
 
@@ -339,8 +342,20 @@ done:
 
 static const hl_kernels BITS_LEVELS[3] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512};
 
+/* 1 where the table was recorded: x86-64 (see the top of this file). */
+static int bits_platform(void) {
+#if defined(__x86_64__)
+    return 1;
+#else
+    static int said;
+    if (!said++) printf("  note: the recorded bits are x86-64's (libm differs elsewhere); not checked on this platform\n");
+    return 0;
+#endif
+}
+
 static void bits_models(const char *fixture) {
     int k, fast, t;
+    if (!bits_platform()) return;
     for (k = 0; k < 3; k++) {
         if (!hl_kernels_available(BITS_LEVELS[k])) {
             printf("  note: %s: level %s is not on this CPU, its recorded bits are not checked here\n", fixture,
@@ -365,6 +380,7 @@ static void test_bits_saes(void) {
                                       {"saelens-standard", "saelens-standard"},
                                       {"saelens-topk", "saelens-topk"}};
     int k, i, t;
+    if (!bits_platform()) return;
     for (k = 0; k < 3; k++) {
         if (!hl_kernels_available(BITS_LEVELS[k])) continue;
         for (i = 0; i < 4; i++)
@@ -381,7 +397,7 @@ static void test_bits_all_checked(void) {
                                                                  : HL_KERNELS_AVX512))
             rows++;
     /* a filtered run checks all of the table only when every test_bits_* ran */
-    if (bits_record || (hlt_filter && !strstr("test_bits_", hlt_filter))) return;
+    if (bits_record || (hlt_filter && !strstr("test_bits_", hlt_filter)) || !bits_platform()) return;
     CHECKF(bits_checked == 2 * rows, "checked %d results, the table has %d rows x 2 thread counts", bits_checked, rows);
 }
 
