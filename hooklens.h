@@ -8384,177 +8384,151 @@ static int32_t hl__cfg_tok(const hl_json *root, const char *key, int32_t dflt) {
     return (int32_t)v->i64;
 }
 
-/* Parses config.json into m->cfg (and m->is_local). Every check names the key that failed. */
+/* The sizes and keys every family has: hidden_size, layers, heads (GQA), head_dim, d_mlp, vocab,
+   n_ctx, rms_norm_eps, rope_theta, the activation and the special token ids. */
+static hl_status hl__cfg_common(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
+                                const hl_model_desc *d, hl_error *err) {
+    hl_status st;
+    double num = 0;
+    const char *act;
+    if ((st = hl__cfg_int(root, path, "hidden_size", &c->d_model, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int(root, path, "num_hidden_layers", &c->n_layers, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int(root, path, "num_attention_heads", &c->n_heads, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int(root, path, "intermediate_size", &c->d_mlp, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int(root, path, "vocab_size", &c->d_vocab, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int_opt(root, path, "num_key_value_heads", c->n_heads, &c->n_kv_heads, err)) != HL_OK) return st;
+    if (c->d_model % c->n_heads != 0 && !hl_json_get(root, "head_dim"))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: hidden_size %lld is not divisible by num_attention_heads %lld and head_dim is missing",
+                        path, (long long)c->d_model, (long long)c->n_heads);
+    if ((st = hl__cfg_int_opt(root, path, "head_dim", c->d_model / c->n_heads, &c->d_head, err)) != HL_OK) return st;
+    if (c->n_heads % c->n_kv_heads != 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: num_attention_heads %lld is not a multiple of num_key_value_heads %lld",
+                        path, (long long)c->n_heads, (long long)c->n_kv_heads);
+    if (c->d_head % 2 != 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: head_dim %lld must be even for rotary embeddings", path, (long long)c->d_head);
+    if ((st = hl__cfg_int_opt(root, path, "max_position_embeddings", 8192, &c->n_ctx, err)) != HL_OK) return st;
+    if (d->n_ctx > 0) c->n_ctx = d->n_ctx;
+    if ((st = hl__cfg_num_opt(root, path, "rms_norm_eps", 1e-6, &num, err)) != HL_OK) return st;
+    if (!(num > 0 && num < 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: rms_norm_eps %g is out of range", path, num);
+    c->eps = (float)num;
+    if ((st = hl__cfg_num_opt(root, path, "rope_theta", 10000.0, &num, err)) != HL_OK) return st;
+    if (!(num > 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: rope_theta %g must be > 1", path, num);
+    c->rope_theta = (float)num;
+    if (hl_json_get(root, "rope_scaling") && hl_json_get(root, "rope_scaling")->type != HL_JSON_NULL)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: \"rope_scaling\" is not supported yet", path);
+    if (hl_json_bool(hl_json_get(root, "attention_bias"), 0) || hl_json_bool(hl_json_get(root, "mlp_bias"), 0))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);
+    /* activation: Gemma's "hidden_activation" (falls back to the legacy "hidden_act"; HF and Google
+       use tanh-GELU for Gemma-1 even when the legacy key says "gelu", HF PR #29402) */
+    act = hl_json_str(hl_json_get(root, "hidden_activation"), NULL);
+    if (!act) act = hl_json_str(hl_json_get(root, "hidden_act"), f->gemma ? "gelu_pytorch_tanh" : "silu");
+    if (strcmp(act, "gelu_pytorch_tanh") == 0 || strcmp(act, "gelu_new") == 0 || (f->gemma && strcmp(act, "gelu") == 0))
+        c->act = HL_ACT_GELU_TANH;
+    else if (strcmp(act, "silu") == 0 || strcmp(act, "swish") == 0)
+        c->act = HL_ACT_SILU;
+    else
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported (gelu_pytorch_tanh, silu)", path, act);
+    c->bos_id = hl__cfg_tok(root, "bos_token_id", f->gemma ? 2 : 1);
+    c->eos_id = hl__cfg_tok(root, "eos_token_id", f->gemma ? 1 : 2);
+    c->pad_id = hl__cfg_tok(root, "pad_token_id", -1);
+    c->default_prepend_bos = 1;
+    /* tie_word_embeddings: HF's default is true for Gemma, false for Llama/Mistral; resolved against
+       the weights (lm_head.weight present or not) in hl__bind_weights */
+    c->tied = hl_json_bool(hl_json_get(root, "tie_word_embeddings"), f->gemma);
+    return HL_OK;
+}
+
+/* What the family row says, and its own keys: the norm weight (1 + w), the embedding scale, the
+   post-norms, the score scale (query_pre_attn_scalar), the soft-caps, the sliding window. */
+static hl_status hl__cfg_family(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
+                                hl_error *err) {
+    hl_status st;
+    double num = 0;
+    int64_t qpas = 0;
+    c->arch = f->arch;
+    c->norm_plus_one = f->gemma;
+    c->embed_scale = f->gemma;
+    c->post_norms = f->post_norms;
+    c->attn_scale = sqrtf((float)c->d_head);
+    if (f->qpas) {
+        if ((st = hl__cfg_int_opt(root, path, "query_pre_attn_scalar", 256, &qpas, err)) != HL_OK) return st;
+        c->attn_scale = sqrtf((float)qpas);
+    }
+    if (f->softcaps) {
+        if ((st = hl__cfg_num_opt(root, path, "attn_logit_softcapping", 0.0, &num, err)) != HL_OK) return st;
+        c->attn_softcap = (float)num;
+        if ((st = hl__cfg_num_opt(root, path, "final_logit_softcapping", 0.0, &num, err)) != HL_OK) return st;
+        c->final_softcap = (float)num;
+        if (c->attn_softcap < 0 || c->final_softcap < 0)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: softcapping values must be >= 0", path);
+    }
+    if (f->window != HL__WINDOW_NONE)
+        return hl__cfg_int_opt(root, path, "sliding_window", f->window_dflt, &c->window, err);
+    return HL_OK;
+}
+
+/* Which layers use the sliding window:
+     Gemma-2 (HF/Google): layer_types[i] == "sliding_attention" if given, else EVEN layers.
+     TL HookedTransformer uses ODD layers (attn_types ["global","local"]*N): tl_window_parity.
+     Mistral (HF): every layer when sliding_window is set. */
+static hl_status hl__cfg_window_layers(hl_model *m, const hl__family *f, const hl_json *root, const char *path,
+                                       const hl_model_desc *d, hl_error *err) {
+    const int64_t L = m->cfg.n_layers;
+    const hl_json *lt = hl_json_get(root, "layer_types");
+    int64_t i;
+    if (!(m->is_local = (unsigned char *)hl__calloc((size_t)L, 1))) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
+    if (m->cfg.window <= 0 || f->window == HL__WINDOW_NONE) return HL_OK;
+    if (f->window == HL__WINDOW_ALL) {
+        for (i = 0; i < L; i++) m->is_local[i] = 1;
+    } else if (lt && lt->type == HL_JSON_ARRAY && !d->tl_window_parity) {
+        if ((int64_t)lt->len != L)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: layer_types has %llu entries, num_hidden_layers is %lld", path,
+                            (unsigned long long)lt->len, (long long)L);
+        for (i = 0; i < L; i++) m->is_local[i] = strcmp(hl_json_str(hl_json_at(lt, (size_t)i), ""), "sliding_attention") == 0;
+    } else {
+        for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)((i % 2) == (d->tl_window_parity ? 1 : 0));
+    }
+    return HL_OK;
+}
+
+/* Parses config.json into m->cfg (and m->is_local): the family from "architectures", then its keys.
+   Every check names the key that failed. */
 static hl_status hl__parse_config(hl_model *m, const char *path, const char *text, size_t len,
                                   const hl_model_desc *d, hl_error *err) {
     hl_json_doc *doc = NULL;
-    const hl_json *root, *archs, *v;
+    const hl_json *root;
     const char *arch;
     const hl__family *f = NULL;
-    hl_model_cfg *c = &m->cfg;
     hl_status st;
-    double num;
-    int64_t L, i;
     size_t k;
-
-    st = hl_json_parse(text, len, &doc, err);
-    if (st != HL_OK) return hl__wrap(err, st, path);
+    if ((st = hl_json_parse(text, len, &doc, err)) != HL_OK) return hl__wrap(err, st, path);
     root = hl_json_root(doc);
+    arch = hl_json_str(hl_json_at(hl_json_get(root, "architectures"), 0), NULL);
     if (!root || root->type != HL_JSON_OBJECT) {
         st = hl__fail(err, HL_ERR_FORMAT, "%s: expected a JSON object", path);
-        goto fail;
-    }
-    archs = hl_json_get(root, "architectures");
-    arch = hl_json_str(hl_json_at(archs, 0), NULL);
-    if (!arch) {
+    } else if (!arch) {
         st = hl__fail(err, HL_ERR_FORMAT, "%s: missing \"architectures\" (a list of one string)", path);
-        goto fail;
-    }
-    for (k = 0; k < HL__N_FAMILIES && !f; k++)
-        if (strcmp(arch, hl__families[k].hf_class) == 0) f = &hl__families[k];
-    if (!f) {
-        char list[256] = "";
-        for (k = 0; k < HL__N_FAMILIES; k++) {
-            if (k) strcat(list, ", ");
-            strcat(list, hl__families[k].hf_class);
-        }
-        st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: architecture \"%s\" is not supported (supported: %s)", path, arch,
-                      list);
-        goto fail;
-    }
-    c->arch = f->arch;
-    m->arch_name = hl__strdup(arch);
-    if (!m->arch_name) {
-        st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
-        goto fail;
-    }
-    c->architecture = m->arch_name;
-    {
-        const int gemma = f->gemma;
-        if ((st = hl__cfg_int(root, path, "hidden_size", &c->d_model, err)) != HL_OK) goto fail;
-        if ((st = hl__cfg_int(root, path, "num_hidden_layers", &c->n_layers, err)) != HL_OK) goto fail;
-        if ((st = hl__cfg_int(root, path, "num_attention_heads", &c->n_heads, err)) != HL_OK) goto fail;
-        if ((st = hl__cfg_int(root, path, "intermediate_size", &c->d_mlp, err)) != HL_OK) goto fail;
-        if ((st = hl__cfg_int(root, path, "vocab_size", &c->d_vocab, err)) != HL_OK) goto fail;
-        if ((st = hl__cfg_int_opt(root, path, "num_key_value_heads", c->n_heads, &c->n_kv_heads, err)) != HL_OK) goto fail;
-        if (c->d_model % c->n_heads != 0 && !hl_json_get(root, "head_dim")) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: hidden_size %lld is not divisible by num_attention_heads %lld and head_dim is missing",
-                          path, (long long)c->d_model, (long long)c->n_heads);
-            goto fail;
-        }
-        if ((st = hl__cfg_int_opt(root, path, "head_dim", c->d_model / c->n_heads, &c->d_head, err)) != HL_OK) goto fail;
-        if (c->n_heads % c->n_kv_heads != 0) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: num_attention_heads %lld is not a multiple of num_key_value_heads %lld",
-                          path, (long long)c->n_heads, (long long)c->n_kv_heads);
-            goto fail;
-        }
-        if (c->d_head % 2 != 0) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: head_dim %lld must be even for rotary embeddings", path, (long long)c->d_head);
-            goto fail;
-        }
-        if ((st = hl__cfg_int_opt(root, path, "max_position_embeddings", 8192, &c->n_ctx, err)) != HL_OK) goto fail;
-        if (d->n_ctx > 0) c->n_ctx = d->n_ctx;
-        if ((st = hl__cfg_num_opt(root, path, "rms_norm_eps", 1e-6, &num, err)) != HL_OK) goto fail;
-        if (!(num > 0 && num < 1)) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: rms_norm_eps %g is out of range", path, num);
-            goto fail;
-        }
-        c->eps = (float)num;
-        if ((st = hl__cfg_num_opt(root, path, "rope_theta", 10000.0, &num, err)) != HL_OK) goto fail;
-        if (!(num > 1)) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: rope_theta %g must be > 1", path, num);
-            goto fail;
-        }
-        c->rope_theta = (float)num;
-        v = hl_json_get(root, "rope_scaling");
-        if (v && v->type != HL_JSON_NULL) {
-            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: \"rope_scaling\" is not supported yet", path);
-            goto fail;
-        }
-        if (hl_json_bool(hl_json_get(root, "attention_bias"), 0) || hl_json_bool(hl_json_get(root, "mlp_bias"), 0)) {
-            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);
-            goto fail;
-        }
-        /* activation: Gemma's "hidden_activation" (falls back to the legacy "hidden_act"; HF and
-           Google use tanh-GELU for Gemma-1 even when the legacy key says "gelu", HF PR #29402) */
-        {
-            const char *act = hl_json_str(hl_json_get(root, "hidden_activation"), NULL);
-            if (!act) act = hl_json_str(hl_json_get(root, "hidden_act"), gemma ? "gelu_pytorch_tanh" : "silu");
-            if (strcmp(act, "gelu_pytorch_tanh") == 0 || strcmp(act, "gelu_new") == 0 ||
-                (gemma && strcmp(act, "gelu") == 0))
-                c->act = HL_ACT_GELU_TANH;
-            else if (strcmp(act, "silu") == 0 || strcmp(act, "swish") == 0)
-                c->act = HL_ACT_SILU;
-            else {
-                st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported (gelu_pytorch_tanh, silu)", path, act);
-                goto fail;
-            }
-        }
-        c->norm_plus_one = gemma;
-        c->embed_scale = gemma;
-        c->post_norms = f->post_norms;
-        c->attn_scale = sqrtf((float)c->d_head);
-        if (f->qpas) {
-            int64_t qpas;
-            if ((st = hl__cfg_int_opt(root, path, "query_pre_attn_scalar", 256, &qpas, err)) != HL_OK) goto fail;
-            c->attn_scale = sqrtf((float)qpas);
-        }
-        if (f->softcaps) {
-            if ((st = hl__cfg_num_opt(root, path, "attn_logit_softcapping", 0.0, &num, err)) != HL_OK) goto fail;
-            c->attn_softcap = (float)num;
-            if ((st = hl__cfg_num_opt(root, path, "final_logit_softcapping", 0.0, &num, err)) != HL_OK) goto fail;
-            c->final_softcap = (float)num;
-            if (c->attn_softcap < 0 || c->final_softcap < 0) {
-                st = hl__fail(err, HL_ERR_FORMAT, "%s: softcapping values must be >= 0", path);
-                goto fail;
-            }
-        }
-        if (f->window != HL__WINDOW_NONE &&
-            (st = hl__cfg_int_opt(root, path, "sliding_window", f->window_dflt, &c->window, err)) != HL_OK)
-            goto fail;
-        c->bos_id = hl__cfg_tok(root, "bos_token_id", gemma ? 2 : 1);
-        c->eos_id = hl__cfg_tok(root, "eos_token_id", gemma ? 1 : 2);
-        c->pad_id = hl__cfg_tok(root, "pad_token_id", -1);
-        c->default_prepend_bos = 1;
-        /* tie_word_embeddings: HF default true for Gemma, false for Llama/Mistral; resolved against
-           the weights (lm_head.weight present or not) in hl__bind_weights */
-        c->tied = hl_json_bool(hl_json_get(root, "tie_word_embeddings"), gemma);
-    }
-    L = c->n_layers;
-    m->is_local = (unsigned char *)hl__calloc((size_t)L, 1);
-    if (!m->is_local) {
-        st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
-        goto fail;
-    }
-    /* Which layers use the sliding window:
-         Gemma-2 (HF/Google): layer_types[i] == "sliding_attention" if given, else EVEN layers.
-         TL HookedTransformer uses ODD layers (attn_types ["global","local"]*N): tl_window_parity.
-         Mistral (HF): every layer when sliding_window is set. */
-    if (f->window == HL__WINDOW_EVEN && c->window > 0) {
-        const hl_json *lt = hl_json_get(root, "layer_types");
-        if (lt && lt->type == HL_JSON_ARRAY && !d->tl_window_parity) {
-            if ((int64_t)lt->len != L) {
-                st = hl__fail(err, HL_ERR_FORMAT, "%s: layer_types has %llu entries, num_hidden_layers is %lld",
-                              path, (unsigned long long)lt->len, (long long)L);
-                goto fail;
-            }
-            for (i = 0; i < L; i++) {
-                const char *s = hl_json_str(hl_json_at(lt, (size_t)i), "");
-                m->is_local[i] = strcmp(s, "sliding_attention") == 0;
-            }
+    } else {
+        for (k = 0; k < HL__N_FAMILIES && !f; k++)
+            if (strcmp(arch, hl__families[k].hf_class) == 0) f = &hl__families[k];
+        if (!f) {
+            char list[512] = "";
+            for (k = 0; k < HL__N_FAMILIES; k++) snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                                                          k ? ", " : "", hl__families[k].hf_class);
+            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: architecture \"%s\" is not supported (supported: %s)", path, arch,
+                          list);
+        } else if (!(m->arch_name = hl__strdup(arch))) {
+            st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
         } else {
-            for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)((i % 2) == (d->tl_window_parity ? 1 : 0));
+            m->cfg.architecture = m->arch_name;
+            st = hl__cfg_common(&m->cfg, f, root, path, d, err);
+            if (st == HL_OK) st = hl__cfg_family(&m->cfg, f, root, path, err);
+            if (st == HL_OK) st = hl__cfg_window_layers(m, f, root, path, d, err);
         }
-    } else if (f->window == HL__WINDOW_ALL && c->window > 0) {
-        for (i = 0; i < L; i++) m->is_local[i] = 1;
     }
-    hl_json_free(doc);
-    return HL_OK;
-fail:
     hl_json_free(doc);
     return st;
 }
-
 
 /* ---- weights ---- */
 /* Finds a weight and checks its dtype (F32/BF16/F16) and 2-D shape [rows, cols] (cols 0 = 1-D). */
