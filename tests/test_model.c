@@ -292,6 +292,167 @@ static void test_forward_args(void) {
     fx_close(&r);
 }
 
+/* The last row of logits for toks[0..n), through hl_model_run. */
+static void last_logits(hl_model *m, const int32_t *toks, int64_t n, float *row) {
+    hl_error e_, *e = &e_;
+    int64_t V = hl_model_config(m)->d_vocab;
+    float *lg = (float *)malloc((size_t)(n * V) * sizeof(float));
+    CHECK(lg != NULL);
+    if (!lg) return;
+    CHECK_OK(hl_model_run(m, toks, n, lg, e), e);
+    memcpy(row, lg + (n - 1) * V, (size_t)V * sizeof(float));
+    free(lg);
+}
+
+/* TL sample_logits by hand, in double, on one row: z = L / T - fp * count(token in hist);
+   q = softmax(z) restricted to the nucleus (tokens whose preceding cumulative probability, in
+   descending order, is <= p; the top token always), renormalised. Returns the nucleus size;
+   order[0..size) are its tokens by descending z, q[i] their probabilities. */
+static int64_t nucleus_by_hand(const float *L, int64_t V, float T, float fp, const int32_t *hist,
+                               int64_t n_hist, float p, int32_t *order, double *q) {
+    double *z = (double *)malloc((size_t)V * sizeof(double)), mx, sum = 0, cum = 0, kept = 0;
+    int64_t i, j, size;
+    for (i = 0; i < V; i++) z[i] = (double)(L[i] / T);
+    for (i = 0; i < n_hist; i++) z[hist[i]] -= (double)fp;
+    for (i = 0; i < V; i++) order[i] = (int32_t)i;
+    for (i = 1; i < V; i++) /* insertion sort, descending z, ties by index */
+        for (j = i; j > 0 && z[order[j]] > z[order[j - 1]]; j--) {
+            int32_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    mx = z[order[0]];
+    for (i = 0; i < V; i++) sum += exp(z[i] - mx);
+    for (size = 0; size < V && (size == 0 || cum <= (double)p); size++) cum += exp(z[order[size]] - mx) / sum;
+    for (i = 0; i < size; i++) kept += exp(z[order[i]] - mx);
+    for (i = 0; i < size; i++) q[i] = exp(z[order[i]] - mx) / kept;
+    free(z);
+    return size;
+}
+
+/* Nucleus sampling with a frequency penalty, as a distribution: 4000 one-token generations with
+   seeds 1..4000 from a prompt that repeats the model's favourite tokens, against TL's rule
+   computed by hand from hl_model_run's logits. Every token drawn is in the nucleus, and each
+   nucleus token (the one crossing p included) is drawn as often as its renormalised probability
+   says, within 5 sigma. The prompt and settings are chosen so that the nucleus with the penalty
+   differs from the one without it, and so that the crossing token has real mass. */
+static void test_sampling_nucleus_distribution(void) {
+    enum { N = 4000 };
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_generate_opts go;
+    int32_t *greedy = NULL, *out = NULL, *order = NULL, *order0 = NULL, prompt[8];
+    double *q = NULL, *q0 = NULL;
+    float *L = NULL;
+    int64_t ng = 0, nout = 0, V, size, size0, i, j, outside = 0, *count = NULL;
+    const float T = 3.0f, fp = 1.5f, p = 0.6f;
+    int differs = 0;
+    if (!fx_open("llama-tiny", 1, &r)) return;
+    V = hl_model_config(r.m)->d_vocab;
+    /* the prompt: 4 fixture tokens and 4 greedy ones (which the model then likes again) */
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 4;
+    go.no_stop_at_eos = 1;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &greedy, &ng, e), e);
+    CHECK(ng == 8);
+    if (ng != 8) goto done;
+    memcpy(prompt, greedy, sizeof prompt);
+    L = (float *)malloc((size_t)V * sizeof(float));
+    order = (int32_t *)malloc((size_t)V * sizeof(int32_t));
+    order0 = (int32_t *)malloc((size_t)V * sizeof(int32_t));
+    q = (double *)malloc((size_t)V * sizeof(double));
+    q0 = (double *)malloc((size_t)V * sizeof(double));
+    count = (int64_t *)calloc((size_t)V, sizeof(int64_t));
+    last_logits(r.m, prompt, 8, L);
+    size = nucleus_by_hand(L, V, T, fp, prompt, 8, p, order, q);
+    size0 = nucleus_by_hand(L, V, T, 0.0f, prompt, 8, p, order0, q0);
+    differs = size != size0;
+    for (i = 0; i < size && i < size0; i++) differs |= order[i] != order0[i];
+    CHECKF(differs, "the penalty does not change the nucleus: the test could not see it");
+    CHECKF(size >= 3 && size < V / 2, "nucleus of %lld tokens", (long long)size);
+    CHECKF(q[size - 1] > 0.02, "crossing token has q %.4f: too rare to test", q[size - 1]);
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 1;
+    go.temperature = T;
+    go.top_p = p;
+    go.freq_penalty = fp;
+    for (i = 1; i <= N; i++) {
+        go.seed = (uint64_t)i;
+        CHECK_OK(hl_model_generate(r.m, prompt, 8, &go, &out, &nout, e), e);
+        if (nout == 9 && out[8] >= 0 && out[8] < V) count[out[8]]++;
+        hl_free(out);
+        out = NULL;
+    }
+    for (i = 0; i < V; i++) outside += count[i];
+    for (j = 0; j < size; j++) {
+        double want = N * q[j], sd = sqrt(N * q[j] * (1 - q[j]));
+        outside -= count[order[j]];
+        CHECKF(fabs((double)count[order[j]] - want) <= 5 * sd + 1,
+               "token %d (rank %lld of %lld): drawn %lld times, expected %.1f +- %.1f", order[j],
+               (long long)j, (long long)size, (long long)count[order[j]], want, sd);
+    }
+    CHECKF(outside == 0, "%lld draws outside the nucleus", (long long)outside);
+done:
+    hl_free(greedy);
+    free(L);
+    free(order);
+    free(order0);
+    free(q);
+    free(q0);
+    free(count);
+    fx_close(&r);
+}
+
+/* The frequency penalty over prompt and generated tokens, step by step: with top_k = 1 the
+   penalised argmax is the whole rule, so 8 generated tokens must equal
+   argmax(L / T - fp * count over the sequence so far) with L from hl_model_run on that sequence.
+   The penalty is strong enough to change at least one step (checked). */
+static void test_sampling_freq_penalty_steps(void) {
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_generate_opts go;
+    int32_t *out = NULL, seq[12];
+    float *L = NULL;
+    int64_t nout = 0, V, s, i;
+    const float T = 2.0f, fp = 4.0f;
+    int changed = 0;
+    if (!fx_open("llama-tiny", 1, &r)) return;
+    V = hl_model_config(r.m)->d_vocab;
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 8;
+    go.temperature = T;
+    go.top_k = 1;
+    go.freq_penalty = fp;
+    go.no_stop_at_eos = 1;
+    go.no_kv_cache = 1; /* the same whole-sequence logits as hl_model_run */
+    go.seed = 3;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &out, &nout, e), e);
+    CHECK(nout == 12);
+    L = (float *)malloc((size_t)V * sizeof(float));
+    memcpy(seq, r.tokens, 4 * sizeof(int32_t));
+    for (s = 4; nout == 12 && s < 12; s++) {
+        int64_t best = 0, plain = 0;
+        double zb = -INFINITY;
+        last_logits(r.m, seq, s, L);
+        for (i = 0; i < V; i++) {
+            double z = (double)(L[i] / T);
+            int64_t k, c = 0;
+            for (k = 0; k < s; k++) c += seq[k] == i;
+            z -= (double)fp * (double)c;
+            if (z > zb) zb = z, best = i;
+            if (L[i] > L[plain]) plain = i;
+        }
+        changed |= best != plain;
+        CHECKF(out[s] == best, "step %lld: generated %d, penalised argmax %lld", (long long)(s - 4), out[s],
+               (long long)best);
+        seq[s] = (int32_t)best;
+    }
+    CHECKF(changed, "the penalty never changed the argmax: the test could not see it");
+    hl_free(out);
+    free(L);
+    fx_close(&r);
+}
+
 static void test_sampling(void) {
     fx_ref r;
     hl_error e_, *e = &e_;
@@ -544,6 +705,8 @@ void suite_model(void) {
     RUN(test_config_errors);
     RUN(test_forward_args);
     RUN(test_sampling);
+    RUN(test_sampling_nucleus_distribution);
+    RUN(test_sampling_freq_penalty_steps);
     RUN(test_math_helpers);
     RUN(test_stories260k);
     RUN(test_load_options);
