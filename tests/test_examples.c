@@ -75,17 +75,161 @@ done:
     free(b);
 }
 
+/* The bundled model's logits for tokens[0..n) (malloc'd [n, d_vocab]), or NULL after a failure. */
+static float *bundled_logits(hl_model **m, const int32_t *tokens, int64_t n) {
+    hl_model_desc d;
+    hl_error e_, *e = &e_;
+    float *lg;
+    memset(&d, 0, sizeof d);
+    d.path = "examples/stories260K";
+    *m = NULL;
+    CHECK_OK(hl_model_load(&d, m, e), e);
+    if (!*m) return NULL;
+    lg = (float *)malloc((size_t)(n * hl_model_config(*m)->d_vocab) * sizeof(float));
+    CHECK(lg != NULL);
+    if (lg) CHECK_OK(hl_model_run(*m, tokens, n, lg, e), e);
+    return lg;
+}
+
+/* log softmax of one row, in double: lp_i = x_i - max - log(sum_j exp(x_j - max)). */
+static void log_softmax_f64(const float *x, int64_t V, double *lp) {
+    double mx = x[0], z = 0;
+    int64_t i;
+    for (i = 1; i < V; i++) mx = x[i] > mx ? x[i] : mx;
+    for (i = 0; i < V; i++) z += exp((double)x[i] - mx);
+    for (i = 0; i < V; i++) lp[i] = (double)x[i] - mx - log(z);
+}
+
+/* rank of token t in a row: how many logits are strictly larger (0 = the model's top choice). */
+static int64_t rank_of(const float *x, int64_t V, int32_t t) {
+    int64_t i, r = 0;
+    for (i = 0; i < V; i++) r += x[i] > x[t];
+    return r;
+}
+
+/* Reads one "Logit: %f Prob: %f% Token: |%s|" tail at *p (advancing past its line) and checks it
+   against the logit, probability and token string computed here; printed to 2 decimals. */
+static void check_logit_line(const char **p, double logit, double prob, const char *tok, const char *what) {
+    double l = 0, pr = 0;
+    int used = 0;
+    char want[256];
+    const char *q = *p;
+    CHECKF(sscanf(q, " Logit: %lf Prob: %lf%%%n", &l, &pr, &used) == 2 && used > 0, "%s: cannot parse '%.60s'",
+           what, q);
+    if (used <= 0) return;
+    q += used;
+    CHECKF(fabs(l - logit) <= 0.0051, "%s: logit %.2f printed, %.4f computed", what, l, logit);
+    CHECKF(fabs(pr - 100 * prob) <= 0.0051, "%s: prob %.2f%% printed, %.4f%% computed", what, pr, 100 * prob);
+    snprintf(want, sizeof want, " Token: |%s|\n", tok);
+    CHECKF(strncmp(q, want, strlen(want)) == 0, "%s: '%.40s' printed, '%s' expected", what, q, want);
+    *p = strchr(q, '\n') ? strchr(q, '\n') + 1 : q + strlen(q);
+}
+
+/* TL utils.test_prompt, recomputed here from the logits of one hl_model_run over prompt + answer
+   (the example's defaults): the tokenized lines, and for every answer token its rank, logit and
+   probability at the position before it and the top 10 there, in TL's order and format. */
 static void test_example_test_prompt(void) {
+    static const char *prompt = "Jill threw the ball to Jack. Jack threw the ball to Will. Will threw the ball back to";
     int st = -1;
+    hl_model *m = NULL;
+    hl_error e_, *e = &e_;
+    int32_t *pt = NULL, *at = NULL, *all = NULL;
+    char **ps = NULL, **as = NULL, line[4096];
+    float *lg = NULL;
+    double *lp = NULL;
+    int64_t np = 0, na = 0, V, a, i, k;
+    const char *p;
     char *o = example("02_test_prompt", NULL, &st);
     if (!o) return;
     CHECKF(st == 0, "exit %d: %s", st, o);
-    CHECK(strncmp(o, "Tokenized prompt: ['<s>', ", 26) == 0);
-    CHECK(strstr(o, "\nTokenized answer: [") != NULL);
-    CHECK(strstr(o, "\nPerformance on answer token:\nRank: ") != NULL);
-    CHECK(strstr(o, "\nTop 0th token. Logit: ") != NULL);
-    CHECK(strstr(o, "\nTop 9th token. Logit: ") != NULL);
-    CHECK(strstr(o, "\nRanks of the answer tokens: [") != NULL);
+    {
+        hl_model_desc d;
+        memset(&d, 0, sizeof d);
+        d.path = "examples/stories260K";
+        CHECK_OK(hl_model_load(&d, &m, e), e);
+        if (!m) goto done;
+        CHECK_OK(hl_model_to_tokens(m, prompt, 1, &pt, &np, e), e);
+        CHECK_OK(hl_model_to_tokens(m, " Jill", 0, &at, &na, e), e); /* already starts with a space */
+        hl_model_free(m);
+        m = NULL;
+    }
+    if (!pt || !at) goto done;
+    all = (int32_t *)malloc((size_t)(np + na) * sizeof(int32_t));
+    memcpy(all, pt, (size_t)np * sizeof(int32_t));
+    memcpy(all + np, at, (size_t)na * sizeof(int32_t));
+    lg = bundled_logits(&m, all, np + na);
+    if (!lg) goto done;
+    V = hl_model_config(m)->d_vocab;
+    lp = (double *)malloc((size_t)V * sizeof(double));
+    CHECK_OK(hl_model_to_str_tokens(m, pt, np, &ps, e), e);
+    CHECK_OK(hl_model_to_str_tokens(m, at, na, &as, e), e);
+    if (!ps || !as) goto done;
+    /* the two tokenized lines, Python list repr (these tokens need no escaping) */
+    p = o;
+    for (k = 0; k < 2; k++) {
+        size_t len = (size_t)snprintf(line, sizeof line, "Tokenized %s: [", k ? "answer" : "prompt");
+        for (i = 0; i < (k ? na : np); i++) {
+            const char *t = k ? as[i] : ps[i];
+            CHECK(strchr(t, '\'') == NULL && strchr(t, '\\') == NULL);
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s'%s'", i ? ", " : "", t);
+        }
+        snprintf(line + len, sizeof line - len, "]\n");
+        CHECKF(strncmp(p, line, strlen(line)) == 0, "expected %s", line);
+        p = strchr(p, '\n');
+        p = p ? p + 1 : o + strlen(o);
+    }
+    for (a = 0; a < na; a++) {
+        const float *x = lg + (np + a - 1) * V; /* the distribution that predicts answer token a */
+        char what[64];
+        int32_t top[10];
+        long long r = -1;
+        int used = 0;
+        log_softmax_f64(x, V, lp);
+        snprintf(what, sizeof what, "answer token %lld", (long long)a);
+        CHECKF(sscanf(p, "Performance on answer token:\nRank: %lld%n", &r, &used) == 1 && used > 0,
+               "%s: cannot parse '%.60s'", what, p);
+        if (used <= 0) break;
+        CHECKF(r == rank_of(x, V, at[a]), "%s: rank %lld printed, %lld computed", what, r,
+               (long long)rank_of(x, V, at[a]));
+        p += used;
+        check_logit_line(&p, x[at[a]], exp(lp[at[a]]), as[a], what);
+        /* the top 10 by selection, ties to the lower id */
+        for (k = 0; k < 10; k++) {
+            int32_t best = -1;
+            char **ts = NULL;
+            for (i = 0; i < V; i++) {
+                int64_t j, taken = 0;
+                for (j = 0; j < k; j++) taken |= top[j] == i;
+                if (!taken && (best < 0 || x[i] > x[best])) best = (int32_t)i;
+            }
+            top[k] = best;
+            snprintf(what, sizeof what, "answer token %lld, top %lld", (long long)a, (long long)k);
+            snprintf(line, sizeof line, "Top %lldth token.", (long long)k);
+            CHECKF(strncmp(p, line, strlen(line)) == 0, "%s: '%.40s'", what, p);
+            p += strncmp(p, line, strlen(line)) == 0 ? strlen(line) : 0;
+            CHECK_OK(hl_model_to_str_tokens(m, &best, 1, &ts, e), e);
+            check_logit_line(&p, x[best], exp(lp[best]), ts ? ts[0] : "?", what);
+            hl_free(ts);
+        }
+    }
+    /* Ranks of the answer tokens: [('tok', rank), ...] */
+    {
+        size_t len = (size_t)snprintf(line, sizeof line, "Ranks of the answer tokens: [");
+        for (a = 0; a < na; a++)
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s('%s', %lld)", a ? ", " : "", as[a],
+                                    (long long)rank_of(lg + (np + a - 1) * V, V, at[a]));
+        snprintf(line + len, sizeof line - len, "]\n");
+        CHECKF(strcmp(p, line) == 0, "'%s' printed, '%s' expected", p, line);
+    }
+done:
+    hl_model_free(m);
+    hl_free(pt);
+    hl_free(at);
+    hl_free(ps);
+    hl_free(as);
+    free(all);
+    free(lg);
+    free(lp);
     free(o);
 }
 
@@ -103,13 +247,89 @@ static void test_example_run_with_cache(void) {
     free(o);
 }
 
+/* circuitsvis token_log_probs as the example prints it, recomputed here from hl_model_run's logits
+   on the example's default text: for each position i >= 1, the token, log p(token_i) from row
+   i-1 (log softmax in double), its rank, the top prediction and its log prob, and the mean. */
 static void test_example_token_log_probs(void) {
+    static const char *text = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.";
     int st = -1;
+    hl_model *m = NULL;
+    hl_error e_, *e = &e_;
+    int32_t *toks = NULL;
+    char **strs = NULL, want[256];
+    float *lg = NULL;
+    double *lp = NULL, sum = 0, mean = 0;
+    int64_t n = 0, V, i, j;
+    long long count = 0;
+    const char *p;
     char *o = example("04_token_log_probs", NULL, &st);
     if (!o) return;
     CHECKF(st == 0, "exit %d: %s", st, o);
-    CHECK(strstr(o, "\n   1  Once  ") != NULL); /* the first predicted token */
-    CHECK(strstr(o, "mean log prob -") != NULL);
+    {
+        hl_model_desc d;
+        memset(&d, 0, sizeof d);
+        d.path = "examples/stories260K";
+        CHECK_OK(hl_model_load(&d, &m, e), e);
+        if (m) CHECK_OK(hl_model_to_tokens(m, text, -1, &toks, &n, e), e);
+        hl_model_free(m);
+        m = NULL;
+    }
+    CHECK(n > 20);
+    if (n <= 20) goto done;
+    lg = bundled_logits(&m, toks, n);
+    if (!lg) goto done;
+    V = hl_model_config(m)->d_vocab;
+    lp = (double *)malloc((size_t)V * sizeof(double));
+    CHECK_OK(hl_model_to_str_tokens(m, toks, n, &strs, e), e);
+    if (!strs) goto done;
+    p = strchr(o, '\n'); /* past the column titles */
+    p = p ? p + 1 : o;
+    for (i = 1; i < n; i++) {
+        const float *x = lg + (i - 1) * V; /* the distribution that predicts token i */
+        int32_t top = 0;
+        char **ts = NULL;
+        double got_lp = 0, got_top_lp = 0;
+        long long rank = -1;
+        int used = 0;
+        const char *q;
+        log_softmax_f64(x, V, lp);
+        for (j = 1; j < V; j++)
+            if (x[j] > x[top]) top = (int32_t)j;
+        sum += lp[toks[i]];
+        snprintf(want, sizeof want, "%4lld  %-16s ", (long long)i, strs[i]);
+        CHECKF(strncmp(p, want, strlen(want)) == 0, "position %lld: '%.40s' printed, '%s' expected", (long long)i,
+               p, want);
+        if (strncmp(p, want, strlen(want)) != 0) break;
+        p += strlen(want);
+        CHECKF(sscanf(p, "%lf %lld%n", &got_lp, &rank, &used) == 2 && used > 0, "position %lld: '%.40s'",
+               (long long)i, p);
+        if (used <= 0) break;
+        p += used;
+        CHECKF(fabs(got_lp - lp[toks[i]]) <= 0.00051, "position %lld: log prob %.3f printed, %.5f computed",
+               (long long)i, got_lp, lp[toks[i]]);
+        CHECKF(rank == rank_of(x, V, toks[i]), "position %lld: rank %lld printed, %lld computed", (long long)i, rank,
+               (long long)rank_of(x, V, toks[i]));
+        CHECK_OK(hl_model_to_str_tokens(m, &top, 1, &ts, e), e);
+        snprintf(want, sizeof want, "   '%s' (", ts ? ts[0] : "?");
+        hl_free(ts);
+        CHECKF(strncmp(p, want, strlen(want)) == 0, "position %lld: '%.40s' printed, '%s' expected", (long long)i,
+               p, want);
+        p += strncmp(p, want, strlen(want)) == 0 ? strlen(want) : 0;
+        CHECKF(sscanf(p, "%lf", &got_top_lp) == 1 && fabs(got_top_lp - lp[top]) <= 0.00051,
+               "position %lld: top log prob '%.10s' printed, %.5f computed", (long long)i, p, lp[top]);
+        q = strchr(p, '\n');
+        p = q ? q + 1 : p + strlen(p);
+    }
+    CHECKF(sscanf(p, "mean log prob %lf over %lld predicted tokens", &mean, &count) == 2, "'%.60s'", p);
+    CHECKF(count == n - 1 && fabs(mean - sum / (double)(n - 1)) <= 0.000051,
+           "mean %.4f over %lld printed, %.6f over %lld computed", mean, count, sum / (double)(n - 1),
+           (long long)(n - 1));
+done:
+    hl_model_free(m);
+    hl_free(toks);
+    hl_free(strs);
+    free(lg);
+    free(lp);
     free(o);
 }
 
