@@ -1,6 +1,6 @@
-/* libFuzzer target: hl_sae_load on an arbitrary file as a GemmaScope params.npz. The SAE loader has
-   its own ZIP walker (stored members are mapped in place), so it is fuzzed through the file path:
-   the input is written to a temporary file first. */
+/* libFuzzer target: hl_sae_load on an arbitrary file as a GemmaScope params.npz. The SAE loader
+   maps stored members in place through the npz reader, and it takes a path, so it is fuzzed
+   through the file: the input is written to a temporary file first. */
 #include <stdlib.h>
 #include <string.h>
 #include "../../hooklens.h"

@@ -546,6 +546,7 @@ static const rm_cfg rm_cfgs[] = {
     {"gemma-2-27b",  4608,   36864, 46,    32,   16, 128,   256000, 4096,  144},
     {"small",        512,    2048,  8,     8,    4,  64,    32000,  256,   64},
     {"tiny",         64,     192,   4,     4,    2,  16,    512,    8,     16},
+    {"micro",        8,      16,    1,     2,    1,  4,     16,     2,     4}, /* fuzz seeds */
 };
 
 static int rm_write_config(const char *dir, const rm_cfg *c, hl_dtype dt) {
@@ -688,7 +689,7 @@ int cmd_make_random_model(int argc, char **argv) {
     for (k = 0; k < sizeof rm_cfgs / sizeof rm_cfgs[0]; k++)
         if (strcmp(rm_cfgs[k].name, like) == 0) break;
     if (k == sizeof rm_cfgs / sizeof rm_cfgs[0]) {
-        fprintf(stderr, "hooklens make-random-model: unknown --like '%s' (gemma-2-2b, gemma-2-9b, gemma-2-27b, small, tiny)\n", like);
+        fprintf(stderr, "hooklens make-random-model: unknown --like '%s' (gemma-2-2b, gemma-2-9b, gemma-2-27b, small, tiny, micro)\n", like);
         return 2;
     }
     c = rm_cfgs[k];
