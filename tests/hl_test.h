@@ -62,6 +62,8 @@ const char *hlt_fixture(const char *rel);
 /* Returns 1 if the fixture file exists; otherwise marks the current test failed (a missing
    fixture is a failure, never a skip) and returns 0. */
 int hlt_need(const char *path);
+/* A whole file, NUL-terminated (malloc'd; free with free), its size in *len; NULL if unreadable. */
+char *hlt_read_file(const char *path, size_t *len);
 /* max|a-b| / max|b| over finite entries; infinities must match exactly (returns +inf if not). */
 double hlt_rel_err(const float *a, const float *b, long long n);
 

@@ -25,6 +25,25 @@ int hlt_need(const char *path) {
     return 0;
 }
 
+char *hlt_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *b = NULL;
+    long n;
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (b = (char *)malloc((size_t)n + 1)) != NULL) {
+        if (fread(b, 1, (size_t)n, f) == (size_t)n) {
+            b[n] = 0;
+            *len = (size_t)n;
+        } else {
+            free(b);
+            b = NULL;
+        }
+    }
+    fclose(f);
+    return b;
+}
+
 double hlt_rel_err(const float *a, const float *b, long long n) {
     double maxd = 0, maxr = 0;
     long long i;

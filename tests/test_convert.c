@@ -10,28 +10,10 @@
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static unsigned char *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *b;
-    long len;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = (unsigned char *)malloc(len > 0 ? (size_t)len : 1);
-    if (b && len > 0 && fread(b, 1, (size_t)len, f) != (size_t)len) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) *n = (size_t)len;
-    return b;
-}
-
 /* 1 when both files exist and have the same bytes. */
 static int same_file(const char *a, const char *b) {
     size_t na = 0, nb = 0;
-    unsigned char *x = read_all(a, &na), *y = read_all(b, &nb);
+    unsigned char *x = (unsigned char *)hlt_read_file(a, &na), *y = (unsigned char *)hlt_read_file(b, &nb);
     int same = x && y && na == nb && memcmp(x, y, na) == 0;
     if (!same) printf("  files differ: %s (%zu bytes) vs %s (%zu bytes)\n", a, na, b, nb);
     free(x);
@@ -144,7 +126,7 @@ static void test_convert_stories260K_layout(void) {
     size_t n = 0;
     const hl_tensor *emb, *q, *k, *down;
     if (!hlt_need(bin)) return;
-    raw = read_all(bin, &n);
+    raw = (unsigned char *)hlt_read_file(bin, &n);
     CHECK(raw != NULL && n == 1056540);
     CHECK_OK(hl_safetensors_open(BUNDLED "/model.safetensors", &st, &err), ep);
     if (!raw || !st) goto done;
@@ -232,8 +214,8 @@ static void test_convert_tiny_files(void) {
     }
     {
         size_t n = 0;
-        char *cfg = (char *)read_all("build/test_convert_tiny/config.json", &n);
-        char *tj = (char *)read_all("build/test_convert_tiny/tokenizer.json", &n);
+        char *cfg = hlt_read_file("build/test_convert_tiny/config.json", &n);
+        char *tj = hlt_read_file("build/test_convert_tiny/tokenizer.json", &n);
         CHECK(cfg && strstr(cfg, "\"tie_word_embeddings\": false"));
         CHECK(cfg && strstr(cfg, "\"num_key_value_heads\": 1,"));
         CHECK(tj && strstr(tj, "\"\xe2\x96\x81" "a\": 6,"));
@@ -364,7 +346,7 @@ static int story_load(story_ref *r) {
     hl_error err;
     memset(r, 0, sizeof *r);
     if (!hlt_need(path)) return 0;
-    json = (char *)read_all(path, &n);
+    json = hlt_read_file(path, &n);
     if (!json || hl_json_parse(json, n, &r->doc, &err) != HL_OK) {
         free(json);
         CHECK(!"meta.json parses");

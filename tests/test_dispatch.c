@@ -6,23 +6,6 @@
 #include <stdlib.h>
 #include "hl_test.h"
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *b = NULL;
-    long n;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (n >= 0 && (b = (char *)malloc((size_t)n + 1)) != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) *len = (size_t)n;
-    return b;
-}
-
 /* Runs one fixture with (level, threads, fast); compares with the reference; returns the cache. */
 static hl_cache *run_fixture(const char *name, hl_kernels level, int threads, int fast) {
     char dir[512], rel[256];
@@ -44,7 +27,7 @@ static hl_cache *run_fixture(const char *name, hl_kernels level, int threads, in
     snprintf(dir, sizeof dir, "%s", hlt_fixture(rel));
     snprintf(rel, sizeof rel, "models/%s/meta.json", name);
     if (!hlt_need(hlt_fixture(rel))) return NULL;
-    text = slurp(hlt_fixture(rel), &len);
+    text = hlt_read_file(hlt_fixture(rel), &len);
     CHECK(text != NULL);
     if (!text) return NULL;
     CHECK_OK(hl_json_parse(text, len, &meta, &e), &e);

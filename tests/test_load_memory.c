@@ -5,23 +5,6 @@
 #include <stdlib.h>
 #include "hl_test.h"
 
-static char *lm_read(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *b = NULL;
-    long n;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (n >= 0 && (b = (char *)malloc((size_t)n + 1)) != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) *len = (size_t)n;
-    return b;
-}
-
 /* Loads fixture `name` from its folder and from memory (its files listed in `files`, the first
    being config.json) and compares the logits of 12 tokens. */
 static void lm_same_as_folder(const char *name, const char *const *files, int n_files) {
@@ -38,10 +21,10 @@ static void lm_same_as_folder(const char *name, const char *const *files, int n_
     int64_t V;
     snprintf(rel, sizeof rel, "models/%s/%s", name, files[0]);
     if (!hlt_need(hlt_fixture(rel))) return;
-    cfg = lm_read(hlt_fixture(rel), &cfg_len);
+    cfg = hlt_read_file(hlt_fixture(rel), &cfg_len);
     for (i = 1; i < n_files; i++) {
         snprintf(rel, sizeof rel, "models/%s/%s", name, files[i]);
-        buf[i - 1] = lm_read(hlt_fixture(rel), &sz[i - 1]);
+        buf[i - 1] = hlt_read_file(hlt_fixture(rel), &sz[i - 1]);
         img[i - 1] = buf[i - 1];
         CHECKF(buf[i - 1] != NULL, "%s", rel);
     }
@@ -97,8 +80,8 @@ static void test_load_memory_sharded(void) {
 /* With a tokenizer, and the errors of the memory path. */
 static void test_load_memory_tokenizer_and_errors(void) {
     size_t cl = 0, wl = 0, tl = 0;
-    char *cfg = lm_read("examples/stories260K/config.json", &cl), *w = lm_read("examples/stories260K/model.safetensors", &wl);
-    char *tok = lm_read("examples/stories260K/tokenizer.json", &tl);
+    char *cfg = hlt_read_file("examples/stories260K/config.json", &cl), *w = hlt_read_file("examples/stories260K/model.safetensors", &wl);
+    char *tok = hlt_read_file("examples/stories260K/tokenizer.json", &tl);
     const void *img[1];
     size_t sz[1];
     hl_model_desc d;

@@ -13,25 +13,6 @@ typedef struct fx_ref {
     int64_t         n;
 } fx_ref;
 
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long sz;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (char *)malloc((size_t)sz + 1);
-    if (buf && fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) buf[sz] = 0;
-    if (len) *len = (size_t)sz;
-    return buf;
-}
-
 static void fx_close(fx_ref *r) {
     hl_model_free(r->m);
     hl_safetensors_close(r->ref);
@@ -63,7 +44,7 @@ static int fx_open(const char *name, int n_threads, fx_ref *r) {
     d.n_threads = n_threads;
     CHECK_OK(hl_model_load(&d, &r->m, e), e);
     CHECK_OK(hl_safetensors_open(refp, &r->ref, e), e);
-    text = read_all(metap, &len);
+    text = hlt_read_file(metap, &len);
     CHECK(text != NULL);
     if (text) {
         CHECK_OK(hl_json_parse(text, len, &r->meta, e), e);
@@ -228,7 +209,7 @@ static hl_status load_with_config(const char *cfg, hl_error *e) {
     snprintf(p, sizeof p, "%s/model.safetensors", dir);
     {   /* a copy of the weights (680 KB) */
         size_t wl = 0;
-        char *wb = read_all(w, &wl);
+        char *wb = hlt_read_file(w, &wl);
         f = fopen(p, "wb");
         if (!wb || !f || fwrite(wb, 1, wl, f) != wl) st = HL_ERR_IO;
         else st = HL_OK;
@@ -531,7 +512,7 @@ static void test_stories260k(void) {
     d.path = "examples/stories260K";
     d.no_tokenizer = 1;
     CHECK_OK(hl_model_load(&d, &m, e), e);
-    text = read_all(meta, &len);
+    text = hlt_read_file(meta, &len);
     CHECK(text && hl_json_parse(text, len, &doc, e) == HL_OK);
     free(text);
     CHECK_OK(hl_safetensors_open(refp, &ref, e), e);

@@ -12,24 +12,6 @@ static hl_error *EP(hl_error *e) {
     return e;
 }
 
-static uint8_t *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    uint8_t *p;
-    long len;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    p = (uint8_t *)malloc(len > 0 ? (size_t)len : 1);
-    if (p && fread(p, 1, (size_t)len, f) != (size_t)len) {
-        free(p);
-        p = NULL;
-    }
-    fclose(f);
-    *n = (size_t)len;
-    return p;
-}
-
 static void test_crc32(void) {
     uint32_t c, table_ok = 1;
     unsigned i, k;
@@ -364,7 +346,7 @@ static void test_npz_gemmascope_fixtures(void) {
        acts_pre = sae_input @ W_enc + b_enc     sae_input: [20, 64]  W_enc: [64, 256]
        acts_post = acts_pre * (acts_pre > threshold)
        recons = acts_post @ W_dec + b_dec        W_dec: [256, 64] */
-    ref = read_all(pr, &ref_n);
+    ref = (uint8_t *)hlt_read_file(pr, &ref_n);
     CHECK(ref != NULL);
     if (ref) {
         size_t nx = 0, npre = 0, npost = 0, nrec = 0;

@@ -11,25 +11,6 @@
         CHECK_OK(call, tk_ep_);     \
     } while (0)
 
-static char *tk_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (char *)malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) buf[n] = 0;
-    *len = (size_t)n;
-    return buf;
-}
-
 /* Compares an id array with a JSON array of integers; prints the first difference. */
 static int tk_same_ids(const int32_t *ids, int64_t n, const hl_json *want, const char *what, const char *name,
                        size_t idx) {
@@ -60,7 +41,7 @@ static int tk_check_reference(const char *name) {
     int good = 0;
     path = hlt_fixture("tokenizers/reference_encodings.json");
     if (!hlt_need(path)) return 0;
-    json = tk_read_file(path, &len);
+    json = hlt_read_file(path, &len);
     CHECK(json != NULL);
     if (!json) return 0;
     TK_OK(hl_json_parse(json, len, &doc, &err));
