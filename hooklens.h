@@ -1030,7 +1030,6 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
 #    error "define all of HL_MALLOC, HL_REALLOC and HL_FREE, or none of them"
 #endif
 
-
 /* A private helper that some configurations do not call (it says which where it is used). */
 #if defined(__GNUC__)
 #    define HL__MAYBE_UNUSED __attribute__((unused))
@@ -1419,7 +1418,6 @@ static void hl__file_close(hl__file *f) {
         hl__free((void *)(uintptr_t)f->data);
     memset(f, 0, sizeof *f);
 }
-
 
 /* Joins a directory and a file name into a new string ("dir/name"); NULL when out of memory. */
 static char *hl__path_join(const char *dir, const char *name) {
@@ -10452,7 +10450,6 @@ static void hl__sae_run_rows(hl__sae_rows *c, int stage, int64_t n) {
 typedef hl_status (*hl__sae_fire_fn)(void *ctx, int which, float *data, int64_t n, int64_t width,
                                      hl_error *err);
 
-
 static void hl__sae_work_free(hl__sae_work *w) {
     hl__free(w->xin);
     hl__free(w->st);
@@ -10605,7 +10602,6 @@ static hl_status hl__sae_mat(const hl_tensor *t, const char *name, int64_t rows,
 static char *hl__sae_sdup(const char *s) {
     return hl__strdup(s ? s : "");
 }
-
 
 HL__DEF void hl_sae_free(hl_sae *s) {
     if (!s) return;

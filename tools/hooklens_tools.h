@@ -1824,7 +1824,6 @@ HL__DEF void hl_explain_free(hl_explain_result *r) {
 #define HL__EX_MAX_RECORD ((size_t)64 << 20)
 #define HL__EX_CHUNK      ((size_t)64 << 10)
 
-
 /* Case-insensitive (ASCII) substring test. */
 static int hl__ex_ci_contains(const char *hay, size_t hn, const char *nd, size_t nn) {
     size_t i, j;
