@@ -1136,6 +1136,17 @@ static char *hl__strdup(const char *s) {
     return hl__strndup(s, strlen(s));
 }
 
+/* A shape as text for messages, between the two characters of br: "[2, 3]" (safetensors, as
+   Python lists print) or "(2, 3)" (npy, as numpy shapes print). */
+static const char *hl__shape_str(char *buf, size_t cap, const int64_t *shape, int ndim, const char *br) {
+    size_t len = (size_t)snprintf(buf, cap, "%c", br[0]);
+    int i;
+    for (i = 0; i < ndim && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)shape[i]);
+    if (len < cap) snprintf(buf + len, cap - len, "%c", br[1]);
+    return buf;
+}
+
 /* Little-endian loads, assembled byte by byte so that the host's byte order does not matter. */
 static uint16_t hl__rd16(const uint8_t *p) {
     return (uint16_t)(p[0] | (p[1] << 8));
@@ -1224,6 +1235,77 @@ static void hl__topk_offer(float *val, void *idx, size_t isz, int64_t *cnt, int6
     } else {
         memcpy(ix + (size_t)j * isz, &i, sizeof i);
     }
+}
+
+/* ---- UTF-8 (RFC 3629) ---- */
+/* Decodes one code point from s[0..n) (n >= 1). Strict: no overlong forms, no surrogates, nothing
+   above U+10FFFF. Returns the code point and sets *adv to its byte length, or returns -1 and sets
+   *adv to the length of the maximal invalid subpart (>= 1), which is what Rust's
+   String::from_utf8_lossy replaces by one U+FFFD. */
+static int32_t hl__utf8_next(const uint8_t *s, size_t n, size_t *adv) {
+    uint32_t c = s[0], cp;
+    size_t need, k;
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (c < 0x80) { *adv = 1; return (int32_t)c; }
+    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2; cp = c & 0x0F;
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        if (c == 0xED) hi = 0x9F;      /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3; cp = c & 0x07;
+        if (c == 0xF0) lo = 0x90;      /* overlong */
+        if (c == 0xF4) hi = 0x8F;      /* > U+10FFFF */
+    } else { *adv = 1; return -1; }
+    for (k = 1; k <= need; k++) {
+        uint8_t b;
+        if (k >= n) { *adv = k; return -1; }
+        b = s[k];
+        if (b < lo || b > hi) { *adv = k; return -1; }
+        lo = 0x80; hi = 0xBF;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    *adv = need + 1;
+    return (int32_t)cp;
+}
+
+/* Length of the valid UTF-8 sequence at s[0..avail), or 0 when it is invalid. */
+static size_t hl__utf8_valid_len(const uint8_t *s, size_t avail) {
+    size_t adv;
+    return hl__utf8_next(s, avail, &adv) < 0 ? 0 : adv;
+}
+
+/* Returns the byte offset of the first invalid UTF-8 sequence in s[0..n), or n if it is all valid. */
+static size_t hl__utf8_check(const char *s, size_t n) {
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0, adv;
+    while (i < n) {
+        if (p[i] < 0x80) { i++; continue; }
+        if (hl__utf8_next(p + i, n - i, &adv) < 0) return i;
+        i += adv;
+    }
+    return n;
+}
+
+/* Writes code point cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
+static size_t hl__utf8_put(char *out, uint32_t cp) {
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
 }
 
 /* ---- dtypes ---- */
@@ -1521,46 +1603,6 @@ static void hl__jp_ws(hl__jp *p) {
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
         p->i++;
     }
-}
-
-/* Length of the valid UTF-8 sequence at s[0..avail), or 0 when it is invalid (RFC 3629 table 3-7). */
-static size_t hl__utf8_valid_len(const uint8_t *s, size_t avail) {
-    uint8_t c = s[0];
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) return (avail >= 2 && (s[1] & 0xc0) == 0x80) ? 2 : 0;
-    if (c >= 0xe0 && c <= 0xef) {
-        uint8_t lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-        if (avail < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80) return 0;
-        return 3;
-    }
-    if (c >= 0xf0 && c <= 0xf4) {
-        uint8_t lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-        if (avail < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
-/* Writes code point cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
-static size_t hl__utf8_put(char *out, uint32_t cp) {
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
 }
 
 static int hl__hex4(const char *s, uint32_t *out) {
@@ -1958,16 +2000,6 @@ static size_t hl__st_ix_find(const hl__st_ix *ix, size_t n, const char *name) {
 }
 
 /* "[2, 3, 4]" into buf (truncated safely). */
-static const char *hl__st_shape_str(char *buf, size_t cap, const int64_t *shape, int ndim) {
-    size_t len = 0;
-    int i;
-    buf[0] = 0;
-    len += (size_t)snprintf(buf, cap, "[");
-    for (i = 0; i < ndim && len < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ", %lld" : "%lld", (long long)shape[i]);
-    if (len < cap) snprintf(buf + len, cap - len, "]");
-    return buf;
-}
 
 /* Safetensors dtype spellings that are valid in the format but that hooklens does not read. */
 static int hl__st_known_unsupported(const char *s) {
@@ -2042,10 +2074,10 @@ static hl_status hl__st_entry(const hl_safetensors *st, const hl_json *e, uint64
     for (i = 0; i < shape->len; i++)
         if (!hl__mul_ok(numel, (uint64_t)t->shape[i], &numel) || numel > (uint64_t)INT64_MAX)
             return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s has more than 2^63 elements",
-                            L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim));
+                            L, name, hl__shape_str(sbuf, sizeof sbuf, t->shape, t->ndim, "[]"));
     if (!hl__mul_ok(numel, hl_dtype_size(t->dtype), &nbytes))
         return hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': shape %s of %s overflows a 64-bit byte size",
-                        L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim),
+                        L, name, hl__shape_str(sbuf, sizeof sbuf, t->shape, t->ndim, "[]"),
                         hl_dtype_name(t->dtype));
     if (offs->len != 2 || !hl__st_uint(&offs->kids[0], &b) || !hl__st_uint(&offs->kids[1], &en))
         return hl__fail(err, HL_ERR_FORMAT,
@@ -2062,7 +2094,7 @@ static hl_status hl__st_entry(const hl_safetensors *st, const hl_json *e, uint64
     if (en - b != nbytes)
         return hl__fail(err, HL_ERR_FORMAT,
                         "%s: tensor '%s': shape %s of %s is %llu bytes but data_offsets [%llu, %llu] span "
-                        "%llu", L, name, hl__st_shape_str(sbuf, sizeof sbuf, t->shape, t->ndim),
+                        "%llu", L, name, hl__shape_str(sbuf, sizeof sbuf, t->shape, t->ndim, "[]"),
                         hl_dtype_name(t->dtype), (unsigned long long)nbytes, (unsigned long long)b,
                         (unsigned long long)en, (unsigned long long)(en - b));
     sp->begin = b;
@@ -2580,13 +2612,7 @@ static hl_status hl__st_check_tensor(const char *path, const char *name, const h
 }
 
 static int hl__utf8_ok(const char *s) {
-    size_t n = strlen(s), i = 0;
-    while (i < n) {
-        size_t k = hl__utf8_valid_len((const uint8_t *)s + i, n - i);
-        if (!k) return 0;
-        i += k;
-    }
-    return 1;
+    return hl__utf8_check(s, strlen(s)) == strlen(s);
 }
 
 /* Builds the header JSON (without the length prefix), padded with spaces to make 8 + length a
@@ -3288,15 +3314,6 @@ static hl_status hl__npy_descr(const char *d, size_t len, hl_dtype *out, hl_erro
 }
 
 /* Writes "(a, b, c)" into buf (for messages). */
-static const char *hl__shape_str(char *buf, size_t cap, const int64_t *shape, int ndim) {
-    size_t o = 0;
-    int i;
-    o += (size_t)snprintf(buf, cap, "(");
-    for (i = 0; i < ndim && o < cap; i++)
-        o += (size_t)snprintf(buf + o, cap - o, i ? ", %lld" : "%lld", (long long)shape[i]);
-    if (o < cap) snprintf(buf + o, cap - o, ")");
-    return buf;
-}
 
 HL__DEF hl_status hl_npy_parse(const void *data, size_t size, hl_tensor *out, hl_error *err) {
     const uint8_t *d = (const uint8_t *)data;
@@ -3395,14 +3412,14 @@ HL__DEF hl_status hl_npy_parse(const void *data, size_t size, hl_tensor *out, hl
     for (i = 0; i < t.ndim; i++)
         if (!hl__mul_ok(numel, (uint64_t)t.shape[i], &numel) || numel > (uint64_t)INT64_MAX)
             return hl__fail(err, HL_ERR_FORMAT, "npy: shape %s has more elements than fit in 64 bits",
-                            hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim));
+                            hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim, "()"));
     if (!hl__mul_ok(numel, hl_dtype_size(t.dtype), &nbytes))
         return hl__fail(err, HL_ERR_FORMAT, "npy: shape %s of %s is more bytes than fit in 64 bits",
-                        hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim), hl_dtype_name(t.dtype));
+                        hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim, "()"), hl_dtype_name(t.dtype));
     avail = size - pre - hlen;
     if (nbytes != avail)
         return hl__fail(err, HL_ERR_FORMAT, "npy: shape %s of %s needs %llu bytes of data, but %llu bytes follow the header",
-                        hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim), hl_dtype_name(t.dtype),
+                        hl__shape_str(sbuf, sizeof sbuf, t.shape, t.ndim, "()"), hl_dtype_name(t.dtype),
                         (unsigned long long)nbytes, (unsigned long long)avail);
     t.data = (void *)(uintptr_t)(d + pre + hlen);
     *out = t;
@@ -4601,49 +4618,6 @@ static const uint32_t hl__uc_space[][2] = {
 /* <<unicode_tables */
 
 /* ---- UTF-8 ---- */
-/* Decodes one code point from s[0..n) (n >= 1). Strict: no overlong forms, no surrogates, nothing
-   above U+10FFFF. Returns the code point and sets *adv to its byte length, or returns -1 and sets
-   *adv to the length of the maximal invalid subpart (>= 1), which is what Rust's
-   String::from_utf8_lossy replaces by one U+FFFD. */
-static int32_t hl__utf8_next(const uint8_t *s, size_t n, size_t *adv) {
-    uint32_t c = s[0], cp;
-    size_t need, k;
-    uint8_t lo = 0x80, hi = 0xBF;
-    if (c < 0x80) { *adv = 1; return (int32_t)c; }
-    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2; cp = c & 0x0F;
-        if (c == 0xE0) lo = 0xA0;      /* overlong */
-        if (c == 0xED) hi = 0x9F;      /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3; cp = c & 0x07;
-        if (c == 0xF0) lo = 0x90;      /* overlong */
-        if (c == 0xF4) hi = 0x8F;      /* > U+10FFFF */
-    } else { *adv = 1; return -1; }
-    for (k = 1; k <= need; k++) {
-        uint8_t b;
-        if (k >= n) { *adv = k; return -1; }
-        b = s[k];
-        if (b < lo || b > hi) { *adv = k; return -1; }
-        lo = 0x80; hi = 0xBF;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    *adv = need + 1;
-    return (int32_t)cp;
-}
-
-/* Returns the byte offset of the first invalid UTF-8 sequence in s[0..n), or n if it is all valid. */
-static size_t hl__utf8_check(const char *s, size_t n) {
-    const uint8_t *p = (const uint8_t *)s;
-    size_t i = 0, adv;
-    while (i < n) {
-        if (p[i] < 0x80) { i++; continue; }
-        if (hl__utf8_next(p + i, n - i, &adv) < 0) return i;
-        i += adv;
-    }
-    return n;
-}
-
 /* Appends s[0..n) to b with every maximal invalid UTF-8 subpart replaced by U+FFFD, as Rust's
    String::from_utf8_lossy does (used by the ByteLevel decoder). */
 static void hl__buf_push_lossy(hl__buf *b, const char *s, size_t n) {
@@ -4872,9 +4846,12 @@ static void hl__sl_free(hl__sl *l) {
     hl__free(l->len);
     memset(l, 0, sizeof *l);
 }
-/* Starts a new (empty) piece; text is then appended with hl__buf_push(&l->b, ...). */
+/* Starts a new (empty) piece; text is then appended with hl__buf_push(&l->b, ...). The text
+   buffer is allocated from the first piece on, so that l->b.data + l->off[i] is never NULL + 0
+   (undefined behaviour) for a list of empty pieces. */
 static void hl__sl_begin(hl__sl *l) {
     if (l->oom) return;
+    if (!hl__buf_reserve(&l->b, 0)) { l->oom = 1; return; }
     if (l->n == l->cap) {
         size_t nc = l->cap ? l->cap * 2 : 32;
         size_t *o = (size_t *)hl__realloc(l->off, nc * sizeof(size_t));
@@ -6942,17 +6919,19 @@ HL__INTERNAL void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__ta
    HL_KERNELS_SCALAR runs the whole model on them. (llama2.c's matmul, rmsnorm and softmax are the
    same loops: run.c 182-229.) */
 
-/* Element i of a weight stored as F32, BF16 or F16, as f32. memcpy: weights read in place from a
-   file may sit at any address (numpy's .npy data inside an npz often does); compilers turn it into
-   a plain load. */
+/* Element i of a weight stored as F32, BF16, F16 (models, SAEs) or F64 (an SAE's f64 encoder copy),
+   as f32. memcpy: weights read in place from a file may sit at any address (numpy's .npy data
+   inside an npz often does); compilers turn it into a plain load. */
 static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
     const uint8_t *p = (const uint8_t *)W;
     float    f;
     uint16_t h;
+    double   g;
     switch (wdt) {
     case HL_DTYPE_F32: memcpy(&f, p + i * 4, 4); return f;
     case HL_DTYPE_BF16: memcpy(&h, p + i * 2, 2); return hl_bf16_to_f32(h);
     case HL_DTYPE_F16: memcpy(&h, p + i * 2, 2); return hl_f16_to_f32(h);
+    case HL_DTYPE_F64: memcpy(&g, p + i * 8, 8); return (float)g;
     default: return 0.0f;
     }
 }
@@ -10210,15 +10189,6 @@ HL__DEF const char *hl_sae_norm_name(hl_sae_norm n) {
 }
 
 /* Element i of a weight matrix stored at any byte alignment, as f32. */
-static float hl__sae_ld(const uint8_t *W, hl_dtype dt, int64_t i) {
-    switch (dt) {
-    case HL_DTYPE_F32: { float v; memcpy(&v, W + i * 4, 4); return v; }
-    case HL_DTYPE_BF16: { uint16_t v; memcpy(&v, W + i * 2, 2); return hl_bf16_to_f32(v); }
-    case HL_DTYPE_F16: { uint16_t v; memcpy(&v, W + i * 2, 2); return hl_f16_to_f32(v); }
-    case HL_DTYPE_F64: { double v; memcpy(&v, W + i * 8, 8); return (float)v; }
-    default: return 0.0f;
-    }
-}
 /* y[i] += a * W[i0 + i] for i < n (one decoder row into a reconstruction). */
 static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
     int64_t i;
@@ -10231,7 +10201,7 @@ static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64
         }
         return;
     }
-    for (i = 0; i < n; i++) y[i] += a * hl__sae_ld(W, dt, i0 + i);
+    for (i = 0; i < n; i++) y[i] += a * hl__load_w(W, dt, i0 + i);
 }
 
 /* ---- encoder product -----------------------------------------------------------------------
@@ -10254,7 +10224,7 @@ static void hl__sae_xw(const hl_sae *s, float *y, const float *x, int64_t M) {
         for (n = 0; n < N; n++) yr[n] = 0.0f;
         for (k = 0; k < K; k++) {
             float a = x[m * K + k];
-            for (n = 0; n < N; n++) yr[n] += a * hl__sae_ld(s->W_enc, HL_DTYPE_F64, k * N + n);
+            for (n = 0; n < N; n++) yr[n] += a * hl__load_w(s->W_enc, HL_DTYPE_F64, k * N + n);
         }
     }
 }
@@ -10599,10 +10569,6 @@ static hl_status hl__sae_mat(const hl_tensor *t, const char *name, int64_t rows,
     return HL_OK;
 }
 
-static char *hl__sae_sdup(const char *s) {
-    return hl__strdup(s ? s : "");
-}
-
 HL__DEF void hl_sae_free(hl_sae *s) {
     if (!s) return;
     hl_sae_detach(s);
@@ -10682,10 +10648,10 @@ HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p
     }
     if (s->cfg.arch == HL_SAE_TOPK && s->cfg.k > d_sae) s->cfg.k = d_sae;
     s->cfg.dtype = p->W_enc->dtype;
-    s->hook_name = hl__sae_sdup(cfg->hook_name);
-    s->model_name = hl__sae_sdup(cfg->model_name);
-    s->path = hl__sae_sdup(cfg->path);
-    s->note = hl__sae_sdup(cfg->hook_note);
+    s->hook_name = hl__strdup(cfg->hook_name ? cfg->hook_name : "");
+    s->model_name = hl__strdup(cfg->model_name ? cfg->model_name : "");
+    s->path = hl__strdup(cfg->path ? cfg->path : "");
+    s->note = hl__strdup(cfg->hook_note ? cfg->hook_note : "");
     if (!s->hook_name || !s->model_name || !s->path || !s->note) {
         hl_sae_free(s);
         return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
@@ -10731,7 +10697,7 @@ HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p
         for (i = 0; i < d_sae; i++) {
             double ss = 0;
             for (j = 0; j < d_in; j++) {
-                double w = (double)hl__sae_ld(s->W_dec, s->dec_dt, i * d_in + j);
+                double w = (double)hl__load_w(s->W_dec, s->dec_dt, i * d_in + j);
                 ss += w * w;
             }
             s->dec_norm[i] = (float)sqrt(ss);
@@ -10867,7 +10833,7 @@ HL__DEF hl_status hl_sae_feature_direction(const hl_sae *s, int64_t f, float *di
         return hl__fail(err, HL_ERR_ARG, "SAE feature %lld out of range [0, %lld)", (long long)f,
                         (long long)s->cfg.d_sae);
     d = s->cfg.d_in;
-    for (i = 0; i < d; i++) dir[i] = hl__sae_ld(s->W_dec, s->dec_dt, f * d + i) * s->cfg.dec_scale;
+    for (i = 0; i < d; i++) dir[i] = hl__load_w(s->W_dec, s->dec_dt, f * d + i) * s->cfg.dec_scale;
     return HL_OK;
 }
 
@@ -11455,11 +11421,6 @@ done:
     return ret;
 }
 
-static int hl__sae_ends_with(const char *s, const char *suffix) {
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *err) {
     hl_sae_desc d;
     hl_status st;
@@ -11476,9 +11437,9 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
                           "params.npz (GemmaScope)", d.path);
         hl__free(cfg);
         hl__free(npz);
-    } else if (hl__sae_ends_with(d.path, ".npz")) {
+    } else if (hl__ends_with(d.path, ".npz")) {
         st = hl__sae_load_gemmascope(&d, d.path, &s, err);
-    } else if (hl__sae_ends_with(d.path, ".safetensors") || hl__sae_ends_with(d.path, ".json")) {
+    } else if (hl__ends_with(d.path, ".safetensors") || hl__ends_with(d.path, ".json")) {
         /* a file inside a SAELens folder: load the folder */
         const char *slash = strrchr(d.path, '/');
         char *dir = slash ? hl__strndup(d.path, (size_t)(slash - d.path)) : hl__strdup(".");

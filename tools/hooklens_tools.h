@@ -1865,13 +1865,9 @@ static int hl__ex_natcmp_qsort(const void *x, const void *y) {
     return hl__ex_natcmp(*(char *const *)x, *(char *const *)y);
 }
 
-static int hl__ex_ends_with(const char *s, const char *suf) {
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
-}
 static int hl__ex_wanted_name(const char *name) {
-    return hl__ex_ends_with(name, ".json") || hl__ex_ends_with(name, ".jsonl") ||
-           hl__ex_ends_with(name, ".json.gz") || hl__ex_ends_with(name, ".jsonl.gz");
+    return hl__ends_with(name, ".json") || hl__ends_with(name, ".jsonl") ||
+           hl__ends_with(name, ".json.gz") || hl__ends_with(name, ".jsonl.gz");
 }
 
 typedef struct hl__ex_strlist {
@@ -2450,28 +2446,6 @@ HL__DEF hl_status hl_neuronpedia_url(char *buf, size_t cap, const char *model_id
 /* >>views =================================================================================== */
 /* ---- HTML and JSON text helpers ---------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[i] (1..4), or 0 when the bytes there are not valid UTF-8
-   (overlong forms, surrogates and code points above U+10FFFF are invalid, RFC 3629). */
-static size_t hl__view_utf8_seq(const unsigned char *s, size_t n, size_t i) {
-    unsigned c = s[i];
-    size_t len, k;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
-    else return 0;
-    if (len > n - i) return 0;
-    for (k = 1; k < len; k++) {
-        if ((s[i + k] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i + k] & 0x3fu);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* Appends s as HTML text (also safe inside a double- or single-quoted attribute value):
    & < > " ' become entities, newline and tab become the visible arrows U+21B5 and U+21E5,
    other control characters and invalid UTF-8 bytes become U+FFFD. */
@@ -2480,7 +2454,7 @@ static void hl__view_html(hl__buf *b, const char *s) {
     size_t n = strlen((const char *)u), i = 0;
     while (i < n) {
         unsigned c = u[i];
-        size_t l = hl__view_utf8_seq(u, n, i);
+        size_t l = hl__utf8_valid_len(u + i, n - i);
         if (l == 0) { hl__buf_puts(b, "\xef\xbf\xbd"); i++; continue; }
         if (l > 1) { hl__buf_push(b, u + i, l); i += l; continue; }
         switch (c) {
@@ -2508,7 +2482,7 @@ static void hl__view_json_str(hl__buf *b, const char *s) {
     hl__buf_putc(b, '"');
     while (i < n) {
         unsigned c = u[i];
-        size_t l = hl__view_utf8_seq(u, n, i);
+        size_t l = hl__utf8_valid_len(u + i, n - i);
         if (l == 0) { hl__buf_puts(b, "\\ufffd"); i++; continue; }
         if (l > 1) {
             /* U+2028/2029 are legal in JSON but not in older JS string literals: escape them */
