@@ -107,6 +107,18 @@ static int64_t rank_of(const float *x, int64_t V, int32_t t) {
     return r;
 }
 
+/* softmax(x)_t in percent as TL's report prints it: exp(x_t - max) / sum_j exp(x_j - max), the
+   difference in float (the logits' type), exp and sum in double. Computed this way, the digits of
+   a %5.2f print are the report's own, so whole lines can be compared verbatim. */
+static double prob_pct(const float *x, int64_t V, int32_t t) {
+    float mx = x[0];
+    double z = 0;
+    int64_t i;
+    for (i = 1; i < V; i++) mx = x[i] > mx ? x[i] : mx;
+    for (i = 0; i < V; i++) z += exp((double)(x[i] - mx));
+    return 100.0 * exp((double)(x[t] - mx)) / z;
+}
+
 /* Reads one "Logit: %f Prob: %f% Token: |%s|" tail at *p (advancing past its line) and checks it
    against the logit, probability and token string computed here; printed to 2 decimals. */
 static void check_logit_line(const char **p, double logit, double prob, const char *tok, const char *what) {
@@ -127,7 +139,10 @@ static void check_logit_line(const char **p, double logit, double prob, const ch
 
 /* TL utils.test_prompt, recomputed here from the logits of one hl_model_run over prompt + answer
    (the example's defaults): the tokenized lines, and for every answer token its rank, logit and
-   probability at the position before it and the top 10 there, in TL's order and format. */
+   probability at the position before it and the top 10 there, in TL's order and format: each value
+   parsed and compared at print precision (the probability from a double log softmax), and each
+   line compared verbatim with one formatted here with TL's formats ("Rank: %-8lld Logit: %5.2f
+   Prob: %5.2f%% Token: |%s|", "Top %lldth token. Logit: %5.2f Prob: %5.2f%% Token: |%s|"). */
 static void test_example_test_prompt(void) {
     static const char *prompt = "Jill threw the ball to Jack. Jack threw the ball to Will. Will threw the ball back to";
     int st = -1;
@@ -186,6 +201,9 @@ static void test_example_test_prompt(void) {
         int used = 0;
         log_softmax_f64(x, V, lp);
         snprintf(what, sizeof what, "answer token %lld", (long long)a);
+        snprintf(line, sizeof line, "Performance on answer token:\nRank: %-8lld Logit: %5.2f Prob: %5.2f%% Token: |%s|\n",
+                 (long long)rank_of(x, V, at[a]), (double)x[at[a]], prob_pct(x, V, at[a]), as[a]);
+        CHECKF(strncmp(p, line, strlen(line)) == 0, "%s: '%.100s' printed, '%s' expected", what, p, line);
         CHECKF(sscanf(p, "Performance on answer token:\nRank: %lld%n", &r, &used) == 1 && used > 0,
                "%s: cannot parse '%.60s'", what, p);
         if (used <= 0) break;
@@ -204,10 +222,13 @@ static void test_example_test_prompt(void) {
             }
             top[k] = best;
             snprintf(what, sizeof what, "answer token %lld, top %lld", (long long)a, (long long)k);
+            CHECK_OK(hl_model_to_str_tokens(m, &best, 1, &ts, e), e);
+            snprintf(line, sizeof line, "Top %lldth token. Logit: %5.2f Prob: %5.2f%% Token: |%s|\n", (long long)k,
+                     (double)x[best], prob_pct(x, V, best), ts ? ts[0] : "?");
+            CHECKF(strncmp(p, line, strlen(line)) == 0, "%s: '%.80s' printed, '%s' expected", what, p, line);
             snprintf(line, sizeof line, "Top %lldth token.", (long long)k);
             CHECKF(strncmp(p, line, strlen(line)) == 0, "%s: '%.40s'", what, p);
             p += strncmp(p, line, strlen(line)) == 0 ? strlen(line) : 0;
-            CHECK_OK(hl_model_to_str_tokens(m, &best, 1, &ts, e), e);
             check_logit_line(&p, x[best], exp(lp[best]), ts ? ts[0] : "?", what);
             hl_free(ts);
         }
@@ -249,16 +270,20 @@ static void test_example_run_with_cache(void) {
 
 /* circuitsvis token_log_probs as the example prints it, recomputed here from hl_model_run's logits
    on the example's default text: for each position i >= 1, the token, log p(token_i) from row
-   i-1 (log softmax in double), its rank, the top prediction and its log prob, and the mean. */
+   i-1 (log softmax in double), its rank, the top prediction and its log prob, and the mean, each
+   compared at print precision; and every line verbatim in the example's format
+   ("%4lld  %-16s %9.3f %6lld   '%s' (%.3f)", "mean log prob %.4f over %lld predicted tokens"),
+   formatted here from hl_log_softmax and hl_top_k on the same row (the float log probs the
+   example prints, so the digits are exact). */
 static void test_example_token_log_probs(void) {
     static const char *text = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.";
     int st = -1;
     hl_model *m = NULL;
     hl_error e_, *e = &e_;
     int32_t *toks = NULL;
-    char **strs = NULL, want[256];
-    float *lg = NULL;
-    double *lp = NULL, sum = 0, mean = 0;
+    char **strs = NULL, want[256], line[256];
+    float *lg = NULL, *lpf = NULL; /* lpf: hl_log_softmax of one row */
+    double *lp = NULL, sum = 0, sumf = 0, mean = 0;
     int64_t n = 0, V, i, j;
     long long count = 0;
     const char *p;
@@ -280,8 +305,11 @@ static void test_example_token_log_probs(void) {
     if (!lg) goto done;
     V = hl_model_config(m)->d_vocab;
     lp = (double *)malloc((size_t)V * sizeof(double));
+    lpf = (float *)malloc((size_t)V * sizeof(float));
     CHECK_OK(hl_model_to_str_tokens(m, toks, n, &strs, e), e);
     if (!strs) goto done;
+    snprintf(want, sizeof want, "%4s  %-16s %9s %6s   %s\n", "pos", "token", "log prob", "rank", "top prediction");
+    CHECKF(strncmp(o, want, strlen(want)) == 0, "column titles '%.60s', '%s' expected", o, want);
     p = strchr(o, '\n'); /* past the column titles */
     p = p ? p + 1 : o;
     for (i = 1; i < n; i++) {
@@ -296,6 +324,20 @@ static void test_example_token_log_probs(void) {
         for (j = 1; j < V; j++)
             if (x[j] > x[top]) top = (int32_t)j;
         sum += lp[toks[i]];
+        {   /* the whole line, verbatim */
+            int32_t ftop = -1;
+            float ftop_lp = 0;
+            char **fts = NULL;
+            hl_log_softmax(x, V, lpf);
+            hl_top_k(lpf, V, 1, &ftop, &ftop_lp);
+            CHECK_OK(hl_model_to_str_tokens(m, &ftop, 1, &fts, e), e);
+            snprintf(line, sizeof line, "%4lld  %-16s %9.3f %6lld   '%s' (%.3f)\n", (long long)i, strs[i],
+                     (double)lpf[toks[i]], (long long)rank_of(x, V, toks[i]), fts ? fts[0] : "?", (double)ftop_lp);
+            hl_free(fts);
+            CHECKF(strncmp(p, line, strlen(line)) == 0, "position %lld: '%.80s' printed, '%s' expected",
+                   (long long)i, p, line);
+            sumf += (double)lpf[toks[i]];
+        }
         snprintf(want, sizeof want, "%4lld  %-16s ", (long long)i, strs[i]);
         CHECKF(strncmp(p, want, strlen(want)) == 0, "position %lld: '%.40s' printed, '%s' expected", (long long)i,
                p, want);
@@ -324,11 +366,15 @@ static void test_example_token_log_probs(void) {
     CHECKF(count == n - 1 && fabs(mean - sum / (double)(n - 1)) <= 0.000051,
            "mean %.4f over %lld printed, %.6f over %lld computed", mean, count, sum / (double)(n - 1),
            (long long)(n - 1));
+    snprintf(line, sizeof line, "mean log prob %.4f over %lld predicted tokens\n", sumf / (double)(n - 1),
+             (long long)(n - 1));
+    CHECKF(strcmp(p, line) == 0, "'%s' printed, '%s' expected", p, line);
 done:
     hl_model_free(m);
     hl_free(toks);
     hl_free(strs);
     free(lg);
+    free(lpf);
     free(lp);
     free(o);
 }

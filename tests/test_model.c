@@ -434,6 +434,152 @@ static void test_sampling_freq_penalty_steps(void) {
     fx_close(&r);
 }
 
+/* top_p at the top-1 boundary, against the top-1 and top-2 probabilities q1, q2 computed by hand
+   from hl_model_run's logits (T = 4 divides exactly, so it cannot reorder or tie logits; no penalty):
+   - p = 0.5 / V is below every possible q1 (q1 >= 1 / V) and the top-1 always stays, so only the
+     top-1 survives at every step: 16 sampled tokens equal the 16 greedy ones, for each of 64 seeds;
+   - p = 0.98 q1, just below q1, keeps only the top-1 for the first token, for each of 512 seeds;
+   - p = 1.02 q1, just above, keeps exactly the top two (the second token's preceding cumulative
+     probability q1 is <= p, the third's, q1 + q2, is not): every draw of 512 is one of them and
+     each is drawn at least once (both expected counts are checked to be >= 10).
+   A sampler that ignores top_p, or keeps one token too many or too few at p, fails. */
+static void test_sampling_top_p_top1(void) {
+    enum { SEEDS_LONG = 64, SEEDS_FIRST = 512, NEW = 16 };
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_generate_opts go;
+    int32_t *greedy = NULL, *out = NULL, *order = NULL;
+    double *q = NULL;
+    float *L = NULL, p_lo, p_hi;
+    int64_t ng = 0, nout = 0, V, i, s, top2[2] = {0, 0}, outside = 0, not_top1 = 0, diverged = 0;
+    const float T = 4.0f;
+    if (!fx_open("llama-tiny", 1, &r)) return;
+    V = hl_model_config(r.m)->d_vocab;
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = NEW;
+    go.no_stop_at_eos = 1;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &greedy, &ng, e), e);
+    CHECK(ng == 4 + NEW);
+    if (ng != 4 + NEW) goto done;
+    /* p below 1 / V: greedy at every step, whatever the seed */
+    go.temperature = T;
+    go.top_p = 0.5f / (float)V;
+    for (s = 1; s <= SEEDS_LONG; s++) {
+        go.seed = (uint64_t)s;
+        CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &out, &nout, e), e);
+        if (nout != 4 + NEW || memcmp(out, greedy, (size_t)nout * sizeof(int32_t)) != 0) diverged++;
+        hl_free(out);
+        out = NULL;
+    }
+    CHECKF(diverged == 0, "top_p %g: %lld of %d seeds leave the greedy tokens", (double)go.top_p,
+           (long long)diverged, SEEDS_LONG);
+    /* q1, q2 of the first token by hand (p = 2: the whole softmax, in descending order) */
+    L = (float *)malloc((size_t)V * sizeof(float));
+    order = (int32_t *)malloc((size_t)V * sizeof(int32_t));
+    q = (double *)malloc((size_t)V * sizeof(double));
+    last_logits(r.m, r.tokens, 4, L);
+    CHECK(nucleus_by_hand(L, V, T, 0.0f, NULL, 0, 2.0f, order, q) == V);
+    CHECK(order[0] == greedy[4]);
+    p_lo = (float)(0.98 * q[0]);
+    p_hi = (float)(1.02 * q[0]);
+    CHECKF(q[0] < 0.9 && q[1] > 0.02 * q[0], "q1 %.4f q2 %.4f: no room for p on both sides of q1", q[0], q[1]);
+    CHECKF(SEEDS_FIRST * q[1] / (q[0] + q[1]) >= 10, "q1 %.4f q2 %.4f: the second token is too rare to test",
+           q[0], q[1]);
+    go.max_new_tokens = 1;
+    for (s = 1; s <= SEEDS_FIRST; s++) {
+        go.seed = (uint64_t)s;
+        go.top_p = p_lo;
+        CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &out, &nout, e), e);
+        not_top1 += nout != 5 || out[4] != order[0];
+        hl_free(out);
+        out = NULL;
+        go.top_p = p_hi;
+        CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &out, &nout, e), e);
+        if (nout == 5 && out[4] == order[0]) top2[0]++;
+        else if (nout == 5 && out[4] == order[1]) top2[1]++;
+        else outside++;
+        hl_free(out);
+        out = NULL;
+    }
+    CHECKF(not_top1 == 0, "top_p %.4f < q1 %.4f: %lld of %d draws are not the top-1 token %d", (double)p_lo, q[0],
+           (long long)not_top1, SEEDS_FIRST, order[0]);
+    CHECKF(outside == 0 && top2[0] > 0 && top2[1] > 0,
+           "top_p %.4f > q1 %.4f: top-1 %d drawn %lld times, top-2 %d %lld times, others %lld (of %d)", (double)p_hi,
+           q[0], order[0], (long long)top2[0], order[1], (long long)top2[1], (long long)outside, SEEDS_FIRST);
+    if (getenv("HLT_VERBOSE"))
+        printf("  top_p at q1 %.4f (q2 %.4f): top-1 %lld, top-2 %lld of %d draws\n", q[0], q[1], (long long)top2[0],
+               (long long)top2[1], SEEDS_FIRST);
+    for (i = 0; i < 2; i++) /* the rule by hand agrees on both sizes */
+        CHECK(nucleus_by_hand(L, V, T, 0.0f, NULL, 0, i ? p_hi : p_lo, order, q) == i + 1);
+done:
+    hl_free(greedy);
+    free(L);
+    free(order);
+    free(q);
+    fx_close(&r);
+}
+
+/* A huge frequency penalty (1e4 after T = 1: exp(-1e4) is 0 in double) removes every token already
+   in prompt + generated, so none of 40 new tokens repeats an earlier token of the prompt or of the
+   generation (the vocabulary of 512 allows it), for each of 16 seeds. The prompt holds the model's
+   favourite tokens (4 fixture tokens and their 4 greedy successors), and the same seeds without
+   the penalty repeat both a prompt token and a generated one (checked), so a sampler that ignores
+   the penalty, or counts only the generated tokens, fails. */
+static void test_sampling_freq_penalty_huge(void) {
+    enum { SEEDS = 16, NEW = 40 };
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_generate_opts go;
+    int32_t *prompt = NULL, *out = NULL;
+    int64_t np = 0, nout = 0, s, i, j, pen;
+    int64_t rep_prompt[2] = {0, 0}, rep_gen[2] = {0, 0}; /* [0] without, [1] with the penalty */
+    int64_t first_seed = -1, first_pos = -1, first_tok = -1; /* the first repeat with the penalty */
+    if (!fx_open("llama-tiny", 1, &r)) return;
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 4;
+    go.no_stop_at_eos = 1;
+    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &prompt, &np, e), e);
+    CHECK(np == 8);
+    if (np != 8) goto done;
+    go.max_new_tokens = NEW;
+    go.temperature = 1.0f;
+    for (pen = 0; pen < 2; pen++) {
+        go.freq_penalty = pen ? 1e4f : 0.0f;
+        for (s = 1; s <= SEEDS; s++) {
+            go.seed = (uint64_t)s;
+            CHECK_OK(hl_model_generate(r.m, prompt, np, &go, &out, &nout, e), e);
+            CHECK(nout == np + NEW);
+            for (i = np; out && i < nout; i++) {
+                int in_prompt = 0, in_gen = 0;
+                for (j = 0; j < i; j++) {
+                    in_prompt |= j < np && out[j] == out[i];
+                    in_gen |= j >= np && out[j] == out[i];
+                }
+                rep_prompt[pen] += in_prompt;
+                rep_gen[pen] += in_gen;
+                if (pen && (in_prompt || in_gen) && first_seed < 0) {
+                    first_seed = s;
+                    first_pos = i - np;
+                    first_tok = out[i];
+                }
+            }
+            hl_free(out);
+            out = NULL;
+        }
+    }
+    CHECKF(rep_prompt[0] > 0 && rep_gen[0] > 0,
+           "without the penalty %lld prompt and %lld generated repeats: the test could not see it",
+           (long long)rep_prompt[0], (long long)rep_gen[0]);
+    CHECKF(rep_prompt[1] == 0 && rep_gen[1] == 0,
+           "with the penalty %lld new tokens repeat a prompt token and %lld a generated one (first: seed %lld, new "
+           "token %lld = %lld)",
+           (long long)rep_prompt[1], (long long)rep_gen[1], (long long)first_seed, (long long)first_pos,
+           (long long)first_tok);
+done:
+    hl_free(prompt);
+    fx_close(&r);
+}
+
 static void test_sampling(void) {
     fx_ref r;
     hl_error e_, *e = &e_;
@@ -688,6 +834,8 @@ void suite_model(void) {
     RUN(test_sampling);
     RUN(test_sampling_nucleus_distribution);
     RUN(test_sampling_freq_penalty_steps);
+    RUN(test_sampling_top_p_top1);
+    RUN(test_sampling_freq_penalty_huge);
     RUN(test_math_helpers);
     RUN(test_stories260k);
     RUN(test_load_options);
