@@ -8237,6 +8237,10 @@ HL__DEF int hl_glob_match(const char *pat, const char *s) {
 static int hl__is_glob(const char *s) {
     return strchr(s, '*') != NULL || strchr(s, '?') != NULL;
 }
+/* A registered name or filter entry against a point's name: a glob, or else the exact name. */
+static int hl__name_matches(const char *pattern, const char *name) {
+    return hl__is_glob(pattern) ? hl_glob_match(pattern, name) : strcmp(pattern, name) == 0;
+}
 
 /* ---- the model object ---- */
 /* Weights are borrowed views into the mmapped safetensors; norm vectors are copied to f32 with
@@ -8784,7 +8788,9 @@ static void hl__model_update_want(hl_model *m) {
 }
 
 /* Name of a slot into buf (a point's own name, or "<point>.<sub-point>"); 0 when the point does
-   not exist on this model or the name does not fit. */
+   not exist on this model or the name does not fit. HL__SLOT_NAME_CAP holds any: a point's name
+   is under 128 bytes (hl__name_points), a sub-point adds at most 20. */
+#define HL__SLOT_NAME_CAP 192
 static size_t hl__slot_name(const hl_model *m, int64_t slot, char *buf, size_t cap) {
     const char *base = m->pt_name[slot / HL_SUB_COUNT];
     int sub = (int)(slot % HL_SUB_COUNT), n;
@@ -8797,11 +8803,10 @@ static size_t hl__slot_name(const hl_model *m, int64_t slot, char *buf, size_t c
    1 for every point and sub-point of this model whose name matches. Returns how many matched. */
 static int64_t hl__match_slots(const hl_model *m, const char *pattern, unsigned char *match) {
     int64_t s, count = 0;
-    int glob = hl__is_glob(pattern);
-    char name[192];
+    char name[HL__SLOT_NAME_CAP];
     for (s = 0; s < m->n_slots; s++) {
         if (!hl__slot_name(m, s, name, sizeof name)) continue;
-        if (glob ? hl_glob_match(pattern, name) : strcmp(pattern, name) == 0) {
+        if (hl__name_matches(pattern, name)) {
             match[s] = 1;
             count++;
         }
@@ -8885,14 +8890,13 @@ HL__DEF hl_status hl_model_set_splice(hl_model *m, const char *name, hl_hook_fn 
     sp->fn = NULL;
     sp->user = NULL;
     if (fn) { /* the sub-points' names, formatted once for the splice's life */
+        char buf[HL__SLOT_NAME_CAP];
         for (k = 1; k < HL_SUB_COUNT; k++) {
-            size_t len = strlen(m->pt_name[pt]) + 1 + strlen(hl__sub_names[k]) + 1;
-            if (!(sp->sub_name[k] = (char *)hl__malloc(len))) {
+            if (!hl__slot_name(m, hl__slot(pt, (hl_sub)k), buf, sizeof buf) || !(sp->sub_name[k] = hl__strdup(buf))) {
                 hl__splice_names_free(sp);
                 hl__model_update_want(m);
                 return hl__fail(err, HL_ERR_OOM, "hl_model_set_splice: out of memory");
             }
-            snprintf(sp->sub_name[k], len, "%s.%s", m->pt_name[pt], hl__sub_names[k]);
         }
         sp->fn = fn;
         sp->user = user;
@@ -8918,7 +8922,7 @@ HL__DEF int hl_names_filter_match(const hl_names_filter *f, const char *name) {
     if (!f || (!f->names && !f->fn)) return 1;
     ok = f->names == NULL;
     for (i = 0; !ok && f->names && i < f->n_names; i++)
-        if (f->names[i] && (hl__is_glob(f->names[i]) ? hl_glob_match(f->names[i], name) : strcmp(f->names[i], name) == 0))
+        if (f->names[i] && hl__name_matches(f->names[i], name))
             ok = 1;
     if (ok && f->fn) ok = f->fn(name, f->user) != 0;
     return ok;

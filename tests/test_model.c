@@ -311,6 +311,23 @@ static int64_t nucleus_by_hand(const float *L, int64_t V, float T, float fp, con
     return size;
 }
 
+/* The sampling tests' prompt: 4 fixture tokens and their 4 greedy successors (tokens the model
+   then likes again). [out] prompt[0..8); returns 1, or 0 after marking a failure. */
+static int favourite_prompt(fx_ref *r, int32_t prompt[8]) {
+    hl_error e_, *e = &e_;
+    hl_generate_opts go;
+    int32_t *out = NULL;
+    int64_t n = 0;
+    memset(&go, 0, sizeof go);
+    go.max_new_tokens = 4;
+    go.no_stop_at_eos = 1;
+    CHECK_OK(hl_model_generate(r->m, r->tokens, 4, &go, &out, &n, e), e);
+    CHECK(n == 8);
+    if (n == 8) memcpy(prompt, out, 8 * sizeof(int32_t));
+    hl_free(out);
+    return n == 8;
+}
+
 /* Nucleus sampling with a frequency penalty, as a distribution: 4000 one-token generations with
    seeds 1..4000 from a prompt that repeats the model's favourite tokens, against TL's rule
    computed by hand from hl_model_run's logits. Every token drawn is in the nucleus, and each
@@ -322,22 +339,15 @@ static void test_sampling_nucleus_distribution(void) {
     fx_ref r;
     hl_error e_, *e = &e_;
     hl_generate_opts go;
-    int32_t *greedy = NULL, *out = NULL, *order = NULL, *order0 = NULL, prompt[8];
+    int32_t *out = NULL, *order = NULL, *order0 = NULL, prompt[8];
     double *q = NULL, *q0 = NULL;
     float *L = NULL;
-    int64_t ng = 0, nout = 0, V, size, size0, i, j, outside = 0, *count = NULL;
+    int64_t nout = 0, V, size, size0, i, j, outside = 0, *count = NULL;
     const float T = 3.0f, fp = 1.5f, p = 0.6f;
     int differs = 0;
     if (!fx_open("llama-tiny", 1, &r)) return;
     V = hl_model_config(r.m)->d_vocab;
-    /* the prompt: 4 fixture tokens and 4 greedy ones (which the model then likes again) */
-    memset(&go, 0, sizeof go);
-    go.max_new_tokens = 4;
-    go.no_stop_at_eos = 1;
-    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &greedy, &ng, e), e);
-    CHECK(ng == 8);
-    if (ng != 8) goto done;
-    memcpy(prompt, greedy, sizeof prompt);
+    if (!favourite_prompt(&r, prompt)) goto done;
     L = (float *)malloc((size_t)V * sizeof(float));
     order = (int32_t *)malloc((size_t)V * sizeof(int32_t));
     order0 = (int32_t *)malloc((size_t)V * sizeof(int32_t));
@@ -374,7 +384,6 @@ static void test_sampling_nucleus_distribution(void) {
     }
     CHECKF(outside == 0, "%lld draws outside the nucleus", (long long)outside);
 done:
-    hl_free(greedy);
     free(L);
     free(order);
     free(order0);
@@ -530,17 +539,14 @@ static void test_sampling_freq_penalty_huge(void) {
     fx_ref r;
     hl_error e_, *e = &e_;
     hl_generate_opts go;
-    int32_t *prompt = NULL, *out = NULL;
-    int64_t np = 0, nout = 0, s, i, j, pen;
+    int32_t prompt[8], *out = NULL;
+    int64_t np = 8, nout = 0, s, i, j, pen;
     int64_t rep_prompt[2] = {0, 0}, rep_gen[2] = {0, 0}; /* [0] without, [1] with the penalty */
     int64_t first_seed = -1, first_pos = -1, first_tok = -1; /* the first repeat with the penalty */
     if (!fx_open("llama-tiny", 1, &r)) return;
+    if (!favourite_prompt(&r, prompt)) goto done;
     memset(&go, 0, sizeof go);
-    go.max_new_tokens = 4;
     go.no_stop_at_eos = 1;
-    CHECK_OK(hl_model_generate(r.m, r.tokens, 4, &go, &prompt, &np, e), e);
-    CHECK(np == 8);
-    if (np != 8) goto done;
     go.max_new_tokens = NEW;
     go.temperature = 1.0f;
     for (pen = 0; pen < 2; pen++) {
@@ -576,7 +582,6 @@ static void test_sampling_freq_penalty_huge(void) {
            (long long)rep_prompt[1], (long long)rep_gen[1], (long long)first_seed, (long long)first_pos,
            (long long)first_tok);
 done:
-    hl_free(prompt);
     fx_close(&r);
 }
 
