@@ -230,31 +230,23 @@ static void bits_model_all(const char *fixture, hl_kernels level, int fast, int 
     }
     /* gen */
     {
+        /* greedy; nucleus with a frequency penalty; top-k: {temperature, top_k, top_p, freq_penalty, seed} */
+        static const struct { float t; int64_t k; float p, fp; uint64_t seed; } gens[3] = {
+            {0.0f, 0, 0.0f, 0.0f, 0}, {0.8f, 0, 0.9f, 0.5f, 7}, {0.8f, 5, 0.0f, 0.0f, 11}};
         hl_generate_opts o;
+        int g;
         fnv_init(&f);
-        memset(&o, 0, sizeof o);
-        o.max_new_tokens = 12;
-        o.no_stop_at_eos = 1;
-        CHECK_OK(hl_model_generate(m, ids, 5, &o, &out, &nout, &e), &e);
-        if (out) fnv_bytes(&f, out, (size_t)nout * sizeof(int32_t));
-        hl_free(out);
-        out = NULL;
-        o.temperature = 0.8f;
-        o.top_p = 0.9f;
-        o.freq_penalty = 0.5f;
-        o.seed = 7;
-        CHECK_OK(hl_model_generate(m, ids, 5, &o, &out, &nout, &e), &e);
-        if (out) fnv_bytes(&f, out, (size_t)nout * sizeof(int32_t));
-        hl_free(out);
-        out = NULL;
-        o.top_p = 0;
-        o.freq_penalty = 0;
-        o.top_k = 5;
-        o.seed = 11;
-        CHECK_OK(hl_model_generate(m, ids, 5, &o, &out, &nout, &e), &e);
-        if (out) fnv_bytes(&f, out, (size_t)nout * sizeof(int32_t));
-        hl_free(out);
-        out = NULL;
+        for (g = 0; g < 3; g++) {
+            memset(&o, 0, sizeof o);
+            o.max_new_tokens = 12;
+            o.no_stop_at_eos = 1;
+            o.temperature = gens[g].t, o.top_k = gens[g].k, o.top_p = gens[g].p;
+            o.freq_penalty = gens[g].fp, o.seed = gens[g].seed;
+            CHECK_OK(hl_model_generate(m, ids, 5, &o, &out, &nout, &e), &e);
+            if (out) fnv_bytes(&f, out, (size_t)nout * sizeof(int32_t));
+            hl_free(out);
+            out = NULL;
+        }
         bits_result(fixture, "gen", level, fast, threads, &f);
     }
 done:
