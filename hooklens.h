@@ -389,8 +389,9 @@ HL_API const char *hl_kernels_name(hl_kernels k);
 /* <<api_kernels */
 
 /* >>api_model =============================================================================== */
-/* Models: Hugging Face checkpoints of Gemma2ForCausalLM, GemmaForCausalLM, LlamaForCausalLM and
-   MistralForCausalLM, run on the CPU with every TransformerLens (TL) hook point.
+/* Models: Hugging Face checkpoints of Gemma2ForCausalLM, GemmaForCausalLM, LlamaForCausalLM,
+   MistralForCausalLM, GPT2LMHeadModel, GPTNeoForCausalLM and GPTNeoXForCausalLM (Pythia), run on
+   the CPU with every TransformerLens (TL) hook point, after TL's weight processing (below).
 
    QUICK TOUR
        hl_model_desc d = {0};  d.path = "gemma-2-2b";          (all zeros = defaults)
@@ -405,13 +406,14 @@ HL_API const char *hl_kernels_name(hl_kernels k);
    CONVENTIONS
      * Every activation handed out (hooks, cache) has TL's shape with a leading batch dim of 1:
        [1, pos, d_model], [1, n_heads, query_pos, key_pos], ... (see HL_HOOK_LIST) and dtype F32.
-     * Logits are Hugging Face's (Gemma-2: after the final softcap). TL additionally centres the
-       logits of Gemma-1 over the vocabulary (center_unembed); hooklens does not (log-probs agree).
-     * Gemma-2 local (sliding-window) attention is on EVEN layers 0, 2, ..., as in HF and Google's
-       reference: key k is visible from query q when q - window < k <= q. TL HookedTransformer puts
-       it on ODD layers (TL issue #778); set desc.tl_window_parity = 1 to get TL's order. The two
-       only differ once a sequence is longer than the window (4096 for the real models). Mistral's
-       window applies to every layer (HF).
+     * By default the values are the ones HookedTransformer.from_pretrained gives (TL 4:
+       TransformerBridge + enable_compatibility_mode()): TL's weight processing is on (HL_PROC_*,
+       below, says what each transform changes). desc.no_processing gives Hugging Face's raw
+       numbers (from_pretrained_no_processing).
+     * Logits are returned after Gemma-2's final softcap, as TL and HF return them.
+     * Sliding-window (local) attention: Gemma-2 on EVEN layers 0, 2, ... (HF, Google, and TL since
+       3.7.3; TL 2.x used odd layers), Mistral on every layer (HF), GPT-Neo where config.json's
+       attention_types says "local". Key k is visible from query q when q - window < k <= q.
      * ln1 is computed once per block and its hooks fire once (TL computes and hooks it 3 times with
        identical values), unless HL_USE_SPLIT_QKV_INPUT is on: then ln1 runs per stream (q, k, v),
        its hooks fire three times, with a head axis: [1, pos, n_heads or n_kv_heads, 1|d_model].
@@ -422,11 +424,14 @@ HL_API const char *hl_kernels_name(hl_kernels k);
 /* Hook points in execution order. Columns: the id; GLOBAL or BLOCK (one per layer); the TL name
    ({L} = the layer); up to three dimensions after the batch dim (a symbol each: pos, query_pos and
    key_pos are the positions of the pass and its keys, the others the config's sizes); and when the
-   point exists or fires (ALWAYS; POST_NORMS: only on models with Gemma-2's post-norms; USE_*: an
-   optional point that fires only when hl_model_set_flags turns it on).
+   point exists or fires (ALWAYS; POS_EMBED: learned absolute positions (GPT-2, GPT-Neo); ROTARY:
+   rotary positions; SEQUENTIAL: not on parallel-residual blocks (NeoX); GATED: gated MLPs;
+   POST_NORMS: Gemma-2's post-norms; USE_*: an optional point that fires only when
+   hl_model_set_flags turns it on).
      id                   where   TransformerLens name                     shape after [batch]         when */
 #define HL_HOOK_LIST(X) \
     X(EMBED,               GLOBAL, "hook_embed",                           POS, D_MODEL, NONE,          ALWAYS) \
+    X(POS_EMBED,           GLOBAL, "hook_pos_embed",                       POS, D_MODEL, NONE,          POS_EMBED) \
     X(RESID_PRE,           BLOCK,  "blocks.{L}.hook_resid_pre",            POS, D_MODEL, NONE,          ALWAYS) \
     X(ATTN_IN,             BLOCK,  "blocks.{L}.hook_attn_in",              POS, N_HEADS, D_MODEL,       USE_ATTN_IN) \
     X(Q_INPUT,             BLOCK,  "blocks.{L}.hook_q_input",              POS, N_HEADS, D_MODEL,       USE_SPLIT_QKV_INPUT) \
@@ -437,8 +442,8 @@ HL_API const char *hl_kernels_name(hl_kernels k);
     X(ATTN_Q,              BLOCK,  "blocks.{L}.attn.hook_q",               POS, N_HEADS, D_HEAD,        ALWAYS) \
     X(ATTN_K,              BLOCK,  "blocks.{L}.attn.hook_k",               POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
     X(ATTN_V,              BLOCK,  "blocks.{L}.attn.hook_v",               POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
-    X(ATTN_ROT_Q,          BLOCK,  "blocks.{L}.attn.hook_rot_q",           POS, N_HEADS, D_HEAD,        ALWAYS) \
-    X(ATTN_ROT_K,          BLOCK,  "blocks.{L}.attn.hook_rot_k",           POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
+    X(ATTN_ROT_Q,          BLOCK,  "blocks.{L}.attn.hook_rot_q",           POS, N_HEADS, D_HEAD,        ROTARY) \
+    X(ATTN_ROT_K,          BLOCK,  "blocks.{L}.attn.hook_rot_k",           POS, N_KV_HEADS, D_HEAD,     ROTARY) \
     X(ATTN_SCORES,         BLOCK,  "blocks.{L}.attn.hook_attn_scores",     N_HEADS, QUERY_POS, KEY_POS, ALWAYS) \
     X(ATTN_PATTERN,        BLOCK,  "blocks.{L}.attn.hook_pattern",         N_HEADS, QUERY_POS, KEY_POS, ALWAYS) \
     X(ATTN_Z,              BLOCK,  "blocks.{L}.attn.hook_z",               POS, N_HEADS, D_HEAD,        ALWAYS) \
@@ -446,12 +451,12 @@ HL_API const char *hl_kernels_name(hl_kernels k);
     X(LN1_POST_SCALE,      BLOCK,  "blocks.{L}.ln1_post.hook_scale",       POS, ONE, NONE,              POST_NORMS) \
     X(LN1_POST_NORMALIZED, BLOCK,  "blocks.{L}.ln1_post.hook_normalized",  POS, D_MODEL, NONE,          POST_NORMS) \
     X(ATTN_OUT,            BLOCK,  "blocks.{L}.hook_attn_out",             POS, D_MODEL, NONE,          ALWAYS) \
-    X(RESID_MID,           BLOCK,  "blocks.{L}.hook_resid_mid",            POS, D_MODEL, NONE,          ALWAYS) \
+    X(RESID_MID,           BLOCK,  "blocks.{L}.hook_resid_mid",            POS, D_MODEL, NONE,          SEQUENTIAL) \
     X(MLP_IN,              BLOCK,  "blocks.{L}.hook_mlp_in",               POS, D_MODEL, NONE,          USE_HOOK_MLP_IN) \
     X(LN2_SCALE,           BLOCK,  "blocks.{L}.ln2.hook_scale",            POS, ONE, NONE,              ALWAYS) \
     X(LN2_NORMALIZED,      BLOCK,  "blocks.{L}.ln2.hook_normalized",       POS, D_MODEL, NONE,          ALWAYS) \
     X(MLP_PRE,             BLOCK,  "blocks.{L}.mlp.hook_pre",              POS, D_MLP, NONE,            ALWAYS) \
-    X(MLP_PRE_LINEAR,      BLOCK,  "blocks.{L}.mlp.hook_pre_linear",       POS, D_MLP, NONE,            ALWAYS) \
+    X(MLP_PRE_LINEAR,      BLOCK,  "blocks.{L}.mlp.hook_pre_linear",       POS, D_MLP, NONE,            GATED) \
     X(MLP_POST,            BLOCK,  "blocks.{L}.mlp.hook_post",             POS, D_MLP, NONE,            ALWAYS) \
     X(LN2_POST_SCALE,      BLOCK,  "blocks.{L}.ln2_post.hook_scale",       POS, ONE, NONE,              POST_NORMS) \
     X(LN2_POST_NORMALIZED, BLOCK,  "blocks.{L}.ln2_post.hook_normalized",  POS, D_MODEL, NONE,          POST_NORMS) \
@@ -462,16 +467,23 @@ HL_API const char *hl_kernels_name(hl_kernels k);
 /* clang-format on */
 /* What each point holds (TransformerLens semantics, HookedTransformer's components):
      EMBED           W_E[token], times sqrt(d_model) for Gemma (Gemma: float32 sqrt(d_model)).
-     *_SCALE         sqrt(mean(x^2) + eps) of the norm's input;  *_NORMALIZED  x / scale, BEFORE
-                     the norm weight.  ln1/ln2 = pre-attention / pre-MLP norms, ln1_post/ln2_post =
-                     Gemma-2's post-norms of the raw attention / MLP output (Gemma-2 only).
-     ATTN_Q/K/V      x_hat (w) W_Q/K/V, before RoPE. K and V have n_kv_heads heads (GQA).
-     ATTN_ROT_Q/K    after rotate-half RoPE.  ATTN_SCORES  q.k / attn_scale, then the Gemma-2
-                     softcap, then the mask: masked entries are -inf.  ATTN_PATTERN  softmax.
-     ATTN_Z          sum_k pattern * v.  ATTN_RESULT  z_h W_O[h] per head (optional).
+     POS_EMBED       W_pos[position] (GPT-2, GPT-Neo).
+     *_SCALE         of the norm's input x: sqrt(mean(x^2) + eps) (RMSNorm), sqrt(var(x) + eps)
+                     (LayerNorm, biased variance);  *_NORMALIZED  x / scale (LayerNorm: x - mean(x)
+                     first), BEFORE the norm's weight and bias.  ln1/ln2 = pre-attention / pre-MLP
+                     norms, ln1_post/ln2_post = Gemma-2's post-norms of the raw attention / MLP
+                     output (Gemma-2 only).
+     ATTN_Q/K/V      x_hat (w) W_Q/K/V + b, before RoPE. K and V have n_kv_heads heads (GQA).
+     ATTN_ROT_Q/K    after rotate-half RoPE (on the first rotary_dim channels).  ATTN_SCORES
+                     q.k / attn_scale, then the Gemma-2 softcap, then the mask: masked entries are
+                     -inf.  ATTN_PATTERN  softmax.
+     ATTN_Z          sum_k pattern * v.  ATTN_RESULT  z_h W_O[h] per head (optional; no b_O).
      ATTN_OUT        what attention adds to the residual (after ln1_post on Gemma-2).
-     MLP_PRE         gate pre-activation x_hat W_gate;  MLP_PRE_LINEAR  x_hat W_up;
-     MLP_POST        act(pre) * pre_linear (GELU-tanh for Gemma, SiLU for Llama/Mistral).
+     RESID_MID       resid_pre + attn_out (not on parallel-residual blocks: NeoX, as in TL).
+     MLP_PRE         gated MLP: the gate pre-activation x_hat W_gate; plain MLP: x_hat W_in + b_in.
+     MLP_PRE_LINEAR  gated MLP only: x_hat W_up.
+     MLP_POST        act(pre) * pre_linear (GELU-tanh for Gemma, SiLU for Llama/Mistral), or
+                     act(pre) (GPT-2 and GPT-Neo: GELU-tanh "gelu_new"; NeoX: erf GELU).
      MLP_OUT         what the MLP adds (after ln2_post on Gemma-2).
    The optional points (ATTN_IN, Q/K/V_INPUT, ATTN_RESULT, MLP_IN) are TL's use_attn_in,
    use_split_qkv_input, use_attn_result and use_hook_mlp_in. With HL_USE_ATTN_IN alone, query head h
@@ -524,10 +536,44 @@ typedef enum hl_arch {
     HL_ARCH_GEMMA2,  /* Gemma2ForCausalLM */
     HL_ARCH_GEMMA,   /* GemmaForCausalLM (Gemma-1) */
     HL_ARCH_LLAMA,   /* LlamaForCausalLM */
-    HL_ARCH_MISTRAL  /* MistralForCausalLM */
+    HL_ARCH_MISTRAL, /* MistralForCausalLM */
+    HL_ARCH_GPT2,    /* GPT2LMHeadModel */
+    HL_ARCH_GPTNEO,  /* GPTNeoForCausalLM (TinyStories) */
+    HL_ARCH_GPTNEOX  /* GPTNeoXForCausalLM (Pythia) */
 } hl_arch;
 
-typedef enum hl_act_fn { HL_ACT_GELU_TANH = 1, HL_ACT_SILU } hl_act_fn;
+/* MLP activations: GELU with the tanh approximation (HF gelu_new, gelu_pytorch_tanh), SiLU, exact
+   (erf) GELU (HF "gelu"), ReLU. */
+typedef enum hl_act_fn { HL_ACT_GELU_TANH = 1, HL_ACT_SILU, HL_ACT_GELU, HL_ACT_RELU } hl_act_fn;
+typedef enum hl_norm_kind { HL_NORM_RMS = 1, HL_NORM_LN } hl_norm_kind;
+
+/* TransformerLens's weight processing (HookedTransformer.from_pretrained; TL 4:
+   enable_compatibility_mode()), one bit per transform. All are on by default where TL applies
+   them; hl_model_cfg.processing says which ran. hooklens never rewrites the stored weights: each
+   transform is folded into small per-layer vectors at load and into the step that reads the
+   weight, which gives the same values (to float rounding) without a second copy of any matrix.
+     FOLD_LN         W' = diag(w) W, b' = b + beta W for the matrices a norm feeds (W_Q, W_K, W_V
+                     after ln1; W_in/W_gate/W_up after ln2; W_U after ln_final); the norms become
+                     TL's LNPre / RMSNormPre. Changes no hook value (hook_normalized is always
+                     taken before the weight). Gemma-2's ln1_post/ln2_post are never folded.
+     CENTER_WRITING_WEIGHTS  (LayerNorm models) every matrix and bias writing to the residual
+                     stream (W_E, W_pos, W_O, b_O, W_out, b_out) is centred over d_model: hook_embed,
+                     hook_pos_embed, attn.hook_result, hook_attn_out, hook_mlp_out and every
+                     hook_resid_* equal HF's value minus its mean over d_model.
+     CENTER_UNEMBED  W_U and b_U centred over the vocabulary: logits minus their mean over the
+                     vocabulary (log-probs unchanged). Not with a final softcap (Gemma-2), as in TL.
+     FOLD_VALUE_BIASES  b_O += sum_h b_V[h] W_O[h], b_V = 0 (b_V including the ln1 bias term
+                     that FOLD_LN moved into it): attn.hook_v and hook_z lose that constant
+                     (pattern rows sum to 1, so hook_attn_out is unchanged).
+   TL applies all four to LayerNorm models (GPT-2, GPT-Neo, NeoX); FOLD_LN and CENTER_UNEMBED to
+   RMSNorm models (Gemma-1, Llama, Mistral: their logits are centred; Gemma-2: softcapped, so
+   only FOLD_LN, which changes nothing observable). */
+enum {
+    HL_PROC_FOLD_LN                = 1,
+    HL_PROC_CENTER_WRITING_WEIGHTS = 2,
+    HL_PROC_CENTER_UNEMBED         = 4,
+    HL_PROC_FOLD_VALUE_BIASES      = 8
+};
 
 /* A model's configuration, read from config.json (the HF key is named on each field). */
 typedef struct hl_model_cfg {
@@ -547,8 +593,14 @@ typedef struct hl_model_cfg {
                                    Gemma-2, sqrt(head_dim) otherwise */
     float       attn_softcap;   /* attn_logit_softcapping, 0 = none */
     float       final_softcap;  /* final_logit_softcapping, 0 = none */
-    int64_t     window;         /* sliding_window, 0 = none */
+    int64_t     window;         /* sliding_window / window_size (GPT-Neo), 0 = none */
+    hl_norm_kind norm;          /* RMSNorm (Gemma, Llama, Mistral) or LayerNorm (GPT-2, Neo, NeoX) */
     int         norm_plus_one;  /* Gemma: RMSNorm multiplies by (1 + w), Llama by w */
+    int         learned_pos;    /* absolute positions W_pos (wpe): GPT-2, GPT-Neo */
+    int64_t     rotary_dim;     /* channels of each head that rotary turns (d_head, NeoX: rotary_pct
+                                   of it), 0 = no rotary */
+    int         parallel;       /* attention and MLP both read resid_pre (NeoX use_parallel_residual) */
+    int         gated;          /* gated MLP (gate_proj, up_proj) rather than W_in, act, W_out */
     int         post_norms;     /* Gemma-2: ln1_post / ln2_post */
     int         embed_scale;    /* Gemma: embeddings times sqrt(d_model) */
     int         tied;           /* unembedding = embed_tokens (no lm_head.weight) */
@@ -556,6 +608,7 @@ typedef struct hl_model_cfg {
     int32_t     bos_id, eos_id, pad_id; /* bos_token_id, eos_token_id, pad_token_id (-1 = none) */
     int         default_prepend_bos;    /* 1 for all supported models (TL default) */
     hl_dtype    weight_dtype;   /* dtype of the stored weights (F32, BF16 or F16) */
+    unsigned    processing;     /* HL_PROC_* applied at load (TL's weight processing) */
 } hl_model_cfg;
 
 /* Load options. All zeros means the defaults. */
@@ -566,7 +619,8 @@ typedef struct hl_model_desc {
     int         fast;       /* 1 = fast mode (activations rounded to bf16 for bf16 weights) */
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
-    int         tl_window_parity; /* 1 = Gemma-2 local attention on ODD layers, as TL does */
+    int         no_processing;    /* 1 = none of TL's weight processing: HF's raw numbers */
+    unsigned    skip_processing;  /* HL_PROC_* transforms to leave out of the default */
     /* Or, with path NULL, the same files from memory the caller keeps alive until hl_model_free
        (nothing is copied): config.json's text, the safetensors images (one per shard: the tensors
        of all of them are the weights), and optionally tokenizer.json's text. */
@@ -8068,9 +8122,14 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
 enum { HL__SCOPE_GLOBAL, HL__SCOPE_BLOCK };
 enum { HL__DIM_NONE, HL__DIM_POS, HL__DIM_QUERY_POS, HL__DIM_KEY_POS, HL__DIM_ONE, HL__DIM_D_MODEL,
        HL__DIM_N_HEADS, HL__DIM_N_KV_HEADS, HL__DIM_D_HEAD, HL__DIM_D_MLP };
-/* when a point exists (POST_NORMS: Gemma-2's post-norms) or fires (the HL_USE_* flag that turns it on) */
+/* when a point exists (the architecture has it: hl_model_has_hook) or fires (the HL_USE_* flag that
+   turns it on) */
 #define HL__WHEN_ALWAYS              0u
 #define HL__WHEN_POST_NORMS          0x100u
+#define HL__WHEN_POS_EMBED           0x200u
+#define HL__WHEN_ROTARY              0x400u
+#define HL__WHEN_SEQUENTIAL          0x800u
+#define HL__WHEN_GATED               0x1000u
 #define HL__WHEN_USE_ATTN_RESULT     ((unsigned)HL_USE_ATTN_RESULT)
 #define HL__WHEN_USE_SPLIT_QKV_INPUT ((unsigned)HL_USE_SPLIT_QKV_INPUT)
 #define HL__WHEN_USE_ATTN_IN         ((unsigned)HL_USE_ATTN_IN)
@@ -8243,14 +8302,32 @@ static int hl__name_matches(const char *pattern, const char *name) {
 }
 
 /* ---- the model object ---- */
-/* Weights are borrowed views into the mmapped safetensors; norm vectors are copied to f32 with
-   Gemma's "+1" applied (they are d_model floats each). */
+/* Weights are borrowed views into the mmapped safetensors, used in their stored dtype. What is
+   copied, to f32, is small: norm weights (Gemma's "+1" applied) and biases, with TL's weight
+   processing folded into them at load (hl__process). */
+typedef struct hl__lin {
+    const hl_tensor *w;      /* the stored matrix: [out, in] (nn.Linear), or [in, out] when in_out */
+    int              in_out; /* GPT-2's Conv1D layout: y = x @ W instead of x @ W^T */
+    float           *b;      /* bias [out] (owned), or NULL */
+} hl__lin;
+typedef struct hl__normw {
+    float *w;                /* effective weight [d]: 1 + w for Gemma */
+    float *b;                /* LayerNorm bias [d], or NULL (RMSNorm, or folded into the next matrices) */
+} hl__normw;
 typedef struct hl__layer_w {
-    const hl_tensor *q, *k, *v, *o;       /* q_proj [H*dh, d], k_proj/v_proj [G*dh, d], o_proj [d, H*dh] */
-    const hl_tensor *gate, *up, *down;    /* gate_proj/up_proj [d_mlp, d], down_proj [d, d_mlp] */
-    float           *ln1, *ln2;           /* effective pre-norm weights [d] */
-    float           *ln1_post, *ln2_post; /* Gemma-2 post-norm weights [d], else NULL */
+    hl__lin   q, k, v;       /* q_proj [H*dh, d], k_proj/v_proj [G*dh, d]; or, when qkv.w is set: */
+    hl__lin   qkv;           /* one fused projection: GPT-2 c_attn [d, 3d], NeoX query_key_value [3d, d] */
+    hl__lin   o;             /* o_proj / c_proj / out_proj / dense [d, H*dh] */
+    hl__lin   gate, in, out; /* W_gate (gated MLPs only, else .w NULL), W_in (up_proj, c_fc,
+                                dense_h_to_4h) [d_mlp, d], W_out [d, d_mlp] */
+    hl__normw ln1, ln2;      /* pre-attention, pre-MLP norms */
+    hl__normw ln1_post, ln2_post; /* Gemma-2's post-norms, else .w NULL */
 } hl__layer_w;
+
+/* How a fused q/k/v projection lays out its outputs (the columns of x @ W_qkv):
+     BLOCKS  [q | k | v], each [H, dh]         GPT-2 c_attn
+     HEADS   [H, 3, dh]: q, k, v per head      NeoX query_key_value (HF GPTNeoXAttention) */
+typedef enum { HL__QKV_SEPARATE, HL__QKV_BLOCKS, HL__QKV_HEADS } hl__qkv_layout;
 
 /* Hook slots: point pt = (layer + 1) * HL_HOOK_COUNT + id (global points at layer -1), and each
    point has HL_SUB_COUNT slots: slot = pt * HL_SUB_COUNT + sub, sub 0 being the point itself. */
@@ -8275,10 +8352,13 @@ struct hl_model {
     const hl__kernels *kern; /* picked once at load */
     hl__pool          *pool; /* shared with the SAEs attached to the model */
     int                n_threads;
-    const hl_tensor   *embed;   /* embed_tokens [d_vocab, d] */
-    const hl_tensor   *unembed; /* lm_head [d_vocab, d], or embed_tokens when tied */
-    float             *final_norm;
+    const hl_tensor   *embed;   /* W_E: embed_tokens / wte / embed_in [d_vocab, d] */
+    const hl_tensor   *pos;     /* W_pos: wpe [n_positions, d], or NULL */
+    hl__lin            unembed; /* W_U: lm_head / embed_out [d_vocab, d], or W_E when tied; bias
+                                   b_U only from processing */
+    hl__normw          final_norm;
     hl__layer_w       *layers;
+    hl__qkv_layout     qkv_layout;
     unsigned char     *is_local; /* [n_layers] */
     unsigned           flags;    /* HL_USE_* */
     /* hook points and slots (see hl__reg) */
@@ -8300,27 +8380,89 @@ struct hl_model {
 };
 
 /* ---- config ---- */
-/* The families hooklens runs, as data: what sets each apart. A new family is a row here, its
-   config.json keys and weight names (hl__parse_config, hl__bind_weights), and a step variant in
-   the forward pass where its math differs. */
-typedef enum { HL__WINDOW_NONE, HL__WINDOW_EVEN, HL__WINDOW_ALL } hl__window_layers;
+/* The families hooklens runs, as data: what sets each apart (its math), the config.json keys that
+   carry the common sizes, and its weight names. A new family is a row in each table, and a step
+   variant in the forward pass only where its math is new. */
+typedef enum { HL__WINDOW_NONE, HL__WINDOW_EVEN, HL__WINDOW_ALL, HL__WINDOW_TYPES } hl__window_layers;
+typedef enum { HL__ROPE_NONE, HL__ROPE_FULL, HL__ROPE_PARTIAL } hl__rope_kind;
+
+/* config.json keys of the sizes every family has (NULL: the family has no such key). */
+typedef struct hl__cfg_keys {
+    const char *d_model, *n_layers, *n_heads, *d_mlp, *n_ctx, *eps, *act, *rope_theta, *window;
+} hl__cfg_keys;
+static const hl__cfg_keys hl__keys_llama = {"hidden_size", "num_hidden_layers", "num_attention_heads",
+    "intermediate_size", "max_position_embeddings", "rms_norm_eps", "hidden_act", "rope_theta", "sliding_window"};
+static const hl__cfg_keys hl__keys_gpt2 = {"n_embd", "n_layer", "n_head", "n_inner", "n_positions",
+    "layer_norm_epsilon", "activation_function", NULL, NULL};
+static const hl__cfg_keys hl__keys_gptneo = {"hidden_size", "num_layers", "num_heads", "intermediate_size",
+    "max_position_embeddings", "layer_norm_epsilon", "activation_function", NULL, "window_size"};
+static const hl__cfg_keys hl__keys_gptneox = {"hidden_size", "num_hidden_layers", "num_attention_heads",
+    "intermediate_size", "max_position_embeddings", "layer_norm_eps", "hidden_act", "rotary_emb_base", NULL};
+
+/* Weight names. Each is looked up with the family's prefix first, then without it (GPT-2 files
+   come with and without "transformer."; lm_head and embed_out carry no prefix). Layer names are
+   printf patterns of the layer. A linear layer is a base name: "<base>.weight" and, if present,
+   "<base>.bias"; a norm likewise. NULL: the family has no such weight. */
+typedef struct hl__wnames {
+    const char *prefix, *embed, *pos, *final_norm, *unembed;
+    const char *ln1, *ln1_post, *ln2, *ln2_post;
+    const char *q, *k, *v, *qkv, *o, *gate, *in, *out;
+} hl__wnames;
+static const hl__wnames hl__wn_llama = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
+    "layers.%lld.input_layernorm", NULL, "layers.%lld.post_attention_layernorm", NULL,
+    "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
+    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj", "layers.%lld.mlp.down_proj"};
+/* Gemma-2: post_attention_layernorm is the POST-norm of attention (TL ln1_post) and
+   pre_feedforward_layernorm feeds the MLP (TL ln2) */
+static const hl__wnames hl__wn_gemma2 = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
+    "layers.%lld.input_layernorm", "layers.%lld.post_attention_layernorm", "layers.%lld.pre_feedforward_layernorm",
+    "layers.%lld.post_feedforward_layernorm",
+    "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
+    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj", "layers.%lld.mlp.down_proj"};
+static const hl__wnames hl__wn_gpt2 = {"transformer.", "wte.weight", "wpe.weight", "ln_f", "lm_head.weight",
+    "h.%lld.ln_1", NULL, "h.%lld.ln_2", NULL, NULL, NULL, NULL, "h.%lld.attn.c_attn", "h.%lld.attn.c_proj",
+    NULL, "h.%lld.mlp.c_fc", "h.%lld.mlp.c_proj"};
+static const hl__wnames hl__wn_gptneo = {"transformer.", "wte.weight", "wpe.weight", "ln_f", "lm_head.weight",
+    "h.%lld.ln_1", NULL, "h.%lld.ln_2", NULL, "h.%lld.attn.attention.q_proj", "h.%lld.attn.attention.k_proj",
+    "h.%lld.attn.attention.v_proj", NULL, "h.%lld.attn.attention.out_proj", NULL, "h.%lld.mlp.c_fc",
+    "h.%lld.mlp.c_proj"};
+static const hl__wnames hl__wn_gptneox = {"gpt_neox.", "embed_in.weight", NULL, "final_layer_norm", "embed_out.weight",
+    "layers.%lld.input_layernorm", NULL, "layers.%lld.post_attention_layernorm", NULL, NULL, NULL, NULL,
+    "layers.%lld.attention.query_key_value", "layers.%lld.attention.dense", NULL, "layers.%lld.mlp.dense_h_to_4h",
+    "layers.%lld.mlp.dense_4h_to_h"};
+
 typedef struct hl__family {
-    const char       *hf_class;     /* config.json "architectures"[0] */
-    hl_arch           arch;
-    int               gemma;        /* RMSNorm times (1 + w); embeddings times sqrt(d_model); tied
-                                       head, bos 2 and eos 1, tanh-GELU by default */
-    int               post_norms;   /* attention and MLP outputs normed again (ln1_post, ln2_post) */
-    int               softcaps;     /* attn_logit_softcapping and final_logit_softcapping */
-    int               qpas;         /* scores / sqrt(query_pre_attn_scalar) instead of sqrt(head_dim) */
-    hl__window_layers window;       /* which layers use sliding_window */
-    int64_t           window_dflt;  /* sliding_window when config.json has none */
+    const char         *hf_class;    /* config.json "architectures"[0] */
+    hl_arch             arch;
+    hl_norm_kind        norm;
+    int                 gemma;       /* RMSNorm times (1 + w); embeddings times sqrt(d_model); tied
+                                        head, bos 2 and eos 1, tanh-GELU by default */
+    int                 softcaps;    /* attn_logit_softcapping and final_logit_softcapping */
+    int                 qpas;        /* scores / sqrt(query_pre_attn_scalar) instead of sqrt(head_dim) */
+    int                 unscaled;    /* scores not divided at all (HF GPT-Neo) */
+    hl__rope_kind       rope;        /* rotary positions: none, every channel, or rotary_pct of them */
+    int                 parallel;    /* use_parallel_residual's default (NeoX) */
+    int                 gated;       /* gate_proj * up_proj MLP */
+    int                 tied;        /* tie_word_embeddings' default */
+    int                 in_out;      /* Conv1D weights stored [in, out] (GPT-2) */
+    hl__qkv_layout      qkv;
+    hl__window_layers   window;      /* which layers use the sliding window */
+    int64_t             window_dflt; /* the window when config.json has none */
+    int64_t             n_ctx_dflt;
+    int32_t             bos, eos;    /* defaults of bos_token_id / eos_token_id */
+    const char         *act_dflt;
+    const hl__cfg_keys *keys;
+    const hl__wnames   *names;
 } hl__family;
 static const hl__family hl__families[] = {
-    /* HF class              arch             gemma  post   softcap qpas  window            default */
-    {"Gemma2ForCausalLM",  HL_ARCH_GEMMA2,  1,     1,     1,      1,    HL__WINDOW_EVEN,  4096},
-    {"GemmaForCausalLM",   HL_ARCH_GEMMA,   1,     0,     0,      0,    HL__WINDOW_NONE,  0},
-    {"LlamaForCausalLM",   HL_ARCH_LLAMA,   0,     0,     0,      0,    HL__WINDOW_NONE,  0},
-    {"MistralForCausalLM", HL_ARCH_MISTRAL, 0,     0,     0,      0,    HL__WINDOW_ALL,   0},
+    /* HF class             arch              norm         gemma softcap qpas unscaled rope           parallel gated tied in_out qkv layout      window            default n_ctx bos    eos    act                  keys              names */
+    {"Gemma2ForCausalLM",   HL_ARCH_GEMMA2,   HL_NORM_RMS, 1,    1,      1,   0,       HL__ROPE_FULL,    0,     1,    1,   0,   HL__QKV_SEPARATE, HL__WINDOW_EVEN,  4096, 8192, 2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,  &hl__wn_gemma2},
+    {"GemmaForCausalLM",    HL_ARCH_GEMMA,    HL_NORM_RMS, 1,    0,      0,   0,       HL__ROPE_FULL,    0,     1,    1,   0,   HL__QKV_SEPARATE, HL__WINDOW_NONE,  0,    8192, 2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,  &hl__wn_llama},
+    {"LlamaForCausalLM",    HL_ARCH_LLAMA,    HL_NORM_RMS, 0,    0,      0,   0,       HL__ROPE_FULL,    0,     1,    0,   0,   HL__QKV_SEPARATE, HL__WINDOW_NONE,  0,    8192, 1,     2,     "silu",              &hl__keys_llama,  &hl__wn_llama},
+    {"MistralForCausalLM",  HL_ARCH_MISTRAL,  HL_NORM_RMS, 0,    0,      0,   0,       HL__ROPE_FULL,    0,     1,    0,   0,   HL__QKV_SEPARATE, HL__WINDOW_ALL,   0,    8192, 1,     2,     "silu",              &hl__keys_llama,  &hl__wn_llama},
+    {"GPT2LMHeadModel",     HL_ARCH_GPT2,     HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_NONE,    0,     0,    1,   1,   HL__QKV_BLOCKS,   HL__WINDOW_NONE,  0,    1024, 50256, 50256, "gelu_new",          &hl__keys_gpt2,   &hl__wn_gpt2},
+    {"GPTNeoForCausalLM",   HL_ARCH_GPTNEO,   HL_NORM_LN,  0,    0,      0,   1,       HL__ROPE_NONE,    0,     0,    1,   0,   HL__QKV_SEPARATE, HL__WINDOW_TYPES, 256,  2048, 50256, 50256, "gelu_new",          &hl__keys_gptneo, &hl__wn_gptneo},
+    {"GPTNeoXForCausalLM",  HL_ARCH_GPTNEOX,  HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_PARTIAL, 1,     0,    0,   0,   HL__QKV_HEADS,    HL__WINDOW_NONE,  0,    2048, 0,     0,     "gelu",              &hl__keys_gptneox,&hl__wn_gptneox},
 };
 #define HL__N_FAMILIES (sizeof hl__families / sizeof hl__families[0])
 
@@ -8365,72 +8507,108 @@ static int32_t hl__cfg_tok(const hl_json *root, const char *key, int32_t dflt) {
     return (int32_t)v->i64;
 }
 
-/* The sizes and keys every family has: hidden_size, layers, heads (GQA), head_dim, d_mlp, vocab,
-   n_ctx, rms_norm_eps, rope_theta, the activation and the special token ids. */
-static hl_status hl__cfg_common(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
-                                const hl_model_desc *d, hl_error *err) {
-    hl_status st;
-    double num = 0;
-    const char *act;
-    if ((st = hl__cfg_int(root, path, "hidden_size", &c->d_model, err)) != HL_OK) return st;
-    if ((st = hl__cfg_int(root, path, "num_hidden_layers", &c->n_layers, err)) != HL_OK) return st;
-    if ((st = hl__cfg_int(root, path, "num_attention_heads", &c->n_heads, err)) != HL_OK) return st;
-    if ((st = hl__cfg_int(root, path, "intermediate_size", &c->d_mlp, err)) != HL_OK) return st;
-    if ((st = hl__cfg_int(root, path, "vocab_size", &c->d_vocab, err)) != HL_OK) return st;
-    if ((st = hl__cfg_int_opt(root, path, "num_key_value_heads", c->n_heads, &c->n_kv_heads, err)) != HL_OK) return st;
-    if (c->d_model % c->n_heads != 0 && !hl_json_get(root, "head_dim"))
-        return hl__fail(err, HL_ERR_FORMAT, "%s: hidden_size %lld is not divisible by num_attention_heads %lld and head_dim is missing",
-                        path, (long long)c->d_model, (long long)c->n_heads);
-    if ((st = hl__cfg_int_opt(root, path, "head_dim", c->d_model / c->n_heads, &c->d_head, err)) != HL_OK) return st;
-    if (c->n_heads % c->n_kv_heads != 0)
-        return hl__fail(err, HL_ERR_FORMAT, "%s: num_attention_heads %lld is not a multiple of num_key_value_heads %lld",
-                        path, (long long)c->n_heads, (long long)c->n_kv_heads);
-    if (c->d_head % 2 != 0)
-        return hl__fail(err, HL_ERR_FORMAT, "%s: head_dim %lld must be even for rotary embeddings", path, (long long)c->d_head);
-    if ((st = hl__cfg_int_opt(root, path, "max_position_embeddings", 8192, &c->n_ctx, err)) != HL_OK) return st;
-    if (d->n_ctx > 0) c->n_ctx = d->n_ctx;
-    if ((st = hl__cfg_num_opt(root, path, "rms_norm_eps", 1e-6, &num, err)) != HL_OK) return st;
-    if (!(num > 0 && num < 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: rms_norm_eps %g is out of range", path, num);
-    c->eps = (float)num;
-    if ((st = hl__cfg_num_opt(root, path, "rope_theta", 10000.0, &num, err)) != HL_OK) return st;
-    if (!(num > 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: rope_theta %g must be > 1", path, num);
-    c->rope_theta = (float)num;
-    if (hl_json_get(root, "rope_scaling") && hl_json_get(root, "rope_scaling")->type != HL_JSON_NULL)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: \"rope_scaling\" is not supported yet", path);
-    if (hl_json_bool(hl_json_get(root, "attention_bias"), 0) || hl_json_bool(hl_json_get(root, "mlp_bias"), 0))
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);
-    /* activation: Gemma's "hidden_activation" (falls back to the legacy "hidden_act"; HF and Google
-       use tanh-GELU for Gemma-1 even when the legacy key says "gelu", HF PR #29402) */
-    act = hl_json_str(hl_json_get(root, "hidden_activation"), NULL);
-    if (!act) act = hl_json_str(hl_json_get(root, "hidden_act"), f->gemma ? "gelu_pytorch_tanh" : "silu");
+/* The activation's name, as HF spells it, to hl_act_fn. Gemma's legacy "gelu" means tanh-GELU (HF
+   and Google use it for Gemma-1 even when the legacy key says "gelu", HF PR #29402). */
+static hl_status hl__cfg_act(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
+                             hl_error *err) {
+    const char *act = hl_json_str(hl_json_get(root, "hidden_activation"), NULL); /* Gemma's key first */
+    if (!act) act = hl_json_str(hl_json_get(root, f->keys->act), f->act_dflt);
     if (strcmp(act, "gelu_pytorch_tanh") == 0 || strcmp(act, "gelu_new") == 0 || (f->gemma && strcmp(act, "gelu") == 0))
         c->act = HL_ACT_GELU_TANH;
+    else if (strcmp(act, "gelu") == 0)
+        c->act = HL_ACT_GELU;
     else if (strcmp(act, "silu") == 0 || strcmp(act, "swish") == 0)
         c->act = HL_ACT_SILU;
+    else if (strcmp(act, "relu") == 0)
+        c->act = HL_ACT_RELU;
     else
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported (gelu_pytorch_tanh, silu)", path, act);
-    c->bos_id = hl__cfg_tok(root, "bos_token_id", f->gemma ? 2 : 1);
-    c->eos_id = hl__cfg_tok(root, "eos_token_id", f->gemma ? 1 : 2);
-    c->pad_id = hl__cfg_tok(root, "pad_token_id", -1);
-    c->default_prepend_bos = 1;
-    /* tie_word_embeddings: HF's default is true for Gemma, false for Llama/Mistral; resolved against
-       the weights (lm_head.weight present or not) in hl__bind_weights */
-    c->tied = hl_json_bool(hl_json_get(root, "tie_word_embeddings"), f->gemma);
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported (gelu_new, gelu_pytorch_tanh, "
+                        "gelu, silu, relu)", path, act);
     return HL_OK;
 }
 
-/* What the family row says, and its own keys: the norm weight (1 + w), the embedding scale, the
-   post-norms, the score scale (query_pre_attn_scalar), the soft-caps, the sliding window. */
+/* The sizes and keys every family has, under the family's key names: width, layers, heads (GQA),
+   head_dim, d_mlp, vocab, n_ctx, the norm's eps, the activation and the special token ids. */
+static hl_status hl__cfg_common(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
+                                const hl_model_desc *d, hl_error *err) {
+    const hl__cfg_keys *k = f->keys;
+    hl_status st;
+    double num = 0;
+    if ((st = hl__cfg_int(root, path, k->d_model, &c->d_model, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int(root, path, k->n_layers, &c->n_layers, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int(root, path, k->n_heads, &c->n_heads, err)) != HL_OK) return st;
+    /* LayerNorm families: d_mlp = 4 d_model when the key is null (GPT-2 n_inner, GPT-Neo) */
+    if (f->norm == HL_NORM_LN) {
+        if ((st = hl__cfg_int_opt(root, path, k->d_mlp, 4 * c->d_model, &c->d_mlp, err)) != HL_OK) return st;
+    } else if ((st = hl__cfg_int(root, path, k->d_mlp, &c->d_mlp, err)) != HL_OK) {
+        return st;
+    }
+    if ((st = hl__cfg_int(root, path, "vocab_size", &c->d_vocab, err)) != HL_OK) return st;
+    if ((st = hl__cfg_int_opt(root, path, "num_key_value_heads", c->n_heads, &c->n_kv_heads, err)) != HL_OK) return st;
+    if (c->d_model % c->n_heads != 0 && !hl_json_get(root, "head_dim"))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %s %lld is not divisible by %s %lld and head_dim is missing",
+                        path, k->d_model, (long long)c->d_model, k->n_heads, (long long)c->n_heads);
+    if ((st = hl__cfg_int_opt(root, path, "head_dim", c->d_model / c->n_heads, &c->d_head, err)) != HL_OK) return st;
+    if (c->n_heads % c->n_kv_heads != 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %s %lld is not a multiple of num_key_value_heads %lld",
+                        path, k->n_heads, (long long)c->n_heads, (long long)c->n_kv_heads);
+    if ((st = hl__cfg_int_opt(root, path, k->n_ctx, f->n_ctx_dflt, &c->n_ctx, err)) != HL_OK) return st;
+    if (d->n_ctx > 0) c->n_ctx = d->n_ctx;
+    if ((st = hl__cfg_num_opt(root, path, k->eps, f->norm == HL_NORM_LN ? 1e-5 : 1e-6, &num, err)) != HL_OK) return st;
+    if (!(num > 0 && num < 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: %s %g is out of range", path, k->eps, num);
+    c->eps = (float)num;
+    if ((st = hl__cfg_act(c, f, root, path, err)) != HL_OK) return st;
+    c->bos_id = hl__cfg_tok(root, "bos_token_id", f->bos);
+    c->eos_id = hl__cfg_tok(root, "eos_token_id", f->eos);
+    c->pad_id = hl__cfg_tok(root, "pad_token_id", -1);
+    c->default_prepend_bos = 1; /* TL: BOS (<|endoftext|> for GPT-2/Neo/NeoX) is prepended */
+    /* tie_word_embeddings: resolved against the weights (lm_head present or not) in hl__bind_weights */
+    c->tied = hl_json_bool(hl_json_get(root, "tie_word_embeddings"), f->tied);
+    return HL_OK;
+}
+
+/* Positions: learned (W_pos), or rotary on rotary_dim channels of each head, with the base
+   rope_theta / rotary_emb_base. NeoX turns rotary_pct of each head: HF's int(d_head * rotary_pct). */
+static hl_status hl__cfg_positions(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
+                                   hl_error *err) {
+    hl_status st;
+    double num = 0;
+    c->learned_pos = f->rope == HL__ROPE_NONE;
+    if (f->rope == HL__ROPE_NONE) return HL_OK;
+    if (hl_json_get(root, "rope_scaling") && hl_json_get(root, "rope_scaling")->type != HL_JSON_NULL)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: \"rope_scaling\" is not supported yet", path);
+    if ((st = hl__cfg_num_opt(root, path, f->keys->rope_theta, 10000.0, &num, err)) != HL_OK) return st;
+    if (!(num > 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: %s %g must be > 1", path, f->keys->rope_theta, num);
+    c->rope_theta = (float)num;
+    c->rotary_dim = c->d_head;
+    if (f->rope == HL__ROPE_PARTIAL) {
+        if ((st = hl__cfg_num_opt(root, path, "rotary_pct", 0.25, &num, err)) != HL_OK) return st;
+        if (!(num > 0 && num <= 1))
+            return hl__fail(err, HL_ERR_FORMAT, "%s: rotary_pct %g must be in (0, 1]", path, num);
+        c->rotary_dim = (int64_t)((double)c->d_head * num);
+    }
+    if (c->rotary_dim <= 0 || c->rotary_dim % 2 != 0)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: rotary embeddings need an even, nonzero number of channels per head "
+                        "(head_dim %lld gives %lld)", path, (long long)c->d_head, (long long)c->rotary_dim);
+    return HL_OK;
+}
+
+/* What the family row says, and its own keys: the norm (1 + w), the embedding scale, the
+   post-norms, the score scale (query_pre_attn_scalar, or none for GPT-Neo), the soft-caps, the
+   block layout, the sliding window. */
 static hl_status hl__cfg_family(hl_model_cfg *c, const hl__family *f, const hl_json *root, const char *path,
                                 hl_error *err) {
     hl_status st;
     double num = 0;
     int64_t qpas = 0;
     c->arch = f->arch;
+    c->norm = f->norm;
     c->norm_plus_one = f->gemma;
     c->embed_scale = f->gemma;
-    c->post_norms = f->post_norms;
-    c->attn_scale = sqrtf((float)c->d_head);
+    c->post_norms = f->names->ln1_post != NULL;
+    c->gated = f->gated;
+    c->parallel = hl_json_bool(hl_json_get(root, "use_parallel_residual"), f->parallel);
+    c->attn_scale = f->unscaled ? 1.0f : sqrtf((float)c->d_head);
     if (f->qpas) {
         if ((st = hl__cfg_int_opt(root, path, "query_pre_attn_scalar", 256, &qpas, err)) != HL_OK) return st;
         c->attn_scale = sqrtf((float)qpas);
@@ -8443,39 +8621,85 @@ static hl_status hl__cfg_family(hl_model_cfg *c, const hl__family *f, const hl_j
         if (c->attn_softcap < 0 || c->final_softcap < 0)
             return hl__fail(err, HL_ERR_FORMAT, "%s: softcapping values must be >= 0", path);
     }
+    if (f->norm == HL_NORM_RMS && (hl_json_bool(hl_json_get(root, "attention_bias"), 0) ||
+                                   hl_json_bool(hl_json_get(root, "mlp_bias"), 0)))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);
+    if ((st = hl__cfg_positions(c, f, root, path, err)) != HL_OK) return st;
     if (f->window != HL__WINDOW_NONE)
-        return hl__cfg_int_opt(root, path, "sliding_window", f->window_dflt, &c->window, err);
+        return hl__cfg_int_opt(root, path, f->keys->window, f->window_dflt, &c->window, err);
+    return HL_OK;
+}
+
+/* GPT-Neo's attention_types, [[["global", "local"], 2], ...]: each entry a list of types repeated
+   n times, concatenated, one type per layer (HF GPTNeoConfig.expand_attention_types_params). */
+static hl_status hl__cfg_attention_types(hl_model *m, const hl_json *at, const char *path, hl_error *err) {
+    const int64_t L = m->cfg.n_layers;
+    int64_t i = 0, r, rep;
+    size_t e, t;
+    if (!at || at->type != HL_JSON_ARRAY)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: \"attention_types\" must be a list of [types, repeat] pairs", path);
+    for (e = 0; e < at->len; e++) {
+        const hl_json *pair = hl_json_at(at, e), *types = hl_json_at(pair, 0);
+        rep = hl_json_int(hl_json_at(pair, 1), -1);
+        if (!types || types->type != HL_JSON_ARRAY || rep < 0 || rep > L)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: attention_types[%llu] must be [[\"global\"|\"local\", ...], repeat]",
+                            path, (unsigned long long)e);
+        for (r = 0; r < rep; r++)
+            for (t = 0; t < types->len; t++) {
+                const char *ty = hl_json_str(hl_json_at(types, t), "");
+                if (strcmp(ty, "global") != 0 && strcmp(ty, "local") != 0)
+                    return hl__fail(err, HL_ERR_FORMAT, "%s: attention type \"%s\" is neither \"global\" nor \"local\"", path, ty);
+                if (i >= L)
+                    return hl__fail(err, HL_ERR_FORMAT, "%s: attention_types name more layers than %s %lld", path,
+                                    "num_layers", (long long)L);
+                m->is_local[i++] = strcmp(ty, "local") == 0;
+            }
+    }
+    if (i != L)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: attention_types name %lld layers, num_layers is %lld", path, (long long)i,
+                        (long long)L);
     return HL_OK;
 }
 
 /* Which layers use the sliding window:
-     Gemma-2 (HF/Google): layer_types[i] == "sliding_attention" if given, else EVEN layers.
-     TL HookedTransformer uses ODD layers (attn_types ["global","local"]*N): tl_window_parity.
-     Mistral (HF): every layer when sliding_window is set. */
+     Gemma-2 (HF, Google, TL >= 3.7.3): layer_types[i] == "sliding_attention" if given, else EVEN layers.
+     Mistral (HF): every layer when sliding_window is set.
+     GPT-Neo: the layers attention_types calls "local". */
 static hl_status hl__cfg_window_layers(hl_model *m, const hl__family *f, const hl_json *root, const char *path,
-                                       const hl_model_desc *d, hl_error *err) {
+                                       hl_error *err) {
     const int64_t L = m->cfg.n_layers;
     const hl_json *lt = hl_json_get(root, "layer_types");
     int64_t i;
     if (!(m->is_local = (unsigned char *)hl__calloc((size_t)L, 1))) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
     if (m->cfg.window <= 0 || f->window == HL__WINDOW_NONE) return HL_OK;
+    if (f->window == HL__WINDOW_TYPES) return hl__cfg_attention_types(m, hl_json_get(root, "attention_types"), path, err);
     if (f->window == HL__WINDOW_ALL) {
         for (i = 0; i < L; i++) m->is_local[i] = 1;
-    } else if (lt && lt->type == HL_JSON_ARRAY && !d->tl_window_parity) {
+    } else if (lt && lt->type == HL_JSON_ARRAY) {
         if ((int64_t)lt->len != L)
             return hl__fail(err, HL_ERR_FORMAT, "%s: layer_types has %llu entries, num_hidden_layers is %lld", path,
                             (unsigned long long)lt->len, (long long)L);
         for (i = 0; i < L; i++) m->is_local[i] = strcmp(hl_json_str(hl_json_at(lt, (size_t)i), ""), "sliding_attention") == 0;
     } else {
-        for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)((i % 2) == (d->tl_window_parity ? 1 : 0));
+        for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)(i % 2 == 0);
     }
     return HL_OK;
+}
+
+/* TL's weight processing for this model (see HL_PROC_*): what TL's from_pretrained applies to its
+   norm kind, minus what desc leaves out. */
+static unsigned hl__cfg_processing(const hl_model_cfg *c, const hl_model_desc *d) {
+    unsigned p = HL_PROC_FOLD_LN | HL_PROC_CENTER_UNEMBED;
+    if (d->no_processing) return 0;
+    if (c->norm == HL_NORM_LN) p |= HL_PROC_CENTER_WRITING_WEIGHTS | HL_PROC_FOLD_VALUE_BIASES;
+    if (c->final_softcap > 0.0f) p &= ~(unsigned)HL_PROC_CENTER_UNEMBED; /* TL: softcap is not shift-invariant */
+    return p & ~d->skip_processing;
 }
 
 /* Parses config.json into m->cfg (and m->is_local): the family from "architectures", then its keys.
    Every check names the key that failed. */
 static hl_status hl__parse_config(hl_model *m, const char *path, const char *text, size_t len,
-                                  const hl_model_desc *d, hl_error *err) {
+                                  const hl_model_desc *d, const hl__family **fam, hl_error *err) {
     hl_json_doc *doc = NULL;
     const hl_json *root;
     const char *arch;
@@ -8502,9 +8726,12 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
             st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", path);
         } else {
             m->cfg.architecture = m->arch_name;
+            m->qkv_layout = f->qkv;
             st = hl__cfg_common(&m->cfg, f, root, path, d, err);
             if (st == HL_OK) st = hl__cfg_family(&m->cfg, f, root, path, err);
-            if (st == HL_OK) st = hl__cfg_window_layers(m, f, root, path, d, err);
+            if (st == HL_OK) st = hl__cfg_window_layers(m, f, root, path, err);
+            m->cfg.processing = hl__cfg_processing(&m->cfg, d);
+            *fam = f;
         }
     }
     hl_json_free(doc);
@@ -8512,91 +8739,219 @@ static hl_status hl__parse_config(hl_model *m, const char *path, const char *tex
 }
 
 /* ---- weights ---- */
-/* Finds a weight and checks its dtype (F32/BF16/F16) and 2-D shape [rows, cols] (cols 0 = 1-D). */
-static hl_status hl__bind(hl_model *m, const char *name, int64_t rows, int64_t cols,
+/* Finds a weight by the family's name for it: with the family's prefix, else as given. */
+static const hl_tensor *hl__wfind(const hl_model *m, const hl__wnames *wn, const char *name, char *full, size_t cap) {
+    const hl_tensor *t;
+    snprintf(full, cap, "%s%s", wn->prefix, name);
+    if ((t = hl_weights_find(m->w, full)) != NULL) return t;
+    snprintf(full, cap, "%s", name);
+    return hl_weights_find(m->w, name);
+}
+
+/* Finds a weight and checks its dtype (F32/BF16/F16) and 2-D shape [rows, cols] (cols 0 = 1-D).
+   optional: a missing tensor is *out = NULL rather than an error. */
+static hl_status hl__bind(hl_model *m, const hl__wnames *wn, const char *name, int64_t rows, int64_t cols, int optional,
                           const hl_tensor **out, hl_error *err) {
-    const hl_tensor *t = hl_weights_find(m->w, name);
-    if (!t) return hl__fail(err, HL_ERR_FORMAT, "weights: missing tensor '%s'", name);
+    char full[192];
+    const hl_tensor *t = hl__wfind(m, wn, name, full, sizeof full);
+    *out = NULL;
+    if (!t && optional) return HL_OK;
+    if (!t) return hl__fail(err, HL_ERR_FORMAT, "weights: missing tensor '%s%s'", wn->prefix, name);
     if (t->dtype != HL_DTYPE_F32 && t->dtype != HL_DTYPE_BF16 && t->dtype != HL_DTYPE_F16)
         return hl__fail(err, HL_ERR_UNSUPPORTED, "weights: tensor '%s' has dtype %s (F32, BF16, F16 supported)",
-                        name, hl_dtype_name(t->dtype));
+                        full, hl_dtype_name(t->dtype));
     if (cols == 0) {
         if (t->ndim != 1 || t->shape[0] != rows)
             return hl__fail(err, HL_ERR_SHAPE, "weights: tensor '%s' has shape [%lld%s], config.json implies [%lld]",
-                            name, (long long)(t->ndim > 0 ? t->shape[0] : 0), t->ndim > 1 ? ", ..." : "", (long long)rows);
+                            full, (long long)(t->ndim > 0 ? t->shape[0] : 0), t->ndim > 1 ? ", ..." : "", (long long)rows);
     } else if (t->ndim != 2 || t->shape[0] != rows || t->shape[1] != cols) {
         return hl__fail(err, HL_ERR_SHAPE, "weights: tensor '%s' has shape [%lld, %lld] (ndim %d), config.json implies [%lld, %lld]",
-                        name, (long long)(t->ndim > 0 ? t->shape[0] : 0), (long long)(t->ndim > 1 ? t->shape[1] : 0),
+                        full, (long long)(t->ndim > 0 ? t->shape[0] : 0), (long long)(t->ndim > 1 ? t->shape[1] : 0),
                         t->ndim, (long long)rows, (long long)cols);
     }
     *out = t;
     return HL_OK;
 }
 
-/* Copies a norm weight [d] to f32: w_eff = 1 + w (Gemma, computed in f32) or w (Llama). */
-static hl_status hl__bind_norm(hl_model *m, const char *name, float **out, hl_error *err) {
-    const hl_tensor *t;
-    int64_t i, d = m->cfg.d_model;
-    float *w;
-    hl_status st = hl__bind(m, name, d, 0, &t, err);
-    if (st != HL_OK) return st;
-    w = (float *)hl__malloc((size_t)d * sizeof(float));
-    if (!w) return hl__fail(err, HL_ERR_OOM, "weights: out of memory for '%s'", name);
-    for (i = 0; i < d; i++) w[i] = (m->cfg.norm_plus_one ? 1.0f : 0.0f) + hl_tensor_get_f32(t, i);
+/* A 1-D weight [n] copied to f32, plus `add` (Gemma's norm: 1 + w, computed in f32). */
+static hl_status hl__vec_f32(const hl_tensor *t, int64_t n, float add, float **out, hl_error *err) {
+    int64_t i;
+    float *w = (float *)hl__malloc((size_t)n * sizeof(float));
+    if (!w) return hl__fail(err, HL_ERR_OOM, "weights: out of memory");
+    for (i = 0; i < n; i++) w[i] = add + hl_tensor_get_f32(t, i);
     *out = w;
     return HL_OK;
 }
 
+/* A norm "<base>.weight" [d] (and for LayerNorm "<base>.bias"), layer l substituted in base. */
+static hl_status hl__bind_norm(hl_model *m, const hl__wnames *wn, const char *base, int64_t l, hl__normw *out,
+                               hl_error *err) {
+    const int64_t d = m->cfg.d_model;
+    char pat[160], nm[160];
+    const hl_tensor *t;
+    hl_status st;
+    snprintf(pat, sizeof pat, "%s.weight", base);
+    snprintf(nm, sizeof nm, pat, (long long)l);
+    if ((st = hl__bind(m, wn, nm, d, 0, 0, &t, err)) != HL_OK) return st;
+    if ((st = hl__vec_f32(t, d, m->cfg.norm_plus_one ? 1.0f : 0.0f, &out->w, err)) != HL_OK) return st;
+    if (m->cfg.norm != HL_NORM_LN) return HL_OK;
+    snprintf(pat, sizeof pat, "%s.bias", base);
+    snprintf(nm, sizeof nm, pat, (long long)l);
+    if ((st = hl__bind(m, wn, nm, d, 0, 0, &t, err)) != HL_OK) return st;
+    return hl__vec_f32(t, d, 0.0f, &out->b, err);
+}
+
+/* A linear layer "<base>.weight" mapping n_in to n_out features (stored [n_out, n_in], or
+   [n_in, n_out] when in_out) and its optional "<base>.bias" [n_out]. */
+static hl_status hl__bind_lin(hl_model *m, const hl__wnames *wn, const char *base, int64_t l, int64_t n_out,
+                              int64_t n_in, int in_out, hl__lin *out, hl_error *err) {
+    char pat[160], nm[160];
+    const hl_tensor *b;
+    hl_status st;
+    snprintf(pat, sizeof pat, "%s.weight", base);
+    snprintf(nm, sizeof nm, pat, (long long)l);
+    out->in_out = in_out;
+    if ((st = hl__bind(m, wn, nm, in_out ? n_in : n_out, in_out ? n_out : n_in, 0, &out->w, err)) != HL_OK) return st;
+    snprintf(pat, sizeof pat, "%s.bias", base);
+    snprintf(nm, sizeof nm, pat, (long long)l);
+    if ((st = hl__bind(m, wn, nm, n_out, 0, 1, &b, err)) != HL_OK || !b) return st;
+    return hl__vec_f32(b, n_out, 0.0f, &out->b, err);
+}
+
 /* Binds every tensor the architecture needs, checking shapes against the config. */
-static hl_status hl__bind_weights(hl_model *m, hl_error *err) {
+static hl_status hl__bind_weights(hl_model *m, const hl__family *f, hl_error *err) {
     const hl_model_cfg *c = &m->cfg;
-    int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, dm = c->d_mlp, l;
-    char nm[160];
+    const hl__wnames *wn = f->names;
+    const int64_t d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, dm = c->d_mlp;
+    const int io = f->in_out;
+    int64_t l;
     hl_status st;
     const hl_tensor *lm;
-    if ((st = hl__bind(m, "model.embed_tokens.weight", c->d_vocab, d, &m->embed, err)) != HL_OK) return st;
+    if ((st = hl__bind(m, wn, wn->embed, c->d_vocab, d, 0, &m->embed, err)) != HL_OK) return st;
     m->cfg.weight_dtype = m->embed->dtype;
-    if ((st = hl__bind_norm(m, "model.norm.weight", &m->final_norm, err)) != HL_OK) return st;
-    lm = hl_weights_find(m->w, "lm_head.weight");
-    if (lm && !c->tied) {
-        if ((st = hl__bind(m, "lm_head.weight", c->d_vocab, d, &m->unembed, err)) != HL_OK) return st;
-    } else if (!lm && !c->tied) {
-        return hl__fail(err, HL_ERR_FORMAT, "weights: tie_word_embeddings is false but 'lm_head.weight' is missing");
-    } else {
-        m->unembed = m->embed; /* tied: logits = x_hat @ embed_tokens^T */
+    if (c->learned_pos) { /* W_pos [n_positions, d]: a row for every position n_ctx allows */
+        char full[192];
+        const hl_tensor *t = hl__wfind(m, wn, wn->pos, full, sizeof full);
+        if ((st = hl__bind(m, wn, wn->pos, t && t->ndim == 2 ? t->shape[0] : 0, d, 0, &m->pos, err)) != HL_OK) return st;
+        if (m->pos->shape[0] < c->n_ctx)
+            return hl__fail(err, HL_ERR_SHAPE, "weights: '%s' has %lld positions, fewer than n_ctx %lld", full,
+                            (long long)m->pos->shape[0], (long long)c->n_ctx);
     }
+    if ((st = hl__bind_norm(m, wn, wn->final_norm, -1, &m->final_norm, err)) != HL_OK) return st;
+    if ((st = hl__bind(m, wn, wn->unembed, c->d_vocab, d, 1, &lm, err)) != HL_OK) return st;
+    if (!lm && !c->tied) return hl__fail(err, HL_ERR_FORMAT, "weights: tie_word_embeddings is false but '%s' is missing",
+                                         wn->unembed);
+    m->unembed.w = lm && !c->tied ? lm : m->embed; /* tied: logits = x_hat @ W_E^T */
     m->layers = (hl__layer_w *)hl__calloc((size_t)c->n_layers, sizeof(hl__layer_w));
     if (!m->layers) return hl__fail(err, HL_ERR_OOM, "weights: out of memory");
     for (l = 0; l < c->n_layers; l++) {
         hl__layer_w *lw = &m->layers[l];
-#define HL__BIND(suffix, rows, cols, dst)                                                    \
-    snprintf(nm, sizeof nm, "model.layers.%lld.%s", (long long)l, suffix);                 \
-    if ((st = hl__bind(m, nm, rows, cols, dst, err)) != HL_OK) return st
-#define HL__NORM(suffix, dst)                                                                \
-    snprintf(nm, sizeof nm, "model.layers.%lld.%s", (long long)l, suffix);                 \
-    if ((st = hl__bind_norm(m, nm, dst, err)) != HL_OK) return st
-        HL__BIND("self_attn.q_proj.weight", H * dh, d, &lw->q);
-        HL__BIND("self_attn.k_proj.weight", G * dh, d, &lw->k);
-        HL__BIND("self_attn.v_proj.weight", G * dh, d, &lw->v);
-        HL__BIND("self_attn.o_proj.weight", d, H * dh, &lw->o);
-        HL__BIND("mlp.gate_proj.weight", dm, d, &lw->gate);
-        HL__BIND("mlp.up_proj.weight", dm, d, &lw->up);
-        HL__BIND("mlp.down_proj.weight", d, dm, &lw->down);
-        HL__NORM("input_layernorm.weight", &lw->ln1);
+        if ((st = hl__bind_norm(m, wn, wn->ln1, l, &lw->ln1, err)) != HL_OK) return st;
+        if ((st = hl__bind_norm(m, wn, wn->ln2, l, &lw->ln2, err)) != HL_OK) return st;
         if (c->post_norms) {
-            /* Gemma-2: post_attention_layernorm is the POST-norm of attention (TL ln1_post);
-               pre_feedforward_layernorm feeds the MLP (TL ln2) */
-            HL__NORM("post_attention_layernorm.weight", &lw->ln1_post);
-            HL__NORM("pre_feedforward_layernorm.weight", &lw->ln2);
-            HL__NORM("post_feedforward_layernorm.weight", &lw->ln2_post);
-        } else {
-            /* Gemma-1 / Llama / Mistral: post_attention_layernorm feeds the MLP (TL ln2) */
-            HL__NORM("post_attention_layernorm.weight", &lw->ln2);
+            if ((st = hl__bind_norm(m, wn, wn->ln1_post, l, &lw->ln1_post, err)) != HL_OK) return st;
+            if ((st = hl__bind_norm(m, wn, wn->ln2_post, l, &lw->ln2_post, err)) != HL_OK) return st;
         }
-#undef HL__BIND
-#undef HL__NORM
+        if (wn->qkv) {
+            if ((st = hl__bind_lin(m, wn, wn->qkv, l, (H + 2 * G) * dh, d, io, &lw->qkv, err)) != HL_OK) return st;
+        } else {
+            if ((st = hl__bind_lin(m, wn, wn->q, l, H * dh, d, io, &lw->q, err)) != HL_OK) return st;
+            if ((st = hl__bind_lin(m, wn, wn->k, l, G * dh, d, io, &lw->k, err)) != HL_OK) return st;
+            if ((st = hl__bind_lin(m, wn, wn->v, l, G * dh, d, io, &lw->v, err)) != HL_OK) return st;
+        }
+        if ((st = hl__bind_lin(m, wn, wn->o, l, d, H * dh, io, &lw->o, err)) != HL_OK) return st;
+        if (c->gated && (st = hl__bind_lin(m, wn, wn->gate, l, dm, d, io, &lw->gate, err)) != HL_OK) return st;
+        if ((st = hl__bind_lin(m, wn, wn->in, l, dm, d, io, &lw->in, err)) != HL_OK) return st;
+        if ((st = hl__bind_lin(m, wn, wn->out, l, d, dm, io, &lw->out, err)) != HL_OK) return st;
     }
     return HL_OK;
+}
+
+/* y[rows, out] = x[rows, in] @ W (^T for nn.Linear) + b: the one way every step applies a linear
+   layer (the q/k/v and gate/up pairs share one pool pass: hl__matmul_multi). */
+static void hl__lin_apply(const hl_model *m, const hl__lin *L, const float *x, int64_t rows, float *y) {
+    const int64_t n_out = L->in_out ? L->w->shape[1] : L->w->shape[0], n_in = L->in_out ? L->w->shape[0] : L->w->shape[1];
+    int64_t r, j;
+    if (L->in_out) hl__matmul_nn(m->kern, m->pool, y, x, L->w->data, L->w->dtype, rows, n_out, n_in);
+    else hl__matmul(m->kern, m->pool, y, x, L->w->data, L->w->dtype, rows, n_out, n_in);
+    if (L->b)
+        for (r = 0; r < rows; r++)
+            for (j = 0; j < n_out; j++) y[r * n_out + j] += L->b[j];
+}
+
+/* FOLD_LN for a LayerNorm's bias beta [d] (TL fold_layer_norm): the norm's output x_hat * w + beta
+   feeds L, so L's bias becomes b + beta @ W (the product of beta with W: one row through the same
+   linear layer) and the norm keeps only its weight. (TL also folds w into W; hooklens multiplies
+   x_hat by w in the step instead, the same product without a second copy of W. TL then centres
+   W over d_model: x_hat has zero mean, so that changes no product.) */
+static hl_status hl__fold_bias(const hl_model *m, hl__lin *L, const float *beta, hl_error *err) {
+    const int64_t n_out = L->in_out ? L->w->shape[1] : L->w->shape[0];
+    float *nb = (float *)hl__malloc((size_t)n_out * sizeof(float));
+    if (!nb) return hl__fail(err, HL_ERR_OOM, "weight processing: out of memory");
+    hl__lin_apply(m, L, beta, 1, nb);
+    hl__free(L->b);
+    L->b = nb;
+    return HL_OK;
+}
+
+/* The first of the dh output columns of (stream s: 0 q, 1 k, 2 v; head h) in a q/k/v projection:
+   in the fused output for BLOCKS and HEADS (see hl__qkv_layout), in stream s's own weight for
+   SEPARATE. */
+static int64_t hl__qkv_col(const hl_model *m, int s, int64_t h) {
+    const int64_t H = m->cfg.n_heads, G = m->cfg.n_kv_heads, dh = m->cfg.d_head;
+    switch (m->qkv_layout) {
+    case HL__QKV_BLOCKS: return (s == 0 ? h : H + (s - 1) * G + h) * dh;
+    case HL__QKV_HEADS: return (h * 3 + s) * dh;
+    default: return h * dh;
+    }
+}
+
+/* TL's weight processing, once, at load (HL_PROC_*; TL HookedTransformer.process_weights_):
+     FOLD_LN            b_Q, b_K, b_V += beta_1 W_Q, W_K, W_V;  b_in (b_gate) += beta_2 W_in (W_gate);
+                        b_U = b_U + beta_f W_U; the LayerNorms keep w only (-> LNPre then w)
+     FOLD_VALUE_BIASES  b_O += sum_h b_V[h] W_O[h]  (b_V as FOLD_LN left it), then b_V = 0
+   The other two are centrings of what a matrix writes, applied in the step that writes
+   (hl__center_rows): z W_O' with W_O' = W_O - mean_d(W_O) is z W_O - mean_d(z W_O). */
+static hl_status hl__process(hl_model *m, hl_error *err) {
+    const hl_model_cfg *c = &m->cfg;
+    const int64_t H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, rep = H / G;
+    int64_t l, h, j;
+    hl_status st = HL_OK;
+    float *bv = NULL;
+    if ((c->processing & HL_PROC_FOLD_LN) && c->norm == HL_NORM_LN) {
+        for (l = 0; l < c->n_layers; l++) {
+            hl__layer_w *lw = &m->layers[l];
+            hl__lin *ln1_reads[3] = {&lw->q, &lw->k, &lw->v}, *ln2_reads[2] = {&lw->gate, &lw->in};
+            int i;
+            if (lw->qkv.w) ln1_reads[0] = &lw->qkv, ln1_reads[1] = ln1_reads[2] = NULL;
+            for (i = 0; i < 3; i++)
+                if (ln1_reads[i] && (st = hl__fold_bias(m, ln1_reads[i], lw->ln1.b, err)) != HL_OK) return st;
+            for (i = 0; i < 2; i++)
+                if (ln2_reads[i]->w && (st = hl__fold_bias(m, ln2_reads[i], lw->ln2.b, err)) != HL_OK) return st;
+            hl__free(lw->ln1.b), lw->ln1.b = NULL;
+            hl__free(lw->ln2.b), lw->ln2.b = NULL;
+        }
+        if ((st = hl__fold_bias(m, &m->unembed, m->final_norm.b, err)) != HL_OK) return st;
+        hl__free(m->final_norm.b), m->final_norm.b = NULL;
+    }
+    if (c->processing & HL_PROC_FOLD_VALUE_BIASES) {
+        if (!(bv = (float *)hl__malloc((size_t)(H * dh) * sizeof(float))))
+            return hl__fail(err, HL_ERR_OOM, "weight processing: out of memory");
+        for (l = 0; l < c->n_layers; l++) {
+            hl__layer_w *lw = &m->layers[l];
+            float *b = lw->qkv.w ? lw->qkv.b : lw->v.b;
+            if (!b) continue;
+            /* b_V per query head [H * dh] (kv head g = h / rep), then zeroed where it was */
+            for (h = 0; h < H; h++)
+                for (j = 0; j < dh; j++) bv[h * dh + j] = b[hl__qkv_col(m, 2, h / rep) + j];
+            if ((st = hl__fold_bias(m, &lw->o, bv, err)) != HL_OK) break;
+            for (h = 0; h < G; h++)
+                for (j = 0; j < dh; j++) b[hl__qkv_col(m, 2, h) + j] = 0.0f;
+            if (!lw->qkv.w) hl__free(lw->v.b), lw->v.b = NULL;
+        }
+        hl__free(bv);
+    }
+    return st;
 }
 
 
@@ -8630,6 +8985,7 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
     hl_model_desc d;
     hl__file f;
     hl_status st;
+    const hl__family *fam = NULL;
     memset(&f, 0, sizeof f);
     if (!desc || !out || (!desc->path && (!desc->config_json || !desc->weights || desc->n_weights == 0)))
         return hl__fail(err, HL_ERR_ARG, "hl_model_load: desc and out are required, and desc->path or (config_json, "
@@ -8651,12 +9007,12 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
         char *p = hl__path_join(d.path, "config.json");
         if (!p) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
         st = hl__file_open(p, &f, err);
-        if (st == HL_OK) st = hl__parse_config(m, p, (const char *)f.data, f.size, &d, err);
+        if (st == HL_OK) st = hl__parse_config(m, p, (const char *)f.data, f.size, &d, &fam, err);
         hl__file_close(&f);
         hl__free(p);
         if (st != HL_OK) goto fail;
         if ((st = hl_weights_open(d.path, &m->w, err)) != HL_OK) goto fail;
-        if ((st = hl__bind_weights(m, err)) != HL_OK) goto fail;
+        if ((st = hl__bind_weights(m, fam, err)) != HL_OK) goto fail;
         if (!d.no_tokenizer) {
             if (!(p = hl__path_join(d.path, "tokenizer.json"))) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
             if (hl__exists(p)) st = hl_tokenizer_load(p, &m->tok, err);
@@ -8665,9 +9021,9 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
         }
 #endif
     } else {
-        if ((st = hl__parse_config(m, "config.json (memory)", d.config_json, d.config_len, &d, err)) != HL_OK) goto fail;
+        if ((st = hl__parse_config(m, "config.json (memory)", d.config_json, d.config_len, &d, &fam, err)) != HL_OK) goto fail;
         if ((st = hl_weights_open_memory(d.weights, d.weight_sizes, d.n_weights, &m->w, err)) != HL_OK) goto fail;
-        if ((st = hl__bind_weights(m, err)) != HL_OK) goto fail;
+        if ((st = hl__bind_weights(m, fam, err)) != HL_OK) goto fail;
         if (d.tokenizer_json && !d.no_tokenizer &&
             (st = hl_tokenizer_load_memory(d.tokenizer_json, d.tokenizer_len, &m->tok, err)) != HL_OK)
             goto fail;
@@ -8675,6 +9031,7 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
     m->kern = hl__kernels_pick(d.kernels, d.fast);
     m->pool = hl__pool_create(d.n_threads);
     m->n_threads = hl__pool_threads(m->pool);
+    if ((st = hl__process(m, err)) != HL_OK) goto fail;
     m->n_points = (m->cfg.n_layers + 1) * HL_HOOK_COUNT;
     m->n_slots = m->n_points * HL_SUB_COUNT;
     if ((st = hl__name_points(m, err)) != HL_OK) goto fail;
@@ -8709,10 +9066,11 @@ HL__DEF void hl_model_free(hl_model *m) {
     if (!m) return;
     if (m->layers)
         for (l = 0; l < m->cfg.n_layers; l++) {
-            hl__free(m->layers[l].ln1);
-            hl__free(m->layers[l].ln2);
-            hl__free(m->layers[l].ln1_post);
-            hl__free(m->layers[l].ln2_post);
+            hl__layer_w *lw = &m->layers[l];
+            hl__normw *norms[4] = {&lw->ln1, &lw->ln2, &lw->ln1_post, &lw->ln2_post};
+            hl__lin *lins[8] = {&lw->q, &lw->k, &lw->v, &lw->qkv, &lw->o, &lw->gate, &lw->in, &lw->out};
+            for (i = 0; i < 4; i++) hl__free(norms[i]->w), hl__free(norms[i]->b);
+            for (i = 0; i < 8; i++) hl__free(lins[i]->b);
         }
     if (m->kc)
         for (l = 0; l < m->cfg.n_layers; l++) hl__free(m->kc[l]);
@@ -8726,7 +9084,9 @@ HL__DEF void hl_model_free(hl_model *m) {
     hl__free(m->vc);
     hl__free(m->scratch);
     hl__free(m->layers);
-    hl__free(m->final_norm);
+    hl__free(m->final_norm.w);
+    hl__free(m->final_norm.b);
+    hl__free(m->unembed.b);
     hl__free(m->is_local);
     hl__free((void *)m->pt_name);
     hl__free(m->names);
@@ -8750,8 +9110,12 @@ HL__DEF int hl_model_layer_is_local(const hl_model *m, int64_t layer) {
     return m && layer >= 0 && layer < m->cfg.n_layers && m->is_local[layer];
 }
 HL__DEF int hl_model_has_hook(const hl_model *m, hl_hook h) {
+    unsigned w;
     if (!m || h < 0 || h >= HL_HOOK_COUNT) return 0;
-    return !(hl__hook_when[h] & HL__WHEN_POST_NORMS) || m->cfg.post_norms;
+    w = hl__hook_when[h];
+    return (!(w & HL__WHEN_POST_NORMS) || m->cfg.post_norms) && (!(w & HL__WHEN_POS_EMBED) || m->cfg.learned_pos) &&
+           (!(w & HL__WHEN_ROTARY) || m->cfg.rotary_dim > 0) && (!(w & HL__WHEN_SEQUENTIAL) || !m->cfg.parallel) &&
+           (!(w & HL__WHEN_GATED) || m->cfg.gated);
 }
 HL__DEF int hl_model_hook_shape(const hl_model *m, hl_hook h, int64_t n_pos, int64_t n_keys, int64_t shape[4]) {
     if (!hl_model_has_hook(m, h) || !shape || n_pos < 0) return 0;
@@ -9206,6 +9570,8 @@ typedef struct hl__acts {
     float *q, *k, *v;  /* [n, H, dh], [n, G, dh], [n, G, dh] */
     float *z;          /* [n, H, dh] */
     float *o;          /* [n, d]        an attention or MLP output */
+    float *ao;         /* [n, d]        parallel blocks: attn_out until the MLP's output joins it */
+    float *qkv;        /* [n, (H+2G)dh] a fused q/k/v product before the split */
     float *gate, *up;  /* [n, d_mlp]    gate (then post) and up projections */
     float *cs, *sn;    /* [n, dh/2]     the rotary table */
     float *rows;       /* [H, QB, K]    score rows of one query block per head */
@@ -9214,7 +9580,7 @@ typedef struct hl__acts {
     float *hin, *hn, *hs, *tx, *ty; /* per-stream ln1 inputs (split qkv / attn_in): [4n, H, d],
                                        [n, H, d], [n, H], and one head's x [n, d] and y [n, dh] */
     float *mlp_in;     /* [n, d]        hook_mlp_in (HL_USE_HOOK_MLP_IN) */
-    float *wslice, *zh, *rh; /* one head's W_O [d, dh], z [n, dh] and result [n, d] */
+    float *wslice, *zh, *rh; /* one head's W_O [d, dh] (or share of W_Q/K/V), z [n, dh], result [n, d] */
     float   *mem;      /* the allocation behind all of them */
     uint64_t cap;      /* its size in floats */
 } hl__acts;
@@ -9274,14 +9640,15 @@ static hl_status hl__acts_carve(hl_pass *P, hl__acts *a) {
         struct { float **buf; uint64_t floats; } b[] = {
             {&a->x, n * d}, {&a->xn, n * d}, {&a->xw, n * d}, {&a->sc, n},
             {&a->q, n * H * dh}, {&a->k, n * G * dh}, {&a->v, n * G * dh}, {&a->z, n * H * dh},
-            {&a->o, n * d}, {&a->gate, n * dm}, {&a->up, n * dm},
+            {&a->o, n * d}, {&a->ao, c->parallel ? n * d : 0}, {&a->qkv, m->layers[0].qkv.w ? n * (H + 2 * G) * dh : 0},
+            {&a->gate, n * dm}, {&a->up, c->gated ? n * dm : 0},
             {&a->cs, n * (dh / 2)}, {&a->sn, n * (dh / 2)},
             {&a->rows, H * HL__ATTN_QB * K}, {&a->S, full_scores ? H * n * K : 0},
             {&a->result, result ? n * H * d : 0},
             {&a->hin, headed ? 4 * n * H * d : 0}, {&a->hn, headed ? n * H * d : 0}, {&a->hs, headed ? n * H : 0},
             {&a->tx, headed ? n * d : 0}, {&a->ty, headed ? n * dh : 0},
             {&a->mlp_in, mlp_in ? n * d : 0},
-            {&a->wslice, result ? d * dh : 0}, {&a->zh, result ? n * dh : 0}, {&a->rh, result ? n * d : 0},
+            {&a->wslice, result || headed ? d * dh : 0}, {&a->zh, result ? n * dh : 0}, {&a->rh, result ? n * d : 0},
         };
         for (i = 0; i < sizeof b / sizeof b[0]; i++)
             if (!hl__add_ok(total, b[i].floats, &total)) total = UINT64_MAX;
@@ -9316,17 +9683,19 @@ static hl_status hl__kv_reserve(hl_model *m, int64_t need, hl_error *err) {
 }
 
 /* ---- forward: row-wise steps ---- */
-/* The norms, the residual adds and the gated activations treat every row on its own, so with a
+/* The norms, the residual adds, centrings and activations treat every row on its own, so with a
    pool they are split over rows; each row is computed exactly as on one thread (same functions,
    same order), so the bits do not depend on the thread count. */
 typedef struct hl__rowjob {
     const hl__kernels *k;
-    float             *y; /* output rows (ADD, GLU: updated in place) */
-    const float       *a; /* input rows (ADD: the addend; GLU: the linear half) */
+    float             *y; /* output rows (ADD, MUL, CENTER, ACT: updated in place) */
+    const float       *a; /* input rows (ADD: the addend; MUL: the other factor) */
     const float       *w; /* a norm's weight [d] */
+    const float       *b; /* a norm's bias [d], or NULL */
     float             *s; /* a norm's scale [rows] */
     int64_t            d; /* row width */
     float              eps;
+    hl_act_fn          act;
 } hl__rowjob;
 
 /* RMS statistics                           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
@@ -9340,12 +9709,34 @@ static void hl__rms_rows(void *ctx, int64_t r0, int64_t r1) {
         j->k->div(j->y + r * j->d, j->a + r * j->d, j->s[r], j->d);
     }
 }
-/* The norm's learned weight: y[r,i] = a[r,i] * w[i] (w = 1 + w_hf for Gemma, folded in at load). */
-static void hl__mulw_rows(void *ctx, int64_t r0, int64_t r1) {
+/* LayerNorm statistics [Ba et al. arXiv:1607.06450; TL LayerNormPre; HF nn.LayerNorm]
+ *   mu[r]   = mean_i a[r,i]                     (f64 sum)
+ *   s[r]    = sqrt(mean_i (a[r,i] - mu)^2 + eps)  biased variance, eps inside the root
+ *   y[r,i]  = (a[r,i] - mu) / s[r] */
+static void hl__ln_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
+    int64_t r, i;
+    for (r = r0; r < r1; r++) {
+        const float *a = j->a + r * j->d;
+        float *y = j->y + r * j->d, mu;
+        double sum = 0.0;
+        for (i = 0; i < j->d; i++) sum += (double)a[i];
+        mu = (float)(sum / (double)j->d);
+        for (i = 0; i < j->d; i++) y[i] = a[i] - mu;
+        j->s[r] = (float)sqrt(j->k->sumsq(y, j->d) / (double)j->d + (double)j->eps);
+        j->k->div(y, y, j->s[r], j->d);
+    }
+}
+/* The norm's learned weight and bias: y[r,i] = a[r,i] * w[i] (+ b[i]) (w = 1 + w_hf for Gemma,
+   made at load; b only on LayerNorms whose bias FOLD_LN has not moved into the next layer). */
+static void hl__affine_rows(void *ctx, int64_t r0, int64_t r1) {
     const hl__rowjob *j = (const hl__rowjob *)ctx;
     int64_t r, i;
     for (r = r0; r < r1; r++)
         for (i = 0; i < j->d; i++) j->y[r * j->d + i] = j->a[r * j->d + i] * j->w[i];
+    if (j->b)
+        for (r = r0; r < r1; r++)
+            for (i = 0; i < j->d; i++) j->y[r * j->d + i] += j->b[i];
 }
 /* The residual stream: y += a. */
 static void hl__add_rows(void *ctx, int64_t r0, int64_t r1) {
@@ -9353,65 +9744,103 @@ static void hl__add_rows(void *ctx, int64_t r0, int64_t r1) {
     int64_t i;
     for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] += j->a[i];
 }
-/* Gated activations [Shazeer, GLU variants, arXiv:2002.05202]: y = act(y) * a, with
- *   GeGLU  act = GELU, tanh approximation (the kernels' gelu)      Gemma
- *   SwiGLU act = SiLU, silu(x) = x / (1 + exp(-x))               Llama, Mistral */
-static void hl__geglu_rows(void *ctx, int64_t r0, int64_t r1) {
+/* The product of a gated MLP's halves: y *= a. */
+static void hl__mul_rows(void *ctx, int64_t r0, int64_t r1) {
     const hl__rowjob *j = (const hl__rowjob *)ctx;
     int64_t i;
-    j->k->gelu(j->y + r0 * j->d, j->y + r0 * j->d, (r1 - r0) * j->d);
     for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] *= j->a[i];
 }
-static void hl__swiglu_rows(void *ctx, int64_t r0, int64_t r1) {
+/* A row minus its mean (f64 sum): CENTER_WRITING_WEIGHTS (over d_model) and CENTER_UNEMBED (over
+   the vocabulary), see HL_PROC_*. */
+static void hl__center_rows(void *ctx, int64_t r0, int64_t r1) {
     const hl__rowjob *j = (const hl__rowjob *)ctx;
+    int64_t r, i;
+    for (r = r0; r < r1; r++) {
+        float *y = j->y + r * j->d, mu;
+        double sum = 0.0;
+        for (i = 0; i < j->d; i++) sum += (double)y[i];
+        mu = (float)(sum / (double)j->d);
+        for (i = 0; i < j->d; i++) y[i] -= mu;
+    }
+}
+/* MLP activations, in place:
+ *   GELU_TANH  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   the kernels' gelu [HF gelu_new,
+ *                                                                 gelu_pytorch_tanh]
+ *   SILU       x / (1 + exp(-x))                                  [HF silu]
+ *   GELU       0.5 x (1 + erf(x / sqrt(2)))  (in f64)             [HF "gelu", torch GELU()]
+ *   RELU       max(x, 0)
+ * A gated MLP [Shazeer, GLU variants, arXiv:2002.05202] then multiplies by the linear half
+ * (hl__mul_rows): GeGLU (Gemma), SwiGLU (Llama, Mistral). */
+static void hl__act_rows(void *ctx, int64_t r0, int64_t r1) {
+    const hl__rowjob *j = (const hl__rowjob *)ctx;
+    float *y = j->y;
     int64_t i;
-    for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] = j->y[i] / (1.0f + expf(-j->y[i])) * j->a[i];
+    switch (j->act) {
+    case HL_ACT_GELU_TANH: j->k->gelu(y + r0 * j->d, y + r0 * j->d, (r1 - r0) * j->d); break;
+    case HL_ACT_SILU:
+        for (i = r0 * j->d; i < r1 * j->d; i++) y[i] = y[i] / (1.0f + expf(-y[i]));
+        break;
+    case HL_ACT_GELU:
+        for (i = r0 * j->d; i < r1 * j->d; i++) y[i] = (float)(0.5 * (double)y[i] * (1.0 + erf((double)y[i] * 0.70710678118654752440)));
+        break;
+    case HL_ACT_RELU:
+        for (i = r0 * j->d; i < r1 * j->d; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+        break;
+    }
 }
 /* Runs a row-wise step over rows [0, rows) of width d, on the pool when big enough. */
-static void hl__rows(const hl_pass *P, hl__task_fn fn, float *y, const float *a, const float *w, float *s,
+static void hl__rows(const hl_pass *P, hl__task_fn fn, float *y, const float *a, const hl__normw *nw, float *s,
                      int64_t rows, int64_t d) {
     hl__rowjob j;
-    j.k = P->m->kern, j.y = y, j.a = a, j.w = w, j.s = s, j.d = d, j.eps = P->m->cfg.eps;
+    j.k = P->m->kern, j.y = y, j.a = a, j.w = nw ? nw->w : NULL, j.b = nw ? nw->b : NULL, j.s = s, j.d = d;
+    j.eps = P->m->cfg.eps, j.act = P->m->cfg.act;
     hl__parallel_for((double)rows * (double)d >= HL__PAR_ROWS ? P->m->pool : NULL, rows, 1, fn, &j);
 }
 
 /* A norm and its two hook points (the *_SCALE point `id`, then the *_NORMALIZED point after it):
- *   sc[r]   = sqrt(mean_i x[r,i]^2 + eps)       -> <norm>.hook_scale      [1, n, 1]
- *   xn[r,i] = x[r,i] / sc[r]                     -> <norm>.hook_normalized [1, n, d] (before w)
- *   y[r,i]  = xn[r,i] * w[i]                     (y NULL: the caller applies w itself) */
-static hl_status hl__norm(hl_pass *P, hl_hook id, int64_t l, const float *x, int64_t rows, const float *w, float *xn,
-                          float *sc, float *y) {
+ *   sc[r]   = sqrt(mean_i x[r,i]^2 + eps)       RMSNorm     -> <norm>.hook_scale      [1, n, 1]
+ *           = sqrt(var_i x[r,i] + eps)           LayerNorm
+ *   xn[r,i] = x[r,i] / sc[r]  (LN: x - mean first)            -> <norm>.hook_normalized [1, n, d]
+ *   y[r,i]  = xn[r,i] * w[i] (+ b[i])            (y NULL: the caller applies w itself) */
+static hl_status hl__norm(hl_pass *P, hl_hook id, int64_t l, const float *x, int64_t rows, const hl__normw *w,
+                          float *xn, float *sc, float *y) {
     const int64_t d = P->m->cfg.d_model;
-    hl__rows(P, hl__rms_rows, xn, x, NULL, sc, rows, d);
+    hl__rows(P, P->m->cfg.norm == HL_NORM_LN ? hl__ln_rows : hl__rms_rows, xn, x, NULL, sc, rows, d);
     HL__HOOK(P, id, l, sc);
     HL__HOOK(P, (hl_hook)(id + 1), l, xn);
-    if (y) hl__rows(P, hl__mulw_rows, y, xn, w, NULL, rows, d);
+    if (y) hl__rows(P, hl__affine_rows, y, xn, w, NULL, rows, d);
     return HL_OK;
+}
+/* CENTER_WRITING_WEIGHTS on what a step writes to the residual stream ([rows, d_model]). */
+static void hl__center_written(const hl_pass *P, float *y, int64_t rows) {
+    if (P->m->cfg.processing & HL_PROC_CENTER_WRITING_WEIGHTS)
+        hl__rows(P, hl__center_rows, y, NULL, NULL, NULL, rows, P->m->cfg.d_model);
 }
 
 /* ---- forward: rotary embedding ---- */
 /* Rotary embedding, rotate-half ("NeoX") pairing        [RoFormer arXiv:2104.09864; HF
- * apply_rotary_pos_emb with rotate_half; TL abstract_attention.py]:
- *   theta_j = pos * rope_theta^(-2j / d_head),  j < d_head/2
- *   x'[j]          = x[j] cos theta_j - x[j + d_head/2] sin theta_j
- *   x'[j+d_head/2] = x[j + d_head/2] cos theta_j + x[j] sin theta_j
- * i.e. channel j pairs with channel j + d_head/2 (not the adjacent one, as Meta's layout does):
- *     [ x0 x1 .. x(h-1) | xh .. x(2h-1) ]   pairs (x0, xh), (x1, xh+1), ...
- * The angles are computed in f64 and rounded once: cs, sn: [n, d_head/2]. */
-static void hl__rope_table(int64_t p0, int64_t n, int64_t dh, float theta, float *cs, float *sn) {
-    int64_t i, j, half = dh / 2;
+ * apply_rotary_pos_emb with rotate_half; TL abstract_attention.py], on the first R = rotary_dim
+ * channels of each head (R = d_head, but rotary_pct of it for NeoX; the rest pass unchanged):
+ *   theta_j = pos * rope_theta^(-2j / R),  j < R/2
+ *   x'[j]       = x[j] cos theta_j - x[j + R/2] sin theta_j
+ *   x'[j + R/2] = x[j + R/2] cos theta_j + x[j] sin theta_j
+ * i.e. channel j pairs with channel j + R/2 (not the adjacent one, as Meta's layout does):
+ *     [ x0 x1 .. x(h-1) | xh .. x(2h-1) | untouched ]   pairs (x0, xh), (x1, xh+1), ...
+ * The angles are computed in f64 and rounded once: cs, sn: [n, R/2]. */
+static void hl__rope_table(int64_t p0, int64_t n, int64_t R, float theta, float *cs, float *sn) {
+    int64_t i, j, half = R / 2;
     for (i = 0; i < n; i++)
         for (j = 0; j < half; j++) {
-            double inv = pow((double)theta, -2.0 * (double)j / (double)dh);
+            double inv = pow((double)theta, -2.0 * (double)j / (double)R);
             double a = (double)(p0 + i) * inv;
             cs[i * half + j] = (float)cos(a);
             sn[i * half + j] = (float)sin(a);
         }
 }
-/* Applies RoPE in place to x: [n, heads, d_head]. */
-static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, const float *cs,
+/* Applies RoPE in place to the first R channels of every head of x: [n, heads, d_head]. */
+static void hl__rope_apply(float *x, int64_t n, int64_t heads, int64_t dh, int64_t R, const float *cs,
                            const float *sn) {
-    int64_t i, h, j, half = dh / 2;
+    int64_t i, h, j, half = R / 2;
     for (i = 0; i < n; i++)
         for (h = 0; h < heads; h++) {
             float *v = x + (i * heads + h) * dh;
@@ -9547,9 +9976,12 @@ static hl_status hl__attention(hl_pass *P, int64_t l, hl__acts *a) {
 }
 
 /* ---- forward: the steps ---- */
-/* Embedding [HF Gemma2Model.forward: hidden = embed_tokens(ids) * normalizer]:
- *   x[i,:] = W_E[token_i,:] * sqrt(d_model)   (Gemma; the constant is float32(sqrt(d_model)))
- *   x[i,:] = W_E[token_i,:]                   (Llama, Mistral)            -> hook_embed [1, n, d] */
+/* Embedding [HF Gemma2Model.forward: hidden = embed_tokens(ids) * normalizer; GPT2Model: wte + wpe]:
+ *   x[i,:]  = W_E[token_i,:] * sqrt(d_model)   (Gemma; the constant is float32(sqrt(d_model)))
+ *   x[i,:]  = W_E[token_i,:]                   (the others)                -> hook_embed     [1, n, d]
+ *   pe[i,:] = W_pos[p0 + i,:]                  (learned positions)         -> hook_pos_embed [1, n, d]
+ *   x      += pe
+ * CENTER_WRITING_WEIGHTS centres the rows of W_E and W_pos over d_model: here, the rows read. */
 static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
     const hl_model *m = P->m;
     const int64_t d = m->cfg.d_model;
@@ -9557,22 +9989,58 @@ static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
     int64_t i, j;
     for (i = 0; i < P->n; i++)
         for (j = 0; j < d; j++) a->x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j) * normalizer;
+    hl__center_written(P, a->x, P->n);
     if (P->embed_hook) HL__HOOK(P, HL_HOOK_EMBED, -1, a->x);
-    hl__rope_table(P->p0, P->n, m->cfg.d_head, m->cfg.rope_theta, a->cs, a->sn);
+    if (m->pos) {
+        for (i = 0; i < P->n; i++)
+            for (j = 0; j < d; j++) a->o[i * d + j] = hl__load_w(m->pos->data, m->pos->dtype, (P->p0 + i) * d + j);
+        hl__center_written(P, a->o, P->n);
+        HL__HOOK(P, HL_HOOK_POS_EMBED, -1, a->o);
+        hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, P->n, d);
+    }
+    if (m->cfg.rotary_dim > 0) hl__rope_table(P->p0, P->n, m->cfg.rotary_dim, m->cfg.rope_theta, a->cs, a->sn);
     return HL_OK;
+}
+
+/* Outputs [c0, c0 + nc) of linear layer L for rows x [rows, in]: y [rows, nc] (one head's share of
+   a projection). nn.Linear keeps them as nc contiguous rows of W; the [in, out] layout as a column
+   slice, copied to f32 [nc, in] in ws first. */
+static void hl__lin_cols(const hl_model *m, const hl__lin *L, int64_t c0, int64_t nc, const float *x, int64_t rows,
+                         float *y, float *ws) {
+    const hl_tensor *W = L->w;
+    int64_t r, j;
+    if (L->in_out) {
+        const int64_t K = W->shape[0], N = W->shape[1];
+        for (j = 0; j < nc; j++)
+            for (r = 0; r < K; r++) ws[j * K + r] = hl__load_w(W->data, W->dtype, r * N + c0 + j);
+        hl__matmul(m->kern, m->pool, y, x, ws, HL_DTYPE_F32, rows, nc, K);
+    } else {
+        const int64_t K = W->shape[1];
+        hl__matmul(m->kern, m->pool, y, x, (const uint8_t *)W->data + (size_t)(c0 * K) * hl_dtype_size(W->dtype),
+                   W->dtype, rows, nc, K);
+    }
+    if (L->b)
+        for (r = 0; r < rows; r++)
+            for (j = 0; j < nc; j++) y[r * nc + j] += L->b[c0 + j];
+}
+
+/* The linear layer that makes stream s (0 q, 1 k, 2 v): the fused one, or the stream's own. */
+static const hl__lin *hl__qkv_lin(const hl__layer_w *lw, int s) {
+    return lw->qkv.w ? &lw->qkv : (s == 0 ? &lw->q : (s == 1 ? &lw->k : &lw->v));
 }
 
 /* q, k, v with ln1 run per head, for the optional split-input / attn_in points [TL
  * use_split_qkv_input, use_attn_in]: stream s (q: H heads, k and v: G heads) gets its own copy of
  * the input per head [n, heads, d], its own ln1 (whose hooks then have a head axis), and each head
- * multiplies its own rows of W_Q / W_K / W_V. The values equal the shared path's. */
+ * multiplies its own share of W_Q / W_K / W_V. The values equal the shared path's. */
 static hl_status hl__qkv_headed(hl_pass *P, int64_t l, hl__acts *a) {
     const hl_model *m = P->m;
     const hl_model_cfg *c = &m->cfg;
     const hl__layer_w *lw = &m->layers[l];
     const int64_t n = P->n, d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, rep = H / G;
     static const hl_hook split_ids[3] = {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT};
-    int64_t s, i, h, j;
+    int64_t i, h, j;
+    int s;
     float *attn_in = NULL;
     hl_status st;
     if (m->flags & HL_USE_ATTN_IN) {
@@ -9584,7 +10052,6 @@ static hl_status hl__qkv_headed(hl_pass *P, int64_t l, hl__acts *a) {
     }
     for (s = 0; s < 3; s++) {
         const int64_t nh = s == 0 ? H : G;
-        const hl_tensor *W = s == 0 ? lw->q : (s == 1 ? lw->k : lw->v);
         float *in = a->hin + s * n * H * d, *out = s == 0 ? a->q : (s == 1 ? a->k : a->v);
         for (i = 0; i < n; i++)
             for (h = 0; h < nh; h++) {
@@ -9592,14 +10059,13 @@ static hl_status hl__qkv_headed(hl_pass *P, int64_t l, hl__acts *a) {
                 if (attn_in && !(m->flags & HL_USE_SPLIT_QKV_INPUT)) src = attn_in + (i * H + (s == 0 ? h : h * rep)) * d;
                 memcpy(in + (i * nh + h) * d, src, (size_t)d * sizeof(float));
             }
-        P->stream = (int)s;
+        P->stream = s;
         if (m->flags & HL_USE_SPLIT_QKV_INPUT) HL__HOOK(P, split_ids[s], l, in);
-        if ((st = hl__norm(P, HL_HOOK_LN1_SCALE, l, in, n * nh, lw->ln1, a->hn, a->hs, a->hn)) != HL_OK) return st;
+        if ((st = hl__norm(P, HL_HOOK_LN1_SCALE, l, in, n * nh, &lw->ln1, a->hn, a->hs, a->hn)) != HL_OK) return st;
         for (h = 0; h < nh; h++) {
-            /* head h: y[i, :] = xw[i, h, :] @ W[h*dh:(h+1)*dh, :]^T */
-            const uint8_t *wrows = (const uint8_t *)W->data + (size_t)(h * dh * d) * hl_dtype_size(W->dtype);
+            /* head h: y[i, :] = xw[i, h, :] @ (head h's dh outputs of stream s) */
             for (i = 0; i < n; i++) memcpy(a->tx + i * d, a->hn + (i * nh + h) * d, (size_t)d * sizeof(float));
-            hl__matmul(m->kern, m->pool, a->ty, a->tx, wrows, W->dtype, n, dh, d);
+            hl__lin_cols(m, hl__qkv_lin(lw, s), hl__qkv_col(m, s, h), dh, a->tx, n, a->ty, a->wslice);
             for (i = 0; i < n; i++)
                 for (j = 0; j < dh; j++) out[(i * nh + h) * dh + j] = a->ty[i * dh + j];
         }
@@ -9608,11 +10074,49 @@ static hl_status hl__qkv_headed(hl_pass *P, int64_t l, hl__acts *a) {
     return HL_OK;
 }
 
+/* ln1, then q = (x_hat * w_ln1) W_Q^T + b_Q, k and v likewise   [HF q_proj / k_proj / v_proj;
+ * GPT-2 c_attn and NeoX query_key_value: one fused product, split by hl__qkv_col]
+ *   q: [n, H, dh]  k, v: [n, G, dh]              -> ln1.hook_scale, ln1.hook_normalized */
+static hl_status hl__qkv(hl_pass *P, int64_t l, hl__acts *a) {
+    const hl_model *m = P->m;
+    const hl_model_cfg *c = &m->cfg;
+    const hl__layer_w *lw = &m->layers[l];
+    const int64_t n = P->n, d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head;
+    float *const ys[3] = {a->q, a->k, a->v};
+    const int64_t heads[3] = {H, G, G};
+    int64_t i, h, j;
+    int s;
+    hl_status st;
+    if (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) return hl__qkv_headed(P, l, a);
+    if ((st = hl__norm(P, HL_HOOK_LN1_SCALE, l, a->x, n, &lw->ln1, a->xn, a->sc, a->xw)) != HL_OK) return st;
+    if (lw->qkv.w) {
+        const int64_t ld = (H + 2 * G) * dh;
+        hl__lin_apply(m, &lw->qkv, a->xw, n, a->qkv);
+        for (s = 0; s < 3; s++)
+            for (i = 0; i < n; i++)
+                for (h = 0; h < heads[s]; h++)
+                    memcpy(ys[s] + (i * heads[s] + h) * dh, a->qkv + i * ld + hl__qkv_col(m, s, h), (size_t)dh * sizeof(float));
+        return HL_OK;
+    }
+    { /* separate projections (nn.Linear in every family that has them): one pool pass, same bits */
+        const void *const ws[3] = {lw->q.w->data, lw->k.w->data, lw->v.w->data};
+        const hl_dtype wd[3] = {lw->q.w->dtype, lw->k.w->dtype, lw->v.w->dtype};
+        const int64_t ns[3] = {H * dh, G * dh, G * dh};
+        const float *bs[3] = {lw->q.b, lw->k.b, lw->v.b};
+        hl__matmul_multi(m->kern, m->pool, 3, ys, a->xw, ws, wd, n, ns, d);
+        for (s = 0; s < 3; s++)
+            if (bs[s])
+                for (i = 0; i < n; i++)
+                    for (j = 0; j < ns[s]; j++) ys[s][i * ns[s] + j] += bs[s][j];
+    }
+    return HL_OK;
+}
+
 /* How a block ends, attention or MLP, with its output o:
  *   o = o / RMS(o) * w_post        Gemma-2's post-norm (post_norms)   -> <post>.hook_scale, hook_normalized
  *                                                                      -> hook_attn_out / hook_mlp_out
  *   x = x + o                      the residual stream                 -> hook_resid_mid / hook_resid_post */
-static hl_status hl__block_out(hl_pass *P, int64_t l, hl_hook post_scale, const float *w_post, hl_hook out,
+static hl_status hl__block_out(hl_pass *P, int64_t l, hl_hook post_scale, const hl__normw *w_post, hl_hook out,
                                hl_hook resid, hl__acts *a) {
     hl_status st;
     if (P->m->cfg.post_norms && (st = hl__norm(P, post_scale, l, a->o, P->n, w_post, a->xn, a->sc, a->o)) != HL_OK)
@@ -9623,7 +10127,8 @@ static hl_status hl__block_out(hl_pass *P, int64_t l, hl_hook post_scale, const 
     return HL_OK;
 }
 
-/* Attention block [HF Gemma2DecoderLayer / LlamaDecoderLayer; TL TransformerBlock]. */
+/* Attention block [HF Gemma2DecoderLayer / LlamaDecoderLayer / GPT2Block / GPTNeoXLayer; TL
+ * TransformerBlock]. */
 static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     const hl_model *m = P->m;
     const hl_model_cfg *c = &m->cfg;
@@ -9632,29 +10137,20 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     hl_status st;
     HL__HOOK(P, HL_HOOK_RESID_PRE, l, a->x);
 
-    /* ln1, then q = (x_hat * w_ln1) W_Q^T, k and v likewise [HF q_proj / k_proj / v_proj, no biases]
-     *   q: [n, H, dh]  k, v: [n, G, dh]           -> ln1.hook_scale, ln1.hook_normalized,
-     *                                                attn.hook_q, hook_k, hook_v */
-    if (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) {
-        if ((st = hl__qkv_headed(P, l, a)) != HL_OK) return st;
-    } else {
-        float *const ys[3] = {a->q, a->k, a->v};
-        const void *const ws[3] = {lw->q->data, lw->k->data, lw->v->data};
-        const hl_dtype wd[3] = {lw->q->dtype, lw->k->dtype, lw->v->dtype};
-        const int64_t ns[3] = {H * dh, G * dh, G * dh};
-        if ((st = hl__norm(P, HL_HOOK_LN1_SCALE, l, a->x, n, lw->ln1, a->xn, a->sc, a->xw)) != HL_OK) return st;
-        hl__matmul_multi(m->kern, m->pool, 3, ys, a->xw, ws, wd, n, ns, d); /* one pool pass, same bits */
-    }
+    /* ln1 and q, k, v (above)                   -> attn.hook_q, hook_k, hook_v */
+    if ((st = hl__qkv(P, l, a)) != HL_OK) return st;
     HL__HOOK(P, HL_HOOK_ATTN_Q, l, a->q);
     HL__HOOK(P, HL_HOOK_ATTN_K, l, a->k);
     HL__HOOK(P, HL_HOOK_ATTN_V, l, a->v);
 
     /* rotary positions on q and k               -> attn.hook_rot_q, attn.hook_rot_k */
-    hl__rope_apply(a->q, n, H, dh, a->cs, a->sn);
-    hl__rope_apply(a->k, n, G, dh, a->cs, a->sn);
-    HL__HOOK(P, HL_HOOK_ATTN_ROT_Q, l, a->q);
-    HL__HOOK(P, HL_HOOK_ATTN_ROT_K, l, a->k);
-    /* the new rotated keys and values become rows p0 .. p0+n-1 of the KV cache */
+    if (c->rotary_dim > 0) {
+        hl__rope_apply(a->q, n, H, dh, c->rotary_dim, a->cs, a->sn);
+        hl__rope_apply(a->k, n, G, dh, c->rotary_dim, a->cs, a->sn);
+        HL__HOOK(P, HL_HOOK_ATTN_ROT_Q, l, a->q);
+        HL__HOOK(P, HL_HOOK_ATTN_ROT_K, l, a->k);
+    }
+    /* the new (rotated) keys and values become rows p0 .. p0+n-1 of the KV cache */
     memcpy(m->kc[l] + P->p0 * G * dh, a->k, (size_t)(n * G * dh) * sizeof(float));
     memcpy(m->vc[l] + P->p0 * G * dh, a->v, (size_t)(n * G * dh) * sizeof(float));
 
@@ -9662,18 +10158,26 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     if ((st = hl__attention(P, l, a)) != HL_OK) return st;
     HL__HOOK(P, HL_HOOK_ATTN_Z, l, a->z);
 
-    /* output projection [HF o_proj]: o[i,:] = z[i,:,:] (flattened) W_O^T      o: [n, d]
-     * with use_attn_result: result[i,h,:] = z[i,h,:] W_O[h]^T, o = sum_h result[i,h,:]
-     *                                           -> attn.hook_result [1, n, H, d] */
+    /* output projection [HF o_proj / c_proj / dense]: o[i,:] = z[i,:,:] (flattened) W_O^T + b_O
+     * with use_attn_result: result[i,h,:] = z[i,h,:] W_O[h]^T, o = sum_h result[i,h,:] + b_O
+     *                                           -> attn.hook_result [1, n, H, d]
+     * CENTER_WRITING_WEIGHTS: W_O and b_O centred over d_model, i.e. result and o minus their means */
     if (m->flags & HL_USE_ATTN_RESULT) {
-        /* per head: W_O[h] = o_proj[:, h*dh:(h+1)*dh] copied to f32 [d, dh] (a strided slice) */
-        const hl_tensor *W = lw->o;
+        const hl_tensor *W = lw->o.w;
         int64_t h, jj, e, i;
         for (h = 0; h < H; h++) {
-            for (e = 0; e < d; e++)
-                for (jj = 0; jj < dh; jj++) a->wslice[e * dh + jj] = hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
+            /* W_O[h]: inputs h*dh .. (h+1)*dh of o_proj: a strided slice of nn.Linear's [d, H*dh], copied
+               to f32 [d, dh]; a contiguous block [dh, d] of the [in, out] layout */
             for (i = 0; i < n; i++) memcpy(a->zh + i * dh, a->z + (i * H + h) * dh, (size_t)dh * sizeof(float));
-            hl__matmul(m->kern, m->pool, a->rh, a->zh, a->wslice, HL_DTYPE_F32, n, d, dh);
+            if (lw->o.in_out) {
+                hl__matmul_nn(m->kern, m->pool, a->rh, a->zh, (const uint8_t *)W->data + (size_t)(h * dh * d) * hl_dtype_size(W->dtype),
+                              W->dtype, n, d, dh);
+            } else {
+                for (e = 0; e < d; e++)
+                    for (jj = 0; jj < dh; jj++) a->wslice[e * dh + jj] = hl__load_w(W->data, W->dtype, e * H * dh + h * dh + jj);
+                hl__matmul(m->kern, m->pool, a->rh, a->zh, a->wslice, HL_DTYPE_F32, n, d, dh);
+            }
+            hl__center_written(P, a->rh, n);
             for (i = 0; i < n; i++) memcpy(a->result + (i * H + h) * d, a->rh + i * d, (size_t)d * sizeof(float));
         }
         HL__HOOK(P, HL_HOOK_ATTN_RESULT, l, a->result);
@@ -9682,20 +10186,30 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
                 float acc = 0.0f;
                 for (h = 0; h < H; h++) acc += a->result[(i * H + h) * d + e];
                 a->o[i * d + e] = acc;
+                if (lw->o.b) a->o[i * d + e] += lw->o.b[e];
             }
     } else {
-        hl__matmul(m->kern, m->pool, a->o, a->z, lw->o->data, lw->o->dtype, n, d, H * dh);
+        hl__lin_apply(m, &lw->o, a->z, n, a->o);
+    }
+    hl__center_written(P, a->o, n);
+    /* parallel blocks (NeoX): attn_out waits in a->ao until the MLP's output joins it */
+    if (c->parallel) {
+        float *t = a->o;
+        HL__HOOK(P, HL_HOOK_ATTN_OUT, l, a->o);
+        a->o = a->ao, a->ao = t;
+        return HL_OK;
     }
     /* Gemma-2's post-attention norm [TL ln1_post; HF post_attention_layernorm], then
      *   resid_mid = resid_pre + attn_out          -> hook_attn_out, hook_resid_mid */
-    return hl__block_out(P, l, HL_HOOK_LN1_POST_SCALE, lw->ln1_post, HL_HOOK_ATTN_OUT, HL_HOOK_RESID_MID, a);
+    return hl__block_out(P, l, HL_HOOK_LN1_POST_SCALE, &lw->ln1_post, HL_HOOK_ATTN_OUT, HL_HOOK_RESID_MID, a);
 }
 
-/* MLP block [HF Gemma2MLP / LlamaMLP; TL GatedMLP]:
- *   ln2 [TL blocks.L.ln2; HF pre_feedforward_layernorm (Gemma-2) / post_attention_layernorm]
- *   pre = x_hat W_gate^T,  pre_linear = x_hat W_up^T                    [n, d_mlp]
- *   post = act(pre) * pre_linear     GeGLU (tanh-GELU) / SwiGLU (SiLU)
- *   f = post W_down^T                [n, d] */
+/* MLP block [HF Gemma2MLP / LlamaMLP / GPT2MLP / GPTNeoXMLP; TL GatedMLP, MLP]:
+ *   ln2 [TL blocks.L.ln2; HF pre_feedforward_layernorm (Gemma-2) / post_attention_layernorm / ln_2]
+ *   of resid_mid, or of resid_pre on parallel blocks (NeoX)
+ *   gated: pre = x_hat W_gate^T,  pre_linear = x_hat W_up^T,  post = act(pre) * pre_linear
+ *   plain: pre = x_hat W_in^T + b_in,  post = act(pre)                      [n, d_mlp]
+ *   f = post W_out^T + b_out          [n, d]   (centred over d_model: CENTER_WRITING_WEIGHTS) */
 static hl_status hl__mlp_block(hl_pass *P, int64_t l, hl__acts *a) {
     const hl_model *m = P->m;
     const hl_model_cfg *c = &m->cfg;
@@ -9708,28 +10222,37 @@ static hl_status hl__mlp_block(hl_pass *P, int64_t l, hl__acts *a) {
         HL__HOOK(P, HL_HOOK_MLP_IN, l, a->mlp_in);
         ln2_in = a->mlp_in;
     }
-    if ((st = hl__norm(P, HL_HOOK_LN2_SCALE, l, ln2_in, n, lw->ln2, a->xn, a->sc, a->xw)) != HL_OK) return st;
-    {
+    if ((st = hl__norm(P, HL_HOOK_LN2_SCALE, l, ln2_in, n, &lw->ln2, a->xn, a->sc, a->xw)) != HL_OK) return st;
+    if (c->gated) {
         float *const ys[2] = {a->gate, a->up};
-        const void *const ws[2] = {lw->gate->data, lw->up->data};
-        const hl_dtype wd[2] = {lw->gate->dtype, lw->up->dtype};
+        const void *const ws[2] = {lw->gate.w->data, lw->in.w->data};
+        const hl_dtype wd[2] = {lw->gate.w->dtype, lw->in.w->dtype};
         const int64_t ns[2] = {dm, dm};
         hl__matmul_multi(m->kern, m->pool, 2, ys, a->xw, ws, wd, n, ns, d); /* one pool pass, same bits */
+        HL__HOOK(P, HL_HOOK_MLP_PRE, l, a->gate);
+        HL__HOOK(P, HL_HOOK_MLP_PRE_LINEAR, l, a->up);
+        hl__rows(P, hl__act_rows, a->gate, NULL, NULL, NULL, n, dm);
+        hl__rows(P, hl__mul_rows, a->gate, a->up, NULL, NULL, n, dm);
+    } else {
+        hl__lin_apply(m, &lw->in, a->xw, n, a->gate);
+        HL__HOOK(P, HL_HOOK_MLP_PRE, l, a->gate);
+        hl__rows(P, hl__act_rows, a->gate, NULL, NULL, NULL, n, dm);
     }
-    HL__HOOK(P, HL_HOOK_MLP_PRE, l, a->gate);
-    HL__HOOK(P, HL_HOOK_MLP_PRE_LINEAR, l, a->up);
-    hl__rows(P, c->act == HL_ACT_GELU_TANH ? hl__geglu_rows : hl__swiglu_rows, a->gate, a->up, NULL, NULL, n, dm);
     HL__HOOK(P, HL_HOOK_MLP_POST, l, a->gate);
-    hl__matmul(m->kern, m->pool, a->o, a->gate, lw->down->data, lw->down->dtype, n, d, dm);
+    hl__lin_apply(m, &lw->out, a->gate, n, a->o);
+    hl__center_written(P, a->o, n);
+    /* parallel blocks: resid_post = resid_pre + attn_out + mlp_out (TL's order) */
+    if (c->parallel) hl__rows(P, hl__add_rows, a->x, a->ao, NULL, NULL, n, d);
     /* Gemma-2's post-MLP norm [TL ln2_post; HF post_feedforward_layernorm], then
      *   resid_post = resid_mid + mlp_out          -> hook_mlp_out, hook_resid_post
      * (resid_post is also the next block's resid_pre: the same buffer) */
-    return hl__block_out(P, l, HL_HOOK_LN2_POST_SCALE, lw->ln2_post, HL_HOOK_MLP_OUT, HL_HOOK_RESID_POST, a);
+    return hl__block_out(P, l, HL_HOOK_LN2_POST_SCALE, &lw->ln2_post, HL_HOOK_MLP_OUT, HL_HOOK_RESID_POST, a);
 }
 
-/* Final norm and unembedding [HF model.norm, lm_head (or the tied embed_tokens)]:
- *   logits = (x_hat * w_norm) W_U^T           W_U: [d_vocab, d]       -> ln_final.hook_scale,
- *   logits = cap * tanh(logits / cap)         Gemma-2 final_logit_softcapping   hook_normalized
+/* Final norm and unembedding [HF model.norm / ln_f / final_layer_norm, lm_head (or the tied W_E)]:
+ *   logits = (x_hat * w_norm (+ b_norm)) W_U^T + b_U    W_U: [d_vocab, d]   -> ln_final.hook_scale,
+ *   logits -= mean_v logits                  CENTER_UNEMBED                     hook_normalized
+ *   logits = cap * tanh(logits / cap)        Gemma-2 final_logit_softcapping
  * logits: NULL, [n, d_vocab], or (last_only) the last row [d_vocab]. */
 static hl_status hl__unembed(hl_pass *P, hl__acts *a, float *logits, int last_only) {
     const hl_model *m = P->m;
@@ -9738,8 +10261,9 @@ static hl_status hl__unembed(hl_pass *P, hl__acts *a, float *logits, int last_on
     hl_status st;
     if ((st = hl__norm(P, HL_HOOK_LN_FINAL_SCALE, -1, a->x, n, NULL, a->xn, a->sc, NULL)) != HL_OK) return st;
     if (!logits) return HL_OK;
-    hl__rows(P, hl__mulw_rows, a->xw, a->xn + r0 * d, m->final_norm, NULL, nr, d);
-    hl__matmul(m->kern, m->pool, logits, a->xw, m->unembed->data, m->unembed->dtype, nr, V, d);
+    hl__rows(P, hl__affine_rows, a->xw, a->xn + r0 * d, &m->final_norm, NULL, nr, d);
+    hl__lin_apply(m, &m->unembed, a->xw, nr, logits);
+    if (c->processing & HL_PROC_CENTER_UNEMBED) hl__rows(P, hl__center_rows, logits, NULL, NULL, NULL, nr, V);
     if (c->final_softcap > 0.0f) m->kern->softcap(logits, nr * V, c->final_softcap);
     return HL_OK;
 }

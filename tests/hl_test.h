@@ -66,5 +66,10 @@ int hlt_need(const char *path);
 char *hlt_read_file(const char *path, size_t *len);
 /* max|a-b| / max|b| over finite entries; infinities must match exactly (returns +inf if not). */
 double hlt_rel_err(const float *a, const float *b, long long n);
+/* hlt_rel_err of logits [n, V] against a RAW Hugging Face reference (the fixtures'
+   reference.safetensors): when the model centres its logits over the vocabulary (TL's
+   center_unembed, HL_PROC_CENTER_UNEMBED in its config) the reference is centred the same way
+   first (in f64), as TL's own logits are. */
+double hlt_logits_err(const hl_model *m, const float *ours, const float *ref, long long n, long long V);
 
 #endif

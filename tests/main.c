@@ -60,6 +60,24 @@ double hlt_rel_err(const float *a, const float *b, long long n) {
     return maxd / maxr;
 }
 
+double hlt_logits_err(const hl_model *m, const float *ours, const float *ref, long long n, long long V) {
+    double worst;
+    float *c;
+    long long r, i;
+    if (!(hl_model_config(m)->processing & HL_PROC_CENTER_UNEMBED)) return hlt_rel_err(ours, ref, n * V);
+    c = (float *)malloc((size_t)(n * V) * sizeof(float));
+    if (!c) return INFINITY;
+    for (r = 0; r < n; r++) {
+        double mu = 0;
+        for (i = 0; i < V; i++) mu += ref[r * V + i];
+        mu /= (double)V;
+        for (i = 0; i < V; i++) c[r * V + i] = (float)((double)ref[r * V + i] - mu);
+    }
+    worst = hlt_rel_err(ours, c, n * V);
+    free(c);
+    return worst;
+}
+
 #define SUITE(name) void suite_##name(void);
 #include "suites.h"
 #undef SUITE

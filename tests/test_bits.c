@@ -154,6 +154,7 @@ static hl_model *bits_model(const char *fixture, hl_kernels level, int fast, int
     d.kernels = level;
     d.fast = fast;
     d.n_threads = threads;
+    d.no_processing = 1; /* the raw numbers, as recorded (TL's processing postdates the table) */
     if (!hlt_need(d.path)) return NULL;
     CHECK_OK(hl_model_load(&d, &m, &e), &e);
     return m;

@@ -56,7 +56,7 @@ static hl_cache *run_fixture(const char *name, hl_kernels level, int threads, in
     lr = hl_safetensors_find(ref, "logits");
     CHECK(lr != NULL);
     if (lr) {
-        double r = hlt_rel_err(logits, (const float *)lr->data, (long long)(n * V));
+        double r = hlt_logits_err(m, logits, (const float *)lr->data, n, V);
         CHECKF(r <= (fast ? 2e-2 : 1e-4), "%s %s threads %d fast %d: logits rel err %g", name,
                hl_kernels_name(level), threads, fast, r);
     }

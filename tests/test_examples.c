@@ -487,9 +487,10 @@ static void test_cli_sae_html(void) {
     free(page);
 }
 
-/* `info` lists a model folder's tensors and its TL config; a folder of an architecture hooklens does
-   not run (GPT-2) still lists its tensors, notes why there is no config, and exits 0; a missing path
-   exits 1. */
+/* `info` lists a model folder's tensors and its TL config (with the weight processing flags; GPT-2:
+   LNPre after fold_ln, learned positions); a folder of an architecture hooklens does not run (here
+   gpt2-tiny's weights under a GPT-J config.json) still lists its tensors, notes why there is no
+   config, and exits 0; a missing path exits 1. */
 static void test_cli_info(void) {
     char cmd[1024];
     int st = -1;
@@ -501,8 +502,25 @@ static void test_cli_info(void) {
     free(o);
     snprintf(cmd, sizeof cmd, "./build/hooklens info %s 2>&1", hlt_fixture("models/gpt2-tiny"));
     o = run_cmd(cmd, &st);
+    CHECKF(st == 0 && o && strstr(o, "total: 40 tensors") && strstr(o, "'normalization_type': 'LNPre'") &&
+               strstr(o, "'positional_embedding_type': 'standard'") && strstr(o, "'act_fn': 'gelu_new'") &&
+               strstr(o, "fold_ln=True, center_writing_weights=True, center_unembed=True, fold_value_biases=True") &&
+               strstr(o, "'original_architecture': 'GPT2LMHeadModel'"),
+           "exit %d: %s", st, o ? o : "");
+    free(o);
+    snprintf(cmd, sizeof cmd, "./build/hooklens info %s 2>&1", hlt_fixture("models/gptneox-tiny"));
+    o = run_cmd(cmd, &st);
+    CHECKF(st == 0 && o && strstr(o, "'parallel_attn_mlp': True") && strstr(o, "'rotary_dim': 4,") &&
+               strstr(o, "'act_fn': 'gelu',"),
+           "exit %d: %s", st, o ? o : "");
+    free(o);
+    snprintf(cmd, sizeof cmd, "rm -rf build/hlt_gptj && mkdir -p build/hlt_gptj && ln -s \"$(realpath %s)\" "
+             "build/hlt_gptj/model.safetensors && echo '{\"architectures\": [\"GPTJForCausalLM\"]}' > "
+             "build/hlt_gptj/config.json && ./build/hooklens info build/hlt_gptj 2>&1",
+             hlt_fixture("models/gpt2-tiny/model.safetensors"));
+    o = run_cmd(cmd, &st);
     CHECKF(st == 0 && o && strstr(o, "total: 40 tensors") && strstr(o, "# no HookedTransformerConfig:") &&
-               strstr(o, "GPT2LMHeadModel"),
+               strstr(o, "GPTJForCausalLM"),
            "exit %d: %s", st, o ? o : "");
     free(o);
     o = run_cmd("./build/hooklens info build/no-such-folder 2>&1", &st);

@@ -4,25 +4,33 @@
 #include <unistd.h>
 #include "hl_test.h"
 
-/* A fixture: model folder, reference activations, meta.json (tokens, hook_names, greedy). */
+/* A fixture: model folder, reference activations, meta.json (tokens, hook_names, greedy).
+   ref is the reference compared with: the raw Hugging Face reference.safetensors, or one of
+   TransformerLens's (tl = 1: reference_tl.safetensors with TL's weight processing,
+   reference_tl_noproc.safetensors without). raw is reference.safetensors either way: for the points
+   processing does not change (q, k, rotary, scores, pattern) it is the reference, as the fixtures'
+   README says (TL 4.3 puts GPT-Neo's pattern into hook_attn_scores and never fires NeoX's rot_q/k). */
 typedef struct fx_ref {
     hl_model       *m;
-    hl_safetensors *ref;
+    hl_safetensors *ref, *raw;
     hl_json_doc    *meta;
     int32_t        *tokens;
     int64_t         n;
+    int             tl;
 } fx_ref;
 
 static void fx_close(fx_ref *r) {
     hl_model_free(r->m);
+    if (r->raw != r->ref) hl_safetensors_close(r->raw);
     hl_safetensors_close(r->ref);
     hl_json_free(r->meta);
     free(r->tokens);
     memset(r, 0, sizeof *r);
 }
 
-/* Opens models/<name> with n_threads; returns 1 on success (failures are recorded). */
-static int fx_open(const char *name, int n_threads, fx_ref *r) {
+/* Opens models/<name> with n_threads, to be compared with models/<name>/<ref_file>; loaded with
+   desc.no_processing = raw. Returns 1 on success (failures are recorded). */
+static int fx_open_ref(const char *name, int n_threads, const char *ref_file, int raw, fx_ref *r) {
     char rel[256];
     const char *dir, *refp, *metap;
     hl_model_desc d;
@@ -34,7 +42,7 @@ static int fx_open(const char *name, int n_threads, fx_ref *r) {
     memset(r, 0, sizeof *r);
     snprintf(rel, sizeof rel, "models/%s", name);
     dir = hlt_fixture(rel);
-    snprintf(rel, sizeof rel, "models/%s/reference.safetensors", name);
+    snprintf(rel, sizeof rel, "models/%s/%s", name, ref_file);
     refp = hlt_fixture(rel);
     snprintf(rel, sizeof rel, "models/%s/meta.json", name);
     metap = hlt_fixture(rel);
@@ -42,15 +50,23 @@ static int fx_open(const char *name, int n_threads, fx_ref *r) {
     memset(&d, 0, sizeof d);
     d.path = dir;
     d.n_threads = n_threads;
+    d.no_processing = raw;
+    r->tl = strncmp(ref_file, "reference_tl", 12) == 0;
     CHECK_OK(hl_model_load(&d, &r->m, e), e);
     CHECK_OK(hl_safetensors_open(refp, &r->ref, e), e);
+    r->raw = r->ref;
+    if (r->tl) {
+        snprintf(rel, sizeof rel, "models/%s/reference.safetensors", name);
+        if (!hlt_need(hlt_fixture(rel))) r->raw = NULL;
+        else CHECK_OK(hl_safetensors_open(hlt_fixture(rel), &r->raw, e), e);
+    }
     text = hlt_read_file(metap, &len);
     CHECK(text != NULL);
     if (text) {
         CHECK_OK(hl_json_parse(text, len, &r->meta, e), e);
         free(text);
     }
-    if (!r->m || !r->ref || !r->meta) {
+    if (!r->m || !r->ref || !r->raw || !r->meta) {
         fx_close(r);
         return 0;
     }
@@ -64,6 +80,20 @@ static int fx_open(const char *name, int n_threads, fx_ref *r) {
     r->tokens = (int32_t *)malloc((size_t)r->n * sizeof(int32_t));
     for (i = 0; i < r->n; i++) r->tokens[i] = (int32_t)hl_tensor_get_f32(tt, i);
     return 1;
+}
+
+static int fx_open(const char *name, int n_threads, fx_ref *r) {
+    return fx_open_ref(name, n_threads, "reference.safetensors", 0, r);
+}
+
+/* The points weight processing leaves alone, checked against the raw reference (see fx_ref). */
+static int fx_unprocessed(const char *name) {
+    static const char *const keep[] = {"attn.hook_q", "attn.hook_k", "attn.hook_rot_q", "attn.hook_rot_k",
+                                       "attn.hook_attn_scores", "attn.hook_pattern"};
+    size_t i, n = strlen(name);
+    for (i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (n >= strlen(keep[i]) && strcmp(name + n - strlen(keep[i]), keep[i]) == 0) return 1;
+    return 0;
 }
 
 static int shapes_equal(const hl_tensor *a, const hl_tensor *b) {
@@ -85,7 +115,7 @@ static double fx_compare(fx_ref *r, const hl_cache *c, const float *logits, cons
         const char *nm = hl_json_str(hl_json_at(names, i), "");
         const hl_tensor *ours = hl_cache_get(c, nm);
         double e;
-        ref = hl_safetensors_find(r->ref, nm);
+        ref = hl_safetensors_find(fx_unprocessed(nm) ? r->raw : r->ref, nm);
         CHECKF(ref != NULL, "%s: reference lacks %s", label, nm);
         CHECKF(ours != NULL, "%s: cache lacks %s", label, nm);
         if (!ref || !ours) continue;
@@ -98,7 +128,9 @@ static double fx_compare(fx_ref *r, const hl_cache *c, const float *logits, cons
     ref = hl_safetensors_find(r->ref, "logits");
     CHECK(ref != NULL);
     if (ref && logits) {
-        double e = hlt_rel_err(logits, (const float *)ref->data, (long long)hl_tensor_numel(ref));
+        /* TL's logits are TL's; the raw reference is centred when the model centres */
+        double e = r->tl ? hlt_rel_err(logits, (const float *)ref->data, (long long)hl_tensor_numel(ref))
+                         : hlt_logits_err(r->m, logits, (const float *)ref->data, ref->shape[1], ref->shape[2]);
         CHECKF(e <= 1e-4, "%s: logits rel err %g", label, e);
         if (e > worst) worst = e;
     }
@@ -107,7 +139,7 @@ static double fx_compare(fx_ref *r, const hl_cache *c, const float *logits, cons
 
 /* The whole acceptance for one fixture: all hooks + logits via the API, KV-cache decoding,
    greedy continuation. */
-static void check_fixture(const char *name) {
+static void check_fixture_ref(const char *name, const char *ref_file, int raw) {
     fx_ref r;
     hl_cache *c = NULL;
     hl_error e_, *e = &e_;
@@ -115,7 +147,7 @@ static void check_fixture(const char *name) {
     int64_t V, i;
     double worst;
     const hl_json *greedy;
-    if (!fx_open(name, 2, &r)) return;
+    if (!fx_open_ref(name, 2, ref_file, raw, &r)) return;
     V = hl_model_config(r.m)->d_vocab;
     logits = (float *)malloc((size_t)(r.n * V) * sizeof(float));
     inc = (float *)malloc((size_t)(r.n * V) * sizeof(float));
@@ -152,6 +184,10 @@ static void check_fixture(const char *name) {
     free(logits);
     free(inc);
     fx_close(&r);
+}
+
+static void check_fixture(const char *name) {
+    check_fixture_ref(name, "reference.safetensors", 0);
 }
 
 /* The `hooklens run` path: hl_model_save_activations writes the cache file the CLI writes; read it
@@ -252,7 +288,7 @@ static void test_config_errors(void) {
     CHECK(strstr(e->msg, "embed_tokens") != NULL);
     CHECK(load_with_config(LLAMA_CFG("", "64", "8", "2"), e) == HL_ERR_SHAPE);       /* k_proj rows */
     CHECK(load_with_config(LLAMA_CFG(", \"rope_scaling\": {\"type\": \"llama3\"}", "64", "8", "4"), e) == HL_ERR_UNSUPPORTED);
-    CHECK(load_with_config(LLAMA_CFG(", \"hidden_act\": \"relu\"", "64", "8", "4"), e) == HL_ERR_UNSUPPORTED);
+    CHECK(load_with_config(LLAMA_CFG(", \"hidden_act\": \"tanh\"", "64", "8", "4"), e) == HL_ERR_UNSUPPORTED);
     CHECK(load_with_config(LLAMA_CFG(", \"head_dim\": 7", "64", "8", "4"), e) == HL_ERR_FORMAT);
     CHECK(load_with_config(LLAMA_CFG(", \"tie_word_embeddings\": false", "64", "8", "4"), e) == HL_ERR_FORMAT);
     memset(&d, 0, sizeof d);
@@ -694,7 +730,7 @@ static void test_stories260k(void) {
             for (i = 0; i < n; i++) toks[i] = (int32_t)hl_tensor_get_f32(tt, i);
             CHECK_OK(hl_cache_create(&c, e), e);
             CHECK_OK(hl_model_run_with_cache(m, toks, n, NULL, c, lg, e), e);
-            CHECKF(hlt_rel_err(lg, (const float *)lr->data, n * 512) <= 1e-4, "logits %g", hlt_rel_err(lg, (const float *)lr->data, n * 512));
+            CHECKF(hlt_logits_err(m, lg, (const float *)lr->data, n, 512) <= 1e-4, "logits %g", hlt_logits_err(m, lg, (const float *)lr->data, n, 512));
             for (l = 0; l < hl_model_config(m)->n_layers; l++) {
                 char nm[64];
                 const hl_tensor *a, *b;
@@ -714,7 +750,7 @@ static void test_stories260k(void) {
     hl_model_free(m);
 }
 
-/* Load options: TL's odd-layer window parity, an n_ctx limit, fast mode, scalar kernels. */
+/* Load options: an n_ctx limit, fast mode, scalar kernels. */
 static void test_load_options(void) {
     const char *dir = hlt_fixture("models/gemma2-tiny"), *refp = hlt_fixture("models/gemma2-tiny/reference.safetensors");
     static const int32_t toks[20] = {2, 328, 298, 26, 43, 496, 137, 252, 334, 458, 93, 3, 88, 63, 404, 422, 157, 172, 204, 112};
@@ -731,18 +767,6 @@ static void test_load_options(void) {
     memset(&d, 0, sizeof d);
     d.path = dir;
     d.n_threads = 1;
-    d.tl_window_parity = 1; /* TL: local attention on odd layers */
-    CHECK_OK(hl_model_load(&d, &m, e), e);
-    if (m && lr) {
-        CHECK(!hl_model_layer_is_local(m, 0) && hl_model_layer_is_local(m, 1) && !hl_model_layer_is_local(m, 2));
-        CHECK_OK(hl_model_run(m, toks, 20, lg, e), e);
-        CHECK(hlt_rel_err(lg, (const float *)lr->data, 20 * 512) > 1e-3); /* the window bites at 20 */
-        CHECK_OK(hl_model_run(m, toks, 8, lg, e), e); /* within the window both orders agree */
-        CHECK(hlt_rel_err(lg, (const float *)lr->data, 8 * 512) <= 1e-4);
-    }
-    hl_model_free(m);
-    m = NULL;
-    d.tl_window_parity = 0;
     d.n_ctx = 12;
     d.kernels = HL_KERNELS_SCALAR;
     CHECK_OK(hl_model_load(&d, &m, e), e);
@@ -751,7 +775,7 @@ static void test_load_options(void) {
         CHECK(hl_model_config(m)->n_ctx == 12);
         CHECK(hl_model_run(m, toks, 20, lg, e) == HL_ERR_LIMIT);
         CHECK_OK(hl_model_run(m, toks, 12, lg, e), e);
-        CHECK(hlt_rel_err(lg, (const float *)lr->data, 12 * 512) <= 1e-4);
+        CHECK(hlt_logits_err(m, lg, (const float *)lr->data, 12, 512) <= 1e-4);
         CHECK(hl_model_decode(m, toks, 1, NULL, 0, e) == HL_ERR_LIMIT);
     }
     hl_model_free(m);
@@ -825,6 +849,16 @@ static void test_gemma2_tiny_softcap(void) { check_fixture("gemma2-tiny-softcap"
 static void test_gemma1_tiny(void) { check_fixture("gemma1-tiny"); }
 static void test_llama_tiny(void) { check_fixture("llama-tiny"); }
 static void test_mistral_tiny(void) { check_fixture("mistral-tiny"); }
+/* GPT-2, GPT-Neo, NeoX: TL's processed numbers by default; with no_processing TL's unprocessed ones
+   and Hugging Face's (reference.safetensors). */
+static void check_gpt(const char *name) {
+    check_fixture_ref(name, "reference_tl.safetensors", 0);
+    check_fixture_ref(name, "reference_tl_noproc.safetensors", 1);
+    check_fixture_ref(name, "reference.safetensors", 1);
+}
+static void test_gpt2_tiny(void) { check_gpt("gpt2-tiny"); }
+static void test_gptneo_tiny(void) { check_gpt("gptneo-tiny"); }
+static void test_gptneox_tiny(void) { check_gpt("gptneox-tiny"); }
 
 void suite_model(void) {
     RUN(test_gemma2_tiny);
@@ -833,6 +867,9 @@ void suite_model(void) {
     RUN(test_gemma1_tiny);
     RUN(test_llama_tiny);
     RUN(test_mistral_tiny);
+    RUN(test_gpt2_tiny);
+    RUN(test_gptneo_tiny);
+    RUN(test_gptneox_tiny);
     RUN(test_cli_cache_files);
     RUN(test_config_errors);
     RUN(test_forward_args);

@@ -17,7 +17,7 @@ typedef struct model_args {
     int64_t      max_new, top_k;
     double       temperature, top_p, freq_penalty;
     uint64_t     seed;
-    int          ids, threads, no_bos, no_space;
+    int          ids, threads, no_bos, no_space, no_processing;
 } model_args;
 
 
@@ -43,6 +43,8 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
             a->no_bos = 1;
         } else if (strcmp(o, "--no-prepend-space") == 0) {
             a->no_space = 1; /* test-prompt: TL's prepend_space_to_answer=False */
+        } else if (strcmp(o, "--no-processing") == 0) {
+            a->no_processing = 1; /* TL's from_pretrained_no_processing: Hugging Face's raw numbers */
         } else if (!has) {
             fprintf(stderr, "hooklens %s: %s needs a value\n", argv[0], o);
             return 2;
@@ -121,6 +123,7 @@ static int load_model(const model_args *a, hl_model **m) {
     d.path = a->model;
     d.n_threads = a->threads;
     d.kernels = cli_kernels_from_env();
+    d.no_processing = a->no_processing;
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
     if (cli_stderr_is_tty() && now_s() - t0 > 1.0)
         fprintf(stderr, "loaded %s in %.1f s\n", a->model, now_s() - t0);
@@ -348,7 +351,9 @@ int cli_print_model_cfg(const char *dir) {
     hl_model *m;
     hl_error err;
     const hl_model_cfg *c;
+    const char *act;
     int64_t l;
+    int ln;
     memset(&d, 0, sizeof d);
     d.path = dir;
     d.n_threads = 1;
@@ -360,8 +365,16 @@ int cli_print_model_cfg(const char *dir) {
         return 0;
     }
     c = hl_model_config(m);
+    ln = c->norm == HL_NORM_LN;
+    /* TL's names: the tanh GELU is "gelu_new" for the GPT families, "gelu_pytorch_tanh" for Gemma */
+    switch (c->act) {
+    case HL_ACT_GELU_TANH: act = ln ? "gelu_new" : "gelu_pytorch_tanh"; break;
+    case HL_ACT_SILU: act = "silu"; break;
+    case HL_ACT_GELU: act = "gelu"; break;
+    default: act = "relu"; break;
+    }
     printf("HookedTransformerConfig:\n");
-    printf("{'act_fn': '%s',\n", c->act == HL_ACT_GELU_TANH ? "gelu_pytorch_tanh" : "silu");
+    printf("{'act_fn': '%s',\n", act);
     printf(" 'attn_scale': %s,\n", py_float(c->attn_scale));
     if (c->attn_softcap > 0) printf(" 'attn_scores_soft_cap': %s,\n", py_float(c->attn_softcap));
     if (c->window > 0) {
@@ -375,25 +388,36 @@ int cli_print_model_cfg(const char *dir) {
     printf(" 'd_vocab': %lld,\n", (long long)c->d_vocab);
     printf(" 'default_prepend_bos': %s,\n", c->default_prepend_bos ? "True" : "False");
     printf(" 'eps': %s,\n", py_float(c->eps));
-    printf(" 'final_rms': True,\n");
-    printf(" 'gated_mlp': True,\n");
+    printf(" 'final_rms': %s,\n", ln ? "False" : "True");
+    printf(" 'gated_mlp': %s,\n", c->gated ? "True" : "False");
     printf(" 'n_ctx': %lld,\n", (long long)c->n_ctx);
     printf(" 'n_heads': %lld,\n", (long long)c->n_heads);
     printf(" 'n_key_value_heads': %lld,\n", (long long)c->n_kv_heads);
     printf(" 'n_layers': %lld,\n", (long long)c->n_layers);
-    printf(" 'normalization_type': 'RMS',\n");
+    /* fold_ln turns the norms into TL's LNPre / RMSPre (normalize only) */
+    printf(" 'normalization_type': '%s%s',\n", ln ? "LN" : "RMS", (c->processing & HL_PROC_FOLD_LN) ? "Pre" : "");
     printf(" 'original_architecture': '%s',\n", c->architecture);
     if (c->final_softcap > 0) printf(" 'output_logits_soft_cap': %s,\n", py_float(c->final_softcap));
-    printf(" 'positional_embedding_type': 'rotary',\n");
-    printf(" 'rotary_adjacent_pairs': False,\n");
-    printf(" 'rotary_base': %s,\n", py_float(c->rope_theta));
-    printf(" 'rotary_dim': %lld,\n", (long long)c->d_head);
+    printf(" 'parallel_attn_mlp': %s,\n", c->parallel ? "True" : "False");
+    printf(" 'positional_embedding_type': '%s',\n", c->rotary_dim > 0 ? "rotary" : "standard");
+    if (c->rotary_dim > 0) {
+        printf(" 'rotary_adjacent_pairs': False,\n");
+        printf(" 'rotary_base': %s,\n", py_float(c->rope_theta));
+        printf(" 'rotary_dim': %lld,\n", (long long)c->rotary_dim);
+    }
+    printf(" 'use_attn_scale': %s,\n", c->attn_scale != 1.0f ? "True" : "False");
     printf(" 'use_local_attn': %s,\n", c->window > 0 ? "True" : "False");
     printf(" 'use_normalization_before_and_after': %s,\n", c->post_norms ? "True" : "False");
     if (c->window > 0) printf(" 'window_size': %lld}\n", (long long)c->window);
     else printf(" 'window_size': None}\n");
-    printf("# weights: %s, unembedding %s; local layers follow Hugging Face (TL uses the other parity)\n",
-           hl_dtype_name(c->weight_dtype), c->tied ? "tied to embed_tokens" : "lm_head");
+    printf("# from_pretrained weight processing: fold_ln=%s, center_writing_weights=%s, center_unembed=%s, "
+           "fold_value_biases=%s%s\n",
+           (c->processing & HL_PROC_FOLD_LN) ? "True" : "False",
+           (c->processing & HL_PROC_CENTER_WRITING_WEIGHTS) ? "True" : "False",
+           (c->processing & HL_PROC_CENTER_UNEMBED) ? "True" : "False",
+           (c->processing & HL_PROC_FOLD_VALUE_BIASES) ? "True" : "False",
+           c->processing ? "" : " (--no-processing: Hugging Face's raw numbers)");
+    printf("# weights: %s, unembedding %s\n", hl_dtype_name(c->weight_dtype), c->tied ? "tied to the embedding" : "its own matrix");
     hl_model_free(m);
     return 0;
 }
