@@ -8621,6 +8621,9 @@ static hl_status hl__cfg_family(hl_model_cfg *c, const hl__family *f, const hl_j
         if (c->attn_softcap < 0 || c->final_softcap < 0)
             return hl__fail(err, HL_ERR_FORMAT, "%s: softcapping values must be >= 0", path);
     }
+    if (f->qkv == HL__QKV_HEADS && c->n_kv_heads != c->n_heads)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: num_key_value_heads %lld: a fused per-head q/k/v projection has one k "
+                        "and one v head per query head (%lld)", path, (long long)c->n_kv_heads, (long long)c->n_heads);
     if (f->norm == HL_NORM_RMS && (hl_json_bool(hl_json_get(root, "attention_bias"), 0) ||
                                    hl_json_bool(hl_json_get(root, "mlp_bias"), 0)))
         return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);

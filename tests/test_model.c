@@ -17,6 +17,7 @@ typedef struct fx_ref {
     int32_t        *tokens;
     int64_t         n;
     int             tl;
+    int             headed_ln1; /* split q/k/v input on: ln1's points have a head axis (not compared) */
 } fx_ref;
 
 static void fx_close(fx_ref *r) {
@@ -115,6 +116,7 @@ static double fx_compare(fx_ref *r, const hl_cache *c, const float *logits, cons
         const char *nm = hl_json_str(hl_json_at(names, i), "");
         const hl_tensor *ours = hl_cache_get(c, nm);
         double e;
+        if (r->headed_ln1 && strstr(nm, ".ln1.")) continue;
         ref = hl_safetensors_find(fx_unprocessed(nm) ? r->raw : r->ref, nm);
         CHECKF(ref != NULL, "%s: reference lacks %s", label, nm);
         CHECKF(ours != NULL, "%s: cache lacks %s", label, nm);
@@ -229,10 +231,45 @@ static void test_cli_cache_files(void) {
     for (i = 0; i < 6; i++) check_fixture_file(all[i]);
 }
 
-/* Writes a model folder whose config.json is `cfg` and whose weights link to llama-tiny's. */
-static hl_status load_with_config(const char *cfg, hl_error *e) {
+/* `hooklens run MODEL --tokens IDS --cache FILE [--no-processing]` itself: the file it writes
+   against a reference, as a Python user would read it. */
+static void check_cli_run(const char *name, const char *ref_file, int raw) {
+    fx_ref r;
+    hl_error e_, *e = &e_;
+    hl_safetensors *st = NULL;
+    hl_cache *c = NULL;
+    char cmd[4096], path[256], rel[128];
+    size_t i, off;
+    int rc;
+    if (!fx_open_ref(name, 1, ref_file, raw, &r)) return;
+    snprintf(path, sizeof path, "build/test_cli_run_%s_%d.safetensors", name, raw);
+    snprintf(rel, sizeof rel, "models/%s", name);
+    off = (size_t)snprintf(cmd, sizeof cmd, "./build/hooklens run %s%s --cache %s --tokens '", hlt_fixture(rel),
+                           raw ? " --no-processing" : "", path);
+    for (i = 0; i < (size_t)r.n && off < sizeof cmd - 16; i++) off += (size_t)snprintf(cmd + off, sizeof cmd - off, "%s%d", i ? " " : "", r.tokens[i]);
+    snprintf(cmd + off, sizeof cmd - off, "' > /dev/null");
+    rc = system(cmd);
+    CHECKF(rc == 0, "%s exited %d", cmd, rc);
+    CHECK_OK(hl_safetensors_open(path, &st, e), e);
+    CHECK_OK(hl_cache_create(&c, e), e);
+    if (st && c) {
+        const hl_tensor *lg = hl_safetensors_find(st, "logits");
+        for (i = 0; i < hl_safetensors_count(st); i++)
+            CHECK_OK(hl_cache_put(c, hl_safetensors_name(st, i), hl_safetensors_tensor(st, i), e), e);
+        CHECK(lg && lg->ndim == 3 && lg->shape[1] == r.n);
+        fx_compare(&r, c, lg ? (const float *)lg->data : NULL, name);
+    }
+    hl_cache_free(c);
+    hl_safetensors_close(st);
+    remove(path);
+    fx_close(&r);
+}
+
+/* Writes a model folder whose config.json is `cfg` and whose weights are a copy of fixture
+   `weights` (a model.safetensors), then loads it; returns the load's status. */
+static hl_status load_with_config_w(const char *cfg, const char *weights, hl_error *e) {
     char dir[] = "build/hlt_cfg_XXXXXX", p[256];
-    const char *w = hlt_fixture("models/llama-tiny/model.safetensors");
+    const char *w = hlt_fixture(weights);
     FILE *f;
     hl_model_desc d;
     hl_model *m = NULL;
@@ -263,6 +300,9 @@ static hl_status load_with_config(const char *cfg, hl_error *e) {
     remove(p);
     rmdir(dir);
     return st;
+}
+static hl_status load_with_config(const char *cfg, hl_error *e) {
+    return load_with_config_w(cfg, "models/llama-tiny/model.safetensors", e);
 }
 
 #define LLAMA_CFG(extra, hidden, heads, kv) \
@@ -860,6 +900,283 @@ static void test_gpt2_tiny(void) { check_gpt("gpt2-tiny"); }
 static void test_gptneo_tiny(void) { check_gpt("gptneo-tiny"); }
 static void test_gptneox_tiny(void) { check_gpt("gptneox-tiny"); }
 
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+/* The points CENTER_WRITING_WEIGHTS changes: everything on the residual stream. */
+static int is_resid_point(const char *nm) {
+    static const char *const w[] = {"hook_embed", "hook_pos_embed", "hook_resid_pre", "hook_resid_mid",
+                                    "hook_resid_post", "hook_attn_out", "hook_mlp_out"};
+    size_t i;
+    for (i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (ends_with(nm, w[i])) return 1;
+    return 0;
+}
+
+/* Each transform of TL's weight processing switched on alone (desc.skip_processing) changes exactly
+   the points HL_PROC_* says it changes, to TL's processed values, and leaves the rest at Hugging
+   Face's: FOLD_LN nothing; CENTER_WRITING_WEIGHTS the residual stream; CENTER_UNEMBED the logits;
+   FOLD_VALUE_BIASES (with FOLD_LN, whose bias terms it moves) hook_v and hook_z. */
+static void check_one_transform(const char *name, unsigned keep) {
+    fx_ref r;
+    hl_model_desc d;
+    hl_cache *c = NULL;
+    hl_error e_, *e = &e_;
+    const hl_json *names;
+    float *logits;
+    size_t i;
+    char rel[128];
+    if (!fx_open_ref(name, 1, "reference_tl.safetensors", 0, &r)) return;
+    hl_model_free(r.m);
+    r.m = NULL;
+    memset(&d, 0, sizeof d);
+    snprintf(rel, sizeof rel, "models/%s", name);
+    d.path = hlt_fixture(rel);
+    d.n_threads = 1;
+    d.skip_processing = ~keep & 15u;
+    CHECK_OK(hl_model_load(&d, &r.m, e), e);
+    if (!r.m) { fx_close(&r); return; }
+    CHECKF(hl_model_config(r.m)->processing == keep, "%s: processing %u, want %u", name, hl_model_config(r.m)->processing, keep);
+    logits = (float *)malloc((size_t)(r.n * 1000) * sizeof(float));
+    CHECK_OK(hl_cache_create(&c, e), e);
+    CHECK_OK(hl_model_run_with_cache(r.m, r.tokens, r.n, NULL, c, logits, e), e);
+    names = hl_json_get(hl_json_root(r.meta), "hook_names");
+    for (i = 0; names && i < names->len; i++) {
+        const char *nm = hl_json_str(hl_json_at(names, i), "");
+        int processed = is_resid_point(nm) ? (keep & HL_PROC_CENTER_WRITING_WEIGHTS) != 0
+                        : (ends_with(nm, "attn.hook_v") || ends_with(nm, "attn.hook_z"))
+                            ? (keep & (HL_PROC_FOLD_LN | HL_PROC_FOLD_VALUE_BIASES)) == (HL_PROC_FOLD_LN | HL_PROC_FOLD_VALUE_BIASES)
+                            : 0;
+        const hl_tensor *ours = hl_cache_get(c, nm), *ref = hl_safetensors_find(processed ? r.ref : r.raw, nm);
+        CHECKF(ours && ref && hl_tensor_numel(ours) == hl_tensor_numel(ref), "%s: %s missing", name, nm);
+        if (ours && ref && hl_tensor_numel(ours) == hl_tensor_numel(ref)) {
+            double err = hlt_rel_err((const float *)ours->data, (const float *)ref->data, (long long)hl_tensor_numel(ref));
+            CHECKF(err <= 1e-4, "%s keep %u: %s against the %s reference: rel err %g", name, keep, nm,
+                   processed ? "processed" : "raw", err);
+        }
+    }
+    { /* the raw logits, centred when CENTER_UNEMBED is on (hlt_logits_err reads the model's flags) */
+        const hl_tensor *lr = hl_safetensors_find(r.raw, "logits");
+        double err = lr ? hlt_logits_err(r.m, logits, (const float *)lr->data, r.n, 1000) : 1.0;
+        CHECKF(err <= 1e-4, "%s keep %u: logits rel err %g", name, keep, err);
+    }
+    hl_cache_free(c);
+    free(logits);
+    fx_close(&r);
+}
+static void test_processing_each_transform(void) {
+    static const unsigned keeps[4] = {HL_PROC_FOLD_LN, HL_PROC_CENTER_WRITING_WEIGHTS, HL_PROC_CENTER_UNEMBED,
+                                      HL_PROC_FOLD_LN | HL_PROC_FOLD_VALUE_BIASES};
+    static const char *const fx[3] = {"gpt2-tiny", "gptneo-tiny", "gptneox-tiny"};
+    int i, k;
+    for (i = 0; i < 3; i++)
+        for (k = 0; k < 4; k++) check_one_transform(fx[i], keeps[k]);
+}
+
+/* Which transforms each family gets by default (TL's from_pretrained), which points it has, and
+   the full default cache: TL's count (4 + 17 per layer for GPT-2 and Neo, 3 + 18 for NeoX). */
+static void test_gpt_points_and_defaults(void) {
+    static const struct { const char *fx; unsigned proc; int pos, rot, mid, pre_linear, post; } want[] = {
+        {"gpt2-tiny", 15, 1, 0, 1, 0, 0},
+        {"gptneo-tiny", 15, 1, 0, 1, 0, 0},
+        {"gptneox-tiny", 15, 0, 1, 0, 0, 0},
+        {"gemma2-tiny", HL_PROC_FOLD_LN, 0, 1, 1, 1, 1},          /* softcapped: logits not centred */
+        {"gemma1-tiny", HL_PROC_FOLD_LN | HL_PROC_CENTER_UNEMBED, 0, 1, 1, 1, 0},
+        {"llama-tiny", HL_PROC_FOLD_LN | HL_PROC_CENTER_UNEMBED, 0, 1, 1, 1, 0},
+    };
+    size_t i;
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        fx_ref r;
+        hl_cache *c = NULL;
+        hl_error e_, *e = &e_;
+        const hl_model *m;
+        if (!fx_open(want[i].fx, 1, &r)) continue;
+        m = r.m;
+        CHECKF(hl_model_config(m)->processing == want[i].proc, "%s: processing %u", want[i].fx, hl_model_config(m)->processing);
+        CHECKF(hl_model_has_hook(m, HL_HOOK_POS_EMBED) == want[i].pos && hl_model_has_hook(m, HL_HOOK_ATTN_ROT_Q) == want[i].rot &&
+                   hl_model_has_hook(m, HL_HOOK_RESID_MID) == want[i].mid &&
+                   hl_model_has_hook(m, HL_HOOK_MLP_PRE_LINEAR) == want[i].pre_linear &&
+                   hl_model_has_hook(m, HL_HOOK_LN1_POST_SCALE) == want[i].post,
+               "%s: points", want[i].fx);
+        CHECK_OK(hl_cache_create(&c, e), e);
+        CHECK_OK(hl_model_run_with_cache(r.m, r.tokens, r.n, NULL, c, NULL, e), e);
+        if (i < 3) {
+            size_t L = (size_t)hl_model_config(m)->n_layers, want_n = i < 2 ? 4 + 17 * L : 3 + 18 * L;
+            CHECKF(hl_cache_count(c) == want_n, "%s: %zu cached, TL caches %zu", want[i].fx, hl_cache_count(c), want_n);
+        }
+        hl_cache_free(c);
+        fx_close(&r);
+    }
+    {   /* no_processing: none */
+        fx_ref r;
+        if (fx_open_ref("gpt2-tiny", 1, "reference.safetensors", 1, &r)) {
+            CHECK(hl_model_config(r.m)->processing == 0);
+            fx_close(&r);
+        }
+    }
+}
+
+/* The optional points on the GPT families (GPT-2's fused [in, out] q/k/v and NeoX's per-head
+   layout, split per head; hook_result with biases and centring): the classic points keep TL's
+   values, and attn_out = sum_h result + b_O. */
+static void test_gpt_optional_points(void) {
+    static const char *const fx[3] = {"gpt2-tiny", "gptneo-tiny", "gptneox-tiny"};
+    static const unsigned flags[2] = {HL_USE_ATTN_RESULT | HL_USE_HOOK_MLP_IN, HL_USE_SPLIT_QKV_INPUT | HL_USE_ATTN_IN};
+    int i, k;
+    for (i = 0; i < 3; i++)
+        for (k = 0; k < 2; k++) {
+            fx_ref r;
+            hl_cache *c = NULL;
+            hl_error e_, *e = &e_;
+            float *logits;
+            if (!fx_open_ref(fx[i], 2, "reference_tl.safetensors", 0, &r)) continue;
+            hl_model_set_flags(r.m, flags[k]);
+            r.headed_ln1 = k == 1;
+            logits = (float *)malloc((size_t)(r.n * 1000) * sizeof(float));
+            CHECK_OK(hl_cache_create(&c, e), e);
+            CHECK_OK(hl_model_run_with_cache(r.m, r.tokens, r.n, NULL, c, logits, e), e);
+            fx_compare(&r, c, logits, fx[i]);
+            if (k == 0) { /* attn_out - sum_h result is b_O: the same vector at every position */
+                const hl_tensor *res = hl_cache_get(c, "blocks.1.attn.hook_result"), *ao = hl_cache_get(c, "blocks.1.hook_attn_out");
+                CHECK(res && ao && res->ndim == 4 && res->shape[2] == 4 && res->shape[3] == 64);
+                if (res && ao) {
+                    const float *R = (const float *)res->data, *A = (const float *)ao->data;
+                    double worst = 0, b0[64];
+                    int64_t p, h, j;
+                    for (p = 0; p < r.n; p++)
+                        for (j = 0; j < 64; j++) {
+                            double b = A[p * 64 + j];
+                            for (h = 0; h < 4; h++) b -= R[(p * 4 + h) * 64 + j];
+                            if (p == 0) b0[j] = b;
+                            else if (fabs(b - b0[j]) > worst) worst = fabs(b - b0[j]);
+                        }
+                    CHECKF(worst < 1e-5, "%s: attn_out - sum result varies by %g over positions", fx[i], worst);
+                }
+            }
+            hl_cache_free(c);
+            free(logits);
+            fx_close(&r);
+        }
+}
+
+static void test_gpt_cli_run(void) {
+    static const char *const fx[3] = {"gpt2-tiny", "gptneo-tiny", "gptneox-tiny"};
+    int i;
+    for (i = 0; i < 3; i++) {
+        check_cli_run(fx[i], "reference_tl.safetensors", 0);
+        check_cli_run(fx[i], "reference_tl_noproc.safetensors", 1);
+    }
+}
+
+/* Hostile config.json values for the new families: clear errors naming the key, no crash. */
+static void test_gpt_config_errors(void) {
+    hl_error e_, *e = &e_;
+    const char *g2 = "models/gpt2-tiny/model.safetensors", *neo = "models/gptneo-tiny/model.safetensors",
+               *nx = "models/gptneox-tiny/model.safetensors";
+#define GPT2_CFG(extra, heads) "{\"architectures\": [\"GPT2LMHeadModel\"], \"n_embd\": 64, \"n_layer\": 3, \"n_head\": " heads ", \"n_positions\": 64, \"vocab_size\": 1000" extra "}"
+#define NEO_CFG(extra) "{\"architectures\": [\"GPTNeoForCausalLM\"], \"hidden_size\": 64, \"num_layers\": 4, \"num_heads\": 4, \"max_position_embeddings\": 64, \"vocab_size\": 1000" extra "}"
+#define NEOX_CFG(extra, heads) "{\"architectures\": [\"GPTNeoXForCausalLM\"], \"hidden_size\": 64, \"num_hidden_layers\": 3, \"num_attention_heads\": " heads ", \"intermediate_size\": 256, \"vocab_size\": 1000, \"tie_word_embeddings\": false" extra "}"
+    CHECK_OK(load_with_config_w(GPT2_CFG("", "4"), g2, e), e);
+    CHECK(load_with_config_w(GPT2_CFG("", "0"), g2, e) == HL_ERR_FORMAT && strstr(e->msg, "n_head"));
+    CHECK(load_with_config_w(GPT2_CFG("", "3"), g2, e) == HL_ERR_FORMAT && strstr(e->msg, "not divisible"));
+    CHECK(load_with_config_w(GPT2_CFG(", \"activation_function\": \"swoosh\"", "4"), g2, e) == HL_ERR_UNSUPPORTED);
+    CHECK(load_with_config_w("{\"architectures\": [\"GPT2LMHeadModel\"], \"n_embd\": 64, \"n_layer\": 3, \"n_head\": 4, "
+                             "\"n_positions\": 128, \"vocab_size\": 1000}", g2, e) == HL_ERR_SHAPE && strstr(e->msg, "wpe"));
+    CHECK(load_with_config_w(GPT2_CFG("", "4"), nx, e) == HL_ERR_FORMAT && strstr(e->msg, "wte")); /* wrong weights */
+    CHECK_OK(load_with_config_w(NEO_CFG(", \"window_size\": 4, \"attention_types\": [[[\"global\", \"local\"], 2]]"), neo, e), e);
+    CHECK(load_with_config_w(NEO_CFG(", \"window_size\": 0, \"attention_types\": [[[\"global\", \"local\"], 2]]"), neo, e) == HL_ERR_FORMAT &&
+          strstr(e->msg, "window_size"));
+    CHECK(load_with_config_w(NEO_CFG(", \"window_size\": 4, \"attention_types\": [[[\"global\", \"local\"], 3]]"), neo, e) == HL_ERR_FORMAT &&
+          strstr(e->msg, "attention_types"));
+    CHECK(load_with_config_w(NEO_CFG(", \"window_size\": 4, \"attention_types\": [[[\"global\", \"sparse\"], 2]]"), neo, e) == HL_ERR_FORMAT &&
+          strstr(e->msg, "sparse"));
+    CHECK(load_with_config_w(NEO_CFG(", \"window_size\": 4, \"attention_types\": [[\"global\", 4]]"), neo, e) == HL_ERR_FORMAT);
+    CHECK(load_with_config_w(NEO_CFG(", \"window_size\": 4, \"attention_types\": [[[\"global\"], 100000000000]]"), neo, e) == HL_ERR_FORMAT);
+    CHECK_OK(load_with_config_w(NEOX_CFG(", \"rotary_pct\": 0.25", "4"), nx, e), e);
+    CHECK(load_with_config_w(NEOX_CFG(", \"rotary_pct\": 1.5", "4"), nx, e) == HL_ERR_FORMAT && strstr(e->msg, "rotary_pct"));
+    CHECK(load_with_config_w(NEOX_CFG(", \"rotary_pct\": 0.1", "4"), nx, e) == HL_ERR_FORMAT && strstr(e->msg, "even"));
+    CHECK(load_with_config_w(NEOX_CFG("", "0"), nx, e) == HL_ERR_FORMAT);
+    CHECK(load_with_config_w(NEOX_CFG("", "5"), nx, e) == HL_ERR_FORMAT && strstr(e->msg, "not divisible"));
+    CHECK(load_with_config_w(NEOX_CFG(", \"head_dim\": 8", "4"), nx, e) == HL_ERR_SHAPE && strstr(e->msg, "query_key_value"));
+    CHECK(load_with_config_w(NEOX_CFG(", \"num_key_value_heads\": 2", "4"), nx, e) == HL_ERR_FORMAT && strstr(e->msg, "num_key_value_heads"));
+#undef GPT2_CFG
+#undef NEO_CFG
+#undef NEOX_CFG
+}
+
+/* TL's BOS for the GPT families: <|endoftext|> (the tokenizer's, 50256 for GPT-2), prepended by
+   default; and an SAELens SAE (the fixtures' standard one, 64 wide) spliced into gpt2-tiny reads
+   TL's processed resid_pre and, with the error term, leaves the logits alone. */
+static void test_gpt_bos_and_sae(void) {
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_error e_, *e = &e_;
+    char *cfg = NULL, *tok = NULL, *w = NULL;
+    size_t cl = 0, tl = 0, wl = 0;
+    const void *ws[1];
+    size_t wsz[1];
+    int32_t *ids = NULL;
+    int64_t n = 0;
+    const char *tp = hlt_fixture("tokenizers/gpt2/tokenizer.json");
+    if (!hlt_need(tp)) return;
+    tok = hlt_read_file(tp, &tl);
+    cfg = hlt_read_file(hlt_fixture("models/gpt2-tiny/config.json"), &cl);
+    w = hlt_read_file(hlt_fixture("models/gpt2-tiny/model.safetensors"), &wl);
+    CHECK(tok && cfg && w);
+    if (tok && cfg && w) {
+        memset(&d, 0, sizeof d);
+        ws[0] = w, wsz[0] = wl;
+        d.config_json = cfg, d.config_len = cl, d.weights = ws, d.weight_sizes = wsz, d.n_weights = 1;
+        d.tokenizer_json = tok, d.tokenizer_len = tl;
+        CHECK_OK(hl_model_load(&d, &m, e), e);
+        if (m) {
+            CHECK_OK(hl_model_to_tokens(m, "Hello world", -1, &ids, &n, e), e);
+            CHECKF(n == 3 && ids && ids[0] == 50256 && ids[1] == 15496 && ids[2] == 995, "n %lld first %d", (long long)n,
+                   ids ? ids[0] : -1);
+            hl_free(ids);
+        }
+        hl_model_free(m);
+        m = NULL;
+    }
+    free(tok), free(cfg), free(w);
+    {
+        fx_ref r;
+        hl_sae_desc sd;
+        hl_sae *sae = NULL;
+        hl_cache *c = NULL;
+        float *clean, *spliced;
+        if (!fx_open_ref("gpt2-tiny", 1, "reference_tl.safetensors", 0, &r)) return;
+        memset(&sd, 0, sizeof sd);
+        sd.path = hlt_fixture("saes/gemma2-tiny/saelens-standard");
+        sd.n_threads = 1;
+        CHECK_OK(hl_sae_load(&sd, &sae, e), e);
+        clean = (float *)malloc((size_t)(r.n * 1000) * sizeof(float));
+        spliced = (float *)malloc((size_t)(r.n * 1000) * sizeof(float));
+        CHECK_OK(hl_model_run(r.m, r.tokens, r.n, clean, e), e);
+        if (sae) {
+            const hl_tensor *in, *ref = hl_safetensors_find(r.ref, "blocks.1.hook_resid_pre");
+            CHECK_OK(hl_sae_attach(sae, r.m, "blocks.1.hook_resid_pre", 1, e), e);
+            CHECK_OK(hl_cache_create(&c, e), e);
+            CHECK_OK(hl_model_run_with_cache(r.m, r.tokens, r.n, NULL, c, spliced, e), e);
+            in = hl_cache_get(c, "blocks.1.hook_resid_pre.hook_sae_input");
+            CHECK(in && ref && hl_tensor_numel(in) == hl_tensor_numel(ref));
+            if (in && ref && hl_tensor_numel(in) == hl_tensor_numel(ref))
+                CHECK(hlt_rel_err((const float *)in->data, (const float *)ref->data, (long long)hl_tensor_numel(ref)) <= 1e-4);
+            CHECK(hl_cache_get(c, "blocks.1.hook_resid_pre.hook_sae_acts_post") != NULL);
+            CHECK(hlt_rel_err(spliced, clean, r.n * 1000) <= 1e-5);
+            hl_sae_set_error_term(sae, 0);
+            CHECK_OK(hl_model_run(r.m, r.tokens, r.n, spliced, e), e);
+            CHECK(hlt_rel_err(spliced, clean, r.n * 1000) > 1e-3); /* the random SAE reconstructs badly */
+            hl_sae_detach(sae);
+        }
+        hl_sae_free(sae);
+        hl_cache_free(c);
+        free(clean), free(spliced);
+        fx_close(&r);
+    }
+}
+
 void suite_model(void) {
     RUN(test_gemma2_tiny);
     RUN(test_gemma2_tiny_bf16);
@@ -870,6 +1187,12 @@ void suite_model(void) {
     RUN(test_gpt2_tiny);
     RUN(test_gptneo_tiny);
     RUN(test_gptneox_tiny);
+    RUN(test_processing_each_transform);
+    RUN(test_gpt_points_and_defaults);
+    RUN(test_gpt_optional_points);
+    RUN(test_gpt_cli_run);
+    RUN(test_gpt_config_errors);
+    RUN(test_gpt_bos_and_sae);
     RUN(test_cli_cache_files);
     RUN(test_config_errors);
     RUN(test_forward_args);
