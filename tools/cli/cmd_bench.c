@@ -345,17 +345,19 @@ static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
 }
 
 /* ---- whole model -------------------------------------------------------------------------------------- */
-/* FLOPs of one forward position (multiply-adds x 2) at context length ctx: the projections, the
-   attention scores and the weighted sum; `lm_head` adds the unembedding. */
+/* FLOPs of one forward position (multiply-adds x 2) at context length ctx: the projections (a
+   gated MLP has three matrices, a plain one two), the attention scores and the weighted sum;
+   `lm_head` adds the unembedding. */
 static double model_flops(const hl_model_cfg *c, double ctx, int lm_head) {
     double d = (double)c->d_model, qd = (double)(c->n_heads * c->d_head), kvd = (double)(c->n_kv_heads * c->d_head);
-    double per_layer = 2.0 * d * (qd + 2.0 * kvd) + 2.0 * qd * d + 3.0 * 2.0 * d * (double)c->d_mlp + 2.0 * 2.0 * qd * ctx;
+    double per_layer = 2.0 * d * (qd + 2.0 * kvd) + 2.0 * qd * d + (c->gated ? 3.0 : 2.0) * 2.0 * d * (double)c->d_mlp +
+                       2.0 * 2.0 * qd * ctx;
     return per_layer * (double)c->n_layers + (lm_head ? 2.0 * d * (double)c->d_vocab : 0.0);
 }
 /* Bytes of weights one decode step reads: every layer matrix plus the unembedding. */
 static double model_weight_bytes(const hl_model_cfg *c) {
     double d = (double)c->d_model, qd = (double)(c->n_heads * c->d_head), kvd = (double)(c->n_kv_heads * c->d_head);
-    double per_layer = d * (qd + 2.0 * kvd) + qd * d + 3.0 * d * (double)c->d_mlp;
+    double per_layer = d * (qd + 2.0 * kvd) + qd * d + (c->gated ? 3.0 : 2.0) * d * (double)c->d_mlp;
     return (per_layer * (double)c->n_layers + d * (double)c->d_vocab) * (double)hl_dtype_size(c->weight_dtype);
 }
 
@@ -533,24 +535,29 @@ int cmd_bench(int argc, char **argv) {
 }
 
 /* ---- make-random-model ------------------------------------------------------------------------------ */
-/* Real configurations (Hugging Face config.json of google/gemma-2-2b and gemma-2-9b) and made-up
-   small ones, all Gemma2ForCausalLM. */
+/* Real configurations (Hugging Face config.json of google/gemma-2-2b and gemma-2-9b,
+   openai-community/gpt2, EleutherAI/pythia-160m) and made-up small Gemma-2 ones. */
+typedef enum { RM_GEMMA2, RM_GPT2, RM_NEOX } rm_arch;
 typedef struct rm_cfg {
     const char *name;
+    rm_arch     arch;
     int64_t     d_model, d_mlp, n_layers, n_heads, n_kv_heads, d_head, vocab, window, qpas;
 } rm_cfg;
 static const rm_cfg rm_cfgs[] = {
-    /* name          d_model d_mlp  layers heads kv  d_head vocab   window qpas */
-    {"gemma-2-2b",   2304,   9216,  26,    8,    4,  256,   256000, 4096,  256},
-    {"gemma-2-9b",   3584,   14336, 42,    16,   8,  256,   256000, 4096,  256},
-    {"gemma-2-27b",  4608,   36864, 46,    32,   16, 128,   256000, 4096,  144},
-    {"small",        512,    2048,  8,     8,    4,  64,    32000,  256,   64},
-    {"tiny",         64,     192,   4,     4,    2,  16,    512,    8,     16},
-    {"micro",        8,      16,    1,     2,    1,  4,     16,     2,     4}, /* fuzz seeds */
+    /* name          arch       d_model d_mlp  layers heads kv  d_head vocab   window qpas */
+    {"gemma-2-2b",   RM_GEMMA2, 2304,   9216,  26,    8,    4,  256,   256000, 4096,  256},
+    {"gemma-2-9b",   RM_GEMMA2, 3584,   14336, 42,    16,   8,  256,   256000, 4096,  256},
+    {"gemma-2-27b",  RM_GEMMA2, 4608,   36864, 46,    32,   16, 128,   256000, 4096,  144},
+    {"gpt2-small",   RM_GPT2,   768,    3072,  12,    12,   12, 64,    50257,  0,     0},
+    {"pythia-160m",  RM_NEOX,   768,    3072,  12,    12,   12, 64,    50304,  0,     0},
+    {"small",        RM_GEMMA2, 512,    2048,  8,     8,    4,  64,    32000,  256,   64},
+    {"tiny",         RM_GEMMA2, 64,     192,   4,     4,    2,  16,    512,    8,     16},
+    {"micro",        RM_GEMMA2, 8,      16,    1,     2,    1,  4,     16,     2,     4}, /* fuzz seeds */
 };
 
 static int rm_write_config(const char *dir, const rm_cfg *c, hl_dtype dt) {
     char path[4096];
+    const char *dtn = dt == HL_DTYPE_F32 ? "float32" : dt == HL_DTYPE_BF16 ? "bfloat16" : "float16";
     FILE *f;
     snprintf(path, sizeof path, "%s/config.json", dir);
     f = fopen(path, "w");
@@ -558,7 +565,26 @@ static int rm_write_config(const char *dir, const rm_cfg *c, hl_dtype dt) {
         fprintf(stderr, "hooklens make-random-model: cannot create %s\n", path);
         return 1;
     }
-    fprintf(f,
+    if (c->arch == RM_GPT2)
+        fprintf(f,
+                "{\n  \"architectures\": [\"GPT2LMHeadModel\"],\n  \"model_type\": \"gpt2\",\n"
+                "  \"activation_function\": \"gelu_new\",\n  \"bos_token_id\": 50256,\n  \"eos_token_id\": 50256,\n"
+                "  \"layer_norm_epsilon\": 1e-05,\n  \"n_ctx\": 1024,\n  \"n_embd\": %lld,\n  \"n_head\": %lld,\n"
+                "  \"n_inner\": null,\n  \"n_layer\": %lld,\n  \"n_positions\": 1024,\n  \"torch_dtype\": \"%s\",\n"
+                "  \"vocab_size\": %lld,\n  \"_comment\": \"random weights written by hooklens make-random-model --like %s\"\n}\n",
+                (long long)c->d_model, (long long)c->n_heads, (long long)c->n_layers, dtn, (long long)c->vocab, c->name);
+    else if (c->arch == RM_NEOX)
+        fprintf(f,
+                "{\n  \"architectures\": [\"GPTNeoXForCausalLM\"],\n  \"model_type\": \"gpt_neox\",\n"
+                "  \"bos_token_id\": 0,\n  \"eos_token_id\": 0,\n  \"hidden_act\": \"gelu\",\n  \"hidden_size\": %lld,\n"
+                "  \"intermediate_size\": %lld,\n  \"layer_norm_eps\": 1e-05,\n  \"max_position_embeddings\": 2048,\n"
+                "  \"num_attention_heads\": %lld,\n  \"num_hidden_layers\": %lld,\n  \"rotary_emb_base\": 10000,\n"
+                "  \"rotary_pct\": 0.25,\n  \"tie_word_embeddings\": false,\n  \"torch_dtype\": \"%s\",\n"
+                "  \"use_parallel_residual\": true,\n  \"vocab_size\": %lld,\n"
+                "  \"_comment\": \"random weights written by hooklens make-random-model --like %s\"\n}\n",
+                (long long)c->d_model, (long long)c->d_mlp, (long long)c->n_heads, (long long)c->n_layers, dtn,
+                (long long)c->vocab, c->name);
+    else fprintf(f,
             "{\n  \"architectures\": [\"Gemma2ForCausalLM\"],\n  \"model_type\": \"gemma2\",\n"
             "  \"attention_bias\": false,\n  \"attention_dropout\": 0.0,\n  \"attn_logit_softcapping\": 50.0,\n"
             "  \"bos_token_id\": 2,\n  \"eos_token_id\": 1,\n  \"pad_token_id\": 0,\n  \"cache_implementation\": \"hybrid\",\n"
@@ -571,7 +597,7 @@ static int rm_write_config(const char *dir, const rm_cfg *c, hl_dtype dt) {
             "  \"_comment\": \"random weights written by hooklens make-random-model --like %s\"\n}\n",
             (long long)c->d_head, (long long)c->d_model, (long long)c->d_mlp, (long long)c->n_heads,
             (long long)c->n_layers, (long long)c->n_kv_heads, (long long)c->qpas, (long long)c->window,
-            dt == HL_DTYPE_F32 ? "float32" : dt == HL_DTYPE_BF16 ? "bfloat16" : "float16", (long long)c->vocab, c->name);
+            dtn, (long long)c->vocab, c->name);
     if (fclose(f) != 0) {
         fprintf(stderr, "hooklens make-random-model: write error on %s\n", path);
         return 1;
@@ -592,30 +618,81 @@ static int rm_layer_tensors(const rm_cfg *c, int64_t l, rm_tensor *t) {
        small around 0 (Gemma multiplies by 1 + w) */
     const float a = 0.0346f;
     int n = 0;
-#define RM_T(nm, r, cc, sc) \
+#define RM_T(pat, r, cc, sc) \
     do { \
-        if (l < 0) snprintf(t[n].name, sizeof t[n].name, "%s", nm); \
-        else snprintf(t[n].name, sizeof t[n].name, "model.layers.%lld.%s", (long long)l, nm); \
+        snprintf(t[n].name, sizeof t[n].name, pat, (long long)l); \
         t[n].rows = (r), t[n].cols = (cc), t[n].scale = (sc); \
         n++; \
     } while (0)
-    if (l < 0) {
-        RM_T("model.embed_tokens.weight", c->vocab, c->d_model, a);
-        RM_T("model.norm.weight", c->d_model, 0, 0.1f);
+#define RM_G(nm, r, cc, sc) /* a global tensor: no layer in the name */ \
+    do { \
+        snprintf(t[n].name, sizeof t[n].name, "%s", nm); \
+        t[n].rows = (r), t[n].cols = (cc), t[n].scale = (sc); \
+        n++; \
+    } while (0)
+    const int64_t d = c->d_model, dm = c->d_mlp, hd = c->n_heads * c->d_head, kd = c->n_kv_heads * c->d_head;
+    if (c->arch == RM_GPT2) { /* Conv1D weights [in, out], no "transformer." prefix (as openai-community/gpt2) */
+        if (l < 0) {
+            RM_G("wte.weight", c->vocab, d, a);
+            RM_G("wpe.weight", 1024, d, a);
+            RM_G("ln_f.weight", d, 0, 0.1f);
+            RM_G("ln_f.bias", d, 0, 0.1f);
+            return n;
+        }
+        RM_T("h.%lld.ln_1.weight", d, 0, 0.1f);
+        RM_T("h.%lld.ln_1.bias", d, 0, 0.1f);
+        RM_T("h.%lld.attn.c_attn.weight", d, 3 * d, a);
+        RM_T("h.%lld.attn.c_attn.bias", 3 * d, 0, a);
+        RM_T("h.%lld.attn.c_proj.weight", d, d, a);
+        RM_T("h.%lld.attn.c_proj.bias", d, 0, a);
+        RM_T("h.%lld.ln_2.weight", d, 0, 0.1f);
+        RM_T("h.%lld.ln_2.bias", d, 0, 0.1f);
+        RM_T("h.%lld.mlp.c_fc.weight", d, dm, a);
+        RM_T("h.%lld.mlp.c_fc.bias", dm, 0, a);
+        RM_T("h.%lld.mlp.c_proj.weight", dm, d, a);
+        RM_T("h.%lld.mlp.c_proj.bias", d, 0, a);
         return n;
     }
-    RM_T("input_layernorm.weight", c->d_model, 0, 0.1f);
-    RM_T("self_attn.q_proj.weight", c->n_heads * c->d_head, c->d_model, a);
-    RM_T("self_attn.k_proj.weight", c->n_kv_heads * c->d_head, c->d_model, a);
-    RM_T("self_attn.v_proj.weight", c->n_kv_heads * c->d_head, c->d_model, a);
-    RM_T("self_attn.o_proj.weight", c->d_model, c->n_heads * c->d_head, a);
-    RM_T("post_attention_layernorm.weight", c->d_model, 0, 0.1f);
-    RM_T("pre_feedforward_layernorm.weight", c->d_model, 0, 0.1f);
-    RM_T("mlp.gate_proj.weight", c->d_mlp, c->d_model, a);
-    RM_T("mlp.up_proj.weight", c->d_mlp, c->d_model, a);
-    RM_T("mlp.down_proj.weight", c->d_model, c->d_mlp, a);
-    RM_T("post_feedforward_layernorm.weight", c->d_model, 0, 0.1f);
+    if (c->arch == RM_NEOX) {
+        if (l < 0) {
+            RM_G("gpt_neox.embed_in.weight", c->vocab, d, a);
+            RM_G("gpt_neox.final_layer_norm.weight", d, 0, 0.1f);
+            RM_G("gpt_neox.final_layer_norm.bias", d, 0, 0.1f);
+            RM_G("embed_out.weight", c->vocab, d, a);
+            return n;
+        }
+        RM_T("gpt_neox.layers.%lld.input_layernorm.weight", d, 0, 0.1f);
+        RM_T("gpt_neox.layers.%lld.input_layernorm.bias", d, 0, 0.1f);
+        RM_T("gpt_neox.layers.%lld.attention.query_key_value.weight", 3 * hd, d, a);
+        RM_T("gpt_neox.layers.%lld.attention.query_key_value.bias", 3 * hd, 0, a);
+        RM_T("gpt_neox.layers.%lld.attention.dense.weight", d, hd, a);
+        RM_T("gpt_neox.layers.%lld.attention.dense.bias", d, 0, a);
+        RM_T("gpt_neox.layers.%lld.post_attention_layernorm.weight", d, 0, 0.1f);
+        RM_T("gpt_neox.layers.%lld.post_attention_layernorm.bias", d, 0, 0.1f);
+        RM_T("gpt_neox.layers.%lld.mlp.dense_h_to_4h.weight", dm, d, a);
+        RM_T("gpt_neox.layers.%lld.mlp.dense_h_to_4h.bias", dm, 0, a);
+        RM_T("gpt_neox.layers.%lld.mlp.dense_4h_to_h.weight", d, dm, a);
+        RM_T("gpt_neox.layers.%lld.mlp.dense_4h_to_h.bias", d, 0, a);
+        return n;
+    }
+    if (l < 0) {
+        RM_G("model.embed_tokens.weight", c->vocab, d, a);
+        RM_G("model.norm.weight", d, 0, 0.1f);
+        return n;
+    }
+    RM_T("model.layers.%lld.input_layernorm.weight", d, 0, 0.1f);
+    RM_T("model.layers.%lld.self_attn.q_proj.weight", hd, d, a);
+    RM_T("model.layers.%lld.self_attn.k_proj.weight", kd, d, a);
+    RM_T("model.layers.%lld.self_attn.v_proj.weight", kd, d, a);
+    RM_T("model.layers.%lld.self_attn.o_proj.weight", d, hd, a);
+    RM_T("model.layers.%lld.post_attention_layernorm.weight", d, 0, 0.1f);
+    RM_T("model.layers.%lld.pre_feedforward_layernorm.weight", d, 0, 0.1f);
+    RM_T("model.layers.%lld.mlp.gate_proj.weight", dm, d, a);
+    RM_T("model.layers.%lld.mlp.up_proj.weight", dm, d, a);
+    RM_T("model.layers.%lld.mlp.down_proj.weight", d, dm, a);
+    RM_T("model.layers.%lld.post_feedforward_layernorm.weight", d, 0, 0.1f);
 #undef RM_T
+#undef RM_G
     return n;
 }
 
@@ -689,7 +766,8 @@ int cmd_make_random_model(int argc, char **argv) {
     for (k = 0; k < sizeof rm_cfgs / sizeof rm_cfgs[0]; k++)
         if (strcmp(rm_cfgs[k].name, like) == 0) break;
     if (k == sizeof rm_cfgs / sizeof rm_cfgs[0]) {
-        fprintf(stderr, "hooklens make-random-model: unknown --like '%s' (gemma-2-2b, gemma-2-9b, gemma-2-27b, small, tiny, micro)\n", like);
+        fprintf(stderr, "hooklens make-random-model: unknown --like '%s' (gemma-2-2b, gemma-2-9b, gemma-2-27b, gpt2-small, "
+                "pythia-160m, small, tiny, micro)\n", like);
         return 2;
     }
     c = rm_cfgs[k];
