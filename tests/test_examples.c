@@ -528,6 +528,24 @@ static void test_cli_info(void) {
     free(o);
 }
 
+/* 09: the notebook's first cells on GPT-Neo (the gptneo-tiny fixture without arguments): greedy
+   generate gives meta.json's greedy_continuation, test_prompt ranks it first, layer 1's window (4
+   keys) shows in the cached pattern, and ablating head 0 moves the answer's log-prob. */
+static void test_example_tiny_stories(void) {
+    int st = -1;
+    char *o;
+    if (!hlt_need(hlt_fixture("models/gptneo-tiny"))) return;
+    o = example("09_tiny_stories", NULL, &st);
+    if (!o) return;
+    CHECKF(st == 0 && strstr(o, "GPTNeoForCausalLM, 4 layers") && strstr(o, "window 4 on layers 1 3") &&
+               strstr(o, "fold_ln 1, center_writing_weights 1, center_unembed 1, fold_value_biases 1") &&
+               strstr(o, "generate (greedy, 12 tokens): [895, 218, 920, 920, 920, 920, 920, 920,") &&
+               strstr(o, "Rank: 0 Logit: ") && strstr(o, "run_with_cache: 72 activations") &&
+               strstr(o, "the last query attends to 4 keys") && strstr(o, "ablating head 0 of layer 1: log p(next token 895)"),
+           "exit %d: %s", st, o);
+    free(o);
+}
+
 static void test_example_steering(void) {
     int st = -1, st0 = -1;
     char *o = example("08_steering", FIX_MODEL_SAE " 72 200 " FIX_TOKENS " blocks.2.hook_resid_post", &st);
@@ -561,6 +579,7 @@ void suite_examples(void) {
     RUN(test_example_sae_features);
     RUN(test_example_explanation_search);
     RUN(test_example_steering);
+    RUN(test_example_tiny_stories);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }

@@ -553,6 +553,8 @@ static const rm_cfg rm_cfgs[] = {
     {"small",        RM_GEMMA2, 512,    2048,  8,     8,    4,  64,    32000,  256,   64},
     {"tiny",         RM_GEMMA2, 64,     192,   4,     4,    2,  16,    512,    8,     16},
     {"micro",        RM_GEMMA2, 8,      16,    1,     2,    1,  4,     16,     2,     4}, /* fuzz seeds */
+    {"gpt2-micro",   RM_GPT2,   8,      32,    1,     2,    2,  4,     16,     0,     0},
+    {"pythia-micro", RM_NEOX,   16,     32,    1,     2,    2,  8,     16,     0,     0},
 };
 
 static int rm_write_config(const char *dir, const rm_cfg *c, hl_dtype dt) {
@@ -767,7 +769,7 @@ int cmd_make_random_model(int argc, char **argv) {
         if (strcmp(rm_cfgs[k].name, like) == 0) break;
     if (k == sizeof rm_cfgs / sizeof rm_cfgs[0]) {
         fprintf(stderr, "hooklens make-random-model: unknown --like '%s' (gemma-2-2b, gemma-2-9b, gemma-2-27b, gpt2-small, "
-                "pythia-160m, small, tiny, micro)\n", like);
+                "pythia-160m, small, tiny, micro, gpt2-micro, pythia-micro)\n", like);
         return 2;
     }
     c = rm_cfgs[k];
