@@ -1,8 +1,8 @@
 /* hooklens.h - v0.2.0 - mechanistic interpretability for transformers on the CPU, in one C header
 
-   hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral) on
-   the CPU with TransformerLens-named hook points, activation caches and sparse autoencoders (GemmaScope
-   params.npz, SAELens folders). It needs libc, libm and pthreads.
+   hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
+   GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
+   sparse autoencoders (GemmaScope params.npz, SAELens folders). It needs libc, libm and pthreads.
 
    CONTENTS
      QUICK START . OPTIONS . HOOK POINTS . OWNERSHIP . THREADS & DETERMINISM . ERRORS . SECURITY
@@ -8111,9 +8111,9 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
    cache, generation and the TL-style helpers, in pipeline order:
      ---- hook points ---- config ---- weights ---- load ---- hooks ---- cache ----
      ---- forward: steps ---- forward ---- run ---- generate ---- helpers ----
-   Sources: Hugging Face transformers models/{gemma2,gemma,llama,mistral}/modeling_*.py (eager
-   attention) for the math, TransformerLens (components/, hook_points.py, HookedTransformer.py) for
-   every hook value and name. */
+   Sources: Hugging Face transformers models/{gemma2,gemma,llama,mistral,gpt2,gpt_neo,gpt_neox}/
+   modeling_*.py (eager attention) for the math, TransformerLens (components/, hook_points.py,
+   HookedTransformer.py, weight_processing) for every hook value and name. */
 
 /* ---- hook points ---- */
 /* The columns of HL_HOOK_LIST as tables. A point's shape is its dimension symbols, evaluated for
@@ -8411,14 +8411,16 @@ typedef struct hl__wnames {
 static const hl__wnames hl__wn_llama = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
     "layers.%lld.input_layernorm", NULL, "layers.%lld.post_attention_layernorm", NULL,
     "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
-    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj", "layers.%lld.mlp.down_proj"};
+    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj",
+    "layers.%lld.mlp.down_proj"};
 /* Gemma-2: post_attention_layernorm is the POST-norm of attention (TL ln1_post) and
    pre_feedforward_layernorm feeds the MLP (TL ln2) */
 static const hl__wnames hl__wn_gemma2 = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
     "layers.%lld.input_layernorm", "layers.%lld.post_attention_layernorm", "layers.%lld.pre_feedforward_layernorm",
     "layers.%lld.post_feedforward_layernorm",
     "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
-    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj", "layers.%lld.mlp.down_proj"};
+    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj",
+    "layers.%lld.mlp.down_proj"};
 static const hl__wnames hl__wn_gpt2 = {"transformer.", "wte.weight", "wpe.weight", "ln_f", "lm_head.weight",
     "h.%lld.ln_1", NULL, "h.%lld.ln_2", NULL, NULL, NULL, NULL, "h.%lld.attn.c_attn", "h.%lld.attn.c_proj",
     NULL, "h.%lld.mlp.c_fc", "h.%lld.mlp.c_proj"};
@@ -8455,14 +8457,22 @@ typedef struct hl__family {
     const hl__wnames   *names;
 } hl__family;
 static const hl__family hl__families[] = {
-    /* HF class             arch              norm         gemma softcap qpas unscaled rope           parallel gated tied in_out qkv layout      window            default n_ctx bos    eos    act                  keys              names */
-    {"Gemma2ForCausalLM",   HL_ARCH_GEMMA2,   HL_NORM_RMS, 1,    1,      1,   0,       HL__ROPE_FULL,    0,     1,    1,   0,   HL__QKV_SEPARATE, HL__WINDOW_EVEN,  4096, 8192, 2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,  &hl__wn_gemma2},
-    {"GemmaForCausalLM",    HL_ARCH_GEMMA,    HL_NORM_RMS, 1,    0,      0,   0,       HL__ROPE_FULL,    0,     1,    1,   0,   HL__QKV_SEPARATE, HL__WINDOW_NONE,  0,    8192, 2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,  &hl__wn_llama},
-    {"LlamaForCausalLM",    HL_ARCH_LLAMA,    HL_NORM_RMS, 0,    0,      0,   0,       HL__ROPE_FULL,    0,     1,    0,   0,   HL__QKV_SEPARATE, HL__WINDOW_NONE,  0,    8192, 1,     2,     "silu",              &hl__keys_llama,  &hl__wn_llama},
-    {"MistralForCausalLM",  HL_ARCH_MISTRAL,  HL_NORM_RMS, 0,    0,      0,   0,       HL__ROPE_FULL,    0,     1,    0,   0,   HL__QKV_SEPARATE, HL__WINDOW_ALL,   0,    8192, 1,     2,     "silu",              &hl__keys_llama,  &hl__wn_llama},
-    {"GPT2LMHeadModel",     HL_ARCH_GPT2,     HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_NONE,    0,     0,    1,   1,   HL__QKV_BLOCKS,   HL__WINDOW_NONE,  0,    1024, 50256, 50256, "gelu_new",          &hl__keys_gpt2,   &hl__wn_gpt2},
-    {"GPTNeoForCausalLM",   HL_ARCH_GPTNEO,   HL_NORM_LN,  0,    0,      0,   1,       HL__ROPE_NONE,    0,     0,    1,   0,   HL__QKV_SEPARATE, HL__WINDOW_TYPES, 256,  2048, 50256, 50256, "gelu_new",          &hl__keys_gptneo, &hl__wn_gptneo},
-    {"GPTNeoXForCausalLM",  HL_ARCH_GPTNEOX,  HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_PARTIAL, 1,     0,    0,   0,   HL__QKV_HEADS,    HL__WINDOW_NONE,  0,    2048, 0,     0,     "gelu",              &hl__keys_gptneox,&hl__wn_gptneox},
+    /* HF class              arch             norm         gemma softcap qpas unscaled rope              parallel gated tied in_out qkv layout
+         window            window n_ctx  bos    eos    activation           config keys        weight names */
+    {"Gemma2ForCausalLM",   HL_ARCH_GEMMA2,  HL_NORM_RMS, 1,    1,      1,   0,       HL__ROPE_FULL,    0,       1,    1,   0,     HL__QKV_SEPARATE,
+         HL__WINDOW_EVEN,  4096,  8192,  2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,   &hl__wn_gemma2},
+    {"GemmaForCausalLM",    HL_ARCH_GEMMA,   HL_NORM_RMS, 1,    0,      0,   0,       HL__ROPE_FULL,    0,       1,    1,   0,     HL__QKV_SEPARATE,
+         HL__WINDOW_NONE,  0,     8192,  2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,   &hl__wn_llama},
+    {"LlamaForCausalLM",    HL_ARCH_LLAMA,   HL_NORM_RMS, 0,    0,      0,   0,       HL__ROPE_FULL,    0,       1,    0,   0,     HL__QKV_SEPARATE,
+         HL__WINDOW_NONE,  0,     8192,  1,     2,     "silu",              &hl__keys_llama,   &hl__wn_llama},
+    {"MistralForCausalLM",  HL_ARCH_MISTRAL, HL_NORM_RMS, 0,    0,      0,   0,       HL__ROPE_FULL,    0,       1,    0,   0,     HL__QKV_SEPARATE,
+         HL__WINDOW_ALL,   0,     8192,  1,     2,     "silu",              &hl__keys_llama,   &hl__wn_llama},
+    {"GPT2LMHeadModel",     HL_ARCH_GPT2,    HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_NONE,    0,       0,    1,   1,     HL__QKV_BLOCKS,
+         HL__WINDOW_NONE,  0,     1024,  50256, 50256, "gelu_new",          &hl__keys_gpt2,    &hl__wn_gpt2},
+    {"GPTNeoForCausalLM",   HL_ARCH_GPTNEO,  HL_NORM_LN,  0,    0,      0,   1,       HL__ROPE_NONE,    0,       0,    1,   0,     HL__QKV_SEPARATE,
+         HL__WINDOW_TYPES, 256,   2048,  50256, 50256, "gelu_new",          &hl__keys_gptneo,  &hl__wn_gptneo},
+    {"GPTNeoXForCausalLM",  HL_ARCH_GPTNEOX, HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_PARTIAL, 1,       0,    0,   0,     HL__QKV_HEADS,
+         HL__WINDOW_NONE,  0,     2048,  0,     0,     "gelu",              &hl__keys_gptneox, &hl__wn_gptneox},
 };
 #define HL__N_FAMILIES (sizeof hl__families / sizeof hl__families[0])
 
@@ -8870,16 +8880,21 @@ static hl_status hl__bind_weights(hl_model *m, const hl__family *f, hl_error *er
     return HL_OK;
 }
 
+/* y[r, j] += b[j] for rows r of width n (b NULL: nothing). */
+static void hl__add_bias(float *y, const float *b, int64_t rows, int64_t n) {
+    int64_t r, j;
+    if (b)
+        for (r = 0; r < rows; r++)
+            for (j = 0; j < n; j++) y[r * n + j] += b[j];
+}
+
 /* y[rows, out] = x[rows, in] @ W (^T for nn.Linear) + b: the one way every step applies a linear
    layer (the q/k/v and gate/up pairs share one pool pass: hl__matmul_multi). */
 static void hl__lin_apply(const hl_model *m, const hl__lin *L, const float *x, int64_t rows, float *y) {
     const int64_t n_out = L->in_out ? L->w->shape[1] : L->w->shape[0], n_in = L->in_out ? L->w->shape[0] : L->w->shape[1];
-    int64_t r, j;
     if (L->in_out) hl__matmul_nn(m->kern, m->pool, y, x, L->w->data, L->w->dtype, rows, n_out, n_in);
     else hl__matmul(m->kern, m->pool, y, x, L->w->data, L->w->dtype, rows, n_out, n_in);
-    if (L->b)
-        for (r = 0; r < rows; r++)
-            for (j = 0; j < n_out; j++) y[r * n_out + j] += L->b[j];
+    hl__add_bias(y, L->b, rows, n_out);
 }
 
 /* FOLD_LN for a LayerNorm's bias beta [d] (TL fold_layer_norm): the norm's output x_hat * w + beta
@@ -10012,7 +10027,7 @@ static void hl__lin_cols(const hl_model *m, const hl__lin *L, int64_t c0, int64_
                          float *y, float *ws) {
     const hl_tensor *W = L->w;
     int64_t r, j;
-    if (L->in_out) {
+    if (L->in_out) { /* r: input feature, j: output column */
         const int64_t K = W->shape[0], N = W->shape[1];
         for (j = 0; j < nc; j++)
             for (r = 0; r < K; r++) ws[j * K + r] = hl__load_w(W->data, W->dtype, r * N + c0 + j);
@@ -10022,9 +10037,7 @@ static void hl__lin_cols(const hl_model *m, const hl__lin *L, int64_t c0, int64_
         hl__matmul(m->kern, m->pool, y, x, (const uint8_t *)W->data + (size_t)(c0 * K) * hl_dtype_size(W->dtype),
                    W->dtype, rows, nc, K);
     }
-    if (L->b)
-        for (r = 0; r < rows; r++)
-            for (j = 0; j < nc; j++) y[r * nc + j] += L->b[c0 + j];
+    hl__add_bias(y, L->b ? L->b + c0 : NULL, rows, nc);
 }
 
 /* The linear layer that makes stream s (0 q, 1 k, 2 v): the fused one, or the stream's own. */
@@ -10087,7 +10100,7 @@ static hl_status hl__qkv(hl_pass *P, int64_t l, hl__acts *a) {
     const int64_t n = P->n, d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head;
     float *const ys[3] = {a->q, a->k, a->v};
     const int64_t heads[3] = {H, G, G};
-    int64_t i, h, j;
+    int64_t i, h;
     int s;
     hl_status st;
     if (m->flags & (HL_USE_ATTN_IN | HL_USE_SPLIT_QKV_INPUT)) return hl__qkv_headed(P, l, a);
@@ -10107,10 +10120,7 @@ static hl_status hl__qkv(hl_pass *P, int64_t l, hl__acts *a) {
         const int64_t ns[3] = {H * dh, G * dh, G * dh};
         const float *bs[3] = {lw->q.b, lw->k.b, lw->v.b};
         hl__matmul_multi(m->kern, m->pool, 3, ys, a->xw, ws, wd, n, ns, d);
-        for (s = 0; s < 3; s++)
-            if (bs[s])
-                for (i = 0; i < n; i++)
-                    for (j = 0; j < ns[s]; j++) ys[s][i * ns[s] + j] += bs[s][j];
+        for (s = 0; s < 3; s++) hl__add_bias(ys[s], bs[s], n, ns[s]);
     }
     return HL_OK;
 }
