@@ -11,8 +11,8 @@
      implementation after #ifdef HL_IMPLEMENTATION, with greppable banners in pipeline order:
        >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>threads >>kernels
        >>model (hook points, config, weights, load, hooks, the pass, cache, forward, run, generate,
-       helpers) >>sae
-     The public API has one block per module in the same order (>>api_json ... >>api_sae).
+       helpers) >>sae >>analysis
+     The public API has one block per module in the same order (>>api_json ... >>api_analysis).
      The tools of the command line and the examples (HTML views, explanation search, the SAE
      release directory, test_prompt reports, max-activation streaming, the llama2.c converter,
      gzip) are a second header, tools/hooklens_tools.h, built on this one.
@@ -967,6 +967,63 @@ HL_API hl_status hl_sae_steer(hl_sae *sae, int64_t feature, float alpha, const i
 HL_API void      hl_sae_clear_edits(hl_sae *sae);
 
 /* <<api_sae */
+
+/* >>api_analysis ============================================================================ */
+/* The standard analyses on a run's cache, as TransformerLens's ActivationCache computes them (TL
+   names in brackets; the values match TL's on the fixtures, see tests/test_analysis.c). The cache
+   must hold the points an analysis reads (run_with_cache with no filter holds all); a missing one
+   is HL_ERR_NOT_FOUND naming it.
+
+   A residual stack is n components of the residual stream, each [pos, d_model]:
+     HL_STACK_ACCUMULATED   [accumulated_resid(incl_mid=True)]  "0_pre", "0_mid", "1_pre", ...,
+                            "final_post". Parallel-residual models (NeoX) have no resid_mid:
+                            HL_ERR_NOT_FOUND (TL raises KeyError); use ..._NO_MID.
+     HL_STACK_ACCUMULATED_NO_MID  [incl_mid=False]  "0_pre", "1_pre", ..., "final_post"
+     HL_STACK_DECOMPOSED    [decompose_resid(mode="all")]  "embed", "pos_embed" (learned positions
+                            only), "0_attn_out", "0_mlp_out", ...: they sum to final_post.
+     HL_STACK_HEADS         [stack_head_results(layer=-1)]  "L0H0", ...: z[:, h] W_O[h], computed
+                            from hook_z (no b_O). On Gemma-2 these come before the post-attention
+                            norm, so they do not sum to hook_attn_out (TL gives no warning).
+     HL_STACK_FULL          [get_full_resid_decomposition(expand_neurons=False)]  the heads, then
+                            "L_mlp_out", "embed", "pos_embed", "bias" (sum of b_O over layers): they
+                            sum to final_post, except on Gemma-2 (the post-norms, as above).
+   apply_ln, as TL (the two kinds differ, as in TL):
+     accumulated stacks: the final norm recomputed on each component (TL recompute_ln=True): x_hat,
+       times the final norm's weight (and bias) unless fold_ln moved them into W_U;
+     the others: centred over d_model (LayerNorm models), then divided by the CACHED
+       ln_final.hook_scale of the full residual at each position; no weight. */
+typedef enum hl_stack_kind {
+    HL_STACK_ACCUMULATED = 1,
+    HL_STACK_ACCUMULATED_NO_MID,
+    HL_STACK_DECOMPOSED,
+    HL_STACK_HEADS,
+    HL_STACK_FULL
+} hl_stack_kind;
+typedef struct hl_stack {
+    int64_t      n, pos, d_model; /* components, positions, width */
+    float       *x;               /* [n, pos, d_model] */
+    const char **labels;          /* [n] TL's labels */
+} hl_stack;
+/* [out] *out: free with hl_stack_free. */
+HL_API hl_status hl_resid_stack(const hl_model *m, const hl_cache *c, hl_stack_kind kind, int apply_ln,
+                                hl_stack **out, hl_error *err);
+HL_API void      hl_stack_free(hl_stack *s);
+/* The logit lens [accumulated_resid(apply_ln=True) @ model.W_U]: logits[n, pos, d_vocab] of every
+   component of s through TL's W_U (the final norm's weight folded in, centred over the vocabulary
+   as the model's processing says; no b_U, no softcap). s: an accumulated stack with apply_ln. */
+HL_API hl_status hl_logit_lens(const hl_model *m, const hl_stack *s, float *logits, hl_error *err);
+/* Direct logit attribution [cache.logit_attrs(stack, tokens=answer, incorrect_tokens=wrong,
+   pos_slice=pos)]: out[i] = LN(s_i[pos]) . (W_U[:, answer] - W_U[:, wrong]) with TL's W_U, where LN
+   centres (LayerNorm models) and divides by the cached ln_final.hook_scale at pos. s: a stack made
+   with apply_ln = 0. wrong < 0: the answer's logit alone. out[n]. */
+HL_API hl_status hl_logit_attrs(const hl_model *m, const hl_cache *c, const hl_stack *s, int64_t pos,
+                                int32_t answer, int32_t wrong, float *out, hl_error *err);
+/* Next-token loss [model(tokens, return_type="loss", loss_per_token=True)]: per_token[i] =
+   -log_softmax(logits[i])[tokens[i + 1]] for i < n - 1 (per_token may be NULL), *mean their mean.
+   logits: [n, d_vocab] of tokens[0..n). */
+HL_API hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, const float *logits,
+                         float *per_token, double *mean, hl_error *err);
+/* <<api_analysis */
 
 
 #ifdef __cplusplus
@@ -12008,6 +12065,329 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
 #endif /* HL_NO_STDIO */
 
 /* <<sae */
+
+/* >>analysis ================================================================================ */
+/* TransformerLens's ActivationCache analyses (ActivationCache.py: accumulated_resid,
+   decompose_resid, stack_head_results, get_full_resid_decomposition, apply_ln_to_stack,
+   logit_attrs; HookedTransformer.loss_fn), on the cache of one run. */
+
+/* A cached point of this run, F32 with pos * width values; NULL after failing with its name. */
+static const float *hl__an_get(const hl_cache *c, const char *name, int64_t pos, int64_t width, hl_error *err) {
+    const hl_tensor *t = hl_cache_get(c, name);
+    if (!t) {
+        hl__fail(err, HL_ERR_NOT_FOUND, "analysis: the cache has no '%s' (run_with_cache with it in the filter)", name);
+        return NULL;
+    }
+    if (t->dtype != HL_DTYPE_F32 || hl_tensor_numel(t) != pos * width) {
+        hl__fail(err, HL_ERR_SHAPE, "analysis: '%s' in the cache is not %lld x %lld F32 values", name, (long long)pos,
+                 (long long)width);
+        return NULL;
+    }
+    return (const float *)t->data;
+}
+
+/* The final norm as the model runs it, recomputed on row x [d] (TL apply_ln_to_stack with
+   recompute_ln=True): x_hat = (x - mean) / sqrt(var + eps) (LayerNorm) or x / RMS(x), then times w
+   (+ b) unless fold_ln folded them into W_U (TL's ln_final is then LNPre / RMSPre). */
+static void hl__an_final_norm(const hl_model *m, const float *x, float *y) {
+    const int64_t d = m->cfg.d_model;
+    double sum = 0.0, sq = 0.0;
+    float mu = 0.0f, sc;
+    int64_t i;
+    if (m->cfg.norm == HL_NORM_LN) {
+        for (i = 0; i < d; i++) sum += (double)x[i];
+        mu = (float)(sum / (double)d);
+    }
+    for (i = 0; i < d; i++) y[i] = x[i] - mu;
+    for (i = 0; i < d; i++) sq += (double)y[i] * (double)y[i];
+    sc = (float)sqrt(sq / (double)d + (double)m->cfg.eps);
+    for (i = 0; i < d; i++) y[i] /= sc;
+    if (!(m->cfg.processing & HL_PROC_FOLD_LN))
+        for (i = 0; i < d; i++) y[i] = y[i] * m->final_norm.w[i] + (m->final_norm.b ? m->final_norm.b[i] : 0.0f);
+}
+/* TL apply_ln_to_stack with the cached scale: y = (x - mean_d x (LayerNorm)) / scale. */
+static void hl__an_cached_ln(const hl_model *m, const float *x, float scale, float *y) {
+    const int64_t d = m->cfg.d_model;
+    double sum = 0.0;
+    float mu = 0.0f;
+    int64_t i;
+    if (m->cfg.norm == HL_NORM_LN) {
+        for (i = 0; i < d; i++) sum += (double)x[i];
+        mu = (float)(sum / (double)d);
+    }
+    for (i = 0; i < d; i++) y[i] = (x[i] - mu) / scale;
+}
+
+/* A stack under construction: components appended in order, labels in one block. */
+typedef struct hl__an_builder {
+    hl_stack *s;
+    int64_t   cap;
+    hl__buf   names;
+    size_t   *name_off;
+} hl__an_builder;
+static float *hl__an_push(hl__an_builder *b, const char *label) {
+    size_t row = (size_t)(b->s->pos * b->s->d_model);
+    if (b->s->n >= b->cap) return NULL;
+    b->name_off[b->s->n] = b->names.len;
+    hl__buf_push(&b->names, label, strlen(label) + 1);
+    return b->s->x + (size_t)(b->s->n++) * row;
+}
+
+HL__DEF void hl_stack_free(hl_stack *s) {
+    if (!s) return;
+    hl__free(s->x);
+    hl__free((void *)s->labels);
+    hl__free(s);
+}
+
+HL__DEF hl_status hl_resid_stack(const hl_model *m, const hl_cache *c, hl_stack_kind kind, int apply_ln,
+                                 hl_stack **out, hl_error *err) {
+    const hl_model_cfg *cf;
+    const hl_tensor *t;
+    hl__an_builder b;
+    hl_stack *s = NULL;
+    const float *scale = NULL, *src;
+    char nm[HL__SLOT_NAME_CAP], label[48];
+    int64_t L, H, d, dh, P, l, h, i, j, cap;
+    hl_status st = HL_OK;
+    float *dst, *tmp = NULL;
+    if (!m || !c || !out || kind < HL_STACK_ACCUMULATED || kind > HL_STACK_FULL)
+        return hl__fail(err, HL_ERR_ARG, "hl_resid_stack: model, cache, a stack kind and out are required");
+    *out = NULL;
+    cf = &m->cfg;
+    L = cf->n_layers, H = cf->n_heads, d = cf->d_model, dh = cf->d_head;
+    if (!(t = hl_cache_get(c, "hook_embed")) || t->ndim != 3)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_resid_stack: the cache has no 'hook_embed' [1, pos, d_model]");
+    P = t->shape[1];
+    if (kind == HL_STACK_ACCUMULATED && cf->parallel)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_resid_stack: %s has parallel attention and MLP: no hook_resid_mid to "
+                        "accumulate (TL raises KeyError); use HL_STACK_ACCUMULATED_NO_MID", cf->architecture);
+    cap = kind == HL_STACK_ACCUMULATED ? 2 * L + 1 : kind == HL_STACK_ACCUMULATED_NO_MID ? L + 1
+          : kind == HL_STACK_DECOMPOSED ? 2 + 2 * L : kind == HL_STACK_HEADS ? L * H : L * H + L + 3;
+    memset(&b, 0, sizeof b);
+    s = (hl_stack *)hl__calloc(1, sizeof *s);
+    b.name_off = (size_t *)hl__calloc((size_t)cap, sizeof(size_t));
+    if (s) s->x = (float *)hl__calloc((size_t)(cap * P * d), sizeof(float));
+    tmp = (float *)hl__malloc((size_t)(P * (dh > d ? dh : d) + d * dh) * sizeof(float));
+    if (!s || !s->x || !b.name_off || !tmp) { st = hl__fail(err, HL_ERR_OOM, "hl_resid_stack: out of memory"); goto done; }
+    s->pos = P, s->d_model = d;
+    b.s = s, b.cap = cap;
+#define HL__AN_COPY(name, label_)                                                                  \
+    do {                                                                                           \
+        if (!(src = hl__an_get(c, (name), P, d, err))) { st = err ? err->status : HL_ERR_NOT_FOUND; goto done; } \
+        memcpy(hl__an_push(&b, (label_)), src, (size_t)(P * d) * sizeof(float));                  \
+    } while (0)
+    if (kind == HL_STACK_ACCUMULATED || kind == HL_STACK_ACCUMULATED_NO_MID) {
+        for (l = 0; l < L; l++) {
+            hl_hook_name(HL_HOOK_RESID_PRE, l, nm, sizeof nm);
+            snprintf(label, sizeof label, "%lld_pre", (long long)l);
+            HL__AN_COPY(nm, label);
+            if (kind == HL_STACK_ACCUMULATED) {
+                hl_hook_name(HL_HOOK_RESID_MID, l, nm, sizeof nm);
+                snprintf(label, sizeof label, "%lld_mid", (long long)l);
+                HL__AN_COPY(nm, label);
+            }
+        }
+        hl_hook_name(HL_HOOK_RESID_POST, L - 1, nm, sizeof nm);
+        HL__AN_COPY(nm, "final_post");
+    }
+    if (kind == HL_STACK_DECOMPOSED) {
+        HL__AN_COPY("hook_embed", "embed");
+        if (cf->learned_pos) HL__AN_COPY("hook_pos_embed", "pos_embed");
+        for (l = 0; l < L; l++) {
+            hl_hook_name(HL_HOOK_ATTN_OUT, l, nm, sizeof nm);
+            snprintf(label, sizeof label, "%lld_attn_out", (long long)l);
+            HL__AN_COPY(nm, label);
+            hl_hook_name(HL_HOOK_MLP_OUT, l, nm, sizeof nm);
+            snprintf(label, sizeof label, "%lld_mlp_out", (long long)l);
+            HL__AN_COPY(nm, label);
+        }
+    }
+    if (kind == HL_STACK_HEADS || kind == HL_STACK_FULL) {
+        /* result[p, h] = z[p, h] W_O[h] (TL's W_O [H, dh, d]: o_proj's inputs h*dh .. (h+1)*dh), centred
+           over d_model when the model centres what it writes (CENTER_WRITING_WEIGHTS) */
+        for (l = 0; l < L; l++) {
+            const hl_tensor *W = m->layers[l].o.w;
+            hl_hook_name(HL_HOOK_ATTN_Z, l, nm, sizeof nm);
+            if (!(src = hl__an_get(c, nm, P, H * dh, err))) { st = err ? err->status : HL_ERR_NOT_FOUND; goto done; }
+            for (h = 0; h < H; h++) {
+                float *zh = tmp, *wo = tmp + P * (dh > d ? dh : d);
+                snprintf(label, sizeof label, "L%lldH%lld", (long long)l, (long long)h);
+                dst = hl__an_push(&b, label);
+                for (i = 0; i < P; i++) memcpy(zh + i * dh, src + (i * H + h) * dh, (size_t)dh * sizeof(float));
+                for (j = 0; j < d; j++) /* W_O[h] as [d, dh] (nn.Linear rows), from either stored layout */
+                    for (i = 0; i < dh; i++)
+                        wo[j * dh + i] = hl__load_w(W->data, W->dtype, m->layers[l].o.in_out ? (h * dh + i) * d + j
+                                                                                              : j * H * dh + h * dh + i);
+                hl__matmul(m->kern, NULL, dst, zh, wo, HL_DTYPE_F32, P, d, dh);
+                if (cf->processing & HL_PROC_CENTER_WRITING_WEIGHTS)
+                    for (i = 0; i < P; i++) {
+                        double sum = 0.0;
+                        float mu;
+                        for (j = 0; j < d; j++) sum += (double)dst[i * d + j];
+                        mu = (float)(sum / (double)d);
+                        for (j = 0; j < d; j++) dst[i * d + j] -= mu;
+                    }
+            }
+        }
+    }
+    if (kind == HL_STACK_FULL) {
+        for (l = 0; l < L; l++) {
+            hl_hook_name(HL_HOOK_MLP_OUT, l, nm, sizeof nm);
+            snprintf(label, sizeof label, "%lld_mlp_out", (long long)l);
+            HL__AN_COPY(nm, label);
+        }
+        HL__AN_COPY("hook_embed", "embed");
+        if (cf->learned_pos) HL__AN_COPY("hook_pos_embed", "pos_embed");
+        dst = hl__an_push(&b, "bias"); /* sum over layers of b_O (as processed), at every position */
+        for (l = 0; l < L; l++) {
+            const float *bo = m->layers[l].o.b;
+            double sum = 0.0;
+            float mu = 0.0f;
+            if (!bo) continue;
+            if (cf->processing & HL_PROC_CENTER_WRITING_WEIGHTS) {
+                for (j = 0; j < d; j++) sum += (double)bo[j];
+                mu = (float)(sum / (double)d);
+            }
+            for (i = 0; i < P; i++)
+                for (j = 0; j < d; j++) dst[i * d + j] += bo[j] - mu;
+        }
+    }
+#undef HL__AN_COPY
+    if (apply_ln) {
+        int accumulated = kind == HL_STACK_ACCUMULATED || kind == HL_STACK_ACCUMULATED_NO_MID;
+        if (!accumulated && !(scale = hl__an_get(c, "ln_final.hook_scale", P, 1, err))) {
+            st = err ? err->status : HL_ERR_NOT_FOUND;
+            goto done;
+        }
+        for (i = 0; i < s->n * P; i++) {
+            float *row = s->x + i * d;
+            if (accumulated) hl__an_final_norm(m, row, tmp);
+            else hl__an_cached_ln(m, row, scale[i % P], tmp);
+            memcpy(row, tmp, (size_t)d * sizeof(float));
+        }
+    }
+    /* the labels: n pointers, then the strings */
+    {
+        size_t hdr = (size_t)s->n * sizeof(char *);
+        char *blk = b.names.oom ? NULL : (char *)hl__malloc(hdr + b.names.len + 1);
+        if (!blk) { st = hl__fail(err, HL_ERR_OOM, "hl_resid_stack: out of memory"); goto done; }
+        memcpy(blk + hdr, b.names.data, b.names.len);
+        for (i = 0; i < s->n; i++) ((const char **)(void *)blk)[i] = blk + hdr + b.name_off[i];
+        s->labels = (const char **)(void *)blk;
+    }
+done:
+    hl__free(tmp);
+    hl__free(b.name_off);
+    hl__buf_free(&b.names);
+    if (st != HL_OK) {
+        hl_stack_free(s);
+        return st;
+    }
+    *out = s;
+    return HL_OK;
+}
+
+/* Column t of TL's W_U [d_model, d_vocab] into u[d]: W_U[t] (times the final norm's weight when
+   fold_ln folded it in), minus the mean over the vocabulary of those columns when the model centres
+   the unembedding (mean: the precomputed mean column, or NULL). */
+static void hl__an_unembed_col(const hl_model *m, int32_t t, const float *mean, float *u) {
+    const int64_t d = m->cfg.d_model;
+    const hl_tensor *W = m->unembed.w;
+    int64_t j;
+    for (j = 0; j < d; j++) {
+        float w = hl__load_w(W->data, W->dtype, (int64_t)t * d + j);
+        if (m->cfg.processing & HL_PROC_FOLD_LN) w *= m->final_norm.w[j];
+        u[j] = mean ? w - mean[j] : w;
+    }
+}
+
+HL__DEF hl_status hl_logit_lens(const hl_model *m, const hl_stack *s, float *logits, hl_error *err) {
+    const int64_t d = m ? m->cfg.d_model : 0, V = m ? m->cfg.d_vocab : 0;
+    int64_t rows, r, v, j;
+    float *xw;
+    if (!m || !s || !logits || s->d_model != d) return hl__fail(err, HL_ERR_ARG, "hl_logit_lens: model, a stack of its width and logits are required");
+    rows = s->n * s->pos;
+    if (!(xw = (float *)hl__calloc((size_t)(rows * d), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_logit_lens: out of memory");
+    /* logits = (x * w_final) W_U^T, then centred over the vocabulary (= x @ TL's W_U; no b_U) */
+    for (r = 0; r < rows; r++)
+        for (j = 0; j < d; j++) xw[r * d + j] = s->x[r * d + j] * ((m->cfg.processing & HL_PROC_FOLD_LN) ? m->final_norm.w[j] : 1.0f);
+    {
+        hl__lin wu = m->unembed;
+        wu.b = NULL;
+        hl__lin_apply(m, &wu, xw, rows, logits);
+    }
+    if (m->cfg.processing & HL_PROC_CENTER_UNEMBED)
+        for (r = 0; r < rows; r++) {
+            double sum = 0.0;
+            float mu;
+            for (v = 0; v < V; v++) sum += (double)logits[r * V + v];
+            mu = (float)(sum / (double)V);
+            for (v = 0; v < V; v++) logits[r * V + v] -= mu;
+        }
+    hl__free(xw);
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_logit_attrs(const hl_model *m, const hl_cache *c, const hl_stack *s, int64_t pos,
+                                 int32_t answer, int32_t wrong, float *out, hl_error *err) {
+    int64_t d, V, i, j, v;
+    const float *scale;
+    float *dir = NULL, *u = NULL, *mean = NULL, *row = NULL;
+    hl_status st = HL_OK;
+    if (!m || !c || !s || !out || s->d_model != m->cfg.d_model || pos < 0 || pos >= s->pos || answer < 0 ||
+        answer >= m->cfg.d_vocab || wrong >= m->cfg.d_vocab)
+        return hl__fail(err, HL_ERR_ARG, "hl_logit_attrs: model, cache, a stack of its width, a position of the stack and "
+                        "token ids in the vocabulary are required");
+    d = m->cfg.d_model, V = m->cfg.d_vocab;
+    if (!(scale = hl__an_get(c, "ln_final.hook_scale", s->pos, 1, err))) return err ? err->status : HL_ERR_NOT_FOUND;
+    dir = (float *)hl__calloc((size_t)(4 * d), sizeof(float));
+    if (!dir) return hl__fail(err, HL_ERR_OOM, "hl_logit_attrs: out of memory");
+    u = dir + d, row = dir + 2 * d;
+    if ((m->cfg.processing & HL_PROC_CENTER_UNEMBED) && wrong < 0) { /* a difference needs no vocabulary mean */
+        mean = dir + 3 * d;
+        for (v = 0; v < V; v++) {
+            hl__an_unembed_col(m, (int32_t)v, NULL, u);
+            for (j = 0; j < d; j++) mean[j] += u[j] / (float)V;
+        }
+    }
+    /* direction = W_U[:, answer] - W_U[:, wrong] (TL tokens_to_residual_directions) */
+    hl__an_unembed_col(m, answer, mean, dir);
+    if (wrong >= 0) {
+        hl__an_unembed_col(m, wrong, NULL, u);
+        for (j = 0; j < d; j++) dir[j] -= u[j];
+    }
+    for (i = 0; i < s->n; i++) {
+        double acc = 0.0;
+        hl__an_cached_ln(m, s->x + (i * s->pos + pos) * d, scale[pos], row);
+        for (j = 0; j < d; j++) acc += (double)row[j] * (double)dir[j];
+        out[i] = (float)acc;
+    }
+    hl__free(dir);
+    return st;
+}
+
+HL__DEF hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, const float *logits,
+                          float *per_token, double *mean, hl_error *err) {
+    const int64_t V = m ? m->cfg.d_vocab : 0;
+    double sum = 0.0;
+    float *lp;
+    int64_t i;
+    if (!m || !tokens || !logits || n < 2 || !mean) return hl__fail(err, HL_ERR_ARG, "hl_loss: model, at least two tokens, their logits and mean are required");
+    for (i = 1; i < n; i++)
+        if (tokens[i] < 0 || tokens[i] >= V) return hl__fail(err, HL_ERR_ARG, "hl_loss: token %lld is outside the vocabulary", (long long)i);
+    if (!(lp = (float *)hl__malloc((size_t)V * sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_loss: out of memory");
+    for (i = 0; i + 1 < n; i++) {
+        hl_log_softmax(logits + i * V, V, lp);
+        if (per_token) per_token[i] = -lp[tokens[i + 1]];
+        sum += -(double)lp[tokens[i + 1]];
+    }
+    hl__free(lp);
+    *mean = sum / (double)(n - 1);
+    return HL_OK;
+}
+
+/* <<analysis */
 
 
 #endif /* HL__IMPLEMENTED */
