@@ -1023,6 +1023,36 @@ HL_API hl_status hl_logit_attrs(const hl_model *m, const hl_cache *c, const hl_s
    logits: [n, d_vocab] of tokens[0..n). */
 HL_API hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, const float *logits,
                          float *per_token, double *mean, hl_error *err);
+
+/* Activation patching [transformer_lens.patching.get_act_patch_*], TL's convention: every cell runs
+   the CORRUPTED tokens with one slice of one point overwritten by the CLEAN run's value, and
+   evaluates metric(logits [n, d_vocab]) on the result (raw values, not normalised). out, in TL's
+   index order:
+     HL_PATCH_RESID_PRE / _ATTN_OUT / _MLP_OUT   blocks.L.hook_resid_pre / attn_out / mlp_out, one
+                                                 position:            out[n_layers, n]
+     HL_PATCH_HEAD_OUT_ALL_POS                   blocks.L.attn.hook_z, one head at every position:
+                                                                      out[n_layers, n_heads]
+     HL_PATCH_HEAD_OUT_BY_POS                    hook_z, one head at one position:
+                                                                      out[n_layers, n, n_heads]
+     HL_PATCH_HEAD_PATTERN_ALL_POS               blocks.L.attn.hook_pattern, one head's [q, k]:
+                                                                      out[n_layers, n_heads]
+   This version runs each cell as a full forward pass of the corrupted tokens (the hooks already
+   set on the model stay on, as in TL's run_with_hooks). */
+typedef enum hl_patch_kind {
+    HL_PATCH_RESID_PRE = 1,
+    HL_PATCH_ATTN_OUT,
+    HL_PATCH_MLP_OUT,
+    HL_PATCH_HEAD_OUT_ALL_POS,
+    HL_PATCH_HEAD_OUT_BY_POS,
+    HL_PATCH_HEAD_PATTERN_ALL_POS
+} hl_patch_kind;
+typedef float (*hl_metric_fn)(const float *logits, int64_t n, int64_t d_vocab, void *user);
+/* The built-in metric: logits[n-1, ids[0]] - logits[n-1, ids[1]] (user: int32_t ids[2], the
+   answer and the wrong token). */
+HL_API float     hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_vocab, void *user);
+HL_API hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
+                              hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
+                              hl_error *err);
 /* <<api_analysis */
 
 
@@ -12385,6 +12415,101 @@ HL__DEF hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, c
     hl__free(lp);
     *mean = sum / (double)(n - 1);
     return HL_OK;
+}
+
+/* ---- activation patching ---- */
+/* One cell's overwrite: the slice (pos, head) of the point from the clean run's tensor. */
+typedef struct hl__patch_cell {
+    hl_patch_kind    kind;
+    const hl_tensor *clean;
+    int64_t          pos, head; /* -1: every position / no head axis */
+} hl__patch_cell;
+static hl_status hl__patch_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    const hl__patch_cell *c = (const hl__patch_cell *)user;
+    float *x = (float *)act->data;
+    const float *y = (const float *)c->clean->data;
+    int64_t p, n = act->shape[1];
+    (void)info;
+    if (hl_tensor_numel(act) != hl_tensor_numel(c->clean)) return HL_ERR_SHAPE;
+    switch (c->kind) {
+    case HL_PATCH_HEAD_OUT_ALL_POS: case HL_PATCH_HEAD_OUT_BY_POS: { /* hook_z [1, n, H, dh] */
+        const int64_t H = act->shape[2], dh = act->shape[3];
+        for (p = 0; p < n; p++)
+            if (c->pos < 0 || p == c->pos)
+                memcpy(x + (p * H + c->head) * dh, y + (p * H + c->head) * dh, (size_t)dh * sizeof(float));
+        break;
+    }
+    case HL_PATCH_HEAD_PATTERN_ALL_POS: { /* hook_pattern [1, H, q, k] */
+        const int64_t q = act->shape[2], k = act->shape[3];
+        memcpy(x + c->head * q * k, y + c->head * q * k, (size_t)(q * k) * sizeof(float));
+        break;
+    }
+    default: { /* [1, n, d] at one position */
+        const int64_t d = act->shape[2];
+        memcpy(x + c->pos * d, y + c->pos * d, (size_t)d * sizeof(float));
+        break;
+    }
+    }
+    return HL_OK;
+}
+
+HL__DEF float hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_vocab, void *user) {
+    const int32_t *ids = (const int32_t *)user;
+    return logits[(n - 1) * d_vocab + ids[0]] - logits[(n - 1) * d_vocab + ids[1]];
+}
+
+HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
+                               hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
+                               hl_error *err) {
+    static const hl_hook points[7] = {HL_HOOK_COUNT, HL_HOOK_RESID_PRE, HL_HOOK_ATTN_OUT, HL_HOOK_MLP_OUT,
+                                      HL_HOOK_ATTN_Z, HL_HOOK_ATTN_Z, HL_HOOK_ATTN_PATTERN};
+    hl_cache *cache = NULL;
+    float *logits = NULL;
+    char names[2][HL__SLOT_NAME_CAP];
+    const char *pattern = names[0];
+    hl_names_filter f;
+    hl__patch_cell cell;
+    int64_t L, H, l, p, h, n_pos, n_head, idx = 0;
+    hl_status st;
+    int handle;
+    if (!m || !clean || !corrupted || n <= 0 || !metric || !out || kind < HL_PATCH_RESID_PRE || kind > HL_PATCH_HEAD_PATTERN_ALL_POS)
+        return hl__fail(err, HL_ERR_ARG, "hl_act_patch: model, clean and corrupted tokens, a patch kind, a metric and out are required");
+    L = m->cfg.n_layers, H = m->cfg.n_heads;
+    if (!(logits = (float *)hl__malloc((size_t)(n * m->cfg.d_vocab) * sizeof(float))))
+        return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+    /* the clean run's values of the point, every layer */
+    hl_hook_name(points[kind], 0, names[0], sizeof names[0]);
+    snprintf(names[1], sizeof names[1], "blocks.*.%.160s", names[0] + 9); /* after "blocks.0." */
+    memset(&f, 0, sizeof f);
+    f.names = &pattern;
+    pattern = names[1];
+    f.n_names = 1;
+    if ((st = hl_cache_create(&cache, err)) != HL_OK) goto done;
+    if ((st = hl_model_run_with_cache(m, clean, n, &f, cache, NULL, err)) != HL_OK) goto done;
+    n_pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? 1 : n;
+    n_head = kind <= HL_PATCH_MLP_OUT ? 1 : H;
+    cell.kind = kind;
+    for (l = 0; l < L; l++) {
+        hl_hook_name(points[kind], l, names[0], sizeof names[0]);
+        if (!(cell.clean = hl_cache_get(cache, names[0]))) {
+            st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_act_patch: the clean run did not give %s", names[0]);
+            goto done;
+        }
+        for (p = 0; p < n_pos; p++)
+            for (h = 0; h < n_head; h++) {
+                cell.pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? -1 : p;
+                cell.head = kind <= HL_PATCH_MLP_OUT ? -1 : h;
+                if ((st = hl_model_add_hook(m, names[0], hl__patch_hook, &cell, &handle, err)) != HL_OK) goto done;
+                st = hl_model_run(m, corrupted, n, logits, err);
+                hl_model_remove_hook(m, handle, NULL);
+                if (st != HL_OK) goto done;
+                out[idx++] = metric(logits, n, m->cfg.d_vocab, user);
+            }
+    }
+done:
+    hl_cache_free(cache);
+    hl__free(logits);
+    return st;
 }
 
 /* <<analysis */

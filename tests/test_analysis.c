@@ -149,6 +149,36 @@ static void check_toolkit(const char *name) {
         hl_stack_free(s);
         s = NULL;
     }
+    /* activation patching: the grids of TL's patching module, corrupted run patched from clean */
+    {
+        static const struct { const char *key; hl_patch_kind kind; } patches[] = {
+            {"patch_resid_pre", HL_PATCH_RESID_PRE},
+            {"patch_attn_out", HL_PATCH_ATTN_OUT},
+            {"patch_mlp_out", HL_PATCH_MLP_OUT},
+            {"patch_attn_head_out_all_pos", HL_PATCH_HEAD_OUT_ALL_POS},
+            {"patch_attn_head_out_by_pos", HL_PATCH_HEAD_OUT_BY_POS},
+            {"patch_attn_head_pattern_all_pos", HL_PATCH_HEAD_PATTERN_ALL_POS},
+        };
+        const hl_json *cj = hl_json_get(hl_json_root(t.meta), "corrupted_tokens");
+        const int64_t L = hl_model_config(t.m)->n_layers, H = hl_model_config(t.m)->n_heads;
+        int32_t ids[2], *corrupt = (int32_t *)malloc((size_t)t.n * sizeof(int32_t));
+        int64_t i;
+        ids[0] = answer, ids[1] = wrong;
+        CHECK(cj && (int64_t)cj->len == t.n);
+        for (i = 0; cj && i < t.n; i++) corrupt[i] = (int32_t)hl_json_int(hl_json_at(cj, (size_t)i), -1);
+        for (k = 0; cj && k < sizeof patches / sizeof patches[0]; k++) {
+            int64_t cells = patches[k].kind <= HL_PATCH_MLP_OUT ? L * t.n
+                            : patches[k].kind == HL_PATCH_HEAD_OUT_BY_POS ? L * t.n * H : L * H;
+            CHECK_OK(hl_act_patch(t.m, t.tokens, corrupt, t.n, patches[k].kind, hl_metric_logit_diff, ids, buf, &e), &e);
+            tk_cmp(&t, name, patches[k].key, buf, cells);
+        }
+        /* patching the clean run into itself gives the clean metric in every cell, exactly */
+        CHECK_OK(hl_act_patch(t.m, t.tokens, t.tokens, t.n, HL_PATCH_RESID_PRE, hl_metric_logit_diff, ids, buf, &e), &e);
+        for (i = 0; i < L * t.n; i++)
+            CHECKF(buf[i] == hl_metric_logit_diff(t.logits, t.n, t.V, ids), "%s: self-patch cell %lld: %g", name, (long long)i,
+                   (double)buf[i]);
+        free(corrupt);
+    }
     free(buf);
     tk_close(&t);
 }
