@@ -1053,6 +1053,17 @@ HL_API float     hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_
 HL_API hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
                               hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
                               hl_error *err);
+
+/* Attention head scores [transformer_lens.head_detector.detect_head(model, seq, name), defaults:
+   error_measure="mul", exclude_bos and exclude_current_token off]: for every head, the share of its
+   attention pattern P [q, k] on the detection pattern D of the tokens,
+       score = sum(P * D) / sum(P)
+   with D[i, j] = 1 where  previous token: j = i - 1;  duplicate token: j < i, tokens[j] = tokens[i];
+   induction: j <= i, tokens[j - 1] = tokens[i] (the token after an earlier copy). out[n_layers,
+   n_heads]. TL's induction demos run it on BOS + h + h for random tokens h. */
+typedef enum hl_head_kind { HL_HEAD_PREVIOUS_TOKEN = 1, HL_HEAD_DUPLICATE_TOKEN, HL_HEAD_INDUCTION } hl_head_kind;
+HL_API hl_status hl_head_scores(hl_model *m, const int32_t *tokens, int64_t n, hl_head_kind kind, float *out,
+                                hl_error *err);
 /* <<api_analysis */
 
 
@@ -12509,6 +12520,49 @@ HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t 
 done:
     hl_cache_free(cache);
     hl__free(logits);
+    return st;
+}
+
+/* ---- attention head scores ---- */
+static int hl__head_detect(const int32_t *t, int64_t i, int64_t j, hl_head_kind kind) {
+    switch (kind) {
+    case HL_HEAD_PREVIOUS_TOKEN: return j == i - 1;
+    case HL_HEAD_DUPLICATE_TOKEN: return j < i && t[j] == t[i];
+    default: return j >= 1 && j <= i && t[j - 1] == t[i];
+    }
+}
+HL__DEF hl_status hl_head_scores(hl_model *m, const int32_t *tokens, int64_t n, hl_head_kind kind, float *out,
+                                 hl_error *err) {
+    const char *names[1] = {"blocks.*.attn.hook_pattern"};
+    hl_names_filter f;
+    hl_cache *cache = NULL;
+    char nm[HL__SLOT_NAME_CAP];
+    int64_t L, H, l, h, i, j;
+    hl_status st;
+    if (!m || !tokens || n <= 0 || !out || kind < HL_HEAD_PREVIOUS_TOKEN || kind > HL_HEAD_INDUCTION)
+        return hl__fail(err, HL_ERR_ARG, "hl_head_scores: model, tokens, a head kind and out are required");
+    L = m->cfg.n_layers, H = m->cfg.n_heads;
+    memset(&f, 0, sizeof f);
+    f.names = names, f.n_names = 1;
+    if ((st = hl_cache_create(&cache, err)) != HL_OK) return st;
+    if ((st = hl_model_run_with_cache(m, tokens, n, &f, cache, NULL, err)) != HL_OK) goto done;
+    for (l = 0; l < L; l++) {
+        const float *P;
+        hl_hook_name(HL_HOOK_ATTN_PATTERN, l, nm, sizeof nm);
+        if (!(P = hl__an_get(cache, nm, n, H * n, err))) { st = err ? err->status : HL_ERR_NOT_FOUND; goto done; }
+        for (h = 0; h < H; h++) {
+            double on = 0.0, all = 0.0;
+            for (i = 0; i < n; i++)
+                for (j = 0; j < n; j++) {
+                    double pij = (double)P[(h * n + i) * n + j];
+                    all += pij;
+                    if (hl__head_detect(tokens, i, j, kind)) on += pij;
+                }
+            out[l * H + h] = (float)(all > 0.0 ? on / all : 0.0);
+        }
+    }
+done:
+    hl_cache_free(cache);
     return st;
 }
 

@@ -179,6 +179,24 @@ static void check_toolkit(const char *name) {
                    (double)buf[i]);
         free(corrupt);
     }
+    /* head scores on TL's detection sequence (BOS + h + h) */
+    {
+        static const struct { const char *key; hl_head_kind kind; } heads[] = {
+            {"heads_previous_token", HL_HEAD_PREVIOUS_TOKEN},
+            {"heads_duplicate_token", HL_HEAD_DUPLICATE_TOKEN},
+            {"heads_induction", HL_HEAD_INDUCTION},
+        };
+        const hl_json *sj = hl_json_get(hl_json_root(t.meta), "detect_sequence");
+        int64_t i, ns = sj ? (int64_t)sj->len : 0;
+        int32_t *seq = (int32_t *)malloc((size_t)(ns + 1) * sizeof(int32_t));
+        CHECK(ns > 0);
+        for (i = 0; i < ns; i++) seq[i] = (int32_t)hl_json_int(hl_json_at(sj, (size_t)i), -1);
+        for (k = 0; ns > 0 && k < sizeof heads / sizeof heads[0]; k++) {
+            CHECK_OK(hl_head_scores(t.m, seq, ns, heads[k].kind, buf, &e), &e);
+            tk_cmp(&t, name, heads[k].key, buf, hl_model_config(t.m)->n_layers * hl_model_config(t.m)->n_heads);
+        }
+        free(seq);
+    }
     free(buf);
     tk_close(&t);
 }
