@@ -1064,6 +1064,23 @@ HL_API hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *
 typedef enum hl_head_kind { HL_HEAD_PREVIOUS_TOKEN = 1, HL_HEAD_DUPLICATE_TOKEN, HL_HEAD_INDUCTION } hl_head_kind;
 HL_API hl_status hl_head_scores(hl_model *m, const int32_t *tokens, int64_t n, hl_head_kind kind, float *out,
                                 hl_error *err);
+
+/* A parameter as TransformerLens shows it (model.W_Q[layer], model.W_U, ...): in TL's shape, after
+   the model's weight processing (fold_ln: norm weights folded in and, for LayerNorm, reading
+   weights centred over d_model; center_writing_weights; center_unembed; fold_value_biases).
+   hooklens computes with the stored weights and folds at run time, so this is a computed view:
+   *out gets a new F32 tensor (free out->data with hl_free). Names and shapes:
+     "W_E" [d_vocab, d_model] (Gemma: unscaled, as TL 4's W_E; hook_embed is times sqrt(d_model))
+     "W_pos" [n_ctx, d_model]
+     "W_U" [d_model, d_vocab]  "b_U" [d_vocab]
+     per layer: "W_Q" [n_heads, d_model, d_head]  "W_K", "W_V" [n_kv_heads, d_model, d_head]
+     "W_O" [n_heads, d_head, d_model]  "b_Q" [n_heads, d_head]  "b_K", "b_V" [n_kv_heads, d_head]
+     "b_O" [d_model]  "W_in", "W_gate" [d_model, d_mlp]  "W_out" [d_mlp, d_model]  "b_in" [d_mlp]
+     "b_out" [d_model]
+   A bias the checkpoint lacks is zeros (TL 4 raises; HookedTransformer gave zeros). HL_ERR_NOT_FOUND
+   for a name this model does not have (W_pos without learned positions, W_gate without a gated MLP). */
+HL_API hl_status hl_model_param(const hl_model *m, const char *name, int64_t layer, hl_tensor *out,
+                                hl_error *err);
 /* <<api_analysis */
 
 
@@ -12564,6 +12581,138 @@ HL__DEF hl_status hl_head_scores(hl_model *m, const int32_t *tokens, int64_t n, 
 done:
     hl_cache_free(cache);
     return st;
+}
+
+/* ---- parameters in TL's shapes ---- */
+/* Element (o, i) of linear layer L: output o, input i, from either stored layout. */
+static float hl__lin_at(const hl__lin *L, int64_t o, int64_t i) {
+    const int64_t n_out = L->in_out ? L->w->shape[1] : L->w->shape[0], n_in = L->in_out ? L->w->shape[0] : L->w->shape[1];
+    return hl__load_w(L->w->data, L->w->dtype, L->in_out ? i * n_out + o : o * n_in + i);
+}
+/* Centres x over `axis` of a [rows, cols] view (axis 0: each column over its rows; 1: each row). */
+static void hl__center_axis(float *x, int64_t rows, int64_t cols, int axis) {
+    int64_t a, b, na = axis ? rows : cols, nb = axis ? cols : rows;
+    for (a = 0; a < na; a++) {
+        float *v = axis ? x + a * cols : x + a; /* the a-th row, or column (stride cols) */
+        const int64_t stride = axis ? 1 : cols;
+        double sum = 0.0;
+        float mu;
+        for (b = 0; b < nb; b++) sum += (double)v[b * stride];
+        mu = (float)(sum / (double)nb);
+        for (b = 0; b < nb; b++) v[b * stride] -= mu;
+    }
+}
+
+HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t layer, hl_tensor *out, hl_error *err) {
+    const hl_model_cfg *c;
+    const hl__layer_w *lw;
+    int64_t d, H, G, dh, dm, V, h, i, j, n = 0, heads = 0;
+    unsigned pr;
+    int fold, ln, s = -1;
+    float *x;
+    if (!m || !name || !out) return hl__fail(err, HL_ERR_ARG, "hl_model_param: model, name and out are required");
+    c = &m->cfg;
+    d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head, dm = c->d_mlp, V = c->d_vocab, pr = c->processing;
+    fold = (pr & HL_PROC_FOLD_LN) != 0, ln = c->norm == HL_NORM_LN;
+    memset(out, 0, sizeof *out);
+    out->dtype = HL_DTYPE_F32;
+    if (strcmp(name, "W_E") == 0 || strcmp(name, "W_pos") == 0 || strcmp(name, "W_U") == 0 || strcmp(name, "b_U") == 0) {
+        const hl_tensor *T = name[2] == 'E' ? m->embed : name[2] == 'p' ? m->pos : m->unembed.w;
+        int64_t rows = name[0] == 'b' ? 1 : (T ? T->shape[0] : 0);
+        if (!T) return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_param: this %s model has no %s", c->architecture, name);
+        out->ndim = name[0] == 'b' ? 1 : 2;
+        if (!(x = (float *)hl__calloc((size_t)(rows * (name[0] == 'b' ? V : d)), sizeof(float))))
+            return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        out->data = x;
+        if (name[0] == 'b') { /* b_U [V]: what FOLD_LN moved into it, centred over the vocabulary */
+            out->shape[0] = V;
+            if (m->unembed.b) memcpy(x, m->unembed.b, (size_t)V * sizeof(float));
+            if (pr & HL_PROC_CENTER_UNEMBED) hl__center_axis(x, 1, V, 1);
+            return HL_OK;
+        }
+        if (name[2] == 'U') { /* W_U [d, V] = (diag(w_final) W_U^T), centred over d (LN) and V */
+            out->shape[0] = d, out->shape[1] = V;
+            for (i = 0; i < d; i++)
+                for (j = 0; j < V; j++)
+                    x[i * V + j] = hl__load_w(T->data, T->dtype, j * d + i) * (fold ? m->final_norm.w[i] : 1.0f);
+            if (fold && ln) hl__center_axis(x, d, V, 0);
+            if (pr & HL_PROC_CENTER_UNEMBED) hl__center_axis(x, d, V, 1);
+            return HL_OK;
+        }
+        out->shape[0] = rows, out->shape[1] = d; /* W_E, W_pos [rows, d], centred over d (writers) */
+        for (i = 0; i < rows * d; i++) x[i] = hl__load_w(T->data, T->dtype, i);
+        if (pr & HL_PROC_CENTER_WRITING_WEIGHTS) hl__center_axis(x, rows, d, 1);
+        return HL_OK;
+    }
+    if (layer < 0 || layer >= c->n_layers)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_param: %s needs a layer in [0, %lld)", name, (long long)c->n_layers);
+    lw = &m->layers[layer];
+    if (strlen(name) == 3 && (name[2] == 'Q' || name[2] == 'K' || name[2] == 'V')) {
+        s = name[2] == 'Q' ? 0 : name[2] == 'K' ? 1 : 2;
+        heads = s == 0 ? H : G;
+    }
+    if (s >= 0 && name[0] == 'W') { /* W_Q [heads, d, dh] = diag(w_ln1) W, centred over d (LN fold) */
+        const hl__lin *L = hl__qkv_lin(lw, s);
+        out->ndim = 3, out->shape[0] = heads, out->shape[1] = d, out->shape[2] = dh;
+        if (!(x = (float *)hl__calloc((size_t)(heads * d * dh), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        for (h = 0; h < heads; h++) {
+            for (i = 0; i < d; i++)
+                for (j = 0; j < dh; j++)
+                    x[(h * d + i) * dh + j] = hl__lin_at(L, hl__qkv_col(m, s, h) + j, i) * (fold ? lw->ln1.w[i] : 1.0f);
+            if (fold && ln) hl__center_axis(x + h * d * dh, d, dh, 0);
+        }
+        out->data = x;
+        return HL_OK;
+    }
+    if (s >= 0) { /* b_Q [heads, dh] */
+        const hl__lin *L = hl__qkv_lin(lw, s);
+        out->ndim = 2, out->shape[0] = heads, out->shape[1] = dh;
+        if (!(x = (float *)hl__calloc((size_t)(heads * dh), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        for (h = 0; L->b && h < heads; h++) memcpy(x + h * dh, L->b + hl__qkv_col(m, s, h), (size_t)dh * sizeof(float));
+        out->data = x;
+        return HL_OK;
+    }
+    if (strcmp(name, "W_O") == 0) { /* [H, dh, d], centred over d (writer) */
+        out->ndim = 3, out->shape[0] = H, out->shape[1] = dh, out->shape[2] = d;
+        if (!(x = (float *)hl__calloc((size_t)(H * dh * d), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        for (h = 0; h < H; h++)
+            for (j = 0; j < dh; j++)
+                for (i = 0; i < d; i++) x[(h * dh + j) * d + i] = hl__lin_at(&lw->o, i, h * dh + j);
+        if (pr & HL_PROC_CENTER_WRITING_WEIGHTS) hl__center_axis(x, H * dh, d, 1);
+        out->data = x;
+        return HL_OK;
+    }
+    if (strcmp(name, "W_in") == 0 || strcmp(name, "W_gate") == 0) { /* [d, dm] = diag(w_ln2) W, centred over d */
+        const hl__lin *L = name[2] == 'i' ? &lw->in : &lw->gate;
+        if (!L->w) return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_param: this %s model has no %s", c->architecture, name);
+        out->ndim = 2, out->shape[0] = d, out->shape[1] = dm;
+        if (!(x = (float *)hl__calloc((size_t)(d * dm), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        for (i = 0; i < d; i++)
+            for (j = 0; j < dm; j++) x[i * dm + j] = hl__lin_at(L, j, i) * (fold ? lw->ln2.w[i] : 1.0f);
+        if (fold && ln) hl__center_axis(x, d, dm, 0);
+        out->data = x;
+        return HL_OK;
+    }
+    if (strcmp(name, "W_out") == 0) { /* [dm, d], centred over d */
+        out->ndim = 2, out->shape[0] = dm, out->shape[1] = d;
+        if (!(x = (float *)hl__calloc((size_t)(dm * d), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        for (j = 0; j < dm; j++)
+            for (i = 0; i < d; i++) x[j * d + i] = hl__lin_at(&lw->out, i, j);
+        if (pr & HL_PROC_CENTER_WRITING_WEIGHTS) hl__center_axis(x, dm, d, 1);
+        out->data = x;
+        return HL_OK;
+    }
+    if (strcmp(name, "b_O") == 0 || strcmp(name, "b_out") == 0 || strcmp(name, "b_in") == 0) {
+        const hl__lin *L = name[2] == 'O' ? &lw->o : name[3] == 'u' ? &lw->out : &lw->in;
+        n = name[2] == 'i' ? dm : d;
+        out->ndim = 1, out->shape[0] = n;
+        if (!(x = (float *)hl__calloc((size_t)n, sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
+        if (L->b) memcpy(x, L->b, (size_t)n * sizeof(float));
+        if (name[2] != 'i' && (pr & HL_PROC_CENTER_WRITING_WEIGHTS)) hl__center_axis(x, 1, n, 1);
+        out->data = x;
+        return HL_OK;
+    }
+    return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_param: '%s' is not a TransformerLens parameter name", name);
 }
 
 /* <<analysis */

@@ -197,6 +197,25 @@ static void check_toolkit(const char *name) {
         }
         free(seq);
     }
+    /* parameters in TL's shapes, after processing: every one the reference holds */
+    {
+        static const char *const params[] = {"W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O", "W_in",
+                                             "W_gate", "W_out", "b_in", "b_out", "W_U", "b_U", "W_E", "W_pos"};
+        size_t q;
+        for (q = 0; q < sizeof params / sizeof params[0]; q++) {
+            char key[32];
+            int global = params[q][2] == 'U' || params[q][2] == 'E' || params[q][2] == 'p';
+            hl_tensor pt;
+            const hl_tensor *r;
+            snprintf(key, sizeof key, global ? "%s" : "%s.0", params[q]);
+            if (!(r = hl_safetensors_find(t.ref, key))) continue; /* TL 4 has no such parameter here */
+            CHECK_OK(hl_model_param(t.m, params[q], 0, &pt, &e), &e);
+            if (!pt.data) continue;
+            CHECKF(pt.ndim == r->ndim && pt.shape[0] == r->shape[0] && pt.shape[1] == r->shape[1], "%s: %s shape", name, key);
+            tk_cmp(&t, name, key, (const float *)pt.data, hl_tensor_numel(&pt));
+            hl_free(pt.data);
+        }
+    }
     free(buf);
     tk_close(&t);
 }
