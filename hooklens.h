@@ -807,6 +807,13 @@ HL_API hl_status hl_model_to_tokens(const hl_model *m, const char *text, int pre
    block: free the whole thing with one hl_free(*strs). */
 HL_API hl_status hl_model_to_str_tokens(const hl_model *m, const int32_t *ids, int64_t n,
                                         char ***strs, hl_error *err);
+/* TL to_single_token: the one id that text (without BOS) tokenizes to; HL_ERR_ARG naming the count
+   when it is not exactly one token. */
+HL_API hl_status hl_model_to_single_token(const hl_model *m, const char *text, int32_t *id, hl_error *err);
+/* TL get_token_position(token, tokens, mode): the first (last = 0) or last (last = 1) position of
+   token in ids[0..n); HL_ERR_NOT_FOUND when it does not occur. */
+HL_API hl_status hl_token_position(const int32_t *ids, int64_t n, int32_t token, int last, int64_t *pos,
+                                   hl_error *err);
 /* Decodes ids to one string, special tokens kept (TL to_string). Free with hl_free. */
 HL_API hl_status hl_model_to_string(const hl_model *m, const int32_t *ids, int64_t n, char **text,
                                     hl_error *err);
@@ -10772,6 +10779,29 @@ HL__DEF hl_status hl_model_to_str_tokens(const hl_model *m, const int32_t *ids, 
     hl__free(offs);
     hl__buf_free(&b);
     *strs = arr;
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_model_to_single_token(const hl_model *m, const char *text, int32_t *id, hl_error *err) {
+    int32_t *ids = NULL;
+    int64_t n = 0;
+    hl_status st;
+    if (!text || !id) return hl__fail(err, HL_ERR_ARG, "hl_model_to_single_token: text and id are required");
+    if ((st = hl_model_to_tokens(m, text, 0, &ids, &n, err)) != HL_OK) return st;
+    if (n == 1) *id = ids[0];
+    hl_free(ids);
+    if (n != 1) return hl__fail(err, HL_ERR_ARG, "hl_model_to_single_token: \"%.64s\" is %lld tokens, not one", text, (long long)n);
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_token_position(const int32_t *ids, int64_t n, int32_t token, int last, int64_t *pos,
+                                    hl_error *err) {
+    int64_t i, found = -1;
+    if (!ids || n < 0 || !pos) return hl__fail(err, HL_ERR_ARG, "hl_token_position: ids and pos are required");
+    for (i = 0; i < n && (found < 0 || last); i++)
+        if (ids[i] == token) found = i;
+    if (found < 0) return hl__fail(err, HL_ERR_NOT_FOUND, "hl_token_position: token %d is not in the %lld tokens", token, (long long)n);
+    *pos = found;
     return HL_OK;
 }
 

@@ -270,7 +270,43 @@ static void test_toolkit_identities(void) {
     tk_close(&t);
 }
 
+/* TL's token helpers on gpt2-tiny with the GPT-2 tokenizer: to_single_token, get_token_position. */
+static void test_token_helpers(void) {
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_error e;
+    char *cfg, *tok, *w;
+    size_t cl = 0, tl = 0, wl = 0;
+    const void *ws[1];
+    size_t wsz[1];
+    int32_t id = -1;
+    int64_t pos = -1;
+    static const int32_t ids[6] = {50256, 15496, 995, 15496, 995, 13};
+    if (!hlt_need(hlt_fixture("tokenizers/gpt2/tokenizer.json"))) return;
+    tok = hlt_read_file(hlt_fixture("tokenizers/gpt2/tokenizer.json"), &tl);
+    cfg = hlt_read_file(hlt_fixture("models/gpt2-tiny/config.json"), &cl);
+    w = hlt_read_file(hlt_fixture("models/gpt2-tiny/model.safetensors"), &wl);
+    memset(&d, 0, sizeof d);
+    ws[0] = w, wsz[0] = wl;
+    d.config_json = cfg, d.config_len = cl, d.weights = ws, d.weight_sizes = wsz, d.n_weights = 1;
+    d.tokenizer_json = tok, d.tokenizer_len = tl;
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    if (m) {
+        CHECK_OK(hl_model_to_single_token(m, " world", &id, &e), &e);
+        CHECK(id == 995);
+        CHECK(hl_model_to_single_token(m, "Hello world", &id, &e) == HL_ERR_ARG && strstr(e.msg, "2 tokens"));
+    }
+    CHECK_OK(hl_token_position(ids, 6, 995, 0, &pos, &e), &e);
+    CHECK(pos == 2);
+    CHECK_OK(hl_token_position(ids, 6, 995, 1, &pos, &e), &e);
+    CHECK(pos == 4);
+    CHECK(hl_token_position(ids, 6, 7, 0, &pos, &e) == HL_ERR_NOT_FOUND);
+    hl_model_free(m);
+    free(cfg), free(tok), free(w);
+}
+
 void suite_analysis(void) {
+    RUN(test_token_helpers);
     RUN(test_toolkit_gemma2_tiny);
     RUN(test_toolkit_llama_tiny);
     RUN(test_toolkit_gpt2_tiny);
