@@ -270,6 +270,63 @@ static void test_toolkit_identities(void) {
     tk_close(&t);
 }
 
+/* hl_model_run_from(L, cached resid_pre[L]) gives the full pass's logits bit for bit, and
+   hl_act_patch (which starts each cell there) the naive grid: a full corrupted pass per cell. */
+typedef struct { const float *src; int64_t pos, d; } naive_ctx;
+static hl_status naive_patch(const hl_hook_info *info, hl_tensor *act, void *user) {
+    const naive_ctx *c = (const naive_ctx *)user;
+    (void)info;
+    memcpy((float *)act->data + c->pos * c->d, c->src + c->pos * c->d, (size_t)c->d * sizeof(float));
+    return HL_OK;
+}
+static void test_patch_prefix_reuse(void) {
+    tk t;
+    hl_error e;
+    float *grid, *lg;
+    int32_t ids[2];
+    int64_t l, p, L;
+    int handle;
+    char nm[64];
+    if (!tk_open("gpt2-tiny", &t)) return;
+    L = hl_model_config(t.m)->n_layers;
+    grid = (float *)malloc((size_t)(L * t.n) * sizeof(float));
+    lg = (float *)malloc((size_t)(t.n * t.V) * sizeof(float));
+    ids[0] = 636, ids[1] = 622;
+    for (l = 1; l < L; l++) {
+        const hl_tensor *r;
+        snprintf(nm, sizeof nm, "blocks.%lld.hook_resid_pre", (long long)l);
+        r = hl_cache_get(t.cache, nm);
+        CHECK(r != NULL);
+        if (!r) continue;
+        CHECK_OK(hl_model_run_from(t.m, l, (const float *)r->data, t.n, lg, &e), &e);
+        CHECKF(memcmp(lg, t.logits, (size_t)(t.n * t.V) * sizeof(float)) == 0, "run_from layer %lld differs", (long long)l);
+    }
+    CHECK(hl_model_run_from(t.m, 0, t.logits, t.n, lg, &e) == HL_ERR_ARG);
+    {   /* the corrupted tokens: positions 2 and 4 changed */
+        int32_t *corrupt = (int32_t *)malloc((size_t)t.n * sizeof(int32_t));
+        hl_cache *clean = NULL;
+        memcpy(corrupt, t.tokens, (size_t)t.n * sizeof(int32_t));
+        corrupt[2] = 44, corrupt[4] = 239;
+        CHECK_OK(hl_act_patch(t.m, t.tokens, corrupt, t.n, HL_PATCH_RESID_PRE, hl_metric_logit_diff, ids, grid, &e), &e);
+        CHECK_OK(hl_cache_create(&clean, &e), &e);
+        CHECK_OK(hl_model_run_with_cache(t.m, t.tokens, t.n, NULL, clean, NULL, &e), &e);
+        for (l = 0; clean && l < L; l++)
+            for (p = 0; p < t.n; p++) {
+                naive_ctx c;
+                snprintf(nm, sizeof nm, "blocks.%lld.hook_resid_pre", (long long)l);
+                c.src = (const float *)hl_cache_get(clean, nm)->data, c.pos = p, c.d = 64;
+                CHECK_OK(hl_model_add_hook(t.m, nm, naive_patch, &c, &handle, &e), &e);
+                CHECK_OK(hl_model_run(t.m, corrupt, t.n, lg, &e), &e);
+                hl_model_remove_hook(t.m, handle, NULL);
+                CHECKF(grid[l * t.n + p] == hl_metric_logit_diff(lg, t.n, t.V, ids), "cell %lld,%lld", (long long)l, (long long)p);
+            }
+        hl_cache_free(clean);
+        free(corrupt);
+    }
+    free(grid), free(lg);
+    tk_close(&t);
+}
+
 /* TL's token helpers on gpt2-tiny with the GPT-2 tokenizer: to_single_token, get_token_position. */
 static void test_token_helpers(void) {
     hl_model_desc d;
@@ -307,6 +364,7 @@ static void test_token_helpers(void) {
 
 void suite_analysis(void) {
     RUN(test_token_helpers);
+    RUN(test_patch_prefix_reuse);
     RUN(test_toolkit_gemma2_tiny);
     RUN(test_toolkit_llama_tiny);
     RUN(test_toolkit_gpt2_tiny);
