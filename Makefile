@@ -142,11 +142,16 @@ unicode-tables: $(BUILD)/gen_unicode
 # ---- the HTML views in a browser -----------------------------------------------------------------
 # make views-check: renders the HTML views of the bundled model in headless Chromium (Debian package
 # chromium) and fails on any console message, when the page scripts did not run, or when the prompt's
-# markup became live elements (only the page's own 2 script elements may exist). Not part of
-# `make test`, which checks the pages' structure and escaping without a browser.
+# markup became live elements (only the page's own 2 script elements may exist). Then
+# build/views_check (tools/views_check.c) builds the 512-token, 8-head attention view, checks it is
+# at most 5 MB and that the page drew everything within 3 s of navigation start (timed by the page
+# itself). Part of CI (.ci/run); `make test` checks the pages' structure and escaping without a browser.
 CHROMIUM     ?= chromium
 VIEWS_PROMPT := Once upon a time, Lily said "<script>alert(1)</script>" & <b onclick=x>ran</b>.
-views-check: $(BUILD)/hooklens
+$(BUILD)/views_check: tools/views_check.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPT) -o $@ $< $(LIB) $(LDLIBS)
+views-check: $(BUILD)/hooklens $(BUILD)/views_check
 	@mkdir -p $(BUILD)/views
 	./$(BUILD)/hooklens logprobs --prompt '$(VIEWS_PROMPT)' --html $(BUILD)/views/logprobs.html >/dev/null
 	./$(BUILD)/hooklens attention --prompt '$(VIEWS_PROMPT)' --layer 2 --html $(BUILD)/views/attention.html >/dev/null
@@ -162,6 +167,7 @@ views-check: $(BUILD)/hooklens
 	    { echo "views-check: prompt markup is live in $$page"; exit 1; }; \
 	  echo "views-check: $$page ok (rendered, script ran, no console messages, prompt markup inert)"; \
 	done
+	./$(BUILD)/views_check --chromium '$(CHROMIUM)' --out $(BUILD)/views
 
 # ---- the main job -----------------------------------------------------------------------------
 # A greedy story from "Once upon a time", a test_prompt report and a run_with_cache table, on the

@@ -121,6 +121,56 @@ static void test_view_logprobs(void) {
     CHECK(hl_view_logprobs_html(&v, &html, &len, err) == HL_ERR_ARG);
 }
 
+/* Decodes base64 (RFC 4648 with padding) into out[cap]; returns the byte count or -1. An
+   independent reference for the view's encoder. */
+static long unbase64(const char *s, uint8_t *out, long cap) {
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    long n = 0, bits = 0, acc = 0;
+    for (; *s && *s != '='; s++) {
+        const char *p = strchr(tab, *s);
+        if (!p) return -1;
+        acc = (acc << 6) | (long)(p - tab);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n == cap) return -1;
+            out[n++] = (uint8_t)(acc >> bits);
+            acc &= (1L << bits) - 1;
+        }
+    }
+    return n;
+}
+
+/* The attention page's pattern codes: parses the data block and decodes "pattern".
+   [out] codes (malloc), *causal. Returns the number of 16-bit codes or -1. */
+static long attention_codes(const char *html, uint16_t **codes, int *causal) {
+    char *d = data_block(html);
+    hl_json_doc *doc = NULL;
+    hl_error errbuf;
+    long n = -1, i;
+    *codes = NULL;
+    if (d && hl_json_parse(d, strlen(d), &doc, &errbuf) == HL_OK) {
+        const hl_json *pat = hl_json_get(hl_json_root(doc), "pattern");
+        const hl_json *c = hl_json_get(hl_json_root(doc), "causal");
+        *causal = c && c->type == HL_JSON_BOOL && c->boolean;
+        if (pat && pat->type == HL_JSON_STRING) {
+            long cap = (long)strlen(pat->str);
+            uint8_t *bytes = (uint8_t *)malloc((size_t)cap + 1);
+            long nb = bytes ? unbase64(pat->str, bytes, cap) : -1;
+            if (nb >= 0 && nb % 2 == 0) {
+                *codes = (uint16_t *)malloc((size_t)(nb / 2 + 1) * sizeof **codes);
+                for (i = 0; *codes && i < nb / 2; i++)
+                    (*codes)[i] = (uint16_t)(bytes[2 * i] | bytes[2 * i + 1] << 8);
+                n = *codes ? nb / 2 : -1;
+            }
+            free(bytes);
+        }
+    }
+    hl_json_free(doc);
+    free(d);
+    return n;
+}
+
 static void test_view_attention(void) {
     /* 2 heads x 4 x 4, causal rows summing to 1 */
     float p[32] = {1, 0, 0, 0, 0.25f, 0.75f, 0, 0, 0.5f, 0.25f, 0.25f, 0, 0.1f, 0.2f, 0.3f, 0.4f,
@@ -128,6 +178,9 @@ static void test_view_attention(void) {
     hl_attention_view v;
     char *html = NULL;
     size_t len = 0;
+    uint16_t *codes = NULL;
+    int causal = 0, h, q, k;
+    long nc, at = 0;
     hl_error errbuf, *err = &errbuf;
     memset(&v, 0, sizeof v);
     v.layer = 3;
@@ -137,18 +190,84 @@ static void test_view_attention(void) {
     v.pattern = p;
     CHECK_OK(hl_view_attention_html(&v, &html, &len, err), err);
     if (!html) return;
-    check_page(html, len, 2);
+    check_page(html, len, 2); /* the no-JavaScript tables of a small map, one per head */
     CHECK(strstr(html, "<title>Attention patterns, layer 3</title>") != NULL);
-    CHECK(count_of(html, "<section class=\"head\"") == 2);
-    CHECK(count_of(html, "<td data-h=") == 32);
-    CHECK(strstr(html, "<td data-h=\"0\" data-q=\"1\" data-k=\"1\" class=\"dk\" "
-                       "style=\"background:rgba(37,99,235,0.750)\"") != NULL);
+    CHECK(count_of(html, "<noscript>") == 1 && count_of(html, "</noscript>") == 1);
+    CHECK(count_of(html, "<canvas id=\"map\">") == 1 && strstr(html, "<select id=\"head\">") != NULL);
+    CHECK(strstr(html, "<td class=\"dk\" style=\"background:rgba(37,99,235,0.750)\"") != NULL);
     CHECK(strstr(html, ": 0.7500\">0.75</td>") != NULL);
-    CHECK(strstr(html, "\"pattern\":[[[1,0,0,0],[0.25,0.75,0,0],") != NULL);
-    CHECK(strstr(html, "<select id=\"head\">") != NULL);
+    /* the data: the lower triangle (causal) of each head, code = round(p * 65534) */
+    nc = attention_codes(html, &codes, &causal);
+    CHECK(causal == 1);
+    CHECKF(nc == 2 * 10, "%ld codes", nc);
+    for (h = 0; h < 2 && nc == 20; h++)
+        for (q = 0; q < 4; q++)
+            for (k = 0; k <= q; k++, at++) {
+                double want = (double)p[(h * 4 + q) * 4 + k];
+                CHECKF(fabs(codes[at] / 65534.0 - want) <= 0.5 / 65534.0, "h%d q%d k%d: %u", h, q, k,
+                       codes[at]);
+            }
+    free(codes);
+    codes = NULL;
+    hl_free(html);
+    /* not causal (a key after its query has weight), NaN: the whole square, NaN as 65535 */
+    p[1] = 0.5f;
+    p[17] = (float)NAN;
+    CHECK_OK(hl_view_attention_html(&v, &html, &len, err), err);
+    nc = html ? attention_codes(html, &codes, &causal) : -1;
+    CHECK(nc == 32 && causal == 0);
+    if (nc == 32) CHECK(codes[1] == 32767 && codes[17] == 65535 && codes[0] == 65534 && codes[5] == 49151);
+    free(codes);
     hl_free(html);
     v.n_heads = 0;
     CHECK(hl_view_attention_html(&v, &html, &len, err) == HL_ERR_ARG);
+}
+
+/* Item 8 of issue 14: a 512-token, 8-head causal view is at most 5 MB (it was 62 MB for 253 tokens
+   as one DOM cell per entry), every head's triangle is shipped exactly once, and no table is
+   written for a map this large. */
+static void test_view_attention_size(void) {
+    enum { N = 512, H = 8 };
+    float *p = (float *)calloc((size_t)H * N * N, sizeof *p);
+    const char **toks = (const char **)calloc(N, sizeof *toks);
+    hl_attention_view v;
+    char *html = NULL;
+    size_t len = 0;
+    uint16_t *codes = NULL;
+    int causal = 0;
+    long nc, h, q, k, bad = 0, at = 0;
+    hl_error errbuf, *err = &errbuf;
+    CHECK(p && toks);
+    if (!p || !toks) { free(p); free(toks); return; }
+    for (q = 0; q < N; q++) toks[q] = q % 3 ? " story" : "<script>x";
+    for (h = 0; h < H; h++) /* softmax-like rows: weight (h + 1) / (k + 1), normalized */
+        for (q = 0; q < N; q++) {
+            double s = 0;
+            for (k = 0; k <= q; k++) s += (double)(h + 1) / (double)(k + 1);
+            for (k = 0; k <= q; k++) p[(h * N + q) * N + k] = (float)((double)(h + 1) / (double)(k + 1) / s);
+        }
+    memset(&v, 0, sizeof v);
+    v.layer = 0;
+    v.n_tokens = N;
+    v.tokens = toks;
+    v.n_heads = H;
+    v.pattern = p;
+    CHECK_OK(hl_view_attention_html(&v, &html, &len, err), err);
+    CHECKF(len <= 5000000, "%zu bytes", len);
+    if (html) {
+        CHECK(count_of(html, "<table") == 0 && count_of(html, "<td") == 0);
+        nc = attention_codes(html, &codes, &causal);
+        CHECKF(nc == (long)H * N * (N + 1) / 2 && causal, "%ld codes", nc);
+        for (h = 0; h < H && nc == (long)H * N * (N + 1) / 2; h++)
+            for (q = 0; q < N; q++)
+                for (k = 0; k <= q; k++, at++)
+                    bad += fabs(codes[at] / 65534.0 - (double)p[(h * N + q) * N + k]) > 0.5 / 65534.0;
+        CHECKF(bad == 0, "%ld codes off", bad);
+        free(codes);
+    }
+    hl_free(html);
+    free(p);
+    free(toks);
 }
 
 static void test_view_features(void) {
@@ -277,8 +396,8 @@ static void test_views_bundled_model(void) {
             v.n_heads = (int)p->shape[1];
             v.pattern = (const float *)p->data;
             CHECK_OK(hl_view_attention_html(&v, &html, &len, err), err);
-            CHECK(html && count_of(html, "<td data-h=") == (size_t)(v.n_heads * 64));
-            CHECK(html && count_of(html, "<section class=\"head\"") == (size_t)v.n_heads);
+            CHECK(html && count_of(html, "<td style=") + count_of(html, "<td class=") == (size_t)(v.n_heads * 64));
+            CHECK(html && count_of(html, "<h2>Head ") == (size_t)v.n_heads);
             hl_free(html);
         }
     }
@@ -291,6 +410,7 @@ void suite_views(void);
 void suite_views(void) {
     RUN(test_view_logprobs);
     RUN(test_view_attention);
+    RUN(test_view_attention_size);
     RUN(test_view_features);
     RUN(test_logprobs_summarize);
     RUN(test_views_bundled_model);

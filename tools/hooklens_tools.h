@@ -230,7 +230,8 @@ HL_API hl_status              hl_sae_download_command(const hl_sae_release *r,
    hl_free), *len its length (may be NULL). The basic tables are plain HTML and readable without
    JavaScript; the script only adds interactivity (hover panels, head and feature selectors).
    URL fragments preselect a state (for screenshots and links): #pos=I opens the log-prob panel of
-   predicted position I, #head=H picks a head, #feature=F picks the F-th listed feature.
+   predicted position I, #head=H picks a head (#head=H&cell=Q,K also shows the value of query Q,
+   key K), #feature=F picks the F-th listed feature.
    Every token string is HTML-escaped for display and JSON-escaped (with <, > and & as \u003c,
    \u003e, \u0026, so "</script>" cannot end the data block) for the script; the script inserts
    text with textContent only, so a token containing <script> or quotes is shown, never executed.
@@ -264,9 +265,13 @@ HL_API hl_status hl_logprobs_summarize(const float *logits, int64_t n, int64_t d
                                        int64_t *rank, int32_t *top_ids, float *top_logp,
                                        hl_error *err);
 
-/* Attention patterns of one layer: a tokens x tokens heat map per head (row = query position,
-   column = key position, shade = probability), a head selector, and the hovered cell's value.
-   Without JavaScript every head's table is shown in turn. */
+/* Attention patterns of one layer, as circuitsvis attention_patterns shows them: a tokens x tokens
+   heat map per head drawn on a canvas (row = query position, column = key position, shade =
+   probability; token labels and values when the cells are large enough), a head selector and
+   thumbnails, and the hovered cell's token pair and value (#head=H&cell=Q,K preselects one).
+   The data is shipped once, compactly: 16-bit codes (values within 7.7e-6) in base64, only the
+   lower triangle for a causal pattern; a 512-token, 8-head causal view is about 2.8 MB. Without
+   JavaScript, maps of up to 24 tokens are shown as tables, every head in turn. */
 typedef struct hl_attention_view {
     const char        *title;    /* NULL = "Attention patterns" */
     int                layer;    /* shown in the heading (-1 = not shown) */
@@ -2554,13 +2559,14 @@ static void hl__view_begin(hl__buf *b, const char *title, const char *extra_css)
     hl__buf_puts(b, "</h1>\n");
 }
 
-/* Writes the data block (a JSON document that the script reads with JSON.parse), the script and
-   the end of the page. */
-static void hl__view_end(hl__buf *b, const hl__buf *json, const char *script) {
+/* Writes the data block (a JSON document that the script reads with JSON.parse), the script
+   (script, then script2 when not NULL) and the end of the page. */
+static void hl__view_end(hl__buf *b, const hl__buf *json, const char *script, const char *script2) {
     hl__buf_puts(b, "<script type=\"application/json\" id=\"hl-data\">");
     hl__buf_push(b, json->data ? json->data : "", json->len);
     hl__buf_puts(b, "</script>\n<script>\n");
     hl__buf_puts(b, script);
+    if (script2) hl__buf_puts(b, script2);
     hl__buf_puts(b, "\n</script>\n</body>\n</html>\n");
 }
 
@@ -2751,7 +2757,7 @@ HL__DEF hl_status hl_view_logprobs_html(const hl_logprobs_view *v, char **html, 
         hl__buf_putc(&j, ']');
     }
     hl__buf_puts(&j, "]}");
-    hl__view_end(&b, &j, hl__logprobs_js);
+    hl__view_end(&b, &j, hl__logprobs_js, NULL);
     return hl__view_finish(&b, &j, html, len, "hl_view_logprobs_html", err);
 }
 
@@ -2804,56 +2810,144 @@ HL__DEF hl_status hl_logprobs_summarize(const float *logits, int64_t n, int64_t 
 }
 
 /* ---- attention patterns ------------------------------------------------------------------- */
+/* The page ships the patterns once, as 16-bit codes in base64 inside the data block, and the
+   script draws them on canvases: the page grows with heads x pos^2 x 2.7 bytes (a causal
+   pattern only ships its lower triangle: half that) instead of one DOM cell per entry. 512
+   tokens x 8 heads of a causal model are 2.8 MB. Without JavaScript, maps of up to
+   HL__ATTN_TABLE_TOKENS tokens are also written as plain tables (inside <noscript>). */
+#define HL__ATTN_TABLE_TOKENS 24
+
 static const char hl__attention_css[] =
+    "#controls{position:sticky;top:0;z-index:5;background:#fff;padding:6px 0;margin:8px 0 4px;"
+    "font-size:14px}#info{margin-left:14px;font-family:ui-monospace,Menlo,Consolas,monospace;"
+    "white-space:pre}#thumbs{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}#thumbs div{"
+    "font-size:11px;text-align:center;cursor:pointer;padding:3px;border:2px solid transparent;"
+    "border-radius:4px}#thumbs div.sel{border-color:#2563eb}#thumbs canvas{display:block;border:"
+    "1px solid #d1d5db;image-rendering:pixelated}#mapwrap{position:relative;display:inline-block}"
+    "#map{display:block}#hover{position:absolute;left:0;top:0;pointer-events:none}"
     "table.attn{border-collapse:collapse;font-size:11px;margin-bottom:8px}"
     "table.attn td{width:30px;height:22px;border:1px solid #eef0f3;text-align:center;"
     "font-variant-numeric:tabular-nums;padding:0}table.attn th{font-weight:normal;"
     "font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre;padding:0 4px;"
     "background:#f9fafb;border:1px solid #eef0f3}table.attn thead th{writing-mode:vertical-rl;"
     "transform:rotate(180deg);text-align:left;max-height:140px;overflow:hidden;height:auto}"
-    "table.attn td.dk{color:#fff}table.attn td.on{outline:2px solid #111827}"
-    "#controls{margin:8px 0 12px;font-size:14px}#info{margin-left:14px;font-family:ui-monospace,"
-    "Menlo,Consolas,monospace;white-space:pre}#thumbs{display:flex;flex-wrap:wrap;gap:8px;"
-    "margin:8px 0}#thumbs div{font-size:11px;text-align:center;cursor:pointer;padding:3px;"
-    "border:2px solid transparent;border-radius:4px}#thumbs div.sel{border-color:#2563eb}"
-    "#thumbs canvas{display:block;border:1px solid #d1d5db;image-rendering:pixelated}";
+    "table.attn td.dk{color:#fff}";
 
+/* Reads the codes (uint16 little-endian, head-major; per head the rows q = 0..N-1 of keys
+   0..q when causal, else of all N keys; p = code / 65534, 65535 = not a number), draws one
+   N x N image per head (blue over white by p, as rgba(37,99,235,p)), the chosen head's map with
+   token labels (when cells are >= 8 px) and values (>= 24 px), the thumbnails, and a hover layer.
+   At the end it records on <body>: data-draw-ms (this script: decode and draw), data-page-ms
+   (performance.now(): since navigation start, so loading and parsing the page too) and
+   data-drawn-cells (entries with p > 0 over all heads): make views-check reads them. */
 static const char hl__attention_js[] =
     "(function(){\n"
     "'use strict';\n"
+    "var t0=performance.now();\n"
     "var D=JSON.parse(document.getElementById('hl-data').textContent);\n"
-    "var N=D.tokens.length,H=D.n_heads;\n"
+    "var N=D.tokens.length,H=D.n_heads,C=D.causal;\n"
     "function vis(s){return s.replace(/\\n/g,'\\u21b5').replace(/\\t/g,'\\u21e5');}\n"
-    "var sel=document.getElementById('head'),info=document.getElementById('info');\n"
-    "var heads=document.querySelectorAll('section.head');\n"
-    "var thumbs=document.getElementById('thumbs');\n"
-    "function pick(h){for(var i=0;i<heads.length;i++)heads[i].hidden=(i!==h);\n"
-    "  sel.value=String(h);var t=thumbs.children;\n"
-    "  for(var i2=0;i2<t.length;i2++)t[i2].className=(i2===h?'sel':'');info.textContent='';}\n"
+    "var raw=atob(D.pattern),u=new Uint8Array(raw.length);\n"
+    "for(var i=0;i<raw.length;i++)u[i]=raw.charCodeAt(i);\n"
+    "var per=C?N*(N+1)/2:N*N;\n"
+    "function code(h,q,k){if(C&&k>q)return 0;var j=h*per+(C?q*(q+1)/2+k:q*N+k);return u[2*j]|u[2*j+1]<<8;}\n"
+    "function val(h,q,k){var c=code(h,q,k);return c===65535?null:c/65534;}\n"
+    "var imgs=[],lit=0;\n"
+    "for(var h=0;h<H;h++){var cv=document.createElement('canvas');cv.width=N;cv.height=N;\n"
+    "  var g=cv.getContext('2d'),im=g.createImageData(N,N),d=im.data;\n"
+    "  for(var q=0;q<N;q++)for(var k=0;k<N;k++){var c=code(h,q,k),o=4*(q*N+k);\n"
+    "    if(c===65535){d[o]=229;d[o+1]=231;d[o+2]=235;}\n"
+    "    else{var p=c/65534;if(c)lit++;d[o]=255-218*p;d[o+1]=255-156*p;d[o+2]=255-20*p;}\n"
+    "    d[o+3]=255;}\n"
+    "  g.putImageData(im,0,0);imgs.push(cv);}\n";
+/* (two strings: C99 compilers need only support 4095 characters in one) */
+static const char hl__attention_js2[] =
+    "var cell=Math.max(1,Math.min(28,Math.floor(1024/N))),lab=cell>=8,LM=0,TM=0;\n"
+    "var map=document.getElementById('map'),hov=document.getElementById('hover');\n"
+    "var mg=map.getContext('2d'),hg=hov.getContext('2d'),dpr=window.devicePixelRatio||1;\n"
+    "var font=Math.min(12,cell-2)+'px ui-monospace,Menlo,Consolas,monospace';\n"
+    "function clip(s){if(mg.measureText(s).width<=134)return s;\n"
+    "  while(s.length>1&&mg.measureText(s+'\\u2026').width>134)s=s.slice(0,-1);return s+'\\u2026';}\n"
+    "var labels=[];\n"
+    "if(lab){mg.font=font;var w=0;\n"
+    "  for(var t=0;t<N;t++){labels.push(clip(vis(D.tokens[t])));w=Math.max(w,mg.measureText(labels[t]).width);}\n"
+    "  LM=TM=Math.ceil(w)+6;}\n"
+    "var W=LM+N*cell,HH=TM+N*cell;\n"
+    "[map,hov].forEach(function(c){c.width=Math.ceil(W*dpr);c.height=Math.ceil(HH*dpr);\n"
+    "  c.style.width=W+'px';c.style.height=HH+'px';});\n"
+    "document.getElementById('mapwrap').hidden=false;\n"
+    "var cur=0,info=document.getElementById('info');\n"
+    "function draw(h){mg.setTransform(dpr,0,0,dpr,0,0);mg.clearRect(0,0,W,HH);\n"
+    "  mg.imageSmoothingEnabled=false;mg.drawImage(imgs[h],LM,TM,N*cell,N*cell);\n"
+    "  mg.textBaseline='middle';\n"
+    "  if(lab){mg.font=font;mg.fillStyle='#111827';\n"
+    "    for(var t=0;t<N;t++){mg.textAlign='right';mg.fillText(labels[t],LM-4,TM+(t+0.5)*cell);\n"
+    "      mg.save();mg.translate(LM+(t+0.5)*cell,TM-4);mg.rotate(-Math.PI/2);mg.textAlign='left';\n"
+    "      mg.fillText(labels[t],0,0);mg.restore();}}\n"
+    "  if(cell>=24){mg.font='10px system-ui,sans-serif';mg.textAlign='center';\n"
+    "    for(var q=0;q<N;q++)for(var k=0;k<N;k++){var p=val(h,q,k);if(p===0&&k>q)continue;\n"
+    "      mg.fillStyle=p!==null&&p>0.55?'#fff':'#111827';\n"
+    "      mg.fillText(p===null?'nan':p.toFixed(2),LM+(k+0.5)*cell,TM+(q+0.5)*cell);}}}\n"
+    "function hover(q,k){hg.setTransform(dpr,0,0,dpr,0,0);hg.clearRect(0,0,W,HH);\n"
+    "  if(q<0){info.textContent='';return;}\n"
+    "  hg.fillStyle='rgba(17,24,39,0.10)';hg.fillRect(LM,TM+q*cell,N*cell,cell);hg.fillRect(LM+k*cell,TM,cell,N*cell);\n"
+    "  hg.strokeStyle='#111827';hg.lineWidth=2;hg.strokeRect(LM+k*cell-1,TM+q*cell-1,cell+2,cell+2);\n"
+    "  var p=val(cur,q,k);\n"
+    "  info.textContent='head '+cur+': query '+q+' \"'+vis(D.tokens[q])+'\" \\u2192 key '+k+' \"'+\n"
+    "    vis(D.tokens[k])+'\"  p = '+(p===null?'nan':p.toFixed(4));}\n"
+    "map.addEventListener('mousemove',function(ev){var r=map.getBoundingClientRect();\n"
+    "  var k=Math.floor((ev.clientX-r.left-LM)/cell),q=Math.floor((ev.clientY-r.top-TM)/cell);\n"
+    "  if(q>=0&&q<N&&k>=0&&k<N)hover(q,k);else hover(-1,0);});\n"
+    "map.addEventListener('mouseleave',function(){hover(-1,0);});\n"
+    "var sel=document.getElementById('head'),thumbs=document.getElementById('thumbs');\n"
+    "function pick(h){cur=h;sel.value=String(h);var t=thumbs.children;\n"
+    "  for(var i=0;i<t.length;i++)t[i].className=(i===h?'sel':'');draw(h);hover(-1,0);}\n"
+    "var ts=N>=96?96:N*Math.floor(96/N);\n"
     "for(var h=0;h<H;h++){var o=document.createElement('option');o.value=String(h);\n"
     "  o.textContent='head '+h;sel.appendChild(o);\n"
-    "  (function(h){var d=document.createElement('div'),c=document.createElement('canvas');\n"
-    "    var s=Math.max(1,Math.floor(96/Math.max(N,1)));c.width=N*s;c.height=N*s;\n"
-    "    var x=c.getContext('2d');\n"
-    "    for(var q=0;q<N;q++)for(var k=0;k<N;k++){var p=D.pattern[h][q][k];if(p===null)p=0;\n"
-    "      x.fillStyle='rgba(37,99,235,'+Math.max(0,Math.min(1,p))+')';x.fillRect(k*s,q*s,s,s);}\n"
-    "    d.appendChild(c);var l=document.createElement('span');l.textContent='head '+h;\n"
-    "    d.appendChild(l);d.addEventListener('click',function(){pick(h);});\n"
-    "    thumbs.appendChild(d);})(h);}\n"
+    "  (function(h){var dv=document.createElement('div'),c=document.createElement('canvas');\n"
+    "    c.width=ts;c.height=ts;var x=c.getContext('2d');x.imageSmoothingEnabled=N>96;\n"
+    "    x.drawImage(imgs[h],0,0,ts,ts);dv.appendChild(c);\n"
+    "    var l=document.createElement('span');l.textContent='head '+h;dv.appendChild(l);\n"
+    "    dv.addEventListener('click',function(){pick(h);});thumbs.appendChild(dv);})(h);}\n"
     "sel.addEventListener('change',function(){pick(+sel.value);});\n"
     "document.getElementById('controls').hidden=false;\n"
-    "var cells=document.querySelectorAll('table.attn td[data-q]');\n"
-    "for(var i=0;i<cells.length;i++){(function(td){\n"
-    "  var q=+td.getAttribute('data-q'),k=+td.getAttribute('data-k'),h=+td.getAttribute('data-h');\n"
-    "  td.removeAttribute('title');\n"
-    "  td.addEventListener('mouseenter',function(){td.className+=' on';var p=D.pattern[h][q][k];\n"
-    "    info.textContent='head '+h+': query '+q+' \"'+vis(D.tokens[q])+'\" \\u2192 key '+k+' \"'+\n"
-    "      vis(D.tokens[k])+'\"  p = '+(p===null?'nan':p.toFixed(4));});\n"
-    "  td.addEventListener('mouseleave',function(){td.className=td.className.replace(' on','');});\n"
-    "})(cells[i]);}\n"
-    "var m=/^#head=(\\d+)$/.exec(location.hash);\n"
+    "var m=/^#head=(\\d+)(?:&cell=(\\d+),(\\d+))?$/.exec(location.hash);\n"
     "pick(m&&+m[1]<H?+m[1]:0);\n"
+    "if(m&&m[2]!==undefined&&+m[2]<N&&+m[3]<N)hover(+m[2],+m[3]);\n"
+    "var t1=performance.now();\n"
+    "document.body.setAttribute('data-draw-ms',(t1-t0).toFixed(1));\n"
+    "document.body.setAttribute('data-page-ms',t1.toFixed(1));\n"
+    "document.body.setAttribute('data-drawn-cells',String(lit));\n"
     "})();";
+
+/* Base64 (RFC 4648, with '=' padding): its alphabet needs no escaping in JSON or HTML. */
+static void hl__view_base64(hl__buf *b, const uint8_t *p, size_t n) {
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+    char q[4];
+    if (!hl__buf_reserve(b, (n + 2) / 3 * 4)) return;
+    for (i = 0; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+        q[0] = tab[v >> 18]; q[1] = tab[(v >> 12) & 63]; q[2] = tab[(v >> 6) & 63]; q[3] = tab[v & 63];
+        hl__buf_push(b, q, 4);
+    }
+    if (i < n) { /* 1 or 2 bytes left */
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0u);
+        q[0] = tab[v >> 18]; q[1] = tab[(v >> 12) & 63];
+        q[2] = i + 1 < n ? tab[(v >> 6) & 63] : '='; q[3] = '=';
+        hl__buf_push(b, q, 4);
+    }
+}
+
+/* A probability as the page's 16-bit code: round(p * 65534) for p in [0, 1] (clamped), 65535
+   for NaN and infinities. The largest error of a decoded value is 1 / (2 * 65534) < 7.7e-6. */
+static uint16_t hl__attn_code(float p) {
+    if (!hl__view_finite(p)) return 65535;
+    if (p <= 0.0f) return 0;
+    if (p >= 1.0f) return 65534;
+    return (uint16_t)((double)p * 65534.0 + 0.5);
+}
 
 HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html, size_t *len,
                                          hl_error *err) {
@@ -2861,7 +2955,9 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
     char title[160];
     int64_t n, q, k;
     uint64_t cells;
-    int h;
+    uint8_t *codes;
+    size_t nc = 0;
+    int h, causal = 1;
     if (!v || !html || !v->tokens || !v->pattern || v->n_tokens < 1 || v->n_heads < 1)
         return hl__fail(err, HL_ERR_ARG, "hl_view_attention_html: missing or invalid arguments "
                         "(n_tokens %lld, n_heads %d)", (long long)(v ? v->n_tokens : 0),
@@ -2872,6 +2968,20 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
         return hl__fail(err, HL_ERR_LIMIT, "hl_view_attention_html: %d heads x %lld x %lld tokens "
                         "is too large for one page (limit 2^26 cells)", v->n_heads, (long long)n,
                         (long long)n);
+    /* causal when nothing above the diagonal is nonzero (or NaN): then only k <= q is shipped */
+    for (h = 0; h < v->n_heads && causal; h++)
+        for (q = 0; q < n && causal; q++)
+            for (k = q + 1; k < n; k++)
+                if (!(v->pattern[((int64_t)h * n + q) * n + k] == 0.0f)) { causal = 0; break; }
+    codes = (uint8_t *)hl__malloc((size_t)cells * 2);
+    if (!codes) return hl__fail(err, HL_ERR_OOM, "hl_view_attention_html: out of memory");
+    for (h = 0; h < v->n_heads; h++)
+        for (q = 0; q < n; q++)
+            for (k = 0; k <= (causal ? q : n - 1); k++) {
+                uint16_t c = hl__attn_code(v->pattern[((int64_t)h * n + q) * n + k]);
+                codes[nc++] = (uint8_t)(c & 0xff);
+                codes[nc++] = (uint8_t)(c >> 8);
+            }
     memset(&b, 0, sizeof b);
     memset(&j, 0, sizeof j);
     if (v->title) snprintf(title, sizeof title, "%s", v->title);
@@ -2882,11 +2992,16 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
                        "position, column = key (source) position; darker = more attention. Each "
                        "row sums to 1.</p>\n", v->n_heads, (long long)n);
     hl__buf_puts(&b, "<div id=\"controls\" hidden><label>Head <select id=\"head\"></select></label>"
-                     "<span id=\"info\"></span><div id=\"thumbs\"></div></div>\n");
-    for (h = 0; h < v->n_heads; h++) {
+                     "<span id=\"info\"></span></div>\n<div id=\"thumbs\"></div>\n"
+                     "<div id=\"mapwrap\" hidden><canvas id=\"map\"></canvas>"
+                     "<canvas id=\"hover\"></canvas></div>\n<noscript>\n");
+    if (n > HL__ATTN_TABLE_TOKENS)
+        hl__buf_printf(&b, "<p class=\"legend\">The maps are drawn by the page's script: enable "
+                           "JavaScript to see them (without it, only maps of up to %d tokens are "
+                           "shown as tables).</p>\n", HL__ATTN_TABLE_TOKENS);
+    for (h = 0; h < v->n_heads && n <= HL__ATTN_TABLE_TOKENS; h++) {
         const float *P = v->pattern + (int64_t)h * n * n;
-        hl__buf_printf(&b, "<section class=\"head\" id=\"head-%d\">\n<h2>Head %d</h2>\n"
-                           "<table class=\"attn\">\n<thead><tr><th></th>", h, h);
+        hl__buf_printf(&b, "<h2>Head %d</h2>\n<table class=\"attn\">\n<thead><tr><th></th>", h);
         for (k = 0; k < n; k++) {
             hl__buf_puts(&b, "<th>");
             hl__view_html(&b, v->tokens[k]);
@@ -2902,45 +3017,31 @@ HL__DEF hl_status hl_view_attention_html(const hl_attention_view *v, char **html
                 double a = hl__view_finite(p) ? (double)p : 0.0;
                 if (a < 0) a = 0;
                 if (a > 1) a = 1;
-                hl__buf_printf(&b, "<td data-h=\"%d\" data-q=\"%lld\" data-k=\"%lld\"%s "
-                                   "style=\"background:rgba(37,99,235,%.3f)\" title=\"",
-                               h, (long long)q, (long long)k, a > 0.55 ? " class=\"dk\"" : "", a);
+                hl__buf_printf(&b, "<td%s style=\"background:rgba(37,99,235,%.3f)\" title=\"",
+                               a > 0.55 ? " class=\"dk\"" : "", a);
                 hl__view_html(&b, v->tokens[q]);
                 hl__buf_puts(&b, " \xe2\x86\x92 ");
                 hl__view_html(&b, v->tokens[k]);
-                hl__buf_printf(&b, ": %.4f\">", (double)a);
-                /* values are printed in the cells of small maps; in larger ones they would not
-                   fit, so they are in the cell's title (and the hover line) only */
-                if (n > 24) {}
-                else if (!hl__view_finite(p)) hl__buf_puts(&b, "nan");
+                hl__buf_printf(&b, ": %.4f\">", a);
+                if (!hl__view_finite(p)) hl__buf_puts(&b, "nan");
                 else if (p != 0.0f || k <= q) hl__buf_printf(&b, "%.2f", (double)p);
                 hl__buf_puts(&b, "</td>");
             }
             hl__buf_puts(&b, "</tr>\n");
         }
-        hl__buf_puts(&b, "</tbody>\n</table>\n</section>\n");
+        hl__buf_puts(&b, "</tbody>\n</table>\n");
     }
+    hl__buf_puts(&b, "</noscript>\n");
     hl__buf_printf(&j, "{\"layer\":%d,\"n_heads\":%d,\"tokens\":[", v->layer, v->n_heads);
     for (q = 0; q < n; q++) {
         if (q) hl__buf_putc(&j, ',');
         hl__view_json_str(&j, v->tokens[q]);
     }
-    hl__buf_puts(&j, "],\"pattern\":[");
-    for (h = 0; h < v->n_heads; h++) {
-        const float *P = v->pattern + (int64_t)h * n * n;
-        hl__buf_puts(&j, h ? ",[" : "[");
-        for (q = 0; q < n; q++) {
-            hl__buf_puts(&j, q ? ",[" : "[");
-            for (k = 0; k < n; k++) {
-                if (k) hl__buf_putc(&j, ',');
-                hl__view_json_float(&j, P[q * n + k]);
-            }
-            hl__buf_putc(&j, ']');
-        }
-        hl__buf_putc(&j, ']');
-    }
-    hl__buf_puts(&j, "]}");
-    hl__view_end(&b, &j, hl__attention_js);
+    hl__buf_printf(&j, "],\"causal\":%s,\"scale\":65534,\"pattern\":\"", causal ? "true" : "false");
+    hl__view_base64(&j, codes, nc);
+    hl__buf_puts(&j, "\"}");
+    hl__free(codes);
+    hl__view_end(&b, &j, hl__attention_js, hl__attention_js2);
     return hl__view_finish(&b, &j, html, len, "hl_view_attention_html", err);
 }
 
@@ -3111,7 +3212,7 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
         hl__buf_putc(&j, ']');
     }
     hl__buf_puts(&j, "]}");
-    hl__view_end(&b, &j, hl__features_js);
+    hl__view_end(&b, &j, hl__features_js, NULL);
     st = hl__view_finish(&b, &j, html, len, "hl_view_features_html", err);
 done:
     if (st != HL_OK) { hl__buf_free(&b); hl__buf_free(&j); }
