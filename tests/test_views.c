@@ -283,12 +283,14 @@ static void test_view_features(void) {
     char *html = NULL;
     size_t len = 0;
     hl_error errbuf, *err = &errbuf;
+    /* each token's top feature: 1, 2, 2, 4; ordered by their maxima 9, 4, 3 */
     CHECK_OK(hl_view_top_features(dense, 4, 5, 1, 3, ids, g, &found, err), err);
     CHECK(found == 3);
-    CHECK(ids[0] == 4 && ids[1] == 2 && ids[2] == 1);
-    CHECK(g[0] == 0 && g[1] == 0 && g[2] == 9 && g[3 * 3 + 0] == 4 && g[3 * 3 + 2] == 0.5f);
-    CHECK_OK(hl_view_top_features(dense, 4, 5, 1, 2, ids, NULL, &found, err), err);
-    CHECK(found == 2 && ids[0] == 4 && ids[1] == 2);
+    CHECK(ids[0] == 1 && ids[1] == 4 && ids[2] == 2);
+    CHECK(g[0] == 9 && g[1] == 0 && g[2] == 0 && g[3 * 3 + 0] == 0.5f && g[3 * 3 + 1] == 4);
+    CHECK(hl_view_top_features(dense, 4, 5, 1, 2, ids, NULL, &found, err) == HL_ERR_LIMIT);
+    ids[0] = 4; /* the view below shows features 4 and 2 */
+    ids[1] = 2;
     memset(&v, 0, sizeof v);
     v.sae_name = "gemma-scope-2b-pt-res-canonical layer_25/width_16k/canonical";
     v.n_tokens = 4;
@@ -316,6 +318,197 @@ static void test_view_features(void) {
         CHECK(strstr(html, "\"features\":[4,2],\"max\":[4,3]") != NULL);
         hl_free(html);
     }
+}
+
+/* Item 8 of issue 14: `sae --html` ranks features as the terminal does. The view's per-token
+   table equals hl_sae_top_features (what `hooklens sae` prints) on the full rows, ties included:
+   feature 30 and 5 tie at token 0, and 30 is listed first (larger maximum), yet 5 comes first in
+   token 0's row, as in the terminal (ties: lower index first). */
+static void test_view_ranking_matches_terminal(void) {
+    enum { N = 4, D = 40, K = 3 };
+    float acts[N * D];
+    int64_t ids[D], idx[K], found = 0, t, j;
+    float g[N * D], val[K];
+    const char *toks[N] = {"a", "b", "c", "d"};
+    hl_features_view v;
+    char *html = NULL, want[512];
+    size_t len = 0;
+    hl_error errbuf, *err = &errbuf;
+    memset(acts, 0, sizeof acts);
+    acts[0 * D + 30] = 2.0f; acts[0 * D + 5] = 2.0f; acts[0 * D + 12] = 1.0f; acts[0 * D + 7] = 0.5f;
+    acts[1 * D + 30] = 5.0f; acts[1 * D + 12] = 1.0f; acts[1 * D + 3] = 1.0f;
+    acts[2 * D + 39] = 0.25f; acts[2 * D + 5] = 0.25f; acts[2 * D + 0] = 0.25f; acts[2 * D + 1] = 0.25f;
+    acts[3 * D + 12] = 3.0f; acts[3 * D + 7] = -1.0f;
+    CHECK_OK(hl_view_top_features(acts, N, D, K, D, ids, g, &found, err), err);
+    /* the list: by maximum (30: 5, 12: 3, 5: 2, 3: 1, 0 and 1: 0.25), ties lower index first; 39
+       ties with 0, 1 and 5 at token 2 but is not in its top 3 */
+    CHECKF(found == 6 && ids[0] == 30 && ids[1] == 12 && ids[2] == 5 && ids[3] == 3 && ids[4] == 0 &&
+           ids[5] == 1, "found %lld: %lld %lld %lld", (long long)found,
+           (long long)ids[0], (long long)ids[1], (long long)ids[2]);
+    memset(&v, 0, sizeof v);
+    v.n_tokens = N;
+    v.tokens = toks;
+    v.n_features = found;
+    v.feature_ids = ids;
+    v.acts = g;
+    v.per_token_top = K;
+    CHECK_OK(hl_view_features_html(&v, &html, &len, err), err);
+    if (!html) return;
+    for (t = 0; t < N; t++) { /* the terminal's line for token t, as the view writes it */
+        int64_t m = hl_sae_top_features(acts + t * D, D, K, idx, val), o;
+        o = snprintf(want, sizeof want, "<tr><td class=\"num\">%lld</td><td class=\"tk\">%s</td><td>",
+                     (long long)t, toks[t]);
+        for (j = 0; j < m; j++)
+            o += snprintf(want + o, sizeof want - (size_t)o, "%s#%lld (%.3f)", j ? ", " : "",
+                          (long long)idx[j], (double)val[j]);
+        snprintf(want + o, sizeof want - (size_t)o, "</td></tr>");
+        CHECKF(strstr(html, want) != NULL, "token %lld: %s", (long long)t, want);
+    }
+    CHECK(strstr(html, "<td>#5 (2.000), #30 (2.000), #12 (1.000)</td>") != NULL);
+    hl_free(html);
+}
+
+/* `hooklens sae --html`: the page's per-token rows list the features the terminal printed, in
+   the same order, and --explanations fills the description column of every listed feature that
+   the (Neuronpedia-shaped) explanations file describes, and only those. */
+static void test_sae_html_cli(void) {
+    const char *model = hlt_fixture("models/gemma2-tiny");
+    const char *sae = hlt_fixture("saes/gemma2-tiny/gemmascope-jumprelu/params.npz");
+    char cmd[2048], line[1024], *html = NULL, want[256];
+    FILE *f;
+    size_t len = 0;
+    int rows = 0, described = 0, listed = 0;
+    long fi;
+    if (!hlt_need(model) || !hlt_need(sae)) return;
+    f = fopen("build/test_views_expl.jsonl", "wb"); /* every third feature, index as a string */
+    CHECK(f != NULL);
+    if (!f) return;
+    for (fi = 0; fi < 256; fi += 3)
+        fprintf(f, "{\"modelId\":\"gemma-2-2b\",\"layer\":\"2-test\",\"index\":\"%ld\","
+                   "\"description\":\" feature %ld <b>\",\"explanationModelName\":\"m\"}\n", fi, fi);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --hook blocks.2.hook_resid_post --tokens "
+             "\"2 5 9 100 7 3 11\" --top 4 --html build/test_views_sae.html --explanations "
+             "build/test_views_expl.jsonl 2>/dev/null", model, sae);
+    f = popen(cmd, "r");
+    CHECK(f != NULL);
+    if (!f) return;
+    {
+        char lines[16][1024];
+        int n = 0, i;
+        while (fgets(line, sizeof line, f)) /* "  pos  [id]  L0  f:act f:act ..." */
+            if (n < 16 && line[0] == ' ' && strchr(line, ']') && strchr(line, ':')) memcpy(lines[n++], line, sizeof line);
+        CHECK(pclose(f) == 0);
+        html = hlt_read_file("build/test_views_sae.html", &len);
+        CHECK(html != NULL && n == 7);
+        for (i = 0; i < n && html; i++) {
+            char *p = strchr(lines[i], ']') + 1, *tok;
+            const char *row, *cell, *end;
+            long pos = strtol(lines[i], NULL, 10);
+            int j = 0;
+            strtol(p, &p, 10); /* skip L0 */
+            snprintf(want, sizeof want, "<tr><td class=\"num\">%ld</td><td class=\"tk\">", pos);
+            row = strstr(html, want);
+            CHECKF(row != NULL, "no row for token %ld", pos);
+            if (!row) continue;
+            cell = strstr(row, "</td><td>#");
+            end = strstr(row, "</tr>");
+            /* each "f:act" of the terminal, in order, as "#f (" in the row */
+            for (tok = strtok(p, " \n"); tok && cell; tok = strtok(NULL, " \n"), j++) {
+                char expect[64];
+                snprintf(expect, sizeof expect, "#%ld (", strtol(tok, NULL, 10));
+                cell = strstr(cell, expect);
+                CHECKF(cell != NULL && cell < end, "token %ld: feature %s not in its HTML row in the "
+                       "terminal's order", pos, tok);
+            }
+            CHECK(j == 4);
+            rows++;
+        }
+    }
+    CHECK(rows == 7);
+    /* descriptions: every listed feature with index % 3 == 0 has one, the others none */
+    if (html) {
+        const char *r = html;
+        while ((r = strstr(r, "<tr data-f=\"")) != NULL) {
+            const char *num = strstr(r, "<td class=\"num\">"), *desc = strstr(r, "<td class=\"desc\">");
+            long id = num ? strtol(num + strlen("<td class=\"num\">"), NULL, 10) : -1;
+            listed++;
+            if (!desc) break;
+            snprintf(want, sizeof want, "<td class=\"desc\"> feature %ld &lt;b&gt;</td>", id);
+            if (id % 3 == 0) {
+                CHECKF(strncmp(desc, want, strlen(want)) == 0, "feature %ld has no description", id);
+                described++;
+            } else {
+                CHECKF(strncmp(desc, "<td class=\"desc\"></td>", 22) == 0, "feature %ld described", id);
+            }
+            r = desc;
+        }
+        CHECK(listed >= 4 && described >= 1);
+    }
+    free(html);
+}
+
+/* `sae --max-acts` prints each position's context as text with the token in [[ ]] (it printed the
+   chunk's byte offset, "byte 0" for any short file, and quoted pieces). */
+static void test_maxact_text(void) {
+    hl_model_desc md;
+    hl_model *m = NULL;
+    hl_sae *s = NULL;
+    hl_sae_desc sd;
+    hl_sae_maxact a, best[3];
+    hl_error errbuf, *err = &errbuf;
+    int32_t *ids = NULL;
+    int64_t n = 0, nb = 0, i;
+    char *text = NULL, cmd[1024], line[1024];
+    const char *sae = hlt_fixture("saes/gemma2-tiny/gemmascope-jumprelu/params.npz");
+    const char *story = "Once upon a time,\nthere was a little girl named Lily. She liked to play.\n";
+    FILE *f;
+    int lines = 0;
+    if (!hlt_need("examples/stories260K/tokenizer.json") || !hlt_need(sae)) return;
+    memset(&md, 0, sizeof md);
+    md.path = "examples/stories260K";
+    CHECK_OK(hl_model_load(&md, &m, err), err);
+    if (!m) return;
+    CHECK_OK(hl_model_to_tokens(m, "Once upon a time,\nthere", -1, &ids, &n, err), err);
+    memset(&a, 0, sizeof a);
+    for (i = 0; i < n && i < 16; i++) a.context[a.n_context++] = ids[i];
+    a.context_index = 2; /* " upon" */
+    a.token = ids[2];
+    CHECK_OK(hl_sae_maxact_text(m, &a, &text, err), err);
+    CHECKF(text && strcmp(text, "<s> Once[[ upon]] a time,\xe2\x86\xb5there") == 0, "\"%s\"", text ? text : "");
+    hl_free(text);
+    a.context_index = 0;
+    CHECK_OK(hl_sae_maxact_text(m, &a, &text, err), err);
+    CHECKF(text && strncmp(text, "[[<s>]]", 7) == 0, "\"%s\"", text ? text : "");
+    hl_free(text);
+    a.context_index = 16;
+    CHECK(hl_sae_maxact_text(m, &a, &text, err) == HL_ERR_ARG);
+    hl_free(ids);
+    /* the CLI prints exactly these texts for the file's strongest positions */
+    f = fopen("build/test_views_story.txt", "wb");
+    if (f) { fputs(story, f); fclose(f); }
+    memset(&sd, 0, sizeof sd);
+    sd.path = sae;
+    sd.hook_name = "blocks.2.hook_resid_post";
+    CHECK_OK(hl_sae_load(&sd, &s, err), err);
+    if (s) CHECK_OK(hl_sae_attach(s, m, NULL, 0, err), err);
+    if (s) CHECK_OK(hl_sae_max_activations(s, m, "build/test_views_story.txt", 93, NULL, best, 3, &nb, NULL, err), err);
+    CHECK(nb == 3);
+    snprintf(cmd, sizeof cmd, "build/hooklens sae examples/stories260K %s --hook blocks.2.hook_resid_post "
+             "--max-acts 93 --text-file build/test_views_story.txt --k 3 2>&1", sae);
+    f = popen(cmd, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        char *t = strstr(line, "act ");
+        if (!t || lines >= nb) continue;
+        CHECK(strstr(line, "byte") == NULL);
+        CHECK_OK(hl_sae_maxact_text(m, &best[lines], &text, err), err);
+        CHECKF(text && strstr(line, text) != NULL && strstr(text, "[[") != NULL, "line \"%s\"", line);
+        hl_free(text);
+        lines++;
+    }
+    CHECK(f && pclose(f) == 0 && lines == nb);
+    hl_sae_free(s);
+    hl_model_free(m);
 }
 
 static void test_logprobs_summarize(void) {
@@ -412,6 +605,9 @@ void suite_views(void) {
     RUN(test_view_attention);
     RUN(test_view_attention_size);
     RUN(test_view_features);
+    RUN(test_view_ranking_matches_terminal);
+    RUN(test_sae_html_cli);
+    RUN(test_maxact_text);
     RUN(test_logprobs_summarize);
     RUN(test_views_bundled_model);
 }

@@ -88,6 +88,13 @@ HL_API hl_status hl_sae_max_activations(hl_sae *sae, hl_model *m, const char *te
                                         int64_t feature, const hl_sae_maxact_opts *opts,
                                         hl_sae_maxact *best, int64_t k, int64_t *n_best,
                                         int64_t *n_tokens, hl_error *err);
+/* The context of one max-activating position as one line of text: the window's tokens decoded
+   together (hl_model_to_string, so SentencePiece spaces and byte pieces read as the text they
+   stand for) with the position's token in [[ ]], e.g. "a little girl named [[Lily]]. She";
+   newlines show as U+21B5 and tabs as U+21E5, as in the HTML views. Needs the model's tokenizer.
+   [out] *text: new string, free with hl_free. */
+HL_API hl_status hl_sae_maxact_text(const hl_model *m, const hl_sae_maxact *a, char **text,
+                                    hl_error *err);
 
 /* <<api_maxacts */
 
@@ -161,6 +168,9 @@ HL_API hl_status hl_explain_search(const char *const *paths, size_t n_paths,
                                    hl_error *err);
 HL_API size_t                hl_explain_count(const hl_explain_result *r);
 HL_API const hl_explanation *hl_explain_at(const hl_explain_result *r, size_t i); /* borrowed */
+/* The first row (in input order) of feature `index`, or NULL when it has none (a binary search:
+   the rows are sorted by index). Borrowed. */
+HL_API const hl_explanation *hl_explain_find(const hl_explain_result *r, uint64_t index);
 HL_API uint64_t              hl_explain_rows_read(const hl_explain_result *r);  /* all rows seen */
 HL_API size_t                hl_explain_files_read(const hl_explain_result *r);
 /* The largest "explanationsCount" an export object declared (0 when none did). */
@@ -296,18 +306,24 @@ typedef struct hl_features_view {
     const float       *acts;         /* [N, F] activation of feature_ids[f] at token t: acts[t*F + f] */
     const char *const *descriptions; /* [F] or NULL; entries may be NULL */
     const char *const *urls;         /* [F] links (https:// only; others are not linked) or NULL */
-    int                per_token_top;/* features listed per token in the table (0 = 5) */
+    int                per_token_top;/* features listed per token in the table (0 = 5), ranked as
+                                        hl_sae_top_features ranks a row: activation > 0, descending,
+                                        ties: lower feature index first */
 } hl_features_view;
 HL_API hl_status hl_view_features_html(const hl_features_view *v, char **html, size_t *len,
                                        hl_error *err);
 
-/* Picks the k features with the largest activation over tokens [start, n) of acts [n, d_sae]
-   (ties: lower index first; features that never exceed 0 are skipped) and gathers their columns.
-   [out] feature_ids [k], *n_found <= k features, gathered [n, *n_found] (row stride *n_found; may
-   be NULL; the caller allocates n*k floats). */
-HL_API hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae, int64_t start,
-                                      int64_t k, int64_t *feature_ids, float *gathered,
-                                      int64_t *n_found, hl_error *err);
+/* The features `hooklens sae` prints, for the feature view: each token's per_token_k strongest
+   features as hl_sae_top_features ranks them (activation > 0, descending, ties: lower index first),
+   taken over all n tokens, and ordered by each one's largest activation over the tokens (the same
+   function ranking the per-feature maxima). With per_token_top = per_token_k, the view's table of
+   each token's strongest features then equals the terminal's line for that token.
+   acts: [n, d_sae]. [out] feature_ids [cap], *n_found <= cap features (cap = min(d_sae,
+   n * per_token_k) always suffices; HL_ERR_LIMIT when there are more), gathered [n, *n_found]
+   (row stride *n_found; may be NULL; the caller allocates n * cap floats). */
+HL_API hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae,
+                                      int64_t per_token_k, int64_t cap, int64_t *feature_ids,
+                                      float *gathered, int64_t *n_found, hl_error *err);
 
 /* <<api_views */
 
@@ -960,6 +976,71 @@ HL__DEF hl_status hl_sae_max_activations(hl_sae *sae, hl_model *m, const char *t
     return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_sae_max_activations: built with HL_NO_STDIO");
 }
 #endif /* HL_NO_STDIO */
+
+/* Appends s with newline and tab as the arrows U+21B5 and U+21E5. */
+static void hl__maxact_put(hl__buf *b, const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\n') hl__buf_puts(b, "\xe2\x86\xb5");
+        else if (s[i] == '\t') hl__buf_puts(b, "\xe2\x87\xa5");
+        else hl__buf_putc(b, s[i]);
+    }
+}
+
+HL__DEF hl_status hl_sae_maxact_text(const hl_model *m, const hl_sae_maxact *a, char **text,
+                                     hl_error *err) {
+    /* decode the tokens before it, through it, and the whole window: when each is a prefix of the
+       next (the usual case), the marks go at those lengths; else the three parts are decoded apart */
+    char *d[3] = {NULL, NULL, NULL};
+    int64_t cut[3], i;
+    size_t l0, l1;
+    hl__buf b;
+    hl_status st = HL_OK;
+    if (!m || !a || !text || a->n_context < 1 || a->n_context > 16 || a->context_index < 0 ||
+        a->context_index >= a->n_context)
+        return hl__fail(err, HL_ERR_ARG, "hl_sae_maxact_text: invalid arguments");
+    cut[0] = a->context_index;
+    cut[1] = a->context_index + 1;
+    cut[2] = a->n_context;
+    for (i = 0; i < 3 && st == HL_OK; i++)
+        st = hl_model_to_string(m, a->context, cut[i], &d[i], err);
+    memset(&b, 0, sizeof b);
+    if (st == HL_OK) {
+        l0 = strlen(d[0]);
+        l1 = strlen(d[1]);
+        if (l0 <= l1 && l1 <= strlen(d[2]) && memcmp(d[0], d[1], l0) == 0 &&
+            memcmp(d[1], d[2], l1) == 0) {
+            hl__maxact_put(&b, d[0], l0);
+            hl__buf_puts(&b, "[[");
+            hl__maxact_put(&b, d[1] + l0, l1 - l0);
+            hl__buf_puts(&b, "]]");
+            hl__maxact_put(&b, d[2] + l1, strlen(d[2]) - l1);
+        } else {
+            hl_free(d[1]);
+            hl_free(d[2]);
+            d[1] = d[2] = NULL;
+            st = hl_model_to_string(m, a->context + cut[0], 1, &d[1], err);
+            if (st == HL_OK)
+                st = hl_model_to_string(m, a->context + cut[1], cut[2] - cut[1], &d[2], err);
+            if (st == HL_OK) {
+                hl__maxact_put(&b, d[0], l0);
+                hl__buf_puts(&b, "[[");
+                hl__maxact_put(&b, d[1], strlen(d[1]));
+                hl__buf_puts(&b, "]]");
+                hl__maxact_put(&b, d[2], strlen(d[2]));
+            }
+        }
+    }
+    for (i = 0; i < 3; i++) hl_free(d[i]);
+    hl__buf_push(&b, "", 0); /* an empty text is still a string */
+    if (st == HL_OK && b.oom) st = hl__fail(err, HL_ERR_OOM, "hl_sae_maxact_text: out of memory");
+    if (st != HL_OK) {
+        hl__buf_free(&b);
+        return st;
+    }
+    *text = b.data;
+    return HL_OK;
+}
 
 /* <<maxacts */
 
@@ -2409,6 +2490,15 @@ HL__DEF size_t hl_explain_count(const hl_explain_result *r) {
 HL__DEF const hl_explanation *hl_explain_at(const hl_explain_result *r, size_t i) {
     return r && i < r->n ? &r->rows[i] : NULL;
 }
+HL__DEF const hl_explanation *hl_explain_find(const hl_explain_result *r, uint64_t index) {
+    size_t lo = 0, hi = r ? r->n : 0;
+    while (lo < hi) { /* the first row whose index is >= `index` */
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->rows[mid].index < index) lo = mid + 1;
+        else hi = mid;
+    }
+    return r && lo < r->n && r->rows[lo].index == index ? &r->rows[lo] : NULL;
+}
 HL__DEF uint64_t hl_explain_rows_read(const hl_explain_result *r) {
     return r ? r->rows_read : 0;
 }
@@ -3071,7 +3161,7 @@ static const char hl__features_js[] =
     "  sp.removeAttribute('title');\n"
     "  sp.addEventListener('mouseenter',function(){var l=[];\n"
     "    for(var f=0;f<F;f++){var a=D.acts[t][f];if(a!==null&&a>0)l.push([a,f]);}\n"
-    "    l.sort(function(x,y){return y[0]-x[0]||x[1]-y[1];});\n"
+    "    l.sort(function(x,y){return y[0]-x[0]||D.features[x[1]]-D.features[y[1]];});\n"
     "    info.textContent='token '+t+' \"'+vis(D.tokens[t])+'\": '+(l.length?l.slice(0,8).map(\n"
     "      function(e){return '#'+D.features[e[1]]+' '+e[0].toFixed(3);}).join(', '):'no shown feature active');});\n"
     "  sp.addEventListener('mouseleave',function(){info.textContent='';});})(spans[i]);}\n"
@@ -3083,8 +3173,8 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
                                         hl_error *err) {
     hl__buf b, j;
     int64_t n, F, t, f, per;
-    float *mx = NULL;
-    int64_t *cnt = NULL, *argmax = NULL, *order = NULL;
+    float *mx = NULL, *row = NULL, *val = NULL;
+    int64_t *cnt = NULL, *argmax = NULL, *order = NULL, *byid = NULL;
     uint64_t cells;
     hl_status st;
     if (!v || !html || !v->tokens || !v->feature_ids || !v->acts || v->n_tokens < 1 ||
@@ -3103,8 +3193,11 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
     mx = (float *)hl__calloc((size_t)F, sizeof *mx);
     cnt = (int64_t *)hl__calloc((size_t)F, sizeof *cnt);
     argmax = (int64_t *)hl__calloc((size_t)F, sizeof *argmax);
-    order = (int64_t *)hl__calloc((size_t)F, sizeof *order);
-    if (!mx || !cnt || !argmax || !order) {
+    order = (int64_t *)hl__calloc((size_t)per, sizeof *order);
+    val = (float *)hl__calloc((size_t)per, sizeof *val);
+    byid = (int64_t *)hl__calloc((size_t)F, sizeof *byid);
+    row = (float *)hl__calloc((size_t)F, sizeof *row);
+    if (!mx || !cnt || !argmax || !order || !val || !byid || !row) {
         st = hl__fail(err, HL_ERR_OOM, "hl_view_features_html: out of memory");
         goto done;
     }
@@ -3172,21 +3265,24 @@ HL__DEF hl_status hl_view_features_html(const hl_features_view *v, char **html, 
     hl__buf_puts(&b, "<h2>Strongest features per token</h2>\n<table class=\"basic\" id=\"ttable\">\n"
                      "<thead><tr><th>pos</th><th>token</th><th>features (activation)</th></tr>"
                      "</thead>\n<tbody>\n");
+    /* ranked by hl_sae_top_features (the terminal's ranking) over the row in feature-index order,
+       so that ties go to the lower feature index whatever the order of the list */
+    for (f = 0; f < F; f++) byid[f] = f;
+    for (f = 1; f < F; f++) { /* insertion sort of the columns by feature index */
+        int64_t c = byid[f], x = f;
+        for (; x > 0 && v->feature_ids[byid[x - 1]] > v->feature_ids[c]; x--) byid[x] = byid[x - 1];
+        byid[x] = c;
+    }
     for (t = 0; t < n; t++) {
-        int64_t m = 0, x, y;
-        const float *row = v->acts + t * F;
-        for (f = 0; f < F; f++) /* insertion sort of positive entries by activation, then index */
-            if (hl__view_finite(row[f]) && row[f] > 0.0f) {
-                for (x = m; x > 0 && row[order[x - 1]] < row[f]; x--) order[x] = order[x - 1];
-                order[x] = f;
-                m++;
-            }
+        int64_t m, y;
+        for (f = 0; f < F; f++) row[f] = v->acts[t * F + byid[f]];
+        m = hl_sae_top_features(row, F, per, order, val);
         hl__buf_printf(&b, "<tr><td class=\"num\">%lld</td><td class=\"tk\">", (long long)t);
         hl__view_html(&b, v->tokens[t]);
         hl__buf_puts(&b, "</td><td>");
-        for (y = 0; y < m && y < per; y++)
-            hl__buf_printf(&b, "%s#%lld (%.3f)", y ? ", " : "", (long long)v->feature_ids[order[y]],
-                           (double)row[order[y]]);
+        for (y = 0; y < m; y++)
+            hl__buf_printf(&b, "%s#%lld (%.3f)", y ? ", " : "",
+                           (long long)v->feature_ids[byid[order[y]]], (double)val[y]);
         hl__buf_puts(&b, "</td></tr>\n");
     }
     hl__buf_puts(&b, "</tbody>\n</table>\n");
@@ -3220,39 +3316,67 @@ done:
     hl__free(cnt);
     hl__free(argmax);
     hl__free(order);
+    hl__free(val);
+    hl__free(byid);
+    hl__free(row);
     return st;
 }
 
-HL__DEF hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae, int64_t start,
-                                       int64_t k, int64_t *feature_ids, float *gathered,
-                                       int64_t *n_found, hl_error *err) {
-    int64_t f, t, m = 0, x;
-    float *best;
-    if (!acts || !feature_ids || !n_found || n < 1 || d_sae < 1 || k < 1 || start < 0 || start > n)
+HL__DEF hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae,
+                                       int64_t per_token_k, int64_t cap, int64_t *feature_ids,
+                                       float *gathered, int64_t *n_found, hl_error *err) {
+    int64_t f, t, m = 0, x, got;
+    float *mx, *val;
+    int64_t *idx;
+    hl_status st = HL_OK;
+    if (!acts || !feature_ids || !n_found || n < 1 || d_sae < 1 || per_token_k < 1 || cap < 0)
         return hl__fail(err, HL_ERR_ARG, "hl_view_top_features: invalid arguments (n %lld, d_sae "
-                        "%lld, start %lld, k %lld)", (long long)n, (long long)d_sae,
-                        (long long)start, (long long)k);
-    best = (float *)hl__calloc((size_t)k, sizeof *best);
-    if (!best) return hl__fail(err, HL_ERR_OOM, "hl_view_top_features: out of memory");
-    for (f = 0; f < d_sae; f++) {
-        float mv = 0.0f;
-        for (t = start; t < n; t++) {
-            float a = acts[t * d_sae + f];
-            if (hl__view_finite(a) && a > mv) mv = a;
-        }
-        if (mv <= 0.0f) continue;
-        if (m == k && !(mv > best[k - 1])) continue;
-        x = m < k ? m++ : k - 1; /* the slot to fill; then bubble up (stable: ties keep order) */
-        for (; x > 0 && best[x - 1] < mv; x--) { best[x] = best[x - 1]; feature_ids[x] = feature_ids[x - 1]; }
-        best[x] = mv;
-        feature_ids[x] = f;
+                        "%lld, per_token_k %lld, cap %lld)", (long long)n, (long long)d_sae,
+                        (long long)per_token_k, (long long)cap);
+    mx = (float *)hl__calloc((size_t)d_sae, sizeof *mx);
+    val = (float *)hl__calloc((size_t)per_token_k, sizeof *val);
+    idx = (int64_t *)hl__calloc((size_t)per_token_k, sizeof *idx);
+    if (!mx || !val || !idx) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_view_top_features: out of memory");
+        goto done;
     }
+    /* mark each token's top features (mx = 1 for now), then take their maxima over the tokens */
+    for (t = 0; t < n; t++) {
+        got = hl_sae_top_features(acts + t * d_sae, d_sae, per_token_k, idx, val);
+        for (x = 0; x < got; x++) {
+            m += mx[idx[x]] == 0.0f;
+            mx[idx[x]] = 1.0f;
+        }
+    }
+    if (m > cap) {
+        st = hl__fail(err, HL_ERR_LIMIT, "hl_view_top_features: %lld features are in the tokens' "
+                      "top %lld, more than cap %lld", (long long)m, (long long)per_token_k,
+                      (long long)cap);
+        goto done;
+    }
+    for (f = 0; f < d_sae; f++) {
+        float best = 0.0f;
+        if (mx[f] == 0.0f) continue;
+        for (t = 0; t < n; t++)
+            if (acts[t * d_sae + f] > best) best = acts[t * d_sae + f];
+        mx[f] = best; /* > 0: the feature is some token's top feature */
+    }
+    hl__free(val);
+    val = (float *)hl__calloc((size_t)m + 1, sizeof *val);
+    if (!val) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_view_top_features: out of memory");
+        goto done;
+    }
+    m = hl_sae_top_features(mx, d_sae, m, feature_ids, val);
     if (gathered)
         for (t = 0; t < n; t++)
             for (x = 0; x < m; x++) gathered[t * m + x] = acts[t * d_sae + feature_ids[x]];
-    hl__free(best);
     *n_found = m;
-    return HL_OK;
+done:
+    hl__free(mx);
+    hl__free(val);
+    hl__free(idx);
+    return st;
 }
 
 /* <<views */

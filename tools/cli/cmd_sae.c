@@ -7,7 +7,7 @@
 #include "cli.h"
 
 typedef struct sae_args {
-    const char *model, *sae, *prompt, *tokens, *cache, *hook, *html, *text_file;
+    const char *model, *sae, *prompt, *tokens, *cache, *hook, *html, *text_file, *explanations;
     int64_t     top, max_acts_feature, max_acts_k, ctx;
     int         error_term, threads, no_bos, n_steer, n_ablate, bench, scalar;
     int64_t     bench_d_in, bench_d_sae, bench_pos;
@@ -76,6 +76,8 @@ static int parse_sae_args(int argc, char **argv, sae_args *a) {
             a->html = argv[++i];
         } else if (strcmp(o, "--text-file") == 0) {
             a->text_file = argv[++i];
+        } else if (strcmp(o, "--explanations") == 0) {
+            a->explanations = argv[++i];
         } else if (strcmp(o, "--top") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
             a->top = iv;
             i++;
@@ -216,20 +218,25 @@ static void print_result(const sae_result *r) {
     free(val);
 }
 
-/* --html OUT: the SAE feature view (tokens shaded by a feature, each token's top features) for the
-   20 features with the largest activation after position 0 (BOS). Returns 0 or 1 (error printed). */
-static int write_html(const sae_result *r, const char *path) {
-    int64_t k = r->d_sae < 20 ? r->d_sae : 20, found = 0, p;
-    int64_t *fids = (int64_t *)calloc((size_t)k, sizeof(int64_t));
-    float *gathered = (float *)calloc((size_t)(r->n * k), sizeof(float));
+/* --html OUT: the SAE feature view (tokens shaded by a feature, each token's top features) of the
+   features printed above: each token's --top strongest, ranked as the terminal ranks them
+   (hl_view_top_features). --explanations FILE (Neuronpedia explanations, any export shape) fills
+   the description column with each feature's first explanation. Returns 0 or 1 (error printed). */
+static int write_html(const sae_result *r, const char *path, const char *explanations) {
+    int64_t top = r->top < r->d_sae ? r->top : r->d_sae; /* per token */
+    int64_t k = r->d_sae < r->n * top ? r->d_sae : r->n * top, found = 0, p; /* at most shown */
+    int64_t *fids = (int64_t *)calloc((size_t)k + 1, sizeof(int64_t));
+    float *gathered = (float *)calloc((size_t)(r->n * k) + 1, sizeof(float));
     const char **toks = (const char **)calloc((size_t)r->n, sizeof(char *));
+    const char **descs = (const char **)calloc((size_t)k + 1, sizeof(char *));
     char **strs = NULL, *html = NULL, (*idbuf)[24] = (char (*)[24])calloc((size_t)r->n, 24);
     size_t len = 0;
     hl_features_view v;
+    hl_explain_result *ex = NULL;
     hl_error err;
     FILE *f;
     int rc = 1;
-    if (!fids || !gathered || !toks || !idbuf) { fprintf(stderr, "hooklens sae: out of memory\n"); goto done; }
+    if (!fids || !gathered || !toks || !descs || !idbuf) { fprintf(stderr, "hooklens sae: out of memory\n"); goto done; }
     if (hl_model_tokenizer(r->m) && hl_model_to_str_tokens(r->m, r->ids, r->n, &strs, &err) == HL_OK) {
         for (p = 0; p < r->n; p++) toks[p] = strs[p];
     } else {
@@ -238,11 +245,25 @@ static int write_html(const sae_result *r, const char *path) {
             toks[p] = idbuf[p];
         }
     }
-    if (hl_view_top_features(r->acts, r->n, r->d_sae, r->n > 1 ? 1 : 0, k, fids, gathered, &found, &err) != HL_OK) {
+    if (k < 1) { fprintf(stderr, "hooklens sae: --top 0 shows no features; no HTML written\n"); goto done; }
+    if (hl_view_top_features(r->acts, r->n, r->d_sae, top, k, fids, gathered, &found, &err) != HL_OK) {
         rc = cli_error(&err);
         goto done;
     }
     if (found == 0) { fprintf(stderr, "hooklens sae: no feature fires on this prompt; no HTML written\n"); goto done; }
+    if (explanations) {
+        hl_explain_query q;
+        int64_t described = 0;
+        memset(&q, 0, sizeof q);
+        if (hl_explain_search(&explanations, 1, &q, &ex, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+        for (p = 0; p < found; p++) {
+            const hl_explanation *e = hl_explain_find(ex, (uint64_t)fids[p]);
+            descs[p] = e ? e->description : NULL;
+            described += e != NULL;
+        }
+        fprintf(stderr, "%s: %llu explanation rows; %lld of the %lld features shown are described\n",
+                explanations, (unsigned long long)hl_explain_count(ex), (long long)described, (long long)found);
+    }
     memset(&v, 0, sizeof v);
     v.sae_name = hl_sae_get_config(r->sae)->path;
     v.n_tokens = r->n;
@@ -250,6 +271,8 @@ static int write_html(const sae_result *r, const char *path) {
     v.n_features = found;
     v.feature_ids = fids;
     v.acts = gathered;
+    v.descriptions = descs;
+    v.per_token_top = (int)top;
     if (hl_view_features_html(&v, &html, &len, &err) != HL_OK) { rc = cli_error(&err); goto done; }
     f = fopen(path, "wb");
     if (!f || fwrite(html, 1, len, f) != len || fclose(f) != 0) {
@@ -261,6 +284,8 @@ static int write_html(const sae_result *r, const char *path) {
 done:
     hl_free(html);
     hl_free(strs);
+    hl_explain_free(ex);
+    free(descs);
     free(idbuf);
     free(toks);
     free(gathered);
@@ -273,7 +298,7 @@ static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     hl_sae_maxact *best = (hl_sae_maxact *)calloc((size_t)a->max_acts_k, sizeof(hl_sae_maxact));
     hl_sae_maxact_opts o;
     hl_error err;
-    int64_t n = 0, i, j, tokens = 0;
+    int64_t n = 0, i, tokens = 0;
     if (!best) return 1;
     memset(&o, 0, sizeof o);
     o.ctx_len = a->ctx;
@@ -285,16 +310,14 @@ static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     }
     printf("feature %lld: %lld strongest positions over %lld tokens of %s\n", (long long)a->max_acts_feature,
            (long long)n, (long long)tokens, a->text_file);
-    for (i = 0; i < n; i++) {
-        const hl_sae_maxact *b = &best[i];
-        printf("%3lld  act %-10.5g byte %-9lld ", (long long)i + 1, (double)b->act, (long long)b->byte_offset);
-        for (j = 0; j < b->n_context; j++) {
-            if (j == b->context_index) printf("[[");
-            print_token(m, b->context[j], 0);
-            if (j == b->context_index) printf("]]");
-            printf(" ");
+    for (i = 0; i < n; i++) { /* the context as text, the token in [[ ]] */
+        char *text = NULL;
+        if (hl_sae_maxact_text(m, &best[i], &text, &err) != HL_OK) {
+            free(best);
+            return cli_error(&err);
         }
-        printf("\n");
+        printf("%3lld  act %-10.5g %s\n", (long long)i + 1, (double)best[i].act, text);
+        hl_free(text);
     }
     free(best);
     return 0;
@@ -472,7 +495,7 @@ int cmd_sae(int argc, char **argv) {
     }
     if (st != HL_OK) { rc = cli_error(&err); goto done; }
     print_result(&r);
-    if (a.html && write_html(&r, a.html) != 0) rc = 1;
+    if (a.html && write_html(&r, a.html, a.explanations) != 0) rc = 1;
 done:
     free(r.acts);
     free(ids);
