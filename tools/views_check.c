@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
     printf("views-check: attention view of %d heads x %lld tokens (layer %d of %s): %zu bytes "
            "(limit %ld), built in %.3f s CPU\n", v.n_heads, (long long)n, VC_LAYER, model, len,
            VC_MAX_SIZE, (double)clock() / CLOCKS_PER_SEC - t0);
-    if ((long)len > VC_MAX_SIZE) { fail("the page is larger than 5 MB"); goto done; }
+    if ((long)len > VC_MAX_SIZE) { fail("the page is larger than the limit"); goto done; }
     /* what the page must report: cells that round to a nonzero code, and the hovered value */
     for (i = 0; i < v.n_heads * n * n; i++) lit += (double)v.pattern[i] * 65534.0 + 0.5 >= 1.0;
     if (!realpath(out, dir)) { fail("the output folder does not exist"); goto done; }
@@ -171,7 +171,10 @@ int main(int argc, char **argv) {
     }
     snprintf(cmd, sizeof cmd, "grep CONSOLE %s/console512.log", dir);
     if (system(cmd) == 0) { fail("the browser printed console messages (see console512.log)"); goto done; }
-    if (page_ms > VC_MAX_MS) { fail("the page took longer than 3 s to draw"); goto done; }
+    if (page_ms > VC_MAX_MS) {
+        fprintf(stderr, "views-check: the page took %.1f ms to draw, over %.0f ms\n", page_ms, VC_MAX_MS);
+        goto done;
+    }
     printf("views-check: %s ok\n", path);
     rc = 0;
 done:
