@@ -16,14 +16,21 @@ CC      ?= cc
 CXX     ?= c++
 CLANG   ?= clang
 BUILD   := build
+# make BLAS=openblas: the same targets built against the system BLAS (Debian: libopenblas-dev), in
+# build/blas/, with the "cblas" kernels available (HL_KERNELS=cblas, desc.kernels = HL_KERNELS_CBLAS).
+ifeq ($(BLAS),openblas)
+BUILD     := build/blas
+BLASFLAGS := -DHL_USE_CBLAS $(shell pkg-config --cflags openblas 2>/dev/null)
+BLASLIBS  := $(or $(shell pkg-config --libs openblas 2>/dev/null),-lopenblas)
+endif
 # -ffp-contract=off: no silent FMA contraction, so the scalar reference path is reproducible.
 BASEFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -ffp-contract=off \
-             -D_POSIX_C_SOURCE=200809L -pthread
+             -D_POSIX_C_SOURCE=200809L -pthread $(BLASFLAGS)
 # The library translation unit gets the strictest flags.
 LIBFLAGS  := -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -pedantic
 OPT     ?= -O2 -g
 ASANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDLIBS  := -lm -pthread
+LDLIBS  := -lm -pthread $(BLASLIBS)
 
 HDRS      := hooklens.h tools/hooklens_tools.h
 CLI_SRC   := $(wildcard tools/cli/*.c)

@@ -373,13 +373,21 @@ HL_API hl_status   hl_tokenizer_to_str_tokens(const hl_tokenizer *t, const int32
 /* >>api_kernels ============================================================================= */
 /* Compute kernels are picked at run time from cpuid; the scalar kernels are the readable reference
    and can always be forced (HL_KERNELS_SCALAR, or the environment variable HL_FORCE_SCALAR=1 in the
-   CLI) for auditing. */
+   CLI) for auditing.
+   HL_KERNELS_CBLAS exists when the implementation is compiled with HL_USE_CBLAS (and linked with a
+   BLAS: OpenBLAS, MKL, Accelerate): matrix products with f32 weights go through cblas_sgemm /
+   cblas_sgemv, split over hooklens's own threads as always (tell the BLAS to use one thread of its
+   own: OpenBLAS is told so at load; MKL_NUM_THREADS=1), everything else runs the best kernels of
+   this CPU. Determinism with a BLAS: results are the same bits for a fixed thread count and BLAS
+   version, and within 1e-5 of the scalar reference; they may differ between thread counts (the
+   library's summation order is its own). It is never the default. */
 typedef enum hl_kernels {
     HL_KERNELS_DEFAULT = 0, /* the best this CPU supports */
     HL_KERNELS_SCALAR,
     HL_KERNELS_AVX2,        /* AVX2 + FMA + F16C */
     HL_KERNELS_AVX512,      /* AVX-512F/BW/VL (+ AVX512-BF16 when present, fast mode only) */
     HL_KERNELS_NEON,
+    HL_KERNELS_CBLAS,       /* f32 products through the system BLAS (built with HL_USE_CBLAS) */
     HL_KERNELS_COUNT
 } hl_kernels;
 HL_API hl_kernels  hl_kernels_best(void);             /* what DEFAULT resolves to on this CPU */
@@ -1203,6 +1211,10 @@ HL__INTERNAL void hl__matmul_nn(const hl__kernels *kern, hl__pool *pool, float *
 #    ifndef HL_NO_MMAP
 #        include <sys/mman.h>
 #    endif
+#endif
+
+#ifdef HL_USE_CBLAS
+#    include <cblas.h>
 #endif
 
 #if defined(HL_MALLOC) && defined(HL_REALLOC) && defined(HL_FREE)
@@ -8052,6 +8064,59 @@ static const hl__kernels hl__kernels_neon = {
     hl__qk_neon, hl__pv_scalar};
 #endif
 
+#ifdef HL_USE_CBLAS
+/* ---- the system BLAS (HL_USE_CBLAS) ---- */
+/* The f32 products of one output range n0 .. n1 (the pool still splits N, so each call is one
+   thread's share): y[:, n0:n1] = x @ W[n0:n1]^T with sgemm, or sgemv for one row; x @ W[:, n0:n1]
+   for the [K, N] layout. Any other weight dtype, and everything that is not a product, runs the
+   best table of this CPU (hl__cblas_base). */
+static const hl__kernels *hl__cblas_base(void) {
+    return hl__kernels_pick(hl_kernels_best(), 0);
+}
+static void hl__mm_cblas(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    const float *W = (const float *)j->W + n0 * j->K;
+    if (j->wdt != HL_DTYPE_F32 || j->xb) {
+        hl__cblas_base()->mm(j, n0, n1);
+    } else if (j->M == 1) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)(n1 - n0), (int)j->K, 1.0f, W, (int)j->K, j->x, 1, 0.0f, j->y + n0, 1);
+    } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)j->M, (int)(n1 - n0), (int)j->K, 1.0f, j->x, (int)j->ldx,
+                    W, (int)j->K, 0.0f, j->y + n0, (int)j->N);
+    }
+}
+static void hl__mm_nn_cblas(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    if (j->wdt != HL_DTYPE_F32)
+        hl__cblas_base()->mm_nn(j, n0, n1);
+    else if (j->M == 1) /* y = W[:, n0:n1]^T x */
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)j->K, (int)(n1 - n0), 1.0f, (const float *)j->W + n0, (int)j->N, j->x, 1,
+                    0.0f, j->y + n0, 1);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)j->M, (int)(n1 - n0), (int)j->K, 1.0f, j->x,
+                    (int)j->ldx, (const float *)j->W + n0, (int)j->N, 0.0f, j->y + n0, (int)j->N);
+}
+static void *hl__mm_prep_cblas(hl__mm_job *j) {
+    const hl__kernels *b = hl__cblas_base();
+    return b->mm_prep ? b->mm_prep(j) : NULL;
+}
+static void hl__gelu_cblas(float *y, const float *x, int64_t n) { hl__cblas_base()->gelu(y, x, n); }
+static void hl__softmax_cblas(float *x, int64_t n) { hl__cblas_base()->softmax(x, n); }
+static double hl__sumsq_cblas(const float *x, int64_t n) { return hl__cblas_base()->sumsq(x, n); }
+static void hl__div_cblas(float *y, const float *x, float s, int64_t n) { hl__cblas_base()->div(y, x, s, n); }
+static void hl__softcap_cblas(float *x, int64_t n, float cap) { hl__cblas_base()->softcap(x, n, cap); }
+static void hl__qk_cblas(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys, int64_t ldk,
+                         int64_t nk, int64_t dh) {
+    hl__cblas_base()->qk(S, lds, q, ldq, nq, keys, ldk, nk, dh);
+}
+static void hl__pv_cblas(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
+                         const float *v, int64_t ldv, int64_t dh) {
+    hl__cblas_base()->pv(nq, z, ldz, p, ldp, k0, k1, v, ldv, dh);
+}
+static const hl__kernels hl__kernels_cblas = {
+    HL_KERNELS_CBLAS, "cblas", hl__mm_cblas, hl__mm_nn_cblas, hl__mm_prep_cblas,
+    hl__gelu_cblas, hl__softmax_cblas, hl__sumsq_cblas, hl__div_cblas, hl__softcap_cblas,
+    hl__qk_cblas, hl__pv_cblas};
+#endif
+
 /* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
    3 avx512bf16, 4 neon). A benign race: every thread computes the same value. */
 static int hl__cpu_bits(void) {
@@ -8085,6 +8150,9 @@ HL__DEF int hl_kernels_available(hl_kernels k) {
     case HL_KERNELS_AVX2: return (b & 2) != 0;
     case HL_KERNELS_AVX512: return (b & 4) != 0;
     case HL_KERNELS_NEON: return (b & 16) != 0;
+#ifdef HL_USE_CBLAS
+    case HL_KERNELS_CBLAS: return 1;
+#endif
     default: return 0;
     }
 }
@@ -8101,6 +8169,7 @@ HL__DEF const char *hl_kernels_name(hl_kernels k) {
     case HL_KERNELS_AVX2: return "avx2";
     case HL_KERNELS_AVX512: return "avx512";
     case HL_KERNELS_NEON: return "neon";
+    case HL_KERNELS_CBLAS: return "cblas";
     default: return "unknown";
     }
 }
@@ -8112,6 +8181,13 @@ HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
     if (level == HL_KERNELS_DEFAULT || !hl_kernels_available(level)) level = hl_kernels_best();
     (void)fast;
     switch (level) {
+#ifdef HL_USE_CBLAS
+    case HL_KERNELS_CBLAS:
+#    ifdef OPENBLAS_VERSION
+        openblas_set_num_threads(1); /* hooklens's pool splits the products */
+#    endif
+        return &hl__kernels_cblas;
+#endif
 #if defined(HL__X86)
     case HL_KERNELS_AVX512: return fast && (hl__cpu_bits() & 8) ? &hl__kernels_avx512_bf16 : &hl__kernels_avx512;
     case HL_KERNELS_AVX2: return &hl__kernels_avx2;
@@ -9142,7 +9218,7 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
     if (d.n_threads < 0 || d.n_ctx < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_load: n_threads and n_ctx must be >= 0");
     if (d.n_threads == 0) d.n_threads = hl__default_threads();
     if (d.kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(d.kernels))
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available on this CPU",
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available in this build on this CPU",
                         hl_kernels_name(d.kernels));
     m = (hl_model *)hl__calloc(1, sizeof *m);
     if (!m) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
@@ -11312,6 +11388,9 @@ HL__DEF hl_status hl_sae_create(const hl_sae_config *cfg, const hl_sae_params *p
     hl_status st;
     int64_t d_in, d_sae, i, j;
     if (!cfg || !p || !out) return hl__fail(err, HL_ERR_ARG, "hl_sae_create: NULL argument");
+    if (kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(kernels))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_sae_create: kernels '%s' are not available in this build on this CPU",
+                        hl_kernels_name(kernels));
     if (!p->W_enc || !p->W_dec || !p->b_dec)
         return hl__fail(err, HL_ERR_FORMAT, "SAE: missing tensor %s",
                         !p->W_enc ? "W_enc" : !p->W_dec ? "W_dec" : "b_dec");

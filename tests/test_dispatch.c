@@ -39,6 +39,7 @@ static hl_cache *run_fixture(const char *name, hl_kernels level, int threads, in
     d.kernels = level;
     d.n_threads = threads;
     d.fast = fast;
+    d.no_processing = 1; /* reference.safetensors holds Hugging Face's raw values */
     CHECK_OK(hl_model_load(&d, &m, &e), &e);
     CHECK_OK(hl_cache_create(&cache, &e), &e);
     if (!meta || !ref || !m || !cache) goto done;
@@ -104,16 +105,30 @@ static int caches_identical(const hl_cache *a, const hl_cache *b) {
     return 1;
 }
 
+/* Every level this build and CPU have. The system BLAS (HL_KERNELS_CBLAS, `make BLAS=openblas`)
+   promises less than our kernels: the same bits for a fixed thread count (two runs compared), and
+   within 1e-5 of the scalar reference (its logits compared), but not across thread counts. */
 static void check_all_levels(const char *name) {
-    static const hl_kernels levels[3] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512};
+    static const hl_kernels levels[4] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_CBLAS};
     int k, fast;
-    for (k = 0; k < 3; k++) {
+    for (k = 0; k < 4; k++) {
         if (!hl_kernels_available(levels[k])) continue;
         for (fast = 0; fast <= 1; fast++) {
-            hl_cache *one = run_fixture(name, levels[k], 1, fast);
+            int blas = levels[k] == HL_KERNELS_CBLAS;
+            hl_cache *one = run_fixture(name, levels[k], blas ? 2 : 1, fast);
             hl_cache *two = run_fixture(name, levels[k], 2, fast);
-            CHECKF(caches_identical(one, two), "%s %s fast %d: 1 and 2 threads differ", name,
-                   hl_kernels_name(levels[k]), fast);
+            CHECKF(caches_identical(one, two), "%s %s fast %d: %s", name, hl_kernels_name(levels[k]), fast,
+                   blas ? "two runs with 2 threads differ" : "1 and 2 threads differ");
+            if (blas && !fast) {
+                hl_cache *ref = run_fixture(name, HL_KERNELS_SCALAR, 1, 0);
+                const hl_tensor *a = hl_cache_get(two, "logits"), *b = ref ? hl_cache_get(ref, "logits") : NULL;
+                CHECK(a && b);
+                if (a && b)
+                    CHECKF(hlt_rel_err((const float *)a->data, (const float *)b->data, (long long)hl_tensor_numel(a)) <= 1e-5,
+                           "%s cblas: logits %g from the scalar reference", name,
+                           hlt_rel_err((const float *)a->data, (const float *)b->data, (long long)hl_tensor_numel(a)));
+                hl_cache_free(ref);
+            }
             hl_cache_free(one);
             hl_cache_free(two);
         }
@@ -164,6 +179,62 @@ static void test_dispatch_gemma2_tiny_softcap(void) { check_all_levels("gemma2-t
 static void test_dispatch_gemma1_tiny(void) { check_all_levels("gemma1-tiny"); }
 static void test_dispatch_llama_tiny(void) { check_all_levels("llama-tiny"); }
 static void test_dispatch_mistral_tiny(void) { check_all_levels("mistral-tiny"); }
+static void test_dispatch_gpt2_tiny(void) { check_all_levels("gpt2-tiny"); }
+static void test_dispatch_gptneo_tiny(void) { check_all_levels("gptneo-tiny"); }
+static void test_dispatch_gptneox_tiny(void) { check_all_levels("gptneox-tiny"); }
+
+/* The fixtures' SAEs (GemmaScope npz, SAELens standard and topk; f32 weights, so the cblas level
+   runs them through the BLAS) at every level: acts_post and recons of the reference's sae_input
+   within 1e-4. Without HL_USE_CBLAS the cblas level is unavailable and an SAE asking for it fails
+   to load. */
+static void test_dispatch_sae_levels(void) {
+    static const hl_kernels levels[4] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_CBLAS};
+    static const char *const kinds[3][2] = {{"saes/gemma2-tiny/gemmascope-jumprelu/params.npz", "jumprelu"},
+                                            {"saes/gemma2-tiny/saelens-standard", "standard"},
+                                            {"saes/gemma2-tiny/saelens-topk", "topk"}};
+    hl_safetensors *ref = NULL;
+    hl_error e;
+    const hl_tensor *x;
+    int k, s;
+    if (!hlt_need(hlt_fixture("saes/gemma2-tiny/reference.safetensors"))) return;
+    CHECK_OK(hl_safetensors_open(hlt_fixture("saes/gemma2-tiny/reference.safetensors"), &ref, &e), &e);
+    x = ref ? hl_safetensors_find(ref, "sae_input") : NULL;
+    CHECK(x != NULL);
+    for (k = 0; x && k < 4; k++)
+        for (s = 0; s < 3; s++) {
+            hl_sae_desc d;
+            hl_sae *sae = NULL;
+            hl_sae_outputs o;
+            float post[20 * 256], rec[20 * 64];
+            char key[64];
+            const hl_tensor *rp, *rr;
+            memset(&d, 0, sizeof d);
+            d.path = hlt_fixture(kinds[s][0]);
+            d.kernels = levels[k];
+            d.n_threads = 2;
+            if (!hl_kernels_available(levels[k])) {
+                CHECK(hl_sae_load(&d, &sae, &e) != HL_OK && sae == NULL);
+                continue;
+            }
+            CHECK_OK(hl_sae_load(&d, &sae, &e), &e);
+            if (!sae) continue;
+            memset(&o, 0, sizeof o);
+            o.acts_post = post, o.recons = rec;
+            CHECK_OK(hl_sae_forward(sae, (const float *)x->data, 20, 0, &o, &e), &e);
+            snprintf(key, sizeof key, "%s.acts_post", kinds[s][1]);
+            rp = hl_safetensors_find(ref, key);
+            snprintf(key, sizeof key, "%s.recons", kinds[s][1]);
+            rr = hl_safetensors_find(ref, key);
+            CHECKF(rp && rr, "reference lacks %s", key);
+            if (rp && rr)
+                CHECKF(hlt_rel_err(post, (const float *)rp->data, 20 * 256) <= 1e-4 &&
+                           hlt_rel_err(rec, (const float *)rr->data, 20 * 64) <= 1e-4,
+                       "%s at %s: acts_post %g, recons %g", kinds[s][1], hl_kernels_name(levels[k]),
+                       hlt_rel_err(post, (const float *)rp->data, 20 * 256), hlt_rel_err(rec, (const float *)rr->data, 20 * 64));
+            hl_sae_free(sae);
+        }
+    hl_safetensors_close(ref);
+}
 
 void suite_dispatch(void) {
     RUN(test_dispatch_levels_available);
@@ -173,4 +244,8 @@ void suite_dispatch(void) {
     RUN(test_dispatch_gemma1_tiny);
     RUN(test_dispatch_llama_tiny);
     RUN(test_dispatch_mistral_tiny);
+    RUN(test_dispatch_gpt2_tiny);
+    RUN(test_dispatch_gptneo_tiny);
+    RUN(test_dispatch_gptneox_tiny);
+    RUN(test_dispatch_sae_levels);
 }
