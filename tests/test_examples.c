@@ -528,6 +528,25 @@ static void test_cli_info(void) {
     free(o);
 }
 
+/* `generate` on a terminal (script(1) gives it one, stdout and stderr on the same pty) leaves the
+   whole text on screen: the prompt echoed first, then the continuation, and no sequence that moves
+   back over the row or clears it (\r not followed by \n, ESC). */
+static void test_cli_generate_terminal(void) {
+    int st = -1;
+    char *o;
+    size_t i;
+    if (!hlt_need("examples/stories260K/model.safetensors")) return;
+    o = run_cmd("script -qc \"./build/hooklens generate --prompt 'Once upon a time' --max-new-tokens 200\" /dev/null", &st);
+    CHECKF(st == 0 && o && strncmp(o, "Once upon a time, there was a little girl named Lily.", 53) == 0, "exit %d: %s", st,
+           o ? o : "");
+    for (i = 0; o && o[i]; i++) {
+        CHECKF(o[i] != '\033', "ESC at byte %zu of the terminal output", i);
+        CHECKF(o[i] != '\r' || o[i + 1] == '\n', "a carriage return at byte %zu moves back over the text", i);
+        if (o[i] == '\033' || (o[i] == '\r' && o[i + 1] != '\n')) break;
+    }
+    free(o);
+}
+
 /* 09: the notebook's first cells on GPT-Neo (the gptneo-tiny fixture without arguments): greedy
    generate gives meta.json's greedy_continuation, test_prompt ranks it first, layer 1's window (4
    keys) shows in the cached pattern, and ablating head 0 moves the answer's log-prob. */
@@ -580,6 +599,7 @@ void suite_examples(void) {
     RUN(test_example_explanation_search);
     RUN(test_example_steering);
     RUN(test_example_tiny_stories);
+    RUN(test_cli_generate_terminal);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }

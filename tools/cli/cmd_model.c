@@ -206,7 +206,8 @@ static int on_token(int32_t tok, int64_t index, void *user) {
     gen_state *g = (gen_state *)user;
     if (g->n_gen < g->cap) g->gen[g->n_gen++] = tok;
     if (g->ids) {
-        printf("%s%d", index ? " " : "", tok);
+        printf(" %d", tok);
+        (void)index;
     } else {
         /* decode without special tokens (TL decodes with skip_special_tokens=True) */
         const hl_model_cfg *c = hl_model_config(g->m);
@@ -229,9 +230,8 @@ static int on_token(int32_t tok, int64_t index, void *user) {
         }
     }
     fflush(stdout);
-    if (g->tty && now_s() - g->t0 > 1.0)
-        fprintf(stderr, "\r\033[2K[%lld/%lld tokens, %.1f tok/s]", (long long)(index + 1), (long long)g->max_new,
-                (double)(index + 1) / (now_s() - g->t0));
+    /* no status line while the text streams: on a terminal stderr shares the row, and redrawing a
+       status there would erase the text (the rate is printed on its own line at the end) */
     return 0;
 }
 
@@ -258,7 +258,7 @@ int cmd_generate(int argc, char **argv) {
     if (!g.gen || !g.vis) { rc = 1; goto done; }
     g.prompt = ids;
     g.n_prompt = n;
-    if (!g.ids) { /* the prompt's own text length: printing starts after it */
+    if (!g.ids) { /* the prompt is echoed first (TL generate(verbose=True), llama.cpp), then the text grows */
         const hl_model_cfg *c = hl_model_config(m);
         char *text = NULL;
         int64_t k, nk = 0;
@@ -266,7 +266,12 @@ int cmd_generate(int argc, char **argv) {
             if (ids[k] != c->bos_id && ids[k] != c->eos_id && ids[k] != c->pad_id) g.vis[nk++] = ids[k];
         if (hl_model_to_string(m, g.vis, nk, &text, &err) != HL_OK) { rc = cli_error(&err); goto done; }
         g.printed = strlen(text);
+        fwrite(text, 1, g.printed, stdout);
         hl_free(text);
+    } else { /* ids: the prompt's, then " |" and the new ones */
+        int64_t k;
+        for (k = 0; k < n; k++) printf("%s%d", k ? " " : "", ids[k]);
+        printf(" |");
     }
     memset(&go, 0, sizeof go);
     go.max_new_tokens = a.max_new;
@@ -284,8 +289,9 @@ int cmd_generate(int argc, char **argv) {
         goto done;
     }
     printf("\n");
-    if (g.tty && now_s() - g.t0 > 1.0)
-        fprintf(stderr, "\r\033[2K%lld tokens in %.1f s (%.1f tok/s)\n", (long long)(n_out - n), now_s() - g.t0,
+    fflush(stdout);
+    if (g.tty && now_s() - g.t0 > 1.0) /* on its own line, after the text */
+        fprintf(stderr, "%lld tokens in %.1f s (%.1f tok/s)\n", (long long)(n_out - n), now_s() - g.t0,
                 (double)(n_out - n) / (now_s() - g.t0));
 done:
     free(g.gen);
