@@ -700,10 +700,17 @@ HL_API unsigned hl_model_flags(const hl_model *m);
    "blocks.*.hook_resid_post"). Hooks on one point run in registration order; each sees the
    previous one's edits. An exact name must be a hook point of this model or a sub-point of one
    (e.g. "blocks.2.hook_resid_post.hook_sae_acts_post", fired by an SAE attached there now or
-   later); otherwise HL_ERR_NOT_FOUND. A glob may match nothing. Names are matched once, here. [out] *handle (optional) for
+   later). A name or glob that matches no point of this model is HL_ERR_NOT_FOUND, and the message
+   names the nearest valid names (hl_model_check_name). Names are matched once, here. [out] *handle (optional) for
    hl_model_remove_hook. Points that no hook, cache or splice wants cost nothing (no copies). */
 HL_API hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn, void *user,
                                    int *handle, hl_error *err);
+/* HL_OK when `name` (exact, or a glob) matches at least one point or sub-point of this model;
+   otherwise HL_ERR_NOT_FOUND with a message naming up to three nearest valid names (edit distance),
+   e.g. "'blocks.0.hook_resid_prex' is not a hook point of this LlamaForCausalLM model; nearest:
+   blocks.0.hook_resid_pre, ...". Caches' name filters (hl_names_filter) are not checked by the
+   run: check their names with this. */
+HL_API hl_status hl_model_check_name(const hl_model *m, const char *name, hl_error *err);
 /* Removes one hook; HL_ERR_NOT_FOUND for an unknown handle. */
 HL_API hl_status hl_model_remove_hook(hl_model *m, int handle, hl_error *err);
 /* Removes every hook (splices stay; see hl_model_set_splice). */
@@ -9402,6 +9409,51 @@ static int64_t hl__match_slots(const hl_model *m, const char *pattern, unsigned 
     return count;
 }
 
+/* Levenshtein distance of a and b, capped at 255 (names are under HL__SLOT_NAME_CAP bytes). */
+static int hl__edit_distance(const char *a, const char *b) {
+    unsigned char row[HL__SLOT_NAME_CAP + 1];
+    size_t i, j, na = strlen(a), nb = strlen(b);
+    if (na > HL__SLOT_NAME_CAP || nb > HL__SLOT_NAME_CAP) return 255;
+    for (j = 0; j <= nb; j++) row[j] = (unsigned char)(j < 255 ? j : 255);
+    for (i = 1; i <= na; i++) {
+        unsigned diag = row[0], up;
+        row[0] = (unsigned char)(i < 255 ? i : 255);
+        for (j = 1; j <= nb; j++) {
+            unsigned best = diag + (a[i - 1] != b[j - 1]);
+            up = row[j];
+            if (up + 1 < best) best = up + 1;
+            if ((unsigned)row[j - 1] + 1 < best) best = row[j - 1] + 1u;
+            diag = up;
+            row[j] = (unsigned char)(best < 255 ? best : 255);
+        }
+    }
+    return row[nb];
+}
+
+HL__DEF hl_status hl_model_check_name(const hl_model *m, const char *name, hl_error *err) {
+    char buf[HL__SLOT_NAME_CAP], best[3][HL__SLOT_NAME_CAP];
+    int bestd[3] = {256, 256, 256}, k, d;
+    int64_t s;
+    if (!m || !name) return hl__fail(err, HL_ERR_ARG, "hl_model_check_name: model and name are required");
+    for (s = 0; s < m->n_slots; s++) {
+        if (!hl__slot_name(m, s, buf, sizeof buf)) continue;
+        if (hl__name_matches(name, buf)) return HL_OK;
+        if (s % HL_SUB_COUNT) continue; /* suggest points, not sub-points */
+        d = hl__edit_distance(name, buf);
+        for (k = 0; k < 3; k++)
+            if (d < bestd[k]) {
+                memmove(&best[k + 1], &best[k], (size_t)(2 - k) * sizeof best[0]);
+                memmove(&bestd[k + 1], &bestd[k], (size_t)(2 - k) * sizeof bestd[0]);
+                bestd[k] = d;
+                snprintf(best[k], sizeof best[k], "%s", buf);
+                break;
+            }
+    }
+    return hl__fail(err, HL_ERR_NOT_FOUND, "'%s' is not a hook point of this %s model; nearest: %s%s%s%s%s", name,
+                    m->cfg.architecture, best[0], bestd[1] < 256 ? ", " : "", bestd[1] < 256 ? best[1] : "",
+                    bestd[2] < 256 ? ", " : "", bestd[2] < 256 ? best[2] : "");
+}
+
 HL__DEF hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn, void *user,
                                     int *handle, hl_error *err) {
     hl__reg r;
@@ -9410,10 +9462,9 @@ HL__DEF hl_status hl_model_add_hook(hl_model *m, const char *name, hl_hook_fn fn
     memset(&r, 0, sizeof r);
     r.match = (unsigned char *)hl__calloc((size_t)m->n_slots, 1);
     if (!r.match) goto oom;
-    if (hl__match_slots(m, name, r.match) == 0 && !hl__is_glob(name)) {
+    if (hl__match_slots(m, name, r.match) == 0) {
         hl__free(r.match);
-        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_add_hook: '%s' is not a hook point of this %s model",
-                        name, m->cfg.architecture);
+        return hl__wrap(err, hl_model_check_name(m, name, err), "hl_model_add_hook");
     }
     if (m->n_regs == m->cap_regs) {
         size_t cap = m->cap_regs ? m->cap_regs * 2 : 8;

@@ -547,6 +547,29 @@ static void test_cli_generate_terminal(void) {
     free(o);
 }
 
+/* `run --names`: a name that matches no point is an error naming the nearest valid names, and an
+   optional point names the switch it needs (TL's use_* flag); with the switch it is cached. */
+static void test_cli_run_names(void) {
+    int st = -1;
+    char *o;
+    if (!hlt_need("examples/stories260K/model.safetensors")) return;
+    o = run_cmd("./build/hooklens run --tokens '1 400 500' --cache build/test_names.safetensors --names blocks.0.hook_resid_prex 2>&1", &st);
+    CHECKF(st != 0 && o && strstr(o, "'blocks.0.hook_resid_prex' is not a hook point") && strstr(o, "nearest: blocks.0.hook_resid_pre"),
+           "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = run_cmd("./build/hooklens run --tokens '1 400 500' --cache build/test_names.safetensors --names 'blocks.*.hook_rot_z' 2>&1", &st);
+    CHECKF(st != 0 && o && strstr(o, "nearest: "), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = run_cmd("./build/hooklens run --tokens '1 400 500' --cache build/test_names.safetensors --names blocks.1.attn.hook_result 2>&1", &st);
+    CHECKF(st != 0 && o && strstr(o, "--use-attn-result") && strstr(o, "use_attn_result"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = run_cmd("./build/hooklens run --tokens '1 400 500' --cache build/test_names.safetensors --names blocks.1.attn.hook_result "
+                "--use-attn-result 2>&1", &st);
+    CHECKF(st == 0 && o && strstr(o, "wrote 3 tensors (1 hooks"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    remove("build/test_names.safetensors");
+}
+
 /* 09: the notebook's first cells on GPT-Neo (the gptneo-tiny fixture without arguments): greedy
    generate gives meta.json's greedy_continuation, test_prompt ranks it first, layer 1's window (4
    keys) shows in the cached pattern, and ablating head 0 moves the answer's log-prob. */
@@ -600,6 +623,7 @@ void suite_examples(void) {
     RUN(test_example_steering);
     RUN(test_example_tiny_stories);
     RUN(test_cli_generate_terminal);
+    RUN(test_cli_run_names);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }

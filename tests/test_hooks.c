@@ -278,13 +278,19 @@ static void test_hooks_api(void) {
     hl_model_reset_hooks(m);
     CHECK_OK(hl_model_run(m, TOKS, 5, NULL, e), e);
     CHECK(n_pre == 2);
-    /* unknown names; a Gemma-2-only point on Llama; sub-points and globs are accepted */
+    /* unknown names (with the nearest valid ones named); a Gemma-2-only point on Llama; a glob that
+       matches nothing; sub-points and globs that match are accepted */
     CHECK(hl_model_add_hook(m, "blocks.0.hook_resid_prex", count_hook, &n_pre, NULL, e) == HL_ERR_NOT_FOUND);
+    CHECKF(strstr(e->msg, "nearest: blocks.0.hook_resid_pre") != NULL, "%s", e->msg);
+    CHECK(hl_model_check_name(m, "blocks.1.attn.hook_patern", e) == HL_ERR_NOT_FOUND);
+    CHECKF(strstr(e->msg, "nearest: blocks.1.attn.hook_pattern") != NULL, "%s", e->msg);
+    CHECK_OK(hl_model_check_name(m, "blocks.*.attn.hook_pattern", e), e);
     CHECK(hl_model_add_hook(m, "blocks.7.hook_resid_pre", count_hook, &n_pre, NULL, e) == HL_ERR_NOT_FOUND);
     CHECK(hl_model_add_hook(m, "blocks.0.ln1_post.hook_scale", count_hook, &n_pre, NULL, e) == HL_ERR_NOT_FOUND);
     CHECK(hl_model_add_hook(m, "blocks.0.hook_resid_pre", NULL, NULL, NULL, e) == HL_ERR_ARG);
     CHECK_OK(hl_model_add_hook(m, "blocks.0.hook_resid_pre.hook_sae_acts_post", count_hook, &n_pre, NULL, e), e);
-    CHECK_OK(hl_model_add_hook(m, "nothing.*", count_hook, &n_pre, NULL, e), e);
+    CHECK(hl_model_add_hook(m, "nothing.*", count_hook, &n_pre, NULL, e) == HL_ERR_NOT_FOUND);
+    CHECK_OK(hl_model_add_hook(m, "blocks.*.hook_resid_p*", count_hook, &n_pre, NULL, e), e);
     hl_model_reset_hooks(m);
     /* registration order */
     CHECK_OK(hl_model_add_hook(m, "blocks.1.hook_mlp_out", tag_b, order, NULL, e), e);

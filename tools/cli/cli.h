@@ -14,7 +14,8 @@
     X("info",              cmd_info,              "info PATH                       tensors of a safetensors/index/npz file or model folder") \
     X("tokenize",          cmd_tokenize,          "tokenize TOKENIZER|MODEL [--special] [--pieces] [--text-file F | --json-lines F | TEXT]") \
     X("detokenize",        cmd_detokenize,        "detokenize TOKENIZER|MODEL IDS...") \
-    X("run",               cmd_run,               "run MODEL (--prompt P | --tokens IDS) --cache OUT.safetensors [--names GLOB]... [--no-processing]") \
+    X("run",               cmd_run,               "run MODEL (--prompt P | --tokens IDS) --cache OUT.safetensors [--names GLOB]... [--no-processing]\n" \
+                                                   "                    [--use-attn-result] [--use-split-qkv-input] [--use-attn-in] [--use-hook-mlp-in]") \
     X("generate",          cmd_generate,          "generate MODEL (--prompt P | --tokens IDS) --max-new-tokens N [--temperature T ...] [--no-processing]") \
     X("test-prompt",       cmd_test_prompt,       "test-prompt MODEL --prompt P --answer A [--top-k K] [--no-prepend-space]") \
     X("logprobs",          cmd_logprobs,          "logprobs MODEL --prompt P [--html OUT]") \

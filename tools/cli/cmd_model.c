@@ -18,7 +18,16 @@ typedef struct model_args {
     double       temperature, top_p, freq_penalty;
     uint64_t     seed;
     int          ids, threads, no_bos, no_space, no_processing;
+    unsigned     use;  /* HL_USE_* from --use-attn-result, --use-split-qkv-input, --use-attn-in, --use-hook-mlp-in */
 } model_args;
+
+/* The optional hook points' switches (TL's use_* flags) and the points each one turns on. */
+static const struct { const char *option, *tl; unsigned flag; hl_hook points[3]; } use_opts[4] = {
+    {"--use-attn-result", "use_attn_result", HL_USE_ATTN_RESULT, {HL_HOOK_ATTN_RESULT, HL_HOOK_ATTN_RESULT, HL_HOOK_ATTN_RESULT}},
+    {"--use-split-qkv-input", "use_split_qkv_input", HL_USE_SPLIT_QKV_INPUT, {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT}},
+    {"--use-attn-in", "use_attn_in", HL_USE_ATTN_IN, {HL_HOOK_ATTN_IN, HL_HOOK_ATTN_IN, HL_HOOK_ATTN_IN}},
+    {"--use-hook-mlp-in", "use_hook_mlp_in", HL_USE_HOOK_MLP_IN, {HL_HOOK_MLP_IN, HL_HOOK_MLP_IN, HL_HOOK_MLP_IN}},
+};
 
 
 /* Parses argv (argv[0] is the command); MODEL is the first non-option or the bundled default.
@@ -45,6 +54,11 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
             a->no_space = 1; /* test-prompt: TL's prepend_space_to_answer=False */
         } else if (strcmp(o, "--no-processing") == 0) {
             a->no_processing = 1; /* TL's from_pretrained_no_processing: Hugging Face's raw numbers */
+        } else if (strncmp(o, "--use-", 6) == 0 && (strcmp(o, use_opts[0].option) == 0 || strcmp(o, use_opts[1].option) == 0 ||
+                                                  strcmp(o, use_opts[2].option) == 0 || strcmp(o, use_opts[3].option) == 0)) {
+            int k;
+            for (k = 0; k < 4; k++)
+                if (strcmp(o, use_opts[k].option) == 0) a->use |= use_opts[k].flag;
         } else if (!has) {
             fprintf(stderr, "hooklens %s: %s needs a value\n", argv[0], o);
             return 2;
@@ -125,6 +139,7 @@ static int load_model(const model_args *a, hl_model **m) {
     d.kernels = cli_kernels_from_env();
     d.no_processing = a->no_processing;
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
+    hl_model_set_flags(*m, a->use);
     if (cli_stderr_is_tty() && now_s() - t0 > 1.0)
         fprintf(stderr, "loaded %s in %.1f s\n", a->model, now_s() - t0);
     return 0;
@@ -170,8 +185,25 @@ int cmd_run(int argc, char **argv) {
     if ((rc = get_tokens(&a, m, &ids, &n)) != 0) goto done;
     memset(&f, 0, sizeof f);
     if (a.n_names) {
+        size_t i;
         f.names = a.names;
         f.n_names = a.n_names;
+        /* every --names must match a point of this model; an optional point needs its switch */
+        for (i = 0; i < a.n_names; i++) {
+            hl_hook id;
+            int64_t layer;
+            int k, j;
+            if (hl_model_check_name(m, a.names[i], &err) != HL_OK) { rc = cli_error(&err); goto done; }
+            if (hl_hook_parse(a.names[i], &id, &layer, NULL) != HL_OK) continue;
+            for (k = 0; k < 4; k++)
+                for (j = 0; j < 3; j++)
+                    if (use_opts[k].points[j] == id && !(a.use & use_opts[k].flag)) {
+                        fprintf(stderr, "hooklens run: %s fires only with %s (TransformerLens: %s)\n", a.names[i],
+                                use_opts[k].option, use_opts[k].tl);
+                        rc = 1;
+                        goto done;
+                    }
+        }
     }
     t0 = now_s();
     progress_start(m, &pg);
