@@ -787,10 +787,13 @@ HL_API hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int
 
 /* The cache writer behind `hooklens run`: run_with_cache over tokens[0..n), then saves the cache
    plus `logits` [1, n, d_vocab] (F32) and `tokens` [1, n] (I64) to a safetensors file at path.
-   [out] n_saved (optional): number of tensors written. */
+   The file describes itself in its __metadata__ (Python: safe_open(path, "np").metadata()):
+   "hooklens_version", "model" (the folder, when loaded from one), "architecture", "processing"
+   (TL's four flags, JSON), "str_tokens" (JSON list, with a tokenizer), plus the caller's meta
+   (NULL or key, value, ..., NULL; e.g. "prompt"). [out] n_saved (optional): tensors written. */
 HL_API hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, int64_t n,
                                            const hl_names_filter *filter, const char *path,
-                                           size_t *n_saved, hl_error *err);
+                                           const char *const *meta, size_t *n_saved, hl_error *err);
 
 /* ---- generation ---- */
 /* Returns nonzero to stop generating after this token. */
@@ -8560,6 +8563,7 @@ typedef struct hl__splice {
 struct hl_model {
     hl_model_cfg       cfg;
     char              *arch_name;
+    char              *path;    /* the folder it was loaded from, or NULL (from memory) */
     hl_weights        *w;
     hl_tokenizer      *tok;
     const hl__kernels *kern; /* picked once at load */
@@ -9243,6 +9247,7 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
         hl__free(p);
         if (st != HL_OK) goto fail;
         if ((st = hl_weights_open(d.path, &m->w, err)) != HL_OK) goto fail;
+        if (!(m->path = hl__strdup(d.path))) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
         if ((st = hl__bind_weights(m, fam, err)) != HL_OK) goto fail;
         if (!d.no_tokenizer) {
             if (!(p = hl__path_join(d.path, "tokenizer.json"))) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
@@ -9325,6 +9330,7 @@ HL__DEF void hl_model_free(hl_model *m) {
     hl__free(m->slot_want);
     hl__free(m->splices);
     hl__free(m->arch_name);
+    hl__free(m->path);
     hl_tokenizer_free(m->tok);
     hl__pool_free(m->pool);
     hl_weights_close(m->w);
@@ -9812,7 +9818,12 @@ HL__DEF hl_status hl_cache_put(hl_cache *c, const char *name, const hl_tensor *t
     c->n++;
     return HL_OK;
 }
+static hl_status hl__cache_write(const hl_cache *c, const char *path, const char *const *meta, hl_error *err);
 HL__DEF hl_status hl_cache_save(const hl_cache *c, const char *path, hl_error *err) {
+    return hl__cache_write(c, path, NULL, err);
+}
+/* The cache to a safetensors file, with __metadata__ key/value pairs (NULL: none). */
+static hl_status hl__cache_write(const hl_cache *c, const char *path, const char *const *meta, hl_error *err) {
     const char **names;
     hl_tensor *ts;
     size_t i;
@@ -9829,7 +9840,7 @@ HL__DEF hl_status hl_cache_save(const hl_cache *c, const char *path, hl_error *e
         names[i] = c->e[i].name;
         ts[i] = c->e[i].t;
     }
-    st = hl_safetensors_write(path, names, ts, c->n, NULL, err);
+    st = hl_safetensors_write(path, names, ts, c->n, meta, err);
     hl__free((void *)names);
     hl__free(ts);
     return st;
@@ -10641,9 +10652,73 @@ HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, in
     return st;
 }
 
+/* s as a JSON string literal (quotes and escapes) appended to b. */
+static void hl__json_quote(hl__buf *b, const char *s) {
+    hl__buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') hl__buf_putc(b, '\\'), hl__buf_putc(b, (char)c);
+        else if (c < 0x20) {
+            char e[8];
+            snprintf(e, sizeof e, "\\u%04x", c);
+            hl__buf_push(b, e, 6);
+        } else hl__buf_putc(b, (char)c);
+    }
+    hl__buf_putc(b, '"');
+}
+
+/* The __metadata__ of a saved cache (see hl_model_save_activations): key, value, ..., NULL in kv,
+   the strings in one buffer b. */
+static hl_status hl__cache_meta(const hl_model *m, const int32_t *tokens, int64_t n, const char *const *extra,
+                                hl__buf *b, const char **kv, size_t cap, hl_error *err) {
+    size_t offs[16], nk = 0, i;
+    char **strs = NULL;
+    const unsigned pr = m->cfg.processing;
+    char tmp[160];
+    int64_t t;
+#define HL__META(key, fill)                                                                        \
+    do {                                                                                           \
+        offs[nk++] = b->len;                                                                       \
+        hl__buf_push(b, key, strlen(key) + 1);                                                     \
+        offs[nk++] = b->len;                                                                       \
+        fill;                                                                                      \
+        hl__buf_putc(b, 0);                                                                        \
+    } while (0)
+    HL__META("hooklens_version", hl__buf_push(b, hl_version(), strlen(hl_version())));
+    if (m->path) HL__META("model", hl__buf_push(b, m->path, strlen(m->path)));
+    HL__META("architecture", hl__buf_push(b, m->cfg.architecture, strlen(m->cfg.architecture)));
+    snprintf(tmp, sizeof tmp, "{\"fold_ln\": %s, \"center_writing_weights\": %s, \"center_unembed\": %s, "
+             "\"fold_value_biases\": %s}", (pr & HL_PROC_FOLD_LN) ? "true" : "false",
+             (pr & HL_PROC_CENTER_WRITING_WEIGHTS) ? "true" : "false", (pr & HL_PROC_CENTER_UNEMBED) ? "true" : "false",
+             (pr & HL_PROC_FOLD_VALUE_BIASES) ? "true" : "false");
+    HL__META("processing", hl__buf_push(b, tmp, strlen(tmp)));
+    if (m->tok && hl_model_to_str_tokens(m, tokens, n, &strs, NULL) == HL_OK) {
+        HL__META("str_tokens", {
+            hl__buf_putc(b, '[');
+            for (t = 0; t < n; t++) {
+                if (t) hl__buf_push(b, ", ", 2);
+                hl__json_quote(b, strs[t]);
+            }
+            hl__buf_putc(b, ']');
+        });
+        hl_free(strs);
+    }
+#undef HL__META
+    for (i = 0; extra && extra[i] && extra[i + 1] && nk + 2 <= 14; i += 2) {
+        offs[nk++] = b->len;
+        hl__buf_push(b, extra[i], strlen(extra[i]) + 1);
+        offs[nk++] = b->len;
+        hl__buf_push(b, extra[i + 1], strlen(extra[i + 1]) + 1);
+    }
+    if (b->oom || nk + 1 > cap) return hl__fail(err, HL_ERR_OOM, "hl_model_save_activations: out of memory");
+    for (i = 0; i < nk; i++) kv[i] = b->data + offs[i];
+    kv[nk] = NULL;
+    return HL_OK;
+}
+
 HL__DEF hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, int64_t n,
                                             const hl_names_filter *filter, const char *path,
-                                            size_t *n_saved, hl_error *err) {
+                                            const char *const *meta, size_t *n_saved, hl_error *err) {
     hl_cache *c = NULL;
     float *logits = NULL;
     int64_t *ids = NULL, i;
@@ -10670,7 +10745,15 @@ HL__DEF hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, 
     t.ndim = 2;
     t.data = ids;
     if ((st = hl_cache_put(c, "tokens", &t, err)) != HL_OK) goto done;
-    if ((st = hl_cache_save(c, path, err)) != HL_OK) goto done;
+    {
+        hl__buf mb;
+        const char *kv[17];
+        memset(&mb, 0, sizeof mb);
+        st = hl__cache_meta(m, tokens, n, meta, &mb, kv, sizeof kv / sizeof kv[0], err);
+        if (st == HL_OK) st = hl__cache_write(c, path, kv, err);
+        hl__buf_free(&mb);
+        if (st != HL_OK) goto done;
+    }
     if (n_saved) *n_saved = hl_cache_count(c);
 done:
     hl_cache_free(c);

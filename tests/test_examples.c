@@ -570,6 +570,42 @@ static void test_cli_run_names(void) {
     remove("build/test_names.safetensors");
 }
 
+/* A cache file describes itself (issue 14, item 9): __metadata__ with the model, architecture,
+   prompt, str tokens (JSON), hooklens version and TL's processing flags. */
+static void test_cli_cache_metadata(void) {
+    int st = -1;
+    char *o;
+    hl_safetensors *f = NULL;
+    hl_error e;
+    if (!hlt_need("examples/stories260K/model.safetensors")) return;
+    o = run_cmd("./build/hooklens run examples/stories260K --prompt 'Once upon a \"time\"' --cache build/test_meta.safetensors "
+                "--names hook_embed 2>&1", &st);
+    CHECKF(st == 0, "exit %d: %s", st, o ? o : "");
+    free(o);
+    CHECK_OK(hl_safetensors_open("build/test_meta.safetensors", &f, &e), &e);
+    if (f) {
+        const char *v;
+        CHECK((v = hl_safetensors_metadata(f, "model")) && strcmp(v, "examples/stories260K") == 0);
+        CHECK((v = hl_safetensors_metadata(f, "architecture")) && strcmp(v, "LlamaForCausalLM") == 0);
+        CHECK((v = hl_safetensors_metadata(f, "prompt")) && strcmp(v, "Once upon a \"time\"") == 0);
+        CHECK((v = hl_safetensors_metadata(f, "hooklens_version")) && strcmp(v, hl_version()) == 0);
+        CHECKF((v = hl_safetensors_metadata(f, "processing")) &&
+                   strcmp(v, "{\"fold_ln\": true, \"center_writing_weights\": false, \"center_unembed\": true, "
+                             "\"fold_value_biases\": false}") == 0, "%s", v ? v : "(none)");
+        CHECKF((v = hl_safetensors_metadata(f, "str_tokens")) && strncmp(v, "[\"<s>\", ", 8) == 0 && strstr(v, "\"\\\"\""),
+               "%s", v ? v : "(none)");
+        {   /* str_tokens is valid JSON: a list of as many strings as tokens */
+            hl_json_doc *doc = NULL;
+            const hl_tensor *t = hl_safetensors_find(f, "tokens");
+            CHECK_OK(hl_json_parse(v ? v : "", v ? strlen(v) : 0, &doc, &e), &e);
+            CHECK(doc && t && (int64_t)hl_json_root(doc)->len == t->shape[1]);
+            hl_json_free(doc);
+        }
+        hl_safetensors_close(f);
+    }
+    remove("build/test_meta.safetensors");
+}
+
 /* 09: the notebook's first cells on GPT-Neo (the gptneo-tiny fixture without arguments): greedy
    generate gives meta.json's greedy_continuation, test_prompt ranks it first, layer 1's window (4
    keys) shows in the cached pattern, and ablating head 0 moves the answer's log-prob. */
@@ -624,6 +660,7 @@ void suite_examples(void) {
     RUN(test_example_tiny_stories);
     RUN(test_cli_generate_terminal);
     RUN(test_cli_run_names);
+    RUN(test_cli_cache_metadata);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }

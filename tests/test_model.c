@@ -204,7 +204,7 @@ static void check_fixture_file(const char *name) {
     hl_cache *c = NULL;
     if (!fx_open(name, 1, &r)) return;
     snprintf(path, sizeof path, "build/test_model_%s.safetensors", name);
-    CHECK_OK(hl_model_save_activations(r.m, r.tokens, r.n, NULL, path, &saved, e), e);
+    CHECK_OK(hl_model_save_activations(r.m, r.tokens, r.n, NULL, path, NULL, &saved, e), e);
     CHECK_OK(hl_safetensors_open(path, &st, e), e);
     CHECK_OK(hl_cache_create(&c, e), e);
     if (st && c) {

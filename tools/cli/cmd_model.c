@@ -207,7 +207,10 @@ int cmd_run(int argc, char **argv) {
     }
     t0 = now_s();
     progress_start(m, &pg);
-    st = hl_model_save_activations(m, ids, n, &f, a.cache, &saved, &err);
+    {
+        const char *meta[3] = {"prompt", a.prompt, NULL};
+        st = hl_model_save_activations(m, ids, n, &f, a.cache, a.prompt ? meta : NULL, &saved, &err);
+    }
     progress_end(&pg);
     if (st != HL_OK) {
         rc = cli_error(&err);

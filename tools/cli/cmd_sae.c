@@ -488,7 +488,7 @@ int cmd_sae(int argc, char **argv) {
     if (hl_model_add_hook(m, sub, grab_acts, &r, &handle, &err) != HL_OK) { rc = cli_error(&err); goto done; }
     if (a.cache) { /* every hook (SAE sub-points included) + logits + tokens */
         size_t saved = 0;
-        st = hl_model_save_activations(m, ids, r.n, NULL, a.cache, &saved, &err);
+        st = hl_model_save_activations(m, ids, r.n, NULL, a.cache, NULL, &saved, &err);
         if (st == HL_OK) fprintf(stderr, "wrote %zu tensors to %s\n", saved, a.cache);
     } else {
         st = hl_model_run(m, ids, r.n, NULL, &err);
