@@ -570,6 +570,39 @@ static void test_cli_run_names(void) {
     remove("build/test_names.safetensors");
 }
 
+/* The README's "Use it in your project" snippet, cut out of README.md as it stands: it compiles
+   warning-free as C11 and as C++11 at -O2 (-Wall -Wextra -Werror), and runs (exit 0, a cache file). */
+static void test_readme_snippet(void) {
+    size_t len = 0;
+    char *md = hlt_read_file("README.md", &len), *a, *b, cmd[1024], *o;
+    FILE *f;
+    int st = -1, k;
+    CHECK(md != NULL);
+    if (!md) return;
+    a = strstr(md, "## Use it in your project");
+    a = a ? strstr(a, "```c\n") : NULL;
+    b = a ? strstr(a + 5, "```") : NULL;
+    CHECK(a && b);
+    if (a && b) {
+        for (k = 0; k < 2; k++) {
+            const char *src = k ? "build/readme_snippet.cpp" : "build/readme_snippet.c";
+            f = fopen(src, "wb");
+            CHECK(f != NULL);
+            if (!f) continue;
+            fwrite(a + 5, 1, (size_t)(b - a - 5), f);
+            fclose(f);
+            snprintf(cmd, sizeof cmd, "%s -O2 -Wall -Wextra -Werror %s -D_POSIX_C_SOURCE=200809L -I. -o build/readme_snippet %s "
+                     "-lm -pthread 2>&1 && rm -f cache.safetensors && ./build/readme_snippet 2>&1 && test -s cache.safetensors",
+                     k ? "c++ -std=c++11" : "cc -std=c11", k ? "-Wmissing-field-initializers" : "", src);
+            o = run_cmd(cmd, &st);
+            CHECKF(st == 0, "%s: exit %d: %s", src, st, o ? o : "");
+            free(o);
+        }
+        remove("cache.safetensors");
+    }
+    free(md);
+}
+
 /* A cache file describes itself (issue 14, item 9): __metadata__ with the model, architecture,
    prompt, str tokens (JSON), hooklens version and TL's processing flags. */
 static void test_cli_cache_metadata(void) {
@@ -661,6 +694,7 @@ void suite_examples(void) {
     RUN(test_cli_generate_terminal);
     RUN(test_cli_run_names);
     RUN(test_cli_cache_metadata);
+    RUN(test_readme_snippet);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }
