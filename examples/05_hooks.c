@@ -99,8 +99,9 @@ int main(int argc, char **argv) {
         answer_id(m, corrupt_text, wrong_text, n2, &wrong, &err) != HL_OK)
         goto fail;
     if (n != n2) {
-        fprintf(stderr, "05_hooks: the prompts must have the same number of tokens (%lld vs %lld)\n", (long long)n, (long long)n2);
-        goto done;
+        snprintf(err.msg, sizeof err.msg, "the prompts must have the same number of tokens (%lld vs %lld)", (long long)n,
+                 (long long)n2);
+        goto fail;
     }
     logits = (float *)malloc((size_t)(n * hl_model_config(m)->d_vocab) * sizeof(float));
     if (!logits || hl_cache_create(&cache, &err) != HL_OK) goto fail;
@@ -156,7 +157,6 @@ int main(int argc, char **argv) {
         }
         printf("\n");
     }
-done:
     rc = 0;
 fail:
     if (rc) fprintf(stderr, "05_hooks: %s\n", logits || !cache ? err.msg : "out of memory");

@@ -9,7 +9,7 @@
    hooklens splices the SAE into the forward pass the same way: while attached, the activation at
    its hook point is replaced by the reconstruction, and the hook_sae_* points can be cached.
 
-   Usage: 06_sae_features MODEL SAE [PROMPT [HOOK]]
+   Usage: 06_sae_features [MODEL SAE [PROMPT [HOOK]]]  (none: the gemma2-tiny fixture and its SAE)
      SAE: a GemmaScope params.npz (or its folder) or a SAELens folder. HOOK: where to attach it,
      needed only when neither cfg.json nor a GemmaScope layer_L path names it. For a model folder
      without tokenizer.json, PROMPT is a list of token ids ("2 328 298"). */
@@ -22,8 +22,18 @@
 
 /* Text -> token ids with BOS, or, when the model has no tokenizer, parse "2 328 298". */
 static hl_status get_tokens(hl_model *m, const char *prompt, int32_t **ids, int64_t *n, hl_error *err) {
-    if (hl_model_tokenizer(m)) return hl_model_to_tokens(m, prompt, -1, ids, n, err);
-    *ids = (int32_t *)malloc((strlen(prompt) / 2 + 1) * sizeof(int32_t)); /* hl_free == free here */
+    /* *ids is malloc'd either way (free it with free): the library's ids are copied, since
+       hl_free need not be free (HL_MALLOC / HL_FREE can be the application's allocator) */
+    if (hl_model_tokenizer(m)) {
+        int32_t *t = NULL;
+        hl_status st = hl_model_to_tokens(m, prompt, -1, &t, n, err);
+        if (st != HL_OK) return st;
+        *ids = (int32_t *)malloc((size_t)(*n + 1) * sizeof(int32_t));
+        if (*ids) memcpy(*ids, t, (size_t)*n * sizeof(int32_t));
+        hl_free(t);
+        return *ids ? HL_OK : HL_ERR_OOM;
+    }
+    *ids = (int32_t *)malloc((strlen(prompt) / 2 + 1) * sizeof(int32_t));
     for (*n = 0; *ids && *prompt;) {
         char *end;
         long v = strtol(prompt, &end, 10);
@@ -34,9 +44,16 @@ static hl_status get_tokens(hl_model *m, const char *prompt, int32_t **ids, int6
     return *ids ? HL_OK : HL_ERR_OOM;
 }
 
+/* Without MODEL and SAE: the bundled model has no SAE yet, so the gemma2-tiny test fixture and
+   its GemmaScope SAE (at blocks.2.hook_resid_post), on the fixture's token ids. */
+#define FIXTURE_MODEL "../shared/fixtures/models/gemma2-tiny"
+#define FIXTURE_SAE "../shared/fixtures/saes/gemma2-tiny/gemmascope-jumprelu/params.npz"
+#define FIXTURE_HOOK "blocks.2.hook_resid_post"
+#define FIXTURE_IDS "2 328 298 26 43 496 137 252 334 458 93 3 88 63 404 422 157 172 204 112"
+
 int main(int argc, char **argv) {
-    const char *model_dir = argc > 2 ? argv[1] : NULL, *sae_path = argc > 2 ? argv[2] : NULL;
-    const char *prompt = argc > 3 ? argv[3] : "Once upon a time, there was a little girl named Lily.";
+    const char *model_dir = argc > 1 ? argv[1] : FIXTURE_MODEL, *sae_path = argc > 2 ? argv[2] : FIXTURE_SAE;
+    const char *prompt = argc > 3 ? argv[3] : argc > 1 ? "Once upon a time, there was a little girl named Lily." : FIXTURE_IDS;
     hl_model_desc md;
     hl_sae_desc sd;
     hl_model *m = NULL;
@@ -52,15 +69,18 @@ int main(int argc, char **argv) {
     size_t i;
     int rc = 1;
 
-    if (!model_dir) {
-        fprintf(stderr, "usage: 06_sae_features MODEL SAE [PROMPT [HOOK]]\n");
+    if (argc == 2) {
+        fprintf(stderr, "06_sae_features: missing SAE, the second argument\nusage: 06_sae_features [MODEL SAE [PROMPT [HOOK]]]\n");
         return 2;
     }
+    if (argc == 1)
+        printf("(no MODEL and SAE given, and the bundled model has no SAE yet: the gemma2-tiny test fixture and its "
+               "GemmaScope SAE, on token ids)\n");
     memset(&md, 0, sizeof md);
     md.path = model_dir;
     memset(&sd, 0, sizeof sd);
     sd.path = sae_path; /* the hook point comes from cfg.json or from the GemmaScope path ... */
-    sd.hook_name = argc > 4 ? argv[4] : NULL; /* ... unless given here */
+    sd.hook_name = argc > 4 ? argv[4] : argc == 1 ? FIXTURE_HOOK : NULL; /* ... unless given here */
     if (hl_model_load(&md, &m, &err) != HL_OK || hl_sae_load(&sd, &sae, &err) != HL_OK) goto fail;
     d_sae = hl_sae_get_config(sae)->d_sae;
     printf("SAE %s: %s, d_in %lld, d_sae %lld, at %s\n", sae_path,
@@ -106,7 +126,7 @@ int main(int argc, char **argv) {
 fail:
     if (rc) fprintf(stderr, "06_sae_features: %s\n", err.msg);
     hl_cache_free(cache);
-    hl_free(tokens);
+    free(tokens);
     hl_sae_free(sae); /* detaches itself; must go before the model */
     hl_model_free(m);
     return rc;

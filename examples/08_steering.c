@@ -9,7 +9,7 @@
    (output = reconstruction + error = the original activation), and hl_sae_steer adds
    alpha * W_dec[feature] to the output at every position, prompt and generated ones alike.
 
-   Usage: 08_steering MODEL SAE FEATURE ALPHA [PROMPT [HOOK]]
+   Usage: 08_steering [MODEL SAE FEATURE ALPHA [PROMPT [HOOK]]]  (none: the gemma2-tiny fixture and its SAE)
      For a model folder without tokenizer.json, PROMPT is a list of token ids ("2 328 298"). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +20,18 @@
 
 /* Text -> token ids with BOS, or, when the model has no tokenizer, parse "2 328 298". */
 static hl_status get_tokens(hl_model *m, const char *prompt, int32_t **ids, int64_t *n, hl_error *err) {
-    if (hl_model_tokenizer(m)) return hl_model_to_tokens(m, prompt, -1, ids, n, err);
-    *ids = (int32_t *)malloc((strlen(prompt) / 2 + 1) * sizeof(int32_t)); /* hl_free == free here */
+    /* *ids is malloc'd either way (free it with free): the library's ids are copied, since
+       hl_free need not be free (HL_MALLOC / HL_FREE can be the application's allocator) */
+    if (hl_model_tokenizer(m)) {
+        int32_t *t = NULL;
+        hl_status st = hl_model_to_tokens(m, prompt, -1, &t, n, err);
+        if (st != HL_OK) return st;
+        *ids = (int32_t *)malloc((size_t)(*n + 1) * sizeof(int32_t));
+        if (*ids) memcpy(*ids, t, (size_t)*n * sizeof(int32_t));
+        hl_free(t);
+        return *ids ? HL_OK : HL_ERR_OOM;
+    }
+    *ids = (int32_t *)malloc((strlen(prompt) / 2 + 1) * sizeof(int32_t));
     for (*n = 0; *ids && *prompt;) {
         char *end;
         long v = strtol(prompt, &end, 10);
@@ -31,6 +41,13 @@ static hl_status get_tokens(hl_model *m, const char *prompt, int32_t **ids, int6
     }
     return *ids ? HL_OK : HL_ERR_OOM;
 }
+
+/* Without MODEL and SAE: the bundled model has no SAE yet, so the gemma2-tiny test fixture and
+   its GemmaScope SAE (at blocks.2.hook_resid_post), on the fixture's token ids. */
+#define FIXTURE_MODEL "../shared/fixtures/models/gemma2-tiny"
+#define FIXTURE_SAE "../shared/fixtures/saes/gemma2-tiny/gemmascope-jumprelu/params.npz"
+#define FIXTURE_HOOK "blocks.2.hook_resid_post"
+#define FIXTURE_IDS "2 328 298 26 43 496 137 252 334 458 93 3 88 63 404 422 157 172 204 112"
 
 /* Greedy generation; prints the continuation as text, or as ids without a tokenizer. */
 static hl_status generate(hl_model *m, const char *label, const int32_t *prompt, int64_t n, hl_error *err) {
@@ -65,19 +82,24 @@ int main(int argc, char **argv) {
     float alpha;
     int rc = 1;
 
-    if (argc < 5) {
-        fprintf(stderr, "usage: 08_steering MODEL SAE FEATURE ALPHA [PROMPT [HOOK]]\n");
+    if (argc > 1 && argc < 5) {
+        static const char *const names[5] = {"", "", "SAE, the second", "FEATURE, the third", "ALPHA, the fourth"};
+        fprintf(stderr, "08_steering: missing %s argument\nusage: 08_steering [MODEL SAE FEATURE ALPHA [PROMPT [HOOK]]]\n",
+                names[argc]);
         return 2;
     }
-    feature = strtoll(argv[3], NULL, 10);
-    alpha = strtof(argv[4], NULL);
+    if (argc == 1)
+        printf("(no arguments, and the bundled model has no SAE yet: the gemma2-tiny test fixture and its GemmaScope "
+               "SAE, feature 7 at alpha 40, on token ids)\n");
+    feature = argc > 1 ? strtoll(argv[3], NULL, 10) : 7;
+    alpha = argc > 1 ? strtof(argv[4], NULL) : 40.0f;
     memset(&md, 0, sizeof md);
-    md.path = argv[1];
+    md.path = argc > 1 ? argv[1] : FIXTURE_MODEL;
     memset(&sd, 0, sizeof sd);
-    sd.path = argv[2];
-    sd.hook_name = argc > 6 ? argv[6] : NULL;
+    sd.path = argc > 1 ? argv[2] : FIXTURE_SAE;
+    sd.hook_name = argc > 6 ? argv[6] : argc == 1 ? FIXTURE_HOOK : NULL;
     if (hl_model_load(&md, &m, &err) != HL_OK || hl_sae_load(&sd, &sae, &err) != HL_OK) goto fail;
-    if (get_tokens(m, argc > 5 ? argv[5] : "Once upon a time", &tokens, &n, &err) != HL_OK) goto fail;
+    if (get_tokens(m, argc > 5 ? argv[5] : argc > 1 ? "Once upon a time" : FIXTURE_IDS, &tokens, &n, &err) != HL_OK) goto fail;
 
     /* 1. the model alone */
     if (generate(m, "plain:", tokens, n, &err) != HL_OK) goto fail;
@@ -91,7 +113,7 @@ int main(int argc, char **argv) {
     rc = 0;
 fail:
     if (rc) fprintf(stderr, "08_steering: %s\n", err.msg);
-    hl_free(tokens);
+    free(tokens);
     hl_sae_free(sae);
     hl_model_free(m);
     return rc;

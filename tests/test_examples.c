@@ -603,6 +603,29 @@ static void test_readme_snippet(void) {
     free(md);
 }
 
+/* The examples run without arguments (issue 14, item 4): 06 and 08 fall back to the gemma2-tiny
+   fixture and its SAE and say so; a missing argument is named; 05 exits non-zero after an error. */
+static void test_examples_without_args(void) {
+    int st = -1;
+    char *o;
+    if (!hlt_need(hlt_fixture("saes/gemma2-tiny/gemmascope-jumprelu/params.npz"))) return;
+    o = example("06_sae_features", NULL, &st);
+    CHECKF(st == 0 && o && strstr(o, "gemma2-tiny test fixture") && strstr(o, "hook_sae_acts_post"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = example("08_steering", NULL, &st);
+    CHECKF(st == 0 && o && strstr(o, "gemma2-tiny test fixture") && strstr(o, "steered:"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = example("08_steering", "examples/stories260K x", &st);
+    CHECKF(st != 0 && o && strstr(o, "missing FEATURE, the third argument"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = example("06_sae_features", "examples/stories260K", &st);
+    CHECKF(st != 0 && o && strstr(o, "missing SAE, the second argument"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = example("05_hooks", "examples/stories260K 'a b' 'a b c' x y", &st);
+    CHECKF(st != 0 && o && strstr(o, "same number of tokens"), "exit %d: %s", st, o ? o : "");
+    free(o);
+}
+
 /* A cache file describes itself (issue 14, item 9): __metadata__ with the model, architecture,
    prompt, str tokens (JSON), hooklens version and TL's processing flags. */
 static void test_cli_cache_metadata(void) {
@@ -695,6 +718,7 @@ void suite_examples(void) {
     RUN(test_cli_run_names);
     RUN(test_cli_cache_metadata);
     RUN(test_readme_snippet);
+    RUN(test_examples_without_args);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }
