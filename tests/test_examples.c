@@ -536,7 +536,7 @@ static void test_cli_generate_terminal(void) {
     char *o;
     size_t i;
     if (!hlt_need("examples/stories260K/model.safetensors")) return;
-    o = run_cmd("script -qc \"./build/hooklens generate --prompt 'Once upon a time' --max-new-tokens 200\" /dev/null", &st);
+    o = run_cmd("script -qc \"./build/hooklens generate --prompt 'Once upon a time' --max-new-tokens 200 --temperature 0\" /dev/null", &st);
     CHECKF(st == 0 && o && strncmp(o, "Once upon a time, there was a little girl named Lily.", 53) == 0, "exit %d: %s", st,
            o ? o : "");
     for (i = 0; o && o[i]; i++) {
@@ -624,6 +624,31 @@ static void test_examples_without_args(void) {
     o = example("05_hooks", "examples/stories260K 'a b' 'a b c' x y", &st);
     CHECKF(st != 0 && o && strstr(o, "same number of tokens"), "exit %d: %s", st, o ? o : "");
     free(o);
+}
+
+/* generate's defaults are TL's (issue 14, item 7): 10 new tokens, sampling at temperature 1.0 (so
+   two seeds differ), stop at EOS; running into n_ctx is reported. */
+static void test_cli_generate_defaults(void) {
+    int st = -1, k;
+    char *o[2];
+    if (!hlt_need("examples/stories260K/model.safetensors")) return;
+    for (k = 0; k < 2; k++) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "./build/hooklens generate --ids --tokens '1 403 407 261 378' --seed %d 2>&1", k + 1);
+        o[k] = run_cmd(cmd, &st);
+        CHECKF(st == 0 && o[k], "exit %d", st);
+    }
+    if (o[0] && o[1]) {
+        const char *bar = strchr(o[0], '|');
+        int count = 0;
+        for (; bar && *bar && *bar != '\n'; bar++) count += *bar == ' ' && bar[1] >= '0' && bar[1] <= '9';
+        CHECKF(count <= 10 && count > 0, "%d new tokens: %s", count, o[0]);
+        CHECKF(strcmp(o[0], o[1]) != 0, "seeds 1 and 2 sampled the same: %s", o[0]);
+    }
+    free(o[0]), free(o[1]);
+    o[0] = run_cmd("./build/hooklens generate --prompt 'Once upon a time' --temperature 0 --max-new-tokens 600 2>&1 >/dev/null", &st);
+    CHECKF(st == 0 && o[0] && strstr(o[0], "the context is full (n_ctx 512)"), "exit %d: %s", st, o[0] ? o[0] : "");
+    free(o[0]);
 }
 
 /* A cache file describes itself (issue 14, item 9): __metadata__ with the model, architecture,
@@ -719,6 +744,7 @@ void suite_examples(void) {
     RUN(test_cli_cache_metadata);
     RUN(test_readme_snippet);
     RUN(test_examples_without_args);
+    RUN(test_cli_generate_defaults);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }

@@ -36,6 +36,7 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
     int i;
     memset(a, 0, sizeof *a);
     a->max_new = -1;
+    a->temperature = -1.0; /* not given: generate's default is TL's 1.0 */
     a->names = (const char **)calloc((size_t)argc + 1, sizeof(char *));
     if (!a->names) return 2;
     for (i = 1; i < argc; i++) {
@@ -280,7 +281,10 @@ int cmd_generate(int argc, char **argv) {
     hl_error err;
     int rc;
     memset(&g, 0, sizeof g);
-    if ((rc = parse_model_args(argc, argv, &a)) != 0 || a.max_new <= 0) { free((void *)a.names); return cli_usage("generate"); }
+    if ((rc = parse_model_args(argc, argv, &a)) != 0) { free((void *)a.names); return cli_usage("generate"); }
+    /* TL generate's defaults: max_new_tokens 10, temperature 1.0 (sampling), stop_at_eos */
+    if (a.max_new <= 0) a.max_new = 10;
+    if (a.temperature < 0) a.temperature = 1.0;
     if ((rc = load_model(&a, &m)) != 0) goto done;
     if ((rc = get_tokens(&a, m, &ids, &n)) != 0) goto done;
     g.m = m;
@@ -325,6 +329,9 @@ int cmd_generate(int argc, char **argv) {
     }
     printf("\n");
     fflush(stdout);
+    if (n_out - n < a.max_new && out[n_out - 1] != hl_model_config(m)->eos_id) /* the library stops at n_ctx */
+        fprintf(stderr, "hooklens generate: stopped after %lld of %lld tokens: the context is full (n_ctx %lld)\n",
+                (long long)(n_out - n), (long long)a.max_new, (long long)hl_model_config(m)->n_ctx);
     if (g.tty && now_s() - g.t0 > 1.0) /* on its own line, after the text */
         fprintf(stderr, "%lld tokens in %.1f s (%.1f tok/s)\n", (long long)(n_out - n), now_s() - g.t0,
                 (double)(n_out - n) / (now_s() - g.t0));
