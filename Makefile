@@ -41,7 +41,16 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 LIB       := $(BUILD)/obj/hooklens.o
 ASAN_LIB  := $(BUILD)/asan/hooklens.o
 
-.PHONY: all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check
+# make install PREFIX=/usr/local: the CLI, both headers and the bundled model (which the installed
+# CLI finds relative to itself: PREFIX/share/hooklens/stories260K)
+PREFIX ?= /usr/local
+install: $(BUILD)/hooklens
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/hooklens/stories260K
+	install -m 755 $(BUILD)/hooklens $(DESTDIR)$(PREFIX)/bin/hooklens
+	install -m 644 hooklens.h tools/hooklens_tools.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 examples/stories260K/* $(DESTDIR)$(PREFIX)/share/hooklens/stories260K/
+
+.PHONY: install all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check
 all: $(BUILD)/hooklens $(EXAMPLES)
 
 # ---- the library, once per configuration -----------------------------------------------------

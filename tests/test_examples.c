@@ -2,6 +2,7 @@
    and its output is checked, not just its exit code. The examples are built by `make` (the test
    target depends on it) and run from the repository root. */
 #include <stdlib.h>
+#include <unistd.h>
 #include "hl_test.h"
 
 /* Runs a shell command, returns its stdout (malloc'd, NUL-terminated) and exit status. */
@@ -651,6 +652,32 @@ static void test_cli_generate_defaults(void) {
     free(o[0]);
 }
 
+/* From any directory (issue 14, item 5): `make install PREFIX=...` puts the CLI, the headers and the
+   bundled model in place and the installed CLI finds the model from /; a lone copy of the CLI with
+   HOOKLENS_HOME pointing nowhere says where it looked. */
+static void test_cli_install_anywhere(void) {
+    int st = -1;
+    char *o, cwd[2048], cmd[4096];
+    if (!hlt_need("examples/stories260K/model.safetensors") || !getcwd(cwd, sizeof cwd)) return;
+    o = run_cmd("rm -rf build/test_inst && make -s install PREFIX=build/test_inst 2>&1 && ls build/test_inst/include "
+                "build/test_inst/share/hooklens/stories260K 2>&1", &st);
+    CHECKF(st == 0 && o && strstr(o, "hooklens.h") && strstr(o, "hooklens_tools.h") && strstr(o, "model.safetensors"),
+           "exit %d: %s", st, o ? o : "");
+    free(o);
+    snprintf(cmd, sizeof cmd, "cd / && HL_MODEL= %s/build/test_inst/bin/hooklens generate --prompt 'Once upon' --temperature 0 "
+             "--max-new-tokens 4 2>&1", cwd);
+    o = run_cmd(cmd, &st);
+    CHECKF(st == 0 && o && strncmp(o, "Once upon a time", 16) == 0, "exit %d: %s", st, o ? o : "");
+    free(o);
+    snprintf(cmd, sizeof cmd, "mkdir -p build/test_lonely && cp build/hooklens build/test_lonely/ && cd / && HL_MODEL= "
+             "HOOKLENS_HOME=/nonexistent %s/build/test_lonely/hooklens generate --prompt x 2>&1", cwd);
+    o = run_cmd(cmd, &st);
+    CHECKF(st != 0 && o && strstr(o, "no default model found; looked in: /nonexistent/stories260K"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = run_cmd("rm -rf build/test_inst build/test_lonely", &st);
+    free(o);
+}
+
 /* A cache file describes itself (issue 14, item 9): __metadata__ with the model, architecture,
    prompt, str tokens (JSON), hooklens version and TL's processing flags. */
 static void test_cli_cache_metadata(void) {
@@ -745,6 +772,7 @@ void suite_examples(void) {
     RUN(test_readme_snippet);
     RUN(test_examples_without_args);
     RUN(test_cli_generate_defaults);
+    RUN(test_cli_install_anywhere);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }

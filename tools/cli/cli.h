@@ -36,8 +36,11 @@ HL_CLI_COMMANDS(HL__X)
 /* Prints the model config of a model folder as TransformerLens's cfg would show it (cmd_model.c);
    returns 0, or 1 after printing an error. Used by `hooklens info MODEL`. */
 int cli_print_model_cfg(const char *dir);
-/* Directory of the bundled default model (relative to the repository root, or $HL_MODEL). */
+/* Directory of the bundled default model: $HL_MODEL, $HOOKLENS_HOME/stories260K, next to the
+   executable (installed or in the repository), or ./examples/stories260K (main.c). */
 const char *cli_default_model(void);
+/* After cli_default_model found nothing: says where it looked. */
+void cli_default_model_tried(FILE *f);
 /* Parses --tokens "1 2 3" (spaces, commas, tabs or newlines between ids); every id must be in
    [0, d_vocab). [out] *ids (free with free()), *n >= 1. Returns 0, or 1 after printing the error. */
 int cli_parse_ids(const char *s, int64_t d_vocab, int32_t **ids, int64_t *n);

@@ -18,6 +18,7 @@ typedef struct model_args {
     double       temperature, top_p, freq_penalty;
     uint64_t     seed;
     int          ids, threads, no_bos, no_space, no_processing;
+    int          default_model; /* MODEL not given: the bundled one */
     unsigned     use;  /* HL_USE_* from --use-attn-result, --use-split-qkv-input, --use-attn-in, --use-hook-mlp-in */
 } model_args;
 
@@ -99,7 +100,10 @@ static int parse_model_args(int argc, char **argv, model_args *a) {
             return 2;
         }
     }
-    if (!a->model) a->model = cli_default_model();
+    if (!a->model) {
+        a->model = cli_default_model();
+        a->default_model = 1;
+    }
     return 0;
 }
 
@@ -139,7 +143,13 @@ static int load_model(const model_args *a, hl_model **m) {
     d.n_threads = a->threads;
     d.kernels = cli_kernels_from_env();
     d.no_processing = a->no_processing;
-    if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
+    if (hl_model_load(&d, m, &err) != HL_OK) {
+        if (a->default_model && err.status == HL_ERR_IO) {
+            cli_default_model_tried(stderr);
+            return 1;
+        }
+        return cli_error(&err);
+    }
     hl_model_set_flags(*m, a->use);
     if (cli_stderr_is_tty() && now_s() - t0 > 1.0)
         fprintf(stderr, "loaded %s in %.1f s\n", a->model, now_s() - t0);
