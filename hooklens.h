@@ -9986,6 +9986,19 @@ typedef struct hl__rowjob {
     hl_act_fn          act;
 } hl__rowjob;
 
+/* The mean of x[0], x[stride], ... (n values), summed in f64 and rounded once; and x minus it. The
+   one centring of the library: LayerNorm, TL's centrings (HL_PROC_*), the analyses. */
+static float hl__mean(const float *x, int64_t n, int64_t stride) {
+    double sum = 0.0;
+    int64_t i;
+    for (i = 0; i < n; i++) sum += (double)x[i * stride];
+    return (float)(sum / (double)n);
+}
+static void hl__center(float *x, int64_t n, int64_t stride) {
+    const float mu = hl__mean(x, n, stride);
+    int64_t i;
+    for (i = 0; i < n; i++) x[i * stride] -= mu;
+}
 /* RMS statistics                           [TL RMSNormPre; HF Gemma2RMSNorm, LlamaRMSNorm]
  *   s[r]    = sqrt(mean_i a[r,i]^2 + eps)       the sum of squares in f64 (the kernels' sumsq)
  *   y[r,i]  = a[r,i] / s[r] */
@@ -10006,10 +10019,8 @@ static void hl__ln_rows(void *ctx, int64_t r0, int64_t r1) {
     int64_t r, i;
     for (r = r0; r < r1; r++) {
         const float *a = j->a + r * j->d;
-        float *y = j->y + r * j->d, mu;
-        double sum = 0.0;
-        for (i = 0; i < j->d; i++) sum += (double)a[i];
-        mu = (float)(sum / (double)j->d);
+        float *y = j->y + r * j->d;
+        const float mu = hl__mean(a, j->d, 1);
         for (i = 0; i < j->d; i++) y[i] = a[i] - mu;
         j->s[r] = (float)sqrt(j->k->sumsq(y, j->d) / (double)j->d + (double)j->eps);
         j->k->div(y, y, j->s[r], j->d);
@@ -10038,18 +10049,12 @@ static void hl__mul_rows(void *ctx, int64_t r0, int64_t r1) {
     int64_t i;
     for (i = r0 * j->d; i < r1 * j->d; i++) j->y[i] *= j->a[i];
 }
-/* A row minus its mean (f64 sum): CENTER_WRITING_WEIGHTS (over d_model) and CENTER_UNEMBED (over
-   the vocabulary), see HL_PROC_*. */
+/* A row minus its mean: CENTER_WRITING_WEIGHTS (over d_model) and CENTER_UNEMBED (over the
+   vocabulary), see HL_PROC_*. */
 static void hl__center_rows(void *ctx, int64_t r0, int64_t r1) {
     const hl__rowjob *j = (const hl__rowjob *)ctx;
-    int64_t r, i;
-    for (r = r0; r < r1; r++) {
-        float *y = j->y + r * j->d, mu;
-        double sum = 0.0;
-        for (i = 0; i < j->d; i++) sum += (double)y[i];
-        mu = (float)(sum / (double)j->d);
-        for (i = 0; i < j->d; i++) y[i] -= mu;
-    }
+    int64_t r;
+    for (r = r0; r < r1; r++) hl__center(j->y + r * j->d, j->d, 1);
 }
 /* MLP activations, in place:
  *   GELU_TANH  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   the kernels' gelu [HF gelu_new,
@@ -12418,13 +12423,10 @@ static const float *hl__an_get(const hl_cache *c, const char *name, int64_t pos,
    (+ b) unless fold_ln folded them into W_U (TL's ln_final is then LNPre / RMSPre). */
 static void hl__an_final_norm(const hl_model *m, const float *x, float *y) {
     const int64_t d = m->cfg.d_model;
-    double sum = 0.0, sq = 0.0;
-    float mu = 0.0f, sc;
+    const float mu = m->cfg.norm == HL_NORM_LN ? hl__mean(x, d, 1) : 0.0f;
+    double sq = 0.0;
+    float sc;
     int64_t i;
-    if (m->cfg.norm == HL_NORM_LN) {
-        for (i = 0; i < d; i++) sum += (double)x[i];
-        mu = (float)(sum / (double)d);
-    }
     for (i = 0; i < d; i++) y[i] = x[i] - mu;
     for (i = 0; i < d; i++) sq += (double)y[i] * (double)y[i];
     sc = (float)sqrt(sq / (double)d + (double)m->cfg.eps);
@@ -12435,13 +12437,8 @@ static void hl__an_final_norm(const hl_model *m, const float *x, float *y) {
 /* TL apply_ln_to_stack with the cached scale: y = (x - mean_d x (LayerNorm)) / scale. */
 static void hl__an_cached_ln(const hl_model *m, const float *x, float scale, float *y) {
     const int64_t d = m->cfg.d_model;
-    double sum = 0.0;
-    float mu = 0.0f;
+    const float mu = m->cfg.norm == HL_NORM_LN ? hl__mean(x, d, 1) : 0.0f;
     int64_t i;
-    if (m->cfg.norm == HL_NORM_LN) {
-        for (i = 0; i < d; i++) sum += (double)x[i];
-        mu = (float)(sum / (double)d);
-    }
     for (i = 0; i < d; i++) y[i] = (x[i] - mu) / scale;
 }
 
@@ -12548,13 +12545,7 @@ HL__DEF hl_status hl_resid_stack(const hl_model *m, const hl_cache *c, hl_stack_
                                                                                               : j * H * dh + h * dh + i);
                 hl__matmul(m->kern, NULL, dst, zh, wo, HL_DTYPE_F32, P, d, dh);
                 if (cf->processing & HL_PROC_CENTER_WRITING_WEIGHTS)
-                    for (i = 0; i < P; i++) {
-                        double sum = 0.0;
-                        float mu;
-                        for (j = 0; j < d; j++) sum += (double)dst[i * d + j];
-                        mu = (float)(sum / (double)d);
-                        for (j = 0; j < d; j++) dst[i * d + j] -= mu;
-                    }
+                    for (i = 0; i < P; i++) hl__center(dst + i * d, d, 1);
             }
         }
     }
@@ -12569,13 +12560,9 @@ HL__DEF hl_status hl_resid_stack(const hl_model *m, const hl_cache *c, hl_stack_
         dst = hl__an_push(&b, "bias"); /* sum over layers of b_O (as processed), at every position */
         for (l = 0; l < L; l++) {
             const float *bo = m->layers[l].o.b;
-            double sum = 0.0;
-            float mu = 0.0f;
+            float mu;
             if (!bo) continue;
-            if (cf->processing & HL_PROC_CENTER_WRITING_WEIGHTS) {
-                for (j = 0; j < d; j++) sum += (double)bo[j];
-                mu = (float)(sum / (double)d);
-            }
+            mu = (cf->processing & HL_PROC_CENTER_WRITING_WEIGHTS) ? hl__mean(bo, d, 1) : 0.0f;
             for (i = 0; i < P; i++)
                 for (j = 0; j < d; j++) dst[i * d + j] += bo[j] - mu;
         }
@@ -12631,7 +12618,7 @@ static void hl__an_unembed_col(const hl_model *m, int32_t t, const float *mean, 
 
 HL__DEF hl_status hl_logit_lens(const hl_model *m, const hl_stack *s, float *logits, hl_error *err) {
     const int64_t d = m ? m->cfg.d_model : 0, V = m ? m->cfg.d_vocab : 0;
-    int64_t rows, r, v, j;
+    int64_t rows, r, j;
     float *xw;
     if (!m || !s || !logits || s->d_model != d) return hl__fail(err, HL_ERR_ARG, "hl_logit_lens: model, a stack of its width and logits are required");
     rows = s->n * s->pos;
@@ -12645,13 +12632,7 @@ HL__DEF hl_status hl_logit_lens(const hl_model *m, const hl_stack *s, float *log
         hl__lin_apply(m, &wu, xw, rows, logits);
     }
     if (m->cfg.processing & HL_PROC_CENTER_UNEMBED)
-        for (r = 0; r < rows; r++) {
-            double sum = 0.0;
-            float mu;
-            for (v = 0; v < V; v++) sum += (double)logits[r * V + v];
-            mu = (float)(sum / (double)V);
-            for (v = 0; v < V; v++) logits[r * V + v] -= mu;
-        }
+        for (r = 0; r < rows; r++) hl__center(logits + r * V, V, 1);
     hl__free(xw);
     return HL_OK;
 }
@@ -12872,16 +12853,8 @@ static float hl__lin_at(const hl__lin *L, int64_t o, int64_t i) {
 }
 /* Centres x over `axis` of a [rows, cols] view (axis 0: each column over its rows; 1: each row). */
 static void hl__center_axis(float *x, int64_t rows, int64_t cols, int axis) {
-    int64_t a, b, na = axis ? rows : cols, nb = axis ? cols : rows;
-    for (a = 0; a < na; a++) {
-        float *v = axis ? x + a * cols : x + a; /* the a-th row, or column (stride cols) */
-        const int64_t stride = axis ? 1 : cols;
-        double sum = 0.0;
-        float mu;
-        for (b = 0; b < nb; b++) sum += (double)v[b * stride];
-        mu = (float)(sum / (double)nb);
-        for (b = 0; b < nb; b++) v[b * stride] -= mu;
-    }
+    int64_t a, na = axis ? rows : cols, nb = axis ? cols : rows;
+    for (a = 0; a < na; a++) hl__center(axis ? x + a * cols : x + a, nb, axis ? 1 : cols); /* row a, or column a */
 }
 
 HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t layer, hl_tensor *out, hl_error *err) {
