@@ -1,4 +1,4 @@
-/* hooklens.h - v0.2.0 - mechanistic interpretability for transformers on the CPU, in one C header
+/* hooklens.h - v0.3.0 - mechanistic interpretability for transformers on the CPU, in one C header
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
    GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
@@ -79,6 +79,13 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.3.0  API CHANGE: GPT-2, GPT-Neo and GPT-NeoX; TransformerLens's weight processing on by
+            default (desc.no_processing, desc.skip_processing, hl_model_cfg.processing: Gemma-1,
+            Llama and Mistral logits are now centred over the vocabulary, as TL's);
+            desc.tl_window_parity removed; hook_pos_embed is a new point (hl_hook ids after
+            HL_HOOK_EMBED moved by one); a hook name or glob matching nothing is an error;
+            hl_model_save_activations takes metadata; the analyses (>>analysis); hl_model_run_from;
+            HL_KERNELS_CBLAS (HL_USE_CBLAS).
      0.2.0  API CHANGE: the views, explanation search, SAE directory, test_prompt report, max-acts
             and llama2.c converter moved to tools/hooklens_tools.h; hl_model_fire takes the
             splice's hl_hook_info and a sub-point id; hl_hook_info has sub and pass; models load
@@ -94,9 +101,9 @@
 #include <stdint.h>
 
 #define HL_VERSION_MAJOR  0
-#define HL_VERSION_MINOR  2
+#define HL_VERSION_MINOR  3
 #define HL_VERSION_PATCH  0
-#define HL_VERSION_STRING "0.2.0"
+#define HL_VERSION_STRING "0.3.0"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -12977,6 +12984,21 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
 
 /*
 REVISION HISTORY
+    0.3.0 (2026-12-05) API CHANGE: GPT2LMHeadModel, GPTNeoForCausalLM, GPTNeoXForCausalLM, as rows
+                       of the family table (config keys, weight names, the math that differs) and
+                       step variants (LayerNorm, learned positions, partial rotary, fused q/k/v,
+                       biases, plain MLPs, parallel residual); TransformerLens's weight processing
+                       (HL_PROC_*) on by default, folded into small vectors at load and the
+                       writing steps, never into a copy of a weight; desc.no_processing and
+                       skip_processing; hl_model_cfg gained norm, learned_pos, rotary_dim,
+                       parallel, gated, processing; tl_window_parity removed (it matched no TL
+                       version). New point hook_pos_embed (the hl_hook values after EMBED moved).
+                       hl_model_check_name, and add_hook fails on a glob that matches nothing.
+                       hl_model_save_activations(..., meta, ...) writes __metadata__. >>analysis:
+                       hl_resid_stack, hl_logit_lens, hl_logit_attrs, hl_loss, hl_act_patch,
+                       hl_head_scores, hl_model_param; hl_model_run_from; hl_model_to_single_token,
+                       hl_token_position. HL_USE_CBLAS / HL_KERNELS_CBLAS. The raw path (no
+                       processing) keeps 0.2.0's bits.
     0.2.0 (2026-12-05) API CHANGE: one core header. The application layer (HTML views, explanation
                        search and its regex engine, the SAE release directory and download
                        commands, max-activation streaming, the test_prompt report, gzip, the
