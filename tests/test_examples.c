@@ -678,6 +678,25 @@ static void test_cli_install_anywhere(void) {
     free(o);
 }
 
+/* 10-12, the analysis workflows on the bundled model: the logit lens ends on the model's own
+   prediction (rank 0 at final_post), the attributions of the decomposition sum to the logit
+   difference (Llama: no b_U), the head table and both half losses print. */
+static void test_examples_analysis(void) {
+    int st = -1;
+    char *o;
+    o = example("10_logit_lens", NULL, &st);
+    CHECKF(st == 0 && o && strstr(o, "component    top token") && strstr(o, "0_pre ") && strstr(o, "\nfinal_post     410 ") &&
+               strstr(o, " 0\n"), "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = example("11_logit_attribution", NULL, &st);
+    CHECKF(st == 0 && o && strstr(o, "logit difference 0.133") && strstr(o, "(sum 0.133;") && strstr(o, "the attention heads:\n  L"),
+           "exit %d: %s", st, o ? o : "");
+    free(o);
+    o = example("12_induction_heads", NULL, &st);
+    CHECKF(st == 0 && o && strstr(o, "layer 4:") && strstr(o, "loss per token: first copy "), "exit %d: %s", st, o ? o : "");
+    free(o);
+}
+
 /* A cache file describes itself (issue 14, item 9): __metadata__ with the model, architecture,
    prompt, str tokens (JSON), hooklens version and TL's processing flags. */
 static void test_cli_cache_metadata(void) {
@@ -773,6 +792,7 @@ void suite_examples(void) {
     RUN(test_examples_without_args);
     RUN(test_cli_generate_defaults);
     RUN(test_cli_install_anywhere);
+    RUN(test_examples_analysis);
     RUN(test_cli_sae_html);
     RUN(test_cli_info);
 }
