@@ -182,17 +182,61 @@ HL_API void        hl_free(void *p);
     X(U8,   "U8",   "u1", 1) \
     X(BOOL, "BOOL", "b1", 1)
 /* clang-format on */
+/* Block-quantized weights as llama.cpp stores them (GGUF, ggml.h's ggml_type ids). A row of n
+   values (n a multiple of the block) is n / block blocks, each block_bytes long:
+     Q4_0  d f16, 16 bytes of 4-bit q                 x = (q - 8) d
+     Q4_1  d f16, m f16, 16 bytes of 4-bit q          x = q d + m
+     Q5_0  d f16, 4 bytes high bits, 16 bytes low     x = (q - 16) d
+     Q5_1  d f16, m f16, 4 + 16 bytes                 x = q d + m
+     Q8_0  d f16, 32 int8                             x = q d
+     Q2_K  super-block of 16 x 16: 16 bytes of 4-bit scale and min, 64 bytes of 2-bit q, d, dmin
+                                                      x = (d sc_j) q - (dmin m_j)
+     Q3_K  32 bytes of third bits, 64 bytes of 2-bit q, 12 bytes of 6-bit scales, d
+                                                      x = (d (sc_j - 32)) (q - 4 [third bit 0])
+     Q4_K  super-block of 8 x 32: d, dmin f16, 12 bytes of 6-bit scales and mins, 128 bytes of q
+                                                      x = (d sc_j) q - (dmin m_j)
+     Q5_K  as Q4_K plus 32 bytes of fifth bits
+     Q6_K  128 bytes low 4 bits, 64 bytes high 2 bits, 16 int8 scales, d f16
+                                                      x = (d sc_j) (q - 32)
+   hl_dtype_size is 0 for these (they have no per-element size); hl_dtype_row_bytes gives the
+   bytes of a row. The formulas above are evaluated exactly as llama.cpp's dequantize_row_* do
+   (multiply, then add; no fused multiply-add), so dequantized values are the same bits. */
+/* clang-format off */
+/*  id     name     ggml id  block  bytes */
+#define HL_QTYPE_LIST(X) \
+    X(Q4_0, "Q4_0",  2,  32,  18) \
+    X(Q4_1, "Q4_1",  3,  32,  20) \
+    X(Q5_0, "Q5_0",  6,  32,  22) \
+    X(Q5_1, "Q5_1",  7,  32,  24) \
+    X(Q8_0, "Q8_0",  8,  32,  34) \
+    X(Q2_K, "Q2_K", 10, 256,  84) \
+    X(Q3_K, "Q3_K", 11, 256, 110) \
+    X(Q4_K, "Q4_K", 12, 256, 144) \
+    X(Q5_K, "Q5_K", 13, 256, 176) \
+    X(Q6_K, "Q6_K", 14, 256, 210)
+/* clang-format on */
 typedef enum hl_dtype {
     HL_DTYPE_INVALID = 0,
 #define HL__X(id, st, np, sz) HL_DTYPE_##id,
     HL_DTYPE_LIST(HL__X)
 #undef HL__X
+#define HL__X(id, nm, gg, blk, bb) HL_DTYPE_##id,
+    HL_QTYPE_LIST(HL__X)
+#undef HL__X
     HL_DTYPE_COUNT
 } hl_dtype;
 
-HL_API size_t      hl_dtype_size(hl_dtype t);     /* bytes per element, 0 for INVALID */
-HL_API const char *hl_dtype_name(hl_dtype t);     /* safetensors spelling: "F32", "BF16", ... */
-HL_API hl_dtype    hl_dtype_from_name(const char *s, size_t len); /* INVALID if unknown */
+HL_API size_t      hl_dtype_size(hl_dtype t);     /* bytes per element; 0 for INVALID and quantized */
+HL_API const char *hl_dtype_name(hl_dtype t);     /* safetensors spelling: "F32", "BF16", ...; "Q4_K" */
+HL_API hl_dtype    hl_dtype_from_name(const char *s, size_t len); /* dense only; INVALID if unknown */
+HL_API hl_dtype    hl_qtype_from_name(const char *s, size_t len); /* "Q8_0", "q4_k", ...; INVALID */
+HL_API int         hl_dtype_is_quantized(hl_dtype t);
+HL_API int64_t     hl_dtype_block(hl_dtype t);     /* elements per block: 1 dense, 32 or 256 */
+/* Bytes of n consecutive elements of one row; 0 when n is not a whole number of blocks. */
+HL_API uint64_t    hl_dtype_row_bytes(hl_dtype t, int64_t n);
+/* Dequantizes (or converts) n elements of a row of type t at src into dst: any float dtype or a
+   quantized one; n a multiple of the block. */
+HL_API hl_status   hl_dequantize_row(hl_dtype t, const void *src, float *dst, int64_t n, hl_error *err);
 
 /* A dense, row-major (C order) tensor view. Shapes are written outermost first, as in PyTorch:
    x: [pos, d_model] means x[p*d_model + i]. `data` is borrowed unless the owner says otherwise. */
@@ -1537,6 +1581,10 @@ HL__DEF const char *hl_dtype_name(hl_dtype t) {
     case HL_DTYPE_##id: return st;
         HL_DTYPE_LIST(HL__X)
 #undef HL__X
+#define HL__X(id, nm, gg, blk, bb) \
+    case HL_DTYPE_##id: return nm;
+        HL_QTYPE_LIST(HL__X)
+#undef HL__X
     default: return "INVALID";
     }
 }
@@ -1610,6 +1658,254 @@ HL__DEF uint16_t hl_f32_to_f16(float f) {
     }
 }
 
+/* ---- block-quantized types (see HL_QTYPE_LIST) ----
+   Each dequantizer is read off the block layout in ggml-common.h and written to evaluate the same
+   expressions as llama.cpp's dequantize_row_* (ggml-quants.c) in the same order: with
+   -ffp-contract=off nothing is fused, so the values are the same bits. One block per call; the
+   matmul kernels call these per block, so no whole matrix is ever expanded. */
+HL__DEF int hl_dtype_is_quantized(hl_dtype t) {
+    switch (t) {
+#define HL__X(id, nm, gg, blk, bb) case HL_DTYPE_##id:
+        HL_QTYPE_LIST(HL__X)
+#undef HL__X
+        return 1;
+    default: return 0;
+    }
+}
+HL__DEF int64_t hl_dtype_block(hl_dtype t) {
+    switch (t) {
+#define HL__X(id, nm, gg, blk, bb) case HL_DTYPE_##id: return blk;
+        HL_QTYPE_LIST(HL__X)
+#undef HL__X
+    default: return 1;
+    }
+}
+static uint64_t hl__qblock_bytes(hl_dtype t) {
+    switch (t) {
+#define HL__X(id, nm, gg, blk, bb) case HL_DTYPE_##id: return bb;
+        HL_QTYPE_LIST(HL__X)
+#undef HL__X
+    default: return hl_dtype_size(t);
+    }
+}
+HL__DEF uint64_t hl_dtype_row_bytes(hl_dtype t, int64_t n) {
+    const int64_t blk = hl_dtype_block(t);
+    if (n < 0 || n % blk != 0 || (uint64_t)(n / blk) > UINT64_MAX / (hl__qblock_bytes(t) + 1)) return 0;
+    return (uint64_t)(n / blk) * hl__qblock_bytes(t);
+}
+HL__DEF hl_dtype hl_qtype_from_name(const char *s, size_t len) {
+    size_t i;
+#define HL__X(id, nm, gg, blk, bb)                                                           \
+    if (len == sizeof(nm) - 1) {                                                           \
+        for (i = 0; i < len && (s[i] == nm[i] || (s[i] >= 'a' && s[i] - 32 == nm[i])); i++) \
+            ;                                                                              \
+        if (i == len) return HL_DTYPE_##id;                                                \
+    }
+    HL_QTYPE_LIST(HL__X)
+#undef HL__X
+    return HL_DTYPE_INVALID;
+}
+
+static float hl__f16_at(const uint8_t *p) {
+    return hl_f16_to_f32((uint16_t)(p[0] | (p[1] << 8)));
+}
+
+/* Q4_0: d, then qs[16]: element j < 16 is the low nibble of qs[j], j >= 16 the high nibble of
+   qs[j - 16]. x = (q - 8) * d */
+static void hl__deq_q4_0(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b);
+    int j;
+    for (j = 0; j < 16; j++) {
+        y[j] = (float)((b[2 + j] & 0x0F) - 8) * d;
+        y[j + 16] = (float)((b[2 + j] >> 4) - 8) * d;
+    }
+}
+/* Q4_1: d, m, qs[16]. x = q * d + m */
+static void hl__deq_q4_1(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b), m = hl__f16_at(b + 2);
+    int j;
+    for (j = 0; j < 16; j++) {
+        y[j] = (float)(b[4 + j] & 0x0F) * d + m;
+        y[j + 16] = (float)(b[4 + j] >> 4) * d + m;
+    }
+}
+/* Q5_0: d, qh (32 fifth bits, little-endian u32: bit j belongs to element j), qs[16] as Q4_0.
+   x = (q - 16) * d */
+static void hl__deq_q5_0(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b);
+    const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
+    int j;
+    for (j = 0; j < 16; j++) {
+        const int lo = (int)((b[6 + j] & 0x0F) | (((qh >> j) & 1u) << 4));
+        const int hi = (int)((b[6 + j] >> 4) | (((qh >> (j + 16)) & 1u) << 4));
+        y[j] = (float)(lo - 16) * d;
+        y[j + 16] = (float)(hi - 16) * d;
+    }
+}
+/* Q5_1: d, m, qh, qs[16]. x = q * d + m */
+static void hl__deq_q5_1(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b), m = hl__f16_at(b + 2);
+    const uint32_t qh = (uint32_t)b[4] | (uint32_t)b[5] << 8 | (uint32_t)b[6] << 16 | (uint32_t)b[7] << 24;
+    int j;
+    for (j = 0; j < 16; j++) {
+        const int lo = (int)((b[8 + j] & 0x0F) | (((qh >> j) & 1u) << 4));
+        const int hi = (int)((b[8 + j] >> 4) | (((qh >> (j + 16)) & 1u) << 4));
+        y[j] = (float)lo * d + m;
+        y[j + 16] = (float)hi * d + m;
+    }
+}
+/* Q8_0: d, qs[32] int8. x = q * d */
+static void hl__deq_q8_0(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b);
+    int j;
+    for (j = 0; j < 32; j++) y[j] = (float)(int8_t)b[2 + j] * d;
+}
+/* The K-quants' 6-bit scale and min of sub-block j (0..7) from scales[12]: sub-blocks 0-3 keep
+   theirs in the low 6 bits of bytes j and j + 4; 4-7 in the nibbles of bytes j + 4, with the top
+   two bits in the spare bits of bytes j - 4 and j. */
+static void hl__k_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *mn) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *mn = q[j + 4] & 63;
+    } else {
+        *sc = (uint8_t)((q[j + 4] & 0x0F) | ((q[j - 4] >> 6) << 4));
+        *mn = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+/* Q4_K: d, dmin, scales[12], qs[128]. 4 chunks of 64: the low nibbles of 32 bytes are sub-block
+   2c, the high nibbles sub-block 2c + 1. x = (d * sc) * q - (dmin * m) */
+static void hl__deq_q4_k(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b), dmin = hl__f16_at(b + 2);
+    const uint8_t *sc = b + 4, *q = b + 16;
+    int c, l;
+    for (c = 0; c < 4; c++, q += 32, y += 64) {
+        uint8_t s0, m0, s1, m1;
+        float d1, m1f, d2, m2f;
+        hl__k_scale_min(2 * c, sc, &s0, &m0);
+        hl__k_scale_min(2 * c + 1, sc, &s1, &m1);
+        d1 = d * (float)s0, m1f = dmin * (float)m0, d2 = d * (float)s1, m2f = dmin * (float)m1;
+        for (l = 0; l < 32; l++) y[l] = d1 * (float)(q[l] & 0x0F) - m1f;
+        for (l = 0; l < 32; l++) y[32 + l] = d2 * (float)(q[l] >> 4) - m2f;
+    }
+}
+/* Q5_K: d, dmin, scales[12], qh[32], qs[128]: Q4_K plus a fifth bit (16) per element, bit 2c of
+   qh[l] for the low nibble of chunk c and bit 2c + 1 for the high one. */
+static void hl__deq_q5_k(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b), dmin = hl__f16_at(b + 2);
+    const uint8_t *sc = b + 4, *qh = b + 16, *q = b + 48;
+    int c, l;
+    for (c = 0; c < 4; c++, q += 32, y += 64) {
+        const unsigned u1 = 1u << (2 * c), u2 = 2u << (2 * c);
+        uint8_t s0, m0, s1, m1;
+        float d1, m1f, d2, m2f;
+        hl__k_scale_min(2 * c, sc, &s0, &m0);
+        hl__k_scale_min(2 * c + 1, sc, &s1, &m1);
+        d1 = d * (float)s0, m1f = dmin * (float)m0, d2 = d * (float)s1, m2f = dmin * (float)m1;
+        for (l = 0; l < 32; l++) y[l] = d1 * (float)((q[l] & 0x0F) + (qh[l] & u1 ? 16 : 0)) - m1f;
+        for (l = 0; l < 32; l++) y[32 + l] = d2 * (float)((q[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2f;
+    }
+}
+/* Q2_K: scales[16] (low nibble: scale, high: min), qs[64], d, dmin. Two halves of 128; in each,
+   four 2-bit planes (shift 0, 2, 4, 6) of qs[0..31], each plane two sub-blocks of 16.
+   x = (d * sc) * q - (dmin * m) */
+static void hl__deq_q2_k(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b + 80), dmin = hl__f16_at(b + 82);
+    const uint8_t *sc = b, *q = b + 16;
+    int half, plane, l, is = 0;
+    for (half = 0; half < 2; half++, q += 32)
+        for (plane = 0; plane < 4; plane++) {
+            const int shift = 2 * plane;
+            float dl = d * (float)(sc[is] & 0x0F), ml = dmin * (float)(sc[is] >> 4);
+            is++;
+            for (l = 0; l < 16; l++) *y++ = dl * (float)((q[l] >> shift) & 3) - ml;
+            dl = d * (float)(sc[is] & 0x0F), ml = dmin * (float)(sc[is] >> 4);
+            is++;
+            for (l = 0; l < 16; l++) *y++ = dl * (float)((q[l + 16] >> shift) & 3) - ml;
+        }
+}
+/* Q3_K: hmask[32], qs[64], scales[12], d. The 16 6-bit scales: low 4 bits in the nibbles of bytes
+   0-7 (scale j < 8: low nibble of byte j; j >= 8: high nibble of byte j - 8), high 2 bits in bytes
+   8-11 (scale j: bits 2 (j / 4) of byte 8 + j % 4). The planes as Q2_K; the third bit of element l
+   of plane p in half h is bit 4h + p of hmask[l]: set means q, clear means q - 4.
+   x = (d * (sc - 32)) * q */
+static void hl__deq_q3_k(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b + 108);
+    const uint8_t *hm = b, *q = b + 32, *s = b + 96;
+    int8_t sc[16];
+    int j, half, plane, l, is = 0;
+    unsigned m = 1;
+    for (j = 0; j < 16; j++) {
+        const int lo = j < 8 ? (s[j] & 0x0F) : (s[j - 8] >> 4), hi = (s[8 + j % 4] >> (2 * (j / 4))) & 3;
+        sc[j] = (int8_t)((lo | (hi << 4)) - 32);
+    }
+    for (half = 0; half < 2; half++, q += 32)
+        for (plane = 0; plane < 4; plane++, m <<= 1) {
+            const int shift = 2 * plane;
+            float dl = d * (float)sc[is++];
+            for (l = 0; l < 16; l++) *y++ = dl * (float)(((q[l] >> shift) & 3) - ((hm[l] & m) ? 0 : 4));
+            dl = d * (float)sc[is++];
+            for (l = 0; l < 16; l++) *y++ = dl * (float)(((q[l + 16] >> shift) & 3) - ((hm[l + 16] & m) ? 0 : 4));
+        }
+}
+/* Q6_K: ql[128], qh[64], scales[16] int8, d. Two halves of 128; in each, element l + 32 i
+   (i = 0..3, l < 32) takes 4 low bits from ql (nibble i / 2 of ql[l + 32 (i % 2)]) and 2 high bits
+   from qh[l] (bits 2i, 2i + 1), and scale sc[l / 16 + 2 i]. x = (d * sc) * (q - 32) */
+static void hl__deq_q6_k(const uint8_t *b, float *y) {
+    const float d = hl__f16_at(b + 208);
+    const uint8_t *ql = b, *qh = b + 128;
+    const int8_t *sc = (const int8_t *)(b + 192);
+    int half, l;
+    for (half = 0; half < 2; half++, y += 128, ql += 64, qh += 32, sc += 8)
+        for (l = 0; l < 32; l++) {
+            const int is = l / 16;
+            const int q1 = (int)((ql[l] & 0x0F) | (((qh[l] >> 0) & 3) << 4)) - 32;
+            const int q2 = (int)((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4)) - 32;
+            const int q3 = (int)((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+            const int q4 = (int)((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+            y[l] = d * (float)sc[is + 0] * (float)q1;
+            y[l + 32] = d * (float)sc[is + 2] * (float)q2;
+            y[l + 64] = d * (float)sc[is + 4] * (float)q3;
+            y[l + 96] = d * (float)sc[is + 6] * (float)q4;
+        }
+}
+/* One block of a quantized type (hl_dtype_block(t) values) into y; 0 if t is not quantized. */
+static int hl__dequant_block(hl_dtype t, const uint8_t *b, float *y) {
+    switch (t) {
+    case HL_DTYPE_Q4_0: hl__deq_q4_0(b, y); return 1;
+    case HL_DTYPE_Q4_1: hl__deq_q4_1(b, y); return 1;
+    case HL_DTYPE_Q5_0: hl__deq_q5_0(b, y); return 1;
+    case HL_DTYPE_Q5_1: hl__deq_q5_1(b, y); return 1;
+    case HL_DTYPE_Q8_0: hl__deq_q8_0(b, y); return 1;
+    case HL_DTYPE_Q2_K: hl__deq_q2_k(b, y); return 1;
+    case HL_DTYPE_Q3_K: hl__deq_q3_k(b, y); return 1;
+    case HL_DTYPE_Q4_K: hl__deq_q4_k(b, y); return 1;
+    case HL_DTYPE_Q5_K: hl__deq_q5_k(b, y); return 1;
+    case HL_DTYPE_Q6_K: hl__deq_q6_k(b, y); return 1;
+    default: return 0;
+    }
+}
+HL__DEF hl_status hl_dequantize_row(hl_dtype t, const void *src, float *dst, int64_t n, hl_error *err) {
+    const uint8_t *p = (const uint8_t *)src;
+    const int64_t blk = hl_dtype_block(t);
+    int64_t i;
+    if (!src || !dst || n < 0) return hl__fail(err, HL_ERR_ARG, "hl_dequantize_row: NULL argument or n < 0");
+    if (n % blk != 0)
+        return hl__fail(err, HL_ERR_SHAPE, "hl_dequantize_row: %lld values are not whole %s blocks of %lld", (long long)n,
+                        hl_dtype_name(t), (long long)blk);
+    if (hl_dtype_is_quantized(t)) {
+        const uint64_t bb = hl__qblock_bytes(t);
+        for (i = 0; i < n / blk; i++) hl__dequant_block(t, p + (uint64_t)i * bb, dst + i * blk);
+        return HL_OK;
+    }
+    if (t != HL_DTYPE_F32 && t != HL_DTYPE_F16 && t != HL_DTYPE_BF16 && t != HL_DTYPE_F64)
+        return hl__fail(err, HL_ERR_ARG, "hl_dequantize_row: %s is not a float or quantized type", hl_dtype_name(t));
+    {
+        const hl_tensor v = {t, 1, {n}, (void *)(uintptr_t)src};
+        for (i = 0; i < n; i++) dst[i] = hl_tensor_get_f32(&v, i);
+    }
+    return HL_OK;
+}
+
 HL__DEF int64_t hl_tensor_numel(const hl_tensor *t) {
     int64_t n = 1;
     int i;
@@ -1617,10 +1913,20 @@ HL__DEF int64_t hl_tensor_numel(const hl_tensor *t) {
     return n;
 }
 HL__DEF size_t hl_tensor_nbytes(const hl_tensor *t) {
+    if (hl_dtype_is_quantized(t->dtype)) { /* rows of the innermost dimension, in whole blocks */
+        const int64_t inner = t->ndim > 0 ? t->shape[t->ndim - 1] : 1;
+        return inner > 0 ? (size_t)(hl_tensor_numel(t) / inner) * (size_t)hl_dtype_row_bytes(t->dtype, inner) : 0;
+    }
     return (size_t)hl_tensor_numel(t) * hl_dtype_size(t->dtype);
 }
 HL__DEF float hl_tensor_get_f32(const hl_tensor *t, int64_t i) {
     const uint8_t *p = (const uint8_t *)t->data;
+    if (hl_dtype_is_quantized(t->dtype)) { /* the block holding element i */
+        float blk[256];
+        const int64_t bs = hl_dtype_block(t->dtype);
+        hl__dequant_block(t->dtype, p + (uint64_t)(i / bs) * hl__qblock_bytes(t->dtype), blk);
+        return blk[i % bs];
+    }
     switch (t->dtype) {
     case HL_DTYPE_F64: { double v; memcpy(&v, p + i * 8, 8); return (float)v; }
     case HL_DTYPE_F32: { float v; memcpy(&v, p + i * 4, 4); return v; }
