@@ -9,7 +9,7 @@
      . DOES NOT . RECENT CHANGES
      The public API (after this comment), the internals' declarations (INTERNALS), then the
      implementation after #ifdef HL_IMPLEMENTATION, with greppable banners in pipeline order:
-       >>config >>util >>io >>json >>safetensors >>npz >>unicode >>tokenizer >>threads >>kernels
+       >>config >>util >>io >>json >>safetensors >>npz >>gguf >>unicode >>tokenizer >>threads >>kernels
        >>model (hook points, config, weights, load, hooks, the pass, cache, forward, run, generate,
        helpers) >>sae >>analysis
      The public API has one block per module in the same order (>>api_json ... >>api_analysis).
@@ -388,6 +388,61 @@ HL_API uint32_t  hl_crc32(uint32_t crc, const void *data, size_t n); /* start wi
 HL_API hl_status hl_inflate(const void *src, size_t n, void *dst, size_t cap, size_t *out_len,
                             size_t *in_used, hl_error *err);
 /* <<api_npz */
+
+/* >>api_gguf ================================================================================ */
+/* GGUF, llama.cpp's model file (versions 2 and 3; ggml/docs/gguf.md): "GGUF", u32 version, u64
+   tensor count, u64 metadata count; metadata as (string key, u32 type, value); tensor infos as
+   (string name, u32 n_dims, u64 ne[n_dims] innermost first, u32 ggml type, u64 offset); then, at
+   the next multiple of general.alignment (default 32), the data section. Strings are u64 length +
+   bytes. Every value type is read, arrays included (arrays of arrays are checked and skipped:
+   their elements are not offered). Tensors are borrowed views into the mapped file with the shape
+   written outermost first as everywhere in hooklens (ne reversed: a Linear weight ne = [in, out]
+   is [out, in]), in their stored type (F32, F16, BF16, F64, I8-I64 or a quantized type). The file
+   is hostile: every size is checked against the bytes that remain, products for overflow, offsets
+   for alignment, bounds and overlap. */
+typedef struct hl_gguf hl_gguf;
+/* clang-format off */
+#define HL_GGUF_TYPE_LIST(X) \
+    X(UINT8, 0, 1) X(INT8, 1, 1) X(UINT16, 2, 2) X(INT16, 3, 2) X(UINT32, 4, 4) X(INT32, 5, 4) \
+    X(FLOAT32, 6, 4) X(BOOL, 7, 1) X(STRING, 8, 0) X(ARRAY, 9, 0) X(UINT64, 10, 8) X(INT64, 11, 8) \
+    X(FLOAT64, 12, 8)
+/* clang-format on */
+typedef enum hl_gguf_type {
+#define HL__X(id, v, sz) HL_GGUF_##id = v,
+    HL_GGUF_TYPE_LIST(HL__X)
+#undef HL__X
+    HL_GGUF_TYPE_COUNT
+} hl_gguf_type;
+
+HL_API hl_status        hl_gguf_open(const char *path, hl_gguf **out, hl_error *err);
+HL_API hl_status        hl_gguf_open_memory(const void *data, size_t size, const char *name, hl_gguf **out,
+                                            hl_error *err); /* borrows data */
+HL_API void             hl_gguf_close(hl_gguf *g);
+HL_API uint32_t         hl_gguf_version(const hl_gguf *g);
+HL_API uint64_t         hl_gguf_alignment(const hl_gguf *g);
+HL_API const char      *hl_gguf_type_name(hl_gguf_type t); /* "UINT8", ... */
+/* Metadata, in file order. Scalars read as numbers (any integer, float or bool type) or strings;
+   arrays by element. String values are borrowed from the file and NOT NUL-terminated: use *len. */
+HL_API size_t           hl_gguf_kv_count(const hl_gguf *g);
+HL_API const char      *hl_gguf_kv_key(const hl_gguf *g, size_t i);
+HL_API int64_t          hl_gguf_kv_find(const hl_gguf *g, const char *key); /* -1 if absent */
+HL_API hl_gguf_type     hl_gguf_kv_type(const hl_gguf *g, size_t i);
+HL_API int              hl_gguf_get_num(const hl_gguf *g, size_t i, double *out);   /* 1 if numeric */
+HL_API int              hl_gguf_get_int(const hl_gguf *g, size_t i, int64_t *out);  /* 1 if integer/bool */
+HL_API const char      *hl_gguf_get_str(const hl_gguf *g, size_t i, size_t *len);  /* NULL if not a string */
+HL_API hl_gguf_type     hl_gguf_arr_type(const hl_gguf *g, size_t i);              /* of the elements */
+HL_API uint64_t         hl_gguf_arr_count(const hl_gguf *g, size_t i);             /* 0 if not an array */
+HL_API int              hl_gguf_arr_num(const hl_gguf *g, size_t i, uint64_t j, double *out);
+HL_API int              hl_gguf_arr_int(const hl_gguf *g, size_t i, uint64_t j, int64_t *out);
+HL_API const char      *hl_gguf_arr_str(const hl_gguf *g, size_t i, uint64_t j, size_t *len);
+/* Tensors, in file order. */
+HL_API size_t           hl_gguf_tensor_count(const hl_gguf *g);
+HL_API const char      *hl_gguf_tensor_name(const hl_gguf *g, size_t i);
+HL_API const hl_tensor *hl_gguf_tensor(const hl_gguf *g, size_t i);
+HL_API const hl_tensor *hl_gguf_find(const hl_gguf *g, const char *name); /* or NULL */
+HL_API uint32_t         hl_gguf_tensor_ggml_type(const hl_gguf *g, size_t i);
+HL_API uint64_t         hl_gguf_tensor_offset(const hl_gguf *g, size_t i); /* from the file's start */
+/* <<api_gguf */
 
 /* >>api_tokenizer =========================================================================== */
 /* Hugging Face tokenizer.json (BPE models: Gemma, GPT-2, NeoX/Pythia, Llama/SentencePiece-style),
@@ -4301,6 +4356,476 @@ HL__DEF const hl_tensor *hl_npz_find(const hl_npz *z, const char *name) {
 }
 
 /* <<npz */
+
+/* >>gguf ==================================================================================== */
+/* The GGUF reader (see >>api_gguf). One pass over the header with a cursor whose every read is
+   checked against the bytes that remain; the metadata's values and the tensors' data stay in the
+   file. Keys and tensor names are copied (NUL-terminated); a NUL inside one is an error. */
+typedef struct hl__gguf_kv {
+    char          *key;
+    hl_gguf_type   type, arr_type;
+    uint64_t       count;   /* ARRAY: elements; STRING: bytes */
+    const uint8_t *val;     /* scalar value, string bytes, or first array element */
+    uint64_t      *str_at;  /* ARRAY of STRING: offset of each element's length prefix from val */
+    int            nested;  /* ARRAY of ARRAY: checked, elements not offered */
+} hl__gguf_kv;
+
+struct hl_gguf {
+    hl__file     file; /* opened from a path (else data is borrowed) */
+    const char  *label;
+    char        *label_owned;
+    uint32_t     version;
+    uint64_t     alignment, data_off;
+    size_t       n_kv, n_t;
+    hl__gguf_kv *kv;
+    char       **tname;
+    hl_tensor   *t;
+    uint32_t    *ggml_type;
+    uint64_t    *off; /* from the start of the data section */
+};
+
+typedef struct hl__gcur {
+    const uint8_t *p;
+    uint64_t       size, pos;
+    const char    *label;
+    hl_error      *err;
+} hl__gcur;
+
+static hl_status hl__g_short(hl__gcur *c, uint64_t n, const char *what) {
+    return hl__fail(c->err, HL_ERR_FORMAT, "%s: truncated: %s needs %llu bytes at offset %llu, %llu remain", c->label,
+                    what, (unsigned long long)n, (unsigned long long)c->pos, (unsigned long long)(c->size - c->pos));
+}
+static hl_status hl__g_take(hl__gcur *c, uint64_t n, const char *what, const uint8_t **at) {
+    if (n > c->size - c->pos) return hl__g_short(c, n, what);
+    *at = c->p + c->pos;
+    c->pos += n;
+    return HL_OK;
+}
+static uint64_t hl__g_le(const uint8_t *b, int n) {
+    uint64_t v = 0;
+    int i;
+    for (i = n - 1; i >= 0; i--) v = v << 8 | b[i];
+    return v;
+}
+static hl_status hl__g_u32(hl__gcur *c, const char *what, uint32_t *v) {
+    const uint8_t *b;
+    hl_status st = hl__g_take(c, 4, what, &b);
+    if (st == HL_OK) *v = (uint32_t)hl__g_le(b, 4);
+    return st;
+}
+static hl_status hl__g_u64(hl__gcur *c, const char *what, uint64_t *v) {
+    const uint8_t *b;
+    hl_status st = hl__g_take(c, 8, what, &b);
+    if (st == HL_OK) *v = hl__g_le(b, 8);
+    return st;
+}
+/* A string: u64 length, bytes. *s points into the file. */
+static hl_status hl__g_str(hl__gcur *c, const char *what, const uint8_t **s, uint64_t *len) {
+    hl_status st = hl__g_u64(c, what, len);
+    *s = NULL;
+    return st != HL_OK ? st : hl__g_take(c, *len, what, s);
+}
+/* A key or tensor name as a new NUL-terminated string (at most 65535 bytes, no NUL inside). */
+static hl_status hl__g_name(hl__gcur *c, const char *what, char **out) {
+    const uint8_t *s;
+    uint64_t len;
+    hl_status st = hl__g_str(c, what, &s, &len);
+    if (st != HL_OK) return st;
+    if (len > 65535 || memchr(s, 0, (size_t)len))
+        return hl__fail(c->err, HL_ERR_FORMAT, "%s: %s at offset %llu is %s", c->label, what,
+                        (unsigned long long)(c->pos - len - 8), len > 65535 ? "longer than 65535 bytes" : "has a NUL byte");
+    if (!(*out = hl__strndup((const char *)s, (size_t)len))) return hl__fail(c->err, HL_ERR_OOM, "%s: out of memory", c->label);
+    return HL_OK;
+}
+static uint64_t hl__g_type_size(uint32_t t) {
+    switch (t) {
+#define HL__X(id, v, sz) case v: return sz;
+        HL_GGUF_TYPE_LIST(HL__X)
+#undef HL__X
+    default: return 0;
+    }
+}
+/* One value of type t (arrays recurse, at most 4 deep); kv (may be NULL for nested) records where
+   it is. */
+static hl_status hl__g_value(hl__gcur *c, uint32_t t, const char *key, int depth, hl__gguf_kv *kv) {
+    const uint8_t *b;
+    uint64_t n, j, len;
+    uint32_t et;
+    hl_status st;
+    if (t >= HL_GGUF_TYPE_COUNT)
+        return hl__fail(c->err, HL_ERR_FORMAT, "%s: key '%s': unknown value type %u", c->label, key, (unsigned)t);
+    if (t == HL_GGUF_STRING) {
+        if ((st = hl__g_str(c, key, &b, &len)) != HL_OK) return st;
+        if (kv) kv->val = b, kv->count = len;
+        return HL_OK;
+    }
+    if (t != HL_GGUF_ARRAY) {
+        if ((st = hl__g_take(c, hl__g_type_size(t), key, &b)) != HL_OK) return st;
+        if (kv) kv->val = b;
+        if (t == HL_GGUF_BOOL && *b > 1)
+            return hl__fail(c->err, HL_ERR_FORMAT, "%s: key '%s': bool value %u", c->label, key, (unsigned)*b);
+        return HL_OK;
+    }
+    if (depth >= 4) return hl__fail(c->err, HL_ERR_LIMIT, "%s: key '%s': arrays nested more than 4 deep", c->label, key);
+    if ((st = hl__g_u32(c, key, &et)) != HL_OK || (st = hl__g_u64(c, key, &n)) != HL_OK) return st;
+    if (et >= HL_GGUF_TYPE_COUNT)
+        return hl__fail(c->err, HL_ERR_FORMAT, "%s: key '%s': array of unknown type %u", c->label, key, (unsigned)et);
+    if (kv) kv->arr_type = (hl_gguf_type)et, kv->count = n, kv->val = c->p + c->pos, kv->nested = et == HL_GGUF_ARRAY;
+    if (et != HL_GGUF_STRING && et != HL_GGUF_ARRAY) { /* fixed size: one bounds check */
+        const uint64_t es = hl__g_type_size(et);
+        if (n > (c->size - c->pos) / es) return hl__g_short(c, n, "an array");
+        if (et == HL_GGUF_BOOL)
+            for (j = 0; j < n; j++)
+                if (c->p[c->pos + j] > 1)
+                    return hl__fail(c->err, HL_ERR_FORMAT, "%s: key '%s': bool element %llu is %u", c->label, key,
+                                    (unsigned long long)j, (unsigned)c->p[c->pos + j]);
+        c->pos += n * es;
+        return HL_OK;
+    }
+    /* strings and arrays take at least 8 and 12 bytes each: a count the file cannot hold fails here */
+    if (n > (c->size - c->pos) / (et == HL_GGUF_STRING ? 8 : 12)) return hl__g_short(c, n, "an array");
+    if (kv && et == HL_GGUF_STRING) {
+        if (n > SIZE_MAX / sizeof(uint64_t) || !(kv->str_at = (uint64_t *)hl__malloc((size_t)(n ? n : 1) * sizeof(uint64_t))))
+            return hl__fail(c->err, HL_ERR_OOM, "%s: key '%s': out of memory for %llu strings", c->label, key,
+                            (unsigned long long)n);
+    }
+    for (j = 0; j < n; j++) {
+        if (kv && kv->str_at) kv->str_at[j] = (uint64_t)(c->p + c->pos - kv->val);
+        if ((st = hl__g_value(c, et, key, depth + 1, NULL)) != HL_OK) return st;
+    }
+    return HL_OK;
+}
+
+/* ggml type id -> hl_dtype (INVALID if hooklens does not read it) */
+static hl_dtype hl__ggml_dtype(uint32_t g) {
+    switch (g) {
+    case 0: return HL_DTYPE_F32;
+    case 1: return HL_DTYPE_F16;
+    case 24: return HL_DTYPE_I8;
+    case 25: return HL_DTYPE_I16;
+    case 26: return HL_DTYPE_I32;
+    case 27: return HL_DTYPE_I64;
+    case 28: return HL_DTYPE_F64;
+    case 30: return HL_DTYPE_BF16;
+#define HL__X(id, nm, gg, blk, bb) case gg: return HL_DTYPE_##id;
+        HL_QTYPE_LIST(HL__X)
+#undef HL__X
+    default: return HL_DTYPE_INVALID;
+    }
+}
+
+static int hl__g_off_cmp(const void *a, const void *b) {
+    const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static hl_status hl__gguf_parse(hl_gguf *g, const uint8_t *data, uint64_t size, hl_error *err) {
+    hl__gcur c = {data, size, 0, g->label, err};
+    const uint8_t *magic = NULL;
+    uint64_t n_t, n_kv, i, *spans = NULL;
+    size_t k;
+    hl_status st;
+    int64_t ai;
+    if ((st = hl__g_take(&c, 4, "the magic", &magic)) != HL_OK) return st;
+    if (memcmp(magic, "GGUF", 4) != 0) return hl__fail(err, HL_ERR_FORMAT, "%s: not a GGUF file (no \"GGUF\" magic)", g->label);
+    if ((st = hl__g_u32(&c, "the version", &g->version)) != HL_OK) return st;
+    if (g->version != 2 && g->version != 3)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF version %u (2 and 3 are read)", g->label, (unsigned)g->version);
+    if ((st = hl__g_u64(&c, "the tensor count", &n_t)) != HL_OK || (st = hl__g_u64(&c, "the metadata count", &n_kv)) != HL_OK)
+        return st;
+    if (n_t > HL_MAX_TENSORS)
+        return hl__fail(err, HL_ERR_LIMIT, "%s: %llu tensors, more than HL_MAX_TENSORS = %d", g->label, (unsigned long long)n_t,
+                        HL_MAX_TENSORS);
+    if (n_kv > (size - c.pos) / 13) /* a key-value pair takes at least 8 + 4 + 1 bytes */
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %llu metadata entries cannot fit in %llu bytes", g->label,
+                        (unsigned long long)n_kv, (unsigned long long)size);
+    g->kv = (hl__gguf_kv *)hl__calloc((size_t)(n_kv ? n_kv : 1), sizeof *g->kv);
+    if (!g->kv) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", g->label);
+    for (i = 0; i < n_kv; i++) {
+        hl__gguf_kv *kv = &g->kv[i];
+        uint32_t t;
+        if ((st = hl__g_name(&c, "a metadata key", &kv->key)) != HL_OK) return st;
+        g->n_kv = (size_t)i + 1;
+        for (k = 0; k < i; k++)
+            if (strcmp(g->kv[k].key, kv->key) == 0)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: metadata key '%s' appears twice", g->label, kv->key);
+        if ((st = hl__g_u32(&c, kv->key, &t)) != HL_OK) return st;
+        kv->type = t < HL_GGUF_TYPE_COUNT ? (hl_gguf_type)t : HL_GGUF_TYPE_COUNT;
+        if ((st = hl__g_value(&c, t, kv->key, 0, kv)) != HL_OK) return st;
+    }
+    g->alignment = 32;
+    if ((ai = hl_gguf_kv_find(g, "general.alignment")) >= 0) {
+        int64_t a = 0;
+        if (g->kv[ai].type != HL_GGUF_UINT32 || !hl_gguf_get_int(g, (size_t)ai, &a) || a <= 0 || (a & (a - 1)) != 0 ||
+            a > 65536)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: general.alignment must be a UINT32 power of two up to 65536", g->label);
+        g->alignment = (uint64_t)a;
+    }
+    g->tname = (char **)hl__calloc((size_t)(n_t ? n_t : 1), sizeof *g->tname);
+    g->t = (hl_tensor *)hl__calloc((size_t)(n_t ? n_t : 1), sizeof *g->t);
+    g->ggml_type = (uint32_t *)hl__calloc((size_t)(n_t ? n_t : 1), sizeof *g->ggml_type);
+    g->off = (uint64_t *)hl__calloc((size_t)(n_t ? n_t : 1), sizeof *g->off);
+    spans = (uint64_t *)hl__calloc((size_t)(n_t ? n_t : 1), 3 * sizeof *spans);
+    if (!g->tname || !g->t || !g->ggml_type || !g->off || !spans) {
+        st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", g->label);
+        goto done;
+    }
+    for (i = 0; i < n_t; i++) {
+        uint32_t nd, gt;
+        uint64_t ne[HL_MAX_DIMS], numel = 1, nbytes;
+        hl_tensor *t = &g->t[i];
+        int d;
+        if ((st = hl__g_name(&c, "a tensor name", &g->tname[i])) != HL_OK) goto done;
+        g->n_t = (size_t)i + 1;
+        if ((st = hl__g_u32(&c, g->tname[i], &nd)) != HL_OK) goto done;
+        if (nd == 0 || nd > 4) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s' has %u dimensions (1 to 4)", g->label, g->tname[i], (unsigned)nd);
+            goto done;
+        }
+        for (d = 0; d < (int)nd; d++) {
+            if ((st = hl__g_u64(&c, g->tname[i], &ne[d])) != HL_OK) goto done;
+            if (ne[d] > (uint64_t)INT64_MAX || !hl__mul_ok(numel, ne[d], &numel) || numel > (uint64_t)INT64_MAX) {
+                st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': dimension %d (%llu) makes the element count overflow",
+                              g->label, g->tname[i], d, (unsigned long long)ne[d]);
+                goto done;
+            }
+        }
+        if ((st = hl__g_u32(&c, g->tname[i], &gt)) != HL_OK || (st = hl__g_u64(&c, g->tname[i], &g->off[i])) != HL_OK)
+            goto done;
+        g->ggml_type[i] = gt;
+        t->dtype = hl__ggml_dtype(gt);
+        if (t->dtype == HL_DTYPE_INVALID) {
+            st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: tensor '%s' has ggml type %u, which hooklens does not read", g->label,
+                          g->tname[i], (unsigned)gt);
+            goto done;
+        }
+        t->ndim = (int)nd;
+        for (d = 0; d < (int)nd; d++) t->shape[d] = (int64_t)ne[nd - 1 - d];
+        if (ne[0] % (uint64_t)hl_dtype_block(t->dtype) != 0) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': rows of %llu are not whole %s blocks of %lld", g->label,
+                          g->tname[i], (unsigned long long)ne[0], hl_dtype_name(t->dtype), (long long)hl_dtype_block(t->dtype));
+            goto done;
+        }
+        if (!hl__mul_ok(ne[0] ? numel / ne[0] : 0, hl_dtype_row_bytes(t->dtype, (int64_t)ne[0]), &nbytes)) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': byte size overflows", g->label, g->tname[i]);
+            goto done;
+        }
+        if (g->off[i] % g->alignment != 0) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': offset %llu is not a multiple of the alignment %llu", g->label,
+                          g->tname[i], (unsigned long long)g->off[i], (unsigned long long)g->alignment);
+            goto done;
+        }
+        spans[3 * i] = g->off[i], spans[3 * i + 1] = nbytes, spans[3 * i + 2] = i;
+    }
+    /* the data section starts at the next multiple of the alignment */
+    g->data_off = c.pos + (g->alignment - c.pos % g->alignment) % g->alignment;
+    if (g->data_off > size) {
+        st = hl__fail(err, HL_ERR_FORMAT, "%s: truncated: the data section would start at %llu, past the end (%llu bytes)",
+                      g->label, (unsigned long long)g->data_off, (unsigned long long)size);
+        goto done;
+    }
+    qsort(spans, (size_t)n_t, 3 * sizeof *spans, hl__g_off_cmp);
+    for (i = 0; i < n_t; i++) {
+        const uint64_t off = spans[3 * i], nb = spans[3 * i + 1], ti = spans[3 * i + 2];
+        if (off > size - g->data_off || nb > size - g->data_off - off) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': %llu bytes at data offset %llu run past the end of the file",
+                          g->label, g->tname[ti], (unsigned long long)nb, (unsigned long long)off);
+            goto done;
+        }
+        if (i + 1 < n_t && off + nb > spans[3 * (i + 1)]) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: tensors '%s' and '%s' overlap", g->label, g->tname[ti],
+                          g->tname[spans[3 * (i + 1) + 2]]);
+            goto done;
+        }
+        g->t[ti].data = (void *)(uintptr_t)(data + g->data_off + off);
+    }
+    for (i = 1; i < n_t; i++) /* names are unique (a quadratic check only for small files) */
+        if (n_t <= 4096)
+            for (k = 0; k < i; k++)
+                if (strcmp(g->tname[k], g->tname[i]) == 0) {
+                    st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s' appears twice", g->label, g->tname[i]);
+                    goto done;
+                }
+    st = HL_OK;
+done:
+    hl__free(spans);
+    return st;
+}
+
+HL__DEF void hl_gguf_close(hl_gguf *g) {
+    size_t i;
+    if (!g) return;
+    for (i = 0; i < g->n_kv; i++) hl__free(g->kv[i].key), hl__free(g->kv[i].str_at);
+    for (i = 0; i < g->n_t; i++) hl__free(g->tname[i]);
+    hl__free(g->kv), hl__free(g->tname), hl__free(g->t), hl__free(g->ggml_type), hl__free(g->off);
+    hl__free(g->label_owned);
+#ifndef HL_NO_STDIO
+    hl__file_close(&g->file);
+#endif
+    hl__free(g);
+}
+HL__DEF hl_status hl_gguf_open_memory(const void *data, size_t size, const char *name, hl_gguf **out, hl_error *err) {
+    hl_gguf *g;
+    hl_status st;
+    if ((!data && size) || !out) return hl__fail(err, HL_ERR_ARG, "hl_gguf_open_memory: NULL argument");
+    *out = NULL;
+    if (!(g = (hl_gguf *)hl__calloc(1, sizeof *g))) return hl__fail(err, HL_ERR_OOM, "hl_gguf_open_memory: out of memory");
+    g->label = name ? name : "<memory>";
+    if ((st = hl__gguf_parse(g, (const uint8_t *)data, size, err)) != HL_OK) {
+        hl_gguf_close(g);
+        return st;
+    }
+    *out = g;
+    return HL_OK;
+}
+HL__DEF hl_status hl_gguf_open(const char *path, hl_gguf **out, hl_error *err) {
+#ifdef HL_NO_STDIO
+    (void)path, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_gguf_open: built with HL_NO_STDIO (use hl_gguf_open_memory)");
+#else
+    hl_gguf *g;
+    hl_status st;
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_gguf_open: NULL argument");
+    *out = NULL;
+    if (!(g = (hl_gguf *)hl__calloc(1, sizeof *g)) || !(g->label_owned = hl__strdup(path))) {
+        hl__free(g);
+        return hl__fail(err, HL_ERR_OOM, "hl_gguf_open: out of memory");
+    }
+    g->label = g->label_owned;
+    if ((st = hl__file_open(path, &g->file, err)) != HL_OK ||
+        (st = hl__gguf_parse(g, g->file.data, g->file.size, err)) != HL_OK) {
+        hl_gguf_close(g);
+        return st;
+    }
+    *out = g;
+    return HL_OK;
+#endif
+}
+HL__DEF uint32_t hl_gguf_version(const hl_gguf *g) {
+    return g ? g->version : 0;
+}
+HL__DEF uint64_t hl_gguf_alignment(const hl_gguf *g) {
+    return g ? g->alignment : 0;
+}
+HL__DEF const char *hl_gguf_type_name(hl_gguf_type t) {
+    switch (t) {
+#define HL__X(id, v, sz) case HL_GGUF_##id: return #id;
+        HL_GGUF_TYPE_LIST(HL__X)
+#undef HL__X
+    default: return "?";
+    }
+}
+HL__DEF size_t hl_gguf_kv_count(const hl_gguf *g) {
+    return g ? g->n_kv : 0;
+}
+HL__DEF const char *hl_gguf_kv_key(const hl_gguf *g, size_t i) {
+    return g && i < g->n_kv ? g->kv[i].key : NULL;
+}
+HL__DEF int64_t hl_gguf_kv_find(const hl_gguf *g, const char *key) {
+    size_t i;
+    if (!g || !key) return -1;
+    for (i = 0; i < g->n_kv; i++)
+        if (strcmp(g->kv[i].key, key) == 0) return (int64_t)i;
+    return -1;
+}
+HL__DEF hl_gguf_type hl_gguf_kv_type(const hl_gguf *g, size_t i) {
+    return g && i < g->n_kv ? g->kv[i].type : HL_GGUF_TYPE_COUNT;
+}
+/* A scalar of type t at b as a double / an integer (0: not numeric, or a float for _int). */
+static int hl__g_num_at(hl_gguf_type t, const uint8_t *b, double *d, int64_t *i) {
+    uint64_t u;
+    switch (t) {
+    case HL_GGUF_UINT8: case HL_GGUF_BOOL: *i = b[0]; break;
+    case HL_GGUF_INT8: *i = (int8_t)b[0]; break;
+    case HL_GGUF_UINT16: *i = (int64_t)hl__g_le(b, 2); break;
+    case HL_GGUF_INT16: *i = (int16_t)hl__g_le(b, 2); break;
+    case HL_GGUF_UINT32: *i = (int64_t)hl__g_le(b, 4); break;
+    case HL_GGUF_INT32: *i = (int32_t)hl__g_le(b, 4); break;
+    case HL_GGUF_UINT64:
+        u = hl__g_le(b, 8);
+        if (u > (uint64_t)INT64_MAX) return 0;
+        *i = (int64_t)u;
+        break;
+    case HL_GGUF_INT64: u = hl__g_le(b, 8), memcpy(i, &u, 8); break;
+    case HL_GGUF_FLOAT32: {
+        float f;
+        u = hl__g_le(b, 4);
+        memcpy(&f, &u, 4);
+        *d = (double)f;
+        return 2;
+    }
+    case HL_GGUF_FLOAT64: u = hl__g_le(b, 8), memcpy(d, &u, 8); return 2;
+    default: return 0;
+    }
+    *d = (double)*i;
+    return 1;
+}
+HL__DEF int hl_gguf_get_num(const hl_gguf *g, size_t i, double *out) {
+    int64_t n;
+    return g && i < g->n_kv && out && hl__g_num_at(g->kv[i].type, g->kv[i].val, out, &n) != 0;
+}
+HL__DEF int hl_gguf_get_int(const hl_gguf *g, size_t i, int64_t *out) {
+    double d;
+    return g && i < g->n_kv && out && hl__g_num_at(g->kv[i].type, g->kv[i].val, &d, out) == 1;
+}
+HL__DEF const char *hl_gguf_get_str(const hl_gguf *g, size_t i, size_t *len) {
+    if (!g || i >= g->n_kv || g->kv[i].type != HL_GGUF_STRING) return NULL;
+    if (len) *len = (size_t)g->kv[i].count;
+    return (const char *)g->kv[i].val;
+}
+HL__DEF hl_gguf_type hl_gguf_arr_type(const hl_gguf *g, size_t i) {
+    return g && i < g->n_kv && g->kv[i].type == HL_GGUF_ARRAY ? g->kv[i].arr_type : HL_GGUF_TYPE_COUNT;
+}
+HL__DEF uint64_t hl_gguf_arr_count(const hl_gguf *g, size_t i) {
+    return g && i < g->n_kv && g->kv[i].type == HL_GGUF_ARRAY ? g->kv[i].count : 0;
+}
+static const hl__gguf_kv *hl__g_arr(const hl_gguf *g, size_t i, uint64_t j) {
+    return g && i < g->n_kv && g->kv[i].type == HL_GGUF_ARRAY && !g->kv[i].nested && j < g->kv[i].count ? &g->kv[i] : NULL;
+}
+HL__DEF int hl_gguf_arr_num(const hl_gguf *g, size_t i, uint64_t j, double *out) {
+    const hl__gguf_kv *kv = hl__g_arr(g, i, j);
+    int64_t n;
+    return kv && out && kv->arr_type != HL_GGUF_STRING &&
+           hl__g_num_at(kv->arr_type, kv->val + j * hl__g_type_size(kv->arr_type), out, &n) != 0;
+}
+HL__DEF int hl_gguf_arr_int(const hl_gguf *g, size_t i, uint64_t j, int64_t *out) {
+    const hl__gguf_kv *kv = hl__g_arr(g, i, j);
+    double d;
+    return kv && out && kv->arr_type != HL_GGUF_STRING &&
+           hl__g_num_at(kv->arr_type, kv->val + j * hl__g_type_size(kv->arr_type), &d, out) == 1;
+}
+HL__DEF const char *hl_gguf_arr_str(const hl_gguf *g, size_t i, uint64_t j, size_t *len) {
+    const hl__gguf_kv *kv = hl__g_arr(g, i, j);
+    const uint8_t *p;
+    if (!kv || kv->arr_type != HL_GGUF_STRING) return NULL;
+    p = kv->val + kv->str_at[j];
+    if (len) *len = (size_t)hl__g_le(p, 8);
+    return (const char *)p + 8;
+}
+HL__DEF size_t hl_gguf_tensor_count(const hl_gguf *g) {
+    return g ? g->n_t : 0;
+}
+HL__DEF const char *hl_gguf_tensor_name(const hl_gguf *g, size_t i) {
+    return g && i < g->n_t ? g->tname[i] : NULL;
+}
+HL__DEF const hl_tensor *hl_gguf_tensor(const hl_gguf *g, size_t i) {
+    return g && i < g->n_t ? &g->t[i] : NULL;
+}
+HL__DEF const hl_tensor *hl_gguf_find(const hl_gguf *g, const char *name) {
+    size_t i;
+    if (!g || !name) return NULL;
+    for (i = 0; i < g->n_t; i++)
+        if (strcmp(g->tname[i], name) == 0) return &g->t[i];
+    return NULL;
+}
+HL__DEF uint32_t hl_gguf_tensor_ggml_type(const hl_gguf *g, size_t i) {
+    return g && i < g->n_t ? g->ggml_type[i] : UINT32_MAX;
+}
+HL__DEF uint64_t hl_gguf_tensor_offset(const hl_gguf *g, size_t i) {
+    return g && i < g->n_t ? g->data_off + g->off[i] : 0;
+}
+
+/* <<gguf */
 
 /* >>unicode ================================================================================= */
 /* >>unicode_tables (generated by tools/gen_unicode.c; `make unicode-tables` rewrites this block) */

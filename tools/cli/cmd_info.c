@@ -1,5 +1,5 @@
 /* tools/cli/cmd_info.c - info: list the tensors of a safetensors file, a sharded checkpoint's
-   model.safetensors.index.json, a model folder, or an npz archive, with totals. A model folder with a
+   model.safetensors.index.json, a model folder, an npz archive, or a GGUF file (its metadata too), with totals. A model folder with a
    config.json also gets its config printed (cli_print_model_cfg), or a one-line note when the
    architecture is not one hooklens runs. Any malformed file: the library's
    message on stderr and exit status 1. */
@@ -25,6 +25,8 @@ typedef const hl_tensor *(*tensor_fn)(const void *obj, size_t i);
 
 static const char *w_name(const void *o, size_t i) { return hl_weights_name((const hl_weights *)o, i); }
 static const hl_tensor *w_tensor(const void *o, size_t i) { return hl_weights_tensor((const hl_weights *)o, i); }
+static const char *g_name(const void *o, size_t i) { return hl_gguf_tensor_name((const hl_gguf *)o, i); }
+static const hl_tensor *g_tensor(const void *o, size_t i) { return hl_gguf_tensor((const hl_gguf *)o, i); }
 static const char *z_name(const void *o, size_t i) { return hl_npz_name((const hl_npz *)o, i); }
 static const hl_tensor *z_tensor(const void *o, size_t i) { return hl_npz_tensor((const hl_npz *)o, i); }
 
@@ -55,6 +57,44 @@ static int info_npz(const char *path) {
     if (hl_npz_open(path, &z, &err) != HL_OK) return cli_error(&err);
     print_tensors(z, hl_npz_count(z), z_name, z_tensor);
     hl_npz_close(z);
+    return 0;
+}
+
+/* A GGUF file: the metadata (arrays: type, count and the first few elements), then the tensors
+   with their ggml types. */
+static int info_gguf(const char *path) {
+    hl_gguf *g = NULL;
+    hl_error err;
+    size_t i, len;
+    if (hl_gguf_open(path, &g, &err) != HL_OK) return cli_error(&err);
+    printf("GGUF version %u, alignment %llu, %zu metadata entries, %zu tensors\n", hl_gguf_version(g),
+           (unsigned long long)hl_gguf_alignment(g), hl_gguf_kv_count(g), hl_gguf_tensor_count(g));
+    for (i = 0; i < hl_gguf_kv_count(g); i++) {
+        const hl_gguf_type t = hl_gguf_kv_type(g, i);
+        const char *s;
+        double d;
+        printf("metadata %s (%s", hl_gguf_kv_key(g, i), hl_gguf_type_name(t));
+        if (t == HL_GGUF_ARRAY) {
+            const hl_gguf_type et = hl_gguf_arr_type(g, i);
+            uint64_t j, n = hl_gguf_arr_count(g, i);
+            printf(" of %llu %s): [", (unsigned long long)n, hl_gguf_type_name(et));
+            for (j = 0; j < n && j < 8; j++) {
+                if ((s = hl_gguf_arr_str(g, i, j, &len)) != NULL) printf("%s\"%.*s\"", j ? ", " : "", (int)(len > 40 ? 40 : len), s);
+                else if (hl_gguf_arr_num(g, i, j, &d)) printf("%s%.9g", j ? ", " : "", d);
+                else printf("%s...", j ? ", " : "");
+            }
+            printf("%s]\n", n > 8 ? ", ..." : "");
+        } else if ((s = hl_gguf_get_str(g, i, &len)) != NULL) {
+            printf("): \"%.*s%s\"\n", (int)(len > 200 ? 200 : len), s, len > 200 ? "..." : "");
+        } else if (hl_gguf_get_num(g, i, &d)) {
+            printf("): %.17g\n", d);
+        } else {
+            printf(")\n");
+        }
+    }
+    printf("\n");
+    print_tensors(g, hl_gguf_tensor_count(g), g_name, g_tensor);
+    hl_gguf_close(g);
     return 0;
 }
 
@@ -109,6 +149,7 @@ int cmd_info(int argc, char **argv) {
         return 0;
     }
     if (ends_with(path, ".npz")) return info_npz(path);
+    if (ends_with(path, ".gguf")) return info_gguf(path);
     if (ends_with(path, ".json")) return info_weights(path);
     return info_safetensors(path);
 }
