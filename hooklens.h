@@ -4606,7 +4606,9 @@ static hl_status hl__gguf_parse(hl_gguf *g, const uint8_t *data, uint64_t size, 
                           g->tname[i], (unsigned long long)ne[0], hl_dtype_name(t->dtype), (long long)hl_dtype_block(t->dtype));
             goto done;
         }
-        if (!hl__mul_ok(ne[0] ? numel / ne[0] : 0, hl_dtype_row_bytes(t->dtype, (int64_t)ne[0]), &nbytes)) {
+        if ((ne[0] > 0 && hl_dtype_row_bytes(t->dtype, (int64_t)ne[0]) == 0) ||
+            !hl__mul_ok(ne[0] ? numel / ne[0] : 0, hl_dtype_row_bytes(t->dtype, (int64_t)ne[0]), &nbytes) ||
+            nbytes > (uint64_t)SIZE_MAX) {
             st = hl__fail(err, HL_ERR_FORMAT, "%s: tensor '%s': byte size overflows", g->label, g->tname[i]);
             goto done;
         }

@@ -1,0 +1,48 @@
+/* tests/fuzz/fuzz_gguf.c - libFuzzer target for the GGUF reader over memory: any input is either
+   rejected with a status and a message, or every metadata value and every tensor byte it offers can
+   be read, and every tensor's last element dequantizes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../hooklens.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    hl_gguf *g = NULL;
+    hl_error err;
+    hl_status s = hl_gguf_open_memory(data, size, "fuzz.gguf", &g, &err);
+    if (s == HL_OK) {
+        size_t i, n, len, acc = 0;
+        for (i = 0; i < hl_gguf_kv_count(g); i++) {
+            const char *str;
+            double d;
+            uint64_t j, cnt = hl_gguf_arr_count(g, i);
+            if (hl_gguf_kv_find(g, hl_gguf_kv_key(g, i)) != (int64_t)i) __builtin_trap();
+            if ((str = hl_gguf_get_str(g, i, &len)) != NULL && len) acc += (uint8_t)str[len - 1];
+            acc += hl_gguf_get_num(g, i, &d);
+            for (j = 0; j < cnt; j++) {
+                if ((str = hl_gguf_arr_str(g, i, j, &len)) != NULL && len) acc += (uint8_t)str[len - 1];
+                acc += hl_gguf_arr_num(g, i, j, &d);
+            }
+        }
+        n = hl_gguf_tensor_count(g);
+        for (i = 0; i < n; i++) {
+            const hl_tensor *t = hl_gguf_tensor(g, i);
+            size_t nb = hl_tensor_nbytes(t), b;
+            const uint8_t *p = (const uint8_t *)t->data;
+            if (hl_gguf_find(g, hl_gguf_tensor_name(g, i)) != t) __builtin_trap();
+            if (p < data || nb > size || p + nb > data + size) __builtin_trap();
+            for (b = 0; b < nb; b++) acc += p[b];
+            if (hl_tensor_numel(t) > 0) acc += hl_tensor_get_f32(t, hl_tensor_numel(t) - 1) > 0.0f;
+        }
+        {
+            volatile size_t sink = acc;
+            (void)sink;
+        }
+        hl_gguf_close(g);
+    } else {
+        if (g != NULL || err.status != s || err.msg[0] == 0) __builtin_trap();
+    }
+    return 0;
+}

@@ -1,0 +1,279 @@
+/* tests/test_gguf.c - the GGUF reader: every metadata type, arrays, alignment, tensor infos and data
+   on files built here byte by byte (the layout of ggml/docs/gguf.md), then hostile files: every
+   truncation, absurd counts and dimensions, unaligned, out-of-range and overlapping offsets,
+   unknown types, duplicates. Also the real gemma-3-270m file when it has been fetched. */
+#include "hl_test.h"
+#include <stdlib.h>
+
+/* ---- a GGUF builder ---- */
+typedef struct gb {
+    uint8_t buf[1 << 16];
+    size_t n;
+} gb;
+static void gb_bytes(gb *b, const void *p, size_t n) {
+    memcpy(b->buf + b->n, p, n);
+    b->n += n;
+}
+static void gb_u32(gb *b, uint32_t v) {
+    int i;
+    for (i = 0; i < 4; i++) b->buf[b->n++] = (uint8_t)(v >> (8 * i));
+}
+static void gb_u64(gb *b, uint64_t v) {
+    int i;
+    for (i = 0; i < 8; i++) b->buf[b->n++] = (uint8_t)(v >> (8 * i));
+}
+static void gb_str(gb *b, const char *s) {
+    gb_u64(b, strlen(s));
+    gb_bytes(b, s, strlen(s));
+}
+static void gb_head(gb *b, uint32_t version, uint64_t n_t, uint64_t n_kv) {
+    b->n = 0;
+    gb_bytes(b, "GGUF", 4);
+    gb_u32(b, version);
+    gb_u64(b, n_t);
+    gb_u64(b, n_kv);
+}
+static void gb_kv_u32(gb *b, const char *k, uint32_t v) {
+    gb_str(b, k), gb_u32(b, HL_GGUF_UINT32), gb_u32(b, v);
+}
+static void gb_tensor(gb *b, const char *name, int nd, const uint64_t *ne, uint32_t type, uint64_t off) {
+    int d;
+    gb_str(b, name), gb_u32(b, (uint32_t)nd);
+    for (d = 0; d < nd; d++) gb_u64(b, ne[d]);
+    gb_u32(b, type), gb_u64(b, off);
+}
+static void gb_pad(gb *b, size_t align) {
+    while (b->n % align) b->buf[b->n++] = 0;
+}
+
+/* A valid v3 file: one key of every type, arrays, alignment 64, an F32 [2, 3] and a Q8_0 [2, 32]. */
+static size_t gb_valid(gb *b, uint32_t version) {
+    static const uint64_t ne_a[2] = {3, 2}, ne_b[2] = {32, 2};
+    float f = 1.5f;
+    double g = -2.25;
+    uint64_t fb;
+    size_t data;
+    int i;
+    gb_head(b, version, 2, 16);
+    gb_str(b, "u8"), gb_u32(b, HL_GGUF_UINT8), b->buf[b->n++] = 200;
+    gb_str(b, "i8"), gb_u32(b, HL_GGUF_INT8), b->buf[b->n++] = (uint8_t)(int8_t)-5;
+    gb_str(b, "u16"), gb_u32(b, HL_GGUF_UINT16), b->buf[b->n++] = 0x34, b->buf[b->n++] = 0x12;
+    gb_str(b, "i16"), gb_u32(b, HL_GGUF_INT16), b->buf[b->n++] = 0xff, b->buf[b->n++] = 0xff;
+    gb_kv_u32(b, "u32", 4000000000u);
+    gb_str(b, "i32"), gb_u32(b, HL_GGUF_INT32), gb_u32(b, (uint32_t)-7);
+    gb_str(b, "f32"), gb_u32(b, HL_GGUF_FLOAT32), memcpy(&fb, &f, 4), gb_u32(b, (uint32_t)fb);
+    gb_str(b, "bool"), gb_u32(b, HL_GGUF_BOOL), b->buf[b->n++] = 1;
+    gb_str(b, "str"), gb_u32(b, HL_GGUF_STRING), gb_str(b, "hello");
+    gb_str(b, "u64"), gb_u32(b, HL_GGUF_UINT64), gb_u64(b, 1ull << 40);
+    gb_str(b, "i64"), gb_u32(b, HL_GGUF_INT64), gb_u64(b, (uint64_t)-3);
+    gb_str(b, "f64"), gb_u32(b, HL_GGUF_FLOAT64), memcpy(&fb, &g, 8), gb_u64(b, fb);
+    gb_str(b, "arr_i32"), gb_u32(b, HL_GGUF_ARRAY), gb_u32(b, HL_GGUF_INT32), gb_u64(b, 3);
+    for (i = 0; i < 3; i++) gb_u32(b, (uint32_t)(i * 10 - 1));
+    gb_str(b, "arr_str"), gb_u32(b, HL_GGUF_ARRAY), gb_u32(b, HL_GGUF_STRING), gb_u64(b, 3);
+    gb_str(b, "a"), gb_str(b, ""), gb_str(b, "ccc");
+    gb_str(b, "nested"), gb_u32(b, HL_GGUF_ARRAY), gb_u32(b, HL_GGUF_ARRAY), gb_u64(b, 2);
+    gb_u32(b, HL_GGUF_UINT8), gb_u64(b, 2), b->buf[b->n++] = 1, b->buf[b->n++] = 2;
+    gb_u32(b, HL_GGUF_STRING), gb_u64(b, 1), gb_str(b, "x");
+    gb_kv_u32(b, "general.alignment", 64);
+    gb_tensor(b, "a", 2, ne_a, 0, 0);
+    gb_tensor(b, "b", 2, ne_b, 8, 64);
+    gb_pad(b, 64);
+    data = b->n;
+    for (i = 0; i < 6; i++) {
+        f = (float)i + 0.5f;
+        memcpy(b->buf + b->n, &f, 4), b->n += 4;
+    }
+    gb_pad(b, 64);
+    for (i = 0; i < 2; i++) { /* Q8_0 rows: d = 1, 2; q[k] = k - 16 */
+        int k;
+        uint16_t h = hl_f32_to_f16((float)(i + 1));
+        b->buf[b->n++] = (uint8_t)h, b->buf[b->n++] = (uint8_t)(h >> 8);
+        for (k = 0; k < 32; k++) b->buf[b->n++] = (uint8_t)(int8_t)(k - 16);
+    }
+    return data;
+}
+
+static void test_gguf_read(void) {
+    gb *b = (gb *)calloc(1, sizeof *b);
+    hl_gguf *g = NULL;
+    hl_error e;
+    uint32_t v;
+    for (v = 2; v <= 3; v++) {
+        size_t data = gb_valid(b, v), len = 0;
+        double d;
+        int64_t n;
+        const char *s;
+        const hl_tensor *t;
+        CHECK_OK(hl_gguf_open_memory(b->buf, b->n, "valid.gguf", &g, &e), &e);
+        if (!g) break;
+        CHECK(hl_gguf_version(g) == v && hl_gguf_alignment(g) == 64 && hl_gguf_kv_count(g) == 16);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "u8"), &n) && n == 200);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "i8"), &n) && n == -5);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "u16"), &n) && n == 0x1234);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "i16"), &n) && n == -1);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "u32"), &n) && n == 4000000000ll);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "i32"), &n) && n == -7);
+        CHECK(hl_gguf_get_num(g, (size_t)hl_gguf_kv_find(g, "f32"), &d) && d == 1.5);
+        CHECK(!hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "f32"), &n)); /* a float is not an integer */
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "bool"), &n) && n == 1);
+        CHECK((s = hl_gguf_get_str(g, (size_t)hl_gguf_kv_find(g, "str"), &len)) && len == 5 && memcmp(s, "hello", 5) == 0);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "u64"), &n) && n == 1ll << 40);
+        CHECK(hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "i64"), &n) && n == -3);
+        CHECK(hl_gguf_get_num(g, (size_t)hl_gguf_kv_find(g, "f64"), &d) && d == -2.25);
+        CHECK(hl_gguf_kv_type(g, (size_t)hl_gguf_kv_find(g, "arr_i32")) == HL_GGUF_ARRAY);
+        CHECK(hl_gguf_arr_count(g, (size_t)hl_gguf_kv_find(g, "arr_i32")) == 3);
+        CHECK(hl_gguf_arr_int(g, (size_t)hl_gguf_kv_find(g, "arr_i32"), 2, &n) && n == 19);
+        CHECK(!hl_gguf_arr_int(g, (size_t)hl_gguf_kv_find(g, "arr_i32"), 3, &n));
+        CHECK((s = hl_gguf_arr_str(g, (size_t)hl_gguf_kv_find(g, "arr_str"), 2, &len)) && len == 3 && memcmp(s, "ccc", 3) == 0);
+        CHECK((s = hl_gguf_arr_str(g, (size_t)hl_gguf_kv_find(g, "arr_str"), 1, &len)) && len == 0);
+        CHECK(hl_gguf_arr_type(g, (size_t)hl_gguf_kv_find(g, "nested")) == HL_GGUF_ARRAY);
+        CHECK(hl_gguf_arr_count(g, (size_t)hl_gguf_kv_find(g, "nested")) == 2);
+        CHECK(!hl_gguf_arr_num(g, (size_t)hl_gguf_kv_find(g, "nested"), 0, &d));
+        CHECK(hl_gguf_kv_find(g, "absent") == -1 && hl_gguf_get_str(g, 0, NULL) == NULL);
+        CHECK(hl_gguf_tensor_count(g) == 2 && strcmp(hl_gguf_tensor_name(g, 1), "b") == 0);
+        t = hl_gguf_find(g, "a");
+        CHECK(t && t->dtype == HL_DTYPE_F32 && t->ndim == 2 && t->shape[0] == 2 && t->shape[1] == 3);
+        CHECK(t && hl_tensor_get_f32(t, 5) == 5.5f && (const uint8_t *)t->data == b->buf + data);
+        t = hl_gguf_find(g, "b");
+        CHECK(t && t->dtype == HL_DTYPE_Q8_0 && t->shape[0] == 2 && t->shape[1] == 32 && hl_tensor_nbytes(t) == 68);
+        CHECK(t && hl_tensor_get_f32(t, 32 + 20) == 8.0f && hl_tensor_get_f32(t, 0) == -16.0f);
+        CHECK(hl_gguf_tensor_ggml_type(g, 1) == 8 && hl_gguf_tensor_offset(g, 1) == data + 64);
+        hl_gguf_close(g);
+        g = NULL;
+    }
+    free(b);
+}
+
+/* Opens b's bytes and expects failure with `st` and a message containing `want`. */
+static int gguf_fails(const gb *b, hl_status st, const char *want, const char *what) {
+    hl_gguf *g = NULL;
+    hl_error e;
+    hl_status got = hl_gguf_open_memory(b->buf, b->n, "bad.gguf", &g, &e);
+    if (got == HL_OK) hl_gguf_close(g);
+    if (got != st || g || !strstr(e.msg, want)) {
+        printf("  %s: got %s \"%s\", want %s containing \"%s\"\n", what, hl_status_str(got), got ? e.msg : "",
+               hl_status_str(st), want);
+        return 1;
+    }
+    return 0;
+}
+
+static void test_gguf_hostile(void) {
+    gb *b = (gb *)calloc(1, sizeof *b), *v = (gb *)calloc(1, sizeof *v);
+    static const uint64_t ne1[1] = {32}, ne_big[2] = {1ull << 40, 1ull << 40}, ne_odd[1] = {40};
+    size_t n, cut, bad = 0;
+    /* every truncation of a valid file fails cleanly (ASan watches the reads) */
+    n = gb_valid(v, 3);
+    (void)n;
+    for (cut = 0; cut < v->n; cut++) {
+        hl_gguf *g = NULL;
+        hl_error e;
+        hl_status st = hl_gguf_open_memory(v->buf, cut, "cut.gguf", &g, &e);
+        if (st == HL_OK) hl_gguf_close(g);
+        if (st != HL_ERR_FORMAT || !strstr(e.msg, "cut.gguf")) bad++;
+    }
+    CHECKF(bad == 0, "%zu of %zu truncations not rejected as malformed", bad, v->n);
+    /* magic, versions */
+    *b = *v, memcpy(b->buf, "GGUG", 4);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "no \"GGUF\" magic", "magic"));
+    *b = *v, b->buf[4] = 1;
+    CHECK(!gguf_fails(b, HL_ERR_UNSUPPORTED, "version 1", "v1"));
+    *b = *v, b->buf[4] = 4;
+    CHECK(!gguf_fails(b, HL_ERR_UNSUPPORTED, "version 4", "v4"));
+    /* absurd counts */
+    gb_head(b, 3, 1ull << 40, 0);
+    CHECK(!gguf_fails(b, HL_ERR_LIMIT, "HL_MAX_TENSORS", "tensor count"));
+    gb_head(b, 3, 0, 1ull << 60);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "cannot fit", "kv count"));
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, HL_GGUF_ARRAY), gb_u32(b, HL_GGUF_UINT64), gb_u64(b, 1ull << 62);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "truncated", "array count"));
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, HL_GGUF_ARRAY), gb_u32(b, HL_GGUF_STRING), gb_u64(b, 1ull << 61);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "truncated", "string array count"));
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, HL_GGUF_STRING), gb_u64(b, 1ull << 63);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "truncated", "string length"));
+    gb_head(b, 3, 0, 1), gb_u64(b, ~0ull), b->n += 16;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "truncated", "key length"));
+    /* unknown value types, bad bools, duplicates, deep nesting */
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, 13), gb_u64(b, 0);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "unknown value type 13", "value type"));
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, HL_GGUF_ARRAY), gb_u32(b, 99), gb_u64(b, 0);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "array of unknown type 99", "array type"));
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, HL_GGUF_BOOL), b->buf[b->n++] = 2;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "bool value 2", "bool"));
+    gb_head(b, 3, 0, 2), gb_kv_u32(b, "k", 1), gb_kv_u32(b, "k", 2);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "appears twice", "duplicate key"));
+    gb_head(b, 3, 0, 1), gb_str(b, "k"), gb_u32(b, HL_GGUF_ARRAY);
+    for (n = 0; n < 6; n++) gb_u32(b, HL_GGUF_ARRAY), gb_u64(b, 1);
+    b->n += 16;
+    CHECK(!gguf_fails(b, HL_ERR_LIMIT, "nested more than 4", "nesting"));
+    gb_head(b, 3, 0, 1), gb_u64(b, 3), gb_bytes(b, "a\0b", 3), gb_u32(b, HL_GGUF_UINT8), b->buf[b->n++] = 0;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "NUL byte", "NUL in key"));
+    gb_head(b, 3, 0, 1), gb_kv_u32(b, "general.alignment", 24);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "power of two", "alignment"));
+    /* tensor infos */
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 0, ne1, 0, 0);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "0 dimensions", "n_dims 0"));
+    gb_head(b, 3, 1, 0), gb_str(b, "t"), gb_u32(b, 5);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "5 dimensions", "n_dims 5"));
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 2, ne_big, 0, 0);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "overflow", "dims overflow"));
+    {
+        static const uint64_t ne_row[1] = {1ull << 62}; /* 2^62 F32: 2^64 bytes, a row size that overflows */
+        gb_head(b, 3, 1, 0), gb_tensor(b, "t", 1, ne_row, 0, 0), gb_pad(b, 32), b->n += 64;
+        CHECK(!gguf_fails(b, HL_ERR_FORMAT, "overflows", "row bytes overflow"));
+    }
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 1, ne1, 19, 0);
+    CHECK(!gguf_fails(b, HL_ERR_UNSUPPORTED, "ggml type 19", "unknown ggml type"));
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 1, ne_odd, 8, 0);
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "not whole Q8_0 blocks", "partial block"));
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 1, ne1, 0, 16), gb_pad(b, 32), b->n += 256;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "not a multiple of the alignment", "unaligned offset"));
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 1, ne1, 0, 64), gb_pad(b, 32), b->n += 128;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "run past the end", "data past the end"));
+    gb_head(b, 3, 1, 0), gb_tensor(b, "t", 1, ne1, 0, ~0ull - 31), gb_pad(b, 32), b->n += 128;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "run past the end", "huge offset"));
+    gb_head(b, 3, 2, 0), gb_tensor(b, "t", 1, ne1, 0, 0), gb_tensor(b, "u", 1, ne1, 0, 96), gb_pad(b, 32), b->n += 64;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "run past the end", "second past the end"));
+    gb_head(b, 3, 2, 0), gb_tensor(b, "t", 1, ne1, 0, 0), gb_tensor(b, "u", 1, ne1, 0, 96), gb_pad(b, 32), b->n += 224;
+    gb_head(b, 3, 2, 0), gb_tensor(b, "t", 1, ne1, 0, 96), gb_tensor(b, "u", 1, ne1, 0, 64), gb_pad(b, 32), b->n += 256;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "overlap", "overlapping"));
+    gb_head(b, 3, 2, 0), gb_tensor(b, "t", 1, ne1, 0, 0), gb_tensor(b, "t", 1, ne1, 0, 128), gb_pad(b, 32), b->n += 256;
+    CHECK(!gguf_fails(b, HL_ERR_FORMAT, "appears twice", "duplicate tensor"));
+    free(b);
+    free(v);
+}
+
+/* The real gemma-3-270m Q4_K_M (make fetch-gemma3): its metadata and tensor types as meta.json's
+   how_made lists them. A missing file fails. */
+static void test_gguf_gemma3_file(void) {
+    char path[1024];
+    const char *data = getenv("HOOKLENS_DATA"), *home = getenv("HOME");
+    hl_gguf *g = NULL;
+    hl_error e;
+    size_t len, i, counts[HL_DTYPE_COUNT] = {0};
+    const char *s;
+    if (data) snprintf(path, sizeof path, "%s/gemma-3-270m-q4_k_m.gguf", data);
+    else snprintf(path, sizeof path, "%s/.cache/hooklens/gemma-3-270m-q4_k_m.gguf", home ? home : ".");
+    if (!hlt_need(path)) {
+        printf("  (run `make fetch-gemma3`)\n");
+        return;
+    }
+    CHECK_OK(hl_gguf_open(path, &g, &e), &e);
+    if (!g) return;
+    CHECK((s = hl_gguf_get_str(g, (size_t)hl_gguf_kv_find(g, "general.architecture"), &len)) && len == 6 &&
+          memcmp(s, "gemma3", 6) == 0);
+    CHECK(hl_gguf_tensor_count(g) == 236 && hl_gguf_arr_count(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.tokens")) == 262144);
+    for (i = 0; i < hl_gguf_tensor_count(g); i++) counts[hl_gguf_tensor(g, i)->dtype]++;
+    /* 18 layers x 4 norms + 2x18 q/k norms + output_norm = 109 F32; Q8_0: token_embd + 9 attn_v */
+    CHECKF(counts[HL_DTYPE_F32] == 109 && counts[HL_DTYPE_Q8_0] == 10 && counts[HL_DTYPE_Q5_0] == 4 * 18 + 9 &&
+           counts[HL_DTYPE_Q4_K] == 18 + 9 && counts[HL_DTYPE_Q6_K] == 9,
+           "F32 %zu Q8_0 %zu Q5_0 %zu Q4_K %zu Q6_K %zu", counts[HL_DTYPE_F32], counts[HL_DTYPE_Q8_0],
+           counts[HL_DTYPE_Q5_0], counts[HL_DTYPE_Q4_K], counts[HL_DTYPE_Q6_K]);
+    hl_gguf_close(g);
+}
+
+void suite_gguf(void) {
+    RUN(test_gguf_read);
+    RUN(test_gguf_hostile);
+    RUN(test_gguf_gemma3_file);
+}
