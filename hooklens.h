@@ -7978,7 +7978,10 @@ static float hl__load_w(const void *W, hl_dtype wdt, int64_t i) {
     case HL_DTYPE_BF16: memcpy(&h, p + i * 2, 2); return hl_bf16_to_f32(h);
     case HL_DTYPE_F16: memcpy(&h, p + i * 2, 2); return hl_f16_to_f32(h);
     case HL_DTYPE_F64: memcpy(&g, p + i * 8, 8); return (float)g;
-    default: return 0.0f;
+    default: { /* a quantized weight (GGUF): the block holding element i, for the rare per-element reads */
+        const hl_tensor t = {wdt, 1, {i + 1}, (void *)(uintptr_t)W};
+        return hl_dtype_is_quantized(wdt) ? hl_tensor_get_f32(&t, i) : 0.0f;
+    }
     }
 }
 
@@ -9065,9 +9068,70 @@ static void hl__mm_job_init(hl__mm_job *j, const hl__kernels *kern, float *y, co
     j->K = K;
 }
 
+/* ---- block-quantized weights (GGUF; exact mode) ----
+   y = x @ W^T with W [N, K] in a quantized type: a panel of rows of W at a time is dequantized
+   (hl__dequant_block: the same values as hl_dequantize_row, llama.cpp's bits) into f32 on the
+   stack, and the level's own qk kernel - the dot products of the attention scores - multiplies
+   every x row with it. So each output is one f32 dot product of x with its dequantized row, in the
+   level's fixed order whatever the split over threads (bit-identical across thread counts), and no
+   more than a panel (<= 128 KB) of W is ever expanded. The scalar level's qk is the k-ascending
+   dot product of the reference. */
+#define HL__QPANEL_FLOATS 8192 /* 32 KB on the stack: safe on any thread */
+static void hl__dequant_rows(hl_dtype wdt, const uint8_t *W, uint64_t row_bytes, int64_t r0, int64_t nr, int64_t K,
+                             float *out) {
+    const int64_t bs = hl_dtype_block(wdt);
+    const uint64_t bb = hl__qblock_bytes(wdt);
+    int64_t r, b;
+    for (r = 0; r < nr; r++)
+        for (b = 0; b < K / bs; b++) hl__dequant_block(wdt, W + (uint64_t)(r0 + r) * row_bytes + (uint64_t)b * bb, out + r * K + b * bs);
+}
+static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    float panel[HL__QPANEL_FLOATS], part[256];
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, j->K);
+    const int64_t C = HL__QPANEL_FLOATS, rows = j->K > C ? 1 : C / j->K > 16 ? 16 : C / j->K;
+    int64_t n, nr, k0, m0, i;
+    for (n = n0; n < n1; n += nr) {
+        nr = n1 - n < rows ? n1 - n : rows;
+        if (j->K <= C) {
+            hl__dequant_rows(j->wdt, (const uint8_t *)j->W, rb, n, nr, j->K, panel);
+            j->kern->qk(j->y + n, j->N, j->x, j->ldx, j->M, panel, j->K, nr, j->K);
+            continue;
+        }
+        /* a row longer than the panel: dot products over chunks of C at fixed k, summed in order */
+        for (k0 = 0; k0 < j->K; k0 += C) {
+            const int64_t kn = j->K - k0 < C ? j->K - k0 : C;
+            hl__dequant_rows(j->wdt, (const uint8_t *)j->W + (uint64_t)n * rb + hl_dtype_row_bytes(j->wdt, k0), 0, 0, 1, kn,
+                             panel);
+            for (m0 = 0; m0 < j->M; m0 += 256) {
+                const int64_t mm = j->M - m0 < 256 ? j->M - m0 : 256;
+                j->kern->qk(part, 1, j->x + m0 * j->ldx + k0, j->ldx, mm, panel, kn, 1, kn);
+                for (i = 0; i < mm; i++) j->y[(m0 + i) * j->N + n] = k0 ? j->y[(m0 + i) * j->N + n] + part[i] : part[i];
+            }
+        }
+    }
+}
+/* y = x @ W with W [K, N] quantized along N (rare: no GGUF layout stores [in, out]): the reference
+   order, k ascending, with the blocks of each row that cover [n0, n1) dequantized in turn. */
+static void hl__mm_nn_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    float blk[256];
+    const int64_t bs = hl_dtype_block(j->wdt);
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, j->N), bb = hl__qblock_bytes(j->wdt);
+    int64_t m, n, k, b;
+    for (m = 0; m < j->M; m++)
+        for (n = n0; n < n1; n++) j->y[m * j->N + n] = 0.0f;
+    for (k = 0; k < j->K; k++)
+        for (b = n0 / bs; b * bs < n1; b++) {
+            const int64_t lo = b * bs > n0 ? b * bs : n0, hi = (b + 1) * bs < n1 ? (b + 1) * bs : n1;
+            hl__dequant_block(j->wdt, (const uint8_t *)j->W + (uint64_t)k * rb + (uint64_t)b * bb, blk);
+            for (m = 0; m < j->M; m++)
+                for (n = lo; n < hi; n++) j->y[m * j->N + n] += j->x[m * j->ldx + k] * blk[n - b * bs];
+        }
+}
+
 static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
     const hl__mm_job *j = (const hl__mm_job *)ctx;
-    j->kern->mm(j, n0, n1);
+    if (hl_dtype_is_quantized(j->wdt)) hl__mm_quant(j, n0, n1);
+    else j->kern->mm(j, n0, n1);
 }
 
 /* y[M, N] = x[M, K] @ W[N, K]^T (see the top of this section). The pool splits the N outputs into
@@ -9141,7 +9205,8 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
 
 static void hl__mm_nn_task(void *ctx, int64_t n0, int64_t n1) {
     const hl__mm_job *j = (const hl__mm_job *)ctx;
-    j->kern->mm_nn(j, n0, n1);
+    if (hl_dtype_is_quantized(j->wdt)) hl__mm_nn_quant(j, n0, n1);
+    else j->kern->mm_nn(j, n0, n1);
 }
 
 /* y[M, N] = x[M, K] @ W[K, N] (see above). Exact mode only (fast mode changes nothing here). */
@@ -11120,8 +11185,14 @@ static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
     const int64_t d = m->cfg.d_model;
     const float normalizer = m->cfg.embed_scale ? sqrtf((float)d) : 1.0f;
     int64_t i, j;
-    for (i = 0; i < P->n; i++)
-        for (j = 0; j < d; j++) a->x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j) * normalizer;
+    for (i = 0; i < P->n; i++) {
+        if (hl_dtype_is_quantized(m->embed->dtype)) /* a GGUF row: dequantized block by block */
+            hl__dequant_rows(m->embed->dtype, (const uint8_t *)m->embed->data, hl_dtype_row_bytes(m->embed->dtype, d),
+                             tokens[i], 1, d, a->x + i * d);
+        else
+            for (j = 0; j < d; j++) a->x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j);
+        for (j = 0; j < d; j++) a->x[i * d + j] *= normalizer;
+    }
     hl__center_written(P, a->x, P->n);
     if (P->embed_hook) HL__HOOK(P, HL_HOOK_EMBED, -1, a->x);
     if (m->pos) {
@@ -11148,7 +11219,7 @@ static void hl__lin_cols(const hl_model *m, const hl__lin *L, int64_t c0, int64_
         hl__matmul(m->kern, m->pool, y, x, ws, HL_DTYPE_F32, rows, nc, K);
     } else {
         const int64_t K = W->shape[1];
-        hl__matmul(m->kern, m->pool, y, x, (const uint8_t *)W->data + (size_t)(c0 * K) * hl_dtype_size(W->dtype),
+        hl__matmul(m->kern, m->pool, y, x, (const uint8_t *)W->data + (size_t)c0 * (size_t)hl_dtype_row_bytes(W->dtype, K),
                    W->dtype, rows, nc, K);
     }
     hl__add_bias(y, L->b ? L->b + c0 : NULL, rows, nc);

@@ -6,6 +6,7 @@
    zero super-scales, negative mins, the extreme codes and 6-bit scales, Q6_K's int8 scales -128 and
    127, Q3_K's scale 0 (-32). Bit-exactness against llama.cpp's own dequantize_row_* on random blocks
    was checked outside the repository (the closing note of issue 16 says how). */
+#define HL_INTERNAL /* the matmul drivers and kernel tables (see test_kernels.c) */
 #include "hl_test.h"
 #include <stdlib.h>
 
@@ -196,9 +197,78 @@ static void test_quant_api(void) {
     CHECK(hl_dequantize_row(HL_DTYPE_I32, blk, y, 4, &e) == HL_ERR_ARG);
 }
 
+/* Random blocks of type t with finite f16 scales in [-2^-4, 2^-4] (byte offsets of the f16 fields
+   in scale_at, -1 = none). */
+static void tq_random_blocks(hl_dtype t, uint8_t *b, uint64_t nbytes, const int *scale_at) {
+    const uint64_t bb = hl_dtype_row_bytes(t, hl_dtype_block(t));
+    uint64_t i;
+    int s;
+    for (i = 0; i < nbytes; i++) b[i] = (uint8_t)tq_rand(256);
+    for (i = 0; i < nbytes; i += bb)
+        for (s = 0; s < 2; s++)
+            if (scale_at[s] >= 0) tq_f16(b + i + scale_at[s], ((float)tq_rand(2001) - 1000.0f) / 16000.0f);
+}
+
+/* y = x @ W^T with quantized W at every kernel level: within 1e-5 of the product with the
+   dequantized matrix computed in double, bit-identical for 1, 2 and 3 threads and for a row
+   multiplied alone; K = 8448 takes the long-row path (chunks of 8192). */
+static void tq_matmul_case(hl_dtype t, const int *scale_at, int64_t K) {
+    const int64_t M = 7, N = 45;
+    static const hl_kernels levels[] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
+    const uint64_t rb = hl_dtype_row_bytes(t, K);
+    uint8_t *W = (uint8_t *)malloc(rb * N);
+    float *wf = (float *)malloc(N * K * 4), *x = (float *)malloc(M * K * 4), *y1 = (float *)malloc(M * N * 4);
+    float *y2 = (float *)malloc(M * N * 4);
+    double *ref = (double *)malloc(M * N * 8), scale = 0;
+    hl__pool *p2 = hl__pool_create(2), *p3 = hl__pool_create(3);
+    hl_error e;
+    int64_t i, n, k;
+    int l, fast;
+    tq_random_blocks(t, W, rb * N, scale_at);
+    for (n = 0; n < N; n++) CHECK_OK(hl_dequantize_row(t, W + n * rb, wf + n * K, K, &e), &e);
+    for (i = 0; i < M * K; i++) x[i] = (float)tq_rand(2001) / 1000.0f - 1.0f;
+    for (i = 0; i < M; i++)
+        for (n = 0; n < N; n++) {
+            double acc = 0;
+            for (k = 0; k < K; k++) acc += (double)x[i * K + k] * wf[n * K + k];
+            ref[i * N + n] = acc;
+            if (fabs(acc) > scale) scale = fabs(acc);
+        }
+    for (l = 0; l < 4; l++)
+        for (fast = 0; fast < 2; fast++) {
+            const hl__kernels *kern = hl__kernels_pick(levels[l], fast);
+            double worst = 0;
+            if (!hl_kernels_available(levels[l])) continue;
+            hl__matmul(kern, NULL, y1, x, W, t, M, N, K);
+            for (i = 0; i < M * N; i++)
+                if (fabs(y1[i] - ref[i]) > worst) worst = fabs(y1[i] - ref[i]);
+            CHECKF(worst <= 1e-5 * scale, "%s %s K=%lld: max error %.3g of %.3g", kern->name, hl_dtype_name(t), (long long)K,
+                   worst, scale);
+            hl__matmul(kern, p2, y2, x, W, t, M, N, K);
+            CHECKF(memcmp(y1, y2, M * N * 4) == 0, "%s %s: 2 threads", kern->name, hl_dtype_name(t));
+            hl__matmul(kern, p3, y2, x, W, t, M, N, K);
+            CHECKF(memcmp(y1, y2, M * N * 4) == 0, "%s %s: 3 threads", kern->name, hl_dtype_name(t));
+            hl__matmul(kern, p2, y2, x + 3 * K, W, t, 1, N, K);
+            CHECKF(memcmp(y1 + 3 * N, y2, N * 4) == 0, "%s %s: a row alone", kern->name, hl_dtype_name(t));
+        }
+    hl__pool_free(p2), hl__pool_free(p3);
+    free(W), free(wf), free(x), free(y1), free(y2), free(ref);
+}
+static void test_quant_matmul(void) {
+    static const struct { hl_dtype t; int at[2]; } types[] = {
+        {HL_DTYPE_Q4_0, {0, -1}}, {HL_DTYPE_Q4_1, {0, 2}}, {HL_DTYPE_Q5_0, {0, -1}}, {HL_DTYPE_Q5_1, {0, 2}},
+        {HL_DTYPE_Q8_0, {0, -1}}, {HL_DTYPE_Q2_K, {80, 82}}, {HL_DTYPE_Q3_K, {108, -1}}, {HL_DTYPE_Q4_K, {0, 2}},
+        {HL_DTYPE_Q5_K, {0, 2}}, {HL_DTYPE_Q6_K, {208, -1}}};
+    size_t i;
+    for (i = 0; i < sizeof types / sizeof types[0]; i++) tq_matmul_case(types[i].t, types[i].at, 512);
+    tq_matmul_case(HL_DTYPE_Q8_0, types[4].at, 8448);
+    tq_matmul_case(HL_DTYPE_Q6_K, types[9].at, 8448);
+}
+
 void suite_quant(void) {
     RUN(test_quant_legacy);
     RUN(test_quant_k_4_5);
     RUN(test_quant_k_2_3_6);
     RUN(test_quant_api);
+    RUN(test_quant_matmul);
 }
