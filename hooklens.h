@@ -556,6 +556,8 @@ HL_API const char *hl_kernels_name(hl_kernels k);
     X(ATTN_Q,              BLOCK,  "blocks.{L}.attn.hook_q",               POS, N_HEADS, D_HEAD,        ALWAYS) \
     X(ATTN_K,              BLOCK,  "blocks.{L}.attn.hook_k",               POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
     X(ATTN_V,              BLOCK,  "blocks.{L}.attn.hook_v",               POS, N_KV_HEADS, D_HEAD,     ALWAYS) \
+    X(ATTN_Q_NORMED,       BLOCK,  "blocks.{L}.attn.hook_q_normed",        POS, N_HEADS, D_HEAD,        QK_NORM) \
+    X(ATTN_K_NORMED,       BLOCK,  "blocks.{L}.attn.hook_k_normed",        POS, N_KV_HEADS, D_HEAD,     QK_NORM) \
     X(ATTN_ROT_Q,          BLOCK,  "blocks.{L}.attn.hook_rot_q",           POS, N_HEADS, D_HEAD,        ROTARY) \
     X(ATTN_ROT_K,          BLOCK,  "blocks.{L}.attn.hook_rot_k",           POS, N_KV_HEADS, D_HEAD,     ROTARY) \
     X(ATTN_SCORES,         BLOCK,  "blocks.{L}.attn.hook_attn_scores",     N_HEADS, QUERY_POS, KEY_POS, ALWAYS) \
@@ -588,6 +590,8 @@ HL_API const char *hl_kernels_name(hl_kernels k);
                      norms, ln1_post/ln2_post = Gemma-2's post-norms of the raw attention / MLP
                      output (Gemma-2 only).
      ATTN_Q/K/V      x_hat (w) W_Q/K/V + b, before RoPE. K and V have n_kv_heads heads (GQA).
+     ATTN_Q/K_NORMED Gemma-3's q_norm / k_norm outputs: RMSNorm over each head's d_head, times
+                     (1 + w), before RoPE (TransformerLens 4's names).
      ATTN_ROT_Q/K    after rotate-half RoPE (on the first rotary_dim channels).  ATTN_SCORES
                      q.k / attn_scale, then the Gemma-2 softcap, then the mask: masked entries are
                      -inf.  ATTN_PATTERN  softmax.
@@ -653,7 +657,8 @@ typedef enum hl_arch {
     HL_ARCH_MISTRAL, /* MistralForCausalLM */
     HL_ARCH_GPT2,    /* GPT2LMHeadModel */
     HL_ARCH_GPTNEO,  /* GPTNeoForCausalLM (TinyStories) */
-    HL_ARCH_GPTNEOX  /* GPTNeoXForCausalLM (Pythia) */
+    HL_ARCH_GPTNEOX, /* GPTNeoXForCausalLM (Pythia) */
+    HL_ARCH_GEMMA3   /* Gemma3ForCausalLM (text), or a GGUF with general.architecture "gemma3" */
 } hl_arch;
 
 /* MLP activations: GELU with the tanh approximation (HF gelu_new, gelu_pytorch_tanh), SiLU, exact
@@ -723,6 +728,11 @@ typedef struct hl_model_cfg {
     int         default_prepend_bos;    /* 1 for all supported models (TL default) */
     hl_dtype    weight_dtype;   /* dtype of the stored weights (F32, BF16 or F16) */
     unsigned    processing;     /* HL_PROC_* applied at load (TL's weight processing) */
+    int         qk_norm;        /* Gemma-3: q_norm / k_norm per head before RoPE */
+    float       rope_local_theta; /* Gemma-3: the sliding layers' rotary base (rope_local_base_freq),
+                                     0 = every layer uses rope_theta */
+    float       rope_scale;     /* rope_scaling {"rope_type": "linear", "factor"} of the global
+                                   layers: positions divided by it; 1 = none */
 } hl_model_cfg;
 
 /* Load options. All zeros means the defaults. */
@@ -2903,6 +2913,8 @@ struct hl_weights {
     const hl_tensor **tensors; /* [n] borrowed from the shards */
     hl__st_ix        *sorted;  /* [n] by name */
     uint64_t          total_bytes;
+    struct hl_gguf   *gguf;    /* a GGUF file's tensors under Hugging Face names (>>model) */
+    char             *gguf_names;
 };
 
 HL__DEF void hl_weights_close(hl_weights *w) {
@@ -2910,6 +2922,8 @@ HL__DEF void hl_weights_close(hl_weights *w) {
     if (!w) return;
     for (i = 0; i < w->n_shards; i++) hl_safetensors_close(w->shards[i]);
     hl__free(w->shards);
+    hl_gguf_close(w->gguf);
+    hl__free(w->gguf_names);
     hl_json_free(w->index);
     hl__free((void *)w->names);
     hl__free((void *)w->tensors);
@@ -9251,6 +9265,7 @@ enum { HL__DIM_NONE, HL__DIM_POS, HL__DIM_QUERY_POS, HL__DIM_KEY_POS, HL__DIM_ON
 #define HL__WHEN_ROTARY              0x400u
 #define HL__WHEN_SEQUENTIAL          0x800u
 #define HL__WHEN_GATED               0x1000u
+#define HL__WHEN_QK_NORM             0x2000u
 #define HL__WHEN_USE_ATTN_RESULT     ((unsigned)HL_USE_ATTN_RESULT)
 #define HL__WHEN_USE_SPLIT_QKV_INPUT ((unsigned)HL_USE_SPLIT_QKV_INPUT)
 #define HL__WHEN_USE_ATTN_IN         ((unsigned)HL_USE_ATTN_IN)
@@ -9443,6 +9458,7 @@ typedef struct hl__layer_w {
                                 dense_h_to_4h) [d_mlp, d], W_out [d, d_mlp] */
     hl__normw ln1, ln2;      /* pre-attention, pre-MLP norms */
     hl__normw ln1_post, ln2_post; /* Gemma-2's post-norms, else .w NULL */
+    hl__normw q_norm, k_norm;     /* Gemma-3's per-head norms [d_head], else .w NULL */
 } hl__layer_w;
 
 /* How a fused q/k/v projection lays out its outputs (the columns of x @ W_qkv):
@@ -9482,6 +9498,7 @@ struct hl_model {
     hl__layer_w       *layers;
     hl__qkv_layout     qkv_layout;
     unsigned char     *is_local; /* [n_layers] */
+    int                gguf_norms; /* norm weights are stored as 1 + w (llama.cpp's Gemma GGUF) */
     unsigned           flags;    /* HL_USE_* */
     /* hook points and slots (see hl__reg) */
     int64_t            n_points, n_slots;
@@ -9505,7 +9522,7 @@ struct hl_model {
 /* The families hooklens runs, as data: what sets each apart (its math), the config.json keys that
    carry the common sizes, and its weight names. A new family is a row in each table, and a step
    variant in the forward pass only where its math is new. */
-typedef enum { HL__WINDOW_NONE, HL__WINDOW_EVEN, HL__WINDOW_ALL, HL__WINDOW_TYPES } hl__window_layers;
+typedef enum { HL__WINDOW_NONE, HL__WINDOW_EVEN, HL__WINDOW_ALL, HL__WINDOW_TYPES, HL__WINDOW_PATTERN } hl__window_layers;
 typedef enum { HL__ROPE_NONE, HL__ROPE_FULL, HL__ROPE_PARTIAL } hl__rope_kind;
 
 /* config.json keys of the sizes every family has (NULL: the family has no such key). */
@@ -9529,12 +9546,13 @@ typedef struct hl__wnames {
     const char *prefix, *embed, *pos, *final_norm, *unembed;
     const char *ln1, *ln1_post, *ln2, *ln2_post;
     const char *q, *k, *v, *qkv, *o, *gate, *in, *out;
+    const char *q_norm, *k_norm;
 } hl__wnames;
 static const hl__wnames hl__wn_llama = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
     "layers.%lld.input_layernorm", NULL, "layers.%lld.post_attention_layernorm", NULL,
     "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
     "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj",
-    "layers.%lld.mlp.down_proj"};
+    "layers.%lld.mlp.down_proj", NULL, NULL};
 /* Gemma-2: post_attention_layernorm is the POST-norm of attention (TL ln1_post) and
    pre_feedforward_layernorm feeds the MLP (TL ln2) */
 static const hl__wnames hl__wn_gemma2 = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
@@ -9542,18 +9560,25 @@ static const hl__wnames hl__wn_gemma2 = {"model.", "embed_tokens.weight", NULL, 
     "layers.%lld.post_feedforward_layernorm",
     "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
     "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj",
-    "layers.%lld.mlp.down_proj"};
+    "layers.%lld.mlp.down_proj", NULL, NULL};
+/* Gemma-3: Gemma-2's names plus q_norm / k_norm */
+static const hl__wnames hl__wn_gemma3 = {"model.", "embed_tokens.weight", NULL, "norm", "lm_head.weight",
+    "layers.%lld.input_layernorm", "layers.%lld.post_attention_layernorm", "layers.%lld.pre_feedforward_layernorm",
+    "layers.%lld.post_feedforward_layernorm",
+    "layers.%lld.self_attn.q_proj", "layers.%lld.self_attn.k_proj", "layers.%lld.self_attn.v_proj", NULL,
+    "layers.%lld.self_attn.o_proj", "layers.%lld.mlp.gate_proj", "layers.%lld.mlp.up_proj",
+    "layers.%lld.mlp.down_proj", "layers.%lld.self_attn.q_norm", "layers.%lld.self_attn.k_norm"};
 static const hl__wnames hl__wn_gpt2 = {"transformer.", "wte.weight", "wpe.weight", "ln_f", "lm_head.weight",
     "h.%lld.ln_1", NULL, "h.%lld.ln_2", NULL, NULL, NULL, NULL, "h.%lld.attn.c_attn", "h.%lld.attn.c_proj",
-    NULL, "h.%lld.mlp.c_fc", "h.%lld.mlp.c_proj"};
+    NULL, "h.%lld.mlp.c_fc", "h.%lld.mlp.c_proj", NULL, NULL};
 static const hl__wnames hl__wn_gptneo = {"transformer.", "wte.weight", "wpe.weight", "ln_f", "lm_head.weight",
     "h.%lld.ln_1", NULL, "h.%lld.ln_2", NULL, "h.%lld.attn.attention.q_proj", "h.%lld.attn.attention.k_proj",
     "h.%lld.attn.attention.v_proj", NULL, "h.%lld.attn.attention.out_proj", NULL, "h.%lld.mlp.c_fc",
-    "h.%lld.mlp.c_proj"};
+    "h.%lld.mlp.c_proj", NULL, NULL};
 static const hl__wnames hl__wn_gptneox = {"gpt_neox.", "embed_in.weight", NULL, "final_layer_norm", "embed_out.weight",
     "layers.%lld.input_layernorm", NULL, "layers.%lld.post_attention_layernorm", NULL, NULL, NULL, NULL,
     "layers.%lld.attention.query_key_value", "layers.%lld.attention.dense", NULL, "layers.%lld.mlp.dense_h_to_4h",
-    "layers.%lld.mlp.dense_4h_to_h"};
+    "layers.%lld.mlp.dense_4h_to_h", NULL, NULL};
 
 typedef struct hl__family {
     const char         *hf_class;    /* config.json "architectures"[0] */
@@ -9595,6 +9620,8 @@ static const hl__family hl__families[] = {
          HL__WINDOW_TYPES, 256,   2048,  50256, 50256, "gelu_new",          &hl__keys_gptneo,  &hl__wn_gptneo},
     {"GPTNeoXForCausalLM",  HL_ARCH_GPTNEOX, HL_NORM_LN,  0,    0,      0,   0,       HL__ROPE_PARTIAL, 1,       0,    0,   0,     HL__QKV_HEADS,
          HL__WINDOW_NONE,  0,     2048,  0,     0,     "gelu",              &hl__keys_gptneox, &hl__wn_gptneox},
+    {"Gemma3ForCausalLM",   HL_ARCH_GEMMA3,  HL_NORM_RMS, 1,    0,      1,   0,       HL__ROPE_FULL,    0,       1,    1,   0,     HL__QKV_SEPARATE,
+         HL__WINDOW_PATTERN, 4096, 32768, 2,     1,     "gelu_pytorch_tanh", &hl__keys_llama,   &hl__wn_gemma3},
 };
 #define HL__N_FAMILIES (sizeof hl__families / sizeof hl__families[0])
 
@@ -9760,6 +9787,25 @@ static hl_status hl__cfg_family(hl_model_cfg *c, const hl__family *f, const hl_j
                                    hl_json_bool(hl_json_get(root, "mlp_bias"), 0)))
         return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: attention_bias / mlp_bias = true is not supported", path);
     if ((st = hl__cfg_positions(c, f, root, path, err)) != HL_OK) return st;
+    c->qk_norm = f->names->q_norm != NULL;
+    c->rope_scale = 1.0f;
+    if (f->arch == HL_ARCH_GEMMA3) { /* HF Gemma3TextConfig: the sliding layers' own rotary base, and
+                                        linear rope_scaling of the global layers (4B and larger) */
+        const hl_json *rs = hl_json_get(root, "rope_scaling");
+        if ((st = hl__cfg_num_opt(root, path, "rope_local_base_freq", 10000.0, &num, err)) != HL_OK) return st;
+        if (!(num > 1)) return hl__fail(err, HL_ERR_FORMAT, "%s: rope_local_base_freq %g must be > 1", path, num);
+        c->rope_local_theta = (float)num;
+        if (rs && rs->type == HL_JSON_OBJECT) {
+            const char *ty = hl_json_str(hl_json_get(rs, "rope_type"), hl_json_str(hl_json_get(rs, "type"), ""));
+            double fac = hl_json_num(hl_json_get(rs, "factor"), 0);
+            if (strcmp(ty, "linear") != 0 || !(fac >= 1 && fac <= 1e6))
+                return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: rope_scaling must be {\"rope_type\": \"linear\", \"factor\" >= 1}",
+                                path);
+            c->rope_scale = (float)fac;
+        } else if (rs && rs->type != HL_JSON_NULL) {
+            return hl__fail(err, HL_ERR_FORMAT, "%s: rope_scaling must be an object or null", path);
+        }
+    }
     if (f->window != HL__WINDOW_NONE)
         return hl__cfg_int_opt(root, path, f->keys->window, f->window_dflt, &c->window, err);
     return HL_OK;
@@ -9798,6 +9844,8 @@ static hl_status hl__cfg_attention_types(hl_model *m, const hl_json *at, const c
 
 /* Which layers use the sliding window:
      Gemma-2 (HF, Google, TL >= 3.7.3): layer_types[i] == "sliding_attention" if given, else EVEN layers.
+     Gemma-3 (HF Gemma3TextConfig): layer_types if given, else layer i is global iff (i + 1) is a
+     multiple of sliding_window_pattern (default 6: layers 5, 11, 17, ...).
      Mistral (HF): every layer when sliding_window is set.
      GPT-Neo: the layers attention_types calls "local". */
 static hl_status hl__cfg_window_layers(hl_model *m, const hl__family *f, const hl_json *root, const char *path,
@@ -9810,6 +9858,12 @@ static hl_status hl__cfg_window_layers(hl_model *m, const hl__family *f, const h
     if (f->window == HL__WINDOW_TYPES) return hl__cfg_attention_types(m, hl_json_get(root, "attention_types"), path, err);
     if (f->window == HL__WINDOW_ALL) {
         for (i = 0; i < L; i++) m->is_local[i] = 1;
+    } else if (f->window == HL__WINDOW_PATTERN && !(lt && lt->type == HL_JSON_ARRAY)) {
+        /* Gemma-3 without layer_types: sliding_window_pattern (default 6) - every sixth layer global */
+        int64_t pat = 6;
+        hl_status st = hl__cfg_int_opt(root, path, "sliding_window_pattern", 6, &pat, err);
+        if (st != HL_OK) return st;
+        for (i = 0; i < L; i++) m->is_local[i] = (unsigned char)((i + 1) % pat != 0);
     } else if (lt && lt->type == HL_JSON_ARRAY) {
         if ((int64_t)lt->len != L)
             return hl__fail(err, HL_ERR_FORMAT, "%s: layer_types has %llu entries, num_hidden_layers is %lld", path,
@@ -9892,9 +9946,10 @@ static hl_status hl__bind(hl_model *m, const hl__wnames *wn, const char *name, i
     *out = NULL;
     if (!t && optional) return HL_OK;
     if (!t) return hl__fail(err, HL_ERR_FORMAT, "weights: missing tensor '%s%s'", wn->prefix, name);
-    if (t->dtype != HL_DTYPE_F32 && t->dtype != HL_DTYPE_BF16 && t->dtype != HL_DTYPE_F16)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "weights: tensor '%s' has dtype %s (F32, BF16, F16 supported)",
-                        full, hl_dtype_name(t->dtype));
+    if (t->dtype != HL_DTYPE_F32 && t->dtype != HL_DTYPE_BF16 && t->dtype != HL_DTYPE_F16 &&
+        !(hl_dtype_is_quantized(t->dtype) && cols > 0))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "weights: tensor '%s' has dtype %s (F32, BF16, F16, and the GGUF "
+                        "quantized types for matrices, are supported)", full, hl_dtype_name(t->dtype));
     if (cols == 0) {
         if (t->ndim != 1 || t->shape[0] != rows)
             return hl__fail(err, HL_ERR_SHAPE, "weights: tensor '%s' has shape [%lld%s], config.json implies [%lld]",
@@ -9918,22 +9973,27 @@ static hl_status hl__vec_f32(const hl_tensor *t, int64_t n, float add, float **o
     return HL_OK;
 }
 
-/* A norm "<base>.weight" [d] (and for LayerNorm "<base>.bias"), layer l substituted in base. */
-static hl_status hl__bind_norm(hl_model *m, const hl__wnames *wn, const char *base, int64_t l, hl__normw *out,
-                               hl_error *err) {
-    const int64_t d = m->cfg.d_model;
+/* A norm "<base>.weight" [d] (and for LayerNorm "<base>.bias"), layer l substituted in base; d is
+   d_model, or d_head for Gemma-3's q_norm / k_norm. Gemma's (1 + w) is made here, unless the file
+   stores 1 + w already (llama.cpp's GGUF converter does: gguf_norms). */
+static hl_status hl__bind_norm_n(hl_model *m, const hl__wnames *wn, const char *base, int64_t l, int64_t d,
+                                 hl__normw *out, hl_error *err) {
     char pat[160], nm[160];
     const hl_tensor *t;
     hl_status st;
     snprintf(pat, sizeof pat, "%s.weight", base);
     snprintf(nm, sizeof nm, pat, (long long)l);
     if ((st = hl__bind(m, wn, nm, d, 0, 0, &t, err)) != HL_OK) return st;
-    if ((st = hl__vec_f32(t, d, m->cfg.norm_plus_one ? 1.0f : 0.0f, &out->w, err)) != HL_OK) return st;
+    if ((st = hl__vec_f32(t, d, m->cfg.norm_plus_one && !m->gguf_norms ? 1.0f : 0.0f, &out->w, err)) != HL_OK) return st;
     if (m->cfg.norm != HL_NORM_LN) return HL_OK;
     snprintf(pat, sizeof pat, "%s.bias", base);
     snprintf(nm, sizeof nm, pat, (long long)l);
     if ((st = hl__bind(m, wn, nm, d, 0, 0, &t, err)) != HL_OK) return st;
     return hl__vec_f32(t, d, 0.0f, &out->b, err);
+}
+static hl_status hl__bind_norm(hl_model *m, const hl__wnames *wn, const char *base, int64_t l, hl__normw *out,
+                               hl_error *err) {
+    return hl__bind_norm_n(m, wn, base, l, m->cfg.d_model, out, err);
 }
 
 /* A linear layer "<base>.weight" mapping n_in to n_out features (stored [n_out, n_in], or
@@ -9986,6 +10046,10 @@ static hl_status hl__bind_weights(hl_model *m, const hl__family *f, hl_error *er
         if (c->post_norms) {
             if ((st = hl__bind_norm(m, wn, wn->ln1_post, l, &lw->ln1_post, err)) != HL_OK) return st;
             if ((st = hl__bind_norm(m, wn, wn->ln2_post, l, &lw->ln2_post, err)) != HL_OK) return st;
+        }
+        if (c->qk_norm) {
+            if ((st = hl__bind_norm_n(m, wn, wn->q_norm, l, dh, &lw->q_norm, err)) != HL_OK) return st;
+            if ((st = hl__bind_norm_n(m, wn, wn->k_norm, l, dh, &lw->k_norm, err)) != HL_OK) return st;
         }
         if (wn->qkv) {
             if ((st = hl__bind_lin(m, wn, wn->qkv, l, (H + 2 * G) * dh, d, io, &lw->qkv, err)) != HL_OK) return st;
@@ -10095,6 +10159,214 @@ static hl_status hl__process(hl_model *m, hl_error *err) {
 }
 
 
+#ifndef HL_NO_STDIO /* GGUF models load from a path */
+/* ---- GGUF files ----
+   A GGUF model is read as transformers' GGUF loader reads it (modeling_gguf_pytorch_utils): the
+   metadata become config.json keys, and the tensors are renamed to the Hugging Face names, so the
+   rest of the load is the folder's. Tensors stay in the file, in their stored types.
+     general.architecture   gemma3 -> Gemma3ForCausalLM, gemma2, gemma, llama
+     <arch>.embedding_length, block_count, feed_forward_length, context_length,
+     attention.head_count(_kv), attention.key_length (head_dim), attention.layer_norm_rms_epsilon,
+     rope.freq_base, attention.sliding_window, rope.scaling.type/factor, gemma2's softcaps,
+     tokenizer.ggml.bos/eos_token_id; vocab_size = token_embd's rows; tied when output.weight is absent.
+   What GGUF does not carry takes transformers' defaults: query_pre_attn_scalar 256, Gemma-3's
+   rope_local_base_freq 10000 and sliding_window_pattern 6 (layers 5, 11, 17, ... global); llama.cpp
+   uses the same except query_pre_attn_scalar = head_dim (equal on gemma-3-270m/1b/4b/12b: 256).
+   Gemma norms: llama.cpp's converter stores 1 + w, so they are used as stored (gguf_norms). */
+typedef struct hl__gguf_arch {
+    const char *gguf, *hf_class, *act;
+    int         gemma; /* Gemma names for the norms around attention and MLP, and 1 + w stored */
+} hl__gguf_arch;
+static const hl__gguf_arch hl__gguf_archs[] = {
+    {"gemma3", "Gemma3ForCausalLM", "gelu_pytorch_tanh", 1},
+    {"gemma2", "Gemma2ForCausalLM", "gelu_pytorch_tanh", 1},
+    {"gemma", "GemmaForCausalLM", "gelu_pytorch_tanh", 1},
+};
+/* GGUF tensor name (after "blk.N.") -> the Hugging Face name (after "model.layers.N."); [1] for Gemma */
+static const char *const hl__gguf_blk_names[][3] = {
+    {"attn_norm", "input_layernorm", "input_layernorm"},
+    {"attn_q", "self_attn.q_proj", "self_attn.q_proj"},
+    {"attn_k", "self_attn.k_proj", "self_attn.k_proj"},
+    {"attn_v", "self_attn.v_proj", "self_attn.v_proj"},
+    {"attn_output", "self_attn.o_proj", "self_attn.o_proj"},
+    {"attn_q_norm", "self_attn.q_norm", "self_attn.q_norm"},
+    {"attn_k_norm", "self_attn.k_norm", "self_attn.k_norm"},
+    {"post_attention_norm", NULL, "post_attention_layernorm"},
+    {"ffn_norm", "post_attention_layernorm", "pre_feedforward_layernorm"},
+    {"post_ffw_norm", NULL, "post_feedforward_layernorm"},
+    {"ffn_gate", "mlp.gate_proj", "mlp.gate_proj"},
+    {"ffn_up", "mlp.up_proj", "mlp.up_proj"},
+    {"ffn_down", "mlp.down_proj", "mlp.down_proj"},
+};
+
+/* The Hugging Face name of a GGUF tensor into out (cap bytes); 0 if it has none (left out). */
+static int hl__gguf_hf_name(const char *g, int gemma, char *out, size_t cap) {
+    static const char *const top[][2] = {{"token_embd.weight", "model.embed_tokens.weight"},
+                                         {"output_norm.weight", "model.norm.weight"},
+                                         {"output.weight", "lm_head.weight"}};
+    size_t i;
+    for (i = 0; i < sizeof top / sizeof top[0]; i++)
+        if (strcmp(g, top[i][0]) == 0) return snprintf(out, cap, "%s", top[i][1]) < (int)cap;
+    if (strncmp(g, "blk.", 4) == 0) {
+        char *end;
+        unsigned long long l = strtoull(g + 4, &end, 10);
+        if (end == g + 4 || *end != '.' || l > 1000000) return 0;
+        for (i = 0; i < sizeof hl__gguf_blk_names / sizeof hl__gguf_blk_names[0]; i++) {
+            const size_t k = strlen(hl__gguf_blk_names[i][0]);
+            const char *hf = hl__gguf_blk_names[i][gemma ? 2 : 1];
+            if (hf && strncmp(end + 1, hl__gguf_blk_names[i][0], k) == 0 && end[1 + k] == '.')
+                return snprintf(out, cap, "model.layers.%llu.%s%s", l, hf, end + 1 + k) < (int)cap;
+        }
+    }
+    return 0;
+}
+
+/* hl_weights over a GGUF file's tensors under their Hugging Face names (takes g). */
+static hl_status hl__weights_from_gguf(hl_gguf *g, int gemma, hl_weights **out, hl_error *err) {
+    hl_weights *w = (hl_weights *)hl__calloc(1, sizeof *w);
+    size_t i, n = hl_gguf_tensor_count(g), off = 0;
+    char nm[256];
+    hl_status st;
+    if (!w) {
+        hl_gguf_close(g);
+        return hl__fail(err, HL_ERR_OOM, "GGUF: out of memory");
+    }
+    w->gguf = g;
+    if (!(w->gguf_names = (char *)hl__malloc(n * sizeof nm + 1)) || !hl__w_alloc(w, n ? n : 1)) {
+        hl_weights_close(w);
+        return hl__fail(err, HL_ERR_OOM, "GGUF: out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (!hl__gguf_hf_name(hl_gguf_tensor_name(g, i), gemma, nm, sizeof nm)) continue; /* e.g. rope_freqs */
+        w->names[w->n] = strcpy(w->gguf_names + off, nm);
+        w->tensors[w->n++] = hl_gguf_tensor(g, i);
+        off += strlen(nm) + 1;
+    }
+    if ((st = hl__w_finish(w, "GGUF", err)) != HL_OK) {
+        hl_weights_close(w);
+        return st;
+    }
+    *out = w;
+    return HL_OK;
+}
+
+/* config.json text for a GGUF file's metadata (see above); the family's HF class in *gemma. */
+static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js, int *gemma, hl_error *err) {
+    const char *arch;
+    size_t alen, i;
+    const hl__gguf_arch *ga = NULL;
+    const hl_tensor *emb = hl_gguf_find(g, "token_embd.weight");
+    char key[128];
+    int64_t v;
+    double x;
+    /* <arch>.<name> as an integer (required unless dflt >= 0) */
+#define HL__GG_INT(name, json, dflt)                                                                                  \
+    do {                                                                                                             \
+        int64_t ix_;                                                                                                  \
+        snprintf(key, sizeof key, "%.*s.%s", (int)alen, arch, name);                                                  \
+        ix_ = hl_gguf_kv_find(g, key);                                                                                \
+        if (ix_ < 0 || !hl_gguf_get_int(g, (size_t)ix_, &v)) {                                                        \
+            if ((dflt) < 0) return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF metadata '%s' is missing or not an integer", path, key); \
+            v = (dflt);                                                                                               \
+        }                                                                                                            \
+        hl__buf_printf(js, ",\"%s\":%lld", json, (long long)v);                                                     \
+    } while (0)
+    if (!(arch = hl_gguf_get_str(g, (size_t)hl_gguf_kv_find(g, "general.architecture"), &alen)))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF metadata has no general.architecture", path);
+    for (i = 0; i < sizeof hl__gguf_archs / sizeof hl__gguf_archs[0]; i++)
+        if (strlen(hl__gguf_archs[i].gguf) == alen && memcmp(hl__gguf_archs[i].gguf, arch, alen) == 0) ga = &hl__gguf_archs[i];
+    if (!ga || alen > 32)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF architecture \"%.*s\" is not supported (gemma3, gemma2, gemma)", path,
+                        (int)(alen > 32 ? 32 : alen), arch);
+    if (!emb || emb->ndim != 2) return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF has no 2-D token_embd.weight", path);
+    *gemma = ga->gemma;
+    hl__buf_printf(js, "{\"architectures\":[\"%s\"],\"hidden_activation\":\"%s\",\"vocab_size\":%lld", ga->hf_class,
+                   ga->act, (long long)emb->shape[0]);
+    HL__GG_INT("embedding_length", "hidden_size", -1);
+    HL__GG_INT("block_count", "num_hidden_layers", -1);
+    HL__GG_INT("feed_forward_length", "intermediate_size", -1);
+    HL__GG_INT("attention.head_count", "num_attention_heads", -1);
+    HL__GG_INT("attention.head_count_kv", "num_key_value_heads", 0 + v);
+    snprintf(key, sizeof key, "%.*s.attention.key_length", (int)alen, arch);
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &v)) hl__buf_printf(js, ",\"head_dim\":%lld", (long long)v);
+    HL__GG_INT("context_length", "max_position_embeddings", 8192);
+    HL__GG_INT("attention.sliding_window", "sliding_window", 4096);
+#undef HL__GG_INT
+    {
+        static const char *const fk[][2] = {{"attention.layer_norm_rms_epsilon", "rms_norm_eps"},
+                                            {"rope.freq_base", "rope_theta"},
+                                            {"attn_logit_softcapping", "attn_logit_softcapping"},
+                                            {"final_logit_softcapping", "final_logit_softcapping"},
+                                            {"rope.scaling.factor", "rope_scaling_factor"}};
+        for (i = 0; i < sizeof fk / sizeof fk[0]; i++) {
+            int64_t ix;
+            snprintf(key, sizeof key, "%.*s.%s", (int)alen, arch, fk[i][0]);
+            if ((ix = hl_gguf_kv_find(g, key)) < 0 || !hl_gguf_get_num(g, (size_t)ix, &x)) continue;
+            if (!(x == x) || x > 1e30 || x < -1e30)
+                return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF metadata '%s' is not a finite number", path, key);
+            if (i == 4) {
+                size_t tl = 0;
+                const char *ty;
+                snprintf(key, sizeof key, "%.*s.rope.scaling.type", (int)alen, arch);
+                ty = hl_gguf_get_str(g, (size_t)hl_gguf_kv_find(g, key), &tl);
+                if (ty && !(tl == 4 && memcmp(ty, "none", 4) == 0))
+                    hl__buf_printf(js, ",\"rope_scaling\":{\"rope_type\":\"%.*s\",\"factor\":%.17g}", (int)(tl > 16 ? 16 : tl), ty, x);
+            } else {
+                hl__buf_printf(js, ",\"%s\":%.17g", fk[i][1], x);
+            }
+        }
+    }
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.bos_token_id"), &v)) hl__buf_printf(js, ",\"bos_token_id\":%lld", (long long)v);
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.eos_token_id"), &v)) hl__buf_printf(js, ",\"eos_token_id\":%lld", (long long)v);
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.padding_token_id"), &v)) hl__buf_printf(js, ",\"pad_token_id\":%lld", (long long)v);
+    hl__buf_printf(js, ",\"tie_word_embeddings\":%s}", hl_gguf_find(g, "output.weight") ? "false" : "true");
+    return js->oom ? hl__fail(err, HL_ERR_OOM, "%s: out of memory", path) : HL_OK;
+}
+
+/* The tokenizer embedded in a GGUF (tokenizer.ggml.*): not read yet - the model loads without a
+   tokenizer (ids in, ids out), as a folder without tokenizer.json does. */
+static hl_status hl__tokenizer_from_gguf(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
+    (void)g, (void)path, (void)err;
+    *out = NULL;
+    return HL_OK;
+}
+
+/* A path that is a regular file starting with "GGUF". */
+static int hl__is_gguf(const char *path) {
+    char magic[4];
+    struct stat st;
+    FILE *fp;
+    int yes = 0;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(fp = fopen(path, "rb"))) return 0;
+    yes = fread(magic, 1, 4, fp) == 4 && memcmp(magic, "GGUF", 4) == 0;
+    fclose(fp);
+    return yes;
+}
+/* hl_model_load's GGUF branch: config from the metadata, weights renamed, the embedded tokenizer. */
+static hl_status hl__load_gguf(hl_model *m, const hl_model_desc *d, const hl__family **fam, hl_error *err) {
+    hl_gguf *g = NULL;
+    hl__buf js;
+    char label[600];
+    int gemma = 0;
+    hl_status st;
+    memset(&js, 0, sizeof js);
+    if ((st = hl_gguf_open(d->path, &g, err)) != HL_OK) return st;
+    snprintf(label, sizeof label, "%s (GGUF metadata)", d->path);
+    st = hl__gguf_config(g, d->path, &js, &gemma, err);
+    if (st == HL_OK) st = hl__parse_config(m, label, js.data, js.len, d, fam, err);
+    hl__buf_free(&js);
+    if (st == HL_OK && !d->no_tokenizer) st = hl__tokenizer_from_gguf(g, d->path, &m->tok, err);
+    if (st != HL_OK) {
+        hl_gguf_close(g);
+        return st;
+    }
+    if ((st = hl__weights_from_gguf(g, gemma, &m->w, err)) != HL_OK) return st; /* takes g */
+    m->gguf_norms = gemma;
+    if (!(m->path = hl__strdup(d->path))) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
+    return hl__bind_weights(m, *fam, err);
+}
+#endif
+
 /* ---- load ---- */
 /* The TL name of every point this architecture has, formatted once: hooks, the cache and SAEs read
    them from here (one block of strings, pt_name[pt] pointing into it). */
@@ -10144,7 +10416,12 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
         st = hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: built with HL_NO_STDIO; load from memory instead");
         goto fail;
 #else
-        char *p = hl__path_join(d.path, "config.json");
+        char *p;
+        if (hl__is_gguf(d.path)) {
+            if ((st = hl__load_gguf(m, &d, &fam, err)) != HL_OK) goto fail;
+            goto loaded;
+        }
+        p = hl__path_join(d.path, "config.json");
         if (!p) { st = hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory"); goto fail; }
         st = hl__file_open(p, &f, err);
         if (st == HL_OK) st = hl__parse_config(m, p, (const char *)f.data, f.size, &d, &fam, err);
@@ -10169,6 +10446,9 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
             (st = hl_tokenizer_load_memory(d.tokenizer_json, d.tokenizer_len, &m->tok, err)) != HL_OK)
             goto fail;
     }
+#ifndef HL_NO_STDIO
+loaded:
+#endif
     m->kern = hl__kernels_pick(d.kernels, d.fast);
     m->pool = hl__pool_create(d.n_threads);
     m->n_threads = hl__pool_threads(m->pool);
@@ -10208,9 +10488,9 @@ HL__DEF void hl_model_free(hl_model *m) {
     if (m->layers)
         for (l = 0; l < m->cfg.n_layers; l++) {
             hl__layer_w *lw = &m->layers[l];
-            hl__normw *norms[4] = {&lw->ln1, &lw->ln2, &lw->ln1_post, &lw->ln2_post};
+            hl__normw *norms[6] = {&lw->ln1, &lw->ln2, &lw->ln1_post, &lw->ln2_post, &lw->q_norm, &lw->k_norm};
             hl__lin *lins[8] = {&lw->q, &lw->k, &lw->v, &lw->qkv, &lw->o, &lw->gate, &lw->in, &lw->out};
-            for (i = 0; i < 4; i++) hl__free(norms[i]->w), hl__free(norms[i]->b);
+            for (i = 0; i < 6; i++) hl__free(norms[i]->w), hl__free(norms[i]->b);
             for (i = 0; i < 8; i++) hl__free(lins[i]->b);
         }
     if (m->kc)
@@ -10257,7 +10537,7 @@ HL__DEF int hl_model_has_hook(const hl_model *m, hl_hook h) {
     w = hl__hook_when[h];
     return (!(w & HL__WHEN_POST_NORMS) || m->cfg.post_norms) && (!(w & HL__WHEN_POS_EMBED) || m->cfg.learned_pos) &&
            (!(w & HL__WHEN_ROTARY) || m->cfg.rotary_dim > 0) && (!(w & HL__WHEN_SEQUENTIAL) || !m->cfg.parallel) &&
-           (!(w & HL__WHEN_GATED) || m->cfg.gated);
+           (!(w & HL__WHEN_GATED) || m->cfg.gated) && (!(w & HL__WHEN_QK_NORM) || m->cfg.qk_norm);
 }
 HL__DEF int hl_model_hook_shape(const hl_model *m, hl_hook h, int64_t n_pos, int64_t n_keys, int64_t shape[4]) {
     if (!hl_model_has_hook(m, h) || !shape || n_pos < 0) return 0;
@@ -10767,6 +11047,8 @@ typedef struct hl__acts {
     float *qkv;        /* [n, (H+2G)dh] a fused q/k/v product before the split */
     float *gate, *up;  /* [n, d_mlp]    gate (then post) and up projections */
     float *cs, *sn;    /* [n, dh/2]     the rotary table */
+    float *cs_local, *sn_local; /* [n, dh/2] Gemma-3's sliding layers' table */
+    float *hsc;        /* [n * max(H, G)] Gemma-3's q_norm / k_norm scales */
     float *rows;       /* [H, QB, K]    score rows of one query block per head */
     float *S;          /* [H, n, K]     all scores, then the pattern, when a hook or cache wants them */
     float *result;     /* [n, H, d]     attn.hook_result (HL_USE_ATTN_RESULT) */
@@ -10836,6 +11118,8 @@ static hl_status hl__acts_carve(hl_pass *P, hl__acts *a) {
             {&a->o, n * d}, {&a->ao, c->parallel ? n * d : 0}, {&a->qkv, m->layers[0].qkv.w ? n * (H + 2 * G) * dh : 0},
             {&a->gate, n * dm}, {&a->up, c->gated ? n * dm : 0},
             {&a->cs, n * (dh / 2)}, {&a->sn, n * (dh / 2)},
+            {&a->cs_local, c->rope_local_theta > 0 ? n * (dh / 2) : 0}, {&a->sn_local, c->rope_local_theta > 0 ? n * (dh / 2) : 0},
+            {&a->hsc, c->qk_norm ? n * H : 0},
             {&a->rows, H * HL__ATTN_QB * K}, {&a->S, full_scores ? H * n * K : 0},
             {&a->result, result ? n * H * d : 0},
             {&a->hin, headed ? 4 * n * H * d : 0}, {&a->hn, headed ? n * H * d : 0}, {&a->hs, headed ? n * H : 0},
@@ -11024,12 +11308,14 @@ static void hl__center_written(const hl_pass *P, float *y, int64_t rows) {
  *   x'[j + R/2] = x[j + R/2] cos theta_j + x[j] sin theta_j
  * i.e. channel j pairs with channel j + R/2 (not the adjacent one, as Meta's layout does):
  *     [ x0 x1 .. x(h-1) | xh .. x(2h-1) | untouched ]   pairs (x0, xh), (x1, xh+1), ...
- * The angles are computed in f64 and rounded once: cs, sn: [n, R/2]. */
-static void hl__rope_table(int64_t p0, int64_t n, int64_t R, float theta, float *cs, float *sn) {
+ * The angles are computed in f64 and rounded once: cs, sn: [n, R/2]. Linear rope_scaling divides
+ * the frequencies by its factor (scale; 1 = none). Gemma-3's sliding layers have a table of their
+ * own, with rope_local_base_freq and no scaling (cs_local, sn_local). */
+static void hl__rope_table(int64_t p0, int64_t n, int64_t R, float theta, float scale, float *cs, float *sn) {
     int64_t i, j, half = R / 2;
     for (i = 0; i < n; i++)
         for (j = 0; j < half; j++) {
-            double inv = pow((double)theta, -2.0 * (double)j / (double)R);
+            double inv = pow((double)theta, -2.0 * (double)j / (double)R) / (double)scale;
             double a = (double)(p0 + i) * inv;
             cs[i * half + j] = (float)cos(a);
             sn[i * half + j] = (float)sin(a);
@@ -11341,10 +11627,22 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     HL__HOOK(P, HL_HOOK_ATTN_K, l, a->k);
     HL__HOOK(P, HL_HOOK_ATTN_V, l, a->v);
 
+    /* Gemma-3's q_norm and k_norm [HF Gemma3Attention]: RMSNorm over each head's d_head, times
+     * (1 + w), on q and k before rotary      -> attn.hook_q_normed, attn.hook_k_normed */
+    if (c->qk_norm) {
+        hl__rows(P, hl__rms_rows, a->q, a->q, NULL, a->hsc, n * H, dh);
+        hl__rows(P, hl__affine_rows, a->q, a->q, &lw->q_norm, NULL, n * H, dh);
+        hl__rows(P, hl__rms_rows, a->k, a->k, NULL, a->hsc, n * G, dh);
+        hl__rows(P, hl__affine_rows, a->k, a->k, &lw->k_norm, NULL, n * G, dh);
+        HL__HOOK(P, HL_HOOK_ATTN_Q_NORMED, l, a->q);
+        HL__HOOK(P, HL_HOOK_ATTN_K_NORMED, l, a->k);
+    }
+
     /* rotary positions on q and k               -> attn.hook_rot_q, attn.hook_rot_k */
     if (c->rotary_dim > 0) {
-        hl__rope_apply(a->q, n, H, dh, c->rotary_dim, a->cs, a->sn);
-        hl__rope_apply(a->k, n, G, dh, c->rotary_dim, a->cs, a->sn);
+        const int loc = c->rope_local_theta > 0 && m->is_local[l]; /* Gemma-3: sliding layers' base */
+        hl__rope_apply(a->q, n, H, dh, c->rotary_dim, loc ? a->cs_local : a->cs, loc ? a->sn_local : a->sn);
+        hl__rope_apply(a->k, n, G, dh, c->rotary_dim, loc ? a->cs_local : a->cs, loc ? a->sn_local : a->sn);
         HL__HOOK(P, HL_HOOK_ATTN_ROT_Q, l, a->q);
         HL__HOOK(P, HL_HOOK_ATTN_ROT_K, l, a->k);
     }
@@ -11491,7 +11789,11 @@ static hl_status hl__forward(hl_pass *P, const int32_t *tokens, float *logits, i
         memcpy(a.x, P->resid, (size_t)(P->n * m->cfg.d_model) * sizeof(float)), st = HL_OK;
     else
         st = hl__embed(P, tokens, &a);
-    if (m->cfg.rotary_dim > 0) hl__rope_table(P->p0, P->n, m->cfg.rotary_dim, m->cfg.rope_theta, a.cs, a.sn);
+    if (m->cfg.rotary_dim > 0)
+        hl__rope_table(P->p0, P->n, m->cfg.rotary_dim, m->cfg.rope_theta, m->cfg.rope_scale > 0 ? m->cfg.rope_scale : 1.0f,
+                       a.cs, a.sn);
+    if (m->cfg.rotary_dim > 0 && m->cfg.rope_local_theta > 0)
+        hl__rope_table(P->p0, P->n, m->cfg.rotary_dim, m->cfg.rope_local_theta, 1.0f, a.cs_local, a.sn_local);
     for (l = P->start_layer; st == HL_OK && l < m->cfg.n_layers; l++) {
         st = hl__attn_block(P, l, &a);
         if (st == HL_OK) st = hl__mlp_block(P, l, &a);
