@@ -79,6 +79,11 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.4.0  API CHANGE: GGUF files (>>gguf: hl_gguf_*; hl_model_load takes a .gguf path);
+            block-quantized dtypes HL_DTYPE_Q4_0 ... HL_DTYPE_Q6_K (HL_QTYPE_LIST, hl_dtype_size 0,
+            hl_dtype_row_bytes, hl_dequantize_row); Gemma-3 (HL_ARCH_GEMMA3, hl_model_cfg.qk_norm,
+            rope_local_theta, rope_scale); new points attn.hook_q_normed / hook_k_normed (hl_hook
+            ids after HL_HOOK_ATTN_V moved by two).
      0.3.0  API CHANGE: GPT-2, GPT-Neo and GPT-NeoX; TransformerLens's weight processing on by
             default (desc.no_processing, desc.skip_processing, hl_model_cfg.processing: Gemma-1,
             Llama and Mistral logits are now centred over the vocabulary, as TL's);
@@ -101,9 +106,9 @@
 #include <stdint.h>
 
 #define HL_VERSION_MAJOR  0
-#define HL_VERSION_MINOR  3
+#define HL_VERSION_MINOR  4
 #define HL_VERSION_PATCH  0
-#define HL_VERSION_STRING "0.3.0"
+#define HL_VERSION_STRING "0.4.0"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -14190,6 +14195,12 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
 
 /*
 REVISION HISTORY
+    0.4.0 (2026-12-05) API CHANGE: GGUF v2/v3 reader (hl_gguf_*, fuzzed); block-quantized dtypes
+                       (Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K) dequantized with
+                       llama.cpp's exact values, products in exact mode through panels of
+                       dequantized rows; Gemma3ForCausalLM (q_norm/k_norm, local rotary base,
+                       layer pattern, linear rope_scaling); models load from GGUF files
+                       (gemma3, gemma2, gemma); make fetch-gemma3.
     0.3.0 (2026-12-05) API CHANGE: GPT2LMHeadModel, GPTNeoForCausalLM, GPTNeoXForCausalLM, as rows
                        of the family table (config keys, weight names, the math that differs) and
                        step variants (LayerNorm, learned positions, partial rotary, fused q/k/v,
