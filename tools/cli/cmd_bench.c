@@ -354,11 +354,14 @@ static double model_flops(const hl_model_cfg *c, double ctx, int lm_head) {
                        2.0 * 2.0 * qd * ctx;
     return per_layer * (double)c->n_layers + (lm_head ? 2.0 * d * (double)c->d_vocab : 0.0);
 }
-/* Bytes of weights one decode step reads: every layer matrix plus the unembedding. */
+/* Bytes of weights one decode step reads: every layer matrix plus the unembedding, at the
+   embedding's bytes per element (a quantized GGUF mixes types, so there it is an estimate). */
 static double model_weight_bytes(const hl_model_cfg *c) {
     double d = (double)c->d_model, qd = (double)(c->n_heads * c->d_head), kvd = (double)(c->n_kv_heads * c->d_head);
     double per_layer = d * (qd + 2.0 * kvd) + qd * d + (c->gated ? 3.0 : 2.0) * d * (double)c->d_mlp;
-    return (per_layer * (double)c->n_layers + d * (double)c->d_vocab) * (double)hl_dtype_size(c->weight_dtype);
+    double es = hl_dtype_size(c->weight_dtype) ? (double)hl_dtype_size(c->weight_dtype)
+                                                : (double)hl_dtype_row_bytes(c->weight_dtype, 256) / 256.0;
+    return (per_layer * (double)c->n_layers + d * (double)c->d_vocab) * es;
 }
 
 static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
