@@ -130,7 +130,33 @@ static void test_gemma3_gguf_threads_and_levels(void) {
     free(a), free(b);
 }
 
+/* The model with its embedded tokenizer (default processing, as the CLI loads it): the prompt tokenizes to
+   the reference ids, and TL's test_prompt ranks " Paris" first (issue 16's acceptance). */
+static void test_gemma3_gguf_test_prompt(void) {
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_error e;
+    int32_t *ids = NULL;
+    int64_t n = 0, i;
+    char *report = NULL;
+    if (!hlt_need(hlt_gemma3_path())) return;
+    memset(&d, 0, sizeof d);
+    d.path = hlt_gemma3_path();
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    if (!m) return;
+    CHECK(hl_model_tokenizer(m) != NULL);
+    CHECK_OK(hl_model_to_tokens(m, "The Eiffel Tower is located in the city of", -1, &ids, &n, &e), &e);
+    CHECK(n == 10);
+    for (i = 0; i < n && n == 10; i++) CHECKF(ids[i] == g3_tokens[i], "token %lld: %d, want %d", (long long)i, ids[i], g3_tokens[i]);
+    CHECK_OK(hl_model_test_prompt(m, "The Eiffel Tower is located in the city of", " Paris", 5, 0, &report, &e), &e);
+    CHECKF(report && strstr(report, "Ranks of the answer tokens: [(' Paris', 0)]"), "%s", report ? report : "");
+    hl_free(report);
+    hl_free(ids);
+    hl_model_free(m);
+}
+
 void suite_gemma3(void) {
+    RUN(test_gemma3_gguf_test_prompt);
     RUN(test_gemma3_gguf_exact);
     RUN(test_gemma3_gguf_threads_and_levels);
 }

@@ -29,7 +29,7 @@ static int tk_same_ids(const int32_t *ids, int64_t n, const hl_json *want, const
 }
 
 /* Runs all reference texts of one tokenizer; returns the number that match in every field. */
-static int tk_check_reference(const char *name) {
+static int tk_check_reference_with(const char *name, const char *tok_path) {
     char rel[256];
     const char *path;
     size_t len, i;
@@ -48,7 +48,7 @@ static int tk_check_reference(const char *name) {
     free(json);
     if (!doc) return 0;
     snprintf(rel, sizeof rel, "tokenizers/%s/tokenizer.json", name);
-    path = hlt_fixture(rel);
+    path = tok_path ? tok_path : hlt_fixture(rel);
     if (!hlt_need(path)) { hl_json_free(doc); return 0; }
     TK_OK(hl_tokenizer_load(path, &tok, &err));
     list = hl_json_get(hl_json_root(doc), name);
@@ -107,11 +107,21 @@ static int tk_check_reference(const char *name) {
     return good;
 }
 
+static int tk_check_reference(const char *name) {
+    return tk_check_reference_with(name, NULL);
+}
+
 static void test_tokenizer_ref_gpt2(void) { tk_check_reference("gpt2"); }
 static void test_tokenizer_ref_neox(void) { tk_check_reference("neox"); }
 static void test_tokenizer_ref_sp32k(void) { tk_check_reference("sp32k"); }
 static void test_tokenizer_ref_gemma2(void) { tk_check_reference("gemma2"); }
 static void test_tokenizer_ref_gemma3(void) { tk_check_reference("gemma3"); }
+/* The tokenizer embedded in gemma-3-270m's GGUF (make fetch-gemma3) against the same HF references. */
+const char *hlt_gemma3_path(void);
+static void test_tokenizer_ref_gemma3_gguf(void) {
+    if (!hlt_need(hlt_gemma3_path())) return;
+    tk_check_reference_with("gemma3", hlt_gemma3_path());
+}
 
 /* ---- small in-memory tokenizers ---- */
 static hl_tokenizer *tk_mem(const char *json) {
@@ -302,4 +312,5 @@ void suite_tokenizer(void) {
     RUN(test_tokenizer_ref_sp32k);
     RUN(test_tokenizer_ref_gemma2);
     RUN(test_tokenizer_ref_gemma3);
+    RUN(test_tokenizer_ref_gemma3_gguf);
 }
