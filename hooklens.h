@@ -1306,6 +1306,9 @@ struct hl__kernels {
                  int64_t ldk, int64_t nk, int64_t dh);
     void   (*pv)(int nq, float *z, int64_t ldz, const float *p, int64_t ldp, int64_t k0, int64_t k1,
                  const float *v, int64_t ldv, int64_t dh);
+    /* nb consecutive blocks of a quantized type to f32 (nb * hl_dtype_block(t) values), the same
+       bits as hl__dequant_block; 0 if t is not quantized */
+    int    (*deq)(hl_dtype t, const uint8_t *blk, float *y, int64_t nb);
 };
 HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast);
 /* The threaded drivers: y[M, N] = x @ W^T and x @ W, split over the N outputs. */
@@ -1969,6 +1972,15 @@ static int hl__dequant_block(hl_dtype t, const uint8_t *b, float *y) {
     case HL_DTYPE_Q6_K: hl__deq_q6_k(b, y); return 1;
     default: return 0;
     }
+}
+/* nb consecutive blocks (the kernel tables' deq of the scalar level) */
+static int hl__dequant_blocks(hl_dtype t, const uint8_t *b, float *y, int64_t nb) {
+    const int64_t bs = hl_dtype_block(t);
+    const uint64_t bb = hl__qblock_bytes(t);
+    int64_t i;
+    for (i = 0; i < nb; i++)
+        if (!hl__dequant_block(t, b + (uint64_t)i * bb, y + i * bs)) return 0;
+    return 1;
 }
 HL__DEF hl_status hl_dequantize_row(hl_dtype t, const void *src, float *dst, int64_t n, hl_error *err) {
     const uint8_t *p = (const uint8_t *)src;
@@ -8934,33 +8946,113 @@ static void hl__qk_neon(float *S, int64_t lds, const float *q, int64_t ldq, int6
 }
 #endif
 
+#if defined(HL__X86)
+/* ---- AVX-512 dequantization of the GGUF types that gemma-3-270m and Q8_0 models use ----------
+   The scalar hl__deq_* expressions, 16 values at a time: integers converted exactly, then one
+   multiply (and one subtract) each, never fused, so every value has the scalar bits. Other types
+   fall back to the scalar blocks. */
+static HL__TGT_AVX512 float hl__f16_avx512(const uint8_t *p) { /* F16C: the same value as hl_f16_to_f32 */
+    return _cvtsh_ss((unsigned short)(p[0] | (p[1] << 8)));
+}
+static HL__TGT_AVX512 void hl__deq_q8_0_avx512(const uint8_t *b, float *y) {
+    const __m512 d = _mm512_set1_ps(hl__f16_avx512(b));
+    int h;
+    for (h = 0; h < 2; h++) {
+        const __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + 2 + 16 * h)));
+        _mm512_storeu_ps(y + 16 * h, _mm512_mul_ps(_mm512_cvtepi32_ps(q), d));
+    }
+}
+static HL__TGT_AVX512 void hl__deq_q5_0_avx512(const uint8_t *b, float *y) {
+    const __m512 d = _mm512_set1_ps(hl__f16_avx512(b));
+    const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
+    const __m512i q8 = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(b + 6))), f = _mm512_set1_epi32(15);
+    const __m512i s16 = _mm512_set1_epi32(16);
+    __m512i lo = _mm512_and_si512(q8, f), hi = _mm512_srli_epi32(q8, 4);
+    lo = _mm512_sub_epi32(_mm512_mask_add_epi32(lo, (__mmask16)(qh & 0xffffu), lo, s16), s16);
+    hi = _mm512_sub_epi32(_mm512_mask_add_epi32(hi, (__mmask16)(qh >> 16), hi, s16), s16);
+    _mm512_storeu_ps(y, _mm512_mul_ps(_mm512_cvtepi32_ps(lo), d));
+    _mm512_storeu_ps(y + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(hi), d));
+}
+static HL__TGT_AVX512 void hl__deq_q4_k_avx512(const uint8_t *b, float *y) {
+    const float d = hl__f16_avx512(b), dmin = hl__f16_avx512(b + 2);
+    const uint8_t *sc = b + 4, *q = b + 16;
+    const __m512i f = _mm512_set1_epi32(15);
+    int c, h;
+    for (c = 0; c < 4; c++, q += 32, y += 64) {
+        uint8_t s0, m0, s1, m1;
+        __m512 d1, m1f, d2, m2f;
+        hl__k_scale_min(2 * c, sc, &s0, &m0);
+        hl__k_scale_min(2 * c + 1, sc, &s1, &m1);
+        d1 = _mm512_set1_ps(d * (float)s0), m1f = _mm512_set1_ps(dmin * (float)m0);
+        d2 = _mm512_set1_ps(d * (float)s1), m2f = _mm512_set1_ps(dmin * (float)m1);
+        for (h = 0; h < 2; h++) {
+            const __m512i q8 = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(q + 16 * h)));
+            _mm512_storeu_ps(y + 16 * h, _mm512_sub_ps(_mm512_mul_ps(d1, _mm512_cvtepi32_ps(_mm512_and_si512(q8, f))), m1f));
+            _mm512_storeu_ps(y + 32 + 16 * h, _mm512_sub_ps(_mm512_mul_ps(d2, _mm512_cvtepi32_ps(_mm512_srli_epi32(q8, 4))), m2f));
+        }
+    }
+}
+static HL__TGT_AVX512 void hl__deq_q6_k_avx512(const uint8_t *b, float *y) {
+    const float d = hl__f16_avx512(b + 208);
+    const uint8_t *ql = b, *qh = b + 128;
+    const int8_t *sc = (const int8_t *)(b + 192);
+    const __m512i f = _mm512_set1_epi32(15), three = _mm512_set1_epi32(3), s32 = _mm512_set1_epi32(32);
+    int half, g, i;
+    for (half = 0; half < 2; half++, y += 128, ql += 64, qh += 32, sc += 8)
+        for (g = 0; g < 2; g++) { /* l = 16 g .. 16 g + 15: scale index is = g */
+            const __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(ql + 16 * g)));
+            const __m512i a2 = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(ql + 32 + 16 * g)));
+            const __m512i hb = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(qh + 16 * g)));
+            __m512i q[4];
+            q[0] = _mm512_or_si512(_mm512_and_si512(a, f), _mm512_slli_epi32(_mm512_and_si512(hb, three), 4));
+            q[1] = _mm512_or_si512(_mm512_and_si512(a2, f), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(hb, 2), three), 4));
+            q[2] = _mm512_or_si512(_mm512_srli_epi32(a, 4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(hb, 4), three), 4));
+            q[3] = _mm512_or_si512(_mm512_srli_epi32(a2, 4), _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(hb, 6), three), 4));
+            for (i = 0; i < 4; i++) {
+                const __m512 ds = _mm512_set1_ps(d * (float)sc[g + 2 * i]);
+                _mm512_storeu_ps(y + 32 * i + 16 * g, _mm512_mul_ps(ds, _mm512_cvtepi32_ps(_mm512_sub_epi32(q[i], s32))));
+            }
+        }
+}
+static HL__TGT_AVX512 int hl__deq_avx512(hl_dtype t, const uint8_t *b, float *y, int64_t nb) {
+    int64_t i;
+    switch (t) {
+    case HL_DTYPE_Q8_0: for (i = 0; i < nb; i++) hl__deq_q8_0_avx512(b + 34 * i, y + 32 * i); return 1;
+    case HL_DTYPE_Q5_0: for (i = 0; i < nb; i++) hl__deq_q5_0_avx512(b + 22 * i, y + 32 * i); return 1;
+    case HL_DTYPE_Q4_K: for (i = 0; i < nb; i++) hl__deq_q4_k_avx512(b + 144 * i, y + 256 * i); return 1;
+    case HL_DTYPE_Q6_K: for (i = 0; i < nb; i++) hl__deq_q6_k_avx512(b + 210 * i, y + 256 * i); return 1;
+    default: return hl__dequant_blocks(t, b, y, nb);
+    }
+}
+#endif
+
 /* ---- the tables: one per instruction set, chosen once -------------------------------------- */
 /* What a level does not vectorise it takes from the scalar reference, so those steps give the
    scalar bits on that level too. */
 static const hl__kernels hl__kernels_scalar = {
     HL_KERNELS_SCALAR, "scalar", hl__mm_scalar, hl__mm_nn_scalar, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_scalar, hl__pv_scalar};
+    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks};
 #if defined(HL__X86)
 static const hl__kernels hl__kernels_avx2 = {
     HL_KERNELS_AVX2, "avx2", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_avx2, hl__pv_avx2};
+    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks};
 static const hl__kernels hl__kernels_avx512 = {
     HL_KERNELS_AVX512, "avx512", hl__mm_rows_avx512, hl__mm_nn_rows_avx512, hl__mm_prep_avx512,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
-    hl__qk_avx512, hl__pv_avx512};
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512};
 /* fast mode: the AVX-512 table with bf16 dot products for bf16 weights */
 static const hl__kernels hl__kernels_avx512_bf16 = {
     HL_KERNELS_AVX512, "avx512+bf16", hl__mm_bf16, hl__mm_nn_rows_avx512, hl__mm_prep_bf16,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
-    hl__qk_avx512, hl__pv_avx512};
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512};
 #endif
 #if defined(HL__NEON)
 static const hl__kernels hl__kernels_neon = {
     HL_KERNELS_NEON, "neon", hl__mm_rows_neon, hl__mm_nn_rows_neon, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_neon, hl__pv_scalar};
+    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks};
 #endif
 
 #ifdef HL_USE_CBLAS
@@ -9002,6 +9094,7 @@ static void hl__softmax_cblas(float *x, int64_t n) { hl__cblas_base()->softmax(x
 static double hl__sumsq_cblas(const float *x, int64_t n) { return hl__cblas_base()->sumsq(x, n); }
 static void hl__div_cblas(float *y, const float *x, float s, int64_t n) { hl__cblas_base()->div(y, x, s, n); }
 static void hl__softcap_cblas(float *x, int64_t n, float cap) { hl__cblas_base()->softcap(x, n, cap); }
+static int hl__deq_cblas(hl_dtype t, const uint8_t *b, float *y, int64_t nb) { return hl__cblas_base()->deq(t, b, y, nb); }
 static void hl__qk_cblas(float *S, int64_t lds, const float *q, int64_t ldq, int64_t nq, const float *keys, int64_t ldk,
                          int64_t nk, int64_t dh) {
     hl__cblas_base()->qk(S, lds, q, ldq, nq, keys, ldk, nk, dh);
@@ -9013,7 +9106,7 @@ static void hl__pv_cblas(int nq, float *z, int64_t ldz, const float *p, int64_t 
 static const hl__kernels hl__kernels_cblas = {
     HL_KERNELS_CBLAS, "cblas", hl__mm_cblas, hl__mm_nn_cblas, hl__mm_prep_cblas,
     hl__gelu_cblas, hl__softmax_cblas, hl__sumsq_cblas, hl__div_cblas, hl__softcap_cblas,
-    hl__qk_cblas, hl__pv_cblas};
+    hl__qk_cblas, hl__pv_cblas, hl__deq_cblas};
 #endif
 
 /* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
@@ -9123,13 +9216,13 @@ static void hl__mm_job_init(hl__mm_job *j, const hl__kernels *kern, float *y, co
    more than a panel (<= 128 KB) of W is ever expanded. The scalar level's qk is the k-ascending
    dot product of the reference. */
 #define HL__QPANEL_FLOATS 8192 /* 32 KB on the stack: safe on any thread */
-static void hl__dequant_rows(hl_dtype wdt, const uint8_t *W, uint64_t row_bytes, int64_t r0, int64_t nr, int64_t K,
-                             float *out) {
+static void hl__dequant_rows(const hl__kernels *kern, hl_dtype wdt, const uint8_t *W, uint64_t row_bytes, int64_t r0,
+                             int64_t nr, int64_t K, float *out) {
     const int64_t bs = hl_dtype_block(wdt);
     const uint64_t bb = hl__qblock_bytes(wdt);
     int64_t r, b;
-    for (r = 0; r < nr; r++)
-        for (b = 0; b < K / bs; b++) hl__dequant_block(wdt, W + (uint64_t)(r0 + r) * row_bytes + (uint64_t)b * bb, out + r * K + b * bs);
+    (void)bb, (void)b;
+    for (r = 0; r < nr; r++) kern->deq(wdt, W + (uint64_t)(r0 + r) * row_bytes, out + r * K, K / bs);
 }
 static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
     float panel[HL__QPANEL_FLOATS], part[256];
@@ -9139,15 +9232,15 @@ static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
     for (n = n0; n < n1; n += nr) {
         nr = n1 - n < rows ? n1 - n : rows;
         if (j->K <= C) {
-            hl__dequant_rows(j->wdt, (const uint8_t *)j->W, rb, n, nr, j->K, panel);
+            hl__dequant_rows(j->kern, j->wdt, (const uint8_t *)j->W, rb, n, nr, j->K, panel);
             j->kern->qk(j->y + n, j->N, j->x, j->ldx, j->M, panel, j->K, nr, j->K);
             continue;
         }
         /* a row longer than the panel: dot products over chunks of C at fixed k, summed in order */
         for (k0 = 0; k0 < j->K; k0 += C) {
             const int64_t kn = j->K - k0 < C ? j->K - k0 : C;
-            hl__dequant_rows(j->wdt, (const uint8_t *)j->W + (uint64_t)n * rb + hl_dtype_row_bytes(j->wdt, k0), 0, 0, 1, kn,
-                             panel);
+            hl__dequant_rows(j->kern, j->wdt, (const uint8_t *)j->W + (uint64_t)n * rb + hl_dtype_row_bytes(j->wdt, k0), 0, 0, 1,
+                             kn, panel);
             for (m0 = 0; m0 < j->M; m0 += 256) {
                 const int64_t mm = j->M - m0 < 256 ? j->M - m0 : 256;
                 j->kern->qk(part, 1, j->x + m0 * j->ldx + k0, j->ldx, mm, panel, kn, 1, kn);
@@ -11706,7 +11799,7 @@ static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
     int64_t i, j;
     for (i = 0; i < P->n; i++) {
         if (hl_dtype_is_quantized(m->embed->dtype)) /* a GGUF row: dequantized block by block */
-            hl__dequant_rows(m->embed->dtype, (const uint8_t *)m->embed->data, hl_dtype_row_bytes(m->embed->dtype, d),
+            hl__dequant_rows(m->kern, m->embed->dtype, (const uint8_t *)m->embed->data, hl_dtype_row_bytes(m->embed->dtype, d),
                              tokens[i], 1, d, a->x + i * d);
         else
             for (j = 0; j < d; j++) a->x[i * d + j] = hl__load_w(m->embed->data, m->embed->dtype, (int64_t)tokens[i] * d + j);

@@ -254,6 +254,39 @@ static void tq_matmul_case(hl_dtype t, const int *scale_at, int64_t K) {
     hl__pool_free(p2), hl__pool_free(p3);
     free(W), free(wf), free(x), free(y1), free(y2), free(ref);
 }
+/* Every level's block dequantizer (kern->deq) gives the scalar reference's bits. */
+static void test_quant_levels_same_bits(void) {
+    static const struct { hl_dtype t; int at[2]; } types[] = {
+        {HL_DTYPE_Q4_0, {0, -1}}, {HL_DTYPE_Q4_1, {0, 2}}, {HL_DTYPE_Q5_0, {0, -1}}, {HL_DTYPE_Q5_1, {0, 2}},
+        {HL_DTYPE_Q8_0, {0, -1}}, {HL_DTYPE_Q2_K, {80, 82}}, {HL_DTYPE_Q3_K, {108, -1}}, {HL_DTYPE_Q4_K, {0, 2}},
+        {HL_DTYPE_Q5_K, {0, 2}}, {HL_DTYPE_Q6_K, {208, -1}}};
+    static const hl_kernels levels[] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
+    uint8_t blk[64 * 210];
+    static float ref[64 * 256], all[64 * 256];
+    float y[256];
+    hl_error e;
+    size_t i;
+    int l, b, bad = 0;
+    for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+        const hl_dtype t = types[i].t;
+        const int64_t bs = hl_dtype_block(t);
+        const uint64_t bb = hl_dtype_row_bytes(t, bs);
+        tq_random_blocks(t, blk, bb * 64, types[i].at);
+        CHECK_OK(hl_dequantize_row(t, blk, ref, 64 * bs, &e), &e);
+        for (l = 0; l < 4; l++) {
+            const hl__kernels *k = hl__kernels_pick(levels[l], 0);
+            if (!hl_kernels_available(levels[l])) continue;
+            for (b = 0; b < 64; b++) {
+                CHECK(k->deq(t, blk + b * bb, y, 1) == 1);
+                if (memcmp(y, ref + b * bs, (size_t)bs * 4) != 0 && bad++ < 3)
+                    printf("  %s %s block %d differs from the scalar bits\n", k->name, hl_dtype_name(t), b);
+            }
+            CHECK(k->deq(t, blk, all, 64) == 1 && memcmp(all, ref, (size_t)(64 * bs) * 4) == 0); /* a run of blocks */
+        }
+    }
+    CHECK(bad == 0);
+}
+
 static void test_quant_matmul(void) {
     static const struct { hl_dtype t; int at[2]; } types[] = {
         {HL_DTYPE_Q4_0, {0, -1}}, {HL_DTYPE_Q4_1, {0, 2}}, {HL_DTYPE_Q5_0, {0, -1}}, {HL_DTYPE_Q5_1, {0, 2}},
@@ -270,5 +303,6 @@ void suite_quant(void) {
     RUN(test_quant_k_4_5);
     RUN(test_quant_k_2_3_6);
     RUN(test_quant_api);
+    RUN(test_quant_levels_same_bits);
     RUN(test_quant_matmul);
 }
