@@ -208,8 +208,9 @@ views-check: $(BUILD)/hooklens $(BUILD)/views_check
 # A greedy story from "Once upon a time", a test_prompt report and a run_with_cache table, on the
 # bundled stories260K model (examples/stories260K), offline. MODEL=dir runs it on another model.
 MODEL ?= examples/stories260K
+# make run MODEL=gemma3: the tour on Google's gemma-3-270m (make fetch-gemma3 first)
 run: $(BUILD)/examples/00_tour $(BUILD)/hooklens
-	./$(BUILD)/examples/00_tour $(MODEL)
+	./$(BUILD)/examples/00_tour $(if $(filter gemma3,$(MODEL)),$(GEMMA3_GGUF),$(MODEL))
 
 clean:
 	rm -rf $(BUILD)
