@@ -242,6 +242,9 @@ HL_API uint64_t    hl_dtype_row_bytes(hl_dtype t, int64_t n);
 /* Dequantizes (or converts) n elements of a row of type t at src into dst: any float dtype or a
    quantized one; n a multiple of the block. */
 HL_API hl_status   hl_dequantize_row(hl_dtype t, const void *src, float *dst, int64_t n, hl_error *err);
+/* The reverse, for writing files: n values (a multiple of 32) to Q8_0 or Q4_0 blocks as llama.cpp's
+   quantize_row_q8_0_ref / quantize_row_q4_0_ref compute them. */
+HL_API hl_status   hl_quantize_row(hl_dtype t, const float *src, void *dst, int64_t n, hl_error *err);
 
 /* A dense, row-major (C order) tensor view. Shapes are written outermost first, as in PyTorch:
    x: [pos, d_model] means x[p*d_model + i]. `data` is borrowed unless the owner says otherwise. */
@@ -447,6 +450,17 @@ HL_API const hl_tensor *hl_gguf_tensor(const hl_gguf *g, size_t i);
 HL_API const hl_tensor *hl_gguf_find(const hl_gguf *g, const char *name); /* or NULL */
 HL_API uint32_t         hl_gguf_tensor_ggml_type(const hl_gguf *g, size_t i);
 HL_API uint64_t         hl_gguf_tensor_offset(const hl_gguf *g, size_t i); /* from the file's start */
+/* Writing (version 3, alignment 32): metadata entries, then the tensors (any dtype hl_gguf_open
+   reads; quantized data as stored). val points at one scalar of `type`, a NUL-terminated string
+   (STRING), or for ARRAY `count` elements of arr_type (strings: const char *const *). */
+typedef struct hl_gguf_kv_w {
+    const char  *key;
+    hl_gguf_type type, arr_type;
+    uint64_t     count;
+    const void  *val;
+} hl_gguf_kv_w;
+HL_API hl_status        hl_gguf_write(const char *path, const hl_gguf_kv_w *kv, size_t n_kv, const char *const *names,
+                                      const hl_tensor *tensors, size_t n, hl_error *err);
 /* <<api_gguf */
 
 /* >>api_tokenizer =========================================================================== */
@@ -2000,6 +2014,41 @@ HL__DEF hl_status hl_dequantize_row(hl_dtype t, const void *src, float *dst, int
     {
         const hl_tensor v = {t, 1, {n}, (void *)(uintptr_t)src};
         for (i = 0; i < n; i++) dst[i] = hl_tensor_get_f32(&v, i);
+    }
+    return HL_OK;
+}
+
+/* Q8_0: d = max|x| / 127, q = round(x / d). Q4_0: m = the value of largest magnitude (its sign
+   kept), d = m / -8, q = min(15, (int)(x / d + 8.5)). As llama.cpp's reference quantizers. */
+HL__DEF hl_status hl_quantize_row(hl_dtype t, const float *src, void *dst, int64_t n, hl_error *err) {
+    uint8_t *b = (uint8_t *)dst;
+    int64_t i, j;
+    if (!src || !dst || n < 0 || n % 32 != 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_quantize_row: NULL argument or n not a multiple of 32");
+    if (t != HL_DTYPE_Q8_0 && t != HL_DTYPE_Q4_0)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_quantize_row: %s is not written (Q8_0, Q4_0 are)", hl_dtype_name(t));
+    for (i = 0; i < n / 32; i++, src += 32) {
+        float amax = 0.0f, mx = 0.0f, d, id;
+        uint16_t h;
+        for (j = 0; j < 32; j++)
+            if (fabsf(src[j]) > amax) amax = fabsf(src[j]), mx = src[j];
+        if (t == HL_DTYPE_Q8_0) {
+            d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
+            h = hl_f32_to_f16(d);
+            b[0] = (uint8_t)h, b[1] = (uint8_t)(h >> 8);
+            for (j = 0; j < 32; j++) b[2 + j] = (uint8_t)(int8_t)roundf(src[j] * id);
+            b += 34;
+        } else {
+            d = mx / -8.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
+            h = hl_f32_to_f16(d);
+            b[0] = (uint8_t)h, b[1] = (uint8_t)(h >> 8);
+            for (j = 0; j < 16; j++) {
+                int q0 = (int)(src[j] * id + 8.5f), q1 = (int)(src[j + 16] * id + 8.5f);
+                q0 = q0 > 15 ? 15 : q0, q1 = q1 > 15 ? 15 : q1;
+                b[2 + j] = (uint8_t)(q0 | (q1 << 4));
+            }
+            b += 18;
+        }
     }
     return HL_OK;
 }
@@ -4873,6 +4922,101 @@ HL__DEF uint32_t hl_gguf_tensor_ggml_type(const hl_gguf *g, size_t i) {
 HL__DEF uint64_t hl_gguf_tensor_offset(const hl_gguf *g, size_t i) {
     return g && i < g->n_t ? g->data_off + g->off[i] : 0;
 }
+
+/* ---- writer ---- */
+#ifndef HL_NO_STDIO
+static uint32_t hl__dtype_ggml(hl_dtype t) { /* the inverse of hl__ggml_dtype; UINT32_MAX if none */
+    uint32_t g;
+    for (g = 0; g < 64; g++)
+        if (hl__ggml_dtype(g) == t) return g;
+    return UINT32_MAX;
+}
+static void hl__gw_u32(hl__buf *b, uint32_t v) {
+    uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    hl__buf_push(b, x, 4);
+}
+static void hl__gw_u64(hl__buf *b, uint64_t v) {
+    uint8_t x[8];
+    int i;
+    for (i = 0; i < 8; i++) x[i] = (uint8_t)(v >> (8 * i));
+    hl__buf_push(b, x, 8);
+}
+static void hl__gw_str(hl__buf *b, const char *s) {
+    hl__gw_u64(b, strlen(s));
+    hl__buf_push(b, s, strlen(s));
+}
+HL__DEF hl_status hl_gguf_write(const char *path, const hl_gguf_kv_w *kv, size_t n_kv, const char *const *names,
+                                const hl_tensor *t, size_t n, hl_error *err) {
+    hl__buf h;
+    FILE *f;
+    size_t i;
+    uint64_t off = 0, j;
+    static const uint8_t zeros[32] = {0};
+    int d, ok = 1;
+    if (!path || (n_kv && !kv) || (n && (!names || !t))) return hl__fail(err, HL_ERR_ARG, "hl_gguf_write: NULL argument");
+    memset(&h, 0, sizeof h);
+    hl__buf_push(&h, "GGUF", 4);
+    hl__gw_u32(&h, 3), hl__gw_u64(&h, n), hl__gw_u64(&h, n_kv);
+    for (i = 0; i < n_kv; i++) {
+        const hl_gguf_kv_w *e = &kv[i];
+        hl__gw_str(&h, e->key);
+        hl__gw_u32(&h, (uint32_t)e->type);
+        if (e->type == HL_GGUF_STRING) {
+            hl__gw_str(&h, (const char *)e->val);
+        } else if (e->type == HL_GGUF_ARRAY) {
+            if (e->arr_type == HL_GGUF_ARRAY || e->arr_type >= HL_GGUF_TYPE_COUNT) {
+                hl__buf_free(&h);
+                return hl__fail(err, HL_ERR_ARG, "hl_gguf_write: key '%s': arrays of arrays are not written", e->key);
+            }
+            hl__gw_u32(&h, (uint32_t)e->arr_type), hl__gw_u64(&h, e->count);
+            if (e->arr_type == HL_GGUF_STRING)
+                for (j = 0; j < e->count; j++) hl__gw_str(&h, ((const char *const *)e->val)[j]);
+            else
+                hl__buf_push(&h, e->val, (size_t)(e->count * hl__g_type_size((uint32_t)e->arr_type)));
+        } else if (e->type < HL_GGUF_TYPE_COUNT) {
+            hl__buf_push(&h, e->val, (size_t)hl__g_type_size((uint32_t)e->type));
+        } else {
+            hl__buf_free(&h);
+            return hl__fail(err, HL_ERR_ARG, "hl_gguf_write: key '%s': unknown type %d", e->key, (int)e->type);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const uint32_t g = hl__dtype_ggml(t[i].dtype);
+        if (g == UINT32_MAX || t[i].ndim < 1 || t[i].ndim > 4) {
+            hl__buf_free(&h);
+            return hl__fail(err, HL_ERR_ARG, "hl_gguf_write: tensor '%s': dtype %s or %d dimensions cannot be written",
+                            names[i], hl_dtype_name(t[i].dtype), t[i].ndim);
+        }
+        hl__gw_str(&h, names[i]);
+        hl__gw_u32(&h, (uint32_t)t[i].ndim);
+        for (d = t[i].ndim - 1; d >= 0; d--) hl__gw_u64(&h, (uint64_t)t[i].shape[d]); /* ne: innermost first */
+        hl__gw_u32(&h, g), hl__gw_u64(&h, off);
+        off += ((uint64_t)hl_tensor_nbytes(&t[i]) + 31) / 32 * 32;
+    }
+    if (h.oom) {
+        hl__buf_free(&h);
+        return hl__fail(err, HL_ERR_OOM, "hl_gguf_write: out of memory");
+    }
+    if (!(f = fopen(path, "wb"))) {
+        hl__buf_free(&h);
+        return hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    }
+    ok = fwrite(h.data, 1, h.len, f) == h.len && fwrite(zeros, 1, (32 - h.len % 32) % 32, f) == (32 - h.len % 32) % 32;
+    for (i = 0; ok && i < n; i++) {
+        const size_t nb = hl_tensor_nbytes(&t[i]);
+        ok = fwrite(t[i].data, 1, nb, f) == nb && fwrite(zeros, 1, (32 - nb % 32) % 32, f) == (32 - nb % 32) % 32;
+    }
+    if (fclose(f) != 0) ok = 0;
+    hl__buf_free(&h);
+    return ok ? HL_OK : hl__fail(err, HL_ERR_IO, "%s: write failed", path);
+}
+#else
+HL__DEF hl_status hl_gguf_write(const char *path, const hl_gguf_kv_w *kv, size_t n_kv, const char *const *names,
+                                const hl_tensor *t, size_t n, hl_error *err) {
+    (void)path, (void)kv, (void)n_kv, (void)names, (void)t, (void)n;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_gguf_write: built with HL_NO_STDIO");
+}
+#endif
 
 /* <<gguf */
 
@@ -10294,9 +10438,11 @@ static hl_status hl__process(hl_model *m, hl_error *err) {
      attention.head_count(_kv), attention.key_length (head_dim), attention.layer_norm_rms_epsilon,
      rope.freq_base, attention.sliding_window, rope.scaling.type/factor, gemma2's softcaps,
      tokenizer.ggml.bos/eos_token_id; vocab_size = token_embd's rows; tied when output.weight is absent.
-   What GGUF does not carry takes transformers' defaults: query_pre_attn_scalar 256, Gemma-3's
-   rope_local_base_freq 10000 and sliding_window_pattern 6 (layers 5, 11, 17, ... global); llama.cpp
-   uses the same except query_pre_attn_scalar = head_dim (equal on gemma-3-270m/1b/4b/12b: 256).
+   What GGUF does not carry takes llama.cpp's rules (llama-model.cpp): query_pre_attn_scalar =
+   head_dim, except the 27B models (46 layers for Gemma-2, 62 for Gemma-3): d_model / n_heads
+   (transformers' GGUF loader leaves its config default, 256: the same on every real model but
+   those); Gemma-3's rope_local_base_freq 10000 and every sixth layer global (5, 11, 17, ...), as
+   both do.
    Gemma norms: llama.cpp's converter stores 1 + w, so they are used as stored (gguf_norms). */
 typedef struct hl__gguf_arch {
     const char *gguf, *hf_class, *act;
@@ -10412,8 +10558,22 @@ static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js
     HL__GG_INT("feed_forward_length", "intermediate_size", -1);
     HL__GG_INT("attention.head_count", "num_attention_heads", -1);
     HL__GG_INT("attention.head_count_kv", "num_key_value_heads", 0 + v);
-    snprintf(key, sizeof key, "%.*s.attention.key_length", (int)alen, arch);
-    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &v)) hl__buf_printf(js, ",\"head_dim\":%lld", (long long)v);
+    {
+        int64_t dm = 0, nh = 1, nl = 0, hd = 0;
+        snprintf(key, sizeof key, "%.*s.embedding_length", (int)alen, arch);
+        hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &dm);
+        snprintf(key, sizeof key, "%.*s.attention.head_count", (int)alen, arch);
+        hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &nh);
+        snprintf(key, sizeof key, "%.*s.block_count", (int)alen, arch);
+        hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &nl);
+        hd = nh > 0 ? dm / nh : 0;
+        snprintf(key, sizeof key, "%.*s.attention.key_length", (int)alen, arch);
+        if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &v)) hd = v, hl__buf_printf(js, ",\"head_dim\":%lld", (long long)v);
+        if (ga->gemma && hd > 0) /* llama.cpp: head_dim, or d_model / n_heads on the 27B models */
+            hl__buf_printf(js, ",\"query_pre_attn_scalar\":%lld",
+                           (long long)((alen == 6 && ((nl == 46 && arch[5] == '2') || (nl == 62 && arch[5] == '3'))) && nh > 0
+                                           ? dm / nh : hd));
+    }
     HL__GG_INT("context_length", "max_position_embeddings", 8192);
     HL__GG_INT("attention.sliding_window", "sliding_window", 4096);
 #undef HL__GG_INT

@@ -298,7 +298,59 @@ static void test_gguf_fetch_parts(void) {
     remove("build/fp_out"), remove("build/fp_a"), remove("build/fp_b"), remove("build/fp_err");
 }
 
+/* A Gemma folder through `hooklens convert-gguf --dtype keep` reads back as the same model: every
+   hook point and the logits, bit for bit, with Hugging Face's raw numbers (norms stored as 1 + w,
+   config from the metadata). */
+static void gguf_roundtrip(const char *fixture) {
+    static const int32_t toks[12] = {2, 5, 9, 100, 7, 33, 5, 9, 100, 250, 1, 17};
+    char cmd[1200];
+    hl_model_desc d;
+    hl_model *a = NULL, *b = NULL;
+    hl_cache *ca = NULL, *cb = NULL;
+    hl_error e;
+    const char *dir = hlt_fixture(fixture);
+    float *la, *lb;
+    size_t i, bad = 0;
+    int64_t V;
+    if (!hlt_need(dir) || !hlt_need("build/hooklens")) return;
+    snprintf(cmd, sizeof cmd, "./build/hooklens convert-gguf %s build/roundtrip.gguf > /dev/null", dir);
+    CHECK(system(cmd) == 0);
+    memset(&d, 0, sizeof d);
+    d.path = dir, d.no_processing = 1;
+    CHECK_OK(hl_model_load(&d, &a, &e), &e);
+    d.path = "build/roundtrip.gguf";
+    CHECK_OK(hl_model_load(&d, &b, &e), &e);
+    if (!a || !b) goto done;
+    V = hl_model_config(a)->d_vocab;
+    CHECK(hl_model_config(b)->d_vocab == V && hl_model_config(b)->arch == hl_model_config(a)->arch);
+    la = (float *)malloc((size_t)(12 * V) * 4), lb = (float *)malloc((size_t)(12 * V) * 4);
+    CHECK_OK(hl_cache_create(&ca, &e), &e);
+    CHECK_OK(hl_cache_create(&cb, &e), &e);
+    CHECK_OK(hl_model_run_with_cache(a, toks, 12, NULL, ca, la, &e), &e);
+    CHECK_OK(hl_model_run_with_cache(b, toks, 12, NULL, cb, lb, &e), &e);
+    CHECKF(memcmp(la, lb, (size_t)(12 * V) * 4) == 0, "%s: logits differ", fixture);
+    CHECK(hl_cache_count(ca) == hl_cache_count(cb) && hl_cache_count(ca) > 20);
+    for (i = 0; i < hl_cache_count(ca); i++) {
+        const hl_tensor *x = hl_cache_tensor(ca, i), *y = hl_cache_get(cb, hl_cache_name(ca, i));
+        if (!y || hl_tensor_nbytes(x) != hl_tensor_nbytes(y) || memcmp(x->data, y->data, hl_tensor_nbytes(x)) != 0)
+            if (bad++ < 3) printf("  %s: %s differs\n", fixture, hl_cache_name(ca, i));
+    }
+    CHECK(bad == 0);
+    free(la), free(lb);
+done:
+    hl_cache_free(ca), hl_cache_free(cb);
+    hl_model_free(a), hl_model_free(b);
+    remove("build/roundtrip.gguf");
+}
+static void test_gguf_roundtrip_gemma(void) {
+    gguf_roundtrip("models/gemma2-tiny");
+    gguf_roundtrip("models/gemma2-tiny-bf16");
+    gguf_roundtrip("models/gemma2-tiny-softcap");
+    gguf_roundtrip("models/gemma1-tiny");
+}
+
 void suite_gguf(void) {
+    RUN(test_gguf_roundtrip_gemma);
     RUN(test_gguf_fetch_parts);
     RUN(test_gguf_read);
     RUN(test_gguf_hostile);

@@ -25,8 +25,10 @@
     X("explain",           cmd_explain,           "explain (search FILES_OR_DIR --query Q | show FILES_OR_DIR FEATURE)") \
     X("bench",             cmd_bench,             "bench [MODEL] [--prompt-tokens N] [--gen-tokens N] [--threads N] [--reps N] [--fast] [--cache-all]\n" \
                                                    "                    [--peak] [--kernels [--dtypes f32,bf16,f16] [--shape N,K]] [--sae]") \
-    X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] [--layers N] OUT_DIR") \
-    X("convert-llama2c",   cmd_convert_llama2c,   "convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR")
+    X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] [--layers N] OUT_DIR\n" \
+                                                   "                    make-random-model --like NAME --format gguf [--dtype f32|f16|bf16|q8_0|q4_0] OUT.gguf") \
+    X("convert-llama2c",   cmd_convert_llama2c,   "convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR") \
+    X("convert-gguf",      cmd_convert_gguf,      "convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0]")
 /* clang-format on */
 
 #define HL__X(name, fn, help) int fn(int argc, char **argv);

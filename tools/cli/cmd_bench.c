@@ -741,8 +741,37 @@ done:
     return rc;
 }
 
+int cmd_convert_gguf(int argc, char **argv);
+/* --format gguf: the random folder is written beside OUT (OUT.d), converted by convert-gguf with
+   the requested dtype (q8_0 and q4_0 quantize a bf16 folder), then removed. */
+static int rm_as_gguf(int argc, char **argv, const char *out, const char *dtype) {
+    char tmp[4200], cmd[4300];
+    char *args[32];
+    int i, n = 0, rc;
+    if (strlen(out) > 4000 || strchr(out, '\'')) return cli_usage("make-random-model");
+    snprintf(tmp, sizeof tmp, "%s.d", out);
+    for (i = 0; i < argc && n < 28; i++) { /* the same arguments, minus --format and the output, plus OUT.d */
+        if (strcmp(argv[i], "--format") == 0) { i++; continue; }
+        if (strcmp(argv[i], "--dtype") == 0) { i++; continue; }
+        if (argv[i] == out) continue;
+        args[n++] = argv[i];
+    }
+    args[n++] = (char *)"--dtype";
+    args[n++] = (char *)(strcmp(dtype, "f32") == 0 || strcmp(dtype, "f16") == 0 ? dtype : "bf16");
+    args[n++] = tmp;
+    args[n] = NULL;
+    rc = cmd_make_random_model(n, args);
+    if (rc == 0) {
+        char *cv[6] = {(char *)"convert-gguf", tmp, (char *)out, (char *)"--dtype", (char *)dtype, NULL};
+        rc = cmd_convert_gguf(5, cv);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0) fprintf(stderr, "hooklens make-random-model: could not remove %s\n", tmp);
+    return rc;
+}
+
 int cmd_make_random_model(int argc, char **argv) {
-    const char *like = NULL, *out = NULL;
+    const char *like = NULL, *out = NULL, *format = "hf", *dtype_arg = "bf16";
     hl_dtype dt = HL_DTYPE_BF16;
     rm_cfg c;
     rm_tensor *all = NULL;
@@ -755,8 +784,13 @@ int cmd_make_random_model(int argc, char **argv) {
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--like") == 0 && i + 1 < argc) like = argv[++i];
         else if (strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
-            dt = parse_dtype(argv[++i]);
-            if (dt == HL_DTYPE_INVALID) return cli_usage("make-random-model");
+            dtype_arg = argv[++i];
+            dt = parse_dtype(dtype_arg);
+            if (dt == HL_DTYPE_INVALID && hl_qtype_from_name(dtype_arg, strlen(dtype_arg)) == HL_DTYPE_INVALID)
+                return cli_usage("make-random-model");
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            format = argv[++i];
+            if (strcmp(format, "hf") != 0 && strcmp(format, "gguf") != 0) return cli_usage("make-random-model");
         } else if (strcmp(argv[i], "--layers") == 0 && i + 1 < argc) {
             if (!cli_parse_i64(argv[++i], &layers) || layers < 1 || layers > 1000) return cli_usage("make-random-model");
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
@@ -768,6 +802,11 @@ int cmd_make_random_model(int argc, char **argv) {
         else return cli_usage("make-random-model");
     }
     if (!like || !out) return cli_usage("make-random-model");
+    if (strcmp(format, "gguf") == 0) return rm_as_gguf(argc, argv, out, dtype_arg);
+    if (dt == HL_DTYPE_INVALID) {
+        fprintf(stderr, "hooklens make-random-model: --dtype %s needs --format gguf\n", dtype_arg);
+        return 2;
+    }
     for (k = 0; k < sizeof rm_cfgs / sizeof rm_cfgs[0]; k++)
         if (strcmp(rm_cfgs[k].name, like) == 0) break;
     if (k == sizeof rm_cfgs / sizeof rm_cfgs[0]) {

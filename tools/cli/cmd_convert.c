@@ -18,3 +18,161 @@ int cmd_convert_llama2c(int argc, char **argv) {
            argv[3]);
     return 0;
 }
+
+/* hooklens convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0]
+   A Gemma / Gemma-2 / Gemma-3 Hugging Face folder as the GGUF llama.cpp's converter writes: the
+   config as <arch>.* metadata, tensors under GGUF names (token_embd, blk.N.attn_q, ...), norm
+   weights as f32 1 + w. Matrices keep their dtype, or are converted (q8_0 and q4_0 with llama.cpp's
+   reference quantizers). The folder's tokenizer is not embedded. What hooklens reads back from the
+   file is the folder's model: with --dtype keep the same numbers, bit for bit. */
+static const char *const gguf_names[][2] = { /* Hugging Face (after model.layers.N.) -> GGUF (after blk.N.) */
+    {"input_layernorm", "attn_norm"},         {"self_attn.q_proj", "attn_q"},
+    {"self_attn.k_proj", "attn_k"},           {"self_attn.v_proj", "attn_v"},
+    {"self_attn.o_proj", "attn_output"},      {"self_attn.q_norm", "attn_q_norm"},
+    {"self_attn.k_norm", "attn_k_norm"},      {"post_attention_layernorm", "post_attention_norm"},
+    {"pre_feedforward_layernorm", "ffn_norm"}, {"post_feedforward_layernorm", "post_ffw_norm"},
+    {"mlp.gate_proj", "ffn_gate"},            {"mlp.up_proj", "ffn_up"},
+    {"mlp.down_proj", "ffn_down"}};
+
+static int gguf_name(const char *hf, char *out, size_t cap) {
+    size_t i;
+    if (strcmp(hf, "model.embed_tokens.weight") == 0) return snprintf(out, cap, "token_embd.weight") > 0;
+    if (strcmp(hf, "model.norm.weight") == 0) return snprintf(out, cap, "output_norm.weight") > 0;
+    if (strcmp(hf, "lm_head.weight") == 0) return snprintf(out, cap, "output.weight") > 0;
+    if (strncmp(hf, "model.layers.", 13) == 0) {
+        char *end;
+        long l = strtol(hf + 13, &end, 10);
+        for (i = 0; *end == '.' && i < sizeof gguf_names / sizeof gguf_names[0]; i++) {
+            size_t k = strlen(gguf_names[i][0]);
+            if (strncmp(end + 1, gguf_names[i][0], k) == 0 && end[1 + k] == '.')
+                return snprintf(out, cap, "blk.%ld.%s%s", l, gguf_names[i][1], end + 1 + k) < (int)cap;
+        }
+    }
+    return 0;
+}
+
+int cmd_convert_gguf(int argc, char **argv) {
+    const char *in = NULL, *outp = NULL, *dts = "keep", *arch;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_weights *w = NULL;
+    const hl_model_cfg *c;
+    hl_error err;
+    hl_dtype want = HL_DTYPE_INVALID;
+    size_t n, i, nt = 0;
+    char (*names)[128] = NULL;
+    const char **np = NULL;
+    hl_tensor *ts = NULL;
+    int rc = 1, a;
+    for (a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--dtype") == 0 && a + 1 < argc) dts = argv[++a];
+        else if (argv[a][0] != '-' && !in) in = argv[a];
+        else if (argv[a][0] != '-' && !outp) outp = argv[a];
+        else return cli_usage("convert-gguf");
+    }
+    if (!in || !outp) return cli_usage("convert-gguf");
+    if (strcmp(dts, "keep") != 0 && (want = hl_dtype_from_name(dts, strlen(dts))) == HL_DTYPE_INVALID &&
+        (want = hl_qtype_from_name(dts, strlen(dts))) == HL_DTYPE_INVALID) {
+        char up[16];
+        for (i = 0; i < 15 && dts[i]; i++) up[i] = (char)(dts[i] >= 'a' && dts[i] <= 'z' ? dts[i] - 32 : dts[i]);
+        up[i] = 0;
+        want = hl_dtype_from_name(up, strlen(up));
+    }
+    if (strcmp(dts, "keep") != 0 && want != HL_DTYPE_F32 && want != HL_DTYPE_F16 && want != HL_DTYPE_BF16 &&
+        want != HL_DTYPE_Q8_0 && want != HL_DTYPE_Q4_0) {
+        fprintf(stderr, "hooklens convert-gguf: --dtype %s: keep, f32, f16, bf16, q8_0 or q4_0\n", dts);
+        return 2;
+    }
+    memset(&d, 0, sizeof d);
+    d.path = in, d.no_processing = 1, d.no_tokenizer = 1, d.n_threads = 1;
+    if (hl_model_load(&d, &m, &err) != HL_OK || hl_weights_open(in, &w, &err) != HL_OK) {
+        rc = cli_error(&err);
+        goto done;
+    }
+    c = hl_model_config(m);
+    arch = c->arch == HL_ARCH_GEMMA3 ? "gemma3" : c->arch == HL_ARCH_GEMMA2 ? "gemma2" : c->arch == HL_ARCH_GEMMA ? "gemma" : NULL;
+    if (!arch) {
+        fprintf(stderr, "hooklens convert-gguf: %s is %s; Gemma, Gemma-2 and Gemma-3 folders are converted\n", in, c->architecture);
+        goto done;
+    }
+    n = hl_weights_count(w);
+    names = calloc(n, sizeof *names), np = calloc(n, sizeof *np), ts = calloc(n, sizeof *ts);
+    if (!names || !np || !ts) goto oom;
+    for (i = 0; i < n; i++) {
+        const hl_tensor *t = hl_weights_tensor(w, i);
+        const int64_t cols = t->ndim == 2 ? t->shape[1] : t->shape[0], rows = t->ndim == 2 ? t->shape[0] : 1;
+        const int norm = t->ndim == 1;
+        hl_dtype to = norm ? HL_DTYPE_F32 : want == HL_DTYPE_INVALID ? t->dtype : want;
+        float *row;
+        int64_t r, k;
+        if (!gguf_name(hl_weights_name(w, i), names[nt], sizeof names[nt])) {
+            fprintf(stderr, "hooklens convert-gguf: no GGUF name for '%s'\n", hl_weights_name(w, i));
+            goto done;
+        }
+        if (hl_dtype_is_quantized(to) && cols % 32 != 0) to = HL_DTYPE_F32; /* rows must be whole blocks */
+        ts[nt].dtype = to, ts[nt].ndim = t->ndim, ts[nt].shape[0] = t->shape[0], ts[nt].shape[1] = t->shape[1];
+        if (!(ts[nt].data = malloc(hl_tensor_nbytes(&ts[nt]) + 1)) || !(row = malloc((size_t)cols * sizeof(float)))) goto oom;
+        for (r = 0; r < rows; r++) {
+            uint8_t *dst = (uint8_t *)ts[nt].data + (size_t)r * hl_dtype_row_bytes(to, cols);
+            for (k = 0; k < cols; k++) row[k] = (norm && c->norm_plus_one ? 1.0f : 0.0f) + hl_tensor_get_f32(t, r * cols + k);
+            if (hl_dtype_is_quantized(to)) {
+                if (hl_quantize_row(to, row, dst, cols, &err) != HL_OK) { free(row); rc = cli_error(&err); goto done; }
+            } else {
+                for (k = 0; k < cols; k++) {
+                    if (to == HL_DTYPE_F32) memcpy(dst + 4 * k, &row[k], 4);
+                    else {
+                        uint16_t hv = to == HL_DTYPE_BF16 ? hl_f32_to_bf16(row[k]) : hl_f32_to_f16(row[k]);
+                        memcpy(dst + 2 * k, &hv, 2);
+                    }
+                }
+            }
+        }
+        free(row);
+        np[nt] = names[nt];
+        nt++;
+    }
+    {
+        char key[24][64];
+        uint32_t u[10];
+        float f[4];
+        hl_gguf_kv_w kv[24];
+        size_t nk = 0;
+#define KV(kname, ty, ptr) (snprintf(key[nk], sizeof key[nk], "%s.%s", arch, kname), kv[nk].key = key[nk], kv[nk].type = ty, \
+                            kv[nk].val = ptr, nk++)
+        kv[nk].key = "general.architecture", kv[nk].type = HL_GGUF_STRING, kv[nk].val = arch, nk++;
+        kv[nk].key = "general.alignment", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &u[9], nk++;
+        u[0] = (uint32_t)c->n_ctx, u[1] = (uint32_t)c->d_model, u[2] = (uint32_t)c->n_layers, u[3] = (uint32_t)c->d_mlp;
+        u[4] = (uint32_t)c->n_heads, u[5] = (uint32_t)c->n_kv_heads, u[6] = (uint32_t)c->d_head, u[7] = (uint32_t)c->d_head;
+        u[8] = (uint32_t)(c->window > 0 ? c->window : 4096), u[9] = 32;
+        f[0] = c->eps, f[1] = c->rope_theta, f[2] = c->attn_softcap, f[3] = c->final_softcap;
+        KV("context_length", HL_GGUF_UINT32, &u[0]);
+        KV("embedding_length", HL_GGUF_UINT32, &u[1]);
+        KV("block_count", HL_GGUF_UINT32, &u[2]);
+        KV("feed_forward_length", HL_GGUF_UINT32, &u[3]);
+        KV("attention.head_count", HL_GGUF_UINT32, &u[4]);
+        KV("attention.head_count_kv", HL_GGUF_UINT32, &u[5]);
+        KV("attention.key_length", HL_GGUF_UINT32, &u[6]);
+        KV("attention.value_length", HL_GGUF_UINT32, &u[7]);
+        KV("attention.sliding_window", HL_GGUF_UINT32, &u[8]);
+        KV("attention.layer_norm_rms_epsilon", HL_GGUF_FLOAT32, &f[0]);
+        KV("rope.freq_base", HL_GGUF_FLOAT32, &f[1]);
+        if (c->attn_softcap > 0) KV("attn_logit_softcapping", HL_GGUF_FLOAT32, &f[2]);
+        if (c->final_softcap > 0) KV("final_logit_softcapping", HL_GGUF_FLOAT32, &f[3]);
+#undef KV
+        if (hl_gguf_write(outp, kv, nk, np, ts, nt, &err) != HL_OK) {
+            rc = cli_error(&err);
+            goto done;
+        }
+    }
+    printf("%s: %s, %zu tensors (%s matrices)\n", outp, arch, nt, want == HL_DTYPE_INVALID ? "stored" : hl_dtype_name(want));
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "hooklens convert-gguf: out of memory\n");
+done:
+    for (i = 0; ts && i < nt + 1 && i < hl_weights_count(w); i++) free(ts[i].data);
+    free(names), free(np), free(ts);
+    hl_weights_close(w);
+    hl_model_free(m);
+    return rc;
+}
