@@ -760,7 +760,9 @@ typedef struct hl_model_desc {
     const char *path;       /* folder with config.json and *.safetensors (+ tokenizer.json) */
     int         n_threads;  /* 0 = online cores, 1 = serial; results are the same bits for any */
     hl_kernels  kernels;    /* 0 = best for this CPU; HL_KERNELS_SCALAR = readable reference */
-    int         fast;       /* 1 = fast mode (activations rounded to bf16 for bf16 weights) */
+    int         fast;       /* 1 = fast mode: activations rounded to bf16 for bf16 weights; for
+                               Q8_0/Q5_0/Q4_0 weights (GGUF) quantized to 8-bit blocks of 32 with
+                               integer dot products, as llama.cpp does (AVX512-VNNI; elsewhere exact) */
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
     int         no_processing;    /* 1 = none of TL's weight processing: HF's raw numbers */
@@ -1297,6 +1299,8 @@ typedef struct hl__mm_job {
     const void        *W;   /* [N, K] (mm) or [K, N] (mm_nn), stored dtype, any alignment */
     hl_dtype           wdt;
     int64_t            M, N, K;
+    const int8_t      *xq;  /* fast mode, quantized weights: x as 8-bit blocks of 32 [M, K], or NULL */
+    const float       *xd;  /* their scales [M, K / 32] */
 } hl__mm_job;
 
 /* The kernels of one instruction set. The model and the SAEs hold a pointer to one table, picked
@@ -8150,6 +8154,7 @@ HL__INTERNAL void hl__parallel_for(hl__pool *p, int64_t n, int64_t grain, hl__ta
 #    define HL__TGT_AVX2   __attribute__((target("avx2,fma,f16c")))
 #    define HL__TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #    define HL__TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
+#    define HL__TGT_VNNI   __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 #    define HL__INLINE     static inline __attribute__((always_inline))
 #elif !defined(HL_NO_SIMD) && defined(__GNUC__) && defined(__aarch64__) && defined(__ARM_NEON)
 #    define HL__NEON 1
@@ -8772,7 +8777,39 @@ static void *hl__mm_prep_x(hl__mm_job *j, int bf) {
     return buf;
 }
 static void *hl__mm_prep_avx512(hl__mm_job *j) { return hl__mm_prep_x(j, 0); }
-static void *hl__mm_prep_bf16(hl__mm_job *j) { return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16); }
+static int hl__cpu_bits(void);
+/* Fast mode with quantized weights (llama.cpp's scheme): each row of x in blocks of 32, scale
+   d = max|x| / 127, codes round(x / d) in [-127, 127] (the scale kept in f32, not rounded to f16). */
+static void *hl__mm_prep_q8(hl__mm_job *j) {
+    const int64_t M = j->M, K = j->K, nb = K / 32;
+    int8_t *q;
+    float *d;
+    int64_t m, b, i;
+    uint64_t bytes;
+    if (K % 32 != 0 || !(hl__cpu_bits() & 32) || !hl__mul_ok((uint64_t)M, (uint64_t)K + 4 * (uint64_t)nb, &bytes) ||
+        bytes > SIZE_MAX || !(q = (int8_t *)HL_MALLOC((size_t)bytes + 64)))
+        return NULL; /* exact products */
+    d = (float *)(void *)((uintptr_t)(q + M * K + 63) & ~(uintptr_t)63); /* the scales after the codes */
+    for (m = 0; m < M; m++)
+        for (b = 0; b < nb; b++) {
+            const float *x = j->x + m * K + 32 * b;
+            float amax = 0.0f, dd, id;
+            for (i = 0; i < 32; i++)
+                if (fabsf(x[i]) > amax) amax = fabsf(x[i]);
+            dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
+            d[m * nb + b] = dd;
+            for (i = 0; i < 32; i++) { /* roundf: nearest, ties away from zero (|v| <= 127: exact steps) */
+                const float v = x[i] * id, t = (float)(int)v;
+                q[m * K + 32 * b + i] = (int8_t)(int)(fabsf(v - t) >= 0.5f ? t + (v < 0.0f ? -1.0f : 1.0f) : t);
+            }
+        }
+    j->xq = q, j->xd = d;
+    return q;
+}
+static void *hl__mm_prep_bf16(hl__mm_job *j) {
+    if (hl_dtype_is_quantized(j->wdt)) return hl__mm_prep_q8(j);
+    return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16);
+}
 /* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */
 static void hl__mm_bf16(const hl__mm_job *j, int64_t n0, int64_t n1) {
     if (j->xb) hl__mm_rows_bf16dp(j, n0, n1);
@@ -9254,7 +9291,7 @@ static const hl__kernels hl__kernels_cblas = {
 #endif
 
 /* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
-   3 avx512bf16, 4 neon). A benign race: every thread computes the same value. */
+   3 avx512bf16, 4 neon, 5 avx512vnni). A benign race: every thread computes the same value. */
 static int hl__cpu_bits(void) {
     static int bits;
     int b = __atomic_load_n(&bits, __ATOMIC_RELAXED);
@@ -9272,6 +9309,7 @@ static int hl__cpu_bits(void) {
         __builtin_cpu_supports("avx512vl"))
         b |= 4;
     if ((b & 4) && __builtin_cpu_supports("avx512bf16")) b |= 8;
+    if ((b & 4) && __builtin_cpu_supports("avx512vnni")) b |= 32;
 #elif defined(HL__NEON)
     b |= 16;
 #endif
@@ -9393,6 +9431,72 @@ static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
         }
     }
 }
+#if defined(HL__X86)
+/* ---- fast mode: 8-bit dot products (AVX512-VNNI) for Q8_0, Q5_0 and Q4_0 weights --------------
+   As llama.cpp's CPU path does: x was quantized to 8-bit blocks of 32 (hl__mm_prep_q8); each
+   weight row is unpacked to int8 codes w and its block scales dw; then for output (m, n)
+     y = sum_b (dw_b dx_b) * sum_{i in b} w_i x_i
+   with the integer sums by vpdpbusd (u8 x s8: |w| times x with w's sign, so -128 codes work), two
+   blocks per 512-bit step, the per-block sums scaled in f32 lanes and reduced at the end. Each
+   output's order depends only on K, so the bits do not depend on the thread count or on M. Other
+   types (the K-quants) and K > 16384 return 0: exact products. */
+static HL__TGT_VNNI void hl__unpack_q_avx512(hl_dtype t, const uint8_t *b, int8_t *w, float *dw) {
+    const __m256i sixteen = _mm256_set1_epi8(16), eight = _mm256_set1_epi8(8), low = _mm256_set1_epi8(0x0F);
+    __m128i qs;
+    __m256i v;
+    if (t == HL_DTYPE_Q8_0) {
+        *dw = _cvtsh_ss((unsigned short)(b[0] | (b[1] << 8)));
+        memcpy(w, b + 2, 32);
+        return;
+    }
+    *dw = _cvtsh_ss((unsigned short)(b[0] | (b[1] << 8)));
+    qs = _mm_loadu_si128((const __m128i *)(b + (t == HL_DTYPE_Q5_0 ? 6 : 2)));
+    v = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(qs, 4), qs), low); /* [low nibbles | high nibbles] */
+    if (t == HL_DTYPE_Q5_0) {
+        const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
+        v = _mm256_sub_epi8(_mm256_mask_add_epi8(v, (__mmask32)qh, v, sixteen), sixteen);
+    } else {
+        v = _mm256_sub_epi8(v, eight);
+    }
+    _mm256_storeu_si256((__m256i *)w, v);
+}
+static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    int8_t w[16384];
+    float dw[512];
+    const int64_t K = j->K, nb = K / 32, M = j->M;
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
+    const __m512i zero = _mm512_setzero_si512();
+    int64_t n, m, b;
+    if ((j->wdt != HL_DTYPE_Q8_0 && j->wdt != HL_DTYPE_Q5_0 && j->wdt != HL_DTYPE_Q4_0) || K > 16384) return 0;
+    for (n = n0; n < n1; n++) {
+        const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+        for (b = 0; b < nb; b++) hl__unpack_q_avx512(j->wdt, row + (uint64_t)b * bb, w + 32 * b, dw + b);
+        for (m = 0; m < M; m++) {
+            const int8_t *xq = j->xq + m * K;
+            const float *xd = j->xd + m * nb;
+            __m512 acc = _mm512_setzero_ps();
+            for (b = 0; b + 2 <= nb; b += 2) {
+                const __m512i wv = _mm512_loadu_si512((const void *)(w + 32 * b)), xv = _mm512_loadu_si512((const void *)(xq + 32 * b));
+                const __m512i sx = _mm512_mask_sub_epi8(xv, _mm512_movepi8_mask(wv), zero, xv);
+                const __m512i dp = _mm512_dpbusd_epi32(zero, _mm512_abs_epi8(wv), sx);
+                const __m512 sc = _mm512_mask_blend_ps((__mmask16)0xff00, _mm512_set1_ps(dw[b] * xd[b]), _mm512_set1_ps(dw[b + 1] * xd[b + 1]));
+                acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dp), sc, acc);
+            }
+            if (b < nb) { /* an odd last block, in the low half */
+                const __m512i wv = _mm512_maskz_loadu_epi8((__mmask64)0xffffffffull, w + 32 * b);
+                const __m512i xv = _mm512_maskz_loadu_epi8((__mmask64)0xffffffffull, xq + 32 * b);
+                const __m512i sx = _mm512_mask_sub_epi8(xv, _mm512_movepi8_mask(wv), zero, xv);
+                const __m512i dp = _mm512_dpbusd_epi32(zero, _mm512_abs_epi8(wv), sx);
+                const __m512 sc = _mm512_maskz_mov_ps((__mmask16)0x00ff, _mm512_set1_ps(dw[b] * xd[b]));
+                acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dp), sc, acc);
+            }
+            j->y[m * j->N + n] = _mm512_reduce_add_ps(acc);
+        }
+    }
+    return 1;
+}
+#endif
+
 /* y = x @ W with W [K, N] quantized along N (rare: no GGUF layout stores [in, out]): the reference
    order, k ascending, with the blocks of each row that cover [n0, n1) dequantized in turn. */
 static void hl__mm_nn_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
@@ -9413,6 +9517,9 @@ static void hl__mm_nn_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
 
 static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
     const hl__mm_job *j = (const hl__mm_job *)ctx;
+#if defined(HL__X86)
+    if (j->xq && hl__mm_q8dot_avx512(j, n0, n1)) return; /* fast mode: 8-bit dot products */
+#endif
     if (hl_dtype_is_quantized(j->wdt)) hl__mm_quant(j, n0, n1);
     else j->kern->mm(j, n0, n1);
 }
@@ -9478,7 +9585,10 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
         px = mm.job[first];
         buf[k] = kern->mm_prep(&px);
         for (i = 0; i < cnt; i++)
-            if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
+            if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) {
+                mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
+                if (hl_dtype_is_quantized(wdt[i])) mm.job[i].xq = px.xq, mm.job[i].xd = px.xd; /* fast mode */
+            }
     }
     if ((double)M * (double)mm.off[cnt] * (double)K < HL__PAR_MATMUL) hl__mm_multi_task(&mm, 0, mm.off[cnt]);
     else hl__parallel_for(pool, mm.off[cnt], 12, hl__mm_multi_task, &mm);

@@ -191,7 +191,64 @@ static void test_gemma3_gguf_induction(void) {
     hl_model_free(m);
 }
 
+/* Fast mode (8-bit activations and integer dot products for Q8_0 / Q5_0 weights; the K-quants stay
+   exact) against the float64 reference, as meta.json measures llama.cpp's own quantized engine on
+   the same ids (KL 2.5738e-3 at the last position, top-1 agreement at 8 of 10 positions). Without
+   AVX512-VNNI fast mode is exact mode here. */
+static void test_gemma3_gguf_fast_mode_kl(void) {
+    const int64_t V = 262144;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_safetensors *ref = NULL;
+    hl_error e;
+    const hl_tensor *rl, *top;
+    float *lg = (float *)malloc((size_t)(10 * V) * 4);
+    double kl = 0, zr = 0, zo = 0, mr = -1e300, mo = -1e300;
+    int64_t i, p, agree = 0;
+    const char *fx = hlt_fixture("real/gemma3-270m/reference.safetensors");
+    if (!hlt_need(fx) || !hlt_need(hlt_gemma3_path())) {
+        free(lg);
+        return;
+    }
+    memset(&d, 0, sizeof d);
+    d.path = hlt_gemma3_path(), d.no_processing = 1, d.fast = 1, d.n_ctx = 64, d.no_tokenizer = 1;
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    CHECK_OK(hl_safetensors_open(fx, &ref, &e), &e);
+    if (!m || !ref) goto done;
+    CHECK_OK(hl_model_run(m, g3_tokens, 10, lg, &e), &e);
+    rl = hl_safetensors_find(ref, "logits_last"), top = hl_safetensors_find(ref, "logits_top20_ids");
+    CHECK(rl && top && hl_tensor_numel(rl) == V && hl_tensor_numel(top) == 200);
+    if (!rl || !top) goto done;
+    for (i = 0; i < V; i++) { /* log-softmax of both in f64 */
+        const double a = hl_tensor_get_f32(rl, i), b = lg[9 * V + i];
+        if (a > mr) mr = a;
+        if (b > mo) mo = b;
+    }
+    for (i = 0; i < V; i++) zr += exp(hl_tensor_get_f32(rl, i) - mr), zo += exp(lg[9 * V + i] - mo);
+    for (i = 0; i < V; i++) {
+        const double lr = hl_tensor_get_f32(rl, i) - mr - log(zr), lo = lg[9 * V + i] - mo - log(zo);
+        kl += exp(lr) * (lr - lo);
+    }
+    for (p = 0; p < 10; p++) {
+        int64_t best = 0;
+        for (i = 1; i < V; i++)
+            if (lg[p * V + i] > lg[p * V + best]) best = i;
+        agree += best == (int64_t)hl_tensor_get_f32(top, p * 20);
+    }
+    if (getenv("HLT_VERBOSE")) printf("  fast mode (%s): KL %.4g, top-1 agreement %lld of 10\n", hl_model_kernels(m), kl, (long long)agree);
+    /* The acceptance's KL bound (llama.cpp's 2.5738e-3) is NOT met: this fast mode gives 4.05e-3 here
+       (issue 16's note). This bound only guards against a broken 8-bit path (an exact-mode run is
+       ~1e-12; a wrong unpacking gives KL > 0.1). */
+    CHECKF(kl <= 1e-2, "KL %.4g", kl);
+    CHECKF(agree >= 8, "top-1 agreement at %lld of 10 positions, llama.cpp's is 8", (long long)agree);
+done:
+    free(lg);
+    hl_safetensors_close(ref);
+    hl_model_free(m);
+}
+
 void suite_gemma3(void) {
+    RUN(test_gemma3_gguf_fast_mode_kl);
     RUN(test_gemma3_gguf_induction);
     RUN(test_gemma3_gguf_test_prompt);
     RUN(test_gemma3_gguf_exact);
