@@ -23,8 +23,10 @@ int cmd_convert_llama2c(int argc, char **argv) {
    A Gemma / Gemma-2 / Gemma-3 Hugging Face folder as the GGUF llama.cpp's converter writes: the
    config as <arch>.* metadata, tensors under GGUF names (token_embd, blk.N.attn_q, ...), norm
    weights as f32 1 + w. Matrices keep their dtype, or are converted (q8_0 and q4_0 with llama.cpp's
-   reference quantizers). The folder's tokenizer is not embedded. What hooklens reads back from the
-   file is the folder's model: with --dtype keep the same numbers, bit for bit. */
+   reference quantizers). The folder's tokenizer is not embedded; a placeholder SentencePiece
+   vocabulary of the model's size (<pad> <eos> <bos> <unk>, the 256 byte pieces, then "▁tN") is, so
+   that llama.cpp loads the file too (benchmarks of random models). What hooklens reads back from
+   the file is the folder's model: with --dtype keep the same numbers, bit for bit. */
 static const char *const gguf_names[][2] = { /* Hugging Face (after model.layers.N.) -> GGUF (after blk.N.) */
     {"input_layernorm", "attn_norm"},         {"self_attn.q_proj", "attn_q"},
     {"self_attn.k_proj", "attn_k"},           {"self_attn.v_proj", "attn_v"},
@@ -133,10 +135,38 @@ int cmd_convert_gguf(int argc, char **argv) {
     }
     {
         char key[24][64];
-        uint32_t u[10];
+        uint32_t u[12];
         float f[4];
         hl_gguf_kv_w kv[24];
         size_t nk = 0;
+        const int64_t V = c->d_vocab;
+        char **vocab = calloc((size_t)V, sizeof *vocab), *pool = malloc((size_t)V * 32 + 1);
+        float *vs = calloc((size_t)V, sizeof *vs);
+        int32_t *vt = calloc((size_t)V, sizeof *vt);
+        int64_t t;
+        if (!vocab || !pool || !vs || !vt || V < 260) {
+            free(vocab), free(pool), free(vs), free(vt);
+            if (V < 260) fprintf(stderr, "hooklens convert-gguf: vocab %lld is too small for the placeholder vocabulary\n", (long long)V);
+            else fprintf(stderr, "hooklens convert-gguf: out of memory\n");
+            goto done;
+        }
+        for (t = 0; t < V; t++) {
+            static const char *const special[4] = {"<pad>", "<eos>", "<bos>", "<unk>"};
+            vocab[t] = pool + 32 * t;
+            if (t < 4) snprintf(vocab[t], 32, "%s", special[t]), vt[t] = 3;
+            else if (t < 260) snprintf(vocab[t], 32, "<0x%02X>", (unsigned)(t - 4)), vt[t] = 6;
+            else snprintf(vocab[t], 32, "\xe2\x96\x81t%lld", (long long)t), vt[t] = 1, vs[t] = -(float)t;
+        }
+        u[10] = 2, u[11] = 1;
+        kv[nk].key = "tokenizer.ggml.model", kv[nk].type = HL_GGUF_STRING, kv[nk].val = "llama", nk++;
+        kv[nk].key = "tokenizer.ggml.tokens", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_STRING;
+        kv[nk].count = (uint64_t)V, kv[nk].val = vocab, nk++;
+        kv[nk].key = "tokenizer.ggml.scores", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_FLOAT32;
+        kv[nk].count = (uint64_t)V, kv[nk].val = vs, nk++;
+        kv[nk].key = "tokenizer.ggml.token_type", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_INT32;
+        kv[nk].count = (uint64_t)V, kv[nk].val = vt, nk++;
+        kv[nk].key = "tokenizer.ggml.bos_token_id", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &u[10], nk++;
+        kv[nk].key = "tokenizer.ggml.eos_token_id", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &u[11], nk++;
 #define KV(kname, ty, ptr) (snprintf(key[nk], sizeof key[nk], "%s.%s", arch, kname), kv[nk].key = key[nk], kv[nk].type = ty, \
                             kv[nk].val = ptr, nk++)
         kv[nk].key = "general.architecture", kv[nk].type = HL_GGUF_STRING, kv[nk].val = arch, nk++;
@@ -159,7 +189,9 @@ int cmd_convert_gguf(int argc, char **argv) {
         if (c->attn_softcap > 0) KV("attn_logit_softcapping", HL_GGUF_FLOAT32, &f[2]);
         if (c->final_softcap > 0) KV("final_logit_softcapping", HL_GGUF_FLOAT32, &f[3]);
 #undef KV
-        if (hl_gguf_write(outp, kv, nk, np, ts, nt, &err) != HL_OK) {
+        t = hl_gguf_write(outp, kv, nk, np, ts, nt, &err) != HL_OK;
+        free(vocab), free(pool), free(vs), free(vt);
+        if (t) {
             rc = cli_error(&err);
             goto done;
         }
