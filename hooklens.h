@@ -79,9 +79,11 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
-     0.4.0  API CHANGE: GGUF files (>>gguf: hl_gguf_*; hl_model_load takes a .gguf path);
-            block-quantized dtypes HL_DTYPE_Q4_0 ... HL_DTYPE_Q6_K (HL_QTYPE_LIST, hl_dtype_size 0,
-            hl_dtype_row_bytes, hl_dequantize_row); Gemma-3 (HL_ARCH_GEMMA3, hl_model_cfg.qk_norm,
+     0.4.0  API CHANGE: GGUF files (>>gguf: hl_gguf_* read and hl_gguf_write; hl_model_load and
+            hl_tokenizer_load take a .gguf path, with its embedded tokenizer); block-quantized
+            dtypes HL_DTYPE_Q4_0 ... HL_DTYPE_Q6_K (HL_QTYPE_LIST, hl_dtype_size 0,
+            hl_dtype_row_bytes, hl_dequantize_row, hl_quantize_row); desc.fast also means 8-bit
+            products for Q8_0/Q5_0/Q4_0 weights; Gemma-3 (HL_ARCH_GEMMA3, hl_model_cfg.qk_norm,
             rope_local_theta, rope_scale); new points attn.hook_q_normed / hook_k_normed (hl_hook
             ids after HL_HOOK_ATTN_V moved by two).
      0.3.0  API CHANGE: GPT-2, GPT-Neo and GPT-NeoX; TransformerLens's weight processing on by
@@ -14776,12 +14778,13 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
 
 /*
 REVISION HISTORY
-    0.4.0 (2026-12-05) API CHANGE: GGUF v2/v3 reader (hl_gguf_*, fuzzed); block-quantized dtypes
-                       (Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K) dequantized with
+    0.4.0 (2026-12-05) API CHANGE: GGUF v2/v3 reader (hl_gguf_*, fuzzed) and writer; block-quantized
+                       dtypes (Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K) dequantized with
                        llama.cpp's exact values, products in exact mode through panels of
-                       dequantized rows; Gemma3ForCausalLM (q_norm/k_norm, local rotary base,
-                       layer pattern, linear rope_scaling); models load from GGUF files
-                       (gemma3, gemma2, gemma); make fetch-gemma3.
+                       dequantized rows (AVX-512 for the common types), fast mode with 8-bit
+                       integer products (VNNI) for Q8_0/Q5_0/Q4_0; Gemma3ForCausalLM (q_norm/k_norm,
+                       local rotary base, layer pattern, linear rope_scaling); models and their
+                       tokenizers load from GGUF files (gemma3, gemma2, gemma); make fetch-gemma3.
     0.3.0 (2026-12-05) API CHANGE: GPT2LMHeadModel, GPTNeoForCausalLM, GPTNeoXForCausalLM, as rows
                        of the family table (config keys, weight names, the math that differs) and
                        step variants (LayerNorm, learned positions, partial rotary, fused q/k/v,
