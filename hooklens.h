@@ -475,6 +475,9 @@ typedef struct hl_tokenizer hl_tokenizer;
 HL_API hl_status hl_tokenizer_load(const char *path, hl_tokenizer **out, hl_error *err);
 HL_API hl_status hl_tokenizer_load_memory(const char *json, size_t len, hl_tokenizer **out,
                                           hl_error *err);
+/* The tokenizer embedded in an open GGUF file (tokenizer.ggml.model "llama"); HL_ERR_NOT_FOUND when
+   the file has none. */
+HL_API hl_status hl_tokenizer_load_gguf(const struct hl_gguf *g, hl_tokenizer **out, hl_error *err);
 HL_API void      hl_tokenizer_free(hl_tokenizer *t);
 /* Encodes `len` bytes of UTF-8 text (invalid UTF-8 is HL_ERR_ARG). add_special != 0 runs the
    post-processor (e.g. prepends <bos>). [out] *ids: new array, free with hl_free; *n_ids its length. */
@@ -4723,7 +4726,7 @@ static hl_status hl__gguf_parse(hl_gguf *g, const uint8_t *data, uint64_t size, 
     }
     /* the data section starts at the next multiple of the alignment */
     g->data_off = c.pos + (g->alignment - c.pos % g->alignment) % g->alignment;
-    if (g->data_off > size) {
+    if (g->data_off > size && n_t > 0) { /* a file of metadata only (a vocabulary) may end unpadded */
         st = hl__fail(err, HL_ERR_FORMAT, "%s: truncated: the data section would start at %llu, past the end (%llu bytes)",
                       g->label, (unsigned long long)g->data_off, (unsigned long long)size);
         goto done;
@@ -10540,6 +10543,223 @@ static hl_status hl__process(hl_model *m, hl_error *err) {
 }
 
 
+/* The tokenizer embedded in a GGUF, tokenizer.ggml.model "llama" (SentencePiece BPE: pieces,
+   scores, token types), as the tokenizer.json that transformers' converter writes for the same model
+   (convert_slow_tokenizer's SentencePieceExtractor), which hl_tokenizer_load_memory then reads:
+     vocab     the pieces; llama.cpp stores SentencePiece's whitespace pieces with literal spaces,
+               the json with U+2581, so every ' ' becomes "▁"
+     merges    every split a + b of a piece (at character boundaries) with a and b in the vocab, in
+               the piece's id order, each piece's splits by (id a, id b); then stably sorted by
+               (score of the piece, characters of a, characters of b), all descending. Scores are
+               SentencePiece's: llama.cpp writes -1000 for control and user-defined pieces, which are
+               0 in the model, so those count as 0. (On gemma-3-270m this gives the json's 514,906
+               merges in the json's order.)
+     added     control (type 3; special) and user-defined (type 4; not special) pieces, matched
+               before BPE as the json's added_tokens are
+     normalizer, pre_tokenizer, decoder, post-processor as SentencePiece-BPE jsons have them (Gemma):
+               spaces -> "▁" (plus a leading "▁" when add_space_prefix), byte fallback, <bos> first
+               when add_bos_token.
+   "gpt2" tokenizers (byte-level BPE with merges) are not read yet. */
+typedef struct hl__gtok_merge {
+    float    score;
+    uint32_t len_a, len_b; /* characters */
+    uint32_t seq;
+    int32_t  a, b;
+} hl__gtok_merge;
+static int hl__gtok_merge_cmp(const void *x, const void *y) {
+    const hl__gtok_merge *p = (const hl__gtok_merge *)x, *q = (const hl__gtok_merge *)y;
+    if (p->score != q->score) return p->score > q->score ? -1 : 1;
+    if (p->len_a != q->len_a) return p->len_a > q->len_a ? -1 : 1;
+    if (p->len_b != q->len_b) return p->len_b > q->len_b ? -1 : 1;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+static int hl__gtok_ab_cmp(const void *x, const void *y) {
+    const hl__gtok_merge *p = (const hl__gtok_merge *)x, *q = (const hl__gtok_merge *)y;
+    return p->a != q->a ? (p->a < q->a ? -1 : 1) : (p->b < q->b ? -1 : p->b > q->b);
+}
+static uint32_t hl__utf8_chars(const char *s, size_t n) {
+    uint32_t c = 0;
+    size_t i;
+    for (i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+static uint64_t hl__fnv1a(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+static hl_status hl__tokenizer_from_gguf(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
+    if (!g || !out) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_load_gguf: NULL argument");
+    if (!path) path = "GGUF";
+    const int64_t kt = hl_gguf_kv_find(g, "tokenizer.ggml.tokens"), ks = hl_gguf_kv_find(g, "tokenizer.ggml.scores"),
+                  ky = hl_gguf_kv_find(g, "tokenizer.ggml.token_type"), km = hl_gguf_kv_find(g, "tokenizer.ggml.model");
+    size_t mlen = 0, len, i, k, off;
+    const char *model = hl_gguf_get_str(g, (size_t)km, &mlen), *pc;
+    uint64_t n, cap, nm = 0, nloc;
+    char **piece = NULL;
+    size_t *plen = NULL;
+    int32_t *slot = NULL, *type = NULL;
+    float *score = NULL;
+    hl__gtok_merge *mg = NULL;
+    hl__buf js;
+    hl_status st = HL_OK;
+    int64_t bos = -1, unk = -1, v;
+    int add_bos = 1, space_prefix = 0;
+    *out = NULL;
+    memset(&js, 0, sizeof js);
+    if (kt < 0) return HL_OK; /* no tokenizer in the file: ids in, ids out */
+    if (!model || mlen != 5 || memcmp(model, "llama", 5) != 0)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF tokenizer.ggml.model \"%.*s\" is not read yet (\"llama\" is; load "
+                        "with desc.no_tokenizer = 1 to run on ids)", path, (int)(mlen > 16 ? 16 : mlen), model ? model : "");
+    n = hl_gguf_arr_count(g, (size_t)kt);
+    if (hl_gguf_arr_type(g, (size_t)kt) != HL_GGUF_STRING || n == 0 || n > (1u << 24) || ks < 0 || ky < 0 ||
+        hl_gguf_arr_count(g, (size_t)ks) != n || hl_gguf_arr_count(g, (size_t)ky) != n)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: tokens, scores and token_type must be arrays of one "
+                        "length (1 to 2^24)", path);
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.bos_token_id"), &v)) bos = v;
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.unknown_token_id"), &v)) unk = v;
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.add_bos_token"), &v)) add_bos = v != 0;
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.add_space_prefix"), &v)) space_prefix = v != 0;
+    if (bos >= (int64_t)n || unk >= (int64_t)n)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: bos or unknown token id outside the vocabulary", path);
+    cap = 1;
+    while (cap < 2 * n) cap <<= 1;
+    piece = (char **)hl__calloc((size_t)n, sizeof *piece);
+    plen = (size_t *)hl__calloc((size_t)n, sizeof *plen);
+    type = (int32_t *)hl__calloc((size_t)n, sizeof *type);
+    score = (float *)hl__calloc((size_t)n, sizeof *score);
+    slot = (int32_t *)hl__malloc((size_t)cap * sizeof *slot);
+    if (!piece || !plen || !type || !score || !slot) {
+        st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
+        goto done;
+    }
+    for (k = 0; k < cap; k++) slot[k] = -1;
+    for (i = 0; i < n; i++) { /* pieces with ' ' -> U+2581, and a hash of them */
+        double sc = 0;
+        int64_t ty = 1;
+        uint64_t h;
+        size_t o = 0;
+        pc = hl_gguf_arr_str(g, (size_t)kt, i, &len);
+        if (!hl_gguf_arr_num(g, (size_t)ks, i, &sc) || !hl_gguf_arr_int(g, (size_t)ky, i, &ty) || len > 4096) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: token %zu has no numeric score or type, or is over 4096 bytes",
+                          path, i);
+            goto done;
+        }
+        if (!(piece[i] = (char *)hl__malloc(3 * len + 1))) {
+            st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
+            goto done;
+        }
+        for (k = 0; k < len; k++) {
+            if (pc[k] == ' ') piece[i][o++] = (char)0xE2, piece[i][o++] = (char)0x96, piece[i][o++] = (char)0x81;
+            else piece[i][o++] = pc[k];
+        }
+        piece[i][o] = 0;
+        plen[i] = o;
+        type[i] = (int32_t)ty;
+        score[i] = ty == 1 ? (float)sc : 0.0f; /* SentencePiece's score; llama.cpp's -1000 for the others */
+        for (h = hl__fnv1a(piece[i], o) & (cap - 1); slot[h] >= 0; h = (h + 1) & (cap - 1))
+            if (plen[slot[h]] == o && memcmp(piece[slot[h]], piece[i], o) == 0) break;
+        if (slot[h] < 0) slot[h] = (int32_t)i; /* a duplicate piece keeps its first id */
+    }
+    /* merges: every split of every piece into two pieces */
+    for (i = 0; i < n; i++) {
+        nloc = 0;
+        for (k = 1; k < plen[i]; k++) {
+            int32_t ia = -1, ib = -1;
+            uint64_t h;
+            if (((unsigned char)piece[i][k] & 0xC0) == 0x80) continue; /* inside a character */
+            for (h = hl__fnv1a(piece[i], k) & (cap - 1); slot[h] >= 0; h = (h + 1) & (cap - 1))
+                if (plen[slot[h]] == k && memcmp(piece[slot[h]], piece[i], k) == 0) { ia = slot[h]; break; }
+            if (ia < 0) continue;
+            for (h = hl__fnv1a(piece[i] + k, plen[i] - k) & (cap - 1); slot[h] >= 0; h = (h + 1) & (cap - 1))
+                if (plen[slot[h]] == plen[i] - k && memcmp(piece[slot[h]], piece[i] + k, plen[i] - k) == 0) { ib = slot[h]; break; }
+            if (ib < 0) continue;
+            if (nm % 4096 == 0) {
+                hl__gtok_merge *nmg = (hl__gtok_merge *)hl__realloc(mg, (size_t)(nm + 4096) * sizeof *mg);
+                if (!nmg) {
+                    st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
+                    goto done;
+                }
+                mg = nmg;
+            }
+            mg[nm].score = score[i], mg[nm].a = ia, mg[nm].b = ib;
+            mg[nm].len_a = hl__utf8_chars(piece[i], k), mg[nm].len_b = hl__utf8_chars(piece[i] + k, plen[i] - k);
+            nm++, nloc++;
+        }
+        if (nloc > 1) qsort(mg + nm - nloc, (size_t)nloc, sizeof *mg, hl__gtok_ab_cmp);
+    }
+    for (k = 0; k < nm; k++) mg[k].seq = (uint32_t)k;
+    if (nm > 1) qsort(mg, (size_t)nm, sizeof *mg, hl__gtok_merge_cmp);
+    /* the tokenizer.json */
+    hl__buf_printf(&js, "{\"version\":\"1.0\",\"added_tokens\":[");
+    for (i = 0, off = 0; i < n; i++)
+        if (type[i] == 3 || type[i] == 4) {
+            hl__buf_printf(&js, "%s{\"id\":%zu,\"content\":", off++ ? "," : "", i);
+            hl__json_quote_n(&js, piece[i], plen[i]);
+            hl__buf_printf(&js, ",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":%s}",
+                           type[i] == 3 ? "true" : "false");
+        }
+    hl__buf_printf(&js, "],\"normalizer\":%s{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"\xe2\x96\x81\"}%s,",
+                   space_prefix ? "{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Prepend\",\"prepend\":\"\xe2\x96\x81\"}," : "",
+                   space_prefix ? "]}" : "");
+    hl__buf_printf(&js, "\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"String\":\" \"},\"behavior\":\"MergedWithPrevious\","
+                        "\"invert\":false},");
+    if (add_bos && bos >= 0) {
+        hl__buf_printf(&js, "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":");
+        hl__json_quote_n(&js, piece[bos], plen[bos]);
+        hl__buf_printf(&js, ",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}],\"pair\":[{\"Sequence\":{\"id\":\"A\","
+                            "\"type_id\":0}},{\"Sequence\":{\"id\":\"B\",\"type_id\":1}}],\"special_tokens\":{");
+        hl__json_quote_n(&js, piece[bos], plen[bos]);
+        hl__buf_printf(&js, ":{\"id\":");
+        hl__json_quote_n(&js, piece[bos], plen[bos]);
+        hl__buf_printf(&js, ",\"ids\":[%lld],\"tokens\":[", (long long)bos);
+        hl__json_quote_n(&js, piece[bos], plen[bos]);
+        hl__buf_printf(&js, "]}}},");
+    } else {
+        hl__buf_printf(&js, "\"post_processor\":null,");
+    }
+    hl__buf_printf(&js, "\"decoder\":{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"Replace\",\"pattern\":{\"String\":\"\xe2\x96\x81\"},"
+                        "\"content\":\" \"},{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"}%s]},",
+                   space_prefix ? ",{\"type\":\"Strip\",\"content\":\" \",\"start\":1,\"stop\":0}" : "");
+    hl__buf_printf(&js, "\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":");
+    if (unk >= 0) hl__json_quote_n(&js, piece[unk], plen[unk]);
+    else hl__buf_printf(&js, "null");
+    hl__buf_printf(&js, ",\"continuing_subword_prefix\":null,\"end_of_word_suffix\":null,\"fuse_unk\":true,\"byte_fallback\":true,"
+                        "\"ignore_merges\":false,\"vocab\":{");
+    for (i = 0; i < n; i++) {
+        if (i) hl__buf_putc(&js, ',');
+        hl__json_quote_n(&js, piece[i], plen[i]);
+        hl__buf_printf(&js, ":%zu", i);
+    }
+    hl__buf_printf(&js, "},\"merges\":[");
+    for (k = 0; k < nm; k++) {
+        hl__buf_printf(&js, "%s[", k ? "," : "");
+        hl__json_quote_n(&js, piece[mg[k].a], plen[mg[k].a]);
+        hl__buf_putc(&js, ',');
+        hl__json_quote_n(&js, piece[mg[k].b], plen[mg[k].b]);
+        hl__buf_putc(&js, ']');
+    }
+    hl__buf_printf(&js, "]}}");
+    if (js.oom) {
+        st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
+        goto done;
+    }
+    if ((st = hl_tokenizer_load_memory(js.data, js.len, out, err)) != HL_OK) hl__wrap(err, st, "GGUF tokenizer");
+done:
+    if (piece)
+        for (i = 0; i < n; i++) hl__free(piece[i]);
+    hl__free(piece), hl__free(plen), hl__free(type), hl__free(score), hl__free(slot), hl__free(mg);
+    hl__buf_free(&js);
+    return st;
+}
+
+HL__DEF hl_status hl_tokenizer_load_gguf(const hl_gguf *g, hl_tokenizer **out, hl_error *err) {
+    hl_status st = hl__tokenizer_from_gguf(g, NULL, out, err);
+    if (st == HL_OK && !*out) st = hl__fail(err, HL_ERR_NOT_FOUND, "GGUF: the file has no tokenizer (tokenizer.ggml.tokens)");
+    return st;
+}
+
 #ifndef HL_NO_STDIO /* GGUF models load from a path */
 /* ---- GGUF files ----
    A GGUF model is read as transformers' GGUF loader reads it (modeling_gguf_pytorch_utils): the
@@ -10718,215 +10938,6 @@ static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js
     if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.padding_token_id"), &v)) hl__buf_printf(js, ",\"pad_token_id\":%lld", (long long)v);
     hl__buf_printf(js, ",\"tie_word_embeddings\":%s}", hl_gguf_find(g, "output.weight") ? "false" : "true");
     return js->oom ? hl__fail(err, HL_ERR_OOM, "%s: out of memory", path) : HL_OK;
-}
-
-/* The tokenizer embedded in a GGUF, tokenizer.ggml.model "llama" (SentencePiece BPE: pieces,
-   scores, token types), as the tokenizer.json that transformers' converter writes for the same model
-   (convert_slow_tokenizer's SentencePieceExtractor), which hl_tokenizer_load_memory then reads:
-     vocab     the pieces; llama.cpp stores SentencePiece's whitespace pieces with literal spaces,
-               the json with U+2581, so every ' ' becomes "▁"
-     merges    every split a + b of a piece (at character boundaries) with a and b in the vocab, in
-               the piece's id order, each piece's splits by (id a, id b); then stably sorted by
-               (score of the piece, characters of a, characters of b), all descending. Scores are
-               SentencePiece's: llama.cpp writes -1000 for control and user-defined pieces, which are
-               0 in the model, so those count as 0. (On gemma-3-270m this gives the json's 514,906
-               merges in the json's order.)
-     added     control (type 3; special) and user-defined (type 4; not special) pieces, matched
-               before BPE as the json's added_tokens are
-     normalizer, pre_tokenizer, decoder, post-processor as SentencePiece-BPE jsons have them (Gemma):
-               spaces -> "▁" (plus a leading "▁" when add_space_prefix), byte fallback, <bos> first
-               when add_bos_token.
-   "gpt2" tokenizers (byte-level BPE with merges) are not read yet. */
-typedef struct hl__gtok_merge {
-    float    score;
-    uint32_t len_a, len_b; /* characters */
-    uint32_t seq;
-    int32_t  a, b;
-} hl__gtok_merge;
-static int hl__gtok_merge_cmp(const void *x, const void *y) {
-    const hl__gtok_merge *p = (const hl__gtok_merge *)x, *q = (const hl__gtok_merge *)y;
-    if (p->score != q->score) return p->score > q->score ? -1 : 1;
-    if (p->len_a != q->len_a) return p->len_a > q->len_a ? -1 : 1;
-    if (p->len_b != q->len_b) return p->len_b > q->len_b ? -1 : 1;
-    return p->seq < q->seq ? -1 : p->seq > q->seq;
-}
-static int hl__gtok_ab_cmp(const void *x, const void *y) {
-    const hl__gtok_merge *p = (const hl__gtok_merge *)x, *q = (const hl__gtok_merge *)y;
-    return p->a != q->a ? (p->a < q->a ? -1 : 1) : (p->b < q->b ? -1 : p->b > q->b);
-}
-static uint32_t hl__utf8_chars(const char *s, size_t n) {
-    uint32_t c = 0;
-    size_t i;
-    for (i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-static uint64_t hl__fnv1a(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    size_t i;
-    for (i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-static hl_status hl__tokenizer_from_gguf(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
-    const int64_t kt = hl_gguf_kv_find(g, "tokenizer.ggml.tokens"), ks = hl_gguf_kv_find(g, "tokenizer.ggml.scores"),
-                  ky = hl_gguf_kv_find(g, "tokenizer.ggml.token_type"), km = hl_gguf_kv_find(g, "tokenizer.ggml.model");
-    size_t mlen = 0, len, i, k, off;
-    const char *model = hl_gguf_get_str(g, (size_t)km, &mlen), *pc;
-    uint64_t n, cap, nm = 0, nloc;
-    char **piece = NULL;
-    size_t *plen = NULL;
-    int32_t *slot = NULL, *type = NULL;
-    float *score = NULL;
-    hl__gtok_merge *mg = NULL;
-    hl__buf js;
-    hl_status st = HL_OK;
-    int64_t bos = -1, unk = -1, v;
-    int add_bos = 1, space_prefix = 0;
-    *out = NULL;
-    memset(&js, 0, sizeof js);
-    if (kt < 0) return HL_OK; /* no tokenizer in the file: ids in, ids out */
-    if (!model || mlen != 5 || memcmp(model, "llama", 5) != 0)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF tokenizer.ggml.model \"%.*s\" is not read yet (\"llama\" is; load "
-                        "with desc.no_tokenizer = 1 to run on ids)", path, (int)(mlen > 16 ? 16 : mlen), model ? model : "");
-    n = hl_gguf_arr_count(g, (size_t)kt);
-    if (hl_gguf_arr_type(g, (size_t)kt) != HL_GGUF_STRING || n == 0 || n > (1u << 24) || ks < 0 || ky < 0 ||
-        hl_gguf_arr_count(g, (size_t)ks) != n || hl_gguf_arr_count(g, (size_t)ky) != n)
-        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: tokens, scores and token_type must be arrays of one "
-                        "length (1 to 2^24)", path);
-    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.bos_token_id"), &v)) bos = v;
-    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.unknown_token_id"), &v)) unk = v;
-    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.add_bos_token"), &v)) add_bos = v != 0;
-    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.add_space_prefix"), &v)) space_prefix = v != 0;
-    if (bos >= (int64_t)n || unk >= (int64_t)n)
-        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: bos or unknown token id outside the vocabulary", path);
-    cap = 1;
-    while (cap < 2 * n) cap <<= 1;
-    piece = (char **)hl__calloc((size_t)n, sizeof *piece);
-    plen = (size_t *)hl__calloc((size_t)n, sizeof *plen);
-    type = (int32_t *)hl__calloc((size_t)n, sizeof *type);
-    score = (float *)hl__calloc((size_t)n, sizeof *score);
-    slot = (int32_t *)hl__malloc((size_t)cap * sizeof *slot);
-    if (!piece || !plen || !type || !score || !slot) {
-        st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
-        goto done;
-    }
-    for (k = 0; k < cap; k++) slot[k] = -1;
-    for (i = 0; i < n; i++) { /* pieces with ' ' -> U+2581, and a hash of them */
-        double sc = 0;
-        int64_t ty = 1;
-        uint64_t h;
-        size_t o = 0;
-        pc = hl_gguf_arr_str(g, (size_t)kt, i, &len);
-        if (!hl_gguf_arr_num(g, (size_t)ks, i, &sc) || !hl_gguf_arr_int(g, (size_t)ky, i, &ty) || len > 4096) {
-            st = hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: token %zu has no numeric score or type, or is over 4096 bytes",
-                          path, i);
-            goto done;
-        }
-        if (!(piece[i] = (char *)hl__malloc(3 * len + 1))) {
-            st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
-            goto done;
-        }
-        for (k = 0; k < len; k++) {
-            if (pc[k] == ' ') piece[i][o++] = (char)0xE2, piece[i][o++] = (char)0x96, piece[i][o++] = (char)0x81;
-            else piece[i][o++] = pc[k];
-        }
-        piece[i][o] = 0;
-        plen[i] = o;
-        type[i] = (int32_t)ty;
-        score[i] = ty == 1 ? (float)sc : 0.0f; /* SentencePiece's score; llama.cpp's -1000 for the others */
-        for (h = hl__fnv1a(piece[i], o) & (cap - 1); slot[h] >= 0; h = (h + 1) & (cap - 1))
-            if (plen[slot[h]] == o && memcmp(piece[slot[h]], piece[i], o) == 0) break;
-        if (slot[h] < 0) slot[h] = (int32_t)i; /* a duplicate piece keeps its first id */
-    }
-    /* merges: every split of every piece into two pieces */
-    for (i = 0; i < n; i++) {
-        nloc = 0;
-        for (k = 1; k < plen[i]; k++) {
-            int32_t ia = -1, ib = -1;
-            uint64_t h;
-            if (((unsigned char)piece[i][k] & 0xC0) == 0x80) continue; /* inside a character */
-            for (h = hl__fnv1a(piece[i], k) & (cap - 1); slot[h] >= 0; h = (h + 1) & (cap - 1))
-                if (plen[slot[h]] == k && memcmp(piece[slot[h]], piece[i], k) == 0) { ia = slot[h]; break; }
-            if (ia < 0) continue;
-            for (h = hl__fnv1a(piece[i] + k, plen[i] - k) & (cap - 1); slot[h] >= 0; h = (h + 1) & (cap - 1))
-                if (plen[slot[h]] == plen[i] - k && memcmp(piece[slot[h]], piece[i] + k, plen[i] - k) == 0) { ib = slot[h]; break; }
-            if (ib < 0) continue;
-            if (nm % 4096 == 0) {
-                hl__gtok_merge *nmg = (hl__gtok_merge *)hl__realloc(mg, (size_t)(nm + 4096) * sizeof *mg);
-                if (!nmg) {
-                    st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
-                    goto done;
-                }
-                mg = nmg;
-            }
-            mg[nm].score = score[i], mg[nm].a = ia, mg[nm].b = ib;
-            mg[nm].len_a = hl__utf8_chars(piece[i], k), mg[nm].len_b = hl__utf8_chars(piece[i] + k, plen[i] - k);
-            nm++, nloc++;
-        }
-        qsort(mg + nm - nloc, (size_t)nloc, sizeof *mg, hl__gtok_ab_cmp);
-    }
-    for (k = 0; k < nm; k++) mg[k].seq = (uint32_t)k;
-    qsort(mg, (size_t)nm, sizeof *mg, hl__gtok_merge_cmp);
-    /* the tokenizer.json */
-    hl__buf_printf(&js, "{\"version\":\"1.0\",\"added_tokens\":[");
-    for (i = 0, off = 0; i < n; i++)
-        if (type[i] == 3 || type[i] == 4) {
-            hl__buf_printf(&js, "%s{\"id\":%zu,\"content\":", off++ ? "," : "", i);
-            hl__json_quote_n(&js, piece[i], plen[i]);
-            hl__buf_printf(&js, ",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":%s}",
-                           type[i] == 3 ? "true" : "false");
-        }
-    hl__buf_printf(&js, "],\"normalizer\":%s{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"\xe2\x96\x81\"}%s,",
-                   space_prefix ? "{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Prepend\",\"prepend\":\"\xe2\x96\x81\"}," : "",
-                   space_prefix ? "]}" : "");
-    hl__buf_printf(&js, "\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"String\":\" \"},\"behavior\":\"MergedWithPrevious\","
-                        "\"invert\":false},");
-    if (add_bos && bos >= 0) {
-        hl__buf_printf(&js, "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":");
-        hl__json_quote_n(&js, piece[bos], plen[bos]);
-        hl__buf_printf(&js, ",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}],\"pair\":[{\"Sequence\":{\"id\":\"A\","
-                            "\"type_id\":0}},{\"Sequence\":{\"id\":\"B\",\"type_id\":1}}],\"special_tokens\":{");
-        hl__json_quote_n(&js, piece[bos], plen[bos]);
-        hl__buf_printf(&js, ":{\"id\":");
-        hl__json_quote_n(&js, piece[bos], plen[bos]);
-        hl__buf_printf(&js, ",\"ids\":[%lld],\"tokens\":[", (long long)bos);
-        hl__json_quote_n(&js, piece[bos], plen[bos]);
-        hl__buf_printf(&js, "]}}},");
-    } else {
-        hl__buf_printf(&js, "\"post_processor\":null,");
-    }
-    hl__buf_printf(&js, "\"decoder\":{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"Replace\",\"pattern\":{\"String\":\"\xe2\x96\x81\"},"
-                        "\"content\":\" \"},{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"}%s]},",
-                   space_prefix ? ",{\"type\":\"Strip\",\"content\":\" \",\"start\":1,\"stop\":0}" : "");
-    hl__buf_printf(&js, "\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":");
-    if (unk >= 0) hl__json_quote_n(&js, piece[unk], plen[unk]);
-    else hl__buf_printf(&js, "null");
-    hl__buf_printf(&js, ",\"continuing_subword_prefix\":null,\"end_of_word_suffix\":null,\"fuse_unk\":true,\"byte_fallback\":true,"
-                        "\"ignore_merges\":false,\"vocab\":{");
-    for (i = 0; i < n; i++) {
-        if (i) hl__buf_putc(&js, ',');
-        hl__json_quote_n(&js, piece[i], plen[i]);
-        hl__buf_printf(&js, ":%zu", i);
-    }
-    hl__buf_printf(&js, "},\"merges\":[");
-    for (k = 0; k < nm; k++) {
-        hl__buf_printf(&js, "%s[", k ? "," : "");
-        hl__json_quote_n(&js, piece[mg[k].a], plen[mg[k].a]);
-        hl__buf_putc(&js, ',');
-        hl__json_quote_n(&js, piece[mg[k].b], plen[mg[k].b]);
-        hl__buf_putc(&js, ']');
-    }
-    hl__buf_printf(&js, "]}}");
-    if (js.oom) {
-        st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
-        goto done;
-    }
-    if ((st = hl_tokenizer_load_memory(js.data, js.len, out, err)) != HL_OK) hl__wrap(err, st, "GGUF tokenizer");
-done:
-    if (piece)
-        for (i = 0; i < n; i++) hl__free(piece[i]);
-    hl__free(piece), hl__free(plen), hl__free(type), hl__free(score), hl__free(slot), hl__free(mg);
-    hl__buf_free(&js);
-    return st;
 }
 
 /* A path that is a regular file starting with "GGUF". */

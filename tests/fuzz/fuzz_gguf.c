@@ -1,6 +1,7 @@
 /* tests/fuzz/fuzz_gguf.c - libFuzzer target for the GGUF reader over memory: any input is either
    rejected with a status and a message, or every metadata value and every tensor byte it offers can
-   be read, and every tensor's last element dequantizes. */
+   be read, every tensor's last element dequantizes, and its embedded tokenizer is built (and encodes)
+   or refused with a message. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (p < data || nb > size || p + nb > data + size) __builtin_trap();
             for (b = 0; b < nb; b++) acc += p[b];
             if (hl_tensor_numel(t) > 0) acc += hl_tensor_get_f32(t, hl_tensor_numel(t) - 1) > 0.0f;
+        }
+        { /* the embedded tokenizer, when there is one: built, or refused with a message */
+            hl_tokenizer *tok = NULL;
+            hl_error te;
+            hl_status ts = hl_tokenizer_load_gguf(g, &tok, &te);
+            if (ts == HL_OK) {
+                int32_t *ids = NULL;
+                int64_t nid = 0;
+                if (!tok) __builtin_trap();
+                if (hl_tokenizer_encode(tok, "hello world", 11, 1, &ids, &nid, &te) == HL_OK) hl_free(ids);
+                hl_tokenizer_free(tok);
+            } else if (tok || te.msg[0] == 0) {
+                __builtin_trap();
+            }
         }
         {
             volatile size_t sink = acc;
