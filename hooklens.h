@@ -2013,11 +2013,7 @@ HL__DEF hl_status hl_dequantize_row(hl_dtype t, const void *src, float *dst, int
     if (n % blk != 0)
         return hl__fail(err, HL_ERR_SHAPE, "hl_dequantize_row: %lld values are not whole %s blocks of %lld", (long long)n,
                         hl_dtype_name(t), (long long)blk);
-    if (hl_dtype_is_quantized(t)) {
-        const uint64_t bb = hl__qblock_bytes(t);
-        for (i = 0; i < n / blk; i++) hl__dequant_block(t, p + (uint64_t)i * bb, dst + i * blk);
-        return HL_OK;
-    }
+    if (hl_dtype_is_quantized(t)) return hl__dequant_blocks(t, p, dst, n / blk), HL_OK;
     if (t != HL_DTYPE_F32 && t != HL_DTYPE_F16 && t != HL_DTYPE_BF16 && t != HL_DTYPE_F64)
         return hl__fail(err, HL_ERR_ARG, "hl_dequantize_row: %s is not a float or quantized type", hl_dtype_name(t));
     {
@@ -9405,11 +9401,8 @@ static void hl__mm_job_init(hl__mm_job *j, const hl__kernels *kern, float *y, co
 #define HL__QPANEL_FLOATS 8192 /* 32 KB on the stack: safe on any thread */
 static void hl__dequant_rows(const hl__kernels *kern, hl_dtype wdt, const uint8_t *W, uint64_t row_bytes, int64_t r0,
                              int64_t nr, int64_t K, float *out) {
-    const int64_t bs = hl_dtype_block(wdt);
-    const uint64_t bb = hl__qblock_bytes(wdt);
-    int64_t r, b;
-    (void)bb, (void)b;
-    for (r = 0; r < nr; r++) kern->deq(wdt, W + (uint64_t)(r0 + r) * row_bytes, out + r * K, K / bs);
+    int64_t r;
+    for (r = 0; r < nr; r++) kern->deq(wdt, W + (uint64_t)(r0 + r) * row_bytes, out + r * K, K / hl_dtype_block(wdt));
 }
 static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
     float panel[HL__QPANEL_FLOATS], part[256];
