@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "hl_test.h"
+#include "../tools/cli/cli.h" /* the CLI's command and option tables (macros), to walk them */
 
 /* Runs a shell command, returns its stdout (malloc'd, NUL-terminated) and exit status. */
 static char *run_cmd(const char *cmd, int *status) {
@@ -470,7 +471,7 @@ static void test_cli_sae_html(void) {
     remove("build/test_sae_view.html");
     o = run_cmd("./build/hooklens sae ../shared/fixtures/models/gemma2-tiny "
                 "../shared/fixtures/saes/gemma2-tiny/gemmascope-jumprelu/params.npz --tokens " FIX_TOKENS
-                " --hook blocks.2.hook_resid_post --top 3 --html build/test_sae_view.html 2>&1", &st);
+                " --hook blocks.2.hook_resid_post --top-k 3 --html build/test_sae_view.html 2>&1", &st);
     CHECKF(st == 0, "exit %d: %s", st, o ? o : "");
     free(o);
     f = fopen("build/test_sae_view.html", "rb");
@@ -569,6 +570,107 @@ static void test_cli_run_names(void) {
     CHECKF(st == 0 && o && strstr(o, "wrote 3 tensors (1 hooks"), "exit %d: %s", st, o ? o : "");
     free(o);
     remove("build/test_names.safetensors");
+}
+
+/* Issue 14, item 2: every command answers --help with exit 0 and lists every option it accepts
+   (taken from the CLI's own tables); an option of another command is refused, naming its owner; an
+   unknown option gets the nearest spelling; and no command parses an option outside the table (every
+   "--x" literal in tools/cli/ is a table spelling). */
+static const struct { const char *name, *opts; } hlt_cli_cmds[] = {
+#define HL__X(name, fn, npos, usage, opts, help) {name, opts},
+    HL_CLI_COMMANDS(HL__X)
+#undef HL__X
+};
+static const char *const hlt_cli_opts[] = {
+#define HL__X(id, spelling, kind, value, lo, hi, many, help) spelling,
+    HL_CLI_OPTIONS(HL__X)
+#undef HL__X
+};
+static int hlt_in_list(const char *list, const char *word) { /* word in a space-separated list */
+    size_t k = strlen(word);
+    while (*list) {
+        size_t w = strcspn(list, " ");
+        if (w == k && memcmp(list, word, k) == 0) return 1;
+        list += w;
+        while (*list == ' ') list++;
+    }
+    return 0;
+}
+static void test_cli_help_all(void) {
+    const size_t nc = sizeof hlt_cli_cmds / sizeof hlt_cli_cmds[0], no = sizeof hlt_cli_opts / sizeof hlt_cli_opts[0];
+    size_t c, o, listed = 0;
+    char cmd[512];
+    int st = -1;
+    char *out;
+    CHECK(nc >= 16 && no >= 50);
+    for (c = 0; c < nc; c++) {
+        const char *foreign = NULL;
+        snprintf(cmd, sizeof cmd, "./build/hooklens %s --help 2>/dev/null", hlt_cli_cmds[c].name);
+        out = run_cmd(cmd, &st);
+        CHECKF(st == 0 && out && strstr(out, "usage: hooklens "), "%s --help: exit %d", hlt_cli_cmds[c].name, st);
+        for (o = 0; out && o < no; o++) {
+            char needle[64];
+            snprintf(needle, sizeof needle, "  %s ", hlt_cli_opts[o]); /* an option line starts with it */
+            if (hlt_in_list(hlt_cli_cmds[c].opts, hlt_cli_opts[o] + 2)) {
+                CHECKF(strstr(out, needle) != NULL, "%s --help does not list %s", hlt_cli_cmds[c].name, hlt_cli_opts[o]);
+                listed++;
+            } else if (!foreign && strcmp(hlt_cli_opts[o], "--help") != 0) {
+                foreign = hlt_cli_opts[o];
+                CHECKF(strstr(out, needle) == NULL, "%s --help lists %s, which it does not take", hlt_cli_cmds[c].name, foreign);
+            }
+        }
+        free(out);
+        /* -h too */
+        snprintf(cmd, sizeof cmd, "./build/hooklens %s -h >/dev/null 2>&1", hlt_cli_cmds[c].name);
+        CHECKF(system(cmd) == 0, "%s -h", hlt_cli_cmds[c].name);
+        /* an option of another command: exit 2 and "does not apply" */
+        if (foreign) {
+            snprintf(cmd, sizeof cmd, "./build/hooklens %s %s 1 2>&1", hlt_cli_cmds[c].name, foreign);
+            out = run_cmd(cmd, &st);
+            CHECKF(WEXITSTATUS(st) == 2 && out && strstr(out, "does not apply"), "%s %s: exit %d: %s", hlt_cli_cmds[c].name,
+                   foreign, st, out ? out : "");
+            free(out);
+        }
+    }
+    CHECK(listed >= 80);
+    /* unknown options: the nearest spelling, this command's first */
+    out = run_cmd("./build/hooklens generate --temprature 0 2>&1", &st);
+    CHECKF(WEXITSTATUS(st) == 2 && out && strstr(out, "unknown option --temprature; did you mean --temperature?"), "%s", out ? out : "");
+    free(out);
+    out = run_cmd("./build/hooklens sae m s --top 3 2>&1", &st);
+    CHECKF(WEXITSTATUS(st) == 2 && out && strstr(out, "did you mean --top-k?"), "%s", out ? out : "");
+    free(out);
+    out = run_cmd("./build/hooklens run --tempreature 2 2>&1", &st);
+    CHECKF(WEXITSTATUS(st) == 2 && out && strstr(out, "did you mean --temperature (an option of generate)?"), "%s", out ? out : "");
+    free(out);
+    out = run_cmd("./build/hooklens run --temperature 2 --cache x 2>&1", &st);
+    CHECKF(WEXITSTATUS(st) == 2 && out && strstr(out, "--temperature does not apply to run (it is an option of generate)"), "%s",
+           out ? out : "");
+    free(out);
+    out = run_cmd("./build/hooklens generate --threads=many 2>&1", &st);
+    CHECKF(WEXITSTATUS(st) == 2 && out && strstr(out, "--threads many: not a whole number in [0, 1024]"), "%s", out ? out : "");
+    free(out);
+    out = run_cmd("./build/hooklens detokenize --help 2>&1", &st); /* not a file named --help */
+    CHECKF(st == 0 && out && strstr(out, "usage: hooklens detokenize"), "%s", out ? out : "");
+    free(out);
+    /* no option parsed outside the table: every "--name" literal in the CLI's sources is a spelling */
+    out = run_cmd("cat tools/cli/*.c | grep -o '\"--[a-z0-9-]*' | sort -u", &st);
+    CHECK(st == 0 && out && strstr(out, "\"--prompt"));
+    if (out) {
+        char *line = out, *nl;
+        int found_all = 1;
+        for (; *line; line = nl + 1) {
+            int known = 0;
+            if (!(nl = strchr(line, '\n'))) break;
+            *nl = 0;
+            known = strcmp(line + 1, "--help") == 0 || strcmp(line + 1, "--version") == 0 || strcmp(line + 1, "--") == 0;
+            for (o = 0; o < no && !known; o++) known = strcmp(line + 1, hlt_cli_opts[o]) == 0;
+            CHECKF(known, "tools/cli parses %s, which is not in the option table", line + 1);
+            found_all &= known;
+        }
+        (void)found_all;
+    }
+    free(out);
 }
 
 /* The README's "Use it in your project" snippet, cut out of README.md as it stands: it compiles
@@ -785,6 +887,7 @@ void suite_examples(void) {
     RUN(test_example_explanation_search);
     RUN(test_example_steering);
     RUN(test_example_tiny_stories);
+    RUN(test_cli_help_all);
     RUN(test_cli_generate_terminal);
     RUN(test_cli_run_names);
     RUN(test_cli_cache_metadata);

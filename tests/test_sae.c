@@ -843,7 +843,7 @@ static void test_sae_cli(void) {
             const float *r;
             char name[128];
             snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --hook blocks.2.hook_resid_post --tokens \"%s\" "
-                     "--top 3 --threads 2 %s --cache build/test_sae_cli.safetensors 2>/dev/null",
+                     "--top-k 3 --threads 2 %s --cache build/test_sae_cli.safetensors 2>/dev/null",
                      hlt_fixture("models/gemma2-tiny"), hlt_fixture(kinds[i][0]), toks, et ? "--error-term" : "");
             /* the fixture paths are passed through the shell: they hold no quotes */
             f = popen(cmd, "r");
@@ -951,13 +951,13 @@ static void test_sae_max_activations(void) {
         FILE *pf;
         int found = 0;
         snprintf(cmd, sizeof cmd, "build/hooklens sae examples/stories260K %s --hook blocks.2.hook_resid_post "
-                 "--max-acts %lld --text-file build/test_sae_text.txt --k 2 2>&1",
+                 "--max-acts %lld --text-file build/test_sae_text.txt --top-k 2 2>&1",
                  hlt_fixture(SAE_DIR "gemmascope-jumprelu/params.npz"), (long long)f);
         pf = popen(cmd, "r");
         while (pf && fgets(line, sizeof line, pf)) found |= strstr(line, "act ") != NULL && strstr(line, "[[") != NULL;
         CHECK(pf && pclose(pf) == 0 && found);
         snprintf(cmd, sizeof cmd, "build/hooklens sae examples/stories260K %s --hook blocks.2.hook_resid_post "
-                 "--prompt \"Once upon a time\" --top 2 2>&1", hlt_fixture(SAE_DIR "saelens-topk"));
+                 "--prompt \"Once upon a time\" --top-k 2 2>&1", hlt_fixture(SAE_DIR "saelens-topk"));
         pf = popen(cmd, "r");
         found = 0;
         while (pf && fgets(line, sizeof line, pf)) found |= strstr(line, "'Once'") != NULL || strstr(line, "' Once'") != NULL;

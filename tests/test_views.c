@@ -388,7 +388,7 @@ static void test_sae_html_cli(void) {
                    "\"description\":\" feature %ld <b>\",\"explanationModelName\":\"m\"}\n", fi, fi);
     fclose(f);
     snprintf(cmd, sizeof cmd, "build/hooklens sae %s %s --hook blocks.2.hook_resid_post --tokens "
-             "\"2 5 9 100 7 3 11\" --top 4 --html build/test_views_sae.html --explanations "
+             "\"2 5 9 100 7 3 11\" --top-k 4 --html build/test_views_sae.html --explanations "
              "build/test_views_expl.jsonl 2>/dev/null", model, sae);
     f = popen(cmd, "r");
     CHECK(f != NULL);
@@ -495,7 +495,7 @@ static void test_maxact_text(void) {
     if (s) CHECK_OK(hl_sae_max_activations(s, m, "build/test_views_story.txt", 93, NULL, best, 3, &nb, NULL, err), err);
     CHECK(nb == 3);
     snprintf(cmd, sizeof cmd, "build/hooklens sae examples/stories260K %s --hook blocks.2.hook_resid_post "
-             "--max-acts 93 --text-file build/test_views_story.txt --k 3 2>&1", sae);
+             "--max-acts 93 --text-file build/test_views_story.txt --top-k 3 2>&1", sae);
     f = popen(cmd, "r");
     while (f && fgets(line, sizeof line, f)) {
         char *t = strstr(line, "act ");

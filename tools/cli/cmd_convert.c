@@ -4,18 +4,18 @@
 /* hooklens convert-llama2c MODEL.bin TOKENIZER.bin OUT_DIR
    Writes OUT_DIR/config.json, model.safetensors and tokenizer.json (see hl_convert_llama2c) and
    prints one summary line. */
-int cmd_convert_llama2c(int argc, char **argv) {
+int cmd_convert_llama2c(const cli_args *a) {
     hl_error err;
     hl_llama2c_info info;
-    if (argc != 4 || argv[1][0] == '-') return cli_usage("convert-llama2c");
-    if (hl_convert_llama2c(argv[1], argv[2], argv[3], &info, &err) != HL_OK) return cli_error(&err);
+    if (a->n_pos != 3) return cli_usage("convert-llama2c");
+    if (hl_convert_llama2c(a->pos[0], a->pos[1], a->pos[2], &info, &err) != HL_OK) return cli_error(&err);
     printf("%s: LlamaForCausalLM, dim %ld, hidden %ld, %ld layers, %ld heads (%ld kv), vocab %ld "
            "(%s head), seq_len %ld, %lld params, %lld merges\n",
-           argv[3], (long)info.dim, (long)info.hidden_dim, (long)info.n_layers, (long)info.n_heads,
+           a->pos[2], (long)info.dim, (long)info.hidden_dim, (long)info.n_layers, (long)info.n_heads,
            (long)info.n_kv_heads, (long)info.vocab_size, info.shared_classifier ? "tied" : "untied",
            (long)info.seq_len, (long long)info.n_params, (long long)info.n_merges);
-    printf("wrote %s/config.json, %s/model.safetensors, %s/tokenizer.json\n", argv[3], argv[3],
-           argv[3]);
+    printf("wrote %s/config.json, %s/model.safetensors, %s/tokenizer.json\n", a->pos[2], a->pos[2],
+           a->pos[2]);
     return 0;
 }
 
@@ -53,8 +53,9 @@ static int gguf_name(const char *hf, char *out, size_t cap) {
     return 0;
 }
 
-int cmd_convert_gguf(int argc, char **argv) {
-    const char *in = NULL, *outp = NULL, *dts = "keep", *arch;
+int cmd_convert_gguf(const cli_args *args) {
+    const char *in = args->n_pos > 0 ? args->pos[0] : NULL, *outp = args->n_pos > 1 ? args->pos[1] : NULL;
+    const char *dts = cli_str(args, CLI_DTYPE, "keep"), *arch;
     hl_model_desc d;
     hl_model *m = NULL;
     hl_weights *w = NULL;
@@ -65,13 +66,7 @@ int cmd_convert_gguf(int argc, char **argv) {
     char (*names)[128] = NULL;
     const char **np = NULL;
     hl_tensor *ts = NULL;
-    int rc = 1, a;
-    for (a = 1; a < argc; a++) {
-        if (strcmp(argv[a], "--dtype") == 0 && a + 1 < argc) dts = argv[++a];
-        else if (argv[a][0] != '-' && !in) in = argv[a];
-        else if (argv[a][0] != '-' && !outp) outp = argv[a];
-        else return cli_usage("convert-gguf");
-    }
+    int rc = 1;
     if (!in || !outp) return cli_usage("convert-gguf");
     if (strcmp(dts, "keep") != 0 && (want = hl_dtype_from_name(dts, strlen(dts))) == HL_DTYPE_INVALID &&
         (want = hl_qtype_from_name(dts, strlen(dts))) == HL_DTYPE_INVALID) {

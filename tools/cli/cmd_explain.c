@@ -57,32 +57,21 @@ static void print_explanation(const hl_explanation *e) {
            e->type_name[0] ? ", " : "", e->type_name);
 }
 
-int cmd_explain(int argc, char **argv) {
-    const char *paths[256];
-    size_t n_paths = 0, i, features = 0, shown = 0, total_features = 0;
-    const char *query = NULL;
+int cmd_explain(const cli_args *c) {
+    const char **paths = c->pos + 1;
+    size_t n_paths = c->n_pos > 1 ? (size_t)c->n_pos - 1 : 0, i, features = 0, shown = 0, total_features = 0;
+    const char *query = cli_str(c, CLI_QUERY, NULL);
     hl_explain_query q;
     hl_explain_result *r = NULL;
     hl_error err;
-    int is_show, a, limit = -1, showing = 0;
-    if (argc < 2) return cli_usage("explain");
-    is_show = strcmp(argv[1], "show") == 0;
-    if (!is_show && strcmp(argv[1], "search") != 0) return cli_usage("explain");
+    int is_show, limit = (int)cli_int(c, CLI_LIMIT, -1), showing = 0;
+    if (c->n_pos < 1) return cli_usage("explain");
+    is_show = strcmp(c->pos[0], "show") == 0;
+    if (!is_show && strcmp(c->pos[0], "search") != 0) return cli_usage("explain");
     memset(&q, 0, sizeof q);
-    for (a = 2; a < argc; a++) {
-        if (strcmp(argv[a], "--query") == 0 && a + 1 < argc) query = argv[++a];
-        else if (strcmp(argv[a], "--regex") == 0) q.regex = 1;
-        else if (strcmp(argv[a], "--model") == 0 && a + 1 < argc) q.model_id = argv[++a];
-        else if (strcmp(argv[a], "--sae") == 0 && a + 1 < argc) q.source = argv[++a];
-        else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc) {
-            int64_t v;
-            if (!cli_parse_i64(argv[++a], &v) || v < 0 || v > INT32_MAX) return cli_usage("explain");
-            limit = (int)v;
-        }
-        else if (argv[a][0] == '-' && argv[a][1]) return cli_usage("explain");
-        else if (n_paths < sizeof paths / sizeof paths[0]) paths[n_paths++] = argv[a];
-        else return cli_usage("explain");
-    }
+    q.regex = c->n[CLI_REGEX] > 0;
+    q.model_id = cli_str(c, CLI_MODEL, NULL);
+    q.source = cli_str(c, CLI_SAE_ID, NULL);
     if (is_show) {
         char *end;
         unsigned long long f;

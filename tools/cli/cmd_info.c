@@ -126,12 +126,12 @@ static int info_weights(const char *path) {
     return 0;
 }
 
-int cmd_info(int argc, char **argv) {
+int cmd_info(const cli_args *a) {
     const char *path;
     struct stat st;
     int rc;
-    if (argc != 2 || argv[1][0] == '-') return cli_usage("info");
-    path = argv[1];
+    if (a->n_pos != 1) return cli_usage("info");
+    path = a->pos[0];
     if (stat(path, &st) != 0) {
         fprintf(stderr, "hooklens: %s: no such file or folder\n", path);
         return 1;

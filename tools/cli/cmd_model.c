@@ -9,11 +9,9 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Options shared by the model commands. */
+/* Options shared by the model commands (from the one parser, cli_parse). */
 typedef struct model_args {
     const char  *model, *prompt, *tokens, *cache, *answer;
-    const char **names;
-    size_t       n_names;
     int64_t      max_new, top_k;
     double       temperature, top_p, freq_penalty;
     uint64_t     seed;
@@ -23,88 +21,39 @@ typedef struct model_args {
 } model_args;
 
 /* The optional hook points' switches (TL's use_* flags) and the points each one turns on. */
-static const struct { const char *option, *tl; unsigned flag; hl_hook points[3]; } use_opts[4] = {
-    {"--use-attn-result", "use_attn_result", HL_USE_ATTN_RESULT, {HL_HOOK_ATTN_RESULT, HL_HOOK_ATTN_RESULT, HL_HOOK_ATTN_RESULT}},
-    {"--use-split-qkv-input", "use_split_qkv_input", HL_USE_SPLIT_QKV_INPUT, {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT}},
-    {"--use-attn-in", "use_attn_in", HL_USE_ATTN_IN, {HL_HOOK_ATTN_IN, HL_HOOK_ATTN_IN, HL_HOOK_ATTN_IN}},
-    {"--use-hook-mlp-in", "use_hook_mlp_in", HL_USE_HOOK_MLP_IN, {HL_HOOK_MLP_IN, HL_HOOK_MLP_IN, HL_HOOK_MLP_IN}},
+static const struct { cli_opt option; const char *tl; unsigned flag; hl_hook points[3]; } use_opts[4] = {
+    {CLI_USE_ATTN_RESULT, "use_attn_result", HL_USE_ATTN_RESULT, {HL_HOOK_ATTN_RESULT, HL_HOOK_ATTN_RESULT, HL_HOOK_ATTN_RESULT}},
+    {CLI_USE_SPLIT_QKV_INPUT, "use_split_qkv_input", HL_USE_SPLIT_QKV_INPUT, {HL_HOOK_Q_INPUT, HL_HOOK_K_INPUT, HL_HOOK_V_INPUT}},
+    {CLI_USE_ATTN_IN, "use_attn_in", HL_USE_ATTN_IN, {HL_HOOK_ATTN_IN, HL_HOOK_ATTN_IN, HL_HOOK_ATTN_IN}},
+    {CLI_USE_HOOK_MLP_IN, "use_hook_mlp_in", HL_USE_HOOK_MLP_IN, {HL_HOOK_MLP_IN, HL_HOOK_MLP_IN, HL_HOOK_MLP_IN}},
 };
 
-
-/* Parses argv (argv[0] is the command); MODEL is the first non-option or the bundled default.
-   Returns 0 ok, 2 usage error (message printed). */
-static int parse_model_args(int argc, char **argv, model_args *a) {
-    int i;
+/* MODEL is the positional argument or the bundled default; the defaults are TL's. */
+static void model_args_from(const cli_args *c, model_args *a) {
+    int k;
     memset(a, 0, sizeof *a);
-    a->max_new = -1;
-    a->temperature = -1.0; /* not given: generate's default is TL's 1.0 */
-    a->names = (const char **)calloc((size_t)argc + 1, sizeof(char *));
-    if (!a->names) return 2;
-    for (i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int has = i + 1 < argc;
-        int64_t iv;
-        double dv;
-        if (o[0] != '-' || o[1] == 0) {
-            if (a->model) { fprintf(stderr, "hooklens %s: unexpected argument '%s'\n", argv[0], o); return 2; }
-            a->model = o;
-        } else if (strcmp(o, "--ids") == 0) {
-            a->ids = 1;
-        } else if (strcmp(o, "--no-bos") == 0) {
-            a->no_bos = 1;
-        } else if (strcmp(o, "--no-prepend-space") == 0) {
-            a->no_space = 1; /* test-prompt: TL's prepend_space_to_answer=False */
-        } else if (strcmp(o, "--no-processing") == 0) {
-            a->no_processing = 1; /* TL's from_pretrained_no_processing: Hugging Face's raw numbers */
-        } else if (strncmp(o, "--use-", 6) == 0 && (strcmp(o, use_opts[0].option) == 0 || strcmp(o, use_opts[1].option) == 0 ||
-                                                  strcmp(o, use_opts[2].option) == 0 || strcmp(o, use_opts[3].option) == 0)) {
-            int k;
-            for (k = 0; k < 4; k++)
-                if (strcmp(o, use_opts[k].option) == 0) a->use |= use_opts[k].flag;
-        } else if (!has) {
-            fprintf(stderr, "hooklens %s: %s needs a value\n", argv[0], o);
-            return 2;
-        } else if (strcmp(o, "--prompt") == 0) {
-            a->prompt = argv[++i];
-        } else if (strcmp(o, "--tokens") == 0) {
-            a->tokens = argv[++i];
-        } else if (strcmp(o, "--cache") == 0) {
-            a->cache = argv[++i];
-        } else if (strcmp(o, "--answer") == 0) {
-            a->answer = argv[++i];
-        } else if (strcmp(o, "--names") == 0) {
-            a->names[a->n_names++] = argv[++i];
-        } else if (strcmp(o, "--max-new-tokens") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
-            a->max_new = iv;
-            i++;
-        } else if (strcmp(o, "--top-k") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
-            a->top_k = iv;
-            i++;
-        } else if (strcmp(o, "--seed") == 0 && cli_parse_i64(argv[i + 1], &iv)) {
-            a->seed = (uint64_t)iv;
-            i++;
-        } else if (strcmp(o, "--threads") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
-            a->threads = (int)iv;
-            i++;
-        } else if (strcmp(o, "--temperature") == 0 && cli_parse_f64(argv[i + 1], &dv) && dv >= 0) {
-            a->temperature = dv;
-            i++;
-        } else if (strcmp(o, "--top-p") == 0 && cli_parse_f64(argv[i + 1], &dv) && dv >= 0 && dv <= 1) {
-            a->top_p = dv;
-            i++;
-        } else if (strcmp(o, "--freq-penalty") == 0 && cli_parse_f64(argv[i + 1], &dv)) {
-            a->freq_penalty = dv;
-            i++;
-        } else {
-            fprintf(stderr, "hooklens %s: bad option or value: %s %s\n", argv[0], o, argv[i + 1]);
-            return 2;
-        }
-    }
+    a->model = c->n_pos ? c->pos[0] : NULL;
+    a->prompt = cli_str(c, CLI_PROMPT, NULL);
+    a->tokens = cli_str(c, CLI_TOKENS, NULL);
+    a->cache = cli_str(c, CLI_CACHE, NULL);
+    a->answer = cli_str(c, CLI_ANSWER, NULL);
+    a->max_new = cli_int(c, CLI_MAX_NEW_TOKENS, 10);     /* TL generate: max_new_tokens=10 */
+    a->temperature = cli_num(c, CLI_TEMPERATURE, 1.0);   /* temperature=1.0 (sampling) */
+    a->top_k = cli_int(c, CLI_TOP_K, 0);
+    a->top_p = cli_num(c, CLI_TOP_P, 0.0);
+    a->freq_penalty = cli_num(c, CLI_FREQ_PENALTY, 0.0);
+    a->seed = (uint64_t)cli_int(c, CLI_SEED, 0);
+    a->threads = (int)cli_int(c, CLI_THREADS, 0);
+    a->ids = c->n[CLI_IDS] > 0;
+    a->no_bos = c->n[CLI_NO_BOS] > 0;
+    a->no_space = c->n[CLI_NO_PREPEND_SPACE] > 0;   /* test-prompt: TL's prepend_space_to_answer=False */
+    a->no_processing = c->n[CLI_NO_PROCESSING] > 0; /* TL's from_pretrained_no_processing */
+    for (k = 0; k < 4; k++)
+        if (c->n[use_opts[k].option]) a->use |= use_opts[k].flag;
     if (!a->model) {
         a->model = cli_default_model();
         a->default_model = 1;
     }
-    return 0;
 }
 
 /* A progress line for long forward passes: a hook on every block's output that reports the
@@ -178,7 +127,7 @@ static int get_tokens(const model_args *a, hl_model *m, int32_t **ids, int64_t *
     return 2;
 }
 
-int cmd_run(int argc, char **argv) {
+int cmd_run(const cli_args *c) {
     model_args a;
     hl_model *m = NULL;
     int32_t *ids = NULL;
@@ -186,31 +135,37 @@ int cmd_run(int argc, char **argv) {
     hl_names_filter f;
     hl_error err;
     size_t saved = 0;
+    const char **names = NULL;
     int rc;
     double t0;
     progress pg;
     hl_status st;
-    if ((rc = parse_model_args(argc, argv, &a)) != 0) { free((void *)a.names); return cli_usage("run"); }
-    if (!a.cache) { free((void *)a.names); return cli_usage("run"); }
+    model_args_from(c, &a);
+    if (!a.cache) {
+        fprintf(stderr, "hooklens run: --cache OUT.safetensors is missing\n");
+        return cli_usage("run");
+    }
     if ((rc = load_model(&a, &m)) != 0) goto done;
     if ((rc = get_tokens(&a, m, &ids, &n)) != 0) goto done;
     memset(&f, 0, sizeof f);
-    if (a.n_names) {
+    if (c->n[CLI_NAMES]) {
         size_t i;
-        f.names = a.names;
-        f.n_names = a.n_names;
+        if (!(names = (const char **)calloc((size_t)c->n[CLI_NAMES], sizeof *names))) { rc = 1; goto done; }
+        for (i = 0; i < (size_t)c->n[CLI_NAMES]; i++) names[i] = cli_nth(c, CLI_NAMES, (int)i);
+        f.names = names;
+        f.n_names = (size_t)c->n[CLI_NAMES];
         /* every --names must match a point of this model; an optional point needs its switch */
-        for (i = 0; i < a.n_names; i++) {
+        for (i = 0; i < f.n_names; i++) {
             hl_hook id;
             int64_t layer;
             int k, j;
-            if (hl_model_check_name(m, a.names[i], &err) != HL_OK) { rc = cli_error(&err); goto done; }
-            if (hl_hook_parse(a.names[i], &id, &layer, NULL) != HL_OK) continue;
+            if (hl_model_check_name(m, names[i], &err) != HL_OK) { rc = cli_error(&err); goto done; }
+            if (hl_hook_parse(names[i], &id, &layer, NULL) != HL_OK) continue;
             for (k = 0; k < 4; k++)
                 for (j = 0; j < 3; j++)
                     if (use_opts[k].points[j] == id && !(a.use & use_opts[k].flag)) {
-                        fprintf(stderr, "hooklens run: %s fires only with %s (TransformerLens: %s)\n", a.names[i],
-                                use_opts[k].option, use_opts[k].tl);
+                        fprintf(stderr, "hooklens run: %s fires only with %s (TransformerLens: %s)\n", names[i],
+                                cli_opt_name(use_opts[k].option), use_opts[k].tl);
                         rc = 1;
                         goto done;
                     }
@@ -231,7 +186,7 @@ int cmd_run(int argc, char **argv) {
     if (cli_stderr_is_tty() && now_s() - t0 > 1.0) fprintf(stderr, "forward pass: %.1f s\n", now_s() - t0);
 done:
     free(ids);
-    free((void *)a.names);
+    free((void *)names);
     hl_model_free(m);
     return rc;
 }
@@ -281,7 +236,7 @@ static int on_token(int32_t tok, int64_t index, void *user) {
     return 0;
 }
 
-int cmd_generate(int argc, char **argv) {
+int cmd_generate(const cli_args *c) {
     model_args a;
     hl_model *m = NULL;
     int32_t *ids = NULL, *out = NULL;
@@ -291,10 +246,7 @@ int cmd_generate(int argc, char **argv) {
     hl_error err;
     int rc;
     memset(&g, 0, sizeof g);
-    if ((rc = parse_model_args(argc, argv, &a)) != 0) { free((void *)a.names); return cli_usage("generate"); }
-    /* TL generate's defaults: max_new_tokens 10, temperature 1.0 (sampling), stop_at_eos */
-    if (a.max_new <= 0) a.max_new = 10;
-    if (a.temperature < 0) a.temperature = 1.0;
+    model_args_from(c, &a); /* TL generate's defaults: max_new_tokens 10, temperature 1.0 (sampling), stop_at_eos */
     if ((rc = load_model(&a, &m)) != 0) goto done;
     if ((rc = get_tokens(&a, m, &ids, &n)) != 0) goto done;
     g.m = m;
@@ -308,11 +260,11 @@ int cmd_generate(int argc, char **argv) {
     g.prompt = ids;
     g.n_prompt = n;
     if (!g.ids) { /* the prompt is echoed first (TL generate(verbose=True), llama.cpp), then the text grows */
-        const hl_model_cfg *c = hl_model_config(m);
+        const hl_model_cfg *cfg = hl_model_config(m);
         char *text = NULL;
         int64_t k, nk = 0;
         for (k = 0; k < n; k++)
-            if (ids[k] != c->bos_id && ids[k] != c->eos_id && ids[k] != c->pad_id) g.vis[nk++] = ids[k];
+            if (ids[k] != cfg->bos_id && ids[k] != cfg->eos_id && ids[k] != cfg->pad_id) g.vis[nk++] = ids[k];
         if (hl_model_to_string(m, g.vis, nk, &text, &err) != HL_OK) { rc = cli_error(&err); goto done; }
         g.printed = strlen(text);
         fwrite(text, 1, g.printed, stdout);
@@ -350,12 +302,11 @@ done:
     free(g.vis);
     free(ids);
     hl_free(out);
-    free((void *)a.names);
     hl_model_free(m);
     return rc;
 }
 
-int cmd_test_prompt(int argc, char **argv) {
+int cmd_test_prompt(const cli_args *c) {
     model_args a;
     hl_model *m = NULL;
     char *report = NULL;
@@ -363,10 +314,12 @@ int cmd_test_prompt(int argc, char **argv) {
     int rc;
     progress pg;
     hl_status st;
-    if ((rc = parse_model_args(argc, argv, &a)) != 0 || !a.prompt || !a.answer) {
-        free((void *)a.names);
+    model_args_from(c, &a);
+    if (!a.prompt || !a.answer) {
+        fprintf(stderr, "hooklens test-prompt: %s is missing\n", !a.prompt ? "--prompt TEXT" : "--answer TEXT");
         return cli_usage("test-prompt");
     }
+    a.top_k = cli_int(c, CLI_TOP_K, 10); /* TL test_prompt: top_k=10 */
     if ((rc = load_model(&a, &m)) != 0) goto done;
     progress_start(m, &pg);
     st = hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, a.no_space, &report, &err);
@@ -378,7 +331,6 @@ int cmd_test_prompt(int argc, char **argv) {
     fputs(report, stdout);
 done:
     hl_free(report);
-    free((void *)a.names);
     hl_model_free(m);
     return rc;
 }

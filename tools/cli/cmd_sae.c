@@ -9,11 +9,11 @@
 typedef struct sae_args {
     const char *model, *sae, *prompt, *tokens, *cache, *hook, *html, *text_file, *explanations;
     int64_t     top, max_acts_feature, max_acts_k, ctx;
-    int         error_term, threads, no_bos, n_steer, n_ablate, bench, scalar;
-    int64_t     bench_d_in, bench_d_sae, bench_pos;
+    int         error_term, threads, no_bos, n_steer, n_ablate;
     int64_t    *steer_f, *ablate_f;
     double     *steer_alpha;
     char      **steer_pos; /* NULL or "P,P,..." after '@' */
+    char      **steer_text; /* copies of the --steer values (parse_steer cuts them up) */
 } sae_args;
 
 
@@ -34,99 +34,62 @@ static int parse_steer(char *s, int64_t *f, double *alpha, char **pos) {
     return 1;
 }
 
-static int parse_sae_args(int argc, char **argv, sae_args *a) {
-    int i;
-    memset(a, 0, sizeof *a);
-    a->top = 5;
-    a->max_acts_feature = -1;
-    a->max_acts_k = 10;
-    a->ctx = 128;
-    a->steer_f = (int64_t *)calloc((size_t)argc + 1, sizeof(int64_t));
-    a->ablate_f = (int64_t *)calloc((size_t)argc + 1, sizeof(int64_t));
-    a->steer_alpha = (double *)calloc((size_t)argc + 1, sizeof(double));
-    a->steer_pos = (char **)calloc((size_t)argc + 1, sizeof(char *));
-    if (!a->steer_f || !a->ablate_f || !a->steer_alpha || !a->steer_pos) return 2;
-    for (i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int64_t iv;
-        if (o[0] != '-' || o[1] == 0) {
-            if (!a->model) a->model = o;
-            else if (!a->sae) a->sae = o;
-            else { fprintf(stderr, "hooklens sae: unexpected argument '%s'\n", o); return 2; }
-        } else if (strcmp(o, "--error-term") == 0) {
-            a->error_term = 1;
-        } else if (strcmp(o, "--no-bos") == 0) {
-            a->no_bos = 1;
-        } else if (strcmp(o, "--bench") == 0) {
-            a->bench = 1;
-        } else if (strcmp(o, "--scalar") == 0) {
-            a->scalar = 1;
-        } else if (i + 1 >= argc) {
-            fprintf(stderr, "hooklens sae: %s needs a value\n", o);
-            return 2;
-        } else if (strcmp(o, "--prompt") == 0) {
-            a->prompt = argv[++i];
-        } else if (strcmp(o, "--tokens") == 0) {
-            a->tokens = argv[++i];
-        } else if (strcmp(o, "--cache") == 0) {
-            a->cache = argv[++i];
-        } else if (strcmp(o, "--hook") == 0) {
-            a->hook = argv[++i];
-        } else if (strcmp(o, "--html") == 0) {
-            a->html = argv[++i];
-        } else if (strcmp(o, "--text-file") == 0) {
-            a->text_file = argv[++i];
-        } else if (strcmp(o, "--explanations") == 0) {
-            a->explanations = argv[++i];
-        } else if (strcmp(o, "--top") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
-            a->top = iv;
-            i++;
-        } else if (strcmp(o, "--max-acts") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
-            a->max_acts_feature = iv;
-            i++;
-        } else if (strcmp(o, "--k") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
-            a->max_acts_k = iv;
-            i++;
-        } else if (strcmp(o, "--ctx") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 1) {
-            a->ctx = iv;
-            i++;
-        } else if (strcmp(o, "--d-in") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
-            a->bench_d_in = iv;
-            i++;
-        } else if (strcmp(o, "--d-sae") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
-            a->bench_d_sae = iv;
-            i++;
-        } else if (strcmp(o, "--positions") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv > 0) {
-            a->bench_pos = iv;
-            i++;
-        } else if (strcmp(o, "--threads") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0 && iv <= 1024) {
-            a->threads = (int)iv;
-            i++;
-        } else if (strcmp(o, "--ablate") == 0 && cli_parse_i64(argv[i + 1], &iv) && iv >= 0) {
-            a->ablate_f[a->n_ablate++] = iv;
-            i++;
-        } else if (strcmp(o, "--steer") == 0 &&
-                   parse_steer(argv[i + 1], &a->steer_f[a->n_steer], &a->steer_alpha[a->n_steer],
-                               &a->steer_pos[a->n_steer])) {
-            a->n_steer++;
-            i++;
-        } else {
-            fprintf(stderr, "hooklens sae: bad option or value: %s %s\n", o, argv[i + 1]);
-            return 2;
-        }
-    }
-    if (!a->bench && (!a->model || !a->sae)) {
-        fprintf(stderr, "hooklens sae: give MODEL and SAE\n");
-        return 2;
-    }
-    return 0;
-}
-
 static void free_sae_args(sae_args *a) {
+    int i;
+    for (i = 0; a->steer_text && i < a->n_steer; i++) free(a->steer_text[i]);
+    free(a->steer_text);
     free(a->steer_f);
     free(a->ablate_f);
     free(a->steer_alpha);
     free(a->steer_pos);
+}
+
+/* From the one parser's result: MODEL SAE, the defaults (5 features per token; --max-acts: the top
+   10 positions in windows of 128 tokens), the --steer and --ablate lists. 0, or 2 after an error. */
+static int sae_args_from(const cli_args *c, sae_args *a) {
+    const int ns = c->n[CLI_STEER], na = c->n[CLI_ABLATE];
+    int i;
+    memset(a, 0, sizeof *a);
+    a->model = c->n_pos > 0 ? c->pos[0] : NULL;
+    a->sae = c->n_pos > 1 ? c->pos[1] : NULL;
+    a->prompt = cli_str(c, CLI_PROMPT, NULL);
+    a->tokens = cli_str(c, CLI_TOKENS, NULL);
+    a->cache = cli_str(c, CLI_CACHE, NULL);
+    a->hook = cli_str(c, CLI_HOOK, NULL);
+    a->html = cli_str(c, CLI_HTML, NULL);
+    a->text_file = cli_str(c, CLI_TEXT_FILE, NULL);
+    a->explanations = cli_str(c, CLI_EXPLANATIONS, NULL);
+    a->max_acts_feature = cli_int(c, CLI_MAX_ACTS, -1);
+    a->top = cli_int(c, CLI_TOP_K, 5);
+    a->max_acts_k = cli_int(c, CLI_TOP_K, 10);
+    a->ctx = cli_int(c, CLI_CTX, 128);
+    a->threads = (int)cli_int(c, CLI_THREADS, 0);
+    a->error_term = c->n[CLI_ERROR_TERM] > 0;
+    a->no_bos = c->n[CLI_NO_BOS] > 0;
+    a->steer_f = (int64_t *)calloc((size_t)ns + 1, sizeof(int64_t));
+    a->steer_alpha = (double *)calloc((size_t)ns + 1, sizeof(double));
+    a->steer_pos = (char **)calloc((size_t)ns + 1, sizeof(char *));
+    a->steer_text = (char **)calloc((size_t)ns + 1, sizeof(char *));
+    a->ablate_f = (int64_t *)calloc((size_t)na + 1, sizeof(int64_t));
+    if (!a->steer_f || !a->steer_alpha || !a->steer_pos || !a->steer_text || !a->ablate_f) {
+        fprintf(stderr, "hooklens sae: out of memory\n");
+        return 2;
+    }
+    for (i = 0; i < na; i++) a->ablate_f[a->n_ablate++] = strtoll(cli_nth(c, CLI_ABLATE, i), NULL, 10); /* checked by cli_parse */
+    for (i = 0; i < ns; i++) {
+        const char *v = cli_nth(c, CLI_STEER, i);
+        if (!(a->steer_text[i] = strdup(v))) return 2;
+        a->n_steer++;
+        if (!parse_steer(a->steer_text[i], &a->steer_f[i], &a->steer_alpha[i], &a->steer_pos[i])) {
+            fprintf(stderr, "hooklens sae: --steer %s: expected F:ALPHA or F:ALPHA@P,P,...\n", v);
+            return 2;
+        }
+    }
+    if (!a->model || !a->sae) {
+        fprintf(stderr, "hooklens sae: give MODEL and SAE\n");
+        return 2;
+    }
+    return 0;
 }
 
 /* Token ids from --tokens "1 2 3" or --prompt TEXT (BOS unless --no-bos). 0 ok, else exit code. */
@@ -323,91 +286,7 @@ static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     return 0;
 }
 
-static double sae_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double sae_cpu(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* --bench: encode throughput of a random f32 SAE (default d_in 2304 x d_sae 65536, GemmaScope
-   2b 65k width) over batches of --positions tokens (default 64), at --threads N (0 = all cores).
-   hl_sae_encode = x @ W_enc + b_enc and the activation (JumpReLU). Reports the best of several
-   timed runs after one warm-up. */
-static int run_bench(const sae_args *a) {
-    int64_t d = a->bench_d_in ? a->bench_d_in : 2304, ds = a->bench_d_sae ? a->bench_d_sae : 65536;
-    int64_t n = a->bench_pos ? a->bench_pos : 64, i, reps;
-    float *We = (float *)malloc((size_t)(d * ds) * 4), *Wd = (float *)malloc((size_t)(d * ds) * 4);
-    float *be = (float *)calloc((size_t)ds, 4), *bd = (float *)calloc((size_t)d, 4), *th = (float *)calloc((size_t)ds, 4);
-    float *x = (float *)malloc((size_t)(n * d) * 4), *post = (float *)malloc((size_t)(n * ds) * 4);
-    hl_tensor tWe, tWd, tbe, tbd, tth;
-    hl_sae_config c;
-    hl_sae_params p;
-    hl_sae *s = NULL;
-    hl_error err;
-    uint32_t r = 1;
-    double best = 1e30, t0, t, cpu_best = 1e30;
-    int nth;
-    if (!We || !Wd || !be || !bd || !th || !x || !post) {
-        fprintf(stderr, "hooklens sae --bench: out of memory\n");
-        return 1;
-    }
-    for (i = 0; i < d * ds; i++) {
-        r = r * 1664525u + 1013904223u;
-        We[i] = Wd[i] = ((float)(r >> 9) / 8388608.0f - 0.5f) * 0.05f;
-    }
-    for (i = 0; i < n * d; i++) {
-        r = r * 1664525u + 1013904223u;
-        x[i] = (float)(r >> 9) / 8388608.0f - 0.5f;
-    }
-    for (i = 0; i < ds; i++) th[i] = 0.1f;
-    memset(&tWe, 0, sizeof tWe);
-    tWe.dtype = HL_DTYPE_F32;
-    tWe.ndim = 2;
-    tWd = tbe = tbd = tth = tWe;
-    tWe.shape[0] = d; tWe.shape[1] = ds; tWe.data = We;
-    tWd.shape[0] = ds; tWd.shape[1] = d; tWd.data = Wd;
-    tbe.ndim = tth.ndim = tbd.ndim = 1;
-    tbe.shape[0] = ds; tbe.data = be;
-    tth.shape[0] = ds; tth.data = th;
-    tbd.shape[0] = d; tbd.data = bd;
-    memset(&c, 0, sizeof c);
-    memset(&p, 0, sizeof p);
-    c.arch = HL_SAE_JUMPRELU;
-    p.W_enc = &tWe; p.W_dec = &tWd; p.b_enc = &tbe; p.b_dec = &tbd; p.threshold = &tth;
-    if (hl_sae_create(&c, &p, a->threads, a->scalar ? HL_KERNELS_SCALAR : cli_kernels_from_env(), &s, &err) != HL_OK)
-        return cli_error(&err);
-    hl_sae_encode(s, x, n, NULL, post, &err); /* warm-up: page in the weights */
-    reps = 0;
-    t0 = sae_now();
-    do {
-        double t1 = sae_now(), c1 = sae_cpu();
-        if (hl_sae_encode(s, x, n, NULL, post, &err) != HL_OK) { hl_sae_free(s); return cli_error(&err); }
-        t = sae_now() - t1;
-        if (t < best) best = t;
-        if (sae_cpu() - c1 < cpu_best) cpu_best = sae_cpu() - c1;
-        reps++;
-    } while (reps < 3 || (sae_now() - t0 < 3.0 && reps < 20));
-    nth = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    /* CPU time / threads: what the wall time would be on otherwise idle cores */
-    printf("SAE encode d_in %lld x d_sae %lld (f32, %.0f MB W_enc), batch %lld positions, %d thread(s), %s kernels:\n"
-           "  best of %lld: %.3f s per batch = %.1f tokens/s, %.1f GFLOP/s (wall)\n"
-           "  idle-equivalent (CPU time / threads %.3f s): %.1f tokens/s, %.1f GFLOP/s\n",
-           (long long)d, (long long)ds, (double)(d * ds) * 4 / 1e6, (long long)n, nth,
-           hl_kernels_name(a->scalar ? HL_KERNELS_SCALAR : cli_kernels_from_env() != HL_KERNELS_DEFAULT ? cli_kernels_from_env() : hl_kernels_best()), (long long)reps, best, (double)n / best,
-           2.0 * (double)n * (double)d * (double)ds / best / 1e9, cpu_best / nth, (double)n / (cpu_best / nth),
-           2.0 * (double)n * (double)d * (double)ds / (cpu_best / nth) / 1e9);
-    hl_sae_free(s);
-    free(We); free(Wd); free(be); free(bd); free(th); free(x); free(post);
-    return 0;
-}
-
-int cmd_sae(int argc, char **argv) {
+int cmd_sae(const cli_args *c) {
     sae_args a;
     hl_model *m = NULL;
     hl_sae *sae = NULL;
@@ -420,13 +299,9 @@ int cmd_sae(int argc, char **argv) {
     char sub[512];
     hl_status st;
     memset(&r, 0, sizeof r);
-    if ((rc = parse_sae_args(argc, argv, &a)) != 0) {
+    if ((rc = sae_args_from(c, &a)) != 0) {
         free_sae_args(&a);
         return cli_usage("sae");
-    }
-    if (a.bench) {
-        rc = run_bench(&a);
-        goto done;
     }
     memset(&md, 0, sizeof md);
     md.path = a.model;

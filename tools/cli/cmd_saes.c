@@ -74,15 +74,10 @@ static int saes_show(const char *release, const char *sae_id, const char *out_di
     return 0;
 }
 
-int cmd_saes(int argc, char **argv) {
-    const char *model = NULL, *out = NULL, *pos[3] = {NULL, NULL, NULL};
-    int i, np = 0;
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) model = argv[++i];
-        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
-        else if (argv[i][0] == '-' || np == 3) return cli_usage("saes");
-        else pos[np++] = argv[i];
-    }
+int cmd_saes(const cli_args *a) {
+    const char *model = cli_str(a, CLI_MODEL, NULL), *out = cli_str(a, CLI_OUT, NULL);
+    const char *pos[3] = {a->n_pos > 0 ? a->pos[0] : NULL, a->n_pos > 1 ? a->pos[1] : NULL, a->n_pos > 2 ? a->pos[2] : NULL};
+    const int np = a->n_pos;
     if (np >= 1 && strcmp(pos[0], "list") == 0 && np == 1) return saes_list(model);
     if (np >= 2 && strcmp(pos[0], "show") == 0 && !model) return saes_show(pos[1], pos[2], out);
     return cli_usage("saes");

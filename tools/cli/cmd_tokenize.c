@@ -74,23 +74,17 @@ static int tokenize_one(const hl_tokenizer *tok, const char *text, size_t len, i
     return 0;
 }
 
-int cmd_tokenize(int argc, char **argv) {
-    const char *path = NULL, *text = NULL, *text_file = NULL, *json_lines = NULL;
-    int special = 0, pieces = 0, i, rc = 0;
+int cmd_tokenize(const cli_args *args) {
+    const char *path = args->n_pos > 0 ? args->pos[0] : NULL, *text = args->n_pos > 1 ? args->pos[1] : NULL;
+    const char *text_file = cli_str(args, CLI_TEXT_FILE, NULL), *json_lines = cli_str(args, CLI_JSON_LINES, NULL);
+    const int special = args->n[CLI_SPECIAL] > 0, pieces = args->n[CLI_PIECES] > 0;
+    int rc = 0;
     hl_tokenizer *tok = NULL;
     hl_error err;
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--special") == 0) special = 1;
-        else if (strcmp(argv[i], "--pieces") == 0) pieces = 1;
-        else if (strcmp(argv[i], "--text-file") == 0 && i + 1 < argc) text_file = argv[++i];
-        else if (strcmp(argv[i], "--json-lines") == 0 && i + 1 < argc) json_lines = argv[++i];
-        else if (strcmp(argv[i], "--") == 0 && i + 1 < argc && !text && path) text = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1] == '-') return cli_usage("tokenize");
-        else if (!path) path = argv[i];
-        else if (!text) text = argv[i];
-        else return cli_usage("tokenize");
+    if (!path || (!!text + !!text_file + !!json_lines) != 1) {
+        fprintf(stderr, "hooklens tokenize: give TOKENIZER and one of TEXT, --text-file or --json-lines (-- before a TEXT that starts with -)\n");
+        return cli_usage("tokenize");
     }
-    if (!path || (!!text + !!text_file + !!json_lines) != 1) return cli_usage("tokenize");
     if (hl_tokenizer_load(path, &tok, &err) != HL_OK) return cli_error(&err);
     if (text) {
         rc = tokenize_one(tok, text, strlen(text), special, pieces);
@@ -138,31 +132,31 @@ int cmd_tokenize(int argc, char **argv) {
     return rc;
 }
 
-int cmd_detokenize(int argc, char **argv) {
+int cmd_detokenize(const cli_args *a) {
     hl_tokenizer *tok = NULL;
     hl_error err;
     int32_t *ids;
     int64_t n = 0;
     char *text = NULL;
     size_t len = 0;
-    int i, skip = 0, first = 2;
-    if (argc >= 2 && strcmp(argv[1], "--skip-special") == 0) { skip = 1; argv++; argc--; }
-    if (argc < 2) return cli_usage("detokenize");
-    ids = (int32_t *)malloc(sizeof(int32_t) * (size_t)(argc > first ? argc - first : 1));
+    const int skip = a->n[CLI_SKIP_SPECIAL] > 0;
+    int i;
+    if (a->n_pos < 1) return cli_usage("detokenize");
+    ids = (int32_t *)malloc(sizeof(int32_t) * (size_t)(a->n_pos > 1 ? a->n_pos - 1 : 1));
     if (!ids) return 1;
-    for (i = first; i < argc; i++) {
+    for (i = 1; i < a->n_pos; i++) {
         char *end;
         long v;
         errno = 0;
-        v = strtol(argv[i], &end, 10);
-        if (errno || *end || end == argv[i] || v < 0 || v > INT32_MAX) {
-            fprintf(stderr, "hooklens detokenize: \"%s\" is not a token id\n", argv[i]);
+        v = strtol(a->pos[i], &end, 10);
+        if (errno || *end || end == a->pos[i] || v < 0 || v > INT32_MAX) {
+            fprintf(stderr, "hooklens detokenize: \"%s\" is not a token id\n", a->pos[i]);
             free(ids);
             return 2;
         }
         ids[n++] = (int32_t)v;
     }
-    if (hl_tokenizer_load(argv[1], &tok, &err) != HL_OK) {
+    if (hl_tokenizer_load(a->pos[0], &tok, &err) != HL_OK) {
         free(ids);
         return cli_error(&err);
     }

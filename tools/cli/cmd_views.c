@@ -7,47 +7,29 @@
 typedef struct view_args {
     const char *model, *prompt, *tokens, *html;
     int64_t     layer, top_k;
-    int         no_bos, has_layer;
+    int         no_bos, has_layer, threads, no_processing;
 } view_args;
 
-/* MODEL (--prompt P | --tokens IDS) [--html OUT] [--layer L] [--top-k K] [--no-bos]; MODEL defaults to the
-   bundled model. Returns 0, or 2 after printing a usage error. */
-static int parse_view_args(int argc, char **argv, view_args *a) {
-    int i;
+/* [MODEL] (--prompt P | --tokens IDS) from the one parser; MODEL defaults to the bundled model.
+   Returns 0, or 2 after printing a usage error. */
+static int view_args_from(const cli_args *c, view_args *a) {
     memset(a, 0, sizeof *a);
-    a->top_k = 10;
-    for (i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (o[0] != '-' || o[1] == 0) {
-            if (a->model) { fprintf(stderr, "hooklens %s: unexpected argument '%s'\n", argv[0], o); return 2; }
-            a->model = o;
-        } else if (strcmp(o, "--no-bos") == 0) {
-            a->no_bos = 1;
-        } else if (i + 1 >= argc) {
-            fprintf(stderr, "hooklens %s: %s needs a value\n", argv[0], o);
-            return 2;
-        } else if (strcmp(o, "--prompt") == 0) {
-            a->prompt = argv[++i];
-        } else if (strcmp(o, "--tokens") == 0) {
-            a->tokens = argv[++i];
-        } else if (strcmp(o, "--html") == 0) {
-            a->html = argv[++i];
-        } else if (strcmp(o, "--layer") == 0) {
-            if (!cli_parse_i64(argv[++i], &a->layer) || a->layer < 0) { fprintf(stderr, "hooklens %s: bad --layer\n", argv[0]); return 2; }
-            a->has_layer = 1;
-        } else if (strcmp(o, "--top-k") == 0) {
-            if (!cli_parse_i64(argv[++i], &a->top_k) || a->top_k < 0 || a->top_k > 100) {
-                fprintf(stderr, "hooklens %s: --top-k must be 0..100\n", argv[0]);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "hooklens %s: unknown option %s\n", argv[0], o);
-            return 2;
-        }
+    a->model = c->n_pos ? c->pos[0] : cli_default_model();
+    a->prompt = cli_str(c, CLI_PROMPT, NULL);
+    a->tokens = cli_str(c, CLI_TOKENS, NULL);
+    a->html = cli_str(c, CLI_HTML, NULL);
+    a->layer = cli_int(c, CLI_LAYER, 0);
+    a->has_layer = c->n[CLI_LAYER] > 0;
+    a->top_k = cli_int(c, CLI_TOP_K, 10);
+    a->no_bos = c->n[CLI_NO_BOS] > 0;
+    a->threads = (int)cli_int(c, CLI_THREADS, 0);
+    a->no_processing = c->n[CLI_NO_PROCESSING] > 0;
+    if (a->top_k > 100) {
+        fprintf(stderr, "hooklens %s: --top-k must be 0..100\n", c->cmd);
+        return 2;
     }
-    if (!a->model) a->model = cli_default_model();
     if (!a->prompt == !a->tokens) {
-        fprintf(stderr, "hooklens %s: give --prompt TEXT or --tokens \"ID ID ...\"\n", argv[0]);
+        fprintf(stderr, "hooklens %s: give --prompt TEXT or --tokens \"ID ID ...\"\n", c->cmd);
         return 2;
     }
     return 0;
@@ -58,6 +40,8 @@ static int load_and_tokenize(const view_args *a, hl_model **m, int32_t **ids, in
     hl_error err;
     memset(&d, 0, sizeof d);
     d.path = a->model;
+    d.n_threads = a->threads;
+    d.no_processing = a->no_processing;
     d.kernels = cli_kernels_from_env();
     if (hl_model_load(&d, m, &err) != HL_OK) return cli_error(&err);
     if (a->tokens) { /* "1 2 3" or "1,2,3" */
@@ -134,7 +118,7 @@ static void print_tok(const char *s, int width) {
     for (; w < width; w++) putchar(' ');
 }
 
-int cmd_logprobs(int argc, char **argv) {
+int cmd_logprobs(const cli_args *c) {
     view_args a;
     hl_model *m = NULL;
     int32_t *ids = NULL, *top_ids = NULL;
@@ -145,8 +129,7 @@ int cmd_logprobs(int argc, char **argv) {
     size_t html_len = 0;
     hl_error err;
     int rc;
-    if ((rc = parse_view_args(argc, argv, &a)) != 0) return rc;
-    if (a.has_layer) { fprintf(stderr, "hooklens logprobs: --layer is for `hooklens attention`\n"); return 2; }
+    if ((rc = view_args_from(c, &a)) != 0) return cli_usage(c->cmd);
     if ((rc = load_and_tokenize(&a, &m, &ids, &n)) != 0) return rc;
     rc = 1;
     V = hl_model_config(m)->d_vocab;
@@ -217,7 +200,7 @@ done:
     return rc;
 }
 
-int cmd_attention(int argc, char **argv) {
+int cmd_attention(const cli_args *c) {
     view_args a;
     hl_model *m = NULL;
     hl_cache *cache = NULL;
@@ -230,7 +213,7 @@ int cmd_attention(int argc, char **argv) {
     const hl_tensor *pat;
     hl_error err;
     int rc;
-    if ((rc = parse_view_args(argc, argv, &a)) != 0) return rc;
+    if ((rc = view_args_from(c, &a)) != 0) return cli_usage(c->cmd);
     if (!a.has_layer || !a.html) {
         fprintf(stderr, "hooklens attention: --layer L and --html OUT are required\n");
         return 2;

@@ -4,18 +4,6 @@
 #include <errno.h>
 #include <math.h>
 
-typedef struct {
-    const char *name;
-    int (*fn)(int, char **);
-    const char *help;
-} cli_command;
-
-static const cli_command commands[] = {
-#define HL__X(name, fn, help) {name, fn, help},
-    HL_CLI_COMMANDS(HL__X)
-#undef HL__X
-};
-
 /* The bundled model, from any directory: $HL_MODEL; $HOOKLENS_HOME/stories260K; next to the
    executable (an installed PREFIX/bin/hooklens: PREFIX/share/hooklens/stories260K; the repository's
    build/hooklens: examples/stories260K); the current directory's examples/stories260K. When none
@@ -114,13 +102,6 @@ int cli_parse_ids(const char *s, int64_t d_vocab, int32_t **ids, int64_t *n) {
     return 0;
 }
 
-int cli_usage(const char *cmd) {
-    size_t i;
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(commands[i].name, cmd) == 0) fprintf(stderr, "usage: hooklens %s\n", commands[i].help);
-    return 2;
-}
-
 int cli_stderr_is_tty(void) {
     return isatty(2);
 }
@@ -138,28 +119,21 @@ hl_kernels cli_kernels_from_env(void) {
 }
 
 static void print_help(FILE *f) {
-    size_t i;
-    fprintf(f, "hooklens %s - TransformerLens-style interpretability on the CPU\n\ncommands:\n",
+    fprintf(f, "hooklens %s - TransformerLens-style interpretability on the CPU\n\n"
+               "usage: hooklens COMMAND [ARGS] [options]   (hooklens COMMAND --help for its options)\n\ncommands:\n",
             hl_version());
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++) fprintf(f, "  hooklens %s\n", commands[i].help);
-    fprintf(f, "\nMODEL defaults to the bundled model (%s) where a command allows it.\n",
-            cli_default_model());
+    cli_print_commands(f);
+    fprintf(f, "\nMODEL defaults to the bundled model (%s) where a command allows it.\n", cli_default_model());
 }
 
 int main(int argc, char **argv) {
-    size_t i;
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        print_help(stdout);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("hooklens %s\n", hl_version());
         return 0;
     }
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(commands[i].name, argv[1]) == 0) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "hooklens: unknown command '%s'\n\n", argv[1]);
-    print_help(stderr);
-    return 2;
+    return cli_call(argc - 1, argv + 1);
 }
