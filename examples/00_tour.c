@@ -63,9 +63,24 @@ int main(int argc, char **argv) {
     printf("== greedy story from \"%s\" (%lld new tokens)\n%s\n\n", story_prompt,
            (long long)(n_out - n), text ? text : "");
 
-    /* 2. test_prompt: SentencePiece adds the word's leading "▁" itself, so no extra space */
-    if (hl_model_test_prompt(m, tp_prompt, tp_answer, 5, 1, &report, &e) != HL_OK) goto error;
-    printf("== test_prompt(\"%s\", \"%s\")\n%s\n", tp_prompt, tp_answer, report ? report : "");
+    /* 2. test_prompt (TL utils.test_prompt). TL's default prepend_space_to_answer=True turns "mom"
+       into " mom": one token for GPT-2 and Gemma ("▁mom"). A SentencePiece tokenizer with a dummy
+       prefix (Llama's, as the bundled model's) already reads "mom" as "▁mom", and " mom" as "▁" then
+       "▁mom"; for it the tour passes prepend_space_to_answer=False, as TL users of Llama models do.
+       The report says which, with the same call from the command line. */
+    {
+        int32_t *at = NULL;
+        int64_t na = 0;
+        int prepend;
+        if (hl_model_to_tokens(m, " mom", 0, &at, &na, &e) != HL_OK) goto error;
+        prepend = na == 1;
+        hl_free(at);
+        if (hl_model_test_prompt(m, tp_prompt, tp_answer, 5, !prepend, &report, &e) != HL_OK) goto error;
+        printf("== test_prompt(\"%s\", \"%s\", prepend_space_to_answer=%s, top_k=5)\n"
+               "   command line: hooklens test-prompt %s --prompt '%s' --answer %s --top-k 5%s\n%s\n",
+               tp_prompt, tp_answer, prepend ? "True" : "False", dir, tp_prompt, tp_answer,
+               prepend ? "" : " --no-prepend-space", report ? report : "");
+    }
 
     /* 3. run_with_cache on the story, every hook point */
     if (hl_cache_create(&cache, &e) != HL_OK) goto error;

@@ -61,6 +61,27 @@ static void test_example_tour(void) {
                     "didn't know what to do\n") != NULL);
     CHECK(strstr(o, "\nTokenized answer: ['mom']\nPerformance on answer token:\nRank: 0  ") != NULL);
     CHECK(strstr(o, "== run_with_cache: 103 activations") != NULL);
+    /* issue 14 item 6: the command line the tour prints gives the tour's report (rank 0), and TL's
+       default (a space in front of "mom": '▁' then 'mom' for this tokenizer) does not */
+    {
+        const char *c = strstr(o, "   command line: hooklens test-prompt "), *end = c ? strchr(c, '\n') : NULL;
+        char cmd[1024];
+        char *r;
+        int st2 = -1;
+        CHECK(strstr(o, "prepend_space_to_answer=False, top_k=5)") != NULL);
+        CHECK(c && end && end - c < 900);
+        if (c && end && end - c < 900) {
+            snprintf(cmd, sizeof cmd, "./build/%.*s 2>&1", (int)(end - c - 17), c + 17);
+            r = run_cmd(cmd, &st2);
+            CHECKF(st2 == 0 && r && strstr(r, "\nTokenized answer: ['mom']\nPerformance on answer token:\nRank: 0  "), "%s: %s", cmd,
+                   r ? r : "");
+            free(r);
+            snprintf(cmd, sizeof cmd, "./build/%.*s 2>&1", (int)(end - c - 17 - 19), c + 17); /* without --no-prepend-space */
+            r = run_cmd(cmd, &st2);
+            CHECKF(st2 == 0 && r && strstr(r, "\nTokenized answer: ['', 'mom']\n") && !strstr(r, "Rank: 0  "), "%s: %s", cmd, r ? r : "");
+            free(r);
+        }
+    }
     free(o);
 }
 

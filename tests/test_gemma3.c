@@ -151,6 +151,13 @@ static void test_gemma3_gguf_test_prompt(void) {
     CHECK_OK(hl_model_test_prompt(m, "The Eiffel Tower is located in the city of", " Paris", 5, 0, &report, &e), &e);
     CHECKF(report && strstr(report, "Ranks of the answer tokens: [(' Paris', 0)]"), "%s", report ? report : "");
     hl_free(report);
+    report = NULL;
+    /* TL's prepend_space_to_answer=True (the default): "Paris" is asked as " Paris", and "▁" prints
+       as a space, as TL's to_str_tokens decodes it */
+    CHECK_OK(hl_model_test_prompt(m, "The Eiffel Tower is located in the city of", "Paris", 5, 0, &report, &e), &e);
+    CHECKF(report && strstr(report, "Tokenized answer: [' Paris']") && strstr(report, "Ranks of the answer tokens: [(' Paris', 0)]"),
+           "%s", report ? report : "");
+    hl_free(report);
     hl_free(ids);
     hl_model_free(m);
 }
