@@ -570,6 +570,60 @@ static void test_cli_generate_terminal(void) {
     free(o);
 }
 
+/* What a terminal shows of `raw` (issue 14 item 11): each row's text after its last carriage return,
+   with the erase-line sequence (ESC [2K) dropped. Returns a malloc'd copy, rows joined by '\n'. */
+static char *hlt_screen(const char *raw) {
+    char *out = (char *)malloc(strlen(raw) + 1);
+    size_t o = 0, row = 0;
+    const char *p;
+    if (!out) return NULL;
+    for (p = raw; *p; p++) {
+        if (*p == '\r' && p[1] != '\n') o = row; /* back to the row's start: what follows overwrites */
+        else if (*p == '\r') continue;
+        else if (p[0] == '\033' && p[1] == '[' && p[2] == '2' && p[3] == 'K') p += 3;
+        else {
+            out[o++] = *p;
+            if (*p == '\n') row = o;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+/* Issue 14 item 11: long work shows a status line on a terminal (forced after 0 s here with
+   HOOKLENS_PROGRESS_AFTER=0), erased before the command prints, so every result row stays on screen;
+   with stderr not a terminal nothing but plain lines reaches it. */
+static void test_cli_progress(void) {
+    int st = -1;
+    char *o, *scr;
+    size_t i;
+    if (!hlt_need("examples/stories260K/model.safetensors")) return;
+    o = run_cmd("script -qc 'HOOKLENS_PROGRESS_AFTER=0 ./build/hooklens bench --kernels --shape 64,64 --dtypes f32 --reps 3 "
+                "--prompt-tokens 16' /dev/null", &st);
+    scr = o ? hlt_screen(o) : NULL;
+    CHECKF(st == 0 && o && strstr(o, "\033[2K[bench: matmul"), "exit %d: %s", st, o ? o : "");
+    CHECKF(scr && strstr(scr, "\nF32   scalar exact |") && strstr(scr, "\nF32   avx2   exact |") && !strstr(scr, "[bench:"),
+           "screen: %s", scr ? scr : "");
+    free(o), free(scr);
+    o = run_cmd("script -qc 'HOOKLENS_PROGRESS_AFTER=0 ./build/hooklens run --prompt \"Once upon a time\" "
+                "--cache build/test_progress.safetensors' /dev/null", &st);
+    scr = o ? hlt_screen(o) : NULL;
+    CHECKF(st == 0 && o && strstr(o, "[forward: layer 1/") && strstr(o, "[forward done; writing build/test_progress.safetensors]"),
+           "exit %d: %s", st, o ? o : "");
+    CHECKF(scr && strstr(scr, "wrote ") && !strstr(scr, "[forward"), "screen: %s", scr ? scr : "");
+    free(o), free(scr);
+    /* not a terminal: no status at all */
+    o = run_cmd("HOOKLENS_PROGRESS_AFTER=0 ./build/hooklens bench --kernels --shape 64,64 --dtypes f32 --reps 2 --prompt-tokens 16 "
+                "2>&1 >/dev/null; HOOKLENS_PROGRESS_AFTER=0 ./build/hooklens run --prompt 'Once upon a time' "
+                "--cache build/test_progress.safetensors 2>&1 >/dev/null", &st);
+    CHECKF(st == 0 && o, "exit %d", st);
+    for (i = 0; o && o[i]; i++) {
+        CHECKF(o[i] != '\033' && o[i] != '\r', "control byte at %zu of stderr: %s", i, o);
+        if (o[i] == '\033' || o[i] == '\r') break;
+    }
+    free(o);
+    remove("build/test_progress.safetensors");
+}
+
 /* `run --names`: a name that matches no point is an error naming the nearest valid names, and an
    optional point names the switch it needs (TL's use_* flag); with the switch it is cached. */
 static void test_cli_run_names(void) {
@@ -910,6 +964,7 @@ void suite_examples(void) {
     RUN(test_example_tiny_stories);
     RUN(test_cli_help_all);
     RUN(test_cli_generate_terminal);
+    RUN(test_cli_progress);
     RUN(test_cli_run_names);
     RUN(test_cli_cache_metadata);
     RUN(test_readme_snippet);

@@ -184,6 +184,16 @@ int cli_error(const hl_error *err);
 int cli_usage(const char *cmd);
 /* True when stderr is a terminal (progress bars are shown only then). */
 int cli_stderr_is_tty(void);
+/* A status line on stderr for work that takes a while (printf-style): drawn only when stderr is a
+   terminal and the command has run for more than a second ($HOOKLENS_PROGRESS_AFTER seconds), at
+   most 10 times a second, on a row of its own (stdout is flushed first and ends its lines before
+   a status is drawn). cli_progress_end() erases it; call it before printing again. */
+void cli_progress(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void cli_progress_end(void);
 /* Kernel level chosen by the environment for every command: HL_FORCE_SCALAR=1 forces the scalar
    reference, HL_KERNELS=NAME (a hl_kernels_name) picks a level, else HL_KERNELS_DEFAULT. */
 hl_kernels cli_kernels_from_env(void);

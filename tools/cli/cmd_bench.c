@@ -6,6 +6,7 @@
    number. The kernels are private to the library: this file defines HL_INTERNAL, which declares
    the kernel tables and the thread pool, and the CLI links the library object built with it. */
 #define HL_INTERNAL
+#include <ctype.h>
 #include "cli.h"
 #include <time.h>
 #include <sys/resource.h>
@@ -178,6 +179,9 @@ static double rate_idle(double work, const timing *t, int threads) {
 }
 
 /* Best of 5 timings each; FLOPs: fma = 2 per lane, bf16 dot = 4 per f32 lane (2 products + 2 adds). */
+/* The status line while a phase runs (cli_progress: on a terminal, after a second). */
+static void step(const char *what, long long i, long long n) { cli_progress("[bench: %s %lld/%lld]", what, i, n); }
+
 static peaks measure_peaks(hl__pool *pool) {
     peaks pk;
     peak_job j;
@@ -193,6 +197,7 @@ static peaks measure_peaks(hl__pool *pool) {
         if (j.kind == 1 && !has_bf16()) break;
         timing_reset(&tm);
         for (r = 0; r < 5; r++) {
+            step(j.kind == 0 ? "peak fp32 FMA" : "peak bf16 dot", r + 1, 5);
             w0 = now_sec(), c0 = cpu_sec();
             hl__parallel_for(pool, T, 1, peak_task, &j);
             timing_add(&tm, w0, c0);
@@ -205,12 +210,16 @@ static peaks measure_peaks(hl__pool *pool) {
         float *buf = (float *)malloc((size_t)j.n * 4);
         int64_t i;
         if (buf) {
-            for (i = 0; i < j.n; i++) buf[i] = (float)(i & 255); /* touch every page for real */
+            for (i = 0; i < j.n; i++) {
+                buf[i] = (float)(i & 255); /* touch every page for real */
+                if ((i & ((1 << 24) - 1)) == 0) step("filling 1 GiB, MiB", (long long)(i >> 18), (long long)(j.n >> 18));
+            }
             j.buf = buf;
             /* the better of one stream per thread and 8 rows side by side */
             for (j.kind = 2; j.kind <= 3; j.kind++) {
                 timing_reset(&tm);
                 for (r = 0; r < 5; r++) {
+                    step("peak memory read", r + 1 + 5 * (j.kind - 2), 10);
                     w0 = now_sec(), c0 = cpu_sec();
                     hl__parallel_for(pool, 64, 1, peak_task, &j);
                     timing_add(&tm, w0, c0);
@@ -235,6 +244,7 @@ static timing time_matmul(const hl__kernels *kt, hl__pool *pool, int nn, float *
     int r;
     timing_reset(&tm);
     for (r = 0; r <= reps; r++) {
+        step(M == 1 ? "matmul, one token" : "matmul, a batch", r, reps);
         w0 = now_sec(), c0 = cpu_sec();
         if (nn) hl__matmul_nn(kt, pool, y, x, W, dt, M, N, K);
         else hl__matmul(kt, pool, y, x, W, dt, M, N, K);
@@ -267,14 +277,22 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
         return 1;
     }
     fill_weights(x, HL_DTYPE_F32, Mp * K, 1.0f);
-    printf("\nmatmul y[M,%lld] = x[M,%lld] @ W^T (9216,2304 = gemma-2-2b gate_proj), %d thread(s); prefill M=%lld, decode M=1\n",
-           (long long)N, (long long)K, T, (long long)Mp);
+    printf("\nmatmul y[M,%lld] = x[M,%lld] @ W^T%s, %d thread(s); prefill M=%lld, decode M=1\n", (long long)N, (long long)K,
+           N == 9216 && K == 2304 ? " (gemma-2-2b gate_proj)" : "", T, (long long)Mp);
     printf("rates: wall clock / idle-equivalent (per CPU-second x threads); %% = idle-equivalent vs the peaks above\n");
     printf("%-5s %-6s %-5s | %-17s %8s %6s | %-15s %8s %6s\n", "dtype", "level", "mode", "prefill GFLOP/s", "x scalar",
            "%peak", "decode GB/s", "x scalar", "%read");
     for (d = 0; d < 3; d++) {
         double scal_pf = 0, scal_dec = 0;
-        if (o->dtypes && !strstr(o->dtypes, hl_dtype_name(dts[d]))) continue;
+        if (o->dtypes) { /* "f32,bf16": the names in any case */
+            char want[64], name[16];
+            size_t k;
+            snprintf(want, sizeof want, ",%s,", o->dtypes);
+            snprintf(name, sizeof name, ",%s,", hl_dtype_name(dts[d]));
+            for (k = 0; want[k]; k++) want[k] = (char)tolower((unsigned char)want[k]);
+            for (k = 0; name[k]; k++) name[k] = (char)tolower((unsigned char)name[k]);
+            if (!strstr(want, name)) continue;
+        }
         fill_weights(W, dts[d], N * K, 0.05f);
         for (l = 0; l < 4; l++)
             for (fast = 0; fast < 2; fast++) {
@@ -293,6 +311,7 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
                 gbw = rate_wall(wbytes, &td) * 1e-9, gbi = rate_idle(wbytes, &td, T) * 1e-9;
                 if (is_s) scal_pf = gfi, scal_dec = gbi;
                 pkf = fast ? pk->bf16_gflops : pk->fma_gflops;
+                cli_progress_end();
                 printf("%-5s %-6s %-5s | %7.1f / %7.1f %7.1fx %5.0f%% | %6.1f / %6.1f %7.1fx %5.0f%%\n", hl_dtype_name(dts[d]),
                        hl_kernels_name(lv[l]), fast ? "fast" : "exact", gfw, gfi, scal_pf > 0 ? gfi / scal_pf : 0.0,
                        pkf > 0 ? 100.0 * gfi / pkf : 0.0, gbw, gbi, scal_dec > 0 ? gbi / scal_dec : 0.0,
@@ -328,6 +347,7 @@ static int bench_sae(const bench_opts *o, hl__pool *pool, const peaks *pk) {
         timing t1 = time_matmul(kt, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, o->reps);
         timing ts = time_matmul(ks, pool, nn, y, x, W, HL_DTYPE_F32, 1, N, K, 0);
         double flops = 2.0 * (double)(M * N * K), bytes = (double)(N * K) * 4.0;
+        cli_progress_end();
         char pf[32] = "", pr[32] = ""; /* shares of the peaks, when --peak measured them */
         if (pk->fma_gflops > 0)
             snprintf(pf, sizeof pf, " (%.0f%% of fma peak)", 100.0 * rate_idle(flops, &tb, T) * 1e-9 / pk->fma_gflops);
@@ -410,6 +430,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     /* prefill: hl_model_run over the prompt (no logits: what llama-bench pp measures) */
     timing_reset(&tp);
     for (r = 0; r < o->reps; r++) {
+        step("prefill", r + 1, o->reps);
         w0 = now_sec(), c0 = cpu_sec();
         if (hl_model_run(m, tok, o->prompt_tokens, NULL, &e) != HL_OK) {
             rc = cli_error(&e);
@@ -421,13 +442,16 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     timing_reset(&td);
     if (o->gen_tokens > 0) {
         w0 = now_sec(), c0 = cpu_sec();
-        for (i = 0; i < o->gen_tokens; i++)
+        for (i = 0; i < o->gen_tokens; i++) {
+            step("decode, token", i + 1, o->gen_tokens);
             if (hl_model_decode(m, tok + o->prompt_tokens + i, 1, logits, 1, &e) != HL_OK) {
                 rc = cli_error(&e);
                 goto done;
             }
+        }
         timing_add(&td, w0, c0);
     }
+    cli_progress_end();
     fl_pre = P * model_flops(c, P / 2.0, 0);
     fl_dec = G * model_flops(c, P + G / 2.0, 1);
     printf("prefill %lld tokens: %8.1f / %8.1f tokens/s   %6.1f / %6.1f GFLOP/s", (long long)o->prompt_tokens,
@@ -451,6 +475,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
         }
         timing_reset(&tc);
         for (r = 0; r < o->reps; r++) {
+            step("prefill caching every hook", r + 1, o->reps);
             w0 = now_sec(), c0 = cpu_sec();
             if (hl_model_run_with_cache(m, tok, o->prompt_tokens, NULL, cache, NULL, &e) != HL_OK) {
                 rc = cli_error(&e);
@@ -458,6 +483,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
             }
             timing_add(&tc, w0, c0);
         }
+        cli_progress_end();
         for (n = 0; n < hl_cache_count(cache); n++) bytes += hl_tensor_nbytes(hl_cache_tensor(cache, n));
         printf("prefill with every hook cached (%zu tensors, %.2f GB): %8.1f / %8.1f tokens/s = %.3f x / %.3f x the plain prefill time\n",
                hl_cache_count(cache), (double)bytes * 1e-9, rate_wall(P, &tc), rate_idle(P, &tc, T), tc.wall / tp.wall,
@@ -510,6 +536,7 @@ int cmd_bench(const cli_args *c) {
     memset(&pk, 0, sizeof pk);
     if (o.peak) {
         pk = measure_peaks(pool);
+        cli_progress_end();
         printf("machine peaks now (wall / idle-equivalent): fp32 FMA %.0f / %.0f GFLOP/s, bf16 dot %.0f / %.0f GFLOP/s, "
                "memory read %.1f / %.1f GB/s\n",
                pk.fma_wall, pk.fma_gflops, pk.bf16_wall, pk.bf16_gflops, pk.read_wall, pk.read_gbs);
@@ -823,10 +850,10 @@ int cmd_make_random_model(const cli_args *a) {
         if (n_shards == 1) snprintf(path, sizeof path, "%s/model.safetensors", out);
         else snprintf(path, sizeof path, "%s/model-%05d-of-%05d.safetensors", out, s + 1, n_shards);
         rc = rm_write_shard(path, all + i, j - i, dt);
-        if (cli_stderr_is_tty()) fprintf(stderr, "\r  %d/%d files", s + 1, n_shards);
+        cli_progress("[make-random-model: file %d/%d]", s + 1, n_shards);
         i = j;
     }
-    if (cli_stderr_is_tty()) fprintf(stderr, "\n");
+    cli_progress_end();
     if (rc == 0 && n_shards > 1) { /* model.safetensors.index.json, as transformers writes it */
         FILE *f;
         snprintf(path, sizeof path, "%s/model.safetensors.index.json", out);

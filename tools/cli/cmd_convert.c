@@ -111,6 +111,7 @@ int cmd_convert_gguf(const cli_args *args) {
         if (!(ts[nt].data = malloc(hl_tensor_nbytes(&ts[nt]) + 1)) || !(row = malloc((size_t)cols * sizeof(float)))) goto oom;
         for (r = 0; r < rows; r++) {
             uint8_t *dst = (uint8_t *)ts[nt].data + (size_t)r * hl_dtype_row_bytes(to, cols);
+            if ((r & 255) == 0) cli_progress("[convert-gguf: tensor %zu/%zu, %s]", i + 1, n, names[nt]);
             for (k = 0; k < cols; k++) row[k] = (norm && c->norm_plus_one ? 1.0f : 0.0f) + hl_tensor_get_f32(t, r * cols + k);
             if (hl_dtype_is_quantized(to)) {
                 if (hl_quantize_row(to, row, dst, cols, &err) != HL_OK) { free(row); rc = cli_error(&err); goto done; }
@@ -184,7 +185,9 @@ int cmd_convert_gguf(const cli_args *args) {
         if (c->attn_softcap > 0) KV("attn_logit_softcapping", HL_GGUF_FLOAT32, &f[2]);
         if (c->final_softcap > 0) KV("final_logit_softcapping", HL_GGUF_FLOAT32, &f[3]);
 #undef KV
+        cli_progress("[convert-gguf: writing %s]", outp);
         t = hl_gguf_write(outp, kv, nk, np, ts, nt, &err) != HL_OK;
+        cli_progress_end();
         free(vocab), free(pool), free(vs), free(vt);
         if (t) {
             rc = cli_error(&err);

@@ -3,19 +3,17 @@
 #include <stdint.h>
 #include "cli.h"
 
-/* Progress bar on stderr (only when it is a terminal). */
+/* Progress bar on stderr (cli_progress: only on a terminal, after a second). */
 static void progress_bar(void *ctx, uint64_t done, uint64_t total) {
-    int i, w = 30, fill;
+    char bar[31];
+    int i, fill;
     (void)ctx;
     if (total == 0) return;
-    fill = (int)((double)done / (double)total * w + 0.5);
-    if (fill > w) fill = w;
-    fprintf(stderr, "\r[");
-    for (i = 0; i < w; i++) fputc(i < fill ? '#' : ' ', stderr);
-    fprintf(stderr, "] %3d%%  %.1f / %.1f MB", (int)(100.0 * (double)done / (double)total + 0.5),
-            (double)done / 1e6, (double)total / 1e6);
-    if (done >= total) fprintf(stderr, "\n");
-    fflush(stderr);
+    fill = (int)((double)done / (double)total * 30 + 0.5);
+    for (i = 0; i < 30; i++) bar[i] = i < fill ? '#' : ' ';
+    bar[30] = 0;
+    cli_progress("[%s] %3d%%  %.1f / %.1f MB", bar, (int)(100.0 * (double)done / (double)total + 0.5), (double)done / 1e6,
+                 (double)total / 1e6);
 }
 
 /* The description on one line: trimmed, control characters shown as escapes. */
@@ -88,8 +86,12 @@ int cmd_explain(const cli_args *c) {
         if (n_paths < 1 || !query || !*query) return cli_usage("explain");
         q.text = query;
     }
-    if (cli_stderr_is_tty()) q.progress = progress_bar;
-    if (hl_explain_search(paths, n_paths, &q, &r, &err) != HL_OK) return cli_error(&err);
+    q.progress = progress_bar;
+    if (hl_explain_search(paths, n_paths, &q, &r, &err) != HL_OK) {
+        cli_progress_end();
+        return cli_error(&err);
+    }
+    cli_progress_end();
     /* rows come sorted by feature index; a feature's explanations are printed under one header */
     for (i = 0; i < hl_explain_count(r); i++) {
         const hl_explanation *e = hl_explain_at(r, i);

@@ -56,31 +56,31 @@ static void model_args_from(const cli_args *c, model_args *a) {
     }
 }
 
-/* A progress line for long forward passes: a hook on every block's output that reports the
-   layer once the pass has run for more than a second (only when stderr is a terminal). */
+/* Progress of a forward pass: a hook on every block's output reports the layer (cli_progress: only
+   on a terminal, after a second); `writing` names the file the cache goes to once the last layer ran. */
 typedef struct progress {
-    double  t0;
-    int64_t n_layers;
-    int     shown;
+    int64_t     n_layers;
+    const char *writing;
 } progress;
 static hl_status progress_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
     progress *p = (progress *)user;
     (void)act;
-    if (now_s() - p->t0 > 1.0) {
-        fprintf(stderr, "\r\033[2K[forward: layer %lld/%lld, %.1f s]", (long long)info->layer + 1,
-                (long long)p->n_layers, now_s() - p->t0);
-        p->shown = 1;
+    if (p->writing && info->layer + 1 == p->n_layers) { /* a new phase: drawn now, not rate-limited */
+        cli_progress_end();
+        cli_progress("[forward done; writing %s]", p->writing);
     }
+    else cli_progress("[forward: layer %lld/%lld]", (long long)info->layer + 1, (long long)p->n_layers);
     return HL_OK;
 }
-static void progress_start(hl_model *m, progress *p) {
+static void progress_start(hl_model *m, progress *p, const char *writing) {
     memset(p, 0, sizeof *p);
-    p->t0 = now_s();
     p->n_layers = hl_model_config(m)->n_layers;
+    p->writing = writing;
     if (cli_stderr_is_tty()) hl_model_add_hook(m, "blocks.*.hook_resid_post", progress_hook, p, NULL, NULL);
 }
 static void progress_end(const progress *p) {
-    if (p->shown) fprintf(stderr, "\r\033[2K");
+    (void)p;
+    cli_progress_end();
 }
 
 static int load_model(const model_args *a, hl_model **m) {
@@ -172,7 +172,7 @@ int cmd_run(const cli_args *c) {
         }
     }
     t0 = now_s();
-    progress_start(m, &pg);
+    progress_start(m, &pg, a.cache);
     {
         const char *meta[3] = {"prompt", a.prompt, NULL};
         st = hl_model_save_activations(m, ids, n, &f, a.cache, a.prompt ? meta : NULL, &saved, &err);
@@ -321,7 +321,7 @@ int cmd_test_prompt(const cli_args *c) {
     }
     a.top_k = cli_int(c, CLI_TOP_K, 10); /* TL test_prompt: top_k=10 */
     if ((rc = load_model(&a, &m)) != 0) goto done;
-    progress_start(m, &pg);
+    progress_start(m, &pg, NULL);
     st = hl_model_test_prompt(m, a.prompt, a.answer, a.top_k, a.no_space, &report, &err);
     progress_end(&pg);
     if (st != HL_OK) {

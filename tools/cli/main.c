@@ -3,6 +3,8 @@
 #include "cli.h"
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <time.h>
 
 /* The bundled model, from any directory: $HL_MODEL; $HOOKLENS_HOME/stories260K; next to the
    executable (an installed PREFIX/bin/hooklens: PREFIX/share/hooklens/stories260K; the repository's
@@ -106,6 +108,33 @@ int cli_stderr_is_tty(void) {
     return isatty(2);
 }
 
+static double cli__now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+static double cli__t0, cli__last = -1.0, cli__after = 1.0;
+static int cli__shown, cli__tty;
+void cli_progress(const char *fmt, ...) {
+    va_list ap;
+    const double t = cli__now();
+    if (!cli__tty || t - cli__t0 < cli__after || (cli__shown && t - cli__last < 0.1)) return;
+    fflush(stdout);
+    fprintf(stderr, "\r\033[2K");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+    cli__shown = 1;
+    cli__last = t;
+}
+void cli_progress_end(void) {
+    if (!cli__shown) return;
+    fprintf(stderr, "\r\033[2K");
+    fflush(stderr);
+    cli__shown = 0;
+}
+
 /* Kernel level from the environment: HL_FORCE_SCALAR (non-empty, not "0") forces the scalar reference,
    HL_KERNELS=scalar|avx2|avx512|neon picks a level; otherwise HL_KERNELS_DEFAULT (the best one). */
 hl_kernels cli_kernels_from_env(void) {
@@ -127,6 +156,10 @@ static void print_help(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+    const char *after = getenv("HOOKLENS_PROGRESS_AFTER");
+    cli__t0 = cli__now();
+    cli__tty = isatty(2);
+    if (after && *after) cli__after = atof(after);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
