@@ -257,17 +257,29 @@ done:
 }
 
 /* --max-acts F --text-file T: feature F's strongest positions over the file (streamed). */
+/* The status line of --max-acts: a hook at the start of each forward window counts them. */
+static hl_status count_window(const hl_hook_info *info, hl_tensor *act, void *user) {
+    int64_t *n = (int64_t *)user;
+    (void)info;
+    *n += 1;
+    cli_progress("[sae --max-acts: window %lld, %lld tokens]", (long long)*n, (long long)(*n * act->shape[1]));
+    return HL_OK;
+}
+
 static int run_max_acts(const sae_args *a, hl_model *m, hl_sae *sae) {
     hl_sae_maxact *best = (hl_sae_maxact *)calloc((size_t)a->max_acts_k, sizeof(hl_sae_maxact));
     hl_sae_maxact_opts o;
     hl_error err;
-    int64_t n = 0, i, tokens = 0;
+    int64_t n = 0, i, tokens = 0, windows = 0;
+    hl_status st;
     if (!best) return 1;
     memset(&o, 0, sizeof o);
     o.ctx_len = a->ctx;
     o.no_bos = a->no_bos;
-    if (hl_sae_max_activations(sae, m, a->text_file, a->max_acts_feature, &o, best, a->max_acts_k, &n,
-                               &tokens, &err) != HL_OK) {
+    if (cli_stderr_is_tty()) hl_model_add_hook(m, "hook_embed", count_window, &windows, NULL, NULL);
+    st = hl_sae_max_activations(sae, m, a->text_file, a->max_acts_feature, &o, best, a->max_acts_k, &n, &tokens, &err);
+    cli_progress_end();
+    if (st != HL_OK) {
         free(best);
         return cli_error(&err);
     }
