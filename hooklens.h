@@ -79,6 +79,10 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.4.1  Fast mode's 8-bit products take x as two 8-bit terms per block (about 15 bits: KL 2.4e-8
+            from gemma-3-270m's float64 reference, was 4.05e-3), with a scalar reference
+            (hl_model_kernels "scalar+q8" when HL_KERNELS_SCALAR and desc.fast). The CLI has one
+            option table (hooklens CMD --help).
      0.4.0  API CHANGE: GGUF files (>>gguf: hl_gguf_* read and hl_gguf_write; hl_model_load and
             hl_tokenizer_load take a .gguf path, with its embedded tokenizer); block-quantized
             dtypes HL_DTYPE_Q4_0 ... HL_DTYPE_Q6_K (HL_QTYPE_LIST, hl_dtype_size 0,
@@ -109,8 +113,8 @@
 
 #define HL_VERSION_MAJOR  0
 #define HL_VERSION_MINOR  4
-#define HL_VERSION_PATCH  0
-#define HL_VERSION_STRING "0.4.0"
+#define HL_VERSION_PATCH  1
+#define HL_VERSION_STRING "0.4.1"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -806,7 +810,8 @@ HL_API int       hl_model_hook_shape(const hl_model *m, hl_hook h, int64_t n_pos
                                      int64_t shape[4]);
 /* Number of worker threads in use. */
 HL_API int       hl_model_threads(const hl_model *m);
-/* The kernels in use: "scalar", "avx2", "avx512", "avx512+bf16" (fast mode) or "neon". */
+/* The kernels in use: "scalar", "avx2", "avx512", "neon", or in fast mode "avx512+bf16" (bf16 and
+   8-bit products) or "scalar+q8" (the reference of the 8-bit products). */
 HL_API const char *hl_model_kernels(const hl_model *m);
 
 /* ---- hooks ---- */
@@ -1304,8 +1309,11 @@ typedef struct hl__mm_job {
     const void        *W;   /* [N, K] (mm) or [K, N] (mm_nn), stored dtype, any alignment */
     hl_dtype           wdt;
     int64_t            M, N, K;
-    const int8_t      *xq;  /* fast mode, quantized weights: x as 8-bit blocks of 32 [M, K], or NULL */
-    const float       *xd;  /* their scales [M, K / 32] */
+    /* fast mode with Q8_0 / Q5_0 / Q4_0 weights (hl__mm_prep_q8), or NULL: x as two 8-bit terms per
+       block of 32, stored + 128 as bytes, [M][2][Kp] (Kp = K rounded up to 64), and the block
+       scales / 256 repeated per group of 4 values, [M][Kp / 4] */
+    const uint8_t     *xq;
+    const float       *xd;
 } hl__mm_job;
 
 /* The kernels of one instruction set. The model and the SAEs hold a pointer to one table, picked
@@ -1332,6 +1340,9 @@ struct hl__kernels {
     /* nb consecutive blocks of a quantized type to f32 (nb * hl_dtype_block(t) values), the same
        bits as hl__dequant_block; 0 if t is not quantized */
     int    (*deq)(hl_dtype t, const uint8_t *blk, float *y, int64_t nb);
+    /* fast mode, Q8_0 / Q5_0 / Q4_0 weights with x from hl__mm_prep_q8 (j->xq): outputs n0 .. n1;
+       0 if this table has no 8-bit product for j (exact products then) */
+    int    (*qdot)(const hl__mm_job *j, int64_t n0, int64_t n1);
 };
 HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast);
 /* The threaded drivers: y[M, N] = x @ W^T and x @ W, split over the N outputs. */
@@ -8779,36 +8790,104 @@ static void *hl__mm_prep_x(hl__mm_job *j, int bf) {
 }
 static void *hl__mm_prep_avx512(hl__mm_job *j) { return hl__mm_prep_x(j, 0); }
 static int hl__cpu_bits(void);
-/* Fast mode with quantized weights (llama.cpp's scheme): each row of x in blocks of 32, scale
-   d = max|x| / 127, codes round(x / d) in [-127, 127] (the scale kept in f32, not rounded to f16). */
+/* Fast mode with quantized weights: x in 8-bit integers, as llama.cpp's CPU path does, but with a
+   second term for the rounding error. Per row and block of 32 values x_i:
+     d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
+   so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
+   gemma-3-270m's KL from the float64 reference is 3e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
+   for llama.cpp). |q1|, |q2| <= 127 (q2 is clamped: |x - d q1| <= d / 2 gives at most 128). Codes
+   are stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
+static int8_t hl__q8_code(float v) {
+    if (!(v == v)) return 0; /* NaN: the scale carries it */
+    v = roundf(v);           /* nearest, ties away from zero, as llama.cpp's quantize_row_q8_0 */
+    return (int8_t)(v > 127.0f ? 127 : v < -127.0f ? -127 : (int)v);
+}
 static void *hl__mm_prep_q8(hl__mm_job *j) {
-    const int64_t M = j->M, K = j->K, nb = K / 32;
-    int8_t *q;
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+    uint8_t *q;
     float *d;
     int64_t m, b, i;
     uint64_t bytes;
-    if (K % 32 != 0 || !(hl__cpu_bits() & 32) || !hl__mul_ok((uint64_t)M, (uint64_t)K + 4 * (uint64_t)nb, &bytes) ||
-        bytes > SIZE_MAX || !(q = (int8_t *)HL_MALLOC((size_t)bytes + 64)))
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp, &bytes) || bytes > SIZE_MAX - 64 ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 64)))
         return NULL; /* exact products */
-    d = (float *)(void *)((uintptr_t)(q + M * K + 63) & ~(uintptr_t)63); /* the scales after the codes */
+    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63); /* the scales after the codes */
+    memset(q, 128, (size_t)(2 * M * Kp));
+    memset(d, 0, (size_t)(M * Kp)); /* [M][Kp / 4] floats */
     for (m = 0; m < M; m++)
         for (b = 0; b < nb; b++) {
-            const float *x = j->x + m * K + 32 * b;
+            const float *x = j->x + m * j->ldx + 32 * b;
+            uint8_t *u1 = q + m * 2 * Kp + 32 * b, *u2 = u1 + Kp;
             float amax = 0.0f, dd, id;
             for (i = 0; i < 32; i++)
-                if (fabsf(x[i]) > amax) amax = fabsf(x[i]);
+                if (fabsf(x[i]) > amax || !(x[i] == x[i])) amax = x[i] == x[i] ? fabsf(x[i]) : x[i];
             dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
-            d[m * nb + b] = dd;
-            for (i = 0; i < 32; i++) { /* roundf: nearest, ties away from zero (|v| <= 127: exact steps) */
-                const float v = x[i] * id, t = (float)(int)v;
-                q[m * K + 32 * b + i] = (int8_t)(int)(fabsf(v - t) >= 0.5f ? t + (v < 0.0f ? -1.0f : 1.0f) : t);
+            for (i = 0; i < 32; i++) {
+                const int8_t c1 = hl__q8_code(x[i] * id);
+                u1[i] = (uint8_t)(c1 + 128);
+                u2[i] = (uint8_t)(hl__q8_code((x[i] - dd * (float)c1) * id * 256.0f) + 128);
             }
+            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
         }
     j->xq = q, j->xd = d;
     return q;
 }
+/* The scalar level's fast mode: 8-bit products for Q8_0 / Q5_0 / Q4_0 weights, exact otherwise. */
+static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
+    return j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0 ? hl__mm_prep_q8(j) : NULL;
+}
+
+/* The integer codes w_i and scale of one Q8_0 / Q5_0 / Q4_0 block (x_i = d w_i, see >>quant). */
+static void hl__q_codes(hl_dtype t, const uint8_t *b, int8_t *w, float *dw) {
+    int i;
+    *dw = hl__f16_at(b);
+    if (t == HL_DTYPE_Q8_0) {
+        memcpy(w, b + 2, 32);
+    } else if (t == HL_DTYPE_Q5_0) {
+        const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
+        for (i = 0; i < 16; i++) {
+            w[i] = (int8_t)((int)((b[6 + i] & 0x0F) | (((qh >> i) & 1u) << 4)) - 16);
+            w[i + 16] = (int8_t)((int)((b[6 + i] >> 4) | (((qh >> (i + 16)) & 1u) << 4)) - 16);
+        }
+    } else {
+        for (i = 0; i < 16; i++) w[i] = (int8_t)((b[2 + i] & 0x0F) - 8), w[i + 16] = (int8_t)((b[2 + i] >> 4) - 8);
+    }
+}
+/* y[m, n] = sum over the 16 lanes l of the fast-mode product, each lane covering 4 values per step
+   of 64:  acc_l = fma(p_l, dw_b * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
+   integers: |p| < 2^24), then the lanes summed as a tree (8 pairs, 4, 2, 1). The AVX-512 kernel
+   does the same operations in the same order, so both give the same bits, on any thread count. */
+static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
+    int8_t w[32];
+    float dw, acc[16];
+    int64_t n, m, b, i, l;
+    for (n = n0; n < n1; n++) {
+        const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+        for (m = 0; m < j->M; m++) {
+            const uint8_t *u1 = j->xq + m * 2 * Kp, *u2 = u1 + Kp;
+            const float *xd = j->xd + m * (Kp / 4);
+            for (l = 0; l < 16; l++) acc[l] = 0.0f;
+            for (b = 0; b < nb; b++) {
+                hl__q_codes(j->wdt, row + (uint64_t)b * bb, w, &dw);
+                for (l = 0; l < 8; l++) { /* block b fills lanes 8 (b % 2) .. 8 (b % 2) + 7 of its step */
+                    int32_t p1 = 0, p2 = 0;
+                    for (i = 4 * l; i < 4 * l + 4; i++)
+                        p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
+                    acc[8 * (b % 2) + l] = fmaf((float)(256 * p1 + p2), dw * xd[8 * b + l], acc[8 * (b % 2) + l]);
+                }
+            }
+            for (l = 0; l < 8; l++) acc[l] += acc[l + 8];
+            for (l = 0; l < 4; l++) acc[l] += acc[l + 4];
+            acc[0] += acc[2], acc[1] += acc[3];
+            j->y[m * j->N + n] = acc[0] + acc[1];
+        }
+    }
+    return 1;
+}
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
-    if (hl_dtype_is_quantized(j->wdt)) return hl__mm_prep_q8(j);
+    if (hl_dtype_is_quantized(j->wdt)) return (hl__cpu_bits() & 32) ? hl__mm_prep_q8_scalar(j) : NULL; /* VNNI */
     return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16);
 }
 /* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */
@@ -9214,27 +9293,34 @@ static HL__TGT_AVX512 int hl__deq_avx512(hl_dtype t, const uint8_t *b, float *y,
 static const hl__kernels hl__kernels_scalar = {
     HL_KERNELS_SCALAR, "scalar", hl__mm_scalar, hl__mm_nn_scalar, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks};
+    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, NULL};
+/* fast mode on the scalar level: the reference of the 8-bit products (Q8_0 / Q5_0 / Q4_0 weights) */
+static const hl__kernels hl__kernels_scalar_q8 = {
+    HL_KERNELS_SCALAR, "scalar+q8", hl__mm_scalar, hl__mm_nn_scalar, hl__mm_prep_q8_scalar,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_scalar};
 #if defined(HL__X86)
 static const hl__kernels hl__kernels_avx2 = {
     HL_KERNELS_AVX2, "avx2", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks};
+    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, NULL};
 static const hl__kernels hl__kernels_avx512 = {
     HL_KERNELS_AVX512, "avx512", hl__mm_rows_avx512, hl__mm_nn_rows_avx512, hl__mm_prep_avx512,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
-    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512};
-/* fast mode: the AVX-512 table with bf16 dot products for bf16 weights */
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, NULL};
+static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1);
+/* fast mode: the AVX-512 table with bf16 dot products for bf16 weights, 8-bit (VNNI) ones for
+   Q8_0 / Q5_0 / Q4_0 weights */
 static const hl__kernels hl__kernels_avx512_bf16 = {
     HL_KERNELS_AVX512, "avx512+bf16", hl__mm_bf16, hl__mm_nn_rows_avx512, hl__mm_prep_bf16,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
-    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512};
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, hl__mm_q8dot_avx512};
 #endif
 #if defined(HL__NEON)
 static const hl__kernels hl__kernels_neon = {
     HL_KERNELS_NEON, "neon", hl__mm_rows_neon, hl__mm_nn_rows_neon, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks};
+    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, NULL};
 #endif
 
 #ifdef HL_USE_CBLAS
@@ -9288,7 +9374,7 @@ static void hl__pv_cblas(int nq, float *z, int64_t ldz, const float *p, int64_t 
 static const hl__kernels hl__kernels_cblas = {
     HL_KERNELS_CBLAS, "cblas", hl__mm_cblas, hl__mm_nn_cblas, hl__mm_prep_cblas,
     hl__gelu_cblas, hl__softmax_cblas, hl__sumsq_cblas, hl__div_cblas, hl__softcap_cblas,
-    hl__qk_cblas, hl__pv_cblas, hl__deq_cblas};
+    hl__qk_cblas, hl__pv_cblas, hl__deq_cblas, NULL};
 #endif
 
 /* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
@@ -9354,7 +9440,6 @@ HL__DEF const char *hl_kernels_name(hl_kernels k) {
    environment is not read here (the CLI maps HL_FORCE_SCALAR to HL_KERNELS_SCALAR). */
 HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
     if (level == HL_KERNELS_DEFAULT || !hl_kernels_available(level)) level = hl_kernels_best();
-    (void)fast;
     switch (level) {
 #ifdef HL_USE_CBLAS
     case HL_KERNELS_CBLAS:
@@ -9370,7 +9455,7 @@ HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
 #if defined(HL__NEON)
     case HL_KERNELS_NEON: return &hl__kernels_neon;
 #endif
-    default: return &hl__kernels_scalar;
+    default: return fast ? &hl__kernels_scalar_q8 : &hl__kernels_scalar;
     }
 }
 
@@ -9431,64 +9516,74 @@ static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
 }
 #if defined(HL__X86)
 /* ---- fast mode: 8-bit dot products (AVX512-VNNI) for Q8_0, Q5_0 and Q4_0 weights --------------
-   As llama.cpp's CPU path does: x was quantized to 8-bit blocks of 32 (hl__mm_prep_q8); each
-   weight row is unpacked to int8 codes w and its block scales dw; then for output (m, n)
-     y = sum_b (dw_b dx_b) * sum_{i in b} w_i x_i
-   with the integer sums by vpdpbusd (u8 x s8: |w| times x with w's sign, so -128 codes work), two
-   blocks per 512-bit step, the per-block sums scaled in f32 lanes and reduced at the end. Each
-   output's order depends only on K, so the bits do not depend on the thread count or on M. Other
-   types (the K-quants) and K > 16384 return 0: exact products. */
-static HL__TGT_VNNI void hl__unpack_q_avx512(hl_dtype t, const uint8_t *b, int8_t *w, float *dw) {
+   hl__mm_q8dot_scalar's operations, 16 lanes at a time. A step is two blocks (64 values) of a
+   weight row: its int8 codes w (zero past K), per lane -128 sum w (the correction for x stored
+   + 128) and the two block scales; then for each row of x, in groups of up to 8:
+     p1 = vpdpbusd(-128 sum w, x1 + 128, w) = sum w q1,   p2 likewise,   p = (p1 << 8) + p2,
+     acc = fma(float(p), dw * d / 256, acc),
+   and the lanes are summed by hl__hsum16_avx512 in the scalar tree's order. With more than one
+   group (prefill) the steps of a row are unpacked once into a buffer; otherwise on the fly. */
+HL__INLINE HL__TGT_VNNI __m256i hl__unpack_q_avx512(hl_dtype t, const uint8_t *b) {
     const __m256i sixteen = _mm256_set1_epi8(16), eight = _mm256_set1_epi8(8), low = _mm256_set1_epi8(0x0F);
     __m128i qs;
     __m256i v;
-    if (t == HL_DTYPE_Q8_0) {
-        *dw = _cvtsh_ss((unsigned short)(b[0] | (b[1] << 8)));
-        memcpy(w, b + 2, 32);
-        return;
-    }
-    *dw = _cvtsh_ss((unsigned short)(b[0] | (b[1] << 8)));
+    if (t == HL_DTYPE_Q8_0) return _mm256_loadu_si256((const __m256i *)(b + 2));
     qs = _mm_loadu_si128((const __m128i *)(b + (t == HL_DTYPE_Q5_0 ? 6 : 2)));
     v = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(qs, 4), qs), low); /* [low nibbles | high nibbles] */
     if (t == HL_DTYPE_Q5_0) {
         const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
-        v = _mm256_sub_epi8(_mm256_mask_add_epi8(v, (__mmask32)qh, v, sixteen), sixteen);
-    } else {
-        v = _mm256_sub_epi8(v, eight);
+        return _mm256_sub_epi8(_mm256_mask_add_epi8(v, (__mmask32)qh, v, sixteen), sixteen);
     }
-    _mm256_storeu_si256((__m256i *)w, v);
+    return _mm256_sub_epi8(v, eight);
+}
+/* Step s of a row: w, the -128 sum w correction, and the scales per lane (0 past the last block). */
+HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_t bb, int64_t nb, int64_t s, __m512i *w, __m512i *c,
+                                     __m512 *dv) {
+    const uint8_t *b0 = row + (uint64_t)(2 * s) * bb, *b1 = b0 + bb;
+    const int two = 2 * s + 1 < nb;
+    const float d0 = _cvtsh_ss((unsigned short)(b0[0] | (b0[1] << 8))), d1 = two ? _cvtsh_ss((unsigned short)(b1[0] | (b1[1] << 8))) : 0.0f;
+    *w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(t, b0)), two ? hl__unpack_q_avx512(t, b1) : _mm256_setzero_si256(), 1);
+    *c = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8((char)0x80), *w));
+    *dv = _mm512_mask_blend_ps((__mmask16)0xff00, _mm512_set1_ps(d0), _mm512_set1_ps(d1));
+}
+/* lanes 0..15 summed as (l, l+8), then (l, l+4), (l, l+2), (0, 1): hl__mm_q8dot_scalar's order */
+static HL__TGT_AVX512 float hl__hsum16_avx512(__m512 v) {
+    const __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    return _mm_cvtss_f32(_mm_add_ss(c, _mm_shuffle_ps(c, c, 1)));
 }
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    int8_t w[16384];
-    float dw[512];
-    const int64_t K = j->K, nb = K / 32, M = j->M;
+    __m512i wb[256], cb[256]; /* a row's steps when several groups share them (K <= 16384) */
+    __m512 db[256];
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64, M = j->M;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
-    const __m512i zero = _mm512_setzero_si512();
-    int64_t n, m, b;
+    const int buffered = M > 8;
+    int64_t n, m0, s;
+    int i;
     if ((j->wdt != HL_DTYPE_Q8_0 && j->wdt != HL_DTYPE_Q5_0 && j->wdt != HL_DTYPE_Q4_0) || K > 16384) return 0;
     for (n = n0; n < n1; n++) {
         const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
-        for (b = 0; b < nb; b++) hl__unpack_q_avx512(j->wdt, row + (uint64_t)b * bb, w + 32 * b, dw + b);
-        for (m = 0; m < M; m++) {
-            const int8_t *xq = j->xq + m * K;
-            const float *xd = j->xd + m * nb;
-            __m512 acc = _mm512_setzero_ps();
-            for (b = 0; b + 2 <= nb; b += 2) {
-                const __m512i wv = _mm512_loadu_si512((const void *)(w + 32 * b)), xv = _mm512_loadu_si512((const void *)(xq + 32 * b));
-                const __m512i sx = _mm512_mask_sub_epi8(xv, _mm512_movepi8_mask(wv), zero, xv);
-                const __m512i dp = _mm512_dpbusd_epi32(zero, _mm512_abs_epi8(wv), sx);
-                const __m512 sc = _mm512_mask_blend_ps((__mmask16)0xff00, _mm512_set1_ps(dw[b] * xd[b]), _mm512_set1_ps(dw[b + 1] * xd[b + 1]));
-                acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dp), sc, acc);
+        if (buffered)
+            for (s = 0; s < ns; s++) hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
+        for (m0 = 0; m0 < M; m0 += 8) {
+            const int mb = M - m0 < 8 ? (int)(M - m0) : 8;
+            __m512 acc[8];
+            for (i = 0; i < 8; i++) acc[i] = _mm512_setzero_ps();
+            for (s = 0; s < ns; s++) {
+                __m512i wv, cv;
+                __m512 dv;
+                if (buffered) wv = wb[s], cv = cb[s], dv = db[s];
+                else hl__q8_step(j->wdt, row, bb, nb, s, &wv, &cv, &dv);
+                for (i = 0; i < mb; i++) {
+                    const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
+                    const __m512i p1 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)u), wv);
+                    const __m512i p2 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)(u + Kp)), wv);
+                    const __m512 sc = _mm512_mul_ps(dv, _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s));
+                    acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)), sc, acc[i]);
+                }
             }
-            if (b < nb) { /* an odd last block, in the low half */
-                const __m512i wv = _mm512_maskz_loadu_epi8((__mmask64)0xffffffffull, w + 32 * b);
-                const __m512i xv = _mm512_maskz_loadu_epi8((__mmask64)0xffffffffull, xq + 32 * b);
-                const __m512i sx = _mm512_mask_sub_epi8(xv, _mm512_movepi8_mask(wv), zero, xv);
-                const __m512i dp = _mm512_dpbusd_epi32(zero, _mm512_abs_epi8(wv), sx);
-                const __m512 sc = _mm512_maskz_mov_ps((__mmask16)0x00ff, _mm512_set1_ps(dw[b] * xd[b]));
-                acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dp), sc, acc);
-            }
-            j->y[m * j->N + n] = _mm512_reduce_add_ps(acc);
+            for (i = 0; i < mb; i++) j->y[(m0 + i) * j->N + n] = hl__hsum16_avx512(acc[i]);
         }
     }
     return 1;
@@ -9515,9 +9610,7 @@ static void hl__mm_nn_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
 
 static void hl__mm_task(void *ctx, int64_t n0, int64_t n1) {
     const hl__mm_job *j = (const hl__mm_job *)ctx;
-#if defined(HL__X86)
-    if (j->xq && hl__mm_q8dot_avx512(j, n0, n1)) return; /* fast mode: 8-bit dot products */
-#endif
+    if (j->xq && j->kern->qdot && j->kern->qdot(j, n0, n1)) return; /* fast mode: 8-bit dot products */
     if (hl_dtype_is_quantized(j->wdt)) hl__mm_quant(j, n0, n1);
     else j->kern->mm(j, n0, n1);
 }
@@ -9577,6 +9670,8 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
     for (k = 0; k < 2 && kern->mm_prep; k++) {
         hl__mm_job px;
         int first = -1;
+        for (i = 0; i < cnt && first < 0; i++) /* with 8-bit products, a weight that has them prepares x */
+            if (k == 1 && (wdt[i] == HL_DTYPE_Q8_0 || wdt[i] == HL_DTYPE_Q5_0 || wdt[i] == HL_DTYPE_Q4_0)) first = i;
         for (i = 0; i < cnt && first < 0; i++)
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) first = i;
         if (first < 0) continue;
@@ -14782,6 +14877,10 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
 
 /*
 REVISION HISTORY
+    0.4.1 (2026-12-05) fast mode: x as two 8-bit terms per block of 32 for the Q8_0/Q5_0/Q4_0
+                       integer products (the second holds the first's rounding error), the scalar
+                       reference of those products (the same bits), up to 8 rows of x per weight
+                       row; tools: one option table and parser for every command, progress lines.
     0.4.0 (2026-12-05) API CHANGE: GGUF v2/v3 reader (hl_gguf_*, fuzzed) and writer; block-quantized
                        dtypes (Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K) dequantized with
                        llama.cpp's exact values, products in exact mode through panels of

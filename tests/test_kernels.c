@@ -89,8 +89,12 @@ static void test_kernels_levels(void) {
         CHECKF(k->level == want, "%s: table of %s", hl_kernels_name(kt_levels[l]), hl_kernels_name(k->level));
         CHECK(strcmp(k->name, hl_kernels_name(want)) == 0);
         CHECK(kf->level == want);
-        /* fast mode changes only the bf16 products, and only on AVX-512 */
-        if (kf != k) CHECK(want == HL_KERNELS_AVX512 && strcmp(kf->name, "avx512+bf16") == 0 && kf->mm != k->mm);
+        /* fast mode changes the bf16 products (AVX-512) and the Q8_0 / Q5_0 / Q4_0 ones (8-bit: the
+           AVX-512 table with VNNI, and the scalar reference) */
+        if (kf != k)
+            CHECK((want == HL_KERNELS_AVX512 && strcmp(kf->name, "avx512+bf16") == 0 && kf->mm != k->mm && kf->qdot) ||
+                  (want == HL_KERNELS_SCALAR && strcmp(kf->name, "scalar+q8") == 0 && kf->qdot && kf->mm_prep));
+        CHECK(!k->qdot);
         CHECK(k->mm && k->mm_nn && k->gelu && k->softmax && k->sumsq && k->div && k->softcap && k->qk && k->pv);
     }
 #if defined(__x86_64__) && !defined(HL_NO_SIMD)
