@@ -1,4 +1,4 @@
-/* hooklens.h - v0.3.0 - mechanistic interpretability for transformers on the CPU, in one C header
+/* hooklens.h - v0.4.1 - mechanistic interpretability for transformers on the CPU, in one C header
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
    GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
