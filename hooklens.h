@@ -9553,6 +9553,31 @@ static HL__TGT_AVX512 float hl__hsum16_avx512(__m512 v) {
     const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
     return _mm_cvtss_f32(_mm_add_ss(c, _mm_shuffle_ps(c, c, 1)));
 }
+/* Rows m0 .. m0 + MB - 1 of x against weight row `row` (MB a constant where it is inlined, so that
+   the accumulators stay in registers); steps from the buffers wb/cb/db, or unpacked on the fly. */
+HL__INLINE HL__TGT_VNNI void hl__q8_rows_avx512(const hl__mm_job *j, const uint8_t *row, int64_t n, int64_t m0, const int MB,
+                                                const __m512i *wb, const __m512i *cb, const __m512 *db) {
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64;
+    const uint64_t bb = hl__qblock_bytes(j->wdt);
+    __m512 acc[8];
+    int64_t s;
+    int i;
+    for (i = 0; i < MB; i++) acc[i] = _mm512_setzero_ps();
+    for (s = 0; s < ns; s++) {
+        __m512i wv, cv;
+        __m512 dv;
+        if (wb) wv = wb[s], cv = cb[s], dv = db[s];
+        else hl__q8_step(j->wdt, row, bb, nb, s, &wv, &cv, &dv);
+        for (i = 0; i < MB; i++) {
+            const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
+            const __m512i p1 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)u), wv);
+            const __m512i p2 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)(u + Kp)), wv);
+            const __m512 sc = _mm512_mul_ps(dv, _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s));
+            acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)), sc, acc[i]);
+        }
+    }
+    for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n] = hl__hsum16_avx512(acc[i]);
+}
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
     __m512i wb[256], cb[256]; /* a row's steps when several groups share them (K <= 16384) */
     __m512 db[256];
@@ -9560,30 +9585,24 @@ static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
     const int buffered = M > 8;
     int64_t n, m0, s;
-    int i;
     if ((j->wdt != HL_DTYPE_Q8_0 && j->wdt != HL_DTYPE_Q5_0 && j->wdt != HL_DTYPE_Q4_0) || K > 16384) return 0;
     for (n = n0; n < n1; n++) {
         const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
         if (buffered)
             for (s = 0; s < ns; s++) hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
         for (m0 = 0; m0 < M; m0 += 8) {
-            const int mb = M - m0 < 8 ? (int)(M - m0) : 8;
-            __m512 acc[8];
-            for (i = 0; i < 8; i++) acc[i] = _mm512_setzero_ps();
-            for (s = 0; s < ns; s++) {
-                __m512i wv, cv;
-                __m512 dv;
-                if (buffered) wv = wb[s], cv = cb[s], dv = db[s];
-                else hl__q8_step(j->wdt, row, bb, nb, s, &wv, &cv, &dv);
-                for (i = 0; i < mb; i++) {
-                    const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
-                    const __m512i p1 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)u), wv);
-                    const __m512i p2 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)(u + Kp)), wv);
-                    const __m512 sc = _mm512_mul_ps(dv, _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s));
-                    acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)), sc, acc[i]);
-                }
+            const __m512i *w = buffered ? wb : NULL, *c = buffered ? cb : NULL;
+            const __m512 *d = buffered ? db : NULL;
+            switch (M - m0 < 8 ? (int)(M - m0) : 8) {
+            case 1: hl__q8_rows_avx512(j, row, n, m0, 1, w, c, d); break;
+            case 2: hl__q8_rows_avx512(j, row, n, m0, 2, w, c, d); break;
+            case 3: hl__q8_rows_avx512(j, row, n, m0, 3, w, c, d); break;
+            case 4: hl__q8_rows_avx512(j, row, n, m0, 4, w, c, d); break;
+            case 5: hl__q8_rows_avx512(j, row, n, m0, 5, w, c, d); break;
+            case 6: hl__q8_rows_avx512(j, row, n, m0, 6, w, c, d); break;
+            case 7: hl__q8_rows_avx512(j, row, n, m0, 7, w, c, d); break;
+            default: hl__q8_rows_avx512(j, row, n, m0, 8, w, c, d); break;
             }
-            for (i = 0; i < mb; i++) j->y[(m0 + i) * j->N + n] = hl__hsum16_avx512(acc[i]);
         }
     }
     return 1;
