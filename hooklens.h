@@ -9584,16 +9584,19 @@ static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int
     const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64, M = j->M;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
     const int buffered = M > 8;
-    int64_t n, m0, s;
+    int64_t n, m0, mb0, s;
     if ((j->wdt != HL_DTYPE_Q8_0 && j->wdt != HL_DTYPE_Q5_0 && j->wdt != HL_DTYPE_Q4_0) || K > 16384) return 0;
+    /* blocks of 64 rows of x (up to 64 x 3 Kp bytes, in L2) against each weight row in turn */
+    for (mb0 = 0; mb0 < M; mb0 += 64)
     for (n = n0; n < n1; n++) {
         const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+        const int64_t mb1 = M - mb0 < 64 ? M : mb0 + 64;
         if (buffered)
             for (s = 0; s < ns; s++) hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
-        for (m0 = 0; m0 < M; m0 += 8) {
+        for (m0 = mb0; m0 < mb1; m0 += 8) {
             const __m512i *w = buffered ? wb : NULL, *c = buffered ? cb : NULL;
             const __m512 *d = buffered ? db : NULL;
-            switch (M - m0 < 8 ? (int)(M - m0) : 8) {
+            switch (mb1 - m0 < 8 ? (int)(mb1 - m0) : 8) {
             case 1: hl__q8_rows_avx512(j, row, n, m0, 1, w, c, d); break;
             case 2: hl__q8_rows_avx512(j, row, n, m0, 2, w, c, d); break;
             case 3: hl__q8_rows_avx512(j, row, n, m0, 3, w, c, d); break;
