@@ -33,28 +33,19 @@ static hl_model *g3_load(int threads, hl_kernels k, hl_error *e) {
     return m;
 }
 
-static void test_gemma3_gguf_exact(void) {
+/* Every hook the reference has and the last position's logits, within 1e-4 relative, for model m
+   (loaded with no processing); `what` names it in failures. */
+static void g3_check_reference(hl_model *m, const char *what) {
     hl_safetensors *ref = NULL;
     hl_cache *cache = NULL;
-    hl_model *m;
     hl_error e;
     const char *fx = hlt_fixture("real/gemma3-270m/reference.safetensors");
-    float *logits = NULL;
+    float *logits = (float *)malloc((size_t)10 * 262144 * sizeof(float));
     size_t i, n_checked = 0;
     double worst = 0;
     const char *worst_name = "";
-    if (!hlt_need(fx) || !hlt_need(hlt_gemma3_path())) {
-        printf("  (the model file comes from `make fetch-gemma3`)\n");
-        return;
-    }
-    m = g3_load(2, HL_KERNELS_DEFAULT, &e);
-    CHECKF(m != NULL, "%s", e.msg);
-    if (!m) return;
-    CHECK(hl_model_config(m)->arch == HL_ARCH_GEMMA3 && hl_model_config(m)->qk_norm);
-    CHECK(!hl_model_layer_is_local(m, 5) && !hl_model_layer_is_local(m, 11) && hl_model_layer_is_local(m, 4));
     CHECK_OK(hl_safetensors_open(fx, &ref, &e), &e);
     CHECK_OK(hl_cache_create(&cache, &e), &e);
-    logits = (float *)malloc((size_t)10 * 262144 * sizeof(float));
     CHECK_OK(hl_model_run_with_cache(m, g3_tokens, 10, NULL, cache, logits, &e), &e);
     for (i = 0; ref && i < hl_safetensors_count(ref); i++) {
         const char *name = hl_safetensors_name(ref, i);
@@ -64,16 +55,16 @@ static void test_gemma3_gguf_exact(void) {
         double err_;
         if (strncmp(name, "logits", 6) == 0 || strcmp(name, "tokens") == 0) continue;
         t = hl_cache_get(cache, name);
-        CHECKF(t != NULL, "hook %s not cached", name);
+        CHECKF(t != NULL, "%s: hook %s not cached", what, name);
         if (!t) continue;
-        CHECKF(hl_tensor_numel(t) == n, "%s: %lld values, reference %lld", name, (long long)hl_tensor_numel(t), (long long)n);
+        CHECKF(hl_tensor_numel(t) == n, "%s: %s: %lld values, reference %lld", what, name, (long long)hl_tensor_numel(t), (long long)n);
         if (hl_tensor_numel(t) != n) continue;
         rf = (float *)malloc((size_t)n * sizeof(float));
         for (j = 0; j < n; j++) rf[j] = hl_tensor_get_f32(r, j);
         ours = (float *)t->data;
         err_ = hlt_rel_err(ours, rf, n);
         if (err_ > worst) worst = err_, worst_name = name;
-        CHECKF(err_ <= 1e-4, "%s: relative error %.3g", name, err_);
+        CHECKF(err_ <= 1e-4, "%s: %s: relative error %.3g", what, name, err_);
         n_checked++;
         free(rf);
     }
@@ -86,13 +77,32 @@ static void test_gemma3_gguf_exact(void) {
             int64_t j;
             for (j = 0; j < 262144; j++) rf[j] = hl_tensor_get_f32(r, j);
             err_ = hlt_rel_err(logits + 9 * 262144, rf, 262144);
-            CHECKF(err_ <= 1e-4, "logits_last: relative error %.3g", err_);
-            if (getenv("HLT_VERBOSE")) printf("  logits_last rel err %.3g\n", err_);
+            CHECKF(err_ <= 1e-4, "%s: logits_last: relative error %.3g", what, err_);
+            if (getenv("HLT_VERBOSE")) printf("  %s: logits_last rel err %.3g\n", what, err_);
             free(rf);
         }
     }
-    if (getenv("HLT_VERBOSE")) printf("  %zu hooks, worst %s %.3g\n", n_checked, worst_name, worst);
-    CHECKF(n_checked == 74, "%zu hooks compared, the reference has 74", n_checked);
+    if (getenv("HLT_VERBOSE")) printf("  %s: %zu hooks, worst %s %.3g\n", what, n_checked, worst_name, worst);
+    CHECKF(n_checked == 74, "%s: %zu hooks compared, the reference has 74", what, n_checked);
+    free(logits);
+    hl_cache_free(cache);
+    hl_safetensors_close(ref);
+}
+
+static void test_gemma3_gguf_exact(void) {
+    hl_model *m;
+    hl_error e;
+    const char *fx = hlt_fixture("real/gemma3-270m/reference.safetensors");
+    if (!hlt_need(fx) || !hlt_need(hlt_gemma3_path())) {
+        printf("  (the model file comes from `make fetch-gemma3`)\n");
+        return;
+    }
+    m = g3_load(2, HL_KERNELS_DEFAULT, &e);
+    CHECKF(m != NULL, "%s", e.msg);
+    if (!m) return;
+    CHECK(hl_model_config(m)->arch == HL_ARCH_GEMMA3 && hl_model_config(m)->qk_norm);
+    CHECK(!hl_model_layer_is_local(m, 5) && !hl_model_layer_is_local(m, 11) && hl_model_layer_is_local(m, 4));
+    g3_check_reference(m, "GGUF");
     {
         hl_generate_opts o;
         int32_t *out = NULL;
@@ -105,10 +115,109 @@ static void test_gemma3_gguf_exact(void) {
         for (j = 0; j < 20 && n_out == 30; j++) CHECKF(out[10 + j] == g3_greedy[j], "greedy token %lld: %d, want %d", (long long)j, out[10 + j], g3_greedy[j]);
         hl_free(out);
     }
-    free(logits);
-    hl_cache_free(cache);
-    hl_safetensors_close(ref);
     hl_model_free(m);
+}
+
+/* The same model as a Hugging Face folder (Gemma3ForCausalLM, model_type gemma3_text): Google's
+   config.json of gemma-3-270m, and every tensor of the GGUF dequantized to f32 under its Hugging
+   Face name, the norm weights back to w (llama.cpp's converter stores 1 + w). The folder's exact
+   mode meets the same reference: this is the Hugging Face loading path (layer_types,
+   rope_local_base_freq, query_pre_attn_scalar, q_norm/k_norm) against a float64 reference. */
+static const char *const g3_hf_names[][2] = { /* GGUF (after blk.N.) -> Hugging Face (after model.layers.N.) */
+    {"attn_norm", "input_layernorm"},        {"attn_q", "self_attn.q_proj"},
+    {"attn_k", "self_attn.k_proj"},          {"attn_v", "self_attn.v_proj"},
+    {"attn_output", "self_attn.o_proj"},     {"attn_q_norm", "self_attn.q_norm"},
+    {"attn_k_norm", "self_attn.k_norm"},     {"post_attention_norm", "post_attention_layernorm"},
+    {"ffn_norm", "pre_feedforward_layernorm"}, {"post_ffw_norm", "post_feedforward_layernorm"},
+    {"ffn_gate", "mlp.gate_proj"},           {"ffn_up", "mlp.up_proj"},
+    {"ffn_down", "mlp.down_proj"}};
+static void test_gemma3_hf_folder(void) {
+    static const char *config =
+        "{\"architectures\": [\"Gemma3ForCausalLM\"], \"model_type\": \"gemma3_text\", \"attention_bias\": false,\n"
+        " \"attn_logit_softcapping\": null, \"final_logit_softcapping\": null, \"bos_token_id\": 2, \"eos_token_id\": 1,\n"
+        " \"pad_token_id\": 0, \"head_dim\": 256, \"hidden_activation\": \"gelu_pytorch_tanh\", \"hidden_size\": 640,\n"
+        " \"intermediate_size\": 2048, \"layer_types\": [\"sliding_attention\", \"sliding_attention\", \"sliding_attention\",\n"
+        " \"sliding_attention\", \"sliding_attention\", \"full_attention\", \"sliding_attention\", \"sliding_attention\",\n"
+        " \"sliding_attention\", \"sliding_attention\", \"sliding_attention\", \"full_attention\", \"sliding_attention\",\n"
+        " \"sliding_attention\", \"sliding_attention\", \"sliding_attention\", \"sliding_attention\", \"full_attention\"],\n"
+        " \"max_position_embeddings\": 32768, \"num_attention_heads\": 4, \"num_hidden_layers\": 18,\n"
+        " \"num_key_value_heads\": 1, \"query_pre_attn_scalar\": 256, \"rms_norm_eps\": 1e-06, \"rope_local_base_freq\": 10000.0,\n"
+        " \"rope_scaling\": null, \"rope_theta\": 1000000.0, \"sliding_window\": 512, \"tie_word_embeddings\": true,\n"
+        " \"torch_dtype\": \"float32\", \"use_cache\": true, \"vocab_size\": 262144}\n";
+    const char *dir = "build/test_gemma3_hf";
+    hl_gguf *g = NULL;
+    hl_error e;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    size_t n, i, k, nt = 0;
+    char (*names)[96] = NULL, path[256];
+    const char **np = NULL;
+    hl_tensor *ts = NULL;
+    FILE *f;
+    if (!hlt_need(hlt_fixture("real/gemma3-270m/reference.safetensors")) || !hlt_need(hlt_gemma3_path())) return;
+    CHECK_OK(hl_gguf_open(hlt_gemma3_path(), &g, &e), &e);
+    if (!g) return;
+    CHECK(system("mkdir -p build/test_gemma3_hf") == 0);
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    f = fopen(path, "wb");
+    CHECK(f && fputs(config, f) >= 0 && fclose(f) == 0);
+    n = hl_gguf_tensor_count(g);
+    names = calloc(n, sizeof *names), np = calloc(n, sizeof *np), ts = calloc(n, sizeof *ts);
+    CHECK(names && np && ts);
+    for (i = 0; names && np && ts && i < n; i++) {
+        const char *gn = hl_gguf_tensor_name(g, i);
+        const hl_tensor *t = hl_gguf_tensor(g, i);
+        const int64_t cols = t->shape[t->ndim - 1], rows = hl_tensor_numel(t) / cols;
+        int norm = 0, ok = 1;
+        int64_t r, c;
+        float *out;
+        long layer;
+        char *end;
+        if (strcmp(gn, "token_embd.weight") == 0) snprintf(names[nt], sizeof names[nt], "model.embed_tokens.weight");
+        else if (strcmp(gn, "output_norm.weight") == 0) snprintf(names[nt], sizeof names[nt], "model.norm.weight"), norm = 1;
+        else if (strncmp(gn, "blk.", 4) == 0 && (layer = strtol(gn + 4, &end, 10)) >= 0 && *end == '.') {
+            ok = 0;
+            for (k = 0; k < sizeof g3_hf_names / sizeof g3_hf_names[0]; k++) {
+                const size_t kl = strlen(g3_hf_names[k][0]);
+                if (strncmp(end + 1, g3_hf_names[k][0], kl) == 0 && strcmp(end + 1 + kl, ".weight") == 0) {
+                    snprintf(names[nt], sizeof names[nt], "model.layers.%ld.%s.weight", layer, g3_hf_names[k][1]);
+                    norm = strstr(g3_hf_names[k][0], "norm") != NULL, ok = 1;
+                }
+            }
+        } else ok = 0;
+        CHECKF(ok, "no Hugging Face name for %s", gn);
+        if (!ok) continue;
+        ts[nt].dtype = HL_DTYPE_F32, ts[nt].ndim = t->ndim;
+        for (k = 0; k < (size_t)t->ndim; k++) ts[nt].shape[k] = t->shape[k];
+        out = (float *)malloc((size_t)hl_tensor_numel(t) * sizeof(float));
+        CHECK(out != NULL);
+        if (!out) break;
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(hl_dequantize_row(t->dtype, (const uint8_t *)t->data + (size_t)r * hl_dtype_row_bytes(t->dtype, cols),
+                                       out + r * cols, cols, &e), &e);
+            if (norm)
+                for (c = 0; c < cols; c++) out[r * cols + c] -= 1.0f; /* 1 + w -> w */
+        }
+        ts[nt].data = out;
+        np[nt] = names[nt];
+        nt++;
+    }
+    snprintf(path, sizeof path, "%s/model.safetensors", dir);
+    CHECK(nt == n);
+    CHECK_OK(hl_safetensors_write(path, np, ts, nt, NULL, &e), &e);
+    for (i = 0; ts && i < nt; i++) free(ts[i].data);
+    free(names), free(np), free(ts);
+    hl_gguf_close(g);
+    memset(&d, 0, sizeof d);
+    d.path = dir, d.no_processing = 1, d.n_ctx = 64, d.no_tokenizer = 1;
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    if (m) {
+        CHECK(hl_model_config(m)->arch == HL_ARCH_GEMMA3 && hl_model_config(m)->qk_norm && hl_model_config(m)->window == 512);
+        CHECK(!hl_model_layer_is_local(m, 5) && !hl_model_layer_is_local(m, 17) && hl_model_layer_is_local(m, 4));
+        g3_check_reference(m, "Hugging Face folder");
+    }
+    hl_model_free(m);
+    CHECK(system("rm -rf build/test_gemma3_hf") == 0);
 }
 
 /* The same logits, bit for bit, for 1 and 3 threads; the scalar reference within 1e-4. */
@@ -271,5 +380,6 @@ void suite_gemma3(void) {
     RUN(test_gemma3_gguf_induction);
     RUN(test_gemma3_gguf_test_prompt);
     RUN(test_gemma3_gguf_exact);
+    RUN(test_gemma3_hf_folder);
     RUN(test_gemma3_gguf_threads_and_levels);
 }
