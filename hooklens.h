@@ -249,7 +249,8 @@ HL_API uint64_t    hl_dtype_row_bytes(hl_dtype t, int64_t n);
    quantized one; n a multiple of the block. */
 HL_API hl_status   hl_dequantize_row(hl_dtype t, const void *src, float *dst, int64_t n, hl_error *err);
 /* The reverse, for writing files: n values (a multiple of 32) to Q8_0 or Q4_0 blocks as llama.cpp's
-   quantize_row_q8_0_ref / quantize_row_q4_0_ref compute them. */
+   quantize_row_q8_0_ref / quantize_row_q4_0_ref compute them; or (n a multiple of 256) to Q4_K
+   blocks by rounding to nearest (a valid Q4_K, not the bytes of llama.cpp's iterative search). */
 HL_API hl_status   hl_quantize_row(hl_dtype t, const float *src, void *dst, int64_t n, hl_error *err);
 
 /* A dense, row-major (C order) tensor view. Shapes are written outermost first, as in PyTorch:
@@ -2036,13 +2037,59 @@ HL__DEF hl_status hl_dequantize_row(hl_dtype t, const void *src, float *dst, int
 
 /* Q8_0: d = max|x| / 127, q = round(x / d). Q4_0: m = the value of largest magnitude (its sign
    kept), d = m / -8, q = min(15, (int)(x / d + 8.5)). As llama.cpp's reference quantizers. */
+/* One Q4_K block (256 values, the layout hl__deq_q4_k reads) by rounding to nearest. Each sub-block j
+   of 32 gets scale s_j = (max - min) / 15 and offset m_j = -min (min <= 0 <= max included); the
+   block's d = max_j s_j / 63 and dmin = max_j m_j / 63 (as f16), the 6-bit ls_j = round(s_j / d) and
+   lm_j = round(m_j / dmin), then q = clamp(round((x + dmin lm_j) / (d ls_j)), 0, 15). */
+static void hl__quant_q4_k(const float *x, uint8_t *b) {
+    float sc[8], mn[8], smax = 0.0f, mmax = 0.0f, d, dmin;
+    uint8_t ls[8], lm[8];
+    uint16_t h;
+    int j, l;
+    for (j = 0; j < 8; j++) {
+        float lo = 0.0f, hi = 0.0f;
+        for (l = 0; l < 32; l++) lo = x[32 * j + l] < lo ? x[32 * j + l] : lo, hi = x[32 * j + l] > hi ? x[32 * j + l] : hi;
+        sc[j] = (hi - lo) / 15.0f, mn[j] = -lo;
+        if (sc[j] > smax) smax = sc[j];
+        if (mn[j] > mmax) mmax = mn[j];
+    }
+    h = hl_f32_to_f16(smax / 63.0f), b[0] = (uint8_t)h, b[1] = (uint8_t)(h >> 8), d = hl_f16_to_f32(h);
+    h = hl_f32_to_f16(mmax / 63.0f), b[2] = (uint8_t)h, b[3] = (uint8_t)(h >> 8), dmin = hl_f16_to_f32(h);
+    for (j = 0; j < 8; j++) {
+        const float a = d > 0.0f ? roundf(sc[j] / d) : 0.0f, c = dmin > 0.0f ? roundf(mn[j] / dmin) : 0.0f;
+        ls[j] = (uint8_t)(a > 63.0f ? 63 : a), lm[j] = (uint8_t)(c > 63.0f ? 63 : c);
+    }
+    memset(b + 4, 0, 140);
+    for (j = 0; j < 8; j++) { /* the 12 scale bytes, as hl__k_scale_min unpacks them */
+        if (j < 4) {
+            b[4 + j] |= ls[j], b[4 + j + 4] |= lm[j];
+        } else {
+            b[4 + j + 4] |= (uint8_t)((ls[j] & 0x0F) | ((lm[j] & 0x0F) << 4));
+            b[4 + j - 4] |= (uint8_t)((ls[j] >> 4) << 6);
+            b[4 + j] |= (uint8_t)((lm[j] >> 4) << 6);
+        }
+    }
+    for (j = 0; j < 8; j++) {
+        const float D = d * (float)ls[j], M = dmin * (float)lm[j];
+        for (l = 0; l < 32; l++) {
+            float q = D > 0.0f ? roundf((x[32 * j + l] + M) / D) : 0.0f;
+            const int v = q != q || q < 0.0f ? 0 : q > 15.0f ? 15 : (int)q;
+            b[16 + 32 * (j / 2) + l] |= (uint8_t)(j % 2 ? v << 4 : v); /* chunk j/2: low nibbles j even */
+        }
+    }
+}
 HL__DEF hl_status hl_quantize_row(hl_dtype t, const float *src, void *dst, int64_t n, hl_error *err) {
     uint8_t *b = (uint8_t *)dst;
     int64_t i, j;
     if (!src || !dst || n < 0 || n % 32 != 0)
         return hl__fail(err, HL_ERR_ARG, "hl_quantize_row: NULL argument or n not a multiple of 32");
+    if (t == HL_DTYPE_Q4_K) {
+        if (n % 256 != 0) return hl__fail(err, HL_ERR_ARG, "hl_quantize_row: Q4_K needs a multiple of 256 values, not %lld", (long long)n);
+        for (i = 0; i < n / 256; i++) hl__quant_q4_k(src + 256 * i, b + 144 * i);
+        return HL_OK;
+    }
     if (t != HL_DTYPE_Q8_0 && t != HL_DTYPE_Q4_0)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_quantize_row: %s is not written (Q8_0, Q4_0 are)", hl_dtype_name(t));
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_quantize_row: %s is not written (Q8_0, Q4_0, Q4_K are)", hl_dtype_name(t));
     for (i = 0; i < n / 32; i++, src += 32) {
         float amax = 0.0f, mx = 0.0f, d, id;
         uint16_t h;

@@ -323,7 +323,66 @@ static void test_gguf_roundtrip_gemma(void) {
     gguf_roundtrip("models/gemma1-tiny");
 }
 
+/* `make-random-model --format gguf --dtype q4_k`: a gemma-2-shaped file whose matrices are Q4_K
+   (the d_model 512 rows are whole 256-blocks) that loads and runs to finite logits, and whose
+   Q4_K matrices dequantize to the bf16 values they were written from within 4-bit rounding (10% of
+   each block's largest magnitude; checked on blk.0.ffn_up against the same seed's bf16 folder). */
+static void test_gguf_random_q4_k(void) {
+    static const int32_t toks[6] = {2, 5, 9, 100, 7, 33};
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_gguf *g = NULL;
+    hl_weights *w = NULL;
+    hl_error e;
+    const hl_tensor *q, *f;
+    float *logits = NULL, *row;
+    int64_t i, k, n_q4k = 0;
+    double worst = 0;
+    if (!hlt_need("build/hooklens")) return;
+    CHECK(system("./build/hooklens make-random-model --like small --layers 1 --seed 7 --format gguf --dtype q4_k build/rm_q4k.gguf"
+                 " > /dev/null 2>&1 && ./build/hooklens make-random-model --like small --layers 1 --seed 7 build/rm_q4k_ref > /dev/null 2>&1") == 0);
+    CHECK_OK(hl_gguf_open("build/rm_q4k.gguf", &g, &e), &e);
+    CHECK_OK(hl_weights_open("build/rm_q4k_ref", &w, &e), &e);
+    if (!g || !w) goto done;
+    for (i = 0; i < (int64_t)hl_gguf_tensor_count(g); i++) n_q4k += hl_gguf_tensor(g, (size_t)i)->dtype == HL_DTYPE_Q4_K;
+    CHECKF(n_q4k == 8, "%lld Q4_K tensors (embedding + 7 matrices of the layer)", (long long)n_q4k);
+    q = hl_gguf_find(g, "blk.0.ffn_up.weight"), f = hl_weights_find(w, "model.layers.0.mlp.up_proj.weight");
+    CHECK(q && f && q->dtype == HL_DTYPE_Q4_K && hl_tensor_numel(q) == hl_tensor_numel(f));
+    if (q && f && hl_tensor_numel(q) == hl_tensor_numel(f)) {
+        const int64_t K = q->shape[1];
+        row = (float *)malloc((size_t)K * sizeof(float));
+        for (i = 0; i < q->shape[0]; i += 97) {
+            CHECK_OK(hl_dequantize_row(HL_DTYPE_Q4_K, (const uint8_t *)q->data + (size_t)i * hl_dtype_row_bytes(HL_DTYPE_Q4_K, K), row, K, &e), &e);
+            for (k = 0; k < K; k++) {
+                double am = 0;
+                int64_t b;
+                for (b = k / 256 * 256; b < k / 256 * 256 + 256; b++)
+                    am = fabs(hl_tensor_get_f32(f, i * K + b)) > am ? fabs(hl_tensor_get_f32(f, i * K + b)) : am;
+                if (fabs(row[k] - hl_tensor_get_f32(f, i * K + k)) / am > worst) worst = fabs(row[k] - hl_tensor_get_f32(f, i * K + k)) / am;
+            }
+        }
+        free(row);
+    }
+    CHECKF(worst <= 0.1, "Q4_K rows vs the bf16 folder: %.3g of the block's max", worst);
+    memset(&d, 0, sizeof d);
+    d.path = "build/rm_q4k.gguf", d.n_threads = 2;
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    if (!m) goto done;
+    logits = (float *)malloc((size_t)(6 * hl_model_config(m)->d_vocab) * sizeof(float));
+    CHECK_OK(hl_model_run(m, toks, 6, logits, &e), &e);
+    for (i = 0; i < 6 * hl_model_config(m)->d_vocab; i++)
+        if (!isfinite(logits[i])) break;
+    CHECK(i == 6 * hl_model_config(m)->d_vocab);
+done:
+    free(logits);
+    hl_model_free(m);
+    hl_gguf_close(g);
+    hl_weights_close(w);
+    CHECK(system("rm -rf build/rm_q4k.gguf build/rm_q4k_ref") == 0);
+}
+
 void suite_gguf(void) {
+    RUN(test_gguf_random_q4_k);
     RUN(test_gguf_roundtrip_gemma);
     RUN(test_gguf_read);
     RUN(test_gguf_hostile);

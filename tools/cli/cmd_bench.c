@@ -754,7 +754,7 @@ done:
 }
 
 /* --format gguf: the random folder is written beside OUT (OUT.d), converted by convert-gguf with
-   the requested dtype (q8_0 and q4_0 quantize a bf16 folder), then removed. */
+   the requested dtype (q8_0, q4_0 and q4_k quantize a bf16 folder), then removed. */
 static int rm_as_gguf(const cli_args *a, const char *out, const char *dtype) {
     char tmp[4200], cmd[4300], layers[32], seed[32];
     char *args[16];
@@ -794,7 +794,7 @@ int cmd_make_random_model(const cli_args *a) {
     size_t k;
     if (a->n[CLI_SEED]) rng_state = (uint32_t)cli_int(a, CLI_SEED, 0) | 1u;
     if (dt == HL_DTYPE_INVALID && hl_qtype_from_name(dtype_arg, strlen(dtype_arg)) == HL_DTYPE_INVALID) {
-        fprintf(stderr, "hooklens make-random-model: --dtype %s: f32, bf16, f16 (or with --format gguf q8_0, q4_0)\n", dtype_arg);
+        fprintf(stderr, "hooklens make-random-model: --dtype %s: f32, bf16, f16 (or with --format gguf q8_0, q4_0, q4_k)\n", dtype_arg);
         return cli_usage("make-random-model");
     }
     if (strcmp(format, "hf") != 0 && strcmp(format, "gguf") != 0) {

@@ -19,11 +19,11 @@ int cmd_convert_llama2c(const cli_args *a) {
     return 0;
 }
 
-/* hooklens convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0]
+/* hooklens convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0|q4_k]
    A Gemma / Gemma-2 / Gemma-3 Hugging Face folder as the GGUF llama.cpp's converter writes: the
    config as <arch>.* metadata, tensors under GGUF names (token_embd, blk.N.attn_q, ...), norm
    weights as f32 1 + w. Matrices keep their dtype, or are converted (q8_0 and q4_0 with llama.cpp's
-   reference quantizers). The folder's tokenizer is not embedded; a placeholder SentencePiece
+   reference quantizers, q4_k by rounding to nearest; rows that are not whole blocks stay f32). The folder's tokenizer is not embedded; a placeholder SentencePiece
    vocabulary of the model's size (<pad> <eos> <bos> <unk>, the 256 byte pieces, then "▁tN") is, so
    that llama.cpp loads the file too (benchmarks of random models). What hooklens reads back from
    the file is the folder's model: with --dtype keep the same numbers, bit for bit. */
@@ -76,8 +76,8 @@ int cmd_convert_gguf(const cli_args *args) {
         want = hl_dtype_from_name(up, strlen(up));
     }
     if (strcmp(dts, "keep") != 0 && want != HL_DTYPE_F32 && want != HL_DTYPE_F16 && want != HL_DTYPE_BF16 &&
-        want != HL_DTYPE_Q8_0 && want != HL_DTYPE_Q4_0) {
-        fprintf(stderr, "hooklens convert-gguf: --dtype %s: keep, f32, f16, bf16, q8_0 or q4_0\n", dts);
+        want != HL_DTYPE_Q8_0 && want != HL_DTYPE_Q4_0 && want != HL_DTYPE_Q4_K) {
+        fprintf(stderr, "hooklens convert-gguf: --dtype %s: keep, f32, f16, bf16, q8_0, q4_0 or q4_k\n", dts);
         return 2;
     }
     memset(&d, 0, sizeof d);
@@ -106,7 +106,7 @@ int cmd_convert_gguf(const cli_args *args) {
             fprintf(stderr, "hooklens convert-gguf: no GGUF name for '%s'\n", hl_weights_name(w, i));
             goto done;
         }
-        if (hl_dtype_is_quantized(to) && cols % 32 != 0) to = HL_DTYPE_F32; /* rows must be whole blocks */
+        if (hl_dtype_is_quantized(to) && cols % hl_dtype_block(to) != 0) to = HL_DTYPE_F32; /* rows must be whole blocks */
         ts[nt].dtype = to, ts[nt].ndim = t->ndim, ts[nt].shape[0] = t->shape[0], ts[nt].shape[1] = t->shape[1];
         if (!(ts[nt].data = malloc(hl_tensor_nbytes(&ts[nt]) + 1)) || !(row = malloc((size_t)cols * sizeof(float)))) goto oom;
         for (r = 0; r < rows; r++) {
