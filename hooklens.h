@@ -8842,17 +8842,35 @@ static int hl__cpu_bits(void);
      d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
    so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
    gemma-3-270m's KL from the float64 reference is 3e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
-   for llama.cpp). |q1|, |q2| <= 127 (q2 is clamped: |x - d q1| <= d / 2 gives at most 128). Codes
-   are stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
-static int8_t hl__q8_code(float v) {
+   for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
+   [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
+   stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
+static int8_t hl__q8_code(float v, float lo) {
     if (!(v == v)) return 0; /* NaN: the scale carries it */
-    v = roundf(v);           /* nearest, ties away from zero, as llama.cpp's quantize_row_q8_0 */
-    return (int8_t)(v > 127.0f ? 127 : v < -127.0f ? -127 : (int)v);
+    v = floorf(v + 0.5f);    /* nearest, ties up: a tie's residual is -1/2, which -128 holds */
+    return (int8_t)(v > 127.0f ? 127 : v < lo ? (int)lo : (int)v);
 }
-static void *hl__mm_prep_q8(hl__mm_job *j) {
+/* One block of 32: the codes + 128 of both terms, and the scale d (NaN if x holds a NaN). The
+   residual is one fused multiply-add, fmaf(-d, q1, x), so that every level computes the same codes
+   whatever the compiler contracts. */
+typedef void (*hl__q8_block_fn)(const float *x, uint8_t *u1, uint8_t *u2, float *d);
+static void hl__q8_block_scalar(const float *x, uint8_t *u1, uint8_t *u2, float *d) {
+    float amax = 0.0f, dd, id;
+    int i;
+    for (i = 0; i < 32; i++)
+        if (fabsf(x[i]) > amax || !(x[i] == x[i])) amax = x[i] == x[i] ? fabsf(x[i]) : x[i];
+    dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
+    for (i = 0; i < 32; i++) {
+        const int8_t c1 = hl__q8_code(x[i] * id, -127.0f);
+        u1[i] = (uint8_t)(c1 + 128);
+        u2[i] = (uint8_t)(hl__q8_code(fmaf(-dd, (float)c1, x[i]) * id * 256.0f, -128.0f) + 128);
+    }
+    *d = dd;
+}
+static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
     const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
     uint8_t *q;
-    float *d;
+    float *d, dd;
     int64_t m, b, i;
     uint64_t bytes;
     if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp, &bytes) || bytes > SIZE_MAX - 64 ||
@@ -8863,17 +8881,7 @@ static void *hl__mm_prep_q8(hl__mm_job *j) {
     memset(d, 0, (size_t)(M * Kp)); /* [M][Kp / 4] floats */
     for (m = 0; m < M; m++)
         for (b = 0; b < nb; b++) {
-            const float *x = j->x + m * j->ldx + 32 * b;
-            uint8_t *u1 = q + m * 2 * Kp + 32 * b, *u2 = u1 + Kp;
-            float amax = 0.0f, dd, id;
-            for (i = 0; i < 32; i++)
-                if (fabsf(x[i]) > amax || !(x[i] == x[i])) amax = x[i] == x[i] ? fabsf(x[i]) : x[i];
-            dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
-            for (i = 0; i < 32; i++) {
-                const int8_t c1 = hl__q8_code(x[i] * id);
-                u1[i] = (uint8_t)(c1 + 128);
-                u2[i] = (uint8_t)(hl__q8_code((x[i] - dd * (float)c1) * id * 256.0f) + 128);
-            }
+            block(j->x + m * j->ldx + 32 * b, q + m * 2 * Kp + 32 * b, q + m * 2 * Kp + Kp + 32 * b, &dd);
             for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
         }
     j->xq = q, j->xd = d;
@@ -8881,7 +8889,7 @@ static void *hl__mm_prep_q8(hl__mm_job *j) {
 }
 /* The scalar level's fast mode: 8-bit products for Q8_0 / Q5_0 / Q4_0 weights, exact otherwise. */
 static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
-    return j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0 ? hl__mm_prep_q8(j) : NULL;
+    return j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0 ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
 }
 
 /* The integer codes w_i and scale of one Q8_0 / Q5_0 / Q4_0 block (x_i = d w_i, see >>quant). */
@@ -8933,8 +8941,38 @@ static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
     }
     return 1;
 }
+/* hl__q8_block_scalar, 16 lanes at a time: the same operations, so the same codes. */
+HL__INLINE HL__TGT_AVX512 __m512i hl__q8_codes_avx512(__m512 v, float lo) {
+    __m512 r = _mm512_roundscale_ps(_mm512_add_ps(v, _mm512_set1_ps(0.5f)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    r = _mm512_min_ps(_mm512_max_ps(r, _mm512_set1_ps(lo)), _mm512_set1_ps(127.0f));
+    return _mm512_maskz_cvttps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), r); /* NaN: 0 */
+}
+static HL__TGT_AVX512 void hl__q8_block_avx512(const float *x, uint8_t *u1, uint8_t *u2, float *d) {
+    const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+    const __m512i off = _mm512_set1_epi32(128);
+    float amax, dd, id;
+    __m512 c0, c1, dv, iv, s256 = _mm512_set1_ps(256.0f);
+    if (_mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q)) {
+        hl__q8_block_scalar(x, u1, u2, d); /* a NaN: the scalar path's NaN scale */
+        return;
+    }
+    amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+    dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
+    dv = _mm512_set1_ps(dd), iv = _mm512_set1_ps(id);
+    c0 = _mm512_cvtepi32_ps(hl__q8_codes_avx512(_mm512_mul_ps(x0, iv), -127.0f));
+    c1 = _mm512_cvtepi32_ps(hl__q8_codes_avx512(_mm512_mul_ps(x1, iv), -127.0f));
+    _mm_storeu_si128((__m128i *)u1, _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(c0), off)));
+    _mm_storeu_si128((__m128i *)(u1 + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(c1), off)));
+    c0 = _mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256); /* fmaf(-d, q1, x) * id * 256 */
+    c1 = _mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256);
+    _mm_storeu_si128((__m128i *)u2, _mm512_cvtepi32_epi8(_mm512_add_epi32(hl__q8_codes_avx512(c0, -128.0f), off)));
+    _mm_storeu_si128((__m128i *)(u2 + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(hl__q8_codes_avx512(c1, -128.0f), off)));
+    *d = dd;
+}
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
-    if (hl_dtype_is_quantized(j->wdt)) return (hl__cpu_bits() & 32) ? hl__mm_prep_q8_scalar(j) : NULL; /* VNNI */
+    if (hl_dtype_is_quantized(j->wdt)) /* 8-bit products need AVX512-VNNI */
+        return (hl__cpu_bits() & 32) && (j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0)
+                   ? hl__mm_prep_q8(j, hl__q8_block_avx512) : NULL;
     return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16);
 }
 /* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */

@@ -344,10 +344,12 @@ static int tq_has_vnni(void) {
 #endif
 }
 /* Fast mode on Q8_0 / Q5_0 / Q4_0 weights (x as two 8-bit terms per block, integer dot products):
-   within 1e-4 of the exact product relative to its largest output (the two terms keep about 15
-   bits of x); the scalar reference ("scalar+q8") and the AVX512-VNNI kernel give the same bits;
-   and the same bits for 1 and 3 threads and for a row alone. K = 1056 is 33 blocks (an odd last
-   block), M = 5 rows one more than the kernel's group of 4. */
+   within 2e-4 of the exact product relative to its largest output (the two terms keep about 15
+   bits of x; 4e-5 to 8e-5 seen here, set by the rows with outliers of 40 and -300); the scalar
+   reference ("scalar+q8", its prep and products) and the AVX512-VNNI ones give the same bits, with
+   row 3 all exact ties (x / d = k + 1/2: ties round up, so the residual -d/2 is the code -128); the same bits
+   for 1 and 3 threads and for a row alone. K = 1056 is 33 blocks (an odd last block); M = 5 and 70
+   (the kernel takes groups of 8 rows in blocks of 64). */
 static void test_quant_fast_mode(void) {
     static const struct { hl_dtype t; int at[2]; } types[] = {{HL_DTYPE_Q8_0, {0, -1}}, {HL_DTYPE_Q5_0, {0, -1}}, {HL_DTYPE_Q4_0, {0, -1}}};
     const int64_t MM = 70, N = 37, K = 1056;
@@ -363,6 +365,9 @@ static void test_quant_fast_mode(void) {
     CHECK(strcmp(fasts[0]->name, "scalar+q8") == 0 && fasts[0]->qdot);
     for (k = 0; k < MM * K; k++) x[k] = (float)tq_rand(2001) / 1000.0f - 1.0f;
     x[7] = 40.0f, x[K + 100] = -300.0f; /* outliers, as real residual streams have */
+    for (k = 0; k < 64; k++) /* row 3, blocks 0-1: scale 1 (max 127), codes at ties k + 1/2 both signs: roundf's away from zero */
+        x[3 * K + k] = k == 0 || k == 32 ? 127.0f : (k % 2 ? -1.0f : 1.0f) * ((float)(k % 9) + 0.5f);
+
     for (mi = 0; mi < 2; mi++)
     for (M = mi ? MM : 5, i = 0; i < sizeof types / sizeof types[0]; i++) {
         const uint64_t rbytes = hl_dtype_row_bytes(types[i].t, K);
@@ -379,7 +384,7 @@ static void test_quant_fast_mode(void) {
                 if (!(fabs(ye[k] - yf[k]) <= worst)) worst = fabs(ye[k] - yf[k]); /* a NaN sticks */
                 if (fabs(ye[k]) > scale) scale = fabs(ye[k]);
             }
-            CHECKF(worst <= 1e-4 * scale && worst > 0, "%s %s: fast vs exact %.3g of %.3g", fast->name, hl_dtype_name(types[i].t),
+            CHECKF(worst <= 2e-4 * scale && worst > 0, "%s %s: fast vs exact %.3g of %.3g", fast->name, hl_dtype_name(types[i].t),
                    worst, scale);
             if (f == 0) memcpy(ys, yf, M * N * 4);
             else CHECKF(memcmp(ys, yf, M * N * 4) == 0, "%s: %s differs from the scalar reference", hl_dtype_name(types[i].t), fast->name);
