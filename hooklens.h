@@ -79,7 +79,7 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
-     0.4.1  Fast mode's 8-bit products take x as two 8-bit terms per block (about 15 bits: KL 2.4e-8
+     0.4.1  Fast mode's 8-bit products take x as two 8-bit terms per block (about 15 bits: KL 1.5e-8
             from gemma-3-270m's float64 reference, was 4.05e-3), with a scalar reference
             (hl_model_kernels "scalar+q8" when HL_KERNELS_SCALAR and desc.fast). The CLI has one
             option table (hooklens CMD --help).
@@ -8841,7 +8841,7 @@ static int hl__cpu_bits(void);
    second term for the rounding error. Per row and block of 32 values x_i:
      d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
    so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
-   gemma-3-270m's KL from the float64 reference is 3e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
+   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
    for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
    [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
    stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
