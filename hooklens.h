@@ -10078,6 +10078,8 @@ struct hl_model {
     hl__qkv_layout     qkv_layout;
     unsigned char     *is_local; /* [n_layers] */
     int                gguf_norms; /* norm weights are stored as 1 + w (llama.cpp's Gemma GGUF) */
+    int                qk_pair_rows; /* q_proj / k_proj rows in llama.cpp's rotary-pair order (Llama
+                                        GGUF): see hl__qk_stored */
     unsigned           flags;    /* HL_USE_* */
     /* hook points and slots (see hl__reg) */
     int64_t            n_points, n_slots;
@@ -10689,6 +10691,26 @@ static int64_t hl__qkv_col(const hl_model *m, int s, int64_t h) {
     }
 }
 
+/* llama.cpp's Llama GGUF files store the rows of q_proj and k_proj (and their biases) reordered
+   within each head, so that llama.cpp's rotary can turn adjacent pairs (convert_hf_to_gguf.py,
+   LlamaModel.permute, with n_head for q_proj and n_head_kv for k_proj):
+       W_stored = W.reshape(heads, 2, dh/2, d).swapaxes(1, 2).reshape(heads * dh, d)
+   i.e. row 2i + half of a head is Hugging Face row half * dh/2 + i (i < dh/2, half 0 or 1).
+   Rows are independent (also quantized ones: a block never spans rows), so x W_stored^T is
+   x W^T with its columns permuted within each head, and Hugging Face's column j of a head is the
+   stored column hl__qk_stored(j, dh). */
+static int64_t hl__qk_stored(int64_t j, int64_t dh) {
+    return j < dh / 2 ? 2 * j : 2 * (j - dh / 2) + 1;
+}
+/* y [rows, dh] (rows = positions x heads) from the stored column order to Hugging Face's:
+   y[r, j] = y_stored[r, hl__qk_stored(j, dh)]; tmp holds rows * dh floats. */
+static void hl__qk_unpermute(float *y, int64_t rows, int64_t dh, float *tmp) {
+    int64_t r, j;
+    memcpy(tmp, y, (size_t)(rows * dh) * sizeof(float));
+    for (r = 0; r < rows; r++)
+        for (j = 0; j < dh; j++) y[r * dh + j] = tmp[r * dh + hl__qk_stored(j, dh)];
+}
+
 /* TL's weight processing, once, at load (HL_PROC_*; TL HookedTransformer.process_weights_):
      FOLD_LN            b_Q, b_K, b_V += beta_1 W_Q, W_K, W_V;  b_in (b_gate) += beta_2 W_in (W_gate);
                         b_U = b_U + beta_f W_U; the LayerNorms keep w only (-> LNPre then w)
@@ -10960,7 +10982,7 @@ HL__DEF hl_status hl_tokenizer_load_gguf(const hl_gguf *g, hl_tokenizer **out, h
    A GGUF model is read as transformers' GGUF loader reads it (modeling_gguf_pytorch_utils): the
    metadata become config.json keys, and the tensors are renamed to the Hugging Face names, so the
    rest of the load is the folder's. Tensors stay in the file, in their stored types.
-     general.architecture   gemma3 -> Gemma3ForCausalLM, gemma2, gemma, llama
+     general.architecture   gemma3 -> Gemma3ForCausalLM, gemma2, gemma, llama -> LlamaForCausalLM
      <arch>.embedding_length, block_count, feed_forward_length, context_length,
      attention.head_count(_kv), attention.key_length (head_dim), attention.layer_norm_rms_epsilon,
      rope.freq_base, attention.sliding_window, rope.scaling.type/factor, gemma2's softcaps,
@@ -10970,17 +10992,28 @@ HL__DEF hl_status hl_tokenizer_load_gguf(const hl_gguf *g, hl_tokenizer **out, h
    (transformers' GGUF loader leaves its config default, 256: the same on every real model but
    those); Gemma-3's rope_local_base_freq 10000 and every sixth layer global (5, 11, 17, ...), as
    both do.
-   Gemma norms: llama.cpp's converter stores 1 + w, so they are used as stored (gguf_norms). */
+   Gemma norms: llama.cpp's converter stores 1 + w, so they are used as stored (gguf_norms).
+   Llama ("llama", which llama.cpp's converter also writes for Mistral and Mixtral): norms as
+   stored (w); head_dim from attention.key_length, else d_model / n_heads (llama.cpp's n_embd_head_k),
+   and rotary must turn all of it (rope.dimension_count = head_dim when present); q_proj / k_proj rows
+   are in llama.cpp's pair order, undone on the products (hl__qk_stored). llama.cpp ignores
+   llama.attention.sliding_window; when a file has it (hooklens convert-gguf writes Mistral's
+   window there) the model is MistralForCausalLM with that window on every layer, else Llama with
+   none. Refused: experts (llama.expert_count, Mixtral) and rope_freqs.weight (Llama-3.1's rope
+   scaling), which hooklens does not compute. */
 typedef struct hl__gguf_arch {
     const char *gguf, *hf_class, *act;
-    int         gemma; /* Gemma names for the norms around attention and MLP, and 1 + w stored */
+    int         gemma;     /* Gemma names for the norms around attention and MLP, and 1 + w stored */
+    int         pair_rows; /* q_proj / k_proj rows in llama.cpp's rotary-pair order (hl__qk_stored) */
 } hl__gguf_arch;
 static const hl__gguf_arch hl__gguf_archs[] = {
-    {"gemma3", "Gemma3ForCausalLM", "gelu_pytorch_tanh", 1},
-    {"gemma2", "Gemma2ForCausalLM", "gelu_pytorch_tanh", 1},
-    {"gemma", "GemmaForCausalLM", "gelu_pytorch_tanh", 1},
+    {"gemma3", "Gemma3ForCausalLM", "gelu_pytorch_tanh", 1, 0},
+    {"gemma2", "Gemma2ForCausalLM", "gelu_pytorch_tanh", 1, 0},
+    {"gemma", "GemmaForCausalLM", "gelu_pytorch_tanh", 1, 0},
+    {"llama", "LlamaForCausalLM", "silu", 0, 1},
 };
-/* GGUF tensor name (after "blk.N.") -> the Hugging Face name (after "model.layers.N."); [1] for Gemma */
+/* GGUF tensor name (after "blk.N.") -> the Hugging Face name (after "model.layers.N."): [1] for
+   Llama, [2] for Gemma */
 static const char *const hl__gguf_blk_names[][3] = {
     {"attn_norm", "input_layernorm", "input_layernorm"},
     {"attn_q", "self_attn.q_proj", "self_attn.q_proj"},
@@ -11048,23 +11081,29 @@ static hl_status hl__weights_from_gguf(hl_gguf *g, int gemma, hl_weights **out, 
     return HL_OK;
 }
 
-/* config.json text for a GGUF file's metadata (see above); the family's HF class in *gemma. */
-static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js, int *gemma, hl_error *err) {
-    const char *arch;
+/* <arch>.<name> as an integer into *v: 1, or 0 when absent or not an integer. */
+static int hl__gguf_arch_int(const hl_gguf *g, const char *arch, size_t alen, const char *name, int64_t *v) {
+    char key[128];
+    snprintf(key, sizeof key, "%.*s.%s", (int)alen, arch, name);
+    return hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), v);
+}
+
+/* config.json text for a GGUF file's metadata (see above); the file's row of hl__gguf_archs in *ga. */
+static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js, const hl__gguf_arch **gap,
+                                 hl_error *err) {
+    const char *arch, *hf_class;
     size_t alen, i;
     const hl__gguf_arch *ga = NULL;
     const hl_tensor *emb = hl_gguf_find(g, "token_embd.weight");
     char key[128];
-    int64_t v;
+    int64_t v, window = -1;
     double x;
     /* <arch>.<name> as an integer (required unless dflt >= 0) */
 #define HL__GG_INT(name, json, dflt)                                                                                  \
     do {                                                                                                             \
-        int64_t ix_;                                                                                                  \
-        snprintf(key, sizeof key, "%.*s.%s", (int)alen, arch, name);                                                  \
-        ix_ = hl_gguf_kv_find(g, key);                                                                                \
-        if (ix_ < 0 || !hl_gguf_get_int(g, (size_t)ix_, &v)) {                                                        \
-            if ((dflt) < 0) return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF metadata '%s' is missing or not an integer", path, key); \
+        if (!hl__gguf_arch_int(g, arch, alen, name, &v)) {                                                            \
+            if ((dflt) < 0) return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF metadata '%.*s.%s' is missing or not an integer", \
+                                            path, (int)alen, arch, name);                                              \
             v = (dflt);                                                                                               \
         }                                                                                                            \
         hl__buf_printf(js, ",\"%s\":%lld", json, (long long)v);                                                     \
@@ -11074,11 +11113,26 @@ static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js
     for (i = 0; i < sizeof hl__gguf_archs / sizeof hl__gguf_archs[0]; i++)
         if (strlen(hl__gguf_archs[i].gguf) == alen && memcmp(hl__gguf_archs[i].gguf, arch, alen) == 0) ga = &hl__gguf_archs[i];
     if (!ga || alen > 32)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF architecture \"%.*s\" is not supported (gemma3, gemma2, gemma)", path,
-                        (int)(alen > 32 ? 32 : alen), arch);
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF architecture \"%.*s\" is not supported (gemma3, gemma2, gemma, "
+                        "llama)", path, (int)(alen > 32 ? 32 : alen), arch);
     if (!emb || emb->ndim != 2) return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF has no 2-D token_embd.weight", path);
-    *gemma = ga->gemma;
-    hl__buf_printf(js, "{\"architectures\":[\"%s\"],\"hidden_activation\":\"%s\",\"vocab_size\":%lld", ga->hf_class,
+    *gap = ga;
+    hf_class = ga->hf_class;
+    if (ga->pair_rows) { /* llama: what hooklens does not compute, and Mistral's window (see above) */
+        if (hl__gguf_arch_int(g, arch, alen, "expert_count", &v) && v > 0)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF llama.expert_count %lld: mixture-of-experts models (Mixtral) "
+                            "are not supported", path, (long long)v);
+        if (hl_gguf_find(g, "rope_freqs.weight"))
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF rope_freqs.weight (Llama-3.1's rope scaling) is not supported",
+                            path);
+        if (hl__gguf_arch_int(g, arch, alen, "attention.sliding_window", &v)) {
+            if (v <= 0 || v > ((int64_t)1 << 40))
+                return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF llama.attention.sliding_window %lld is not a positive size",
+                                path, (long long)v);
+            window = v, hf_class = "MistralForCausalLM";
+        }
+    }
+    hl__buf_printf(js, "{\"architectures\":[\"%s\"],\"hidden_activation\":\"%s\",\"vocab_size\":%lld", hf_class,
                    ga->act, (long long)emb->shape[0]);
     HL__GG_INT("embedding_length", "hidden_size", -1);
     HL__GG_INT("block_count", "num_hidden_layers", -1);
@@ -11086,23 +11140,23 @@ static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js
     HL__GG_INT("attention.head_count", "num_attention_heads", -1);
     HL__GG_INT("attention.head_count_kv", "num_key_value_heads", 0 + v);
     {
-        int64_t dm = 0, nh = 1, nl = 0, hd = 0;
-        snprintf(key, sizeof key, "%.*s.embedding_length", (int)alen, arch);
-        hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &dm);
-        snprintf(key, sizeof key, "%.*s.attention.head_count", (int)alen, arch);
-        hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &nh);
-        snprintf(key, sizeof key, "%.*s.block_count", (int)alen, arch);
-        hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &nl);
+        int64_t dm = 0, nh = 1, nl = 0, hd = 0, rot = 0;
+        hl__gguf_arch_int(g, arch, alen, "embedding_length", &dm);
+        hl__gguf_arch_int(g, arch, alen, "attention.head_count", &nh);
+        hl__gguf_arch_int(g, arch, alen, "block_count", &nl);
         hd = nh > 0 ? dm / nh : 0;
-        snprintf(key, sizeof key, "%.*s.attention.key_length", (int)alen, arch);
-        if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, key), &v)) hd = v, hl__buf_printf(js, ",\"head_dim\":%lld", (long long)v);
+        if (hl__gguf_arch_int(g, arch, alen, "attention.key_length", &v)) hd = v, hl__buf_printf(js, ",\"head_dim\":%lld", (long long)v);
+        if (ga->pair_rows && hl__gguf_arch_int(g, arch, alen, "rope.dimension_count", &rot) && rot != hd)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF llama.rope.dimension_count %lld is not head_dim %lld (rotary "
+                            "on part of each head is not supported for llama)", path, (long long)rot, (long long)hd);
         if (ga->gemma && hd > 0) /* llama.cpp: head_dim, or d_model / n_heads on the 27B models */
             hl__buf_printf(js, ",\"query_pre_attn_scalar\":%lld",
                            (long long)((alen == 6 && ((nl == 46 && arch[5] == '2') || (nl == 62 && arch[5] == '3'))) && nh > 0
                                            ? dm / nh : hd));
     }
     HL__GG_INT("context_length", "max_position_embeddings", 8192);
-    HL__GG_INT("attention.sliding_window", "sliding_window", 4096);
+    if (ga->gemma) HL__GG_INT("attention.sliding_window", "sliding_window", 4096);
+    else if (window > 0) hl__buf_printf(js, ",\"sliding_window\":%lld", (long long)window);
 #undef HL__GG_INT
     {
         static const char *const fk[][2] = {{"attention.layer_norm_rms_epsilon", "rms_norm_eps"},
@@ -11151,12 +11205,12 @@ static hl_status hl__load_gguf(hl_model *m, const hl_model_desc *d, const hl__fa
     hl_gguf *g = NULL;
     hl__buf js;
     char label[600];
-    int gemma = 0;
+    const hl__gguf_arch *ga = NULL;
     hl_status st;
     memset(&js, 0, sizeof js);
     if ((st = hl_gguf_open(d->path, &g, err)) != HL_OK) return st;
     snprintf(label, sizeof label, "%s (GGUF metadata)", d->path);
-    st = hl__gguf_config(g, d->path, &js, &gemma, err);
+    st = hl__gguf_config(g, d->path, &js, &ga, err);
     if (st == HL_OK) st = hl__parse_config(m, label, js.data, js.len, d, fam, err);
     hl__buf_free(&js);
     if (st == HL_OK && !d->no_tokenizer) st = hl__tokenizer_from_gguf(g, d->path, &m->tok, err);
@@ -11164,8 +11218,9 @@ static hl_status hl__load_gguf(hl_model *m, const hl_model_desc *d, const hl__fa
         hl_gguf_close(g);
         return st;
     }
-    if ((st = hl__weights_from_gguf(g, gemma, &m->w, err)) != HL_OK) return st; /* takes g */
-    m->gguf_norms = gemma;
+    if ((st = hl__weights_from_gguf(g, ga->gemma, &m->w, err)) != HL_OK) return st; /* takes g */
+    m->gguf_norms = ga->gemma;
+    m->qk_pair_rows = ga->pair_rows;
     if (!(m->path = hl__strdup(d->path))) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
     return hl__bind_weights(m, *fam, err);
 }
@@ -12427,6 +12482,10 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
 
     /* ln1 and q, k, v (above)                   -> attn.hook_q, hook_k, hook_v */
     if ((st = hl__qkv(P, l, a)) != HL_OK) return st;
+    if (m->qk_pair_rows) { /* Llama GGUF: back to Hugging Face's order (hl__qk_stored); z is free until attention */
+        hl__qk_unpermute(a->q, n * H, dh, a->z);
+        hl__qk_unpermute(a->k, n * G, dh, a->z);
+    }
     HL__HOOK(P, HL_HOOK_ATTN_Q, l, a->q);
     HL__HOOK(P, HL_HOOK_ATTN_K, l, a->k);
     HL__HOOK(P, HL_HOOK_ATTN_V, l, a->v);
@@ -14864,6 +14923,12 @@ static void hl__center_axis(float *x, int64_t rows, int64_t cols, int axis) {
     for (a = 0; a < na; a++) hl__center(axis ? x + a * cols : x + a, nb, axis ? 1 : cols); /* row a, or column a */
 }
 
+/* Column j of a head of stream s (0 q, 1 k, 2 v) in the stored weight: j, or for the q and k rows
+   of a Llama GGUF hl__qk_stored(j). */
+static int64_t hl__qk_col(const hl_model *m, int s, int64_t j) {
+    return m->qk_pair_rows && s < 2 ? hl__qk_stored(j, m->cfg.d_head) : j;
+}
+
 HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t layer, hl_tensor *out, hl_error *err) {
     const hl_model_cfg *c;
     const hl__layer_w *lw;
@@ -14919,7 +14984,8 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
         for (h = 0; h < heads; h++) {
             for (i = 0; i < d; i++)
                 for (j = 0; j < dh; j++)
-                    x[(h * d + i) * dh + j] = hl__lin_at(L, hl__qkv_col(m, s, h) + j, i) * (fold ? lw->ln1.w[i] : 1.0f);
+                    x[(h * d + i) * dh + j] = hl__lin_at(L, hl__qkv_col(m, s, h) + hl__qk_col(m, s, j), i) *
+                                              (fold ? lw->ln1.w[i] : 1.0f);
             if (fold && ln) hl__center_axis(x + h * d * dh, d, dh, 0);
         }
         out->data = x;
@@ -14929,7 +14995,8 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
         const hl__lin *L = hl__qkv_lin(lw, s);
         out->ndim = 2, out->shape[0] = heads, out->shape[1] = dh;
         if (!(x = (float *)hl__calloc((size_t)(heads * dh), sizeof(float)))) return hl__fail(err, HL_ERR_OOM, "hl_model_param: out of memory");
-        for (h = 0; L->b && h < heads; h++) memcpy(x + h * dh, L->b + hl__qkv_col(m, s, h), (size_t)dh * sizeof(float));
+        for (h = 0; L->b && h < heads; h++)
+            for (j = 0; j < dh; j++) x[h * dh + j] = L->b[hl__qkv_col(m, s, h) + hl__qk_col(m, s, j)];
         out->data = x;
         return HL_OK;
     }

@@ -20,13 +20,18 @@ int cmd_convert_llama2c(const cli_args *a) {
 }
 
 /* hooklens convert-gguf MODEL_DIR OUT.gguf [--dtype keep|f32|f16|bf16|q8_0|q4_0|q4_k]
-   A Gemma / Gemma-2 / Gemma-3 Hugging Face folder as the GGUF llama.cpp's converter writes: the
-   config as <arch>.* metadata, tensors under GGUF names (token_embd, blk.N.attn_q, ...), norm
-   weights as f32 1 + w. Matrices keep their dtype, or are converted (q8_0 and q4_0 with llama.cpp's
-   reference quantizers, q4_k by rounding to nearest; rows that are not whole blocks stay f32). The folder's tokenizer is not embedded; a placeholder SentencePiece
-   vocabulary of the model's size (<pad> <eos> <bos> <unk>, the 256 byte pieces, then "▁tN") is, so
-   that llama.cpp loads the file too (benchmarks of random models). What hooklens reads back from
-   the file is the folder's model: with --dtype keep the same numbers, bit for bit. */
+   A Gemma / Gemma-2 / Gemma-3 / Llama / Mistral Hugging Face folder as the GGUF llama.cpp's
+   converter writes: the config as <arch>.* metadata, tensors under GGUF names (token_embd,
+   blk.N.attn_q, ...), Gemma's norm weights as f32 1 + w. Llama and Mistral become "llama" files as
+   llama.cpp's LlamaModel writes them: norms as stored, q_proj / k_proj rows in its rotary-pair
+   order (gguf_llama_src_row), and Mistral's sliding window, which llama.cpp ignores, under
+   llama.attention.sliding_window (hooklens reads it back). Matrices keep their dtype, or are
+   converted (q8_0 and q4_0 with llama.cpp's reference quantizers, q4_k by rounding to nearest;
+   rows that are not whole blocks stay f32). The folder's tokenizer is not
+   embedded; a placeholder SentencePiece vocabulary of the model's size (four specials, the 256
+   byte pieces, then "▁tN") is, so that llama.cpp loads the file too (benchmarks of random models).
+   What hooklens reads back from the file is the folder's model: with --dtype keep the same
+   numbers, bit for bit. */
 static const char *const gguf_names[][2] = { /* Hugging Face (after model.layers.N.) -> GGUF (after blk.N.) */
     {"input_layernorm", "attn_norm"},         {"self_attn.q_proj", "attn_q"},
     {"self_attn.k_proj", "attn_k"},           {"self_attn.v_proj", "attn_v"},
@@ -36,7 +41,10 @@ static const char *const gguf_names[][2] = { /* Hugging Face (after model.layers
     {"mlp.gate_proj", "ffn_gate"},            {"mlp.up_proj", "ffn_up"},
     {"mlp.down_proj", "ffn_down"}};
 
-static int gguf_name(const char *hf, char *out, size_t cap) {
+/* Llama's post_attention_layernorm is the norm before the MLP: llama.cpp's ffn_norm */
+static const char *const gguf_names_llama[][2] = {{"post_attention_layernorm", "ffn_norm"}};
+
+static int gguf_name(const char *hf, int llama, char *out, size_t cap) {
     size_t i;
     if (strcmp(hf, "model.embed_tokens.weight") == 0) return snprintf(out, cap, "token_embd.weight") > 0;
     if (strcmp(hf, "model.norm.weight") == 0) return snprintf(out, cap, "output_norm.weight") > 0;
@@ -44,13 +52,40 @@ static int gguf_name(const char *hf, char *out, size_t cap) {
     if (strncmp(hf, "model.layers.", 13) == 0) {
         char *end;
         long l = strtol(hf + 13, &end, 10);
-        for (i = 0; *end == '.' && i < sizeof gguf_names / sizeof gguf_names[0]; i++) {
-            size_t k = strlen(gguf_names[i][0]);
-            if (strncmp(end + 1, gguf_names[i][0], k) == 0 && end[1 + k] == '.')
-                return snprintf(out, cap, "blk.%ld.%s%s", l, gguf_names[i][1], end + 1 + k) < (int)cap;
+        const size_t n_llama = llama ? sizeof gguf_names_llama / sizeof gguf_names_llama[0] : 0;
+        const size_t n_all = n_llama + sizeof gguf_names / sizeof gguf_names[0];
+        for (i = 0; *end == '.' && i < n_all; i++) {
+            const char *const *e = i < n_llama ? gguf_names_llama[i] : gguf_names[i - n_llama];
+            size_t k = strlen(e[0]);
+            if (strncmp(end + 1, e[0], k) == 0 && end[1 + k] == '.')
+                return snprintf(out, cap, "blk.%ld.%s%s", l, e[1], end + 1 + k) < (int)cap;
         }
     }
     return 0;
+}
+
+/* The GGUF general.architecture of a model hooklens converts, or NULL. */
+static const char *gguf_arch(const hl_model_cfg *c) {
+    switch (c->arch) {
+    case HL_ARCH_GEMMA3: return "gemma3";
+    case HL_ARCH_GEMMA2: return "gemma2";
+    case HL_ARCH_GEMMA: return "gemma";
+    case HL_ARCH_LLAMA:
+    case HL_ARCH_MISTRAL: return "llama"; /* as llama.cpp's converter (LlamaModel) writes both */
+    default: return NULL;
+    }
+}
+
+/* The folder's row that becomes row r of the GGUF tensor `hf`. For a "llama" file, q_proj and
+   k_proj rows go in llama.cpp's order (convert_hf_to_gguf.py, LlamaModel.permute with n_head for
+   q and n_head_kv for k: w.reshape(heads, 2, dh/2, d).swapaxes(1, 2)): row 2i + half of a head is
+   the folder's row half * dh/2 + i. Every other row stays where it is. */
+static int64_t gguf_llama_src_row(const char *hf, int llama, const hl_model_cfg *c, int64_t r) {
+    const size_t n = strlen(hf);
+    const int64_t dh = c->d_head, j = r % dh;
+    if (!llama || n < 14 || (strcmp(hf + n - 14, ".q_proj.weight") != 0 && strcmp(hf + n - 14, ".k_proj.weight") != 0))
+        return r;
+    return r - j + (j % 2) * (dh / 2) + j / 2;
 }
 
 int cmd_convert_gguf(const cli_args *args) {
@@ -66,7 +101,7 @@ int cmd_convert_gguf(const cli_args *args) {
     char (*names)[128] = NULL;
     const char **np = NULL;
     hl_tensor *ts = NULL;
-    int rc = 1;
+    int rc = 1, llama = 0;
     if (!in || !outp) return cli_usage("convert-gguf");
     if (strcmp(dts, "keep") != 0 && (want = hl_dtype_from_name(dts, strlen(dts))) == HL_DTYPE_INVALID &&
         (want = hl_qtype_from_name(dts, strlen(dts))) == HL_DTYPE_INVALID) {
@@ -87,11 +122,12 @@ int cmd_convert_gguf(const cli_args *args) {
         goto done;
     }
     c = hl_model_config(m);
-    arch = c->arch == HL_ARCH_GEMMA3 ? "gemma3" : c->arch == HL_ARCH_GEMMA2 ? "gemma2" : c->arch == HL_ARCH_GEMMA ? "gemma" : NULL;
-    if (!arch) {
-        fprintf(stderr, "hooklens convert-gguf: %s is %s; Gemma, Gemma-2 and Gemma-3 folders are converted\n", in, c->architecture);
+    if (!(arch = gguf_arch(c))) {
+        fprintf(stderr, "hooklens convert-gguf: %s is %s; Gemma, Gemma-2, Gemma-3, Llama and Mistral folders are converted\n",
+                in, c->architecture);
         goto done;
     }
+    llama = strcmp(arch, "llama") == 0;
     n = hl_weights_count(w);
     names = calloc(n, sizeof *names), np = calloc(n, sizeof *np), ts = calloc(n, sizeof *ts);
     if (!names || !np || !ts) goto oom;
@@ -102,7 +138,7 @@ int cmd_convert_gguf(const cli_args *args) {
         hl_dtype to = norm ? HL_DTYPE_F32 : want == HL_DTYPE_INVALID ? t->dtype : want;
         float *row;
         int64_t r, k;
-        if (!gguf_name(hl_weights_name(w, i), names[nt], sizeof names[nt])) {
+        if (!gguf_name(hl_weights_name(w, i), llama, names[nt], sizeof names[nt])) {
             fprintf(stderr, "hooklens convert-gguf: no GGUF name for '%s'\n", hl_weights_name(w, i));
             goto done;
         }
@@ -111,8 +147,9 @@ int cmd_convert_gguf(const cli_args *args) {
         if (!(ts[nt].data = malloc(hl_tensor_nbytes(&ts[nt]) + 1)) || !(row = malloc((size_t)cols * sizeof(float)))) goto oom;
         for (r = 0; r < rows; r++) {
             uint8_t *dst = (uint8_t *)ts[nt].data + (size_t)r * hl_dtype_row_bytes(to, cols);
+            const int64_t src = gguf_llama_src_row(hl_weights_name(w, i), llama, c, r);
             if ((r & 255) == 0) cli_progress("[convert-gguf: tensor %zu/%zu, %s]", i + 1, n, names[nt]);
-            for (k = 0; k < cols; k++) row[k] = (norm && c->norm_plus_one ? 1.0f : 0.0f) + hl_tensor_get_f32(t, r * cols + k);
+            for (k = 0; k < cols; k++) row[k] = (norm && c->norm_plus_one ? 1.0f : 0.0f) + hl_tensor_get_f32(t, src * cols + k);
             if (hl_dtype_is_quantized(to)) {
                 if (hl_quantize_row(to, row, dst, cols, &err) != HL_OK) { free(row); rc = cli_error(&err); goto done; }
             } else {
@@ -147,13 +184,14 @@ int cmd_convert_gguf(const cli_args *args) {
             goto done;
         }
         for (t = 0; t < V; t++) {
-            static const char *const special[4] = {"<pad>", "<eos>", "<bos>", "<unk>"};
+            /* Gemma's ids (bos 2, eos 1) or SentencePiece Llama's (unk 0, bos 1, eos 2) */
+            static const char *const special[2][4] = {{"<pad>", "<eos>", "<bos>", "<unk>"}, {"<unk>", "<s>", "</s>", "<pad>"}};
             vocab[t] = pool + 32 * t;
-            if (t < 4) snprintf(vocab[t], 32, "%s", special[t]), vt[t] = 3;
+            if (t < 4) snprintf(vocab[t], 32, "%s", special[llama][t]), vt[t] = llama && t == 0 ? 2 : 3;
             else if (t < 260) snprintf(vocab[t], 32, "<0x%02X>", (unsigned)(t - 4)), vt[t] = 6;
             else snprintf(vocab[t], 32, "\xe2\x96\x81t%lld", (long long)t), vt[t] = 1, vs[t] = -(float)t;
         }
-        u[10] = 2, u[11] = 1;
+        u[10] = llama ? 1 : 2, u[11] = llama ? 2 : 1;
         kv[nk].key = "tokenizer.ggml.model", kv[nk].type = HL_GGUF_STRING, kv[nk].val = "llama", nk++;
         kv[nk].key = "tokenizer.ggml.tokens", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_STRING;
         kv[nk].count = (uint64_t)V, kv[nk].val = vocab, nk++;
@@ -179,7 +217,8 @@ int cmd_convert_gguf(const cli_args *args) {
         KV("attention.head_count_kv", HL_GGUF_UINT32, &u[5]);
         KV("attention.key_length", HL_GGUF_UINT32, &u[6]);
         KV("attention.value_length", HL_GGUF_UINT32, &u[7]);
-        KV("attention.sliding_window", HL_GGUF_UINT32, &u[8]);
+        if (!llama || c->window > 0) KV("attention.sliding_window", HL_GGUF_UINT32, &u[8]); /* llama: Mistral's */
+        if (llama) KV("rope.dimension_count", HL_GGUF_UINT32, &u[6]);
         KV("attention.layer_norm_rms_epsilon", HL_GGUF_FLOAT32, &f[0]);
         KV("rope.freq_base", HL_GGUF_FLOAT32, &f[1]);
         if (c->attn_softcap > 0) KV("attn_logit_softcapping", HL_GGUF_FLOAT32, &f[2]);
