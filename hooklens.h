@@ -89,7 +89,8 @@
             hl_dtype_row_bytes, hl_dequantize_row, hl_quantize_row); desc.fast also means 8-bit
             products for Q8_0/Q5_0/Q4_0 weights; Gemma-3 (HL_ARCH_GEMMA3, hl_model_cfg.qk_norm,
             rope_local_theta, rope_scale); new points attn.hook_q_normed / hook_k_normed (hl_hook
-            ids after HL_HOOK_ATTN_V moved by two).
+            ids after HL_HOOK_ATTN_V moved by two). Llama GGUF files (llama.cpp's q/k row order
+            undone; Mistral's window) and "gpt2" GGUF tokenizers (pre-tokenizer "gpt-2").
      0.3.0  API CHANGE: GPT-2, GPT-Neo and GPT-NeoX; TransformerLens's weight processing on by
             default (desc.no_processing, desc.skip_processing, hl_model_cfg.processing: Gemma-1,
             Llama and Mistral logits are now centred over the vocabulary, as TL's);
@@ -476,12 +477,14 @@ HL_API hl_status        hl_gguf_write(const char *path, const hl_gguf_kv_w *kv, 
 typedef struct hl_tokenizer hl_tokenizer;
 
 /* [in] path: a tokenizer.json file, a folder that holds one, or a GGUF model file (its embedded
-   tokenizer, tokenizer.ggml.model "llama"). Frees with hl_tokenizer_free. */
+   tokenizer, tokenizer.ggml.model "llama", or "gpt2" with tokenizer.ggml.pre "gpt-2"). Frees with
+   hl_tokenizer_free. */
 HL_API hl_status hl_tokenizer_load(const char *path, hl_tokenizer **out, hl_error *err);
 HL_API hl_status hl_tokenizer_load_memory(const char *json, size_t len, hl_tokenizer **out,
                                           hl_error *err);
-/* The tokenizer embedded in an open GGUF file (tokenizer.ggml.model "llama"); HL_ERR_NOT_FOUND when
-   the file has none. */
+/* The tokenizer embedded in an open GGUF file (tokenizer.ggml.model "llama", or "gpt2" with
+   tokenizer.ggml.pre "gpt-2"; other models and pre-tokenizers are HL_ERR_UNSUPPORTED, named);
+   HL_ERR_NOT_FOUND when the file has none. bos/eos/pad ids are the file's tokenizer.ggml.*_token_id. */
 HL_API hl_status hl_tokenizer_load_gguf(const struct hl_gguf *g, hl_tokenizer **out, hl_error *err);
 HL_API void      hl_tokenizer_free(hl_tokenizer *t);
 /* Encodes `len` bytes of UTF-8 text (invalid UTF-8 is HL_ERR_ARG). add_special != 0 runs the
@@ -10775,8 +10778,7 @@ static hl_status hl__process(hl_model *m, hl_error *err) {
                before BPE as the json's added_tokens are
      normalizer, pre_tokenizer, decoder, post-processor as SentencePiece-BPE jsons have them (Gemma):
                spaces -> "▁" (plus a leading "▁" when add_space_prefix), byte fallback, <bos> first
-               when add_bos_token.
-   "gpt2" tokenizers (byte-level BPE with merges) are not read yet. */
+               when add_bos_token. */
 typedef struct hl__gtok_merge {
     float    score;
     uint32_t len_a, len_b; /* characters */
@@ -10806,13 +10808,11 @@ static uint64_t hl__fnv1a(const char *s, size_t n) {
     for (i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
-static hl_status hl__tokenizer_from_gguf(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
-    if (!g || !out) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_load_gguf: NULL argument");
-    if (!path) path = "GGUF";
+static hl_status hl__gtok_spm(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
     const int64_t kt = hl_gguf_kv_find(g, "tokenizer.ggml.tokens"), ks = hl_gguf_kv_find(g, "tokenizer.ggml.scores"),
-                  ky = hl_gguf_kv_find(g, "tokenizer.ggml.token_type"), km = hl_gguf_kv_find(g, "tokenizer.ggml.model");
-    size_t mlen = 0, len, i, k, off;
-    const char *model = hl_gguf_get_str(g, (size_t)km, &mlen), *pc;
+                  ky = hl_gguf_kv_find(g, "tokenizer.ggml.token_type");
+    size_t len, i, k, off;
+    const char *pc;
     uint64_t n, cap, nm = 0, nloc;
     char **piece = NULL;
     size_t *plen = NULL;
@@ -10823,12 +10823,7 @@ static hl_status hl__tokenizer_from_gguf(const hl_gguf *g, const char *path, hl_
     hl_status st = HL_OK;
     int64_t bos = -1, unk = -1, v;
     int add_bos = 1, space_prefix = 0;
-    *out = NULL;
     memset(&js, 0, sizeof js);
-    if (kt < 0) return HL_OK; /* no tokenizer in the file: ids in, ids out */
-    if (!model || mlen != 5 || memcmp(model, "llama", 5) != 0)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF tokenizer.ggml.model \"%.*s\" is not read yet (\"llama\" is; load "
-                        "with desc.no_tokenizer = 1 to run on ids)", path, (int)(mlen > 16 ? 16 : mlen), model ? model : "");
     n = hl_gguf_arr_count(g, (size_t)kt);
     if (hl_gguf_arr_type(g, (size_t)kt) != HL_GGUF_STRING || n == 0 || n > (1u << 24) || ks < 0 || ky < 0 ||
         hl_gguf_arr_count(g, (size_t)ks) != n || hl_gguf_arr_count(g, (size_t)ky) != n)
@@ -10969,6 +10964,136 @@ done:
     hl__free(piece), hl__free(plen), hl__free(type), hl__free(score), hl__free(slot), hl__free(mg);
     hl__buf_free(&js);
     return st;
+}
+
+/* The tokenizer embedded in a GGUF, tokenizer.ggml.model "gpt2": byte-level BPE as llama.cpp's
+   converter writes it (convert_hf_to_gguf.py _set_vocab_gpt2: the tokenizer.json's pieces in id
+   order, byte-level characters and all; its merges as "a b" strings; token types 1 normal, 3
+   control = special added tokens, 4 user-defined = other added tokens, 5 unused = "[PADn]"
+   fillers of ids the json lacks), as the tokenizer.json transformers has for GPT-2, which
+   hl_tokenizer_load_memory then reads (and checks: every merge's pieces in the vocabulary):
+     model          BPE, vocab = the pieces, merges in the file's order (rank = position)
+     added_tokens   control (special) and user-defined (not special) pieces, matched before BPE
+     pre_tokenizer  ByteLevel, no prefix space, the GPT-2 regex; decoder ByteLevel
+     post_processor <bos> first when tokenizer.ggml.add_bos_token is true (GPT-2 has none)
+   tokenizer.ggml.pre names llama.cpp's pre-tokenizer (llama-vocab.cpp): "gpt-2" is GPT-2's regex,
+   and the only one read. llama.cpp's "default", also what it uses when the key is absent, is not
+   GPT-2's (runs of punctuation, then the GPT-2 regex, runs of digits, then digits in threes), and
+   the others are other regexes or normalizers: all refused by name. */
+static hl_status hl__gtok_bpe(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
+    const int64_t kt = hl_gguf_kv_find(g, "tokenizer.ggml.tokens"), kmg = hl_gguf_kv_find(g, "tokenizer.ggml.merges"),
+                  ky = hl_gguf_kv_find(g, "tokenizer.ggml.token_type"), kp = hl_gguf_kv_find(g, "tokenizer.ggml.pre");
+    size_t plen = 0, len, off;
+    const char *pre = hl_gguf_get_str(g, (size_t)kp, &plen), *pc;
+    uint64_t n, nm, i;
+    hl__buf js;
+    hl_status st = HL_OK;
+    int64_t bos = -1, ty, v;
+    int add_bos = 0;
+    memset(&js, 0, sizeof js);
+    if (!pre || plen != 5 || memcmp(pre, "gpt-2", 5) != 0) {
+        const char *shown = pre ? pre : kp < 0 ? "(absent)" : "(not a string)";
+        const size_t sl = pre ? plen : strlen(shown);
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF byte-level BPE tokenizer with tokenizer.ggml.pre \"%.*s\" is not "
+                        "supported (\"gpt-2\" is; llama.cpp's \"default\", also meant by an absent key, is not GPT-2's "
+                        "pre-tokenizer; load with desc.no_tokenizer = 1 to run on ids)", path, (int)(sl > 32 ? 32 : sl), shown);
+    }
+    n = hl_gguf_arr_count(g, (size_t)kt);
+    nm = hl_gguf_arr_count(g, (size_t)kmg);
+    if (hl_gguf_arr_type(g, (size_t)kt) != HL_GGUF_STRING || n == 0 || n > (1u << 24))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: tokens must be an array of 1 to 2^24 strings", path);
+    if (kmg < 0 || hl_gguf_kv_type(g, (size_t)kmg) != HL_GGUF_ARRAY || hl_gguf_arr_type(g, (size_t)kmg) != HL_GGUF_STRING)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer \"gpt2\": tokenizer.ggml.merges must be an array of strings",
+                        path);
+    if (nm >= (1u << 26)) return hl__fail(err, HL_ERR_LIMIT, "%s: GGUF tokenizer: %llu merges (at most 2^26)", path,
+                                          (unsigned long long)nm);
+    if (ky >= 0 && hl_gguf_arr_count(g, (size_t)ky) != n)
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: token_type has %llu entries for %llu tokens", path,
+                        (unsigned long long)hl_gguf_arr_count(g, (size_t)ky), (unsigned long long)n);
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.bos_token_id"), &v)) bos = v;
+    if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.add_bos_token"), &v)) add_bos = v != 0;
+    if (add_bos && (bos < 0 || bos >= (int64_t)n))
+        return hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: add_bos_token with bos token id %lld outside the vocabulary",
+                        path, (long long)bos);
+    hl__buf_printf(&js, "{\"version\":\"1.0\",\"added_tokens\":[");
+    for (i = 0, off = 0; ky >= 0 && i < n; i++) {
+        if (!hl_gguf_arr_int(g, (size_t)ky, i, &ty)) {
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: GGUF tokenizer: token_type %llu is not an integer", path, (unsigned long long)i);
+            goto done;
+        }
+        if (ty != 3 && ty != 4) continue;
+        pc = hl_gguf_arr_str(g, (size_t)kt, i, &len);
+        hl__buf_printf(&js, "%s{\"id\":%llu,\"content\":", off++ ? "," : "", (unsigned long long)i);
+        hl__json_quote_n(&js, pc, len);
+        hl__buf_printf(&js, ",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":%s}",
+                       ty == 3 ? "true" : "false");
+    }
+    hl__buf_printf(&js, "],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
+                        "\"trim_offsets\":true,\"use_regex\":true},");
+    if (add_bos) {
+        pc = hl_gguf_arr_str(g, (size_t)kt, (uint64_t)bos, &len);
+        hl__buf_printf(&js, "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":");
+        hl__json_quote_n(&js, pc, len);
+        hl__buf_printf(&js, ",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}],\"pair\":[{\"Sequence\":{\"id\":\"A\","
+                            "\"type_id\":0}},{\"Sequence\":{\"id\":\"B\",\"type_id\":1}}],\"special_tokens\":{");
+        hl__json_quote_n(&js, pc, len);
+        hl__buf_printf(&js, ":{\"id\":");
+        hl__json_quote_n(&js, pc, len);
+        hl__buf_printf(&js, ",\"ids\":[%lld],\"tokens\":[", (long long)bos);
+        hl__json_quote_n(&js, pc, len);
+        hl__buf_printf(&js, "]}}},");
+    } else {
+        hl__buf_printf(&js, "\"post_processor\":null,");
+    }
+    hl__buf_printf(&js, "\"decoder\":{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,\"use_regex\":true},"
+                        "\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":null,\"continuing_subword_prefix\":\"\","
+                        "\"end_of_word_suffix\":\"\",\"fuse_unk\":false,\"byte_fallback\":false,\"ignore_merges\":false,\"vocab\":{");
+    for (i = 0; i < n; i++) {
+        pc = hl_gguf_arr_str(g, (size_t)kt, i, &len);
+        if (i) hl__buf_putc(&js, ',');
+        hl__json_quote_n(&js, pc, len);
+        hl__buf_printf(&js, ":%llu", (unsigned long long)i);
+    }
+    hl__buf_printf(&js, "},\"merges\":[");
+    for (i = 0; i < nm; i++) {
+        pc = hl_gguf_arr_str(g, (size_t)kmg, i, &len);
+        if (i) hl__buf_putc(&js, ',');
+        hl__json_quote_n(&js, pc, len);
+    }
+    hl__buf_printf(&js, "]}}");
+    if (js.oom) st = hl__fail(err, HL_ERR_OOM, "%s: GGUF tokenizer: out of memory", path);
+    else if ((st = hl_tokenizer_load_memory(js.data, js.len, out, err)) != HL_OK) hl__wrap(err, st, "GGUF tokenizer");
+done:
+    hl__buf_free(&js);
+    return st;
+}
+
+static hl_status hl__tokenizer_from_gguf(const hl_gguf *g, const char *path, hl_tokenizer **out, hl_error *err) {
+    static const char *const ids[3] = {"tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
+                                       "tokenizer.ggml.padding_token_id"};
+    size_t mlen = 0;
+    const char *model;
+    hl_status st;
+    int64_t v;
+    int i;
+    if (!g || !out) return hl__fail(err, HL_ERR_ARG, "hl_tokenizer_load_gguf: NULL argument");
+    if (!path) path = "GGUF";
+    *out = NULL;
+    if (hl_gguf_kv_find(g, "tokenizer.ggml.tokens") < 0) return HL_OK; /* no tokenizer in the file: ids in, ids out */
+    model = hl_gguf_get_str(g, (size_t)hl_gguf_kv_find(g, "tokenizer.ggml.model"), &mlen);
+    if (model && mlen == 5 && memcmp(model, "llama", 5) == 0) st = hl__gtok_spm(g, path, out, err);
+    else if (model && mlen == 4 && memcmp(model, "gpt2", 4) == 0) st = hl__gtok_bpe(g, path, out, err);
+    else return hl__fail(err, HL_ERR_UNSUPPORTED, "%s: GGUF tokenizer.ggml.model \"%.*s\" is not read yet (\"llama\" and "
+                         "\"gpt2\" are; load with desc.no_tokenizer = 1 to run on ids)", path, (int)(mlen > 16 ? 16 : mlen),
+                         model ? model : "");
+    if (st != HL_OK) return st;
+    /* the special ids the file names (in the vocabulary) over the json's guesses by name */
+    for (i = 0; i < 3; i++)
+        if (hl_gguf_get_int(g, (size_t)hl_gguf_kv_find(g, ids[i]), &v) && v >= 0 && v < (*out)->n_ids) {
+            int32_t *dst = i == 0 ? &(*out)->bos : i == 1 ? &(*out)->eos : &(*out)->pad;
+            *dst = (int32_t)v;
+        }
+    return HL_OK;
 }
 
 HL__DEF hl_status hl_tokenizer_load_gguf(const hl_gguf *g, hl_tokenizer **out, hl_error *err) {
@@ -15061,7 +15186,8 @@ REVISION HISTORY
                        dequantized rows (AVX-512 for the common types), fast mode with 8-bit
                        integer products (VNNI) for Q8_0/Q5_0/Q4_0; Gemma3ForCausalLM (q_norm/k_norm,
                        local rotary base, layer pattern, linear rope_scaling); models and their
-                       tokenizers load from GGUF files (gemma3, gemma2, gemma); make fetch-gemma3.
+                       tokenizers load from GGUF files (gemma3, gemma2, gemma, llama; tokenizers
+                       "llama" and "gpt2"); make fetch-gemma3.
     0.3.0 (2026-12-05) API CHANGE: GPT2LMHeadModel, GPTNeoForCausalLM, GPTNeoXForCausalLM, as rows
                        of the family table (config keys, weight names, the math that differs) and
                        step variants (LayerNorm, learned positions, partial rotary, fused q/k/v,

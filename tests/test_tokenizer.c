@@ -28,8 +28,9 @@ static int tk_same_ids(const int32_t *ids, int64_t n, const hl_json *want, const
     return 0;
 }
 
-/* Runs all reference texts of one tokenizer; returns the number that match in every field. */
-static int tk_check_reference_with(const char *name, const char *tok_path) {
+/* Runs all reference texts of one tokenizer (given, or loaded from tok_path or the fixture);
+   returns the number that match in every field. */
+static int tk_check_reference_tok(const char *name, const char *tok_path, hl_tokenizer *given) {
     char rel[256];
     const char *path;
     size_t len, i;
@@ -49,8 +50,9 @@ static int tk_check_reference_with(const char *name, const char *tok_path) {
     if (!doc) return 0;
     snprintf(rel, sizeof rel, "tokenizers/%s/tokenizer.json", name);
     path = tok_path ? tok_path : hlt_fixture(rel);
-    if (!hlt_need(path)) { hl_json_free(doc); return 0; }
-    TK_OK(hl_tokenizer_load(path, &tok, &err));
+    if (given) tok = given;
+    else if (!hlt_need(path)) { hl_json_free(doc); return 0; }
+    else TK_OK(hl_tokenizer_load(path, &tok, &err));
     list = hl_json_get(hl_json_root(doc), name);
     CHECK(list && list->type == HL_JSON_ARRAY && list->len == 30);
     for (i = 0; tok && list && i < list->len; i++) {
@@ -102,11 +104,13 @@ static int tk_check_reference_with(const char *name, const char *tok_path) {
         printf("  %s: %d of %lu reference texts match\n", name, good, (unsigned long)list->len);
         CHECK(0);
     }
-    hl_tokenizer_free(tok);
+    if (!given) hl_tokenizer_free(tok);
     hl_json_free(doc);
     return good;
 }
-
+static int tk_check_reference_with(const char *name, const char *tok_path) {
+    return tk_check_reference_tok(name, tok_path, NULL);
+}
 static int tk_check_reference(const char *name) {
     return tk_check_reference_with(name, NULL);
 }
@@ -121,6 +125,128 @@ const char *hlt_gemma3_path(void);
 static void test_tokenizer_ref_gemma3_gguf(void) {
     if (!hlt_need(hlt_gemma3_path())) return;
     tk_check_reference_with("gemma3", hlt_gemma3_path());
+}
+
+/* ---- GGUF "gpt2" tokenizers ---- */
+static void tk_expect(const hl_tokenizer *t, const char *text, int special, const char *want);
+/* Writes a GGUF holding a byte-level BPE tokenizer as llama.cpp's converter does (_set_vocab_gpt2):
+   tokens in id order, merges as "a b", token types 1 normal / 3 control; pre = NULL leaves
+   tokenizer.ggml.pre out. Returns 0 on failure. */
+static int tk_write_gpt2_gguf(const char *path, const char *const *tokens, const int32_t *types, uint64_t n,
+                              const char *const *merges, uint64_t nm, const char *pre, uint32_t bos) {
+    hl_gguf_kv_w kv[8];
+    size_t nk = 0;
+    hl_error err;
+    hl_status st;
+    kv[nk].key = "general.architecture", kv[nk].type = HL_GGUF_STRING, kv[nk].val = "gpt2", nk++;
+    kv[nk].key = "tokenizer.ggml.model", kv[nk].type = HL_GGUF_STRING, kv[nk].val = "gpt2", nk++;
+    if (pre) kv[nk].key = "tokenizer.ggml.pre", kv[nk].type = HL_GGUF_STRING, kv[nk].val = pre, nk++;
+    kv[nk].key = "tokenizer.ggml.tokens", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_STRING;
+    kv[nk].count = n, kv[nk].val = tokens, nk++;
+    kv[nk].key = "tokenizer.ggml.token_type", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_INT32;
+    kv[nk].count = n, kv[nk].val = types, nk++;
+    kv[nk].key = "tokenizer.ggml.merges", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_STRING;
+    kv[nk].count = nm, kv[nk].val = merges, nk++;
+    kv[nk].key = "tokenizer.ggml.bos_token_id", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &bos, nk++;
+    kv[nk].key = "tokenizer.ggml.eos_token_id", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &bos, nk++;
+    st = hl_gguf_write(path, kv, nk, NULL, NULL, 0, &err);
+    CHECK_OK(st, &err);
+    return st == HL_OK;
+}
+
+/* The gpt2 fixture's tokenizer.json as a GGUF "gpt2" vocabulary (the pieces, merges and token
+   types llama.cpp's converter writes), read back with hl_tokenizer_load_gguf: every gpt2 reference
+   text encodes to Hugging Face's ids and decodes to its text. */
+static void test_tokenizer_gguf_gpt2(void) {
+    const char *path = hlt_fixture("tokenizers/gpt2/tokenizer.json"), *out = "build/gpt2_tokenizer.gguf";
+    char *json, **merges = NULL;
+    const char **tokens = NULL, **mp = NULL;
+    int32_t *types = NULL;
+    size_t len, i;
+    uint64_t n = 0, nm = 0;
+    hl_json_doc *doc = NULL;
+    const hl_json *model, *vocab, *ml, *added;
+    hl_gguf *g = NULL;
+    hl_tokenizer *t = NULL;
+    hl_error err;
+    if (!hlt_need(path) || !(json = hlt_read_file(path, &len))) return;
+    TK_OK(hl_json_parse(json, len, &doc, &err));
+    free(json);
+    if (!doc) return;
+    model = hl_json_get(hl_json_root(doc), "model");
+    vocab = hl_json_get(model, "vocab"), ml = hl_json_get(model, "merges"), added = hl_json_get(hl_json_root(doc), "added_tokens");
+    CHECK(vocab && vocab->type == HL_JSON_OBJECT && ml && ml->type == HL_JSON_ARRAY && added && added->type == HL_JSON_ARRAY);
+    if (!vocab || !ml || !added) goto done;
+    for (i = 0; i < vocab->len; i++)
+        if ((uint64_t)vocab->kids[i].i64 + 1 > n) n = (uint64_t)vocab->kids[i].i64 + 1;
+    tokens = (const char **)calloc(n, sizeof *tokens), types = (int32_t *)calloc(n, sizeof *types);
+    nm = ml->len;
+    merges = (char **)calloc(nm, sizeof *merges), mp = (const char **)calloc(nm, sizeof *mp);
+    if (!tokens || !types || !merges || !mp) { CHECK(0); goto done; }
+    for (i = 0; i < vocab->len; i++) tokens[vocab->kids[i].i64] = vocab->kids[i].key, types[vocab->kids[i].i64] = 1;
+    for (i = 0; i < added->len; i++) {
+        int64_t id = hl_json_int(hl_json_get(&added->kids[i], "id"), -1);
+        if (id >= 0 && (uint64_t)id < n) types[id] = hl_json_bool(hl_json_get(&added->kids[i], "special"), 0) ? 3 : 4;
+    }
+    for (i = 0; i < n; i++) CHECK(tokens[i] != NULL); /* GPT-2's ids have no holes */
+    for (i = 0; i < nm; i++) { /* "a b", or ["a", "b"] in newer files */
+        const hl_json *m = &ml->kids[i];
+        if (m->type == HL_JSON_STRING) {
+            merges[i] = strdup(m->str);
+        } else if (m->type == HL_JSON_ARRAY && m->len == 2) {
+            size_t la = m->kids[0].len, lb = m->kids[1].len;
+            if ((merges[i] = (char *)malloc(la + lb + 2)) != NULL)
+                memcpy(merges[i], m->kids[0].str, la), merges[i][la] = ' ', memcpy(merges[i] + la + 1, m->kids[1].str, lb + 1);
+        }
+        if (!(mp[i] = merges[i])) { CHECK(0); goto done; }
+    }
+    for (i = 0; i < n && tokens[i]; i++) {}
+    if (i < n || !tk_write_gpt2_gguf(out, tokens, types, n, mp, nm, "gpt-2", 50256)) goto done;
+    CHECK_OK(hl_gguf_open(out, &g, &err), &err);
+    if (!g) goto done;
+    TK_OK(hl_tokenizer_load_gguf(g, &t, &err));
+    if (t) {
+        CHECK(hl_tokenizer_vocab_size(t) == 50257 && hl_tokenizer_bos_id(t) == 50256 && hl_tokenizer_eos_id(t) == 50256);
+        CHECK(tk_check_reference_tok("gpt2", NULL, t) == 30);
+        tk_expect(t, "Hello world<|endoftext|>", 1, "15496 995 50256"); /* no bos added; the control token matched whole */
+    }
+    hl_tokenizer_free(t);
+    hl_gguf_close(g);
+    g = NULL, t = NULL;
+    /* the same vocabulary with another pre-tokenizer, or none, is refused by name */
+    {
+        static const char *const pres[3] = {"default", NULL, "llama3"};
+        static const char *const want[3] = {"\"default\"", "(absent)", "\"llama3\""};
+        int k;
+        for (k = 0; k < 3; k++) {
+            hl_status st;
+            if (!tk_write_gpt2_gguf(out, tokens, types, n, mp, nm, pres[k], 50256)) break;
+            CHECK_OK(hl_gguf_open(out, &g, &err), &err);
+            if (!g) break;
+            st = hl_tokenizer_load_gguf(g, &t, &err);
+            CHECKF(st == HL_ERR_UNSUPPORTED && !t && strstr(err.msg, want[k]) && strstr(err.msg, "tokenizer.ggml.pre"),
+                   "pre %s: %s \"%s\"", want[k], hl_status_str(st), st ? err.msg : "");
+            hl_tokenizer_free(t), hl_gguf_close(g);
+            g = NULL, t = NULL;
+        }
+    }
+    /* a merge of pieces that are not in the vocabulary: a format error naming it */
+    {
+        static const char *const tk[3] = {"a", "b", "ab"}, *const bad[1] = {"a c"};
+        static const int32_t ty[3] = {1, 1, 1};
+        hl_status st;
+        if (tk_write_gpt2_gguf(out, tk, ty, 3, bad, 1, "gpt-2", 0)) {
+            CHECK_OK(hl_gguf_open(out, &g, &err), &err);
+            st = g ? hl_tokenizer_load_gguf(g, &t, &err) : HL_ERR_IO;
+            CHECKF(st == HL_ERR_FORMAT && !t && strstr(err.msg, "merges[0]"), "%s \"%s\"", hl_status_str(st), err.msg);
+            hl_tokenizer_free(t), hl_gguf_close(g);
+        }
+    }
+done:
+    for (i = 0; merges && i < nm; i++) free(merges[i]);
+    free(merges), free(mp), free(tokens), free(types);
+    hl_json_free(doc);
+    remove(out);
 }
 
 /* ---- small in-memory tokenizers ---- */
@@ -313,4 +439,5 @@ void suite_tokenizer(void) {
     RUN(test_tokenizer_ref_gemma2);
     RUN(test_tokenizer_ref_gemma3);
     RUN(test_tokenizer_ref_gemma3_gguf);
+    RUN(test_tokenizer_gguf_gpt2);
 }
