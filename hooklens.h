@@ -6911,7 +6911,7 @@ static hl_status hl__tk_load_model(hl_tokenizer *t, const hl_json *model, hl_err
         uint64_t key, slot;
         if (m->type == HL_JSON_STRING) {
             const char *sp = (const char *)memchr(m->str, ' ', m->len);
-            if (!sp) return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu] \"%.64s\" has no space",
+            if (!sp) return hl__buf_free(&tmp), hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu] \"%.64s\" has no space",
                                      (unsigned long long)i, m->str);
             a = m->str;
             al = (size_t)(sp - m->str);
@@ -6924,16 +6924,16 @@ static hl_status hl__tk_load_model(hl_tokenizer *t, const hl_json *model, hl_err
             b = m->kids[1].str;
             bl = m->kids[1].len;
         } else {
-            return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu] is neither \"a b\" nor [\"a\", \"b\"]",
+            return hl__buf_free(&tmp), hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu] is neither \"a b\" nor [\"a\", \"b\"]",
                             (unsigned long long)i);
         }
         ia = hl__tk_vocab_id(t, a, al);
         ib = hl__tk_vocab_id(t, b, bl);
         if (ia < 0 || ib < 0)
-            return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: \"%.64s\" is not in the vocabulary",
+            return hl__buf_free(&tmp), hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: \"%.64s\" is not in the vocabulary",
                             (unsigned long long)i, ia < 0 ? a : b);
         if (bl < t->cont_len)
-            return hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: \"%.64s\" is shorter than the subword prefix",
+            return hl__buf_free(&tmp), hl__fail(err, HL_ERR_FORMAT, "model.merges[%llu]: \"%.64s\" is shorter than the subword prefix",
                             (unsigned long long)i, b);
         tmp.len = 0;
         hl__buf_push(&tmp, a, al);
