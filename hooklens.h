@@ -11128,17 +11128,18 @@ HL__DEF hl_status hl_tokenizer_load_gguf(const hl_gguf *g, hl_tokenizer **out, h
    scaling), which hooklens does not compute. */
 typedef struct hl__gguf_arch {
     const char *gguf, *hf_class, *act;
-    int         gemma;     /* Gemma names for the norms around attention and MLP, and 1 + w stored */
+    int         gemma;     /* Gemma: 1 + w stored in the norms, query_pre_attn_scalar, the sliding window */
+    int         post_norms; /* Gemma-2/3's norm names around attention and MLP (hl__gguf_blk_names[2]) */
     int         pair_rows; /* q_proj / k_proj rows in llama.cpp's rotary-pair order (hl__qk_stored) */
 } hl__gguf_arch;
 static const hl__gguf_arch hl__gguf_archs[] = {
-    {"gemma3", "Gemma3ForCausalLM", "gelu_pytorch_tanh", 1, 0},
-    {"gemma2", "Gemma2ForCausalLM", "gelu_pytorch_tanh", 1, 0},
-    {"gemma", "GemmaForCausalLM", "gelu_pytorch_tanh", 1, 0},
-    {"llama", "LlamaForCausalLM", "silu", 0, 1},
+    {"gemma3", "Gemma3ForCausalLM", "gelu_pytorch_tanh", 1, 1, 0},
+    {"gemma2", "Gemma2ForCausalLM", "gelu_pytorch_tanh", 1, 1, 0},
+    {"gemma", "GemmaForCausalLM", "gelu_pytorch_tanh", 1, 0, 0}, /* Llama's names: ffn_norm = post_attention_layernorm */
+    {"llama", "LlamaForCausalLM", "silu", 0, 0, 1},
 };
 /* GGUF tensor name (after "blk.N.") -> the Hugging Face name (after "model.layers.N."): [1] for
-   Llama, [2] for Gemma */
+   Llama and Gemma-1, [2] for Gemma-2 and Gemma-3 (llama.cpp's gguf-py tensor_mapping.py) */
 static const char *const hl__gguf_blk_names[][3] = {
     {"attn_norm", "input_layernorm", "input_layernorm"},
     {"attn_q", "self_attn.q_proj", "self_attn.q_proj"},
@@ -11156,7 +11157,7 @@ static const char *const hl__gguf_blk_names[][3] = {
 };
 
 /* The Hugging Face name of a GGUF tensor into out (cap bytes); 0 if it has none (left out). */
-static int hl__gguf_hf_name(const char *g, int gemma, char *out, size_t cap) {
+static int hl__gguf_hf_name(const char *g, int post_norms, char *out, size_t cap) {
     static const char *const top[][2] = {{"token_embd.weight", "model.embed_tokens.weight"},
                                          {"output_norm.weight", "model.norm.weight"},
                                          {"output.weight", "lm_head.weight"}};
@@ -11169,7 +11170,7 @@ static int hl__gguf_hf_name(const char *g, int gemma, char *out, size_t cap) {
         if (end == g + 4 || *end != '.' || l > 1000000) return 0;
         for (i = 0; i < sizeof hl__gguf_blk_names / sizeof hl__gguf_blk_names[0]; i++) {
             const size_t k = strlen(hl__gguf_blk_names[i][0]);
-            const char *hf = hl__gguf_blk_names[i][gemma ? 2 : 1];
+            const char *hf = hl__gguf_blk_names[i][post_norms ? 2 : 1];
             if (hf && strncmp(end + 1, hl__gguf_blk_names[i][0], k) == 0 && end[1 + k] == '.')
                 return snprintf(out, cap, "model.layers.%llu.%s%s", l, hf, end + 1 + k) < (int)cap;
         }
@@ -11178,7 +11179,7 @@ static int hl__gguf_hf_name(const char *g, int gemma, char *out, size_t cap) {
 }
 
 /* hl_weights over a GGUF file's tensors under their Hugging Face names (takes g). */
-static hl_status hl__weights_from_gguf(hl_gguf *g, int gemma, hl_weights **out, hl_error *err) {
+static hl_status hl__weights_from_gguf(hl_gguf *g, int post_norms, hl_weights **out, hl_error *err) {
     hl_weights *w = (hl_weights *)hl__calloc(1, sizeof *w);
     size_t i, n = hl_gguf_tensor_count(g), off = 0;
     char nm[256];
@@ -11193,7 +11194,7 @@ static hl_status hl__weights_from_gguf(hl_gguf *g, int gemma, hl_weights **out, 
         return hl__fail(err, HL_ERR_OOM, "GGUF: out of memory");
     }
     for (i = 0; i < n; i++) {
-        if (!hl__gguf_hf_name(hl_gguf_tensor_name(g, i), gemma, nm, sizeof nm)) continue; /* e.g. rope_freqs */
+        if (!hl__gguf_hf_name(hl_gguf_tensor_name(g, i), post_norms, nm, sizeof nm)) continue; /* e.g. rope_freqs */
         w->names[w->n] = strcpy(w->gguf_names + off, nm);
         w->tensors[w->n++] = hl_gguf_tensor(g, i);
         off += strlen(nm) + 1;
@@ -11343,7 +11344,7 @@ static hl_status hl__load_gguf(hl_model *m, const hl_model_desc *d, const hl__fa
         hl_gguf_close(g);
         return st;
     }
-    if ((st = hl__weights_from_gguf(g, ga->gemma, &m->w, err)) != HL_OK) return st; /* takes g */
+    if ((st = hl__weights_from_gguf(g, ga->post_norms, &m->w, err)) != HL_OK) return st; /* takes g */
     m->gguf_norms = ga->gemma;
     m->qk_pair_rows = ga->pair_rows;
     if (!(m->path = hl__strdup(d->path))) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");

@@ -329,11 +329,32 @@ done:
 static void gguf_roundtrip(const char *fixture) {
     gguf_roundtrip_as(fixture, "keep", 0);
 }
+/* The norm before the MLP under llama.cpp's name for the architecture (gguf-py tensor_mapping.py):
+   Gemma-1's post_attention_layernorm is ffn_norm (as Llama's), Gemma-2's pre_feedforward_layernorm
+   is ffn_norm and its post_attention_layernorm post_attention_norm. */
+static void gguf_norm_names(const char *fixture, const char *has, const char *lacks) {
+    char cmd[1200];
+    hl_gguf *g = NULL;
+    hl_error e;
+    const char *dir = hlt_fixture(fixture);
+    if (!hlt_need(dir)) return;
+    snprintf(cmd, sizeof cmd, "./build/hooklens convert-gguf %s build/names.gguf > /dev/null", dir);
+    CHECK(system(cmd) == 0);
+    CHECK_OK(hl_gguf_open("build/names.gguf", &g, &e), &e);
+    if (g) CHECKF(hl_gguf_find(g, has) && (!lacks || !hl_gguf_find(g, lacks)), "%s: want %s%s%s", fixture, has,
+                  lacks ? ", not " : "", lacks ? lacks : "");
+    hl_gguf_close(g);
+    remove("build/names.gguf");
+}
 static void test_gguf_roundtrip_gemma(void) {
     gguf_roundtrip("models/gemma2-tiny");
     gguf_roundtrip("models/gemma2-tiny-bf16");
     gguf_roundtrip("models/gemma2-tiny-softcap");
     gguf_roundtrip("models/gemma1-tiny");
+    gguf_norm_names("models/gemma1-tiny", "blk.0.ffn_norm.weight", "blk.0.post_attention_norm.weight");
+    gguf_norm_names("models/gemma2-tiny", "blk.0.post_attention_norm.weight", NULL);
+    gguf_norm_names("models/gemma2-tiny", "blk.0.ffn_norm.weight", NULL);
+    gguf_norm_names("models/llama-tiny", "blk.0.ffn_norm.weight", "blk.0.post_attention_norm.weight");
 }
 
 /* `make-random-model --format gguf --dtype q4_k`: a gemma-2-shaped file whose matrices are Q4_K

@@ -41,7 +41,8 @@ static const char *const gguf_names[][2] = { /* Hugging Face (after model.layers
     {"mlp.gate_proj", "ffn_gate"},            {"mlp.up_proj", "ffn_up"},
     {"mlp.down_proj", "ffn_down"}};
 
-/* Llama's post_attention_layernorm is the norm before the MLP: llama.cpp's ffn_norm */
+/* Llama's and Gemma-1's post_attention_layernorm is the norm before the MLP: llama.cpp's ffn_norm
+   (Gemma-2/3's is the post-norm of attention) */
 static const char *const gguf_names_llama[][2] = {{"post_attention_layernorm", "ffn_norm"}};
 
 static int gguf_name(const char *hf, int llama, char *out, size_t cap) {
@@ -138,7 +139,7 @@ int cmd_convert_gguf(const cli_args *args) {
         hl_dtype to = norm ? HL_DTYPE_F32 : want == HL_DTYPE_INVALID ? t->dtype : want;
         float *row;
         int64_t r, k;
-        if (!gguf_name(hl_weights_name(w, i), llama, names[nt], sizeof names[nt])) {
+        if (!gguf_name(hl_weights_name(w, i), llama || c->arch == HL_ARCH_GEMMA, names[nt], sizeof names[nt])) {
             fprintf(stderr, "hooklens convert-gguf: no GGUF name for '%s'\n", hl_weights_name(w, i));
             goto done;
         }
