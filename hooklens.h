@@ -81,16 +81,18 @@
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
      0.4.1  Fast mode's 8-bit products take x as two 8-bit terms per block (about 15 bits: KL 1.5e-8
             from gemma-3-270m's float64 reference, was 4.05e-3), with a scalar reference
-            (hl_model_kernels "scalar+q8" when HL_KERNELS_SCALAR and desc.fast). The CLI has one
-            option table (hooklens CMD --help).
+            (hl_model_kernels "scalar+q8" when HL_KERNELS_SCALAR and desc.fast). Llama GGUF files
+            (llama.cpp's q/k row order undone; Mistral's window) and "gpt2" GGUF tokenizers
+            (pre-tokenizer "gpt-2"); Gemma-1 GGUF norm names as llama.cpp's (ffn_norm): Gemma-1
+            files written by 0.4.0's convert-gguf no longer load. hl_quantize_row writes Q4_K. The
+            CLI has one option table (hooklens CMD --help).
      0.4.0  API CHANGE: GGUF files (>>gguf: hl_gguf_* read and hl_gguf_write; hl_model_load and
             hl_tokenizer_load take a .gguf path, with its embedded tokenizer); block-quantized
             dtypes HL_DTYPE_Q4_0 ... HL_DTYPE_Q6_K (HL_QTYPE_LIST, hl_dtype_size 0,
             hl_dtype_row_bytes, hl_dequantize_row, hl_quantize_row); desc.fast also means 8-bit
             products for Q8_0/Q5_0/Q4_0 weights; Gemma-3 (HL_ARCH_GEMMA3, hl_model_cfg.qk_norm,
             rope_local_theta, rope_scale); new points attn.hook_q_normed / hook_k_normed (hl_hook
-            ids after HL_HOOK_ATTN_V moved by two). Llama GGUF files (llama.cpp's q/k row order
-            undone; Mistral's window) and "gpt2" GGUF tokenizers (pre-tokenizer "gpt-2").
+            ids after HL_HOOK_ATTN_V moved by two).
      0.3.0  API CHANGE: GPT-2, GPT-Neo and GPT-NeoX; TransformerLens's weight processing on by
             default (desc.no_processing, desc.skip_processing, hl_model_cfg.processing: Gemma-1,
             Llama and Mistral logits are now centred over the vocabulary, as TL's);
@@ -15180,15 +15182,16 @@ REVISION HISTORY
     0.4.1 (2026-12-05) fast mode: x as two 8-bit terms per block of 32 for the Q8_0/Q5_0/Q4_0
                        integer products (the second holds the first's rounding error), the scalar
                        reference of those products (the same bits), up to 8 rows of x per weight
-                       row; tools: one option table and parser for every command, progress lines.
+                       row; llama GGUF files and "gpt2" GGUF tokenizers; Gemma-1 GGUF norm names
+                       as llama.cpp's; a Q4_K writer; tools: one option table and parser for
+                       every command, progress lines.
     0.4.0 (2026-12-05) API CHANGE: GGUF v2/v3 reader (hl_gguf_*, fuzzed) and writer; block-quantized
                        dtypes (Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K) dequantized with
                        llama.cpp's exact values, products in exact mode through panels of
                        dequantized rows (AVX-512 for the common types), fast mode with 8-bit
                        integer products (VNNI) for Q8_0/Q5_0/Q4_0; Gemma3ForCausalLM (q_norm/k_norm,
                        local rotary base, layer pattern, linear rope_scaling); models and their
-                       tokenizers load from GGUF files (gemma3, gemma2, gemma, llama; tokenizers
-                       "llama" and "gpt2"); make fetch-gemma3.
+                       tokenizers load from GGUF files (gemma3, gemma2, gemma); make fetch-gemma3.
     0.3.0 (2026-12-05) API CHANGE: GPT2LMHeadModel, GPTNeoForCausalLM, GPTNeoXForCausalLM, as rows
                        of the family table (config keys, weight names, the math that differs) and
                        step variants (LayerNorm, learned positions, partial rotary, fused q/k/v,
