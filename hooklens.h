@@ -784,7 +784,8 @@ typedef struct hl_model_desc {
     unsigned    skip_processing;  /* HL_PROC_* transforms to leave out of the default */
     /* Or, with path NULL, the same files from memory the caller keeps alive until hl_model_free
        (nothing is copied): config.json's text, the safetensors images (one per shard: the tensors
-       of all of them are the weights), and optionally tokenizer.json's text. */
+       of all of them are the weights), and optionally tokenizer.json's text; or, with config_json
+       NULL, one GGUF image (weights[0], weight_sizes[0]) holding all three. */
     const char        *config_json;
     size_t             config_len;
     const void *const *weights;
@@ -8690,6 +8691,113 @@ static void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t l
 }
 #endif
 
+/* ---- fast mode with quantized weights: the scalar reference --------------------------------- */
+/* Fast mode with quantized weights: x in 8-bit integers, as llama.cpp's CPU path does, but with a
+   second term for the rounding error. Per row and block of 32 values x_i:
+     d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
+   so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
+   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
+   for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
+   [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
+   stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
+static int8_t hl__q8_code(float v, float lo) {
+    if (!(v == v)) return 0; /* NaN: the scale carries it */
+    v = floorf(v + 0.5f);    /* nearest, ties up: a tie's residual is -1/2, which -128 holds */
+    return (int8_t)(v > 127.0f ? 127 : v < lo ? (int)lo : (int)v);
+}
+/* One block of 32: the codes + 128 of both terms, and the scale d (NaN if x holds a NaN). The
+   residual is one fused multiply-add, fmaf(-d, q1, x), so that every level computes the same codes
+   whatever the compiler contracts. */
+typedef void (*hl__q8_block_fn)(const float *x, uint8_t *u1, uint8_t *u2, float *d);
+static void hl__q8_block_scalar(const float *x, uint8_t *u1, uint8_t *u2, float *d) {
+    float amax = 0.0f, dd, id;
+    int i;
+    for (i = 0; i < 32; i++)
+        if (fabsf(x[i]) > amax || !(x[i] == x[i])) amax = x[i] == x[i] ? fabsf(x[i]) : x[i];
+    dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
+    for (i = 0; i < 32; i++) {
+        const int8_t c1 = hl__q8_code(x[i] * id, -127.0f);
+        u1[i] = (uint8_t)(c1 + 128);
+        u2[i] = (uint8_t)(hl__q8_code(fmaf(-dd, (float)c1, x[i]) * id * 256.0f, -128.0f) + 128);
+    }
+    *d = dd;
+}
+static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+    uint8_t *q;
+    float *d, dd;
+    int64_t m, b, i;
+    uint64_t bytes;
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp, &bytes) || bytes > SIZE_MAX - 64 ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 64)))
+        return NULL; /* exact products */
+    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63); /* the scales after the codes */
+    memset(q, 128, (size_t)(2 * M * Kp));
+    memset(d, 0, (size_t)(M * Kp)); /* [M][Kp / 4] floats */
+    for (m = 0; m < M; m++)
+        for (b = 0; b < nb; b++) {
+            block(j->x + m * j->ldx + 32 * b, q + m * 2 * Kp + 32 * b, q + m * 2 * Kp + Kp + 32 * b, &dd);
+            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
+        }
+    j->xq = q, j->xd = d;
+    return q;
+}
+/* The scalar level's fast mode: 8-bit products for Q8_0 / Q5_0 / Q4_0 weights, exact otherwise. */
+static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
+    return j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0 ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
+}
+
+/* The integer codes w_i and scale of one Q8_0 / Q5_0 / Q4_0 block (x_i = d w_i, see >>quant). */
+static void hl__q_codes(hl_dtype t, const uint8_t *b, int8_t *w, float *dw) {
+    int i;
+    *dw = hl__f16_at(b);
+    if (t == HL_DTYPE_Q8_0) {
+        memcpy(w, b + 2, 32);
+    } else if (t == HL_DTYPE_Q5_0) {
+        const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
+        for (i = 0; i < 16; i++) {
+            w[i] = (int8_t)((int)((b[6 + i] & 0x0F) | (((qh >> i) & 1u) << 4)) - 16);
+            w[i + 16] = (int8_t)((int)((b[6 + i] >> 4) | (((qh >> (i + 16)) & 1u) << 4)) - 16);
+        }
+    } else {
+        for (i = 0; i < 16; i++) w[i] = (int8_t)((b[2 + i] & 0x0F) - 8), w[i + 16] = (int8_t)((b[2 + i] >> 4) - 8);
+    }
+}
+/* y[m, n] = sum over the 16 lanes l of the fast-mode product, each lane covering 4 values per step
+   of 64:  acc_l = fma(p_l, dw_b * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
+   integers: |p| < 2^24), then the lanes summed as a tree (8 pairs, 4, 2, 1). The AVX-512 kernel
+   does the same operations in the same order, so both give the same bits, on any thread count. */
+static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
+    int8_t w[32];
+    float dw, acc[16];
+    int64_t n, m, b, i, l;
+    for (n = n0; n < n1; n++) {
+        const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+        for (m = 0; m < j->M; m++) {
+            const uint8_t *u1 = j->xq + m * 2 * Kp, *u2 = u1 + Kp;
+            const float *xd = j->xd + m * (Kp / 4);
+            for (l = 0; l < 16; l++) acc[l] = 0.0f;
+            for (b = 0; b < nb; b++) {
+                hl__q_codes(j->wdt, row + (uint64_t)b * bb, w, &dw);
+                for (l = 0; l < 8; l++) { /* block b fills lanes 8 (b % 2) .. 8 (b % 2) + 7 of its step */
+                    int32_t p1 = 0, p2 = 0;
+                    for (i = 4 * l; i < 4 * l + 4; i++)
+                        p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
+                    acc[8 * (b % 2) + l] = fmaf((float)(256 * p1 + p2), dw * xd[8 * b + l], acc[8 * (b % 2) + l]);
+                }
+            }
+            for (l = 0; l < 8; l++) acc[l] += acc[l + 8];
+            for (l = 0; l < 4; l++) acc[l] += acc[l + 4];
+            acc[0] += acc[2], acc[1] += acc[3];
+            j->y[m * j->N + n] = acc[0] + acc[1];
+        }
+    }
+    return 1;
+}
+
+
 /* ---- AVX-512 ---------------------------------------------------------------------------------- */
 #if defined(HL__X86)
 /* 16 weights W[i .. i+16) widened to f32; `mask` selects lanes (the rest read as 0). */
@@ -8842,110 +8950,6 @@ static void *hl__mm_prep_x(hl__mm_job *j, int bf) {
 }
 static void *hl__mm_prep_avx512(hl__mm_job *j) { return hl__mm_prep_x(j, 0); }
 static int hl__cpu_bits(void);
-/* Fast mode with quantized weights: x in 8-bit integers, as llama.cpp's CPU path does, but with a
-   second term for the rounding error. Per row and block of 32 values x_i:
-     d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
-   so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
-   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
-   for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
-   [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
-   stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
-static int8_t hl__q8_code(float v, float lo) {
-    if (!(v == v)) return 0; /* NaN: the scale carries it */
-    v = floorf(v + 0.5f);    /* nearest, ties up: a tie's residual is -1/2, which -128 holds */
-    return (int8_t)(v > 127.0f ? 127 : v < lo ? (int)lo : (int)v);
-}
-/* One block of 32: the codes + 128 of both terms, and the scale d (NaN if x holds a NaN). The
-   residual is one fused multiply-add, fmaf(-d, q1, x), so that every level computes the same codes
-   whatever the compiler contracts. */
-typedef void (*hl__q8_block_fn)(const float *x, uint8_t *u1, uint8_t *u2, float *d);
-static void hl__q8_block_scalar(const float *x, uint8_t *u1, uint8_t *u2, float *d) {
-    float amax = 0.0f, dd, id;
-    int i;
-    for (i = 0; i < 32; i++)
-        if (fabsf(x[i]) > amax || !(x[i] == x[i])) amax = x[i] == x[i] ? fabsf(x[i]) : x[i];
-    dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
-    for (i = 0; i < 32; i++) {
-        const int8_t c1 = hl__q8_code(x[i] * id, -127.0f);
-        u1[i] = (uint8_t)(c1 + 128);
-        u2[i] = (uint8_t)(hl__q8_code(fmaf(-dd, (float)c1, x[i]) * id * 256.0f, -128.0f) + 128);
-    }
-    *d = dd;
-}
-static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
-    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
-    uint8_t *q;
-    float *d, dd;
-    int64_t m, b, i;
-    uint64_t bytes;
-    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp, &bytes) || bytes > SIZE_MAX - 64 ||
-        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 64)))
-        return NULL; /* exact products */
-    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63); /* the scales after the codes */
-    memset(q, 128, (size_t)(2 * M * Kp));
-    memset(d, 0, (size_t)(M * Kp)); /* [M][Kp / 4] floats */
-    for (m = 0; m < M; m++)
-        for (b = 0; b < nb; b++) {
-            block(j->x + m * j->ldx + 32 * b, q + m * 2 * Kp + 32 * b, q + m * 2 * Kp + Kp + 32 * b, &dd);
-            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
-        }
-    j->xq = q, j->xd = d;
-    return q;
-}
-/* The scalar level's fast mode: 8-bit products for Q8_0 / Q5_0 / Q4_0 weights, exact otherwise. */
-static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
-    return j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0 ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
-}
-
-/* The integer codes w_i and scale of one Q8_0 / Q5_0 / Q4_0 block (x_i = d w_i, see >>quant). */
-static void hl__q_codes(hl_dtype t, const uint8_t *b, int8_t *w, float *dw) {
-    int i;
-    *dw = hl__f16_at(b);
-    if (t == HL_DTYPE_Q8_0) {
-        memcpy(w, b + 2, 32);
-    } else if (t == HL_DTYPE_Q5_0) {
-        const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
-        for (i = 0; i < 16; i++) {
-            w[i] = (int8_t)((int)((b[6 + i] & 0x0F) | (((qh >> i) & 1u) << 4)) - 16);
-            w[i + 16] = (int8_t)((int)((b[6 + i] >> 4) | (((qh >> (i + 16)) & 1u) << 4)) - 16);
-        }
-    } else {
-        for (i = 0; i < 16; i++) w[i] = (int8_t)((b[2 + i] & 0x0F) - 8), w[i + 16] = (int8_t)((b[2 + i] >> 4) - 8);
-    }
-}
-/* y[m, n] = sum over the 16 lanes l of the fast-mode product, each lane covering 4 values per step
-   of 64:  acc_l = fma(p_l, dw_b * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
-   integers: |p| < 2^24), then the lanes summed as a tree (8 pairs, 4, 2, 1). The AVX-512 kernel
-   does the same operations in the same order, so both give the same bits, on any thread count. */
-static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
-    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
-    int8_t w[32];
-    float dw, acc[16];
-    int64_t n, m, b, i, l;
-    for (n = n0; n < n1; n++) {
-        const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
-        for (m = 0; m < j->M; m++) {
-            const uint8_t *u1 = j->xq + m * 2 * Kp, *u2 = u1 + Kp;
-            const float *xd = j->xd + m * (Kp / 4);
-            for (l = 0; l < 16; l++) acc[l] = 0.0f;
-            for (b = 0; b < nb; b++) {
-                hl__q_codes(j->wdt, row + (uint64_t)b * bb, w, &dw);
-                for (l = 0; l < 8; l++) { /* block b fills lanes 8 (b % 2) .. 8 (b % 2) + 7 of its step */
-                    int32_t p1 = 0, p2 = 0;
-                    for (i = 4 * l; i < 4 * l + 4; i++)
-                        p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
-                    acc[8 * (b % 2) + l] = fmaf((float)(256 * p1 + p2), dw * xd[8 * b + l], acc[8 * (b % 2) + l]);
-                }
-            }
-            for (l = 0; l < 8; l++) acc[l] += acc[l + 8];
-            for (l = 0; l < 4; l++) acc[l] += acc[l + 4];
-            acc[0] += acc[2], acc[1] += acc[3];
-            j->y[m * j->N + n] = acc[0] + acc[1];
-        }
-    }
-    return 1;
-}
 /* hl__q8_block_scalar, 16 lanes at a time: the same operations, so the same codes. */
 HL__INLINE HL__TGT_AVX512 __m512i hl__q8_codes_avx512(__m512 v, float lo) {
     __m512 r = _mm512_roundscale_ps(_mm512_add_ps(v, _mm512_set1_ps(0.5f)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
@@ -10623,6 +10627,9 @@ static hl_status hl__bind_weights(hl_model *m, const hl__family *f, hl_error *er
     if (!lm && !c->tied) return hl__fail(err, HL_ERR_FORMAT, "weights: tie_word_embeddings is false but '%s' is missing",
                                          wn->unembed);
     m->unembed.w = lm && !c->tied ? lm : m->embed; /* tied: logits = x_hat @ W_E^T */
+    if ((uint64_t)c->n_layers > (uint64_t)hl_weights_count(m->w)) /* every layer has tensors: no absurd allocation */
+        return hl__fail(err, HL_ERR_SHAPE, "weights: the config has %lld layers, the weights only %zu tensors", (long long)c->n_layers,
+                        hl_weights_count(m->w));
     m->layers = (hl__layer_w *)hl__calloc((size_t)c->n_layers, sizeof(hl__layer_w));
     if (!m->layers) return hl__fail(err, HL_ERR_OOM, "weights: out of memory");
     for (l = 0; l < c->n_layers; l++) {
@@ -11104,7 +11111,6 @@ HL__DEF hl_status hl_tokenizer_load_gguf(const hl_gguf *g, hl_tokenizer **out, h
     return st;
 }
 
-#ifndef HL_NO_STDIO /* GGUF models load from a path */
 /* ---- GGUF files ----
    A GGUF model is read as transformers' GGUF loader reads it (modeling_gguf_pytorch_utils): the
    metadata become config.json keys, and the tensors are renamed to the Hugging Face names, so the
@@ -11317,6 +11323,7 @@ static hl_status hl__gguf_config(const hl_gguf *g, const char *path, hl__buf *js
     return js->oom ? hl__fail(err, HL_ERR_OOM, "%s: out of memory", path) : HL_OK;
 }
 
+#ifndef HL_NO_STDIO
 /* A path that is a regular file starting with "GGUF". */
 static int hl__is_gguf(const char *path) {
     char magic[4];
@@ -11328,20 +11335,22 @@ static int hl__is_gguf(const char *path) {
     fclose(fp);
     return yes;
 }
-/* hl_model_load's GGUF branch: config from the metadata, weights renamed, the embedded tokenizer. */
-static hl_status hl__load_gguf(hl_model *m, const hl_model_desc *d, const hl__family **fam, hl_error *err) {
-    hl_gguf *g = NULL;
+#endif
+/* hl_model_load's GGUF branch (a file, or an image in memory; takes g): config from the metadata,
+   weights renamed, the embedded tokenizer. `name` is the file's path, or NULL in memory. */
+static hl_status hl__load_gguf(hl_model *m, hl_gguf *g, const char *name, const hl_model_desc *d, const hl__family **fam,
+                               hl_error *err) {
     hl__buf js;
     char label[600];
+    const char *what = name ? name : "GGUF (memory)";
     const hl__gguf_arch *ga = NULL;
     hl_status st;
     memset(&js, 0, sizeof js);
-    if ((st = hl_gguf_open(d->path, &g, err)) != HL_OK) return st;
-    snprintf(label, sizeof label, "%s (GGUF metadata)", d->path);
-    st = hl__gguf_config(g, d->path, &js, &ga, err);
+    snprintf(label, sizeof label, "%s (GGUF metadata)", what);
+    st = hl__gguf_config(g, what, &js, &ga, err);
     if (st == HL_OK) st = hl__parse_config(m, label, js.data, js.len, d, fam, err);
     hl__buf_free(&js);
-    if (st == HL_OK && !d->no_tokenizer) st = hl__tokenizer_from_gguf(g, d->path, &m->tok, err);
+    if (st == HL_OK && !d->no_tokenizer) st = hl__tokenizer_from_gguf(g, what, &m->tok, err);
     if (st != HL_OK) {
         hl_gguf_close(g);
         return st;
@@ -11349,10 +11358,9 @@ static hl_status hl__load_gguf(hl_model *m, const hl_model_desc *d, const hl__fa
     if ((st = hl__weights_from_gguf(g, ga->post_norms, &m->w, err)) != HL_OK) return st; /* takes g */
     m->gguf_norms = ga->gemma;
     m->qk_pair_rows = ga->pair_rows;
-    if (!(m->path = hl__strdup(d->path))) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
+    if (name && !(m->path = hl__strdup(name))) return hl__fail(err, HL_ERR_OOM, "hl_model_load: out of memory");
     return hl__bind_weights(m, *fam, err);
 }
-#endif
 
 /* ---- load ---- */
 /* The TL name of every point this architecture has, formatted once: hooks, the cache and SAEs read
@@ -11386,9 +11394,9 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
     hl_status st;
     const hl__family *fam = NULL;
     memset(&f, 0, sizeof f);
-    if (!desc || !out || (!desc->path && (!desc->config_json || !desc->weights || desc->n_weights == 0)))
+    if (!desc || !out || (!desc->path && (!desc->weights || desc->n_weights == 0 || (!desc->config_json && desc->n_weights != 1))))
         return hl__fail(err, HL_ERR_ARG, "hl_model_load: desc and out are required, and desc->path or (config_json, "
-                        "weights, n_weights)");
+                        "weights, n_weights) or one GGUF image (weights[0], weight_sizes[0])");
     d = *desc;
     if (d.n_threads < 0 || d.n_ctx < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_load: n_threads and n_ctx must be >= 0");
     if (d.n_threads == 0) d.n_threads = hl__default_threads();
@@ -11405,7 +11413,8 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
 #else
         char *p;
         if (hl__is_gguf(d.path)) {
-            if ((st = hl__load_gguf(m, &d, &fam, err)) != HL_OK) goto fail;
+            hl_gguf *g = NULL;
+            if ((st = hl_gguf_open(d.path, &g, err)) != HL_OK || (st = hl__load_gguf(m, g, d.path, &d, &fam, err)) != HL_OK) goto fail;
             goto loaded;
         }
         p = hl__path_join(d.path, "config.json");
@@ -11425,6 +11434,11 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
             if (st != HL_OK) goto fail;
         }
 #endif
+    } else if (!d.config_json) { /* one GGUF image */
+        hl_gguf *g = NULL;
+        if ((st = hl_gguf_open_memory(d.weights[0], d.weight_sizes ? d.weight_sizes[0] : 0, "GGUF (memory)", &g, err)) != HL_OK ||
+            (st = hl__load_gguf(m, g, NULL, &d, &fam, err)) != HL_OK)
+            goto fail;
     } else {
         if ((st = hl__parse_config(m, "config.json (memory)", d.config_json, d.config_len, &d, &fam, err)) != HL_OK) goto fail;
         if ((st = hl_weights_open_memory(d.weights, d.weight_sizes, d.n_weights, &m->w, err)) != HL_OK) goto fail;

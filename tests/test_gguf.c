@@ -307,6 +307,27 @@ static double gguf_roundtrip_as(const char *fixture, const char *dtype, double t
     CHECK_OK(hl_model_run_with_cache(b, toks, 12, NULL, cb, lb, &e), &e);
     if (tol == 0) CHECKF(memcmp(la, lb, (size_t)(12 * V) * 4) == 0, "%s: logits differ", fixture);
     else worst = hlt_rel_err(lb, la, 12 * V);
+    { /* the same file as an image in memory (hl_model_desc.weights[0], no config_json): the same bits */
+        size_t len = 0;
+        char *img = hlt_read_file("build/roundtrip.gguf", &len);
+        const void *imgs[1];
+        size_t sizes[1];
+        hl_model_desc dm;
+        hl_model *c = NULL;
+        float *lc = (float *)malloc((size_t)(12 * V) * 4);
+        CHECK(img != NULL && lc != NULL);
+        imgs[0] = img, sizes[0] = len;
+        memset(&dm, 0, sizeof dm);
+        dm.weights = imgs, dm.weight_sizes = sizes, dm.n_weights = 1, dm.no_processing = 1;
+        CHECK_OK(hl_model_load(&dm, &c, &e), &e);
+        if (c && lc) {
+            CHECK_OK(hl_model_run(c, toks, 12, lc, &e), &e);
+            CHECKF(memcmp(lb, lc, (size_t)(12 * V) * 4) == 0, "%s: logits from memory differ", fixture);
+        }
+        hl_model_free(c);
+        free(lc);
+        free(img);
+    }
     CHECK(hl_cache_count(ca) == hl_cache_count(cb) && hl_cache_count(ca) > 20);
     for (i = 0; i < hl_cache_count(ca); i++) {
         const hl_tensor *x = hl_cache_tensor(ca, i), *y = hl_cache_get(cb, hl_cache_name(ca, i));

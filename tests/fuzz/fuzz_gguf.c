@@ -1,7 +1,8 @@
 /* tests/fuzz/fuzz_gguf.c - libFuzzer target for the GGUF reader over memory: any input is either
    rejected with a status and a message, or every metadata value and every tensor byte it offers can
-   be read, every tensor's last element dequantizes, and its embedded tokenizer is built (and encodes)
-   or refused with a message. */
+   be read, every tensor's last element dequantizes, its embedded tokenizer is built (and encodes)
+   or refused with a message, and the model it holds loads (and runs two tokens) or is refused
+   with a message. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (hl_tokenizer_encode(tok, "hello world", 11, 1, &ids, &nid, &te) == HL_OK) hl_free(ids);
                 hl_tokenizer_free(tok);
             } else if (tok || te.msg[0] == 0) {
+                __builtin_trap();
+            }
+        }
+        { /* the model: loaded from the image (config from the metadata, weights by name) and run
+             on two tokens, or refused with a message */
+            const void *imgs[1];
+            size_t sizes[1];
+            hl_model_desc d;
+            hl_model *m = NULL;
+            hl_error me;
+            hl_status ms;
+            imgs[0] = data, sizes[0] = size;
+            memset(&d, 0, sizeof d);
+            d.weights = imgs, d.weight_sizes = sizes, d.n_weights = 1, d.n_threads = 1, d.n_ctx = 4, d.no_tokenizer = 1;
+            ms = hl_model_load(&d, &m, &me);
+            if (ms == HL_OK) {
+                static const int32_t toks[2] = {0, 1};
+                if (!m) __builtin_trap();
+                if (hl_model_config(m)->d_vocab >= 2 && (double)hl_model_config(m)->d_vocab * hl_model_config(m)->d_model < 1e7)
+                    acc += hl_model_run(m, toks, 2, NULL, &me) == HL_OK;
+                hl_model_free(m);
+            } else if (m || me.msg[0] == 0) {
                 __builtin_trap();
             }
         }

@@ -178,13 +178,16 @@ int cmd_convert_gguf(const cli_args *args) {
         float *vs = calloc((size_t)V, sizeof *vs);
         int32_t *vt = calloc((size_t)V, sizeof *vt);
         int64_t t;
-        if (!vocab || !pool || !vs || !vt || V < 260) {
+        const int with_vocab = V >= 260; /* four specials and the 256 byte pieces must fit */
+        if (!vocab || !pool || !vs || !vt) {
             free(vocab), free(pool), free(vs), free(vt);
-            if (V < 260) fprintf(stderr, "hooklens convert-gguf: vocab %lld is too small for the placeholder vocabulary\n", (long long)V);
-            else fprintf(stderr, "hooklens convert-gguf: out of memory\n");
+            fprintf(stderr, "hooklens convert-gguf: out of memory\n");
             goto done;
         }
-        for (t = 0; t < V; t++) {
+        if (!with_vocab)
+            fprintf(stderr, "hooklens convert-gguf: vocab %lld is too small for the placeholder vocabulary: the file has none "
+                            "(hooklens loads it, llama.cpp does not)\n", (long long)V);
+        for (t = 0; t < V && with_vocab; t++) {
             /* Gemma's ids (bos 2, eos 1) or SentencePiece Llama's (unk 0, bos 1, eos 2) */
             static const char *const special[2][4] = {{"<pad>", "<eos>", "<bos>", "<unk>"}, {"<unk>", "<s>", "</s>", "<pad>"}};
             vocab[t] = pool + 32 * t;
@@ -193,13 +196,15 @@ int cmd_convert_gguf(const cli_args *args) {
             else snprintf(vocab[t], 32, "\xe2\x96\x81t%lld", (long long)t), vt[t] = 1, vs[t] = -(float)t;
         }
         u[10] = llama ? 1 : 2, u[11] = llama ? 2 : 1;
-        kv[nk].key = "tokenizer.ggml.model", kv[nk].type = HL_GGUF_STRING, kv[nk].val = "llama", nk++;
-        kv[nk].key = "tokenizer.ggml.tokens", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_STRING;
-        kv[nk].count = (uint64_t)V, kv[nk].val = vocab, nk++;
-        kv[nk].key = "tokenizer.ggml.scores", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_FLOAT32;
-        kv[nk].count = (uint64_t)V, kv[nk].val = vs, nk++;
-        kv[nk].key = "tokenizer.ggml.token_type", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_INT32;
-        kv[nk].count = (uint64_t)V, kv[nk].val = vt, nk++;
+        if (with_vocab) {
+            kv[nk].key = "tokenizer.ggml.model", kv[nk].type = HL_GGUF_STRING, kv[nk].val = "llama", nk++;
+            kv[nk].key = "tokenizer.ggml.tokens", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_STRING;
+            kv[nk].count = (uint64_t)V, kv[nk].val = vocab, nk++;
+            kv[nk].key = "tokenizer.ggml.scores", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_FLOAT32;
+            kv[nk].count = (uint64_t)V, kv[nk].val = vs, nk++;
+            kv[nk].key = "tokenizer.ggml.token_type", kv[nk].type = HL_GGUF_ARRAY, kv[nk].arr_type = HL_GGUF_INT32;
+            kv[nk].count = (uint64_t)V, kv[nk].val = vt, nk++;
+        }
         kv[nk].key = "tokenizer.ggml.bos_token_id", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &u[10], nk++;
         kv[nk].key = "tokenizer.ggml.eos_token_id", kv[nk].type = HL_GGUF_UINT32, kv[nk].val = &u[11], nk++;
 #define KV(kname, ty, ptr) (snprintf(key[nk], sizeof key[nk], "%s.%s", arch, kname), kv[nk].key = key[nk], kv[nk].type = ty, \
