@@ -10285,6 +10285,8 @@ static hl_status hl__cfg_common(hl_model_cfg *c, const hl__family *f, const hl_j
     double num = 0;
     if ((st = hl__cfg_int(root, path, k->d_model, &c->d_model, err)) != HL_OK) return st;
     if ((st = hl__cfg_int(root, path, k->n_layers, &c->n_layers, err)) != HL_OK) return st;
+    if (c->n_layers > 65536) /* per-layer tables are allocated from it before any weight is seen */
+        return hl__fail(err, HL_ERR_FORMAT, "%s: \"%s\" %lld is more than 65536 layers", path, k->n_layers, (long long)c->n_layers);
     if ((st = hl__cfg_int(root, path, k->n_heads, &c->n_heads, err)) != HL_OK) return st;
     /* LayerNorm families: d_mlp = 4 d_model when the key is null (GPT-2 n_inner, GPT-Neo) */
     if (f->norm == HL_NORM_LN) {
