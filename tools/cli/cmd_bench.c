@@ -16,6 +16,7 @@
 #    include <immintrin.h>
 #    define BENCH_TGT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 #    define BENCH_TGT_BF16   __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma,f16c")))
+#    define BENCH_TGT_VNNI   __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 #endif
 /* 1 when this CPU has AVX512-BF16 (fast mode then has its own kernel table) */
 static int has_bf16(void) {
@@ -124,6 +125,19 @@ static BENCH_TGT_BF16 float peak_bf16_avx512(int64_t iters) {
     for (i = 1; i < 24; i++) a[0] = _mm512_add_ps(a[0], a[i]);
     return _mm512_reduce_add_ps(a[0]);
 }
+/* 24 chains of vpdpbusd: 64 u8 x s8 products summed into 16 int32 lanes each (128 ops) */
+static BENCH_TGT_VNNI float peak_vnni_avx512(int64_t iters) {
+    __m512i a[24];
+    const __m512i b = _mm512_set1_epi8(1), c = _mm512_set1_epi8(1);
+    int64_t it;
+    int i;
+    for (i = 0; i < 24; i++) a[i] = _mm512_set1_epi32(i);
+    for (it = 0; it < iters; it++) {
+        _Pragma("GCC unroll 24") for (i = 0; i < 24; i++) a[i] = _mm512_dpbusd_epi32(a[i], b, c);
+    }
+    for (i = 1; i < 24; i++) a[0] = _mm512_add_epi32(a[0], a[i]);
+    return (float)_mm512_reduce_add_epi32(a[0]);
+}
 static BENCH_TGT_AVX512 float peak_read_avx512(const float *p, int64_t n) {
     __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
     int64_t i;
@@ -156,6 +170,7 @@ static void peak_task(void *ctx, int64_t i0, int64_t i1) {
 #if defined(BENCH_X86)
         if (j->kind == 0) j->sink[i & 63] = peak_fma_avx512(j->iters);
         else if (j->kind == 1) j->sink[i & 63] = peak_bf16_avx512(j->iters);
+        else if (j->kind == 4) j->sink[i & 63] = peak_vnni_avx512(j->iters);
         else if (j->kind == 2) j->sink[i & 63] = peak_read_avx512(j->buf + i * (j->n / 64), j->n / 64);
         else j->sink[i & 63] = peak_read_rows_avx512(j->buf + i * (j->n / 64), j->n / 64);
 #else
@@ -165,8 +180,8 @@ static void peak_task(void *ctx, int64_t i0, int64_t i1) {
 }
 
 typedef struct peaks {
-    double fma_gflops, bf16_gflops, read_gbs; /* idle-equivalent (per CPU-second x threads) */
-    double fma_wall, bf16_wall, read_wall;     /* wall clock */
+    double fma_gflops, bf16_gflops, read_gbs, int8_gops; /* idle-equivalent (per CPU-second x threads) */
+    double fma_wall, bf16_wall, read_wall, int8_wall;    /* wall clock */
 } peaks;
 
 /* Converts work / time into a rate two ways: wall clock, and "idle-equivalent" = work per
@@ -204,6 +219,18 @@ static peaks measure_peaks(hl__pool *pool) {
         }
         if (j.kind == 0) pk.fma_gflops = rate_idle(flops, &tm, T) * 1e-9, pk.fma_wall = rate_wall(flops, &tm) * 1e-9;
         else pk.bf16_gflops = rate_idle(flops, &tm, T) * 1e-9, pk.bf16_wall = rate_wall(flops, &tm) * 1e-9;
+    }
+    if (hl__kernels_pick(HL_KERNELS_AVX512, 1)->qdot) { /* int8 dot (VNNI): 2 ops per product, 64 per instruction */
+        const double ops = (double)T * (double)j.iters * 24.0 * 64.0 * 2.0;
+        j.kind = 4;
+        timing_reset(&tm);
+        for (r = 0; r < 5; r++) {
+            step("peak int8 dot", r + 1, 5);
+            w0 = now_sec(), c0 = cpu_sec();
+            hl__parallel_for(pool, T, 1, peak_task, &j);
+            timing_add(&tm, w0, c0);
+        }
+        pk.int8_gops = rate_idle(ops, &tm, T) * 1e-9, pk.int8_wall = rate_wall(ops, &tm) * 1e-9;
     }
     j.n = (int64_t)1 << 28; /* 1 GiB, far beyond the caches */
     {
@@ -456,9 +483,13 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     fl_dec = G * model_flops(c, P + G / 2.0, 1);
     printf("prefill %lld tokens: %8.1f / %8.1f tokens/s   %6.1f / %6.1f GFLOP/s", (long long)o->prompt_tokens,
            rate_wall(P, &tp), rate_idle(P, &tp, T), rate_wall(fl_pre, &tp) * 1e-9, rate_idle(fl_pre, &tp, T) * 1e-9);
-    if (pk->fma_gflops > 0)
-        printf("  (%.0f%% of the %s peak)", 100.0 * rate_idle(fl_pre, &tp, T) * 1e-9 / (o->fast ? pk->bf16_gflops : pk->fma_gflops),
-               o->fast ? "bf16-dot" : "fp32-fma");
+    if (pk->fma_gflops > 0) { /* fast mode with quantized weights runs on the int8 dot (their products, counted as 2 ops each) */
+        const int q8 = o->fast && hl_dtype_is_quantized(c->weight_dtype) && pk->int8_gops > 0;
+        const double peak = q8 ? pk->int8_gops : o->fast ? pk->bf16_gflops : pk->fma_gflops;
+        if (peak > 0)
+            printf("  (%.0f%% of the %s peak)", 100.0 * rate_idle(fl_pre, &tp, T) * 1e-9 / peak,
+                   q8 ? "int8-dot" : o->fast ? "bf16-dot" : "fp32-fma");
+    }
     printf("\n");
     if (o->gen_tokens > 0) {
         printf("decode  %lld tokens: %8.2f / %8.2f tokens/s   %6.1f / %6.1f GB/s of weights, %.1f GFLOP/s", (long long)o->gen_tokens,
@@ -538,8 +569,8 @@ int cmd_bench(const cli_args *c) {
         pk = measure_peaks(pool);
         cli_progress_end();
         printf("machine peaks now (wall / idle-equivalent): fp32 FMA %.0f / %.0f GFLOP/s, bf16 dot %.0f / %.0f GFLOP/s, "
-               "memory read %.1f / %.1f GB/s\n",
-               pk.fma_wall, pk.fma_gflops, pk.bf16_wall, pk.bf16_gflops, pk.read_wall, pk.read_gbs);
+               "int8 dot %.0f / %.0f GOP/s, memory read %.1f / %.1f GB/s\n",
+               pk.fma_wall, pk.fma_gflops, pk.bf16_wall, pk.bf16_gflops, pk.int8_wall, pk.int8_gops, pk.read_wall, pk.read_gbs);
     }
     if (o.kernels && rc == 0) rc = bench_kernels(&o, pool, &pk);
     if (o.sae && rc == 0) rc = bench_sae(&o, pool, &pk);
