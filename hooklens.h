@@ -9672,9 +9672,33 @@ HL__INLINE HL__TGT_VNNI void hl__q8_rows_avx512(const hl__mm_job *j, const uint8
     }
     for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n] = hl__hsum16_avx512(acc[i]);
 }
+/* The same for two weight rows (their steps in wb/cb/db [0] and [1]) against rows m0 .. m0 + MB - 1
+   of x: each loaded piece of x serves both (prefill). The operations per output are unchanged. */
+HL__INLINE HL__TGT_VNNI void hl__q8_rows2_avx512(const hl__mm_job *j, int64_t n, int64_t m0, const int MB, const __m512i *wb,
+                                                 const __m512i *cb, const __m512 *db) {
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, ns = Kp / 64;
+    __m512 acc[2][4];
+    int64_t s;
+    int i, r;
+    for (i = 0; i < MB; i++) acc[0][i] = acc[1][i] = _mm512_setzero_ps();
+    for (s = 0; s < ns; s++)
+        for (i = 0; i < MB; i++) {
+            const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
+            const __m512i x1 = _mm512_loadu_si512((const void *)u), x2 = _mm512_loadu_si512((const void *)(u + Kp));
+            const __m512 xd = _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s);
+            for (r = 0; r < 2; r++) {
+                const __m512i p1 = _mm512_dpbusd_epi32(cb[256 * r + s], x1, wb[256 * r + s]);
+                const __m512i p2 = _mm512_dpbusd_epi32(cb[256 * r + s], x2, wb[256 * r + s]);
+                acc[r][i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)),
+                                            _mm512_mul_ps(db[256 * r + s], xd), acc[r][i]);
+            }
+        }
+    for (r = 0; r < 2; r++)
+        for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[r][i]);
+}
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    __m512i wb[256], cb[256]; /* a row's steps when several groups share them (K <= 16384) */
-    __m512 db[256];
+    __m512i wb[512], cb[512]; /* two rows' steps when several groups share them (K <= 16384) */
+    __m512 db[512];
     const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64, M = j->M;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
     const int buffered = M > 8;
@@ -9685,6 +9709,22 @@ static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int
     for (n = n0; n < n1; n++) {
         const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
         const int64_t mb1 = M - mb0 < 64 ? M : mb0 + 64;
+        if (buffered && n + 1 < n1) { /* two weight rows at a time, 4 rows of x per pass */
+            for (s = 0; s < ns; s++) {
+                hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
+                hl__q8_step(j->wdt, row + rb, bb, nb, s, &wb[256 + s], &cb[256 + s], &db[256 + s]);
+            }
+            for (m0 = mb0; m0 < mb1; m0 += 4) {
+                switch (mb1 - m0 < 4 ? (int)(mb1 - m0) : 4) {
+                case 1: hl__q8_rows2_avx512(j, n, m0, 1, wb, cb, db); break;
+                case 2: hl__q8_rows2_avx512(j, n, m0, 2, wb, cb, db); break;
+                case 3: hl__q8_rows2_avx512(j, n, m0, 3, wb, cb, db); break;
+                default: hl__q8_rows2_avx512(j, n, m0, 4, wb, cb, db); break;
+                }
+            }
+            n++;
+            continue;
+        }
         if (buffered)
             for (s = 0; s < ns; s++) hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
         for (m0 = mb0; m0 < mb1; m0 += 8) {
