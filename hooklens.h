@@ -9635,10 +9635,11 @@ HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_
                                      __m512 *dv) {
     const uint8_t *b0 = row + (uint64_t)(2 * s) * bb, *b1 = b0 + bb;
     const int two = 2 * s + 1 < nb;
-    const float d0 = _cvtsh_ss((unsigned short)(b0[0] | (b0[1] << 8))), d1 = two ? _cvtsh_ss((unsigned short)(b1[0] | (b1[1] << 8))) : 0.0f;
+    /* the two f16 scales converted together, then lanes 0-7 <- d0 and 8-15 <- d1 (d1 = 0 past the last block) */
+    const __m128i h = _mm_insert_epi16(_mm_cvtsi32_si128(b0[0] | (b0[1] << 8)), two ? (b1[0] | (b1[1] << 8)) : 0, 1);
     *w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(t, b0)), two ? hl__unpack_q_avx512(t, b1) : _mm256_setzero_si256(), 1);
     *c = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8((char)0x80), *w));
-    *dv = _mm512_mask_blend_ps((__mmask16)0xff00, _mm512_set1_ps(d0), _mm512_set1_ps(d1));
+    *dv = _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_castps128_ps512(_mm_cvtph_ps(h)));
 }
 /* lanes 0..15 summed as (l, l+8), then (l, l+4), (l, l+2), (0, 1): hl__mm_q8dot_scalar's order */
 static HL__TGT_AVX512 float hl__hsum16_avx512(__m512 v) {
