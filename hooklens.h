@@ -14602,6 +14602,287 @@ done:
     return ret;
 }
 
+/* Gemma Scope 2 (Gemma-3 SAEs, SAELens conversion "gemma_3": gemma_3_sae_huggingface_loader in
+   sae_lens/loading/pretrained_sae_loaders.py, SAELens 6.54). A folder <site>/layer_<L>_width_<W>_l0_<l0>
+   holds params.safetensors (w_enc [d_in,d_sae], w_dec [d_sae,d_in], b_enc [d_sae], b_dec [d_in],
+   threshold [d_sae]; JumpReLU; lower-case names) and config.json ({"architecture": "jump_relu",
+   "model_name", "hf_hook_point_in": "model.layers.L.output", ...}). SAELens takes the hook from the
+   folder name and falls back to inferring config.json from it when the file is absent:
+     site            config.json hf_hook_point_in                TransformerLens hook
+     resid_post[_all] model.layers.L.output                       blocks.L.hook_resid_post
+     attn_out[_all]   model.layers.L.self_attn.o_proj.input       blocks.L.attn.hook_z (flattened heads)
+     mlp_out[_all]    model.layers.L.post_feedforward_layernorm.output  blocks.L.hook_mlp_out
+     transcoder[_all] model.layers.L.pre_feedforward_layernorm.output -> ...post_feedforward_layernorm
+                      .output: a transcoder (mlp in -> mlp out), not an SAE: refused here.
+   Sites: 'r' resid_post, 'a' attn_out, 'm' mlp_out, 't' transcoder, 0 unknown. */
+static const char *hl__sae_gs2_site_name(int site) {
+    return site == 'r' ? "resid_post" : site == 'a' ? "attn_out" : site == 'm' ? "mlp_out" : "transcoder";
+}
+static void hl__sae_gs2_hook_of(int site, int L, char *hook, size_t cap) {
+    if (site == 'a') snprintf(hook, cap, "blocks.%d.attn.hook_z", L);
+    else if (site == 'm') snprintf(hook, cap, "blocks.%d.hook_mlp_out", L);
+    else if (site == 't') snprintf(hook, cap, "blocks.%d.hook_mlp_in", L);
+    else snprintf(hook, cap, "blocks.%d.hook_resid_post", L);
+}
+
+/* Decimal layer digits at s[0..len): -1 when empty, not all digits, or above 99999. */
+static int hl__sae_gs2_layer_num(const char *s, size_t len) {
+    size_t i;
+    long v = 0;
+    if (len == 0 || len > 5) return -1;
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return (int)v;
+}
+
+/* Site and layer from the folder path (its last two components: <site>/layer_<L>_...), as SAELens
+   reads them from the repo folder name. */
+static void hl__sae_gs2_from_path(const char *dir, int *site, int *layer) {
+    const char *comp[2] = {NULL, NULL}, *p = dir;
+    size_t clen[2] = {0, 0};
+    *site = 0;
+    *layer = -1;
+    while (*p) { /* keep the last two non-empty components */
+        const char *c;
+        while (*p == '/') p++;
+        c = p;
+        while (*p && *p != '/') p++;
+        if (p > c) {
+            comp[0] = comp[1];
+            clen[0] = clen[1];
+            comp[1] = c;
+            clen[1] = (size_t)(p - c);
+        }
+    }
+    if (comp[1] && clen[1] > 6 && memcmp(comp[1], "layer_", 6) == 0) {
+        size_t n = 0;
+        while (6 + n < clen[1] && comp[1][6 + n] >= '0' && comp[1][6 + n] <= '9') n++;
+        if (6 + n == clen[1] || comp[1][6 + n] == '_') *layer = hl__sae_gs2_layer_num(comp[1] + 6, n);
+    }
+    if (comp[0]) {
+        static const struct { const char *name; int site; } sites[] = {
+            {"resid_post", 'r'}, {"attn_out", 'a'}, {"mlp_out", 'm'}, {"transcoder", 't'}};
+        size_t i, n;
+        for (i = 0; i < sizeof sites / sizeof sites[0]; i++) {
+            n = strlen(sites[i].name);
+            if ((clen[0] == n || (clen[0] == n + 4 && memcmp(comp[0] + n, "_all", 4) == 0)) &&
+                memcmp(comp[0], sites[i].name, n) == 0)
+                *site = sites[i].site;
+        }
+    }
+}
+
+/* Site and layer from a Hugging Face hook point "model.layers.<L>.<module>"; 0 / -1 if unknown. */
+static void hl__sae_gs2_from_hf(const char *hf, int *site, int *layer) {
+    const char *p = hf, *dot;
+    *site = 0;
+    *layer = -1;
+    if (strncmp(p, "model.layers.", 13) != 0) return;
+    p += 13;
+    dot = strchr(p, '.');
+    if (!dot) return;
+    *layer = hl__sae_gs2_layer_num(p, (size_t)(dot - p));
+    if (*layer < 0) return;
+    dot++;
+    if (strcmp(dot, "output") == 0) *site = 'r';
+    else if (strcmp(dot, "self_attn.o_proj.input") == 0) *site = 'a';
+    else if (strcmp(dot, "post_feedforward_layernorm.output") == 0) *site = 'm';
+    else if (strcmp(dot, "pre_feedforward_layernorm.output") == 0) *site = 't';
+    else *layer = -1;
+}
+
+/* Loads params.safetensors at st_path, with the optional config.json beside it. */
+static hl_status hl__sae_load_gemmascope2(const hl_sae_desc *d, const char *st_path, hl_sae **out,
+                                          hl_error *err) {
+    const char *slash = strrchr(st_path, '/');
+    char *dir = NULL, *cfg_path = NULL, *absdir = NULL;
+    hl__file f;
+    hl_json_doc *doc = NULL;
+    const hl_json *root = NULL;
+    hl_safetensors *st = NULL;
+    hl_sae_config cfg;
+    hl_sae_params p;
+    hl_status ret;
+    char hook[96], note[320], model[96];
+    int psite, player, csite = 0, clayer = -1, site, layer;
+    const char *hf_in = NULL, *hf_out = NULL, *arch;
+    size_t i, count;
+    memset(&f, 0, sizeof f);
+    memset(&cfg, 0, sizeof cfg);
+    memset(&p, 0, sizeof p);
+    hook[0] = note[0] = model[0] = 0;
+    dir = slash ? hl__strndup(st_path, (size_t)(slash - st_path)) : hl__strdup(".");
+    if (!dir || !(cfg_path = hl__path_join(dir[0] ? dir : "/", "config.json"))) {
+        ret = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        goto done;
+    }
+    if (dir[0] != '/') { /* relative: the folders above the working directory count too */
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd)) absdir = hl__path_join(cwd, dir);
+    }
+    /* the weights: exactly the five JumpReLU arrays, lower-case as Gemma Scope 2 writes them */
+    if ((ret = hl_safetensors_open(st_path, &st, err)) != HL_OK) goto done;
+    count = hl_safetensors_count(st);
+    for (i = 0; i < count; i++) {
+        const char *nm = hl_safetensors_name(st, i);
+        if (strcmp(nm, "affine_skip_connection") == 0) {
+            ret = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: has 'affine_skip_connection': a Gemma Scope 2 "
+                           "skip transcoder (MLP input -> MLP output), not an SAE; hooklens runs SAEs only",
+                           st_path);
+            goto done;
+        }
+        if (strcmp(nm, "w_enc") && strcmp(nm, "w_dec") && strcmp(nm, "b_enc") && strcmp(nm, "b_dec") &&
+            strcmp(nm, "threshold")) {
+            ret = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: tensor '%.64s' is not part of a Gemma Scope 2 "
+                           "JumpReLU SAE (expected w_enc, w_dec, b_enc, b_dec, threshold)", st_path, nm);
+            goto done;
+        }
+    }
+    p.W_enc = hl_safetensors_find(st, "w_enc");
+    p.W_dec = hl_safetensors_find(st, "w_dec");
+    p.b_enc = hl_safetensors_find(st, "b_enc");
+    p.b_dec = hl_safetensors_find(st, "b_dec");
+    p.threshold = hl_safetensors_find(st, "threshold");
+    if (!p.W_enc || !p.W_dec || !p.b_enc || !p.b_dec || !p.threshold) {
+        ret = hl__fail(err, HL_ERR_FORMAT, "%s: missing tensor '%s' (Gemma Scope 2 params.safetensors "
+                       "has w_enc, w_dec, b_enc, b_dec, threshold)", st_path,
+                       !p.W_enc ? "w_enc" : !p.W_dec ? "w_dec" : !p.b_enc ? "b_enc" : !p.b_dec ? "b_dec"
+                                                                                  : "threshold");
+        goto done;
+    }
+    /* config.json (optional, as in SAELens): architecture, the hook point, the width */
+    if (hl__exists(cfg_path)) {
+        const hl_json *v;
+        if ((ret = hl__file_open(cfg_path, &f, err)) != HL_OK) goto done;
+        if ((ret = hl_json_parse((const char *)f.data, f.size, &doc, err)) != HL_OK) {
+            hl__wrap(err, ret, cfg_path);
+            goto done;
+        }
+        root = hl_json_root(doc);
+        if (!root || root->type != HL_JSON_OBJECT) {
+            ret = hl__fail(err, HL_ERR_FORMAT, "%s: expected a JSON object", cfg_path);
+            goto done;
+        }
+        v = hl_json_get(root, "architecture");
+        arch = hl_json_str(v, NULL);
+        if (v && v->type != HL_JSON_NULL && (!arch || strcmp(arch, "jump_relu") != 0)) {
+            ret = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: architecture %s%.64s%s is not supported "
+                           "(Gemma Scope 2 SAEs are \"jump_relu\")", cfg_path, arch ? "'" : "(not a string)",
+                           arch ? arch : "", arch ? "'" : "");
+            goto done;
+        }
+        v = hl_json_get(root, "hf_hook_point_in");
+        if (v && v->type != HL_JSON_NULL && v->type != HL_JSON_STRING) {
+            ret = hl__fail(err, HL_ERR_FORMAT, "%s: hf_hook_point_in must be a string", cfg_path);
+            goto done;
+        }
+        hf_in = hl_json_str(v, NULL);
+        hf_out = hl_json_str(hl_json_get(root, "hf_hook_point_out"), NULL);
+        if (hf_in) {
+            hl__sae_gs2_from_hf(hf_in, &csite, &clayer);
+            if (!csite) {
+                ret = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: hf_hook_point_in '%.100s' is not a Gemma "
+                               "Scope 2 hook point (model.layers.L.output, .self_attn.o_proj.input, "
+                               ".post_feedforward_layernorm.output)", cfg_path, hf_in);
+                goto done;
+            }
+        }
+        if (hl_json_bool(hl_json_get(root, "affine_connection"), 0) ||
+            (hf_out && (!hf_in || strcmp(hf_out, hf_in) != 0)))
+            csite = 't';
+        v = hl_json_get(root, "width");
+        if (v && v->type != HL_JSON_NULL) {
+            if (v->type != HL_JSON_NUMBER || !v->is_int || v->i64 <= 0) {
+                ret = hl__fail(err, HL_ERR_FORMAT, "%s: width must be a positive integer", cfg_path);
+                goto done;
+            }
+            cfg.d_sae = v->i64; /* cross-checked against the tensors by hl_sae_create */
+        }
+        {
+            const char *mn = hl_json_str(hl_json_get(root, "model_name"), NULL);
+            if (mn) { /* SAELens: "gemma-v3-1b-pt" style names become gemma-3-...; 270m has no -pt */
+                const char *g = strncmp(mn, "google/", 7) == 0 ? mn + 7 : mn;
+                const char *v3 = strstr(g, "-v3");
+                if (v3) snprintf(model, sizeof model, "%.*s-3%.60s", (int)(v3 - g), g, v3 + 3);
+                else snprintf(model, sizeof model, "%.90s", g);
+            }
+        }
+    }
+    if (!model[0]) { /* no model_name: SAELens derives it from the repo, gemma-scope-2-X -> gemma-3-X */
+        const char *g = strstr(absdir ? absdir : dir, "gemma-scope-2-");
+        if (g) {
+            size_t n = strcspn(g + 14, "/");
+            snprintf(model, sizeof model, "gemma-3-%.*s", (int)(n < 60 ? n : 60), g + 14);
+        }
+    }
+    if (strstr(model, "270m")) { /* the 270m model has no -pt suffix (SAELens does the same) */
+        char *pt = strstr(model, "-pt");
+        if (pt && (pt[3] == 0 || pt[3] == '-')) memmove(pt, pt + 3, strlen(pt + 3) + 1);
+    }
+    hl__sae_gs2_from_path(absdir ? absdir : dir, &psite, &player);
+    if (psite == 't' || csite == 't') {
+        ret = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: a Gemma Scope 2 transcoder (MLP input -> MLP output, "
+                       "%s), not an SAE; hooklens runs SAEs only", st_path,
+                       psite == 't' ? "transcoder folder" : "config.json hook points");
+        goto done;
+    }
+    /* SAELens reads the hook from the folder name; config.json's hook point must agree with it */
+    if (psite && player >= 0 && csite && (psite != csite || player != clayer)) {
+        ret = hl__fail(err, HL_ERR_FORMAT, "%s: config.json hook point '%.100s' (%s, layer %d) disagrees "
+                       "with the folder (%s, layer %d)", st_path, hf_in, hl__sae_gs2_site_name(csite),
+                       clayer, hl__sae_gs2_site_name(psite), player);
+        goto done;
+    }
+    if (psite && player >= 0) {
+        site = psite;
+        layer = player;
+        snprintf(note, sizeof note, "from the folder (%s/layer_%d%s)", hl__sae_gs2_site_name(site), layer,
+                 csite ? ", as config.json's hf_hook_point_in says" : "");
+    } else if (csite) {
+        site = csite;
+        layer = clayer;
+        snprintf(note, sizeof note, "from config.json hf_hook_point_in %.100s", hf_in);
+    } else {
+        site = 0;
+        layer = -1;
+        snprintf(note, sizeof note, "unknown: no config.json hook point and no <resid_post|attn_out|"
+                 "mlp_out>/layer_<L>_... folder; give the hook name");
+    }
+    if (site) hl__sae_gs2_hook_of(site, layer, hook, sizeof hook);
+    cfg.arch = HL_SAE_JUMPRELU;
+    cfg.norm = HL_SAE_NORM_NONE;
+    cfg.apply_b_dec_to_input = 0;
+    cfg.hook_z = site == 'a';
+    cfg.hook_layer = layer;
+    cfg.hook_name = hook;
+    cfg.hook_note = note;
+    cfg.model_name = model;
+    cfg.format = "gemmascope2";
+    cfg.path = st_path;
+    if (d->hook_name && d->hook_name[0]) {
+        cfg.hook_name = d->hook_name;
+        cfg.hook_note = "";
+        cfg.hook_z = strstr(d->hook_name, "hook_z") != NULL;
+    }
+    if ((ret = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err)) != HL_OK) {
+        hl__wrap(err, ret, st_path);
+        goto done;
+    }
+    (*out)->st = st;
+    st = NULL;
+    ret = HL_OK;
+done:
+    if (st) hl_safetensors_close(st);
+    hl_json_free(doc);
+    hl__file_close(&f);
+    hl__free(dir);
+    hl__free(absdir);
+    hl__free(cfg_path);
+    return ret;
+}
+
 HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *err) {
     hl_sae_desc d;
     hl_status st;
@@ -14610,30 +14891,41 @@ HL__DEF hl_status hl_sae_load(const hl_sae_desc *desc, hl_sae **out, hl_error *e
     d = *desc;
     if (hl__is_dir(d.path)) {
         char *cfg = hl__path_join(d.path, "cfg.json"), *npz = hl__path_join(d.path, "params.npz");
-        if (!cfg || !npz) st = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        char *gs2 = hl__path_join(d.path, "params.safetensors");
+        if (!cfg || !npz || !gs2) st = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
         else if (hl__exists(cfg)) st = hl__sae_load_saelens(&d, d.path, &s, err);
         else if (hl__exists(npz)) st = hl__sae_load_gemmascope(&d, npz, &s, err);
+        else if (hl__exists(gs2)) st = hl__sae_load_gemmascope2(&d, gs2, &s, err);
         else
-            st = hl__fail(err, HL_ERR_NOT_FOUND, "%s: folder has neither cfg.json (SAELens) nor "
-                          "params.npz (GemmaScope)", d.path);
+            st = hl__fail(err, HL_ERR_NOT_FOUND, "%s: folder has neither cfg.json (SAELens), params.npz "
+                          "(Gemma Scope) nor params.safetensors (Gemma Scope 2)", d.path);
         hl__free(cfg);
         hl__free(npz);
+        hl__free(gs2);
     } else if (hl__ends_with(d.path, ".npz")) {
         st = hl__sae_load_gemmascope(&d, d.path, &s, err);
     } else if (hl__ends_with(d.path, ".safetensors") || hl__ends_with(d.path, ".json")) {
-        /* a file inside a SAELens folder: load the folder */
-        const char *slash = strrchr(d.path, '/');
+        /* a file inside a folder: params.safetensors (and the config.json beside one, when the
+           folder has no SAELens cfg.json) is Gemma Scope 2; else load the SAELens folder */
+        const char *slash = strrchr(d.path, '/'), *base = slash ? slash + 1 : d.path;
         char *dir = slash ? hl__strndup(d.path, (size_t)(slash - d.path)) : hl__strdup(".");
-        if (!dir) return hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
-        if (!hl__exists(d.path)) st = hl__fail(err, HL_ERR_IO, "%s: no such file", d.path);
+        char *cfg = dir ? hl__path_join(dir[0] ? dir : "/", "cfg.json") : NULL;
+        char *gs2 = dir ? hl__path_join(dir[0] ? dir : "/", "params.safetensors") : NULL;
+        if (!dir || !cfg || !gs2) st = hl__fail(err, HL_ERR_OOM, "SAE: out of memory");
+        else if (!hl__exists(d.path)) st = hl__fail(err, HL_ERR_IO, "%s: no such file", d.path);
+        else if (strcmp(base, "params.safetensors") == 0) st = hl__sae_load_gemmascope2(&d, d.path, &s, err);
+        else if (strcmp(base, "config.json") == 0 && !hl__exists(cfg) && hl__exists(gs2))
+            st = hl__sae_load_gemmascope2(&d, gs2, &s, err);
         else st = hl__sae_load_saelens(&d, dir[0] ? dir : "/", &s, err);
         hl__free(dir);
+        hl__free(cfg);
+        hl__free(gs2);
     } else if (!hl__exists(d.path)) {
         st = hl__fail(err, HL_ERR_IO, "%s: no such file or folder", d.path);
     } else {
         st = hl__fail(err, HL_ERR_UNSUPPORTED, "%s: not an SAE (expected params.npz, a folder with "
-                      "params.npz, or a SAELens folder with cfg.json + sae_weights.safetensors)",
-                      d.path);
+                      "params.npz, a SAELens folder with cfg.json + sae_weights.safetensors, or a Gemma "
+                      "Scope 2 folder with params.safetensors)", d.path);
     }
     if (st != HL_OK) return st;
     *out = s;
