@@ -440,7 +440,7 @@ static void test_sae_directory(void) {
         CHECKF(r != NULL, "%s", counts[i].rel);
         if (r) CHECKF(hl_sae_entry_count(r) == counts[i].n, "%s: %zu", counts[i].rel, hl_sae_entry_count(r));
     }
-    CHECK(hl_sae_release_count() == sizeof counts / sizeof counts[0]);
+    CHECK(hl_sae_release_count() == sizeof counts / sizeof counts[0] + 75); /* + Gemma Scope 2 */
     CHECK(hl_sae_release_find("gemma-scope-2b-pt-transcoders") == NULL);
 
     r = hl_sae_release_find("gemma-scope-2b-pt-res-canonical");
@@ -510,6 +510,106 @@ static void test_sae_directory(void) {
     CHECK(strcmp(e.neuronpedia, "pythia-70m-deduped/e-res-sm") == 0);
 }
 
+/* Gemma Scope 2: the totals are SAELens 6.54.12's pretrained_saes.yaml (75 gemma-scope-2-*
+   releases, 8784 SAEs, their l0 values summing to 576684, 222 with a Neuronpedia id). */
+static void test_sae_directory_gemma_scope_2(void) {
+    static const struct { const char *rel; size_t n; } counts[] = {
+        {"gemma-scope-2-270m-pt-transcoders", 2},      {"gemma-scope-2-270m-pt-res", 52},
+        {"gemma-scope-2-27b-pt-transcoders-all", 491}, {"gemma-scope-2-4b-it-transcoders-all", 272},
+        {"gemma-scope-2-1b-pt-mlp", 48},               {"gemma-scope-2-12b-pt-res-all", 192}};
+    const hl_sae_release *r;
+    hl_sae_entry e;
+    hl_error errbuf, *err = &errbuf;
+    char cmd[1024];
+    size_t i, j, n_rel = 0, n_sae = 0, n_np = 0;
+    double l0_sum = 0;
+    for (i = 0; i < hl_sae_release_count(); i++) {
+        r = hl_sae_release_at(i);
+        if (strncmp(r->release, "gemma-scope-2-", 14) != 0) continue;
+        n_rel++;
+        for (j = 0; j < hl_sae_entry_count(r); j++) {
+            CHECK_OK(hl_sae_entry_at(r, j, &e, err), err);
+            n_sae++;
+            l0_sum += e.l0;
+            n_np += e.neuronpedia[0] != 0;
+            CHECKF(e.d_sae > 0 && e.layer >= 0 && e.l0 > 0, "%s %s", r->release, e.id);
+        }
+    }
+    CHECK(n_rel == 75 && n_sae == 8784 && n_np == 222);
+    CHECKF(l0_sum == 576684.0, "%g", l0_sum);
+    for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        r = hl_sae_release_find(counts[i].rel);
+        CHECKF(r != NULL, "%s", counts[i].rel);
+        if (r) CHECKF(hl_sae_entry_count(r) == counts[i].n, "%s: %zu", counts[i].rel, hl_sae_entry_count(r));
+    }
+
+    r = hl_sae_release_find("gemma-scope-2-270m-pt-res");
+    CHECK(r && strcmp(r->model, "gemma-3-270m") == 0 && strcmp(r->repo_id, "google/gemma-scope-2-270m-pt") == 0);
+    if (!r) return;
+    CHECK_OK(hl_sae_lookup(r, "layer_12_width_16k_l0_medium", &e, err), err);
+    CHECK(strcmp(e.path, "resid_post/layer_12_width_16k_l0_medium") == 0);
+    CHECK(strcmp(e.hook, "blocks.12.hook_resid_post") == 0 && e.layer == 12);
+    CHECK(strcmp(e.neuronpedia, "gemma-3-270m/12-gemmascope-2-res-16k") == 0);
+    CHECK(e.d_sae == 16384 && e.l0 == 60);
+    CHECK_OK(hl_sae_download_command(r, &e, NULL, cmd, sizeof cmd, err), err);
+    CHECK(strcmp(cmd, "curl -L --fail --create-dirs -o 'gemma-scope-2-270m-pt/resid_post/"
+                      "layer_12_width_16k_l0_medium/config.json' 'https://huggingface.co/google/"
+                      "gemma-scope-2-270m-pt/resolve/main/resid_post/layer_12_width_16k_l0_medium/"
+                      "config.json'\n"
+                      "curl -L --fail --create-dirs -o 'gemma-scope-2-270m-pt/resid_post/"
+                      "layer_12_width_16k_l0_medium/params.safetensors' 'https://huggingface.co/google/"
+                      "gemma-scope-2-270m-pt/resolve/main/resid_post/layer_12_width_16k_l0_medium/"
+                      "params.safetensors'") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_5_width_1m_l0_small", &e, err), err);
+    CHECK(e.d_sae == 1048576 && e.l0 == 18 && strcmp(e.neuronpedia, "") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_9_width_262k_l0_medium_seed_1", &e, err), err);
+    CHECK(e.d_sae == 262144 && e.l0 == 60 && strcmp(e.neuronpedia, "") == 0);
+    CHECK(hl_sae_lookup(r, "layer_10_width_16k_l0_medium", &e, err) == HL_ERR_NOT_FOUND);
+    CHECK(strstr(err->msg, "layer_{L}_width_{W}_l0_{N}") != NULL);
+
+    r = hl_sae_release_find("gemma-scope-2-270m-pt-transcoders"); /* just two SAEs */
+    CHECK_OK(hl_sae_lookup(r, "transcoder/layer_15_width_262k_l0_big_affine", &e, err), err);
+    CHECK(strcmp(e.path, "transcoder/layer_15_width_262k_l0_big_affine") == 0 && e.l0 == 150);
+    CHECK(strcmp(e.hook, "blocks.15.hook_mlp_in") == 0);
+    CHECK_OK(hl_sae_lookup(r, "transcoder/layer_9_width_16k_l0_small_affine", &e, err), err);
+    CHECK(e.l0 == 20);
+    CHECK(hl_sae_lookup(r, "transcoder/layer_9_width_262k_l0_big_affine", &e, err) == HL_ERR_NOT_FOUND);
+
+    r = hl_sae_release_find("gemma-scope-2-27b-pt-transcoders-all"); /* three layers lack some */
+    CHECK(hl_sae_lookup(r, "layer_4_width_16k_l0_big", &e, err) == HL_ERR_NOT_FOUND);
+    CHECK(hl_sae_lookup(r, "layer_5_width_16k_l0_small", &e, err) == HL_ERR_NOT_FOUND);
+    CHECK(hl_sae_lookup(r, "layer_43_width_16k_l0_small", &e, err) == HL_ERR_NOT_FOUND);
+    CHECK_OK(hl_sae_lookup(r, "layer_5_width_16k_l0_big", &e, err), err);
+    CHECK(e.l0 == 74 && strcmp(e.path, "transcoder_all/layer_5_width_16k_l0_big") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_4_width_16k_l0_small_affine", &e, err), err);
+    CHECK(e.l0 == 11);
+    CHECK_OK(hl_sae_lookup(r, "layer_61_width_262k_l0_small_affine", &e, err), err);
+    CHECK(e.l0 == 20 && strcmp(e.neuronpedia, "") == 0);
+
+    r = hl_sae_release_find("gemma-scope-2-4b-it-transcoders-all"); /* pages on some layers */
+    CHECK_OK(hl_sae_lookup(r, "layer_6_width_16k_l0_small_affine", &e, err), err);
+    CHECK(strcmp(e.neuronpedia, "gemma-3-4b-it/6-gemmascope-2-transcoder-16k") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_5_width_16k_l0_small_affine", &e, err), err);
+    CHECK(strcmp(e.neuronpedia, "") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_33_width_262k_l0_small_affine", &e, err), err);
+    CHECK(strcmp(e.neuronpedia, "gemma-3-4b-it/33-gemmascope-2-transcoder-262k") == 0);
+
+    r = hl_sae_release_find("gemma-scope-2-1b-pt-att-all");
+    CHECK(r && strcmp(r->model, "gemma-3-1b-pt") == 0 && strcmp(r->np_model, "gemma-3-1b") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_25_width_262k_l0_small", &e, err), err);
+    CHECK(strcmp(e.hook, "blocks.25.attn.hook_z") == 0 && e.d_sae == 262144 && e.l0 == 20);
+    CHECK(strcmp(e.path, "attn_out_all/layer_25_width_262k_l0_small") == 0);
+    r = hl_sae_release_find("gemma-scope-2-1b-it-res");
+    CHECK_OK(hl_sae_lookup(r, "layer_13_width_65k_l0_medium", &e, err), err);
+    CHECK(strcmp(e.neuronpedia, "gemma-3-1b-it/13-gemmascope-2-res-65k") == 0);
+    CHECK_OK(hl_sae_lookup(r, "layer_13_width_1m_l0_medium", &e, err), err);
+    CHECK(strcmp(e.neuronpedia, "") == 0);
+    r = hl_sae_release_find("gemma-scope-2-12b-it-mlp");
+    CHECK_OK(hl_sae_lookup(r, "layer_12_width_65k_l0_big", &e, err), err);
+    CHECK(strcmp(e.hook, "blocks.12.hook_mlp_out") == 0 && e.l0 == 127 && e.d_sae == 65536);
+    CHECK(hl_sae_release_find("gemma-scope-2-27b-pt-mlp") == NULL); /* SAELens has none */
+}
+
 void suite_explain(void);
 void suite_explain(void) {
     RUN(test_explain_export_object);
@@ -520,4 +620,5 @@ void suite_explain(void) {
     RUN(test_regex);
     RUN(test_neuronpedia_urls);
     RUN(test_sae_directory);
+    RUN(test_sae_directory_gemma_scope_2);
 }

@@ -188,21 +188,25 @@ HL_API hl_status hl_neuronpedia_url(char *buf, size_t cap, const char *model_id,
                                     const char *source, uint64_t index, int embed, hl_error *err);
 
 /* ---- pretrained SAE directory ----
-   The SAELens releases (pretrained_saes.yaml, SAELens 6.18) for the models hooklens runs. Every
-   SAE is a folder `path` in the Hugging Face repo `repo_id`; Gemma Scope folders hold params.npz,
+   The SAELens releases (pretrained_saes.yaml, SAELens 6.18; the gemma-scope-2-* ones from 6.54.12)
+   for the models hooklens runs. Every SAE is a folder `path` in the Hugging Face repo `repo_id`;
+   Gemma Scope folders hold params.npz, Gemma Scope 2 folders config.json + params.safetensors,
    SAELens folders cfg.json + sae_weights.safetensors (+ an optional sparsity.safetensors). */
 typedef struct hl_sae_release {
     const char *release;      /* SAELens release name, e.g. "gemma-scope-2b-pt-res-canonical" */
     const char *repo_id;      /* Hugging Face repo, e.g. "google/gemma-scope-2b-pt-res" */
-    const char *model;        /* TransformerLens model name */
+    const char *model;        /* TransformerLens model name (Gemma Scope 2: the yaml's Hugging Face
+                                 name without "google/", e.g. "gemma-3-270m", "gemma-3-1b-pt") */
     const char *np_model;     /* Neuronpedia model id, or NULL when the release has no pages */
     const char *hook_pattern; /* hook name with {L} for the layer */
     const char *id_pattern;   /* how SAE ids are formed ({L} layer, {W} width, {N} average L0) */
     const char *path_pattern; /* folder of an id inside the repo */
-    const char *np_pattern;   /* Neuronpedia source id of an SAE, or NULL */
+    const char *np_pattern;   /* Neuronpedia source id of an SAE ({L} layer, {W} width), or NULL */
     const char *files;        /* files in each folder, space-separated; "?" marks an optional one */
     const char *ids;          /* compact id table: "gemmascope:<repo key>[:canonical]" (the L0
-                                 table below) or "id|path|np source|l0;..." */
+                                 table below), "gemmascope2:<size>:<all|sel>:<W>_<N> ..." (Gemma
+                                 Scope 2: {N} = l0 name, e.g. small or big_affine) or
+                                 "id|path|np source|l0;..." */
     const char *notes;        /* one line, or "" */
 } hl_sae_release;
 
@@ -1580,7 +1584,96 @@ static const hl__sae_gs_table hl__sae_gs_l0[] = {
      "10:15,24,37,64,106*,200 22:20,31,48,82*,150,290 34:21,38,72*,155,333,785"},
 };
 
+/* Gemma Scope 2 (google/gemma-scope-2-<size>-<pt|it>, the gemma-3 SAEs and transcoders; SAELens
+   pretrained_saes.yaml 6.54, conversion_func gemma_3). Folders are <site>/layer_<L>_width_<W>_l0_<N>,
+   N = big|medium|small, with _affine (skip transcoders) or _seed_1 (a second 262k resid_post seed)
+   after it. The average L0 depends only on the model size, the layer set and N: "all" (every layer,
+   the *-all releases; N big/small) or "sel" (four layers; N big/medium/small). Groups "L:n/n[/n]"
+   or "A-B:n/n" give the L0 of each N in that order. */
+typedef struct hl__sae_gs2_table {
+    const char *size; /* "270m", "1b", "4b", "12b", "27b" */
+    const char *set;  /* "all" or "sel" */
+    const char *l0s;
+} hl__sae_gs2_table;
+static const hl__sae_gs2_table hl__sae_gs2_l0[] = {
+    {"270m", "all", "0:60/10 1:70/11 2:80/13 3:90/15 4:100/16 5:110/18 6-17:120/20"},
+    {"270m", "sel", "5:135/55/18 9:150/60/20 12:150/60/20 15:150/60/20"},
+    {"1b", "all", "0:60/10 1:66/11 2:73/12 3:80/13 4:87/14 5:94/15 6:101/16 7:108/18 8:115/19 9-25:120/20"},
+    {"1b", "sel", "7:132/54/18 13:150/60/20 17:150/60/20 22:150/60/20"},
+    {"4b", "all", "0:60/10 1:65/10 2:70/11 3:75/12 4:81/13 5:86/14 6:91/15 7:97/16 8:102/17 9:107/17 "
+                  "10:112/18 11:118/19 12-33:120/20"},
+    {"4b", "sel", "9:131/53/17 17:150/60/20 22:150/60/20 29:150/60/20"},
+    {"12b", "all", "0:60/10 1:63/10 2:67/11 3:71/11 4:75/12 5:78/13 6:82/13 7:86/14 8:90/15 9:93/15 "
+                   "10:97/16 11:101/16 12:105/17 13:108/18 14:112/18 15:116/19 16-47:120/20"},
+    {"12b", "sel", "12:127/52/17 24:150/60/20 31:150/60/20 41:150/60/20"},
+    {"27b", "all", "0:60/10 1:62/10 2:65/10 3:68/11 4:71/11 5:74/12 6:77/12 7:80/13 8:83/13 9:86/14 "
+                   "10:89/14 11:91/15 12:94/15 13:97/16 14:100/16 15:103/17 16:106/17 17:109/18 "
+                   "18:112/18 19:115/19 20:118/19 21-61:120/20"},
+    {"27b", "sel", "16:129/53/17 31:150/60/20 40:150/60/20 53:150/60/20"},
+};
+
 /* clang-format off */
+#define HL__GS2_FILES "config.json params.safetensors"
+#define HL__GS2(size, tag, kind, model, npm, hook, idp, dir, np, ids, note)                          \
+    {"gemma-scope-2-" size "-" tag "-" kind, "google/gemma-scope-2-" size "-" tag, model, npm, hook, \
+     idp "layer_{L}_width_{W}_l0_{N}", dir "/layer_{L}_width_{W}_l0_{N}", np, HL__GS2_FILES,          \
+     "gemmascope2:" size ":" ids, note}
+#define HL__GS2_RES(size, tag, model, npm, np, ids)                                                  \
+    HL__GS2(size, tag, "res", model, npm, "blocks.{L}.hook_resid_post", "", "resid_post", np, ids,    \
+            HL__GS2_N_RES)
+#define HL__GS2_RES_ALL(size, tag, model, npm)                                                       \
+    HL__GS2(size, tag, "res-all", model, npm, "blocks.{L}.hook_resid_post", "", "resid_post_all",     \
+            NULL, HL__GS2_X_ALL, HL__GS2_N_RES)
+#define HL__GS2_MLP(size, tag, model, npm, ids)                                                      \
+    HL__GS2(size, tag, "mlp", model, npm, "blocks.{L}.hook_mlp_out", "", "mlp_out", NULL, ids,        \
+            HL__GS2_N_MLP)
+#define HL__GS2_MLP_ALL(size, tag, model, npm)                                                       \
+    HL__GS2(size, tag, "mlp-all", model, npm, "blocks.{L}.hook_mlp_out", "", "mlp_out_all", NULL,     \
+            HL__GS2_X_ALL, HL__GS2_N_MLP)
+#define HL__GS2_ATT(size, tag, model, npm)                                                           \
+    HL__GS2(size, tag, "att", model, npm, "blocks.{L}.attn.hook_z", "", "attn_out", NULL,             \
+            HL__GS2_MA_SEL, HL__GS2_N_ATT)
+#define HL__GS2_ATT_ALL(size, tag, model, npm)                                                       \
+    HL__GS2(size, tag, "att-all", model, npm, "blocks.{L}.attn.hook_z", "", "attn_out_all", NULL,     \
+            HL__GS2_X_ALL, HL__GS2_N_ATT)
+#define HL__GS2_TC(size, tag, model, npm, ids)                                                       \
+    HL__GS2(size, tag, "transcoders", model, npm, "blocks.{L}.hook_mlp_in", "transcoder/",            \
+            "transcoder", NULL, ids, HL__GS2_N_TC)
+#define HL__GS2_TC_ALL(size, tag, model, npm, np, ids)                                               \
+    HL__GS2(size, tag, "transcoders-all", model, npm, "blocks.{L}.hook_mlp_in", "", "transcoder_all", \
+            np, ids, HL__GS2_N_TC)
+/* the SAEs of a release: the layer set ("all"/"sel"), then <W>_<N> tokens, each optionally with
+   #L,L (only these layers) or !L,L (all but these), and @ (a Neuronpedia page on every layer) or
+   @L,L (on these) */
+#define HL__GS2_X_ALL "all:16k_big 16k_small 262k_big 262k_small"
+#define HL__GS2_T_ALL(np16, np262, x16big, x16small)                                                 \
+    "all:16k_big" x16big " 16k_big_affine 16k_small" x16small " 16k_small_affine" np16                \
+    " 262k_big 262k_big_affine 262k_small 262k_small_affine" np262
+#define HL__GS2_T_SEL                                                                                \
+    "sel:16k_big 16k_big_affine 16k_medium 16k_medium_affine 16k_small 16k_small_affine 262k_big "   \
+    "262k_big_affine 262k_medium 262k_medium_affine 262k_small 262k_small_affine 65k_big "           \
+    "65k_big_affine 65k_medium 65k_medium_affine 65k_small 65k_small_affine"
+#define HL__GS2_RES_SEL(np, np1m)                                                                    \
+    "sel:16k_big 16k_medium" np " 16k_small 1m_big 1m_medium" np1m " 1m_small 262k_big 262k_medium" np \
+    " 262k_medium_seed_1 262k_small 65k_big 65k_medium" np " 65k_small"
+#define HL__GS2_MA_SEL                                                                               \
+    "sel:16k_big 16k_medium 16k_small 262k_big 262k_medium 262k_small 65k_big 65k_medium 65k_small"
+#define HL__GS2_MA1M_SEL                                                                             \
+    "sel:16k_big 16k_medium 16k_small 1m_big 1m_medium 1m_small 262k_big 262k_medium 262k_small "    \
+    "65k_big 65k_medium 65k_small"
+#define HL__GS2_NP_RES "{L}-gemmascope-2-res-{W}"
+#define HL__GS2_NP_TC  "{L}-gemmascope-2-transcoder-{W}"
+#define HL__GS2_N_RES                                                                                \
+    "JumpReLU, gemma_3 loader: hook from the folder name (config.json hf_hook_point_in "            \
+    "model.layers.L.output)"
+#define HL__GS2_N_MLP                                                                                \
+    "JumpReLU; hf_hook_point_in model.layers.L.post_feedforward_layernorm.output, i.e. "             \
+    "hook_mlp_out after the post-MLP RMSNorm"
+#define HL__GS2_N_ATT                                                                                \
+    "JumpReLU on self_attn.o_proj's input: hook_z flattened head-major (d_in = n_heads x d_head)"
+#define HL__GS2_N_TC                                                                                 \
+    "transcoder (pre_feedforward_layernorm output -> blocks.L.hook_mlp_out; _affine adds a skip "    \
+    "connection), not an SAE: hl_sae_load refuses it"
 #define HL__GS_NOTES "JumpReLU; no config file, SAELens synthesizes it (gemma_2 loader)"
 static const hl_sae_release hl__sae_releases[] = {
     {"gemma-scope-2b-pt-res", "google/gemma-scope-2b-pt-res", "gemma-2-2b", "gemma-2-2b",
@@ -1645,6 +1738,84 @@ static const hl_sae_release hl__sae_releases[] = {
      "gemma-2-27b", "blocks.{L}.hook_resid_post", "layer_{L}/width_{W}/canonical",
      "layer_{L}/width_{W}/average_l0_{N}", "{L}-gemmascope-res-{W}", "params.npz",
      "gemmascope:27b-pt-res:canonical", HL__GS_NOTES},
+    HL__GS2_TC_ALL("270m", "pt", "gemma-3-270m", "gemma-3-270m", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("270m", "pt", "gemma-3-270m", "gemma-3-270m", "sel:16k_small_affine#9 262k_big_affine#15"),
+    HL__GS2_RES_ALL("270m", "pt", "gemma-3-270m", "gemma-3-270m"),
+    HL__GS2_RES("270m", "pt", "gemma-3-270m", "gemma-3-270m", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "@")),
+    HL__GS2_MLP_ALL("270m", "pt", "gemma-3-270m", "gemma-3-270m"),
+    HL__GS2_MLP("270m", "pt", "gemma-3-270m", "gemma-3-270m", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("270m", "pt", "gemma-3-270m", "gemma-3-270m"),
+    HL__GS2_ATT("270m", "pt", "gemma-3-270m", "gemma-3-270m"),
+    HL__GS2_TC_ALL("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it"),
+    HL__GS2_RES("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "")),
+    HL__GS2_MLP_ALL("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it"),
+    HL__GS2_MLP("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it"),
+    HL__GS2_ATT("270m", "it", "gemma-3-270m-it", "gemma-3-270m-it"),
+    HL__GS2_TC_ALL("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b"),
+    HL__GS2_RES("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "@")),
+    HL__GS2_MLP_ALL("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b"),
+    HL__GS2_MLP("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b", HL__GS2_MA1M_SEL),
+    HL__GS2_ATT_ALL("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b"),
+    HL__GS2_ATT("1b", "pt", "gemma-3-1b-pt", "gemma-3-1b"),
+    HL__GS2_TC_ALL("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it"),
+    HL__GS2_RES("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "")),
+    HL__GS2_MLP_ALL("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it"),
+    HL__GS2_MLP("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it", HL__GS2_MA1M_SEL),
+    HL__GS2_ATT_ALL("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it"),
+    HL__GS2_ATT("1b", "it", "gemma-3-1b-it", "gemma-3-1b-it"),
+    HL__GS2_TC_ALL("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b"),
+    HL__GS2_RES("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "@")),
+    HL__GS2_MLP_ALL("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b"),
+    HL__GS2_MLP("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b"),
+    HL__GS2_ATT("4b", "pt", "gemma-3-4b-pt", "gemma-3-4b"),
+    HL__GS2_TC_ALL("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it", HL__GS2_NP_TC,
+                   HL__GS2_T_ALL("@0,1,2,3,4,6,7,9,10,12", "@", "", "")),
+    HL__GS2_TC("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it"),
+    HL__GS2_RES("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "")),
+    HL__GS2_MLP_ALL("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it"),
+    HL__GS2_MLP("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it"),
+    HL__GS2_ATT("4b", "it", "gemma-3-4b-it", "gemma-3-4b-it"),
+    HL__GS2_TC_ALL("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b"),
+    HL__GS2_RES("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "@")),
+    HL__GS2_MLP_ALL("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b"),
+    HL__GS2_MLP("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b"),
+    HL__GS2_ATT("12b", "pt", "gemma-3-12b-pt", "gemma-3-12b"),
+    HL__GS2_TC_ALL("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it", NULL, HL__GS2_T_ALL("", "", "", "")),
+    HL__GS2_TC("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it"),
+    HL__GS2_RES("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it", NULL, HL__GS2_RES_SEL("", "")),
+    HL__GS2_MLP_ALL("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it"),
+    HL__GS2_MLP("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it"),
+    HL__GS2_ATT("12b", "it", "gemma-3-12b-it", "gemma-3-12b-it"),
+    HL__GS2_TC_ALL("27b", "pt", "gemma-3-27b-pt", "gemma-3-27b", NULL,
+                   HL__GS2_T_ALL("", "", "!4,43", "!4,5,43")),
+    HL__GS2_RES_ALL("27b", "pt", "gemma-3-27b-pt", "gemma-3-27b"),
+    HL__GS2_RES("27b", "pt", "gemma-3-27b-pt", "gemma-3-27b", NULL, HL__GS2_RES_SEL("", "")),
+    HL__GS2_TC_ALL("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it", HL__GS2_NP_TC,
+                   HL__GS2_T_ALL("", "@", "!4,43", "!4,5,43")),
+    HL__GS2_TC("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it", HL__GS2_T_SEL),
+    HL__GS2_RES_ALL("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it"),
+    HL__GS2_RES("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it", HL__GS2_NP_RES, HL__GS2_RES_SEL("@", "@")),
+    HL__GS2_MLP_ALL("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it"),
+    HL__GS2_MLP("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it", HL__GS2_MA_SEL),
+    HL__GS2_ATT_ALL("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it"),
+    HL__GS2_ATT("27b", "it", "gemma-3-27b-it", "gemma-3-27b-it"),
     {"gemma-2b-res-jb", "jbloom/Gemma-2b-Residual-Stream-SAEs", "gemma-2b", "gemma-2b",
      "blocks.{L}.hook_resid_post", "blocks.{L}.hook_resid_post",
      "gemma_2b_blocks.{L}.hook_resid_post_16384[...]", "{L}-res-jb",
@@ -1763,11 +1934,136 @@ static void hl__sae_fill(char *dst, size_t cap, const char *pat, const char *L, 
 }
 
 /* Walks a release's SAEs in table order, calling fn for each until it returns nonzero; returns the
-   number visited. Gemma Scope ids come from the L0 table, the others from the explicit list. */
+   number visited. Gemma Scope ids come from the L0 tables, the others from the explicit list. */
 typedef int (*hl__sae_visit_fn)(void *ctx, size_t i, const hl_sae_entry *e);
+/* Is layer L in the comma-separated list s[0..n) ("4,5,43")? */
+static int hl__sae_gs2_in_list(const char *s, size_t n, int L) {
+    size_t i = 0;
+    while (i < n) {
+        int v = 0, digits = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 6) {
+            v = v * 10 + (s[i++] - '0');
+            digits++;
+        }
+        if (digits && v == L) return 1;
+        while (i < n && s[i] != ',') i++;
+        if (i < n) i++;
+    }
+    return 0;
+}
+
+/* Non-negative decimal at *p (advanced past it), capped at 6 digits; -1 when there is none. */
+static int hl__sae_gs2_num(const char **p) {
+    int v = 0, digits = 0;
+    while (**p >= '0' && **p <= '9' && digits < 6) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    return digits ? v : -1;
+}
+
+/* Gemma Scope 2 ids "gemmascope2:<size>:<all|sel>:<tokens>": for each layer of the size's L0
+   table (ascending), each token <W>_<N>[#list|!list][@[list]] in order is one SAE. */
+static size_t hl__sae_gs2_walk(const hl_sae_release *r, hl__sae_visit_fn fn, void *ctx) {
+    const char *spec = r->ids + 12, *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    const char *toks, *g;
+    const hl__sae_gs2_table *tab = NULL;
+    size_t count = 0, t;
+    int all;
+    if (!c2) return 0;
+    for (t = 0; t < sizeof hl__sae_gs2_l0 / sizeof hl__sae_gs2_l0[0]; t++)
+        if (strlen(hl__sae_gs2_l0[t].size) == (size_t)(c1 - spec) &&
+            strncmp(hl__sae_gs2_l0[t].size, spec, (size_t)(c1 - spec)) == 0 &&
+            strlen(hl__sae_gs2_l0[t].set) == (size_t)(c2 - c1 - 1) &&
+            strncmp(hl__sae_gs2_l0[t].set, c1 + 1, (size_t)(c2 - c1 - 1)) == 0)
+            tab = &hl__sae_gs2_l0[t];
+    if (!tab) return 0;
+    all = strcmp(tab->set, "all") == 0;
+    toks = c2 + 1;
+    for (g = tab->l0s; *g;) { /* one group "A[-B]:v/v[/v]" */
+        int a = hl__sae_gs2_num(&g), b = a, L;
+        const char *vals;
+        if (*g == '-') {
+            g++;
+            b = hl__sae_gs2_num(&g);
+        }
+        if (a < 0 || b < a || *g != ':') return count; /* malformed table */
+        vals = ++g;
+        while (*g && *g != ' ') g++;
+        for (L = a; L <= b; L++) {
+            const char *tk = toks;
+            while (*tk) {
+                const char *end = tk, *us, *mk, *np = NULL, *only = NULL, *skip = NULL;
+                size_t only_n = 0, skip_n = 0, np_n = 0;
+                char W[8], N[32], lab[8], Ls[16], val[8];
+                int li, k;
+                hl_sae_entry e;
+                while (*end && *end != ' ') end++;
+                us = tk;
+                while (us < end && *us != '_') us++;
+                mk = us;
+                while (mk < end && *mk != '#' && *mk != '!' && *mk != '@') mk++;
+                if (us >= end || (size_t)(us - tk) >= sizeof W || (size_t)(mk - us - 1) >= sizeof N) {
+                    tk = *end ? end + 1 : end; /* malformed token: skipped */
+                    continue;
+                }
+                memcpy(W, tk, (size_t)(us - tk));
+                W[us - tk] = 0;
+                memcpy(N, us + 1, (size_t)(mk - us - 1));
+                N[mk - us - 1] = 0;
+                while (mk < end) { /* markers */
+                    const char *m = mk++, *le;
+                    le = mk;
+                    while (le < end && *le != '#' && *le != '!' && *le != '@') le++;
+                    if (*m == '#') only = mk, only_n = (size_t)(le - mk);
+                    else if (*m == '!') skip = mk, skip_n = (size_t)(le - mk);
+                    else np = mk, np_n = (size_t)(le - mk);
+                    mk = le;
+                }
+                tk = *end ? end + 1 : end;
+                if ((only && !hl__sae_gs2_in_list(only, only_n, L)) ||
+                    (skip && hl__sae_gs2_in_list(skip, skip_n, L)))
+                    continue;
+                for (k = 0; N[k] && N[k] != '_' && k + 1 < (int)sizeof lab; k++) lab[k] = N[k];
+                lab[k] = 0;
+                li = strcmp(lab, "big") == 0 ? 0 : strcmp(lab, "medium") == 0 ? 1 : all ? 1 : 2;
+                { /* the li-th of "v/v/v" */
+                    const char *v = vals;
+                    size_t o = 0;
+                    for (k = 0; k < li && v < g; v++)
+                        if (*v == '/') k++;
+                    while (v < g && *v != '/' && o + 1 < sizeof val) val[o++] = *v++;
+                    val[o] = 0;
+                }
+                snprintf(Ls, sizeof Ls, "%d", L);
+                memset(&e, 0, sizeof e);
+                e.layer = L;
+                e.d_sae = hl__sae_gs_width(W);
+                e.l0 = atof(val);
+                hl__sae_fill(e.id, sizeof e.id, r->id_pattern, Ls, W, N);
+                hl__sae_fill(e.path, sizeof e.path, r->path_pattern, Ls, W, N);
+                hl__sae_fill(e.hook, sizeof e.hook, r->hook_pattern, Ls, W, N);
+                if (np && r->np_model && r->np_pattern && (np_n == 0 || hl__sae_gs2_in_list(np, np_n, L))) {
+                    char src[64];
+                    hl__sae_fill(src, sizeof src, r->np_pattern, Ls, W, N);
+                    hl__sae_scpy(e.neuronpedia, sizeof e.neuronpedia, r->np_model);
+                    hl__sae_scat(e.neuronpedia, sizeof e.neuronpedia, "/");
+                    hl__sae_scat(e.neuronpedia, sizeof e.neuronpedia, src);
+                }
+                if (fn && fn(ctx, count, &e)) return count + 1;
+                count++;
+            }
+        }
+        while (*g == ' ') g++;
+    }
+    return count;
+}
+
 static size_t hl__sae_walk(const hl_sae_release *r, hl__sae_visit_fn fn, void *ctx) {
     hl_sae_entry e;
     size_t count = 0;
+    if (strncmp(r->ids, "gemmascope2:", 12) == 0) return hl__sae_gs2_walk(r, fn, ctx);
     if (strncmp(r->ids, "gemmascope:", 11) == 0) {
         const char *key = r->ids + 11, *colon = strchr(key, ':');
         size_t klen = colon ? (size_t)(colon - key) : strlen(key), t;
