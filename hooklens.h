@@ -2,7 +2,8 @@
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
    GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
-   sparse autoencoders (GemmaScope params.npz, SAELens folders). It needs libc, libm and pthreads.
+   sparse autoencoders (GemmaScope params.npz, Gemma Scope 2 params.safetensors, SAELens folders). It
+   needs libc, libm and pthreads.
 
    CONTENTS
      QUICK START . OPTIONS . HOOK POINTS . OWNERSHIP . THREADS & DETERMINISM . ERRORS . SECURITY
@@ -1005,6 +1006,15 @@ HL_API void      hl_top_k(const float *x, int64_t n, int64_t k, int32_t *idx, fl
 /* >>api_sae ================================================================================= */
 /* Sparse autoencoders (SAEs) exactly as SAELens runs them (sae_lens/saes, sae.py and its subclasses):
      GemmaScope  params.npz (W_enc [d_in,d_sae], W_dec [d_sae,d_in], b_enc, b_dec, threshold; JumpReLU)
+     Gemma Scope 2 (gemma-3) a folder <site>/layer_<L>_width_<W>_l0_<N> with params.safetensors (w_enc
+                 [d_in,d_sae], w_dec [d_sae,d_in], b_enc, b_dec, threshold: the same JumpReLU, lower-case
+                 names) and config.json ({"architecture": "jump_relu", "hf_hook_point_in":
+                 "model.layers.L.output", "model_name", ...}; optional, as in SAELens). Hook, as SAELens's
+                 gemma_3 loader takes it from the folder (else from hf_hook_point_in): resid_post[_all]
+                 (model.layers.L.output) -> blocks.L.hook_resid_post; attn_out[_all]
+                 (.self_attn.o_proj.input) -> blocks.L.attn.hook_z, flattened; mlp_out[_all]
+                 (.post_feedforward_layernorm.output) -> blocks.L.hook_mlp_out. transcoder[_all] folders
+                 (MLP in -> MLP out, optionally affine_skip_connection) are transcoders: refused.
      SAELens     a folder with cfg.json + sae_weights.safetensors (standard, jumprelu, topk, gated)
    Weights stay in the mapped file in their stored dtype (F32/F16/BF16); only tiny derived vectors
    (exp(log_threshold), decoder norms) are computed at load. Activations are f32, [pos, d_in].
@@ -1048,7 +1058,7 @@ typedef struct hl_sae_config {
     const char *hook_name;        /* TransformerLens hook, "" when unknown */
     int         hook_layer;       /* -1 when none */
     const char *model_name;       /* "" when unknown */
-    const char *format;           /* "gemmascope", "saelens" or "memory" */
+    const char *format;           /* "gemmascope", "gemmascope2", "saelens" or "memory" */
     const char *path;             /* what was loaded, "" for memory */
     hl_dtype    dtype;            /* stored dtype of W_enc */
     const char *hook_note;        /* how hook_name was found (for tools), "" if given */
@@ -1063,7 +1073,8 @@ typedef struct hl_sae_params {
 } hl_sae_params;
 
 typedef struct hl_sae_desc {
-    const char *path;       /* params.npz, a folder with params.npz, or a SAELens folder / its files */
+    const char *path;       /* params.npz, a folder with params.npz, a Gemma Scope 2 folder or its
+                               params.safetensors, or a SAELens folder / its files */
     const char *hook_name;  /* optional: overrides cfg.json / the GemmaScope path */
     float       norm_scaling_factor; /* optional (SAELens yaml `norm_scaling_factor`) */
     int         n_threads;  /* 0 = online cores, 1 = serial */
@@ -1073,7 +1084,8 @@ typedef struct hl_sae_desc {
 typedef struct hl_sae hl_sae;
 
 /* Loads an SAE; the format is detected from the path (*.npz or a folder with params.npz -> GemmaScope,
-   a folder with cfg.json -> SAELens). GemmaScope hook names come from the path
+   a folder with cfg.json -> SAELens, params.safetensors or a folder with it and no cfg.json ->
+   Gemma Scope 2, hook as described above). GemmaScope hook names come from the path
    (.../gemma-scope-2b-pt-res/layer_L/... -> blocks.L.hook_resid_post; -mlp -> blocks.L.hook_mlp_out;
    -att -> blocks.L.attn.hook_z; embedding -> hook_embed). Returns HL_ERR_IO, HL_ERR_FORMAT,
    HL_ERR_SHAPE, HL_ERR_UNSUPPORTED (architecture, normalization, dtype). Frees with hl_sae_free. */
