@@ -14335,6 +14335,28 @@ static int hl__sae_gemmascope_hook(const char *path, char *hook, size_t cap, int
     return kind ? kind : 'r';
 }
 
+/* The config of a GemmaScope (params.npz) or Gemma Scope 2 (params.safetensors) SAE: JumpReLU, no
+   normalization, b_dec not subtracted from the input (SAELens's gemma_2 and gemma_3 loaders); the hook
+   found from the path (attn SAEs read the flattened hook_z), unless the caller named one. */
+static void hl__sae_gemmascope_cfg(hl_sae_config *cfg, const char *format, const char *path, int hook_z, int layer,
+                                   const char *hook, const char *note, const char *model, const hl_sae_desc *d) {
+    cfg->arch = HL_SAE_JUMPRELU;
+    cfg->norm = HL_SAE_NORM_NONE;
+    cfg->apply_b_dec_to_input = 0;
+    cfg->hook_z = hook_z;
+    cfg->hook_layer = layer;
+    cfg->hook_name = hook;
+    cfg->hook_note = note;
+    cfg->model_name = model;
+    cfg->format = format;
+    cfg->path = path;
+    if (d->hook_name && d->hook_name[0]) {
+        cfg->hook_name = d->hook_name;
+        cfg->hook_note = "";
+        cfg->hook_z = strstr(d->hook_name, "hook_z") != NULL;
+    }
+}
+
 static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_path, hl_sae **out,
                                          hl_error *err) {
     hl_npz *z = NULL;
@@ -14383,26 +14405,12 @@ static hl_status hl__sae_load_gemmascope(const hl_sae_desc *d, const char *npz_p
     kind = hl__sae_gemmascope_hook(real ? real : npz_path, hook, sizeof hook, &layer, model,
                                    sizeof model, note, sizeof note);
     hl__free(real);
-    cfg.arch = HL_SAE_JUMPRELU;
-    cfg.norm = HL_SAE_NORM_NONE;
-    cfg.apply_b_dec_to_input = 0;
-    cfg.hook_z = kind == 'a';
-    cfg.hook_layer = layer;
-    cfg.model_name = model;
-    cfg.format = "gemmascope";
-    cfg.path = npz_path;
-    cfg.hook_name = hook;
-    cfg.hook_note = note;
+    hl__sae_gemmascope_cfg(&cfg, "gemmascope", npz_path, kind == 'a', layer, hook, note, model, d);
     if (kind == 'e' && p.W_enc->ndim == 2 && p.W_enc->shape[0] > 0) {
         /* TransformerLens's hook_embed already carries Gemma's sqrt(d_model) factor */
         float r = sqrtf((float)p.W_enc->shape[0]);
         cfg.enc_scale = 1.0f / r;
         cfg.dec_scale = r;
-    }
-    if (d->hook_name && d->hook_name[0]) {
-        cfg.hook_name = d->hook_name;
-        cfg.hook_note = "";
-        cfg.hook_z = strstr(d->hook_name, "hook_z") != NULL;
     }
     st = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err);
     if (st != HL_OK) {
@@ -14863,21 +14871,7 @@ static hl_status hl__sae_load_gemmascope2(const hl_sae_desc *d, const char *st_p
                  "mlp_out>/layer_<L>_... folder; give the hook name");
     }
     if (site) hl__sae_gs2_hook_of(site, layer, hook, sizeof hook);
-    cfg.arch = HL_SAE_JUMPRELU;
-    cfg.norm = HL_SAE_NORM_NONE;
-    cfg.apply_b_dec_to_input = 0;
-    cfg.hook_z = site == 'a';
-    cfg.hook_layer = layer;
-    cfg.hook_name = hook;
-    cfg.hook_note = note;
-    cfg.model_name = model;
-    cfg.format = "gemmascope2";
-    cfg.path = st_path;
-    if (d->hook_name && d->hook_name[0]) {
-        cfg.hook_name = d->hook_name;
-        cfg.hook_note = "";
-        cfg.hook_z = strstr(d->hook_name, "hook_z") != NULL;
-    }
+    hl__sae_gemmascope_cfg(&cfg, "gemmascope2", st_path, site == 'a', layer, hook, note, model, d);
     if ((ret = hl_sae_create(&cfg, &p, d->n_threads, d->kernels, out, err)) != HL_OK) {
         hl__wrap(err, ret, st_path);
         goto done;
