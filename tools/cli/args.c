@@ -32,6 +32,26 @@ static const cli_command cli__cmds[] = {
 
 const char *cli_opt_name(cli_opt o) { return cli__opts[o].spelling; }
 
+int cli_parse_i64(const char *s, int64_t *out) {
+    char *end;
+    long long v;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (end == s || *end || errno == ERANGE) return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+int cli_parse_f64(const char *s, double *out) {
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+
 static const cli_command *cli__command(const char *name) {
     int i;
     for (i = 0; i < CLI__N_CMDS; i++)
