@@ -554,7 +554,8 @@ HL_API const char *hl_kernels_name(hl_kernels k);
        hl_model_free(m);
 
    CONVENTIONS
-     * Every activation handed out (hooks, cache) has TL's shape with a leading batch dim of 1:
+     * Every activation handed out (hooks, cache) has TL's shape with a leading batch dim, 1 for
+       one sequence (hl_model_run), n_batch for a batch (hl_model_run_batch):
        [1, pos, d_model], [1, n_heads, query_pos, key_pos], ... (see HL_HOOK_LIST) and dtype F32.
      * By default the values are the ones HookedTransformer.from_pretrained gives (TL 4:
        TransformerBridge + enable_compatibility_mode()): TL's weight processing is on (HL_PROC_*,
@@ -835,9 +836,10 @@ typedef struct hl_hook_info {
     int64_t     pos0;  /* absolute position of the first row (> 0 when decoding with the KV cache) */
     int         stream;/* split-input ln1 hooks: 0 q, 1 k, 2 v; otherwise 0 */
     hl_pass    *pass;  /* the running pass (a splice hands `info` on to hl_model_fire) */
+    int64_t     n_batch, n_pos; /* sequences (the batch dim) and positions per sequence of the pass */
 } hl_hook_info;
 
-/* A hook callback. `act` is a writable F32 view of the activation (TL shape, batch dim 1 first),
+/* A hook callback. `act` is a writable F32 view of the activation (TL shape, batch dim first),
    valid only during the call; edit it in place to patch, ablate or steer (the shape is fixed).
    Return HL_OK to continue; any other status stops the forward pass, which returns it. */
 typedef hl_status (*hl_hook_fn)(const hl_hook_info *info, hl_tensor *act, void *user);
@@ -951,6 +953,46 @@ HL_API hl_status hl_model_save_activations(hl_model *m, const int32_t *tokens, i
                                            const hl_names_filter *filter, const char *path,
                                            const char *const *meta, size_t *n_saved, hl_error *err);
 
+/* ---- batches ---- */
+/* Several prompts of different lengths in one pass [TL to_tokens(list, padding_side) and
+   forward(tokens, attention_mask=...)]. tokens is [n_batch, n_pos], each row padded to n_pos;
+   lengths[b] real tokens of row b sit at its start (right padding, TL's default) or at its end
+   (left padding). Every hook then has a real batch dimension: [n_batch, n_pos, ...], attention
+   [n_batch, n_heads, n_pos, n_pos]. Padding is masked out of attention and positions count from a
+   sequence's first real token (TL get_offset_position_ids), so every real position of a sequence
+   gets the bits a run of that sequence alone gives (same thread count, exact mode; fast mode's
+   8-bit products may tile rows differently). Padding rows hold (TL with an attention mask):
+     right: the pad tokens, attending to their sequence's real tokens, at its last position;
+     left:  the pad tokens at position 0 with no position embedding, attending to nothing:
+            scores -inf, pattern 0, z 0 (TL's NaN -> 0).
+   Pad keys have score -inf and pattern 0 in every row. hl_hook_info.batch describes the batch. */
+typedef enum hl_padding_side { HL_PAD_RIGHT = 0, HL_PAD_LEFT = 1 } hl_padding_side;
+typedef struct hl_batch {
+    const int32_t  *tokens;       /* [n_batch, n_pos] row-major */
+    int64_t         n_batch, n_pos;
+    const int64_t  *lengths;      /* [n_batch] real tokens per row, in [1, n_pos]; NULL = all n_pos */
+    hl_padding_side padding_side;
+} hl_batch;
+/* TL to_tokens(list, padding_side): each text tokenized as hl_model_to_tokens does, padded to the
+   longest with the pad token (the tokenizer's pad, else eos, as TL). [out] *ids [n, *n_pos] and
+   *lengths [n] (free each with hl_free), *n_pos. */
+HL_API hl_status hl_model_to_tokens_batch(const hl_model *m, const char *const *texts, int64_t n, int prepend_bos,
+                                          hl_padding_side side, int32_t **ids, int64_t **lengths, int64_t *n_pos,
+                                          hl_error *err);
+/* hl_model_run over a batch. [out] logits: NULL or [n_batch, n_pos, d_vocab]. The KV cache is left
+   empty. */
+HL_API hl_status hl_model_run_batch(hl_model *m, const hl_batch *batch, float *logits, hl_error *err);
+/* hl_model_run_with_cache over a batch: cached tensors have the batch dimension. */
+HL_API hl_status hl_model_run_with_cache_batch(hl_model *m, const hl_batch *batch, const hl_names_filter *filter,
+                                               hl_cache *cache, float *logits, hl_error *err);
+/* Next-token loss of a batch [TL lm_cross_entropy_loss with an attention mask]: per_token [n_batch,
+   n_pos - 1] (or NULL) holds -log p(token t+1 | ..t) where positions t and t+1 are both real, 0
+   elsewhere; *mean is the mean over those predictions only. TL counts a prediction when its target
+   is real; with left padding that also counts predicting the first real token from a pad, which
+   is left out here. logits: [n_batch, n_pos, d_vocab] from hl_model_run_batch. */
+HL_API hl_status hl_loss_batch(const hl_model *m, const hl_batch *batch, const float *logits, float *per_token,
+                               double *mean, hl_error *err);
+
 /* ---- generation ---- */
 /* Returns nonzero to stop generating after this token. */
 typedef int (*hl_token_fn)(int32_t token, int64_t index, void *user);
@@ -977,6 +1019,15 @@ typedef struct hl_generate_opts {
 HL_API hl_status hl_model_generate(hl_model *m, const int32_t *prompt, int64_t n,
                                    const hl_generate_opts *opts, int32_t **tokens,
                                    int64_t *n_tokens, hl_error *err);
+/* generate over a batch of prompts, as TL's generate on a list: the prompts are left-padded (a
+   right-padded batch is moved to the left first), each step samples every row (one PRNG stream
+   per row, seeded seed + row), and a row that emitted eos keeps running with its new tokens set to
+   eos until every row has stopped. Hooks see [n_batch, ...] tensors. on_token is called per row
+   with index = step * n_batch + row. [out] *tokens [n_batch, *n_pos]: the left-padded prompts and
+   the new tokens (free with hl_free). Each row's tokens equal hl_model_generate on that prompt
+   alone with seed + row (bit for bit in exact mode), up to where it stopped. */
+HL_API hl_status hl_model_generate_batch(hl_model *m, const hl_batch *prompts, const hl_generate_opts *opts,
+                                         int32_t **tokens, int64_t *n_pos, hl_error *err);
 
 /* ---- helpers ---- */
 /* Tokenizes text like TL to_tokens: prepend_bos < 0 = the model default (BOS for all supported
@@ -1157,7 +1208,8 @@ HL_API void        hl_sae_set_error_term(hl_sae *sae, int use_error_term);
    ablate: acts_post[f] = 0 before hook_sae_acts_post fires (with the error term, the output then
    moves by exactly the ablated feature's decoded contribution);
    steer: output[p, :] += alpha * W_dec[f, :] * dec_scale before hook_sae_output fires, at every
-   position, or only at the absolute positions listed (positions[n_positions], copied).
+   position, or only at the absolute positions listed (positions[n_positions], copied; in a batch,
+   the index within each padded row).
    HL_ERR_ARG for a feature outside [0, d_sae). */
 HL_API hl_status hl_sae_ablate(hl_sae *sae, int64_t feature, hl_error *err);
 HL_API hl_status hl_sae_steer(hl_sae *sae, int64_t feature, float alpha, const int64_t *positions,
@@ -9985,9 +10037,9 @@ static int64_t hl__dim_size(const hl_model_cfg *c, int dim, int64_t n, int64_t K
 /* The TL shape of point h (batch dim first) in a pass of n positions against K keys: out[0..ndim).
    stream >= 0 when ln1 runs per q/k/v stream (split qkv input or attn_in): its two points then get a
    head axis after pos, n_heads for q (stream 0) and n_kv_heads for k and v, as TL's do. */
-static int hl__hook_dims(const hl_model_cfg *c, hl_hook h, int64_t n, int64_t K, int stream, int64_t out[4]) {
+static int hl__hook_dims(const hl_model_cfg *c, hl_hook h, int64_t B, int64_t n, int64_t K, int stream, int64_t out[4]) {
     int nd = 0, i;
-    out[nd++] = 1;
+    out[nd++] = B;
     for (i = 0; i < 3 && hl__hook_dim[h][i] != HL__DIM_NONE; i++) {
         if (i == 1 && stream >= 0 && (h == HL_HOOK_LN1_SCALE || h == HL_HOOK_LN1_NORMALIZED))
             out[nd++] = stream == 0 ? c->n_heads : c->n_kv_heads;
@@ -10153,9 +10205,10 @@ struct hl_model {
     int               *slot_users; /* [n_slots] number of hooks on the slot */
     unsigned char     *slot_want;  /* [n_slots] a hook or (sub 0) a splice wants it */
     hl__splice        *splices;    /* [n_points] */
-    /* KV cache: per layer [kv_cap, n_kv_heads * d_head] rotated keys and values */
+    /* KV cache: per layer [kv_batch, kv_cap, n_kv_heads * d_head] rotated keys and values; kv_len
+       rows of each sequence are filled */
     float            **kc, **vc;
-    int64_t            kv_len, kv_cap;
+    int64_t            kv_len, kv_cap, kv_batch;
     /* scratch of the last forward pass, kept for the next (see hl__scratch_take) */
     float             *scratch;
     uint64_t           scratch_cap; /* floats */
@@ -11597,7 +11650,7 @@ HL__DEF int hl_model_has_hook(const hl_model *m, hl_hook h) {
 }
 HL__DEF int hl_model_hook_shape(const hl_model *m, hl_hook h, int64_t n_pos, int64_t n_keys, int64_t shape[4]) {
     if (!hl_model_has_hook(m, h) || !shape || n_pos < 0) return 0;
-    return hl__hook_dims(&m->cfg, h, n_pos, n_keys > 0 ? n_keys : n_pos, -1, shape);
+    return hl__hook_dims(&m->cfg, h, 1, n_pos, n_keys > 0 ? n_keys : n_pos, -1, shape);
 }
 HL__DEF int hl_model_threads(const hl_model *m) {
     return m ? m->n_threads : 0;
@@ -11821,7 +11874,11 @@ HL__DEF int hl_names_filter_match(const hl_names_filter *f, const char *name) {
    from inside a hook is a pass of its own. */
 struct hl_pass {
     hl_model      *m;
-    int64_t        n, p0, K;   /* positions p0 .. p0+n-1 of this call; K = p0 + n keys */
+    int64_t        n, p0, K;   /* n rows: positions p0 .. p0+T-1 of each sequence; K = p0 + T keys */
+    int64_t        B, T;       /* sequences and positions per sequence (n = B * T; one sequence: B = 1) */
+    const int64_t *kbeg, *kend;/* [B] or NULL (all keys): sequence b's real keys are cache rows
+                                  kbeg[b] .. kend[b]-1 (left padding: kbeg > 0; right: kend < K) */
+    int64_t       *pos;        /* [n] each row's position id (rotary, learned positions) */
     int            stream;     /* ln1 run per q/k/v stream (split input): 0, 1, 2; -1 otherwise */
     int            embed_hook; /* 0 inside generate: TL's generate embeds without hook_embed */
     int64_t        start_layer;/* > 0: the pass starts at this block from `resid` (TL start_at_layer) */
@@ -11835,11 +11892,43 @@ static void hl__pass_init(hl_pass *P, hl_model *m, int64_t n, hl_error *err) {
     memset(P, 0, sizeof *P);
     P->m = m;
     P->n = n;
+    P->B = 1, P->T = n;
     P->p0 = m->kv_len;
     P->K = m->kv_len + n;
     P->stream = -1;
     P->embed_hook = 1;
     P->err = err;
+}
+
+/* Sequence b's real keys [lo, hi) among the cache rows (all K rows unless the pass is padded). */
+static void hl__pass_keys(const hl_pass *P, int64_t b, int64_t *lo, int64_t *hi) {
+    *lo = P->kbeg ? P->kbeg[b] : 0;
+    *hi = P->kend ? P->kend[b] : P->K;
+}
+/* 1 when row r (row t = r % T of sequence b = r / T, cache row p0 + t) is padding. */
+static int hl__pass_pad(const hl_pass *P, int64_t r) {
+    int64_t lo, hi, k = P->p0 + r % P->T;
+    hl__pass_keys(P, r / P->T, &lo, &hi);
+    return k < lo || k >= hi;
+}
+/* Position ids [TL utils.get_offset_position_ids; HF position_ids from the attention mask]: the
+   number of real tokens of the row's sequence before it (cumsum(mask) - 1, at least 0). One
+   sequence: p0 + t. Left padding: t - pads, and 0 on the pads; right padding: the pads repeat the
+   last real position. */
+static void hl__pass_positions(hl_pass *P, int64_t *pos) {
+    int64_t r, lo, hi, k, c;
+    for (r = 0; r < P->n; r++) {
+        hl__pass_keys(P, r / P->T, &lo, &hi);
+        k = P->p0 + r % P->T;
+        c = (k < hi ? k + 1 : hi) - lo; /* real tokens at cache rows <= k */
+        pos[r] = c > 0 ? c - 1 : 0;
+    }
+}
+
+/* Makes the pass B sequences of T rows each, after hl__pass_init (n = B * T, K = p0 + T). */
+static void hl__pass_batch(hl_pass *P, int64_t B, int64_t T) {
+    P->B = B, P->T = T;
+    P->K = P->p0 + T;
 }
 
 static int hl__wants(const hl_pass *P, int64_t slot) {
@@ -11873,7 +11962,7 @@ static hl_status hl__fire(hl_pass *P, hl_hook id, int64_t layer, float *data) {
     hl_status st;
     memset(&t, 0, sizeof t);
     t.dtype = HL_DTYPE_F32;
-    t.ndim = hl__hook_dims(&m->cfg, id, P->n, P->K, P->stream, t.shape);
+    t.ndim = hl__hook_dims(&m->cfg, id, P->B, P->T, P->K, P->stream, t.shape);
     t.data = data;
     info.name = m->pt_name[pt];
     info.id = id;
@@ -11882,6 +11971,7 @@ static hl_status hl__fire(hl_pass *P, hl_hook id, int64_t layer, float *data) {
     info.pos0 = P->p0;
     info.stream = P->stream < 0 ? 0 : P->stream;
     info.pass = P;
+    info.n_batch = P->B, info.n_pos = P->T;
     if ((st = hl__run_slot(P, hl__slot(pt, HL_SUB_NONE), &info, &t)) != HL_OK) return st;
     if (sp->fn && P->err) P->err->status = HL_OK, P->err->msg[0] = 0; /* so that a message below is the splice's */
     if (sp->fn && (st = sp->fn(&info, &t, sp->user)) != HL_OK) {
@@ -12193,25 +12283,35 @@ static hl_status hl__acts_carve(hl_pass *P, hl__acts *a) {
     return HL_OK;
 }
 
-/* Makes room for `need` positions in the KV cache (grows geometrically up to n_ctx). */
-static hl_status hl__kv_reserve(hl_model *m, int64_t need, hl_error *err) {
-    int64_t cap, l, row = m->cfg.n_kv_heads * m->cfg.d_head;
+/* Makes room for `need` positions of each of B sequences in the KV cache (grows geometrically up to
+   n_ctx). Sequence b's rows start at b * kv_cap; the kv_len rows kept move with a new capacity. */
+static hl_status hl__kv_reserve(hl_model *m, int64_t B, int64_t need, hl_error *err) {
+    int64_t cap, l, b, s, row = m->cfg.n_kv_heads * m->cfg.d_head;
     uint64_t bytes;
-    if (need <= m->kv_cap) return HL_OK;
+    if (need <= m->kv_cap && B == m->kv_batch) return HL_OK;
     cap = m->kv_cap ? m->kv_cap : 64;
     while (cap < need) cap *= 2;
     if (cap > m->cfg.n_ctx) cap = m->cfg.n_ctx;
-    if (!hl__mul_ok((uint64_t)cap, (uint64_t)row * sizeof(float), &bytes) || bytes > SIZE_MAX)
-        return hl__fail(err, HL_ERR_OOM, "KV cache: %lld positions do not fit in memory", (long long)cap);
-    for (l = 0; l < m->cfg.n_layers; l++) {
-        float *k = (float *)hl__realloc(m->kc[l], (size_t)bytes);
-        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
-        m->kc[l] = k;
-        k = (float *)hl__realloc(m->vc[l], (size_t)bytes);
-        if (!k) return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
-        m->vc[l] = k;
-    }
+    if (!hl__mul_ok((uint64_t)cap * (uint64_t)B, (uint64_t)row * sizeof(float), &bytes) || bytes > SIZE_MAX)
+        return hl__fail(err, HL_ERR_OOM, "KV cache: %lld x %lld positions do not fit in memory", (long long)B, (long long)cap);
+    if (B != m->kv_batch) m->kv_len = 0; /* a batch of another size starts afresh (the callers reset first) */
+    for (l = 0; l < m->cfg.n_layers; l++)
+        for (s = 0; s < 2; s++) {
+            float **slot = s ? &m->vc[l] : &m->kc[l], *k;
+            if (B == 1 && m->kv_batch <= 1) { /* one sequence: realloc keeps the rows in place */
+                if (!(k = (float *)hl__realloc(*slot, (size_t)bytes)))
+                    return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
+            } else {
+                if (!(k = (float *)hl__malloc((size_t)bytes)))
+                    return hl__fail(err, HL_ERR_OOM, "KV cache: cannot allocate %llu bytes", (unsigned long long)bytes);
+                for (b = 0; b < B && m->kv_len > 0; b++)
+                    memcpy(k + b * cap * row, *slot + b * m->kv_cap * row, (size_t)(m->kv_len * row) * sizeof(float));
+                hl__free(*slot);
+            }
+            *slot = k;
+        }
     m->kv_cap = cap;
+    m->kv_batch = B;
     return HL_OK;
 }
 
@@ -12364,15 +12464,15 @@ static void hl__center_written(const hl_pass *P, float *y, int64_t rows) {
  *   x'[j + R/2] = x[j + R/2] cos theta_j + x[j] sin theta_j
  * i.e. channel j pairs with channel j + R/2 (not the adjacent one, as Meta's layout does):
  *     [ x0 x1 .. x(h-1) | xh .. x(2h-1) | untouched ]   pairs (x0, xh), (x1, xh+1), ...
- * The angles are computed in f64 and rounded once: cs, sn: [n, R/2]. Linear rope_scaling divides
+ * The angles are computed in f64 and rounded once: cs, sn: [n, R/2], pos = each row's position id. Linear rope_scaling divides
  * the frequencies by its factor (scale; 1 = none). Gemma-3's sliding layers have a table of their
  * own, with rope_local_base_freq and no scaling (cs_local, sn_local). */
-static void hl__rope_table(int64_t p0, int64_t n, int64_t R, float theta, float scale, float *cs, float *sn) {
+static void hl__rope_table(const int64_t *pos, int64_t n, int64_t R, float theta, float scale, float *cs, float *sn) {
     int64_t i, j, half = R / 2;
     for (i = 0; i < n; i++)
         for (j = 0; j < half; j++) {
             double inv = pow((double)theta, -2.0 * (double)j / (double)R) / (double)scale;
-            double a = (double)(p0 + i) * inv;
+            double a = (double)pos[i] * inv;
             cs[i * half + j] = (float)cos(a);
             sn[i * half + j] = (float)sin(a);
         }
@@ -12412,6 +12512,7 @@ typedef struct hl__attn {
     const float       *q, *kc, *vc;
     float             *z, *S, *rows;
     int64_t            n, K, p0, H, G, dh, window;
+    int64_t            ld, hs; /* row stride of score rows (S and rows), head stride of S */
     float              scale, cap;
 } hl__attn;
 
@@ -12422,7 +12523,7 @@ static void hl__attn_run(const hl__attn *c, int64_t i, int64_t *lo, int64_t *hi)
     *hi = qp < c->K - 1 ? qp : c->K - 1;
     *lo = c->window > 0 && qp - c->window + 1 > 0 ? qp - c->window + 1 : 0;
 }
-/* Scores of queries i0 .. i0+nb-1 of head h into rows blk + r*K (r < nb). The dot products of the
+/* Scores of queries i0 .. i0+nb-1 of head h into rows blk + r*ld (r < nb). The dot products of the
    block are one qk call over the union of the rows' runs (lo and hi grow with i); each row then
    gets its mask, the 1/attn_scale and the soft-cap. A score's bits do not depend on nb. */
 static void hl__attn_scores(const hl__attn *c, int64_t h, int64_t i0, int64_t nb, float *blk) {
@@ -12430,10 +12531,10 @@ static void hl__attn_scores(const hl__attn *c, int64_t h, int64_t i0, int64_t nb
     hl__attn_run(c, i0, &lo0, &hi0);
     hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
     if (lo0 <= hi1)
-        c->k->qk(blk + lo0, c->K, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb, c->kc + (lo0 * c->G + g) * c->dh,
+        c->k->qk(blk + lo0, c->ld, c->q + (i0 * c->H + h) * c->dh, c->H * c->dh, nb, c->kc + (lo0 * c->G + g) * c->dh,
                  c->G * c->dh, hi1 - lo0 + 1, c->dh);
     for (r = 0; r < nb; r++) {
-        float *row = blk + r * c->K;
+        float *row = blk + r * c->ld;
         hl__attn_run(c, i0 + r, &lo, &hi);
         for (k = 0; k < lo && k < c->K; k++) row[k] = -INFINITY;
         for (k = hi + 1; k < c->K; k++) row[k] = -INFINITY;
@@ -12442,24 +12543,29 @@ static void hl__attn_scores(const hl__attn *c, int64_t h, int64_t i0, int64_t nb
         if (c->cap > 0.0f) c->k->softcap(row + lo, hi - lo + 1, c->cap);
     }
 }
-/* z rows of queries i0 .. i0+nb-1 of head h from their probability rows blk + r*K, summing keys
+/* z rows of queries i0 .. i0+nb-1 of head h from their probability rows blk + r*ld, summing keys
    k0 .. k1 (every key that may carry weight). */
 static void hl__attn_z(const hl__attn *c, int64_t h, int64_t i0, int64_t nb, const float *blk, int64_t k0, int64_t k1) {
     int64_t g = h / (c->H / c->G);
-    c->k->pv((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->K, k0, k1, c->vc + g * c->dh,
+    c->k->pv((int)nb, c->z + (i0 * c->H + h) * c->dh, c->H * c->dh, blk, c->ld, k0, k1, c->vc + g * c->dh,
              c->G * c->dh, c->dh);
 }
 /* Heads h0 .. h1-1, one block of queries at a time: scores, softmax and z in the block's rows. A
-   probability row is zero outside its run, so z sums the union of the block's runs. */
+   probability row is zero outside its run, so z sums the union of the block's runs. A query that
+   sees no key (a right-padding row past a sliding window) gets a zero row, as TL's NaN -> 0. */
 static void hl__attn_fused_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn *c = (const hl__attn *)ctx;
-    int64_t h, i0, r, nb, lo0, hi0, lo1, hi1;
+    int64_t h, i0, r, nb, lo, hi, lo0, hi0, lo1, hi1;
     for (h = h0; h < h1; h++)
         for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB) {
-            float *blk = c->rows + h * HL__ATTN_QB * c->K;
+            float *blk = c->rows + h * HL__ATTN_QB * c->ld;
             nb = c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB;
             hl__attn_scores(c, h, i0, nb, blk);
-            for (r = 0; r < nb; r++) c->k->softmax(blk + r * c->K, c->K);
+            for (r = 0; r < nb; r++) {
+                hl__attn_run(c, i0 + r, &lo, &hi);
+                if (lo > hi) memset(blk + r * c->ld, 0, (size_t)c->K * sizeof(float));
+                else c->k->softmax(blk + r * c->ld, c->K);
+            }
             hl__attn_run(c, i0, &lo0, &hi0);
             hl__attn_run(c, i0 + nb - 1, &lo1, &hi1);
             hl__attn_z(c, h, i0, nb, blk, lo0, hi1);
@@ -12472,45 +12578,103 @@ static void hl__attn_scores_task(void *ctx, int64_t h0, int64_t h1) {
     int64_t h, i0;
     for (h = h0; h < h1; h++)
         for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB)
-            hl__attn_scores(c, h, i0, c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB, c->S + (h * c->n + i0) * c->K);
+            hl__attn_scores(c, h, i0, c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB, c->S + h * c->hs + i0 * c->ld);
 }
+/* softmax of each row; a row of -inf only gives NaN, which becomes 0 (TL: torch.where(isnan)). */
 static void hl__attn_softmax_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn *c = (const hl__attn *)ctx;
-    int64_t r;
-    for (r = h0 * c->n; r < h1 * c->n; r++) c->k->softmax(c->S + r * c->K, c->K);
+    int64_t h, i, k;
+    for (h = h0; h < h1; h++)
+        for (i = 0; i < c->n; i++) {
+            float *row = c->S + h * c->hs + i * c->ld;
+            c->k->softmax(row, c->K);
+            for (k = 0; k < c->K; k++)
+                if (row[k] != row[k]) row[k] = 0.0f;
+        }
 }
 static void hl__attn_z_task(void *ctx, int64_t h0, int64_t h1) {
     const hl__attn *c = (const hl__attn *)ctx;
     int64_t h, i0;
     for (h = h0; h < h1; h++)
         for (i0 = 0; i0 < c->n; i0 += HL__ATTN_QB)
-            hl__attn_z(c, h, i0, c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB, c->S + (h * c->n + i0) * c->K, 0,
+            hl__attn_z(c, h, i0, c->n - i0 < HL__ATTN_QB ? c->n - i0 : HL__ATTN_QB, c->S + h * c->hs + i0 * c->ld, 0,
                        c->K - 1);
+}
+
+/* Batches [TL attention_mask; HF eager attention with a padding mask]: each sequence b attends
+ * only among its real keys, cache rows kbeg .. kend-1 (hl_pass). Its attention is that of the
+ * sequence alone: the same kernels over the same runs, on pointers moved to its first real query
+ * and key, so a batch gives a sequence's bits. What the padding leaves over, in the hooks' [B, H,
+ * T, K] scores and pattern: -inf and 0 for pad keys, and rows of -inf and 0 (z = 0) for pad
+ * queries before the first real key (left padding; TL's NaN -> 0). Right-padding queries attend
+ * to their sequence's real keys (TL with an attention mask). Returns the sequence's job; *qoff:
+ * its leading pad rows (none of its rows are real when c->n = 0). */
+static void hl__attn_seq(const hl_pass *P, int64_t l, const hl__acts *a, int64_t b, hl__attn *c, int64_t *qoff) {
+    const hl_model *m = P->m;
+    const hl_model_cfg *cf = &m->cfg;
+    const int64_t H = cf->n_heads, G = cf->n_kv_heads, dh = cf->d_head;
+    int64_t lo, hi, off;
+    hl__pass_keys(P, b, &lo, &hi);
+    off = lo > P->p0 ? lo - P->p0 : 0;
+    if (off > P->T) off = P->T;
+    *qoff = off;
+    c->k = m->kern;
+    c->n = P->T - off, c->p0 = P->p0 + off - lo, c->K = hi - lo;
+    c->H = H, c->G = G, c->dh = dh;
+    c->q = a->q + (b * P->T + off) * H * dh, c->z = a->z + (b * P->T + off) * H * dh;
+    c->kc = m->kc[l] + (b * m->kv_cap + lo) * G * dh, c->vc = m->vc[l] + (b * m->kv_cap + lo) * G * dh;
+    c->ld = P->K, c->hs = P->T * P->K;
+    c->S = a->S ? a->S + (b * H * P->T + off) * P->K + lo : NULL;
+    c->rows = a->rows;
+    c->window = m->is_local[l] ? cf->window : 0;
+    c->scale = cf->attn_scale, c->cap = cf->attn_softcap;
+}
+/* The parts of S [B, H, T, K] outside every sequence's own block (see hl__attn_seq) set to v. */
+static void hl__attn_pad_fill(const hl_pass *P, float *S, float v) {
+    const int64_t H = P->m->cfg.n_heads, K = P->K;
+    int64_t b, h, t, k, lo, hi, off;
+    if (!P->kbeg && !P->kend) return;
+    for (b = 0; b < P->B; b++) {
+        hl__pass_keys(P, b, &lo, &hi);
+        off = lo > P->p0 ? lo - P->p0 : 0;
+        for (h = 0; h < H; h++)
+            for (t = 0; t < P->T; t++) {
+                float *row = S + ((b * H + h) * P->T + t) * K;
+                for (k = 0; k < K; k++)
+                    if (t < off || k < lo || k >= hi) row[k] = v;
+            }
+    }
 }
 
 static hl_status hl__attention(hl_pass *P, int64_t l, hl__acts *a) {
     const hl_model *m = P->m;
     const hl_model_cfg *cf = &m->cfg;
+    const int64_t H = cf->n_heads, dh = cf->d_head;
     hl__attn c;
     hl__pool *pool;
-    c.k = m->kern;
-    c.q = a->q, c.kc = m->kc[l], c.vc = m->vc[l];
-    c.z = a->z, c.S = a->S, c.rows = a->rows;
-    c.n = P->n, c.K = P->K, c.p0 = P->p0;
-    c.H = cf->n_heads, c.G = cf->n_kv_heads, c.dh = cf->d_head;
-    c.window = m->is_local[l] ? cf->window : 0;
-    c.scale = cf->attn_scale, c.cap = cf->attn_softcap;
+    int64_t b, off;
+    const int want_s = hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_SCORES, l), HL_SUB_NONE)) ||
+                       hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_PATTERN, l), HL_SUB_NONE));
     /* small attention (decoding) runs on the calling thread: waking the pool costs more than the work */
-    pool = (double)c.H * (double)c.n * (double)c.K * (double)c.dh < HL__PAR_ATTN ? NULL : m->pool;
-    if (hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_SCORES, l), HL_SUB_NONE)) ||
-        hl__wants(P, hl__slot(hl__pt(HL_HOOK_ATTN_PATTERN, l), HL_SUB_NONE))) {
-        hl__parallel_for(pool, c.H, 1, hl__attn_scores_task, &c);
+    pool = (double)H * (double)P->T * (double)P->K * (double)dh < HL__PAR_ATTN ? NULL : m->pool;
+    for (b = 0; b < P->B; b++) { /* left padding: z of the rows before the first real key is 0 */
+        hl__attn_seq(P, l, a, b, &c, &off);
+        memset(a->z + b * P->T * H * dh, 0, (size_t)(off * H * dh) * sizeof(float));
+    }
+    if (want_s) {
+        for (b = 0; b < P->B; b++)
+            if (hl__attn_seq(P, l, a, b, &c, &off), c.n > 0) hl__parallel_for(pool, c.H, 1, hl__attn_scores_task, &c);
+        hl__attn_pad_fill(P, a->S, -INFINITY);
         HL__HOOK(P, HL_HOOK_ATTN_SCORES, l, a->S);
-        hl__parallel_for(pool, c.H, 1, hl__attn_softmax_task, &c);
+        for (b = 0; b < P->B; b++)
+            if (hl__attn_seq(P, l, a, b, &c, &off), c.n > 0) hl__parallel_for(pool, c.H, 1, hl__attn_softmax_task, &c);
+        hl__attn_pad_fill(P, a->S, 0.0f);
         HL__HOOK(P, HL_HOOK_ATTN_PATTERN, l, a->S);
-        hl__parallel_for(pool, c.H, 1, hl__attn_z_task, &c);
+        for (b = 0; b < P->B; b++)
+            if (hl__attn_seq(P, l, a, b, &c, &off), c.n > 0) hl__parallel_for(pool, c.H, 1, hl__attn_z_task, &c);
     } else {
-        hl__parallel_for(pool, c.H, 1, hl__attn_fused_task, &c);
+        for (b = 0; b < P->B; b++)
+            if (hl__attn_seq(P, l, a, b, &c, &off), c.n > 0) hl__parallel_for(pool, c.H, 1, hl__attn_fused_task, &c);
     }
     return HL_OK;
 }
@@ -12519,7 +12683,8 @@ static hl_status hl__attention(hl_pass *P, int64_t l, hl__acts *a) {
 /* Embedding [HF Gemma2Model.forward: hidden = embed_tokens(ids) * normalizer; GPT2Model: wte + wpe]:
  *   x[i,:]  = W_E[token_i,:] * sqrt(d_model)   (Gemma; the constant is float32(sqrt(d_model)))
  *   x[i,:]  = W_E[token_i,:]                   (the others)                -> hook_embed     [1, n, d]
- *   pe[i,:] = W_pos[p0 + i,:]                  (learned positions)         -> hook_pos_embed [1, n, d]
+ *   pe[i,:] = W_pos[pos_i,:]                   (learned positions)         -> hook_pos_embed [1, n, d]
+ *             (pos_i = p0 + i for one sequence; see hl__pass_positions for batches)
  *   x      += pe
  * CENTER_WRITING_WEIGHTS centres the rows of W_E and W_pos over d_model: here, the rows read. */
 static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
@@ -12539,7 +12704,8 @@ static hl_status hl__embed(hl_pass *P, const int32_t *tokens, hl__acts *a) {
     if (P->embed_hook) HL__HOOK(P, HL_HOOK_EMBED, -1, a->x);
     if (m->pos) {
         for (i = 0; i < P->n; i++)
-            for (j = 0; j < d; j++) a->o[i * d + j] = hl__load_w(m->pos->data, m->pos->dtype, (P->p0 + i) * d + j);
+            for (j = 0; j < d; j++) /* padding rows get no position (TL PosEmbed: masked_fill with 0) */
+                a->o[i * d + j] = hl__pass_pad(P, i) ? 0.0f : hl__load_w(m->pos->data, m->pos->dtype, P->pos[i] * d + j);
         hl__center_written(P, a->o, P->n);
         HL__HOOK(P, HL_HOOK_POS_EMBED, -1, a->o);
         hl__rows(P, hl__add_rows, a->x, a->o, NULL, NULL, P->n, d);
@@ -12674,6 +12840,7 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
     const hl_model_cfg *c = &m->cfg;
     const hl__layer_w *lw = &m->layers[l];
     const int64_t n = P->n, d = c->d_model, H = c->n_heads, G = c->n_kv_heads, dh = c->d_head;
+    int64_t b;
     hl_status st;
     HL__HOOK(P, HL_HOOK_RESID_PRE, l, a->x);
 
@@ -12706,9 +12873,11 @@ static hl_status hl__attn_block(hl_pass *P, int64_t l, hl__acts *a) {
         HL__HOOK(P, HL_HOOK_ATTN_ROT_Q, l, a->q);
         HL__HOOK(P, HL_HOOK_ATTN_ROT_K, l, a->k);
     }
-    /* the new (rotated) keys and values become rows p0 .. p0+n-1 of the KV cache */
-    memcpy(m->kc[l] + P->p0 * G * dh, a->k, (size_t)(n * G * dh) * sizeof(float));
-    memcpy(m->vc[l] + P->p0 * G * dh, a->v, (size_t)(n * G * dh) * sizeof(float));
+    /* the new (rotated) keys and values become rows p0 .. p0+T-1 of each sequence's KV cache */
+    for (b = 0; b < P->B; b++) {
+        memcpy(m->kc[l] + (b * m->kv_cap + P->p0) * G * dh, a->k + b * P->T * G * dh, (size_t)(P->T * G * dh) * sizeof(float));
+        memcpy(m->vc[l] + (b * m->kv_cap + P->p0) * G * dh, a->v + b * P->T * G * dh, (size_t)(P->T * G * dh) * sizeof(float));
+    }
 
     /* scores, pattern, z (above)                -> attn.hook_attn_scores, hook_pattern, hook_z */
     if ((st = hl__attention(P, l, a)) != HL_OK) return st;
@@ -12809,15 +12978,20 @@ static hl_status hl__mlp_block(hl_pass *P, int64_t l, hl__acts *a) {
  *   logits = (x_hat * w_norm (+ b_norm)) W_U^T + b_U    W_U: [d_vocab, d]   -> ln_final.hook_scale,
  *   logits -= mean_v logits                  CENTER_UNEMBED                     hook_normalized
  *   logits = cap * tanh(logits / cap)        Gemma-2 final_logit_softcapping
- * logits: NULL, [n, d_vocab], or (last_only) the last row [d_vocab]. */
+ * logits: NULL, [n, d_vocab], or (last_only) the last row of each sequence [B, d_vocab]. */
 static hl_status hl__unembed(hl_pass *P, hl__acts *a, float *logits, int last_only) {
     const hl_model *m = P->m;
     const hl_model_cfg *c = &m->cfg;
-    const int64_t n = P->n, d = c->d_model, V = c->d_vocab, r0 = last_only ? n - 1 : 0, nr = n - r0;
+    const int64_t n = P->n, d = c->d_model, V = c->d_vocab, nr = last_only ? P->B : n;
+    int64_t b;
     hl_status st;
     if ((st = hl__norm(P, HL_HOOK_LN_FINAL_SCALE, -1, a->x, n, NULL, a->xn, a->sc, NULL)) != HL_OK) return st;
     if (!logits) return HL_OK;
-    hl__rows(P, hl__affine_rows, a->xw, a->xn + r0 * d, &m->final_norm, NULL, nr, d);
+    if (last_only) /* the last row of each sequence */
+        for (b = 0; b < P->B; b++)
+            hl__rows(P, hl__affine_rows, a->xw + b * d, a->xn + (b * P->T + P->T - 1) * d, &m->final_norm, NULL, 1, d);
+    else
+        hl__rows(P, hl__affine_rows, a->xw, a->xn, &m->final_norm, NULL, n, d);
     hl__lin_apply(m, &m->unembed, a->xw, nr, logits);
     if (c->processing & HL_PROC_CENTER_UNEMBED) hl__rows(P, hl__center_rows, logits, NULL, NULL, NULL, nr, V);
     if (c->final_softcap > 0.0f) m->kern->softcap(logits, nr * V, c->final_softcap);
@@ -12835,25 +13009,31 @@ static hl_status hl__forward(hl_pass *P, const int32_t *tokens, float *logits, i
     hl_status st;
     if (P->n <= 0 || (!tokens && !P->resid))
         return hl__fail(P->err, HL_ERR_ARG, "forward: need at least one token (got %lld)", (long long)P->n);
-    if (P->n > m->cfg.n_ctx || P->p0 > m->cfg.n_ctx - P->n)
+    if (P->T > m->cfg.n_ctx || P->p0 > m->cfg.n_ctx - P->T)
         return hl__fail(P->err, HL_ERR_LIMIT, "forward: %lld cached + %lld new positions exceed n_ctx %lld",
-                        (long long)P->p0, (long long)P->n, (long long)m->cfg.n_ctx);
+                        (long long)P->p0, (long long)P->T, (long long)m->cfg.n_ctx);
     for (i = 0; tokens && i < P->n; i++)
         if (tokens[i] < 0 || tokens[i] >= m->cfg.d_vocab)
             return hl__fail(P->err, HL_ERR_ARG, "forward: token %lld at position %lld is outside the vocabulary [0, %lld)",
                             (long long)tokens[i], (long long)i, (long long)m->cfg.d_vocab);
-    if ((st = hl__kv_reserve(m, P->K, P->err)) != HL_OK) return st;
-    if ((st = hl__acts_carve(P, &a)) != HL_OK) return st;
+    if ((st = hl__kv_reserve(m, P->B, P->K, P->err)) != HL_OK) return st;
+    if (!(P->pos = (int64_t *)hl__malloc((size_t)P->n * sizeof(int64_t))))
+        return hl__fail(P->err, HL_ERR_OOM, "forward: out of memory");
+    hl__pass_positions(P, P->pos);
+    if ((st = hl__acts_carve(P, &a)) != HL_OK) {
+        hl__free(P->pos);
+        return st;
+    }
 
     if (P->start_layer > 0) /* TL start_at_layer: the residual stream is given */
         memcpy(a.x, P->resid, (size_t)(P->n * m->cfg.d_model) * sizeof(float)), st = HL_OK;
     else
         st = hl__embed(P, tokens, &a);
     if (m->cfg.rotary_dim > 0)
-        hl__rope_table(P->p0, P->n, m->cfg.rotary_dim, m->cfg.rope_theta, m->cfg.rope_scale > 0 ? m->cfg.rope_scale : 1.0f,
+        hl__rope_table(P->pos, P->n, m->cfg.rotary_dim, m->cfg.rope_theta, m->cfg.rope_scale > 0 ? m->cfg.rope_scale : 1.0f,
                        a.cs, a.sn);
     if (m->cfg.rotary_dim > 0 && m->cfg.rope_local_theta > 0)
-        hl__rope_table(P->p0, P->n, m->cfg.rotary_dim, m->cfg.rope_local_theta, 1.0f, a.cs_local, a.sn_local);
+        hl__rope_table(P->pos, P->n, m->cfg.rotary_dim, m->cfg.rope_local_theta, 1.0f, a.cs_local, a.sn_local);
     for (l = P->start_layer; st == HL_OK && l < m->cfg.n_layers; l++) {
         st = hl__attn_block(P, l, &a);
         if (st == HL_OK) st = hl__mlp_block(P, l, &a);
@@ -12862,6 +13042,8 @@ static hl_status hl__forward(hl_pass *P, const int32_t *tokens, float *logits, i
 
     if (st == HL_OK) m->kv_len = P->start_layer > 0 ? 0 : P->K; /* earlier layers' KV rows are stale */
     hl__scratch_give(m, a.mem, a.cap);
+    hl__free(P->pos);
+    P->pos = NULL;
     return st;
 }
 
@@ -12877,6 +13059,8 @@ HL__DEF hl_status hl_model_decode(hl_model *m, const int32_t *tokens, int64_t n,
                                   int last_only, hl_error *err) {
     hl_pass P;
     if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_decode: model is NULL");
+    if (m->kv_len > 0 && m->kv_batch > 1)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_decode: the KV cache holds a batch of %lld sequences", (long long)m->kv_batch);
     hl__pass_init(&P, m, n, err);
     return hl__forward(&P, tokens, logits, last_only);
 }
@@ -12893,25 +13077,19 @@ HL__DEF hl_status hl_model_run_from(hl_model *m, int64_t layer, const float *res
     return hl__forward(&P, NULL, logits, 0);
 }
 
-HL__DEF hl_status hl_model_run(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
-                               hl_error *err) {
-    hl_pass P;
-    if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_run: model is NULL");
-    m->kv_len = 0;
-    hl__pass_init(&P, m, n, err);
-    return hl__forward(&P, tokens, logits, 0);
-}
-
-HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int64_t n,
-                                          const hl_names_filter *filter, hl_cache *cache,
-                                          float *logits, hl_error *err) {
+/* The pass of run and run_with_cache (cache != NULL): B sequences of T tokens from position 0;
+   kb: NULL, or each sequence's real cache rows (kbeg [B] then kend [B]). */
+static hl_status hl__run(hl_model *m, const int32_t *tokens, int64_t B, int64_t T, const int64_t *kb,
+                         const hl_names_filter *filter, hl_cache *cache, float *logits, hl_error *err) {
     hl_pass P;
     hl_status st;
     int64_t pt;
     int k;
-    if (!m || !cache) return hl__fail(err, HL_ERR_ARG, "hl_model_run_with_cache: model and cache are required");
     m->kv_len = 0;
-    hl__pass_init(&P, m, n, err);
+    hl__pass_init(&P, m, B * T, err);
+    hl__pass_batch(&P, B, T);
+    if (kb) P.kbeg = kb, P.kend = kb + B;
+    if (!cache) return hl__forward(&P, tokens, logits, 0);
     P.cache = cache;
     P.cache_slot = (unsigned char *)hl__calloc((size_t)m->n_slots, 1);
     if (!P.cache_slot) return hl__fail(err, HL_ERR_OOM, "hl_model_run_with_cache: out of memory");
@@ -12928,6 +13106,76 @@ HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, in
     hl__cache_drop_spares(cache);
     hl__free(P.cache_slot);
     return st;
+}
+
+HL__DEF hl_status hl_model_run(hl_model *m, const int32_t *tokens, int64_t n, float *logits,
+                               hl_error *err) {
+    if (!m) return hl__fail(err, HL_ERR_ARG, "hl_model_run: model is NULL");
+    return hl__run(m, tokens, 1, n, NULL, NULL, NULL, logits, err);
+}
+
+HL__DEF hl_status hl_model_run_with_cache(hl_model *m, const int32_t *tokens, int64_t n,
+                                          const hl_names_filter *filter, hl_cache *cache,
+                                          float *logits, hl_error *err) {
+    if (!m || !cache) return hl__fail(err, HL_ERR_ARG, "hl_model_run_with_cache: model and cache are required");
+    return hl__run(m, tokens, 1, n, NULL, filter, cache, logits, err);
+}
+
+/* ---- batches ---- */
+/* Checks a batch; *kb: NULL when no row is padded, else each row's real cache rows, kbeg [B] then
+   kend [B] (left padding: the last lengths[b] of n_pos; right: the first). Free with hl__free. */
+static hl_status hl__batch_keys(const hl_model *m, const hl_batch *bt, const char *fn, int64_t **kb, hl_error *err) {
+    int64_t b, B, T, *k;
+    int padded = 0;
+    *kb = NULL;
+    if (!m || !bt || !bt->tokens || bt->n_batch < 1 || bt->n_pos < 1)
+        return hl__fail(err, HL_ERR_ARG, "%s: a model and a batch of at least one row of one token are required", fn);
+    B = bt->n_batch, T = bt->n_pos;
+    if (B > INT64_MAX / T || (uint64_t)(B * T) > SIZE_MAX / sizeof(int64_t))
+        return hl__fail(err, HL_ERR_LIMIT, "%s: %lld x %lld tokens is too many", fn, (long long)B, (long long)T);
+    if (bt->padding_side != HL_PAD_RIGHT && bt->padding_side != HL_PAD_LEFT)
+        return hl__fail(err, HL_ERR_ARG, "%s: padding_side must be HL_PAD_RIGHT or HL_PAD_LEFT", fn);
+    for (b = 0; bt->lengths && b < B; b++) {
+        if (bt->lengths[b] < 1 || bt->lengths[b] > T)
+            return hl__fail(err, HL_ERR_ARG, "%s: lengths[%lld] = %lld is not in [1, n_pos = %lld]", fn, (long long)b,
+                            (long long)bt->lengths[b], (long long)T);
+        padded |= bt->lengths[b] != T;
+    }
+    if (!padded) return HL_OK;
+    if (!(k = (int64_t *)hl__malloc((size_t)(2 * B) * sizeof(int64_t)))) return hl__fail(err, HL_ERR_OOM, "%s: out of memory", fn);
+    for (b = 0; b < B; b++) {
+        k[b] = bt->padding_side == HL_PAD_LEFT ? T - bt->lengths[b] : 0;
+        k[B + b] = bt->padding_side == HL_PAD_LEFT ? T : bt->lengths[b];
+    }
+    *kb = k;
+    return HL_OK;
+}
+
+static hl_status hl__run_batch(hl_model *m, const hl_batch *bt, const hl_names_filter *filter, hl_cache *cache,
+                               float *logits, const char *fn, hl_error *err) {
+    int64_t *kb;
+    hl_status st;
+    if ((st = hl__batch_keys(m, bt, fn, &kb, err)) != HL_OK) return st;
+    st = hl__run(m, bt->tokens, bt->n_batch, bt->n_pos, kb, filter, cache, logits, err);
+    m->kv_len = 0; /* hl_model_decode continues one sequence only */
+    hl__free(kb);
+    return st;
+}
+HL__DEF hl_status hl_model_run_batch(hl_model *m, const hl_batch *batch, float *logits, hl_error *err) {
+    return hl__run_batch(m, batch, NULL, NULL, logits, "hl_model_run_batch", err);
+}
+HL__DEF hl_status hl_model_run_with_cache_batch(hl_model *m, const hl_batch *batch, const hl_names_filter *filter,
+                                                hl_cache *cache, float *logits, hl_error *err) {
+    if (!cache) return hl__fail(err, HL_ERR_ARG, "hl_model_run_with_cache_batch: a cache is required");
+    return hl__run_batch(m, batch, filter, cache, logits, "hl_model_run_with_cache_batch", err);
+}
+
+/* The pad id of to_tokens_batch and generate's finished rows: the tokenizer's pad, else eos (TL). */
+static int32_t hl__pad_id(const hl_model *m) {
+    int32_t t = m->tok ? hl_tokenizer_pad_id(m->tok) : -1;
+    if (t < 0 && m->tok) t = hl_tokenizer_eos_id(m->tok);
+    if (t < 0) t = m->cfg.pad_id >= 0 ? m->cfg.pad_id : m->cfg.eos_id;
+    return t >= 0 && t < m->cfg.d_vocab ? t : 0;
 }
 
 /* s as a JSON string literal (quotes and escapes) appended to b. */
@@ -13186,6 +13434,121 @@ fail:
     return st;
 }
 
+/* One pass of generate over a batch: B rows of T new tokens each (row stride T), the last row of each
+   sequence's logits into lg [B, V]; sequence b's real keys start at cache row kbeg[b]. */
+static hl_status hl__generate_pass_batch(hl_model *m, const int32_t *toks, int64_t B, int64_t T, int64_t *kb, float *lg,
+                                         hl_error *err) {
+    hl_pass P;
+    int64_t b;
+    hl__pass_init(&P, m, B * T, err);
+    hl__pass_batch(&P, B, T);
+    for (b = 0; b < B; b++) kb[B + b] = P.K; /* left padding: every key from the first real one on */
+    P.kbeg = kb, P.kend = kb + B;
+    P.embed_hook = 0;
+    return hl__forward(&P, toks, lg, 1);
+}
+
+HL__DEF hl_status hl_model_generate_batch(hl_model *m, const hl_batch *prompts, const hl_generate_opts *opts,
+                                          int32_t **tokens, int64_t *n_pos, hl_error *err) {
+    const char *fn = "hl_model_generate_batch";
+    hl_generate_opts o;
+    int32_t *toks = NULL, *in = NULL, eos;
+    float *lg = NULL;
+    hl__sort_item *tmp = NULL;
+    int64_t *kb = NULL, *chk = NULL, B, T, W, V, max_new, step, b, j, steps = 0;
+    uint64_t *rng = NULL;
+    unsigned char *done = NULL;
+    hl_status st;
+    if (!tokens || !n_pos) return hl__fail(err, HL_ERR_ARG, "%s: out-params are required", fn);
+    if ((st = hl__batch_keys(m, prompts, fn, &chk, err)) != HL_OK) return st;
+    hl__free(chk);
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    if (o.temperature < 0 || o.top_p < 0 || o.top_k < 0)
+        return hl__fail(err, HL_ERR_ARG, "%s: temperature, top_k and top_p must be >= 0", fn);
+    B = prompts->n_batch, T = prompts->n_pos, V = m->cfg.d_vocab;
+    max_new = o.max_new_tokens > 0 ? o.max_new_tokens : 10;
+    if (max_new > m->cfg.n_ctx || T > m->cfg.n_ctx - max_new) max_new = m->cfg.n_ctx - T;
+    if (max_new <= 0)
+        return hl__fail(err, HL_ERR_LIMIT, "%s: prompts of %lld tokens leave no room in n_ctx %lld", fn, (long long)T,
+                        (long long)m->cfg.n_ctx);
+    W = T + max_new;
+    eos = o.eos_ids && o.n_eos > 0 ? o.eos_ids[0] : m->cfg.eos_id; /* TL: finished rows continue with eos */
+    toks = (int32_t *)hl__calloc((size_t)B, (size_t)W * sizeof(int32_t));
+    in = (int32_t *)hl__calloc((size_t)B, (size_t)W * sizeof(int32_t));
+    lg = (float *)hl__calloc((size_t)B, (size_t)V * sizeof(float));
+    tmp = (hl__sort_item *)hl__malloc((size_t)V * sizeof(hl__sort_item));
+    kb = (int64_t *)hl__calloc((size_t)(2 * B), sizeof(int64_t));
+    rng = (uint64_t *)hl__calloc((size_t)B, sizeof(uint64_t));
+    done = (unsigned char *)hl__calloc((size_t)B, 1);
+    if (!toks || !in || !lg || !tmp || !kb || !rng || !done) {
+        st = hl__fail(err, HL_ERR_OOM, "%s: out of memory", fn);
+        goto done;
+    }
+    /* the prompts, left-padded (TL's generate pads on the left): row b is [pads | its tokens] */
+    for (b = 0; b < B; b++) {
+        const int64_t len = prompts->lengths ? prompts->lengths[b] : T;
+        const int32_t *row = prompts->tokens + b * T;
+        kb[b] = T - len; /* the row's first real cache row */
+        if (prompts->padding_side == HL_PAD_LEFT) {
+            memcpy(toks + b * W, row, (size_t)T * sizeof(int32_t));
+        } else {
+            for (j = 0; j < T - len; j++) toks[b * W + j] = hl__pad_id(m);
+            memcpy(toks + b * W + T - len, row, (size_t)len * sizeof(int32_t));
+        }
+        rng[b] = o.seed + (uint64_t)b;
+    }
+    for (b = 0; b < B; b++) memcpy(in + b * T, toks + b * W, (size_t)T * sizeof(int32_t));
+    m->kv_len = 0;
+    st = hl__generate_pass_batch(m, in, B, T, kb, lg, err);
+    for (step = 0; st == HL_OK && step < max_new; step++) {
+        int all_done = 1;
+        for (b = 0; b < B; b++) {
+            const int64_t len = T + step - kb[b]; /* the row's tokens so far, pads left out */
+            int32_t t = eos;
+            size_t e;
+            if (!done[b]) {
+                t = hl__sample(lg + b * V, V, &o, toks + b * W + kb[b], len, &rng[b], tmp);
+                if (o.on_token && o.on_token(t, step * B + b, o.user)) done[b] = 1;
+                if (!o.no_stop_at_eos) {
+                    if (o.eos_ids) {
+                        for (e = 0; e < o.n_eos; e++)
+                            if (o.eos_ids[e] == t) done[b] = 1;
+                    } else if (t == m->cfg.eos_id) {
+                        done[b] = 1;
+                    }
+                }
+            }
+            toks[b * W + T + step] = t;
+            in[b] = t;
+            all_done &= done[b];
+        }
+        steps = step + 1;
+        if (all_done || step + 1 == max_new) break;
+        if (o.no_kv_cache) { /* rerun (and re-hook) the whole batch */
+            for (b = 0; b < B; b++) memcpy(in + b * (T + steps), toks + b * W, (size_t)(T + steps) * sizeof(int32_t));
+            m->kv_len = 0;
+            st = hl__generate_pass_batch(m, in, B, T + steps, kb, lg, err);
+        } else {
+            st = hl__generate_pass_batch(m, in, B, 1, kb, lg, err);
+        }
+    }
+    if (st != HL_OK) goto done;
+    for (b = 1; b < B; b++) memmove(toks + b * (T + steps), toks + b * W, (size_t)(T + steps) * sizeof(int32_t));
+    *tokens = toks, *n_pos = T + steps;
+    toks = NULL;
+done:
+    m->kv_len = 0;
+    hl__free(toks);
+    hl__free(in);
+    hl__free(lg);
+    hl__free(tmp);
+    hl__free(kb);
+    hl__free(rng);
+    hl__free(done);
+    return st;
+}
+
 /* ---- helpers ---- */
 HL__DEF void hl_log_softmax(const float *x, int64_t n, float *out) {
     int64_t i;
@@ -13238,6 +13601,46 @@ HL__DEF hl_status hl_model_to_tokens(const hl_model *m, const char *text, int pr
     *ids = outp;
     *n = nraw + bos;
     return HL_OK;
+}
+
+HL__DEF hl_status hl_model_to_tokens_batch(const hl_model *m, const char *const *texts, int64_t n, int prepend_bos,
+                                           hl_padding_side side, int32_t **ids, int64_t **lengths, int64_t *n_pos,
+                                           hl_error *err) {
+    int32_t **one = NULL, *out = NULL, pad;
+    int64_t *len = NULL, i, j, T = 0;
+    hl_status st = HL_OK;
+    if (!m || !texts || n < 1 || !ids || !lengths || !n_pos || (side != HL_PAD_RIGHT && side != HL_PAD_LEFT))
+        return hl__fail(err, HL_ERR_ARG, "hl_model_to_tokens_batch: model, texts, a padding side and out-params are required");
+    if ((uint64_t)n > SIZE_MAX / sizeof(int64_t)) return hl__fail(err, HL_ERR_LIMIT, "hl_model_to_tokens_batch: too many texts");
+    one = (int32_t **)hl__calloc((size_t)n, sizeof(int32_t *));
+    len = (int64_t *)hl__calloc((size_t)n, sizeof(int64_t));
+    if (!one || !len) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_model_to_tokens_batch: out of memory");
+        goto done;
+    }
+    for (i = 0; i < n && st == HL_OK; i++) {
+        if (!texts[i]) st = hl__fail(err, HL_ERR_ARG, "hl_model_to_tokens_batch: text %lld is NULL", (long long)i);
+        else if ((st = hl_model_to_tokens(m, texts[i], prepend_bos, &one[i], &len[i], err)) == HL_OK && len[i] < 1)
+            st = hl__fail(err, HL_ERR_ARG, "hl_model_to_tokens_batch: text %lld has no tokens", (long long)i);
+        if (st == HL_OK && len[i] > T) T = len[i];
+    }
+    if (st != HL_OK) goto done;
+    if (!(out = (int32_t *)hl__calloc((size_t)n, (size_t)T * sizeof(int32_t)))) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_model_to_tokens_batch: out of memory");
+        goto done;
+    }
+    pad = hl__pad_id(m);
+    for (i = 0; i < n; i++) {
+        const int64_t off = side == HL_PAD_LEFT ? T - len[i] : 0;
+        for (j = 0; j < T; j++) out[i * T + j] = j >= off && j < off + len[i] ? one[i][j - off] : pad;
+    }
+    *ids = out, *lengths = len, *n_pos = T;
+    len = NULL;
+done:
+    for (i = 0; one && i < n; i++) hl__free(one[i]);
+    hl__free(one);
+    hl__free(len);
+    return st;
 }
 
 HL__DEF hl_status hl_model_to_str_tokens(const hl_model *m, const int32_t *ids, int64_t n,
@@ -14077,7 +14480,7 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
             float a = se->alpha * s->cfg.dec_scale;
             for (r = 0; r < n; r++) {
                 int on = se->pos == NULL;
-                for (i = 0; !on && i < se->n_pos; i++) on = se->pos[i] == c->at->pos0 + r;
+                for (i = 0; !on && i < se->n_pos; i++) on = se->pos[i] == c->at->pos0 + r % c->at->n_pos; /* in its sequence */
                 if (on) hl__sae_axpy(data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
             }
         }
@@ -14087,8 +14490,8 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
         memset(&t, 0, sizeof t);
         t.dtype = HL_DTYPE_F32;
         t.ndim = 3;
-        t.shape[0] = 1;
-        t.shape[1] = n;
+        t.shape[0] = c->at->n_batch; /* [batch, pos, width] */
+        t.shape[1] = n / c->at->n_batch;
         t.shape[2] = width;
     }
     t.data = data;
@@ -15242,6 +15645,45 @@ HL__DEF hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, c
     hl__free(lp);
     *mean = sum / (double)(n - 1);
     return HL_OK;
+}
+
+HL__DEF hl_status hl_loss_batch(const hl_model *m, const hl_batch *batch, const float *logits, float *per_token,
+                                double *mean, hl_error *err) {
+    int64_t *kb = NULL, b, t, cnt = 0, B, T, V;
+    double sum = 0.0;
+    float *lp;
+    hl_status st;
+    if ((st = hl__batch_keys(m, batch, "hl_loss_batch", &kb, err)) != HL_OK) return st;
+    if (!logits || !mean || batch->n_pos < 2) {
+        hl__free(kb);
+        return hl__fail(err, HL_ERR_ARG, "hl_loss_batch: logits, mean and at least two positions are required");
+    }
+    B = batch->n_batch, T = batch->n_pos, V = m->cfg.d_vocab;
+    if (!(lp = (float *)hl__malloc((size_t)V * sizeof(float)))) {
+        hl__free(kb);
+        return hl__fail(err, HL_ERR_OOM, "hl_loss_batch: out of memory");
+    }
+    for (b = 0; b < B && st == HL_OK; b++)
+        for (t = 0; t + 1 < T; t++) {
+            const int64_t lo = kb ? kb[b] : 0, hi = kb ? kb[B + b] : T;
+            const int32_t next = batch->tokens[b * T + t + 1];
+            if (per_token) per_token[b * (T - 1) + t] = 0.0f;
+            if (t < lo || t + 1 >= hi) continue; /* the prediction needs a real token and a real target */
+            if (next < 0 || next >= V) {
+                st = hl__fail(err, HL_ERR_ARG, "hl_loss_batch: token [%lld, %lld] is outside the vocabulary", (long long)b,
+                              (long long)(t + 1));
+                break;
+            }
+            hl_log_softmax(logits + (b * T + t) * V, V, lp);
+            if (per_token) per_token[b * (T - 1) + t] = -lp[next];
+            sum += -(double)lp[next];
+            cnt++;
+        }
+    hl__free(lp);
+    hl__free(kb);
+    if (st == HL_OK && cnt == 0) st = hl__fail(err, HL_ERR_ARG, "hl_loss_batch: no row has two real tokens");
+    if (st == HL_OK) *mean = sum / (double)cnt;
+    return st;
 }
 
 /* ---- activation patching ---- */
