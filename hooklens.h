@@ -1035,7 +1035,8 @@ HL_API hl_status hl_model_generate_batch(hl_model *m, const hl_batch *prompts, c
 HL_API hl_status hl_model_to_tokens(const hl_model *m, const char *text, int prepend_bos,
                                     int32_t **ids, int64_t *n, hl_error *err);
 /* Decodes each id on its own (TL to_str_tokens). [out] *strs: n NUL-terminated strings in one
-   block: free the whole thing with one hl_free(*strs). */
+   block: free the whole thing with one hl_free(*strs). A batch [n_batch, n_pos] of ids (n =
+   n_batch * n_pos) gives its strings row by row, as TL maps to_str_tokens over a list. */
 HL_API hl_status hl_model_to_str_tokens(const hl_model *m, const int32_t *ids, int64_t n,
                                         char ***strs, hl_error *err);
 /* TL to_single_token: the one id that text (without BOS) tokenizes to; HL_ERR_ARG naming the count
