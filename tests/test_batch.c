@@ -142,6 +142,51 @@ static void test_batch_llama_optional_points(void) {
 static void test_batch_mistral(void) { batch_model("mistral-tiny", 1, 0); }
 static void test_batch_gemma1(void) { batch_model("gemma1-tiny", 1, HL_USE_ATTN_IN); }
 
+/* An SAE spliced into a batch (GemmaScope fixture at blocks.2.hook_resid_post, error term on, a
+   steering edit at position 2 of each row with right padding): the SAE's sub-points are [NB, T,
+   width] and every real position equals the single runs. */
+static void test_batch_sae_splice(void) {
+    hl_model *m = batch_open("gemma2-tiny", 1, 0);
+    hl_sae *sae = NULL;
+    hl_sae_desc d;
+    hl_cache *one = NULL, *all = NULL;
+    hl_error e;
+    const int64_t at = 2;
+    int side, n_cmp = 0;
+    if (!m) return;
+    memset(&d, 0, sizeof d);
+    d.path = hlt_fixture("saes/gemma2-tiny/gemmascope-jumprelu/params.npz");
+    d.hook_name = "blocks.2.hook_resid_post";
+    if (!hlt_need(d.path)) { hl_model_free(m); return; }
+    CHECK_OK(hl_sae_load(&d, &sae, &e), &e);
+    CHECK_OK(hl_cache_create(&one, &e), &e);
+    CHECK_OK(hl_cache_create(&all, &e), &e);
+    if (sae) CHECK_OK(hl_sae_attach(sae, m, NULL, 1, &e), &e);
+    for (side = 0; sae && side < 2; side++) {
+        const int64_t V = hl_model_config(m)->d_vocab;
+        int64_t T, b;
+        int32_t *toks = batch_tokens(V, (hl_padding_side)side, &T);
+        hl_batch bt;
+        memset(&bt, 0, sizeof bt);
+        bt.tokens = toks, bt.n_batch = NB, bt.n_pos = T, bt.lengths = batch_len, bt.padding_side = (hl_padding_side)side;
+        hl_sae_clear_edits(sae);
+        if (side == HL_PAD_RIGHT) CHECK_OK(hl_sae_steer(sae, 5, 3.0f, &at, 1, &e), &e);
+        CHECK_OK(hl_model_run_with_cache_batch(m, &bt, NULL, all, NULL, &e), &e);
+        CHECK(hl_cache_get(all, "blocks.2.hook_resid_post.hook_sae_acts_post") != NULL);
+        for (b = 0; b < NB; b++) {
+            const int64_t off = side == HL_PAD_LEFT ? T - batch_len[b] : 0;
+            CHECK_OK(hl_model_run_with_cache(m, toks + b * T + off, batch_len[b], NULL, one, NULL, &e), &e);
+            n_cmp += batch_compare(one, all, b, batch_len[b], T, (hl_padding_side)side);
+        }
+        free(toks);
+    }
+    CHECKF(n_cmp > 6 * NB * 2, "only %d tensors compared", n_cmp);
+    hl_sae_free(sae);
+    hl_cache_free(one);
+    hl_cache_free(all);
+    hl_model_free(m);
+}
+
 /* Loss with padding: each real prediction equals the single run's, padding counts nothing, and the
    mean is over the real predictions of all rows. */
 static void test_batch_loss(void) {
@@ -297,6 +342,7 @@ void suite_batch(void) {
     RUN(test_batch_llama_optional_points);
     RUN(test_batch_mistral);
     RUN(test_batch_gemma1);
+    RUN(test_batch_sae_splice);
     RUN(test_batch_loss);
     RUN(test_batch_generate_greedy);
     RUN(test_batch_generate_sampled);
