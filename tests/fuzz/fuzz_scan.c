@@ -1,0 +1,40 @@
+/* tests/fuzz/fuzz_scan.c - libFuzzer target for hl_scan_load (the scan files `hooklens scan` writes
+   and `scan-merge` reads): any input is refused with a status and a message, or it loads, saves,
+   merges into a copy of itself and loads again. The loader takes a path, so the input is written to
+   a temporary file first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../../hooklens.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    char path[64], out[72];
+    hl_scan *s = NULL, *t = NULL;
+    hl_error err;
+    FILE *f;
+    snprintf(path, sizeof path, "/tmp/hl_fuzz_scan_%ld", (long)getpid());
+    snprintf(out, sizeof out, "%s.out", path);
+    if (!(f = fopen(path, "wb"))) return 0;
+    if (size) fwrite(data, 1, size, f);
+    fclose(f);
+    if (hl_scan_load(path, &s, &err) == HL_OK) {
+        hl_scan_view v;
+        const hl_scan_config *c = hl_scan_get_config(s);
+        if (!c || c->d_sae < 1 || c->top_k < 1 || c->n_bins < 1) __builtin_trap();
+        hl_scan_stats(s, &v);
+        if (!v.count || !v.edges) __builtin_trap();
+        if (hl_scan_save(s, out, NULL, &err) != HL_OK) __builtin_trap(); /* a loaded scan always saves */
+        if (hl_scan_load(out, &t, &err) != HL_OK) __builtin_trap();      /* ... and loads back */
+        if (hl_scan_merge(t, s, &err) != HL_OK) __builtin_trap();
+        hl_scan_free(t);
+        hl_scan_free(s);
+        remove(out);
+    } else if (s != NULL || err.msg[0] == 0) {
+        __builtin_trap();
+    }
+    remove(path);
+    return 0;
+}

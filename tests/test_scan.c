@@ -1,0 +1,359 @@
+/* tests/test_scan.c - feature statistics over a corpus (hl_scan, hl_scanrun, `hooklens scan` and
+   `scan-merge`): a brute-force check that keeps every activation in memory, shards merged equal to
+   one process byte for byte, shards of another model or split refused, the scan file's checks. */
+#include <stdlib.h>
+#include "hl_test.h"
+#include "../tools/hooklens_tools.h"
+
+#define SCAN_SAE "saes/gemma2-tiny/gemmascope-jumprelu/params.npz"
+
+/* A 1-D uint16 .npy of n pseudo-random ids in [1, V). */
+static void scan_npy(const char *path, int64_t n, int64_t V, uint32_t seed) {
+    FILE *f = fopen(path, "wb");
+    char h[128];
+    int hl, pad, i;
+    uint16_t L;
+    if (!f) return;
+    hl = snprintf(h, sizeof h, "{'descr': '<u2', 'fortran_order': False, 'shape': (%lld,), }", (long long)n);
+    pad = (64 - (10 + hl + 1) % 64) % 64;
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    L = (uint16_t)(hl + pad + 1);
+    fputc(L & 255, f), fputc(L >> 8, f);
+    fwrite(h, 1, (size_t)hl, f);
+    for (i = 0; i < pad; i++) fputc(' ', f);
+    fputc('\n', f);
+    for (i = 0; i < n; i++) {
+        uint32_t x = ((uint32_t)i + seed) * 2654435761u;
+        uint16_t v = (uint16_t)(1 + (x >> 9) % (uint32_t)(V - 1));
+        fputc(v & 255, f), fputc(v >> 8, f);
+    }
+    fclose(f);
+}
+
+typedef struct scan_ex {
+    float   v;
+    int64_t w, p;
+} scan_ex;
+static int scan_ex_cmp(const void *a, const void *b) {
+    const scan_ex *x = (const scan_ex *)a, *y = (const scan_ex *)b;
+    if (x->v != y->v) return x->v > y->v ? -1 : 1;
+    if (x->w != y->w) return x->w < y->w ? -1 : 1;
+    return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/* Runs every window alone with run_with_cache, keeps acts_post of all of them [W, ctx, d], and
+   checks the scan against statistics computed from that: count, max, top-k (values, windows,
+   positions), histogram, sums (1e-12). */
+static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx, const hl_scan *s) {
+    const int64_t W = hl_corpus_windows(c, ctx), d = hl_sae_get_config(sae)->d_sae, k = hl_scan_get_config(s)->top_k;
+    const int64_t nb = hl_scan_get_config(s)->n_bins;
+    float *all = (float *)malloc(sizeof(float) * (size_t)(W * ctx * d));
+    int32_t *win = (int32_t *)malloc(sizeof(int32_t) * (size_t)ctx);
+    scan_ex *ex = (scan_ex *)malloc(sizeof(scan_ex) * (size_t)(W * ctx));
+    int64_t *hist = (int64_t *)malloc(sizeof(int64_t) * (size_t)nb);
+    char name[256];
+    hl_cache *cache = NULL;
+    hl_error e;
+    hl_scan_view v;
+    int64_t w, f, i, j, bad = 0, fired = 0;
+    const hl_names_filter *none = NULL;
+    snprintf(name, sizeof name, "%s.hook_sae_acts_post", hl_sae_attached_hook(sae));
+    CHECK_OK(hl_cache_create(&cache, &e), &e);
+    (void)none;
+    for (w = 0; w < W; w++) {
+        const hl_tensor *t;
+        hl_corpus_window(c, ctx, w, hl_model_config(m)->bos_id, win);
+        CHECK_OK(hl_model_run_with_cache(m, win, ctx, NULL, cache, NULL, &e), &e);
+        t = hl_cache_get(cache, name);
+        CHECK(t != NULL && hl_tensor_numel(t) == ctx * d);
+        if (t) memcpy(all + w * ctx * d, t->data, sizeof(float) * (size_t)(ctx * d));
+    }
+    hl_scan_stats(s, &v);
+    for (f = 0; f < d; f++) {
+        int64_t n = 0, cnt = 0;
+        float mx = 0.0f;
+        double sum = 0.0, ssq = 0.0, ss, sq;
+        memset(hist, 0, sizeof(int64_t) * (size_t)nb);
+        for (w = 0; w < W; w++)
+            for (i = 1; i < ctx; i++) { /* BOS (position 0) left out */
+                const float a = all[(w * ctx + i) * d + f];
+                sum += a, ssq += (double)a * a;
+                if (!(a > 0.0f)) continue;
+                for (j = 0; j + 1 < nb && (double)a >= v.edges[j + 1]; j++) {} /* edges[j] <= a < edges[j+1] */
+                hist[j]++;
+                cnt++;
+                if (a > mx) mx = a;
+                ex[n].v = a, ex[n].w = w, ex[n].p = i, n++;
+            }
+        qsort(ex, (size_t)n, sizeof *ex, scan_ex_cmp);
+        fired += cnt > 0;
+        bad += v.count[f] != cnt || v.max[f] != mx;
+        for (j = 0; j < k; j++) {
+            const int64_t o = f * k + j;
+            if (j < n) bad += v.top_values[o] != ex[j].v || v.top_window[o] != ex[j].w || v.top_pos[o] != ex[j].p;
+            else bad += v.top_window[o] != -1 || v.top_pos[o] != -1;
+        }
+        for (j = 0; j < nb; j++) bad += v.hist[f * nb + j] != hist[j];
+        hl_scan_sums(s, f, &ss, &sq);
+        bad += fabs(ss - sum) > 1e-12 * (fabs(sum) + 1e-30) + 1e-300 || fabs(sq - ssq) > 1e-12 * (ssq + 1e-30);
+        if (bad) {
+            CHECKF(0, "feature %lld: count %lld/%lld max %g/%g sum %.17g/%.17g", (long long)f, (long long)v.count[f],
+                   (long long)cnt, v.max[f], mx, ss, sum);
+            break;
+        }
+    }
+    CHECKF(fired > d / 4, "only %lld of %lld features fired: the check says little", (long long)fired, (long long)d);
+    printf("  brute force: %lld windows x %lld positions, %lld features (%lld fired): counts, max, top-%lld, histograms, sums agree\n",
+           (long long)W, (long long)ctx, (long long)d, (long long)fired, (long long)k);
+    hl_cache_free(cache);
+    free(all), free(win), free(ex), free(hist);
+}
+
+/* The fixture model with its fixture SAE, a .npy corpus. */
+static void test_scan_brute_force_fixture(void) {
+    hl_model_desc md;
+    hl_sae_desc sd;
+    hl_model *m = NULL;
+    hl_sae *sae = NULL;
+    hl_corpus *c = NULL;
+    hl_scan *s = NULL;
+    hl_scanrun_opts o;
+    hl_error e;
+    char **meta = NULL;
+    const char *files[1] = {"build/test_scan_corpus.npy"};
+    memset(&md, 0, sizeof md);
+    memset(&sd, 0, sizeof sd);
+    md.path = hlt_fixture("models/gemma2-tiny");
+    sd.path = hlt_fixture(SCAN_SAE);
+    sd.hook_name = "blocks.2.hook_resid_post";
+    if (!hlt_need(md.path) || !hlt_need(sd.path)) return;
+    scan_npy(files[0], 700, 512, 3);
+    CHECK_OK(hl_model_load(&md, &m, &e), &e);
+    CHECK_OK(hl_sae_load(&sd, &sae, &e), &e);
+    if (!m || !sae) goto done;
+    CHECK_OK(hl_sae_attach(sae, m, NULL, 0, &e), &e);
+    CHECK_OK(hl_corpus_load(m, files, 1, &c, &e), &e);
+    memset(&o, 0, sizeof o);
+    o.ctx = 24, o.top_k = 7, o.batch = 5;
+    CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
+    if (c && s) scan_brute(m, sae, c, 24, s);
+done:
+    hl_free(meta);
+    hl_scan_free(s);
+    hl_corpus_free(c);
+    hl_sae_free(sae);
+    hl_model_free(m);
+}
+
+/* The bundled model with a random SAE at blocks.2.hook_resid_post, on a text and a .jsonl file. */
+static void test_scan_brute_force_bundled(void) {
+    hl_model_desc md;
+    hl_model *m = NULL;
+    hl_sae *sae = NULL;
+    hl_corpus *c = NULL;
+    hl_scan *s = NULL;
+    hl_scanrun_opts o;
+    hl_sae_config sc;
+    hl_sae_params sp;
+    hl_tensor We, Wd, be, bd;
+    hl_error e;
+    char **meta = NULL;
+    const char *files[2] = {"build/test_scan_a.txt", "build/test_scan_b.jsonl"};
+    float *we = NULL, *wd = NULL, *b1 = NULL, *b2 = NULL;
+    int64_t di, ds = 96, i;
+    FILE *f;
+    memset(&md, 0, sizeof md);
+    md.path = "examples/stories260K";
+    CHECK_OK(hl_model_load(&md, &m, &e), &e);
+    if (!m) return;
+    di = hl_model_config(m)->d_model;
+    if ((f = fopen(files[0], "w"))) {
+        for (i = 0; i < 12; i++) fputs("Once upon a time there was a little girl named Lily. She liked to play in the park with her dog. ", f);
+        fclose(f);
+    }
+    if ((f = fopen(files[1], "w"))) {
+        fputs("{\"text\": \"The sun was hot and the cat slept under the tree all day long.\"}\n", f);
+        fputs("{\"text\": \"Tom had a red ball. He threw it high and his friend caught it.\", \"id\": 2}\n\n", f);
+        fclose(f);
+    }
+    we = (float *)malloc(sizeof(float) * (size_t)(di * ds));
+    wd = (float *)malloc(sizeof(float) * (size_t)(di * ds));
+    b1 = (float *)calloc((size_t)ds, sizeof(float));
+    b2 = (float *)calloc((size_t)di, sizeof(float));
+    for (i = 0; i < di * ds; i++) {
+        we[i] = (float)((int)((i * 2654435761u) >> 20 & 1023) - 512) / 2048.0f;
+        wd[i] = (float)((int)((i * 40503u + 7) >> 4 & 1023) - 512) / 4096.0f;
+    }
+    for (i = 0; i < ds; i++) b1[i] = -0.05f * (float)(i % 5);
+    memset(&sc, 0, sizeof sc);
+    memset(&sp, 0, sizeof sp);
+    sc.arch = HL_SAE_STANDARD, sc.d_in = di, sc.d_sae = ds, sc.hook_name = "blocks.2.hook_resid_post";
+    memset(&We, 0, sizeof We), memset(&Wd, 0, sizeof Wd), memset(&be, 0, sizeof be), memset(&bd, 0, sizeof bd);
+    We.dtype = Wd.dtype = be.dtype = bd.dtype = HL_DTYPE_F32;
+    We.ndim = 2, We.shape[0] = di, We.shape[1] = ds, We.data = we;
+    Wd.ndim = 2, Wd.shape[0] = ds, Wd.shape[1] = di, Wd.data = wd;
+    be.ndim = 1, be.shape[0] = ds, be.data = b1;
+    bd.ndim = 1, bd.shape[0] = di, bd.data = b2;
+    sp.W_enc = &We, sp.W_dec = &Wd, sp.b_enc = &be, sp.b_dec = &bd;
+    CHECK_OK(hl_sae_create(&sc, &sp, 1, HL_KERNELS_DEFAULT, &sae, &e), &e);
+    if (!sae) goto done;
+    CHECK_OK(hl_sae_attach(sae, m, NULL, 0, &e), &e);
+    CHECK_OK(hl_corpus_load(m, files, 2, &c, &e), &e);
+    CHECKF(c && c->n > 200, "corpus of %lld tokens", c ? (long long)c->n : -1LL);
+    memset(&o, 0, sizeof o);
+    o.ctx = 32, o.top_k = 5;
+    CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
+    if (c && s) scan_brute(m, sae, c, 32, s);
+done:
+    hl_free(meta);
+    hl_scan_free(s);
+    hl_corpus_free(c);
+    hl_sae_free(sae);
+    hl_model_free(m);
+    free(we), free(wd), free(b1), free(b2);
+}
+
+static char *scan_file(const char *path, size_t *len) {
+    char *b = hlt_read_file(path, len);
+    CHECKF(b != NULL, "cannot read %s", path);
+    return b;
+}
+
+static int scan_cli(const char *model, const char *shard, const char *out, const char *ctx) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "build/hooklens scan %s %s --hook blocks.2.hook_resid_post --corpus build/test_scan_corpus2.npy --ctx %s "
+             "--top-k 6 --out %s%s%s >/dev/null",
+             model, hlt_fixture(SCAN_SAE), ctx, out, shard ? " --shard " : "", shard ? shard : "");
+    return system(cmd);
+}
+/* hooklens scan-merge DIRS --out OUT; stderr to build/test_scan_merge.err. */
+static int scan_merge(const char *dirs, const char *out) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "build/hooklens scan-merge %s --out %s >/dev/null 2>build/test_scan_merge.err", dirs, out);
+    return system(cmd);
+}
+/* The last scan-merge's error message contains want. */
+static int scan_merge_said(const char *want) {
+    size_t len = 0;
+    char *t = hlt_read_file("build/test_scan_merge.err", &len);
+    int ok = t && strstr(t, want) != NULL;
+    if (!ok) printf("  scan-merge said: %s\n", t ? t : "(nothing)");
+    free(t);
+    return ok;
+}
+
+/* hooklens scan in 1, 3 and 7 shards, then scan-merge: the same bytes as one process (shards given
+   in any order). A shard of another model, of another ctx, twice, or missing: refused. */
+static void test_scan_shards_merge(void) {
+    static const int splits[3] = {1, 3, 7};
+    char model[512], shard[32], dir[96], dirs[1024], *one, *merged;
+    size_t n1 = 0, n2 = 0;
+    int si, i;
+    snprintf(model, sizeof model, "%s", hlt_fixture("models/gemma2-tiny"));
+    if (!hlt_need(model) || !hlt_need(hlt_fixture(SCAN_SAE)) || !hlt_need(hlt_fixture("models/gemma2-tiny-bf16"))) return;
+    scan_npy("build/test_scan_corpus2.npy", 1500, 512, 11);
+    CHECK(scan_cli(model, NULL, "build/test_scan_single", "20") == 0);
+    if (!(one = scan_file("build/test_scan_single/features.safetensors", &n1))) return;
+    for (si = 0; si < 3; si++) {
+        const int n = splits[si];
+        dirs[0] = 0;
+        for (i = n - 1; i >= 0; i--) { /* merged in reverse order */
+            snprintf(shard, sizeof shard, "%d/%d", i, n);
+            snprintf(dir, sizeof dir, "build/test_scan_shard_%d_%d", i, n);
+            CHECK(scan_cli(model, shard, dir, "20") == 0);
+            strcat(dirs, dir), strcat(dirs, " ");
+        }
+        snprintf(dir, sizeof dir, "build/test_scan_merged_%d", n);
+        CHECK(scan_merge(dirs, dir) == 0);
+        snprintf(dir, sizeof dir, "build/test_scan_merged_%d/features.safetensors", n);
+        if ((merged = scan_file(dir, &n2)) != NULL) {
+            CHECKF(n1 == n2 && memcmp(one, merged, n1) == 0, "%d shards merged differ from one process (%zu vs %zu bytes)", n, n2, n1);
+            free(merged);
+        }
+    }
+    free(one);
+    /* a shard of another model (the bf16 copy of gemma2-tiny: the same shapes, other bytes) */
+    CHECK(scan_cli(hlt_fixture("models/gemma2-tiny-bf16"), "1/3", "build/test_scan_other", "20") == 0);
+    CHECK(scan_merge("build/test_scan_shard_0_3 build/test_scan_other build/test_scan_shard_2_3", "build/test_scan_bad") != 0);
+    CHECK(scan_merge_said("a shard of another scan: its model is"));
+    /* another ctx */
+    CHECK(scan_cli(model, "1/3", "build/test_scan_ctx", "16") == 0);
+    CHECK(scan_merge("build/test_scan_shard_0_3 build/test_scan_ctx build/test_scan_shard_2_3", "build/test_scan_bad") != 0);
+    CHECK(scan_merge_said("its ctx is 16"));
+    /* a shard twice, and one missing */
+    CHECK(scan_merge("build/test_scan_shard_0_3 build/test_scan_shard_0_3 build/test_scan_shard_2_3", "build/test_scan_bad") != 0);
+    CHECK(scan_merge_said("given twice"));
+    CHECK(scan_merge("build/test_scan_shard_0_3 build/test_scan_shard_2_3", "build/test_scan_bad") != 0);
+    CHECK(scan_merge_said("shard 1/3 is missing"));
+}
+
+/* hl_scan on its own: ties broken by window then position, merge order free, the file's checks. */
+static void test_scan_ties_and_file(void) {
+    hl_scan_config c;
+    hl_scan *a = NULL, *b = NULL, *x = NULL, *y = NULL;
+    hl_scan_view v;
+    hl_error e;
+    const float w1[6] = {1.0f, 0.0f, 2.0f, 0.5f, 2.0f, -1.0f}; /* 3 positions x 2 features */
+    const float w0[2] = {2.0f, 0.25f};
+    FILE *f;
+    memset(&c, 0, sizeof c);
+    c.d_sae = 2, c.top_k = 3, c.n_bins = 4, c.hist_lo = 0.1, c.hist_hi = 10.0;
+    CHECK_OK(hl_scan_create(&c, &a, &e), &e);
+    CHECK_OK(hl_scan_create(&c, &b, &e), &e);
+    if (!a || !b) return;
+    CHECK_OK(hl_scan_add(a, w1, 3, 5, 1, &e), &e); /* window 5, positions 1..3 */
+    CHECK_OK(hl_scan_add(a, w0, 1, 2, 9, &e), &e); /* window 2, position 9 */
+    hl_scan_stats(a, &v);
+    /* feature 0: 2.0 at (5,2), (5,3), (2,9) -> ties by window, then position: (2,9), (5,2), (5,3) */
+    CHECK(v.count[0] == 4 && v.max[0] == 2.0f);
+    CHECK(v.top_window[0] == 2 && v.top_pos[0] == 9 && v.top_window[1] == 5 && v.top_pos[1] == 2 && v.top_pos[2] == 3);
+    CHECK(v.count[1] == 2 && v.top_values[3] == 0.5f && v.top_values[4] == 0.25f && v.top_window[5] == -1);
+    /* histogram: 0.1..10 in 4 bins: 1.0 -> bin 2, 2.0 -> bin 2, 0.5 -> bin 1, 0.25 -> bin 0 */
+    CHECK(v.hist[0 * 4 + 2] == 4 && v.hist[1 * 4 + 1] == 1 && v.hist[1 * 4 + 0] == 1);
+    CHECK(v.edges[0] == 0.1 && v.edges[4] == 10.0);
+    /* the same windows in the other order, in two scans merged: the same bytes */
+    CHECK_OK(hl_scan_add(b, w0, 1, 2, 9, &e), &e);
+    CHECK_OK(hl_scan_create(&c, &x, &e), &e);
+    if (x) CHECK_OK(hl_scan_add(x, w1, 3, 5, 1, &e), &e);
+    if (x) CHECK_OK(hl_scan_merge(b, x, &e), &e);
+    CHECK_OK(hl_scan_save(a, "build/test_scan_a.safetensors", NULL, &e), &e);
+    CHECK_OK(hl_scan_save(b, "build/test_scan_b.safetensors", NULL, &e), &e);
+    {
+        size_t la = 0, lb = 0;
+        char *fa = hlt_read_file("build/test_scan_a.safetensors", &la), *fb = hlt_read_file("build/test_scan_b.safetensors", &lb);
+        CHECK(fa && fb && la == lb && memcmp(fa, fb, la) == 0);
+        free(fa), free(fb);
+    }
+    /* load gives back the same scan */
+    CHECK_OK(hl_scan_load("build/test_scan_a.safetensors", &y, &e), &e);
+    if (y) CHECK_OK(hl_scan_save(y, "build/test_scan_c.safetensors", NULL, &e), &e);
+    {
+        size_t la = 0, lc = 0;
+        char *fa = hlt_read_file("build/test_scan_a.safetensors", &la), *fc = hlt_read_file("build/test_scan_c.safetensors", &lc);
+        CHECK(fa && fc && la == lc && memcmp(fa, fc, la) == 0);
+        free(fa), free(fc);
+    }
+    {
+        hl_scan *z = NULL;
+        float bad[2] = {NAN, 1.0f};
+        CHECK(hl_scan_add(a, bad, 1, 0, 0, &e) == HL_ERR_ARG && strstr(e.msg, "not finite"));
+        c.d_sae = 3;
+        CHECK_OK(hl_scan_create(&c, &z, &e), &e);
+        CHECK(hl_scan_merge(a, z, &e) == HL_ERR_ARG);
+        hl_scan_free(z);
+        if ((f = fopen("build/test_scan_bad.safetensors", "wb"))) {
+            fputs("not a scan", f);
+            fclose(f);
+        }
+        CHECK(hl_scan_load("build/test_scan_bad.safetensors", &z, &e) != HL_OK && z == NULL);
+    }
+    hl_scan_free(a), hl_scan_free(b), hl_scan_free(x), hl_scan_free(y);
+}
+
+void suite_scan(void) {
+    RUN(test_scan_ties_and_file);
+    RUN(test_scan_brute_force_fixture);
+    RUN(test_scan_brute_force_bundled);
+    RUN(test_scan_shards_merge);
+}

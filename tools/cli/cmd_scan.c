@@ -1,0 +1,102 @@
+/* tools/cli/cmd_scan.c - scan and scan-merge: an SAE's feature statistics over a whole corpus
+   (hl_scanrun, hl_scan), one process or shards merged, to DIR/features.safetensors. */
+#include <sys/stat.h>
+#include <errno.h>
+#include "cli.h"
+
+static void scan_progress(int64_t done, int64_t total, void *user) {
+    (void)user;
+    cli_progress("scan: %lld / %lld windows", (long long)done, (long long)total);
+}
+
+/* DIR/features.safetensors, with DIR made when missing. 0, or 1 after an error. */
+static int scan_write(const char *dir, const hl_scan *s, char **meta) {
+    char path[4096];
+    hl_error err;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "hooklens: cannot make %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/features.safetensors", dir);
+    if (hl_scan_save(s, path, (const char *const *)meta, &err) != HL_OK) return cli_error(&err);
+    printf("%s: %lld features\n", path, (long long)hl_scan_get_config(s)->d_sae);
+    return 0;
+}
+
+int cmd_scan(const cli_args *c) {
+    hl_model_desc md;
+    hl_sae_desc sd;
+    hl_model *m = NULL;
+    hl_sae *sae = NULL;
+    hl_corpus *corpus = NULL;
+    hl_scan *s = NULL;
+    hl_scanrun_opts o;
+    hl_error err;
+    char **meta = NULL;
+    const char **files = NULL, *out = cli_str(c, CLI_OUT, NULL), *shard = cli_str(c, CLI_SHARD, NULL);
+    int rc = 0, i, nf = c->n[CLI_CORPUS];
+    if (c->n_pos != 2 || !nf || !out) return cli_usage("scan");
+    memset(&o, 0, sizeof o);
+    o.ctx = cli_int(c, CLI_CTX, 128);
+    o.top_k = cli_int(c, CLI_TOP_K, 20);
+    o.progress = scan_progress;
+    if (shard) {
+        long long si, sn;
+        char tail;
+        if (sscanf(shard, "%lld/%lld%c", &si, &sn, &tail) != 2 || sn < 1 || si < 0 || si >= sn) {
+            fprintf(stderr, "hooklens scan: --shard %s: want i/n with 0 <= i < n\n", shard);
+            return 2;
+        }
+        o.shard = si, o.n_shards = sn;
+    }
+    if (!(files = (const char **)calloc((size_t)nf, sizeof *files))) return 1;
+    for (i = 0; i < nf; i++) files[i] = cli_nth(c, CLI_CORPUS, i);
+    memset(&md, 0, sizeof md);
+    md.path = c->pos[0];
+    md.n_threads = (int)cli_int(c, CLI_THREADS, 0);
+    md.kernels = cli_kernels_from_env();
+    memset(&sd, 0, sizeof sd);
+    sd.path = c->pos[1];
+    sd.hook_name = cli_str(c, CLI_HOOK, NULL);
+    sd.n_threads = md.n_threads;
+    sd.kernels = md.kernels;
+    if (hl_model_load(&md, &m, &err) != HL_OK || hl_sae_load(&sd, &sae, &err) != HL_OK ||
+        hl_sae_attach(sae, m, sd.hook_name, 0, &err) != HL_OK || hl_corpus_load(m, files, (size_t)nf, &corpus, &err) != HL_OK ||
+        hl_scanrun(m, sae, corpus, &o, &s, &meta, &err) != HL_OK) {
+        cli_progress_end();
+        rc = cli_error(&err);
+        goto done;
+    }
+    cli_progress_end();
+    rc = scan_write(out, s, meta);
+done:
+    hl_free(meta);
+    hl_scan_free(s);
+    hl_corpus_free(corpus);
+    hl_sae_free(sae);
+    hl_model_free(m);
+    free(files);
+    return rc;
+}
+
+int cmd_scan_merge(const cli_args *c) {
+    hl_scan *s = NULL;
+    hl_error err;
+    char **meta = NULL, path[4096], **paths;
+    const char *out = cli_str(c, CLI_OUT, NULL);
+    int i, rc;
+    if (c->n_pos < 1 || !out) return cli_usage("scan-merge");
+    if (!(paths = (char **)calloc((size_t)c->n_pos, sizeof *paths))) return 1;
+    for (i = 0; i < c->n_pos; i++) {
+        snprintf(path, sizeof path, "%s/features.safetensors", c->pos[i]);
+        if (!(paths[i] = strdup(path))) break;
+    }
+    if (i < c->n_pos) rc = 1;
+    else if (hl_scan_merge_files((const char *const *)paths, (size_t)c->n_pos, &s, &meta, &err) != HL_OK) rc = cli_error(&err);
+    else rc = scan_write(out, s, meta);
+    for (i = 0; i < c->n_pos; i++) free(paths[i]);
+    free(paths);
+    hl_free(meta);
+    hl_scan_free(s);
+    return rc;
+}
