@@ -50,7 +50,7 @@ install: $(BUILD)/hooklens
 	install -m 644 hooklens.h tools/hooklens_tools.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 examples/stories260K/* $(DESTDIR)$(PREFIX)/share/hooklens/stories260K/
 
-.PHONY: fetch-gemma3 install all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check
+.PHONY: fetch-gemma3 install all run test asan test-cross fuzz fuzz-run fuzz-replay clean compile-tests unicode-tables views-check test-slurm
 all: $(BUILD)/hooklens $(EXAMPLES)
 
 # ---- the library, once per configuration -----------------------------------------------------
@@ -124,6 +124,12 @@ $(BUILD)/asan/tests: $(TEST_SRC) $(wildcard tests/*.h tests/*.inc) $(ASAN_LIB) $
 
 asan: all $(BUILD)/asan/tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(BUILD)/asan/tests $(T)
+
+# ---- a real Slurm cluster (not part of `make test`; CI runs it) ---------------------------------------
+# make test-slurm: starts munge, slurmctld and slurmd on localhost (Debian: slurm-wlm munge; as root)
+# and runs tools/scan-slurm.sh's job array and merge; fails if anything cannot start.
+test-slurm: all
+	bash tests/slurm/run.sh
 
 # ---- another architecture under an emulator (not part of `make test`) ----------------------------
 # The suite cross-compiled and run by an emulator, e.g. the NEON kernels on an x86-64 machine
