@@ -1360,6 +1360,7 @@ typedef struct hl_scan_config {
     int64_t top_k;            /* 0 = 20 */
     int64_t n_bins;           /* 0 = 64 */
     double  hist_lo, hist_hi; /* 0 = 1e-4 and 1e4 */
+    int64_t n_extra;          /* exact sums of the caller's own (hl_scan_extra_add), e.g. corpus metrics */
 } hl_scan_config;
 HL_API hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_error *err);
 HL_API void      hl_scan_free(hl_scan *s);
@@ -1367,12 +1368,17 @@ HL_API const hl_scan_config *hl_scan_get_config(const hl_scan *s);
 /* Adds window `window`'s activations acts [n, d_sae] at positions pos0 .. pos0+n-1. A window goes
    in one call (its sums are rounded once); adding a window twice counts it twice. */
 HL_API hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err);
-/* into += from (same d_sae, top_k and bins, else HL_ERR_ARG). */
+/* Adds one window's value of the caller's sum i < n_extra (rounded once, summed exactly as the
+   feature sums are); hl_scan_extra reads the total. */
+HL_API hl_status hl_scan_extra_add(hl_scan *s, int64_t i, double window_value, hl_error *err);
+HL_API double    hl_scan_extra(const hl_scan *s, int64_t i);
+/* into += from (same d_sae, top_k, bins and n_extra, else HL_ERR_ARG). */
 HL_API hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err);
 /* Writes the statistics as safetensors: count [d_sae] I64, max [d_sae] F32, sum, sum_sq [d_sae] F64,
    top_values [d_sae, k] F32, top_window, top_pos [d_sae, k] I64, hist [d_sae, n_bins] I64,
    hist_edges [n_bins + 1] F64, and the exact sums sum_fixed, sum_sq_fixed [d_sae, 2] I64 (high
-   word, low word as two's complement of 2^64 units) that hl_scan_load reads back. meta: NULL or
+   word, low word as two's complement of 2^64 units) that hl_scan_load reads back, and extra_fixed
+   [max(n_extra, 1), 2] I64 the same way (zeros when n_extra = 0). meta: NULL or
    key, value, ..., NULL, kept in the file's __metadata__. */
 HL_API hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err);
 /* Reads a file hl_scan_save wrote (every tensor checked for dtype, shape and consistency). */
@@ -16055,7 +16061,7 @@ struct hl_scan {
     hl_scan_config cfg;
     int64_t       *count, *top_window, *top_pos, *hist, *top_n; /* [d], [d, k], [d, k], [d, bins], [d] */
     float         *max, *top_values;                           /* [d], [d, k] */
-    hl__fx        *sum, *sum_sq;                               /* [d] */
+    hl__fx        *sum, *sum_sq, *extra;                       /* [d], [d], [max(n_extra, 1)] */
     double        *edges;                                      /* [bins + 1] */
     double         log_lo, log_span;                           /* log(hist_lo), log(hist_hi / hist_lo) */
     double        *wsum, *wsq;                                 /* [d] one window's sums */
@@ -16064,7 +16070,7 @@ struct hl_scan {
 HL__DEF void hl_scan_free(hl_scan *s) {
     if (!s) return;
     hl__free(s->count), hl__free(s->top_window), hl__free(s->top_pos), hl__free(s->hist), hl__free(s->top_n);
-    hl__free(s->max), hl__free(s->top_values), hl__free(s->sum), hl__free(s->sum_sq), hl__free(s->edges);
+    hl__free(s->max), hl__free(s->top_values), hl__free(s->sum), hl__free(s->sum_sq), hl__free(s->edges), hl__free(s->extra);
     hl__free(s->wsum), hl__free(s->wsq);
     hl__free(s);
 }
@@ -16082,7 +16088,7 @@ HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_er
     if (c.hist_lo == 0) c.hist_lo = 1e-4;
     if (c.hist_hi == 0) c.hist_hi = 1e4;
     if (c.d_sae < 1 || c.top_k < 1 || c.top_k > 100000 || c.n_bins < 1 || c.n_bins > 100000 || !(c.hist_lo > 0) ||
-        !(c.hist_hi > c.hist_lo) || !isfinite(c.hist_hi))
+        !(c.hist_hi > c.hist_lo) || !isfinite(c.hist_hi) || c.n_extra < 0 || c.n_extra > 10000000)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_create: need d_sae >= 1, top_k and n_bins in [1, 100000], "
                                          "0 < hist_lo < hist_hi (got %lld, %lld, %lld, %g, %g)",
                         (long long)c.d_sae, (long long)c.top_k, (long long)c.n_bins, c.hist_lo, c.hist_hi);
@@ -16104,7 +16110,8 @@ HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_er
     s->wsum = (double *)hl__calloc((size_t)c.d_sae, sizeof(double));
     s->wsq = (double *)hl__calloc((size_t)c.d_sae, sizeof(double));
     s->edges = (double *)hl__calloc((size_t)c.n_bins + 1, sizeof(double));
-    if (!s->count || !s->top_n || !s->top_window || !s->top_pos || !s->top_values || !s->hist || !s->max || !s->sum ||
+    s->extra = (hl__fx *)hl__calloc((size_t)(c.n_extra > 0 ? c.n_extra : 1), sizeof(hl__fx));
+    if (!s->extra || !s->count || !s->top_n || !s->top_window || !s->top_pos || !s->top_values || !s->hist || !s->max || !s->sum ||
         !s->sum_sq || !s->wsum || !s->wsq || !s->edges) {
         hl_scan_free(s);
         return hl__fail(err, HL_ERR_OOM, "hl_scan_create: out of memory for %lld features", (long long)c.d_sae);
@@ -16188,16 +16195,28 @@ HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t 
     return HL_OK;
 }
 
+HL__DEF hl_status hl_scan_extra_add(hl_scan *s, int64_t i, double v, hl_error *err) {
+    hl__fx a;
+    if (!s || i < 0 || i >= s->cfg.n_extra) return hl__fail(err, HL_ERR_ARG, "hl_scan_extra_add: no extra sum %lld", (long long)i);
+    if (!hl__fx_from(v, &a)) return hl__fail(err, HL_ERR_LIMIT, "hl_scan_extra_add: %g is not finite or exceeds 2^62", v);
+    hl__fx_add(&s->extra[i], &a);
+    return HL_OK;
+}
+HL__DEF double hl_scan_extra(const hl_scan *s, int64_t i) {
+    return s && i >= 0 && i < s->cfg.n_extra ? hl__fx_double(&s->extra[i]) : 0.0;
+}
+
 HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err) {
     int64_t f, j, k, d;
     if (!into || !from) return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: two scans are required");
     if (into->cfg.d_sae != from->cfg.d_sae || into->cfg.top_k != from->cfg.top_k || into->cfg.n_bins != from->cfg.n_bins ||
-        into->cfg.hist_lo != from->cfg.hist_lo || into->cfg.hist_hi != from->cfg.hist_hi)
+        into->cfg.hist_lo != from->cfg.hist_lo || into->cfg.hist_hi != from->cfg.hist_hi || into->cfg.n_extra != from->cfg.n_extra)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: the scans differ in d_sae, top_k or histogram (%lld/%lld features, "
                                          "k %lld/%lld, %lld/%lld bins)",
                         (long long)into->cfg.d_sae, (long long)from->cfg.d_sae, (long long)into->cfg.top_k,
                         (long long)from->cfg.top_k, (long long)into->cfg.n_bins, (long long)from->cfg.n_bins);
     d = into->cfg.d_sae, k = into->cfg.top_k;
+    for (j = 0; j < into->cfg.n_extra; j++) hl__fx_add(&into->extra[j], &from->extra[j]);
     for (f = 0; f < d; f++) {
         into->count[f] += from->count[f];
         if (from->max[f] > into->max[f]) into->max[f] = from->max[f];
@@ -16225,21 +16244,22 @@ HL__DEF void hl_scan_sums(const hl_scan *s, int64_t f, double *sum, double *sum_
 
 /* The tensors of a scan file, in file order (hl_scan_save writes them, hl_scan_load checks them). */
 enum { HL__SCAN_COUNT, HL__SCAN_MAX, HL__SCAN_SUM, HL__SCAN_SUM_SQ, HL__SCAN_TOP_VALUES, HL__SCAN_TOP_WINDOW,
-       HL__SCAN_TOP_POS, HL__SCAN_HIST, HL__SCAN_EDGES, HL__SCAN_SUM_FIXED, HL__SCAN_SUM_SQ_FIXED, HL__SCAN_N };
+       HL__SCAN_TOP_POS, HL__SCAN_HIST, HL__SCAN_EDGES, HL__SCAN_SUM_FIXED, HL__SCAN_SUM_SQ_FIXED, HL__SCAN_EXTRA, HL__SCAN_N };
 static const char *const hl__scan_names[HL__SCAN_N] = {"count", "max", "sum", "sum_sq", "top_values", "top_window",
-                                                       "top_pos", "hist", "hist_edges", "sum_fixed", "sum_sq_fixed"};
+                                                       "top_pos", "hist", "hist_edges", "sum_fixed", "sum_sq_fixed",
+                                                       "extra_fixed"};
 
 HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err) {
     hl_tensor t[HL__SCAN_N];
     double *sums = NULL;
-    int64_t *fixed = NULL, f, d;
+    int64_t *fixed = NULL, f, d, ne;
     const hl__fx *fx;
     int i;
     hl_status st;
     if (!s || !path) return hl__fail(err, HL_ERR_ARG, "hl_scan_save: scan and path are required");
-    d = s->cfg.d_sae;
+    d = s->cfg.d_sae, ne = s->cfg.n_extra > 0 ? s->cfg.n_extra : 1;
     sums = (double *)hl__calloc((size_t)(2 * d), sizeof(double));
-    fixed = (int64_t *)hl__calloc((size_t)(4 * d), sizeof(int64_t));
+    fixed = (int64_t *)hl__calloc((size_t)(4 * d + 2 * ne), sizeof(int64_t));
     if (!sums || !fixed) {
         hl__free(sums), hl__free(fixed);
         return hl__fail(err, HL_ERR_OOM, "hl_scan_save: out of memory");
@@ -16252,6 +16272,7 @@ HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *c
             fixed[i * 2 * d + 2 * f + 1] = (int64_t)fx->lo; /* the bits, as numpy's int64 view of them */
         }
     }
+    for (f = 0; f < ne; f++) fixed[4 * d + 2 * f] = s->extra[f].hi, fixed[4 * d + 2 * f + 1] = (int64_t)s->extra[f].lo;
     memset(t, 0, sizeof t);
     for (i = 0; i < HL__SCAN_N; i++) t[i].ndim = 1, t[i].shape[0] = d, t[i].dtype = HL_DTYPE_I64;
     t[HL__SCAN_COUNT].data = s->count;
@@ -16267,6 +16288,7 @@ HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *c
     for (i = HL__SCAN_SUM_FIXED; i <= HL__SCAN_SUM_SQ_FIXED; i++) t[i].ndim = 2, t[i].shape[1] = 2;
     t[HL__SCAN_SUM_FIXED].data = fixed;
     t[HL__SCAN_SUM_SQ_FIXED].data = fixed + 2 * d;
+    t[HL__SCAN_EXTRA].data = fixed + 4 * d, t[HL__SCAN_EXTRA].ndim = 2, t[HL__SCAN_EXTRA].shape[0] = ne, t[HL__SCAN_EXTRA].shape[1] = 2;
     st = hl_safetensors_write(path, hl__scan_names, t, HL__SCAN_N, meta, err);
     hl__free(sums), hl__free(fixed);
     return st;
@@ -16280,9 +16302,9 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     hl_status rc;
     int64_t f, j, d, k, nb;
     int i;
-    const int dims[HL__SCAN_N] = {1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 2};
+    const int dims[HL__SCAN_N] = {1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 2, 2};
     const hl_dtype types[HL__SCAN_N] = {HL_DTYPE_I64, HL_DTYPE_F32, HL_DTYPE_F64, HL_DTYPE_F64, HL_DTYPE_F32, HL_DTYPE_I64,
-                                        HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_F64, HL_DTYPE_I64, HL_DTYPE_I64};
+                                        HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_F64, HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_I64};
     if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_scan_load: path and out are required");
     *out = NULL;
     if ((rc = hl_safetensors_open(path, &st, err)) != HL_OK) return rc;
@@ -16296,14 +16318,16 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     }
     d = t[HL__SCAN_COUNT]->shape[0], k = t[HL__SCAN_TOP_VALUES]->shape[1], nb = t[HL__SCAN_HIST]->shape[1];
     for (i = 0; i < HL__SCAN_N; i++)
-        if (i != HL__SCAN_EDGES && t[i]->shape[0] != d) break;
+        if (i != HL__SCAN_EDGES && i != HL__SCAN_EXTRA && t[i]->shape[0] != d) break;
     if (i < HL__SCAN_N || t[HL__SCAN_TOP_WINDOW]->shape[1] != k || t[HL__SCAN_TOP_POS]->shape[1] != k ||
-        t[HL__SCAN_EDGES]->shape[0] != nb + 1 || t[HL__SCAN_SUM_FIXED]->shape[1] != 2 || t[HL__SCAN_SUM_SQ_FIXED]->shape[1] != 2) {
+        t[HL__SCAN_EDGES]->shape[0] != nb + 1 || t[HL__SCAN_SUM_FIXED]->shape[1] != 2 || t[HL__SCAN_SUM_SQ_FIXED]->shape[1] != 2 ||
+        t[HL__SCAN_EXTRA]->shape[1] != 2 || t[HL__SCAN_EXTRA]->shape[0] < 1) {
         hl_safetensors_close(st);
         return hl__fail(err, HL_ERR_FORMAT, "%s: the scan's tensors disagree in d_sae, top_k or bins", path);
     }
     memset(&c, 0, sizeof c);
     c.d_sae = d, c.top_k = k, c.n_bins = nb;
+    c.n_extra = t[HL__SCAN_EXTRA]->shape[0]; /* a scan saved with n_extra = 0 reads back with one zero sum */
     c.hist_lo = ((const double *)t[HL__SCAN_EDGES]->data)[0];
     c.hist_hi = ((const double *)t[HL__SCAN_EDGES]->data)[nb];
     if ((rc = hl_scan_create(&c, &s, err)) != HL_OK) {
@@ -16317,6 +16341,10 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     memcpy(s->top_pos, t[HL__SCAN_TOP_POS]->data, (size_t)(d * k) * sizeof(int64_t));
     memcpy(s->hist, t[HL__SCAN_HIST]->data, (size_t)(d * nb) * sizeof(int64_t));
     memcpy(s->edges, t[HL__SCAN_EDGES]->data, (size_t)(nb + 1) * sizeof(double));
+    for (j = 0; j < c.n_extra; j++) {
+        const int64_t *x = (const int64_t *)t[HL__SCAN_EXTRA]->data + 2 * j;
+        s->extra[j].hi = x[0], s->extra[j].lo = (uint64_t)x[1];
+    }
     for (f = 0; f < d; f++) {
         const int64_t *a = (const int64_t *)t[HL__SCAN_SUM_FIXED]->data + 2 * f, *b = (const int64_t *)t[HL__SCAN_SUM_SQ_FIXED]->data + 2 * f;
         s->sum[f].hi = a[0], s->sum[f].lo = (uint64_t)a[1];

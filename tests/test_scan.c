@@ -109,6 +109,94 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
     free(all), free(win), free(ex), free(hist);
 }
 
+static hl_status scan_zero_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    (void)info, (void)user;
+    memset(act->data, 0, sizeof(float) * (size_t)hl_tensor_numel(act));
+    return HL_OK;
+}
+static double scan_json_num(const hl_json_doc *doc, const char *key) {
+    const hl_json *v = hl_json_get(hl_json_root(doc), key);
+    CHECKF(v != NULL, "metrics.json has no %s", key);
+    return v ? hl_json_num(v, NAN) : NAN;
+}
+/* The corpus metrics from one window at a time (the SAE spliced, the model alone, the hook zeroed),
+   against the scan's metrics JSON within 1e-5 relative. Returns CE loss recovered. */
+static double scan_metrics_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx, const hl_scan *s, int error_term) {
+    const int64_t W = hl_corpus_windows(c, ctx), d = hl_sae_get_config(sae)->d_in, V = hl_model_config(m)->d_vocab;
+    const char *hook = hl_sae_attached_hook(sae);
+    char hk[256], nin[300], nrec[300];
+    double *sx = (double *)calloc((size_t)d, sizeof(double)), sse = 0, x2 = 0, ce[3] = {0, 0, 0}, n = 0, np = 0, l0 = 0, sst;
+    float *lg = (float *)malloc(sizeof(float) * (size_t)(ctx * V)), *lp = (float *)malloc(sizeof(float) * (size_t)V);
+    int32_t *win = (int32_t *)malloc(sizeof(int32_t) * (size_t)ctx);
+    hl_cache *cache = NULL;
+    hl_error e;
+    hl_json_doc *doc = NULL;
+    char *json = NULL;
+    int64_t w, t, j, run;
+    int hz = -1;
+    double rec = NAN;
+    snprintf(hk, sizeof hk, "%s", hook);
+    snprintf(nin, sizeof nin, "%s.hook_sae_input", hk);
+    snprintf(nrec, sizeof nrec, "%s.hook_sae_recons", hk);
+    CHECK_OK(hl_cache_create(&cache, &e), &e);
+    for (w = 0; w < W; w++) {
+        hl_corpus_window(c, ctx, w, hl_model_config(m)->bos_id, win);
+        for (run = 0; run < 3; run++) { /* 0: with the SAE, 1: alone, 2: zeroed */
+            if (run == 1) hl_sae_detach(sae);
+            if (run == 2) CHECK_OK(hl_model_add_hook(m, hk, scan_zero_hook, NULL, &hz, &e), &e);
+            CHECK_OK(hl_model_run_with_cache(m, win, ctx, NULL, cache, lg, &e), &e);
+            if (run == 2) {
+                hl_model_remove_hook(m, hz, NULL);
+                CHECK_OK(hl_sae_attach(sae, m, hk, error_term, &e), &e);
+            }
+            for (t = 0; t + 1 < ctx; t++) {
+                hl_log_softmax(lg + t * V, V, lp);
+                ce[run] += -(double)lp[win[t + 1]];
+            }
+            if (run == 0) {
+                const hl_tensor *x = hl_cache_get(cache, nin), *y = hl_cache_get(cache, nrec);
+                char nacts[300];
+                const hl_tensor *a;
+                snprintf(nacts, sizeof nacts, "%s.hook_sae_acts_post", hk);
+                a = hl_cache_get(cache, nacts);
+                CHECK(x && y && a);
+                if (!x || !y || !a) break;
+                for (t = 1; t < ctx; t++) {
+                    for (j = 0; j < d; j++) {
+                        const double xv = ((const float *)x->data)[t * d + j], yv = ((const float *)y->data)[t * d + j];
+                        sse += (xv - yv) * (xv - yv), x2 += xv * xv, sx[j] += xv;
+                    }
+                    for (j = 0; j < hl_sae_get_config(sae)->d_sae; j++) l0 += ((const float *)a->data)[t * hl_sae_get_config(sae)->d_sae + j] > 0.0f;
+                }
+                n += (double)(ctx - 1), np += (double)(ctx - 1);
+            }
+        }
+    }
+    sst = x2;
+    for (j = 0; j < d; j++) sst -= sx[j] * sx[j] / n;
+    CHECK_OK(hl_scan_metrics_json(s, &json, &e), &e);
+    if (json) CHECK_OK(hl_json_parse(json, strlen(json), &doc, &e), &e);
+    if (doc) {
+        const double want[7] = {l0 / n, sse / (n * (double)d), 1.0 - sse / sst, ce[1] / np, ce[0] / np, ce[2] / np,
+                                (ce[2] - ce[0]) / (ce[2] - ce[1])};
+        static const char *const keys[7] = {"l0", "mse", "explained_variance", "ce_loss_clean", "ce_loss_with_sae",
+                                            "ce_loss_zero_ablated", "ce_loss_recovered"};
+        for (j = 0; j < 7; j++) {
+            const double got = scan_json_num(doc, keys[j]);
+            CHECKF(fabs(got - want[j]) <= 1e-5 * fabs(want[j]) + 1e-12, "%s: scan %.10g, brute force %.10g", keys[j], got, want[j]);
+        }
+        CHECK(scan_json_num(doc, "tokens") == n);
+        rec = scan_json_num(doc, "ce_loss_recovered");
+        printf("  metrics: l0 %.4g, mse %.4g, explained variance %.4g, CE clean %.4g / with SAE %.4g / zeroed %.4g, recovered %.6g\n",
+               want[0], want[1], want[2], want[3], want[4], want[5], rec);
+    }
+    hl_json_free(doc);
+    hl_free(json);
+    hl_cache_free(cache);
+    free(sx), free(lg), free(lp), free(win);
+    return rec;
+}
+
 /* The fixture model with its fixture SAE, a .npy corpus. */
 static void test_scan_brute_force_fixture(void) {
     hl_model_desc md;
@@ -137,6 +225,15 @@ static void test_scan_brute_force_fixture(void) {
     o.ctx = 24, o.top_k = 7, o.batch = 5;
     CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
     if (c && s) scan_brute(m, sae, c, 24, s);
+    if (c && s) scan_metrics_brute(m, sae, c, 24, s, 0);
+    /* with the error term the spliced model is the model: CE loss recovered 1 */
+    hl_free(meta), hl_scan_free(s), meta = NULL, s = NULL;
+    o.use_error_term = 1;
+    CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
+    if (c && s) {
+        const double rec = scan_metrics_brute(m, sae, c, 24, s, 1);
+        CHECKF(fabs(rec - 1.0) < 1e-5, "CE loss recovered with the error term: %.9g", rec);
+    }
 done:
     hl_free(meta);
     hl_scan_free(s);
@@ -204,6 +301,19 @@ static void test_scan_brute_force_bundled(void) {
     o.ctx = 32, o.top_k = 5;
     CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
     if (c && s) scan_brute(m, sae, c, 32, s);
+    if (c && s) scan_metrics_brute(m, sae, c, 32, s, 0);
+    /* a zero SAE (W_dec = 0, b_dec = 0) outputs 0: CE loss recovered 0 */
+    hl_free(meta), hl_scan_free(s), meta = NULL, s = NULL;
+    hl_sae_free(sae), sae = NULL;
+    memset(wd, 0, sizeof(float) * (size_t)(di * ds));
+    CHECK_OK(hl_sae_create(&sc, &sp, 1, HL_KERNELS_DEFAULT, &sae, &e), &e);
+    if (sae) CHECK_OK(hl_sae_attach(sae, m, NULL, 0, &e), &e);
+    o.ctx = 32, o.top_k = 5;
+    if (sae) CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
+    if (c && s) {
+        const double rec = scan_metrics_brute(m, sae, c, 32, s, 0);
+        CHECKF(fabs(rec) < 1e-6, "CE loss recovered of a zero SAE: %.9g", rec);
+    }
 done:
     hl_free(meta);
     hl_scan_free(s);

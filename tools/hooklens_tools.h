@@ -453,14 +453,28 @@ HL_API void      hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, in
 
 /* >>api_scanrun ============================================================================= */
 /* hooklens scan: an SAE's feature statistics (hl_scan) over the windows of a corpus, or over shard
-   i of n (windows [W*i/n, W*(i+1)/n)), with the SAE attached to the model; the pass stops after
-   the SAE (nothing downstream changes its features). Position 0 of each window (BOS) is left out,
-   as Neuronpedia's dashboards do. Windows run `batch` at a time (hl_model_run_batch). */
+   i of n (windows [W*i/n, W*(i+1)/n)), with the SAE spliced into the model. Position
+   0 of each window (BOS) is left out of the features and the reconstruction, as Neuronpedia's
+   dashboards do. Windows run `batch` at a time (hl_model_run_batch).
+   The corpus metrics [SAELens evals], kept as exact sums in the scan's extras (HL_SCAN_X_*), so
+   that shards merge to the same bytes (hl_scan_metrics_json turns them into metrics.json):
+     L0           mean over tokens of the features > 0
+     mse          mean over tokens and d_in of (x - x_hat)^2  (x = hook_sae_input, x_hat = hook_sae_recons)
+     explained_variance  1 - sum (x - x_hat)^2 / sum (x - mean_x)^2, mean_x per dimension over the corpus
+     ce_loss_clean / _with_sae / _zero_ablated  mean next-token loss over every prediction of a window
+                  (from BOS on): the model alone, with the SAE spliced in, with the hook point zeroed
+     ce_loss_recovered  (zero_ablated - with_sae) / (zero_ablated - clean)
+     dead / dense features: fired on no token / on more than 10% of tokens
+   Without CE (no_ce) the pass stops right after the SAE and the three losses are left out. */
+enum { HL_SCAN_X_TOKENS, HL_SCAN_X_SSE, HL_SCAN_X_SUM_X2, HL_SCAN_X_CE_CLEAN, HL_SCAN_X_CE_SAE, HL_SCAN_X_CE_ZERO,
+       HL_SCAN_X_PREDICTIONS, HL_SCAN_X_SUM_X /* d_in sums follow */ };
 typedef struct hl_scanrun_opts {
     int64_t ctx;            /* 0 = 128 */
     int64_t top_k, n_bins;  /* 0 = hl_scan's defaults */
     int64_t shard, n_shards;/* 0, 0 = everything */
-    int64_t batch;          /* windows per pass; 0 = 8 */
+    int64_t batch;          /* windows per pass; 0 = as many as fit 256 MB of logits, at most 8 */
+    int     no_ce;          /* 1 = no CE losses (one pass that stops after the SAE) */
+    int     use_error_term; /* splice x_hat + (x - x_hat) (SAELens use_error_term): CE with the SAE = clean */
     void  (*progress)(int64_t done, int64_t total, void *user);
     void   *user;
 } hl_scanrun_opts;
@@ -473,6 +487,9 @@ HL_API hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const 
    but "shard", and be the n shards of one split, each once. [out] *scan, *meta (the header of
    the single-process scan: shard "0/1"). */
 HL_API hl_status hl_scan_merge_files(const char *const *paths, size_t n, hl_scan **scan, char ***meta, hl_error *err);
+/* The corpus metrics of a scan (above) as a JSON object, d_in from the scan's extras. [out] *json
+   (free with hl_free). */
+HL_API hl_status hl_scan_metrics_json(const hl_scan *s, char **json, hl_error *err);
 /* <<api_scanrun */
 
 #ifdef __cplusplus
@@ -5111,12 +5128,77 @@ HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, si
 typedef struct hl__scanrun {
     hl_scan       *scan;
     int64_t        w0, B, T; /* the first window of the pass, windows in it, positions per window */
+    int64_t        d_in;
+    int            stop;     /* abort the pass after the features (no CE) */
+    const float   *x;        /* hook_sae_input of the pass (a copy) */
+    float         *xbuf;
     hl_status      st;
     hl_error      *err;
 } hl__scanrun;
 
-/* hook_sae_acts_post [B, T, d_sae]: each window's positions 1 .. T-1 into the scan; then the pass
-   stops (HL_ERR_ABORTED, expected). */
+/* hook_sae_input [B, T, d_in]: kept for the reconstruction error; each window's sums of x and x^2
+   over positions 1 .. T-1 into the extras. */
+static hl_status hl__scanrun_input(const hl_hook_info *info, hl_tensor *act, void *user) {
+    hl__scanrun *r = (hl__scanrun *)user;
+    const int64_t d = r->d_in;
+    const float *x = (const float *)act->data;
+    int64_t b, t, j;
+    (void)info;
+    if (hl_tensor_numel(act) != r->B * r->T * d) return r->st = hl__fail(r->err, HL_ERR_SHAPE, "scan: hook_sae_input is not [%lld, %lld, %lld]", (long long)r->B, (long long)r->T, (long long)d);
+    memcpy(r->xbuf, x, (size_t)(r->B * r->T * d) * sizeof(float));
+    for (b = 0; b < r->B; b++) {
+        double x2 = 0.0;
+        for (j = 0; j < d; j++) {
+            double sx = 0.0;
+            for (t = 1; t < r->T; t++) sx += (double)x[(b * r->T + t) * d + j];
+            if ((r->st = hl_scan_extra_add(r->scan, HL_SCAN_X_SUM_X + j, sx, r->err)) != HL_OK) return r->st;
+        }
+        for (t = 1; t < r->T; t++)
+            for (j = 0; j < d; j++) x2 += (double)x[(b * r->T + t) * d + j] * (double)x[(b * r->T + t) * d + j];
+        if ((r->st = hl_scan_extra_add(r->scan, HL_SCAN_X_SUM_X2, x2, r->err)) != HL_OK) return r->st;
+    }
+    return HL_OK;
+}
+/* hook_sae_recons [B, T, d_in]: each window's sum of (x - x_hat)^2 over positions 1 .. T-1. */
+static hl_status hl__scanrun_recons(const hl_hook_info *info, hl_tensor *act, void *user) {
+    hl__scanrun *r = (hl__scanrun *)user;
+    const int64_t d = r->d_in, n = (r->T - 1) * d;
+    const float *y = (const float *)act->data;
+    int64_t b, i;
+    (void)info;
+    if (hl_tensor_numel(act) != r->B * r->T * d) return r->st = hl__fail(r->err, HL_ERR_SHAPE, "scan: hook_sae_recons is not [%lld, %lld, %lld]", (long long)r->B, (long long)r->T, (long long)d);
+    for (b = 0; b < r->B; b++) {
+        const float *xb = r->xbuf + (b * r->T + 1) * d, *yb = y + (b * r->T + 1) * d;
+        double e = 0.0;
+        for (i = 0; i < n; i++) e += ((double)xb[i] - (double)yb[i]) * ((double)xb[i] - (double)yb[i]);
+        if ((r->st = hl_scan_extra_add(r->scan, HL_SCAN_X_SSE, e, r->err)) != HL_OK) return r->st;
+        if ((r->st = hl_scan_extra_add(r->scan, HL_SCAN_X_TOKENS, (double)(r->T - 1), r->err)) != HL_OK) return r->st;
+    }
+    return r->st = r->stop ? HL_ERR_ABORTED : HL_OK; /* no CE: nothing after the SAE is needed */
+}
+/* The hook point zeroed (the zero-ablation run). */
+static hl_status hl__scanrun_zero(const hl_hook_info *info, hl_tensor *act, void *user) {
+    (void)info, (void)user;
+    memset(act->data, 0, (size_t)hl_tensor_numel(act) * sizeof(float));
+    return HL_OK;
+}
+/* Each window's summed next-token loss (every prediction) from logits [B, T, V] into extra i. */
+static hl_status hl__scanrun_loss(hl__scanrun *r, const int32_t *toks, const float *lg, int64_t V, float *lp, int i) {
+    int64_t b, t;
+    for (b = 0; b < r->B; b++) {
+        double sum = 0.0;
+        for (t = 0; t + 1 < r->T; t++) {
+            hl_log_softmax(lg + (b * r->T + t) * V, V, lp);
+            sum += -(double)lp[toks[b * r->T + t + 1]];
+        }
+        if ((r->st = hl_scan_extra_add(r->scan, i, sum, r->err)) != HL_OK) return r->st;
+        if (i == HL_SCAN_X_CE_SAE && (r->st = hl_scan_extra_add(r->scan, HL_SCAN_X_PREDICTIONS, (double)(r->T - 1), r->err)) != HL_OK)
+            return r->st;
+    }
+    return HL_OK;
+}
+
+/* hook_sae_acts_post [B, T, d_sae]: each window's positions 1 .. T-1 into the scan. */
 static hl_status hl__scanrun_grab(const hl_hook_info *info, hl_tensor *act, void *user) {
     hl__scanrun *r = (hl__scanrun *)user;
     const int64_t d = hl_scan_get_config(r->scan)->d_sae;
@@ -5130,7 +5212,7 @@ static hl_status hl__scanrun_grab(const hl_hook_info *info, hl_tensor *act, void
     for (b = 0; b < r->B; b++)
         if ((r->st = hl_scan_add(r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->err)) != HL_OK)
             return r->st;
-    return r->st = HL_ERR_ABORTED;
+    return HL_OK;
 }
 
 /* A fingerprint: SHA-256 of a description and, when given, up to 1 MiB spread over a buffer. */
@@ -5170,9 +5252,10 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     hl__scanrun r;
     hl_batch bt;
     int32_t *toks = NULL;
-    int64_t W, w0, w1, w, b, nb;
-    int handle = -1;
-    char name[600], desc[900], fm[65], fs[65], ctx_s[32], shard_s[64], k_s[32], win_s[32];
+    float *lg = NULL, *lp = NULL;
+    int64_t W, w0, w1, w, b, nb, V;
+    int h_acts = -1, h_in = -1, h_rec = -1;
+    char name[600], hook[512], desc[900], fm[65], fs[65], ctx_s[32], shard_s[64], k_s[32], win_s[32];
     const hl_sae_config *scfg;
     const hl_model_cfg *mc;
     hl_status st = HL_OK;
@@ -5181,14 +5264,19 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     memset(&o, 0, sizeof o);
     if (opts) o = *opts;
     if (!o.ctx) o.ctx = 128;
-    if (!o.batch) o.batch = 8;
     if (!o.n_shards) o.n_shards = 1;
-    if (o.ctx < 2 || o.batch < 1 || o.n_shards < 1 || o.shard < 0 || o.shard >= o.n_shards)
-        return hl__fail(err, HL_ERR_ARG, "hl_scanrun: need ctx >= 2, batch >= 1 and shard in [0, n_shards)");
+    if (o.ctx < 2 || o.batch < 0 || o.n_shards < 1 || o.shard < 0 || o.shard >= o.n_shards)
+        return hl__fail(err, HL_ERR_ARG, "hl_scanrun: need ctx >= 2, batch >= 0 and shard in [0, n_shards)");
     if (!hl_sae_attached_hook(sae) || hl_sae_attached_model(sae) != m)
         return hl__fail(err, HL_ERR_ARG, "hl_scanrun: attach the SAE to this model first");
+    hl_sae_set_error_term(sae, o.use_error_term);
     mc = hl_model_config(m);
     scfg = hl_sae_get_config(sae);
+    V = mc->d_vocab;
+    if (!o.batch) { /* logits of a pass within 256 MB */
+        o.batch = (int64_t)(((uint64_t)256 << 20) / ((uint64_t)o.ctx * (uint64_t)V * sizeof(float)));
+        o.batch = o.no_ce ? 8 : o.batch < 1 ? 1 : o.batch > 8 ? 8 : o.batch;
+    }
     if (mc->bos_id < 0) return hl__fail(err, HL_ERR_ARG, "hl_scanrun: the model has no BOS token to start windows with");
     W = hl_corpus_windows(c, o.ctx);
     if (W < 1)
@@ -5196,27 +5284,53 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
                         (long long)o.ctx);
     w0 = W * o.shard / o.n_shards, w1 = W * (o.shard + 1) / o.n_shards;
     memset(&sc, 0, sizeof sc);
-    sc.d_sae = scfg->d_sae, sc.top_k = o.top_k, sc.n_bins = o.n_bins;
+    sc.d_sae = scfg->d_sae, sc.top_k = o.top_k, sc.n_bins = o.n_bins, sc.n_extra = HL_SCAN_X_SUM_X + scfg->d_in;
     if ((st = hl_scan_create(&sc, scan, err)) != HL_OK) return st;
     memset(&r, 0, sizeof r);
-    r.scan = *scan, r.T = o.ctx, r.err = err;
-    snprintf(name, sizeof name, "%s.hook_sae_acts_post", hl_sae_attached_hook(sae));
-    if (!(toks = (int32_t *)hl__calloc((size_t)o.batch, (size_t)o.ctx * sizeof(int32_t))))
-        st = hl__fail(err, HL_ERR_OOM, "hl_scanrun: out of memory");
-    if (st == HL_OK) st = hl_model_add_hook(m, name, hl__scanrun_grab, &r, &handle, err);
+    r.scan = *scan, r.T = o.ctx, r.err = err, r.d_in = scfg->d_in, r.stop = o.no_ce;
+    snprintf(hook, sizeof hook, "%s", hl_sae_attached_hook(sae));
+    toks = (int32_t *)hl__calloc((size_t)o.batch, (size_t)o.ctx * sizeof(int32_t));
+    r.xbuf = (float *)hl__calloc((size_t)(o.batch * o.ctx), (size_t)scfg->d_in * sizeof(float));
+    lg = o.no_ce ? NULL : (float *)hl__calloc((size_t)(o.batch * o.ctx), (size_t)V * sizeof(float));
+    lp = o.no_ce ? NULL : (float *)hl__calloc((size_t)V, sizeof(float));
+    if (!toks || !r.xbuf || (!o.no_ce && (!lg || !lp))) st = hl__fail(err, HL_ERR_OOM, "hl_scanrun: out of memory");
+    snprintf(name, sizeof name, "%s.hook_sae_input", hook);
+    if (st == HL_OK) st = hl_model_add_hook(m, name, hl__scanrun_input, &r, &h_in, err);
+    snprintf(name, sizeof name, "%s.hook_sae_recons", hook);
+    if (st == HL_OK) st = hl_model_add_hook(m, name, hl__scanrun_recons, &r, &h_rec, err);
+    snprintf(name, sizeof name, "%s.hook_sae_acts_post", hook);
+    if (st == HL_OK) st = hl_model_add_hook(m, name, hl__scanrun_grab, &r, &h_acts, err);
     for (w = w0; st == HL_OK && w < w1; w += nb) {
         nb = w1 - w < o.batch ? w1 - w : o.batch;
         for (b = 0; b < nb; b++) hl_corpus_window(c, o.ctx, w + b, mc->bos_id, toks + b * o.ctx);
         memset(&bt, 0, sizeof bt);
         bt.tokens = toks, bt.n_batch = nb, bt.n_pos = o.ctx;
         r.w0 = w, r.B = nb, r.st = HL_OK;
-        st = hl_model_run_batch(m, &bt, NULL, err);
+        /* the SAE spliced in: features, reconstruction, CE with the SAE */
+        st = hl_model_run_batch(m, &bt, lg, err);
         if (st == HL_ERR_ABORTED && r.st == HL_ERR_ABORTED) st = HL_OK; /* stopped after the SAE, as meant */
-        else if (st == HL_OK) st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_scanrun: %s did not fire", name);
+        else if (st == HL_OK && r.st != HL_OK) st = r.st;
+        if (st == HL_OK && !o.no_ce) st = hl__scanrun_loss(&r, toks, lg, V, lp, HL_SCAN_X_CE_SAE);
+        if (st == HL_OK && !o.no_ce) { /* the model alone, then with the hook point zeroed */
+            int hz = -1;
+            hl_sae_detach(sae);
+            st = hl_model_run_batch(m, &bt, lg, err);
+            if (st == HL_OK) st = hl__scanrun_loss(&r, toks, lg, V, lp, HL_SCAN_X_CE_CLEAN);
+            if (st == HL_OK) st = hl_model_add_hook(m, hook, hl__scanrun_zero, NULL, &hz, err);
+            if (st == HL_OK) st = hl_model_run_batch(m, &bt, lg, err);
+            if (hz >= 0) hl_model_remove_hook(m, hz, NULL);
+            if (st == HL_OK) st = hl__scanrun_loss(&r, toks, lg, V, lp, HL_SCAN_X_CE_ZERO);
+            if (hl_sae_attach(sae, m, hook, o.use_error_term, st == HL_OK ? err : NULL) != HL_OK && st == HL_OK)
+                st = err ? err->status : HL_ERR_ARG;
+        }
+        if (st == HL_OK && hl_scan_extra(r.scan, HL_SCAN_X_TOKENS) < (double)((w + nb - w0) * (o.ctx - 1)))
+            st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_scanrun: the SAE's sub-points of %s did not fire", hook);
         if (o.progress) o.progress(w + nb - w0, w1 - w0, o.user);
     }
-    if (handle >= 0) hl_model_remove_hook(m, handle, NULL);
-    hl__free(toks);
+    if (h_acts >= 0) hl_model_remove_hook(m, h_acts, NULL);
+    if (h_in >= 0) hl_model_remove_hook(m, h_in, NULL);
+    if (h_rec >= 0) hl_model_remove_hook(m, h_rec, NULL);
+    hl__free(toks), hl__free(r.xbuf), hl__free(lg), hl__free(lp);
     if (st != HL_OK) {
         hl_scan_free(*scan);
         *scan = NULL;
@@ -5252,6 +5366,46 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
             return hl__fail(err, HL_ERR_OOM, "hl_scanrun: out of memory");
         }
     }
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_scan_metrics_json(const hl_scan *s, char **json, hl_error *err) {
+    const hl_scan_config *c = hl_scan_get_config(s);
+    hl_scan_view v;
+    hl__buf js;
+    double n, np, sst, l0 = 0.0;
+    int64_t f, j, d_in, dead = 0, dense = 0;
+    if (!s || !json || c->n_extra < HL_SCAN_X_SUM_X + 1) return hl__fail(err, HL_ERR_ARG, "hl_scan_metrics_json: a scan from hl_scanrun is required");
+    d_in = c->n_extra - HL_SCAN_X_SUM_X;
+    n = hl_scan_extra(s, HL_SCAN_X_TOKENS), np = hl_scan_extra(s, HL_SCAN_X_PREDICTIONS);
+    hl_scan_stats(s, &v);
+    sst = hl_scan_extra(s, HL_SCAN_X_SUM_X2);
+    for (j = 0; j < d_in && n > 0; j++) {
+        const double sx = hl_scan_extra(s, HL_SCAN_X_SUM_X + j);
+        sst -= sx * sx / n;
+    }
+    for (f = 0; f < c->d_sae; f++) {
+        l0 += (double)v.count[f];
+        dead += v.count[f] == 0;
+        dense += n > 0 && (double)v.count[f] > 0.1 * n;
+    }
+    memset(&js, 0, sizeof js);
+    hl__buf_printf(&js, "{\"tokens\": %.0f, \"l0\": %.17g, \"mse\": %.17g, \"explained_variance\": %.17g", n, n > 0 ? l0 / n : 0.0,
+                   n > 0 ? hl_scan_extra(s, HL_SCAN_X_SSE) / (n * (double)d_in) : 0.0,
+                   sst > 0 ? 1.0 - hl_scan_extra(s, HL_SCAN_X_SSE) / sst : 0.0);
+    if (np > 0) {
+        const double ce = hl_scan_extra(s, HL_SCAN_X_CE_CLEAN) / np, cs = hl_scan_extra(s, HL_SCAN_X_CE_SAE) / np,
+                     cz = hl_scan_extra(s, HL_SCAN_X_CE_ZERO) / np;
+        hl__buf_printf(&js, ", \"predictions\": %.0f, \"ce_loss_clean\": %.17g, \"ce_loss_with_sae\": %.17g, \"ce_loss_zero_ablated\": %.17g, "
+                       "\"ce_loss_recovered\": %.17g", np, ce, cs, cz, cz != ce ? (cz - cs) / (cz - ce) : 0.0);
+    }
+    hl__buf_printf(&js, ", \"features\": %lld, \"dead_features\": %lld, \"dense_features\": %lld, \"dense_threshold\": 0.1}\n",
+                   (long long)c->d_sae, (long long)dead, (long long)dense);
+    if (js.oom || !js.data) {
+        hl__free(js.data);
+        return hl__fail(err, HL_ERR_OOM, "hl_scan_metrics_json: out of memory");
+    }
+    *json = js.data;
     return HL_OK;
 }
 

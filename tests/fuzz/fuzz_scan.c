@@ -10,6 +10,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char *slurp(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    char *b = NULL;
+    long len;
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 && (b = (char *)malloc((size_t)len + 1)))
+        *n = fread(b, 1, (size_t)len, f);
+    fclose(f);
+    return b;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char path[64], out[72];
     hl_scan *s = NULL, *t = NULL;
@@ -28,6 +39,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!v.count || !v.edges) __builtin_trap();
         if (hl_scan_save(s, out, NULL, &err) != HL_OK) __builtin_trap(); /* a loaded scan always saves */
         if (hl_scan_load(out, &t, &err) != HL_OK) __builtin_trap();      /* ... and loads back */
+        { /* to the same scan: saved again, the same bytes */
+            char out2[80];
+            size_t n1 = 0, n2 = 0;
+            char *a, *b;
+            snprintf(out2, sizeof out2, "%s.2", out);
+            if (hl_scan_save(t, out2, NULL, &err) != HL_OK) __builtin_trap();
+            a = slurp(out, &n1), b = slurp(out2, &n2);
+            if (!a || !b || n1 != n2 || memcmp(a, b, n1) != 0) __builtin_trap();
+            free(a), free(b);
+            remove(out2);
+        }
         if (hl_scan_merge(t, s, &err) != HL_OK) __builtin_trap();
         hl_scan_free(t);
         hl_scan_free(s);

@@ -9,10 +9,11 @@ static void scan_progress(int64_t done, int64_t total, void *user) {
     cli_progress("scan: %lld / %lld windows", (long long)done, (long long)total);
 }
 
-/* DIR/features.safetensors, with DIR made when missing. 0, or 1 after an error. */
+/* DIR/features.safetensors and DIR/metrics.json, with DIR made when missing. 0, or 1 after an error. */
 static int scan_write(const char *dir, const hl_scan *s, char **meta) {
-    char path[4096];
+    char path[4096], *json = NULL;
     hl_error err;
+    FILE *f;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "hooklens: cannot make %s: %s\n", dir, strerror(errno));
         return 1;
@@ -20,6 +21,15 @@ static int scan_write(const char *dir, const hl_scan *s, char **meta) {
     snprintf(path, sizeof path, "%s/features.safetensors", dir);
     if (hl_scan_save(s, path, (const char *const *)meta, &err) != HL_OK) return cli_error(&err);
     printf("%s: %lld features\n", path, (long long)hl_scan_get_config(s)->d_sae);
+    if (hl_scan_metrics_json(s, &json, &err) != HL_OK) return cli_error(&err);
+    snprintf(path, sizeof path, "%s/metrics.json", dir);
+    if (!(f = fopen(path, "wb")) || fputs(json, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "hooklens: cannot write %s\n", path);
+        hl_free(json);
+        return 1;
+    }
+    printf("%s: %s", path, json);
+    hl_free(json);
     return 0;
 }
 
@@ -39,6 +49,8 @@ int cmd_scan(const cli_args *c) {
     memset(&o, 0, sizeof o);
     o.ctx = cli_int(c, CLI_CTX, 128);
     o.top_k = cli_int(c, CLI_TOP_K, 20);
+    o.no_ce = c->n[CLI_NO_CE] > 0;
+    o.use_error_term = c->n[CLI_ERROR_TERM] > 0;
     o.progress = scan_progress;
     if (shard) {
         long long si, sn;
