@@ -1383,11 +1383,20 @@ HL_API hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err
 HL_API hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err);
 /* Reads a file hl_scan_save wrote (every tensor checked for dtype, shape and consistency). */
 HL_API hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err);
-/* Views of the statistics (borrowed, valid until the next add/merge/free). */
+/* Each feature's static logit effects, the k most positive and most negative tokens of its decoder
+   direction through the unembedding (SAEDashboard's W_dec @ W_U), stored with the scan (ids [d_sae,
+   k] descending, values likewise; bottom: ascending). Copied; a merge keeps the first set it sees. */
+HL_API hl_status hl_scan_set_logits(hl_scan *s, int64_t k, const int64_t *top_ids, const float *top_values,
+                                    const int64_t *bottom_ids, const float *bottom_values, hl_error *err);
+/* Views of the statistics (borrowed, valid until the next add/merge/free). n_logits: 0 when the
+   scan has no logit effects. */
 typedef struct hl_scan_view {
     const int64_t *count, *top_window, *top_pos, *hist;
     const float   *max, *top_values;
     const double  *edges;
+    int64_t        n_logits;
+    const int64_t *logit_top_ids, *logit_bottom_ids;
+    const float   *logit_top_values, *logit_bottom_values;
 } hl_scan_view;
 HL_API void      hl_scan_stats(const hl_scan *s, hl_scan_view *v);
 /* sum and sum_sq of feature f as doubles (the exact sums, rounded once). */
@@ -16065,13 +16074,16 @@ struct hl_scan {
     double        *edges;                                      /* [bins + 1] */
     double         log_lo, log_span;                           /* log(hist_lo), log(hist_hi / hist_lo) */
     double        *wsum, *wsq;                                 /* [d] one window's sums */
+    int64_t        n_logits;                                   /* logit effects per side (0 = none) */
+    int64_t       *logit_ids;                                  /* [2, d, n_logits] top, then bottom */
+    float         *logit_values;                               /* [2, d, n_logits] */
 };
 
 HL__DEF void hl_scan_free(hl_scan *s) {
     if (!s) return;
     hl__free(s->count), hl__free(s->top_window), hl__free(s->top_pos), hl__free(s->hist), hl__free(s->top_n);
     hl__free(s->max), hl__free(s->top_values), hl__free(s->sum), hl__free(s->sum_sq), hl__free(s->edges), hl__free(s->extra);
-    hl__free(s->wsum), hl__free(s->wsq);
+    hl__free(s->wsum), hl__free(s->wsq), hl__free(s->logit_ids), hl__free(s->logit_values);
     hl__free(s);
 }
 
@@ -16206,6 +16218,29 @@ HL__DEF double hl_scan_extra(const hl_scan *s, int64_t i) {
     return s && i >= 0 && i < s->cfg.n_extra ? hl__fx_double(&s->extra[i]) : 0.0;
 }
 
+HL__DEF hl_status hl_scan_set_logits(hl_scan *s, int64_t k, const int64_t *top_ids, const float *top_values,
+                                     const int64_t *bottom_ids, const float *bottom_values, hl_error *err) {
+    uint64_t n;
+    if (!s || k < 1 || k > 100000 || !top_ids || !top_values || !bottom_ids || !bottom_values)
+        return hl__fail(err, HL_ERR_ARG, "hl_scan_set_logits: a scan, k in [1, 100000] and four arrays are required");
+    if (!hl__mul_ok((uint64_t)s->cfg.d_sae, (uint64_t)k, &n) || n > SIZE_MAX / 16)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_scan_set_logits: too large");
+    hl__free(s->logit_ids), hl__free(s->logit_values);
+    s->logit_ids = (int64_t *)hl__malloc((size_t)(2 * n) * sizeof(int64_t));
+    s->logit_values = (float *)hl__malloc((size_t)(2 * n) * sizeof(float));
+    if (!s->logit_ids || !s->logit_values) {
+        hl__free(s->logit_ids), hl__free(s->logit_values);
+        s->logit_ids = NULL, s->logit_values = NULL, s->n_logits = 0;
+        return hl__fail(err, HL_ERR_OOM, "hl_scan_set_logits: out of memory");
+    }
+    memcpy(s->logit_ids, top_ids, (size_t)n * sizeof(int64_t));
+    memcpy(s->logit_ids + n, bottom_ids, (size_t)n * sizeof(int64_t));
+    memcpy(s->logit_values, top_values, (size_t)n * sizeof(float));
+    memcpy(s->logit_values + n, bottom_values, (size_t)n * sizeof(float));
+    s->n_logits = k;
+    return HL_OK;
+}
+
 HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err) {
     int64_t f, j, k, d;
     if (!into || !from) return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: two scans are required");
@@ -16216,6 +16251,12 @@ HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *er
                         (long long)into->cfg.d_sae, (long long)from->cfg.d_sae, (long long)into->cfg.top_k,
                         (long long)from->cfg.top_k, (long long)into->cfg.n_bins, (long long)from->cfg.n_bins);
     d = into->cfg.d_sae, k = into->cfg.top_k;
+    if (!into->n_logits && from->n_logits) {
+        const uint64_t n = (uint64_t)d * (uint64_t)from->n_logits;
+        hl_status st = hl_scan_set_logits(into, from->n_logits, from->logit_ids, from->logit_values, from->logit_ids + n,
+                                          from->logit_values + n, err);
+        if (st != HL_OK) return st;
+    }
     for (j = 0; j < into->cfg.n_extra; j++) hl__fx_add(&into->extra[j], &from->extra[j]);
     for (f = 0; f < d; f++) {
         into->count[f] += from->count[f];
@@ -16235,6 +16276,11 @@ HL__DEF void hl_scan_stats(const hl_scan *s, hl_scan_view *v) {
     if (!s) return;
     v->count = s->count, v->top_window = s->top_window, v->top_pos = s->top_pos, v->hist = s->hist;
     v->max = s->max, v->top_values = s->top_values, v->edges = s->edges;
+    if ((v->n_logits = s->n_logits) > 0) {
+        const int64_t n = s->cfg.d_sae * s->n_logits;
+        v->logit_top_ids = s->logit_ids, v->logit_bottom_ids = s->logit_ids + n;
+        v->logit_top_values = s->logit_values, v->logit_bottom_values = s->logit_values + n;
+    }
 }
 HL__DEF void hl_scan_sums(const hl_scan *s, int64_t f, double *sum, double *sum_sq) {
     const int ok = s && f >= 0 && f < s->cfg.d_sae;
@@ -16289,7 +16335,22 @@ HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *c
     t[HL__SCAN_SUM_FIXED].data = fixed;
     t[HL__SCAN_SUM_SQ_FIXED].data = fixed + 2 * d;
     t[HL__SCAN_EXTRA].data = fixed + 4 * d, t[HL__SCAN_EXTRA].ndim = 2, t[HL__SCAN_EXTRA].shape[0] = ne, t[HL__SCAN_EXTRA].shape[1] = 2;
-    st = hl_safetensors_write(path, hl__scan_names, t, HL__SCAN_N, meta, err);
+    {
+        const char *names[HL__SCAN_N + 4];
+        hl_tensor tt[HL__SCAN_N + 4];
+        static const char *const ln[4] = {"logit_top_ids", "logit_bottom_ids", "logit_top_values", "logit_bottom_values"};
+        size_t n = HL__SCAN_N;
+        memcpy(names, hl__scan_names, sizeof hl__scan_names);
+        memcpy(tt, t, sizeof t);
+        for (i = 0; s->n_logits > 0 && i < 4; i++, n++) {
+            memset(&tt[n], 0, sizeof tt[n]);
+            names[n] = ln[i];
+            tt[n].ndim = 2, tt[n].shape[0] = d, tt[n].shape[1] = s->n_logits;
+            tt[n].dtype = i < 2 ? HL_DTYPE_I64 : HL_DTYPE_F32;
+            tt[n].data = i < 2 ? (void *)(s->logit_ids + (i & 1) * d * s->n_logits) : (void *)(s->logit_values + (i & 1) * d * s->n_logits);
+        }
+        st = hl_safetensors_write(path, names, tt, n, meta, err);
+    }
     hl__free(sums), hl__free(fixed);
     return st;
 }
@@ -16364,6 +16425,24 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
             hl_scan_free(s);
             return hl__fail(err, HL_ERR_FORMAT, "%s: feature %lld's top examples are not sorted, or a count is negative", path,
                             (long long)f);
+        }
+    }
+    { /* the logit effects, when the file has them (all four, [d_sae, k], ids in range) */
+        const hl_tensor *li = hl_safetensors_find(st, "logit_top_ids"), *lb = hl_safetensors_find(st, "logit_bottom_ids");
+        const hl_tensor *vi = hl_safetensors_find(st, "logit_top_values"), *vb = hl_safetensors_find(st, "logit_bottom_values");
+        if (li || lb || vi || vb) {
+            int ok = li && lb && vi && vb && li->dtype == HL_DTYPE_I64 && lb->dtype == HL_DTYPE_I64 && vi->dtype == HL_DTYPE_F32 &&
+                     vb->dtype == HL_DTYPE_F32 && li->ndim == 2 && lb->ndim == 2 && vi->ndim == 2 && vb->ndim == 2 &&
+                     li->shape[0] == d && lb->shape[0] == d && vi->shape[0] == d && vb->shape[0] == d && li->shape[1] >= 1 &&
+                     lb->shape[1] == li->shape[1] && vi->shape[1] == li->shape[1] && vb->shape[1] == li->shape[1];
+            for (f = 0; ok && f < d * (li ? li->shape[1] : 0); f++)
+                ok = ((const int64_t *)li->data)[f] >= 0 && ((const int64_t *)lb->data)[f] >= 0;
+            if (!ok || hl_scan_set_logits(s, li->shape[1], (const int64_t *)li->data, (const float *)vi->data,
+                                          (const int64_t *)lb->data, (const float *)vb->data, err) != HL_OK) {
+                hl_safetensors_close(st);
+                hl_scan_free(s);
+                return ok ? HL_ERR_OOM : hl__fail(err, HL_ERR_FORMAT, "%s: the logit effect tensors are incomplete or malformed", path);
+            }
         }
     }
     hl_safetensors_close(st);

@@ -197,6 +197,44 @@ static double scan_metrics_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, i
     return rec;
 }
 
+/* The logit effects of a few features against W_dec[f] @ TL's W_U (hl_model_param) in f64: the
+   same 10 top and bottom tokens, values within 1e-5. */
+static void scan_logits_brute(hl_model *m, hl_sae *sae, const hl_scan *s) {
+    const int64_t d = hl_sae_get_config(sae)->d_sae, di = hl_sae_get_config(sae)->d_in, V = hl_model_config(m)->d_vocab;
+    const int64_t fs[3] = {0, d / 2, d - 1};
+    hl_tensor wu;
+    hl_scan_view v;
+    hl_error e;
+    float *dir = (float *)malloc(sizeof(float) * (size_t)di), *lg = (float *)malloc(sizeof(float) * (size_t)V);
+    int32_t idx[10];
+    float val[10];
+    int64_t i, j, t, bad = 0;
+    hl_scan_stats(s, &v);
+    CHECKF(v.n_logits == 10, "n_logits %lld", (long long)v.n_logits);
+    CHECK_OK(hl_model_param(m, "W_U", -1, &wu, &e), &e);
+    for (i = 0; i < 3 && v.n_logits == 10 && wu.data; i++) {
+        double mean = 0.0;
+        CHECK_OK(hl_sae_feature_direction(sae, fs[i], dir, &e), &e);
+        for (t = 0; t < V; t++) {
+            double acc = 0.0;
+            for (j = 0; j < di; j++) acc += (double)dir[j] * (double)((const float *)wu.data)[j * V + t];
+            lg[t] = (float)acc;
+            mean += acc;
+        }
+        (void)mean;
+        hl_top_k(lg, V, 10, idx, val);
+        for (j = 0; j < 10; j++)
+            bad += v.logit_top_ids[fs[i] * 10 + j] != idx[j] || fabs(v.logit_top_values[fs[i] * 10 + j] - val[j]) > 1e-5 * fabs(val[0]);
+        for (t = 0; t < V; t++) lg[t] = -lg[t];
+        hl_top_k(lg, V, 10, idx, val);
+        for (j = 0; j < 10; j++)
+            bad += v.logit_bottom_ids[fs[i] * 10 + j] != idx[j] || fabs(v.logit_bottom_values[fs[i] * 10 + j] + val[j]) > 1e-5 * fabs(val[0]);
+    }
+    CHECKF(bad == 0, "%lld logit effects differ from W_dec @ W_U", (long long)bad);
+    hl_free(wu.data);
+    free(dir), free(lg);
+}
+
 /* The fixture model with its fixture SAE, a .npy corpus. */
 static void test_scan_brute_force_fixture(void) {
     hl_model_desc md;
@@ -226,6 +264,7 @@ static void test_scan_brute_force_fixture(void) {
     CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
     if (c && s) scan_brute(m, sae, c, 24, s);
     if (c && s) scan_metrics_brute(m, sae, c, 24, s, 0);
+    if (s) scan_logits_brute(m, sae, s);
     /* with the error term the spliced model is the model: CE loss recovered 1 */
     hl_free(meta), hl_scan_free(s), meta = NULL, s = NULL;
     o.use_error_term = 1;

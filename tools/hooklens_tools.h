@@ -465,7 +465,9 @@ HL_API void      hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, in
                   (from BOS on): the model alone, with the SAE spliced in, with the hook point zeroed
      ce_loss_recovered  (zero_ablated - with_sae) / (zero_ablated - clean)
      dead / dense features: fired on no token / on more than 10% of tokens
-   Without CE (no_ce) the pass stops right after the SAE and the three losses are left out. */
+   Without CE (no_ce) the pass stops right after the SAE and the three losses are left out.
+   Shard 0 (and a single process) also stores every feature's static logit effects, the 10 most
+   positive and negative tokens of W_dec[f] @ W_U (when d_in = d_model), computed once. */
 enum { HL_SCAN_X_TOKENS, HL_SCAN_X_SSE, HL_SCAN_X_SUM_X2, HL_SCAN_X_CE_CLEAN, HL_SCAN_X_CE_SAE, HL_SCAN_X_CE_ZERO,
        HL_SCAN_X_PREDICTIONS, HL_SCAN_X_SUM_X /* d_in sums follow */ };
 typedef struct hl_scanrun_opts {
@@ -5245,6 +5247,41 @@ static char **hl__meta_make(const char *const *kv, size_t n_kv) {
     return out;
 }
 
+/* Each feature's 10 most positive and most negative tokens of W_dec[f] @ W_U (TL's W_U: the final
+   norm's weight folded in, centred; hl_logit_lens of the direction), 64 features at a time. */
+static hl_status hl__scanrun_logits(hl_model *m, hl_sae *sae, hl_scan *scan, hl_error *err) {
+    enum { K = 10, CH = 64 };
+    const int64_t d = hl_sae_get_config(sae)->d_sae, di = hl_sae_get_config(sae)->d_in, V = hl_model_config(m)->d_vocab;
+    const int64_t k = V < K ? V : K;
+    int64_t *ti = (int64_t *)hl__calloc((size_t)d, 2 * (size_t)k * sizeof(int64_t));
+    float *tv = (float *)hl__calloc((size_t)d, 2 * (size_t)k * sizeof(float));
+    float *x = (float *)hl__calloc((size_t)CH, (size_t)di * sizeof(float)), *lg = (float *)hl__calloc((size_t)CH, (size_t)V * sizeof(float));
+    int32_t idx[K];
+    float val[K];
+    int64_t f0, f, j, v;
+    hl_stack stk;
+    hl_status st = HL_OK;
+    if (!ti || !tv || !x || !lg) st = hl__fail(err, HL_ERR_OOM, "scan: out of memory for the logit effects");
+    for (f0 = 0; st == HL_OK && f0 < d; f0 += CH) {
+        const int64_t nf = d - f0 < CH ? d - f0 : CH;
+        for (f = 0; f < nf && st == HL_OK; f++) st = hl_sae_feature_direction(sae, f0 + f, x + f * di, err);
+        memset(&stk, 0, sizeof stk);
+        stk.n = nf, stk.pos = 1, stk.d_model = di, stk.x = x;
+        if (st == HL_OK) st = hl_logit_lens(m, &stk, lg, err);
+        for (f = 0; f < nf && st == HL_OK; f++) {
+            float *row = lg + f * V;
+            hl_top_k(row, V, k, idx, val);
+            for (j = 0; j < k; j++) ti[(f0 + f) * k + j] = idx[j], tv[(f0 + f) * k + j] = val[j];
+            for (v = 0; v < V; v++) row[v] = -row[v];
+            hl_top_k(row, V, k, idx, val);
+            for (j = 0; j < k; j++) ti[(d + f0 + f) * k + j] = idx[j], tv[(d + f0 + f) * k + j] = -val[j];
+        }
+    }
+    if (st == HL_OK) st = hl_scan_set_logits(scan, k, ti, tv, ti + d * k, tv + d * k, err);
+    hl__free(ti), hl__free(tv), hl__free(x), hl__free(lg);
+    return st;
+}
+
 HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const hl_scanrun_opts *opts, hl_scan **scan,
                              char ***meta, hl_error *err) {
     hl_scanrun_opts o;
@@ -5327,6 +5364,7 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
             st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_scanrun: the SAE's sub-points of %s did not fire", hook);
         if (o.progress) o.progress(w + nb - w0, w1 - w0, o.user);
     }
+    if (st == HL_OK && o.shard == 0 && scfg->d_in == mc->d_model) st = hl__scanrun_logits(m, sae, *scan, err);
     if (h_acts >= 0) hl_model_remove_hook(m, h_acts, NULL);
     if (h_in >= 0) hl_model_remove_hook(m, h_in, NULL);
     if (h_rec >= 0) hl_model_remove_hook(m, h_rec, NULL);
