@@ -16066,6 +16066,7 @@ static double hl__fx_double(const hl__fx *a) {
     return (double)a->hi + ldexp((double)a->lo, -64);
 }
 
+#define HL__SCAN_COUNT_MAX ((int64_t)1 << 62)
 struct hl_scan {
     hl_scan_config cfg;
     int64_t       *count, *top_window, *top_pos, *hist, *top_n; /* [d], [d, k], [d, k], [d, bins], [d] */
@@ -16257,6 +16258,13 @@ HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *er
                                           from->logit_values + n, err);
         if (st != HL_OK) return st;
     }
+    for (f = 0; f < d; f++) { /* counts stay below 2^62 (hl_scan_load refuses more): check before adding */
+        if (from->count[f] > HL__SCAN_COUNT_MAX - into->count[f])
+            return hl__fail(err, HL_ERR_LIMIT, "hl_scan_merge: feature %lld's count exceeds 2^62", (long long)f);
+        for (j = 0; j < into->cfg.n_bins; j++)
+            if (from->hist[f * into->cfg.n_bins + j] > HL__SCAN_COUNT_MAX - into->hist[f * into->cfg.n_bins + j])
+                return hl__fail(err, HL_ERR_LIMIT, "hl_scan_merge: feature %lld's histogram exceeds 2^62", (long long)f);
+    }
     for (j = 0; j < into->cfg.n_extra; j++) hl__fx_add(&into->extra[j], &from->extra[j]);
     for (f = 0; f < d; f++) {
         into->count[f] += from->count[f];
@@ -16420,10 +16428,12 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
         s->top_n[f] = j;
         for (; j < k; j++)
             if (s->top_window[f * k + j] != -1 || s->top_pos[f * k + j] != -1) break;
-        if (j < k || s->count[f] < 0) {
+        for (i = 0; j == k && i < nb; i++)
+            if (s->hist[f * nb + i] < 0 || s->hist[f * nb + i] > HL__SCAN_COUNT_MAX) j = -1;
+        if (j < k || s->count[f] < 0 || s->count[f] > HL__SCAN_COUNT_MAX) {
             hl_safetensors_close(st);
             hl_scan_free(s);
-            return hl__fail(err, HL_ERR_FORMAT, "%s: feature %lld's top examples are not sorted, or a count is negative", path,
+            return hl__fail(err, HL_ERR_FORMAT, "%s: feature %lld's top examples are not sorted, or a count is outside [0, 2^62]", path,
                             (long long)f);
         }
     }

@@ -5252,7 +5252,7 @@ static char **hl__meta_make(const char *const *kv, size_t n_kv) {
 static hl_status hl__scanrun_logits(hl_model *m, hl_sae *sae, hl_scan *scan, hl_error *err) {
     enum { K = 10, CH = 64 };
     const int64_t d = hl_sae_get_config(sae)->d_sae, di = hl_sae_get_config(sae)->d_in, V = hl_model_config(m)->d_vocab;
-    const int64_t k = V < K ? V : K;
+    const int64_t k = V < (int64_t)K ? V : (int64_t)K;
     int64_t *ti = (int64_t *)hl__calloc((size_t)d, 2 * (size_t)k * sizeof(int64_t));
     float *tv = (float *)hl__calloc((size_t)d, 2 * (size_t)k * sizeof(float));
     float *x = (float *)hl__calloc((size_t)CH, (size_t)di * sizeof(float)), *lg = (float *)hl__calloc((size_t)CH, (size_t)V * sizeof(float));
@@ -5263,7 +5263,7 @@ static hl_status hl__scanrun_logits(hl_model *m, hl_sae *sae, hl_scan *scan, hl_
     hl_status st = HL_OK;
     if (!ti || !tv || !x || !lg) st = hl__fail(err, HL_ERR_OOM, "scan: out of memory for the logit effects");
     for (f0 = 0; st == HL_OK && f0 < d; f0 += CH) {
-        const int64_t nf = d - f0 < CH ? d - f0 : CH;
+        const int64_t nf = d - f0 < (int64_t)CH ? d - f0 : (int64_t)CH;
         for (f = 0; f < nf && st == HL_OK; f++) st = hl_sae_feature_direction(sae, f0 + f, x + f * di, err);
         memset(&stk, 0, sizeof stk);
         stk.n = nf, stk.pos = 1, stk.d_model = di, stk.x = x;

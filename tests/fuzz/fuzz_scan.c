@@ -50,7 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             free(a), free(b);
             remove(out2);
         }
-        if (hl_scan_merge(t, s, &err) != HL_OK) __builtin_trap();
+        { /* merging into itself doubles the counts: only the 2^62 limit may refuse */
+            hl_status ms = hl_scan_merge(t, s, &err);
+            if (ms != HL_OK && ms != HL_ERR_LIMIT) __builtin_trap();
+        }
         hl_scan_free(t);
         hl_scan_free(s);
         remove(out);
