@@ -282,7 +282,7 @@ static timing time_matmul(const hl__kernels *kt, hl__pool *pool, int nn, float *
 
 typedef struct bench_opts {
     int     threads, fast, cache_all, reps;
-    int64_t prompt_tokens, gen_tokens;
+    int64_t prompt_tokens, gen_tokens, batch;
     int     kernels, peak, sae;
     int64_t shape_n, shape_k;
     const char *dtypes;
@@ -411,6 +411,39 @@ static double model_weight_bytes(const hl_model_cfg *c) {
     return (per_layer * (double)c->n_layers + d * (double)c->d_vocab) * es;
 }
 
+/* Batched prefill (hl_model_run_batch) of `batch` prompts of prompt_tokens and prompt_tokens - 1
+   tokens in turn (right-padded), against the same prompts run one at a time and against one prompt
+   of their total length, in the same run; the best of reps each. */
+static int bench_batch(const bench_opts *o, hl_model *m, const int32_t *tok) {
+    const int64_t B = o->batch, T = o->prompt_tokens;
+    int64_t *len = (int64_t *)malloc((size_t)B * sizeof *len), b, total = 0;
+    double best[3] = {1e30, 1e30, 1e30}, w0;
+    hl_batch bt;
+    hl_error e;
+    int r, k, rc = 0;
+    if (!len) return 1;
+    for (b = 0; b < B; b++) len[b] = T > 1 ? T - (b & 1) : T, total += len[b];
+    memset(&bt, 0, sizeof bt);
+    bt.tokens = tok, bt.n_batch = B, bt.n_pos = T, bt.lengths = len;
+    for (r = 0; r < o->reps && rc == 0; r++)
+        for (k = 0; k < 3 && rc == 0; k++) {
+            step(k == 0 ? "batched prefill" : k == 1 ? "single prompts" : "one long prompt", r + 1, o->reps);
+            w0 = now_sec();
+            if (k == 0) rc = hl_model_run_batch(m, &bt, NULL, &e) != HL_OK;
+            for (b = 0; k == 1 && b < B && rc == 0; b++) rc = hl_model_run(m, tok + b * T, len[b], NULL, &e) != HL_OK;
+            if (k == 2) rc = hl_model_run(m, tok, total, NULL, &e) != HL_OK;
+            if (now_sec() - w0 < best[k]) best[k] = now_sec() - w0;
+        }
+    cli_progress_end();
+    free(len);
+    if (rc) return cli_error(&e);
+    printf("batched prefill, %lld prompts of %lld/%lld tokens (%lld real): %8.1f tokens/s; one at a time %8.1f tokens/s "
+           "(batch %.2fx); one prompt of %lld tokens %8.1f tokens/s (batch %.2fx)\n",
+           (long long)B, (long long)T, (long long)(T > 1 ? T - 1 : T), (long long)total, (double)total / best[0],
+           (double)total / best[1], best[1] / best[0], (long long)total, (double)total / best[2], best[2] / best[0]);
+    return 0;
+}
+
 static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     hl_model_desc d;
     hl_model *m = NULL;
@@ -429,19 +462,20 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     d.kernels = cli_kernels();
     d.fast = o->fast;
     d.n_ctx = o->prompt_tokens + o->gen_tokens + 1;
+    if (o->batch > 1 && o->batch * o->prompt_tokens > d.n_ctx) d.n_ctx = o->batch * o->prompt_tokens; /* the one long prompt */
     d.no_tokenizer = 1;
     w0 = now_sec();
     if (hl_model_load(&d, &m, &e) != HL_OK) return cli_error(&e);
     t_load = now_sec() - w0;
     c = hl_model_config(m);
     T = hl_model_threads(m);
-    tok = (int32_t *)malloc((size_t)(o->prompt_tokens + o->gen_tokens + 1) * sizeof *tok);
+    tok = (int32_t *)malloc((size_t)(d.n_ctx + 1) * sizeof *tok);
     logits = (float *)malloc((size_t)c->d_vocab * sizeof *logits);
     if (!tok || !logits) {
         fprintf(stderr, "hooklens bench: out of memory\n");
         goto done;
     }
-    for (i = 0; i < o->prompt_tokens + o->gen_tokens + 1; i++) tok[i] = (int32_t)(3 + rng_next() % (uint32_t)(c->d_vocab - 3));
+    for (i = 0; i < d.n_ctx + 1; i++) tok[i] = (int32_t)(3 + rng_next() % (uint32_t)(c->d_vocab - 3));
     wb = model_weight_bytes(c);
     printf("\nmodel %s: %s, %lld layers, d_model %lld, d_mlp %lld, vocab %lld, %s weights (%.2f GB), loaded in %.2f s\n",
            path, c->architecture, (long long)c->n_layers, (long long)c->d_model, (long long)c->d_mlp,
@@ -498,6 +532,8 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
         if (pk->read_gbs > 0) printf("  (%.0f%% of measured read bandwidth)", 100.0 * rate_idle(G * wb, &td, T) * 1e-9 / pk->read_gbs);
         printf("\n");
     }
+    if (o->batch > 1 && (rc = bench_batch(o, m, tok)) != 0) goto done;
+    rc = 1;
     if (o->cache_all) {
         size_t bytes = 0, n;
         if (hl_cache_create(&cache, &e) != HL_OK) {
@@ -541,6 +577,7 @@ int cmd_bench(const cli_args *c) {
     if (o.threads == 0) o.threads = online_cores();
     o.prompt_tokens = cli_int(c, CLI_PROMPT_TOKENS, 512);
     o.gen_tokens = cli_int(c, CLI_GEN_TOKENS, 32);
+    o.batch = cli_int(c, CLI_BATCH, 0);
     o.reps = (int)cli_int(c, CLI_REPS, 3);
     o.dtypes = cli_str(c, CLI_DTYPES, NULL);
     o.shape_n = 9216;
