@@ -435,6 +435,23 @@ static void test_scan_shards_merge(void) {
     CHECK(scan_merge_said("given twice"));
     CHECK(scan_merge("build/test_scan_shard_0_3 build/test_scan_shard_2_3", "build/test_scan_bad") != 0);
     CHECK(scan_merge_said("shard 1/3 is missing"));
+    { /* the dashboard of the merged scan, with the corpus contexts; another corpus is refused */
+        char cmd[2048], *t;
+        size_t len = 0;
+        snprintf(cmd, sizeof cmd, "build/hooklens dashboard build/test_scan_merged_3 %s --corpus build/test_scan_corpus2.npy "
+                 "--model gemma-2-2b --sae-id 2-test --out build/test_scan_site >/dev/null", model);
+        CHECK(system(cmd) == 0);
+        t = hlt_read_file("build/test_scan_site/data/chunk-0.js", &len);
+        CHECKF(t && strstr(t, "HL_CHUNK(0,[{c:") && strstr(t, "neuronpedia.org/gemma-2-2b/2-test/255"), "chunk-0.js");
+        free(t);
+        t = hlt_read_file("build/test_scan_site/index.html", &len);
+        CHECKF(t && strstr(t, "256 features") && strstr(t, "data/index.js"), "index.html");
+        free(t);
+        scan_npy("build/test_scan_corpus3.npy", 1500, 512, 12);
+        snprintf(cmd, sizeof cmd, "build/hooklens dashboard build/test_scan_merged_3 %s --corpus build/test_scan_corpus3.npy "
+                 "--out build/test_scan_site 2>build/test_scan_merge.err >/dev/null", model);
+        CHECK(system(cmd) != 0 && scan_merge_said("is not the scan's"));
+    }
 }
 
 /* hl_scan on its own: ties broken by window then position, merge order free, the file's checks. */

