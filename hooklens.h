@@ -1351,6 +1351,11 @@ HL_API hl_status hl_model_param(const hl_model *m, const char *name, int64_t lay
               order in which windows arrive or shards merge changes no bit         f64
      top      the k largest firing values with (window, position), by value descending, ties to the
               lower window, then the lower position; -1 where fewer than k fired
+     samples  per feature and activation interval (n_quantiles groups of n_bins / n_quantiles
+              histogram bins each), quantile_k examples drawn uniformly at random among the values
+              that fell there (SAEDashboard's interval samples, on the histogram's fixed edges, not on
+              fractions of the final max): the k of smallest hash(feature, window, position), so the
+              draw does not depend on the order of windows or on sharding
      hist     counts of firing values in n_bins log-spaced bins over [hist_lo, hist_hi]: bin i holds
               edges[i] <= v < edges[i+1], edges[i] = hist_lo * (hist_hi/hist_lo)^(i/n_bins) (values
               outside go to the end bins) */
@@ -1361,6 +1366,8 @@ typedef struct hl_scan_config {
     int64_t n_bins;           /* 0 = 64 */
     double  hist_lo, hist_hi; /* 0 = 1e-4 and 1e4 */
     int64_t n_extra;          /* exact sums of the caller's own (hl_scan_extra_add), e.g. corpus metrics */
+    int64_t n_quantiles;      /* interval samples: groups of histogram bins (must divide n_bins); 0 = 8 or fewer */
+    int64_t quantile_k;       /* samples kept per group; 0 = 5 */
 } hl_scan_config;
 HL_API hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_error *err);
 HL_API void      hl_scan_free(hl_scan *s);
@@ -1393,6 +1400,8 @@ HL_API hl_status hl_scan_set_logits(hl_scan *s, int64_t k, const int64_t *top_id
 typedef struct hl_scan_view {
     const int64_t *count, *top_window, *top_pos, *hist;
     const float   *max, *top_values;
+    const int64_t *q_window, *q_pos;  /* [d_sae, n_quantiles, quantile_k], -1 where fewer */
+    const float   *q_values;
     const double  *edges;
     int64_t        n_logits;
     const int64_t *logit_top_ids, *logit_bottom_ids;
@@ -16075,6 +16084,9 @@ struct hl_scan {
     double        *edges;                                      /* [bins + 1] */
     double         log_lo, log_span;                           /* log(hist_lo), log(hist_hi / hist_lo) */
     double        *wsum, *wsq;                                 /* [d] one window's sums */
+    int64_t       *q_window, *q_pos, *q_n;                     /* [d, nq, qk], [d, nq, qk], [d, nq] */
+    float         *q_values;                                   /* [d, nq, qk] */
+    uint64_t      *q_key;                                      /* [d, nq, qk] the draw's hashes */
     int64_t        n_logits;                                   /* logit effects per side (0 = none) */
     int64_t       *logit_ids;                                  /* [2, d, n_logits] top, then bottom */
     float         *logit_values;                               /* [2, d, n_logits] */
@@ -16085,6 +16097,7 @@ HL__DEF void hl_scan_free(hl_scan *s) {
     hl__free(s->count), hl__free(s->top_window), hl__free(s->top_pos), hl__free(s->hist), hl__free(s->top_n);
     hl__free(s->max), hl__free(s->top_values), hl__free(s->sum), hl__free(s->sum_sq), hl__free(s->edges), hl__free(s->extra);
     hl__free(s->wsum), hl__free(s->wsq), hl__free(s->logit_ids), hl__free(s->logit_values);
+    hl__free(s->q_window), hl__free(s->q_pos), hl__free(s->q_n), hl__free(s->q_values), hl__free(s->q_key);
     hl__free(s);
 }
 
@@ -16100,10 +16113,15 @@ HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_er
     if (c.n_bins == 0) c.n_bins = 64;
     if (c.hist_lo == 0) c.hist_lo = 1e-4;
     if (c.hist_hi == 0) c.hist_hi = 1e4;
+    if (c.n_quantiles == 0) /* 8 groups, or the most up to 8 that divide the bins */
+        for (c.n_quantiles = 8; c.n_bins > 0 && c.n_bins % c.n_quantiles != 0;) c.n_quantiles--;
+    if (c.quantile_k == 0) c.quantile_k = 5;
     if (c.d_sae < 1 || c.top_k < 1 || c.top_k > 100000 || c.n_bins < 1 || c.n_bins > 100000 || !(c.hist_lo > 0) ||
-        !(c.hist_hi > c.hist_lo) || !isfinite(c.hist_hi) || c.n_extra < 0 || c.n_extra > 10000000)
+        !(c.hist_hi > c.hist_lo) || !isfinite(c.hist_hi) || c.n_extra < 0 || c.n_extra > 10000000 || c.n_quantiles < 1 ||
+        c.n_quantiles > c.n_bins || c.n_bins % c.n_quantiles != 0 || c.quantile_k < 1 || c.quantile_k > 1000)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_create: need d_sae >= 1, top_k and n_bins in [1, 100000], "
-                                         "0 < hist_lo < hist_hi (got %lld, %lld, %lld, %g, %g)",
+                                         "0 < hist_lo < hist_hi, n_quantiles dividing n_bins, quantile_k in [1, 1000] "
+                                         "(got %lld, %lld, %lld, %g, %g)",
                         (long long)c.d_sae, (long long)c.top_k, (long long)c.n_bins, c.hist_lo, c.hist_hi);
     if (!hl__mul_ok((uint64_t)c.d_sae, (uint64_t)c.top_k, &dk) || !hl__mul_ok((uint64_t)c.d_sae, (uint64_t)c.n_bins, &db) ||
         dk > SIZE_MAX / 8 || db > SIZE_MAX / 8)
@@ -16124,7 +16142,17 @@ HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_er
     s->wsq = (double *)hl__calloc((size_t)c.d_sae, sizeof(double));
     s->edges = (double *)hl__calloc((size_t)c.n_bins + 1, sizeof(double));
     s->extra = (hl__fx *)hl__calloc((size_t)(c.n_extra > 0 ? c.n_extra : 1), sizeof(hl__fx));
-    if (!s->extra || !s->count || !s->top_n || !s->top_window || !s->top_pos || !s->top_values || !s->hist || !s->max || !s->sum ||
+    {
+        uint64_t nq;
+        if (!hl__mul_ok((uint64_t)c.d_sae * (uint64_t)c.n_quantiles, (uint64_t)c.quantile_k, &nq) || nq > SIZE_MAX / 8) nq = 0;
+        s->q_window = nq ? (int64_t *)hl__malloc((size_t)nq * sizeof(int64_t)) : NULL;
+        s->q_pos = nq ? (int64_t *)hl__malloc((size_t)nq * sizeof(int64_t)) : NULL;
+        s->q_values = nq ? (float *)hl__calloc((size_t)nq, sizeof(float)) : NULL;
+        s->q_key = nq ? (uint64_t *)hl__calloc((size_t)nq, sizeof(uint64_t)) : NULL;
+        s->q_n = (int64_t *)hl__calloc((size_t)(c.d_sae * c.n_quantiles), sizeof(int64_t));
+        for (i = 0; s->q_window && s->q_pos && i < (int64_t)nq; i++) s->q_window[i] = -1, s->q_pos[i] = -1;
+    }
+    if (!s->q_window || !s->q_pos || !s->q_values || !s->q_key || !s->q_n || !s->extra || !s->count || !s->top_n || !s->top_window || !s->top_pos || !s->top_values || !s->hist || !s->max || !s->sum ||
         !s->sum_sq || !s->wsum || !s->wsq || !s->edges) {
         hl_scan_free(s);
         return hl__fail(err, HL_ERR_OOM, "hl_scan_create: out of memory for %lld features", (long long)c.d_sae);
@@ -16160,6 +16188,34 @@ static void hl__scan_offer(hl_scan *s, int64_t f, float v, int64_t w, int64_t p)
     tv[j] = v, tw[j] = w, tp[j] = p;
     s->top_n[f] = n;
 }
+/* The interval sample's draw: a hash of (feature, window, position) (splitmix64 of each step). */
+static uint64_t hl__scan_key(int64_t f, int64_t w, int64_t p) {
+    uint64_t z = ((uint64_t)f * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)w << 20) ^ (uint64_t)p, i;
+    for (i = 0; i < 2; i++) {
+        z += 0x9E3779B97F4A7C15ull;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+    }
+    return z;
+}
+/* Offers an example to interval group g of feature f: kept when its key is among the k smallest
+   (ties: lower window, then position), the list sorted by key. */
+static void hl__scan_sample(hl_scan *s, int64_t f, int64_t g, float v, int64_t w, int64_t p) {
+    const int64_t k = s->cfg.quantile_k, o = (f * s->cfg.n_quantiles + g) * k;
+    const uint64_t key = hl__scan_key(f, w, p);
+    int64_t n = s->q_n[f * s->cfg.n_quantiles + g], j;
+#define HL__QLESS(a, wa, pa, b, wb, pb) ((a) < (b) || ((a) == (b) && ((wa) < (wb) || ((wa) == (wb) && (pa) < (pb)))))
+    if (n == k && !HL__QLESS(key, w, p, s->q_key[o + k - 1], s->q_window[o + k - 1], s->q_pos[o + k - 1])) return;
+    j = n < k ? n++ : k - 1;
+    for (; j > 0 && HL__QLESS(key, w, p, s->q_key[o + j - 1], s->q_window[o + j - 1], s->q_pos[o + j - 1]); j--)
+        s->q_key[o + j] = s->q_key[o + j - 1], s->q_window[o + j] = s->q_window[o + j - 1], s->q_pos[o + j] = s->q_pos[o + j - 1],
+        s->q_values[o + j] = s->q_values[o + j - 1];
+#undef HL__QLESS
+    s->q_key[o + j] = key, s->q_window[o + j] = w, s->q_pos[o + j] = p, s->q_values[o + j] = v;
+    s->q_n[f * s->cfg.n_quantiles + g] = n;
+}
+
 /* The bin of a firing value: i with edges[i] <= v < edges[i+1], clamped to the end bins. The log
    gives i, and the edges as stored settle a value that rounding puts on the wrong side of one. */
 static int64_t hl__scan_bin(const hl_scan *s, float v) {
@@ -16191,7 +16247,9 @@ HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t 
             if (v > 0.0f) {
                 s->count[f]++;
                 if (v > s->max[f]) s->max[f] = v;
-                s->hist[f * s->cfg.n_bins + hl__scan_bin(s, v)]++;
+                const int64_t bin = hl__scan_bin(s, v);
+                s->hist[f * s->cfg.n_bins + bin]++;
+                hl__scan_sample(s, f, bin / (s->cfg.n_bins / s->cfg.n_quantiles), v, window, pos0 + i);
                 hl__scan_offer(s, f, v, window, pos0 + i);
             }
         }
@@ -16246,7 +16304,8 @@ HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *er
     int64_t f, j, k, d;
     if (!into || !from) return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: two scans are required");
     if (into->cfg.d_sae != from->cfg.d_sae || into->cfg.top_k != from->cfg.top_k || into->cfg.n_bins != from->cfg.n_bins ||
-        into->cfg.hist_lo != from->cfg.hist_lo || into->cfg.hist_hi != from->cfg.hist_hi || into->cfg.n_extra != from->cfg.n_extra)
+        into->cfg.hist_lo != from->cfg.hist_lo || into->cfg.hist_hi != from->cfg.hist_hi || into->cfg.n_extra != from->cfg.n_extra ||
+        into->cfg.n_quantiles != from->cfg.n_quantiles || into->cfg.quantile_k != from->cfg.quantile_k)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: the scans differ in d_sae, top_k or histogram (%lld/%lld features, "
                                          "k %lld/%lld, %lld/%lld bins)",
                         (long long)into->cfg.d_sae, (long long)from->cfg.d_sae, (long long)into->cfg.top_k,
@@ -16274,6 +16333,11 @@ HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *er
         for (j = 0; j < into->cfg.n_bins; j++) into->hist[f * into->cfg.n_bins + j] += from->hist[f * into->cfg.n_bins + j];
         for (j = 0; j < from->top_n[f]; j++)
             hl__scan_offer(into, f, from->top_values[f * k + j], from->top_window[f * k + j], from->top_pos[f * k + j]);
+        for (j = 0; j < into->cfg.n_quantiles * into->cfg.quantile_k; j++) {
+            const int64_t g = j / into->cfg.quantile_k, o = f * into->cfg.n_quantiles * into->cfg.quantile_k + j;
+            if (j % into->cfg.quantile_k < from->q_n[f * into->cfg.n_quantiles + g])
+                hl__scan_sample(into, f, g, from->q_values[o], from->q_window[o], from->q_pos[o]);
+        }
     }
     return HL_OK;
 }
@@ -16284,6 +16348,7 @@ HL__DEF void hl_scan_stats(const hl_scan *s, hl_scan_view *v) {
     if (!s) return;
     v->count = s->count, v->top_window = s->top_window, v->top_pos = s->top_pos, v->hist = s->hist;
     v->max = s->max, v->top_values = s->top_values, v->edges = s->edges;
+    v->q_window = s->q_window, v->q_pos = s->q_pos, v->q_values = s->q_values;
     if ((v->n_logits = s->n_logits) > 0) {
         const int64_t n = s->cfg.d_sae * s->n_logits;
         v->logit_top_ids = s->logit_ids, v->logit_bottom_ids = s->logit_ids + n;
@@ -16298,10 +16363,11 @@ HL__DEF void hl_scan_sums(const hl_scan *s, int64_t f, double *sum, double *sum_
 
 /* The tensors of a scan file, in file order (hl_scan_save writes them, hl_scan_load checks them). */
 enum { HL__SCAN_COUNT, HL__SCAN_MAX, HL__SCAN_SUM, HL__SCAN_SUM_SQ, HL__SCAN_TOP_VALUES, HL__SCAN_TOP_WINDOW,
-       HL__SCAN_TOP_POS, HL__SCAN_HIST, HL__SCAN_EDGES, HL__SCAN_SUM_FIXED, HL__SCAN_SUM_SQ_FIXED, HL__SCAN_EXTRA, HL__SCAN_N };
+       HL__SCAN_TOP_POS, HL__SCAN_HIST, HL__SCAN_EDGES, HL__SCAN_SUM_FIXED, HL__SCAN_SUM_SQ_FIXED, HL__SCAN_EXTRA,
+       HL__SCAN_Q_VALUES, HL__SCAN_Q_WINDOW, HL__SCAN_Q_POS, HL__SCAN_N };
 static const char *const hl__scan_names[HL__SCAN_N] = {"count", "max", "sum", "sum_sq", "top_values", "top_window",
                                                        "top_pos", "hist", "hist_edges", "sum_fixed", "sum_sq_fixed",
-                                                       "extra_fixed"};
+                                                       "extra_fixed", "quantile_values", "quantile_window", "quantile_pos"};
 
 HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err) {
     hl_tensor t[HL__SCAN_N];
@@ -16343,6 +16409,10 @@ HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *c
     t[HL__SCAN_SUM_FIXED].data = fixed;
     t[HL__SCAN_SUM_SQ_FIXED].data = fixed + 2 * d;
     t[HL__SCAN_EXTRA].data = fixed + 4 * d, t[HL__SCAN_EXTRA].ndim = 2, t[HL__SCAN_EXTRA].shape[0] = ne, t[HL__SCAN_EXTRA].shape[1] = 2;
+    for (i = HL__SCAN_Q_VALUES; i <= HL__SCAN_Q_POS; i++) t[i].ndim = 3, t[i].shape[1] = s->cfg.n_quantiles, t[i].shape[2] = s->cfg.quantile_k;
+    t[HL__SCAN_Q_VALUES].data = s->q_values, t[HL__SCAN_Q_VALUES].dtype = HL_DTYPE_F32;
+    t[HL__SCAN_Q_WINDOW].data = s->q_window;
+    t[HL__SCAN_Q_POS].data = s->q_pos;
     {
         const char *names[HL__SCAN_N + 4];
         hl_tensor tt[HL__SCAN_N + 4];
@@ -16371,9 +16441,10 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     hl_status rc;
     int64_t f, j, d, k, nb;
     int i;
-    const int dims[HL__SCAN_N] = {1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 2, 2};
+    const int dims[HL__SCAN_N] = {1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 2, 2, 3, 3, 3};
     const hl_dtype types[HL__SCAN_N] = {HL_DTYPE_I64, HL_DTYPE_F32, HL_DTYPE_F64, HL_DTYPE_F64, HL_DTYPE_F32, HL_DTYPE_I64,
-                                        HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_F64, HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_I64};
+                                        HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_F64, HL_DTYPE_I64, HL_DTYPE_I64, HL_DTYPE_I64,
+                                        HL_DTYPE_F32, HL_DTYPE_I64, HL_DTYPE_I64};
     if (!path || !out) return hl__fail(err, HL_ERR_ARG, "hl_scan_load: path and out are required");
     *out = NULL;
     if ((rc = hl_safetensors_open(path, &st, err)) != HL_OK) return rc;
@@ -16390,13 +16461,20 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
         if (i != HL__SCAN_EDGES && i != HL__SCAN_EXTRA && t[i]->shape[0] != d) break;
     if (i < HL__SCAN_N || t[HL__SCAN_TOP_WINDOW]->shape[1] != k || t[HL__SCAN_TOP_POS]->shape[1] != k ||
         t[HL__SCAN_EDGES]->shape[0] != nb + 1 || t[HL__SCAN_SUM_FIXED]->shape[1] != 2 || t[HL__SCAN_SUM_SQ_FIXED]->shape[1] != 2 ||
-        t[HL__SCAN_EXTRA]->shape[1] != 2 || t[HL__SCAN_EXTRA]->shape[0] < 1) {
+        t[HL__SCAN_EXTRA]->shape[1] != 2 || t[HL__SCAN_EXTRA]->shape[0] < 1 ||
+        t[HL__SCAN_Q_WINDOW]->shape[1] != t[HL__SCAN_Q_VALUES]->shape[1] || t[HL__SCAN_Q_POS]->shape[1] != t[HL__SCAN_Q_VALUES]->shape[1] ||
+        t[HL__SCAN_Q_WINDOW]->shape[2] != t[HL__SCAN_Q_VALUES]->shape[2] || t[HL__SCAN_Q_POS]->shape[2] != t[HL__SCAN_Q_VALUES]->shape[2]) {
         hl_safetensors_close(st);
         return hl__fail(err, HL_ERR_FORMAT, "%s: the scan's tensors disagree in d_sae, top_k or bins", path);
     }
     memset(&c, 0, sizeof c);
     c.d_sae = d, c.top_k = k, c.n_bins = nb;
     c.n_extra = t[HL__SCAN_EXTRA]->shape[0]; /* a scan saved with n_extra = 0 reads back with one zero sum */
+    c.n_quantiles = t[HL__SCAN_Q_VALUES]->shape[1], c.quantile_k = t[HL__SCAN_Q_VALUES]->shape[2];
+    if (c.n_quantiles < 1 || c.quantile_k < 1) {
+        hl_safetensors_close(st);
+        return hl__fail(err, HL_ERR_FORMAT, "%s: empty interval samples", path);
+    }
     c.hist_lo = ((const double *)t[HL__SCAN_EDGES]->data)[0];
     c.hist_hi = ((const double *)t[HL__SCAN_EDGES]->data)[nb];
     if ((rc = hl_scan_create(&c, &s, err)) != HL_OK) {
@@ -16413,6 +16491,18 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     for (j = 0; j < c.n_extra; j++) {
         const int64_t *x = (const int64_t *)t[HL__SCAN_EXTRA]->data + 2 * j;
         s->extra[j].hi = x[0], s->extra[j].lo = (uint64_t)x[1];
+    }
+    for (j = 0; j < d * c.n_quantiles * c.quantile_k; j++) { /* the interval samples, drawn again from the file's */
+        const int64_t w = ((const int64_t *)t[HL__SCAN_Q_WINDOW]->data)[j], p = ((const int64_t *)t[HL__SCAN_Q_POS]->data)[j];
+        const float qv = ((const float *)t[HL__SCAN_Q_VALUES]->data)[j];
+        if (w < 0) continue;
+        if (p < 0 || !isfinite(qv)) {
+            hl_safetensors_close(st);
+            hl_scan_free(s);
+            return hl__fail(err, HL_ERR_FORMAT, "%s: interval sample %lld has a negative position or a value that is not finite", path,
+                            (long long)j);
+        }
+        hl__scan_sample(s, j / (c.n_quantiles * c.quantile_k), (j / c.quantile_k) % c.n_quantiles, qv, w, p);
     }
     for (f = 0; f < d; f++) {
         const int64_t *a = (const int64_t *)t[HL__SCAN_SUM_FIXED]->data + 2 * f, *b = (const int64_t *)t[HL__SCAN_SUM_SQ_FIXED]->data + 2 * f;

@@ -94,6 +94,25 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
             else bad += v.top_window[o] != -1 || v.top_pos[o] != -1;
         }
         for (j = 0; j < nb; j++) bad += v.hist[f * nb + j] != hist[j];
+        { /* interval samples: min(k, values in the group) of them, each a real (window, position) with
+             its value, in its group, no repeats */
+            const int64_t nq = hl_scan_get_config(s)->n_quantiles, qk = hl_scan_get_config(s)->quantile_k, per = nb / nq;
+            int64_t g, a, b2;
+            for (g = 0; g < nq; g++) {
+                int64_t in = 0, got = 0;
+                for (j = g * per; j < (g + 1) * per; j++) in += hist[j];
+                for (a = 0; a < qk; a++) {
+                    const int64_t o = (f * nq + g) * qk + a, w2 = v.q_window[o], p2 = v.q_pos[o];
+                    if (w2 < 0) continue;
+                    got++;
+                    bad += w2 >= W || p2 < 1 || p2 >= ctx || all[(w2 * ctx + p2) * d + f] != v.q_values[o];
+                    for (j = 0; j + 1 < nb && (double)v.q_values[o] >= v.edges[j + 1]; j++) {}
+                    bad += j / per != g;
+                    for (b2 = 0; b2 < a; b2++) bad += v.q_window[o - a + b2] == w2 && v.q_pos[o - a + b2] == p2;
+                }
+                bad += got != (in < qk ? in : qk);
+            }
+        }
         hl_scan_sums(s, f, &ss, &sq);
         bad += fabs(ss - sum) > 1e-12 * (fabs(sum) + 1e-30) + 1e-300 || fabs(sq - ssq) > 1e-12 * (ssq + 1e-30);
         if (bad) {
@@ -103,7 +122,7 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
         }
     }
     CHECKF(fired > d / 4, "only %lld of %lld features fired: the check says little", (long long)fired, (long long)d);
-    printf("  brute force: %lld windows x %lld positions, %lld features (%lld fired): counts, max, top-%lld, histograms, sums agree\n",
+    printf("  brute force: %lld windows x %lld positions, %lld features (%lld fired): counts, max, top-%lld, histograms, sums, interval samples agree\n",
            (long long)W, (long long)ctx, (long long)d, (long long)fired, (long long)k);
     hl_cache_free(cache);
     free(all), free(win), free(ex), free(hist);

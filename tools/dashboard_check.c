@@ -164,8 +164,8 @@ int main(int argc, char **argv) {
     free(dom);
     if (!(dom = render(chromium, site, "feature.html#3"))) goto done;
     if (dom_number(dom, "data-feature") != 3.0 || !strstr(dom, "Lily") || !strstr(dom, "neuronpedia.org/stories260k/2-test/3") ||
-        !strstr(dom, "logit effects")) {
-        fail("feature.html#3: the page did not draw the feature (examples with tokens, logit effects, the Neuronpedia link)");
+        !strstr(dom, "logit effects") || !strstr(dom, "interval samples")) {
+        fail("feature.html#3: the page did not draw the feature (examples with tokens, interval samples, logit effects, the Neuronpedia link)");
         goto done;
     }
     free(dom), dom = NULL;

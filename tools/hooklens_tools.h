@@ -5601,10 +5601,13 @@ static const char hl__dash_feature_js[] =
     "function HL_CHUNK(k,d){var x=d[f-k*K];if(!x){el.textContent='no feature '+f;return}var h=[];"
     "document.title='feature '+f;h.push('<h1>feature '+f+'</h1><p class=sub>fires on '+x.c+' tokens, max '+x.m+', mean '+x.a+"
     "(x.np?' &middot; <a href=\"'+esc(x.np)+'\">Neuronpedia</a>':'')+'</p>');if(x.e)h.push('<p>'+esc(x.e)+'</p>');"
-    "h.push('<h2>top activations</h2>');for(var i=0;i<x.t.length;i++){var t=x.t[i],s=[];if(t[3]){for(var j=0;j<t[3].length;j++){"
+    "function ex(t){var s=[];if(t[3]){for(var j=0;j<t[3].length;j++){"
     "var on=j==t[4],a=on?Math.min(1,t[0]/Math.max(x.m,1e-9)):0;s.push('<span'+(on?' title=\"'+t[0]+'\" style=\"background:rgba(234,88,12,'+"
     "(0.15+0.85*a).toFixed(3)+')\"':'')+'>'+esc(tok(t[3][j]))+'</span>')}}"
     "h.push('<div class=ex><span class=num>'+t[0].toPrecision(4)+'</span> w'+t[1]+' p'+t[2]+'  '+s.join('')+'</div>')}"
+    "h.push('<h2>top activations</h2>');for(var i=0;i<x.t.length;i++)ex(x.t[i]);"
+    "if(x.q.length){h.push('<h2>interval samples</h2>');for(var i=x.q.length-1;i>=0;i--){h.push('<p class=legend>activations in ['+x.q[i][0]+', '+"
+    "x.q[i][1]+')</p>');for(var j=0;j<x.q[i][2].length;j++)ex(x.q[i][2][j])}}"
     "var mx=Math.max.apply(null,x.h.concat([1])),w=4,H=80,b=[];for(var i=0;i<x.h.length;i++){var y=x.h[i]/mx*H;"
     "b.push('<rect class=bar x='+i*w+' y='+(H-y).toFixed(1)+' width='+(w-1)+' height='+y.toFixed(1)+'><title>['+"
     "D_EDGES[i].toPrecision(3)+', '+D_EDGES[i+1].toPrecision(3)+'): '+x.h[i]+'</title></rect>')}"
@@ -5616,6 +5619,24 @@ static const char hl__dash_feature_js[] =
     "document.body.setAttribute('data-feature',f);document.body.setAttribute('data-page-ms',performance.now().toFixed(1))}"
     "function load(src){var s=document.createElement('script');s.src=src;document.head.appendChild(s)}"
     "load('data/chunk-'+Math.floor(f/K)+'.js');window.onhashchange=function(){location.reload()};";
+
+/* One example as [value, window, position(, [context ids], index of the position in them)]. */
+static void hl__dash_example(hl__buf *b, const hl_dashboard_opts *o, float val, int64_t w, int64_t p) {
+    hl__buf_putc(b, '[');
+    hl__view_json_float(b, val);
+    hl__buf_printf(b, ",%lld,%lld", (long long)w, (long long)p);
+    if (o->corpus && w < hl_corpus_windows(o->corpus, o->ctx) && p < o->ctx) { /* the context, from the corpus */
+        const int64_t lo = p > HL__DASH_CTX ? p - HL__DASH_CTX : 0, hi = p + HL__DASH_CTX < o->ctx ? p + HL__DASH_CTX : o->ctx - 1;
+        int64_t q;
+        hl__buf_puts(b, ",[");
+        for (q = lo; q <= hi; q++)
+            hl__buf_printf(b, "%s%d", q > lo ? "," : "",
+                           q == 0 ? (o->model ? (int)hl_model_config(o->model)->bos_id : -1) /* the window's BOS */
+                                  : (int)o->corpus->stream[w * (o->ctx - 1) + q - 1]);
+        hl__buf_printf(b, "],%lld", (long long)(p - lo));
+    }
+    hl__buf_putc(b, ']');
+}
 
 HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *opts, const char *dir, hl_error *err) {
     hl_dashboard_opts o;
@@ -5724,21 +5745,24 @@ HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *
             hl__view_json_float(&b, v.max[f]);
             hl__buf_printf(&b, ",a:%.4g,t:[", v.count[f] ? sum / (double)v.count[f] : 0.0);
             for (j = 0; j < c->top_k && v.top_window[f * c->top_k + j] >= 0; j++) {
-                const int64_t w = v.top_window[f * c->top_k + j], p = v.top_pos[f * c->top_k + j];
-                hl__buf_puts(&b, j ? ",[" : "[");
-                hl__view_json_float(&b, v.top_values[f * c->top_k + j]);
-                hl__buf_printf(&b, ",%lld,%lld", (long long)w, (long long)p);
-                if (o.corpus && w < hl_corpus_windows(o.corpus, o.ctx) && p < o.ctx) { /* the context, from the corpus */
-                    const int64_t lo = p > HL__DASH_CTX ? p - HL__DASH_CTX : 0, hi = p + HL__DASH_CTX < o.ctx ? p + HL__DASH_CTX : o.ctx - 1;
-                    int64_t q;
-                    hl__buf_puts(&b, ",[");
-                    for (q = lo; q <= hi; q++)
-                        hl__buf_printf(&b, "%s%d", q > lo ? "," : "",
-                                       q == 0 ? (o.model ? (int)hl_model_config(o.model)->bos_id : -1) /* the window's BOS */
-                                              : (int)o.corpus->stream[w * (o.ctx - 1) + q - 1]);
-                    hl__buf_printf(&b, "],%lld", (long long)(p - lo));
+                if (j) hl__buf_putc(&b, ',');
+                hl__dash_example(&b, &o, v.top_values[f * c->top_k + j], v.top_window[f * c->top_k + j], v.top_pos[f * c->top_k + j]);
+            }
+            hl__buf_puts(&b, "],q:[");
+            { /* interval samples: [lo, hi, [examples]] per group that has any */
+                const int64_t nq = c->n_quantiles, qk = c->quantile_k, per = c->n_bins / nq;
+                int64_t g, a, first = 1;
+                for (g = 0; g < nq; g++) {
+                    const int64_t o0 = (f * nq + g) * qk;
+                    if (v.q_window[o0] < 0) continue;
+                    hl__buf_printf(&b, "%s[%.4g,%.4g,[", first ? "" : ",", v.edges[g * per], v.edges[(g + 1) * per]);
+                    for (a = 0; a < qk && v.q_window[o0 + a] >= 0; a++) {
+                        if (a) hl__buf_putc(&b, ',');
+                        hl__dash_example(&b, &o, v.q_values[o0 + a], v.q_window[o0 + a], v.q_pos[o0 + a]);
+                    }
+                    hl__buf_puts(&b, "]]");
+                    first = 0;
                 }
-                hl__buf_puts(&b, "]");
             }
             hl__buf_puts(&b, "],h:[");
             for (j = 0; j < c->n_bins; j++) hl__buf_printf(&b, "%s%lld", j ? "," : "", (long long)v.hist[f * c->n_bins + j]);
