@@ -1,4 +1,4 @@
-/* hooklens.h - v0.4.1 - mechanistic interpretability for transformers on the CPU, in one C header
+/* hooklens.h - v0.5.0 - mechanistic interpretability for transformers on the CPU, in one C header
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
    GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
@@ -80,6 +80,13 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.5.0  API CHANGE: batches with padding (hl_batch, hl_model_run_batch, run_with_cache_batch,
+            generate_batch, hl_loss_batch, hl_model_to_tokens_batch): every hook has a real batch
+            dimension and a sequence's real positions equal its single run bit for bit;
+            hl_hook_info has n_batch and n_pos. HL_DTYPE_U16 (numpy "<u2"; the dtype ids after U8
+            moved by one). Feature statistics over a corpus (>>scan: hl_scan_*: counts, max, exact
+            fixed-point sums, top-k, histograms, interval samples, logit effects; shards merge to
+            the same bytes); in the tools: corpora, hl_scanrun, hl_scan_merge_files, dashboards.
      0.4.1  Fast mode's 8-bit products take x as two 8-bit terms per block (about 15 bits: KL 1.5e-8
             from gemma-3-270m's float64 reference, was 4.05e-3), with a scalar reference
             (hl_model_kernels "scalar+q8" when HL_KERNELS_SCALAR and desc.fast). Llama GGUF files
@@ -118,7 +125,7 @@
 #define HL_VERSION_MAJOR  0
 #define HL_VERSION_MINOR  4
 #define HL_VERSION_PATCH  1
-#define HL_VERSION_STRING "0.4.1"
+#define HL_VERSION_STRING "0.5.0"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -16558,6 +16565,11 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
 
 /*
 REVISION HISTORY
+    0.5.0 (2026-12-05) API CHANGE: batches with left or right padding (hl_batch and the *_batch
+                       calls; attention per sequence on its own keys, TL's position ids), the
+                       feature statistics of a corpus (hl_scan, exact under sharding), U16 dtype;
+                       tools: corpora as windows, scan / scan-merge / dashboard, tools/scan-slurm.sh,
+                       bench --batch.
     0.4.1 (2026-12-05) fast mode: x as two 8-bit terms per block of 32 for the Q8_0/Q5_0/Q4_0
                        integer products (the second holds the first's rounding error), the scalar
                        reference of those products (the same bits), up to 8 rows of x per weight
