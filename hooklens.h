@@ -1330,7 +1330,8 @@ typedef struct hl__mm_job {
     hl_dtype           wdt;
     int64_t            M, N, K;
     /* fast mode with Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights (hl__mm_prep_q8), or NULL: x as two
-       8-bit terms per block of 32, stored + 128 as bytes, [M][2][Kp] (Kp = K rounded up to 64), and
+       8-bit terms per block of 32, stored + 128 as bytes, [M][2][Kp] (Kp = K rounded up to 64), or
+       on the VNNI table as the 16-bit values 256 q1 + q2 in vpdpwssd pairs ([M][Kp] int16); and
        in xd the block scales / 256 repeated per group of 4 values, [M][Kp / 4], then per block the
        sum of x as its codes give it, [M][Kp / 32] (the K-quants' mins) */
     const uint8_t     *xq;
@@ -8743,7 +8744,7 @@ static int hl__q8_type(hl_dtype t) {
 /* x of one product in the layout of hl__mm_job: the codes, the scales d / 256 per group of 4, and
    after them xs [M][Kp / 32], per block the sum of x as its codes give it, (float)sum(256 q1 + q2)
    * (d / 256) (the K-quants' min term). Blocks past K are zero. */
-static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
+static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block, int wide) {
     const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
     uint8_t *q;
     float *d, *xs, dd;
@@ -8765,12 +8766,22 @@ static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
             for (i = 0; i < 32; i++) sum += 256 * ((int32_t)u1[i] - 128) + ((int32_t)u2[i] - 128);
             xs[m * (Kp / 32) + b] = (float)sum * d[m * (Kp / 4) + 8 * b];
         }
+    if (wide) /* each row as 16-bit values 256 q1 + q2 in vpdpwssd pairs (hl__q8_wide) */
+        for (m = 0; m < M; m++) {
+            uint8_t *u1 = q + m * 2 * Kp, t[2 * 16384];
+            int16_t *o = (int16_t *)(void *)u1;
+            memcpy(t, u1, (size_t)(2 * Kp));
+            for (b = 0; b < Kp; b++) { /* value b: step b / 64, lane (b % 64) / 4, pair b % 2 of half (b / 2) % 2 */
+                const int64_t v = b % 64, at = 64 * (b / 64) + 32 * (v % 2) + 2 * (v / 4) + (v / 2) % 2;
+                o[at] = (int16_t)(256 * ((int)t[b] - 128) + ((int)t[Kp + b] - 128));
+            }
+        }
     j->xq = q, j->xd = d;
     return q;
 }
 /* The scalar level's fast mode: 8-bit products for the hl__q8_type weights, exact otherwise. */
 static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
-    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 0) : NULL;
 }
 
 /* Block b (32 values) of a weight row as integer codes w_i and a scale per group of 4 values,
@@ -9042,7 +9053,7 @@ static HL__TGT_AVX512 void hl__q8_block_avx512(const float *x, uint8_t *u1, uint
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
     if (hl_dtype_is_quantized(j->wdt)) /* 8-bit products need AVX512-VNNI */
         return (hl__cpu_bits() & 32) && hl__q8_type(j->wdt)
-                   ? hl__mm_prep_q8(j, hl__q8_block_avx512) : NULL;
+                   ? hl__mm_prep_q8(j, hl__q8_block_avx512, 1) : NULL;
     return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16);
 }
 /* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */
@@ -9672,9 +9683,10 @@ static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
 #if defined(HL__X86)
 /* ---- fast mode: 8-bit dot products (AVX512-VNNI) for Q8_0, Q5_0, Q4_0, Q4_K and Q6_K weights ----
    hl__mm_q8dot_scalar's operations, 16 lanes at a time. A step is 64 values of a weight row (two
-   blocks of 32): its int8 codes w (zero past K), per lane -128 sum w (the correction for x stored
-   + 128) and the lane scales ds; then for each row of x:
-     p1 = vpdpbusd(-128 sum w, x1 + 128, w) = sum w q1,   p2 likewise,   p = (p1 << 8) + p2,
+   blocks of 32): its int8 codes w (zero past K) and the lane scales ds; x is prepared as the 16-bit
+   values 256 q1 + q2 (they fit: |256 q1 + q2| <= 32640), so that for each row of x
+     p = vpdpwssd(vpdpwssd(0, x pairs (4l, 4l+2), w pairs), x pairs (4l+1, 4l+3), w pairs)
+       = 256 sum w q1 + sum w q2 exactly, the scalar reference's integer,
      acc = fma(float(p), ds * d / 256, acc),
    Q4_K's mins as an 8-lane fma per super-block, and the lanes summed by hl__hsum16_avx512 (and
    hl__hsum8_avx512) in the scalar trees' order. Decode (one row of x) unpacks the weights on the
@@ -9735,14 +9747,8 @@ HL__INLINE HL__TGT_VNNI __m512 hl__kq_lane_scales(hl_dtype t, __m512 sc16, int c
         return _mm512_permutexvar_ps(_mm512_add_epi32(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_set1_epi32(2 * c)), sc16);
     return _mm512_permutexvar_ps(_mm512_add_epi32(_mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0), _mm512_set1_epi32(4 * c)), sc16);
 }
-/* -128 sum w per lane */
-HL__INLINE HL__TGT_VNNI __m512i hl__q8_corr(__m512i w) {
-    return _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8((char)0x80), w));
-}
-/* Step s of a row for the buffered (prefill) path: w, the correction and the lane scales (0 past
-   the last block). */
-HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_t bb, int64_t nb, int64_t s, __m512i *w, __m512i *c,
-                                     __m512 *dv) {
+/* Step s of a row: the codes w and the lane scales (0 past the last block). */
+HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_t bb, int64_t nb, int64_t s, __m512i *w, __m512 *dv) {
     if (t == HL_DTYPE_Q4_K || t == HL_DTYPE_Q6_K) {
         const uint8_t *sb = row + (uint64_t)(s / 4) * bb;
         __m512 sc16;
@@ -9763,7 +9769,6 @@ HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_
         *w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(t, b0)), two ? hl__unpack_q_avx512(t, b1) : _mm256_setzero_si256(), 1);
         *dv = _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_castps128_ps512(_mm_cvtph_ps(h)));
     }
-    *c = hl__q8_corr(*w);
 }
 /* lanes 0..15 summed as (l, l+8), then (l, l+4), (l, l+2), (0, 1): hl__mm_q8dot_scalar's order */
 static HL__TGT_AVX512 float hl__hsum16_avx512(__m512 v) {
@@ -9778,11 +9783,15 @@ HL__INLINE HL__TGT_AVX512 float hl__hsum8_avx512(__m256 a) {
     const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
     return _mm_cvtss_f32(_mm_add_ss(c, _mm_shuffle_ps(c, c, 1)));
 }
-/* acc += float((p1 << 8) + p2) * (dv * xd) for one step of one row of x */
-HL__INLINE HL__TGT_VNNI __m512 hl__q8_fma(__m512 acc, __m512i w, __m512i c, __m512 dv, const uint8_t *u, int64_t Kp, const float *xd) {
-    const __m512i p1 = _mm512_dpbusd_epi32(c, _mm512_loadu_si512((const void *)u), w);
-    const __m512i p2 = _mm512_dpbusd_epi32(c, _mm512_loadu_si512((const void *)(u + Kp)), w);
-    return _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)), _mm512_mul_ps(dv, _mm512_loadu_ps(xd)), acc);
+/* acc += float(p) * (dv * xd) for one step of one row of x, p = sum w (256 q1 + q2) per lane by
+   two vpdpwssd on the codes as 16-bit pairs (see hl__q8_tile_avx512): `pos` when every code is
+   >= 0 (Q4_K), so that zero-extending does */
+HL__INLINE HL__TGT_VNNI __m512 hl__q8_fma(__m512 acc, __m512i w, __m512 dv, const int16_t *x16, const float *xd, int pos) {
+    const __m512i we = pos ? _mm512_and_si512(w, _mm512_set1_epi16(0xFF)) : _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8);
+    const __m512i wo = pos ? _mm512_srli_epi16(w, 8) : _mm512_srai_epi16(w, 8);
+    const __m512i p = _mm512_dpwssd_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_loadu_si512((const void *)x16), we),
+                                          _mm512_loadu_si512((const void *)(x16 + 32)), wo);
+    return _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dv, _mm512_loadu_ps(xd)), acc);
 }
 
 /* Decode (one row of x): the type a constant, one weight row after another (a single stream: two
@@ -9793,7 +9802,7 @@ HL__INLINE HL__TGT_VNNI __m512 hl__q8_fma(__m512 acc, __m512i w, __m512i c, __m5
 HL__INLINE HL__TGT_VNNI void hl__q8_dec_avx512(const hl__mm_job *j, int64_t n0, int64_t n1, const hl_dtype T) {
     const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = nb / 2;
     const uint64_t rb = hl_dtype_row_bytes(T, K), bb = hl__qblock_bytes(T);
-    const uint8_t *u = j->xq;
+    const int16_t *u = (const int16_t *)(const void *)j->xq;
     const float *xd = j->xd, *xs = j->xd + Kp / 4;
     const int kq = T == HL_DTYPE_Q4_K || T == HL_DTYPE_Q6_K;
     int64_t n, s;
@@ -9819,7 +9828,7 @@ HL__INLINE HL__TGT_VNNI void hl__q8_dec_avx512(const hl__mm_job *j, int64_t n0, 
                     }
                     for (c = 0; c < 4; c++) {
                         const __m512i w = hl__kq_codes_avx512(T, sb, c);
-                        acc = hl__q8_fma(acc, w, hl__q8_corr(w), hl__kq_lane_scales(T, sc16, c), u + 64 * (s + c), Kp, xd + 16 * (s + c));
+                        acc = hl__q8_fma(acc, w, hl__kq_lane_scales(T, sc16, c), u + 64 * (s + c), xd + 16 * (s + c), T == HL_DTYPE_Q4_K);
                     }
             }
         } else {
@@ -9829,13 +9838,13 @@ HL__INLINE HL__TGT_VNNI void hl__q8_dec_avx512(const hl__mm_job *j, int64_t n0, 
                     const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(T, b0)), hl__unpack_q_avx512(T, b0 + bb), 1);
                     const __m512 dv = _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
                                                             _mm512_castps128_ps512(_mm_cvtph_ps(h)));
-                    acc = hl__q8_fma(acc, w, hl__q8_corr(w), dv, u + 64 * s, Kp, xd + 16 * s);
+                    acc = hl__q8_fma(acc, w, dv, u + 64 * s, xd + 16 * s, 0);
             }
             if (nb % 2) { /* the last block alone (hl__q8_step zeroes the rest) */
-                __m512i w, cv;
+                __m512i w;
                 __m512 dv;
-                hl__q8_step(T, row, bb, nb, s, &w, &cv, &dv);
-                acc = hl__q8_fma(acc, w, cv, dv, u + 64 * s, Kp, xd + 16 * s);
+                hl__q8_step(T, row, bb, nb, s, &w, &dv);
+                acc = hl__q8_fma(acc, w, dv, u + 64 * s, xd + 16 * s, 0);
             }
         }
         j->y[n] = T == HL_DTYPE_Q4_K ? hl__hsum16_avx512(acc) - hl__hsum8_avx512(macc) : hl__hsum16_avx512(acc);
@@ -9853,89 +9862,121 @@ static HL__TGT_VNNI void hl__q8_dec_any_avx512(const hl__mm_job *j, int64_t n0, 
 }
 #undef HL__Q8_DEC
 
-/* Prefill: rows m0 .. m0 + MB - 1 of x against NR weight rows n .. n + NR - 1 whose steps are in
-   wb/cb/db [r * 256 + s] (and Q4_K's mins in mb [r * 64 + super-block]); each loaded piece of x
-   serves every weight row. The operations per output are the decode ones. */
+/* Prefill. x comes as 16-bit values 256 q1 + q2 (hl__mm_prep_q8's wide layout: per step of 64
+   values, lane l's four as the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)), and each weight step as
+   its codes sign-extended to the same pairs, so one vpdpwssd per pair gives p = 256 sum w q1 +
+   sum w q2 - the same exact integer - without the +128 correction or the shift. A weight row's
+   steps are unpacked once into wb (pairs, lane scales; Q4_K's mins in mb) for a block of rows
+   of x; tiles of MB rows of x x NR weight rows keep the weights in registers. */
 HL__INLINE HL__TGT_VNNI void hl__q8_tile_avx512(const hl__mm_job *j, int64_t n, int64_t m0, const int MB, const int NR,
-                                                const __m512i *wb, const __m512i *cb, const __m512 *db, const __m256 *mb) {
-    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, ns = Kp / 64;
+                                                const __m512i *wb, const __m256 *mb, int64_t ns) {
+    const int64_t Kp = ns * 64;
+    const int16_t *x16 = (const int16_t *)(const void *)j->xq;
     const float *xs = j->xd + j->M * (Kp / 4);
-    __m512 acc[4][4];
-    __m256 macc[4][4];
+    __m512 acc[6][2];
+    __m256 macc[6][2];
     int64_t s;
     int i, r;
-    for (i = 0; i < MB; i++)
-        for (r = 0; r < NR; r++) acc[r][i] = _mm512_setzero_ps();
-    for (s = 0; s < ns; s++)
-        for (i = 0; i < MB; i++) {
-            const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
-            const __m512i x1 = _mm512_loadu_si512((const void *)u), x2 = _mm512_loadu_si512((const void *)(u + Kp));
+    HL__UNROLL for (i = 0; i < MB; i++) HL__UNROLL for (r = 0; r < NR; r++) acc[i][r] = _mm512_setzero_ps();
+    for (s = 0; s < ns; s++) {
+        __m512i we[2], wo[2];
+        __m512 dv[2];
+        HL__UNROLL for (r = 0; r < NR; r++)
+            we[r] = wb[(r * ns + s) * 3], wo[r] = wb[(r * ns + s) * 3 + 1], dv[r] = _mm512_castsi512_ps(wb[(r * ns + s) * 3 + 2]);
+        HL__UNROLL for (i = 0; i < MB; i++) {
+            const int16_t *xr = x16 + (m0 + i) * Kp + 64 * s;
+            const __m512i xe = _mm512_loadu_si512((const void *)xr), xo = _mm512_loadu_si512((const void *)(xr + 32));
             const __m512 xd = _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s);
-            for (r = 0; r < NR; r++) {
-                const __m512i p1 = _mm512_dpbusd_epi32(cb[256 * r + s], x1, wb[256 * r + s]);
-                const __m512i p2 = _mm512_dpbusd_epi32(cb[256 * r + s], x2, wb[256 * r + s]);
-                acc[r][i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)),
-                                            _mm512_mul_ps(db[256 * r + s], xd), acc[r][i]);
+            HL__UNROLL for (r = 0; r < NR; r++) {
+                const __m512i p = _mm512_dpwssd_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), xe, we[r]), xo, wo[r]);
+                acc[i][r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dv[r], xd), acc[i][r]);
             }
         }
+    }
     if (j->wdt == HL_DTYPE_Q4_K) {
-        for (i = 0; i < MB; i++)
-            for (r = 0; r < NR; r++) macc[r][i] = _mm256_setzero_ps();
+        HL__UNROLL for (i = 0; i < MB; i++) HL__UNROLL for (r = 0; r < NR; r++) macc[i][r] = _mm256_setzero_ps();
         for (s = 0; s < ns / 4; s++)
-            for (i = 0; i < MB; i++) {
+            HL__UNROLL for (i = 0; i < MB; i++) {
                 const __m256 x8 = _mm256_loadu_ps(xs + (m0 + i) * (Kp / 32) + 8 * s);
-                for (r = 0; r < NR; r++) macc[r][i] = _mm256_fmadd_ps(mb[64 * r + s], x8, macc[r][i]);
+                HL__UNROLL for (r = 0; r < NR; r++) macc[i][r] = _mm256_fmadd_ps(mb[64 * r + s], x8, macc[i][r]);
             }
-        for (r = 0; r < NR; r++)
-            for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[r][i]) - hl__hsum8_avx512(macc[r][i]);
+        for (i = 0; i < MB; i++)
+            for (r = 0; r < NR; r++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[i][r]) - hl__hsum8_avx512(macc[i][r]);
         return;
     }
-    for (r = 0; r < NR; r++)
-        for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[r][i]);
+    for (i = 0; i < MB; i++)
+        for (r = 0; r < NR; r++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[i][r]);
 }
-/* the steps (and mins) of weight row `row` into slot r of the buffers */
-static HL__TGT_VNNI void hl__q8_buffer_row(const hl__mm_job *j, const uint8_t *row, int r, __m512i *wb, __m512i *cb, __m512 *db, __m256 *mb) {
-    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64;
+/* the steps (and mins) of weight row `row` into slot r of the buffers: per step the even and odd
+   bytes of each 16-bit word sign-extended (the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)) and the
+   lane scales */
+static HL__TGT_VNNI void hl__q8_buffer_row(const hl__mm_job *j, const uint8_t *row, int r, int64_t ns, __m512i *wb, __m256 *mb) {
+    const int64_t nb = j->K / 32;
     const uint64_t bb = hl__qblock_bytes(j->wdt);
     int64_t s;
-    for (s = 0; s < ns; s++) hl__q8_step(j->wdt, row, bb, nb, s, &wb[256 * r + s], &cb[256 * r + s], &db[256 * r + s]);
-    if (j->wdt == HL_DTYPE_Q4_K)
-        for (s = 0; s < ns / 4; s++) {
-            __m256 ds;
-            hl__q4k_scales_avx512(row + (uint64_t)s * bb, &ds, &mb[64 * r + s]);
+    int c;
+    if (j->wdt == HL_DTYPE_Q4_K || j->wdt == HL_DTYPE_Q6_K) { /* the super-block's scales once for its 4 steps */
+        for (s = 0; s < ns; s += 4) {
+            const uint8_t *sb = row + (uint64_t)(s / 4) * bb;
+            __m512 sc16;
+            if (j->wdt == HL_DTYPE_Q4_K) {
+                __m256 ds;
+                hl__q4k_scales_avx512(sb, &ds, &mb[64 * r + s / 4]);
+                sc16 = _mm512_castps256_ps512(ds);
+            } else {
+                sc16 = hl__q6k_scales_avx512(sb);
+            }
+            for (c = 0; c < 4; c++) {
+                const __m512i w = hl__kq_codes_avx512(j->wdt, sb, c);
+                wb[(r * ns + s + c) * 3] = _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8);
+                wb[(r * ns + s + c) * 3 + 1] = _mm512_srai_epi16(w, 8);
+                wb[(r * ns + s + c) * 3 + 2] = _mm512_castps_si512(hl__kq_lane_scales(j->wdt, sc16, c));
+            }
         }
+        return;
+    }
+    for (s = 0; s < ns; s++) {
+        __m512i w;
+        __m512 dv;
+        hl__q8_step(j->wdt, row, bb, nb, s, &w, &dv);
+        wb[(r * ns + s) * 3] = _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8);
+        wb[(r * ns + s) * 3 + 1] = _mm512_srai_epi16(w, 8);
+        wb[(r * ns + s) * 3 + 2] = _mm512_castps_si512(dv);
+    }
 }
-#define HL__Q8_TILE(MB, NR) hl__q8_tile_avx512(j, n, m0, MB, NR, wb, cb, db, mb)
+#define HL__Q8_TILE(MB, NR) hl__q8_tile_avx512(j, n, m0, MB, NR, wb, mb, ns)
 #define HL__Q8_TILES(NR)                                                                                              \
-    switch (mb1 - m0 < 4 ? (int)(mb1 - m0) : 4) {                                                                   \
+    switch (mb1 - m0 < 6 ? (int)(mb1 - m0) : 6) {                                                                   \
     case 1: HL__Q8_TILE(1, NR); break;                                                                                \
     case 2: HL__Q8_TILE(2, NR); break;                                                                                \
     case 3: HL__Q8_TILE(3, NR); break;                                                                                \
-    default: HL__Q8_TILE(4, NR); break;                                                                               \
+    case 4: HL__Q8_TILE(4, NR); break;                                                                                \
+    case 5: HL__Q8_TILE(5, NR); break;                                                                                \
+    default: HL__Q8_TILE(6, NR); break;                                                                               \
     }
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    __m512i wb[512], cb[512]; /* two rows' steps (K <= 16384) */
-    __m512 db[512];
+    __m512i wb[2 * 256 * 3]; /* two rows' steps (K <= 16384) */
     __m256 mb[128];
-    const int64_t K = j->K, M = j->M;
+    const int64_t K = j->K, M = j->M, ns = (K + 63) / 64;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
+    /* rows of x per block: their 16-bit values (2 Kp bytes each) within ~384 KB of L2 */
+    const int64_t MX = (int64_t)384 * 1024 / (128 * ns) / 6 * 6 < 12 ? 12 : (int64_t)384 * 1024 / (128 * ns) / 6 * 6;
     int64_t n, m0, mb0;
     if (!hl__q8_type(j->wdt) || K > 16384 || K % hl_dtype_block(j->wdt) != 0) return 0;
     if (M == 1) {
         hl__q8_dec_any_avx512(j, n0, n1);
         return 1;
     }
-    /* blocks of 64 rows of x (up to 64 x 3 Kp bytes, in L2) against each pair of weight rows */
-    for (mb0 = 0; mb0 < M; mb0 += 64)
+    for (mb0 = 0; mb0 < M; mb0 += MX)
         for (n = n0; n < n1; n += 2) {
             const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
-            const int64_t mb1 = M - mb0 < 64 ? M : mb0 + 64;
-            hl__q8_buffer_row(j, row, 0, wb, cb, db, mb);
+            const int64_t mb1 = M - mb0 < MX ? M : mb0 + MX;
+            hl__q8_buffer_row(j, row, 0, ns, wb, mb);
             if (n + 1 < n1) {
-                hl__q8_buffer_row(j, row + rb, 1, wb, cb, db, mb);
-                for (m0 = mb0; m0 < mb1; m0 += 4) HL__Q8_TILES(2)
+                hl__q8_buffer_row(j, row + rb, 1, ns, wb, mb);
+                for (m0 = mb0; m0 < mb1; m0 += 6) HL__Q8_TILES(2)
             } else {
-                for (m0 = mb0; m0 < mb1; m0 += 4) HL__Q8_TILES(1)
+                for (m0 = mb0; m0 < mb1; m0 += 6) HL__Q8_TILES(1)
             }
         }
     return 1;
