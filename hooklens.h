@@ -8744,7 +8744,7 @@ static int hl__q8_type(hl_dtype t) {
 /* x of one product in the layout of hl__mm_job: the codes, the scales d / 256 per group of 4, and
    after them xs [M][Kp / 32], per block the sum of x as its codes give it, (float)sum(256 q1 + q2)
    * (d / 256) (the K-quants' min term). Blocks past K are zero. */
-static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block, int wide) {
+static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
     const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
     uint8_t *q;
     float *d, *xs, dd;
@@ -8766,22 +8766,12 @@ static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block, int wide) {
             for (i = 0; i < 32; i++) sum += 256 * ((int32_t)u1[i] - 128) + ((int32_t)u2[i] - 128);
             xs[m * (Kp / 32) + b] = (float)sum * d[m * (Kp / 4) + 8 * b];
         }
-    if (wide) /* each row as 16-bit values 256 q1 + q2 in vpdpwssd pairs (hl__q8_wide) */
-        for (m = 0; m < M; m++) {
-            uint8_t *u1 = q + m * 2 * Kp, t[2 * 16384];
-            int16_t *o = (int16_t *)(void *)u1;
-            memcpy(t, u1, (size_t)(2 * Kp));
-            for (b = 0; b < Kp; b++) { /* value b: step b / 64, lane (b % 64) / 4, pair b % 2 of half (b / 2) % 2 */
-                const int64_t v = b % 64, at = 64 * (b / 64) + 32 * (v % 2) + 2 * (v / 4) + (v / 2) % 2;
-                o[at] = (int16_t)(256 * ((int)t[b] - 128) + ((int)t[Kp + b] - 128));
-            }
-        }
     j->xq = q, j->xd = d;
     return q;
 }
 /* The scalar level's fast mode: 8-bit products for the hl__q8_type weights, exact otherwise. */
 static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
-    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 0) : NULL;
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
 }
 
 /* Block b (32 values) of a weight row as integer codes w_i and a scale per group of 4 values,
@@ -9028,32 +9018,58 @@ HL__INLINE HL__TGT_AVX512 __m512i hl__q8_codes_avx512(__m512 v, float lo) {
     r = _mm512_min_ps(_mm512_max_ps(r, _mm512_set1_ps(lo)), _mm512_set1_ps(127.0f));
     return _mm512_maskz_cvttps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), r); /* NaN: 0 */
 }
-static HL__TGT_AVX512 void hl__q8_block_avx512(const float *x, uint8_t *u1, uint8_t *u2, float *d) {
-    const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
-    const __m512i off = _mm512_set1_epi32(128);
-    float amax, dd, id;
-    __m512 c0, c1, dv, iv, s256 = _mm512_set1_ps(256.0f);
-    if (_mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q)) {
-        hl__q8_block_scalar(x, u1, u2, d); /* a NaN: the scalar path's NaN scale */
-        return;
-    }
-    amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
-    dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
-    dv = _mm512_set1_ps(dd), iv = _mm512_set1_ps(id);
-    c0 = _mm512_cvtepi32_ps(hl__q8_codes_avx512(_mm512_mul_ps(x0, iv), -127.0f));
-    c1 = _mm512_cvtepi32_ps(hl__q8_codes_avx512(_mm512_mul_ps(x1, iv), -127.0f));
-    _mm_storeu_si128((__m128i *)u1, _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(c0), off)));
-    _mm_storeu_si128((__m128i *)(u1 + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(c1), off)));
-    c0 = _mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256); /* fmaf(-d, q1, x) * id * 256 */
-    c1 = _mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256);
-    _mm_storeu_si128((__m128i *)u2, _mm512_cvtepi32_epi8(_mm512_add_epi32(hl__q8_codes_avx512(c0, -128.0f), off)));
-    _mm_storeu_si128((__m128i *)(u2 + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(hl__q8_codes_avx512(c1, -128.0f), off)));
-    *d = dd;
+/* hl__mm_prep_q8 for the VNNI kernels, with hl__q8_block_scalar's operations 16 lanes at a time
+   (the same codes) and x as the 16-bit values 256 q1 + q2 in vpdpwssd pairs: per block, the
+   values of its even and odd positions (its halves of the step's two pair registers). */
+static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
+    uint8_t *q, t[64];
+    int16_t *x16;
+    float *d, *xs, dd;
+    int64_t m, b, i;
+    uint64_t bytes;
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 8, &bytes) || bytes > SIZE_MAX - 128 ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 128)))
+        return NULL; /* exact products */
+    x16 = (int16_t *)(void *)q;
+    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63);
+    xs = d + M * (Kp / 4);
+    memset(q, 0, (size_t)(2 * M * Kp));
+    memset(d, 0, (size_t)(M * Kp + M * Kp / 8));
+    for (m = 0; m < M; m++)
+        for (b = 0; b < nb; b++) {
+            const float *x = j->x + m * j->ldx + 32 * b;
+            int16_t *e = x16 + m * Kp + 64 * (b / 2) + 16 * (b % 2);
+            const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+            __m512i v0, v1;
+            if (_mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q)) {
+                int32_t v[32];
+                hl__q8_block_scalar(x, t, t + 32, &dd); /* a NaN: the scalar path's codes and NaN scale */
+                for (i = 0; i < 32; i++) v[i] = 256 * ((int32_t)t[i] - 128) + ((int32_t)t[32 + i] - 128);
+                v0 = _mm512_loadu_si512((const void *)v), v1 = _mm512_loadu_si512((const void *)(v + 16));
+            } else {
+                const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+                const float id = (dd = amax / 127.0f) != 0.0f ? 1.0f / dd : 0.0f;
+                const __m512 dv = _mm512_set1_ps(dd), iv = _mm512_set1_ps(id), s256 = _mm512_set1_ps(256.0f);
+                const __m512i a0 = hl__q8_codes_avx512(_mm512_mul_ps(x0, iv), -127.0f), a1 = hl__q8_codes_avx512(_mm512_mul_ps(x1, iv), -127.0f);
+                const __m512 c0 = _mm512_cvtepi32_ps(a0), c1 = _mm512_cvtepi32_ps(a1);
+                const __m512i r0 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256), -128.0f);
+                const __m512i r1 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256), -128.0f);
+                v0 = _mm512_add_epi32(_mm512_slli_epi32(a0, 8), r0), v1 = _mm512_add_epi32(_mm512_slli_epi32(a1, 8), r1);
+            }
+            _mm256_storeu_si256((__m256i *)(void *)e, _mm512_cvtepi32_epi16(_mm512_permutex2var_epi32(v0, ev, v1)));
+            _mm256_storeu_si256((__m256i *)(void *)(e + 32), _mm512_cvtepi32_epi16(_mm512_permutex2var_epi32(v0, od, v1)));
+            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
+            xs[m * (Kp / 32) + b] = (float)_mm512_reduce_add_epi32(_mm512_add_epi32(v0, v1)) * d[m * (Kp / 4) + 8 * b];
+        }
+    j->xq = q, j->xd = d;
+    return q;
 }
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
     if (hl_dtype_is_quantized(j->wdt)) /* 8-bit products need AVX512-VNNI */
-        return (hl__cpu_bits() & 32) && hl__q8_type(j->wdt)
-                   ? hl__mm_prep_q8(j, hl__q8_block_avx512, 1) : NULL;
+        return (hl__cpu_bits() & 32) && hl__q8_type(j->wdt) ? hl__mm_prep_q8_wide(j) : NULL;
     return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16);
 }
 /* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */
@@ -9867,20 +9883,20 @@ static HL__TGT_VNNI void hl__q8_dec_any_avx512(const hl__mm_job *j, int64_t n0, 
    its codes sign-extended to the same pairs, so one vpdpwssd per pair gives p = 256 sum w q1 +
    sum w q2 - the same exact integer - without the +128 correction or the shift. A weight row's
    steps are unpacked once into wb (pairs, lane scales; Q4_K's mins in mb) for a block of rows
-   of x; tiles of MB rows of x x NR weight rows keep the weights in registers. */
+   of x that stays in L2; tiles of MB rows of x x NR weight rows. */
 HL__INLINE HL__TGT_VNNI void hl__q8_tile_avx512(const hl__mm_job *j, int64_t n, int64_t m0, const int MB, const int NR,
                                                 const __m512i *wb, const __m256 *mb, int64_t ns) {
     const int64_t Kp = ns * 64;
     const int16_t *x16 = (const int16_t *)(const void *)j->xq;
     const float *xs = j->xd + j->M * (Kp / 4);
-    __m512 acc[6][2];
-    __m256 macc[6][2];
+    __m512 acc[6][4];
+    __m256 macc[6][4];
     int64_t s;
     int i, r;
     HL__UNROLL for (i = 0; i < MB; i++) HL__UNROLL for (r = 0; r < NR; r++) acc[i][r] = _mm512_setzero_ps();
     for (s = 0; s < ns; s++) {
-        __m512i we[2], wo[2];
-        __m512 dv[2];
+        __m512i we[4], wo[4];
+        __m512 dv[4];
         HL__UNROLL for (r = 0; r < NR; r++)
             we[r] = wb[(r * ns + s) * 3], wo[r] = wb[(r * ns + s) * 3 + 1], dv[r] = _mm512_castsi512_ps(wb[(r * ns + s) * 3 + 2]);
         HL__UNROLL for (i = 0; i < MB; i++) {
@@ -9944,39 +9960,47 @@ static HL__TGT_VNNI void hl__q8_buffer_row(const hl__mm_job *j, const uint8_t *r
         wb[(r * ns + s) * 3 + 2] = _mm512_castps_si512(dv);
     }
 }
+/* Tiles of 4 rows of x x 4 weight rows (one core, M = 64: 2048x640 Q5_0 97 GOP/s, 640x2048 Q6_K
+   101, 9216x2304 Q8_0 100; 6 x 2 gave 90-92, 4 x 3 94-99, 3 x 4 92-97, 6 x 3 83-87) */
+#define HL__Q8_MB 4
+#define HL__Q8_NR 4
 #define HL__Q8_TILE(MB, NR) hl__q8_tile_avx512(j, n, m0, MB, NR, wb, mb, ns)
 #define HL__Q8_TILES(NR)                                                                                              \
-    switch (mb1 - m0 < 6 ? (int)(mb1 - m0) : 6) {                                                                   \
+    switch (mb1 - m0 < HL__Q8_MB ? (int)(mb1 - m0) : HL__Q8_MB) {                                                    \
     case 1: HL__Q8_TILE(1, NR); break;                                                                                \
     case 2: HL__Q8_TILE(2, NR); break;                                                                                \
-    case 3: HL__Q8_TILE(3, NR); break;                                                                                \
-    case 4: HL__Q8_TILE(4, NR); break;                                                                                \
-    case 5: HL__Q8_TILE(5, NR); break;                                                                                \
-    default: HL__Q8_TILE(6, NR); break;                                                                               \
+    case 3: if (HL__Q8_MB >= 3) HL__Q8_TILE(3, NR); break;                                                           \
+    case 4: if (HL__Q8_MB >= 4) HL__Q8_TILE(4, NR); break;                                                           \
+    case 5: if (HL__Q8_MB >= 5) HL__Q8_TILE(5, NR); break;                                                           \
+    default: if (HL__Q8_MB >= 6) HL__Q8_TILE(6, NR); break;                                                          \
     }
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    __m512i wb[2 * 256 * 3]; /* two rows' steps (K <= 16384) */
-    __m256 mb[128];
+    __m512i wb[4 * 160 * 3]; /* the steps of 4 weight rows with K <= 10240, or 2 up to 16384 (120 KB) */
+    __m256 mb[4 * 64];
     const int64_t K = j->K, M = j->M, ns = (K + 63) / 64;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
+    const int NR = ns <= 160 ? HL__Q8_NR : 2;
     /* rows of x per block: their 16-bit values (2 Kp bytes each) within ~384 KB of L2 */
-    const int64_t MX = (int64_t)384 * 1024 / (128 * ns) / 6 * 6 < 12 ? 12 : (int64_t)384 * 1024 / (128 * ns) / 6 * 6;
+    const int64_t MX = (int64_t)384 * 1024 / (128 * ns) / 12 * 12 < 12 ? 12 : (int64_t)384 * 1024 / (128 * ns) / 12 * 12;
     int64_t n, m0, mb0;
+    int r, nr;
     if (!hl__q8_type(j->wdt) || K > 16384 || K % hl_dtype_block(j->wdt) != 0) return 0;
     if (M == 1) {
         hl__q8_dec_any_avx512(j, n0, n1);
         return 1;
     }
     for (mb0 = 0; mb0 < M; mb0 += MX)
-        for (n = n0; n < n1; n += 2) {
-            const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+        for (n = n0; n < n1; n += nr) {
             const int64_t mb1 = M - mb0 < MX ? M : mb0 + MX;
-            hl__q8_buffer_row(j, row, 0, ns, wb, mb);
-            if (n + 1 < n1) {
-                hl__q8_buffer_row(j, row + rb, 1, ns, wb, mb);
-                for (m0 = mb0; m0 < mb1; m0 += 6) HL__Q8_TILES(2)
-            } else {
-                for (m0 = mb0; m0 < mb1; m0 += 6) HL__Q8_TILES(1)
+            nr = n1 - n < NR ? (int)(n1 - n) : NR;
+            for (r = 0; r < nr; r++) hl__q8_buffer_row(j, (const uint8_t *)j->W + (uint64_t)(n + r) * rb, r, ns, wb, mb);
+            for (m0 = mb0; m0 < mb1; m0 += HL__Q8_MB) {
+                switch (nr) {
+                case 4: if (HL__Q8_NR >= 4) { HL__Q8_TILES(4) } break;
+                case 3: if (HL__Q8_NR >= 3) { HL__Q8_TILES(3) } break;
+                case 2: HL__Q8_TILES(2) break;
+                default: HL__Q8_TILES(1) break;
+                }
             }
         }
     return 1;
