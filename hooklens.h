@@ -786,8 +786,9 @@ typedef struct hl_model_desc {
     int         n_threads;  /* 0 = online cores, 1 = serial; results are the same bits for any */
     hl_kernels  kernels;    /* 0 = best for this CPU; HL_KERNELS_SCALAR = readable reference */
     int         fast;       /* 1 = fast mode: activations rounded to bf16 for bf16 weights; for
-                               Q8_0/Q5_0/Q4_0 weights (GGUF) quantized to 8-bit blocks of 32 with
-                               integer dot products, as llama.cpp does (AVX512-VNNI; elsewhere exact) */
+                               Q8_0/Q5_0/Q4_0/Q4_K/Q6_K weights (GGUF) quantized to 8-bit blocks of 32
+                               with integer dot products, as llama.cpp does (AVX512-VNNI; elsewhere
+                               exact) */
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
     int         no_processing;    /* 1 = none of TL's weight processing: HF's raw numbers */
@@ -1464,9 +1465,11 @@ typedef struct hl__mm_job {
     const void        *W;   /* [N, K] (mm) or [K, N] (mm_nn), stored dtype, any alignment */
     hl_dtype           wdt;
     int64_t            M, N, K;
-    /* fast mode with Q8_0 / Q5_0 / Q4_0 weights (hl__mm_prep_q8), or NULL: x as two 8-bit terms per
-       block of 32, stored + 128 as bytes, [M][2][Kp] (Kp = K rounded up to 64), and the block
-       scales / 256 repeated per group of 4 values, [M][Kp / 4] */
+    /* fast mode with Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights (hl__mm_prep_q8), or NULL: x as two
+       8-bit terms per block of 32, stored + 128 as bytes, [M][2][Kp] (Kp = K rounded up to 64), or
+       on the VNNI table as the 16-bit values 256 q1 + q2 in vpdpwssd pairs ([M][Kp] int16); and
+       in xd the block scales / 256 repeated per group of 4 values, [M][Kp / 4], then per block the
+       sum of x as its codes give it, [M][Kp / 32] (the K-quants' mins) */
     const uint8_t     *xq;
     const float       *xd;
 } hl__mm_job;
@@ -1495,7 +1498,7 @@ struct hl__kernels {
     /* nb consecutive blocks of a quantized type to f32 (nb * hl_dtype_block(t) values), the same
        bits as hl__dequant_block; 0 if t is not quantized */
     int    (*deq)(hl_dtype t, const uint8_t *blk, float *y, int64_t nb);
-    /* fast mode, Q8_0 / Q5_0 / Q4_0 weights with x from hl__mm_prep_q8 (j->xq): outputs n0 .. n1;
+    /* fast mode, Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights with x from hl__mm_prep_q8 (j->xq): n0 .. n1;
        0 if this table has no 8-bit product for j (exact products then) */
     int    (*qdot)(const hl__mm_job *j, int64_t n0, int64_t n1);
 };
@@ -8870,76 +8873,123 @@ static void hl__q8_block_scalar(const float *x, uint8_t *u1, uint8_t *u2, float 
     }
     *d = dd;
 }
+/* The weight types with 8-bit products in fast mode (the others stay exact). */
+static int hl__q8_type(hl_dtype t) {
+    return t == HL_DTYPE_Q8_0 || t == HL_DTYPE_Q5_0 || t == HL_DTYPE_Q4_0 || t == HL_DTYPE_Q4_K || t == HL_DTYPE_Q6_K;
+}
+/* x of one product in the layout of hl__mm_job: the codes, the scales d / 256 per group of 4, and
+   after them xs [M][Kp / 32], per block the sum of x as its codes give it, (float)sum(256 q1 + q2)
+   * (d / 256) (the K-quants' min term). Blocks past K are zero. */
 static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
     const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
     uint8_t *q;
-    float *d, dd;
+    float *d, *xs, dd;
     int64_t m, b, i;
     uint64_t bytes;
-    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp, &bytes) || bytes > SIZE_MAX - 64 ||
-        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 64)))
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 8, &bytes) || bytes > SIZE_MAX - 128 ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 128)))
         return NULL; /* exact products */
     d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63); /* the scales after the codes */
+    xs = d + M * (Kp / 4);
     memset(q, 128, (size_t)(2 * M * Kp));
-    memset(d, 0, (size_t)(M * Kp)); /* [M][Kp / 4] floats */
+    memset(d, 0, (size_t)(M * Kp + M * Kp / 8)); /* [M][Kp / 4] + [M][Kp / 32] floats */
     for (m = 0; m < M; m++)
         for (b = 0; b < nb; b++) {
+            const uint8_t *u1 = q + m * 2 * Kp + 32 * b, *u2 = u1 + Kp;
+            int32_t sum = 0;
             block(j->x + m * j->ldx + 32 * b, q + m * 2 * Kp + 32 * b, q + m * 2 * Kp + Kp + 32 * b, &dd);
             for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
+            for (i = 0; i < 32; i++) sum += 256 * ((int32_t)u1[i] - 128) + ((int32_t)u2[i] - 128);
+            xs[m * (Kp / 32) + b] = (float)sum * d[m * (Kp / 4) + 8 * b];
         }
     j->xq = q, j->xd = d;
     return q;
 }
-/* The scalar level's fast mode: 8-bit products for Q8_0 / Q5_0 / Q4_0 weights, exact otherwise. */
+/* The scalar level's fast mode: 8-bit products for the hl__q8_type weights, exact otherwise. */
 static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
-    return j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0 ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
 }
 
-/* The integer codes w_i and scale of one Q8_0 / Q5_0 / Q4_0 block (x_i = d w_i, see >>quant). */
-static void hl__q_codes(hl_dtype t, const uint8_t *b, int8_t *w, float *dw) {
+/* Block b (32 values) of a weight row as integer codes w_i and a scale per group of 4 values,
+   ds[l] for w_4l .. w_4l+3, so that the weights are ds[i / 4] w_i - mn (see >>quant):
+     Q8_0, Q5_0, Q4_0   ds = d, mn = 0
+     Q4_K               sub-block b % 8 of super-block b / 8: ds = d * sc, mn = dmin * m, w = q (0..15)
+     Q6_K               ds = d * sc of each 16 values, w = q - 32, mn = 0
+   (the products d * sc as the dequantizers round them). */
+static void hl__q_codes(hl_dtype t, const uint8_t *row, int64_t b, int8_t *w, float *ds, float *mn) {
     int i;
-    *dw = hl__f16_at(b);
+    *mn = 0.0f;
+    if (t == HL_DTYPE_Q4_K) {
+        const uint8_t *sb = row + (uint64_t)(b / 8) * 144, *q = sb + 16 + 32 * ((b % 8) / 2);
+        uint8_t sc, m;
+        hl__k_scale_min((int)(b % 8), sb + 4, &sc, &m);
+        for (i = 0; i < 8; i++) ds[i] = hl__f16_at(sb) * (float)sc;
+        *mn = hl__f16_at(sb + 2) * (float)m;
+        for (i = 0; i < 32; i++) w[i] = (int8_t)(b % 2 ? q[i] >> 4 : q[i] & 0x0F);
+        return;
+    }
+    if (t == HL_DTYPE_Q6_K) { /* group g of half h: element l + 32 g of the half (see hl__deq_q6_k) */
+        const uint8_t *sb = row + (uint64_t)(b / 8) * 210;
+        const int h = (int)(b % 8) / 4, g = (int)(b % 4);
+        const uint8_t *ql = sb + 64 * h + 32 * (g % 2), *qh = sb + 128 + 32 * h;
+        const int8_t *sc = (const int8_t *)(sb + 192 + 8 * h);
+        for (i = 0; i < 8; i++) ds[i] = hl__f16_at(sb + 208) * (float)sc[i / 4 + 2 * g];
+        for (i = 0; i < 32; i++) w[i] = (int8_t)((int)(((ql[i] >> (4 * (g / 2))) & 0x0F) | (((qh[i] >> (2 * g)) & 3) << 4)) - 32);
+        return;
+    }
+    row += (uint64_t)b * hl__qblock_bytes(t);
+    for (i = 0; i < 8; i++) ds[i] = hl__f16_at(row);
+    {
+    const uint8_t *bq = row;
     if (t == HL_DTYPE_Q8_0) {
-        memcpy(w, b + 2, 32);
+        memcpy(w, bq + 2, 32);
     } else if (t == HL_DTYPE_Q5_0) {
-        const uint32_t qh = (uint32_t)b[2] | (uint32_t)b[3] << 8 | (uint32_t)b[4] << 16 | (uint32_t)b[5] << 24;
+        const uint32_t qh = (uint32_t)bq[2] | (uint32_t)bq[3] << 8 | (uint32_t)bq[4] << 16 | (uint32_t)bq[5] << 24;
         for (i = 0; i < 16; i++) {
-            w[i] = (int8_t)((int)((b[6 + i] & 0x0F) | (((qh >> i) & 1u) << 4)) - 16);
-            w[i + 16] = (int8_t)((int)((b[6 + i] >> 4) | (((qh >> (i + 16)) & 1u) << 4)) - 16);
+            w[i] = (int8_t)((int)((bq[6 + i] & 0x0F) | (((qh >> i) & 1u) << 4)) - 16);
+            w[i + 16] = (int8_t)((int)((bq[6 + i] >> 4) | (((qh >> (i + 16)) & 1u) << 4)) - 16);
         }
     } else {
-        for (i = 0; i < 16; i++) w[i] = (int8_t)((b[2 + i] & 0x0F) - 8), w[i + 16] = (int8_t)((b[2 + i] >> 4) - 8);
+        for (i = 0; i < 16; i++) w[i] = (int8_t)((bq[2 + i] & 0x0F) - 8), w[i + 16] = (int8_t)((bq[2 + i] >> 4) - 8);
+    }
     }
 }
 /* y[m, n] = sum over the 16 lanes l of the fast-mode product, each lane covering 4 values per step
-   of 64:  acc_l = fma(p_l, dw_b * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
-   integers: |p| < 2^24), then the lanes summed as a tree (8 pairs, 4, 2, 1). The AVX-512 kernel
-   does the same operations in the same order, so both give the same bits, on any thread count. */
+   of 64:  acc_l = fma(p_l, ds_l * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
+   integers: |p| < 2^24), then the lanes summed as a tree (8 pairs, 4, 2, 1). Q4_K's mins are a
+   second sum over the 8 sub-blocks of a super-block, mn_b * xs_b added into 8 lanes (b % 8) and
+   summed as a tree (4 pairs, 2, 1), then subtracted. The AVX-512 kernels do the same operations
+   in the same order, so all give the same bits, on any thread count. */
 static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
     const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
-    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
     int8_t w[32];
-    float dw, acc[16];
+    float ds[8], mn, acc[16], macc[8];
     int64_t n, m, b, i, l;
+    if (!hl__q8_type(j->wdt) || K % hl_dtype_block(j->wdt) != 0) return 0;
     for (n = n0; n < n1; n++) {
         const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
         for (m = 0; m < j->M; m++) {
             const uint8_t *u1 = j->xq + m * 2 * Kp, *u2 = u1 + Kp;
-            const float *xd = j->xd + m * (Kp / 4);
+            const float *xd = j->xd + m * (Kp / 4), *xs = j->xd + j->M * (Kp / 4) + m * (Kp / 32);
             for (l = 0; l < 16; l++) acc[l] = 0.0f;
+            for (l = 0; l < 8; l++) macc[l] = 0.0f;
             for (b = 0; b < nb; b++) {
-                hl__q_codes(j->wdt, row + (uint64_t)b * bb, w, &dw);
+                hl__q_codes(j->wdt, row, b, w, ds, &mn);
                 for (l = 0; l < 8; l++) { /* block b fills lanes 8 (b % 2) .. 8 (b % 2) + 7 of its step */
                     int32_t p1 = 0, p2 = 0;
                     for (i = 4 * l; i < 4 * l + 4; i++)
                         p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
-                    acc[8 * (b % 2) + l] = fmaf((float)(256 * p1 + p2), dw * xd[8 * b + l], acc[8 * (b % 2) + l]);
+                    acc[8 * (b % 2) + l] = fmaf((float)(256 * p1 + p2), ds[l] * xd[8 * b + l], acc[8 * (b % 2) + l]);
                 }
+                if (j->wdt == HL_DTYPE_Q4_K) macc[b % 8] = fmaf(mn, xs[b], macc[b % 8]);
             }
             for (l = 0; l < 8; l++) acc[l] += acc[l + 8];
             for (l = 0; l < 4; l++) acc[l] += acc[l + 4];
             acc[0] += acc[2], acc[1] += acc[3];
-            j->y[m * j->N + n] = acc[0] + acc[1];
+            for (l = 0; l < 4; l++) macc[l] += macc[l + 4];
+            macc[0] += macc[2], macc[1] += macc[3];
+            j->y[m * j->N + n] = j->wdt == HL_DTYPE_Q4_K ? (acc[0] + acc[1]) - (macc[0] + macc[1]) : acc[0] + acc[1];
         }
     }
     return 1;
@@ -9104,32 +9154,58 @@ HL__INLINE HL__TGT_AVX512 __m512i hl__q8_codes_avx512(__m512 v, float lo) {
     r = _mm512_min_ps(_mm512_max_ps(r, _mm512_set1_ps(lo)), _mm512_set1_ps(127.0f));
     return _mm512_maskz_cvttps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), r); /* NaN: 0 */
 }
-static HL__TGT_AVX512 void hl__q8_block_avx512(const float *x, uint8_t *u1, uint8_t *u2, float *d) {
-    const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
-    const __m512i off = _mm512_set1_epi32(128);
-    float amax, dd, id;
-    __m512 c0, c1, dv, iv, s256 = _mm512_set1_ps(256.0f);
-    if (_mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q)) {
-        hl__q8_block_scalar(x, u1, u2, d); /* a NaN: the scalar path's NaN scale */
-        return;
-    }
-    amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
-    dd = amax / 127.0f, id = dd != 0.0f ? 1.0f / dd : 0.0f;
-    dv = _mm512_set1_ps(dd), iv = _mm512_set1_ps(id);
-    c0 = _mm512_cvtepi32_ps(hl__q8_codes_avx512(_mm512_mul_ps(x0, iv), -127.0f));
-    c1 = _mm512_cvtepi32_ps(hl__q8_codes_avx512(_mm512_mul_ps(x1, iv), -127.0f));
-    _mm_storeu_si128((__m128i *)u1, _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(c0), off)));
-    _mm_storeu_si128((__m128i *)(u1 + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(c1), off)));
-    c0 = _mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256); /* fmaf(-d, q1, x) * id * 256 */
-    c1 = _mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256);
-    _mm_storeu_si128((__m128i *)u2, _mm512_cvtepi32_epi8(_mm512_add_epi32(hl__q8_codes_avx512(c0, -128.0f), off)));
-    _mm_storeu_si128((__m128i *)(u2 + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(hl__q8_codes_avx512(c1, -128.0f), off)));
-    *d = dd;
+/* hl__mm_prep_q8 for the VNNI kernels, with hl__q8_block_scalar's operations 16 lanes at a time
+   (the same codes) and x as the 16-bit values 256 q1 + q2 in vpdpwssd pairs: per block, the
+   values of its even and odd positions (its halves of the step's two pair registers). */
+static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
+    uint8_t *q, t[64];
+    int16_t *x16;
+    float *d, *xs, dd;
+    int64_t m, b, i;
+    uint64_t bytes;
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 8, &bytes) || bytes > SIZE_MAX - 128 ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 128)))
+        return NULL; /* exact products */
+    x16 = (int16_t *)(void *)q;
+    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63);
+    xs = d + M * (Kp / 4);
+    memset(q, 0, (size_t)(2 * M * Kp));
+    memset(d, 0, (size_t)(M * Kp + M * Kp / 8));
+    for (m = 0; m < M; m++)
+        for (b = 0; b < nb; b++) {
+            const float *x = j->x + m * j->ldx + 32 * b;
+            int16_t *e = x16 + m * Kp + 64 * (b / 2) + 16 * (b % 2);
+            const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+            __m512i v0, v1;
+            if (_mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q)) {
+                int32_t v[32];
+                hl__q8_block_scalar(x, t, t + 32, &dd); /* a NaN: the scalar path's codes and NaN scale */
+                for (i = 0; i < 32; i++) v[i] = 256 * ((int32_t)t[i] - 128) + ((int32_t)t[32 + i] - 128);
+                v0 = _mm512_loadu_si512((const void *)v), v1 = _mm512_loadu_si512((const void *)(v + 16));
+            } else {
+                const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+                const float id = (dd = amax / 127.0f) != 0.0f ? 1.0f / dd : 0.0f;
+                const __m512 dv = _mm512_set1_ps(dd), iv = _mm512_set1_ps(id), s256 = _mm512_set1_ps(256.0f);
+                const __m512i a0 = hl__q8_codes_avx512(_mm512_mul_ps(x0, iv), -127.0f), a1 = hl__q8_codes_avx512(_mm512_mul_ps(x1, iv), -127.0f);
+                const __m512 c0 = _mm512_cvtepi32_ps(a0), c1 = _mm512_cvtepi32_ps(a1);
+                const __m512i r0 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256), -128.0f);
+                const __m512i r1 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256), -128.0f);
+                v0 = _mm512_add_epi32(_mm512_slli_epi32(a0, 8), r0), v1 = _mm512_add_epi32(_mm512_slli_epi32(a1, 8), r1);
+            }
+            _mm256_storeu_si256((__m256i *)(void *)e, _mm512_cvtepi32_epi16(_mm512_permutex2var_epi32(v0, ev, v1)));
+            _mm256_storeu_si256((__m256i *)(void *)(e + 32), _mm512_cvtepi32_epi16(_mm512_permutex2var_epi32(v0, od, v1)));
+            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
+            xs[m * (Kp / 32) + b] = (float)_mm512_reduce_add_epi32(_mm512_add_epi32(v0, v1)) * d[m * (Kp / 4) + 8 * b];
+        }
+    j->xq = q, j->xd = d;
+    return q;
 }
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
     if (hl_dtype_is_quantized(j->wdt)) /* 8-bit products need AVX512-VNNI */
-        return (hl__cpu_bits() & 32) && (j->wdt == HL_DTYPE_Q8_0 || j->wdt == HL_DTYPE_Q5_0 || j->wdt == HL_DTYPE_Q4_0)
-                   ? hl__mm_prep_q8(j, hl__q8_block_avx512) : NULL;
+        return (hl__cpu_bits() & 32) && hl__q8_type(j->wdt) ? hl__mm_prep_q8_wide(j) : NULL;
     return hl__mm_prep_x(j, j->wdt == HL_DTYPE_BF16);
 }
 /* Fast mode: bf16 x bf16 dot products where prep rounded x (bf16 weights), else the exact tiles. */
@@ -9536,7 +9612,7 @@ static const hl__kernels hl__kernels_scalar = {
     HL_KERNELS_SCALAR, "scalar", hl__mm_scalar, hl__mm_nn_scalar, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, NULL};
-/* fast mode on the scalar level: the reference of the 8-bit products (Q8_0 / Q5_0 / Q4_0 weights) */
+/* fast mode on the scalar level: the reference of the 8-bit products (hl__q8_type weights) */
 static const hl__kernels hl__kernels_scalar_q8 = {
     HL_KERNELS_SCALAR, "scalar+q8", hl__mm_scalar, hl__mm_nn_scalar, hl__mm_prep_q8_scalar,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
@@ -9552,7 +9628,7 @@ static const hl__kernels hl__kernels_avx512 = {
     hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, NULL};
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1);
 /* fast mode: the AVX-512 table with bf16 dot products for bf16 weights, 8-bit (VNNI) ones for
-   Q8_0 / Q5_0 / Q4_0 weights */
+   Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights */
 static const hl__kernels hl__kernels_avx512_bf16 = {
     HL_KERNELS_AVX512, "avx512+bf16", hl__mm_bf16, hl__mm_nn_rows_avx512, hl__mm_prep_bf16,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
@@ -9757,14 +9833,16 @@ static void hl__mm_quant(const hl__mm_job *j, int64_t n0, int64_t n1) {
     }
 }
 #if defined(HL__X86)
-/* ---- fast mode: 8-bit dot products (AVX512-VNNI) for Q8_0, Q5_0 and Q4_0 weights --------------
-   hl__mm_q8dot_scalar's operations, 16 lanes at a time. A step is two blocks (64 values) of a
-   weight row: its int8 codes w (zero past K), per lane -128 sum w (the correction for x stored
-   + 128) and the two block scales; then for each row of x, in groups of up to 8:
-     p1 = vpdpbusd(-128 sum w, x1 + 128, w) = sum w q1,   p2 likewise,   p = (p1 << 8) + p2,
-     acc = fma(float(p), dw * d / 256, acc),
-   and the lanes are summed by hl__hsum16_avx512 in the scalar tree's order. With more than one
-   group (prefill) the steps of a row are unpacked once into a buffer; otherwise on the fly. */
+/* ---- fast mode: 8-bit dot products (AVX512-VNNI) for Q8_0, Q5_0, Q4_0, Q4_K and Q6_K weights ----
+   hl__mm_q8dot_scalar's operations, 16 lanes at a time. A step is 64 values of a weight row (two
+   blocks of 32): its int8 codes w (zero past K) and the lane scales ds; x is prepared as the 16-bit
+   values 256 q1 + q2 (they fit: |256 q1 + q2| <= 32640), so that for each row of x
+     p = vpdpwssd(vpdpwssd(0, x pairs (4l, 4l+2), w pairs), x pairs (4l+1, 4l+3), w pairs)
+       = 256 sum w q1 + sum w q2 exactly, the scalar reference's integer,
+     acc = fma(float(p), ds * d / 256, acc),
+   Q4_K's mins as an 8-lane fma per super-block, and the lanes summed by hl__hsum16_avx512 (and
+   hl__hsum8_avx512) in the scalar trees' order. Decode (one row of x) unpacks the weights on the
+   fly, prefill once per weight row into a buffer that every row of x reads. */
 HL__INLINE HL__TGT_VNNI __m256i hl__unpack_q_avx512(hl_dtype t, const uint8_t *b) {
     const __m256i sixteen = _mm256_set1_epi8(16), eight = _mm256_set1_epi8(8), low = _mm256_set1_epi8(0x0F);
     __m128i qs;
@@ -9778,16 +9856,71 @@ HL__INLINE HL__TGT_VNNI __m256i hl__unpack_q_avx512(hl_dtype t, const uint8_t *b
     }
     return _mm256_sub_epi8(v, eight);
 }
-/* Step s of a row: w, the -128 sum w correction, and the scales per lane (0 past the last block). */
-HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_t bb, int64_t nb, int64_t s, __m512i *w, __m512i *c,
-                                     __m512 *dv) {
-    const uint8_t *b0 = row + (uint64_t)(2 * s) * bb, *b1 = b0 + bb;
-    const int two = 2 * s + 1 < nb;
-    /* the two f16 scales converted together, then lanes 0-7 <- d0 and 8-15 <- d1 (d1 = 0 past the last block) */
-    const __m128i h = _mm_insert_epi16(_mm_cvtsi32_si128(b0[0] | (b0[1] << 8)), two ? (b1[0] | (b1[1] << 8)) : 0, 1);
-    *w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(t, b0)), two ? hl__unpack_q_avx512(t, b1) : _mm256_setzero_si256(), 1);
-    *c = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8((char)0x80), *w));
-    *dv = _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_castps128_ps512(_mm_cvtph_ps(h)));
+/* A Q4_K super-block's 8 scales d * sc and 8 mins dmin * m (hl__k_scale_min's values, unpacked 32
+   bits at a time as llama.cpp's kernels do). */
+HL__INLINE HL__TGT_VNNI void hl__q4k_scales_avx512(const uint8_t *sb, __m256 *ds, __m256 *mn) {
+    const uint32_t k1 = 0x3f3f3f3fu, k2 = 0x0f0f0f0fu, k3 = 0x03030303u;
+    uint32_t u[4], a;
+    __m128i v;
+    memcpy(u, sb + 4, 12);
+    u[3] = ((u[2] >> 4) & k2) | (((u[1] >> 6) & k3) << 4);
+    a = u[1] & k1;
+    u[1] = (u[2] & k2) | (((u[0] >> 6) & k3) << 4);
+    u[2] = a;
+    u[0] &= k1;
+    memcpy(&v, u, 16);
+    *ds = _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss((unsigned short)(sb[0] | (sb[1] << 8)))), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(v)));
+    *mn = _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss((unsigned short)(sb[2] | (sb[3] << 8)))),
+                        _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(v, 8))));
+}
+/* A Q6_K super-block's 16 scales d * sc. */
+HL__INLINE HL__TGT_VNNI __m512 hl__q6k_scales_avx512(const uint8_t *sb) {
+    return _mm512_mul_ps(_mm512_set1_ps(_cvtsh_ss((unsigned short)(sb[208] | (sb[209] << 8)))),
+                         _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(sb + 192)))));
+}
+/* Step c (0..3) of a K-quant super-block: the 64 codes, and the lane scales from the super-block's
+   (Q4_K: lanes 0-7 sub-block 2c, 8-15 sub-block 2c + 1; Q6_K: lane l scale 4c + l / 4). */
+HL__INLINE HL__TGT_VNNI __m512i hl__kq_codes_avx512(hl_dtype t, const uint8_t *sb, int c) {
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    if (t == HL_DTYPE_Q4_K) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(sb + 16 + 32 * c));
+        return _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1), low);
+    } else {
+        const __m512i ql = _mm512_loadu_si512((const void *)(sb + 64 * (c / 2)));
+        const __m256i qh = _mm256_loadu_si256((const __m256i *)(sb + 128 + 32 * (c / 2)));
+        __m512i hx = _mm512_inserti64x4(_mm512_castsi256_si512(qh), _mm256_srli_epi16(qh, 2), 1), lo;
+        if (c % 2) lo = _mm512_and_si512(_mm512_srli_epi16(ql, 4), low), hx = _mm512_srli_epi16(hx, 4);
+        else lo = _mm512_and_si512(ql, low);
+        return _mm512_sub_epi8(_mm512_or_si512(lo, _mm512_slli_epi16(_mm512_and_si512(hx, _mm512_set1_epi8(3)), 4)), _mm512_set1_epi8(32));
+    }
+}
+HL__INLINE HL__TGT_VNNI __m512 hl__kq_lane_scales(hl_dtype t, __m512 sc16, int c) {
+    if (t == HL_DTYPE_Q4_K)
+        return _mm512_permutexvar_ps(_mm512_add_epi32(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_set1_epi32(2 * c)), sc16);
+    return _mm512_permutexvar_ps(_mm512_add_epi32(_mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0), _mm512_set1_epi32(4 * c)), sc16);
+}
+/* Step s of a row: the codes w and the lane scales (0 past the last block). */
+HL__INLINE HL__TGT_VNNI void hl__q8_step(hl_dtype t, const uint8_t *row, uint64_t bb, int64_t nb, int64_t s, __m512i *w, __m512 *dv) {
+    if (t == HL_DTYPE_Q4_K || t == HL_DTYPE_Q6_K) {
+        const uint8_t *sb = row + (uint64_t)(s / 4) * bb;
+        __m512 sc16;
+        if (t == HL_DTYPE_Q4_K) {
+            __m256 ds, mn;
+            hl__q4k_scales_avx512(sb, &ds, &mn);
+            sc16 = _mm512_castps256_ps512(ds);
+        } else {
+            sc16 = hl__q6k_scales_avx512(sb);
+        }
+        *w = hl__kq_codes_avx512(t, sb, (int)(s % 4));
+        *dv = hl__kq_lane_scales(t, sc16, (int)(s % 4));
+    } else {
+        const uint8_t *b0 = row + (uint64_t)(2 * s) * bb, *b1 = b0 + bb;
+        const int two = 2 * s + 1 < nb;
+        /* the two f16 scales converted together, then lanes 0-7 <- d0 and 8-15 <- d1 (d1 = 0 past the last block) */
+        const __m128i h = _mm_insert_epi16(_mm_cvtsi32_si128(b0[0] | (b0[1] << 8)), two ? (b1[0] | (b1[1] << 8)) : 0, 1);
+        *w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(t, b0)), two ? hl__unpack_q_avx512(t, b1) : _mm256_setzero_si256(), 1);
+        *dv = _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_castps128_ps512(_mm_cvtph_ps(h)));
+    }
 }
 /* lanes 0..15 summed as (l, l+8), then (l, l+4), (l, l+2), (0, 1): hl__mm_q8dot_scalar's order */
 static HL__TGT_AVX512 float hl__hsum16_avx512(__m512 v) {
@@ -9796,103 +9929,233 @@ static HL__TGT_AVX512 float hl__hsum16_avx512(__m512 v) {
     const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
     return _mm_cvtss_f32(_mm_add_ss(c, _mm_shuffle_ps(c, c, 1)));
 }
-/* Rows m0 .. m0 + MB - 1 of x against weight row `row` (MB a constant where it is inlined, so that
-   the accumulators stay in registers); steps from the buffers wb/cb/db, or unpacked on the fly. */
-HL__INLINE HL__TGT_VNNI void hl__q8_rows_avx512(const hl__mm_job *j, const uint8_t *row, int64_t n, int64_t m0, const int MB,
-                                                const __m512i *wb, const __m512i *cb, const __m512 *db) {
-    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64;
-    const uint64_t bb = hl__qblock_bytes(j->wdt);
-    __m512 acc[8];
-    int64_t s;
-    int i;
-    for (i = 0; i < MB; i++) acc[i] = _mm512_setzero_ps();
-    for (s = 0; s < ns; s++) {
-        __m512i wv, cv;
-        __m512 dv;
-        if (wb) wv = wb[s], cv = cb[s], dv = db[s];
-        else hl__q8_step(j->wdt, row, bb, nb, s, &wv, &cv, &dv);
-        for (i = 0; i < MB; i++) {
-            const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
-            const __m512i p1 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)u), wv);
-            const __m512i p2 = _mm512_dpbusd_epi32(cv, _mm512_loadu_si512((const void *)(u + Kp)), wv);
-            const __m512 sc = _mm512_mul_ps(dv, _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s));
-            acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)), sc, acc[i]);
-        }
-    }
-    for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n] = hl__hsum16_avx512(acc[i]);
+/* lanes 0..7 summed as (l, l+4), (l, l+2), (0, 1) */
+HL__INLINE HL__TGT_AVX512 float hl__hsum8_avx512(__m256 a) {
+    const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    return _mm_cvtss_f32(_mm_add_ss(c, _mm_shuffle_ps(c, c, 1)));
 }
-/* The same for two weight rows (their steps in wb/cb/db [0] and [1]) against rows m0 .. m0 + MB - 1
-   of x: each loaded piece of x serves both (prefill). The operations per output are unchanged. */
-HL__INLINE HL__TGT_VNNI void hl__q8_rows2_avx512(const hl__mm_job *j, int64_t n, int64_t m0, const int MB, const __m512i *wb,
-                                                 const __m512i *cb, const __m512 *db) {
-    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, ns = Kp / 64;
-    __m512 acc[2][4];
+/* acc += float(p) * (dv * xd) for one step of one row of x, p = sum w (256 q1 + q2) per lane by
+   two vpdpwssd on the codes as 16-bit pairs (see hl__q8_tile_avx512): `pos` when every code is
+   >= 0 (Q4_K), so that zero-extending does */
+HL__INLINE HL__TGT_VNNI __m512 hl__q8_fma(__m512 acc, __m512i w, __m512 dv, const int16_t *x16, const float *xd, int pos) {
+    const __m512i we = pos ? _mm512_and_si512(w, _mm512_set1_epi16(0xFF)) : _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8);
+    const __m512i wo = pos ? _mm512_srli_epi16(w, 8) : _mm512_srai_epi16(w, 8);
+    const __m512i p = _mm512_dpwssd_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_loadu_si512((const void *)x16), we),
+                                          _mm512_loadu_si512((const void *)(x16 + 32)), wo);
+    return _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dv, _mm512_loadu_ps(xd)), acc);
+}
+
+/* Decode (one row of x): the type a constant, one weight row after another (a single stream: two
+   rows side by side ran at half the speed on a Zen 4, whose prefetcher follows one stream best);
+   the K-quants prefetch HL__Q8_PF bytes ahead (Q6_K 8.8 vs 9.4 ms one thread on a 134 MB matrix,
+   nothing for the 32-blocks). */
+#define HL__Q8_PF 1024
+/* Rows n0 .. n1 - 1, and with R = 2 also the rows h further on, in step: two sequential streams far
+   apart, whose independent sums overlap (two adjacent rows, one interleaved stream, ran at half the
+   speed: the prefetcher follows separate streams better) */
+HL__INLINE HL__TGT_VNNI void hl__q8_dec_avx512(const hl__mm_job *j, int64_t n0, int64_t n1, const hl_dtype T, const int R, int64_t h) {
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = nb / 2;
+    const uint64_t rb = hl_dtype_row_bytes(T, K), bb = hl__qblock_bytes(T);
+    const int16_t *u = (const int16_t *)(const void *)j->xq;
+    const float *xd = j->xd, *xs = j->xd + Kp / 4;
+    const int kq = T == HL_DTYPE_Q4_K || T == HL_DTYPE_Q6_K;
+    int64_t n, s;
+    int c, r;
+    for (n = n0; n < n1; n++) {
+        const uint8_t *row[2];
+        __m512 acc[2];
+        __m256 macc[2];
+        row[0] = (const uint8_t *)j->W + (uint64_t)n * rb, row[1] = row[0] + (uint64_t)h * rb;
+        HL__UNROLL for (r = 0; r < R; r++) acc[r] = _mm512_setzero_ps(), macc[r] = _mm256_setzero_ps();
+        if (kq) {
+            for (s = 0; s < ns; s += 4)
+                HL__UNROLL for (r = 0; r < R; r++) {
+                    const uint8_t *sb = row[r] + (uint64_t)(s / 4) * bb;
+                    __m512 sc16;
+                    _mm_prefetch((const char *)sb + HL__Q8_PF, _MM_HINT_T0);
+                    _mm_prefetch((const char *)sb + HL__Q8_PF + 64, _MM_HINT_T0);
+                    _mm_prefetch((const char *)sb + HL__Q8_PF + 128, _MM_HINT_T0);
+                    if (T == HL_DTYPE_Q4_K) {
+                        __m256 ds, mn;
+                        hl__q4k_scales_avx512(sb, &ds, &mn);
+                        sc16 = _mm512_castps256_ps512(ds);
+                        macc[r] = _mm256_fmadd_ps(mn, _mm256_loadu_ps(xs + 8 * (s / 4)), macc[r]);
+                    } else {
+                        sc16 = hl__q6k_scales_avx512(sb);
+                    }
+                    for (c = 0; c < 4; c++) {
+                        const __m512i w = hl__kq_codes_avx512(T, sb, c);
+                        acc[r] = hl__q8_fma(acc[r], w, hl__kq_lane_scales(T, sc16, c), u + 64 * (s + c), xd + 16 * (s + c), T == HL_DTYPE_Q4_K);
+                    }
+                }
+        } else {
+            for (s = 0; s < ns; s++)
+                HL__UNROLL for (r = 0; r < R; r++) {
+                    const uint8_t *b0 = row[r] + (uint64_t)(2 * s) * bb;
+                    const __m128i hh = _mm_cvtsi32_si128((int)((uint32_t)(b0[0] | (b0[1] << 8)) | (uint32_t)(b0[bb] | (b0[bb + 1] << 8)) << 16));
+                    const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(T, b0)), hl__unpack_q_avx512(T, b0 + bb), 1);
+                    const __m512 dv = _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+                                                            _mm512_castps128_ps512(_mm_cvtph_ps(hh)));
+                    acc[r] = hl__q8_fma(acc[r], w, dv, u + 64 * s, xd + 16 * s, 0);
+                }
+            if (nb % 2) /* the last block alone (hl__q8_step zeroes the rest) */
+                HL__UNROLL for (r = 0; r < R; r++) {
+                    __m512i w;
+                    __m512 dv;
+                    hl__q8_step(T, row[r], bb, nb, s, &w, &dv);
+                    acc[r] = hl__q8_fma(acc[r], w, dv, u + 64 * s, xd + 16 * s, 0);
+                }
+        }
+        HL__UNROLL for (r = 0; r < R; r++)
+            j->y[n + r * h] = T == HL_DTYPE_Q4_K ? hl__hsum16_avx512(acc[r]) - hl__hsum8_avx512(macc[r]) : hl__hsum16_avx512(acc[r]);
+    }
+}
+/* the first and second halves of the range in step (2b Q8_0 decode on 2 threads: 10.1-11.3 ->
+   13.2-13.5 tokens/s), then the odd row */
+#define HL__Q8_DEC(T) hl__q8_dec_avx512(j, n0, n0 + (n1 - n0) / 2, T, 2, (n1 - n0) / 2), hl__q8_dec_avx512(j, n1 - (n1 - n0) % 2, n1, T, 1, 0)
+static HL__TGT_VNNI void hl__q8_dec_any_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    switch (j->wdt) {
+    case HL_DTYPE_Q8_0: HL__Q8_DEC(HL_DTYPE_Q8_0); break;
+    case HL_DTYPE_Q5_0: HL__Q8_DEC(HL_DTYPE_Q5_0); break;
+    case HL_DTYPE_Q4_0: HL__Q8_DEC(HL_DTYPE_Q4_0); break;
+    case HL_DTYPE_Q4_K: HL__Q8_DEC(HL_DTYPE_Q4_K); break;
+    default: HL__Q8_DEC(HL_DTYPE_Q6_K); break;
+    }
+}
+#undef HL__Q8_DEC
+
+/* Prefill. x comes as 16-bit values 256 q1 + q2 (hl__mm_prep_q8's wide layout: per step of 64
+   values, lane l's four as the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)), and each weight step as
+   its codes sign-extended to the same pairs, so one vpdpwssd per pair gives p = 256 sum w q1 +
+   sum w q2 - the same exact integer - without the +128 correction or the shift. A weight row's
+   steps are unpacked once into wb (pairs, lane scales; Q4_K's mins in mb) for a block of rows
+   of x that stays in L2; tiles of MB rows of x x NR weight rows. */
+HL__INLINE HL__TGT_VNNI void hl__q8_tile_avx512(const hl__mm_job *j, int64_t n, int64_t m0, const int MB, const int NR,
+                                                const __m512i *wb, const __m256 *mb, int64_t ns) {
+    const int64_t Kp = ns * 64;
+    const int16_t *x16 = (const int16_t *)(const void *)j->xq;
+    const float *xs = j->xd + j->M * (Kp / 4);
+    __m512 acc[6][4];
+    __m256 macc[6][4];
     int64_t s;
     int i, r;
-    for (i = 0; i < MB; i++) acc[0][i] = acc[1][i] = _mm512_setzero_ps();
-    for (s = 0; s < ns; s++)
-        for (i = 0; i < MB; i++) {
-            const uint8_t *u = j->xq + (m0 + i) * 2 * Kp + 64 * s;
-            const __m512i x1 = _mm512_loadu_si512((const void *)u), x2 = _mm512_loadu_si512((const void *)(u + Kp));
+    HL__UNROLL for (i = 0; i < MB; i++) HL__UNROLL for (r = 0; r < NR; r++) acc[i][r] = _mm512_setzero_ps();
+    for (s = 0; s < ns; s++) {
+        __m512i we[4], wo[4];
+        __m512 dv[4];
+        HL__UNROLL for (r = 0; r < NR; r++)
+            we[r] = wb[(r * ns + s) * 3], wo[r] = wb[(r * ns + s) * 3 + 1], dv[r] = _mm512_castsi512_ps(wb[(r * ns + s) * 3 + 2]);
+        HL__UNROLL for (i = 0; i < MB; i++) {
+            const int16_t *xr = x16 + (m0 + i) * Kp + 64 * s;
+            const __m512i xe = _mm512_loadu_si512((const void *)xr), xo = _mm512_loadu_si512((const void *)(xr + 32));
             const __m512 xd = _mm512_loadu_ps(j->xd + (m0 + i) * (Kp / 4) + 16 * s);
-            for (r = 0; r < 2; r++) {
-                const __m512i p1 = _mm512_dpbusd_epi32(cb[256 * r + s], x1, wb[256 * r + s]);
-                const __m512i p2 = _mm512_dpbusd_epi32(cb[256 * r + s], x2, wb[256 * r + s]);
-                acc[r][i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(p1, 8), p2)),
-                                            _mm512_mul_ps(db[256 * r + s], xd), acc[r][i]);
-            }
-        }
-    for (r = 0; r < 2; r++)
-        for (i = 0; i < MB; i++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[r][i]);
-}
-static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
-    __m512i wb[512], cb[512]; /* two rows' steps when several groups share them (K <= 16384) */
-    __m512 db[512];
-    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, ns = Kp / 64, M = j->M;
-    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K), bb = hl__qblock_bytes(j->wdt);
-    const int buffered = M > 8;
-    int64_t n, m0, mb0, s;
-    if ((j->wdt != HL_DTYPE_Q8_0 && j->wdt != HL_DTYPE_Q5_0 && j->wdt != HL_DTYPE_Q4_0) || K > 16384) return 0;
-    /* blocks of 64 rows of x (up to 64 x 3 Kp bytes, in L2) against each weight row in turn */
-    for (mb0 = 0; mb0 < M; mb0 += 64)
-    for (n = n0; n < n1; n++) {
-        const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
-        const int64_t mb1 = M - mb0 < 64 ? M : mb0 + 64;
-        if (buffered && n + 1 < n1) { /* two weight rows at a time, 4 rows of x per pass */
-            for (s = 0; s < ns; s++) {
-                hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
-                hl__q8_step(j->wdt, row + rb, bb, nb, s, &wb[256 + s], &cb[256 + s], &db[256 + s]);
-            }
-            for (m0 = mb0; m0 < mb1; m0 += 4) {
-                switch (mb1 - m0 < 4 ? (int)(mb1 - m0) : 4) {
-                case 1: hl__q8_rows2_avx512(j, n, m0, 1, wb, cb, db); break;
-                case 2: hl__q8_rows2_avx512(j, n, m0, 2, wb, cb, db); break;
-                case 3: hl__q8_rows2_avx512(j, n, m0, 3, wb, cb, db); break;
-                default: hl__q8_rows2_avx512(j, n, m0, 4, wb, cb, db); break;
-                }
-            }
-            n++;
-            continue;
-        }
-        if (buffered)
-            for (s = 0; s < ns; s++) hl__q8_step(j->wdt, row, bb, nb, s, &wb[s], &cb[s], &db[s]);
-        for (m0 = mb0; m0 < mb1; m0 += 8) {
-            const __m512i *w = buffered ? wb : NULL, *c = buffered ? cb : NULL;
-            const __m512 *d = buffered ? db : NULL;
-            switch (mb1 - m0 < 8 ? (int)(mb1 - m0) : 8) {
-            case 1: hl__q8_rows_avx512(j, row, n, m0, 1, w, c, d); break;
-            case 2: hl__q8_rows_avx512(j, row, n, m0, 2, w, c, d); break;
-            case 3: hl__q8_rows_avx512(j, row, n, m0, 3, w, c, d); break;
-            case 4: hl__q8_rows_avx512(j, row, n, m0, 4, w, c, d); break;
-            case 5: hl__q8_rows_avx512(j, row, n, m0, 5, w, c, d); break;
-            case 6: hl__q8_rows_avx512(j, row, n, m0, 6, w, c, d); break;
-            case 7: hl__q8_rows_avx512(j, row, n, m0, 7, w, c, d); break;
-            default: hl__q8_rows_avx512(j, row, n, m0, 8, w, c, d); break;
+            HL__UNROLL for (r = 0; r < NR; r++) {
+                const __m512i p = _mm512_dpwssd_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), xe, we[r]), xo, wo[r]);
+                acc[i][r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dv[r], xd), acc[i][r]);
             }
         }
     }
+    if (j->wdt == HL_DTYPE_Q4_K) {
+        HL__UNROLL for (i = 0; i < MB; i++) HL__UNROLL for (r = 0; r < NR; r++) macc[i][r] = _mm256_setzero_ps();
+        for (s = 0; s < ns / 4; s++)
+            HL__UNROLL for (i = 0; i < MB; i++) {
+                const __m256 x8 = _mm256_loadu_ps(xs + (m0 + i) * (Kp / 32) + 8 * s);
+                HL__UNROLL for (r = 0; r < NR; r++) macc[i][r] = _mm256_fmadd_ps(mb[64 * r + s], x8, macc[i][r]);
+            }
+        for (i = 0; i < MB; i++)
+            for (r = 0; r < NR; r++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[i][r]) - hl__hsum8_avx512(macc[i][r]);
+        return;
+    }
+    for (i = 0; i < MB; i++)
+        for (r = 0; r < NR; r++) j->y[(m0 + i) * j->N + n + r] = hl__hsum16_avx512(acc[i][r]);
+}
+/* the steps (and mins) of weight row `row` into slot r of the buffers: per step the even and odd
+   bytes of each 16-bit word sign-extended (the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)) and the
+   lane scales */
+static HL__TGT_VNNI void hl__q8_buffer_row(const hl__mm_job *j, const uint8_t *row, int r, int64_t ns, __m512i *wb, __m256 *mb) {
+    const int64_t nb = j->K / 32;
+    const uint64_t bb = hl__qblock_bytes(j->wdt);
+    int64_t s;
+    int c;
+    if (j->wdt == HL_DTYPE_Q4_K || j->wdt == HL_DTYPE_Q6_K) { /* the super-block's scales once for its 4 steps */
+        for (s = 0; s < ns; s += 4) {
+            const uint8_t *sb = row + (uint64_t)(s / 4) * bb;
+            __m512 sc16;
+            if (j->wdt == HL_DTYPE_Q4_K) {
+                __m256 ds;
+                hl__q4k_scales_avx512(sb, &ds, &mb[64 * r + s / 4]);
+                sc16 = _mm512_castps256_ps512(ds);
+            } else {
+                sc16 = hl__q6k_scales_avx512(sb);
+            }
+            for (c = 0; c < 4; c++) {
+                const __m512i w = hl__kq_codes_avx512(j->wdt, sb, c);
+                wb[(r * ns + s + c) * 3] = _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8);
+                wb[(r * ns + s + c) * 3 + 1] = _mm512_srai_epi16(w, 8);
+                wb[(r * ns + s + c) * 3 + 2] = _mm512_castps_si512(hl__kq_lane_scales(j->wdt, sc16, c));
+            }
+        }
+        return;
+    }
+    for (s = 0; s < ns; s++) {
+        __m512i w;
+        __m512 dv;
+        hl__q8_step(j->wdt, row, bb, nb, s, &w, &dv);
+        wb[(r * ns + s) * 3] = _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8);
+        wb[(r * ns + s) * 3 + 1] = _mm512_srai_epi16(w, 8);
+        wb[(r * ns + s) * 3 + 2] = _mm512_castps_si512(dv);
+    }
+}
+/* Tiles of 4 rows of x x 4 weight rows (one core, M = 64: 2048x640 Q5_0 97 GOP/s, 640x2048 Q6_K
+   101, 9216x2304 Q8_0 100; 6 x 2 gave 90-92, 4 x 3 94-99, 3 x 4 92-97, 6 x 3 83-87) */
+#define HL__Q8_MB 4
+#define HL__Q8_NR 4
+#define HL__Q8_TILE(MB, NR) hl__q8_tile_avx512(j, n, m0, MB, NR, wb, mb, ns)
+#define HL__Q8_TILES(NR)                                                                                              \
+    switch (mb1 - m0 < HL__Q8_MB ? (int)(mb1 - m0) : HL__Q8_MB) {                                                    \
+    case 1: HL__Q8_TILE(1, NR); break;                                                                                \
+    case 2: HL__Q8_TILE(2, NR); break;                                                                                \
+    case 3: if (HL__Q8_MB >= 3) HL__Q8_TILE(3, NR); break;                                                           \
+    case 4: if (HL__Q8_MB >= 4) HL__Q8_TILE(4, NR); break;                                                           \
+    case 5: if (HL__Q8_MB >= 5) HL__Q8_TILE(5, NR); break;                                                           \
+    default: if (HL__Q8_MB >= 6) HL__Q8_TILE(6, NR); break;                                                          \
+    }
+static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    __m512i wb[4 * 160 * 3]; /* the steps of 4 weight rows with K <= 10240, or 2 up to 16384 (120 KB) */
+    __m256 mb[4 * 64];
+    const int64_t K = j->K, M = j->M, ns = (K + 63) / 64;
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
+    const int NR = ns <= 160 ? HL__Q8_NR : 2;
+    /* rows of x per block: their 16-bit values (2 Kp bytes each) within ~3 MB, in L2 and L3. Each
+       block reads the weights once more, so small blocks are slow for long rows (one core, M = 512,
+       2304x9216 Q8_0: 72 GOP/s with 384 KB blocks, 90 with 768 KB, 97 with 1.5 MB, 101 with 3 MB) */
+    const int64_t MX = (int64_t)3072 * 1024 / (128 * ns) / 12 * 12 < 12 ? 12 : (int64_t)3072 * 1024 / (128 * ns) / 12 * 12;
+    int64_t n, m0, mb0;
+    int r, nr;
+    if (!hl__q8_type(j->wdt) || K > 16384 || K % hl_dtype_block(j->wdt) != 0) return 0;
+    if (M == 1) {
+        hl__q8_dec_any_avx512(j, n0, n1);
+        return 1;
+    }
+    for (mb0 = 0; mb0 < M; mb0 += MX)
+        for (n = n0; n < n1; n += nr) {
+            const int64_t mb1 = M - mb0 < MX ? M : mb0 + MX;
+            nr = n1 - n < NR ? (int)(n1 - n) : NR;
+            for (r = 0; r < nr; r++) hl__q8_buffer_row(j, (const uint8_t *)j->W + (uint64_t)(n + r) * rb, r, ns, wb, mb);
+            for (m0 = mb0; m0 < mb1; m0 += HL__Q8_MB) {
+                switch (nr) {
+                case 4: if (HL__Q8_NR >= 4) { HL__Q8_TILES(4) } break;
+                case 3: if (HL__Q8_NR >= 3) { HL__Q8_TILES(3) } break;
+                case 2: HL__Q8_TILES(2) break;
+                default: HL__Q8_TILES(1) break;
+                }
+            }
+        }
     return 1;
 }
+#undef HL__Q8_TILES
+#undef HL__Q8_TILE
 #endif
 
 /* y = x @ W with W [K, N] quantized along N (rare: no GGUF layout stores [in, out]): the reference
@@ -9976,7 +10239,7 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
         hl__mm_job px;
         int first = -1;
         for (i = 0; i < cnt && first < 0; i++) /* with 8-bit products, a weight that has them prepares x */
-            if (k == 1 && (wdt[i] == HL_DTYPE_Q8_0 || wdt[i] == HL_DTYPE_Q5_0 || wdt[i] == HL_DTYPE_Q4_0)) first = i;
+            if (k == 1 && hl__q8_type(wdt[i])) first = i;
         for (i = 0; i < cnt && first < 0; i++)
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) first = i;
         if (first < 0) continue;
@@ -16572,8 +16835,8 @@ REVISION HISTORY
                        bench --batch.
     0.4.1 (2026-12-05) fast mode: x as two 8-bit terms per block of 32 for the Q8_0/Q5_0/Q4_0
                        integer products (the second holds the first's rounding error), the scalar
-                       reference of those products (the same bits), up to 8 rows of x per weight
-                       row; llama GGUF files and "gpt2" GGUF tokenizers; Gemma-1 GGUF norm names
+                       reference of those products (the same bits), also for Q4_K/Q6_K weights
+                       (Q4_K's mins as a second sum), a decode kernel per type; llama GGUF files and "gpt2" GGUF tokenizers; Gemma-1 GGUF norm names
                        as llama.cpp's; a Q4_K writer; tools: one option table and parser for
                        every command, progress lines.
     0.4.0 (2026-12-05) API CHANGE: GGUF v2/v3 reader (hl_gguf_*, fuzzed) and writer; block-quantized

@@ -66,7 +66,7 @@
     X(CACHE_ALL,           "--cache-all",           FLAG, NULL,            0,   0,         0, "also time a forward pass that caches every hook") \
     X(PEAK,                "--peak",                FLAG, NULL,            0,   0,         0, "measure the machine's FMA, bf16 and memory peaks first") \
     X(KERNELS,             "--kernels",             FLAG, NULL,            0,   0,         0, "time the matrix kernels alone") \
-    X(DTYPES,              "--dtypes",              STR,  "f32,bf16,..",   0,   0,         0, "weight dtypes for --kernels (default f32,bf16,f16)") \
+    X(DTYPES,              "--dtypes",              STR,  "f32,bf16,..",   0,   0,         0, "weight dtypes for --kernels (default f32,bf16,f16; also q8_0,q5_0,q4_0,q4_k,q6_k)") \
     X(SHAPE,               "--shape",               STR,  "N,K",           0,   0,         0, "matrix shape for --kernels (default 9216,2304)") \
     X(SAE,                 "--sae",                 FLAG, NULL,            0,   0,         0, "time an SAE encode (d_in 2304 x d_sae 65536)") \
     X(LIKE,                "--like",                STR,  "NAME",          0,   0,         0, "the shape to copy (gemma-2-2b, gpt2-small, pythia-160m, tiny, ...)") \

@@ -69,6 +69,21 @@ static float rng_uniform(float a) {
 
 static void fill_weights(void *W, hl_dtype dt, int64_t n, float a) {
     int64_t i;
+    if (hl_dtype_is_quantized(dt)) { /* random codes, every f16 scale (and min) a small positive value */
+        const uint64_t bb = hl_dtype_row_bytes(dt, hl_dtype_block(dt)), nb = (uint64_t)n / (uint64_t)hl_dtype_block(dt);
+        const int at = dt == HL_DTYPE_Q6_K ? 208 : dt == HL_DTYPE_Q2_K ? 80 : dt == HL_DTYPE_Q3_K ? 108 : 0;
+        const int at2 = dt == HL_DTYPE_Q4_1 || dt == HL_DTYPE_Q5_1 || dt == HL_DTYPE_Q4_K || dt == HL_DTYPE_Q5_K ? at + 2 :
+                        dt == HL_DTYPE_Q2_K ? 82 : -1;
+        uint8_t *b = (uint8_t *)W;
+        uint64_t k;
+        for (k = 0; k < bb * nb; k++) b[k] = (uint8_t)rng_next();
+        for (k = 0; k < nb; k++) {
+            const uint16_t h = hl_f32_to_f16(a * (0.01f + 0.01f * (float)(rng_next() % 100u)));
+            b[k * bb + (uint64_t)at] = (uint8_t)h, b[k * bb + (uint64_t)at + 1] = (uint8_t)(h >> 8);
+            if (at2 >= 0) b[k * bb + (uint64_t)at2] = (uint8_t)h, b[k * bb + (uint64_t)at2 + 1] = (uint8_t)(h >> 8);
+        }
+        return;
+    }
     for (i = 0; i < n; i++) {
         float v = rng_uniform(a);
         if (dt == HL_DTYPE_F32) ((float *)W)[i] = v;
@@ -291,7 +306,9 @@ typedef struct bench_opts {
 static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
     /* default: gemma-2-2b MLP gate/up projection, W [d_mlp 9216, d_model 2304]; --shape N,K */
     const int64_t N = o->shape_n, K = o->shape_k;
-    static const hl_dtype dts[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16};
+    /* the quantized ones only when --dtypes names them */
+    static const hl_dtype dts[] = {HL_DTYPE_F32, HL_DTYPE_BF16, HL_DTYPE_F16, HL_DTYPE_Q8_0,
+                                   HL_DTYPE_Q5_0, HL_DTYPE_Q4_0, HL_DTYPE_Q4_K, HL_DTYPE_Q6_K};
     static const hl_kernels lv[] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512, HL_KERNELS_NEON};
     const int64_t Mp = o->prompt_tokens, Ms = 8; /* scalar prefill timed on 8 tokens (rate only) */
     const int T = hl__pool_threads(pool);
@@ -309,8 +326,10 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
     printf("rates: wall clock / idle-equivalent (per CPU-second x threads); %% = idle-equivalent vs the peaks above\n");
     printf("%-5s %-6s %-5s | %-17s %8s %6s | %-15s %8s %6s\n", "dtype", "level", "mode", "prefill GFLOP/s", "x scalar",
            "%peak", "decode GB/s", "x scalar", "%read");
-    for (d = 0; d < 3; d++) {
+    for (d = 0; d < sizeof dts / sizeof dts[0]; d++) {
+        const int quant = hl_dtype_is_quantized(dts[d]);
         double scal_pf = 0, scal_dec = 0;
+        if (quant && (!o->dtypes || K % hl_dtype_block(dts[d]) != 0)) continue;
         if (o->dtypes) { /* "f32,bf16": the names in any case */
             char want[64], name[16];
             size_t k;
@@ -326,10 +345,11 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
                 const hl__kernels *kt = hl__kernels_pick(lv[l], fast);
                 int64_t M;
                 int is_s = lv[l] == HL_KERNELS_SCALAR;
-                double wbytes = (double)(N * K) * (double)hl_dtype_size(dts[d]), flops, gfw, gfi, gbw, gbi, pkf;
+                double wbytes = (double)N * (double)hl_dtype_row_bytes(dts[d], K), flops, gfw, gfi, gbw, gbi, pkf;
                 timing tp, td;
                 if (!hl_kernels_available(lv[l])) continue;
-                if (fast && !(dts[d] == HL_DTYPE_BF16 && kt != hl__kernels_pick(lv[l], 0))) continue;
+                /* fast mode where it changes the products: bf16 dot products, 8-bit ones for quantized weights */
+                if (fast && !(quant ? kt->qdot != NULL : dts[d] == HL_DTYPE_BF16 && kt != hl__kernels_pick(lv[l], 0))) continue;
                 M = is_s ? Ms : Mp;
                 flops = 2.0 * (double)M * (double)N * (double)K;
                 tp = time_matmul(kt, pool, 0, y, x, W, dts[d], M, N, K, is_s ? 0 : o->reps);
@@ -337,7 +357,7 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
                 gfw = rate_wall(flops, &tp) * 1e-9, gfi = rate_idle(flops, &tp, T) * 1e-9;
                 gbw = rate_wall(wbytes, &td) * 1e-9, gbi = rate_idle(wbytes, &td, T) * 1e-9;
                 if (is_s) scal_pf = gfi, scal_dec = gbi;
-                pkf = fast ? pk->bf16_gflops : pk->fma_gflops;
+                pkf = fast ? (quant ? pk->int8_gops : pk->bf16_gflops) : pk->fma_gflops;
                 cli_progress_end();
                 printf("%-5s %-6s %-5s | %7.1f / %7.1f %7.1fx %5.0f%% | %6.1f / %6.1f %7.1fx %5.0f%%\n", hl_dtype_name(dts[d]),
                        hl_kernels_name(lv[l]), fast ? "fast" : "exact", gfw, gfi, scal_pf > 0 ? gfi / scal_pf : 0.0,
