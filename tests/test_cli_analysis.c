@@ -297,6 +297,33 @@ static void test_cli_analysis_errors(void) {
     }
 }
 
+/* The README's example lines of the four commands run as written (in build/readme_cli, on the bundled
+   model) and write what they say. */
+static void test_cli_analysis_readme(void) {
+    static const char *const cmds[4] = {"lens", "attribute", "patch", "heads"};
+    size_t len = 0, i;
+    char *md = hlt_read_file("README.md", &len);
+    CHECK(md != NULL);
+    if (!md || !hlt_need("examples/stories260K/model.safetensors")) { free(md); return; }
+    for (i = 0; i < 4; i++) {
+        char key[64], cmd[2048], *o;
+        const char *a, *e;
+        int code = -1;
+        snprintf(key, sizeof key, "\nbuild/hooklens %s ", cmds[i]);
+        a = strstr(md, key);
+        CHECKF(a != NULL, "README.md has no example line for %s", cmds[i]);
+        if (!a) continue;
+        a += 15; /* after "\nbuild/hooklens" */
+        e = strchr(a, '\n');
+        snprintf(cmd, sizeof cmd, "rm -rf build/readme_cli && mkdir -p build/readme_cli && cd build/readme_cli && ../hooklens%.*s",
+                 (int)(e ? e - a : (long)strlen(a)), a);
+        o = ca_run(cmd, &code);
+        CHECKF(code == 0 && o && strstr(o, "wrote "), "%s: exit %d: %s", cmd, code, o ? o : "");
+        free(o);
+    }
+    free(md);
+}
+
 static size_t ca_count(const char *hay, const char *needle) {
     size_t n = 0, l = strlen(needle);
     while ((hay = strstr(hay, needle)) != NULL) n++, hay += l;
@@ -359,4 +386,5 @@ void suite_cli_analysis(void) {
     RUN(test_cli_attribute);
     RUN(test_cli_patch);
     RUN(test_cli_heads);
+    RUN(test_cli_analysis_readme);
 }

@@ -319,7 +319,8 @@ static int an_answer(hl_model *m, const char *text, int64_t id, int no_space, co
     st = hl_model_to_single_token(m, t, out, &err);
     free(t);
     if (st != HL_OK) {
-        fprintf(stderr, "hooklens: %s: %s (TL to_single_token; try --no-prepend-space or %s-id)\n", what, err.msg, what);
+        fprintf(stderr, "hooklens: %s: %s (TL to_single_token; try %s%s-id)\n", what, err.msg,
+                no_space ? "" : "--no-prepend-space or ", what);
         return 1;
     }
     return 0;
