@@ -298,7 +298,7 @@ static void test_cli_analysis_errors(void) {
 }
 
 /* The README's example lines of the four commands run as written (in build/readme_cli, on the bundled
-   model) and write what they say. */
+   model found next to the executable: HL_MODEL and HOOKLENS_HOME unset) and write what they say. */
 static void test_cli_analysis_readme(void) {
     static const char *const cmds[4] = {"lens", "attribute", "patch", "heads"};
     size_t len = 0, i;
@@ -315,7 +315,7 @@ static void test_cli_analysis_readme(void) {
         if (!a) continue;
         a += 15; /* after "\nbuild/hooklens" */
         e = strchr(a, '\n');
-        snprintf(cmd, sizeof cmd, "rm -rf build/readme_cli && mkdir -p build/readme_cli && cd build/readme_cli && ../hooklens%.*s",
+        snprintf(cmd, sizeof cmd, "rm -rf build/readme_cli && mkdir -p build/readme_cli && cd build/readme_cli && env -u HL_MODEL -u HOOKLENS_HOME ../hooklens%.*s",
                  (int)(e ? e - a : (long)strlen(a)), a);
         o = ca_run(cmd, &code);
         CHECKF(code == 0 && o && strstr(o, "wrote "), "%s: exit %d: %s", cmd, code, o ? o : "");

@@ -101,10 +101,11 @@ typedef struct an_pool {
 __attribute__((format(printf, 2, 3)))
 #endif
 static const char *an_str(an_pool *pool, const char *fmt, ...) {
-    char tmp[1024], *d;
+    char *d;
     va_list ap;
+    int k;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    k = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (pool->n == pool->cap) {
         size_t cap = pool->cap ? 2 * pool->cap : 64;
@@ -112,7 +113,10 @@ static const char *an_str(an_pool *pool, const char *fmt, ...) {
         if (!q) { pool->oom = 1; return NULL; }
         pool->p = q, pool->cap = cap;
     }
-    if (!(d = strdup(tmp))) { pool->oom = 1; return NULL; }
+    if (k < 0 || !(d = (char *)malloc((size_t)k + 1))) { pool->oom = 1; return NULL; }
+    va_start(ap, fmt);
+    vsnprintf(d, (size_t)k + 1, fmt, ap);
+    va_end(ap);
     return pool->p[pool->n++] = d;
 }
 static void an_pool_free(an_pool *pool) {
