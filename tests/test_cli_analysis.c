@@ -272,6 +272,51 @@ static void test_cli_heads(void) {
     }
 }
 
+/* heads --random N: TL's induction-demo sequence BOS + h + h (no special id in h), the same for the
+   same --seed, scored exactly as the same ids given with --tokens. */
+static void test_cli_heads_random(void) {
+    char cmd[8192], ids[4096], *o;
+    hl_safetensors *a = NULL, *b = NULL;
+    hl_json_doc *doc = NULL;
+    hl_error e;
+    const char *t;
+    int code = -1;
+    size_t i, k;
+    if (!hlt_need(hlt_fixture("models/gpt2-tiny/config.json"))) return;
+    snprintf(cmd, sizeof cmd, "./build/hooklens heads %s --random 12 --seed 5 --out build/test_cli_heads_r.safetensors",
+             hlt_fixture("models/gpt2-tiny"));
+    o = ca_run(cmd, &code);
+    CHECKF(code == 0 && o && strstr(o, "loss per token on 12 random tokens: first copy "), "exit %d: %s", code, o ? o : "");
+    free(o);
+    CHECK_OK(hl_safetensors_open("build/test_cli_heads_r.safetensors", &a, &e), &e);
+    t = a ? hl_safetensors_metadata(a, "tokens") : NULL;
+    CHECK(t != NULL);
+    if (t) CHECK_OK(hl_json_parse(t, strlen(t), &doc, &e), &e);
+    if (doc) {
+        const hl_json *r = hl_json_root(doc);
+        CHECKF(r->len == 25 && hl_json_int(hl_json_at(r, 0), -1) == 999, "%zu tokens: %s", r->len, t);
+        for (i = 1; r->len == 25 && i <= 12; i++) {
+            CHECKF(hl_json_int(hl_json_at(r, i), -1) == hl_json_int(hl_json_at(r, i + 12), -2), "position %zu: %s", i, t);
+            CHECKF(hl_json_int(hl_json_at(r, i), -1) != 999, "BOS among the random tokens: %s", t);
+        }
+        ca_ids(r, ids, sizeof ids);
+        snprintf(cmd, sizeof cmd, "./build/hooklens heads %s --tokens '%s' --out build/test_cli_heads_t.safetensors",
+                 hlt_fixture("models/gpt2-tiny"), ids);
+        o = ca_run(cmd, &code);
+        CHECKF(code == 0, "exit %d: %s", code, o ? o : "");
+        free(o);
+        CHECK_OK(hl_safetensors_open("build/test_cli_heads_t.safetensors", &b, &e), &e);
+        for (k = 0; a && b && k < hl_safetensors_count(a); k++) {
+            const hl_tensor *x = hl_safetensors_tensor(a, k), *y = hl_safetensors_find(b, hl_safetensors_name(a, k));
+            CHECKF(y && hl_tensor_nbytes(x) == hl_tensor_nbytes(y) && memcmp(x->data, y->data, hl_tensor_nbytes(x)) == 0,
+                   "%s: --random and --tokens differ", hl_safetensors_name(a, k));
+        }
+        hl_json_free(doc);
+    }
+    hl_safetensors_close(a);
+    hl_safetensors_close(b);
+}
+
 /* Usage errors name what is wrong: exit 2 for the command line, 1 for what the model says. */
 static void test_cli_analysis_errors(void) {
     static const struct { const char *args, *msg; int code; } cases[] = {
@@ -284,6 +329,8 @@ static void test_cli_analysis_errors(void) {
         {"patch --clean-tokens '1 2' --corrupt-tokens '1 3' --answer-id 1", "the wrong answer", 2},
         {"attribute --tokens '1 2' --answer-id 100000000", "not below the vocabulary size", 1},
         {"heads --prompt x --answer-id 1", "does not apply to heads", 2},
+        {"heads --prompt x --random 3", "give --prompt TEXT, --tokens", 2},
+        {"heads --random 400", "more than the model's n_ctx 512", 1},
     };
     size_t i;
     if (!hlt_need("examples/stories260K/model.safetensors")) return;
@@ -386,5 +433,6 @@ void suite_cli_analysis(void) {
     RUN(test_cli_attribute);
     RUN(test_cli_patch);
     RUN(test_cli_heads);
+    RUN(test_cli_heads_random);
     RUN(test_cli_analysis_readme);
 }

@@ -42,6 +42,7 @@
     X(WRONG,               "--wrong",               STR,  "TEXT",          0,   0,         0, "a wrong answer: the metric is logit(answer) - logit(wrong) (a space is put in front unless --no-prepend-space)") \
     X(WRONG_ID,            "--wrong-id",            INT,  "ID",            0,   2147483647, 0, "the wrong answer as a token id instead of --wrong") \
     X(CLEAN_TOKENS,        "--clean-tokens",        STR,  "IDS",           0,   0,         0, "the clean run's token ids instead of CLEAN: \"1 2 3\" or \"1,2,3\"") \
+    X(RANDOM,              "--random",              INT,  "N",             1,   1000000,   0, "BOS + N random tokens, twice, instead of a prompt (TL's induction demo; --seed)") \
     X(CORRUPT_TOKENS,      "--corrupt-tokens",      STR,  "IDS",           0,   0,         0, "the corrupted run's token ids instead of CORRUPT (as many as the clean ones)") \
     X(HTML,                "--html",                STR,  "OUT.html",      0,   0,         0, "write a self-contained HTML view") \
     X(LAYER,               "--layer",               INT,  "L",             0,   1000000,   0, "the layer to show") \
@@ -121,8 +122,8 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
     X("patch",             cmd_patch,             3,   "[MODEL] (CLEAN CORRUPT | --clean-tokens IDS --corrupt-tokens IDS) (--answer TEXT | --answer-id ID) (--wrong TEXT | --wrong-id ID)", \
       "clean-tokens corrupt-tokens no-bos answer answer-id wrong wrong-id no-prepend-space html out threads no-processing", \
       "activation patching (TL patching.get_act_patch_*): the corrupted run with one activation from the clean run, metric logit(answer) - logit(wrong)") \
-    X("heads",             cmd_heads,             1,   "[MODEL] (--prompt TEXT | --tokens IDS)", \
-      "prompt tokens no-bos html out threads no-processing", \
+    X("heads",             cmd_heads,             1,   "[MODEL] (--prompt TEXT | --tokens IDS | --random N)", \
+      "prompt tokens random seed no-bos html out threads no-processing", \
       "previous-token, duplicate-token and induction scores of every head (TL head_detector.detect_head)") \
     X("sae",               cmd_sae,               2,   "MODEL SAE (--prompt TEXT | --tokens IDS | --max-acts F --text-file FILE)", \
       "prompt tokens no-bos hook top-k error-term steer ablate cache html explanations max-acts text-file ctx threads", \

@@ -971,6 +971,31 @@ done:
 }
 
 /* ---- heads ---------------------------------------------------------------------------------- */
+/* TL's induction demo sequence: BOS + h + h, h = half random ids (splitmix64 from seed, redrawn
+   while a special id: BOS, EOS, PAD); without a BOS id, h + h. [out] *ids (free()), *n. */
+static int an_random_repeat(const hl_model_cfg *cfg, int64_t half, uint64_t seed, int32_t **ids, int64_t *n) {
+    const int64_t bos = cfg->bos_id >= 0 ? 1 : 0;
+    uint64_t x = seed;
+    int64_t i;
+    *n = bos + 2 * half;
+    if (!(*ids = (int32_t *)malloc((size_t)*n * sizeof(int32_t)))) {
+        fprintf(stderr, "hooklens: out of memory\n");
+        return 1;
+    }
+    if (bos) (*ids)[0] = cfg->bos_id;
+    for (i = 0; i < half; i++) {
+        int32_t v;
+        do {
+            uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+            v = (int32_t)((z ^ (z >> 31)) % (uint64_t)cfg->d_vocab);
+        } while (cfg->d_vocab > 3 && (v == cfg->bos_id || v == cfg->eos_id || v == cfg->pad_id));
+        (*ids)[bos + i] = (*ids)[bos + half + i] = v;
+    }
+    return 0;
+}
+
 int cmd_heads(const cli_args *c) {
     static const struct {
         const char  *name, *title, *note;
@@ -992,15 +1017,26 @@ int cmd_heads(const cli_args *c) {
     float *score[3] = {NULL};
     char **strs = NULL;
     const char **layers = NULL, **hcols = NULL;
+    const int64_t half = cli_int(c, CLI_RANDOM, 0);
     int rc, k;
     memset(&o, 0, sizeof o);
     memset(&pool, 0, sizeof pool);
-    if ((rc = an_args_from(c, &a)) != 0 || (rc = an_need_prompt(c, &a)) != 0) return rc;
+    if ((rc = an_args_from(c, &a)) != 0) return rc;
+    if ((!a.prompt) + (!a.tokens) + (half == 0) != 2) {
+        fprintf(stderr, "hooklens heads: give --prompt TEXT, --tokens \"ID ID ...\" or --random N\n");
+        return cli_usage(c->cmd);
+    }
     if ((rc = an_load(&a, &m)) != 0) return rc;
     rc = 1;
     cfg = hl_model_config(m);
     L = cfg->n_layers, H = cfg->n_heads;
-    if (an_tokens(m, a.prompt, a.tokens, a.no_bos, &ids, &n)) goto done;
+    if (half > 0 ? an_random_repeat(cfg, half, (uint64_t)cli_int(c, CLI_SEED, 0), &ids, &n)
+                 : an_tokens(m, a.prompt, a.tokens, a.no_bos, &ids, &n))
+        goto done;
+    if (n > cfg->n_ctx) {
+        fprintf(stderr, "hooklens heads: %lld tokens, more than the model's n_ctx %lld\n", (long long)n, (long long)cfg->n_ctx);
+        goto done;
+    }
     for (k = 0; k < 3; k++) {
         if (!(score[k] = (float *)malloc((size_t)(L * H) * sizeof(float)))) goto oom;
         if (hl_head_scores(m, ids, n, kinds[k].kind, score[k], &err) != HL_OK) { rc = cli_error(&err); goto done; }
@@ -1014,6 +1050,22 @@ int cmd_heads(const cli_args *c) {
     for (k = 0; k < 3; k++) {
         printf("\n%s: %s\n", kinds[k].name, kinds[k].note);
         an_print_grid("layer", layers, L, hcols, H, score[k]);
+    }
+    if (half > 1) { /* the demo's other half: a model with induction heads predicts the second copy */
+        float *lg = (float *)malloc((size_t)(n * cfg->d_vocab) * sizeof(float)), *lt = (float *)malloc((size_t)n * sizeof(float));
+        double mean = 0.0, first = 0.0, second = 0.0;
+        const int64_t b = n - 2 * half;
+        int64_t i;
+        if (!lg || !lt) { free(lg), free(lt); goto oom; }
+        if (hl_model_run(m, ids, n, lg, &err) != HL_OK || hl_loss(m, ids, n, lg, lt, &mean, &err) != HL_OK) {
+            free(lg), free(lt);
+            rc = cli_error(&err);
+            goto done;
+        }
+        for (i = b; i < b + half - 1; i++) first += (double)lt[i] / (double)(half - 1); /* predicting h[1..] */
+        for (i = b + half; i < n - 1; i++) second += (double)lt[i] / (double)(half - 1);  /* the second copy's h[1..] */
+        printf("\nloss per token on %lld random tokens: first copy %.4f, second copy %.4f\n", (long long)half, first, second);
+        free(lg), free(lt);
     }
     if (a.html) {
         hl_heatmap maps[3];
@@ -1030,7 +1082,10 @@ int cmd_heads(const cli_args *c) {
         }
         memset(&hv, 0, sizeof hv);
         hv.title = "Attention head scores";
-        hv.subtitle = a.prompt ? a.prompt : a.tokens;
+        hv.subtitle = half > 0 ? an_str(&pool, "BOS + %lld random tokens (seed %lld), twice", (long long)half,
+                                        (long long)cli_int(c, CLI_SEED, 0))
+                               : a.prompt ? a.prompt : a.tokens;
+        if (pool.oom) goto oom;
         hv.n_tokens = n, hv.tokens = (const char *const *)strs;
         hv.n_maps = 3, hv.maps = maps;
         if (an_html(a.html, &hv)) goto done;
