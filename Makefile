@@ -182,7 +182,10 @@ unicode-tables: $(BUILD)/gen_unicode
 # ---- the HTML views in a browser -----------------------------------------------------------------
 # make views-check: renders the HTML views of the bundled model in headless Chromium (Debian package
 # chromium) and fails on any console message, when the page scripts did not run, or when the prompt's
-# markup became live elements (only the page's own 2 script elements may exist). Then
+# markup became live elements (only the page's own 2 script elements may exist). The views: logprobs,
+# attention, and the heat maps of lens, attribute, patch (the prompt against "Tim" for "Lily") and
+# heads, whose scripts mark <body data-heatmap-cells="N"> with the number of cells they wired up
+# (stories260K: 5 layers, 8 heads; the prompt is 52 tokens with BOS). Then
 # build/views_check (tools/views_check.c) builds the 512-token, 8-head attention view, checks it is
 # at most 5 MB and that the page drew everything within 3 s of navigation start (timed by the page
 # itself). build/dashboard_check (tools/dashboard_check.c) renders a scan's dashboard (index and a
@@ -200,7 +203,13 @@ views-check: $(BUILD)/hooklens $(BUILD)/views_check $(BUILD)/dashboard_check
 	@mkdir -p $(BUILD)/views
 	./$(BUILD)/hooklens logprobs --prompt '$(VIEWS_PROMPT)' --html $(BUILD)/views/logprobs.html >/dev/null
 	./$(BUILD)/hooklens attention --prompt '$(VIEWS_PROMPT)' --layer 2 --html $(BUILD)/views/attention.html >/dev/null
-	@for p in 'logprobs.html#pos=1|<th>Rank</th>' 'attention.html#head=1|<option value="7">head 7</option>'; do \
+	./$(BUILD)/hooklens lens --prompt '$(VIEWS_PROMPT)' --answer Lily --no-prepend-space --html $(BUILD)/views/lens.html >/dev/null
+	./$(BUILD)/hooklens attribute --prompt '$(VIEWS_PROMPT)' --answer Lily --wrong Tim --no-prepend-space --html $(BUILD)/views/attribute.html >/dev/null
+	./$(BUILD)/hooklens patch '$(VIEWS_PROMPT)' '$(subst Lily,Tim,$(VIEWS_PROMPT))' --answer Lily --wrong Tim --no-prepend-space --html $(BUILD)/views/patch.html >/dev/null
+	./$(BUILD)/hooklens heads --prompt '$(VIEWS_PROMPT) $(VIEWS_PROMPT)' --html $(BUILD)/views/heads.html >/dev/null
+	@for p in 'logprobs.html#pos=1|<th>Rank</th>' 'attention.html#head=1|<option value="7">head 7</option>' \
+	  'lens.html#map=0&cell=2,5|data-heatmap-cells="312"' 'attribute.html#map=1&cell=1,1|data-heatmap-cells="51"' \
+	  'patch.html#map=4&cell=3,5|data-heatmap-cells="2940"' 'heads.html#map=2&cell=1,2|data-heatmap-cells="120"'; do \
 	  page=$${p%%|*}; want=$${p#*|}; \
 	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --dump-dom \
 	    "file://$(CURDIR)/$(BUILD)/views/$$page" >$(BUILD)/views/dom.html 2>$(BUILD)/views/console.log || \

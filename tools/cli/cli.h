@@ -37,7 +37,13 @@
     X(SEED,                "--seed",                INT,  "N",             0,   9.2e18,    0, "random seed") \
     X(IDS,                 "--ids",                 FLAG, NULL,            0,   0,         0, "print token ids instead of text") \
     X(ANSWER,              "--answer",              STR,  "TEXT",          0,   0,         0, "the expected answer (a space is put in front unless --no-prepend-space)") \
-    X(NO_PREPEND_SPACE,    "--no-prepend-space",    FLAG, NULL,            0,   0,         0, "take --answer as given (TL prepend_space_to_answer=False)") \
+    X(NO_PREPEND_SPACE,    "--no-prepend-space",    FLAG, NULL,            0,   0,         0, "take --answer (and --wrong) as given (TL prepend_space_to_answer=False)") \
+    X(ANSWER_ID,           "--answer-id",           INT,  "ID",            0,   2147483647, 0, "the answer as a token id instead of --answer") \
+    X(WRONG,               "--wrong",               STR,  "TEXT",          0,   0,         0, "a wrong answer: the metric is logit(answer) - logit(wrong) (a space is put in front unless --no-prepend-space)") \
+    X(WRONG_ID,            "--wrong-id",            INT,  "ID",            0,   2147483647, 0, "the wrong answer as a token id instead of --wrong") \
+    X(CLEAN_TOKENS,        "--clean-tokens",        STR,  "IDS",           0,   0,         0, "the clean run's token ids instead of CLEAN: \"1 2 3\" or \"1,2,3\"") \
+    X(RANDOM,              "--random",              INT,  "N",             1,   1000000,   0, "BOS + N random tokens, twice, instead of a prompt (TL's induction demo; --seed)") \
+    X(CORRUPT_TOKENS,      "--corrupt-tokens",      STR,  "IDS",           0,   0,         0, "the corrupted run's token ids instead of CORRUPT (as many as the clean ones)") \
     X(HTML,                "--html",                STR,  "OUT.html",      0,   0,         0, "write a self-contained HTML view") \
     X(LAYER,               "--layer",               INT,  "L",             0,   1000000,   0, "the layer to show") \
     X(HOOK,                "--hook",                STR,  "NAME",          0,   0,         0, "the hook point the SAE reads and replaces (default: the SAE's own)") \
@@ -112,6 +118,18 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
     X("attention",         cmd_attention,         1,   "[MODEL] (--prompt TEXT | --tokens IDS) --layer L --html OUT.html", \
       "prompt tokens no-bos layer html threads no-processing", \
       "one layer's attention patterns, every head, as an HTML view") \
+    X("lens",              cmd_lens,              1,   "[MODEL] (--prompt TEXT | --tokens IDS) [--answer TEXT | --answer-id ID]", \
+      "prompt tokens no-bos answer answer-id no-prepend-space html out threads no-processing", \
+      "logit lens (TL accumulated_resid @ W_U): each layer's top token at each position, and the answer's rank and probability") \
+    X("attribute",         cmd_attribute,         1,   "[MODEL] (--prompt TEXT | --tokens IDS) (--answer TEXT | --answer-id ID) [--wrong TEXT | --wrong-id ID]", \
+      "prompt tokens no-bos answer answer-id wrong wrong-id no-prepend-space html out threads no-processing", \
+      "direct logit attribution (TL logit_attrs): each component's and each head's share of the answer's logit (minus the wrong one's) at the last position") \
+    X("patch",             cmd_patch,             3,   "[MODEL] (CLEAN CORRUPT | --clean-tokens IDS --corrupt-tokens IDS) (--answer TEXT | --answer-id ID) (--wrong TEXT | --wrong-id ID)", \
+      "clean-tokens corrupt-tokens no-bos answer answer-id wrong wrong-id no-prepend-space html out threads no-processing", \
+      "activation patching (TL patching.get_act_patch_*): the corrupted run with one activation from the clean run, metric logit(answer) - logit(wrong)") \
+    X("heads",             cmd_heads,             1,   "[MODEL] (--prompt TEXT | --tokens IDS | --random N)", \
+      "prompt tokens random seed no-bos html out threads no-processing", \
+      "previous-token, duplicate-token and induction scores of every head (TL head_detector.detect_head)") \
     X("sae",               cmd_sae,               2,   "MODEL SAE (--prompt TEXT | --tokens IDS | --max-acts F --text-file FILE)", \
       "prompt tokens no-bos hook top-k error-term steer ablate cache html explanations max-acts text-file ctx threads", \
       "an SAE spliced into the model: each token's top features; steering, ablation, a cache, an HTML view") \
@@ -185,6 +203,11 @@ void cli_default_model_tried(FILE *f);
 /* Parses --tokens "1 2 3" (spaces, commas, tabs or newlines between ids); every id must be in
    [0, d_vocab). [out] *ids (free with free()), *n >= 1. Returns 0, or 1 after printing the error. */
 int cli_parse_ids(const char *s, int64_t d_vocab, int32_t **ids, int64_t *n);
+/* Token strings (TL to_str_tokens); without a tokenizer, "[id]". [out] *out: n strings in one
+   malloc block (free(*out)). Returns 0, or 1 after printing the error (cmd_views.c). */
+int cli_str_tokens(hl_model *m, const int32_t *ids, int64_t n, char ***out);
+/* Writes len bytes to path; returns 0, or 1 after printing an error. */
+int cli_write_file(const char *path, const char *data, size_t len);
 /* Strict number arguments: the whole string must be a base-10 integer (or a finite decimal number)
    that fits; returns 1 and sets *out, or 0 (the caller reports the usage error). */
 int cli_parse_i64(const char *s, int64_t *out);

@@ -72,8 +72,8 @@ static int load_and_tokenize(const view_args *a, hl_model **m, int32_t **ids, in
     return 0;
 }
 
-/* Token strings (TL to_str_tokens); without a tokenizer, "[id]". One malloc block: free(*strs). */
-static int str_tokens(hl_model *m, const int32_t *ids, int64_t n, char ***out) {
+/* Token strings (TL to_str_tokens); without a tokenizer, "[id]" (cli.h). */
+int cli_str_tokens(hl_model *m, const int32_t *ids, int64_t n, char ***out) {
     char **s = NULL, **blk;
     hl_error err;
     size_t bytes = 0, o;
@@ -96,7 +96,7 @@ static int str_tokens(hl_model *m, const int32_t *ids, int64_t n, char ***out) {
     return 0;
 }
 
-static int write_file(const char *path, const char *data, size_t len) {
+int cli_write_file(const char *path, const char *data, size_t len) {
     FILE *f = fopen(path, "wb");
     int ok = f && fwrite(data, 1, len, f) == len;
     if (f && fclose(f) != 0) ok = 0;
@@ -146,7 +146,7 @@ int cmd_logprobs(const cli_args *c) {
         rc = cli_error(&err);
         goto done;
     }
-    if (str_tokens(m, ids, n, &strs) || (n > 1 && k > 0 && str_tokens(m, top_ids, (n - 1) * k, &top_strs)))
+    if (cli_str_tokens(m, ids, n, &strs) || (n > 1 && k > 0 && cli_str_tokens(m, top_ids, (n - 1) * k, &top_strs)))
         goto done;
     {
         double sum = 0;
@@ -182,7 +182,7 @@ int cmd_logprobs(const cli_args *c) {
         v.top_logp = top_lp;
         v.top_tokens = (const char *const *)top_strs;
         if (hl_view_logprobs_html(&v, &html, &html_len, &err) != HL_OK) { rc = cli_error(&err); goto done; }
-        if (write_file(a.html, html, html_len)) goto done;
+        if (cli_write_file(a.html, html, html_len)) goto done;
         fprintf(stderr, "wrote %s\n", a.html);
     }
     rc = 0;
@@ -235,7 +235,7 @@ int cmd_attention(const cli_args *c) {
         rc = cli_error(&err);
         goto done;
     }
-    if (str_tokens(m, ids, n, &strs)) goto done;
+    if (cli_str_tokens(m, ids, n, &strs)) goto done;
     pat = hl_cache_get(cache, name);
     if (!pat || pat->dtype != HL_DTYPE_F32 || pat->ndim != 4 || pat->shape[2] != n || pat->shape[3] != n) {
         fprintf(stderr, "hooklens: %s was not captured as [1, n_heads, %lld, %lld]\n", name, (long long)n,
@@ -251,7 +251,7 @@ int cmd_attention(const cli_args *c) {
         v.n_heads = (int)pat->shape[1];
         v.pattern = (const float *)pat->data;
         if (hl_view_attention_html(&v, &html, &html_len, &err) != HL_OK) { rc = cli_error(&err); goto done; }
-        if (write_file(a.html, html, html_len)) goto done;
+        if (cli_write_file(a.html, html, html_len)) goto done;
         printf("wrote %s: layer %lld, %d heads x %lld tokens\n", a.html, (long long)a.layer, v.n_heads,
                (long long)n);
     }
