@@ -216,6 +216,8 @@ int cli_parse_f64(const char *s, double *out);
 int cli_error(const hl_error *err);
 /* Prints "usage: hooklens CMD ..." (and "try hooklens CMD --help") to stderr and returns 2. */
 int cli_usage(const char *cmd);
+/* Seconds since an arbitrary start (CLOCK_MONOTONIC): for durations. */
+double cli_now(void);
 /* True when stderr is a terminal (progress bars are shown only then). */
 int cli_stderr_is_tty(void);
 /* A status line on stderr for work that takes a while (printf-style): drawn only when stderr is a

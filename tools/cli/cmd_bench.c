@@ -23,11 +23,6 @@ static int has_bf16(void) {
     return hl__kernels_pick(HL_KERNELS_AVX512, 1) != hl__kernels_pick(HL_KERNELS_AVX512, 0);
 }
 
-static double now_sec(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 /* CPU seconds used by the whole process (all threads). The machine is shared, so besides the wall
    time every figure is also given per CPU-second actually received ("cpu" columns): on a busy
    machine that is the kernel's own speed, on an idle one the two agree. */
@@ -43,7 +38,7 @@ static void timing_reset(timing *t) {
     t->wall = t->cpu = 1e30;
 }
 static void timing_add(timing *t, double w0, double c0) {
-    double w = now_sec() - w0, c = cpu_sec() - c0;
+    double w = cli_now() - w0, c = cpu_sec() - c0;
     if (w < t->wall) t->wall = w;
     if (c < t->cpu) t->cpu = c;
 }
@@ -228,7 +223,7 @@ static peaks measure_peaks(hl__pool *pool) {
         timing_reset(&tm);
         for (r = 0; r < 5; r++) {
             step(j.kind == 0 ? "peak fp32 FMA" : "peak bf16 dot", r + 1, 5);
-            w0 = now_sec(), c0 = cpu_sec();
+            w0 = cli_now(), c0 = cpu_sec();
             hl__parallel_for(pool, T, 1, peak_task, &j);
             timing_add(&tm, w0, c0);
         }
@@ -241,7 +236,7 @@ static peaks measure_peaks(hl__pool *pool) {
         timing_reset(&tm);
         for (r = 0; r < 5; r++) {
             step("peak int8 dot", r + 1, 5);
-            w0 = now_sec(), c0 = cpu_sec();
+            w0 = cli_now(), c0 = cpu_sec();
             hl__parallel_for(pool, T, 1, peak_task, &j);
             timing_add(&tm, w0, c0);
         }
@@ -262,7 +257,7 @@ static peaks measure_peaks(hl__pool *pool) {
                 timing_reset(&tm);
                 for (r = 0; r < 5; r++) {
                     step("peak memory read", r + 1 + 5 * (j.kind - 2), 10);
-                    w0 = now_sec(), c0 = cpu_sec();
+                    w0 = cli_now(), c0 = cpu_sec();
                     hl__parallel_for(pool, 64, 1, peak_task, &j);
                     timing_add(&tm, w0, c0);
                 }
@@ -287,7 +282,7 @@ static timing time_matmul(const hl__kernels *kt, hl__pool *pool, int nn, float *
     timing_reset(&tm);
     for (r = 0; r <= reps; r++) {
         step(M == 1 ? "matmul, one token" : "matmul, a batch", r, reps);
-        w0 = now_sec(), c0 = cpu_sec();
+        w0 = cli_now(), c0 = cpu_sec();
         if (nn) hl__matmul_nn(kt, pool, y, x, W, dt, M, N, K);
         else hl__matmul(kt, pool, y, x, W, dt, M, N, K);
         if (r > 0 || reps == 0) timing_add(&tm, w0, c0);
@@ -448,11 +443,12 @@ static int bench_batch(const bench_opts *o, hl_model *m, const int32_t *tok) {
     for (r = 0; r < o->reps && rc == 0; r++)
         for (k = 0; k < 3 && rc == 0; k++) {
             step(k == 0 ? "batched prefill" : k == 1 ? "single prompts" : "one long prompt", r + 1, o->reps);
-            w0 = now_sec();
+            w0 = cli_now();
             if (k == 0) rc = hl_model_run_batch(m, &bt, NULL, &e) != HL_OK;
             for (b = 0; k == 1 && b < B && rc == 0; b++) rc = hl_model_run(m, tok + b * T, len[b], NULL, &e) != HL_OK;
             if (k == 2) rc = hl_model_run(m, tok, total, NULL, &e) != HL_OK;
-            if (now_sec() - w0 < best[k]) best[k] = now_sec() - w0;
+            w0 = cli_now() - w0; /* this repetition's seconds */
+            if (w0 < best[k]) best[k] = w0;
         }
     cli_progress_end();
     free(len);
@@ -484,9 +480,9 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     d.n_ctx = o->prompt_tokens + o->gen_tokens + 1;
     if (o->batch > 1 && o->batch * o->prompt_tokens > d.n_ctx) d.n_ctx = o->batch * o->prompt_tokens; /* the one long prompt */
     d.no_tokenizer = 1;
-    w0 = now_sec();
+    w0 = cli_now();
     if (hl_model_load(&d, &m, &e) != HL_OK) return cli_error(&e);
-    t_load = now_sec() - w0;
+    t_load = cli_now() - w0;
     c = hl_model_config(m);
     T = hl_model_threads(m);
     tok = (int32_t *)malloc((size_t)(d.n_ctx + 1) * sizeof *tok);
@@ -512,7 +508,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     timing_reset(&tp);
     for (r = 0; r < o->reps; r++) {
         step("prefill", r + 1, o->reps);
-        w0 = now_sec(), c0 = cpu_sec();
+        w0 = cli_now(), c0 = cpu_sec();
         if (hl_model_run(m, tok, o->prompt_tokens, NULL, &e) != HL_OK) {
             rc = cli_error(&e);
             goto done;
@@ -522,7 +518,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     /* decode: one token at a time after the prompt, logits of each (llama-bench tg) */
     timing_reset(&td);
     if (o->gen_tokens > 0) {
-        w0 = now_sec(), c0 = cpu_sec();
+        w0 = cli_now(), c0 = cpu_sec();
         for (i = 0; i < o->gen_tokens; i++) {
             step("decode, token", i + 1, o->gen_tokens);
             if (hl_model_decode(m, tok + o->prompt_tokens + i, 1, logits, 1, &e) != HL_OK) {
@@ -563,7 +559,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
         timing_reset(&tc);
         for (r = 0; r < o->reps; r++) {
             step("prefill caching every hook", r + 1, o->reps);
-            w0 = now_sec(), c0 = cpu_sec();
+            w0 = cli_now(), c0 = cpu_sec();
             if (hl_model_run_with_cache(m, tok, o->prompt_tokens, NULL, cache, NULL, &e) != HL_OK) {
                 rc = cli_error(&e);
                 goto done;

@@ -1,13 +1,6 @@
 /* tools/cli/cmd_model.c - run, generate, test-prompt, and the TL-style config printout of `info` */
-#include <time.h>
 #include "cli.h"
 
-/* Seconds since an arbitrary start (monotonic). */
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Options shared by the model commands (from the one parser, cli_parse). */
 typedef struct model_args {
@@ -86,7 +79,7 @@ static void progress_end(const progress *p) {
 static int load_model(const model_args *a, hl_model **m) {
     hl_model_desc d;
     hl_error err;
-    double t0 = now_s();
+    double t0 = cli_now();
     memset(&d, 0, sizeof d);
     d.path = a->model;
     d.n_threads = a->threads;
@@ -100,8 +93,8 @@ static int load_model(const model_args *a, hl_model **m) {
         return cli_error(&err);
     }
     hl_model_set_flags(*m, a->use);
-    if (cli_stderr_is_tty() && now_s() - t0 > 1.0)
-        fprintf(stderr, "loaded %s in %.1f s\n", a->model, now_s() - t0);
+    if (cli_stderr_is_tty() && cli_now() - t0 > 1.0)
+        fprintf(stderr, "loaded %s in %.1f s\n", a->model, cli_now() - t0);
     return 0;
 }
 
@@ -171,7 +164,7 @@ int cmd_run(const cli_args *c) {
                     }
         }
     }
-    t0 = now_s();
+    t0 = cli_now();
     progress_start(m, &pg, a.cache);
     {
         const char *meta[3] = {"prompt", a.prompt, NULL};
@@ -183,7 +176,7 @@ int cmd_run(const cli_args *c) {
         goto done;
     }
     printf("wrote %zu tensors (%zu hooks + logits + tokens) for %lld tokens to %s\n", saved, saved - 2, (long long)n, a.cache);
-    if (cli_stderr_is_tty() && now_s() - t0 > 1.0) fprintf(stderr, "forward pass: %.1f s\n", now_s() - t0);
+    if (cli_stderr_is_tty() && cli_now() - t0 > 1.0) fprintf(stderr, "forward pass: %.1f s\n", cli_now() - t0);
 done:
     free(ids);
     free((void *)names);
@@ -283,7 +276,7 @@ int cmd_generate(const cli_args *c) {
     go.seed = a.seed;
     go.on_token = on_token;
     go.user = &g;
-    g.t0 = now_s();
+    g.t0 = cli_now();
     if (hl_model_generate(m, ids, n, &go, &out, &n_out, &err) != HL_OK) {
         printf("\n");
         rc = cli_error(&err);
@@ -294,9 +287,9 @@ int cmd_generate(const cli_args *c) {
     if (n_out - n < a.max_new && out[n_out - 1] != hl_model_config(m)->eos_id) /* the library stops at n_ctx */
         fprintf(stderr, "hooklens generate: stopped after %lld of %lld tokens: the context is full (n_ctx %lld)\n",
                 (long long)(n_out - n), (long long)a.max_new, (long long)hl_model_config(m)->n_ctx);
-    if (g.tty && now_s() - g.t0 > 1.0) /* on its own line, after the text */
-        fprintf(stderr, "%lld tokens in %.1f s (%.1f tok/s)\n", (long long)(n_out - n), now_s() - g.t0,
-                (double)(n_out - n) / (now_s() - g.t0));
+    if (g.tty && cli_now() - g.t0 > 1.0) /* on its own line, after the text */
+        fprintf(stderr, "%lld tokens in %.1f s (%.1f tok/s)\n", (long long)(n_out - n), cli_now() - g.t0,
+                (double)(n_out - n) / (cli_now() - g.t0));
 done:
     free(g.gen);
     free(g.vis);

@@ -2,15 +2,8 @@
    (hl_scanrun, hl_scan), one process or shards merged, to DIR/features.safetensors. */
 #include <sys/stat.h>
 #include <errno.h>
-#include <time.h>
 #include "cli.h"
 
-/* Seconds since an arbitrary start (monotonic). */
-static double scan_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 typedef struct scan_clock {
     double  t0;
     int64_t ctx;
@@ -18,7 +11,7 @@ typedef struct scan_clock {
 /* "scan: 120 / 4000 windows, 512 tokens/s, 16m10s left" */
 static void scan_progress(int64_t done, int64_t total, void *user) {
     const scan_clock *k = (const scan_clock *)user;
-    const double dt = scan_now() - k->t0, rate = dt > 0 ? (double)(done * k->ctx) / dt : 0.0;
+    const double dt = cli_now() - k->t0, rate = dt > 0 ? (double)(done * k->ctx) / dt : 0.0;
     const double left = done > 0 ? dt * (double)(total - done) / (double)done : 0.0;
     cli_progress("scan: %lld / %lld windows, %.0f tokens/s, %dm%02ds left", (long long)done, (long long)total, rate,
                  (int)(left / 60), (int)left % 60);
@@ -56,7 +49,7 @@ int cmd_scan(const cli_args *c) {
     hl_corpus *corpus = NULL;
     hl_scan *s = NULL;
     hl_scanrun_opts o;
-    scan_clock clock;
+    scan_clock timer;
     hl_error err;
     char **meta = NULL;
     const char **files = NULL, *out = cli_str(c, CLI_OUT, NULL), *shard = cli_str(c, CLI_SHARD, NULL);
@@ -64,13 +57,13 @@ int cmd_scan(const cli_args *c) {
     if (c->n_pos != 2 || !nf || !out) return cli_usage("scan");
     memset(&o, 0, sizeof o);
     o.ctx = cli_int(c, CLI_CTX, 128);
-    clock.t0 = scan_now(), clock.ctx = o.ctx;
+    timer.t0 = cli_now(), timer.ctx = o.ctx;
     o.top_k = cli_int(c, CLI_TOP_K, 20);
     o.no_ce = c->n[CLI_NO_CE] > 0;
     o.use_error_term = c->n[CLI_ERROR_TERM] > 0;
     o.no_logits = c->n[CLI_NO_LOGITS] > 0;
     o.progress = scan_progress;
-    o.user = &clock;
+    o.user = &timer;
     if (shard) {
         long long si, sn;
         char tail;

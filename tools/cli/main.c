@@ -46,7 +46,7 @@ int cli_stderr_is_tty(void) {
     return isatty(2);
 }
 
-static double cli__now(void) {
+double cli_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -55,7 +55,7 @@ static double cli__t0, cli__last = -1.0, cli__after = 1.0;
 static int cli__shown, cli__tty;
 void cli_progress(const char *fmt, ...) {
     va_list ap;
-    const double t = cli__now();
+    const double t = cli_now();
     if (!cli__tty || t - cli__t0 < cli__after || (cli__shown && t - cli__last < 0.1)) return;
     fflush(stdout);
     fprintf(stderr, "\r\033[2K");
@@ -95,7 +95,7 @@ static void print_help(FILE *f) {
 
 int main(int argc, char **argv) {
     const char *after = getenv("HOOKLENS_PROGRESS_AFTER");
-    cli__t0 = cli__now();
+    cli__t0 = cli_now();
     cli__tty = isatty(2);
     if (after && *after) cli__after = atof(after);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
