@@ -188,18 +188,15 @@ unicode-tables: $(BUILD)/gen_unicode
 # (stories260K: 5 layers, 8 heads; the prompt is 52 tokens with BOS). Then
 # build/views_check (tools/views_check.c) builds the 512-token, 8-head attention view, checks it is
 # at most 5 MB and that the page drew everything within 3 s of navigation start (timed by the page
-# itself). build/dashboard_check (tools/dashboard_check.c) renders a scan's dashboard (index and a
-# feature page, with a screenshot) and a 65,536-feature index, which must draw within 2 s.
+# itself); then it renders a scan's dashboard (index and a feature page, with a screenshot) and a
+# 65,536-feature index, which must draw within 2 s.
 # Part of CI (.ci/run); `make test` checks the pages' structure and escaping without a browser.
 CHROMIUM     ?= chromium
 VIEWS_PROMPT := Once upon a time, Lily said "<script>alert(1)</script>" & <b onclick=x>ran</b>.
 $(BUILD)/views_check: tools/views_check.c $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(OPT) -o $@ $< $(LIB) $(LDLIBS)
-$(BUILD)/dashboard_check: tools/dashboard_check.c $(LIB) $(HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(OPT) -o $@ $< $(LIB) $(LDLIBS)
-views-check: $(BUILD)/hooklens $(BUILD)/views_check $(BUILD)/dashboard_check
+views-check: $(BUILD)/hooklens $(BUILD)/views_check
 	@mkdir -p $(BUILD)/views
 	./$(BUILD)/hooklens logprobs --prompt '$(VIEWS_PROMPT)' --html $(BUILD)/views/logprobs.html >/dev/null
 	./$(BUILD)/hooklens attention --prompt '$(VIEWS_PROMPT)' --layer 2 --html $(BUILD)/views/attention.html >/dev/null
@@ -222,7 +219,6 @@ views-check: $(BUILD)/hooklens $(BUILD)/views_check $(BUILD)/dashboard_check
 	  echo "views-check: $$page ok (rendered, script ran, no console messages, prompt markup inert)"; \
 	done
 	./$(BUILD)/views_check --chromium '$(CHROMIUM)' --out $(BUILD)/views
-	./$(BUILD)/dashboard_check --chromium '$(CHROMIUM)' --out $(BUILD)/views
 
 # ---- the main job -----------------------------------------------------------------------------
 # A greedy story from "Once upon a time", a test_prompt report and a run_with_cache table, on the

@@ -1,7 +1,6 @@
 /* tools/cli/cmd_model.c - run, generate, test-prompt, and the TL-style config printout of `info` */
 #include "cli.h"
 
-
 /* Options shared by the model commands (from the one parser, cli_parse). */
 typedef struct model_args {
     const char  *model, *prompt, *tokens, *cache, *answer;
