@@ -1224,7 +1224,8 @@ HL_API hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, co
 
 /* Activation patching [transformer_lens.patching.get_act_patch_*], TL's convention: every cell runs
    the CORRUPTED tokens with one slice of one point overwritten by the CLEAN run's value, and
-   evaluates metric(logits [n, d_vocab]) on the result (raw values, not normalised). out, in TL's
+   evaluates metric(logits [n, d_vocab]) on the result (raw values, not normalised; the logits as
+   returned, after Gemma-2's final softcap: hl_act_patch_ext reads them before it). out, in TL's
    index order:
      HL_PATCH_RESID_PRE / _ATTN_OUT / _MLP_OUT   blocks.L.hook_resid_pre / attn_out / mlp_out, one
                                                  position:            out[n_layers, n]
@@ -1253,6 +1254,19 @@ HL_API float     hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_
 HL_API hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
                               hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
                               hl_error *err);
+/* Options of hl_act_patch_ext; all zeros = hl_act_patch.
+     presoftcap  1: the metric gets the logits BEFORE Gemma-2's final softcap cap * tanh(x / cap)
+                 (TL: a metric reading hook_unembed, e.g. toolkit_meta.json's
+                 logit_diff_metric_presoftcap), computed in each cell from ln_final.hook_normalized
+                 by the pass's own unembedding steps, in place of the returned logits (same cost).
+                 A saturated cap flattens logit differences; these are not. The same as 0 on
+                 models without a final softcap. */
+typedef struct hl_patch_opts {
+    int presoftcap;
+} hl_patch_opts;
+HL_API hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
+                                  hl_patch_kind kind, hl_metric_fn metric, void *user,
+                                  const hl_patch_opts *opts, float *out, hl_error *err);
 
 /* Ablation [TL: model.run_with_hooks(tokens, fwd_hooks=[(name, hook)]) with a hook that writes
    zeros or a mean into a slice, as TL's tutorials write it by hand]: hl_model_add_ablation
@@ -15322,26 +15336,64 @@ HL__DEF float hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_voc
     return logits[(n - 1) * d_vocab + ids[0]] - logits[(n - 1) * d_vocab + ids[1]];
 }
 
+/* The logits before the final softcap [TL: HookedTransformer's hook_unembed, the unembed output
+ * before  logits = cap * tanh(logits / cap)], for hl_patch_opts.presoftcap: a hook on
+ * ln_final.hook_normalized that does what hl__unembed does after it, but the cap:
+ *   logits = (x_hat * w_norm (+ b_norm)) W_U^T + b_U,  minus its mean over the vocabulary (CENTER_UNEMBED)
+ *   x_hat: [n, d_model]   xw: [n, d_model]   logits: [n, d_vocab] */
+typedef struct hl__presoftcap {
+    const hl_model *m;
+    int64_t         n;
+    float          *xw, *logits;
+} hl__presoftcap;
+static hl_status hl__presoftcap_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    const hl__presoftcap *c = (const hl__presoftcap *)user;
+    const hl_model *m = c->m;
+    if (act->ndim != 3 || act->shape[1] != c->n) return HL_ERR_SHAPE;
+    hl__rows(info->pass, hl__affine_rows, c->xw, (const float *)act->data, &m->final_norm, NULL, c->n, m->cfg.d_model);
+    hl__lin_apply(m, &m->unembed, c->xw, c->n, c->logits);
+    if (m->cfg.processing & HL_PROC_CENTER_UNEMBED)
+        hl__rows(info->pass, hl__center_rows, c->logits, NULL, NULL, NULL, c->n, m->cfg.d_vocab);
+    return HL_OK;
+}
+
 HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
                                hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
                                hl_error *err) {
+    return hl_act_patch_ext(m, clean, corrupted, n, kind, metric, user, NULL, out, err);
+}
+
+HL__DEF hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
+                                   hl_patch_kind kind, hl_metric_fn metric, void *user,
+                                   const hl_patch_opts *opts, float *out, hl_error *err) {
     static const hl_hook points[7] = {HL_HOOK_COUNT, HL_HOOK_RESID_PRE, HL_HOOK_ATTN_OUT, HL_HOOK_MLP_OUT,
                                       HL_HOOK_ATTN_Z, HL_HOOK_ATTN_Z, HL_HOOK_ATTN_PATTERN};
     hl_cache *cache = NULL, *corrupt_cache = NULL;
     const hl_tensor *start = NULL;
-    float *logits = NULL;
+    float *logits = NULL, *cell_logits;
     char names[2][HL__SLOT_NAME_CAP];
     const char *pattern = names[0];
     hl_names_filter f;
     hl__patch_cell cell;
+    hl__presoftcap pre;
     int64_t L, H, l, p, h, n_pos, n_head, idx = 0;
     hl_status st;
-    int handle;
+    int handle, pre_handle = -1;
     if (!m || !clean || !corrupted || n <= 0 || !metric || !out || kind < HL_PATCH_RESID_PRE || kind > HL_PATCH_HEAD_PATTERN_ALL_POS)
         return hl__fail(err, HL_ERR_ARG, "hl_act_patch: model, clean and corrupted tokens, a patch kind, a metric and out are required");
     L = m->cfg.n_layers, H = m->cfg.n_heads;
     if (!(logits = (float *)hl__malloc((size_t)(n * m->cfg.d_vocab) * sizeof(float))))
         return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+    /* presoftcap: the cells' passes stop at ln_final (logits NULL) and the hook makes the logits */
+    memset(&pre, 0, sizeof pre);
+    if (opts && opts->presoftcap && m->cfg.final_softcap > 0.0f) {
+        pre.m = m, pre.n = n, pre.logits = logits;
+        if (!(pre.xw = (float *)hl__malloc((size_t)(n * m->cfg.d_model) * sizeof(float)))) {
+            hl__free(logits);
+            return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+        }
+    }
+    cell_logits = pre.xw ? NULL : logits;
     /* the clean run's values of the point, every layer */
     hl_hook_name(points[kind], 0, names[0], sizeof names[0]);
     snprintf(names[1], sizeof names[1], "blocks.*.%.160s", names[0] + 9); /* after "blocks.0." */
@@ -15355,6 +15407,8 @@ HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t 
     pattern = "blocks.*.hook_resid_pre";
     if ((st = hl_cache_create(&corrupt_cache, err)) != HL_OK) goto done;
     if ((st = hl_model_run_with_cache(m, corrupted, n, &f, corrupt_cache, NULL, err)) != HL_OK) goto done;
+    if (pre.xw && (st = hl_model_add_hook(m, "ln_final.hook_normalized", hl__presoftcap_hook, &pre, &pre_handle, err)) != HL_OK)
+        goto done;
     n_pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? 1 : n;
     n_head = kind <= HL_PATCH_MLP_OUT ? 1 : H;
     cell.kind = kind;
@@ -15374,17 +15428,19 @@ HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t 
                 cell.pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? -1 : p;
                 cell.head = kind <= HL_PATCH_MLP_OUT ? -1 : h;
                 if ((st = hl_model_add_hook(m, names[0], hl__patch_hook, &cell, &handle, err)) != HL_OK) goto done;
-                st = l == 0 ? hl_model_run(m, corrupted, n, logits, err)
-                            : hl_model_run_from(m, l, (const float *)start->data, n, logits, err);
+                st = l == 0 ? hl_model_run(m, corrupted, n, cell_logits, err)
+                            : hl_model_run_from(m, l, (const float *)start->data, n, cell_logits, err);
                 hl_model_remove_hook(m, handle, NULL);
                 if (st != HL_OK) goto done;
                 out[idx++] = metric(logits, n, m->cfg.d_vocab, user);
             }
     }
 done:
+    if (pre_handle >= 0) hl_model_remove_hook(m, pre_handle, NULL);
     hl_cache_free(cache);
     hl_cache_free(corrupt_cache);
     hl__free(logits);
+    hl__free(pre.xw);
     return st;
 }
 
