@@ -1286,7 +1286,8 @@ HL_API hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, co
 
 /* Activation patching [transformer_lens.patching.get_act_patch_*], TL's convention: every cell runs
    the CORRUPTED tokens with one slice of one point overwritten by the CLEAN run's value, and
-   evaluates metric(logits [n, d_vocab]) on the result (raw values, not normalised). out, in TL's
+   evaluates metric(logits [n, d_vocab]) on the result (raw values, not normalised; the logits as
+   returned, after Gemma-2's final softcap: hl_act_patch_ext reads them before it). out, in TL's
    index order:
      HL_PATCH_RESID_PRE / _ATTN_OUT / _MLP_OUT   blocks.L.hook_resid_pre / attn_out / mlp_out, one
                                                  position:            out[n_layers, n]
@@ -1315,6 +1316,58 @@ HL_API float     hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_
 HL_API hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
                               hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
                               hl_error *err);
+/* Options of hl_act_patch_ext; all zeros = hl_act_patch.
+     presoftcap  1: the metric gets the logits BEFORE Gemma-2's final softcap cap * tanh(x / cap)
+                 (TL: a metric reading hook_unembed, e.g. toolkit_meta.json's
+                 logit_diff_metric_presoftcap), computed in each cell from ln_final.hook_normalized
+                 by the pass's own unembedding steps, in place of the returned logits (same cost).
+                 A saturated cap flattens logit differences; these are not. The same as 0 on
+                 models without a final softcap. */
+typedef struct hl_patch_opts {
+    int presoftcap;
+} hl_patch_opts;
+HL_API hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
+                                  hl_patch_kind kind, hl_metric_fn metric, void *user,
+                                  const hl_patch_opts *opts, float *out, hl_error *err);
+
+/* Ablation [TL: model.run_with_hooks(tokens, fwd_hooks=[(name, hook)]) with a hook that writes
+   zeros or a mean into a slice, as TL's tutorials write it by hand]: hl_model_add_ablation
+   installs such a hook (hl_model_add_hook) on one point and returns its handle for
+   hl_model_remove_hook. The slice that head and pos select (-1 = every index of that axis):
+     [1, pos, heads, X] points: attn.hook_z, hook_q/k/v, hook_rot_q/k, hook_result, ...
+                                act[0, pos, head, :]        e.g. one head's z   [TL z[:, :, h, :]]
+     [1, pos, X] points:        hook_mlp_out, mlp.hook_post, hook_resid_pre, hook_attn_out, ...
+                                act[0, pos, :]              (head must be -1: no head axis)
+     [1, heads, q, k] points:   attn.hook_pattern, attn.hook_attn_scores
+                                act[0, head, pos, :]        (pos = the query row; zero only)
+   HL_ABLATE_ZERO writes 0.  HL_ABLATE_MEAN writes the mean activation of a reference run, one
+   value per element of a position (TL tutorials: cache[name].mean over batch and positions):
+       mean[j] = 1/n_pos sum_p ref[0, p, j]     j over [heads, X] (or [X]); n_mean = heads * X
+   and the slice of head h takes mean[h*X .. h*X + X). hl_ablation_mean computes it from a cache.
+   pos is an absolute position: a pass that does not hold it (a decode step after it) leaves the
+   point as it is. In a batch (hl_model_run_batch) the slice is taken in every sequence and pos is
+   the row of the padded batch, as TL's act[:, pos] (with left padding, not each prompt's own
+   position). Ablating a whole MLP: hook_mlp_out (or mlp.hook_post) with head = pos = -1. */
+typedef enum hl_ablation_kind { HL_ABLATE_ZERO = 1, HL_ABLATE_MEAN } hl_ablation_kind;
+typedef struct hl_ablation {
+    hl_ablation_kind kind;
+    const char      *hook;   /* one exact TL name, "blocks.3.attn.hook_z" (no globs, no sub-points) */
+    int64_t          head;   /* -1 = every head (or a point without a head axis) */
+    int64_t          pos;    /* -1 = every position */
+    const float     *mean;   /* HL_ABLATE_MEAN: [n_mean] values, see above; NULL for zero */
+    int64_t          n_mean;
+} hl_ablation;
+/* Installs ablation *a as a hook. [in] a: borrowed, with a->mean: both must stay valid (and
+   unchanged, unless you mean to change the ablation) until the hook is removed. [out] *handle
+   (optional) for hl_model_remove_hook. Returns HL_ERR_ARG (no such head or position, a head on a
+   point without a head axis, a glob), HL_ERR_NOT_FOUND (not a point of this model), HL_ERR_SHAPE
+   (n_mean is not the point's size per position), HL_ERR_UNSUPPORTED (mean of a pattern or scores). */
+HL_API hl_status hl_model_add_ablation(hl_model *m, const hl_ablation *a, int *handle, hl_error *err);
+/* The mean over positions of cached point `name` ([1, pos, ...]: run_with_cache of a reference
+   run), accumulated in f64, every position included (BOS too): [out] *mean (free with hl_free),
+   *n_mean = its values per position, ready for hl_ablation.mean / n_mean. */
+HL_API hl_status hl_ablation_mean(const hl_cache *c, const char *name, float **mean, int64_t *n_mean,
+                                  hl_error *err);
 
 /* Attention head scores [transformer_lens.head_detector.detect_head(model, seq, name), defaults:
    error_measure="mul", exclude_bos and exclude_current_token off]: for every head, the share of its
@@ -16074,26 +16127,64 @@ HL__DEF float hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_voc
     return logits[(n - 1) * d_vocab + ids[0]] - logits[(n - 1) * d_vocab + ids[1]];
 }
 
+/* The logits before the final softcap [TL: HookedTransformer's hook_unembed, the unembed output
+ * before  logits = cap * tanh(logits / cap)], for hl_patch_opts.presoftcap: a hook on
+ * ln_final.hook_normalized that does what hl__unembed does after it, but the cap:
+ *   logits = (x_hat * w_norm (+ b_norm)) W_U^T + b_U,  minus its mean over the vocabulary (CENTER_UNEMBED)
+ *   x_hat: [n, d_model]   xw: [n, d_model]   logits: [n, d_vocab] */
+typedef struct hl__presoftcap {
+    const hl_model *m;
+    int64_t         n;
+    float          *xw, *logits;
+} hl__presoftcap;
+static hl_status hl__presoftcap_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    const hl__presoftcap *c = (const hl__presoftcap *)user;
+    const hl_model *m = c->m;
+    if (act->ndim != 3 || act->shape[1] != c->n) return HL_ERR_SHAPE;
+    hl__rows(info->pass, hl__affine_rows, c->xw, (const float *)act->data, &m->final_norm, NULL, c->n, m->cfg.d_model);
+    hl__lin_apply(m, &m->unembed, c->xw, c->n, c->logits);
+    if (m->cfg.processing & HL_PROC_CENTER_UNEMBED)
+        hl__rows(info->pass, hl__center_rows, c->logits, NULL, NULL, NULL, c->n, m->cfg.d_vocab);
+    return HL_OK;
+}
+
 HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
                                hl_patch_kind kind, hl_metric_fn metric, void *user, float *out,
                                hl_error *err) {
+    return hl_act_patch_ext(m, clean, corrupted, n, kind, metric, user, NULL, out, err);
+}
+
+HL__DEF hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
+                                   hl_patch_kind kind, hl_metric_fn metric, void *user,
+                                   const hl_patch_opts *opts, float *out, hl_error *err) {
     static const hl_hook points[7] = {HL_HOOK_COUNT, HL_HOOK_RESID_PRE, HL_HOOK_ATTN_OUT, HL_HOOK_MLP_OUT,
                                       HL_HOOK_ATTN_Z, HL_HOOK_ATTN_Z, HL_HOOK_ATTN_PATTERN};
     hl_cache *cache = NULL, *corrupt_cache = NULL;
     const hl_tensor *start = NULL;
-    float *logits = NULL;
+    float *logits = NULL, *cell_logits;
     char names[2][HL__SLOT_NAME_CAP];
     const char *pattern = names[0];
     hl_names_filter f;
     hl__patch_cell cell;
+    hl__presoftcap pre;
     int64_t L, H, l, p, h, n_pos, n_head, idx = 0;
     hl_status st;
-    int handle;
+    int handle, pre_handle = -1;
     if (!m || !clean || !corrupted || n <= 0 || !metric || !out || kind < HL_PATCH_RESID_PRE || kind > HL_PATCH_HEAD_PATTERN_ALL_POS)
         return hl__fail(err, HL_ERR_ARG, "hl_act_patch: model, clean and corrupted tokens, a patch kind, a metric and out are required");
     L = m->cfg.n_layers, H = m->cfg.n_heads;
     if (!(logits = (float *)hl__malloc((size_t)(n * m->cfg.d_vocab) * sizeof(float))))
         return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+    /* presoftcap: the cells' passes stop at ln_final (logits NULL) and the hook makes the logits */
+    memset(&pre, 0, sizeof pre);
+    if (opts && opts->presoftcap && m->cfg.final_softcap > 0.0f) {
+        pre.m = m, pre.n = n, pre.logits = logits;
+        if (!(pre.xw = (float *)hl__malloc((size_t)(n * m->cfg.d_model) * sizeof(float)))) {
+            hl__free(logits);
+            return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+        }
+    }
+    cell_logits = pre.xw ? NULL : logits;
     /* the clean run's values of the point, every layer */
     hl_hook_name(points[kind], 0, names[0], sizeof names[0]);
     snprintf(names[1], sizeof names[1], "blocks.*.%.160s", names[0] + 9); /* after "blocks.0." */
@@ -16107,6 +16198,8 @@ HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t 
     pattern = "blocks.*.hook_resid_pre";
     if ((st = hl_cache_create(&corrupt_cache, err)) != HL_OK) goto done;
     if ((st = hl_model_run_with_cache(m, corrupted, n, &f, corrupt_cache, NULL, err)) != HL_OK) goto done;
+    if (pre.xw && (st = hl_model_add_hook(m, "ln_final.hook_normalized", hl__presoftcap_hook, &pre, &pre_handle, err)) != HL_OK)
+        goto done;
     n_pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? 1 : n;
     n_head = kind <= HL_PATCH_MLP_OUT ? 1 : H;
     cell.kind = kind;
@@ -16126,18 +16219,131 @@ HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t 
                 cell.pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? -1 : p;
                 cell.head = kind <= HL_PATCH_MLP_OUT ? -1 : h;
                 if ((st = hl_model_add_hook(m, names[0], hl__patch_hook, &cell, &handle, err)) != HL_OK) goto done;
-                st = l == 0 ? hl_model_run(m, corrupted, n, logits, err)
-                            : hl_model_run_from(m, l, (const float *)start->data, n, logits, err);
+                st = l == 0 ? hl_model_run(m, corrupted, n, cell_logits, err)
+                            : hl_model_run_from(m, l, (const float *)start->data, n, cell_logits, err);
                 hl_model_remove_hook(m, handle, NULL);
                 if (st != HL_OK) goto done;
                 out[idx++] = metric(logits, n, m->cfg.d_vocab, user);
             }
     }
 done:
+    if (pre_handle >= 0) hl_model_remove_hook(m, pre_handle, NULL);
     hl_cache_free(cache);
     hl_cache_free(corrupt_cache);
     hl__free(logits);
+    hl__free(pre.xw);
     return st;
+}
+
+/* ---- ablation ---- */
+/* The layout of an ablatable point: rows (positions, or the query rows of a pattern), heads and the
+   width X of one head's slice, and whether the head axis comes before the rows ([1, heads, q, k]).
+   Returns 0 when the point has no such layout (ndim < 3). */
+static int hl__abl_layout(hl_hook id, const hl_tensor *t, int64_t *rows, int64_t *heads, int64_t *X, int *head_first) {
+    *head_first = id == HL_HOOK_ATTN_PATTERN || id == HL_HOOK_ATTN_SCORES;
+    if (t->ndim == 4 && *head_first) *heads = t->shape[1], *rows = t->shape[2], *X = t->shape[3];
+    else if (t->ndim == 4) *rows = t->shape[1], *heads = t->shape[2], *X = t->shape[3];
+    else if (t->ndim == 3) *rows = t->shape[1], *heads = 1, *X = t->shape[2];
+    else return 0;
+    return 1;
+}
+
+/* Zero or mean ablation [TL: a hook doing  act[:, pos, head, :] = 0  (or = mean[head])]:
+ *   act[b, p, h, :] = 0  or  mean[h*X .. h*X+X)     for every sequence b, the rows p with
+ *                                                    pos0 + p == pos (every row when pos < 0), the
+ *   act[b, h, p, :]  for [B, heads, q, k] points     heads h == head (every h when head < 0)
+ * The hook of hl_model_add_ablation; a layout that changed since it was installed (hl_model_set_flags
+ * giving ln1 a head axis) is HL_ERR_SHAPE. */
+static hl_status hl__ablate_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    const hl_ablation *a = (const hl_ablation *)user;
+    int64_t rows, H, X, b, p, h;
+    int head_first;
+    if (!hl__abl_layout(info->id, act, &rows, &H, &X, &head_first) || a->head >= H ||
+        (a->kind == HL_ABLATE_MEAN && a->n_mean != H * X))
+        return HL_ERR_SHAPE;
+    for (b = 0; b < act->shape[0]; b++) {
+        float *x = (float *)act->data + b * rows * H * X; /* sequence b of a batch */
+        for (p = 0; p < rows; p++) {
+            if (a->pos >= 0 && info->pos0 + p != a->pos) continue;
+            for (h = 0; h < H; h++) {
+                float *dst = head_first ? x + (h * rows + p) * X : x + (p * H + h) * X;
+                if (a->head >= 0 && h != a->head) continue;
+                if (a->kind == HL_ABLATE_ZERO) memset(dst, 0, (size_t)X * sizeof(float));
+                else memcpy(dst, a->mean + h * X, (size_t)X * sizeof(float));
+            }
+        }
+    }
+    return HL_OK;
+}
+
+HL__DEF hl_status hl_model_add_ablation(hl_model *m, const hl_ablation *a, int *handle, hl_error *err) {
+    hl_tensor t;
+    hl_hook id;
+    int64_t layer, rows, H, X;
+    int head_first;
+    hl_status st;
+    if (!m || !a || !a->hook || (a->kind != HL_ABLATE_ZERO && a->kind != HL_ABLATE_MEAN))
+        return hl__fail(err, HL_ERR_ARG, "hl_model_add_ablation: model, an ablation with a hook name and a kind (zero or mean) are required");
+    if (strpbrk(a->hook, "*?"))
+        return hl__fail(err, HL_ERR_ARG, "hl_model_add_ablation: '%s' is a glob; an ablation takes one exact hook name", a->hook);
+    if ((st = hl_hook_parse(a->hook, &id, &layer, err)) != HL_OK)
+        return hl__wrap(err, st, "hl_model_add_ablation");
+    memset(&t, 0, sizeof t);
+    t.ndim = hl_model_hook_shape(m, id, 1, 1, t.shape);
+    if (t.ndim == 0 || layer >= m->cfg.n_layers)
+        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_model_add_ablation: '%s' is not a hook point of this %s model (%lld layers)",
+                        a->hook, m->cfg.architecture, (long long)m->cfg.n_layers);
+    if (!hl__abl_layout(id, &t, &rows, &H, &X, &head_first))
+        return hl__fail(err, HL_ERR_ARG, "hl_model_add_ablation: '%s' has no position axis to ablate", a->hook);
+    if (a->head >= 0 && t.ndim == 3)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_add_ablation: '%s' has no head axis (head %lld; use -1)", a->hook,
+                        (long long)a->head);
+    if (a->head < -1 || a->head >= H)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_add_ablation: head %lld of '%s', which has %lld heads", (long long)a->head,
+                        a->hook, (long long)H);
+    if (a->pos < -1 || a->pos >= m->cfg.n_ctx)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_add_ablation: position %lld is outside [0, n_ctx %lld) (-1 = every position)",
+                        (long long)a->pos, (long long)m->cfg.n_ctx);
+    if (a->kind == HL_ABLATE_MEAN) {
+        if (head_first)
+            return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_add_ablation: mean ablation of '%s' (its key axis grows with the "
+                            "positions) is not defined; zero-ablate it or patch it (hl_act_patch)", a->hook);
+        if (!a->mean || a->n_mean != H * X)
+            return hl__fail(err, HL_ERR_SHAPE, "hl_model_add_ablation: mean ablation of '%s' needs %lld mean values (one position: "
+                            "%lld x %lld), got %lld%s", a->hook, (long long)(H * X), (long long)H, (long long)X,
+                            (long long)a->n_mean, a->mean ? "" : " and no mean");
+    }
+    return hl_model_add_hook(m, a->hook, hl__ablate_hook, (void *)(uintptr_t)a, handle, err);
+}
+
+HL__DEF hl_status hl_ablation_mean(const hl_cache *c, const char *name, float **mean, int64_t *n_mean, hl_error *err) {
+    const hl_tensor *t;
+    const float *x;
+    double *acc;
+    hl_hook id;
+    int64_t P, W, p, j;
+    if (!c || !name || !mean || !n_mean) return hl__fail(err, HL_ERR_ARG, "hl_ablation_mean: cache, name, mean and n_mean are required");
+    *mean = NULL, *n_mean = 0;
+    if (!(t = hl_cache_get(c, name)))
+        return hl__fail(err, HL_ERR_NOT_FOUND, "hl_ablation_mean: the cache has no '%s' (run_with_cache with it in the filter)", name);
+    if (hl_hook_parse(name, &id, NULL, NULL) == HL_OK && (id == HL_HOOK_ATTN_PATTERN || id == HL_HOOK_ATTN_SCORES))
+        return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_ablation_mean: '%s' has no mean over positions (its key axis grows with them)", name);
+    if (t->dtype != HL_DTYPE_F32 || t->ndim < 3 || t->shape[0] != 1 || t->shape[1] < 1)
+        return hl__fail(err, HL_ERR_SHAPE, "hl_ablation_mean: '%s' is not an F32 [1, pos, ...] activation", name);
+    P = t->shape[1], W = hl_tensor_numel(t) / P, x = (const float *)t->data;
+    acc = (double *)hl__calloc((size_t)W, sizeof(double));
+    *mean = (float *)hl__malloc((size_t)W * sizeof(float));
+    if (!acc || !*mean) {
+        hl__free(acc), hl__free(*mean), *mean = NULL;
+        return hl__fail(err, HL_ERR_OOM, "hl_ablation_mean: out of memory");
+    }
+    /* mean[j] = 1/P sum_p x[0, p, j]   (TL: cache[name].mean(dim=(0, 1)); f64 sum) */
+    for (p = 0; p < P; p++)
+        for (j = 0; j < W; j++) acc[j] += (double)x[p * W + j];
+    for (j = 0; j < W; j++) (*mean)[j] = (float)(acc[j] / (double)P);
+    hl__free(acc);
+    *n_mean = W;
+    return HL_OK;
 }
 
 /* ---- attention head scores ---- */

@@ -166,17 +166,44 @@ static void check_toolkit(const char *name) {
         ids[0] = answer, ids[1] = wrong;
         CHECK(cj && (int64_t)cj->len == t.n);
         for (i = 0; cj && i < t.n; i++) corrupt[i] = (int32_t)hl_json_int(hl_json_at(cj, (size_t)i), -1);
+        const int softcap = hl_model_config(t.m)->final_softcap > 0.0f;
+        const float clean_metric = hl_metric_logit_diff(t.logits, t.n, t.V, ids);
+        const double clean_pre = hl_json_num(hl_json_get(hl_json_root(t.meta), "clean_metric_presoftcap"), 0.0);
+        hl_patch_opts po;
+        memset(&po, 0, sizeof po);
+        po.presoftcap = 1;
+        CHECK(!softcap || clean_pre != 0.0);
         for (k = 0; cj && k < sizeof patches / sizeof patches[0]; k++) {
             int64_t cells = patches[k].kind <= HL_PATCH_MLP_OUT ? L * t.n
                             : patches[k].kind == HL_PATCH_HEAD_OUT_BY_POS ? L * t.n * H : L * H;
+            char key[64];
             CHECK_OK(hl_act_patch(t.m, t.tokens, corrupt, t.n, patches[k].kind, hl_metric_logit_diff, ids, buf, &e), &e);
             tk_cmp(&t, name, patches[k].key, buf, cells);
+            /* the same grid with the metric read before the final softcap: TL's patch_*.presoftcap
+               (Gemma-2 fixtures, toolkit_meta.json presoftcap_metric_code); without a softcap the
+               same bits as above */
+            snprintf(key, sizeof key, "%s.presoftcap", patches[k].key);
+            CHECK_OK(hl_act_patch_ext(t.m, t.tokens, corrupt, t.n, patches[k].kind, hl_metric_logit_diff, ids, &po,
+                                      buf + cells, &e), &e);
+            CHECKF(softcap == (hl_safetensors_find(t.ref, key) != NULL), "%s: %s in the reference but softcap %d", name, key,
+                   softcap);
+            if (softcap) tk_cmp(&t, name, key, buf + cells, cells);
+            else CHECKF(memcmp(buf, buf + cells, (size_t)cells * sizeof(float)) == 0, "%s: %s differs without a softcap", name, key);
+            /* patching the clean run into itself gives the clean metric in every cell, exactly
+               (TL's acceptance case), for every kind; before the softcap every cell is the same
+               value too, TL's clean_metric_presoftcap to 1e-4 */
+            CHECK_OK(hl_act_patch(t.m, t.tokens, t.tokens, t.n, patches[k].kind, hl_metric_logit_diff, ids, buf, &e), &e);
+            for (i = 0; i < cells; i++)
+                CHECKF(buf[i] == clean_metric, "%s: %s self-patch cell %lld: %g, clean %g", name, patches[k].key, (long long)i,
+                       (double)buf[i], (double)clean_metric);
+            if (!softcap) continue;
+            CHECK_OK(hl_act_patch_ext(t.m, t.tokens, t.tokens, t.n, patches[k].kind, hl_metric_logit_diff, ids, &po, buf, &e),
+                     &e);
+            for (i = 0; i < cells; i++)
+                CHECKF(buf[i] == buf[0] && fabs((double)buf[i] - clean_pre) <= 1e-4 * fabs(clean_pre),
+                       "%s: %s presoftcap self-patch cell %lld: %.7g, TL %.7g", name, patches[k].key, (long long)i,
+                       (double)buf[i], clean_pre);
         }
-        /* patching the clean run into itself gives the clean metric in every cell, exactly */
-        CHECK_OK(hl_act_patch(t.m, t.tokens, t.tokens, t.n, HL_PATCH_RESID_PRE, hl_metric_logit_diff, ids, buf, &e), &e);
-        for (i = 0; i < L * t.n; i++)
-            CHECKF(buf[i] == hl_metric_logit_diff(t.logits, t.n, t.V, ids), "%s: self-patch cell %lld: %g", name, (long long)i,
-                   (double)buf[i]);
         free(corrupt);
     }
     /* head scores on TL's detection sequence (BOS + h + h) */
@@ -327,6 +354,66 @@ static void test_patch_prefix_reuse(void) {
     tk_close(&t);
 }
 
+/* hl_patch_opts.presoftcap hands the metric the logits the pass caps: with the scalar kernels,
+   cap * tanhf(x / cap) of them is the returned logits of the same cell, bit for bit (every cell
+   of a layer-0 grid, on gemma2-tiny: softcap 30). A hook the caller set on ln_final stays on. */
+typedef struct { float *rows; int64_t cell, want; } capture_ctx;
+static float capture_metric(const float *logits, int64_t n, int64_t V, void *user) {
+    capture_ctx *c = (capture_ctx *)user;
+    if (c->cell++ == c->want) memcpy(c->rows, logits, (size_t)(n * V) * sizeof(float));
+    return 0.0f;
+}
+static hl_status scale_half(const hl_hook_info *info, hl_tensor *act, void *user) {
+    int64_t i;
+    (void)info, (void)user;
+    for (i = 0; i < hl_tensor_numel(act); i++) ((float *)act->data)[i] *= 0.5f;
+    return HL_OK;
+}
+static void test_patch_presoftcap_logits(void) {
+    tk t;
+    hl_error e;
+    hl_model_desc d;
+    hl_model *m = NULL;
+    hl_patch_opts po;
+    capture_ctx c;
+    float *grid, *pre, *post, cap;
+    int32_t corrupt[20];
+    int64_t i, V, cell, bad;
+    int h = -1, pass;
+    if (!tk_open("gemma2-tiny", &t)) return;
+    memset(&d, 0, sizeof d);
+    d.path = hlt_fixture("models/gemma2-tiny");
+    d.kernels = HL_KERNELS_SCALAR;
+    CHECK_OK(hl_model_load(&d, &m, &e), &e);
+    if (!m || t.n != 20) { hl_model_free(m); tk_close(&t); return; }
+    V = t.V, cap = hl_model_config(m)->final_softcap;
+    CHECK(cap == 30.0f);
+    memcpy(corrupt, t.tokens, sizeof corrupt);
+    corrupt[2] = 172, corrupt[4] = 47;
+    grid = (float *)malloc((size_t)(4 * 20) * sizeof(float));
+    pre = (float *)malloc((size_t)(2 * 20 * V) * sizeof(float));
+    post = pre + 20 * V;
+    memset(&po, 0, sizeof po);
+    po.presoftcap = 1;
+    for (pass = 0; pass < 2; pass++) { /* pass 1: with the caller's own hook on ln_final.hook_normalized */
+        if (pass) CHECK_OK(hl_model_add_hook(m, "ln_final.hook_normalized", scale_half, NULL, &h, &e), &e);
+        for (cell = 0; cell < 4 * 20; cell += 23) { /* layers 0..3 */
+            c.cell = 0, c.want = cell, c.rows = pre;
+            CHECK_OK(hl_act_patch_ext(m, t.tokens, corrupt, 20, HL_PATCH_RESID_PRE, capture_metric, &c, &po, grid, &e), &e);
+            c.cell = 0, c.want = cell, c.rows = post;
+            CHECK_OK(hl_act_patch(m, t.tokens, corrupt, 20, HL_PATCH_RESID_PRE, capture_metric, &c, grid, &e), &e);
+            for (i = bad = 0; i < 20 * V; i++) bad += cap * tanhf(pre[i] / cap) != post[i];
+            CHECKF(bad == 0, "pass %d cell %lld: %lld of %lld logits differ", pass, (long long)cell, (long long)bad,
+                   (long long)(20 * V));
+            CHECK(memcmp(pre, post, (size_t)(20 * V) * sizeof(float)) != 0); /* and the cap did something */
+        }
+        if (pass) hl_model_remove_hook(m, h, NULL);
+    }
+    free(grid), free(pre);
+    hl_model_free(m);
+    tk_close(&t);
+}
+
 /* TL's token helpers on gpt2-tiny with the GPT-2 tokenizer: to_single_token, get_token_position. */
 static void test_token_helpers(void) {
     hl_model_desc d;
@@ -365,6 +452,7 @@ static void test_token_helpers(void) {
 void suite_analysis(void) {
     RUN(test_token_helpers);
     RUN(test_patch_prefix_reuse);
+    RUN(test_patch_presoftcap_logits);
     RUN(test_toolkit_gemma2_tiny);
     RUN(test_toolkit_llama_tiny);
     RUN(test_toolkit_gpt2_tiny);

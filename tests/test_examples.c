@@ -408,6 +408,12 @@ static void test_example_hooks(void) {
     if (!o) return;
     CHECKF(st == 0, "exit %d: %s", st, o);
     CHECK(strstr(o, "zero-ablating one head") != NULL);
+    /* hl_model_add_ablation gives the numbers the hand-written memset hook of the example's
+       previous version printed (its last row, copied from that output) */
+    CHECKF(strstr(o, "\n    4  -0.0893  +0.1563  -0.5471  +0.1777  +0.3082  +0.4975  -0.1529  +0.3391\n") != NULL, "%s", o);
+    /* hl_act_patch's head grid: a header and one row per layer (5) */
+    row = strstr(o, "activation patching of each head's output");
+    CHECK(row && strstr(row, "\nlayer head0  head1 ") && strstr(row, "\n    4 ") && !strstr(row, "\n    5 "));
     /* Patching the clean residual stream into the only differing position (12: the second name)
        at layer 0 makes the corrupted run the clean run: exactly 1.00 there and 0.00 elsewhere. */
     row = strstr(o, "(clean - corrupted)\n");

@@ -82,6 +82,7 @@
     X(CORPUS,              "--corpus",              STR,  "FILE",          0,   0,         1, "corpus file: text, .jsonl (a \"text\" per line) or a 1-D .npy of token ids (repeatable)") \
     X(SHARD,               "--shard",               STR,  "i/n",           0,   0,         0, "only shard i of n (windows [W*i/n, W*(i+1)/n))") \
     X(BATCH,               "--batch",               INT,  "N",             0,   4096,      0, "also time N prompts as one batch against them one at a time and as one long prompt") \
+    X(PATCH,               "--patch",               FLAG, NULL,            0,   0,         0, "also time a patching grid (resid_pre, layer x pos over --prompt-tokens) against a full pass per cell") \
     X(NO_LOGITS,           "--no-logits",           FLAG, NULL,            0,   0,         0, "leave out the logit effects (W_dec @ W_U: minutes for a 65k-wide SAE on Gemma)") \
     X(NO_CE,               "--no-ce",               FLAG, NULL,            0,   0,         0, "leave out the CE losses (one pass per window, stopped after the SAE)")
 
@@ -139,7 +140,7 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
       "query regex model sae-id limit", \
       "offline search of Neuronpedia explanation exports") \
     X("bench",             cmd_bench,             1,   "[MODEL]", \
-      "prompt-tokens gen-tokens threads reps fast cache-all peak kernels dtypes shape sae batch", \
+      "prompt-tokens gen-tokens threads reps fast cache-all peak kernels dtypes shape sae batch patch", \
       "prefill and decode speed of MODEL, next to the machine's peaks measured in the same run") \
     X("make-random-model", cmd_make_random_model, 1,   "--like NAME OUT_DIR|OUT.gguf", "like dtype format layers seed", \
       "a model with random weights and a real model's shapes (benchmarks without a download)") \

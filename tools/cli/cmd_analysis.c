@@ -767,16 +767,6 @@ done:
 }
 
 /* ---- patch ---------------------------------------------------------------------------------- */
-/* The built-in metric read before a final softcap: cap * atanh(logit / cap) undoes
-   logit = cap * tanh(x / cap), so this is x[answer] - x[wrong] of the capped model's last position
-   (computed in double; exact up to rounding unless the cap saturates). */
-typedef struct an_presoftcap { int32_t ids[2]; double cap; } an_presoftcap;
-static float an_metric_presoftcap(const float *logits, int64_t n, int64_t d_vocab, void *user) {
-    const an_presoftcap *u = (const an_presoftcap *)user;
-    const float *x = logits + (n - 1) * d_vocab;
-    return (float)(u->cap * atanh((double)x[u->ids[0]] / u->cap) - u->cap * atanh((double)x[u->ids[1]] / u->cap));
-}
-
 int cmd_patch(const cli_args *c) {
     static const struct {
         const char   *name, *title, *axes;
@@ -810,7 +800,7 @@ int cmd_patch(const cli_args *c) {
     double clean_metric, corrupt_metric;
     char **cs = NULL, **xs = NULL, at[160], wt[160];
     const char **cols = NULL, **layers = NULL, **hcols = NULL, **lh = NULL;
-    an_presoftcap pc;
+    hl_patch_opts pre_opts = {0}; /* the metric on the logits before the final softcap (TL: on hook_unembed) */
     int rc, k, with_pre;
     memset(&o, 0, sizeof o);
     memset(&pool, 0, sizeof pool);
@@ -854,7 +844,7 @@ int cmd_patch(const cli_args *c) {
     if (hl_model_run(m, corrupt, n, logits, &err) != HL_OK) { rc = cli_error(&err); goto done; }
     corrupt_metric = hl_metric_logit_diff(logits, n, V, ab);
     with_pre = a.out && cfg->final_softcap > 0;
-    pc.ids[0] = ab[0], pc.ids[1] = ab[1], pc.cap = (double)cfg->final_softcap;
+    pre_opts.presoftcap = 1;
     for (k = 0; k < 6; k++) {
         cells[k] = grids[k].kind <= HL_PATCH_MLP_OUT ? L * n : grids[k].kind == HL_PATCH_HEAD_OUT_BY_POS ? L * n * H : L * H;
         if (!(grid[k] = (float *)malloc((size_t)cells[k] * sizeof(float)))) goto oom;
@@ -866,7 +856,8 @@ int cmd_patch(const cli_args *c) {
         }
         if (with_pre) { /* the same grid with the metric read before the final softcap */
             if (!(pre[k] = (float *)malloc((size_t)cells[k] * sizeof(float)))) goto oom;
-            if (hl_act_patch(m, clean, corrupt, n, grids[k].kind, an_metric_presoftcap, &pc, pre[k], &err) != HL_OK) {
+            if (hl_act_patch_ext(m, clean, corrupt, n, grids[k].kind, hl_metric_logit_diff, ab, &pre_opts, pre[k], &err) !=
+                HL_OK) {
                 cli_progress_end();
                 rc = cli_error(&err);
                 goto done;

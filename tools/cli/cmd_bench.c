@@ -293,7 +293,7 @@ static timing time_matmul(const hl__kernels *kt, hl__pool *pool, int nn, float *
 typedef struct bench_opts {
     int     threads, fast, cache_all, reps;
     int64_t prompt_tokens, gen_tokens, batch;
-    int     kernels, peak, sae;
+    int     kernels, peak, sae, patch;
     int64_t shape_n, shape_k;
     const char *dtypes;
 } bench_opts;
@@ -460,6 +460,78 @@ static int bench_batch(const bench_opts *o, hl_model *m, const int32_t *tok) {
     return 0;
 }
 
+/* Activation patching, layer x pos on resid_pre [TL get_act_patch_resid_pre] over prompt_tokens
+   tokens: hl_act_patch (each cell runs from the patched layer, on the corrupted run's cached
+   resid_pre) against the naive way, a full forward pass per cell with a hook that overwrites
+   blocks.L.hook_resid_pre[:, p] with the clean run's value, as TL's patching does; one timed run
+   each, in the same run, and the two grids compared bit for bit. */
+typedef struct { const float *clean; int64_t pos, d; } naive_patch;
+static hl_status naive_patch_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    const naive_patch *np = (const naive_patch *)user;
+    (void)info;
+    memcpy((float *)act->data + np->pos * np->d, np->clean + np->pos * np->d, (size_t)np->d * sizeof(float));
+    return HL_OK;
+}
+static int bench_patch(const bench_opts *o, hl_model *m, const int32_t *tok) {
+    const hl_model_cfg *c = hl_model_config(m);
+    const int64_t n = o->prompt_tokens, L = c->n_layers, V = c->d_vocab;
+    int32_t *corrupt = (int32_t *)malloc((size_t)n * sizeof *corrupt), ab[2];
+    float *grid = (float *)malloc((size_t)(2 * L * n) * sizeof(float)), *logits = (float *)malloc((size_t)(n * V) * sizeof(float));
+    const char *pat = "blocks.*.hook_resid_pre";
+    hl_names_filter f;
+    hl_cache *cache = NULL;
+    char nm[64];
+    naive_patch np;
+    double t_ours, t_naive;
+    int64_t l, p;
+    int h, same = 1, rc = 1;
+    hl_error e;
+    if (!corrupt || !grid || !logits) {
+        fprintf(stderr, "hooklens bench: out of memory\n");
+        goto done;
+    }
+    memcpy(corrupt, tok, (size_t)n * sizeof *corrupt);
+    corrupt[n / 2] = tok[n]; /* one token changed in the middle */
+    ab[0] = tok[n - 1], ab[1] = tok[n - 2];
+    step("patching grid, hl_act_patch", 1, 2);
+    t_ours = cli_now();
+    if (hl_act_patch(m, tok, corrupt, n, HL_PATCH_RESID_PRE, hl_metric_logit_diff, ab, grid, &e) != HL_OK) goto fail;
+    t_ours = cli_now() - t_ours;
+    memset(&f, 0, sizeof f);
+    f.names = &pat, f.n_names = 1;
+    if (hl_cache_create(&cache, &e) != HL_OK) goto fail;
+    step("patching grid, naive", 2, 2);
+    t_naive = cli_now();
+    if (hl_model_run_with_cache(m, tok, n, &f, cache, NULL, &e) != HL_OK) goto fail;
+    np.d = c->d_model;
+    for (l = 0; l < L; l++) {
+        snprintf(nm, sizeof nm, "blocks.%lld.hook_resid_pre", (long long)l);
+        np.clean = (const float *)hl_cache_get(cache, nm)->data;
+        for (p = 0; p < n; p++) {
+            np.pos = p;
+            if (hl_model_add_hook(m, nm, naive_patch_hook, &np, &h, &e) != HL_OK) goto fail;
+            if (hl_model_run(m, corrupt, n, logits, &e) != HL_OK) goto fail;
+            hl_model_remove_hook(m, h, NULL);
+            grid[L * n + l * n + p] = hl_metric_logit_diff(logits, n, V, ab);
+        }
+    }
+    t_naive = cli_now() - t_naive;
+    cli_progress_end();
+    same = memcmp(grid, grid + L * n, (size_t)(L * n) * sizeof(float)) == 0;
+    printf("patching grid, resid_pre %lld layers x %lld positions: hl_act_patch %.2f s, naive (%lld full passes) %.2f s: "
+           "%.2fx the naive time; grids %s\n", (long long)L, (long long)n, t_ours, (long long)(L * n), t_naive,
+           t_ours / t_naive, same ? "equal bit for bit" : "DIFFER");
+    rc = same ? 0 : 1;
+    goto done;
+fail:
+    cli_progress_end();
+    rc = cli_error(&e);
+done:
+    hl_cache_free(cache);
+    free(corrupt), free(grid), free(logits);
+    return rc;
+}
+
 static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
     hl_model_desc d;
     hl_model *m = NULL;
@@ -549,6 +621,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
         printf("\n");
     }
     if (o->batch > 1 && (rc = bench_batch(o, m, tok)) != 0) goto done;
+    if (o->patch && (rc = bench_patch(o, m, tok)) != 0) goto done;
     rc = 1;
     if (o->cache_all) {
         size_t bytes = 0, n;
@@ -612,6 +685,7 @@ int cmd_bench(const cli_args *c) {
     o.kernels = c->n[CLI_KERNELS] > 0;
     o.peak = c->n[CLI_PEAK] > 0;
     o.sae = c->n[CLI_SAE] > 0;
+    o.patch = c->n[CLI_PATCH] > 0;
     if (o.prompt_tokens < 1 || o.gen_tokens < 0 || o.threads < 1 || o.reps < 1) return cli_usage("bench");
     if (!model && !o.kernels && !o.peak && !o.sae) return cli_usage("bench");
     pool = hl__pool_create(o.threads);
