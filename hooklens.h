@@ -1297,10 +1297,12 @@ HL_API hl_status hl_loss(const hl_model *m, const int32_t *tokens, int64_t n, co
                                                                       out[n_layers, n, n_heads]
      HL_PATCH_HEAD_PATTERN_ALL_POS               blocks.L.attn.hook_pattern, one head's [q, k]:
                                                                       out[n_layers, n_heads]
-   Each cell re-runs only from the patched layer on (hl_model_run_from), starting from the corrupted
-   run's blocks.L.hook_resid_pre, cached once: the values of a full pass, bit for bit, at about half
-   its cost on average. Hooks already set on the model stay on, as in TL's run_with_hooks, but
-   those on earlier layers do not fire in the cells. */
+   Each cell re-runs only from the patched layer on (TL start_at_layer), starting from the corrupted
+   run's blocks.L.hook_resid_pre, cached once, and the cells of one layer run as one batch (up to 64
+   sequences, logits within 256 MB), one cell per sequence: the values of a full pass per cell, bit
+   for bit, at a fraction of the cost. Hooks already set on the model stay on, as in TL's
+   run_with_hooks, but those on earlier layers do not fire in the cells, and in the cells they see
+   a batch [cells, n, ...]. */
 typedef enum hl_patch_kind {
     HL_PATCH_RESID_PRE = 1,
     HL_PATCH_ATTN_OUT,
@@ -1419,7 +1421,12 @@ HL_API hl_status hl_model_param(const hl_model *m, const char *name, int64_t lay
               draw does not depend on the order of windows or on sharding
      hist     counts of firing values in n_bins log-spaced bins over [hist_lo, hist_hi]: bin i holds
               edges[i] <= v < edges[i+1], edges[i] = hist_lo * (hist_hi/hist_lo)^(i/n_bins) (values
-              outside go to the end bins) */
+              outside go to the end bins)
+     contexts with ctx_radius r > 0, every kept example (top and samples) keeps the 2r+1 tokens
+              of its window around it and the feature's activations on them (SAEDashboard's
+              highlighted sequences), taken when the example is added, so shards carry them and a
+              merge keeps them with their examples: the merged file needs no corpus. Token -1 and
+              activation 0 outside the window (and where hl_scan_add was given no tokens). */
 typedef struct hl_scan hl_scan;
 typedef struct hl_scan_config {
     int64_t d_sae;
@@ -1429,6 +1436,7 @@ typedef struct hl_scan_config {
     int64_t n_extra;          /* exact sums of the caller's own (hl_scan_extra_add), e.g. corpus metrics */
     int64_t n_quantiles;      /* interval samples: groups of histogram bins (must divide n_bins); 0 = 8 or fewer */
     int64_t quantile_k;       /* samples kept per group; 0 = 5 */
+    int64_t ctx_radius;       /* tokens kept on each side of every example; 0 = no contexts */
 } hl_scan_config;
 HL_API hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_error *err);
 HL_API void      hl_scan_free(hl_scan *s);
@@ -1436,6 +1444,10 @@ HL_API const hl_scan_config *hl_scan_get_config(const hl_scan *s);
 /* Adds window `window`'s activations acts [n, d_sae] at positions pos0 .. pos0+n-1. A window goes
    in one call (its sums are rounded once); adding a window twice counts it twice. */
 HL_API hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err);
+/* hl_scan_add with the window's tokens for the contexts: tokens [n_tokens] are the tokens at
+   positions 0 .. n_tokens-1 of the window (BOS included), pos0 + n <= n_tokens. */
+HL_API hl_status hl_scan_add_ctx(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0,
+                                 const int32_t *tokens, int64_t n_tokens, hl_error *err);
 /* Adds one window's value of the caller's sum i < n_extra (rounded once, summed exactly as the
    feature sums are); hl_scan_extra reads the total. */
 HL_API hl_status hl_scan_extra_add(hl_scan *s, int64_t i, double window_value, hl_error *err);
@@ -1446,7 +1458,10 @@ HL_API hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err
    top_values [d_sae, k] F32, top_window, top_pos [d_sae, k] I64, hist [d_sae, n_bins] I64,
    hist_edges [n_bins + 1] F64, and the exact sums sum_fixed, sum_sq_fixed [d_sae, 2] I64 (high
    word, low word as two's complement of 2^64 units) that hl_scan_load reads back, and extra_fixed
-   [max(n_extra, 1), 2] I64 the same way (zeros when n_extra = 0). meta: NULL or
+   [max(n_extra, 1), 2] I64 the same way (zeros when n_extra = 0); the interval samples
+   quantile_values F32, quantile_window, quantile_pos I64 [d_sae, n_quantiles, quantile_k]; with
+   contexts (C = 2 ctx_radius + 1): top_ctx_tokens I32 and top_ctx_acts F32 [d_sae, k, C],
+   quantile_ctx_tokens and quantile_ctx_acts [d_sae, n_quantiles, quantile_k, C]. meta: NULL or
    key, value, ..., NULL, kept in the file's __metadata__. */
 HL_API hl_status hl_scan_save(const hl_scan *s, const char *path, const char *const *meta, hl_error *err);
 /* Reads a file hl_scan_save wrote (every tensor checked for dtype, shape and consistency). */
@@ -1463,6 +1478,9 @@ typedef struct hl_scan_view {
     const float   *max, *top_values;
     const int64_t *q_window, *q_pos;  /* [d_sae, n_quantiles, quantile_k], -1 where fewer */
     const float   *q_values;
+    int64_t        ctx_radius;        /* r: C = 2r+1 context tokens per example (0: no contexts) */
+    const int32_t *top_ctx_tokens, *q_ctx_tokens; /* [d_sae, k, C], [d_sae, n_quantiles, quantile_k, C] */
+    const float   *top_ctx_acts, *q_ctx_acts;     /* the feature's activation on each of them */
     const double  *edges;
     int64_t        n_logits;
     const int64_t *logit_top_ids, *logit_bottom_ids;
@@ -16088,36 +16106,42 @@ HL__DEF hl_status hl_loss_batch(const hl_model *m, const hl_batch *batch, const 
 
 /* ---- activation patching ---- */
 /* One cell's overwrite: the slice (pos, head) of the point from the clean run's tensor. */
-typedef struct hl__patch_cell {
+/* The cells of one batched pass: sequence b of the batch is cell b, the corrupted run with the
+   clean run's slice (pos[b], head[b]) of the point written over it. */
+typedef struct hl__patch_cells {
     hl_patch_kind    kind;
-    const hl_tensor *clean;
-    int64_t          pos, head; /* -1: every position / no head axis */
-} hl__patch_cell;
+    const hl_tensor *clean;      /* the clean run's point, one sequence */
+    int64_t          nb;         /* cells (sequences) in the pass */
+    int64_t         *pos, *head; /* [nb]; pos -1: every position; head -1: no head axis */
+} hl__patch_cells;
 static hl_status hl__patch_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
-    const hl__patch_cell *c = (const hl__patch_cell *)user;
-    float *x = (float *)act->data;
+    const hl__patch_cells *c = (const hl__patch_cells *)user;
     const float *y = (const float *)c->clean->data;
-    int64_t p, n = act->shape[1];
+    const int64_t per = hl_tensor_numel(c->clean), n = act->shape[1];
+    int64_t b, p;
     (void)info;
-    if (hl_tensor_numel(act) != hl_tensor_numel(c->clean)) return HL_ERR_SHAPE;
-    switch (c->kind) {
-    case HL_PATCH_HEAD_OUT_ALL_POS: case HL_PATCH_HEAD_OUT_BY_POS: { /* hook_z [1, n, H, dh] */
-        const int64_t H = act->shape[2], dh = act->shape[3];
-        for (p = 0; p < n; p++)
-            if (c->pos < 0 || p == c->pos)
-                memcpy(x + (p * H + c->head) * dh, y + (p * H + c->head) * dh, (size_t)dh * sizeof(float));
-        break;
-    }
-    case HL_PATCH_HEAD_PATTERN_ALL_POS: { /* hook_pattern [1, H, q, k] */
-        const int64_t q = act->shape[2], k = act->shape[3];
-        memcpy(x + c->head * q * k, y + c->head * q * k, (size_t)(q * k) * sizeof(float));
-        break;
-    }
-    default: { /* [1, n, d] at one position */
-        const int64_t d = act->shape[2];
-        memcpy(x + c->pos * d, y + c->pos * d, (size_t)d * sizeof(float));
-        break;
-    }
+    if (act->shape[0] != c->nb || hl_tensor_numel(act) != c->nb * per) return HL_ERR_SHAPE;
+    for (b = 0; b < c->nb; b++) {
+        float *x = (float *)act->data + b * per;
+        switch (c->kind) {
+        case HL_PATCH_HEAD_OUT_ALL_POS: case HL_PATCH_HEAD_OUT_BY_POS: { /* hook_z [B, n, H, dh] */
+            const int64_t H = act->shape[2], dh = act->shape[3], hd = c->head[b];
+            for (p = 0; p < n; p++)
+                if (c->pos[b] < 0 || p == c->pos[b])
+                    memcpy(x + (p * H + hd) * dh, y + (p * H + hd) * dh, (size_t)dh * sizeof(float));
+            break;
+        }
+        case HL_PATCH_HEAD_PATTERN_ALL_POS: { /* hook_pattern [B, H, q, k] */
+            const int64_t q = act->shape[2], k = act->shape[3];
+            memcpy(x + c->head[b] * q * k, y + c->head[b] * q * k, (size_t)(q * k) * sizeof(float));
+            break;
+        }
+        default: { /* [B, n, d] at one position */
+            const int64_t d = act->shape[2];
+            memcpy(x + c->pos[b] * d, y + c->pos[b] * d, (size_t)d * sizeof(float));
+            break;
+        }
+        }
     }
     return HL_OK;
 }
@@ -16134,18 +16158,41 @@ HL__DEF float hl_metric_logit_diff(const float *logits, int64_t n, int64_t d_voc
  *   x_hat: [n, d_model]   xw: [n, d_model]   logits: [n, d_vocab] */
 typedef struct hl__presoftcap {
     const hl_model *m;
-    int64_t         n;
+    int64_t         rows;       /* room in xw and logits: rows of [d_model] and [d_vocab] */
     float          *xw, *logits;
 } hl__presoftcap;
 static hl_status hl__presoftcap_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
     const hl__presoftcap *c = (const hl__presoftcap *)user;
     const hl_model *m = c->m;
-    if (act->ndim != 3 || act->shape[1] != c->n) return HL_ERR_SHAPE;
-    hl__rows(info->pass, hl__affine_rows, c->xw, (const float *)act->data, &m->final_norm, NULL, c->n, m->cfg.d_model);
-    hl__lin_apply(m, &m->unembed, c->xw, c->n, c->logits);
+    const int64_t rows = act->ndim == 3 ? act->shape[0] * act->shape[1] : 0; /* [B, n, d_model] */
+    if (rows < 1 || rows > c->rows) return HL_ERR_SHAPE;
+    hl__rows(info->pass, hl__affine_rows, c->xw, (const float *)act->data, &m->final_norm, NULL, rows, m->cfg.d_model);
+    hl__lin_apply(m, &m->unembed, c->xw, rows, c->logits);
     if (m->cfg.processing & HL_PROC_CENTER_UNEMBED)
-        hl__rows(info->pass, hl__center_rows, c->logits, NULL, NULL, NULL, c->n, m->cfg.d_vocab);
+        hl__rows(info->pass, hl__center_rows, c->logits, NULL, NULL, NULL, rows, m->cfg.d_vocab);
     return HL_OK;
+}
+
+/* The cells' passes: nb copies of the corrupted run as one batch, from layer `layer` on (its
+   cached resid_pre [n, d_model] as every sequence's input), or from the tokens at layer 0. A
+   batch's rows are its sequences' single runs, bit for bit (hl_model_run_batch's contract), so a
+   cell's logits do not depend on the cells it is batched with. */
+static hl_status hl__patch_pass(hl_model *m, int64_t layer, const int32_t *tokens, const float *resid, int64_t nb, int64_t n,
+                                int32_t *tok_rep, float *resid_rep, float *logits, hl_error *err) {
+    const int64_t d = m->cfg.d_model;
+    int64_t b;
+    hl_pass P;
+    if (layer == 0) {
+        for (b = 0; b < nb; b++) memcpy(tok_rep + b * n, tokens, (size_t)n * sizeof(int32_t));
+        return hl__run(m, tok_rep, nb, n, NULL, NULL, NULL, logits, err);
+    }
+    for (b = 0; b < nb; b++) memcpy(resid_rep + b * n * d, resid, (size_t)(n * d) * sizeof(float));
+    m->kv_len = 0;
+    hl__pass_init(&P, m, nb * n, err);
+    hl__pass_batch(&P, nb, n);
+    P.start_layer = layer;
+    P.resid = resid_rep;
+    return hl__forward(&P, NULL, logits, 0);
 }
 
 HL__DEF hl_status hl_act_patch(hl_model *m, const int32_t *clean, const int32_t *corrupted, int64_t n,
@@ -16161,29 +16208,44 @@ HL__DEF hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int3
                                       HL_HOOK_ATTN_Z, HL_HOOK_ATTN_Z, HL_HOOK_ATTN_PATTERN};
     hl_cache *cache = NULL, *corrupt_cache = NULL;
     const hl_tensor *start = NULL;
-    float *logits = NULL, *cell_logits;
+    float *logits = NULL, *cell_logits, *resid_rep = NULL;
+    int32_t *tok_rep = NULL;
     char names[2][HL__SLOT_NAME_CAP];
     const char *pattern = names[0];
     hl_names_filter f;
-    hl__patch_cell cell;
+    hl__patch_cells cells;
     hl__presoftcap pre;
-    int64_t L, H, l, p, h, n_pos, n_head, idx = 0;
+    int64_t L, H, V, l, c0, b, n_pos, n_head, n_cells, nb_max, idx = 0;
     hl_status st;
     int handle, pre_handle = -1;
+    memset(&cells, 0, sizeof cells);
+    memset(&pre, 0, sizeof pre);
     if (!m || !clean || !corrupted || n <= 0 || !metric || !out || kind < HL_PATCH_RESID_PRE || kind > HL_PATCH_HEAD_PATTERN_ALL_POS)
         return hl__fail(err, HL_ERR_ARG, "hl_act_patch: model, clean and corrupted tokens, a patch kind, a metric and out are required");
-    L = m->cfg.n_layers, H = m->cfg.n_heads;
-    if (!(logits = (float *)hl__malloc((size_t)(n * m->cfg.d_vocab) * sizeof(float))))
-        return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+    if (n > m->cfg.n_ctx)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_act_patch: %lld tokens exceed n_ctx %lld", (long long)n, (long long)m->cfg.n_ctx);
+    L = m->cfg.n_layers, H = m->cfg.n_heads, V = m->cfg.d_vocab;
+    n_pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? 1 : n;
+    n_head = kind <= HL_PATCH_MLP_OUT ? 1 : H;
+    n_cells = n_pos * n_head; /* per layer */
+    /* cells per pass: a layer's cells as one batch, as many as keep the logits within 256 MB (at most 64) */
+    nb_max = (int64_t)(((uint64_t)256 << 20) / ((uint64_t)n * (uint64_t)V * sizeof(float)));
+    nb_max = nb_max < 1 ? 1 : nb_max > 64 ? 64 : nb_max;
+    if (nb_max > n_cells) nb_max = n_cells;
+    logits = (float *)hl__malloc((size_t)(nb_max * n * V) * sizeof(float));
+    resid_rep = (float *)hl__malloc((size_t)(nb_max * n * m->cfg.d_model) * sizeof(float));
+    tok_rep = (int32_t *)hl__malloc((size_t)(nb_max * n) * sizeof(int32_t));
+    cells.pos = (int64_t *)hl__malloc((size_t)(2 * nb_max) * sizeof(int64_t));
     /* presoftcap: the cells' passes stop at ln_final (logits NULL) and the hook makes the logits */
-    memset(&pre, 0, sizeof pre);
     if (opts && opts->presoftcap && m->cfg.final_softcap > 0.0f) {
-        pre.m = m, pre.n = n, pre.logits = logits;
-        if (!(pre.xw = (float *)hl__malloc((size_t)(n * m->cfg.d_model) * sizeof(float)))) {
-            hl__free(logits);
-            return hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
-        }
+        pre.m = m, pre.rows = nb_max * n, pre.logits = logits;
+        pre.xw = (float *)hl__malloc((size_t)(nb_max * n * m->cfg.d_model) * sizeof(float));
     }
+    if (!logits || !resid_rep || !tok_rep || !cells.pos || (pre.m && !pre.xw)) {
+        st = hl__fail(err, HL_ERR_OOM, "hl_act_patch: out of memory");
+        goto done;
+    }
+    cells.head = cells.pos + nb_max;
     cell_logits = pre.xw ? NULL : logits;
     /* the clean run's values of the point, every layer */
     hl_hook_name(points[kind], 0, names[0], sizeof names[0]);
@@ -16200,12 +16262,10 @@ HL__DEF hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int3
     if ((st = hl_model_run_with_cache(m, corrupted, n, &f, corrupt_cache, NULL, err)) != HL_OK) goto done;
     if (pre.xw && (st = hl_model_add_hook(m, "ln_final.hook_normalized", hl__presoftcap_hook, &pre, &pre_handle, err)) != HL_OK)
         goto done;
-    n_pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? 1 : n;
-    n_head = kind <= HL_PATCH_MLP_OUT ? 1 : H;
-    cell.kind = kind;
+    cells.kind = kind;
     for (l = 0; l < L; l++) {
         hl_hook_name(points[kind], l, names[0], sizeof names[0]);
-        if (!(cell.clean = hl_cache_get(cache, names[0]))) {
+        if (!(cells.clean = hl_cache_get(cache, names[0]))) {
             st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_act_patch: the clean run did not give %s", names[0]);
             goto done;
         }
@@ -16214,23 +16274,26 @@ HL__DEF hl_status hl_act_patch_ext(hl_model *m, const int32_t *clean, const int3
             st = hl__fail(err, HL_ERR_NOT_FOUND, "hl_act_patch: the corrupted run did not give %s", names[1]);
             goto done;
         }
-        for (p = 0; p < n_pos; p++)
-            for (h = 0; h < n_head; h++) {
-                cell.pos = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? -1 : p;
-                cell.head = kind <= HL_PATCH_MLP_OUT ? -1 : h;
-                if ((st = hl_model_add_hook(m, names[0], hl__patch_hook, &cell, &handle, err)) != HL_OK) goto done;
-                st = l == 0 ? hl_model_run(m, corrupted, n, cell_logits, err)
-                            : hl_model_run_from(m, l, (const float *)start->data, n, cell_logits, err);
-                hl_model_remove_hook(m, handle, NULL);
-                if (st != HL_OK) goto done;
-                out[idx++] = metric(logits, n, m->cfg.d_vocab, user);
+        for (c0 = 0; c0 < n_cells; c0 += cells.nb) { /* cell c = p * n_head + h, TL's index order */
+            cells.nb = n_cells - c0 < nb_max ? n_cells - c0 : nb_max;
+            for (b = 0; b < cells.nb; b++) {
+                const int64_t p = (c0 + b) / n_head, h = (c0 + b) % n_head;
+                cells.pos[b] = kind == HL_PATCH_HEAD_OUT_ALL_POS || kind == HL_PATCH_HEAD_PATTERN_ALL_POS ? -1 : p;
+                cells.head[b] = kind <= HL_PATCH_MLP_OUT ? -1 : h;
             }
+            if ((st = hl_model_add_hook(m, names[0], hl__patch_hook, &cells, &handle, err)) != HL_OK) goto done;
+            st = hl__patch_pass(m, l, corrupted, l > 0 ? (const float *)start->data : NULL, cells.nb, n, tok_rep, resid_rep,
+                                cell_logits, err);
+            hl_model_remove_hook(m, handle, NULL);
+            if (st != HL_OK) goto done;
+            for (b = 0; b < cells.nb; b++) out[idx++] = metric(logits + b * n * V, n, V, user);
+        }
     }
 done:
     if (pre_handle >= 0) hl_model_remove_hook(m, pre_handle, NULL);
     hl_cache_free(cache);
     hl_cache_free(corrupt_cache);
-    hl__free(logits);
+    hl__free(logits), hl__free(resid_rep), hl__free(tok_rep), hl__free(cells.pos);
     hl__free(pre.xw);
     return st;
 }
@@ -16566,6 +16629,9 @@ struct hl_scan {
     int64_t        n_logits;                                   /* logit effects per side (0 = none) */
     int64_t       *logit_ids;                                  /* [2, d, n_logits] top, then bottom */
     float         *logit_values;                               /* [2, d, n_logits] */
+    int64_t        C;                                          /* context length 2 ctx_radius + 1 (0 = none) */
+    int32_t       *top_ctok, *q_ctok;                          /* [d, k, C], [d, nq, qk, C] */
+    float         *top_cact, *q_cact;                          /* likewise */
 };
 
 HL__DEF void hl_scan_free(hl_scan *s) {
@@ -16574,6 +16640,7 @@ HL__DEF void hl_scan_free(hl_scan *s) {
     hl__free(s->max), hl__free(s->top_values), hl__free(s->sum), hl__free(s->sum_sq), hl__free(s->edges), hl__free(s->extra);
     hl__free(s->wsum), hl__free(s->wsq), hl__free(s->logit_ids), hl__free(s->logit_values);
     hl__free(s->q_window), hl__free(s->q_pos), hl__free(s->q_n), hl__free(s->q_values), hl__free(s->q_key);
+    hl__free(s->top_ctok), hl__free(s->q_ctok), hl__free(s->top_cact), hl__free(s->q_cact);
     hl__free(s);
 }
 
@@ -16594,11 +16661,13 @@ HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_er
     if (c.quantile_k == 0) c.quantile_k = 5;
     if (c.d_sae < 1 || c.top_k < 1 || c.top_k > 100000 || c.n_bins < 1 || c.n_bins > 100000 || !(c.hist_lo > 0) ||
         !(c.hist_hi > c.hist_lo) || !isfinite(c.hist_hi) || c.n_extra < 0 || c.n_extra > 10000000 || c.n_quantiles < 1 ||
-        c.n_quantiles > c.n_bins || c.n_bins % c.n_quantiles != 0 || c.quantile_k < 1 || c.quantile_k > 1000)
+        c.n_quantiles > c.n_bins || c.n_bins % c.n_quantiles != 0 || c.quantile_k < 1 || c.quantile_k > 1000 ||
+        c.ctx_radius < 0 || c.ctx_radius > 1000)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_create: need d_sae >= 1, top_k and n_bins in [1, 100000], "
-                                         "0 < hist_lo < hist_hi, n_quantiles dividing n_bins, quantile_k in [1, 1000] "
-                                         "(got %lld, %lld, %lld, %g, %g)",
-                        (long long)c.d_sae, (long long)c.top_k, (long long)c.n_bins, c.hist_lo, c.hist_hi);
+                                         "0 < hist_lo < hist_hi, n_quantiles dividing n_bins, quantile_k in [1, 1000], "
+                                         "ctx_radius in [0, 1000] (got %lld, %lld, %lld, %g, %g, %lld)",
+                        (long long)c.d_sae, (long long)c.top_k, (long long)c.n_bins, c.hist_lo, c.hist_hi,
+                        (long long)c.ctx_radius);
     if (!hl__mul_ok((uint64_t)c.d_sae, (uint64_t)c.top_k, &dk) || !hl__mul_ok((uint64_t)c.d_sae, (uint64_t)c.n_bins, &db) ||
         dk > SIZE_MAX / 8 || db > SIZE_MAX / 8)
         return hl__fail(err, HL_ERR_LIMIT, "hl_scan_create: %lld features x %lld is too large", (long long)c.d_sae,
@@ -16627,6 +16696,23 @@ HL__DEF hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_er
         s->q_key = nq ? (uint64_t *)hl__calloc((size_t)nq, sizeof(uint64_t)) : NULL;
         s->q_n = (int64_t *)hl__calloc((size_t)(c.d_sae * c.n_quantiles), sizeof(int64_t));
         for (i = 0; s->q_window && s->q_pos && i < (int64_t)nq; i++) s->q_window[i] = -1, s->q_pos[i] = -1;
+        s->C = c.ctx_radius > 0 ? 2 * c.ctx_radius + 1 : 0;
+        if (s->C) { /* contexts: [d, k, C] and [d, nq, qk, C]; -1 tokens and 0 activations where empty */
+            uint64_t a, b;
+            if (!nq || !hl__mul_ok(dk, (uint64_t)s->C, &a) || !hl__mul_ok(nq, (uint64_t)s->C, &b) || a > SIZE_MAX / 8 ||
+                b > SIZE_MAX / 8) {
+                hl_scan_free(s);
+                return hl__fail(err, HL_ERR_LIMIT, "hl_scan_create: the contexts of %lld features are too large", (long long)c.d_sae);
+            }
+            s->top_ctok = (int32_t *)hl__malloc((size_t)a * sizeof(int32_t)), s->top_cact = (float *)hl__calloc((size_t)a, sizeof(float));
+            s->q_ctok = (int32_t *)hl__malloc((size_t)b * sizeof(int32_t)), s->q_cact = (float *)hl__calloc((size_t)b, sizeof(float));
+            if (!s->top_ctok || !s->top_cact || !s->q_ctok || !s->q_cact) {
+                hl_scan_free(s);
+                return hl__fail(err, HL_ERR_OOM, "hl_scan_create: out of memory for the contexts of %lld features", (long long)c.d_sae);
+            }
+            for (i = 0; i < (int64_t)a; i++) s->top_ctok[i] = -1;
+            for (i = 0; i < (int64_t)b; i++) s->q_ctok[i] = -1;
+        }
     }
     if (!s->q_window || !s->q_pos || !s->q_values || !s->q_key || !s->q_n || !s->extra || !s->count || !s->top_n || !s->top_window || !s->top_pos || !s->top_values || !s->hist || !s->max || !s->sum ||
         !s->sum_sq || !s->wsum || !s->wsq || !s->edges) {
@@ -16652,17 +16738,52 @@ HL__DEF const hl_scan_config *hl_scan_get_config(const hl_scan *s) {
 static int hl__scan_before(float v, int64_t w, int64_t p, float v2, int64_t w2, int64_t p2) {
     return v > v2 || (v == v2 && (w < w2 || (w == w2 && p < p2)));
 }
+/* Where an example's context comes from: the window being added (its activations acts [n, d] at
+   positions pos0.., its tokens [n_tokens] from position 0, or none), or a stored context ctok, cact
+   [C] (merge, load). */
+typedef struct hl__scan_src {
+    const float   *acts;
+    int64_t        n, pos0, d, n_tokens;
+    const int32_t *tokens, *ctok;
+    const float   *cact;
+} hl__scan_src;
+/* The context of feature f's example at position p: tokens and activations at p-r .. p+r, -1 and 0
+   outside the window. */
+static void hl__scan_ctx(const hl_scan *s, const hl__scan_src *src, int64_t f, int64_t p, int32_t *tok, float *act) {
+    const int64_t r = s->cfg.ctx_radius;
+    int64_t j;
+    if (src->ctok) {
+        memcpy(tok, src->ctok, (size_t)s->C * sizeof(int32_t));
+        memcpy(act, src->cact, (size_t)s->C * sizeof(float));
+        return;
+    }
+    for (j = 0; j < s->C; j++) {
+        const int64_t q = p - r + j;
+        tok[j] = src->tokens && q >= 0 && q < src->n_tokens ? src->tokens[q] : -1;
+        act[j] = q >= src->pos0 && q - src->pos0 < src->n ? src->acts[(q - src->pos0) * src->d + f] : 0.0f;
+    }
+}
+/* Moves the contexts of slots j .. last-1 to j+1 .. last (the list's shift) and writes the new
+   example's into slot j. */
+static void hl__scan_ctx_insert(const hl_scan *s, int32_t *ctok, float *cact, int64_t j, int64_t last, const hl__scan_src *src,
+                                int64_t f, int64_t p) {
+    const int64_t C = s->C;
+    memmove(ctok + (j + 1) * C, ctok + j * C, (size_t)((last - j) * C) * sizeof(int32_t));
+    memmove(cact + (j + 1) * C, cact + j * C, (size_t)((last - j) * C) * sizeof(float));
+    hl__scan_ctx(s, src, f, p, ctok + j * C, cact + j * C);
+}
 /* Offers an example to feature f's top-k (kept sorted; the worst falls off). */
-static void hl__scan_offer(hl_scan *s, int64_t f, float v, int64_t w, int64_t p) {
+static void hl__scan_offer(hl_scan *s, int64_t f, float v, int64_t w, int64_t p, const hl__scan_src *src) {
     const int64_t k = s->cfg.top_k;
     float *tv = s->top_values + f * k;
-    int64_t *tw = s->top_window + f * k, *tp = s->top_pos + f * k, n = s->top_n[f], j;
+    int64_t *tw = s->top_window + f * k, *tp = s->top_pos + f * k, n = s->top_n[f], j, last;
     if (n == k && !hl__scan_before(v, w, p, tv[k - 1], tw[k - 1], tp[k - 1])) return;
-    j = n < k ? n++ : k - 1;
+    last = j = n < k ? n++ : k - 1;
     for (; j > 0 && hl__scan_before(v, w, p, tv[j - 1], tw[j - 1], tp[j - 1]); j--)
         tv[j] = tv[j - 1], tw[j] = tw[j - 1], tp[j] = tp[j - 1];
     tv[j] = v, tw[j] = w, tp[j] = p;
     s->top_n[f] = n;
+    if (s->C) hl__scan_ctx_insert(s, s->top_ctok + f * k * s->C, s->top_cact + f * k * s->C, j, last, src, f, p);
 }
 /* The interval sample's draw: a hash of (feature, window, position) (splitmix64 of each step). */
 static uint64_t hl__scan_key(int64_t f, int64_t w, int64_t p) {
@@ -16677,19 +16798,20 @@ static uint64_t hl__scan_key(int64_t f, int64_t w, int64_t p) {
 }
 /* Offers an example to interval group g of feature f: kept when its key is among the k smallest
    (ties: lower window, then position), the list sorted by key. */
-static void hl__scan_sample(hl_scan *s, int64_t f, int64_t g, float v, int64_t w, int64_t p) {
+static void hl__scan_sample(hl_scan *s, int64_t f, int64_t g, float v, int64_t w, int64_t p, const hl__scan_src *src) {
     const int64_t k = s->cfg.quantile_k, o = (f * s->cfg.n_quantiles + g) * k;
     const uint64_t key = hl__scan_key(f, w, p);
-    int64_t n = s->q_n[f * s->cfg.n_quantiles + g], j;
+    int64_t n = s->q_n[f * s->cfg.n_quantiles + g], j, last;
 #define HL__QLESS(a, wa, pa, b, wb, pb) ((a) < (b) || ((a) == (b) && ((wa) < (wb) || ((wa) == (wb) && (pa) < (pb)))))
     if (n == k && !HL__QLESS(key, w, p, s->q_key[o + k - 1], s->q_window[o + k - 1], s->q_pos[o + k - 1])) return;
-    j = n < k ? n++ : k - 1;
+    last = j = n < k ? n++ : k - 1;
     for (; j > 0 && HL__QLESS(key, w, p, s->q_key[o + j - 1], s->q_window[o + j - 1], s->q_pos[o + j - 1]); j--)
         s->q_key[o + j] = s->q_key[o + j - 1], s->q_window[o + j] = s->q_window[o + j - 1], s->q_pos[o + j] = s->q_pos[o + j - 1],
         s->q_values[o + j] = s->q_values[o + j - 1];
 #undef HL__QLESS
     s->q_key[o + j] = key, s->q_window[o + j] = w, s->q_pos[o + j] = p, s->q_values[o + j] = v;
     s->q_n[f * s->cfg.n_quantiles + g] = n;
+    if (s->C) hl__scan_ctx_insert(s, s->q_ctok + o * s->C, s->q_cact + o * s->C, j, last, src, f, p);
 }
 
 /* The bin of a firing value: i with edges[i] <= v < edges[i+1], clamped to the end bins. The log
@@ -16703,10 +16825,21 @@ static int64_t hl__scan_bin(const hl_scan *s, float v) {
 }
 
 HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err) {
+    return hl_scan_add_ctx(s, acts, n, window, pos0, NULL, 0, err);
+}
+
+HL__DEF hl_status hl_scan_add_ctx(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0,
+                                  const int32_t *tokens, int64_t n_tokens, hl_error *err) {
     const int64_t d = s ? s->cfg.d_sae : 0;
     int64_t i, f;
+    hl__scan_src src;
     if (!s || (!acts && n > 0) || n < 0 || window < 0 || pos0 < 0)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_add: scan, activations [n, d_sae], window >= 0 and pos0 >= 0 are required");
+    if (tokens && (n_tokens < 0 || pos0 > n_tokens || n > n_tokens - pos0))
+        return hl__fail(err, HL_ERR_ARG, "hl_scan_add_ctx: positions %lld .. %lld are not all among the window's %lld tokens",
+                        (long long)pos0, (long long)(pos0 + n - 1), (long long)n_tokens);
+    memset(&src, 0, sizeof src);
+    src.acts = acts, src.n = n, src.pos0 = pos0, src.d = d, src.tokens = tokens, src.n_tokens = tokens ? n_tokens : 0;
     for (i = 0; i < n * d; i++)
         if (!isfinite(acts[i]))
             return hl__fail(err, HL_ERR_ARG, "hl_scan_add: window %lld position %lld feature %lld is not finite",
@@ -16725,8 +16858,8 @@ HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t 
                 if (v > s->max[f]) s->max[f] = v;
                 const int64_t bin = hl__scan_bin(s, v);
                 s->hist[f * s->cfg.n_bins + bin]++;
-                hl__scan_sample(s, f, bin / (s->cfg.n_bins / s->cfg.n_quantiles), v, window, pos0 + i);
-                hl__scan_offer(s, f, v, window, pos0 + i);
+                hl__scan_sample(s, f, bin / (s->cfg.n_bins / s->cfg.n_quantiles), v, window, pos0 + i, &src);
+                hl__scan_offer(s, f, v, window, pos0 + i, &src);
             }
         }
     }
@@ -16778,14 +16911,18 @@ HL__DEF hl_status hl_scan_set_logits(hl_scan *s, int64_t k, const int64_t *top_i
 
 HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *err) {
     int64_t f, j, k, d;
+    hl__scan_src src; /* the examples' stored contexts */
+    memset(&src, 0, sizeof src);
     if (!into || !from) return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: two scans are required");
     if (into->cfg.d_sae != from->cfg.d_sae || into->cfg.top_k != from->cfg.top_k || into->cfg.n_bins != from->cfg.n_bins ||
         into->cfg.hist_lo != from->cfg.hist_lo || into->cfg.hist_hi != from->cfg.hist_hi || into->cfg.n_extra != from->cfg.n_extra ||
-        into->cfg.n_quantiles != from->cfg.n_quantiles || into->cfg.quantile_k != from->cfg.quantile_k)
-        return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: the scans differ in d_sae, top_k or histogram (%lld/%lld features, "
-                                         "k %lld/%lld, %lld/%lld bins)",
+        into->cfg.n_quantiles != from->cfg.n_quantiles || into->cfg.quantile_k != from->cfg.quantile_k ||
+        into->cfg.ctx_radius != from->cfg.ctx_radius)
+        return hl__fail(err, HL_ERR_ARG, "hl_scan_merge: the scans differ in d_sae, top_k, histogram or context radius (%lld/%lld "
+                                         "features, k %lld/%lld, %lld/%lld bins, radius %lld/%lld)",
                         (long long)into->cfg.d_sae, (long long)from->cfg.d_sae, (long long)into->cfg.top_k,
-                        (long long)from->cfg.top_k, (long long)into->cfg.n_bins, (long long)from->cfg.n_bins);
+                        (long long)from->cfg.top_k, (long long)into->cfg.n_bins, (long long)from->cfg.n_bins,
+                        (long long)into->cfg.ctx_radius, (long long)from->cfg.ctx_radius);
     d = into->cfg.d_sae, k = into->cfg.top_k;
     if (!into->n_logits && from->n_logits) {
         const uint64_t n = (uint64_t)d * (uint64_t)from->n_logits;
@@ -16807,12 +16944,15 @@ HL__DEF hl_status hl_scan_merge(hl_scan *into, const hl_scan *from, hl_error *er
         hl__fx_add(&into->sum[f], &from->sum[f]);
         hl__fx_add(&into->sum_sq[f], &from->sum_sq[f]);
         for (j = 0; j < into->cfg.n_bins; j++) into->hist[f * into->cfg.n_bins + j] += from->hist[f * into->cfg.n_bins + j];
-        for (j = 0; j < from->top_n[f]; j++)
-            hl__scan_offer(into, f, from->top_values[f * k + j], from->top_window[f * k + j], from->top_pos[f * k + j]);
+        for (j = 0; j < from->top_n[f]; j++) {
+            if (from->C) src.ctok = from->top_ctok + (f * k + j) * from->C, src.cact = from->top_cact + (f * k + j) * from->C;
+            hl__scan_offer(into, f, from->top_values[f * k + j], from->top_window[f * k + j], from->top_pos[f * k + j], &src);
+        }
         for (j = 0; j < into->cfg.n_quantiles * into->cfg.quantile_k; j++) {
             const int64_t g = j / into->cfg.quantile_k, o = f * into->cfg.n_quantiles * into->cfg.quantile_k + j;
+            if (from->C) src.ctok = from->q_ctok + o * from->C, src.cact = from->q_cact + o * from->C;
             if (j % into->cfg.quantile_k < from->q_n[f * into->cfg.n_quantiles + g])
-                hl__scan_sample(into, f, g, from->q_values[o], from->q_window[o], from->q_pos[o]);
+                hl__scan_sample(into, f, g, from->q_values[o], from->q_window[o], from->q_pos[o], &src);
         }
     }
     return HL_OK;
@@ -16825,6 +16965,10 @@ HL__DEF void hl_scan_stats(const hl_scan *s, hl_scan_view *v) {
     v->count = s->count, v->top_window = s->top_window, v->top_pos = s->top_pos, v->hist = s->hist;
     v->max = s->max, v->top_values = s->top_values, v->edges = s->edges;
     v->q_window = s->q_window, v->q_pos = s->q_pos, v->q_values = s->q_values;
+    if (s->C) {
+        v->ctx_radius = s->cfg.ctx_radius;
+        v->top_ctx_tokens = s->top_ctok, v->top_ctx_acts = s->top_cact, v->q_ctx_tokens = s->q_ctok, v->q_ctx_acts = s->q_cact;
+    }
     if ((v->n_logits = s->n_logits) > 0) {
         const int64_t n = s->cfg.d_sae * s->n_logits;
         v->logit_top_ids = s->logit_ids, v->logit_bottom_ids = s->logit_ids + n;
@@ -16890,12 +17034,22 @@ HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *c
     t[HL__SCAN_Q_WINDOW].data = s->q_window;
     t[HL__SCAN_Q_POS].data = s->q_pos;
     {
-        const char *names[HL__SCAN_N + 4];
-        hl_tensor tt[HL__SCAN_N + 4];
+        const char *names[HL__SCAN_N + 8];
+        hl_tensor tt[HL__SCAN_N + 8];
         static const char *const ln[4] = {"logit_top_ids", "logit_bottom_ids", "logit_top_values", "logit_bottom_values"};
+        static const char *const cn[4] = {"top_ctx_tokens", "top_ctx_acts", "quantile_ctx_tokens", "quantile_ctx_acts"};
         size_t n = HL__SCAN_N;
         memcpy(names, hl__scan_names, sizeof hl__scan_names);
         memcpy(tt, t, sizeof t);
+        for (i = 0; s->C > 0 && i < 4; i++, n++) { /* [d, k, C] and [d, nq, qk, C] */
+            memset(&tt[n], 0, sizeof tt[n]);
+            names[n] = cn[i];
+            tt[n].dtype = i & 1 ? HL_DTYPE_F32 : HL_DTYPE_I32;
+            tt[n].data = i == 0 ? (void *)s->top_ctok : i == 1 ? (void *)s->top_cact : i == 2 ? (void *)s->q_ctok : (void *)s->q_cact;
+            tt[n].shape[0] = d;
+            if (i < 2) tt[n].ndim = 3, tt[n].shape[1] = s->cfg.top_k, tt[n].shape[2] = s->C;
+            else tt[n].ndim = 4, tt[n].shape[1] = s->cfg.n_quantiles, tt[n].shape[2] = s->cfg.quantile_k, tt[n].shape[3] = s->C;
+        }
         for (i = 0; s->n_logits > 0 && i < 4; i++, n++) {
             memset(&tt[n], 0, sizeof tt[n]);
             names[n] = ln[i];
@@ -16911,9 +17065,10 @@ HL__DEF hl_status hl_scan_save(const hl_scan *s, const char *path, const char *c
 
 HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     hl_safetensors *st = NULL;
-    const hl_tensor *t[HL__SCAN_N];
+    const hl_tensor *t[HL__SCAN_N], *ctx[4] = {NULL, NULL, NULL, NULL};
     hl_scan_config c;
     hl_scan *s = NULL;
+    hl__scan_src src;
     hl_status rc;
     int64_t f, j, d, k, nb;
     int i;
@@ -16953,10 +17108,39 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
     }
     c.hist_lo = ((const double *)t[HL__SCAN_EDGES]->data)[0];
     c.hist_hi = ((const double *)t[HL__SCAN_EDGES]->data)[nb];
+    { /* the contexts, when the file has them: all four, C = 2r+1 odd, shapes as the examples' */
+        static const char *const cn[4] = {"top_ctx_tokens", "top_ctx_acts", "quantile_ctx_tokens", "quantile_ctx_acts"};
+        int64_t C = 0, x;
+        int any = 0, ok = 1;
+        for (i = 0; i < 4; i++) {
+            ctx[i] = hl_safetensors_find(st, cn[i]);
+            any |= ctx[i] != NULL;
+        }
+        if (any) {
+            for (i = 0; i < 4 && ok; i++)
+                ok = ctx[i] && ctx[i]->dtype == (i & 1 ? HL_DTYPE_F32 : HL_DTYPE_I32) && ctx[i]->ndim == (i < 2 ? 3 : 4) &&
+                     ctx[i]->shape[0] == d;
+            if (ok) {
+                C = ctx[0]->shape[2];
+                ok = C >= 3 && C % 2 == 1 && C <= 2001 && ctx[0]->shape[1] == k && ctx[1]->shape[1] == k && ctx[1]->shape[2] == C &&
+                     ctx[2]->shape[1] == c.n_quantiles && ctx[2]->shape[2] == c.quantile_k && ctx[2]->shape[3] == C &&
+                     ctx[3]->shape[1] == c.n_quantiles && ctx[3]->shape[2] == c.quantile_k && ctx[3]->shape[3] == C;
+            }
+            for (x = 0; ok && x < d * k * C; x++) ok = isfinite(((const float *)ctx[1]->data)[x]);
+            for (x = 0; ok && x < d * c.n_quantiles * c.quantile_k * C; x++) ok = isfinite(((const float *)ctx[3]->data)[x]);
+            if (!ok) {
+                hl_safetensors_close(st);
+                return hl__fail(err, HL_ERR_FORMAT, "%s: the context tensors are incomplete, malformed or not finite", path);
+            }
+            c.ctx_radius = (C - 1) / 2;
+        }
+    }
     if ((rc = hl_scan_create(&c, &s, err)) != HL_OK) {
         hl_safetensors_close(st);
         return rc;
     }
+    if (s->C) memcpy(s->top_ctok, ctx[0]->data, (size_t)(d * k * s->C) * sizeof(int32_t)),
+              memcpy(s->top_cact, ctx[1]->data, (size_t)(d * k * s->C) * sizeof(float));
     memcpy(s->count, t[HL__SCAN_COUNT]->data, (size_t)d * sizeof(int64_t));
     memcpy(s->max, t[HL__SCAN_MAX]->data, (size_t)d * sizeof(float));
     memcpy(s->top_values, t[HL__SCAN_TOP_VALUES]->data, (size_t)(d * k) * sizeof(float));
@@ -16978,7 +17162,9 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
             return hl__fail(err, HL_ERR_FORMAT, "%s: interval sample %lld has a negative position or a value that is not finite", path,
                             (long long)j);
         }
-        hl__scan_sample(s, j / (c.n_quantiles * c.quantile_k), (j / c.quantile_k) % c.n_quantiles, qv, w, p);
+        memset(&src, 0, sizeof src);
+        if (s->C) src.ctok = (const int32_t *)ctx[2]->data + j * s->C, src.cact = (const float *)ctx[3]->data + j * s->C;
+        hl__scan_sample(s, j / (c.n_quantiles * c.quantile_k), (j / c.quantile_k) % c.n_quantiles, qv, w, p, &src);
     }
     for (f = 0; f < d; f++) {
         const int64_t *a = (const int64_t *)t[HL__SCAN_SUM_FIXED]->data + 2 * f, *b = (const int64_t *)t[HL__SCAN_SUM_SQ_FIXED]->data + 2 * f;

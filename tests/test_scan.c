@@ -41,16 +41,31 @@ static int scan_ex_cmp(const void *a, const void *b) {
     return x->p < y->p ? -1 : x->p > y->p;
 }
 
+/* The stored context of an example at (w, p) (C = 2r+1 tokens and activations, when the scan keeps
+   contexts): the window's tokens at p-r .. p+r (-1 outside it) and the feature's activations there
+   (0 at BOS, which the scan leaves out, and outside). Returns the number of wrong entries. */
+static int64_t scan_ctx_bad(const hl_scan_view *v, const int32_t *ctok, const float *cact, const int32_t *alltok,
+                            const float *all, int64_t ctx, int64_t d, int64_t f, int64_t w, int64_t p) {
+    const int64_t r = v->ctx_radius;
+    int64_t j, bad = 0;
+    for (j = 0; r > 0 && j <= 2 * r; j++) {
+        const int64_t q = p - r + j, in = q >= 0 && q < ctx;
+        bad += ctok[j] != (in ? alltok[w * ctx + q] : -1);
+        bad += cact[j] != (in && q > 0 ? all[(w * ctx + q) * d + f] : 0.0f);
+    }
+    return bad;
+}
+
 /* Runs every window alone with run_with_cache, keeps acts_post of all of them [W, ctx, d], and
    checks the scan against statistics computed from that: count, max, top-k (values, windows,
-   positions), histogram, sums (1e-12). */
+   positions, and their stored contexts), histogram, sums (1e-12). */
 static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx, const hl_scan *s) {
     const int64_t W = hl_corpus_windows(c, ctx), d = hl_sae_get_config(sae)->d_sae, k = hl_scan_get_config(s)->top_k;
     const int64_t nb = hl_scan_get_config(s)->n_bins;
     float *all = (float *)malloc(sizeof(float) * (size_t)(W * ctx * d));
-    int32_t *win = (int32_t *)malloc(sizeof(int32_t) * (size_t)ctx);
+    int32_t *alltok = (int32_t *)malloc(sizeof(int32_t) * (size_t)(W * ctx)), *win;
     scan_ex *ex = (scan_ex *)malloc(sizeof(scan_ex) * (size_t)(W * ctx));
-    int64_t *hist = (int64_t *)malloc(sizeof(int64_t) * (size_t)nb);
+    int64_t *hist = (int64_t *)malloc(sizeof(int64_t) * (size_t)nb), C, ctx_checked = 0;
     char name[256];
     hl_cache *cache = NULL;
     hl_error e;
@@ -62,6 +77,7 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
     (void)none;
     for (w = 0; w < W; w++) {
         const hl_tensor *t;
+        win = alltok + w * ctx;
         hl_corpus_window(c, ctx, w, hl_model_config(m)->bos_id, win);
         CHECK_OK(hl_model_run_with_cache(m, win, ctx, NULL, cache, NULL, &e), &e);
         t = hl_cache_get(cache, name);
@@ -69,6 +85,7 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
         if (t) memcpy(all + w * ctx * d, t->data, sizeof(float) * (size_t)(ctx * d));
     }
     hl_scan_stats(s, &v);
+    C = 2 * v.ctx_radius + 1;
     for (f = 0; f < d; f++) {
         int64_t n = 0, cnt = 0;
         float mx = 0.0f;
@@ -92,6 +109,9 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
             const int64_t o = f * k + j;
             if (j < n) bad += v.top_values[o] != ex[j].v || v.top_window[o] != ex[j].w || v.top_pos[o] != ex[j].p;
             else bad += v.top_window[o] != -1 || v.top_pos[o] != -1;
+            if (j < n && v.ctx_radius > 0)
+                bad += scan_ctx_bad(&v, v.top_ctx_tokens + o * C, v.top_ctx_acts + o * C, alltok, all, ctx, d, f, ex[j].w, ex[j].p),
+                    ctx_checked++;
         }
         for (j = 0; j < nb; j++) bad += v.hist[f * nb + j] != hist[j];
         { /* interval samples: min(k, values in the group) of them, each a real (window, position) with
@@ -106,6 +126,9 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
                     if (w2 < 0) continue;
                     got++;
                     bad += w2 >= W || p2 < 1 || p2 >= ctx || all[(w2 * ctx + p2) * d + f] != v.q_values[o];
+                    if (v.ctx_radius > 0 && w2 < W)
+                        bad += scan_ctx_bad(&v, v.q_ctx_tokens + o * C, v.q_ctx_acts + o * C, alltok, all, ctx, d, f, w2, p2),
+                            ctx_checked++;
                     for (j = 0; j + 1 < nb && (double)v.q_values[o] >= v.edges[j + 1]; j++) {}
                     bad += j / per != g;
                     for (b2 = 0; b2 < a; b2++) bad += v.q_window[o - a + b2] == w2 && v.q_pos[o - a + b2] == p2;
@@ -122,10 +145,11 @@ static void scan_brute(hl_model *m, hl_sae *sae, const hl_corpus *c, int64_t ctx
         }
     }
     CHECKF(fired > d / 4, "only %lld of %lld features fired: the check says little", (long long)fired, (long long)d);
-    printf("  brute force: %lld windows x %lld positions, %lld features (%lld fired): counts, max, top-%lld, histograms, sums, interval samples agree\n",
-           (long long)W, (long long)ctx, (long long)d, (long long)fired, (long long)k);
+    printf("  brute force: %lld windows x %lld positions, %lld features (%lld fired): counts, max, top-%lld, histograms, sums, "
+           "interval samples agree; %lld contexts of +-%lld tokens\n",
+           (long long)W, (long long)ctx, (long long)d, (long long)fired, (long long)k, (long long)ctx_checked, (long long)v.ctx_radius);
     hl_cache_free(cache);
-    free(all), free(win), free(ex), free(hist);
+    free(all), free(alltok), free(ex), free(hist);
 }
 
 static hl_status scan_zero_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
@@ -279,7 +303,7 @@ static void test_scan_brute_force_fixture(void) {
     CHECK_OK(hl_sae_attach(sae, m, NULL, 0, &e), &e);
     CHECK_OK(hl_corpus_load(m, files, 1, &c, &e), &e);
     memset(&o, 0, sizeof o);
-    o.ctx = 24, o.top_k = 7, o.batch = 5;
+    o.ctx = 24, o.top_k = 7, o.batch = 5, o.ctx_radius = 3;
     CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
     if (c && s) scan_brute(m, sae, c, 24, s);
     if (c && s) scan_metrics_brute(m, sae, c, 24, s, 0);
@@ -356,7 +380,7 @@ static void test_scan_brute_force_bundled(void) {
     CHECK_OK(hl_corpus_load(m, files, 2, &c, &e), &e);
     CHECKF(c && c->n > 200, "corpus of %lld tokens", c ? (long long)c->n : -1LL);
     memset(&o, 0, sizeof o);
-    o.ctx = 32, o.top_k = 5;
+    o.ctx = 32, o.top_k = 5, o.ctx_radius = 40; /* wider than the window: both ends clipped */
     CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);
     if (c && s) scan_brute(m, sae, c, 32, s);
     if (c && s) scan_metrics_brute(m, sae, c, 32, s, 0);

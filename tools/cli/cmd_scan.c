@@ -59,6 +59,7 @@ int cmd_scan(const cli_args *c) {
     o.ctx = cli_int(c, CLI_CTX, 128);
     timer.t0 = cli_now(), timer.ctx = o.ctx;
     o.top_k = cli_int(c, CLI_TOP_K, 20);
+    o.ctx_radius = cli_int(c, CLI_CTX_RADIUS, 5);
     o.no_ce = c->n[CLI_NO_CE] > 0;
     o.use_error_term = c->n[CLI_ERROR_TERM] > 0;
     o.no_logits = c->n[CLI_NO_LOGITS] > 0;
@@ -125,8 +126,9 @@ int cmd_scan_merge(const cli_args *c) {
     return rc;
 }
 
-/* dashboard SCAN_DIR [MODEL] --out SITE: the static site of a scan (hl_dashboard_write). MODEL and
-   --corpus (the scan's own, checked by its SHA-256) give the examples' context tokens. */
+/* dashboard SCAN_DIR [MODEL] --out SITE: the static site of a scan (hl_dashboard_write). MODEL gives
+   the token strings. The contexts are the scan's own (--ctx-radius); for a scan without them,
+   --corpus (the scan's own, checked by its SHA-256) gives the examples' context tokens. */
 int cmd_dashboard(const cli_args *c) {
     hl_model_desc md;
     hl_model *m = NULL;
