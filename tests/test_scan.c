@@ -379,6 +379,21 @@ static void test_scan_brute_force_bundled(void) {
     CHECK_OK(hl_sae_attach(sae, m, NULL, 0, &e), &e);
     CHECK_OK(hl_corpus_load(m, files, 2, &c, &e), &e);
     CHECKF(c && c->n > 200, "corpus of %lld tokens", c ? (long long)c->n : -1LL);
+    if (c) { /* hooklens corpus writes the same stream as a .npy, which loads in place: the same ids and hash */
+        hl_corpus *cn = NULL;
+        const char *npy[1] = {"build/test_scan_ab.npy"};
+        int64_t t, diff = 0;
+        CHECK(system("build/hooklens corpus examples/stories260K --corpus build/test_scan_a.txt --corpus build/test_scan_b.jsonl "
+                     "--out build/test_scan_ab.npy > /dev/null") == 0);
+        CHECK_OK(hl_corpus_load(m, npy, 1, &cn, &e), &e);
+        if (cn) {
+            CHECK(cn->stream == NULL && c->stream != NULL); /* read in place / tokenized into memory */
+            CHECK(cn->n == c->n && strcmp(cn->sha256, c->sha256) == 0);
+            for (t = 0; t < c->n && cn->n == c->n; t++) diff += hl_corpus_token(cn, t) != c->stream[t];
+            CHECK(diff == 0);
+        }
+        hl_corpus_free(cn);
+    }
     memset(&o, 0, sizeof o);
     o.ctx = 32, o.top_k = 5, o.ctx_radius = 40; /* wider than the window: both ends clipped */
     CHECK_OK(hl_scanrun(m, sae, c, &o, &s, &meta, &e), &e);

@@ -473,11 +473,18 @@ HL_API hl_status hl_assemble_parts(const char *out_path, const char *expected_sh
    Documents are tokenized without BOS and joined with the EOS token between them, in file order
    (TL joins with eos_token too, but tokenizes in 20 character chunks per 1000 documents, which can
    split a token at a chunk edge: here each document is tokenized whole). Window w is BOS followed
-   by stream[w*(ctx-1) .. (w+1)*(ctx-1)); a trailing partial window is dropped. */
+   by stream[w*(ctx-1) .. (w+1)*(ctx-1)); a trailing partial window is dropped.
+   Memory: a corpus of one .npy file is read in place (mmapped; windows converted as they are
+   asked for), so a scan's memory does not grow with the corpus; text and .jsonl corpora are
+   tokenized into memory, 4 bytes per token (`hooklens tokenize --npy` writes the .npy). */
 typedef struct hl_corpus {
-    int32_t *stream;    /* [n] */
+    int32_t *stream;    /* [n], or NULL when the ids are read in place (hl_corpus_token) */
     int64_t  n;
     char     sha256[65]; /* of the stream as little-endian int32, hex */
+    /* private: a single .npy read in place */
+    void          *file;  /* its open file (hl__file) */
+    const uint8_t *ids;
+    hl_dtype       dtype;
 } hl_corpus;
 HL_API hl_status hl_corpus_load(const hl_model *m, const char *const *paths, size_t n_paths, hl_corpus **out,
                                 hl_error *err);
@@ -485,6 +492,8 @@ HL_API void      hl_corpus_free(hl_corpus *c);
 HL_API int64_t   hl_corpus_windows(const hl_corpus *c, int64_t ctx);
 /* out[ctx]: window w (BOS then ctx-1 stream tokens). */
 HL_API void      hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, int32_t bos, int32_t *out);
+/* Token i of the stream, 0 <= i < n. */
+HL_API int32_t   hl_corpus_token(const hl_corpus *c, int64_t i);
 /* <<api_corpus */
 
 /* >>api_scanrun ============================================================================= */
@@ -5265,14 +5274,34 @@ HL__DEF hl_status hl_assemble_parts(const char *out_path, const char *expected_s
 HL__DEF void hl_corpus_free(hl_corpus *c) {
     if (!c) return;
     hl__free(c->stream);
+#ifndef HL_NO_STDIO
+    if (c->file) hl__file_close((hl__file *)c->file);
+#endif
+    hl__free(c->file);
     hl__free(c);
 }
 HL__DEF int64_t hl_corpus_windows(const hl_corpus *c, int64_t ctx) {
     return c && ctx >= 2 ? c->n / (ctx - 1) : 0;
 }
+/* An id of a .npy as stored (uint8/16, int16/32/64, little-endian as hl_npy_parse checked). */
+static int64_t hl__corpus_id(const uint8_t *ids, hl_dtype dt, int64_t i) {
+    switch (dt) {
+    case HL_DTYPE_U16: { uint16_t v; memcpy(&v, ids + 2 * i, 2); return v; }
+    case HL_DTYPE_I16: { int16_t v; memcpy(&v, ids + 2 * i, 2); return v; }
+    case HL_DTYPE_I32: { int32_t v; memcpy(&v, ids + 4 * i, 4); return v; }
+    case HL_DTYPE_U8: return ids[i];
+    default: { int64_t v; memcpy(&v, ids + 8 * i, 8); return v; }
+    }
+}
+HL__DEF int32_t hl_corpus_token(const hl_corpus *c, int64_t i) {
+    return c->stream ? c->stream[i] : (int32_t)hl__corpus_id(c->ids, c->dtype, i);
+}
 HL__DEF void hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, int32_t bos, int32_t *out) {
+    int64_t i;
     out[0] = bos;
-    memcpy(out + 1, c->stream + w * (ctx - 1), (size_t)(ctx - 1) * sizeof(int32_t));
+    if (c->stream) memcpy(out + 1, c->stream + w * (ctx - 1), (size_t)(ctx - 1) * sizeof(int32_t));
+    else
+        for (i = 0; i < ctx - 1; i++) out[1 + i] = (int32_t)hl__corpus_id(c->ids, c->dtype, w * (ctx - 1) + i);
 }
 
 #ifndef HL_NO_STDIO
@@ -5329,16 +5358,20 @@ HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, si
                 if (n < 0 || (t.dtype != HL_DTYPE_U16 && t.dtype != HL_DTYPE_I16 && t.dtype != HL_DTYPE_I32 &&
                               t.dtype != HL_DTYPE_I64 && t.dtype != HL_DTYPE_U8))
                     st = hl__fail(err, HL_ERR_FORMAT, "%s: a corpus .npy must be 1-D integers (uint8/16, int16/32/64)", path);
-                for (i = 0; st == HL_OK && i < n; i++) {
-                    int64_t v = t.dtype == HL_DTYPE_U16 ? ((const uint16_t *)t.data)[i]
-                              : t.dtype == HL_DTYPE_I16 ? ((const int16_t *)t.data)[i]
-                              : t.dtype == HL_DTYPE_I32 ? ((const int32_t *)t.data)[i]
-                              : t.dtype == HL_DTYPE_U8  ? ((const uint8_t *)t.data)[i] : ((const int64_t *)t.data)[i];
-                    int32_t id = (int32_t)v;
+                for (i = 0; st == HL_OK && i < n; i++) { /* every id checked once */
+                    const int64_t v = hl__corpus_id((const uint8_t *)t.data, t.dtype, i);
                     if (v < 0 || v >= hl_model_config(m)->d_vocab)
                         st = hl__fail(err, HL_ERR_FORMAT, "%s: token %lld at %lld is outside the vocabulary", path, (long long)v, (long long)i);
-                    else if (!hl__corpus_push(c, &cap, &id, 1))
-                        st = hl__fail(err, HL_ERR_OOM, "corpus: out of memory");
+                }
+                if (st == HL_OK && n_paths == 1 && (c->file = hl__malloc(sizeof f)) != NULL) {
+                    /* the whole corpus: read in place, the file stays open */
+                    memcpy(c->file, &f, sizeof f);
+                    c->ids = (const uint8_t *)t.data, c->dtype = t.dtype, c->n = n;
+                    break;
+                }
+                for (i = 0; st == HL_OK && i < n; i++) {
+                    const int32_t id = (int32_t)hl__corpus_id((const uint8_t *)t.data, t.dtype, i);
+                    if (!hl__corpus_push(c, &cap, &id, 1)) st = hl__fail(err, HL_ERR_OOM, "corpus: out of memory");
                 }
             }
         } else if (len > 6 && strcmp(path + len - 6, ".jsonl") == 0) { /* a "text" per line */
@@ -5381,7 +5414,7 @@ HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, si
     {
         int64_t i;
         for (i = 0; i < c->n; i++) {
-            const uint32_t v = (uint32_t)c->stream[i];
+            const uint32_t v = (uint32_t)hl_corpus_token(c, i);
             const uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
             hl_sha256_update(&h, le, 4);
         }
@@ -5899,7 +5932,7 @@ static void hl__dash_example(hl__buf *b, const hl_dashboard_opts *o, float val, 
         for (q = lo; q <= hi; q++)
             hl__buf_printf(b, "%s%d", q > lo ? "," : "",
                            q == 0 ? (o->model ? (int)hl_model_config(o->model)->bos_id : -1) /* the window's BOS */
-                                  : (int)o->corpus->stream[w * (o->ctx - 1) + q - 1]);
+                                  : (int)hl_corpus_token(o->corpus, w * (o->ctx - 1) + q - 1));
         hl__buf_printf(b, "],%lld", (long long)(p - lo));
     }
     hl__buf_putc(b, ']');

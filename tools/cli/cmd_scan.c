@@ -41,6 +41,62 @@ static int scan_write(const char *dir, const hl_scan *s, char **meta) {
     return 0;
 }
 
+/* corpus MODEL --corpus FILE... --out OUT.npy: the stream of hl_corpus_load as a 1-D .npy (numpy
+   format 1.0: magic, version, header length, a dict padded with spaces to 64 bytes and ended by a
+   newline, then the ids), uint16 when the vocabulary fits, else int32, little-endian. */
+int cmd_corpus(const cli_args *c) {
+    hl_model_desc md;
+    hl_model *m = NULL;
+    hl_corpus *corpus = NULL;
+    hl_error err;
+    const char *out = cli_str(c, CLI_OUT, NULL), **files = NULL;
+    char head[128];
+    int i, rc = 1, nf = c->n[CLI_CORPUS], u16;
+    int64_t t;
+    FILE *f = NULL;
+    if (c->n_pos != 1 || !nf || !out) return cli_usage("corpus");
+    if (!(files = (const char **)calloc((size_t)nf, sizeof *files))) return 1;
+    for (i = 0; i < nf; i++) files[i] = cli_nth(c, CLI_CORPUS, i);
+    memset(&md, 0, sizeof md);
+    md.path = c->pos[0];
+    if (hl_model_load(&md, &m, &err) != HL_OK || hl_corpus_load(m, files, (size_t)nf, &corpus, &err) != HL_OK) {
+        rc = cli_error(&err);
+        goto done;
+    }
+    u16 = hl_model_config(m)->d_vocab <= 65536;
+    {
+        int n = snprintf(head + 10, sizeof head - 10, "{'descr': '%s', 'fortran_order': False, 'shape': (%lld,), }",
+                         u16 ? "<u2" : "<i4", (long long)corpus->n);
+        int total = (10 + n + 1 + 63) / 64 * 64; /* magic .. newline, a multiple of 64 */
+        memcpy(head, "\x93NUMPY\x01\x00", 8);
+        head[8] = (char)((total - 10) & 0xff), head[9] = (char)((total - 10) >> 8);
+        memset(head + 10 + n, ' ', (size_t)(total - 10 - n));
+        head[total - 1] = '\n';
+        if (!(f = fopen(out, "wb")) || fwrite(head, 1, (size_t)total, f) != (size_t)total) goto io;
+    }
+    for (t = 0; t < corpus->n; t++) {
+        const uint32_t v = (uint32_t)hl_corpus_token(corpus, t);
+        const unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+        if (fwrite(le, 1, u16 ? 2 : 4, f) != (u16 ? 2u : 4u)) goto io;
+    }
+    if (fclose(f) != 0) {
+        f = NULL;
+        goto io;
+    }
+    f = NULL;
+    printf("%s: %lld tokens (%s), sha256 %s\n", out, (long long)corpus->n, u16 ? "uint16" : "int32", corpus->sha256);
+    rc = 0;
+    goto done;
+io:
+    fprintf(stderr, "hooklens corpus: cannot write %s: %s\n", out, strerror(errno));
+done:
+    if (f) fclose(f);
+    hl_corpus_free(corpus);
+    hl_model_free(m);
+    free(files);
+    return rc;
+}
+
 int cmd_scan(const cli_args *c) {
     hl_model_desc md;
     hl_sae_desc sd;
