@@ -505,6 +505,12 @@ static void test_scan_shards_merge(void) {
         t = hlt_read_file("build/test_scan_site/index.html", &len);
         CHECKF(t && strstr(t, "256 features") && strstr(t, "data/index.js"), "index.html");
         free(t);
+        /* a known release: the Neuronpedia ids from the SAE directory */
+        CHECK(system("build/hooklens dashboard build/test_scan_merged_3 --release gemma-scope-2b-pt-res-canonical "
+                     "--sae-id layer_20/width_16k/canonical --out build/test_scan_site_r >/dev/null") == 0);
+        t = hlt_read_file("build/test_scan_site_r/data/chunk-0.js", &len);
+        CHECKF(t && strstr(t, "neuronpedia.org/gemma-2-2b/20-gemmascope-res-16k/255"), "chunk-0.js of --release");
+        free(t);
         scan_npy("build/test_scan_corpus3.npy", 1500, 512, 12);
         snprintf(cmd, sizeof cmd, "build/hooklens dashboard build/test_scan_merged_3 %s --corpus build/test_scan_corpus3.npy "
                  "--out build/test_scan_site 2>build/test_scan_merge.err >/dev/null", model);

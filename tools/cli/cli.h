@@ -85,7 +85,8 @@
     X(PATCH,               "--patch",               FLAG, NULL,            0,   0,         0, "also time a patching grid (resid_pre, layer x pos over --prompt-tokens) against a full pass per cell") \
     X(NO_LOGITS,           "--no-logits",           FLAG, NULL,            0,   0,         0, "leave out the logit effects (W_dec @ W_U: minutes for a 65k-wide SAE on Gemma)") \
     X(NO_CE,               "--no-ce",               FLAG, NULL,            0,   0,         0, "leave out the CE losses (one pass per window, stopped after the SAE)") \
-    X(CTX_RADIUS,          "--ctx-radius",          INT,  "N",             0,   1000,      0, "tokens kept on each side of every example, with the feature's activations on them (default 5; 0 = none)")
+    X(CTX_RADIUS,          "--ctx-radius",          INT,  "N",             0,   1000,      0, "tokens kept on each side of every example, with the feature's activations on them (default 5; 0 = none)") \
+    X(RELEASE,             "--release",             STR,  "NAME",          0,   0,         0, "an SAELens release (hooklens saes list): with --sae-id ID, the SAE's Neuronpedia link from the directory")
 
 typedef enum {
 #define HL__X(id, spelling, kind, value, lo, hi, many, help) CLI_##id,
@@ -157,7 +158,7 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
       "every SAE feature's count, max, sums, top-k examples and histogram over a corpus, to DIR/features.safetensors") \
     X("scan-merge",        cmd_scan_merge,        100000, "DIR... --out DIR", "out", \
       "the shards of one scan merged (the same bytes as one process)") \
-    X("dashboard",         cmd_dashboard,         2,   "SCAN_DIR [MODEL] --out SITE", "out corpus explanations model sae-id", \
+    X("dashboard",         cmd_dashboard,         2,   "SCAN_DIR [MODEL] --out SITE", "out corpus explanations model sae-id release", \
       "a scan as a static site: a sortable, searchable index and a page per feature (examples, histogram, logit effects)")
 /* clang-format on */
 

@@ -194,7 +194,8 @@ int cmd_dashboard(const cli_args *c) {
     hl_explain_result *ex = NULL;
     hl_dashboard_opts o;
     hl_error err;
-    char path[4096];
+    char path[4096], *slash;
+    hl_sae_entry entry;
     const char **files = NULL, *out = cli_str(c, CLI_OUT, NULL), *expl = cli_str(c, CLI_EXPLANATIONS, NULL), *v;
     int rc = 0, i, nf = c->n[CLI_CORPUS];
     if (c->n_pos < 1 || !out || (nf && c->n_pos < 2)) return cli_usage("dashboard");
@@ -229,6 +230,23 @@ int cmd_dashboard(const cli_args *c) {
     }
     o.np_model = cli_str(c, CLI_MODEL, NULL);
     o.np_source = cli_str(c, CLI_SAE_ID, NULL);
+    if (c->n[CLI_RELEASE]) { /* a known release: --sae-id is its SAELens id, the Neuronpedia ids come from the directory */
+        const hl_sae_release *r = hl_sae_release_find(cli_str(c, CLI_RELEASE, ""));
+        if (!r || !o.np_source) {
+            fprintf(stderr, "hooklens dashboard: %s (hooklens saes list); --release needs --sae-id\n",
+                    r ? "--sae-id is missing" : "no such release");
+            rc = 2;
+            goto done;
+        }
+        if (hl_sae_lookup(r, o.np_source, &entry, &err) != HL_OK) { rc = cli_error(&err); goto done; }
+        if (!entry.neuronpedia[0] || !(slash = strchr(entry.neuronpedia, '/'))) {
+            fprintf(stderr, "hooklens dashboard: the directory knows no Neuronpedia id for %s %s (no link)\n", r->release, o.np_source);
+            o.np_model = o.np_source = NULL;
+        } else {
+            *slash = 0;
+            o.np_model = entry.neuronpedia, o.np_source = slash + 1;
+        }
+    }
     if (hl_dashboard_write(s, &o, out, &err) != HL_OK) { rc = cli_error(&err); goto done; }
     printf("%s/index.html: %lld features\n", out, (long long)hl_scan_get_config(s)->d_sae);
 done:
