@@ -14831,6 +14831,9 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
                 if (on) hl__sae_axpy(data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
             }
         }
+    /* no hook and no cache at this sub-point: nothing would run, so no copy to compare against
+       (acts_pre of a 65k SAE over a batch of 1024 positions is 268 MB to copy and compare) */
+    if (!hl__wants(c->at->pass, hl__slot(hl__pt(c->at->id, c->at->layer), (hl_sub)(HL_SUB_SAE_INPUT + which)))) return HL_OK;
     if (which == 4 || which == 5) {
         t = *c->act;
     } else {
