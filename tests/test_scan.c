@@ -496,6 +496,25 @@ static void test_scan_random_sae(void) {
     l0 = p ? strtod(p + 6, NULL) : -1.0;
     CHECKF(l0 > 20.0 && l0 < 80.0, "random SAE for L0 40: the scan measured %g", l0);
     free(t);
+    { /* 31 positions x 2048 features per window: the statistics are split over the threads
+         (hl__scan_add_pool), and 1, 2 and 3 threads write the same bytes */
+        char *one, *other;
+        size_t n1 = 0, n2 = 0;
+        int th;
+        snprintf(cmd, sizeof cmd, "build/hooklens scan %s build/test_scan_rsae --corpus build/test_scan_corpus4.npy --ctx 32 --no-ce "
+                 "--no-logits --threads 1 --out build/test_scan_rsae_t1 >/dev/null", model);
+        CHECK(system(cmd) == 0);
+        one = hlt_read_file("build/test_scan_rsae_t1/features.safetensors", &n1);
+        for (th = 2; th <= 3; th++) {
+            snprintf(cmd, sizeof cmd, "build/hooklens scan %s build/test_scan_rsae --corpus build/test_scan_corpus4.npy --ctx 32 --no-ce "
+                     "--no-logits --threads %d --out build/test_scan_rsae_tn >/dev/null", model, th);
+            CHECK(system(cmd) == 0);
+            other = hlt_read_file("build/test_scan_rsae_tn/features.safetensors", &n2);
+            CHECKF(one && other && n1 == n2 && memcmp(one, other, n1) == 0, "scan with %d threads differs from 1 thread", th);
+            free(other);
+        }
+        free(one);
+    }
     /* bench --scan on 2 windows: the same scan timed, with the peaks, FLOPs and projections */
     snprintf(cmd, sizeof cmd, "build/hooklens bench --scan %s build/test_scan_rsae --no-ce --windows 2 --ctx 32 --threads 2 "
              ">build/test_scan_bench.txt 2>/dev/null", model);

@@ -5398,6 +5398,7 @@ HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, si
 /* >>scanrun ================================================================================= */
 typedef struct hl__scanrun {
     hl_scan       *scan;
+    hl__pool      *pool;     /* the model's: the statistics are split over features (hl__scan_add_pool) */
     int64_t        w0, B, T; /* the first window of the pass, windows in it, positions per window */
     int64_t        d_in;
     int            stop;     /* abort the pass after the features (no CE) */
@@ -5481,7 +5482,7 @@ static hl_status hl__scanrun_grab(const hl_hook_info *info, hl_tensor *act, void
         return r->st;
     }
     for (b = 0; b < r->B; b++)
-        if ((r->st = hl_scan_add(r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->err)) != HL_OK)
+        if ((r->st = hl__scan_add_pool(r->pool, r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->err)) != HL_OK)
             return r->st;
     return HL_OK;
 }
@@ -5594,6 +5595,7 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     if ((st = hl_scan_create(&sc, scan, err)) != HL_OK) return st;
     memset(&r, 0, sizeof r);
     r.scan = *scan, r.T = o.ctx, r.err = err, r.d_in = scfg->d_in, r.stop = o.no_ce;
+    r.pool = m->pool;
     snprintf(hook, sizeof hook, "%s", hl_sae_attached_hook(sae));
     toks = (int32_t *)hl__calloc((size_t)o.batch, (size_t)o.ctx * sizeof(int32_t));
     r.xbuf = (float *)hl__calloc((size_t)(o.batch * o.ctx), (size_t)scfg->d_in * sizeof(float));

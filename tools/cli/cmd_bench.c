@@ -742,8 +742,8 @@ static int bench_scan(const bench_opts *o, const cli_args *c, const peaks *pk) {
     }
     printf("  10M tokens: %.1f h here (wall), %.1f h with %d idle cores", 1e7 / tps_w / 3600.0, 1e7 / tps_i / 3600.0, T);
     if (pk->fma_gflops > 0)
-        printf("; on a 64-core box %.2f h (assumes 64 x this machine's measured per-core fp32 peak, %.0f GFLOP/s, at the same %% of it)",
-               1e7 / (tps_i * 64.0 / (double)T) / 3600.0, pk->fma_gflops / (double)T);
+        printf("; on a 64-core box %.2f h (assumes 64 cores each with this machine's measured per-core peaks, fp32 FMA %.0f / bf16 dot %.0f GFLOP/s, at the same %% of them: tokens/s x 64 / %d)",
+               1e7 / (tps_i * 64.0 / (double)T) / 3600.0, pk->fma_gflops / (double)T, pk->bf16_gflops / (double)T, T);
     printf("\n  memory now: anonymous %.0f MB, file-backed %.0f MB (the SAE file is %.0f MB, mapped)\n", proc_status_bytes("RssAnon") * 1e-6,
            proc_status_bytes("RssFile") * 1e-6, 2.0 * (double)scfg->d_in * (double)scfg->d_sae * (double)hl_dtype_size(scfg->dtype) * 1e-6);
     rc = 0;
