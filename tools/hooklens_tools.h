@@ -510,7 +510,8 @@ typedef struct hl_scanrun_opts {
     int64_t ctx;            /* 0 = 128 */
     int64_t top_k, n_bins;  /* 0 = hl_scan's defaults */
     int64_t shard, n_shards;/* 0, 0 = everything */
-    int64_t batch;          /* windows per pass; 0 = as many as fit 256 MB of logits, at most 8 */
+    int64_t batch;          /* windows per pass; 0 = as many as fit 256 MB of logits, at most 8, and as keep the
+                               SAE's per-position scratch (3 x d_sae floats a position) within 1 GiB */
     int     no_ce;          /* 1 = no CE losses (one pass that stops after the SAE) */
     int     use_error_term; /* splice x_hat + (x - x_hat) (SAELens use_error_term): CE with the SAE = clean */
     int     no_logits;      /* 1 = no logit effects (d_sae x d_vocab x d_in multiply-adds: minutes for a 65k SAE on Gemma) */
@@ -5583,6 +5584,12 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     if (!o.batch) { /* logits of a pass within 256 MB */
         o.batch = (int64_t)(((uint64_t)256 << 20) / ((uint64_t)o.ctx * (uint64_t)V * sizeof(float)));
         o.batch = o.no_ce ? 8 : o.batch < 1 ? 1 : o.batch > 8 ? 8 : o.batch;
+        { /* and the SAE's scratch of a pass (acts_pre, acts_post and a copy: 3 x d_sae floats a position) within
+             1 GiB: a 65k SAE keeps 8 windows of 128, a 1M-wide one runs a window at a time */
+            const double per_window = (double)o.ctx * (double)scfg->d_sae * 3.0 * sizeof(float);
+            const int64_t fit = (int64_t)(1073741824.0 / per_window);
+            if (o.batch > fit) o.batch = fit < 1 ? 1 : fit;
+        }
     }
     if (mc->bos_id < 0) return hl__fail(err, HL_ERR_ARG, "hl_scanrun: the model has no BOS token to start windows with");
     W = hl_corpus_windows(c, o.ctx);
