@@ -1381,7 +1381,9 @@ HL_API hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_err
 HL_API void      hl_scan_free(hl_scan *s);
 HL_API const hl_scan_config *hl_scan_get_config(const hl_scan *s);
 /* Adds window `window`'s activations acts [n, d_sae] at positions pos0 .. pos0+n-1. A window goes
-   in one call (its sums are rounded once); adding a window twice counts it twice. */
+   in one call (its sums are rounded once); adding a window twice counts it twice. A value that is
+   not finite is refused before anything is added; on HL_ERR_LIMIT (a feature's window sums beyond
+   2^62) other features of the window may have been added, so the scan is best freed. */
 HL_API hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err);
 /* Adds one window's value of the caller's sum i < n_extra (rounded once, summed exactly as the
    feature sums are); hl_scan_extra reads the total. */
