@@ -1442,7 +1442,9 @@ HL_API hl_status hl_scan_create(const hl_scan_config *cfg, hl_scan **out, hl_err
 HL_API void      hl_scan_free(hl_scan *s);
 HL_API const hl_scan_config *hl_scan_get_config(const hl_scan *s);
 /* Adds window `window`'s activations acts [n, d_sae] at positions pos0 .. pos0+n-1. A window goes
-   in one call (its sums are rounded once); adding a window twice counts it twice. */
+   in one call (its sums are rounded once); adding a window twice counts it twice. A value that is
+   not finite is refused before anything is added; on HL_ERR_LIMIT (a feature's window sums beyond
+   2^62) other features of the window may have been added, so the scan is best freed. */
 HL_API hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err);
 /* hl_scan_add with the window's tokens for the contexts: tokens [n_tokens] are the tokens at
    positions 0 .. n_tokens-1 of the window (BOS included), pos0 + n <= n_tokens. */
@@ -14902,6 +14904,9 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
                 if (on) hl__sae_axpy(data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
             }
         }
+    /* no hook and no cache at this sub-point: nothing would run, so no copy to compare against
+       (acts_pre of a 65k SAE over a batch of 1024 positions is 268 MB to copy and compare) */
+    if (!hl__wants(c->at->pass, hl__slot(hl__pt(c->at->id, c->at->layer), (hl_sub)(HL_SUB_SAE_INPUT + which)))) return HL_OK;
     if (which == 4 || which == 5) {
         t = *c->act;
     } else {
@@ -16824,55 +16829,104 @@ static int64_t hl__scan_bin(const hl_scan *s, float v) {
     return b;
 }
 
-HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err) {
-    return hl_scan_add_ctx(s, acts, n, window, pos0, NULL, 0, err);
+/* hl_scan_add split over features. Every statistic of a feature (count, max, histogram, samples,
+   top-k, the window's sums) depends only on that feature's column, visited in position order, so
+   disjoint feature ranges on different threads give the bits of one pass over all of them.
+   HL__SCAN_RANGES fixed ranges (not the pool's chunks) record their results, so nothing is shared. */
+#define HL__SCAN_RANGES 64
+typedef struct hl__scan_add_job {
+    hl_scan     *s;
+    const float *acts;                   /* [n, d_sae] */
+    int64_t      n, window, pos0, step;  /* step: features per range */
+    int          phase;                  /* 0: finiteness check, 1: add */
+    const hl__scan_src *src;             /* the window, for the examples' contexts */
+    int64_t      bad[HL__SCAN_RANGES];   /* phase 0: first non-finite i*d + f; phase 1: first feature whose sums exceed 2^62; -1 none */
+} hl__scan_add_job;
+static void hl__scan_add_task(void *ctx, int64_t r0, int64_t r1) {
+    hl__scan_add_job *j = (hl__scan_add_job *)ctx;
+    hl_scan *s = j->s;
+    const int64_t d = s->cfg.d_sae, n = j->n;
+    int64_t r, i, f;
+    for (r = r0; r < r1; r++) {
+        const int64_t f0 = r * j->step, f1 = f0 + j->step < d ? f0 + j->step : d;
+        j->bad[r] = -1;
+        if (j->phase == 0) {
+            for (i = 0; i < n && j->bad[r] < 0; i++)
+                for (f = f0; f < f1; f++)
+                    if (!isfinite(j->acts[i * d + f])) {
+                        j->bad[r] = i * d + f;
+                        break;
+                    }
+            continue;
+        }
+        for (f = f0; f < f1; f++) s->wsum[f] = 0.0, s->wsq[f] = 0.0;
+        for (i = 0; i < n; i++) {
+            const float *a = j->acts + i * d;
+            for (f = f0; f < f1; f++) {
+                const float v = a[f];
+                if (v == 0.0f) continue;
+                s->wsum[f] += (double)v;
+                s->wsq[f] += (double)v * (double)v;
+                if (v > 0.0f) {
+                    s->count[f]++;
+                    if (v > s->max[f]) s->max[f] = v;
+                    const int64_t bin = hl__scan_bin(s, v);
+                    s->hist[f * s->cfg.n_bins + bin]++;
+                    hl__scan_sample(s, f, bin / (s->cfg.n_bins / s->cfg.n_quantiles), v, j->window, j->pos0 + i, j->src);
+                    hl__scan_offer(s, f, v, j->window, j->pos0 + i, j->src);
+                }
+            }
+        }
+        for (f = f0; f < f1; f++) {
+            hl__fx a, b;
+            if (s->wsum[f] == 0.0 && s->wsq[f] == 0.0) continue;
+            if (!hl__fx_from(s->wsum[f], &a) || !hl__fx_from(s->wsq[f], &b)) {
+                j->bad[r] = f; /* this feature's and the range's later sums are left out */
+                break;
+            }
+            hl__fx_add(&s->sum[f], &a);
+            hl__fx_add(&s->sum_sq[f], &b);
+        }
+    }
 }
-
-HL__DEF hl_status hl_scan_add_ctx(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0,
-                                  const int32_t *tokens, int64_t n_tokens, hl_error *err) {
-    const int64_t d = s ? s->cfg.d_sae : 0;
-    int64_t i, f;
+/* hl_scan_add_ctx with its work split over a pool (NULL: on the calling thread). */
+static hl_status hl__scan_add_pool(hl__pool *pool, hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0,
+                                   const int32_t *tokens, int64_t n_tokens, hl_error *err) {
+    hl__scan_add_job j;
     hl__scan_src src;
+    int64_t r, nr, first = -1;
     if (!s || (!acts && n > 0) || n < 0 || window < 0 || pos0 < 0)
         return hl__fail(err, HL_ERR_ARG, "hl_scan_add: scan, activations [n, d_sae], window >= 0 and pos0 >= 0 are required");
     if (tokens && (n_tokens < 0 || pos0 > n_tokens || n > n_tokens - pos0))
         return hl__fail(err, HL_ERR_ARG, "hl_scan_add_ctx: positions %lld .. %lld are not all among the window's %lld tokens",
                         (long long)pos0, (long long)(pos0 + n - 1), (long long)n_tokens);
     memset(&src, 0, sizeof src);
-    src.acts = acts, src.n = n, src.pos0 = pos0, src.d = d, src.tokens = tokens, src.n_tokens = tokens ? n_tokens : 0;
-    for (i = 0; i < n * d; i++)
-        if (!isfinite(acts[i]))
-            return hl__fail(err, HL_ERR_ARG, "hl_scan_add: window %lld position %lld feature %lld is not finite",
-                            (long long)window, (long long)(pos0 + i / d), (long long)(i % d));
-    memset(s->wsum, 0, (size_t)d * sizeof(double));
-    memset(s->wsq, 0, (size_t)d * sizeof(double));
-    for (i = 0; i < n; i++) {
-        const float *a = acts + i * d;
-        for (f = 0; f < d; f++) {
-            const float v = a[f];
-            if (v == 0.0f) continue;
-            s->wsum[f] += (double)v;
-            s->wsq[f] += (double)v * (double)v;
-            if (v > 0.0f) {
-                s->count[f]++;
-                if (v > s->max[f]) s->max[f] = v;
-                const int64_t bin = hl__scan_bin(s, v);
-                s->hist[f * s->cfg.n_bins + bin]++;
-                hl__scan_sample(s, f, bin / (s->cfg.n_bins / s->cfg.n_quantiles), v, window, pos0 + i, &src);
-                hl__scan_offer(s, f, v, window, pos0 + i, &src);
-            }
-        }
+    src.acts = acts, src.n = n, src.pos0 = pos0, src.d = s->cfg.d_sae, src.tokens = tokens, src.n_tokens = tokens ? n_tokens : 0;
+    memset(&j, 0, sizeof j);
+    j.s = s, j.acts = acts, j.n = n, j.window = window, j.pos0 = pos0, j.src = &src;
+    j.step = (s->cfg.d_sae + HL__SCAN_RANGES - 1) / HL__SCAN_RANGES;
+    nr = (s->cfg.d_sae + j.step - 1) / j.step;
+    if ((double)n * (double)s->cfg.d_sae < HL__PAR_ROWS) pool = NULL;
+    for (j.phase = 0; j.phase < 2; j.phase++) {
+        hl__parallel_for(pool, nr, 1, hl__scan_add_task, &j);
+        for (r = 0; r < nr; r++)
+            if (j.bad[r] >= 0 && (first < 0 || j.bad[r] < first)) first = j.bad[r];
+        if (first >= 0 && j.phase == 0)
+            return hl__fail(err, HL_ERR_ARG, "hl_scan_add: window %lld position %lld feature %lld is not finite", (long long)window,
+                            (long long)(pos0 + first / s->cfg.d_sae), (long long)(first % s->cfg.d_sae));
     }
-    for (f = 0; f < d; f++) {
-        hl__fx a, b;
-        if (s->wsum[f] == 0.0 && s->wsq[f] == 0.0) continue;
-        if (!hl__fx_from(s->wsum[f], &a) || !hl__fx_from(s->wsq[f], &b))
-            return hl__fail(err, HL_ERR_LIMIT, "hl_scan_add: feature %lld's sums in window %lld exceed 2^62", (long long)f,
-                            (long long)window);
-        hl__fx_add(&s->sum[f], &a);
-        hl__fx_add(&s->sum_sq[f], &b);
-    }
+    if (first >= 0)
+        return hl__fail(err, HL_ERR_LIMIT, "hl_scan_add: feature %lld's sums in window %lld exceed 2^62", (long long)first,
+                        (long long)window);
     return HL_OK;
+}
+
+HL__DEF hl_status hl_scan_add(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0, hl_error *err) {
+    return hl__scan_add_pool(NULL, s, acts, n, window, pos0, NULL, 0, err);
+}
+HL__DEF hl_status hl_scan_add_ctx(hl_scan *s, const float *acts, int64_t n, int64_t window, int64_t pos0,
+                                  const int32_t *tokens, int64_t n_tokens, hl_error *err) {
+    return hl__scan_add_pool(NULL, s, acts, n, window, pos0, tokens, n_tokens, err);
 }
 
 HL__DEF hl_status hl_scan_extra_add(hl_scan *s, int64_t i, double v, hl_error *err) {

@@ -392,6 +392,49 @@ static void test_sae_architectures(void) {
     }
 }
 
+/* The whole forward (encode, JumpReLU, the sparse decode split over positions, recons, error, output)
+   is bit-identical for 1, 2 and 3 threads: 48 positions x 1000 features is above the size at which
+   the per-position stages go to the pool (HL__PAR_ROWS), so the decode really runs threaded. */
+static void test_sae_forward_threads(void) {
+    const int64_t d = 300, ds = 1000, n = 48;
+    rsae r;
+    hl_sae_config c;
+    hl_sae_params p;
+    hl_tensor We, Wd, be, bd, th;
+    hl_error err;
+    float *x = (float *)malloc((size_t)(n * d) * 4), *res[3][3];
+    int64_t i, t, k, fired = 0;
+    rsae_make(&r, d, ds);
+    for (i = 0; i < n * d; i++) x[i] = frand();
+    memset(&c, 0, sizeof c);
+    memset(&p, 0, sizeof p);
+    c.arch = HL_SAE_JUMPRELU;
+    We = tens(r.W_enc, d, ds), Wd = tens(r.W_dec, ds, d), be = tens(r.b_enc, ds, 0), bd = tens(r.b_dec, d, 0), th = tens(r.thr, ds, 0);
+    p.W_enc = &We, p.W_dec = &Wd, p.b_enc = &be, p.b_dec = &bd, p.threshold = &th;
+    for (t = 0; t < 3; t++) {
+        hl_sae *sae = NULL;
+        hl_sae_outputs o;
+        res[t][0] = (float *)calloc((size_t)(n * ds), 4);
+        res[t][1] = (float *)calloc((size_t)(n * d), 4);
+        res[t][2] = (float *)calloc((size_t)(n * d), 4);
+        memset(&o, 0, sizeof o);
+        o.acts_post = res[t][0], o.recons = res[t][1], o.output = res[t][2];
+        CHECK_OK(hl_sae_create(&c, &p, (int)t + 1, HL_KERNELS_DEFAULT, &sae, &err), ep(&err));
+        if (sae) CHECK_OK(hl_sae_forward(sae, x, n, 1, &o, &err), ep(&err));
+        hl_sae_free(sae);
+    }
+    for (i = 0; i < n * ds; i++) fired += res[0][0][i] > 0.0f;
+    CHECKF(fired > n && fired < n * ds / 2, "%lld of %lld activations fired", (long long)fired, (long long)(n * ds));
+    for (t = 1; t < 3; t++)
+        for (k = 0; k < 3; k++)
+            CHECKF(memcmp(res[0][k], res[t][k], (size_t)(n * (k ? d : ds)) * 4) == 0, "%s differs at %lld threads",
+                   k == 0 ? "acts_post" : k == 1 ? "recons" : "output", (long long)(t + 1));
+    for (t = 0; t < 3; t++)
+        for (k = 0; k < 3; k++) free(res[t][k]);
+    free(x);
+    rsae_free(&r);
+}
+
 /* Encoder product: bit-identical for 1, 2 and 3 threads and for a position alone; SIMD within 1e-5
    of the scalar loops; bf16, f32 and f64 weights read in place at an odd byte offset. */
 static void test_sae_encode_threads(void) {
@@ -978,6 +1021,7 @@ void suite_sae(void) {
     RUN(test_sae_configs);
     RUN(test_sae_architectures);
     RUN(test_sae_encode_threads);
+    RUN(test_sae_forward_threads);
     RUN(test_sae_top_features);
     RUN(test_sae_cfg_layouts_and_errors);
     RUN(test_sae_splice_gemmascope);

@@ -518,6 +518,59 @@ static void test_scan_shards_merge(void) {
     }
 }
 
+/* hooklens make-random-sae: a JumpReLU SAE calibrated on the model's activations at the hook fires
+   about --l0 features per token there, which a scan of another stream of random tokens measures;
+   bench --scan times the same scan and reports that L0, the FLOPs and the peaks. */
+static void test_scan_random_sae(void) {
+    char model[512], cmd[2048], *t, *p;
+    size_t len = 0;
+    double l0;
+    snprintf(model, sizeof model, "%s", hlt_fixture("models/gemma2-tiny"));
+    if (!hlt_need(model)) return;
+    scan_npy("build/test_scan_corpus4.npy", 3000, 512, 13);
+    snprintf(cmd, sizeof cmd, "build/hooklens make-random-sae %s build/test_scan_rsae --hook blocks.2.hook_resid_post --width 2048 "
+             "--l0 40 --seed 5 >/dev/null 2>&1 && build/hooklens scan %s build/test_scan_rsae --corpus build/test_scan_corpus4.npy "
+             "--ctx 32 --no-ce --no-logits --out build/test_scan_rsae_out >/dev/null", model, model);
+    CHECK(system(cmd) == 0);
+    t = hlt_read_file("build/test_scan_rsae/cfg.json", &len);
+    CHECKF(t && strstr(t, "\"architecture\": \"jumprelu\"") && strstr(t, "\"d_sae\": 2048") && strstr(t, "\"d_in\": 64") &&
+           strstr(t, "\"hook_name\": \"blocks.2.hook_resid_post\""), "cfg.json: %s", t ? t : "(none)");
+    free(t);
+    t = hlt_read_file("build/test_scan_rsae_out/metrics.json", &len);
+    p = t ? strstr(t, "\"l0\": ") : NULL;
+    l0 = p ? strtod(p + 6, NULL) : -1.0;
+    CHECKF(l0 > 20.0 && l0 < 80.0, "random SAE for L0 40: the scan measured %g", l0);
+    free(t);
+    { /* 31 positions x 2048 features per window: the statistics are split over the threads
+         (hl__scan_add_pool), and 1, 2 and 3 threads write the same bytes */
+        char *one, *other;
+        size_t n1 = 0, n2 = 0;
+        int th;
+        snprintf(cmd, sizeof cmd, "build/hooklens scan %s build/test_scan_rsae --corpus build/test_scan_corpus4.npy --ctx 32 --no-ce "
+                 "--no-logits --threads 1 --out build/test_scan_rsae_t1 >/dev/null", model);
+        CHECK(system(cmd) == 0);
+        one = hlt_read_file("build/test_scan_rsae_t1/features.safetensors", &n1);
+        for (th = 2; th <= 3; th++) {
+            snprintf(cmd, sizeof cmd, "build/hooklens scan %s build/test_scan_rsae --corpus build/test_scan_corpus4.npy --ctx 32 --no-ce "
+                     "--no-logits --threads %d --out build/test_scan_rsae_tn >/dev/null", model, th);
+            CHECK(system(cmd) == 0);
+            other = hlt_read_file("build/test_scan_rsae_tn/features.safetensors", &n2);
+            CHECKF(one && other && n1 == n2 && memcmp(one, other, n1) == 0, "scan with %d threads differs from 1 thread", th);
+            free(other);
+        }
+        free(one);
+    }
+    /* bench --scan on 2 windows: the same scan timed, with the peaks, FLOPs and projections */
+    snprintf(cmd, sizeof cmd, "build/hooklens bench --scan %s build/test_scan_rsae --no-ce --windows 2 --ctx 32 --threads 2 "
+             ">build/test_scan_bench.txt 2>/dev/null", model);
+    CHECK(system(cmd) == 0);
+    t = hlt_read_file("build/test_scan_bench.txt", &len);
+    CHECKF(t && strstr(t, "machine peaks now") && strstr(t, "layers 0..2 of 4, the SAE") && strstr(t, "measured L0 ") &&
+           strstr(t, "tokens/s (wall / idle-equivalent)") && strstr(t, "10M tokens: ") && strstr(t, "64-core box"),
+           "bench --scan printed: %s", t ? t : "(nothing)");
+    free(t);
+}
+
 /* hl_scan on its own: ties broken by window then position, merge order free, the file's checks. */
 static void test_scan_ties_and_file(void) {
     hl_scan_config c;
@@ -586,4 +639,5 @@ void suite_scan(void) {
     RUN(test_scan_brute_force_fixture);
     RUN(test_scan_brute_force_bundled);
     RUN(test_scan_shards_merge);
+    RUN(test_scan_random_sae);
 }

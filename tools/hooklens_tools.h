@@ -521,7 +521,8 @@ typedef struct hl_scanrun_opts {
     int64_t ctx_radius;     /* tokens kept on each side of every example, with their activations
                                (hl_scan_config.ctx_radius); 0 = none */
     int64_t shard, n_shards;/* 0, 0 = everything */
-    int64_t batch;          /* windows per pass; 0 = as many as fit 256 MB of logits, at most 8 */
+    int64_t batch;          /* windows per pass; 0 = as many as fit 256 MB of logits, at most 8, and as keep the
+                               SAE's per-position scratch (3 x d_sae floats a position) within 1 GiB */
     int     no_ce;          /* 1 = no CE losses (one pass that stops after the SAE) */
     int     use_error_term; /* splice x_hat + (x - x_hat) (SAELens use_error_term): CE with the SAE = clean */
     int     no_logits;      /* 1 = no logit effects (d_sae x d_vocab x d_in multiply-adds: minutes for a 65k SAE on Gemma) */
@@ -5436,6 +5437,7 @@ HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, si
 /* >>scanrun ================================================================================= */
 typedef struct hl__scanrun {
     hl_scan       *scan;
+    hl__pool      *pool;     /* the model's: the statistics are split over features (hl__scan_add_pool) */
     int64_t        w0, B, T; /* the first window of the pass, windows in it, positions per window */
     int64_t        d_in;
     const int32_t *toks;     /* [B, T] the pass's windows (the examples' contexts) */
@@ -5520,8 +5522,8 @@ static hl_status hl__scanrun_grab(const hl_hook_info *info, hl_tensor *act, void
         return r->st;
     }
     for (b = 0; b < r->B; b++)
-        if ((r->st = hl_scan_add_ctx(r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1, r->toks + b * r->T,
-                                     r->T, r->err)) != HL_OK)
+        if ((r->st = hl__scan_add_pool(r->pool, r->scan, (const float *)act->data + (b * r->T + 1) * d, r->T - 1, r->w0 + b, 1,
+                                       r->toks + b * r->T, r->T, r->err)) != HL_OK)
             return r->st;
     return HL_OK;
 }
@@ -5622,6 +5624,12 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     if (!o.batch) { /* logits of a pass within 256 MB */
         o.batch = (int64_t)(((uint64_t)256 << 20) / ((uint64_t)o.ctx * (uint64_t)V * sizeof(float)));
         o.batch = o.no_ce ? 8 : o.batch < 1 ? 1 : o.batch > 8 ? 8 : o.batch;
+        { /* and the SAE's scratch of a pass (acts_pre, acts_post and a copy: 3 x d_sae floats a position) within
+             1 GiB: a 65k SAE keeps 8 windows of 128, a 1M-wide one runs a window at a time */
+            const double per_window = (double)o.ctx * (double)scfg->d_sae * 3.0 * sizeof(float);
+            const int64_t fit = (int64_t)(1073741824.0 / per_window);
+            if (o.batch > fit) o.batch = fit < 1 ? 1 : fit;
+        }
     }
     if (mc->bos_id < 0) return hl__fail(err, HL_ERR_ARG, "hl_scanrun: the model has no BOS token to start windows with");
     W = hl_corpus_windows(c, o.ctx);
@@ -5635,6 +5643,7 @@ HL__DEF hl_status hl_scanrun(hl_model *m, hl_sae *sae, const hl_corpus *c, const
     if ((st = hl_scan_create(&sc, scan, err)) != HL_OK) return st;
     memset(&r, 0, sizeof r);
     r.scan = *scan, r.T = o.ctx, r.err = err, r.d_in = scfg->d_in, r.stop = o.no_ce;
+    r.pool = m->pool;
     snprintf(hook, sizeof hook, "%s", hl_sae_attached_hook(sae));
     toks = (int32_t *)hl__calloc((size_t)o.batch, (size_t)o.ctx * sizeof(int32_t));
     r.xbuf = (float *)hl__calloc((size_t)(o.batch * o.ctx), (size_t)scfg->d_in * sizeof(float));

@@ -86,7 +86,11 @@
     X(NO_LOGITS,           "--no-logits",           FLAG, NULL,            0,   0,         0, "leave out the logit effects (W_dec @ W_U: minutes for a 65k-wide SAE on Gemma)") \
     X(NO_CE,               "--no-ce",               FLAG, NULL,            0,   0,         0, "leave out the CE losses (one pass per window, stopped after the SAE)") \
     X(CTX_RADIUS,          "--ctx-radius",          INT,  "N",             0,   1000,      0, "tokens kept on each side of every example, with the feature's activations on them (default 5; 0 = none)") \
-    X(RELEASE,             "--release",             STR,  "NAME",          0,   0,         0, "an SAELens release (hooklens saes list): with --sae-id ID, the SAE's Neuronpedia link from the directory")
+    X(RELEASE,             "--release",             STR,  "NAME",          0,   0,         0, "an SAELens release (hooklens saes list): with --sae-id ID, the SAE's Neuronpedia link from the directory") \
+    X(SCAN,                "--scan",                FLAG, NULL,            0,   0,         0, "time `hooklens scan` (hl_scanrun) of MODEL SAE on ctx-128 windows against the peaks") \
+    X(WINDOWS,             "--windows",             INT,  "N",             1,   100000000, 0, "windows to scan (bench --scan; default 32: random tokens unless --corpus)") \
+    X(WIDTH,               "--width",               INT,  "D_SAE",         1,   100000000, 0, "features of the SAE (default 65536, GemmaScope's 65k)") \
+    X(L0,                  "--l0",                  NUM,  "N",             0.001, 1e8,     0, "features that fire per token on average, calibrated on MODEL (default 100)")
 
 typedef enum {
 #define HL__X(id, spelling, kind, value, lo, hi, many, help) CLI_##id,
@@ -141,11 +145,13 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
     X("explain",           cmd_explain,           100000, "(search FILES_OR_DIR... --query TEXT | show FILES_OR_DIR... FEATURE)", \
       "query regex model sae-id limit", \
       "offline search of Neuronpedia explanation exports") \
-    X("bench",             cmd_bench,             1,   "[MODEL]", \
-      "prompt-tokens gen-tokens threads reps fast cache-all peak kernels dtypes shape sae batch patch", \
-      "prefill and decode speed of MODEL, next to the machine's peaks measured in the same run") \
+    X("bench",             cmd_bench,             2,   "[MODEL] | --scan MODEL SAE", \
+      "prompt-tokens gen-tokens threads reps fast cache-all peak kernels dtypes shape sae batch patch scan hook windows corpus ctx no-ce", \
+      "prefill and decode speed of MODEL (or with --scan the scan of MODEL SAE), next to the machine's peaks measured in the same run") \
     X("make-random-model", cmd_make_random_model, 1,   "--like NAME OUT_DIR|OUT.gguf", "like dtype format layers seed", \
       "a model with random weights and a real model's shapes (benchmarks without a download)") \
+    X("make-random-sae",   cmd_make_random_sae,   2,   "MODEL OUT_DIR [--hook NAME]", "hook width l0 seed threads", \
+      "a random JumpReLU SAE with GemmaScope's shapes (f32, SAELens folder) whose threshold makes it fire --l0 features per token on MODEL") \
     X("convert-llama2c",   cmd_convert_llama2c,   3,   "MODEL.bin TOKENIZER.bin OUT_DIR", "", \
       "a llama2.c checkpoint and tokenizer as a Hugging Face Llama folder") \
     X("convert-gguf",      cmd_convert_gguf,      2,   "MODEL_DIR OUT.gguf", "dtype", \

@@ -7,6 +7,7 @@
    the kernel tables and the thread pool, and the CLI links the library object built with it. */
 #define HL_INTERNAL
 #include <ctype.h>
+#include <math.h>
 #include "cli.h"
 #include <time.h>
 #include <sys/resource.h>
@@ -655,6 +656,185 @@ done:
     return rc;
 }
 
+/* ---- the scan ---------------------------------------------------------------------------------------- */
+/* /proc/self/status field (kB) in bytes, or -1 */
+static double proc_status_bytes(const char *key) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double v = -1.0;
+    const size_t n = strlen(key);
+    if (!f) return v;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, n) == 0 && line[n] == ':') {
+            v = strtod(line + n + 1, NULL) * 1024.0;
+            break;
+        }
+    fclose(f);
+    return v;
+}
+
+/* bench --scan MODEL SAE: `hooklens scan` itself (hl_scanrun, the same call cmd_scan makes) over
+   --windows windows of --ctx tokens (BOS + random tokens, or --corpus), after a warm-up batch of 8
+   windows, against the peaks measured in the same run (--peak is implied).
+   FLOPs counted (multiply-adds x 2), per position of a window, BOS included (every position runs):
+     model   the layers the pass runs: with --no-ce it stops after the SAE, so layers 0..L of a hook
+             blocks.L.* (0..L-1 for hook_resid_pre); each layer as model_flops, attention over
+             (ctx+1)/2 keys on average (causal); with CE three whole passes (SAE spliced, clean, hook
+             zeroed) each with the unembedding
+     SAE     encode 2 d_in d_sae; decode 2 L0 d_in at the measured L0 (positions 1.. of each window)
+   Elementwise work (norms, softmax, JumpReLU, the statistics) is not counted. */
+static int bench_scan(const bench_opts *o, const cli_args *c, const peaks *pk) {
+    const int64_t ctx = cli_int(c, CLI_CTX, 128), W = cli_int(c, CLI_WINDOWS, 16);
+    const int no_ce = c->n[CLI_NO_CE] > 0, reps = c->n[CLI_REPS] ? o->reps : 1, nf = c->n[CLI_CORPUS];
+    hl_model_desc md;
+    hl_sae_desc sd;
+    hl_model *m = NULL;
+    hl_sae *sae = NULL;
+    hl_corpus rnd, *corp = NULL, *loaded = NULL;
+    hl_scanrun_opts so;
+    hl_scan *scan = NULL;
+    hl_scan_view v;
+    hl_error e;
+    char **meta = NULL;
+    const char **files = NULL;
+    const hl_model_cfg *mc;
+    const hl_sae_config *scfg;
+    timing tm;
+    double w0, c0, l0 = 0.0, ntok, per_layer, d, qd, kvd, fl_model, fl_enc, fl_dec, fl, tps_w, tps_i, gf_w, gf_i;
+    int64_t i, f, layers, hl_layer, passes_layers;
+    int r, T, rc = 1;
+    const char *hook;
+    hl_status st;
+    memset(&md, 0, sizeof md);
+    memset(&sd, 0, sizeof sd);
+    memset(&rnd, 0, sizeof rnd);
+    md.path = c->pos[0];
+    md.n_threads = o->threads;
+    md.kernels = cli_kernels();
+    md.fast = o->fast;
+    md.no_tokenizer = nf == 0;
+    sd.path = c->pos[1];
+    sd.hook_name = cli_str(c, CLI_HOOK, NULL);
+    sd.n_threads = o->threads;
+    sd.kernels = md.kernels;
+    if (hl_model_load(&md, &m, &e) != HL_OK || hl_sae_load(&sd, &sae, &e) != HL_OK || hl_sae_attach(sae, m, sd.hook_name, 0, &e) != HL_OK) {
+        rc = cli_error(&e);
+        goto done;
+    }
+    mc = hl_model_config(m);
+    scfg = hl_sae_get_config(sae);
+    T = hl_model_threads(m);
+    hook = hl_sae_attached_hook(sae);
+    if (nf) {
+        if (!(files = (const char **)calloc((size_t)nf, sizeof *files))) goto done;
+        for (i = 0; i < nf; i++) files[i] = cli_nth(c, CLI_CORPUS, (int)i);
+        if (hl_corpus_load(m, files, (size_t)nf, &loaded, &e) != HL_OK) {
+            rc = cli_error(&e);
+            goto done;
+        }
+        if (hl_corpus_windows(loaded, ctx) < W + 8) {
+            fprintf(stderr, "hooklens bench: the corpus has %lld windows of %lld, --windows %lld needs %lld (8 more for the warm-up)\n",
+                    (long long)hl_corpus_windows(loaded, ctx), (long long)ctx, (long long)W, (long long)(W + 8));
+            goto done;
+        }
+        corp = loaded;
+    } else { /* W + 8 windows of random tokens (ids 3 .. vocab-1) */
+        rnd.n = (W + 8) * (ctx - 1);
+        if (!(rnd.stream = (int32_t *)malloc((size_t)rnd.n * sizeof(int32_t)))) goto done;
+        for (i = 0; i < rnd.n; i++) rnd.stream[i] = (int32_t)(3 + rng_next() % (uint32_t)(mc->d_vocab - 3));
+        snprintf(rnd.sha256, sizeof rnd.sha256, "random");
+        corp = &rnd;
+    }
+    memset(&so, 0, sizeof so);
+    so.ctx = ctx, so.no_ce = no_ce, so.no_logits = 1;
+    so.ctx_radius = 5; /* hooklens scan's default */
+    /* warm-up: one batch of 8 windows after the timed ones maps in the layers' weights and W_enc and
+       makes the model's and the SAE's scratch for a batch, as the first batch of a long scan does */
+    {
+        hl_corpus warm = *corp; /* the stream from token W * (ctx - 1) on, in memory or read in place */
+        if (corp->stream) warm.stream = corp->stream + W * (ctx - 1);
+        else warm.ids = corp->ids + (size_t)(W * (ctx - 1)) * hl_dtype_size(corp->dtype);
+        warm.n = 8 * (ctx - 1);
+        step("scan warm-up", 1, 1);
+        st = hl_scanrun(m, sae, &warm, &so, &scan, &meta, &e);
+    }
+    if (st != HL_OK) {
+        cli_progress_end();
+        rc = cli_error(&e);
+        goto done;
+    }
+    hl_scan_free(scan), hl_free(meta), scan = NULL, meta = NULL;
+    /* timed: windows 0 .. W-1 (the same call cmd_scan makes) */
+    {
+        hl_corpus part = *corp;
+        part.n = W * (ctx - 1); /* exactly W windows */
+        timing_reset(&tm);
+        for (r = 0; r < reps; r++) {
+            hl_scan_free(scan), hl_free(meta), scan = NULL, meta = NULL;
+            step("scan", r + 1, reps);
+            w0 = cli_now(), c0 = cpu_sec();
+            if (hl_scanrun(m, sae, &part, &so, &scan, &meta, &e) != HL_OK) {
+                cli_progress_end();
+                rc = cli_error(&e);
+                goto done;
+            }
+            timing_add(&tm, w0, c0);
+        }
+    }
+    cli_progress_end();
+    hl_scan_stats(scan, &v);
+    for (f = 0; f < scfg->d_sae; f++) l0 += (double)v.count[f];
+    l0 /= hl_scan_extra(scan, HL_SCAN_X_TOKENS);
+    /* FLOPs */
+    d = (double)mc->d_model, qd = (double)(mc->n_heads * mc->d_head), kvd = (double)(mc->n_kv_heads * mc->d_head);
+    per_layer = 2.0 * d * (qd + 2.0 * kvd) + 2.0 * qd * d + (mc->gated ? 3.0 : 2.0) * 2.0 * d * (double)mc->d_mlp +
+                2.0 * 2.0 * qd * (double)(ctx + 1) / 2.0;
+    hl_layer = strncmp(hook, "blocks.", 7) == 0 ? atoll(hook + 7) : -1;
+    layers = hl_layer < 0 ? 0 : strstr(hook, "hook_resid_pre") ? hl_layer : hl_layer + 1;
+    passes_layers = no_ce ? layers : 3 * mc->n_layers;
+    fl_model = per_layer * (double)passes_layers + (no_ce ? 0.0 : 3.0 * 2.0 * d * (double)mc->d_vocab);
+    fl_enc = 2.0 * (double)scfg->d_in * (double)scfg->d_sae;
+    fl_dec = 2.0 * l0 * (double)scfg->d_in;
+    fl = fl_model + fl_enc + fl_dec;
+    ntok = (double)(W * ctx);
+    tps_w = rate_wall(ntok, &tm), tps_i = rate_idle(ntok, &tm, T);
+    gf_w = tps_w * fl * 1e-9, gf_i = tps_i * fl * 1e-9;
+    printf("\nscan %s with %s at %s (d_sae %lld, %s): %lld windows x ctx %lld of %s, %s mode, %d thread(s), kernels %s\n",
+           c->pos[0], c->pos[1], hook, (long long)scfg->d_sae, hl_dtype_name(scfg->dtype), (long long)W, (long long)ctx,
+           nf ? "the corpus" : "random tokens", o->fast ? "fast" : "exact", T, hl_model_kernels(m));
+    if (no_ce) printf("  --no-ce: one pass per batch, stopped after the SAE: layers 0..%lld of %lld, the SAE\n", (long long)(layers - 1), (long long)mc->n_layers);
+    else printf("  CE on: three whole passes per batch (SAE spliced, clean, hook zeroed) with the unembedding and log-softmax\n");
+    printf("  measured L0 %.1f features per token (positions 1.. of each window)\n", l0);
+    printf("  FLOP per position: model %.3g (%lld layer passes%s, attention over %.1f keys), SAE encode %.3g, decode %.3g: %.3g\n",
+           fl_model, (long long)passes_layers, no_ce ? "" : " + 3 unembeddings", (double)(ctx + 1) / 2.0, fl_enc, fl_dec, fl);
+    printf("  %.1f / %.1f tokens/s (wall / idle-equivalent), %.1f / %.1f GFLOP/s, %.2f s wall for %.0f positions\n", tps_w, tps_i, gf_w, gf_i,
+           tm.wall, ntok);
+    if (pk->fma_gflops > 0) {
+        printf("  = %.0f%% of the fp32 FMA peak (idle-equivalent; wall vs wall %.0f%%)", 100.0 * gf_i / pk->fma_gflops, 100.0 * gf_w / pk->fma_wall);
+        if (pk->bf16_gflops > 0)
+            printf(", %.0f%% of the bf16-dot peak (wall vs wall %.0f%%)", 100.0 * gf_i / pk->bf16_gflops, 100.0 * gf_w / pk->bf16_wall);
+        printf("; %s mode's products are %s\n", o->fast ? "fast" : "exact",
+               o->fast ? "bf16 dots for the bf16 model, fp32 FMA for the f32 SAE" : "fp32 FMA");
+    }
+    printf("  10M tokens: %.1f h here (wall), %.1f h with %d idle cores", 1e7 / tps_w / 3600.0, 1e7 / tps_i / 3600.0, T);
+    if (pk->fma_gflops > 0)
+        printf("; on a 64-core box %.2f h (assumes 64 cores each with this machine's measured per-core peaks, fp32 FMA %.0f / bf16 dot %.0f GFLOP/s, at the same %% of them: tokens/s x 64 / %d)",
+               1e7 / (tps_i * 64.0 / (double)T) / 3600.0, pk->fma_gflops / (double)T, pk->bf16_gflops / (double)T, T);
+    printf("\n  memory now: anonymous %.0f MB, file-backed %.0f MB (the SAE file is %.0f MB, mapped)\n", proc_status_bytes("RssAnon") * 1e-6,
+           proc_status_bytes("RssFile") * 1e-6, 2.0 * (double)scfg->d_in * (double)scfg->d_sae * (double)hl_dtype_size(scfg->dtype) * 1e-6);
+    rc = 0;
+done:
+    cli_progress_end();
+    hl_scan_free(scan);
+    hl_free(meta);
+    hl_corpus_free(loaded);
+    free(rnd.stream);
+    free(files);
+    hl_sae_free(sae);
+    hl_model_free(m);
+    return rc;
+}
+
 int cmd_bench(const cli_args *c) {
     bench_opts o;
     const char *model = c->n_pos ? c->pos[0] : NULL;
@@ -686,6 +866,9 @@ int cmd_bench(const cli_args *c) {
     o.peak = c->n[CLI_PEAK] > 0;
     o.sae = c->n[CLI_SAE] > 0;
     o.patch = c->n[CLI_PATCH] > 0;
+    if (c->n[CLI_SCAN] && c->n_pos != 2) return cli_usage("bench");
+    if (!c->n[CLI_SCAN] && c->n_pos > 1) return cli_usage("bench");
+    if (c->n[CLI_SCAN]) o.peak = 1; /* the scan is always reported against the peaks of the same run */
     if (o.prompt_tokens < 1 || o.gen_tokens < 0 || o.threads < 1 || o.reps < 1) return cli_usage("bench");
     if (!model && !o.kernels && !o.peak && !o.sae) return cli_usage("bench");
     pool = hl__pool_create(o.threads);
@@ -701,7 +884,8 @@ int cmd_bench(const cli_args *c) {
     }
     if (o.kernels && rc == 0) rc = bench_kernels(&o, pool, &pk);
     if (o.sae && rc == 0) rc = bench_sae(&o, pool, &pk);
-    if (model && rc == 0) rc = bench_model(&o, model, &pk);
+    if (c->n[CLI_SCAN] && rc == 0) rc = bench_scan(&o, c, &pk);
+    else if (model && rc == 0) rc = bench_model(&o, model, &pk);
     if (!model) printf("peak RSS %.0f MB\n", peak_rss_bytes() * 1e-6);
     hl__pool_free(pool);
     return rc;
@@ -1029,5 +1213,177 @@ int cmd_make_random_model(const cli_args *a) {
     }
     free(all), free(shard_of);
     if (rc == 0) printf("%s\n", out);
+    return rc;
+}
+
+/* ---- make-random-sae --------------------------------------------------------------------------------- */
+/* A JumpReLU SAE with GemmaScope's shapes and dtype (W_enc [d_in, d_sae], W_dec [d_sae, d_in], b_enc,
+   b_dec, threshold, all f32), written as a SAELens folder (cfg.json + sae_weights.safetensors), whose
+   sparsity is realistic on MODEL's own activations at the hook:
+     x      the hook's activation of a token; r^2 = mean ||x||^2 over the non-BOS positions of 4 windows
+            of BOS + 127 random tokens (the pass stops at the hook)
+     W_enc  iid N(0, 1/r^2): for a token x, over the features, pre_i = x . W_enc[:, i] ~ N(0, ||x||^2 / r^2),
+            a unit-variance pre-activation for a token of typical norm
+     b_enc  0;  threshold_i = z for every feature, so feature i fires when pre_i > z
+     E[L0 | x] = d_sae * Q(z * r / ||x||)   (Q(a) = P(N(0,1) > a) = erfc(a / sqrt 2) / 2)
+            z is solved (bisection) so that the mean of E[L0 | x] over the sampled tokens is --l0
+     W_dec  row i = W_enc[:, i] / ||W_enc[:, i]|| (unit-norm decoder rows, SAELens' tied init);  b_dec 0
+   The measured L0 of a scan is then --l0 up to the sampling of tokens and weights (features whose
+   direction lines up with the activations' mean fire on most tokens, the rest rarely, as in real SAEs). */
+typedef struct rs_grab {
+    float  *x;    /* [n, d] the hook's activation (malloc'd at the first call) */
+    int64_t n, d;
+} rs_grab;
+static hl_status rs_hook(const hl_hook_info *info, hl_tensor *act, void *user) {
+    rs_grab *g = (rs_grab *)user;
+    const int64_t numel = hl_tensor_numel(act);
+    (void)info;
+    if (act->ndim < 2 || numel % g->n != 0 || g->x) return HL_ERR_SHAPE;
+    g->d = numel / g->n;
+    if (!(g->x = (float *)malloc((size_t)numel * sizeof(float)))) return HL_ERR_OOM;
+    memcpy(g->x, act->data, (size_t)numel * sizeof(float));
+    return HL_ERR_ABORTED; /* nothing after the hook point is needed */
+}
+/* a standard normal (Box-Muller on two uniforms in (0, 1]) */
+static double rng_normal(void) {
+    const double u1 = ((double)rng_next() + 1.0) / 4294967296.0, u2 = ((double)rng_next() + 1.0) / 4294967296.0;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+int cmd_make_random_sae(const cli_args *a) {
+    enum { B = 4, T = 128 };
+    const char *out = a->n_pos == 2 ? a->pos[1] : NULL;
+    const int64_t d_sae = cli_int(a, CLI_WIDTH, 65536);
+    const double l0 = cli_num(a, CLI_L0, 100.0);
+    hl_model_desc md;
+    hl_model *m = NULL;
+    hl_error e;
+    hl_batch bt;
+    rs_grab g;
+    int32_t tok[B * T];
+    char hook[256], path[4200], cfgtxt[2048];
+    double *norm2 = NULL, r2 = 0.0, lo = 0.0, hi = 40.0, z = 0.0;
+    float *We = NULL, *Wd = NULL, *be = NULL, *bd = NULL, *th = NULL, sd;
+    int64_t i, k, t, nt = 0, i0, layer;
+    int hid = -1, rc = 1, it;
+    hl_status st;
+    if (!out) return cli_usage("make-random-sae");
+    if (a->n[CLI_SEED]) rng_state = (uint32_t)cli_int(a, CLI_SEED, 0) | 1u;
+    if (!(l0 < (double)d_sae)) {
+        fprintf(stderr, "hooklens make-random-sae: --l0 %g must be below --width %lld\n", l0, (long long)d_sae);
+        return 2;
+    }
+    memset(&md, 0, sizeof md);
+    memset(&g, 0, sizeof g);
+    md.path = a->pos[0];
+    md.n_threads = (int)cli_int(a, CLI_THREADS, 0);
+    md.kernels = cli_kernels();
+    md.no_tokenizer = 1;
+    if (hl_model_load(&md, &m, &e) != HL_OK) return cli_error(&e);
+    if (hl_model_config(m)->bos_id < 0) {
+        fprintf(stderr, "hooklens make-random-sae: the model has no BOS token\n");
+        goto done;
+    }
+    if (a->n[CLI_HOOK]) snprintf(hook, sizeof hook, "%s", cli_str(a, CLI_HOOK, ""));
+    else snprintf(hook, sizeof hook, "blocks.%lld.hook_resid_post", (long long)(hl_model_config(m)->n_layers / 2 - 1));
+    layer = strncmp(hook, "blocks.", 7) == 0 ? atoll(hook + 7) : -1;
+    for (i = 0; i < B * T; i++)
+        tok[i] = i % T == 0 ? hl_model_config(m)->bos_id : (int32_t)(3 + rng_next() % (uint32_t)(hl_model_config(m)->d_vocab - 3));
+    g.n = B * T;
+    memset(&bt, 0, sizeof bt);
+    bt.tokens = tok, bt.n_batch = B, bt.n_pos = T;
+    if (hl_model_add_hook(m, hook, rs_hook, &g, &hid, &e) != HL_OK) {
+        rc = cli_error(&e);
+        goto done;
+    }
+    st = hl_model_run_batch(m, &bt, NULL, &e);
+    if (!g.x || (st != HL_OK && st != HL_ERR_ABORTED)) {
+        if (g.x || st == HL_OK) fprintf(stderr, "hooklens make-random-sae: %s did not fire as [batch, pos, d]\n", hook);
+        else rc = cli_error(&e);
+        goto done;
+    }
+    /* r^2 and each token's ||x||^2 (BOS left out, as the scan leaves it out) */
+    if (!(norm2 = (double *)calloc((size_t)(B * T), sizeof *norm2))) goto oom;
+    for (t = 0; t < B * T; t++) {
+        double s = 0.0;
+        if (t % T == 0) continue;
+        for (k = 0; k < g.d; k++) s += (double)g.x[t * g.d + k] * (double)g.x[t * g.d + k];
+        norm2[nt++] = s, r2 += s;
+    }
+    r2 /= (double)nt;
+    if (!(r2 > 0.0) || !isfinite(r2)) {
+        fprintf(stderr, "hooklens make-random-sae: the activations at %s are zero or not finite\n", hook);
+        goto done;
+    }
+    for (it = 0; it < 200; it++) { /* mean_t d_sae * Q(z * r / ||x_t||) is decreasing in z */
+        double mean = 0.0;
+        z = 0.5 * (lo + hi);
+        for (t = 0; t < nt; t++) mean += (double)d_sae * 0.5 * erfc(z * sqrt(r2 / norm2[t]) / sqrt(2.0));
+        mean /= (double)nt;
+        if (mean > l0) lo = z;
+        else hi = z;
+    }
+    fprintf(stderr, "%s: d_in %lld, mean ||x|| %.4g over %lld tokens; threshold z = %.6f for %g features per token of %lld\n",
+            hook, (long long)g.d, sqrt(r2), (long long)nt, z, l0, (long long)d_sae);
+    We = (float *)malloc((size_t)(g.d * d_sae) * sizeof(float));
+    Wd = (float *)malloc((size_t)(g.d * d_sae) * sizeof(float));
+    be = (float *)calloc((size_t)d_sae, sizeof(float));
+    th = (float *)malloc((size_t)d_sae * sizeof(float));
+    bd = (float *)calloc((size_t)g.d, sizeof(float));
+    if (!We || !Wd || !be || !th || !bd) goto oom;
+    sd = (float)(1.0 / sqrt(r2));
+    for (i = 0; i < g.d * d_sae; i++) We[i] = (float)rng_normal() * sd;
+    for (i = 0; i < d_sae; i++) th[i] = (float)z;
+    for (i0 = 0; i0 < d_sae; i0 += 64) { /* W_dec = W_enc^T with unit rows, 64 features at a time */
+        const int64_t n = d_sae - i0 < 64 ? d_sae - i0 : 64;
+        double nn[64];
+        for (i = 0; i < n; i++) nn[i] = 0.0;
+        for (k = 0; k < g.d; k++)
+            for (i = 0; i < n; i++) nn[i] += (double)We[k * d_sae + i0 + i] * (double)We[k * d_sae + i0 + i];
+        for (k = 0; k < g.d; k++)
+            for (i = 0; i < n; i++) Wd[(i0 + i) * g.d + k] = (float)((double)We[k * d_sae + i0 + i] / sqrt(nn[i]));
+    }
+    {
+        char cmd[4300];
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", out);
+        if (strchr(out, '\'') || strlen(out) > 4000 || system(cmd) != 0) {
+            fprintf(stderr, "hooklens make-random-sae: cannot create folder %s\n", out);
+            goto done;
+        }
+    }
+    snprintf(cfgtxt, sizeof cfgtxt,
+             "{\n  \"architecture\": \"jumprelu\",\n  \"d_in\": %lld,\n  \"d_sae\": %lld,\n  \"dtype\": \"float32\",\n"
+             "  \"apply_b_dec_to_input\": false,\n  \"normalize_activations\": \"none\",\n  \"hook_name\": \"%s\",\n"
+             "  \"hook_layer\": %lld,\n  \"model_class_name\": \"%s\",\n  \"context_size\": 128,\n  \"prepend_bos\": true,\n"
+             "  \"_comment\": \"random weights written by hooklens make-random-sae: W_enc ~ N(0, 1/r^2), r = %.6g the mean "
+             "activation norm, threshold %.6f for %g features per token\"\n}\n",
+             (long long)g.d, (long long)d_sae, hook, (long long)layer, hl_model_config(m)->architecture, sqrt(r2), z, l0);
+    snprintf(path, sizeof path, "%s/cfg.json", out);
+    if (cli_write_file(path, cfgtxt, strlen(cfgtxt)) != 0) goto done;
+    {
+        const char *names[5] = {"W_enc", "W_dec", "b_enc", "b_dec", "threshold"};
+        hl_tensor ts[5];
+        memset(ts, 0, sizeof ts);
+        for (i = 0; i < 5; i++) ts[i].dtype = HL_DTYPE_F32, ts[i].ndim = 1;
+        ts[0].ndim = 2, ts[0].shape[0] = g.d, ts[0].shape[1] = d_sae, ts[0].data = We;
+        ts[1].ndim = 2, ts[1].shape[0] = d_sae, ts[1].shape[1] = g.d, ts[1].data = Wd;
+        ts[2].shape[0] = d_sae, ts[2].data = be;
+        ts[3].shape[0] = g.d, ts[3].data = bd;
+        ts[4].shape[0] = d_sae, ts[4].data = th;
+        snprintf(path, sizeof path, "%s/sae_weights.safetensors", out);
+        if (hl_safetensors_write(path, names, ts, 5, NULL, &e) != HL_OK) {
+            rc = cli_error(&e);
+            goto done;
+        }
+    }
+    printf("%s\n", out);
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "hooklens make-random-sae: out of memory\n");
+done:
+    if (hid >= 0) hl_model_remove_hook(m, hid, NULL);
+    hl_model_free(m);
+    free(g.x), free(norm2), free(We), free(Wd), free(be), free(bd), free(th);
     return rc;
 }
