@@ -14202,8 +14202,10 @@ HL__DEF const char *hl_sae_norm_name(hl_sae_norm n) {
 }
 
 /* Element i of a weight matrix stored at any byte alignment, as f32. */
-/* y[i] += a * W[i0 + i] for i < n (one decoder row into a reconstruction). */
-static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
+/* y[i] += a * W[i0 + i] for i < n (one decoder row into a reconstruction): the product rounded, then
+   the sum rounded (no fused multiply-add), i ascending. The SIMD forms below do the same two roundings
+   per element, lane by lane, so every level gives the scalar loop's bits. */
+static void hl__sae_axpy_scalar(float *y, float a, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
     int64_t i;
     if (dt == HL_DTYPE_F32) {
         const uint8_t *p = W + i0 * 4;
@@ -14215,6 +14217,44 @@ static void hl__sae_axpy(float *y, float a, const uint8_t *W, hl_dtype dt, int64
         return;
     }
     for (i = 0; i < n; i++) y[i] += a * hl__load_w(W, dt, i0 + i);
+}
+#if defined(HL__X86)
+/* f32 rows (GemmaScope's W_dec), 16 lanes: y = y + (a * w); the ragged end masked. */
+static HL__TGT_AVX512 void hl__sae_axpy_avx512(float *y, float a, const uint8_t *p, int64_t n) {
+    const __m512 va = _mm512_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, _mm512_add_ps(_mm512_loadu_ps(y + i), _mm512_mul_ps(va, _mm512_loadu_ps((const void *)(p + i * 4)))));
+    if (i < n) {
+        const __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), _mm512_mul_ps(va, _mm512_maskz_loadu_ps(m, (const void *)(p + i * 4)))));
+    }
+}
+/* the same, 8 lanes, the ragged end by the scalar loop */
+static HL__TGT_AVX2 void hl__sae_axpy_avx2(float *y, float a, const uint8_t *p, int64_t n) {
+    const __m256 va = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_mul_ps(va, _mm256_loadu_ps((const float *)(const void *)(p + i * 4)))));
+    if (i < n) hl__sae_axpy_scalar(y + i, a, p + i * 4, HL_DTYPE_F32, 0, n - i);
+}
+#endif
+/* The decode's axpy on the SAE's kernel level: f32 rows with SIMD on AVX-512 and AVX2 (the scalar
+   level, other dtypes and other CPUs take the scalar loop). */
+static void hl__sae_axpy(const hl__kernels *k, float *y, float a, const uint8_t *W, hl_dtype dt, int64_t i0, int64_t n) {
+#if defined(HL__X86)
+    if (dt == HL_DTYPE_F32 && k && k->level == HL_KERNELS_AVX512) {
+        hl__sae_axpy_avx512(y, a, W + i0 * 4, n);
+        return;
+    }
+    if (dt == HL_DTYPE_F32 && k && k->level == HL_KERNELS_AVX2) {
+        hl__sae_axpy_avx2(y, a, W + i0 * 4, n);
+        return;
+    }
+#else
+    (void)k;
+#endif
+    hl__sae_axpy_scalar(y, a, W, dt, i0, n);
 }
 
 /* ---- encoder product -----------------------------------------------------------------------
@@ -14360,7 +14400,7 @@ static void hl__sae_dec_row(const hl_sae *s, const float *f, float *y) {
         if (a == 0.0f) continue;
         if (s->scale_f) a = a * s->scale_f[i];
         if (s->dec_norm) a = a / s->dec_norm[i];
-        hl__sae_axpy(y, a, s->W_dec, s->dec_dt, i * d, d);
+        hl__sae_axpy(s->kern, y, a, s->W_dec, s->dec_dt, i * d, d);
     }
     for (i = 0; i < d; i++) {
         float v = y[i];
@@ -14901,7 +14941,7 @@ static hl_status hl__sae_fire(void *vctx, int which, float *data, int64_t n, int
             for (r = 0; r < n; r++) {
                 int on = se->pos == NULL;
                 for (i = 0; !on && i < se->n_pos; i++) on = se->pos[i] == c->at->pos0 + r % c->at->n_pos; /* in its sequence */
-                if (on) hl__sae_axpy(data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
+                if (on) hl__sae_axpy(s->kern, data + r * width, a, s->W_dec, s->dec_dt, se->f * width, width);
             }
         }
     /* no hook and no cache at this sub-point: nothing would run, so no copy to compare against

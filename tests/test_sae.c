@@ -429,6 +429,23 @@ static void test_sae_forward_threads(void) {
         for (k = 0; k < 3; k++)
             CHECKF(memcmp(res[0][k], res[t][k], (size_t)(n * (k ? d : ds)) * 4) == 0, "%s differs at %lld threads",
                    k == 0 ? "acts_post" : k == 1 ? "recons" : "output", (long long)(t + 1));
+    { /* the decode of the same activations on every kernel level available, the ragged end of
+         d_in = 300 included: the scalar loop's bits (a rounded product, then a rounded sum) */
+        static const hl_kernels lv[3] = {HL_KERNELS_SCALAR, HL_KERNELS_AVX2, HL_KERNELS_AVX512};
+        float *rec[3];
+        int l;
+        for (l = 0; l < 3; l++) {
+            hl_sae *sae = NULL;
+            rec[l] = NULL;
+            if (!hl_kernels_available(lv[l])) continue;
+            rec[l] = (float *)calloc((size_t)(n * d), 4);
+            CHECK_OK(hl_sae_create(&c, &p, 2, lv[l], &sae, &err), ep(&err));
+            if (sae) CHECK_OK(hl_sae_decode(sae, res[0][0], NULL, n, rec[l], NULL, &err), ep(&err));
+            hl_sae_free(sae);
+            if (l > 0) CHECKF(memcmp(rec[0], rec[l], (size_t)(n * d) * 4) == 0, "decode on %s differs from scalar", hl_kernels_name(lv[l]));
+        }
+        for (l = 0; l < 3; l++) free(rec[l]);
+    }
     for (t = 0; t < 3; t++)
         for (k = 0; k < 3; k++) free(res[t][k]);
     free(x);
