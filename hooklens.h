@@ -1479,6 +1479,7 @@ typedef struct hl__mm_job {
     const float       *xbd;
     const uint8_t     *xg;
     const float       *xgd;
+    hl__pool          *pool; /* the product's pool, for a prep that splits its rows (or NULL) */
 } hl__mm_job;
 
 /* The kernels of one instruction set. The model and the SAEs hold a pointer to one table, picked
@@ -8854,7 +8855,8 @@ static void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t l
    second term for the rounding error. Per row and block of 32 values x_i:
      d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
    so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
-   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
+   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms (2.0e-8 once Q8_0/Q5_0/Q4_0
+   sum whole blocks, see hl__mm_q8dot_scalar), 4e-3 with q1 alone, 2.6e-3
    for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
    [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
    stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
@@ -9184,32 +9186,30 @@ HL__INLINE HL__TGT_AVX512 __m512i hl__q8_codes_avx512(__m512 v, float lo) {
    values of its even and odd positions (its halves of the step's two pair registers). After them
    the block scales once per block (xbd), and with M >= 2 the same codes + 128 as bytes in groups
    of 16 rows (xg, xgd: hl__q8_pre32_avx512's layout, 2 more bytes per value). */
-static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
-    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, G = M >= 2 ? (M + 15) / 16 : 0;
+typedef struct hl__q8_prep {
+    const hl__mm_job *j;
+    int16_t          *x16;
+    float            *d, *xs, *xbd, *xgd;
+    uint8_t          *xg;
+    int64_t           Kp, nb, G;
+} hl__q8_prep;
+/* rows m0 .. m1 - 1 of x (every row writes only its own bytes: the same for any split) */
+static HL__TGT_AVX512 void hl__q8_prep_rows(void *ctx, int64_t m0, int64_t m1) {
+    const hl__q8_prep *c = (const hl__q8_prep *)ctx;
+    const hl__mm_job *j = c->j;
+    const int64_t Kp = c->Kp, nb = c->nb, G = c->G;
     const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     const __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1)), c128 = _mm512_set1_epi32(128);
-    uint8_t *q, *xg, t[64];
-    int16_t *x16;
-    float *d, *xs, *xbd, *xgd, dd;
+    int16_t *x16 = c->x16;
+    float *d = c->d, *xs = c->xs, *xbd = c->xbd, *xgd = c->xgd, dd;
+    uint8_t *xg = c->xg, t[64];
     int64_t m, b, i;
-    uint64_t bytes, gbytes;
-    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 4, &bytes) ||
-        !hl__mul_ok((uint64_t)G, (uint64_t)nb * 1088, &gbytes) || bytes > SIZE_MAX / 2 || gbytes > SIZE_MAX / 2 - 256 - bytes ||
-        !(q = (uint8_t *)HL_MALLOC((size_t)(bytes + gbytes) + 256)))
-        return NULL; /* exact products */
-    x16 = (int16_t *)(void *)q;
-    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63);
-    xs = d + M * (Kp / 4);
-    xbd = xs + M * (Kp / 32);
-    xg = (uint8_t *)(void *)((uintptr_t)(xbd + M * (Kp / 32) + 15) & ~(uintptr_t)63); /* within the spare 256 bytes */
-    xgd = (float *)(void *)(xg + G * nb * 1024);
-    memset(q, 0, (size_t)(2 * M * Kp));
-    memset(d, 0, (size_t)(M * Kp + M * Kp / 4));
-    if (M % 16) { /* the rows past M in the last group: codes 0 (+ 128), scales 0 */
-        memset(xg, 128, (size_t)(G * nb * 1024));
-        memset(xgd, 0, (size_t)(G * nb * 64));
-    }
-    for (m = 0; m < M; m++)
+    for (m = m0; m < m1; m++) {
+        if (nb % 2) { /* the half step past the last block: zero codes, scales and sums */
+            memset(x16 + m * Kp + 64 * (nb / 2), 0, 128);
+            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * nb + i] = 0.0f;
+            xs[m * (Kp / 32) + nb] = 0.0f, xbd[m * (Kp / 32) + nb] = 0.0f;
+        }
         for (b = 0; b < nb; b++) {
             const float *x = j->x + m * j->ldx + 32 * b;
             int16_t *e = x16 + m * Kp + 64 * (b / 2) + 16 * (b % 2);
@@ -9247,8 +9247,33 @@ static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
             for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
             xs[m * (Kp / 32) + b] = (float)_mm512_reduce_add_epi32(_mm512_add_epi32(v0, v1)) * d[m * (Kp / 4) + 8 * b];
         }
-    j->xq = q, j->xd = d, j->xbd = xbd;
-    if (G) j->xg = xg, j->xgd = xgd;
+    }
+}
+/* The rows are split over the pool (j->pool) in groups of 16: one thread did ~3% of a 2b prefill. */
+static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, G = M >= 2 ? (M + 15) / 16 : 0;
+    hl__q8_prep c;
+    uint8_t *q;
+    uint64_t bytes, gbytes;
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 4, &bytes) ||
+        !hl__mul_ok((uint64_t)G, (uint64_t)nb * 1088, &gbytes) || bytes > SIZE_MAX / 2 || gbytes > SIZE_MAX / 2 - 256 - bytes ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)(bytes + gbytes) + 256)))
+        return NULL; /* exact products */
+    c.j = j, c.Kp = Kp, c.nb = nb, c.G = G;
+    c.x16 = (int16_t *)(void *)q;
+    c.d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63);
+    c.xs = c.d + M * (Kp / 4);
+    c.xbd = c.xs + M * (Kp / 32);
+    c.xg = (uint8_t *)(void *)((uintptr_t)(c.xbd + M * (Kp / 32) + 15) & ~(uintptr_t)63); /* within the spare 256 bytes */
+    c.xgd = (float *)(void *)(c.xg + G * nb * 1024);
+    if (M % 16 && G) { /* the rows past M in the last group: codes 0 (+ 128), scales 0 */
+        memset(c.xg + (G - 1) * nb * 1024, 128, (size_t)(nb * 1024));
+        memset(c.xgd + (G - 1) * nb * 16, 0, (size_t)(nb * 64));
+    }
+    if ((double)M * (double)K >= 65536.0) hl__parallel_for(j->pool, M, 16, hl__q8_prep_rows, &c);
+    else hl__q8_prep_rows(&c, 0, M);
+    j->xq = q, j->xd = c.d, j->xbd = c.xbd;
+    if (G) j->xg = c.xg, j->xgd = c.xgd;
     return q;
 }
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
@@ -10255,8 +10280,8 @@ static HL__TGT_VNNI void hl__q8_pre32_avx512(const hl__mm_job *j, int64_t n0, in
 #undef HL__Q32_TILES
 #undef HL__Q32_TILE
 
-/* Prefill. x comes as 16-bit values 256 q1 + q2 (hl__mm_prep_q8's wide layout: per step of 64
-   values, lane l's four as the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)), and each weight step as
+/* Prefill with the K-quants (Q4_K, Q6_K; Q8_0/Q5_0/Q4_0: hl__q8_pre32_avx512). x comes as 16-bit
+   values 256 q1 + q2 (hl__mm_prep_q8's wide layout: per step of 64 values, lane l's four as the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)), and each weight step as
    its codes sign-extended to the same pairs, so one vpdpwssd per pair gives p = 256 sum w q1 +
    sum w q2 - the same exact integer - without the +128 correction or the shift. A weight row's
    steps are unpacked once into wb (pairs, lane scales; Q4_K's mins in mb) for a block of rows
@@ -10427,6 +10452,7 @@ HL__INTERNAL void hl__matmul(const hl__kernels *kern, hl__pool *pool, float *y, 
     void *buf;
     if (M <= 0 || N <= 0) return;
     hl__mm_job_init(&j, kern, y, x, W, wdt, M, N, K);
+    j.pool = pool;
     buf = kern->mm_prep ? kern->mm_prep(&j) : NULL;
     if ((double)M * (double)N * (double)K < HL__PAR_MATMUL) hl__mm_task(&j, 0, N);
     else hl__parallel_for(pool, N, 12, hl__mm_task, &j);
@@ -10479,6 +10505,7 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) first = i;
         if (first < 0) continue;
         px = mm.job[first];
+        px.pool = pool;
         buf[k] = kern->mm_prep(&px);
         for (i = 0; i < cnt; i++)
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) {
