@@ -1545,6 +1545,14 @@ typedef struct hl__mm_job {
        sum of x as its codes give it, [M][Kp / 32] (the K-quants' mins) */
     const uint8_t     *xq;
     const float       *xd;
+    /* on the VNNI table, for the one-scale-per-block weights (Q8_0, Q5_0, Q4_0): xbd, the block
+       scales d / 256 once per block, [M][Kp / 32]; and with M >= 2 the codes + 128 of groups of 16
+       rows of x for vpdpbusd, xg [M / 16][K / 32][8 quads][2 terms][16 rows][4 bytes], with their
+       scales d / 256 in xgd [M / 16][K / 32][16] (see hl__q8_pre32_avx512); else NULL */
+    const float       *xbd;
+    const uint8_t     *xg;
+    const float       *xgd;
+    hl__pool          *pool; /* the product's pool, for a prep that splits its rows (or NULL) */
 } hl__mm_job;
 
 /* The kernels of one instruction set. The model and the SAEs hold a pointer to one table, picked
@@ -8920,7 +8928,8 @@ static void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t l
    second term for the rounding error. Per row and block of 32 values x_i:
      d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
    so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
-   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms, 4e-3 with q1 alone, 2.6e-3
+   gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms (2.0e-8 once Q8_0/Q5_0/Q4_0
+   sum whole blocks, see hl__mm_q8dot_scalar), 4e-3 with q1 alone, 2.6e-3
    for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
    [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
    stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
@@ -8949,6 +8958,10 @@ static void hl__q8_block_scalar(const float *x, uint8_t *u1, uint8_t *u2, float 
 /* The weight types with 8-bit products in fast mode (the others stay exact). */
 static int hl__q8_type(hl_dtype t) {
     return t == HL_DTYPE_Q8_0 || t == HL_DTYPE_Q5_0 || t == HL_DTYPE_Q4_0 || t == HL_DTYPE_Q4_K || t == HL_DTYPE_Q6_K;
+}
+/* those of them with one scale per block of 32 (their products sum whole blocks, see below) */
+static int hl__q8_blk32(hl_dtype t) {
+    return t == HL_DTYPE_Q8_0 || t == HL_DTYPE_Q5_0 || t == HL_DTYPE_Q4_0;
 }
 /* x of one product in the layout of hl__mm_job: the codes, the scales d / 256 per group of 4, and
    after them xs [M][Kp / 32], per block the sum of x as its codes give it, (float)sum(256 q1 + q2)
@@ -9027,12 +9040,19 @@ static void hl__q_codes(hl_dtype t, const uint8_t *row, int64_t b, int8_t *w, fl
     }
     }
 }
-/* y[m, n] = sum over the 16 lanes l of the fast-mode product, each lane covering 4 values per step
-   of 64:  acc_l = fma(p_l, ds_l * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
-   integers: |p| < 2^24), then the lanes summed as a tree (8 pairs, 4, 2, 1). Q4_K's mins are a
-   second sum over the 8 sub-blocks of a super-block, mn_b * xs_b added into 8 lanes (b % 8) and
-   summed as a tree (4 pairs, 2, 1), then subtracted. The AVX-512 kernels do the same operations
-   in the same order, so all give the same bits, on any thread count. */
+/* y[m, n] = sum over 16 lanes l of the fast-mode product, then the lanes summed as a tree (8
+   pairs, 4, 2, 1). The weights with one scale per block of 32 (Q8_0, Q5_0, Q4_0) take a block at a
+   time, lane l the blocks b = l mod 16:
+     acc_l = fma(float(p_b), ds_b * (d_b / 256), acc_l),  p_b = sum_{i < 32} w_i (256 q1_i + q2_i)
+   (an exact integer, |p_b| < 2^28, rounded once to float), so that a prefill kernel can keep p_b
+   for 16 rows of x in the int32 lanes of vpdpbusd and convert it once per block (the classic
+   4-byte-interleaved VNNI layout; oneDNN's brgemm, llama.cpp's q8_0 x q8_0 dot). The K-quants
+   take 4 values per lane and step of 64 (scales per 16 or 32 values with mins):
+     acc_l = fma(p_l, ds_l * d_b / 256, acc_l),  p_l = 256 sum w q1 + sum w q2  (exact
+   integers: |p| < 2^24); Q4_K's mins are a second sum over the 8 sub-blocks of a super-block,
+   mn_b * xs_b added into 8 lanes (b % 8) and summed as a tree (4 pairs, 2, 1), then subtracted.
+   The AVX-512 kernels do the same operations in the same order, so all give the same bits, on
+   any thread count. */
 static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
     const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
@@ -9047,7 +9067,14 @@ static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
             const float *xd = j->xd + m * (Kp / 4), *xs = j->xd + j->M * (Kp / 4) + m * (Kp / 32);
             for (l = 0; l < 16; l++) acc[l] = 0.0f;
             for (l = 0; l < 8; l++) macc[l] = 0.0f;
-            for (b = 0; b < nb; b++) {
+            for (b = 0; b < nb && hl__q8_blk32(j->wdt); b++) {
+                int32_t p1 = 0, p2 = 0;
+                hl__q_codes(j->wdt, row, b, w, ds, &mn);
+                for (i = 0; i < 32; i++)
+                    p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
+                acc[b % 16] = fmaf((float)(256 * p1 + p2), ds[0] * xd[8 * b], acc[b % 16]);
+            }
+            for (b = 0; b < nb && !hl__q8_blk32(j->wdt); b++) {
                 hl__q_codes(j->wdt, row, b, w, ds, &mn);
                 for (l = 0; l < 8; l++) { /* block b fills lanes 8 (b % 2) .. 8 (b % 2) + 7 of its step */
                     int32_t p1 = 0, p2 = 0;
@@ -9229,25 +9256,33 @@ HL__INLINE HL__TGT_AVX512 __m512i hl__q8_codes_avx512(__m512 v, float lo) {
 }
 /* hl__mm_prep_q8 for the VNNI kernels, with hl__q8_block_scalar's operations 16 lanes at a time
    (the same codes) and x as the 16-bit values 256 q1 + q2 in vpdpwssd pairs: per block, the
-   values of its even and odd positions (its halves of the step's two pair registers). */
-static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
-    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+   values of its even and odd positions (its halves of the step's two pair registers). After them
+   the block scales once per block (xbd), and with M >= 2 the same codes + 128 as bytes in groups
+   of 16 rows (xg, xgd: hl__q8_pre32_avx512's layout, 2 more bytes per value). */
+typedef struct hl__q8_prep {
+    const hl__mm_job *j;
+    int16_t          *x16;
+    float            *d, *xs, *xbd, *xgd;
+    uint8_t          *xg;
+    int64_t           Kp, nb, G;
+} hl__q8_prep;
+/* rows m0 .. m1 - 1 of x (every row writes only its own bytes: the same for any split) */
+static HL__TGT_AVX512 void hl__q8_prep_rows(void *ctx, int64_t m0, int64_t m1) {
+    const hl__q8_prep *c = (const hl__q8_prep *)ctx;
+    const hl__mm_job *j = c->j;
+    const int64_t Kp = c->Kp, nb = c->nb, G = c->G;
     const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    const __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
-    uint8_t *q, t[64];
-    int16_t *x16;
-    float *d, *xs, dd;
+    const __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1)), c128 = _mm512_set1_epi32(128);
+    int16_t *x16 = c->x16;
+    float *d = c->d, *xs = c->xs, *xbd = c->xbd, *xgd = c->xgd, dd;
+    uint8_t *xg = c->xg, t[64];
     int64_t m, b, i;
-    uint64_t bytes;
-    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 8, &bytes) || bytes > SIZE_MAX - 128 ||
-        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 128)))
-        return NULL; /* exact products */
-    x16 = (int16_t *)(void *)q;
-    d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63);
-    xs = d + M * (Kp / 4);
-    memset(q, 0, (size_t)(2 * M * Kp));
-    memset(d, 0, (size_t)(M * Kp + M * Kp / 8));
-    for (m = 0; m < M; m++)
+    for (m = m0; m < m1; m++) {
+        if (nb % 2) { /* the half step past the last block: zero codes, scales and sums */
+            memset(x16 + m * Kp + 64 * (nb / 2), 0, 128);
+            for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * nb + i] = 0.0f;
+            xs[m * (Kp / 32) + nb] = 0.0f, xbd[m * (Kp / 32) + nb] = 0.0f;
+        }
         for (b = 0; b < nb; b++) {
             const float *x = j->x + m * j->ldx + 32 * b;
             int16_t *e = x16 + m * Kp + 64 * (b / 2) + 16 * (b % 2);
@@ -9267,13 +9302,51 @@ static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
                 const __m512i r0 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256), -128.0f);
                 const __m512i r1 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256), -128.0f);
                 v0 = _mm512_add_epi32(_mm512_slli_epi32(a0, 8), r0), v1 = _mm512_add_epi32(_mm512_slli_epi32(a1, 8), r1);
+                if (G) { /* the codes + 128 as bytes, u1 in t[0..31] and u2 in t[32..63] (the scalar path's) */
+                    _mm_storeu_si128((__m128i *)(void *)t, _mm512_cvtepi32_epi8(_mm512_add_epi32(a0, c128)));
+                    _mm_storeu_si128((__m128i *)(void *)(t + 16), _mm512_cvtepi32_epi8(_mm512_add_epi32(a1, c128)));
+                    _mm_storeu_si128((__m128i *)(void *)(t + 32), _mm512_cvtepi32_epi8(_mm512_add_epi32(r0, c128)));
+                    _mm_storeu_si128((__m128i *)(void *)(t + 48), _mm512_cvtepi32_epi8(_mm512_add_epi32(r1, c128)));
+                }
             }
+            if (G) { /* group m / 16, row m % 16 of it: per quad k of the block u1's 4 bytes, 64 bytes on u2's */
+                uint8_t *g = xg + ((m / 16) * nb + b) * 1024 + 4 * (m % 16);
+                for (i = 0; i < 8; i++) memcpy(g + 128 * i, t + 4 * i, 4), memcpy(g + 128 * i + 64, t + 32 + 4 * i, 4);
+                xgd[((m / 16) * nb + b) * 16 + m % 16] = dd * (1.0f / 256.0f);
+            }
+            xbd[m * (Kp / 32) + b] = dd * (1.0f / 256.0f);
             _mm256_storeu_si256((__m256i *)(void *)e, _mm512_cvtepi32_epi16(_mm512_permutex2var_epi32(v0, ev, v1)));
             _mm256_storeu_si256((__m256i *)(void *)(e + 32), _mm512_cvtepi32_epi16(_mm512_permutex2var_epi32(v0, od, v1)));
             for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
             xs[m * (Kp / 32) + b] = (float)_mm512_reduce_add_epi32(_mm512_add_epi32(v0, v1)) * d[m * (Kp / 4) + 8 * b];
         }
-    j->xq = q, j->xd = d;
+    }
+}
+/* The rows are split over the pool (j->pool) in groups of 16: one thread did ~3% of a 2b prefill. */
+static HL__TGT_AVX512 void *hl__mm_prep_q8_wide(hl__mm_job *j) {
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, G = M >= 2 ? (M + 15) / 16 : 0;
+    hl__q8_prep c;
+    uint8_t *q;
+    uint64_t bytes, gbytes;
+    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 4, &bytes) ||
+        !hl__mul_ok((uint64_t)G, (uint64_t)nb * 1088, &gbytes) || bytes > SIZE_MAX / 2 || gbytes > SIZE_MAX / 2 - 256 - bytes ||
+        !(q = (uint8_t *)HL_MALLOC((size_t)(bytes + gbytes) + 256)))
+        return NULL; /* exact products */
+    c.j = j, c.Kp = Kp, c.nb = nb, c.G = G;
+    c.x16 = (int16_t *)(void *)q;
+    c.d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63);
+    c.xs = c.d + M * (Kp / 4);
+    c.xbd = c.xs + M * (Kp / 32);
+    c.xg = (uint8_t *)(void *)((uintptr_t)(c.xbd + M * (Kp / 32) + 15) & ~(uintptr_t)63); /* within the spare 256 bytes */
+    c.xgd = (float *)(void *)(c.xg + G * nb * 1024);
+    if (M % 16 && G) { /* the rows past M in the last group: codes 0 (+ 128), scales 0 */
+        memset(c.xg + (G - 1) * nb * 1024, 128, (size_t)(nb * 1024));
+        memset(c.xgd + (G - 1) * nb * 16, 0, (size_t)(nb * 64));
+    }
+    if ((double)M * (double)K >= 65536.0) hl__parallel_for(j->pool, M, 16, hl__q8_prep_rows, &c);
+    else hl__q8_prep_rows(&c, 0, M);
+    j->xq = q, j->xd = c.d, j->xbd = c.xbd;
+    if (G) j->xg = c.xg, j->xgd = c.xgd;
     return q;
 }
 static void *hl__mm_prep_bf16(hl__mm_job *j) {
@@ -10084,22 +10157,204 @@ HL__INLINE HL__TGT_VNNI void hl__q8_dec_avx512(const hl__mm_job *j, int64_t n0, 
             j->y[n + r * h] = T == HL_DTYPE_Q4_K ? hl__hsum16_avx512(acc[r]) - hl__hsum8_avx512(macc[r]) : hl__hsum16_avx512(acc[r]);
     }
 }
+/* The one-scale-per-block weights (Q8_0, Q5_0, Q4_0) in hl__mm_q8dot_scalar's block order, for one
+   row of x. A chunk is 16 blocks (8 steps of 64 values); per step, as above,
+     P_s = vpdpwssd(vpdpwssd(0, x pairs (4l, 4l+2), w pairs), x pairs (4l+1, 4l+3), w pairs)
+   holds in lane l the exact integer sum over 4 values (lanes 0-7 block 2s, 8-15 block 2s + 1);
+   three levels of pairwise sums (even lanes + odd lanes of two registers: vpermt2d, vpaddd) turn
+   the 8 P_s into p_b for the chunk's 16 blocks, block c + j in lane j, so that
+     acc_j = fma(float(p_b), ds_b * xbd_b, acc_j)
+   is the scalar reference's lane b mod 16 (masked past the last block); the block scales ds_b are
+   read per step as a 32-bit word of two f16 (2 threads, a 22 MB 9216x2304 Q8_0 matrix, mostly in
+   L3: 114 GB/s; 78 with a vpgatherdd of the scales per chunk and a rolled loop for the last chunk;
+   the 4-values-per-lane order did 136, but from DRAM both wait on memory). One weight row at a
+   time, with R = 2 a second one h rows on, as hl__q8_dec_avx512. */
+HL__INLINE HL__TGT_VNNI __m512i hl__q8_pairsum(__m512i a, __m512i b) {
+    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    return _mm512_add_epi32(_mm512_permutex2var_epi32(a, ev, b), _mm512_permutex2var_epi32(a, _mm512_add_epi32(ev, _mm512_set1_epi32(1)), b));
+}
+HL__INLINE HL__TGT_VNNI __m512i hl__q8_p64(__m512i w, const int16_t *x16) {
+    return _mm512_dpwssd_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_loadu_si512((const void *)x16), _mm512_srai_epi16(_mm512_slli_epi16(w, 8), 8)),
+                               _mm512_loadu_si512((const void *)(x16 + 32)), _mm512_srai_epi16(w, 8));
+}
+HL__INLINE HL__TGT_VNNI void hl__q8_dec32_avx512(const hl__mm_job *j, int64_t n0, int64_t n1, const hl_dtype T, const int R, int64_t h) {
+    const int64_t K = j->K, nb = K / 32;
+    const uint64_t rb = hl_dtype_row_bytes(T, K), bb = hl__qblock_bytes(T);
+    const int16_t *u = (const int16_t *)(const void *)j->xq;
+    int64_t n, c;
+    int r, s;
+    for (n = n0; n < n1; n++) {
+        const uint8_t *row[2];
+        __m512 acc[2];
+        row[0] = (const uint8_t *)j->W + (uint64_t)n * rb, row[1] = row[0] + (uint64_t)h * rb;
+        HL__UNROLL for (r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
+        for (c = 0; c < nb; c += 16)
+            HL__UNROLL for (r = 0; r < R; r++) {
+                const uint8_t *b0 = row[r] + (uint64_t)c * bb;
+                const int64_t nbc = nb - c; /* blocks in this chunk (16 but in the last) */
+                const __mmask16 live = nbc >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nbc) - 1);
+                __m512i p[8];
+                __m128i h2[8]; /* the f16 scales of each step's two blocks */
+                __m512 sc;
+                HL__UNROLL for (s = 0; s < 8; s++) {
+                    if (2 * s < nbc) { /* (codes and scale 0 for a missing second block; no step past the last is read) */
+                        const uint8_t *bs = b0 + 2 * s * bb;
+                        const int two = 2 * s + 1 < nbc;
+                        const __m256i hi = two ? hl__unpack_q_avx512(T, bs + bb) : _mm256_setzero_si256();
+                        p[s] = hl__q8_p64(_mm512_inserti64x4(_mm512_castsi256_si512(hl__unpack_q_avx512(T, bs)), hi, 1), u + 32 * c + 64 * s);
+                        h2[s] = _mm_cvtsi32_si128((int)((uint32_t)(bs[0] | (bs[1] << 8)) | (two ? (uint32_t)(bs[bb] | (bs[bb + 1] << 8)) << 16 : 0u)));
+                    } else {
+                        p[s] = _mm512_setzero_si512(), h2[s] = _mm_setzero_si128();
+                    }
+                }
+                p[0] = hl__q8_pairsum(hl__q8_pairsum(hl__q8_pairsum(p[0], p[1]), hl__q8_pairsum(p[2], p[3])),
+                                      hl__q8_pairsum(hl__q8_pairsum(p[4], p[5]), hl__q8_pairsum(p[6], p[7])));
+                sc = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_set_m128i(
+                         _mm_unpacklo_epi64(_mm_unpacklo_epi32(h2[4], h2[5]), _mm_unpacklo_epi32(h2[6], h2[7])),
+                         _mm_unpacklo_epi64(_mm_unpacklo_epi32(h2[0], h2[1]), _mm_unpacklo_epi32(h2[2], h2[3])))), _mm512_maskz_loadu_ps(live, j->xbd + c));
+                acc[r] = _mm512_mask3_fmadd_ps(_mm512_cvtepi32_ps(p[0]), sc, acc[r], live);
+            }
+        HL__UNROLL for (r = 0; r < R; r++) j->y[n + r * h] = hl__hsum16_avx512(acc[r]);
+    }
+}
 /* the first and second halves of the range in step (2b Q8_0 decode on 2 threads: 10.1-11.3 ->
    13.2-13.5 tokens/s), then the odd row */
+#define HL__Q8_DEC32(T) hl__q8_dec32_avx512(j, n0, n0 + (n1 - n0) / 2, T, 2, (n1 - n0) / 2), hl__q8_dec32_avx512(j, n1 - (n1 - n0) % 2, n1, T, 1, 0)
 #define HL__Q8_DEC(T) hl__q8_dec_avx512(j, n0, n0 + (n1 - n0) / 2, T, 2, (n1 - n0) / 2), hl__q8_dec_avx512(j, n1 - (n1 - n0) % 2, n1, T, 1, 0)
 static HL__TGT_VNNI void hl__q8_dec_any_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
     switch (j->wdt) {
-    case HL_DTYPE_Q8_0: HL__Q8_DEC(HL_DTYPE_Q8_0); break;
-    case HL_DTYPE_Q5_0: HL__Q8_DEC(HL_DTYPE_Q5_0); break;
-    case HL_DTYPE_Q4_0: HL__Q8_DEC(HL_DTYPE_Q4_0); break;
+    case HL_DTYPE_Q8_0: HL__Q8_DEC32(HL_DTYPE_Q8_0); break;
+    case HL_DTYPE_Q5_0: HL__Q8_DEC32(HL_DTYPE_Q5_0); break;
+    case HL_DTYPE_Q4_0: HL__Q8_DEC32(HL_DTYPE_Q4_0); break;
     case HL_DTYPE_Q4_K: HL__Q8_DEC(HL_DTYPE_Q4_K); break;
     default: HL__Q8_DEC(HL_DTYPE_Q6_K); break;
     }
 }
 #undef HL__Q8_DEC
+#undef HL__Q8_DEC32
 
-/* Prefill. x comes as 16-bit values 256 q1 + q2 (hl__mm_prep_q8's wide layout: per step of 64
-   values, lane l's four as the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)), and each weight step as
+/* Prefill with the one-scale-per-block weights (Q8_0, Q5_0, Q4_0), hl__mm_q8dot_scalar's block
+   order for 16 rows of x at once (the classic VNNI GEMM arrangement: oneDNN's brgemm, the Intel
+   optimization manual's int8 GEMM). x comes as its codes + 128 (u1 = q1 + 128, u2 = q2 + 128,
+   bytes) in groups of 16 rows (hl__mm_prep_q8_wide's xg): per block and quad k of 4 values one
+   register holds the 4 bytes of each of the 16 rows, so that with a weight row's 4 codes w
+   broadcast to every lane (a 32-bit broadcast),
+     a1 = sum_k vpdpbusd(u1 quad k, w quad k),   a2 = sum_k vpdpbusd(u2 quad k, w quad k)
+   give per row of x sum w u1 and sum w u2 over the block (8 instructions each). a1 starts at 0 and
+   a2 at Y = -128 * 257 * sum_block w (the +128 of both terms, once per weight row and block), so
+     p_b = (a1 << 8) + a2 = 256 sum w q1 + sum w q2 + 128 (256 + 1) sum w - 128 * 257 sum w
+   is the reference's exact integer (|a1| < 2^20 before the shift), for the 16 rows, then
+     acc_j = fma(float(p_b), ds_b * xgd_b, acc_j),   j = b mod 16:
+   16 productive vpdpbusd per cvt, mul and fma (the 4-values-per-lane order of the K-quants needs
+   a cvt and an fma per 4 values). A weight row's codes, scales and Y are unpacked once per block
+   of groups of x (wc, wds, wy); tiles of NR weight rows x NG groups of 16 rows of x, each lane
+   chain j over the blocks j, j + 16, ... in turn, its 16 sums kept and summed in the scalar tree's
+   order (8 pairs, 4, 2, 1) - per row of x the same operations as hl__mm_q8dot_scalar. */
+HL__INLINE HL__TGT_VNNI void hl__q8_tile32_avx512(const hl__mm_job *j, int64_t n, int64_t g0, const int NR, const int NG,
+                                                  const int8_t *wc, const float *wds, const int32_t *wy, int64_t nb) {
+    __m512 lane[16][8][2], acc[8][2];
+    int64_t b;
+    int l, r, g, k, t;
+    for (l = 0; l < 16; l++) {
+        HL__UNROLL for (r = 0; r < NR; r++) HL__UNROLL for (g = 0; g < NG; g++) acc[r][g] = _mm512_setzero_ps();
+        for (b = l; b < nb; b += 16) {
+            __m512i a1[8][2], a2[8][2];
+            HL__UNROLL for (r = 0; r < NR; r++) {
+                const __m512i y0 = _mm512_set1_epi32(wy[r * nb + b]);
+                HL__UNROLL for (g = 0; g < NG; g++) a1[r][g] = _mm512_setzero_si512(), a2[r][g] = y0;
+            }
+            HL__UNROLL for (k = 0; k < 8; k++) {
+                __m512i x1[2], x2[2];
+                HL__UNROLL for (g = 0; g < NG; g++) {
+                    const uint8_t *xq = j->xg + ((g0 + g) * nb + b) * 1024 + 128 * k;
+                    x1[g] = _mm512_load_si512((const void *)xq), x2[g] = _mm512_load_si512((const void *)(xq + 64));
+                }
+                HL__UNROLL for (r = 0; r < NR; r++) {
+                    int32_t w4;
+                    __m512i wv;
+                    memcpy(&w4, wc + (r * nb + b) * 32 + 4 * k, 4);
+                    wv = _mm512_set1_epi32(w4);
+                    HL__UNROLL for (g = 0; g < NG; g++)
+                        a1[r][g] = _mm512_dpbusd_epi32(a1[r][g], x1[g], wv), a2[r][g] = _mm512_dpbusd_epi32(a2[r][g], x2[g], wv);
+                }
+            }
+            HL__UNROLL for (g = 0; g < NG; g++) {
+                const __m512 xd = _mm512_load_ps(j->xgd + ((g0 + g) * nb + b) * 16);
+                HL__UNROLL for (r = 0; r < NR; r++) {
+                    const __m512 p = _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_slli_epi32(a1[r][g], 8), a2[r][g]));
+                    acc[r][g] = _mm512_fmadd_ps(p, _mm512_mul_ps(_mm512_set1_ps(wds[r * nb + b]), xd), acc[r][g]);
+                }
+            }
+        }
+        HL__UNROLL for (r = 0; r < NR; r++) HL__UNROLL for (g = 0; g < NG; g++) lane[l][r][g] = acc[r][g];
+    }
+    HL__UNROLL for (r = 0; r < NR; r++) HL__UNROLL for (g = 0; g < NG; g++) {
+        float out[16];
+        const int64_t m0 = 16 * (g0 + g);
+        for (l = 0; l < 8; l++) lane[l][r][g] = _mm512_add_ps(lane[l][r][g], lane[l + 8][r][g]);
+        for (l = 0; l < 4; l++) lane[l][r][g] = _mm512_add_ps(lane[l][r][g], lane[l + 4][r][g]);
+        for (l = 0; l < 2; l++) lane[l][r][g] = _mm512_add_ps(lane[l][r][g], lane[l + 2][r][g]);
+        _mm512_storeu_ps(out, _mm512_add_ps(lane[0][r][g], lane[1][r][g]));
+        for (t = 0; t < 16 && m0 + t < j->M; t++) j->y[(m0 + t) * j->N + n + r] = out[t];
+    }
+}
+/* weight row `row` into slot r: its codes (int8, 32 per block), scales and Y = -128 * 257 * sum w */
+static HL__TGT_VNNI void hl__q8_row32(const hl__mm_job *j, const uint8_t *row, int r, int64_t nb, int8_t *wc, float *wds, int32_t *wy) {
+    const uint64_t bb = hl__qblock_bytes(j->wdt);
+    int64_t b;
+    for (b = 0; b < nb; b++) {
+        const __m256i w = hl__unpack_q_avx512(j->wdt, row + (uint64_t)b * bb);
+        _mm256_storeu_si256((__m256i *)(void *)(wc + (r * nb + b) * 32), w);
+        wds[r * nb + b] = hl__f16_at(row + (uint64_t)b * bb);
+        wy[r * nb + b] = -128 * 257 * _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_cvtepi8_epi32(_mm256_castsi256_si128(w)),
+                                                                               _mm512_cvtepi8_epi32(_mm256_extracti128_si256(w, 1))));
+    }
+}
+/* Tiles of 8 weight rows x 1 group of 16 rows of x (2 cores, M = 512, 9216x2304 / 2304x9216 Q8_0,
+   GOP/s idle-equivalent: 8 x 1 339 / 333, 6 x 1 325 / 318, 4 x 1 301 / 301, 4 x 2 301 / 291 (its 16
+   int32 and 8 float accumulators spill), 3 x 2 243 / 226, 2 x 2 234 / 226; the weights as
+   embedded-broadcast operands instead of a vpbroadcastd: no faster; x blocks of 3 MB, 1 MB or
+   512 KB: the same) */
+#define HL__Q32_NR 8
+#define HL__Q32_NG 1
+#define HL__Q32_TILE(NR, NG) hl__q8_tile32_avx512(j, n, g0, NR, NG, wc, wds, wy, nb)
+#define HL__Q32_TILES(NR)                            \
+    if (gb1 - g0 >= 2 && HL__Q32_NG >= 2) HL__Q32_TILE(NR, 2); \
+    else HL__Q32_TILE(NR, 1);
+static HL__TGT_VNNI void hl__q8_pre32_avx512(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    int8_t wc[HL__Q32_NR * 320 * 32]; /* 8 weight rows with K <= 10240, or 4 up to 16384 (100 KB in all) */
+    float wds[HL__Q32_NR * 320];
+    int32_t wy[HL__Q32_NR * 320];
+    const int64_t nb = j->K / 32, G = (j->M + 15) / 16, NR = nb <= 320 ? HL__Q32_NR : HL__Q32_NR / 2;
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, j->K);
+    /* groups of x per block: their codes (1 KB per block) within ~3 MB (see hl__mm_q8dot_avx512) */
+    const int64_t GX = (int64_t)3072 / nb < 1 ? 1 : (int64_t)3072 / nb;
+    int64_t n, g0, gb0;
+    int r, nr;
+    for (gb0 = 0; gb0 < G; gb0 += GX)
+        for (n = n0; n < n1; n += nr) {
+            const int64_t gb1 = G - gb0 < GX ? G : gb0 + GX;
+            nr = n1 - n < NR ? (int)(n1 - n) : (int)NR;
+            for (r = 0; r < nr; r++) hl__q8_row32(j, (const uint8_t *)j->W + (uint64_t)(n + r) * rb, r, nb, wc, wds, wy);
+            for (g0 = gb0; g0 < gb1; g0 += HL__Q32_NG < gb1 - g0 ? HL__Q32_NG : gb1 - g0) {
+                switch (nr) {
+                case 8: if (HL__Q32_NR >= 8) { HL__Q32_TILES(8) } break;
+                case 7: if (HL__Q32_NR >= 7) { HL__Q32_TILES(7) } break;
+                case 6: if (HL__Q32_NR >= 6) { HL__Q32_TILES(6) } break;
+                case 5: if (HL__Q32_NR >= 5) { HL__Q32_TILES(5) } break;
+                case 4: if (HL__Q32_NR >= 4) { HL__Q32_TILES(4) } break;
+                case 3: if (HL__Q32_NR >= 3) { HL__Q32_TILES(3) } break;
+                case 2: HL__Q32_TILES(2) break;
+                default: HL__Q32_TILES(1) break;
+                }
+            }
+        }
+}
+#undef HL__Q32_TILES
+#undef HL__Q32_TILE
+
+/* Prefill with the K-quants (Q4_K, Q6_K; Q8_0/Q5_0/Q4_0: hl__q8_pre32_avx512). x comes as 16-bit
+   values 256 q1 + q2 (hl__mm_prep_q8's wide layout: per step of 64 values, lane l's four as the pairs (4l, 4l + 2) and (4l + 1, 4l + 3)), and each weight step as
    its codes sign-extended to the same pairs, so one vpdpwssd per pair gives p = 256 sum w q1 +
    sum w q2 - the same exact integer - without the +128 correction or the shift. A weight row's
    steps are unpacked once into wb (pairs, lane scales; Q4_K's mins in mb) for a block of rows
@@ -10211,6 +10466,11 @@ static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int
         hl__q8_dec_any_avx512(j, n0, n1);
         return 1;
     }
+    if (hl__q8_blk32(j->wdt)) {
+        if (!j->xg) return 0; /* (hl__mm_prep_q8_wide writes it for M >= 2) */
+        hl__q8_pre32_avx512(j, n0, n1);
+        return 1;
+    }
     for (mb0 = 0; mb0 < M; mb0 += MX)
         for (n = n0; n < n1; n += nr) {
             const int64_t mb1 = M - mb0 < MX ? M : mb0 + MX;
@@ -10265,6 +10525,7 @@ HL__INTERNAL void hl__matmul(const hl__kernels *kern, hl__pool *pool, float *y, 
     void *buf;
     if (M <= 0 || N <= 0) return;
     hl__mm_job_init(&j, kern, y, x, W, wdt, M, N, K);
+    j.pool = pool;
     buf = kern->mm_prep ? kern->mm_prep(&j) : NULL;
     if ((double)M * (double)N * (double)K < HL__PAR_MATMUL) hl__mm_task(&j, 0, N);
     else hl__parallel_for(pool, N, 12, hl__mm_task, &j);
@@ -10317,11 +10578,13 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) first = i;
         if (first < 0) continue;
         px = mm.job[first];
+        px.pool = pool;
         buf[k] = kern->mm_prep(&px);
         for (i = 0; i < cnt; i++)
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) {
                 mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
-                if (hl_dtype_is_quantized(wdt[i])) mm.job[i].xq = px.xq, mm.job[i].xd = px.xd; /* fast mode */
+                if (hl_dtype_is_quantized(wdt[i])) /* fast mode */
+                    mm.job[i].xq = px.xq, mm.job[i].xd = px.xd, mm.job[i].xbd = px.xbd, mm.job[i].xg = px.xg, mm.job[i].xgd = px.xgd;
             }
     }
     if ((double)M * (double)mm.off[cnt] * (double)K < HL__PAR_MATMUL) hl__mm_multi_task(&mm, 0, mm.off[cnt]);
