@@ -1,4 +1,4 @@
-/* hooklens.h - v0.5.0 - mechanistic interpretability for transformers on the CPU, in one C header
+/* hooklens.h - v0.6.0 - mechanistic interpretability for transformers on the CPU, in one C header
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
    GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
@@ -80,6 +80,15 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.6.0  API CHANGE: hl_scan_config.ctx_radius and hl_scan_add_ctx: every kept example carries
+            its window's tokens and the feature's activations around it, through merges;
+            hl_scan_view has them. Ablation (hl_model_add_ablation, hl_ablation_mean) and
+            hl_act_patch_ext (the metric before Gemma-2's final softcap); a layer's patching
+            cells run as one batch. Fast mode's Q8_0/Q5_0/Q4_0 products sum each block of 32 as
+            one exact integer (a new order: the bits differ from 0.5.0's), prefill in the VNNI
+            GEMM layout. The scan's statistics split over the pool by feature range, the SAE
+            decode vectorised with the scalar bits. HL_VERSION_MINOR/PATCH now match the string
+            (0.5.0 said 0.4.1 there).
      0.5.0  API CHANGE: batches with padding (hl_batch, hl_model_run_batch, run_with_cache_batch,
             generate_batch, hl_loss_batch, hl_model_to_tokens_batch): every hook has a real batch
             dimension and a sequence's real positions equal its single run bit for bit;
@@ -123,9 +132,9 @@
 #include <stdint.h>
 
 #define HL_VERSION_MAJOR  0
-#define HL_VERSION_MINOR  4
-#define HL_VERSION_PATCH  1
-#define HL_VERSION_STRING "0.5.0"
+#define HL_VERSION_MINOR  6
+#define HL_VERSION_PATCH  0
+#define HL_VERSION_STRING "0.6.0"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -17577,6 +17586,11 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
 
 /*
 REVISION HISTORY
+    0.6.0 (2026-12-05) API CHANGE: scan contexts (ctx_radius, hl_scan_add_ctx, hl_scan_view's
+                       top_ctx_* / q_ctx_*), ablation helpers, hl_act_patch_ext, patching cells
+                       batched per layer; fast mode's Q8_0/Q5_0/Q4_0 block-integer order and VNNI
+                       prefill; the scan's statistics threaded; tools: a .npy corpus read in place,
+                       hooklens corpus, make-random-sae, bench --scan / --patch, dashboard --release.
     0.5.0 (2026-12-05) API CHANGE: batches with left or right padding (hl_batch and the *_batch
                        calls; attention per sequence on its own keys, TL's position ids), the
                        feature statistics of a corpus (hl_scan, exact under sharding), U16 dtype;
