@@ -379,6 +379,16 @@ static void test_scan_brute_force_bundled(void) {
     CHECK_OK(hl_sae_attach(sae, m, NULL, 0, &e), &e);
     CHECK_OK(hl_corpus_load(m, files, 2, &c, &e), &e);
     CHECKF(c && c->n > 200, "corpus of %lld tokens", c ? (long long)c->n : -1LL);
+    { /* a bad .jsonl line: a named error with the file, the line and the parser's own message */
+        hl_corpus *cb = NULL;
+        const char *bad[1] = {"build/test_scan_bad.jsonl"};
+        if ((f = fopen(bad[0], "w"))) {
+            fputs("{\"text\": \"fine\"}\nnot json\n", f);
+            fclose(f);
+        }
+        CHECK(hl_corpus_load(m, bad, 1, &cb, &e) == HL_ERR_FORMAT && cb == NULL);
+        CHECKF(strstr(e.msg, "build/test_scan_bad.jsonl line 2: ") == e.msg && strstr(e.msg, "unexpected character"), "%s", e.msg);
+    }
     if (c) { /* hooklens corpus writes the same stream as a .npy, which loads in place: the same ids and hash */
         hl_corpus *cn = NULL;
         const char *npy[1] = {"build/test_scan_ab.npy"};

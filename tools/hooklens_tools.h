@@ -5384,7 +5384,9 @@ HL__DEF hl_status hl_corpus_load(const hl_model *m, const char *const *paths, si
                 line++;
                 if (b > a && !(b == a + 1 && f.data[a] == '\r')) {
                     if ((st = hl_json_parse((const char *)f.data + a, b - a, &doc, err)) != HL_OK) {
-                        hl__fail(err, st, "%s line %zu: %s", path, line, err ? err->msg : "bad JSON");
+                        char where[4200];
+                        snprintf(where, sizeof where, "%s line %zu", path, line);
+                        hl__wrap(err, st, where); /* err->msg cannot be an argument of the hl__fail that writes it */
                         break;
                     }
                     if (!(text = hl_json_str(hl_json_get(hl_json_root(doc), "text"), NULL)))
