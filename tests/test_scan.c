@@ -401,6 +401,13 @@ static void test_scan_brute_force_bundled(void) {
             CHECK(cn->n == c->n && strcmp(cn->sha256, c->sha256) == 0);
             for (t = 0; t < c->n && cn->n == c->n; t++) diff += hl_corpus_token(cn, t) != c->stream[t];
             CHECK(diff == 0);
+            { /* a view of tokens 5 .. 44, of either kind, is those tokens */
+                const hl_corpus va = hl_corpus_view(cn, 5, 40), vb = hl_corpus_view(c, 5, 40);
+                CHECK(va.n == 40 && vb.n == 40 && hl_corpus_view(c, c->n - 3, 40).n == 3);
+                for (t = 0, diff = 0; t < 40 && c->n > 45; t++)
+                    diff += hl_corpus_token(&va, t) != c->stream[5 + t] || hl_corpus_token(&vb, t) != c->stream[5 + t];
+                CHECK(diff == 0);
+            }
         }
         hl_corpus_free(cn);
     }

@@ -494,6 +494,9 @@ HL_API int64_t   hl_corpus_windows(const hl_corpus *c, int64_t ctx);
 HL_API void      hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, int32_t bos, int32_t *out);
 /* Token i of the stream, 0 <= i < n. */
 HL_API int32_t   hl_corpus_token(const hl_corpus *c, int64_t i);
+/* A borrowed view of tokens t0 .. t0+n-1 of c (clamped to the stream) as a corpus of its own, its
+   windows counted from t0 (e.g. a benchmark's warm-up windows); valid while c is. Not freed. */
+HL_API hl_corpus hl_corpus_view(const hl_corpus *c, int64_t t0, int64_t n);
 /* <<api_corpus */
 
 /* >>api_scanrun ============================================================================= */
@@ -5296,6 +5299,17 @@ static int64_t hl__corpus_id(const uint8_t *ids, hl_dtype dt, int64_t i) {
 }
 HL__DEF int32_t hl_corpus_token(const hl_corpus *c, int64_t i) {
     return c->stream ? c->stream[i] : (int32_t)hl__corpus_id(c->ids, c->dtype, i);
+}
+HL__DEF hl_corpus hl_corpus_view(const hl_corpus *c, int64_t t0, int64_t n) {
+    hl_corpus v = *c;
+    if (t0 < 0) t0 = 0;
+    if (t0 > c->n) t0 = c->n;
+    if (n < 0 || n > c->n - t0) n = c->n - t0;
+    if (c->stream) v.stream = c->stream + t0;
+    else v.ids = c->ids + (size_t)t0 * hl_dtype_size(c->dtype);
+    v.file = NULL; /* the view owns nothing */
+    v.n = n;
+    return v;
 }
 HL__DEF void hl_corpus_window(const hl_corpus *c, int64_t ctx, int64_t w, int32_t bos, int32_t *out) {
     int64_t i;

@@ -754,10 +754,7 @@ static int bench_scan(const bench_opts *o, const cli_args *c, const peaks *pk) {
     /* warm-up: one batch of 8 windows after the timed ones maps in the layers' weights and W_enc and
        makes the model's and the SAE's scratch for a batch, as the first batch of a long scan does */
     {
-        hl_corpus warm = *corp; /* the stream from token W * (ctx - 1) on, in memory or read in place */
-        if (corp->stream) warm.stream = corp->stream + W * (ctx - 1);
-        else warm.ids = corp->ids + (size_t)(W * (ctx - 1)) * hl_dtype_size(corp->dtype);
-        warm.n = 8 * (ctx - 1);
+        hl_corpus warm = hl_corpus_view(corp, W * (ctx - 1), 8 * (ctx - 1));
         step("scan warm-up", 1, 1);
         st = hl_scanrun(m, sae, &warm, &so, &scan, &meta, &e);
     }
@@ -769,8 +766,7 @@ static int bench_scan(const bench_opts *o, const cli_args *c, const peaks *pk) {
     hl_scan_free(scan), hl_free(meta), scan = NULL, meta = NULL;
     /* timed: windows 0 .. W-1 (the same call cmd_scan makes) */
     {
-        hl_corpus part = *corp;
-        part.n = W * (ctx - 1); /* exactly W windows */
+        hl_corpus part = hl_corpus_view(corp, 0, W * (ctx - 1)); /* exactly W windows */
         timing_reset(&tm);
         for (r = 0; r < reps; r++) {
             hl_scan_free(scan), hl_free(meta), scan = NULL, meta = NULL;
