@@ -789,15 +789,20 @@ typedef struct hl_model_cfg {
                                    layers: positions divided by it; 1 = none */
 } hl_model_cfg;
 
+/* hl_model_desc.fast: 0 exact, 1 fast mode (bf16 / two 8-bit terms), or x as one 8-bit term per
+   block of 32 for the 8-bit products (llama.cpp's Q8_0 activations; see >>kernels, fast mode) */
+#define HL_FAST_INT8 2
+
 /* Load options. All zeros means the defaults. */
 typedef struct hl_model_desc {
     const char *path;       /* folder with config.json and *.safetensors (+ tokenizer.json) */
     int         n_threads;  /* 0 = online cores, 1 = serial; results are the same bits for any */
     hl_kernels  kernels;    /* 0 = best for this CPU; HL_KERNELS_SCALAR = readable reference */
     int         fast;       /* 1 = fast mode: activations rounded to bf16 for bf16 weights; for
-                               Q8_0/Q5_0/Q4_0/Q4_K/Q6_K weights (GGUF) quantized to 8-bit blocks of 32
-                               with integer dot products, as llama.cpp does (AVX512-VNNI; elsewhere
-                               exact) */
+                               Q8_0/Q5_0/Q4_0/Q4_K/Q6_K weights (GGUF) quantized per block of 32 to
+                               two 8-bit terms (about 15 bits) with integer dot products
+                               (AVX512-VNNI; elsewhere exact). HL_FAST_INT8 (2): one 8-bit term,
+                               llama.cpp's activation numerics, twice the int8 throughput */
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
     int         no_processing;    /* 1 = none of TL's weight processing: HF's raw numbers */
@@ -1591,6 +1596,9 @@ struct hl__kernels {
     /* fast mode, Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights with x from hl__mm_prep_q8 (j->xq): n0 .. n1;
        0 if this table has no 8-bit product for j (exact products then) */
     int    (*qdot)(const hl__mm_job *j, int64_t n0, int64_t n1);
+    /* 1 on the HL_FAST_INT8 tables: mm_prep keeps x's first 8-bit term only (q2 = 0), and the
+       kernels skip the products of the second */
+    int    one_term;
 };
 HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast);
 /* The threaded drivers: y[M, N] = x @ W^T and x @ W, split over the N outputs. */
@@ -8990,9 +8998,10 @@ static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
     memset(d, 0, (size_t)(M * Kp + M * Kp / 8)); /* [M][Kp / 4] + [M][Kp / 32] floats */
     for (m = 0; m < M; m++)
         for (b = 0; b < nb; b++) {
-            const uint8_t *u1 = q + m * 2 * Kp + 32 * b, *u2 = u1 + Kp;
+            uint8_t *u1 = q + m * 2 * Kp + 32 * b, *u2 = u1 + Kp;
             int32_t sum = 0;
-            block(j->x + m * j->ldx + 32 * b, q + m * 2 * Kp + 32 * b, q + m * 2 * Kp + Kp + 32 * b, &dd);
+            block(j->x + m * j->ldx + 32 * b, u1, u2, &dd);
+            if (j->kern->one_term) memset(u2, 128, 32); /* HL_FAST_INT8: q2 = 0 */
             for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
             for (i = 0; i < 32; i++) sum += 256 * ((int32_t)u1[i] - 128) + ((int32_t)u2[i] - 128);
             xs[m * (Kp / 32) + b] = (float)sum * d[m * (Kp / 4) + 8 * b];
@@ -9285,6 +9294,7 @@ static HL__TGT_AVX512 void hl__q8_prep_rows(void *ctx, int64_t m0, int64_t m1) {
     int16_t *x16 = c->x16;
     float *d = c->d, *xs = c->xs, *xbd = c->xbd, *xgd = c->xgd, dd;
     uint8_t *xg = c->xg, t[64];
+    const int one = j->kern->one_term; /* HL_FAST_INT8: q2 = 0 */
     int64_t m, b, i;
     for (m = m0; m < m1; m++) {
         if (nb % 2) { /* the half step past the last block: zero codes, scales and sums */
@@ -9300,6 +9310,7 @@ static HL__TGT_AVX512 void hl__q8_prep_rows(void *ctx, int64_t m0, int64_t m1) {
             if (_mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q)) {
                 int32_t v[32];
                 hl__q8_block_scalar(x, t, t + 32, &dd); /* a NaN: the scalar path's codes and NaN scale */
+                if (one) memset(t + 32, 128, 32);
                 for (i = 0; i < 32; i++) v[i] = 256 * ((int32_t)t[i] - 128) + ((int32_t)t[32 + i] - 128);
                 v0 = _mm512_loadu_si512((const void *)v), v1 = _mm512_loadu_si512((const void *)(v + 16));
             } else {
@@ -9308,8 +9319,8 @@ static HL__TGT_AVX512 void hl__q8_prep_rows(void *ctx, int64_t m0, int64_t m1) {
                 const __m512 dv = _mm512_set1_ps(dd), iv = _mm512_set1_ps(id), s256 = _mm512_set1_ps(256.0f);
                 const __m512i a0 = hl__q8_codes_avx512(_mm512_mul_ps(x0, iv), -127.0f), a1 = hl__q8_codes_avx512(_mm512_mul_ps(x1, iv), -127.0f);
                 const __m512 c0 = _mm512_cvtepi32_ps(a0), c1 = _mm512_cvtepi32_ps(a1);
-                const __m512i r0 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256), -128.0f);
-                const __m512i r1 = hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256), -128.0f);
+                const __m512i r0 = one ? _mm512_setzero_si512() : hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c0, x0), iv), s256), -128.0f);
+                const __m512i r1 = one ? _mm512_setzero_si512() : hl__q8_codes_avx512(_mm512_mul_ps(_mm512_mul_ps(_mm512_fnmadd_ps(dv, c1, x1), iv), s256), -128.0f);
                 v0 = _mm512_add_epi32(_mm512_slli_epi32(a0, 8), r0), v1 = _mm512_add_epi32(_mm512_slli_epi32(a1, 8), r1);
                 if (G) { /* the codes + 128 as bytes, u1 in t[0..31] and u2 in t[32..63] (the scalar path's) */
                     _mm_storeu_si128((__m128i *)(void *)t, _mm512_cvtepi32_epi8(_mm512_add_epi32(a0, c128)));
@@ -9766,34 +9777,45 @@ static HL__TGT_AVX512 int hl__deq_avx512(hl_dtype t, const uint8_t *b, float *y,
 static const hl__kernels hl__kernels_scalar = {
     HL_KERNELS_SCALAR, "scalar", hl__mm_scalar, hl__mm_nn_scalar, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, NULL};
+    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, NULL, 0};
 /* fast mode on the scalar level: the reference of the 8-bit products (hl__q8_type weights) */
 static const hl__kernels hl__kernels_scalar_q8 = {
     HL_KERNELS_SCALAR, "scalar+q8", hl__mm_scalar, hl__mm_nn_scalar, hl__mm_prep_q8_scalar,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_scalar};
+    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_scalar, 0};
+/* HL_FAST_INT8: the same products with q2 = 0 (one 8-bit term) */
+static const hl__kernels hl__kernels_scalar_int8 = {
+    HL_KERNELS_SCALAR, "scalar+int8", hl__mm_scalar, hl__mm_nn_scalar, hl__mm_prep_q8_scalar,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_scalar, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_scalar, 1};
 #if defined(HL__X86)
 static const hl__kernels hl__kernels_avx2 = {
     HL_KERNELS_AVX2, "avx2", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, NULL};
+    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, NULL, 0};
 static const hl__kernels hl__kernels_avx512 = {
     HL_KERNELS_AVX512, "avx512", hl__mm_rows_avx512, hl__mm_nn_rows_avx512, hl__mm_prep_avx512,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
-    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, NULL};
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, NULL, 0};
 static HL__TGT_VNNI int hl__mm_q8dot_avx512(const hl__mm_job *j, int64_t n0, int64_t n1);
 /* fast mode: the AVX-512 table with bf16 dot products for bf16 weights, 8-bit (VNNI) ones for
    Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights */
 static const hl__kernels hl__kernels_avx512_bf16 = {
     HL_KERNELS_AVX512, "avx512+bf16", hl__mm_bf16, hl__mm_nn_rows_avx512, hl__mm_prep_bf16,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
-    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, hl__mm_q8dot_avx512};
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, hl__mm_q8dot_avx512, 0};
+/* HL_FAST_INT8: x as one 8-bit term per block of 32 (half the vpdpbusd of the one-scale-per-block
+   prefill) */
+static const hl__kernels hl__kernels_avx512_int8 = {
+    HL_KERNELS_AVX512, "avx512+int8", hl__mm_bf16, hl__mm_nn_rows_avx512, hl__mm_prep_bf16,
+    hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
+    hl__qk_avx512, hl__pv_avx512, hl__deq_avx512, hl__mm_q8dot_avx512, 1};
 #endif
 #if defined(HL__NEON)
 static const hl__kernels hl__kernels_neon = {
     HL_KERNELS_NEON, "neon", hl__mm_rows_neon, hl__mm_nn_rows_neon, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
-    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, NULL};
+    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, NULL, 0};
 #endif
 
 #ifdef HL_USE_CBLAS
@@ -9847,7 +9869,7 @@ static void hl__pv_cblas(int nq, float *z, int64_t ldz, const float *p, int64_t 
 static const hl__kernels hl__kernels_cblas = {
     HL_KERNELS_CBLAS, "cblas", hl__mm_cblas, hl__mm_nn_cblas, hl__mm_prep_cblas,
     hl__gelu_cblas, hl__softmax_cblas, hl__sumsq_cblas, hl__div_cblas, hl__softcap_cblas,
-    hl__qk_cblas, hl__pv_cblas, hl__deq_cblas, NULL};
+    hl__qk_cblas, hl__pv_cblas, hl__deq_cblas, NULL, 0};
 #endif
 
 /* What this CPU supports, computed once (bit 0 = valid, 1 avx2+fma+f16c, 2 avx512f/bw/vl,
@@ -9909,7 +9931,8 @@ HL__DEF const char *hl_kernels_name(hl_kernels k) {
 }
 
 /* The table of a level (DEFAULT, or a level this CPU lacks: the best it has). fast picks the bf16
-   dot products where they exist (AVX-512 with AVX512-BF16); elsewhere it changes nothing. The
+   dot products where they exist (AVX-512 with AVX512-BF16; fast = HL_FAST_INT8 the one-term 8-bit
+   tables); elsewhere it changes nothing. The
    environment is not read here (the CLI maps HL_FORCE_SCALAR to HL_KERNELS_SCALAR). */
 HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
     if (level == HL_KERNELS_DEFAULT || !hl_kernels_available(level)) level = hl_kernels_best();
@@ -9922,13 +9945,15 @@ HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
         return &hl__kernels_cblas;
 #endif
 #if defined(HL__X86)
-    case HL_KERNELS_AVX512: return fast && (hl__cpu_bits() & 8) ? &hl__kernels_avx512_bf16 : &hl__kernels_avx512;
+    case HL_KERNELS_AVX512:
+        if (!fast || !(hl__cpu_bits() & 8)) return &hl__kernels_avx512;
+        return fast == HL_FAST_INT8 ? &hl__kernels_avx512_int8 : &hl__kernels_avx512_bf16;
     case HL_KERNELS_AVX2: return &hl__kernels_avx2;
 #endif
 #if defined(HL__NEON)
     case HL_KERNELS_NEON: return &hl__kernels_neon;
 #endif
-    default: return fast ? &hl__kernels_scalar_q8 : &hl__kernels_scalar;
+    default: return !fast ? &hl__kernels_scalar : fast == HL_FAST_INT8 ? &hl__kernels_scalar_int8 : &hl__kernels_scalar_q8;
     }
 }
 
@@ -10259,7 +10284,7 @@ static HL__TGT_VNNI void hl__q8_dec_any_avx512(const hl__mm_job *j, int64_t n0, 
    of groups of x (wc, wds, wy); tiles of NR weight rows x NG groups of 16 rows of x, each lane
    chain j over the blocks j, j + 16, ... in turn, its 16 sums kept and summed in the scalar tree's
    order (8 pairs, 4, 2, 1) - per row of x the same operations as hl__mm_q8dot_scalar. */
-HL__INLINE HL__TGT_VNNI void hl__q8_tile32_avx512(const hl__mm_job *j, int64_t n, int64_t g0, const int NR, const int NG,
+HL__INLINE HL__TGT_VNNI void hl__q8_tile32_avx512(const hl__mm_job *j, int64_t n, int64_t g0, const int NR, const int NG, const int NT,
                                                   const int8_t *wc, const float *wds, const int32_t *wy, int64_t nb) {
     __m512 lane[16][8][2], acc[8][2];
     int64_t b;
@@ -10276,15 +10301,18 @@ HL__INLINE HL__TGT_VNNI void hl__q8_tile32_avx512(const hl__mm_job *j, int64_t n
                 __m512i x1[2], x2[2];
                 HL__UNROLL for (g = 0; g < NG; g++) {
                     const uint8_t *xq = j->xg + ((g0 + g) * nb + b) * 1024 + 128 * k;
-                    x1[g] = _mm512_load_si512((const void *)xq), x2[g] = _mm512_load_si512((const void *)(xq + 64));
+                    x1[g] = _mm512_load_si512((const void *)xq);
+                    if (NT == 2) x2[g] = _mm512_load_si512((const void *)(xq + 64));
                 }
                 HL__UNROLL for (r = 0; r < NR; r++) {
                     int32_t w4;
                     __m512i wv;
                     memcpy(&w4, wc + (r * nb + b) * 32 + 4 * k, 4);
                     wv = _mm512_set1_epi32(w4);
-                    HL__UNROLL for (g = 0; g < NG; g++)
-                        a1[r][g] = _mm512_dpbusd_epi32(a1[r][g], x1[g], wv), a2[r][g] = _mm512_dpbusd_epi32(a2[r][g], x2[g], wv);
+                    HL__UNROLL for (g = 0; g < NG; g++) {
+                        a1[r][g] = _mm512_dpbusd_epi32(a1[r][g], x1[g], wv);
+                        if (NT == 2) a2[r][g] = _mm512_dpbusd_epi32(a2[r][g], x2[g], wv);
+                    }
                 }
             }
             HL__UNROLL for (g = 0; g < NG; g++) {
@@ -10307,7 +10335,9 @@ HL__INLINE HL__TGT_VNNI void hl__q8_tile32_avx512(const hl__mm_job *j, int64_t n
         for (t = 0; t < 16 && m0 + t < j->M; t++) j->y[(m0 + t) * j->N + n + r] = out[t];
     }
 }
-/* weight row `row` into slot r: its codes (int8, 32 per block), scales and Y = -128 * 257 * sum w */
+/* weight row `row` into slot r: its codes (int8, 32 per block), scales and Y = -128 * 257 * sum w;
+   with one term (HL_FAST_INT8: u2 = 128, no products), Y = -128 * 256 * sum w, the value a2 would
+   reach */
 static HL__TGT_VNNI void hl__q8_row32(const hl__mm_job *j, const uint8_t *row, int r, int64_t nb, int8_t *wc, float *wds, int32_t *wy) {
     const uint64_t bb = hl__qblock_bytes(j->wdt);
     int64_t b;
@@ -10315,7 +10345,7 @@ static HL__TGT_VNNI void hl__q8_row32(const hl__mm_job *j, const uint8_t *row, i
         const __m256i w = hl__unpack_q_avx512(j->wdt, row + (uint64_t)b * bb);
         _mm256_storeu_si256((__m256i *)(void *)(wc + (r * nb + b) * 32), w);
         wds[r * nb + b] = hl__f16_at(row + (uint64_t)b * bb);
-        wy[r * nb + b] = -128 * 257 * _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_cvtepi8_epi32(_mm256_castsi256_si128(w)),
+        wy[r * nb + b] = -128 * (j->kern->one_term ? 256 : 257) * _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_cvtepi8_epi32(_mm256_castsi256_si128(w)),
                                                                                _mm512_cvtepi8_epi32(_mm256_extracti128_si256(w, 1))));
     }
 }
@@ -10326,7 +10356,11 @@ static HL__TGT_VNNI void hl__q8_row32(const hl__mm_job *j, const uint8_t *row, i
    512 KB: the same) */
 #define HL__Q32_NR 8
 #define HL__Q32_NG 1
-#define HL__Q32_TILE(NR, NG) hl__q8_tile32_avx512(j, n, g0, NR, NG, wc, wds, wy, nb)
+#define HL__Q32_TILE(NR, NG)                                                              \
+    do {                                                                                  \
+        if (j->kern->one_term) hl__q8_tile32_avx512(j, n, g0, NR, NG, 1, wc, wds, wy, nb); \
+        else hl__q8_tile32_avx512(j, n, g0, NR, NG, 2, wc, wds, wy, nb);                   \
+    } while (0)
 #define HL__Q32_TILES(NR)                            \
     if (gb1 - g0 >= 2 && HL__Q32_NG >= 2) HL__Q32_TILE(NR, 2); \
     else HL__Q32_TILE(NR, 1);
@@ -12199,6 +12233,8 @@ HL__DEF hl_status hl_model_load(const hl_model_desc *desc, hl_model **out, hl_er
                         "weights, n_weights) or one GGUF image (weights[0], weight_sizes[0])");
     d = *desc;
     if (d.n_threads < 0 || d.n_ctx < 0) return hl__fail(err, HL_ERR_ARG, "hl_model_load: n_threads and n_ctx must be >= 0");
+    if (d.fast < 0 || d.fast > HL_FAST_INT8)
+        return hl__fail(err, HL_ERR_ARG, "hl_model_load: fast must be 0, 1 or HL_FAST_INT8 (2), not %d", d.fast);
     if (d.n_threads == 0) d.n_threads = hl__default_threads();
     if (d.kernels != HL_KERNELS_DEFAULT && !hl_kernels_available(d.kernels))
         return hl__fail(err, HL_ERR_UNSUPPORTED, "hl_model_load: kernels '%s' are not available in this build on this CPU",

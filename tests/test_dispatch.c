@@ -145,7 +145,7 @@ static void test_dispatch_levels_available(void) {
     int k, fast;
     if (!hlt_need(dir)) return;
     for (k = -1; k < 4; k++)
-        for (fast = 0; fast <= 1; fast++) {
+        for (fast = 0; fast <= HL_FAST_INT8; fast++) {
             hl_model_desc d;
             hl_model *m = NULL;
             hl_error e;
@@ -164,8 +164,10 @@ static void test_dispatch_levels_available(void) {
             CHECK_OK(st, &e);
             if (st != HL_OK) continue;
             if (want == HL_KERNELS_DEFAULT) want = hl_kernels_best();
-            if ((fast && want == HL_KERNELS_AVX512 && strcmp(hl_model_kernels(m), "avx512+bf16") == 0) ||
-                (fast && want == HL_KERNELS_SCALAR && strcmp(hl_model_kernels(m), "scalar+q8") == 0)) {
+            if ((fast == 1 && want == HL_KERNELS_AVX512 && strcmp(hl_model_kernels(m), "avx512+bf16") == 0) ||
+                (fast == 1 && want == HL_KERNELS_SCALAR && strcmp(hl_model_kernels(m), "scalar+q8") == 0) ||
+                (fast == 2 && want == HL_KERNELS_AVX512 && strcmp(hl_model_kernels(m), "avx512+int8") == 0) ||
+                (fast == 2 && want == HL_KERNELS_SCALAR && strcmp(hl_model_kernels(m), "scalar+int8") == 0)) {
                 /* only where the CPU has AVX512-BF16 (the kernel tests check cpuid's view); the
                    scalar level's fast mode is the reference of the 8-bit products */
             } else {
@@ -174,6 +176,15 @@ static void test_dispatch_levels_available(void) {
             }
             hl_model_free(m);
         }
+    { /* desc.fast beyond HL_FAST_INT8 is refused by name */
+        hl_model_desc d;
+        hl_model *m = NULL;
+        hl_error e;
+        memset(&d, 0, sizeof d);
+        d.path = dir, d.fast = HL_FAST_INT8 + 1;
+        CHECKF(hl_model_load(&d, &m, &e) == HL_ERR_ARG && strstr(e.msg, "fast must be") && !m, "fast 3: %s", e.msg);
+        hl_model_free(m);
+    }
 }
 static void test_dispatch_gemma2_tiny(void) { check_all_levels("gemma2-tiny"); }
 static void test_dispatch_gemma2_tiny_bf16(void) { check_all_levels("gemma2-tiny-bf16"); }

@@ -313,8 +313,18 @@ static void test_gemma3_gguf_induction(void) {
    bound here is what the second term buys: 1.46e-8 when this was written (the K-quants exact),
    1.37e-8 with the K-quants on 8-bit products too; with one 8-bit term, as llama.cpp quantizes,
    it was 4.05e-3. The same bits for 1 and 3 threads. Without AVX512-VNNI fast
-   mode is exact mode here. */
+   mode is exact mode here.
+   HL_FAST_INT8 (one 8-bit term, llama.cpp's activation numerics) is held to llama.cpp's own
+   numbers, the issue's bound: KL <= 2.5738e-3 and top-1 agreement >= 8 of 10. Its KL is one draw of
+   the rounding: 2.20e-3 on the AVX512-VNNI kernels when this was written, 3.12e-3 on the scalar
+   table (whose other kernels round x differently before it is quantized), so the bound is checked
+   on the kernels this CPU runs by default. */
+static void g3_fast_kl(int mode, double kl_max, const char *whose);
 static void test_gemma3_gguf_fast_mode_kl(void) {
+    g3_fast_kl(1, 1e-6, "llama.cpp's: 2.5738e-3");
+    g3_fast_kl(HL_FAST_INT8, 2.5738e-3, "llama.cpp's");
+}
+static void g3_fast_kl(int mode, double kl_max, const char *whose) {
     const int64_t V = 262144;
     hl_model_desc d;
     hl_model *m = NULL;
@@ -330,7 +340,7 @@ static void test_gemma3_gguf_fast_mode_kl(void) {
         return;
     }
     memset(&d, 0, sizeof d);
-    d.path = hlt_gemma3_path(), d.no_processing = 1, d.fast = 1, d.n_ctx = 64, d.no_tokenizer = 1;
+    d.path = hlt_gemma3_path(), d.no_processing = 1, d.fast = mode, d.n_ctx = 64, d.no_tokenizer = 1;
     CHECK_OK(hl_model_load(&d, &m, &e), &e);
     CHECK_OK(hl_safetensors_open(fx, &ref, &e), &e);
     if (!m || !ref) goto done;
@@ -368,7 +378,7 @@ static void test_gemma3_gguf_fast_mode_kl(void) {
         agree += best == (int64_t)hl_tensor_get_f32(top, p * 20);
     }
     if (getenv("HLT_VERBOSE")) printf("  fast mode (%s): KL %.4g, top-1 agreement %lld of 10\n", hl_model_kernels(m), kl, (long long)agree);
-    CHECKF(kl <= 1e-6, "KL %.4g (llama.cpp's: 2.5738e-3)", kl);
+    CHECKF(kl <= kl_max, "%s: KL %.4g (bound %.4g, %s)", hl_model_kernels(m), kl, kl_max, whose);
     CHECKF(agree >= 8, "top-1 agreement at %lld of 10 positions, llama.cpp's is 8", (long long)agree);
 done:
     free(lg);

@@ -85,6 +85,7 @@ static void test_kernels_levels(void) {
     CHECK(!hl_kernels_available(HL_KERNELS_COUNT));
     for (l = 0; l < KT_NLEVELS; l++) {
         const hl__kernels *k = hl__kernels_pick(kt_levels[l], 0), *kf = hl__kernels_pick(kt_levels[l], 1);
+        const hl__kernels *k8 = hl__kernels_pick(kt_levels[l], HL_FAST_INT8);
         hl_kernels want = hl_kernels_available(kt_levels[l]) ? kt_levels[l] : hl_kernels_best();
         CHECKF(k->level == want, "%s: table of %s", hl_kernels_name(kt_levels[l]), hl_kernels_name(k->level));
         CHECK(strcmp(k->name, hl_kernels_name(want)) == 0);
@@ -94,6 +95,11 @@ static void test_kernels_levels(void) {
         if (kf != k)
             CHECK((want == HL_KERNELS_AVX512 && strcmp(kf->name, "avx512+bf16") == 0 && kf->mm != k->mm && kf->qdot) ||
                   (want == HL_KERNELS_SCALAR && strcmp(kf->name, "scalar+q8") == 0 && kf->qdot && kf->mm_prep));
+        /* HL_FAST_INT8: the same tables but for the one-term flag, or none where fast mode has none */
+        CHECK(k8->level == want && !kf->one_term && !k->one_term);
+        if (kf == k) CHECK(k8 == k);
+        else CHECK(k8 != kf && k8->one_term && k8->qdot == kf->qdot && k8->mm == kf->mm && k8->mm_prep == kf->mm_prep &&
+                   strncmp(k8->name, kf->name, strcspn(kf->name, "+")) == 0 && strstr(k8->name, "+int8"));
         CHECK(!k->qdot);
         CHECK(k->mm && k->mm_nn && k->gelu && k->softmax && k->sumsq && k->div && k->softcap && k->qk && k->pv);
     }

@@ -350,7 +350,20 @@ static int tq_has_vnni(void) {
    bits, with row 3 all exact ties (x / d = k + 1/2: ties round up, so the residual -d/2 is the code
    -128); the same bits for 1 and 3 threads and for a row alone. K = 1056 is 33 blocks (an odd last
    block), 1280 five K-quant super-blocks; M = 5 and 70 (the kernel takes groups of 4 rows in blocks
-   of 64, against pairs of weight rows: N = 37 leaves one alone); M = 1 is decode's kernel. */
+   of 64, against pairs of weight rows: N = 37 leaves one alone); M = 1 is decode's kernel.
+   HL_FAST_INT8 ("scalar+int8", "avx512+int8": x as its first 8-bit term only) is checked the same
+   way against the exact product of x rounded here, x_i -> d q1_i (d = max |x| / 127 per block of 32,
+   q1_i = floor(x_i / d + 1/2)): within 2e-4 of it, and at least 10 times closer to it than to the
+   exact product of x itself. */
+static void tq_round_int8(float *xr, const float *x, int64_t n) {
+    int64_t b, i;
+    for (b = 0; b + 32 <= n; b += 32) {
+        float amax = 0.0f, d, id;
+        for (i = 0; i < 32; i++) amax = fabsf(x[b + i]) > amax ? fabsf(x[b + i]) : amax;
+        d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
+        for (i = 0; i < 32; i++) xr[b + i] = d * floorf(x[b + i] * id + 0.5f);
+    }
+}
 static void test_quant_fast_mode(void) {
     static const struct { hl_dtype t; int at[2]; int64_t K; } types[] = {
         {HL_DTYPE_Q8_0, {0, -1}, 1056}, {HL_DTYPE_Q5_0, {0, -1}, 1056}, {HL_DTYPE_Q4_0, {0, -1}, 1056},
@@ -358,14 +371,15 @@ static void test_quant_fast_mode(void) {
     const int64_t MM = 70, N = 37, KK = 1280;
     int64_t M, mi, K;
     const hl__kernels *exact = hl__kernels_pick(HL_KERNELS_SCALAR, 0);
-    const hl__kernels *fasts[2] = {hl__kernels_pick(HL_KERNELS_SCALAR, 1), hl__kernels_pick(HL_KERNELS_AVX512, 1)};
     hl__pool *p3 = hl__pool_create(3);
     float *x = (float *)malloc(MM * KK * 4), *ye = (float *)malloc(MM * N * 4), *yf = (float *)malloc(MM * N * 4), *y2 = (float *)malloc(MM * N * 4);
-    float *ys = (float *)malloc(MM * N * 4);
+    float *ys = (float *)malloc(MM * N * 4), *xr = (float *)malloc(MM * KK * 4), *yx = (float *)malloc(MM * N * 4);
     size_t i;
     int64_t k;
-    int f;
-    CHECK(strcmp(fasts[0]->name, "scalar+q8") == 0 && fasts[0]->qdot);
+    int f, mode;
+    for (mode = 1; mode <= HL_FAST_INT8; mode++) {
+    const hl__kernels *fasts[2] = {hl__kernels_pick(HL_KERNELS_SCALAR, mode), hl__kernels_pick(HL_KERNELS_AVX512, mode)};
+    CHECK(strcmp(fasts[0]->name, mode == 1 ? "scalar+q8" : "scalar+int8") == 0 && fasts[0]->qdot);
     for (mi = 0; mi < 3; mi++)
     for (M = mi == 2 ? 1 : mi ? MM : 5, i = 0; i < sizeof types / sizeof types[0]; i++) {
         const uint64_t rbytes = hl_dtype_row_bytes(types[i].t, types[i].K);
@@ -378,18 +392,27 @@ static void test_quant_fast_mode(void) {
         uint8_t *W = (uint8_t *)malloc(rbytes * N);
         tq_random_blocks(types[i].t, W, rbytes * N, types[i].at);
         hl__matmul(exact, NULL, ye, x, W, types[i].t, M, N, K);
+        if (mode == HL_FAST_INT8) {
+            tq_round_int8(xr, x, M * K);
+            hl__matmul(exact, NULL, yx, xr, W, types[i].t, M, N, K);
+        }
         for (f = 0; f < 2; f++) {
             const hl__kernels *fast = fasts[f];
-            double worst = 0, scale = 0;
-            if (f == 1 && !(strcmp(fast->name, "avx512+bf16") == 0 && tq_has_vnni())) continue; /* no VNNI here */
+            const float *yr = mode == HL_FAST_INT8 ? yx : ye;
+            double worst = 0, scale = 0, far = 0;
+            if (f == 1 && !(strcmp(fast->name, mode == 1 ? "avx512+bf16" : "avx512+int8") == 0 && tq_has_vnni())) continue; /* no VNNI here */
             memset(yf, 0xff, (size_t)(MM * N * 4)), memset(y2, 0xff, (size_t)(MM * N * 4)); /* NaN: every output must be written */
             hl__matmul(fast, NULL, yf, x, W, types[i].t, M, N, K);
             for (k = 0; k < M * N; k++) {
-                if (!(fabs(ye[k] - yf[k]) <= worst)) worst = fabs(ye[k] - yf[k]); /* a NaN sticks */
-                if (fabs(ye[k]) > scale) scale = fabs(ye[k]);
+                if (!(fabs(yr[k] - yf[k]) <= worst)) worst = fabs(yr[k] - yf[k]); /* a NaN sticks */
+                if (fabs(ye[k] - yf[k]) > far) far = fabs(ye[k] - yf[k]);
+                if (fabs(yr[k]) > scale) scale = fabs(yr[k]);
             }
             CHECKF(worst <= 2e-4 * scale && worst > 0, "%s %s: fast vs exact %.3g of %.3g", fast->name, hl_dtype_name(types[i].t),
                    worst, scale);
+            if (mode == HL_FAST_INT8)
+                CHECKF(10 * worst < far, "%s %s: %.3g from the product of x rounded to 8 bits, %.3g from x's", fast->name,
+                       hl_dtype_name(types[i].t), worst, far);
             if (f == 0) memcpy(ys, yf, M * N * 4);
             else CHECKF(memcmp(ys, yf, M * N * 4) == 0, "%s: %s differs from the scalar reference", hl_dtype_name(types[i].t), fast->name);
             hl__matmul(fast, p3, y2, x, W, types[i].t, M, N, K);
@@ -402,8 +425,9 @@ static void test_quant_fast_mode(void) {
         free(W);
         }
     }
+    }
     hl__pool_free(p3);
-    free(x), free(ye), free(yf), free(y2), free(ys);
+    free(x), free(ye), free(yf), free(y2), free(ys), free(xr), free(yx);
 }
 
 static void test_quant_matmul(void) {

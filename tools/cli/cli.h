@@ -69,6 +69,7 @@
     X(GEN_TOKENS,          "--gen-tokens",          INT,  "N",             0,   1000000,   0, "tokens decoded one at a time (default 32)") \
     X(REPS,                "--reps",                INT,  "N",             1,   1000,      0, "timed repetitions (default 3; the best counts)") \
     X(FAST,                "--fast",                FLAG, NULL,            0,   0,         0, "fast mode: bf16 or 8-bit activations (not bit-exact)") \
+    X(INT8,                "--int8",                FLAG, NULL,            0,   0,         0, "fast mode with x as one 8-bit term per block (llama.cpp's numerics)") \
     X(CACHE_ALL,           "--cache-all",           FLAG, NULL,            0,   0,         0, "also time a forward pass that caches every hook") \
     X(PEAK,                "--peak",                FLAG, NULL,            0,   0,         0, "measure the machine's FMA, bf16 and memory peaks first") \
     X(KERNELS,             "--kernels",             FLAG, NULL,            0,   0,         0, "time the matrix kernels alone") \
@@ -146,7 +147,7 @@ typedef enum { CLI_FLAG, CLI_STR, CLI_INT, CLI_NUM } cli_kind;
       "query regex model sae-id limit", \
       "offline search of Neuronpedia explanation exports") \
     X("bench",             cmd_bench,             2,   "[MODEL] | --scan MODEL SAE", \
-      "prompt-tokens gen-tokens threads reps fast cache-all peak kernels dtypes shape sae batch patch scan hook windows corpus ctx no-ce", \
+      "prompt-tokens gen-tokens threads reps fast int8 cache-all peak kernels dtypes shape sae batch patch scan hook windows corpus ctx no-ce", \
       "prefill and decode speed of MODEL (or with --scan the scan of MODEL SAE), next to the machine's peaks measured in the same run") \
     X("make-random-model", cmd_make_random_model, 1,   "--like NAME OUT_DIR|OUT.gguf", "like dtype format layers seed", \
       "a model with random weights and a real model's shapes (benchmarks without a download)") \

@@ -209,6 +209,8 @@ static double rate_idle(double work, const timing *t, int threads) {
 
 /* Best of 5 timings each; FLOPs: fma = 2 per lane, bf16 dot = 4 per f32 lane (2 products + 2 adds). */
 /* The status line while a phase runs (cli_progress: on a terminal, after a second). */
+/* desc.fast as printed: exact, fast, or fast with one 8-bit term (HL_FAST_INT8) */
+static const char *fast_name(int fast) { return fast == HL_FAST_INT8 ? "int8" : fast ? "fast" : "exact"; }
 static void step(const char *what, long long i, long long n) { cli_progress("[bench: %s %lld/%lld]", what, i, n); }
 
 static peaks measure_peaks(hl__pool *pool) {
@@ -340,7 +342,7 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
         }
         fill_weights(W, dts[d], N * K, 0.05f);
         for (l = 0; l < 4; l++)
-            for (fast = 0; fast < 2; fast++) {
+            for (fast = 0; fast <= HL_FAST_INT8; fast++) {
                 const hl__kernels *kt = hl__kernels_pick(lv[l], fast);
                 int64_t M;
                 int is_s = lv[l] == HL_KERNELS_SCALAR;
@@ -349,6 +351,7 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
                 if (!hl_kernels_available(lv[l])) continue;
                 /* fast mode where it changes the products: bf16 dot products, 8-bit ones for quantized weights */
                 if (fast && !(quant ? kt->qdot != NULL : dts[d] == HL_DTYPE_BF16 && kt != hl__kernels_pick(lv[l], 0))) continue;
+                if (fast == HL_FAST_INT8 && !quant) continue; /* (one term changes only the 8-bit products) */
                 M = is_s ? Ms : Mp;
                 flops = 2.0 * (double)M * (double)N * (double)K;
                 tp = time_matmul(kt, pool, 0, y, x, W, dts[d], M, N, K, is_s ? 0 : o->reps);
@@ -359,7 +362,7 @@ static int bench_kernels(const bench_opts *o, hl__pool *pool, const peaks *pk) {
                 pkf = fast ? (quant ? pk->int8_gops : pk->bf16_gflops) : pk->fma_gflops;
                 cli_progress_end();
                 printf("%-5s %-6s %-5s | %7.1f / %7.1f %7.1fx %5.0f%% | %6.1f / %6.1f %7.1fx %5.0f%%\n", hl_dtype_name(dts[d]),
-                       hl_kernels_name(lv[l]), fast ? "fast" : "exact", gfw, gfi, scal_pf > 0 ? gfi / scal_pf : 0.0,
+                       hl_kernels_name(lv[l]), fast_name(fast), gfw, gfi, scal_pf > 0 ? gfi / scal_pf : 0.0,
                        pkf > 0 ? 100.0 * gfi / pkf : 0.0, gbw, gbi, scal_dec > 0 ? gbi / scal_dec : 0.0,
                        pk->read_gbs > 0 ? 100.0 * gbi / pk->read_gbs : 0.0);
             }
@@ -574,7 +577,7 @@ static int bench_model(const bench_opts *o, const char *path, const peaks *pk) {
            (long long)c->d_vocab, hl_dtype_name(c->weight_dtype), wb * 1e-9, t_load);
     printf("%d thread(s), kernels %s, %s mode; rates: wall / idle-equivalent (per CPU-second x threads)\n", T,
            hl_model_kernels(m),
-           o->fast ? "fast" : "exact");
+           fast_name(o->fast));
     /* warm-up: touches every weight page once (page cache -> mapping) */
     if (hl_model_run(m, tok, o->prompt_tokens < 16 ? o->prompt_tokens : 16, NULL, &e) != HL_OK) {
         rc = cli_error(&e);
@@ -800,7 +803,7 @@ static int bench_scan(const bench_opts *o, const cli_args *c, const peaks *pk) {
     gf_w = tps_w * fl * 1e-9, gf_i = tps_i * fl * 1e-9;
     printf("\nscan %s with %s at %s (d_sae %lld, %s): %lld windows x ctx %lld of %s, %s mode, %d thread(s), kernels %s\n",
            c->pos[0], c->pos[1], hook, (long long)scfg->d_sae, hl_dtype_name(scfg->dtype), (long long)W, (long long)ctx,
-           nf ? "the corpus" : "random tokens", o->fast ? "fast" : "exact", T, hl_model_kernels(m));
+           nf ? "the corpus" : "random tokens", fast_name(o->fast), T, hl_model_kernels(m));
     if (no_ce) printf("  --no-ce: one pass per batch, stopped after the SAE: layers 0..%lld of %lld, the SAE\n", (long long)(layers - 1), (long long)mc->n_layers);
     else printf("  CE on: three whole passes per batch (SAE spliced, clean, hook zeroed) with the unembedding and log-softmax\n");
     printf("  measured L0 %.1f features per token (positions 1.. of each window)\n", l0);
@@ -859,7 +862,7 @@ int cmd_bench(const cli_args *c) {
         }
         o.shape_n = sn, o.shape_k = sk;
     }
-    o.fast = c->n[CLI_FAST] > 0;
+    o.fast = c->n[CLI_INT8] ? HL_FAST_INT8 : c->n[CLI_FAST] > 0;
     o.cache_all = c->n[CLI_CACHE_ALL] > 0;
     o.kernels = c->n[CLI_KERNELS] > 0;
     o.peak = c->n[CLI_PEAK] > 0;
