@@ -23,9 +23,17 @@ BUILD     := build/blas
 BLASFLAGS := -DHL_USE_CBLAS $(shell pkg-config --cflags openblas 2>/dev/null)
 BLASLIBS  := $(or $(shell pkg-config --libs openblas 2>/dev/null),-lopenblas)
 endif
+# make NATIVE=1: the same targets compiled for this CPU (-march=native, as someone who drops the
+# header into a project often builds it), in build/native/. The compiler may then vectorise the
+# scalar reference with this CPU's instructions: GCC 12 turned one of its integer sums into a wrong
+# vpdpbusd (see hl__mm_q8dot_scalar), which only this build shows. CI runs its test suite.
+ifeq ($(NATIVE),1)
+BUILD     := build/native
+ARCHFLAGS := -march=native
+endif
 # -ffp-contract=off: no silent FMA contraction, so the scalar reference path is reproducible.
 BASEFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -ffp-contract=off \
-             -D_POSIX_C_SOURCE=200809L -pthread $(BLASFLAGS)
+             -D_POSIX_C_SOURCE=200809L -pthread $(ARCHFLAGS) $(BLASFLAGS)
 # The library translation unit gets the strictest flags.
 LIBFLAGS  := -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -pedantic
 OPT     ?= -O2 -g

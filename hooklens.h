@@ -9070,7 +9070,11 @@ static void hl__q_codes(hl_dtype t, const uint8_t *row, int64_t b, int8_t *w, fl
    integers: |p| < 2^24); Q4_K's mins are a second sum over the 8 sub-blocks of a super-block,
    mn_b * xs_b added into 8 lanes (b % 8) and summed as a tree (4 pairs, 2, 1), then subtracted.
    The AVX-512 kernels do the same operations in the same order, so all give the same bits, on
-   any thread count. */
+   any thread count.
+   The integer sums are written sum w u - 128 sum w, not sum w (u - 128): GCC 12.2 with
+   -mavx512vnni (-march=native on Zen 4 or Ice Lake) vectorises the latter into a vpdpbusd that
+   takes the bytes u - 128 as unsigned, which is wrong code (the fast-mode reference then gave KL 99
+   on gemma-3-270m); sum w u is the unsigned x signed product that instruction computes. */
 static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
     const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
     const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
@@ -9086,18 +9090,20 @@ static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
             for (l = 0; l < 16; l++) acc[l] = 0.0f;
             for (l = 0; l < 8; l++) macc[l] = 0.0f;
             for (b = 0; b < nb && hl__q8_blk32(j->wdt); b++) {
-                int32_t p1 = 0, p2 = 0;
+                int32_t p1 = 0, p2 = 0, sw = 0;
                 hl__q_codes(j->wdt, row, b, w, ds, &mn);
                 for (i = 0; i < 32; i++)
-                    p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
+                    p1 += (int32_t)w[i] * (int32_t)u1[32 * b + i], p2 += (int32_t)w[i] * (int32_t)u2[32 * b + i], sw += w[i];
+                p1 -= 128 * sw, p2 -= 128 * sw; /* sum w (u - 128), as the comment above says */
                 acc[b % 16] = fmaf((float)(256 * p1 + p2), ds[0] * xd[8 * b], acc[b % 16]);
             }
             for (b = 0; b < nb && !hl__q8_blk32(j->wdt); b++) {
                 hl__q_codes(j->wdt, row, b, w, ds, &mn);
                 for (l = 0; l < 8; l++) { /* block b fills lanes 8 (b % 2) .. 8 (b % 2) + 7 of its step */
-                    int32_t p1 = 0, p2 = 0;
+                    int32_t p1 = 0, p2 = 0, sw = 0;
                     for (i = 4 * l; i < 4 * l + 4; i++)
-                        p1 += (int32_t)w[i] * ((int32_t)u1[32 * b + i] - 128), p2 += (int32_t)w[i] * ((int32_t)u2[32 * b + i] - 128);
+                        p1 += (int32_t)w[i] * (int32_t)u1[32 * b + i], p2 += (int32_t)w[i] * (int32_t)u2[32 * b + i], sw += w[i];
+                    p1 -= 128 * sw, p2 -= 128 * sw;
                     acc[8 * (b % 2) + l] = fmaf((float)(256 * p1 + p2), ds[l] * xd[8 * b + l], acc[8 * (b % 2) + l]);
                 }
                 if (j->wdt == HL_DTYPE_Q4_K) macc[b % 8] = fmaf(mn, xs[b], macc[b % 8]);
