@@ -1,4 +1,4 @@
-/* hooklens.h - v0.6.0 - mechanistic interpretability for transformers on the CPU, in one C header
+/* hooklens.h - v0.7.0 - mechanistic interpretability for transformers on the CPU, in one C header
 
    hooklens runs Hugging Face transformer checkpoints (Gemma-2 first, also Gemma-1, Llama, Mistral,
    GPT-2, GPT-Neo, GPT-NeoX) on the CPU with TransformerLens-named hook points, activation caches and
@@ -80,6 +80,11 @@
      which SAEs were published, or convert checkpoints (hooklens_tools.h does the last four).
 
    RECENT CHANGES (the full list is REVISION HISTORY, at the end)
+     0.7.0  HL_FAST_INT8 (desc.fast = 2): fast mode with x as one 8-bit term per block of 32, as
+            llama.cpp quantizes activations; the Q8_0/Q5_0/Q4_0 prefill does half the int8 work
+            (gemma-2-2b Q8_0 prefill 1.9-2.0x llama.cpp here). desc.fast outside 0..2 is an error.
+            Fast mode's scalar reference no longer meets a GCC 12 miscompile under -march=native
+            (same bits otherwise); make NATIVE=1 builds and tests that way.
      0.6.0  API CHANGE: hl_scan_config.ctx_radius and hl_scan_add_ctx: every kept example carries
             its window's tokens and the feature's activations around it, through merges;
             hl_scan_view has them. Ablation (hl_model_add_ablation, hl_ablation_mean) and
@@ -132,9 +137,9 @@
 #include <stdint.h>
 
 #define HL_VERSION_MAJOR  0
-#define HL_VERSION_MINOR  6
+#define HL_VERSION_MINOR  7
 #define HL_VERSION_PATCH  0
-#define HL_VERSION_STRING "0.6.0"
+#define HL_VERSION_STRING "0.7.0"
 
 #ifndef HL_API
 #    ifdef HL_STATIC /* a program that calls only part of the API leaves the rest unused */
@@ -8946,8 +8951,11 @@ static void hl__pv_avx2(int nq, float *z, int64_t ldz, const float *p, int64_t l
      d = max_i |x_i| / 127,   q1_i = round(x_i / d),   q2_i = round((x_i - d q1_i) / (d / 256))
    so that x_i = (d / 256) (256 q1_i + q2_i) up to the rounding of q2 (about 15 bits instead of 8:
    gemma-3-270m's KL from the float64 reference is 1.5e-8 with both terms (2.0e-8 once Q8_0/Q5_0/Q4_0
-   sum whole blocks, see hl__mm_q8dot_scalar), 4e-3 with q1 alone, 2.6e-3
-   for llama.cpp). Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
+   sum whole blocks, see hl__mm_q8dot_scalar), 4e-3 with q1 alone in 0.4.0, 2.6e-3
+   for llama.cpp). HL_FAST_INT8 keeps q1 alone (the prep stores q2 = 0, and the VNNI prefill of
+   Q8_0/Q5_0/Q4_0 skips the second term's products): 2.2e-3 on the AVX512-VNNI kernels, 3.1e-3 on
+   the scalar table - one draw each of the rounding, llama.cpp's own configurations give 2.6e-3 to
+   8.8e-3 (meta.json), so the two terms are the default. Rounding is to nearest with ties up (floor(v + 1/2)), so a residual lies in
    [-d/2, d/2): q1 in [-127, 127], q2 in [-128, 127] (clamped at 127 just below +d/2). Codes are
    stored + 128 as bytes for vpdpbusd (unsigned x signed); blocks past K are zero. */
 static int8_t hl__q8_code(float v, float lo) {
@@ -17628,6 +17636,10 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
 
 /*
 REVISION HISTORY
+    0.7.0 (2026-12-05) HL_FAST_INT8: one 8-bit term of x (llama.cpp's activation numerics), the
+                       one-scale-per-block prefill without the second term's products; the scalar
+                       reference's integer sums safe from GCC 12's vpdpbusd miscompile; make
+                       NATIVE=1.
     0.6.0 (2026-12-05) API CHANGE: scan contexts (ctx_radius, hl_scan_add_ctx, hl_scan_view's
                        top_ctx_* / q_ctx_*), ablation helpers, hl_act_patch_ext, patching cells
                        batched per layer; fast mode's Q8_0/Q5_0/Q4_0 block-integer order and VNNI

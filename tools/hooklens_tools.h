@@ -1,4 +1,4 @@
-/* hooklens_tools.h - v0.6.0 - the application layer of hooklens: views, explanation search, reports, scans
+/* hooklens_tools.h - v0.7.0 - the application layer of hooklens: views, explanation search, reports, scans
 
    hooklens.h is the library: files, tokenizer, kernels, the model with its hooks and caches, and the
    SAEs. This header builds the tools of the command line and the examples on top of it: what an
