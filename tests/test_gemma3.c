@@ -358,6 +358,21 @@ static void g3_fast_kl(int mode, double kl_max, const char *whose) {
         hl_model_free(m3);
         free(l3);
     }
+    { /* the first 6 positions alone, then 6 .. 9 decoded one at a time: the same rows (the 8-bit
+         kernels of one row - decode's - and of many give the same bits in every mode) */
+        float *l6 = (float *)malloc((size_t)(6 * V) * 4);
+        int64_t t;
+        CHECK(l6 != NULL);
+        if (l6) {
+            CHECK_OK(hl_model_run(m, g3_tokens, 6, l6, &e), &e);
+            CHECKF(memcmp(lg, l6, (size_t)(6 * V) * 4) == 0, "%s: positions 0-5 run alone differ", hl_model_kernels(m));
+            for (t = 6; t < 10; t++) {
+                CHECK_OK(hl_model_decode(m, g3_tokens + t, 1, l6, 0, &e), &e);
+                CHECKF(memcmp(lg + t * V, l6, (size_t)V * 4) == 0, "%s: position %lld decoded differs", hl_model_kernels(m), (long long)t);
+            }
+        }
+        free(l6);
+    }
     rl = hl_safetensors_find(ref, "logits_last"), top = hl_safetensors_find(ref, "logits_top20_ids");
     CHECK(rl && top && hl_tensor_numel(rl) == V && hl_tensor_numel(top) == 200);
     if (!rl || !top) goto done;
