@@ -83,8 +83,9 @@
      0.7.0  HL_FAST_INT8 (desc.fast = 2): fast mode with x as one 8-bit term per block of 32, as
             llama.cpp quantizes activations; the Q8_0/Q5_0/Q4_0 prefill does half the int8 work
             (gemma-2-2b Q8_0 prefill 1.9-2.0x llama.cpp here). desc.fast outside 0..2 is an error.
-            Fast mode's scalar reference no longer meets a GCC 12 miscompile under -march=native
-            (same bits otherwise); make NATIVE=1 builds and tests that way.
+            Fast mode's 8-bit products on AVX2 (vpmaddwd, the scalar reference's bits; were exact
+            there). Fast mode's scalar reference no longer meets a GCC 12 miscompile under
+            -march=native (same bits otherwise); make NATIVE=1 builds and tests that way.
      0.6.0  API CHANGE: hl_scan_config.ctx_radius and hl_scan_add_ctx: every kept example carries
             its window's tokens and the feature's activations around it, through merges;
             hl_scan_view has them. Ablation (hl_model_add_ablation, hl_ablation_mean) and
@@ -806,7 +807,7 @@ typedef struct hl_model_desc {
     int         fast;       /* 1 = fast mode: activations rounded to bf16 for bf16 weights; for
                                Q8_0/Q5_0/Q4_0/Q4_K/Q6_K weights (GGUF) quantized per block of 32 to
                                two 8-bit terms (about 15 bits) with integer dot products
-                               (AVX512-VNNI; elsewhere exact). HL_FAST_INT8 (2): one 8-bit term,
+                               (AVX512-VNNI, AVX2; NEON: exact). HL_FAST_INT8 (2): one 8-bit term,
                                llama.cpp's activation numerics, twice the int8 throughput */
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
@@ -1571,6 +1572,9 @@ typedef struct hl__mm_job {
     const float       *xbd;
     const uint8_t     *xg;
     const float       *xgd;
+    /* on the AVX2 tables: x as the 16-bit values 256 q1 + q2 in natural order, [M][Kp] (and xbd
+       as above, [M][Kp / 32] zero-padded to a multiple of 8 blocks) */
+    const int16_t     *x16;
     hl__pool          *pool; /* the product's pool, for a prep that splits its rows (or NULL) */
 } hl__mm_job;
 
@@ -1578,7 +1582,8 @@ typedef struct hl__mm_job {
    once (hl__kernels_pick); nothing decides the level per call. Shapes as in >>kernels. */
 struct hl__kernels {
     hl_kernels  level;
-    const char *name; /* "scalar", "avx2", "avx512", "avx512+bf16" (fast mode), "neon" */
+    const char *name; /* "scalar", "avx2", "avx512", "neon"; fast mode: "scalar+q8", "avx2+q8",
+                         "avx512+bf16"; HL_FAST_INT8: "scalar+int8", "avx2+int8", "avx512+int8" */
     /* y = x @ W^T (Linear weights [N, K]) and y = x @ W ([K, N]), outputs n0 <= n < n1 of all M rows */
     void   (*mm)(const hl__mm_job *j, int64_t n0, int64_t n1);
     void   (*mm_nn)(const hl__mm_job *j, int64_t n0, int64_t n1);
@@ -8990,20 +8995,29 @@ static int hl__q8_blk32(hl_dtype t) {
 }
 /* x of one product in the layout of hl__mm_job: the codes, the scales d / 256 per group of 4, and
    after them xs [M][Kp / 32], per block the sum of x as its codes give it, (float)sum(256 q1 + q2)
-   * (d / 256) (the K-quants' min term). Blocks past K are zero. */
-static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
-    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32;
+   * (d / 256) (the K-quants' min term). Blocks past K are zero. With `wide` (the AVX2 tables) also
+   x16 and xbd (see hl__mm_job). */
+static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block, int wide) {
+    const int64_t M = j->M, K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, nb8 = (nb + 7) / 8 * 8;
     uint8_t *q;
-    float *d, *xs, dd;
+    float *d, *xs, *xbd = NULL, dd;
+    int16_t *x16 = NULL;
     int64_t m, b, i;
     uint64_t bytes;
-    if (K % 32 != 0 || K > 16384 || !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 8, &bytes) || bytes > SIZE_MAX - 128 ||
-        !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 128)))
+    /* per row: 2 Kp code bytes, Kp + Kp / 8 scale bytes; wide: 2 Kp bytes of x16, 4 nb8 of xbd */
+    if (K % 32 != 0 || K > 16384 ||
+        !hl__mul_ok((uint64_t)M, 3 * (uint64_t)Kp + (uint64_t)Kp / 8 + (wide ? 2 * (uint64_t)Kp + 4 * (uint64_t)nb8 : 0), &bytes) ||
+        bytes > SIZE_MAX - 192 || !(q = (uint8_t *)HL_MALLOC((size_t)bytes + 192)))
         return NULL; /* exact products */
     d = (float *)(void *)((uintptr_t)(q + 2 * M * Kp + 63) & ~(uintptr_t)63); /* the scales after the codes */
     xs = d + M * (Kp / 4);
     memset(q, 128, (size_t)(2 * M * Kp));
     memset(d, 0, (size_t)(M * Kp + M * Kp / 8)); /* [M][Kp / 4] + [M][Kp / 32] floats */
+    if (wide) {
+        x16 = (int16_t *)(void *)((uintptr_t)(xs + M * (Kp / 32) + 31) & ~(uintptr_t)63);
+        xbd = (float *)(void *)(x16 + M * Kp);
+        memset(x16, 0, (size_t)(2 * M * Kp + 4 * M * nb8));
+    }
     for (m = 0; m < M; m++)
         for (b = 0; b < nb; b++) {
             uint8_t *u1 = q + m * 2 * Kp + 32 * b, *u2 = u1 + Kp;
@@ -9013,13 +9027,18 @@ static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block) {
             for (i = 0; i < 8; i++) d[m * (Kp / 4) + 8 * b + i] = dd * (1.0f / 256.0f);
             for (i = 0; i < 32; i++) sum += 256 * ((int32_t)u1[i] - 128) + ((int32_t)u2[i] - 128);
             xs[m * (Kp / 32) + b] = (float)sum * d[m * (Kp / 4) + 8 * b];
+            if (wide) {
+                for (i = 0; i < 32; i++) x16[m * Kp + 32 * b + i] = (int16_t)(256 * ((int32_t)u1[i] - 128) + ((int32_t)u2[i] - 128));
+                xbd[m * nb8 + b] = d[m * (Kp / 4) + 8 * b];
+            }
         }
     j->xq = q, j->xd = d;
+    if (wide) j->x16 = x16, j->xbd = xbd;
     return q;
 }
 /* The scalar level's fast mode: 8-bit products for the hl__q8_type weights, exact otherwise. */
 static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
-    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar) : NULL;
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 0) : NULL;
 }
 
 /* Block b (32 values) of a weight row as integer codes w_i and a scale per group of 4 values,
@@ -9028,15 +9047,40 @@ static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
      Q4_K               sub-block b % 8 of super-block b / 8: ds = d * sc, mn = dmin * m, w = q (0..15)
      Q6_K               ds = d * sc of each 16 values, w = q - 32, mn = 0
    (the products d * sc as the dequantizers round them). */
-static void hl__q_codes(hl_dtype t, const uint8_t *row, int64_t b, int8_t *w, float *ds, float *mn) {
+/* a K-quant block's scales and min from its super-block sb, given the super-block's d and dmin
+   (Q4_K; Q6_K has no dmin) as floats */
+static void hl__q_kscales(hl_dtype t, const uint8_t *sb, int64_t b, float d, float dmin, float *ds, float *mn) {
+    int i;
+    if (t == HL_DTYPE_Q4_K) {
+        uint8_t sc, m;
+        hl__k_scale_min((int)(b % 8), sb + 4, &sc, &m);
+        for (i = 0; i < 8; i++) ds[i] = d * (float)sc;
+        *mn = dmin * (float)m;
+    } else {
+        const int8_t *sc = (const int8_t *)(sb + 192 + 8 * ((int)(b % 8) / 4));
+        for (i = 0; i < 8; i++) ds[i] = d * (float)sc[i / 4 + 2 * (int)(b % 4)];
+        *mn = 0.0f;
+    }
+}
+/* the scales and min of block b alone (hl__q_codes without the codes) */
+static void hl__q_scales(hl_dtype t, const uint8_t *row, int64_t b, float *ds, float *mn) {
     int i;
     *mn = 0.0f;
     if (t == HL_DTYPE_Q4_K) {
-        const uint8_t *sb = row + (uint64_t)(b / 8) * 144, *q = sb + 16 + 32 * ((b % 8) / 2);
-        uint8_t sc, m;
-        hl__k_scale_min((int)(b % 8), sb + 4, &sc, &m);
-        for (i = 0; i < 8; i++) ds[i] = hl__f16_at(sb) * (float)sc;
-        *mn = hl__f16_at(sb + 2) * (float)m;
+        const uint8_t *sb = row + (uint64_t)(b / 8) * 144;
+        hl__q_kscales(t, sb, b, hl__f16_at(sb), hl__f16_at(sb + 2), ds, mn);
+    } else if (t == HL_DTYPE_Q6_K) {
+        const uint8_t *sb = row + (uint64_t)(b / 8) * 210;
+        hl__q_kscales(t, sb, b, hl__f16_at(sb + 208), 0.0f, ds, mn);
+    } else {
+        for (i = 0; i < 8; i++) ds[i] = hl__f16_at(row + (uint64_t)b * hl__qblock_bytes(t));
+    }
+}
+static void hl__q_codes(hl_dtype t, const uint8_t *row, int64_t b, int8_t *w, float *ds, float *mn) {
+    int i;
+    hl__q_scales(t, row, b, ds, mn);
+    if (t == HL_DTYPE_Q4_K) {
+        const uint8_t *q = row + (uint64_t)(b / 8) * 144 + 16 + 32 * ((b % 8) / 2);
         for (i = 0; i < 32; i++) w[i] = (int8_t)(b % 2 ? q[i] >> 4 : q[i] & 0x0F);
         return;
     }
@@ -9044,13 +9088,10 @@ static void hl__q_codes(hl_dtype t, const uint8_t *row, int64_t b, int8_t *w, fl
         const uint8_t *sb = row + (uint64_t)(b / 8) * 210;
         const int h = (int)(b % 8) / 4, g = (int)(b % 4);
         const uint8_t *ql = sb + 64 * h + 32 * (g % 2), *qh = sb + 128 + 32 * h;
-        const int8_t *sc = (const int8_t *)(sb + 192 + 8 * h);
-        for (i = 0; i < 8; i++) ds[i] = hl__f16_at(sb + 208) * (float)sc[i / 4 + 2 * g];
         for (i = 0; i < 32; i++) w[i] = (int8_t)((int)(((ql[i] >> (4 * (g / 2))) & 0x0F) | (((qh[i] >> (2 * g)) & 3) << 4)) - 32);
         return;
     }
     row += (uint64_t)b * hl__qblock_bytes(t);
-    for (i = 0; i < 8; i++) ds[i] = hl__f16_at(row);
     {
     const uint8_t *bq = row;
     if (t == HL_DTYPE_Q8_0) {
@@ -9127,6 +9168,138 @@ static int hl__mm_q8dot_scalar(const hl__mm_job *j, int64_t n0, int64_t n1) {
     return 1;
 }
 
+#if defined(HL__X86)
+/* AVX2 fast mode (no VNNI: vpmaddwd on 16-bit values): hl__mm_q8dot_scalar's operations, 8 lanes
+   at a time, so the same bits. x comes as x16 = 256 q1 + q2 (hl__mm_prep_q8 with `wide`), a weight
+   row as its codes widened to 16 bits with its lane scales (hl__q_codes), unpacked once per block
+   of rows of x. vpmaddwd of codes and x16 gives exact pair sums (|w| <= 128, |x16| < 2^15), so
+     Q8_0 / Q5_0 / Q4_0: p_b = sum of a block's 16 pairs (8 blocks reduced into one register by
+       vphaddd), acc_(b mod 16) = fma(float(p_b), ds_b * (d_b / 256), acc), lanes b mod 16 as two
+       registers;
+     Q4_K / Q6_K: p_l = the 4 values of lane l (vphaddd of the pairs, lanes put in order by
+       vpermq), acc_(8 (b mod 2) + l) = fma(float(p_l), ds_l * xd_l, acc); Q4_K's mins as the
+       reference (scalar, 8 lanes);
+   then the reference's tree. */
+/* the 32 codes of block b as bytes (hl__q_codes's values) */
+HL__INLINE HL__TGT_AVX2 __m256i hl__q_codes_avx2(hl_dtype t, const uint8_t *row, int64_t b) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    if (t == HL_DTYPE_Q4_K) {
+        const __m256i q = _mm256_loadu_si256((const __m256i *)(const void *)(row + (uint64_t)(b / 8) * 144 + 16 + 32 * ((b % 8) / 2)));
+        return _mm256_and_si256(b % 2 ? _mm256_srli_epi16(q, 4) : q, m4);
+    }
+    if (t == HL_DTYPE_Q6_K) {
+        const uint8_t *sb = row + (uint64_t)(b / 8) * 210;
+        const int h = (int)(b % 8) / 4, g = (int)(b % 4);
+        const __m256i ql = _mm256_loadu_si256((const __m256i *)(const void *)(sb + 64 * h + 32 * (g % 2)));
+        const __m256i qh = _mm256_loadu_si256((const __m256i *)(const void *)(sb + 128 + 32 * h));
+        const __m256i lo = _mm256_and_si256(_mm256_srl_epi16(ql, _mm_cvtsi32_si128(4 * (g / 2))), m4);
+        const __m256i hi = _mm256_and_si256(_mm256_sll_epi16(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * g)), _mm_cvtsi32_si128(4)), _mm256_set1_epi8(0x30));
+        return _mm256_sub_epi8(_mm256_or_si256(lo, hi), _mm256_set1_epi8(32));
+    }
+    {
+        const uint8_t *bq = row + (uint64_t)b * hl__qblock_bytes(t);
+        __m128i q, lo, hi;
+        if (t == HL_DTYPE_Q8_0) return _mm256_loadu_si256((const __m256i *)(const void *)(bq + 2));
+        q = _mm_loadu_si128((const __m128i *)(const void *)(bq + (t == HL_DTYPE_Q5_0 ? 6 : 2)));
+        lo = _mm_and_si128(q, _mm_set1_epi8(0x0F)), hi = _mm_and_si128(_mm_srli_epi16(q, 4), _mm_set1_epi8(0x0F));
+        if (t == HL_DTYPE_Q5_0) { /* bit i of qh is the fifth bit of value i: spread to bytes, then 0x10 */
+            const uint32_t qh = (uint32_t)bq[2] | (uint32_t)bq[3] << 8 | (uint32_t)bq[4] << 16 | (uint32_t)bq[5] << 24;
+            __m128i bits, sel;
+            bits = _mm_set1_epi32((int)qh);
+            sel = _mm_set_epi64x((long long)0x8040201008040201ULL, (long long)0x8040201008040201ULL);
+            lo = _mm_or_si128(lo, _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(_mm_shuffle_epi8(bits, _mm_set_epi64x(0x0101010101010101LL, 0)), sel), sel), _mm_set1_epi8(0x10)));
+            hi = _mm_or_si128(hi, _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(_mm_shuffle_epi8(bits, _mm_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL)), sel), sel), _mm_set1_epi8(0x10)));
+            return _mm256_sub_epi8(_mm256_set_m128i(hi, lo), _mm256_set1_epi8(16));
+        }
+        return _mm256_sub_epi8(_mm256_set_m128i(hi, lo), _mm256_set1_epi8(8));
+    }
+}
+HL__INLINE HL__TGT_AVX2 __m256i hl__q8_pairs_avx2(const int16_t *w, const int16_t *x) {
+    return _mm256_add_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(const void *)w), _mm256_loadu_si256((const __m256i *)(const void *)x)),
+                            _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(w + 16)),
+                                              _mm256_loadu_si256((const __m256i *)(const void *)(x + 16))));
+}
+/* the reference's tree of 16 lanes (8 pairs, 4, 2, 1): a holds lanes 0-7, b lanes 8-15 */
+HL__INLINE HL__TGT_AVX2 float hl__q8_tree_avx2(__m256 a, __m256 b) {
+    const __m256 s = _mm256_add_ps(a, b);
+    const __m128 t = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    const __m128 u = _mm_add_ps(t, _mm_movehl_ps(t, t));
+    return _mm_cvtss_f32(u) + _mm_cvtss_f32(_mm_shuffle_ps(u, u, 1));
+}
+static HL__TGT_AVX2 int hl__mm_q8dot_avx2(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    int16_t wc[16384]; /* one weight row's codes and scales (52 KB of stack) */
+    float wds[4096], wd1[520], wmn[512], sd = 0.0f, smin = 0.0f;
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, nb8 = (nb + 7) / 8 * 8, M = j->M;
+    const int blk = hl__q8_blk32(j->wdt);
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
+    /* rows of x per block: their x16 (2 K bytes each) within ~256 KB of L2 */
+    const int64_t MX = (int64_t)131072 / K < 1 ? 1 : (int64_t)131072 / K;
+    int64_t n, m, mb0, b, c;
+    int t;
+    if (!hl__q8_type(j->wdt) || !j->x16 || K > 16384 || K % hl_dtype_block(j->wdt) != 0) return 0;
+    for (b = nb; b < nb8; b++) wd1[b] = 0.0f; /* the blocks past the last: no term */
+    for (mb0 = 0; mb0 < M; mb0 += MX)
+        for (n = n0; n < n1; n++) {
+            const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+            for (b = 0; b < nb; b++) {
+                const __m256i w = hl__q_codes_avx2(j->wdt, row, b);
+                _mm256_storeu_si256((__m256i *)(void *)(wc + 32 * b), _mm256_cvtepi8_epi16(_mm256_castsi256_si128(w)));
+                _mm256_storeu_si256((__m256i *)(void *)(wc + 32 * b + 16), _mm256_cvtepi8_epi16(_mm256_extracti128_si256(w, 1)));
+                if (blk) { /* one scale per block: d (F16C converts exactly, as hl_f16_to_f32) */
+                    const uint8_t *bq = row + (uint64_t)b * hl__qblock_bytes(j->wdt);
+                    wd1[b] = _cvtsh_ss((unsigned short)(bq[0] | (bq[1] << 8)));
+                } else { /* the super-block's d (and dmin) converted once per 8 blocks */
+                    const uint8_t *sb = row + (uint64_t)(b / 8) * (j->wdt == HL_DTYPE_Q4_K ? 144 : 210);
+                    const uint8_t *dp = j->wdt == HL_DTYPE_Q4_K ? sb : sb + 208;
+                    if (b % 8 == 0) sd = _cvtsh_ss((unsigned short)(dp[0] | (dp[1] << 8))), smin = _cvtsh_ss((unsigned short)(sb[2] | (sb[3] << 8)));
+                    hl__q_kscales(j->wdt, sb, b, sd, smin, wds + 8 * b, wmn + b);
+                }
+            }
+            for (m = mb0; m < M && m < mb0 + MX; m++) {
+                const int16_t *xr = j->x16 + m * Kp;
+                __m256 acc[2];
+                acc[0] = acc[1] = _mm256_setzero_ps();
+                if (blk) {
+                    for (c = 0; c < nb; c += 8) {
+                        __m256i v[8], h0, h1;
+                        for (t = 0; t < 8; t++)
+                            v[t] = c + t < nb ? hl__q8_pairs_avx2(wc + 32 * (c + t), xr + 32 * (c + t)) : _mm256_setzero_si256();
+                        /* vphaddd thrice: lane t of each 128-bit half holds block c + t's partial sums */
+                        h0 = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+                        h1 = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
+                        h0 = _mm256_add_epi32(_mm256_permute2x128_si256(h0, h1, 0x20), _mm256_permute2x128_si256(h0, h1, 0x31));
+                        acc[(c / 8) % 2] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(h0),
+                                                           _mm256_mul_ps(_mm256_loadu_ps(wd1 + c), _mm256_loadu_ps(j->xbd + m * nb8 + c)),
+                                                           acc[(c / 8) % 2]);
+                    }
+                    j->y[m * j->N + n] = hl__q8_tree_avx2(acc[0], acc[1]);
+                } else {
+                    const float *xd = j->xd + m * (Kp / 4), *xs = j->xd + M * (Kp / 4) + m * (Kp / 32);
+                    float macc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                    for (b = 0; b < nb; b++) {
+                        const __m256i v0 = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(wc + 32 * b)),
+                                                             _mm256_loadu_si256((const __m256i *)(const void *)(xr + 32 * b)));
+                        const __m256i v1 = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(wc + 32 * b + 16)),
+                                                             _mm256_loadu_si256((const __m256i *)(const void *)(xr + 32 * b + 16)));
+                        /* vphaddd: values 0-3, 4-7, 16-19, 20-23 | 8-11, 12-15, 24-27, 28-31; vpermq puts lanes in order */
+                        const __m256i p = _mm256_permute4x64_epi64(_mm256_hadd_epi32(v0, v1), 0xD8);
+                        acc[b % 2] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(_mm256_loadu_ps(wds + 8 * b), _mm256_loadu_ps(xd + 8 * b)),
+                                                     acc[b % 2]);
+                        if (j->wdt == HL_DTYPE_Q4_K) macc[b % 8] = fmaf(wmn[b], xs[b], macc[b % 8]);
+                    }
+                    for (t = 0; t < 4; t++) macc[t] += macc[t + 4];
+                    macc[0] += macc[2], macc[1] += macc[3];
+                    j->y[m * j->N + n] = j->wdt == HL_DTYPE_Q4_K ? hl__q8_tree_avx2(acc[0], acc[1]) - (macc[0] + macc[1])
+                                                                 : hl__q8_tree_avx2(acc[0], acc[1]);
+                }
+            }
+        }
+    return 1;
+}
+static void *hl__mm_prep_q8_avx2(hl__mm_job *j) {
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 1) : NULL;
+}
+#endif
 
 /* ---- AVX-512 ---------------------------------------------------------------------------------- */
 #if defined(HL__X86)
@@ -9807,6 +9980,15 @@ static const hl__kernels hl__kernels_avx2 = {
     HL_KERNELS_AVX2, "avx2", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, NULL, 0};
+/* fast mode on AVX2: 8-bit products (vpmaddwd) for the hl__q8_type weights, the scalar bits */
+static const hl__kernels hl__kernels_avx2_q8 = {
+    HL_KERNELS_AVX2, "avx2+q8", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, hl__mm_prep_q8_avx2,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, hl__mm_q8dot_avx2, 0};
+static const hl__kernels hl__kernels_avx2_int8 = {
+    HL_KERNELS_AVX2, "avx2+int8", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, hl__mm_prep_q8_avx2,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, hl__mm_q8dot_avx2, 1};
 static const hl__kernels hl__kernels_avx512 = {
     HL_KERNELS_AVX512, "avx512", hl__mm_rows_avx512, hl__mm_nn_rows_avx512, hl__mm_prep_avx512,
     hl__gelu_avx512, hl__softmax_avx512, hl__sumsq_avx512, hl__div_avx512, hl__softcap_avx512,
@@ -9962,7 +10144,7 @@ HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
     case HL_KERNELS_AVX512:
         if (!fast || !(hl__cpu_bits() & 8)) return &hl__kernels_avx512;
         return fast == HL_FAST_INT8 ? &hl__kernels_avx512_int8 : &hl__kernels_avx512_bf16;
-    case HL_KERNELS_AVX2: return &hl__kernels_avx2;
+    case HL_KERNELS_AVX2: return fast == HL_FAST_INT8 ? &hl__kernels_avx2_int8 : fast ? &hl__kernels_avx2_q8 : &hl__kernels_avx2;
 #endif
 #if defined(HL__NEON)
     case HL_KERNELS_NEON: return &hl__kernels_neon;
@@ -10641,7 +10823,8 @@ static void hl__matmul_multi(const hl__kernels *kern, hl__pool *pool, int cnt, f
             if ((wdt[i] == HL_DTYPE_BF16) == (k == 0)) {
                 mm.job[i].x = px.x, mm.job[i].xb = px.xb, mm.job[i].ldx = px.ldx;
                 if (hl_dtype_is_quantized(wdt[i])) /* fast mode */
-                    mm.job[i].xq = px.xq, mm.job[i].xd = px.xd, mm.job[i].xbd = px.xbd, mm.job[i].xg = px.xg, mm.job[i].xgd = px.xgd;
+                    mm.job[i].xq = px.xq, mm.job[i].xd = px.xd, mm.job[i].xbd = px.xbd, mm.job[i].xg = px.xg, mm.job[i].xgd = px.xgd,
+                    mm.job[i].x16 = px.x16;
             }
     }
     if ((double)M * (double)mm.off[cnt] * (double)K < HL__PAR_MATMUL) hl__mm_multi_task(&mm, 0, mm.off[cnt]);
@@ -17637,9 +17820,9 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
 /*
 REVISION HISTORY
     0.7.0 (2026-12-05) HL_FAST_INT8: one 8-bit term of x (llama.cpp's activation numerics), the
-                       one-scale-per-block prefill without the second term's products; the scalar
-                       reference's integer sums safe from GCC 12's vpdpbusd miscompile; make
-                       NATIVE=1.
+                       one-scale-per-block prefill without the second term's products; 8-bit
+                       products on AVX2; the scalar reference's integer sums safe from GCC 12's
+                       vpdpbusd miscompile; make NATIVE=1.
     0.6.0 (2026-12-05) API CHANGE: scan contexts (ctx_radius, hl_scan_add_ctx, hl_scan_view's
                        top_ctx_* / q_ctx_*), ablation helpers, hl_act_patch_ext, patching cells
                        batched per layer; fast mode's Q8_0/Q5_0/Q4_0 block-integer order and VNNI

@@ -94,6 +94,7 @@ static void test_kernels_levels(void) {
            AVX-512 table with VNNI, and the scalar reference) */
         if (kf != k)
             CHECK((want == HL_KERNELS_AVX512 && strcmp(kf->name, "avx512+bf16") == 0 && kf->mm != k->mm && kf->qdot) ||
+                  (want == HL_KERNELS_AVX2 && strcmp(kf->name, "avx2+q8") == 0 && kf->mm == k->mm && kf->qdot && kf->mm_prep) ||
                   (want == HL_KERNELS_SCALAR && strcmp(kf->name, "scalar+q8") == 0 && kf->qdot && kf->mm_prep));
         /* HL_FAST_INT8: the same tables but for the one-term flag, or none where fast mode has none */
         CHECK(k8->level == want && !kf->one_term && !k->one_term);
