@@ -83,8 +83,8 @@
      0.7.0  HL_FAST_INT8 (desc.fast = 2): fast mode with x as one 8-bit term per block of 32, as
             llama.cpp quantizes activations; the Q8_0/Q5_0/Q4_0 prefill does half the int8 work
             (gemma-2-2b Q8_0 prefill 1.9-2.0x llama.cpp here). desc.fast outside 0..2 is an error.
-            Fast mode's 8-bit products on AVX2 (vpmaddwd, the scalar reference's bits; were exact
-            there). Fast mode's scalar reference no longer meets a GCC 12 miscompile under
+            Fast mode's 8-bit products on AVX2 (vpmaddwd) and NEON (vmull_s16), the scalar
+            reference's bits (both were exact mode there). Fast mode's scalar reference no longer meets a GCC 12 miscompile under
             -march=native (same bits otherwise); make NATIVE=1 builds and tests that way.
      0.6.0  API CHANGE: hl_scan_config.ctx_radius and hl_scan_add_ctx: every kept example carries
             its window's tokens and the feature's activations around it, through merges;
@@ -807,7 +807,7 @@ typedef struct hl_model_desc {
     int         fast;       /* 1 = fast mode: activations rounded to bf16 for bf16 weights; for
                                Q8_0/Q5_0/Q4_0/Q4_K/Q6_K weights (GGUF) quantized per block of 32 to
                                two 8-bit terms (about 15 bits) with integer dot products
-                               (AVX512-VNNI, AVX2; NEON: exact). HL_FAST_INT8 (2): one 8-bit term,
+                               (AVX512-VNNI, AVX2, NEON). HL_FAST_INT8 (2): one 8-bit term,
                                llama.cpp's activation numerics, twice the int8 throughput */
     int64_t     n_ctx;      /* 0 = max_position_embeddings; longest sequence (prompt + generated) */
     int         no_tokenizer;     /* 1 = do not load tokenizer.json even when present */
@@ -1583,7 +1583,8 @@ typedef struct hl__mm_job {
 struct hl__kernels {
     hl_kernels  level;
     const char *name; /* "scalar", "avx2", "avx512", "neon"; fast mode: "scalar+q8", "avx2+q8",
-                         "avx512+bf16"; HL_FAST_INT8: "scalar+int8", "avx2+int8", "avx512+int8" */
+                         "avx512+bf16", "neon+q8"; HL_FAST_INT8: "scalar+int8", "avx2+int8",
+                         "avx512+int8", "neon+int8" */
     /* y = x @ W^T (Linear weights [N, K]) and y = x @ W ([K, N]), outputs n0 <= n < n1 of all M rows */
     void   (*mm)(const hl__mm_job *j, int64_t n0, int64_t n1);
     void   (*mm_nn)(const hl__mm_job *j, int64_t n0, int64_t n1);
@@ -9876,6 +9877,77 @@ static void hl__qk_neon(float *S, int64_t lds, const float *q, int64_t ldq, int6
                         int64_t nk, int64_t dh) {
     hl__qk_dots(S, lds, q, ldq, nq, keys, ldk, nk, dh, hl__dot_neon);
 }
+/* NEON fast mode: hl__mm_q8dot_avx2's arrangement with 4 lanes (the same bits as the scalar
+   reference). vmull_s16 of a weight row's codes (widened once per block of rows of x) and x16
+   gives exact products; Q8_0 / Q5_0 / Q4_0 sum a block with vaddvq_s32, 4 blocks per register,
+   acc_(b mod 16) = fma(float(p_b), ds_b * xbd_b, acc); the K-quants pair-add (vpaddq_s32, twice)
+   into lanes of 4 values, acc_(8 (b mod 2) + l) = fma(float(p_l), ds_l * xd_l, acc); Q4_K's mins
+   and the final tree as the reference. The codes are unpacked by the scalar hl__q_codes. */
+static int32x4_t hl__q8_pairs4_neon(const int16_t *w, const int16_t *x) { /* the 4 lanes of 16 values' 4-value sums */
+    const int16x8_t w0 = vld1q_s16(w), w1 = vld1q_s16(w + 8), x0 = vld1q_s16(x), x1 = vld1q_s16(x + 8);
+    return vpaddq_s32(vpaddq_s32(vmull_s16(vget_low_s16(w0), vget_low_s16(x0)), vmull_s16(vget_high_s16(w0), vget_high_s16(x0))),
+                      vpaddq_s32(vmull_s16(vget_low_s16(w1), vget_low_s16(x1)), vmull_s16(vget_high_s16(w1), vget_high_s16(x1))));
+}
+static int hl__mm_q8dot_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
+    int16_t wc[16384]; /* one weight row's codes and scales (52 KB of stack) */
+    float wds[4096], wd1[520], wmn[512], acc[16], macc[8];
+    const int64_t K = j->K, Kp = (K + 63) / 64 * 64, nb = K / 32, nb8 = (nb + 7) / 8 * 8, M = j->M;
+    const int blk = hl__q8_blk32(j->wdt);
+    const uint64_t rb = hl_dtype_row_bytes(j->wdt, K);
+    const int64_t MX = (int64_t)131072 / K < 1 ? 1 : (int64_t)131072 / K; /* rows of x per block (~256 KB of x16) */
+    int8_t w8[32];
+    int64_t n, m, mb0, b;
+    int t;
+    if (!hl__q8_type(j->wdt) || !j->x16 || K > 16384 || K % hl_dtype_block(j->wdt) != 0) return 0;
+    for (b = nb; b < nb8; b++) wd1[b] = 0.0f; /* the blocks past the last: no term */
+    for (mb0 = 0; mb0 < M; mb0 += MX)
+        for (n = n0; n < n1; n++) {
+            const uint8_t *row = (const uint8_t *)j->W + (uint64_t)n * rb;
+            for (b = 0; b < nb; b++) {
+                hl__q_codes(j->wdt, row, b, w8, wds + 8 * b, wmn + b);
+                for (t = 0; t < 32; t++) wc[32 * b + t] = w8[t];
+                wd1[b] = wds[8 * b];
+            }
+            for (m = mb0; m < M && m < mb0 + MX; m++) {
+                const int16_t *xr = j->x16 + m * Kp;
+                float32x4_t a[4];
+                for (t = 0; t < 4; t++) a[t] = vdupq_n_f32(0.0f);
+                for (t = 0; t < 8; t++) macc[t] = 0.0f;
+                if (blk) {
+                    for (b = 0; b < nb; b += 4) {
+                        int32_t p[4];
+                        for (t = 0; t < 4; t++) {
+                            const int16_t *wp = wc + 32 * (b + t), *xp = xr + 32 * (b + t);
+                            p[t] = b + t < nb ? vaddvq_s32(vaddq_s32(hl__q8_pairs4_neon(wp, xp), hl__q8_pairs4_neon(wp + 16, xp + 16))) : 0;
+                        }
+                        a[(b / 4) % 4] = vfmaq_f32(a[(b / 4) % 4], vcvtq_f32_s32(vld1q_s32(p)),
+                                                   vmulq_f32(vld1q_f32(wd1 + b), vld1q_f32(j->xbd + m * nb8 + b)));
+                    }
+                } else {
+                    const float *xd = j->xd + m * (Kp / 4), *xs = j->xd + M * (Kp / 4) + m * (Kp / 32);
+                    for (b = 0; b < nb; b++) {
+                        const int64_t h = 2 * (b % 2);
+                        a[h] = vfmaq_f32(a[h], vcvtq_f32_s32(hl__q8_pairs4_neon(wc + 32 * b, xr + 32 * b)),
+                                         vmulq_f32(vld1q_f32(wds + 8 * b), vld1q_f32(xd + 8 * b)));
+                        a[h + 1] = vfmaq_f32(a[h + 1], vcvtq_f32_s32(hl__q8_pairs4_neon(wc + 32 * b + 16, xr + 32 * b + 16)),
+                                             vmulq_f32(vld1q_f32(wds + 8 * b + 4), vld1q_f32(xd + 8 * b + 4)));
+                        if (j->wdt == HL_DTYPE_Q4_K) macc[b % 8] = fmaf(wmn[b], xs[b], macc[b % 8]);
+                    }
+                }
+                for (t = 0; t < 4; t++) vst1q_f32(acc + 4 * t, a[t]);
+                for (t = 0; t < 8; t++) acc[t] += acc[t + 8];
+                for (t = 0; t < 4; t++) acc[t] += acc[t + 4];
+                acc[0] += acc[2], acc[1] += acc[3];
+                for (t = 0; t < 4; t++) macc[t] += macc[t + 4];
+                macc[0] += macc[2], macc[1] += macc[3];
+                j->y[m * j->N + n] = j->wdt == HL_DTYPE_Q4_K ? (acc[0] + acc[1]) - (macc[0] + macc[1]) : acc[0] + acc[1];
+            }
+        }
+    return 1;
+}
+static void *hl__mm_prep_q8_neon(hl__mm_job *j) {
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 1) : NULL;
+}
 #endif
 
 #if defined(HL__X86)
@@ -10012,6 +10084,15 @@ static const hl__kernels hl__kernels_neon = {
     HL_KERNELS_NEON, "neon", hl__mm_rows_neon, hl__mm_nn_rows_neon, NULL,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, NULL, 0};
+/* fast mode on NEON: 8-bit products (vmull_s16) for the hl__q8_type weights, the scalar bits */
+static const hl__kernels hl__kernels_neon_q8 = {
+    HL_KERNELS_NEON, "neon+q8", hl__mm_rows_neon, hl__mm_nn_rows_neon, hl__mm_prep_q8_neon,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_neon, 0};
+static const hl__kernels hl__kernels_neon_int8 = {
+    HL_KERNELS_NEON, "neon+int8", hl__mm_rows_neon, hl__mm_nn_rows_neon, hl__mm_prep_q8_neon,
+    hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
+    hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_neon, 1};
 #endif
 
 #ifdef HL_USE_CBLAS
@@ -10147,7 +10228,7 @@ HL__INTERNAL const hl__kernels *hl__kernels_pick(hl_kernels level, int fast) {
     case HL_KERNELS_AVX2: return fast == HL_FAST_INT8 ? &hl__kernels_avx2_int8 : fast ? &hl__kernels_avx2_q8 : &hl__kernels_avx2;
 #endif
 #if defined(HL__NEON)
-    case HL_KERNELS_NEON: return &hl__kernels_neon;
+    case HL_KERNELS_NEON: return fast == HL_FAST_INT8 ? &hl__kernels_neon_int8 : fast ? &hl__kernels_neon_q8 : &hl__kernels_neon;
 #endif
     default: return !fast ? &hl__kernels_scalar : fast == HL_FAST_INT8 ? &hl__kernels_scalar_int8 : &hl__kernels_scalar_q8;
     }
@@ -17821,7 +17902,7 @@ HL__DEF hl_status hl_scan_load(const char *path, hl_scan **out, hl_error *err) {
 REVISION HISTORY
     0.7.0 (2026-12-05) HL_FAST_INT8: one 8-bit term of x (llama.cpp's activation numerics), the
                        one-scale-per-block prefill without the second term's products; 8-bit
-                       products on AVX2; the scalar reference's integer sums safe from GCC 12's
+                       products on AVX2 and NEON; the scalar reference's integer sums safe from GCC 12's
                        vpdpbusd miscompile; make NATIVE=1.
     0.6.0 (2026-12-05) API CHANGE: scan contexts (ctx_radius, hl_scan_add_ctx, hl_scan_view's
                        top_ctx_* / q_ctx_*), ablation helpers, hl_act_patch_ext, patching cells

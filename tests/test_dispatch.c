@@ -169,6 +169,8 @@ static void test_dispatch_levels_available(void) {
                 (fast == 2 && want == HL_KERNELS_AVX512 && strcmp(hl_model_kernels(m), "avx512+int8") == 0) ||
                 (fast == 1 && want == HL_KERNELS_AVX2 && strcmp(hl_model_kernels(m), "avx2+q8") == 0) ||
                 (fast == 2 && want == HL_KERNELS_AVX2 && strcmp(hl_model_kernels(m), "avx2+int8") == 0) ||
+                (fast == 1 && want == HL_KERNELS_NEON && strcmp(hl_model_kernels(m), "neon+q8") == 0) ||
+                (fast == 2 && want == HL_KERNELS_NEON && strcmp(hl_model_kernels(m), "neon+int8") == 0) ||
                 (fast == 2 && want == HL_KERNELS_SCALAR && strcmp(hl_model_kernels(m), "scalar+int8") == 0)) {
                 /* only where the CPU has AVX512-BF16 (the kernel tests check cpuid's view); the
                    scalar level's fast mode is the reference of the 8-bit products */

@@ -346,7 +346,7 @@ static int tq_has_vnni(void) {
 /* Fast mode on Q8_0 / Q5_0 / Q4_0 / Q4_K / Q6_K weights (x as two 8-bit terms per block, integer
    dot products): within 2e-4 of the exact product relative to its largest output (the two terms
    keep about 15 bits of x; 4e-5 to 8e-5 seen here, set by the rows with outliers of 40 and -300);
-   the scalar reference ("scalar+q8", its prep and products), the AVX512-VNNI ones and the AVX2 ones give the same
+   the scalar reference ("scalar+q8", its prep and products), the AVX512-VNNI, AVX2 and NEON ones give the same
    bits, with row 3 all exact ties (x / d = k + 1/2: ties round up, so the residual -d/2 is the code
    -128); the same bits for 1 and 3 threads and for a row alone. K = 1056 is 33 blocks (an odd last
    block), 1280 five K-quant super-blocks; M = 5 and 70 (the kernel takes groups of 4 rows in blocks
@@ -378,8 +378,8 @@ static void test_quant_fast_mode(void) {
     int64_t k;
     int f, mode;
     for (mode = 1; mode <= HL_FAST_INT8; mode++) {
-    const hl__kernels *fasts[3] = {hl__kernels_pick(HL_KERNELS_SCALAR, mode), hl__kernels_pick(HL_KERNELS_AVX512, mode),
-                                   hl__kernels_pick(HL_KERNELS_AVX2, mode)};
+    const hl__kernels *fasts[4] = {hl__kernels_pick(HL_KERNELS_SCALAR, mode), hl__kernels_pick(HL_KERNELS_AVX512, mode),
+                                   hl__kernels_pick(HL_KERNELS_AVX2, mode), hl__kernels_pick(HL_KERNELS_NEON, mode)};
     CHECK(strcmp(fasts[0]->name, mode == 1 ? "scalar+q8" : "scalar+int8") == 0 && fasts[0]->qdot);
     for (mi = 0; mi < 3; mi++)
     for (M = mi == 2 ? 1 : mi ? MM : 5, i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -397,12 +397,13 @@ static void test_quant_fast_mode(void) {
             tq_round_int8(xr, x, M * K);
             hl__matmul(exact, NULL, yx, xr, W, types[i].t, M, N, K);
         }
-        for (f = 0; f < 3; f++) {
+        for (f = 0; f < 4; f++) {
             const hl__kernels *fast = fasts[f];
             const float *yr = mode == HL_FAST_INT8 ? yx : ye;
             double worst = 0, scale = 0, far = 0;
             if (f == 1 && !(strcmp(fast->name, mode == 1 ? "avx512+bf16" : "avx512+int8") == 0 && tq_has_vnni())) continue; /* no VNNI here */
             if (f == 2 && strcmp(fast->name, mode == 1 ? "avx2+q8" : "avx2+int8") != 0) continue; /* no AVX2 here */
+            if (f == 3 && strcmp(fast->name, mode == 1 ? "neon+q8" : "neon+int8") != 0) continue; /* no NEON here */
             memset(yf, 0xff, (size_t)(MM * N * 4)), memset(y2, 0xff, (size_t)(MM * N * 4)); /* NaN: every output must be written */
             hl__matmul(fast, NULL, yf, x, W, types[i].t, M, N, K);
             for (k = 0; k < M * N; k++) {
