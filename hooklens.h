@@ -9041,6 +9041,12 @@ static void *hl__mm_prep_q8(hl__mm_job *j, hl__q8_block_fn block, int wide) {
 static void *hl__mm_prep_q8_scalar(hl__mm_job *j) {
     return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 0) : NULL;
 }
+/* the same codes with x16 and xbd, for the AVX2 and NEON kernels */
+#if defined(HL__X86) || defined(HL__NEON)
+static void *hl__mm_prep_q8_x16(hl__mm_job *j) {
+    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 1) : NULL;
+}
+#endif
 
 /* Block b (32 values) of a weight row as integer codes w_i and a scale per group of 4 values,
    ds[l] for w_4l .. w_4l+3, so that the weights are ds[i / 4] w_i - mn (see >>quant):
@@ -9296,9 +9302,6 @@ static HL__TGT_AVX2 int hl__mm_q8dot_avx2(const hl__mm_job *j, int64_t n0, int64
             }
         }
     return 1;
-}
-static void *hl__mm_prep_q8_avx2(hl__mm_job *j) {
-    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 1) : NULL;
 }
 #endif
 
@@ -9945,9 +9948,6 @@ static int hl__mm_q8dot_neon(const hl__mm_job *j, int64_t n0, int64_t n1) {
         }
     return 1;
 }
-static void *hl__mm_prep_q8_neon(hl__mm_job *j) {
-    return hl__q8_type(j->wdt) ? hl__mm_prep_q8(j, hl__q8_block_scalar, 1) : NULL;
-}
 #endif
 
 #if defined(HL__X86)
@@ -10054,11 +10054,11 @@ static const hl__kernels hl__kernels_avx2 = {
     hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, NULL, 0};
 /* fast mode on AVX2: 8-bit products (vpmaddwd) for the hl__q8_type weights, the scalar bits */
 static const hl__kernels hl__kernels_avx2_q8 = {
-    HL_KERNELS_AVX2, "avx2+q8", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, hl__mm_prep_q8_avx2,
+    HL_KERNELS_AVX2, "avx2+q8", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, hl__mm_prep_q8_x16,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, hl__mm_q8dot_avx2, 0};
 static const hl__kernels hl__kernels_avx2_int8 = {
-    HL_KERNELS_AVX2, "avx2+int8", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, hl__mm_prep_q8_avx2,
+    HL_KERNELS_AVX2, "avx2+int8", hl__mm_rows_avx2, hl__mm_nn_rows_avx2, hl__mm_prep_q8_x16,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_avx2, hl__pv_avx2, hl__dequant_blocks, hl__mm_q8dot_avx2, 1};
 static const hl__kernels hl__kernels_avx512 = {
@@ -10086,11 +10086,11 @@ static const hl__kernels hl__kernels_neon = {
     hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, NULL, 0};
 /* fast mode on NEON: 8-bit products (vmull_s16) for the hl__q8_type weights, the scalar bits */
 static const hl__kernels hl__kernels_neon_q8 = {
-    HL_KERNELS_NEON, "neon+q8", hl__mm_rows_neon, hl__mm_nn_rows_neon, hl__mm_prep_q8_neon,
+    HL_KERNELS_NEON, "neon+q8", hl__mm_rows_neon, hl__mm_nn_rows_neon, hl__mm_prep_q8_x16,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_neon, 0};
 static const hl__kernels hl__kernels_neon_int8 = {
-    HL_KERNELS_NEON, "neon+int8", hl__mm_rows_neon, hl__mm_nn_rows_neon, hl__mm_prep_q8_neon,
+    HL_KERNELS_NEON, "neon+int8", hl__mm_rows_neon, hl__mm_nn_rows_neon, hl__mm_prep_q8_x16,
     hl__gelu_scalar, hl__softmax_scalar, hl__sumsq_scalar, hl__div_scalar, hl__softcap_scalar,
     hl__qk_neon, hl__pv_scalar, hl__dequant_blocks, hl__mm_q8dot_neon, 1};
 #endif
